@@ -1,0 +1,12 @@
+//! Coaching Hub's pure rules: identifiers, roles, and the one access policy.
+//!
+//! Invariants: no IO, no async, no database or HTTP types. Everything here compiles for
+//! `wasm32-unknown-unknown`, so the browser draws exactly the controls the server allows.
+
+pub mod ids;
+pub mod policy;
+pub mod role;
+
+pub use ids::{TeamId, UserId};
+pub use policy::{Action, Actor, Denied, Relation, Target, authorize};
+pub use role::Role;

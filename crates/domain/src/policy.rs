@@ -1,0 +1,285 @@
+//! The access policy: may this actor do this action to this target?
+//!
+//! Two steps, both pure. [`relation`] says how the actor stands to the target (it is theirs, it
+//! belongs to a team they lead or manage, or neither); [`permits`] is the rule table over
+//! role x action x relation. [`authorize`] combines them and adds the one rule that overrides
+//! every role: a private note is its author's alone. The server calls [`authorize`] before every
+//! read and write; the browser calls it to decide which controls to draw.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Role, TeamId, UserId};
+
+/// Who is acting, with the team scope the policy needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The signed-in user.
+    pub id: UserId,
+    /// Their role.
+    pub role: Role,
+    /// Teams whose team leader they are.
+    pub led_teams: Vec<TeamId>,
+    /// Teams whose manager they are.
+    pub managed_teams: Vec<TeamId>,
+}
+
+/// What the action is done to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// No particular record: creating a team, reading the audit log, importing metrics.
+    Global,
+    /// A person; `teams` are the teams they are an agent of or lead.
+    User {
+        /// The person.
+        id: UserId,
+        /// Their teams.
+        teams: Vec<TeamId>,
+    },
+    /// A team.
+    Team {
+        /// The team.
+        id: TeamId,
+    },
+    /// A record about one agent: a coaching session, action item, plan, note or metrics month.
+    AgentRecord {
+        /// The agent the record is about.
+        agent: UserId,
+        /// The agent's team, if they have one.
+        team: Option<TeamId>,
+        /// Who wrote it, where that matters (quick notes).
+        author: Option<UserId>,
+        /// A private record is visible to its author only, whatever anyone's role.
+        private: bool,
+    },
+}
+
+/// How an actor stands to a target. Earlier variants win when several hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Relation {
+    /// The target is the actor, or a record about the actor.
+    Own,
+    /// The actor wrote the record.
+    Author,
+    /// The target belongs to a team the actor leads.
+    LedTeam,
+    /// The target belongs to a team the actor manages.
+    ManagedTeam,
+    /// None of the above.
+    Unrelated,
+    /// The action has no target record.
+    Global,
+}
+
+impl Relation {
+    /// Every relation, for exhaustive tests.
+    pub const ALL: [Relation; 6] = [
+        Relation::Own,
+        Relation::Author,
+        Relation::LedTeam,
+        Relation::ManagedTeam,
+        Relation::Unrelated,
+        Relation::Global,
+    ];
+}
+
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident = $wire:literal,)*) => {
+        /// Everything an actor can ask to do, across the whole product.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Action {
+            /// Every action, for exhaustive tests and the `/me` permission list.
+            pub const ALL: &'static [Action] = &[$(Action::$name,)*];
+
+            /// The wire spelling (`view_user`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Action::$name => $wire,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    /// Read a person's profile.
+    ViewUser = "view_user",
+    /// Create an admin, manager or team leader.
+    CreateUser = "create_user",
+    /// Create an agent in a team.
+    CreateAgent = "create_agent",
+    /// Change a person's name.
+    UpdateProfile = "update_profile",
+    /// Change a person's employee id or department.
+    UpdateEmployment = "update_employment",
+    /// Move an agent into or out of a team.
+    AssignTeam = "assign_team",
+    /// Change a person's role.
+    ChangeRole = "change_role",
+    /// Deactivate or reactivate a person.
+    DeactivateUser = "deactivate_user",
+    /// Read a team and its members.
+    ViewTeam = "view_team",
+    /// Create a team.
+    CreateTeam = "create_team",
+    /// Rename a team or change its leader or manager.
+    UpdateTeam = "update_team",
+    /// Set which agents belong to a team.
+    SetTeamMembers = "set_team_members",
+    /// Read a coaching session.
+    ViewSession = "view_session",
+    /// Schedule, edit, start, complete, cancel a session or mark a no-show.
+    ManageSession = "manage_session",
+    /// Sign off a completed session as its agent.
+    AcknowledgeSession = "acknowledge_session",
+    /// Read an action item.
+    ViewActionItem = "view_action_item",
+    /// Create an action item.
+    CreateActionItem = "create_action_item",
+    /// Move an action item forward (start, complete).
+    ProgressActionItem = "progress_action_item",
+    /// Edit, re-assign or cancel an action item.
+    ManageActionItem = "manage_action_item",
+    /// Read an action plan.
+    ViewActionPlan = "view_action_plan",
+    /// Draft, edit, submit, checkpoint, complete or cancel an action plan.
+    DraftActionPlan = "draft_action_plan",
+    /// Approve or reject a submitted action plan.
+    ApproveActionPlan = "approve_action_plan",
+    /// Acknowledge an action plan as its agent.
+    AcknowledgeActionPlan = "acknowledge_action_plan",
+    /// Read a quick note.
+    ViewNote = "view_note",
+    /// Write a quick note about an agent.
+    CreateNote = "create_note",
+    /// Edit or delete a quick note.
+    EditNote = "edit_note",
+    /// Read an agent's metrics and scorecard.
+    ViewMetrics = "view_metrics",
+    /// Enter or correct an agent's monthly metrics.
+    WriteMetrics = "write_metrics",
+    /// Import many agents' metrics from CSV.
+    ImportMetrics = "import_metrics",
+    /// Change KPI weights and targets.
+    ConfigureScorecard = "configure_scorecard",
+    /// Read the audit log.
+    ViewAudit = "view_audit",
+    /// Broadcast an announcement.
+    Announce = "announce",
+    /// Export a person's data (privacy law).
+    ExportUserData = "export_user_data",
+    /// Erase a person's personal data (privacy law).
+    EraseUser = "erase_user",
+}
+
+/// The policy refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a {role} may not {action:?} here")]
+pub struct Denied {
+    /// The refused action.
+    pub action: Action,
+    /// The actor's role.
+    pub role: Role,
+}
+
+/// Decides whether `actor` may do `action` to `target`.
+pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), Denied> {
+    let hidden_private = matches!(
+        target,
+        Target::AgentRecord { private: true, author, .. } if *author != Some(actor.id)
+    );
+    if !hidden_private && permits(actor.role, action, relation(actor, target)) {
+        Ok(())
+    } else {
+        Err(Denied {
+            action,
+            role: actor.role,
+        })
+    }
+}
+
+impl Actor {
+    /// `authorize` as a yes/no, for drawing controls.
+    pub fn can(&self, action: Action, target: &Target) -> bool {
+        authorize(self, action, target).is_ok()
+    }
+
+    fn leads(&self, team: TeamId) -> bool {
+        self.led_teams.contains(&team)
+    }
+
+    fn manages(&self, team: TeamId) -> bool {
+        self.managed_teams.contains(&team)
+    }
+
+    fn team_relation<'a>(&self, teams: impl IntoIterator<Item = &'a TeamId>) -> Relation {
+        let mut relation = Relation::Unrelated;
+        for &team in teams {
+            if self.leads(team) {
+                return Relation::LedTeam;
+            }
+            if self.manages(team) {
+                relation = Relation::ManagedTeam;
+            }
+        }
+        relation
+    }
+}
+
+/// How `actor` stands to `target`.
+pub fn relation(actor: &Actor, target: &Target) -> Relation {
+    match target {
+        Target::Global => Relation::Global,
+        Target::User { id, .. } if *id == actor.id => Relation::Own,
+        Target::User { teams, .. } => actor.team_relation(teams),
+        Target::Team { id } => actor.team_relation([id]),
+        Target::AgentRecord { agent, .. } if *agent == actor.id => Relation::Own,
+        Target::AgentRecord { author, .. } if *author == Some(actor.id) => Relation::Author,
+        Target::AgentRecord { team, .. } => actor.team_relation(team.iter()),
+    }
+}
+
+/// The rule table: may a `role` do `action` to a target it stands in `relation` to?
+pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
+    use Action::*;
+    use Relation::{Author, LedTeam, ManagedTeam, Own};
+    use Role::{Admin, Agent, Manager, TeamLeader};
+
+    let admin = role == Admin;
+    let admin_not_self = admin && relation != Own;
+    let manager_of = role == Manager && relation == ManagedTeam;
+    let leader_of = role == TeamLeader && relation == LedTeam;
+    // The coach side of an agent: the admin, the agent's manager, the agent's team leader.
+    let coach = admin || manager_of || leader_of;
+    let own = relation == Own;
+    let agent_self = role == Agent && own;
+
+    match action {
+        ViewUser => coach || own,
+        CreateUser | CreateTeam | UpdateTeam | ConfigureScorecard | ViewAudit => admin,
+        CreateAgent | UpdateEmployment | AssignTeam | SetTeamMembers | ApproveActionPlan => {
+            admin || manager_of
+        }
+        UpdateProfile => admin || manager_of || own,
+        ChangeRole | DeactivateUser | EraseUser => admin_not_self,
+        ViewTeam => coach,
+        ViewSession | ViewActionItem | ViewActionPlan | ViewMetrics | ProgressActionItem => {
+            coach || own
+        }
+        ManageSession | CreateActionItem | ManageActionItem | DraftActionPlan | CreateNote
+        | WriteMetrics => coach,
+        AcknowledgeSession | AcknowledgeActionPlan => agent_self,
+        ViewNote => coach || own || relation == Author,
+        EditNote => admin || relation == Author,
+        ImportMetrics | Announce => admin || role == Manager,
+        ExportUserData => admin || own,
+    }
+}
+
+#[cfg(test)]
+mod tests;

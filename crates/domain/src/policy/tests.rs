@@ -1,0 +1,192 @@
+//! The full role x action x relation matrix, written out as the product's rules in words.
+
+use super::*;
+use uuid::Uuid;
+
+/// Who may do what: `A` admin, `M` manager, `TL` team leader, `Ag` agent; after the colon the
+/// relations under which it is allowed (`*` any, `own`, `author`, `led`, `managed`, `global`,
+/// `!own` any but own).
+const MATRIX: &[(Action, &str)] = &[
+    (Action::ViewUser, "A:* M:own,managed TL:own,led Ag:own"),
+    (Action::CreateUser, "A:*"),
+    (Action::CreateAgent, "A:* M:managed"),
+    (Action::UpdateProfile, "A:* M:own,managed TL:own Ag:own"),
+    (Action::UpdateEmployment, "A:* M:managed"),
+    (Action::AssignTeam, "A:* M:managed"),
+    (Action::ChangeRole, "A:!own"),
+    (Action::DeactivateUser, "A:!own"),
+    (Action::ViewTeam, "A:* M:managed TL:led"),
+    (Action::CreateTeam, "A:*"),
+    (Action::UpdateTeam, "A:*"),
+    (Action::SetTeamMembers, "A:* M:managed"),
+    (Action::ViewSession, "A:* M:own,managed TL:own,led Ag:own"),
+    (Action::ManageSession, "A:* M:managed TL:led"),
+    (Action::AcknowledgeSession, "Ag:own"),
+    (Action::ViewActionItem, "A:* M:own,managed TL:own,led Ag:own"),
+    (Action::CreateActionItem, "A:* M:managed TL:led"),
+    (Action::ProgressActionItem, "A:* M:own,managed TL:own,led Ag:own"),
+    (Action::ManageActionItem, "A:* M:managed TL:led"),
+    (Action::ViewActionPlan, "A:* M:own,managed TL:own,led Ag:own"),
+    (Action::DraftActionPlan, "A:* M:managed TL:led"),
+    (Action::ApproveActionPlan, "A:* M:managed"),
+    (Action::AcknowledgeActionPlan, "Ag:own"),
+    (Action::ViewNote, "A:* M:own,author,managed TL:own,author,led Ag:own,author"),
+    (Action::CreateNote, "A:* M:managed TL:led"),
+    (Action::EditNote, "A:* M:author TL:author Ag:author"),
+    (Action::ViewMetrics, "A:* M:own,managed TL:own,led Ag:own"),
+    (Action::WriteMetrics, "A:* M:managed TL:led"),
+    (Action::ImportMetrics, "A:* M:*"),
+    (Action::ConfigureScorecard, "A:*"),
+    (Action::ViewAudit, "A:*"),
+    (Action::Announce, "A:* M:*"),
+    (Action::ExportUserData, "A:* M:own TL:own Ag:own"),
+    (Action::EraseUser, "A:!own"),
+];
+
+fn role_code(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "A",
+        Role::Manager => "M",
+        Role::TeamLeader => "TL",
+        Role::Agent => "Ag",
+    }
+}
+
+fn relation_code(relation: Relation) -> &'static str {
+    match relation {
+        Relation::Own => "own",
+        Relation::Author => "author",
+        Relation::LedTeam => "led",
+        Relation::ManagedTeam => "managed",
+        Relation::Unrelated => "unrelated",
+        Relation::Global => "global",
+    }
+}
+
+fn expected(spec: &str, role: Role, relation: Relation) -> bool {
+    let Some(grant) = spec
+        .split_whitespace()
+        .find_map(|part| part.strip_prefix(role_code(role))?.strip_prefix(':'))
+    else {
+        return false;
+    };
+    grant.split(',').any(|rel| match rel {
+        "*" => true,
+        "!own" => relation != Relation::Own,
+        code => code == relation_code(relation),
+    })
+}
+
+#[test]
+fn the_matrix_names_every_action_once() {
+    for action in Action::ALL {
+        let rows = MATRIX.iter().filter(|(a, _)| a == action).count();
+        assert_eq!(rows, 1, "{action:?} has {rows} rows in MATRIX");
+    }
+}
+
+#[test]
+fn the_rule_table_matches_the_matrix_in_every_cell() {
+    let mut wrong = Vec::new();
+    for (action, spec) in MATRIX {
+        for role in Role::ALL {
+            for relation in Relation::ALL {
+                let want = expected(spec, role, relation);
+                if permits(role, *action, relation) != want {
+                    wrong.push(format!("{action:?} {role:?} {relation:?}: want {want}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "cells that disagree:\n{}", wrong.join("\n"));
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn actor(role: Role, led: &[u128], managed: &[u128]) -> Actor {
+    Actor {
+        id: UserId(id(1)),
+        role,
+        led_teams: led.iter().map(|&t| TeamId(id(t))).collect(),
+        managed_teams: managed.iter().map(|&t| TeamId(id(t))).collect(),
+    }
+}
+
+fn note(agent: u128, team: u128, author: u128, private: bool) -> Target {
+    Target::AgentRecord {
+        agent: UserId(id(agent)),
+        team: Some(TeamId(id(team))),
+        author: Some(UserId(id(author))),
+        private,
+    }
+}
+
+#[test]
+fn relation_is_derived_from_ids_and_team_scope() {
+    let leader = actor(Role::TeamLeader, &[10], &[]);
+    let manager = actor(Role::Manager, &[], &[10, 11]);
+    let own_record = note(1, 10, 2, false);
+    let team_record = note(5, 10, 2, false);
+    let other_team = note(5, 12, 2, false);
+    let teamless = Target::AgentRecord {
+        agent: UserId(id(5)),
+        team: None,
+        author: None,
+        private: false,
+    };
+    assert_eq!(relation(&leader, &own_record), Relation::Own);
+    assert_eq!(relation(&leader, &team_record), Relation::LedTeam);
+    assert_eq!(relation(&manager, &team_record), Relation::ManagedTeam);
+    assert_eq!(relation(&leader, &other_team), Relation::Unrelated);
+    assert_eq!(relation(&manager, &teamless), Relation::Unrelated);
+    assert_eq!(relation(&leader, &note(5, 12, 1, false)), Relation::Author);
+    assert_eq!(relation(&leader, &Target::Global), Relation::Global);
+    assert_eq!(
+        relation(&manager, &Target::Team { id: TeamId(id(11)) }),
+        Relation::ManagedTeam
+    );
+    let leader_of_two = Target::User {
+        id: UserId(id(7)),
+        teams: vec![TeamId(id(12)), TeamId(id(11))],
+    };
+    assert_eq!(relation(&manager, &leader_of_two), Relation::ManagedTeam);
+    assert_eq!(relation(&leader, &leader_of_two), Relation::Unrelated);
+}
+
+#[test]
+fn a_private_note_is_its_authors_alone_whatever_the_role() {
+    let admin = actor(Role::Admin, &[], &[]);
+    let leader = actor(Role::TeamLeader, &[10], &[]);
+    let someone_elses = note(5, 10, 2, true);
+    let mine = note(5, 10, 1, true);
+    for action in [Action::ViewNote, Action::EditNote] {
+        assert!(authorize(&admin, action, &someone_elses).is_err());
+        assert!(authorize(&leader, action, &someone_elses).is_err());
+        assert!(authorize(&leader, action, &mine).is_ok());
+    }
+    let agent = Actor {
+        id: UserId(id(5)),
+        ..actor(Role::Agent, &[], &[])
+    };
+    assert!(!agent.can(Action::ViewNote, &someone_elses));
+    assert!(agent.can(Action::ViewNote, &note(5, 10, 2, false)));
+}
+
+#[test]
+fn a_leader_cannot_reach_another_teams_agent() {
+    let leader = actor(Role::TeamLeader, &[10], &[]);
+    let other = Target::User {
+        id: UserId(id(9)),
+        teams: vec![TeamId(id(11))],
+    };
+    let denied = authorize(&leader, Action::ViewUser, &other);
+    assert_eq!(
+        denied,
+        Err(Denied {
+            action: Action::ViewUser,
+            role: Role::TeamLeader
+        })
+    );
+}

@@ -1,0 +1,77 @@
+//! The four roles of a contact centre's coaching hierarchy.
+
+use serde::{Deserialize, Serialize};
+
+/// What a person is in the organisation; it decides which actions the policy grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    /// Runs the platform: people, teams, configuration, audit.
+    Admin,
+    /// Oversees the teams they manage and approves action plans.
+    Manager,
+    /// Coaches the agents of the teams they lead.
+    TeamLeader,
+    /// Is coached; sees only their own records.
+    Agent,
+}
+
+/// A string that is not one of the four roles.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role `{0}`")]
+pub struct UnknownRole(pub String);
+
+impl Role {
+    /// Every role, in rank order.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::TeamLeader, Role::Agent];
+
+    /// The stored and wire spelling (`TEAM_LEADER`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "ADMIN",
+            Role::Manager => "MANAGER",
+            Role::TeamLeader => "TEAM_LEADER",
+            Role::Agent => "AGENT",
+        }
+    }
+
+    /// A label for people (`Team leader`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Manager => "Manager",
+            Role::TeamLeader => "Team leader",
+            Role::Agent => "Agent",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_spelling() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("SUPERUSER".parse::<Role>().is_err());
+    }
+}

@@ -1,0 +1,91 @@
+//! Signing in, token rotation, and the signed-in actor.
+
+use domain::{Action, Role, TeamId};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+
+use crate::{TeamSummary, User};
+
+/// `POST /api/v1/auth/login`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// The account's email address.
+    #[garde(length(min = 3, max = 254))]
+    pub email: String,
+    /// The password.
+    #[garde(length(min = 1, max = 1024))]
+    pub password: String,
+}
+
+/// `POST /api/v1/auth/refresh`: the browser sends its refresh cookie instead of a body field.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Refresh {
+    /// The refresh token from the last login or refresh.
+    #[garde(inner(length(min = 1, max = 512)))]
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+/// A fresh access token and the refresh token that replaces the one presented.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenPair {
+    /// Bearer JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Single-use refresh token; presenting a spent one revokes the whole session.
+    pub refresh_token: String,
+}
+
+/// The answer to a successful login.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    /// The tokens.
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+    /// Who signed in.
+    pub user: User,
+}
+
+/// `GET /api/v1/me`: the actor, their teams and what they may do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    /// The signed-in user.
+    pub user: User,
+    /// Teams they lead.
+    pub led_team_ids: Vec<TeamId>,
+    /// Teams they manage.
+    pub managed_team_ids: Vec<TeamId>,
+    /// Their own team, as an agent.
+    pub team: Option<TeamSummary>,
+    /// Actions their role may take on at least some record.
+    pub permissions: Vec<Action>,
+}
+
+impl Me {
+    /// The policy's view of this actor, so the browser can ask `domain::policy` what to show.
+    pub fn actor(&self) -> domain::Actor {
+        domain::Actor {
+            id: self.user.id,
+            role: self.user.role,
+            led_teams: self.led_team_ids.clone(),
+            managed_teams: self.managed_team_ids.clone(),
+        }
+    }
+
+    /// Whether this role may do `action` anywhere.
+    pub fn role_may(role: Role, action: Action) -> bool {
+        domain::Relation::ALL
+            .into_iter()
+            .any(|relation| domain::policy::permits(role, action, relation))
+    }
+}

@@ -1,0 +1,85 @@
+//! Teams.
+
+use chrono::{DateTime, Utc};
+use domain::{TeamId, UserId};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+
+use crate::users::not_blank;
+
+/// A team with its leader, manager and agents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Team {
+    /// Id.
+    pub id: TeamId,
+    /// Name; unique.
+    pub name: String,
+    /// The team leader.
+    pub team_leader_id: UserId,
+    /// The manager, if any.
+    pub manager_id: Option<UserId>,
+    /// The agents.
+    pub agent_ids: Vec<UserId>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A team's id and name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamSummary {
+    /// Id.
+    pub id: TeamId,
+    /// Name.
+    pub name: String,
+}
+
+/// `POST /api/v1/teams`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateTeam {
+    /// Name; unique.
+    #[garde(length(min = 1, max = 120), custom(not_blank))]
+    pub name: String,
+    /// A user whose role is `TEAM_LEADER`.
+    #[garde(skip)]
+    pub team_leader_id: UserId,
+    /// A user whose role is `MANAGER`.
+    #[garde(skip)]
+    #[serde(default)]
+    pub manager_id: Option<UserId>,
+}
+
+/// `PATCH /api/v1/teams/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTeam {
+    /// New name.
+    #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New team leader.
+    #[garde(skip)]
+    #[serde(default)]
+    pub team_leader_id: Option<UserId>,
+    /// New manager (`null` removes the manager).
+    #[garde(skip)]
+    #[serde(default, with = "crate::users::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    pub manager_id: Option<Option<UserId>>,
+    /// The complete set of agents; agents listed leave their previous team.
+    #[garde(length(max = 500))]
+    #[serde(default)]
+    pub agent_ids: Option<Vec<UserId>>,
+    /// The version this edit is based on (or send `If-Match`).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}

@@ -1,0 +1,163 @@
+//! People.
+
+use chrono::{DateTime, Utc};
+use domain::{Role, TeamId, UserId};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+
+/// A person, as others in scope see them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Email address (lower case).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// The team they are an agent of.
+    pub team_id: Option<TeamId>,
+    /// HR employee id.
+    pub employee_id: Option<String>,
+    /// Department.
+    pub department: Option<String>,
+    /// Deactivated users cannot sign in.
+    pub active: bool,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/users`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// Email address; unique, case-insensitive.
+    #[garde(email, length(max = 254))]
+    pub email: String,
+    /// Display name.
+    #[garde(length(min = 1, max = 120), custom(not_blank))]
+    pub name: String,
+    /// Role.
+    #[garde(skip)]
+    pub role: Role,
+    /// Initial password (12-128 characters); without one the user signs in through SSO only.
+    #[garde(inner(length(min = 12, max = 128)))]
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Team to join as an agent.
+    #[garde(skip)]
+    #[serde(default)]
+    pub team_id: Option<TeamId>,
+    /// HR employee id; unique.
+    #[garde(inner(length(min = 1, max = 64)))]
+    #[serde(default)]
+    pub employee_id: Option<String>,
+    /// Department.
+    #[garde(inner(length(min = 1, max = 120)))]
+    #[serde(default)]
+    pub department: Option<String>,
+}
+
+/// `PATCH /api/v1/users/{id}`: every field optional; `null` clears a nullable one.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    /// Display name.
+    #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Role (admin only).
+    #[garde(skip)]
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// Team (`null` removes the agent from their team).
+    #[garde(skip)]
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    pub team_id: Option<Option<TeamId>>,
+    /// HR employee id (`null` clears it).
+    #[garde(inner(inner(length(min = 1, max = 64))))]
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub employee_id: Option<Option<String>>,
+    /// Department (`null` clears it).
+    #[garde(inner(inner(length(min = 1, max = 120))))]
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub department: Option<Option<String>>,
+    /// The version this edit is based on (or send `If-Match`).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+pub(crate) fn not_blank(value: &str, _: &()) -> garde::Result {
+    if value.trim().is_empty() {
+        Err(garde::Error::new("must not be blank"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub(crate) mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_tells_absent_from_null() {
+        let absent: UpdateUser = serde_json::from_str("{}").expect("valid json");
+        assert_eq!(absent.team_id, None);
+        let cleared: UpdateUser = serde_json::from_str(r#"{"team_id":null}"#).expect("valid json");
+        assert_eq!(cleared.team_id, Some(None));
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        assert!(serde_json::from_str::<UpdateUser>(r#"{"rol":"ADMIN"}"#).is_err());
+    }
+
+    #[test]
+    fn blank_names_and_short_passwords_fail_validation() {
+        let body = CreateUser {
+            email: "not-an-email".into(),
+            name: "   ".into(),
+            role: Role::Agent,
+            password: Some("short".into()),
+            team_id: None,
+            employee_id: None,
+            department: None,
+        };
+        let report = body.validate().expect_err("three invalid fields");
+        let fields: Vec<String> = report.iter().map(|(path, _)| path.to_string()).collect();
+        assert_eq!(fields, ["email", "name", "password"]);
+    }
+}

@@ -1,0 +1,15 @@
+//! sea-orm entities: one module per table, rows only. Rules live in the repositories.
+
+pub mod action_item;
+pub mod auth_session;
+pub mod coaching_session;
+pub mod kpi;
+pub mod metric_month;
+pub mod metric_value;
+pub mod quick_note;
+pub mod refresh_token;
+pub mod scorecard_config;
+pub mod scorecard_config_kpi;
+pub mod team;
+pub mod team_member;
+pub mod user;

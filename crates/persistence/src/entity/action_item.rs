@@ -1,0 +1,31 @@
+//! The `action_items` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `action_items`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "action_items")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub agent_id: Uuid,
+    pub assignee_id: Uuid,
+    pub created_by: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    pub plan_id: Option<Uuid>,
+    pub title: String,
+    pub description: Option<String>,
+    pub due_date: Date,
+    pub priority: String,
+    pub status: String,
+    pub completed_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! The `metric_months` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `metric_months`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "metric_months")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub agent_id: Uuid,
+    pub month: String,
+    pub raw_counts: Option<Json>,
+    pub notes: Option<String>,
+    pub updated_by: Option<Uuid>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

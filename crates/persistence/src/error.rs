@@ -1,0 +1,99 @@
+//! The storage layer's one error type.
+
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+
+/// What can go wrong in a repository call.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row (or none the actor may see).
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or reference rule refused the write; the message names the field.
+    #[error("conflict: {message}")]
+    Conflict {
+        /// The field at fault, when known.
+        field: Option<&'static str>,
+        /// What collided.
+        message: String,
+    },
+    /// A value refers to something that cannot be used here (a team leader who is an agent).
+    #[error("invalid {field}: {message}")]
+    Invalid {
+        /// The request field at fault.
+        field: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// The row changed since the version the caller holds.
+    #[error("stale version")]
+    Stale,
+    /// The database cannot be reached.
+    #[error("database unavailable")]
+    Unavailable(#[source] DbErr),
+    /// Anything else the database reported.
+    #[error("database error")]
+    Other(#[source] DbErr),
+}
+
+impl StoreError {
+    /// A conflict on one field.
+    pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+}
+
+impl StoreError {
+    /// An invalid value in one field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(message)) => {
+                return StoreError::Conflict {
+                    field: None,
+                    message: format!("already exists ({})", short(&message)),
+                };
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                return StoreError::Conflict {
+                    field: None,
+                    message: "refers to a record that does not exist or is still referenced".into(),
+                };
+            }
+            _ => {}
+        }
+        if is_unavailable(&err) {
+            StoreError::Unavailable(err)
+        } else {
+            StoreError::Other(err)
+        }
+    }
+}
+
+fn short(message: &str) -> &str {
+    message.rsplit(':').next().unwrap_or(message).trim()
+}
+
+/// Whether the database is out of reach (pool closed, connection refused or cut), as opposed to
+/// the query being wrong.
+fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            e.as_ref(),
+            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed | Sqlx::Tls(_)
+        ),
+        _ => false,
+    }
+}

@@ -1,0 +1,21 @@
+//! Coaching Hub's storage: entities, one repository module per aggregate, transactions.
+//!
+//! Invariants: the only crate that knows SQL; knows nothing of HTTP. Visibility ("may this actor
+//! see this row at all") is part of every list query, so no list, search or export can leak by
+//! forgetting a check. Every write is one transaction; optimistic concurrency is
+//! `UPDATE ... WHERE id = ? AND version = ?`.
+
+pub mod auth_sessions;
+pub mod db;
+pub mod demo;
+pub mod entity;
+pub mod error;
+pub mod pagination;
+pub mod reference;
+pub mod scope;
+pub mod teams;
+pub mod users;
+
+pub use db::{Backend, Db, DbOptions};
+pub use error::StoreError;
+pub use pagination::{Cursor, PageRequest};

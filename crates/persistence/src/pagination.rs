@@ -1,0 +1,116 @@
+//! Keyset pagination: opaque cursors that name the last row of the previous page.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Default and largest page sizes.
+pub const DEFAULT_LIMIT: u64 = 50;
+/// The largest page a client may ask for.
+pub const MAX_LIMIT: u64 = 200;
+
+/// Where a page starts: after the row with this sort key and id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The sort key of the last row seen (a name, a timestamp).
+    pub key: String,
+    /// The id of the last row seen; breaks ties.
+    pub id: Uuid,
+}
+
+/// The cursor was not one this server issued.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid cursor")]
+pub struct InvalidCursor;
+
+impl Cursor {
+    /// The opaque wire form.
+    pub fn encode(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a cursor always serialises");
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// Reads a cursor from its wire form.
+    pub fn decode(raw: &str) -> Result<Self, InvalidCursor> {
+        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| InvalidCursor)?;
+        serde_json::from_slice(&bytes).map_err(|_| InvalidCursor)
+    }
+}
+
+/// A validated page request.
+#[derive(Clone, Debug, Default)]
+pub struct PageRequest {
+    /// Rows wanted (1..=MAX_LIMIT).
+    pub limit: u64,
+    /// Start after this row.
+    pub after: Option<Cursor>,
+}
+
+impl PageRequest {
+    /// Builds a request from query parameters, clamping nothing: out-of-range limits are errors.
+    pub fn new(limit: Option<u64>, cursor: Option<&str>) -> Result<Self, PageError> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(PageError::Limit);
+        }
+        let after = cursor.map(Cursor::decode).transpose().map_err(|_| PageError::Cursor)?;
+        Ok(Self { limit, after })
+    }
+}
+
+/// A page request that cannot be served.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PageError {
+    /// `limit` outside 1..=200.
+    #[error("limit must be between 1 and {MAX_LIMIT}")]
+    Limit,
+    /// `cursor` not issued by this server.
+    #[error("cursor is not valid")]
+    Cursor,
+}
+
+/// Splits one extra fetched row off into the next cursor.
+pub fn finish<T>(
+    mut rows: Vec<T>,
+    limit: u64,
+    key: impl Fn(&T) -> Cursor,
+) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        let next = rows.last().map(|row| key(row).encode());
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let cursor = Cursor {
+            key: "Ada".into(),
+            id: Uuid::from_u128(7),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()).ok(), Some(cursor));
+        assert!(Cursor::decode("not-a-cursor").is_err());
+        assert_eq!(PageRequest::new(Some(0), None).err(), Some(PageError::Limit));
+        assert_eq!(PageRequest::new(Some(201), None).err(), Some(PageError::Limit));
+    }
+
+    #[test]
+    fn finish_keeps_limit_rows_and_points_past_the_last() {
+        let key = |n: &u128| Cursor {
+            key: n.to_string(),
+            id: Uuid::from_u128(*n),
+        };
+        let (rows, next) = finish(vec![1, 2, 3], 2, key);
+        assert_eq!(rows, vec![1, 2]);
+        assert_eq!(next, Some(key(&2).encode()));
+        assert_eq!(finish(vec![1, 2], 2, key).1, None);
+    }
+}

@@ -1,0 +1,250 @@
+//! Teams: name, team leader, manager, agents.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use domain::{Actor, Role, TeamId, UserId};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::entity::{team, team_member, user};
+use crate::pagination::{self, Cursor, PageRequest};
+use crate::{Db, StoreError, db, scope};
+
+/// A team with its agents.
+#[derive(Clone, Debug)]
+pub struct TeamRow {
+    /// The row.
+    pub team: team::Model,
+    /// Its agents, by id.
+    pub agent_ids: Vec<Uuid>,
+}
+
+impl From<&TeamRow> for dto::Team {
+    fn from(row: &TeamRow) -> Self {
+        dto::Team {
+            id: TeamId(row.team.id),
+            name: row.team.name.clone(),
+            team_leader_id: UserId(row.team.team_leader_id),
+            manager_id: row.team.manager_id.map(UserId),
+            agent_ids: row.agent_ids.iter().copied().map(UserId).collect(),
+            version: row.team.version,
+            created_at: row.team.created_at,
+            updated_at: row.team.updated_at,
+        }
+    }
+}
+
+/// Changes to a team; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct TeamChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New leader.
+    pub team_leader_id: Option<Uuid>,
+    /// New manager (`Some(None)` removes it).
+    pub manager_id: Option<Option<Uuid>>,
+    /// The complete new set of agents.
+    pub agent_ids: Option<Vec<Uuid>>,
+}
+
+async fn agents_of(db: &impl ConnectionTrait, team_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Uuid>>, StoreError> {
+    let members = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.is_in(team_ids.iter().copied()))
+        .order_by_asc(team_member::Column::UserId)
+        .all(db)
+        .await?;
+    let mut by_team: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for member in members {
+        by_team.entry(member.team_id).or_default().push(member.user_id);
+    }
+    Ok(by_team)
+}
+
+/// One team by id, whatever the scope (callers check scope with the policy).
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<TeamRow, StoreError> {
+    let team = team::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let agent_ids = agents_of(db, &[id]).await?.remove(&id).unwrap_or_default();
+    Ok(TeamRow { team, agent_ids })
+}
+
+/// Teams by id, for summaries.
+pub async fn names(db: &Db, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, StoreError> {
+    Ok(team::Entity::find()
+        .filter(team::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|team| (team.id, team.name))
+        .collect())
+}
+
+/// A page of the teams the actor may see, by name.
+pub async fn list(db: &Db, actor: &Actor, page: &PageRequest) -> Result<(Vec<TeamRow>, Option<String>), StoreError> {
+    let mut query = team::Entity::find().filter(scope::teams(actor));
+    if let Some(after) = &page.after {
+        query = query.filter(
+            Condition::any().add(team::Column::Name.gt(after.key.clone())).add(
+                Condition::all()
+                    .add(team::Column::Name.eq(after.key.clone()))
+                    .add(team::Column::Id.gt(after.id)),
+            ),
+        );
+    }
+    let teams = query
+        .order_by_asc(team::Column::Name)
+        .order_by_asc(team::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    let (teams, next) = pagination::finish(teams, page.limit, |team| Cursor {
+        key: team.name.clone(),
+        id: team.id,
+    });
+    let ids: Vec<Uuid> = teams.iter().map(|team| team.id).collect();
+    let mut agents = agents_of(db, &ids).await?;
+    let rows = teams
+        .into_iter()
+        .map(|team| TeamRow {
+            agent_ids: agents.remove(&team.id).unwrap_or_default(),
+            team,
+        })
+        .collect();
+    Ok((rows, next))
+}
+
+async fn ensure_role(
+    db: &impl ConnectionTrait,
+    field: &'static str,
+    id: Uuid,
+    role: Role,
+) -> Result<(), StoreError> {
+    let found = user::Entity::find_by_id(id).one(db).await?;
+    match found {
+        Some(user) if user.role == role.as_str() && user.active => Ok(()),
+        Some(_) => Err(StoreError::invalid(field, format!("must be an active {}", role.label().to_lowercase()))),
+        None => Err(StoreError::invalid(field, "no such user")),
+    }
+}
+
+async fn ensure_name_free(db: &impl ConnectionTrait, name: &str, except: Option<Uuid>) -> Result<(), StoreError> {
+    let mut query = team::Entity::find().filter(team::Column::Name.eq(name));
+    if let Some(id) = except {
+        query = query.filter(team::Column::Id.ne(id));
+    }
+    if query.count(db).await? > 0 {
+        return Err(StoreError::conflict("name", "another team has this name"));
+    }
+    Ok(())
+}
+
+/// Creates a team.
+pub async fn create(
+    db: &Db,
+    name: &str,
+    team_leader_id: Uuid,
+    manager_id: Option<Uuid>,
+) -> Result<TeamRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let name = name.trim();
+    ensure_name_free(&txn, name, None).await?;
+    ensure_role(&txn, "team_leader_id", team_leader_id, Role::TeamLeader).await?;
+    if let Some(manager_id) = manager_id {
+        ensure_role(&txn, "manager_id", manager_id, Role::Manager).await?;
+    }
+    let now = Utc::now();
+    let team = team::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name.to_owned()),
+        team_leader_id: Set(team_leader_id),
+        manager_id: Set(manager_id),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(TeamRow {
+        team,
+        agent_ids: Vec::new(),
+    })
+}
+
+/// Applies `changes` to the team at `version`, in one transaction.
+pub async fn update(db: &Db, id: Uuid, version: i32, changes: TeamChanges) -> Result<TeamRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let result = team::Entity::update_many()
+        .col_expr(team::Column::Version, Expr::col(team::Column::Version).add(1))
+        .col_expr(team::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(team::Column::Id.eq(id))
+        .filter(team::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        find(&txn, id).await?;
+        return Err(StoreError::Stale);
+    }
+    let current = find(&txn, id).await?;
+    let mut row: team::ActiveModel = current.team.into();
+    if let Some(name) = changes.name {
+        ensure_name_free(&txn, name.trim(), Some(id)).await?;
+        row.name = Set(name.trim().to_owned());
+    }
+    if let Some(leader) = changes.team_leader_id {
+        ensure_role(&txn, "team_leader_id", leader, Role::TeamLeader).await?;
+        row.team_leader_id = Set(leader);
+    }
+    if let Some(manager) = changes.manager_id {
+        if let Some(manager) = manager {
+            ensure_role(&txn, "manager_id", manager, Role::Manager).await?;
+        }
+        row.manager_id = Set(manager);
+    }
+    row.update(&txn).await?;
+    if let Some(agent_ids) = changes.agent_ids {
+        set_agents(&txn, id, &agent_ids).await?;
+    }
+    let updated = find(&txn, id).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+async fn set_agents(db: &impl ConnectionTrait, team_id: Uuid, agent_ids: &[Uuid]) -> Result<(), StoreError> {
+    let agents = user::Entity::find()
+        .filter(user::Column::Id.is_in(agent_ids.iter().copied()))
+        .filter(user::Column::Role.eq(Role::Agent.as_str()))
+        .count(db)
+        .await?;
+    let distinct: std::collections::HashSet<_> = agent_ids.iter().collect();
+    if agents != distinct.len() as u64 {
+        return Err(StoreError::invalid("agent_ids", "every member must be an existing agent"));
+    }
+    team_member::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(team_member::Column::TeamId.eq(team_id))
+                .add(team_member::Column::UserId.is_in(agent_ids.iter().copied())),
+        )
+        .exec(db)
+        .await?;
+    if distinct.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    team_member::Entity::insert_many(distinct.into_iter().map(|&user_id| team_member::ActiveModel {
+        user_id: Set(user_id),
+        team_id: Set(team_id),
+        created_at: Set(now),
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}

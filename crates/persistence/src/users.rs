@@ -1,0 +1,467 @@
+//! People: accounts, roles, team membership, activation.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use domain::{Actor, Role, TeamId, UserId};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::entity::{team, team_member, user};
+use crate::pagination::{self, Cursor, PageRequest};
+use crate::{Db, StoreError, auth_sessions, db, scope};
+
+/// A user with the team they are an agent of.
+#[derive(Clone, Debug)]
+pub struct UserRow {
+    /// The row.
+    pub user: user::Model,
+    /// Their team, as an agent.
+    pub team_id: Option<Uuid>,
+}
+
+impl UserRow {
+    /// The stored role; the column's CHECK constraint admits only the four roles.
+    pub fn role(&self) -> Role {
+        role_of(&self.user)
+    }
+}
+
+/// The role of a stored user.
+pub fn role_of(user: &user::Model) -> Role {
+    user.role.parse().expect("the role column is CHECKed to the four roles")
+}
+
+impl From<&UserRow> for dto::User {
+    fn from(row: &UserRow) -> Self {
+        let user = &row.user;
+        dto::User {
+            id: UserId(user.id),
+            email: user.email.clone(),
+            name: user.name.clone(),
+            role: row.role(),
+            team_id: row.team_id.map(TeamId),
+            employee_id: user.employee_id.clone(),
+            department: user.department.clone(),
+            active: user.active,
+            version: user.version,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+/// A user to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// Email, any case; stored lower case.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// An argon2id PHC string, or none for SSO-only accounts.
+    pub password_hash: Option<String>,
+    /// Team to join (agents only).
+    pub team_id: Option<Uuid>,
+    /// HR employee id.
+    pub employee_id: Option<String>,
+    /// Department.
+    pub department: Option<String>,
+}
+
+/// Changes to a user; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct UserChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// New team (`Some(None)` leaves the team).
+    pub team_id: Option<Option<Uuid>>,
+    /// New employee id.
+    pub employee_id: Option<Option<String>>,
+    /// New department.
+    pub department: Option<Option<String>>,
+}
+
+/// Filters for the user list.
+#[derive(Clone, Debug, Default)]
+pub struct UserFilter {
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only agents of this team.
+    pub team_id: Option<Uuid>,
+    /// Only active (or inactive) users.
+    pub active: Option<bool>,
+    /// Name or email contains this, any case.
+    pub q: Option<String>,
+}
+
+/// Normalises an email address for storage and lookup.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// One user by id, whatever the scope (callers check scope with the policy).
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreError> {
+    let user = user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let team_id = team_of(db, id).await?;
+    Ok(UserRow { user, team_id })
+}
+
+/// One user by email (any case).
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<user::Model>, StoreError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(normalise_email(email)))
+        .one(db)
+        .await?)
+}
+
+/// The team an agent belongs to.
+pub async fn team_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    Ok(team_member::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map(|member| member.team_id))
+}
+
+/// Every team a person is part of: the one they are an agent of and those they lead.
+/// This is what the policy compares against an actor's scope.
+pub async fn teams_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<TeamId>, StoreError> {
+    let mut teams: Vec<TeamId> = team::Entity::find()
+        .filter(team::Column::TeamLeaderId.eq(user_id))
+        .select_only()
+        .column(team::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(TeamId)
+        .collect();
+    teams.extend(team_of(db, user_id).await?.map(TeamId));
+    Ok(teams)
+}
+
+/// Which team each of these users is an agent of.
+pub async fn memberships(
+    db: &impl ConnectionTrait,
+    user_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Uuid>, StoreError> {
+    Ok(team_member::Entity::find()
+        .filter(team_member::Column::UserId.is_in(user_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|member| (member.user_id, member.team_id))
+        .collect())
+}
+
+/// The policy's view of a user: role and the teams they lead and manage.
+pub async fn actor(db: &Db, user: &user::Model) -> Result<Actor, StoreError> {
+    let teams: Vec<(Uuid, Uuid, Option<Uuid>)> = team::Entity::find()
+        .filter(
+            Condition::any()
+                .add(team::Column::TeamLeaderId.eq(user.id))
+                .add(team::Column::ManagerId.eq(user.id)),
+        )
+        .select_only()
+        .columns([team::Column::Id, team::Column::TeamLeaderId, team::Column::ManagerId])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let pick = |want: fn(&(Uuid, Uuid, Option<Uuid>), Uuid) -> bool| {
+        teams
+            .iter()
+            .filter(|row| want(row, user.id))
+            .map(|row| TeamId(row.0))
+            .collect()
+    };
+    Ok(Actor {
+        id: UserId(user.id),
+        role: role_of(user),
+        led_teams: pick(|row, id| row.1 == id),
+        managed_teams: pick(|row, id| row.2 == Some(id)),
+    })
+}
+
+/// A page of the users the actor may see, by name.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &UserFilter,
+    page: &PageRequest,
+) -> Result<(Vec<UserRow>, Option<String>), StoreError> {
+    let mut query = user::Entity::find().filter(scope::users(actor));
+    if let Some(role) = filter.role {
+        query = query.filter(user::Column::Role.eq(role.as_str()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(user::Column::Active.eq(active));
+    }
+    if let Some(team_id) = filter.team_id {
+        query = query.filter(
+            user::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(team_member::Column::UserId)
+                    .from(team_member::Entity)
+                    .and_where(team_member::Column::TeamId.eq(team_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        query = query.filter(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(user::Column::Name))).like(LikeExpr::new(pattern.clone()).escape('\\')))
+                .add(Expr::col(user::Column::Email).like(LikeExpr::new(pattern).escape('\\'))),
+        );
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(
+            Condition::any().add(user::Column::Name.gt(after.key.clone())).add(
+                Condition::all()
+                    .add(user::Column::Name.eq(after.key.clone()))
+                    .add(user::Column::Id.gt(after.id)),
+            ),
+        );
+    }
+    let users = query
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    let (users, next) = pagination::finish(users, page.limit, |user| Cursor {
+        key: user.name.clone(),
+        id: user.id,
+    });
+    let ids: Vec<Uuid> = users.iter().map(|user| user.id).collect();
+    let teams = memberships(db, &ids).await?;
+    let rows = users
+        .into_iter()
+        .map(|user| UserRow {
+            team_id: teams.get(&user.id).copied(),
+            user,
+        })
+        .collect();
+    Ok((rows, next))
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Creates a user (and their team membership) in one transaction.
+pub async fn create(db: &Db, new: NewUser) -> Result<UserRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let email = normalise_email(&new.email);
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .count(&txn)
+        .await?
+        > 0
+    {
+        return Err(StoreError::conflict("email", "a user with this email already exists"));
+    }
+    if let Some(employee_id) = &new.employee_id {
+        ensure_employee_id_free(&txn, employee_id, None).await?;
+    }
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let user = user::ActiveModel {
+        id: Set(id),
+        email: Set(email),
+        name: Set(new.name.trim().to_owned()),
+        role: Set(new.role.as_str().to_owned()),
+        employee_id: Set(new.employee_id),
+        department: Set(new.department),
+        active: Set(true),
+        password_hash: Set(new.password_hash),
+        erased_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    if let Some(team_id) = new.team_id {
+        if new.role != Role::Agent {
+            return Err(StoreError::invalid("team_id", "only agents are members of a team"));
+        }
+        join_team(&txn, id, team_id).await?;
+    }
+    txn.commit().await?;
+    Ok(UserRow {
+        user,
+        team_id: new.team_id,
+    })
+}
+
+async fn ensure_employee_id_free(
+    db: &impl ConnectionTrait,
+    employee_id: &str,
+    except: Option<Uuid>,
+) -> Result<(), StoreError> {
+    let mut query = user::Entity::find().filter(user::Column::EmployeeId.eq(employee_id));
+    if let Some(id) = except {
+        query = query.filter(user::Column::Id.ne(id));
+    }
+    if query.count(db).await? > 0 {
+        return Err(StoreError::conflict("employee_id", "another user has this employee id"));
+    }
+    Ok(())
+}
+
+/// Puts an agent into a team, leaving any previous one.
+pub(crate) async fn join_team(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    team_id: Uuid,
+) -> Result<(), StoreError> {
+    if team::Entity::find_by_id(team_id).one(db).await?.is_none() {
+        return Err(StoreError::invalid("team_id", "no such team"));
+    }
+    team_member::Entity::delete_by_id(user_id).exec(db).await?;
+    team_member::ActiveModel {
+        user_id: Set(user_id),
+        team_id: Set(team_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Bumps `version` and `updated_at` if the row is still at `version`; zero rows is `Stale`
+/// (or `NotFound` when the row is gone).
+async fn bump(db: &impl ConnectionTrait, id: Uuid, version: i32) -> Result<(), StoreError> {
+    let result = user::Entity::update_many()
+        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else if user::Entity::find_by_id(id).one(db).await?.is_some() {
+        Err(StoreError::Stale)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Applies `changes` to the user at `version`, in one transaction.
+pub async fn update(
+    db: &Db,
+    id: Uuid,
+    version: i32,
+    changes: UserChanges,
+) -> Result<UserRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    bump(&txn, id, version).await?;
+    let current = find(&txn, id).await?;
+    let role = changes.role.unwrap_or_else(|| current.role());
+    let mut row: user::ActiveModel = current.user.clone().into();
+    if let Some(name) = changes.name {
+        row.name = Set(name.trim().to_owned());
+    }
+    if let Some(new_role) = changes.role
+        && new_role != current.role()
+    {
+        ensure_no_team_duties(&txn, id).await?;
+        if new_role != Role::Agent {
+            team_member::Entity::delete_by_id(id).exec(&txn).await?;
+        }
+        row.role = Set(new_role.as_str().to_owned());
+    }
+    if let Some(employee_id) = changes.employee_id {
+        if let Some(employee_id) = &employee_id {
+            ensure_employee_id_free(&txn, employee_id, Some(id)).await?;
+        }
+        row.employee_id = Set(employee_id);
+    }
+    if let Some(department) = changes.department {
+        row.department = Set(department);
+    }
+    match changes.team_id {
+        Some(Some(_)) if role != Role::Agent => {
+            return Err(StoreError::invalid("team_id", "only agents are members of a team"));
+        }
+        Some(Some(team_id)) => join_team(&txn, id, team_id).await?,
+        Some(None) => {
+            team_member::Entity::delete_by_id(id).exec(&txn).await?;
+        }
+        None => {}
+    }
+    row.update(&txn).await?;
+    let updated = find(&txn, id).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    let duties = team::Entity::find()
+        .filter(
+            Condition::any()
+                .add(team::Column::TeamLeaderId.eq(id))
+                .add(team::Column::ManagerId.eq(id)),
+        )
+        .count(db)
+        .await?;
+    if duties > 0 {
+        return Err(StoreError::conflict(
+            "role",
+            "this user leads or manages a team; hand the team over first",
+        ));
+    }
+    Ok(())
+}
+
+/// Deactivates or reactivates a user. Deactivation revokes every sign-in session in the same
+/// transaction, so the user is locked out at once.
+pub async fn set_active(
+    db: &Db,
+    id: Uuid,
+    version: Option<i32>,
+    active: bool,
+) -> Result<UserRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let current = find(&txn, id).await?;
+    bump(&txn, id, version.unwrap_or(current.user.version)).await?;
+    let mut row: user::ActiveModel = current.user.into();
+    row.active = Set(active);
+    row.update(&txn).await?;
+    if !active {
+        auth_sessions::revoke_all(&txn, id, "deactivated").await?;
+    }
+    let updated = find(&txn, id).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(db: &Db, id: Uuid, hash: String) -> Result<(), StoreError> {
+    let txn = db::begin_write(db).await?;
+    let current = find(&txn, id).await?;
+    bump(&txn, id, current.user.version).await?;
+    let mut row: user::ActiveModel = current.user.into();
+    row.password_hash = Set(Some(hash));
+    row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Whether any user exists (first-run detection).
+pub async fn any_exist(db: &Db) -> Result<bool, StoreError> {
+    Ok(user::Entity::find().count(db).await? > 0)
+}

@@ -1,0 +1,105 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Compress;
+use actix_web::{App, HttpMessage, HttpServer, web};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{extract, headers, routes, spa};
+
+/// A bound, not yet running, server.
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: web::Data<AppState>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("port", &self.port).finish_non_exhaustive()
+    }
+}
+
+/// Opens the database (migrating it and ensuring reference data) and Redis.
+pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
+    let db = persistence::db::connect(config.database_url.expose_secret(), &config.db)
+        .await
+        .context("cannot open the database (DATABASE_URL)")?;
+    persistence::db::migrate(&db).await.context("cannot migrate the database")?;
+    persistence::reference::ensure(&db).await.context("cannot write reference data")?;
+    let redis = match &config.redis_url {
+        Some(url) => Some(
+            deadpool_redis::Config::from_url(url.expose_secret())
+                .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+                .context("REDIS_URL is not a usable Redis URL")?,
+        ),
+        None => None,
+    };
+    Ok(AppState::new(config, db, redis))
+}
+
+impl Application {
+    /// Binds `BIND:PORT` (port 0 picks a free one) around an opened state.
+    pub fn bind(state: AppState) -> anyhow::Result<Self> {
+        let config = state.config.clone();
+        let listener = TcpListener::bind((config.bind, config.port))
+            .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(state);
+        let data = state.clone();
+        let server = HttpServer::new(move || {
+            let config = &data.config;
+            let app = App::new()
+                .app_data(data.clone())
+                .app_data(extract::payload_config(config.body_limit))
+                .app_data(extract::path_config())
+                .app_data(extract::query_config())
+                .wrap_fn(|req, srv| {
+                    let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+                    let response = srv.call(req);
+                    async move {
+                        let mut response = spa::add_cache_control(response.await?);
+                        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            response.headers_mut().insert(HeaderName::from_static("x-request-id"), id);
+                        }
+                        Ok(response)
+                    }
+                })
+                .wrap(headers::security_headers(config.static_dir.as_deref(), config.secure_cookies()))
+                .wrap(Compress::default())
+                .wrap(TracingLogger::default())
+                .configure(routes::configure);
+            match &config.static_dir {
+                Some(dir) => app.service(spa::files(dir)),
+                None => app,
+            }
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self { server, port, state })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests reach the database through it).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

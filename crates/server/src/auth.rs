@@ -1,0 +1,9 @@
+//! Authentication: passwords, access tokens, refresh tokens, cookies, and the `Actor` extractor.
+
+pub mod actor;
+pub mod cookies;
+pub mod jwt;
+pub mod password;
+pub mod tokens;
+
+pub use actor::Actor;

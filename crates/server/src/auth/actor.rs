@@ -1,0 +1,87 @@
+//! The `Actor` extractor: who is asking, authenticated once per request.
+//!
+//! A bearer JWT (API clients) or the session cookie (the browser, with the CSRF check on writes).
+//! The token is only the start: the user and the session are reloaded, so a deactivated user
+//! or a revoked session is refused at once, and the team scope is always current.
+
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use persistence::entity::user;
+use persistence::{auth_sessions, users};
+use uuid::Uuid;
+
+use super::cookies;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The authenticated caller with their policy scope.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// What the policy needs: id, role, teams led and managed.
+    pub policy: domain::Actor,
+    /// Their user row.
+    pub user: user::Model,
+    /// The sign-in session the credentials belong to.
+    pub session_id: Uuid,
+}
+
+impl Deref for Actor {
+    type Target = domain::Actor;
+    fn deref(&self) -> &domain::Actor {
+        &self.policy
+    }
+}
+
+impl FromRequest for Actor {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await })
+    }
+}
+
+/// The access token a request carries, from `Authorization: Bearer` or the cookie.
+fn access_token(req: &HttpRequest) -> ApiResult<String> {
+    if let Some(header) = req.headers().get(actix_web::http::header::AUTHORIZATION) {
+        let value = header.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header"))?;
+        return value
+            .strip_prefix("Bearer ")
+            .map(|token| token.trim().to_owned())
+            .filter(|token| !token.is_empty())
+            .ok_or(ApiError::Unauthenticated("Authorization must be `Bearer <token>`"));
+    }
+    let cookie = req.cookie(cookies::ACCESS).ok_or(ApiError::Unauthenticated("sign in first"))?;
+    cookies::check_csrf(req)?;
+    Ok(cookie.value().to_owned())
+}
+
+async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
+    let app = req
+        .app_data::<web::Data<AppState>>()
+        .expect("AppState is registered on every app");
+    let token = access_token(req)?;
+    let claims = app.jwt.verify(&token)?;
+    let user = match users::find(&app.db, claims.sub).await {
+        Ok(row) => row.user,
+        Err(persistence::StoreError::NotFound) => return Err(ApiError::Unauthenticated("unknown user")),
+        Err(err) => return Err(err.into()),
+    };
+    if !user.active || user.erased_at.is_some() {
+        return Err(ApiError::Unauthenticated("account deactivated"));
+    }
+    if !auth_sessions::is_live(&app.db, claims.sid, user.id).await? {
+        return Err(ApiError::Unauthenticated("session ended; sign in again"));
+    }
+    let policy = users::actor(&app.db, &user).await?;
+    tracing::Span::current().record("actor.id", tracing::field::display(user.id));
+    Ok(Actor {
+        policy,
+        user,
+        session_id: claims.sid,
+    })
+}

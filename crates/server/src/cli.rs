@@ -1,0 +1,148 @@
+//! The `coaching-hub` command line: serve, migrate, create-admin, seed.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use domain::Role;
+use persistence::users::{self, NewUser};
+
+use crate::app::{Application, open_state};
+use crate::auth::password::Passwords;
+use crate::config::Config;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "coaching-hub-demo";
+
+/// Coaching Hub: coaching sessions, action plans and scorecards for contact centres.
+#[derive(Debug, Parser)]
+#[command(name = "coaching-hub", version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (BIND, PORT; default 127.0.0.1:8080).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin account.
+    CreateAdmin {
+        /// Their email address.
+        #[arg(long)]
+        email: String,
+        /// Their name.
+        #[arg(long)]
+        name: String,
+        /// Their password (12+ characters); or set COACHING_HUB_ADMIN_PASSWORD.
+        #[arg(long, env = "COACHING_HUB_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Fill the database with sample data.
+    Seed {
+        /// The demo organisation: 1 admin, 2 managers, 4 team leaders, 40 agents, a year of history.
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+/// Runs the command.
+pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
+    config.ensure_dev_secret().context("cannot write the development key into DATA_DIR")?;
+    if config.embedded {
+        std::fs::create_dir_all(&config.data_dir).context("cannot create DATA_DIR")?;
+        tracing::warn!(
+            data_dir = %config.data_dir.display(),
+            "no DATABASE_URL: running on the embedded SQLite database (development only)"
+        );
+    }
+    let config = Arc::new(config);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            open_state(config).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::CreateAdmin { email, name, password } => create_admin(config, email, name, password).await,
+        Command::Seed { demo } => {
+            if !demo {
+                bail!("say what to seed: `coaching-hub seed --demo`");
+            }
+            let state = open_state(config).await?;
+            seed_demo(&state.db, &state.passwords).await
+        }
+    }
+}
+
+async fn serve(config: Arc<Config>) -> anyhow::Result<()> {
+    let state = open_state(config.clone()).await?;
+    if config.embedded && !users::any_exist(&state.db).await? {
+        seed_demo(&state.db, &state.passwords).await?;
+    }
+    let app = Application::bind(state)?;
+    let url = format!("http://{}:{}", config.bind, app.port());
+    tracing::info!(%url, "Coaching Hub is listening");
+    println!("Coaching Hub is running at {url}  (API docs: {url}/api/docs)");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn create_admin(config: Arc<Config>, email: String, name: String, password: String) -> anyhow::Result<()> {
+    use garde::Validate;
+    let request = dto::CreateUser {
+        email,
+        name,
+        role: Role::Admin,
+        password: Some(password),
+        team_id: None,
+        employee_id: None,
+        department: None,
+    };
+    if let Err(report) = request.validate() {
+        bail!("{report}");
+    }
+    let state = open_state(config).await?;
+    let hash = state.passwords.hash(request.password.unwrap_or_default()).await?;
+    let row = users::create(
+        &state.db,
+        NewUser {
+            email: request.email,
+            name: request.name,
+            role: Role::Admin,
+            password_hash: Some(hash),
+            team_id: None,
+            employee_id: None,
+            department: None,
+        },
+    )
+    .await?;
+    println!("created admin {} <{}>", row.user.name, row.user.email);
+    Ok(())
+}
+
+async fn seed_demo(db: &persistence::Db, passwords: &Passwords) -> anyhow::Result<()> {
+    let hash = passwords.hash(DEMO_PASSWORD.to_owned()).await?;
+    let today = chrono::Utc::now().date_naive();
+    match persistence::demo::seed(db, &hash, today).await? {
+        None => println!("the demo organisation is already there"),
+        Some(logins) => {
+            println!("Seeded the demo organisation. Sign in with password `{DEMO_PASSWORD}` as:");
+            let mut shown = std::collections::HashMap::new();
+            for login in logins {
+                let count = shown.entry(login.role).or_insert(0);
+                *count += 1;
+                if login.role != Role::Agent || *count <= 2 {
+                    println!("  {:<12} {:<22} {}", login.role.label(), login.name, login.email);
+                }
+            }
+            println!("  (and 38 more agents)");
+        }
+    }
+    Ok(())
+}
+

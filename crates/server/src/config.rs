@@ -1,0 +1,313 @@
+//! Configuration from the environment, validated all at once at start-up.
+//!
+//! With nothing set, the embedded default runs: a SQLite file and a generated development key
+//! under `./data/`. Tests build a [`Config`] in code and never touch the environment.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use persistence::{Backend, DbOptions};
+use secrecy::{ExposeSecret, SecretString};
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://...` or `postgres://...`; embedded SQLite when unset.
+    pub database_url: SecretString,
+    /// Which database `database_url` names.
+    pub backend: Backend,
+    /// `REDIS_URL`: shared rate limits (and, later, cache and events) across instances.
+    pub redis_url: Option<SecretString>,
+    /// `BIND`: the address to listen on.
+    pub bind: IpAddr,
+    /// `PORT`: the port to listen on; 0 picks a free one (tests).
+    pub port: u16,
+    /// `PUBLIC_URL`: where people reach the app; `https` turns on `Secure` cookies and HSTS.
+    pub public_url: String,
+    /// `JWT_SECRET`: HS256 signing key for access tokens (at least 32 bytes).
+    pub jwt_secret: SecretString,
+    /// `DATA_DIR`: where the embedded database and development keys live.
+    pub data_dir: PathBuf,
+    /// `STATIC_DIR`: the built browser app (Trunk's `dist`); not served when absent.
+    pub static_dir: Option<PathBuf>,
+    /// `LOG_LEVEL`: a tracing filter such as `info` or `server=debug,info`.
+    pub log_level: String,
+    /// `LOG_FORMAT`: `json` for production log shippers, `pretty` otherwise.
+    pub log_json: bool,
+    /// Whether this is the embedded default (seed the demo on first run).
+    pub embedded: bool,
+    /// `TRUST_PROXY`: take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy: bool,
+    /// Login attempts allowed per account and per client address.
+    pub login_limits: LoginLimits,
+    /// Prefix of every Redis key, so several deployments (or tests) can share one Redis.
+    pub redis_prefix: String,
+    /// Connection pool settings.
+    pub db: DbOptions,
+    /// Request bodies larger than this are refused with 413.
+    pub body_limit: usize,
+    /// How long an access token lives.
+    pub access_ttl: Duration,
+    /// How long a sign-in session (refresh family) lives.
+    pub session_ttl: Duration,
+}
+
+/// Login attempts per minute.
+#[derive(Clone, Copy, Debug)]
+pub struct LoginLimits {
+    /// Per email address.
+    pub per_account: u32,
+    /// Per client address.
+    pub per_ip: u32,
+}
+
+/// Every configuration problem found, one line each.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration:\n{}", .0.join("\n"))]
+pub struct ConfigErrors(pub Vec<String>);
+
+/// Where the embedded database lives by default.
+pub const DEFAULT_DATA_DIR: &str = "./data";
+
+impl Config {
+    /// Reads the process environment (and `.env`, for development).
+    pub fn from_process_env() -> Result<Config, ConfigErrors> {
+        // A missing .env is normal; a malformed one is reported by the variables it lacks.
+        let _ = dotenvy::dotenv();
+        Config::from_env(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `var`, collecting every problem before failing.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigErrors> {
+        let mut errors = Vec::new();
+        let var = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| DEFAULT_DATA_DIR.into()));
+        let (database_url, embedded) = match var("DATABASE_URL") {
+            Some(url) => (url, false),
+            None => (
+                format!("sqlite://{}?mode=rwc", data_dir.join("coaching-hub.db").display()),
+                true,
+            ),
+        };
+        let backend = Backend::of_url(&database_url).unwrap_or_else(|| {
+            errors.push("DATABASE_URL: must start with sqlite:// or postgres://".into());
+            Backend::Sqlite
+        });
+
+        let redis_url = var("REDIS_URL");
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            errors.push("REDIS_URL: must start with redis:// or rediss://".into());
+        }
+
+        let bind = parse(&var, "BIND", "127.0.0.1", "an IP address such as 0.0.0.0", &mut errors);
+        let port = parse(&var, "PORT", "8080", "a port number (0-65535)", &mut errors);
+        let public_url = var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}:{port}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            errors.push("PUBLIC_URL: must start with http:// or https://".into());
+        }
+
+        let jwt_secret = match var("JWT_SECRET") {
+            Some(secret) if secret.len() >= 32 => secret,
+            Some(_) => {
+                errors.push("JWT_SECRET: must be at least 32 characters".into());
+                String::new()
+            }
+            // Only the embedded default may run without one: a key is generated into DATA_DIR.
+            None if embedded => String::new(),
+            None => {
+                errors.push("JWT_SECRET: required when DATABASE_URL is set (32+ random characters)".into());
+                String::new()
+            }
+        };
+
+        let log_level = var("LOG_LEVEL").unwrap_or_else(|| "info".into());
+        if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
+            errors.push(format!("LOG_LEVEL: `{log_level}` is not a valid filter (try `info`)"));
+        }
+        let log_json = match var("LOG_FORMAT").as_deref() {
+            None | Some("pretty") => false,
+            Some("json") => true,
+            Some(other) => {
+                errors.push(format!("LOG_FORMAT: `{other}` is not `json` or `pretty`"));
+                false
+            }
+        };
+        let per_account = parse(&var, "LOGIN_LIMIT_PER_ACCOUNT", "10", "a positive number", &mut errors);
+        let per_ip = parse(&var, "LOGIN_LIMIT_PER_IP", "30", "a positive number", &mut errors);
+        for (name, value) in [("LOGIN_LIMIT_PER_ACCOUNT", per_account), ("LOGIN_LIMIT_PER_IP", per_ip)] {
+            if value == 0u32 {
+                errors.push(format!("{name}: must be at least 1"));
+            }
+        }
+
+        let trust_proxy = parse(&var, "TRUST_PROXY", "false", "`true` or `false`", &mut errors);
+
+        let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
+            let built = PathBuf::from("frontend/dist");
+            built.join("index.html").exists().then_some(built)
+        });
+        if let Some(dir) = &static_dir
+            && !dir.join("index.html").exists()
+        {
+            errors.push(format!("STATIC_DIR: {} has no index.html", dir.display()));
+        }
+
+        if !errors.is_empty() {
+            return Err(ConfigErrors(errors));
+        }
+        Ok(Config {
+            database_url: database_url.into(),
+            backend,
+            redis_url: redis_url.map(Into::into),
+            bind,
+            port,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            jwt_secret: jwt_secret.into(),
+            data_dir,
+            static_dir,
+            log_level,
+            log_json,
+            embedded,
+            trust_proxy,
+            login_limits: LoginLimits { per_account, per_ip },
+            redis_prefix: var("REDIS_PREFIX").unwrap_or_else(|| "coaching-hub".into()),
+            db: DbOptions::default(),
+            body_limit: 256 * 1024,
+            access_ttl: Duration::from_secs(15 * 60),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+        })
+    }
+
+    /// Whether cookies must be `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Fills in the development signing key of the embedded default: read from
+    /// `DATA_DIR/jwt-secret`, or generated there (mode 0600) with a warning.
+    pub fn ensure_dev_secret(&mut self) -> std::io::Result<()> {
+        if !self.jwt_secret.expose_secret().is_empty() {
+            return Ok(());
+        }
+        let path = self.data_dir.join("jwt-secret");
+        let secret = match std::fs::read_to_string(&path) {
+            Ok(secret) if secret.trim().len() >= 32 => secret.trim().to_owned(),
+            _ => {
+                std::fs::create_dir_all(&self.data_dir)?;
+                let secret = crate::auth::tokens::random_token();
+                write_private(&path, &secret)?;
+                tracing::warn!(
+                    path = %path.display(),
+                    "generated a development signing key; set JWT_SECRET in production"
+                );
+                secret
+            }
+        };
+        self.jwt_secret = secret.into();
+        Ok(())
+    }
+}
+
+/// Parses `name` (or `default` when unset); a bad value is reported and `default` stands in.
+fn parse<T: std::str::FromStr>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: &str,
+    expected: &str,
+    errors: &mut Vec<String>,
+) -> T {
+    let fallback = || default.parse().ok().expect("every default parses");
+    match var(name) {
+        None => fallback(),
+        Some(raw) => raw.trim().parse().unwrap_or_else(|_| {
+            errors.push(format!("{name}: `{raw}` is not {expected}"));
+            fallback()
+        }),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
+        let env: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_env(|name| env.get(name).cloned())
+    }
+
+    #[test]
+    fn nothing_set_is_the_embedded_default() {
+        let config = load(&[]).expect("defaults are valid");
+        assert!(config.embedded);
+        assert_eq!(config.backend, Backend::Sqlite);
+        assert_eq!(config.port, 8080);
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert!(!config.secure_cookies());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_variable() {
+        let errors = load(&[
+            ("DATABASE_URL", "mysql://x"),
+            ("PORT", "eighty"),
+            ("BIND", "localhost:1"),
+            ("REDIS_URL", "http://cache"),
+            ("LOG_FORMAT", "xml"),
+        ])
+        .expect_err("five problems");
+        let names: Vec<&str> = errors.0.iter().map(|line| line.split(':').next().unwrap_or("")).collect();
+        assert_eq!(names, ["DATABASE_URL", "REDIS_URL", "BIND", "PORT", "JWT_SECRET", "LOG_FORMAT"]);
+    }
+
+    #[test]
+    fn postgres_needs_a_real_signing_key() {
+        let short = load(&[("DATABASE_URL", "postgres://db/x"), ("JWT_SECRET", "short")]);
+        assert!(short.is_err());
+        let good = load(&[
+            ("DATABASE_URL", "postgres://db/x"),
+            ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("PUBLIC_URL", "https://coaching.example.com/"),
+        ])
+        .expect("valid");
+        assert_eq!(good.backend, Backend::Postgres);
+        assert!(good.secure_cookies());
+        assert_eq!(good.public_url, "https://coaching.example.com");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let config = load(&[
+            ("DATABASE_URL", "postgres://u:hunter2@db/x"),
+            ("JWT_SECRET", "0123456789abcdef0123456789abcdef-secret"),
+        ])
+        .expect("valid");
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"));
+        assert!(!shown.contains("abcdef-secret"));
+    }
+}

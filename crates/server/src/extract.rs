@@ -1,0 +1,146 @@
+//! Request extractors shared by the handlers: validated JSON, `If-Match`, the client address.
+
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use garde::Validate;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, ApiResult};
+
+/// A JSON body that deserialised and passed its garde rules (422 with field errors otherwise).
+#[derive(Debug)]
+pub struct Valid<T>(pub T);
+
+impl<T> Valid<T> {
+    /// The validated body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for Valid<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> FromRequest for Valid<T>
+where
+    T: DeserializeOwned + Validate<Context = ()> + 'static,
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .mime_type()
+            .ok()
+            .flatten()
+            .is_some_and(|mime| mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = bytes.await.map_err(|err| payload_error(&err))?;
+            let body: T = parse_json(&bytes)?;
+            body.validate()?;
+            Ok(Valid(body))
+        })
+    }
+}
+
+/// Deserialises JSON, naming the field at fault: 422 for a wrong value or unknown field, 400 for
+/// text that is not JSON at all.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_data() {
+            let field = if path == "." { "body".to_owned() } else { path };
+            ApiError::invalid(field, strip_position(&inner.to_string()))
+        } else {
+            ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
+        }
+    })
+}
+
+fn strip_position(message: &str) -> String {
+    message.split(" at line ").next().unwrap_or(message).to_owned()
+}
+
+/// A body read error: over the limit is 413, anything else 400.
+fn payload_error(err: &actix_web::Error) -> ApiError {
+    if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::BadRequest("the body could not be read".into())
+    }
+}
+
+/// How raw bodies are read: the size limit, with 413 past it.
+pub fn payload_config(limit: usize) -> web::PayloadConfig {
+    web::PayloadConfig::new(limit)
+}
+
+/// Path segments that do not parse (a malformed id) name no record: 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound.into())
+}
+
+/// Query strings that do not parse: 422 naming the problem.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err: QueryPayloadError, _req| ApiError::invalid("query", err.to_string()).into())
+}
+
+/// The version a write is based on, from `If-Match: "3"` (or `W/"3"`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IfMatch(pub Option<i32>);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_if_match(req))
+    }
+}
+
+fn parse_if_match(req: &HttpRequest) -> ApiResult<IfMatch> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(IfMatch(None));
+    };
+    let text = value.to_str().map_err(|_| ApiError::BadRequest("If-Match is not text".into()))?;
+    let tag = text.trim().trim_start_matches("W/").trim_matches('"');
+    tag.parse()
+        .map(|version| IfMatch(Some(version)))
+        .map_err(|_| ApiError::Stale)
+}
+
+impl IfMatch {
+    /// The version to write against: `If-Match`, else the body's `version`; 428 without either.
+    pub fn or_body(self, body: Option<i32>) -> ApiResult<i32> {
+        self.0.or(body).ok_or(ApiError::PreconditionRequired)
+    }
+}
+
+/// The strong ETag of a record at `version`.
+pub fn etag(version: i32) -> header::EntityTag {
+    header::EntityTag::new_strong(version.to_string())
+}
+
+/// The client's address for rate limits and audit: the socket peer, or the proxy's
+/// `X-Forwarded-For` when `TRUST_PROXY` says a proxy sets it.
+pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
+    let info = req.connection_info();
+    let addr = if trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
+    addr.unwrap_or("unknown").to_owned()
+}

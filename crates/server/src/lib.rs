@@ -1,0 +1,22 @@
+//! Coaching Hub's HTTP server: configuration, authentication, handlers, and the CLI.
+//!
+//! Invariants: the only crate that knows HTTP. Handlers are thin: extract, authenticate
+//! (`Actor`), load in scope (404 outside), authorize (`domain::policy`, 403), one repository
+//! call, respond. Errors become problem+json in `error.rs` and nowhere else.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod headers;
+pub mod openapi;
+pub mod rate_limit;
+pub mod routes;
+pub mod spa;
+pub mod state;
+pub mod telemetry;
+
+pub use app::Application;
+pub use config::Config;

@@ -1,0 +1,63 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+/// The HTTP contract of Coaching Hub, v1.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Coaching Hub API", description = "Coaching sessions, action plans, quick notes and scorecards for contact centres."),
+    paths(
+        routes::auth::login,
+        routes::auth::refresh,
+        routes::auth::logout,
+        routes::me::get_me,
+        routes::me::change_password,
+        routes::users::list_users,
+        routes::users::create_user,
+        routes::users::get_user,
+        routes::users::update_user,
+        routes::users::deactivate_user,
+        routes::users::reactivate_user,
+        routes::teams::list_teams,
+        routes::teams::create_team,
+        routes::teams::get_team,
+        routes::teams::update_team,
+        routes::health::healthz,
+        routes::health::readyz,
+    ),
+    components(schemas(dto::Problem, dto::ErrorCode)),
+    modifiers(&Security),
+    tags(
+        (name = "auth", description = "Signing in, tokens, the signed-in actor"),
+        (name = "people", description = "Users and teams"),
+        (name = "operations", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::cookies::ACCESS,
+                "Browser session; writes also need the X-CSRF-Token header",
+            ))),
+        );
+    }
+}
+
+/// The document as JSON.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

@@ -1,0 +1,65 @@
+//! Liveness and readiness for load balancers and orchestrators.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Registers the routes (outside `/api`).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/healthz").get(healthz))
+        .service(resource("/readyz").get(readyz));
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "operations", operation_id = "healthz",
+    responses((status = 200, description = "Alive")))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// What `/readyz` checked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    /// `ok` or `unavailable`.
+    pub database: &'static str,
+    /// `ok`, `unavailable`, or `not_configured`.
+    pub redis: &'static str,
+}
+
+/// The database (and Redis, when configured) answer; 503 otherwise.
+#[utoipa::path(get, path = "/readyz", tag = "operations", operation_id = "readyz",
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
+pub async fn readyz(app: web::Data<AppState>) -> HttpResponse {
+    let database = match persistence::db::ping(&app.db).await {
+        Ok(()) => "ok",
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness: database unavailable");
+            "unavailable"
+        }
+    };
+    let redis = match &app.redis {
+        None => "not_configured",
+        Some(pool) => match ping_redis(pool).await {
+            Ok(()) => "ok",
+            Err(err) => {
+                tracing::warn!(error = %err, "readiness: redis unavailable");
+                "unavailable"
+            }
+        },
+    };
+    let ready = database == "ok" && redis != "unavailable";
+    let mut response = if ready {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    response.json(Readiness { database, redis })
+}
+
+async fn ping_redis(pool: &deadpool_redis::Pool) -> Result<(), Box<dyn std::error::Error>> {
+    let mut conn = pool.get().await?;
+    deadpool_redis::redis::cmd("PING").query_async::<String>(&mut conn).await?;
+    Ok(())
+}

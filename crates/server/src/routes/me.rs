@@ -1,0 +1,83 @@
+//! The signed-in actor.
+
+use actix_web::{HttpResponse, web};
+use domain::Action;
+use dto::{Me, TeamSummary};
+use garde::Validate;
+use persistence::{auth_sessions, teams, users};
+use serde::Deserialize;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Valid;
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/me").get(get_me))
+        .service(resource("/me/password").post(change_password));
+}
+
+/// Who am I: the user, their teams and what their role may do.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", operation_id = "get_me",
+    responses((status = 200, body = dto::Me), (status = 401, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn get_me(actor: Actor, app: web::Data<AppState>) -> ApiResult<web::Json<Me>> {
+    let row = users::find(&app.db, actor.user.id).await?;
+    let team = match row.team_id {
+        Some(id) => teams::names(&app.db, &[id]).await?.remove(&id).map(|name| TeamSummary {
+            id: domain::TeamId(id),
+            name,
+        }),
+        None => None,
+    };
+    Ok(web::Json(Me {
+        user: dto::User::from(&row),
+        led_team_ids: actor.led_teams.clone(),
+        managed_team_ids: actor.managed_teams.clone(),
+        team,
+        permissions: Action::ALL
+            .iter()
+            .copied()
+            .filter(|action| Me::role_may(actor.role, *action))
+            .collect(),
+    }))
+}
+
+/// `POST /api/v1/me/password`.
+#[derive(Debug, Deserialize, Validate, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The current password.
+    #[garde(length(min = 1, max = 1024))]
+    pub current_password: String,
+    /// The new password (12-128 characters).
+    #[garde(length(min = 12, max = 128))]
+    pub new_password: String,
+}
+
+/// Change my password; every other sign-in session ends.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", operation_id = "change_password",
+    request_body = ChangePassword,
+    responses((status = 204), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn change_password(
+    actor: Actor,
+    body: Valid<ChangePassword>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let ChangePassword {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    if !app.passwords.verify(actor.user.password_hash.clone(), current_password).await? {
+        return Err(ApiError::invalid("current_password", "is not your current password"));
+    }
+    let hash = app.passwords.hash(new_password).await?;
+    users::set_password_hash(&app.db, actor.user.id, hash).await?;
+    auth_sessions::revoke_all_except(&app.db, actor.user.id, actor.session_id, "password_changed").await?;
+    Ok(HttpResponse::NoContent().finish())
+}

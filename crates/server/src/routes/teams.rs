@@ -1,0 +1,145 @@
+//! Teams: list, create, read, edit (name, leader, manager, agents).
+
+use actix_web::{HttpResponse, web};
+use domain::{Action, Target, TeamId, UserId, authorize};
+use dto::{CreateTeam, Page, Team, UpdateTeam};
+use persistence::teams::{self, TeamChanges, TeamRow};
+use persistence::{PageRequest, users};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Valid, etag};
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/teams").get(list_teams).post(create_team))
+        .service(resource("/teams/{id}").get(get_team).patch(update_team));
+}
+
+/// Paging for the team list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TeamQuery {
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(TeamRow, Target)> {
+    let row = teams::find(&app.db, id).await?;
+    let target = Target::Team { id: TeamId(id) };
+    if !actor.can(Action::ViewTeam, &target) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((row, target))
+}
+
+fn respond(mut response: actix_web::HttpResponseBuilder, row: &TeamRow) -> HttpResponse {
+    response
+        .insert_header(actix_web::http::header::ETag(etag(row.team.version)))
+        .json(Team::from(row))
+}
+
+/// List the teams I lead, manage (or all, as admin), by name.
+#[utoipa::path(get, path = "/api/v1/teams", tag = "people", operation_id = "list_teams",
+    params(TeamQuery),
+    responses((status = 200, body = inline(Page<Team>)), (status = 401, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_teams(actor: Actor, query: web::Query<TeamQuery>, app: web::Data<AppState>) -> ApiResult<web::Json<Page<Team>>> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let (rows, next_cursor) = teams::list(&app.db, &actor, &page).await?;
+    Ok(web::Json(Page {
+        items: rows.iter().map(Team::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Create a team (admin).
+#[utoipa::path(post, path = "/api/v1/teams", tag = "people", operation_id = "create_team",
+    request_body = dto::CreateTeam,
+    responses((status = 201, body = dto::Team), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_team(actor: Actor, body: Valid<CreateTeam>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    authorize(&actor, Action::CreateTeam, &Target::Global)?;
+    let body = body.into_inner();
+    let row = teams::create(
+        &app.db,
+        &body.name,
+        body.team_leader_id.uuid(),
+        body.manager_id.map(UserId::uuid),
+    )
+    .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header(("Location", format!("/api/v1/teams/{}", row.team.id)));
+    Ok(respond(response, &row))
+}
+
+/// Read a team I lead or manage.
+#[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "people", operation_id = "get_team",
+    params(("id" = Uuid, Path, description = "Team id")),
+    responses((status = 200, body = dto::Team), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(team.id = %id))]
+pub async fn get_team(actor: Actor, id: web::Path<Uuid>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let (row, _) = load_visible(&app, &actor, *id).await?;
+    Ok(respond(HttpResponse::Ok(), &row))
+}
+
+/// Edit a team. Name, leader and manager: admin. Agents: admin, or the team's manager for agents
+/// coming from other teams they manage.
+#[utoipa::path(patch, path = "/api/v1/teams/{id}", tag = "people", operation_id = "update_team",
+    params(("id" = Uuid, Path, description = "Team id"), ("If-Match" = Option<String>, Header, description = "ETag of the version edited")),
+    request_body = dto::UpdateTeam,
+    responses((status = 200, body = dto::Team), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(team.id = %id))]
+pub async fn update_team(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<UpdateTeam>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (current, target) = load_visible(&app, &actor, *id).await?;
+    if body.name.is_some() || body.team_leader_id.is_some() || body.manager_id.is_some() {
+        authorize(&actor, Action::UpdateTeam, &target)?;
+    }
+    if let Some(agent_ids) = &body.agent_ids {
+        authorize(&actor, Action::SetTeamMembers, &target)?;
+        let joining: Vec<Uuid> = agent_ids
+            .iter()
+            .map(|agent| agent.uuid())
+            .filter(|agent| !current.agent_ids.contains(agent))
+            .collect();
+        let memberships = users::memberships(&app.db, &joining).await?;
+        for agent in joining {
+            let from = Target::User {
+                id: UserId(agent),
+                teams: memberships.get(&agent).copied().map(TeamId).into_iter().collect(),
+            };
+            if !actor.can(Action::ViewUser, &from) {
+                return Err(ApiError::invalid("agent_ids", format!("no agent {agent} in your scope")));
+            }
+            authorize(&actor, Action::AssignTeam, &from)?;
+        }
+    }
+    let changes = TeamChanges {
+        name: body.name,
+        team_leader_id: body.team_leader_id.map(UserId::uuid),
+        manager_id: body.manager_id.map(|manager| manager.map(UserId::uuid)),
+        agent_ids: body.agent_ids.map(|ids| ids.into_iter().map(UserId::uuid).collect()),
+    };
+    let row = teams::update(&app.db, *id, version, changes).await?;
+    Ok(respond(HttpResponse::Ok(), &row))
+}

@@ -1,0 +1,213 @@
+//! People: list, create, read, edit, deactivate, reactivate.
+
+use actix_web::{HttpResponse, web};
+use domain::{Action, Role, Target, TeamId, UserId, authorize};
+use dto::{CreateUser, Page, UpdateUser, User};
+use persistence::users::{self, NewUser, UserChanges, UserFilter, UserRow};
+use persistence::PageRequest;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Valid, etag};
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/users").get(list_users).post(create_user))
+        .service(resource("/users/{id}").get(get_user).patch(update_user))
+        .service(resource("/users/{id}/deactivate").post(deactivate_user))
+        .service(resource("/users/{id}/reactivate").post(reactivate_user));
+}
+
+/// Filters and paging for the user list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only agents of this team.
+    pub team_id: Option<Uuid>,
+    /// Only active (`true`) or deactivated (`false`) users.
+    pub active: Option<bool>,
+    /// Name or email contains this.
+    pub q: Option<String>,
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Loads a user the actor may see; anyone else is 404.
+async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(UserRow, Target)> {
+    let row = users::find(&app.db, id).await?;
+    let target = Target::User {
+        id: UserId(id),
+        teams: users::teams_of(&app.db, id).await?,
+    };
+    if !actor.can(Action::ViewUser, &target) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((row, target))
+}
+
+fn respond(row: &UserRow) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(actix_web::http::header::ETag(etag(row.user.version)))
+        .json(User::from(row))
+}
+
+/// List the people in my scope, by name.
+#[utoipa::path(get, path = "/api/v1/users", tag = "people", operation_id = "list_users",
+    params(UserQuery),
+    responses((status = 200, body = inline(Page<User>)), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_users(
+    actor: Actor,
+    query: web::Query<UserQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<User>>> {
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = UserFilter {
+        role: query.role,
+        team_id: query.team_id,
+        active: query.active,
+        q: query.q,
+    };
+    let (rows, next_cursor) = users::list(&app.db, &actor, &filter, &page).await?;
+    Ok(web::Json(Page {
+        items: rows.iter().map(User::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Create a person. Admins create anyone; managers create agents in the teams they manage.
+#[utoipa::path(post, path = "/api/v1/users", tag = "people", operation_id = "create_user",
+    request_body = dto::CreateUser,
+    responses((status = 201, body = dto::User), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_user(actor: Actor, body: Valid<CreateUser>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let (action, target) = match (body.role, body.team_id) {
+        (Role::Agent, Some(team)) => (Action::CreateAgent, Target::Team { id: team }),
+        (Role::Agent, None) => (Action::CreateAgent, Target::Global),
+        (_, _) => (Action::CreateUser, Target::Global),
+    };
+    authorize(&actor, action, &target)?;
+    if body.team_id.is_some() && body.role != Role::Agent {
+        return Err(ApiError::invalid("team_id", "only agents are members of a team"));
+    }
+    let password_hash = match body.password {
+        Some(password) => Some(app.passwords.hash(password).await?),
+        None => None,
+    };
+    let row = users::create(
+        &app.db,
+        NewUser {
+            email: body.email,
+            name: body.name,
+            role: body.role,
+            password_hash,
+            team_id: body.team_id.map(TeamId::uuid),
+            employee_id: body.employee_id,
+            department: body.department,
+        },
+    )
+    .await?;
+    tracing::info!(user.id = %row.user.id, role = %body.role, "user created");
+    Ok(HttpResponse::Created()
+        .insert_header(actix_web::http::header::ETag(etag(row.user.version)))
+        .insert_header(("Location", format!("/api/v1/users/{}", row.user.id)))
+        .json(User::from(&row)))
+}
+
+/// Read a person in my scope.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "people", operation_id = "get_user",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, body = dto::User), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn get_user(actor: Actor, id: web::Path<Uuid>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let (row, _) = load_visible(&app, &actor, *id).await?;
+    Ok(respond(&row))
+}
+
+/// Edit a person. Each field needs its own permission: name (self, manager, admin), employee
+/// id and department (manager, admin), team (manager of both teams, admin), role (admin).
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "people", operation_id = "update_user",
+    params(("id" = Uuid, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "ETag of the version edited")),
+    request_body = dto::UpdateUser,
+    responses((status = 200, body = dto::User), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn update_user(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<UpdateUser>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (_, target) = load_visible(&app, &actor, *id).await?;
+    if body.name.is_some() {
+        authorize(&actor, Action::UpdateProfile, &target)?;
+    }
+    if body.employee_id.is_some() || body.department.is_some() {
+        authorize(&actor, Action::UpdateEmployment, &target)?;
+    }
+    if body.role.is_some() {
+        authorize(&actor, Action::ChangeRole, &target)?;
+    }
+    if let Some(team) = body.team_id {
+        authorize(&actor, Action::AssignTeam, &target)?;
+        if let Some(team) = team {
+            authorize(&actor, Action::AssignTeam, &Target::Team { id: team })?;
+        }
+    }
+    let changes = UserChanges {
+        name: body.name,
+        role: body.role,
+        team_id: body.team_id.map(|team| team.map(TeamId::uuid)),
+        employee_id: body.employee_id,
+        department: body.department,
+    };
+    let row = users::update(&app.db, *id, version, changes).await?;
+    Ok(respond(&row))
+}
+
+async fn set_active(actor: Actor, id: Uuid, if_match: IfMatch, app: &AppState, active: bool) -> ApiResult<HttpResponse> {
+    let (_, target) = load_visible(app, &actor, id).await?;
+    authorize(&actor, Action::DeactivateUser, &target)?;
+    let row = users::set_active(&app.db, id, if_match.0, active).await?;
+    tracing::info!(user.id = %id, active, "user activation changed");
+    Ok(respond(&row))
+}
+
+/// Deactivate a person: they are signed out everywhere at once and cannot sign in.
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "people", operation_id = "deactivate_user",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, body = dto::User), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn deactivate_user(actor: Actor, id: web::Path<Uuid>, if_match: IfMatch, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    set_active(actor, *id, if_match, &app, false).await
+}
+
+/// Reactivate a deactivated person.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "people", operation_id = "reactivate_user",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, body = dto::User), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn reactivate_user(actor: Actor, id: web::Path<Uuid>, if_match: IfMatch, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    set_active(actor, *id, if_match, &app, true).await
+}
+

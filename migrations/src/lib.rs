@@ -1,0 +1,30 @@
+//! The whole schema, as migrations that run unchanged on SQLite and PostgreSQL.
+//!
+//! Invariants: a migration is never edited once applied; no seed data lives here; every table
+//! that people edit has `version`, `created_at` and `updated_at`; enumerations are `CHECK`ed
+//! strings so both databases refuse what the code would never write.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261127_000001_create_people;
+mod m20261127_000002_create_auth;
+mod m20261127_000003_create_performance;
+mod m20261127_000004_create_coaching;
+mod m20261127_000005_create_governance;
+
+/// Runs the migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_people::Migration),
+            Box::new(m20261127_000002_create_auth::Migration),
+            Box::new(m20261127_000003_create_performance::Migration),
+            Box::new(m20261127_000004_create_coaching::Migration),
+            Box::new(m20261127_000005_create_governance::Migration),
+        ]
+    }
+}
