@@ -55,7 +55,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
         let data = state.clone();
-        let server = HttpServer::new(move || {
+        let mut server = HttpServer::new(move || {
             let config = &data.config;
             let app = App::new()
                 .app_data(data.clone())
@@ -83,8 +83,11 @@ impl Application {
             }
         })
         .listen(listener)?
-        .shutdown_timeout(10)
-        .run();
+        .shutdown_timeout(10);
+        if config.workers > 0 {
+            server = server.workers(config.workers);
+        }
+        let server = server.run();
         Ok(Self { server, port, state })
     }
 

@@ -47,6 +47,8 @@ pub struct Config {
     pub db: DbOptions,
     /// Request bodies larger than this are refused with 413.
     pub body_limit: usize,
+    /// HTTP worker threads (0: one per core).
+    pub workers: usize,
     /// How long an access token lives.
     pub access_ttl: Duration,
     /// How long a sign-in session (refresh family) lives.
@@ -177,6 +179,7 @@ impl Config {
             redis_prefix: var("REDIS_PREFIX").unwrap_or_else(|| "coaching-hub".into()),
             db: DbOptions::default(),
             body_limit: 256 * 1024,
+            workers: 0,
             access_ttl: Duration::from_secs(15 * 60),
             session_ttl: Duration::from_secs(30 * 24 * 3600),
         })

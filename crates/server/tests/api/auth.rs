@@ -1,0 +1,317 @@
+//! Signing in, tokens, cookies, CSRF, rate limits, revocation.
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::Method;
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+use test_support::TestApp;
+use test_support::org::PASSWORD;
+
+use crate::helpers::{ok_json, problem};
+
+fn token_with(app: &TestApp, claims: Value) -> String {
+    let secret = app.state.config.jwt_secret.expose_secret().as_bytes().to_vec();
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&secret))
+        .expect("signs")
+}
+
+fn claims(app: &TestApp, sub: uuid::Uuid, sid: uuid::Uuid, exp_offset: i64, aud: &str) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({ "sub": sub, "sid": sid, "role": "ADMIN", "iat": now, "exp": now + exp_offset,
+            "aud": aud, "iss": app.state.config.public_url, "jti": uuid::Uuid::now_v7() })
+}
+
+async fn me_status(app: &TestApp, token: &str) -> u16 {
+    app.request(Method::GET, "/api/v1/me")
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("answers")
+        .status()
+        .as_u16()
+}
+
+fn session_of(token: &str) -> uuid::Uuid {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64");
+    let claims: Value = serde_json::from_slice(&bytes).expect("json");
+    claims["sid"].as_str().expect("sid").parse().expect("uuid")
+}
+
+#[tokio::test]
+async fn login_returns_tokens_user_and_secure_cookies() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let response = app.login(&org.leader_a.email, PASSWORD).await;
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().expect("ascii").to_owned())
+        .collect();
+    let body = ok_json(response, 200).await;
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 900);
+    assert_eq!(body["user"]["role"], "TEAM_LEADER");
+    assert!(body["user"].get("password_hash").is_none());
+    let access = cookies.iter().find(|c| c.starts_with("ch_access=")).expect("access cookie");
+    assert!(access.contains("HttpOnly") && access.contains("SameSite=Strict"), "{access}");
+    let refresh = cookies.iter().find(|c| c.starts_with("ch_refresh=")).expect("refresh cookie");
+    assert!(refresh.contains("HttpOnly") && refresh.contains("Path=/api/v1/auth"), "{refresh}");
+    let csrf = cookies.iter().find(|c| c.starts_with("ch_csrf=")).expect("csrf cookie");
+    assert!(!csrf.contains("HttpOnly"), "the page must read the CSRF cookie");
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let wrong = problem(app.login(&org.agent_a1.email, "not-the-password").await, 401).await;
+    let unknown = problem(app.login("nobody@org.test", "not-the-password").await, 401).await;
+    assert_eq!(wrong, unknown);
+    let deactivated_id = org.agent_a2.id;
+    app.as_(&org.admin)
+        .post(&format!("/api/v1/users/{deactivated_id}/deactivate"), &json!({}))
+        .send()
+        .await
+        .expect("answers");
+    let deactivated = problem(app.login(&org.agent_a2.email, PASSWORD).await, 401).await;
+    assert_eq!(deactivated, unknown);
+}
+
+#[tokio::test]
+async fn email_is_case_insensitive() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    ok_json(app.login(&org.admin.email.to_uppercase(), PASSWORD).await, 200).await;
+}
+
+#[tokio::test]
+async fn forged_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let sid = session_of(&org.admin.token);
+    let valid = token_with(&app, claims(&app, org.admin.id, sid, 600, "coaching-hub-api"));
+    assert_eq!(me_status(&app, &valid).await, 200, "a correctly signed token works");
+
+    let expired = token_with(&app, claims(&app, org.admin.id, sid, -600, "coaching-hub-api"));
+    let wrong_audience = token_with(&app, claims(&app, org.admin.id, sid, 600, "another-api"));
+    let mut tampered = valid.clone();
+    tampered.pop();
+    tampered.push(if valid.ends_with('A') { 'B' } else { 'A' });
+    let mut parts: Vec<&str> = valid.split('.').collect();
+    let none_header = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#)
+    };
+    parts[0] = &none_header;
+    let alg_none = format!("{}.{}.", parts[0], parts[1]);
+    let unknown_session = token_with(&app, claims(&app, org.admin.id, uuid::Uuid::now_v7(), 600, "coaching-hub-api"));
+
+    for (name, token) in [
+        ("expired", expired),
+        ("wrong audience", wrong_audience),
+        ("tampered signature", tampered),
+        ("alg none", alg_none),
+        ("unknown session", unknown_session),
+        ("garbage", "not.a.jwt".to_owned()),
+    ] {
+        assert_eq!(me_status(&app, &token).await, 401, "{name}");
+    }
+    let unauthenticated = app.request(Method::GET, "/api/v1/me").send().await.expect("answers");
+    assert_eq!(
+        unauthenticated.headers().get("www-authenticate").and_then(|v| v.to_str().ok()),
+        Some("Bearer")
+    );
+    problem(unauthenticated, 401).await;
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let refresh = |token: String| {
+        app.request(Method::POST, "/api/v1/auth/refresh")
+            .json(&json!({ "refresh_token": token }))
+            .send()
+    };
+    let first = ok_json(refresh(org.agent_a1.refresh_token.clone()).await.expect("answers"), 200).await;
+    let second_refresh = first["refresh_token"].as_str().expect("rotated").to_owned();
+    let new_access = first["access_token"].as_str().expect("access").to_owned();
+    assert_ne!(second_refresh, org.agent_a1.refresh_token);
+    assert_eq!(me_status(&app, &new_access).await, 200);
+
+    // The spent token again: someone copied it. The whole family dies.
+    problem(refresh(org.agent_a1.refresh_token.clone()).await.expect("answers"), 401).await;
+    problem(refresh(second_refresh).await.expect("answers"), 401).await;
+    assert_eq!(me_status(&app, &new_access).await, 401, "access tokens of the session die too");
+    assert_eq!(me_status(&app, &org.agent_a1.token).await, 401);
+    // Other sessions of other people are untouched.
+    assert_eq!(me_status(&app, &org.agent_a2.token).await, 200);
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_of_one_token_yield_one_winner() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let send = || {
+        app.request(Method::POST, "/api/v1/auth/refresh")
+            .json(&json!({ "refresh_token": org.leader_b.refresh_token }))
+            .send()
+    };
+    let (a, b) = tokio::join!(send(), send());
+    let mut statuses = [a.expect("answers").status().as_u16(), b.expect("answers").status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 401]);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_at_once() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let response = app.as_(&org.manager_a).request(Method::POST, "/api/v1/auth/logout").send().await.expect("answers");
+    assert_eq!(response.status(), 204);
+    let cleared = response.headers().get_all("set-cookie").iter().count();
+    assert_eq!(cleared, 3, "all three cookies are cleared");
+    assert_eq!(me_status(&app, &org.manager_a.token).await, 401);
+    let refresh = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": org.manager_a.refresh_token }))
+        .send()
+        .await
+        .expect("answers");
+    problem(refresh, 401).await;
+}
+
+#[tokio::test]
+async fn deactivation_locks_out_at_once_and_reactivation_lets_back_in() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    assert_eq!(me_status(&app, &org.agent_b1.token).await, 200);
+    let path = format!("/api/v1/users/{}", org.agent_b1.id);
+    ok_json(app.as_(&org.admin).post(&format!("{path}/deactivate"), &json!({})).send().await.expect("answers"), 200).await;
+    assert_eq!(me_status(&app, &org.agent_b1.token).await, 401);
+    let refresh = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": org.agent_b1.refresh_token }))
+        .send()
+        .await
+        .expect("answers");
+    problem(refresh, 401).await;
+    ok_json(app.as_(&org.admin).post(&format!("{path}/reactivate"), &json!({})).send().await.expect("answers"), 200).await;
+    ok_json(app.login(&org.agent_b1.email, PASSWORD).await, 200).await;
+}
+
+fn cookie_header(response: &reqwest::Response) -> (String, String) {
+    let mut pairs = Vec::new();
+    let mut csrf = String::new();
+    for value in response.headers().get_all("set-cookie") {
+        let text = value.to_str().expect("ascii");
+        let pair = text.split(';').next().expect("a pair").to_owned();
+        if let Some(token) = pair.strip_prefix("ch_csrf=") {
+            csrf = token.to_owned();
+        }
+        pairs.push(pair);
+    }
+    (pairs.join("; "), csrf)
+}
+
+#[tokio::test]
+async fn cookie_sessions_work_and_writes_need_the_csrf_token() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let login = app.login(&org.agent_a1.email, PASSWORD).await;
+    let (cookies, csrf) = cookie_header(&login);
+    let me = app.request(Method::GET, "/api/v1/me").header("cookie", &cookies).send().await.expect("answers");
+    let me = ok_json(me, 200).await;
+    assert_eq!(me["user"]["email"], org.agent_a1.email);
+
+    let rename = |csrf: Option<&str>| {
+        let mut request = app
+            .request(Method::PATCH, &format!("/api/v1/users/{}", org.agent_a1.id))
+            .header("cookie", &cookies)
+            .json(&json!({ "name": "Agent A1 Renamed", "version": 1 }));
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    problem(rename(None).await.expect("answers"), 403).await;
+    problem(rename(Some("forged")).await.expect("answers"), 403).await;
+    let renamed = ok_json(rename(Some(&csrf)).await.expect("answers"), 200).await;
+    assert_eq!(renamed["name"], "Agent A1 Renamed");
+
+    // The refresh cookie rotates too, and also needs the CSRF token.
+    let no_csrf = app.request(Method::POST, "/api/v1/auth/refresh").header("cookie", &cookies).send().await.expect("answers");
+    problem(no_csrf, 403).await;
+    let rotated = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .header("cookie", &cookies)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .expect("answers");
+    ok_json(rotated, 200).await;
+}
+
+#[tokio::test]
+async fn login_attempts_are_limited_per_account_and_per_address() {
+    let app = TestApp::spawn_with(|config| {
+        config.login_limits.per_account = 3;
+        config.login_limits.per_ip = 5;
+    })
+    .await;
+    app.create_user("Rate One", domain::Role::Agent, None).await;
+    app.create_user("Rate Two", domain::Role::Agent, None).await;
+    let (one, two) = ("rate.one@org.test", "rate.two@org.test");
+    for _ in 0..3 {
+        problem(app.login(one, "wrong-password").await, 401).await;
+    }
+    let limited = app.login(one, PASSWORD).await;
+    let retry_after: u64 = limited
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=60).contains(&retry_after));
+    problem(limited, 429).await;
+    // Another account from the same address: allowed until the address's own limit.
+    ok_json(app.login(two, PASSWORD).await, 200).await;
+    problem(app.login(two, PASSWORD).await, 429).await;
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let other = app.persona(org.leader_a.id).await;
+    let change = |current: &str| {
+        app.as_(&org.leader_a).post(
+            "/api/v1/me/password",
+            &json!({ "current_password": current, "new_password": "a-brand-new-passphrase" }),
+        )
+    };
+    let wrong = problem(change("wrong").send().await.expect("answers"), 422).await;
+    assert!(wrong["errors"]["current_password"].is_array());
+    assert_eq!(change(PASSWORD).send().await.expect("answers").status(), 204);
+    assert_eq!(me_status(&app, &org.leader_a.token).await, 200, "this session stays");
+    assert_eq!(me_status(&app, &other.token).await, 401, "other sessions end");
+    ok_json(app.login(&org.leader_a.email, "a-brand-new-passphrase").await, 200).await;
+}
+
+#[tokio::test]
+async fn me_describes_the_actor_and_their_scope() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let me = ok_json(app.as_(&org.manager_a).get("/api/v1/me").send().await.expect("answers"), 200).await;
+    assert_eq!(me["managed_team_ids"], json!([org.team_a]));
+    assert_eq!(me["led_team_ids"], json!([]));
+    let permissions: Vec<&str> = me["permissions"].as_array().expect("list").iter().filter_map(Value::as_str).collect();
+    assert!(permissions.contains(&"approve_action_plan"));
+    assert!(!permissions.contains(&"view_audit"));
+    let agent = ok_json(app.as_(&org.agent_a1).get("/api/v1/me").send().await.expect("answers"), 200).await;
+    assert_eq!(agent["team"]["id"], json!(org.team_a));
+    assert_eq!(agent["team"]["name"], "Team A");
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real app on port 0, a fresh database per test, real HTTP.
+//!
+//! Run on SQLite by default; `COACHING_HUB_TEST_DB=postgres` runs the same tests on PostgreSQL
+//! with Redis. `cargo xtask test` runs both.
+
+mod auth;
+mod errors;
+mod faults;
+mod health;
+mod helpers;
+mod matrix;
+mod openapi;
+mod spa;
+mod teams;
+mod users;
