@@ -1,1 +1,14 @@
-fn main(){}
+//! Coaching Hub's browser client.
+//!
+//! `api` is the only module that knows URLs and headers; pages compose components; the session
+//! lives in httpOnly cookies the page cannot read, never in local storage.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

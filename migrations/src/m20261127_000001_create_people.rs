@@ -19,7 +19,10 @@ impl MigrationTrait for Migration {
                     .col(id())
                     .col(string_len_uniq("email", 254))
                     .col(string_len("name", 120))
-                    .col(one_of("role", &["ADMIN", "MANAGER", "TEAM_LEADER", "AGENT"]))
+                    .col(one_of(
+                        "role",
+                        &["ADMIN", "MANAGER", "TEAM_LEADER", "AGENT"],
+                    ))
                     .col(string_len_null("employee_id", 64).unique_key())
                     .col(string_len_null("department", 120))
                     .col(boolean("active").default(true))
@@ -43,8 +46,18 @@ impl MigrationTrait for Migration {
                     .col(string_len_uniq("name", 120))
                     .col(uuid_ref("team_leader_id"))
                     .col(uuid_ref_null("manager_id"))
-                    .foreign_key(&mut fk("teams", "team_leader_id", "users", ForeignKeyAction::Restrict))
-                    .foreign_key(&mut fk("teams", "manager_id", "users", ForeignKeyAction::SetNull)),
+                    .foreign_key(&mut fk(
+                        "teams",
+                        "team_leader_id",
+                        "users",
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "teams",
+                        "manager_id",
+                        "users",
+                        ForeignKeyAction::SetNull,
+                    )),
             )
             .to_owned(),
             vec![
@@ -63,8 +76,18 @@ impl MigrationTrait for Migration {
                 .col(uuid_ref("user_id").primary_key())
                 .col(uuid_ref("team_id"))
                 .col(columns::at("created_at"))
-                .foreign_key(&mut fk("team_members", "user_id", "users", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("team_members", "team_id", "teams", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "team_members",
+                    "user_id",
+                    "users",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "team_members",
+                    "team_id",
+                    "teams",
+                    ForeignKeyAction::Cascade,
+                ))
                 .to_owned(),
             vec![index("team_members", &["team_id", "user_id"])],
         )

@@ -24,7 +24,12 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("revoked_reason", 64))
                 .col(string_len_null("user_agent", 255))
                 .col(string_len_null("ip", 64))
-                .foreign_key(&mut fk("auth_sessions", "user_id", "users", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "auth_sessions",
+                    "user_id",
+                    "users",
+                    ForeignKeyAction::Cascade,
+                ))
                 .to_owned(),
             vec![index("auth_sessions", &["user_id", "revoked_at"])],
         )
@@ -40,7 +45,12 @@ impl MigrationTrait for Migration {
                 .col(at("created_at"))
                 .col(at("expires_at"))
                 .col(at_null("used_at"))
-                .foreign_key(&mut fk("refresh_tokens", "session_id", "auth_sessions", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "refresh_tokens",
+                    "session_id",
+                    "auth_sessions",
+                    ForeignKeyAction::Cascade,
+                ))
                 .to_owned(),
             vec![index("refresh_tokens", &["session_id"])],
         )
@@ -59,7 +69,12 @@ impl MigrationTrait for Migration {
                     .col(at_null("expires_at"))
                     .col(at_null("last_used_at"))
                     .col(at_null("revoked_at"))
-                    .foreign_key(&mut fk("personal_access_tokens", "user_id", "users", ForeignKeyAction::Cascade)),
+                    .foreign_key(&mut fk(
+                        "personal_access_tokens",
+                        "user_id",
+                        "users",
+                        ForeignKeyAction::Cascade,
+                    )),
             )
             .to_owned(),
             vec![index("personal_access_tokens", &["user_id", "id"])],
@@ -68,6 +83,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        columns::drop(manager, &["personal_access_tokens", "refresh_tokens", "auth_sessions"]).await
+        columns::drop(
+            manager,
+            &["personal_access_tokens", "refresh_tokens", "auth_sessions"],
+        )
+        .await
     }
 }

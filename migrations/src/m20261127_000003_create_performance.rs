@@ -21,7 +21,10 @@ impl MigrationTrait for Migration {
                     .col(string_len("name", 120))
                     .col(text_null("description"))
                     .col(string_len("unit", 16))
-                    .col(one_of("direction", &["HIGHER_IS_BETTER", "LOWER_IS_BETTER"]))
+                    .col(one_of(
+                        "direction",
+                        &["HIGHER_IS_BETTER", "LOWER_IS_BETTER"],
+                    ))
                     .col(double("min_value"))
                     .col(double("max_value"))
                     // The raw counts a value is computed from: value = numerator / denominator x 100.
@@ -44,7 +47,12 @@ impl MigrationTrait for Migration {
                 .col(text_null("note"))
                 .col(uuid_ref_null("created_by"))
                 .col(at("created_at"))
-                .foreign_key(&mut fk("scorecard_configs", "created_by", "users", ForeignKeyAction::SetNull))
+                .foreign_key(&mut fk(
+                    "scorecard_configs",
+                    "created_by",
+                    "users",
+                    ForeignKeyAction::SetNull,
+                ))
                 .to_owned(),
             vec![],
         )
@@ -59,8 +67,18 @@ impl MigrationTrait for Migration {
                 .col(double("weight"))
                 .col(double("target"))
                 .primary_key(Index::create().col("config_id").col("kpi_id"))
-                .foreign_key(&mut fk("scorecard_config_kpis", "config_id", "scorecard_configs", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("scorecard_config_kpis", "kpi_id", "kpis", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "scorecard_config_kpis",
+                    "config_id",
+                    "scorecard_configs",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "scorecard_config_kpis",
+                    "kpi_id",
+                    "kpis",
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
             vec![],
         )
@@ -78,12 +96,24 @@ impl MigrationTrait for Migration {
                     .col(json_null("raw_counts"))
                     .col(text_null("notes"))
                     .col(uuid_ref_null("updated_by"))
-                    .foreign_key(&mut fk("metric_months", "agent_id", "users", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut fk("metric_months", "updated_by", "users", ForeignKeyAction::SetNull)),
+                    .foreign_key(&mut fk(
+                        "metric_months",
+                        "agent_id",
+                        "users",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        "metric_months",
+                        "updated_by",
+                        "users",
+                        ForeignKeyAction::SetNull,
+                    )),
             )
             .to_owned(),
             vec![
-                index("metric_months", &["agent_id", "month"]).unique().to_owned(),
+                index("metric_months", &["agent_id", "month"])
+                    .unique()
+                    .to_owned(),
                 index("metric_months", &["month", "agent_id"]),
             ],
         )
@@ -97,8 +127,18 @@ impl MigrationTrait for Migration {
                 .col(uuid_ref("kpi_id"))
                 .col(double("value"))
                 .primary_key(Index::create().col("metric_month_id").col("kpi_id"))
-                .foreign_key(&mut fk("metric_values", "metric_month_id", "metric_months", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("metric_values", "kpi_id", "kpis", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "metric_values",
+                    "metric_month_id",
+                    "metric_months",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "metric_values",
+                    "kpi_id",
+                    "kpis",
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
             vec![index("metric_values", &["kpi_id"])],
         )
@@ -108,7 +148,13 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         columns::drop(
             manager,
-            &["metric_values", "metric_months", "scorecard_config_kpis", "scorecard_configs", "kpis"],
+            &[
+                "metric_values",
+                "metric_months",
+                "scorecard_config_kpis",
+                "scorecard_configs",
+                "kpis",
+            ],
         )
         .await
     }

@@ -25,7 +25,13 @@ impl MigrationTrait for Migration {
                     .col(integer("duration_minutes"))
                     .col(one_of(
                         "status",
-                        &["SCHEDULED", "IN_PROGRESS", "COMPLETED", "CANCELLED", "NO_SHOW"],
+                        &[
+                            "SCHEDULED",
+                            "IN_PROGRESS",
+                            "COMPLETED",
+                            "CANCELLED",
+                            "NO_SHOW",
+                        ],
                     ))
                     .col(json("focus_areas"))
                     .col(text_null("preparation_notes"))
@@ -39,7 +45,12 @@ impl MigrationTrait for Migration {
                     .col(text_null("acknowledgement_comment"))
                     .col(uuid_ref_null("created_by"))
                     .foreign_key(&mut fk("coaching_sessions", "agent_id", "users", Cascade))
-                    .foreign_key(&mut fk("coaching_sessions", "team_leader_id", "users", Restrict))
+                    .foreign_key(&mut fk(
+                        "coaching_sessions",
+                        "team_leader_id",
+                        "users",
+                        Restrict,
+                    ))
                     .foreign_key(&mut fk("coaching_sessions", "created_by", "users", SetNull)),
             )
             .to_owned(),
@@ -65,11 +76,21 @@ impl MigrationTrait for Migration {
                     .col(date("end_date"))
                     .col(one_of(
                         "status",
-                        &["DRAFT", "PENDING_APPROVAL", "ACTIVE", "COMPLETED", "CANCELLED"],
+                        &[
+                            "DRAFT",
+                            "PENDING_APPROVAL",
+                            "ACTIVE",
+                            "COMPLETED",
+                            "CANCELLED",
+                        ],
                     ))
                     .col(
                         string_len_null("outcome", 32)
-                            .check(Expr::col("outcome").is_in(["SUCCESSFUL", "UNSUCCESSFUL", "EXTENDED"]))
+                            .check(Expr::col("outcome").is_in([
+                                "SUCCESSFUL",
+                                "UNSUCCESSFUL",
+                                "EXTENDED",
+                            ]))
                             .to_owned(),
                     )
                     .col(at_null("submitted_at"))
@@ -84,7 +105,10 @@ impl MigrationTrait for Migration {
                     .foreign_key(&mut fk("action_plans", "approved_by", "users", SetNull)),
             )
             .to_owned(),
-            vec![index("action_plans", &["agent_id", "status"]), index("action_plans", &["status", "id"])],
+            vec![
+                index("action_plans", &["agent_id", "status"]),
+                index("action_plans", &["status", "id"]),
+            ],
         )
         .await?;
 
@@ -99,7 +123,12 @@ impl MigrationTrait for Migration {
                     .col(one_of("operator", &["GTE", "LTE"]))
                     .col(double("value"))
                     .col(string_len("by_month", 7))
-                    .foreign_key(&mut fk("action_plan_targets", "plan_id", "action_plans", Cascade))
+                    .foreign_key(&mut fk(
+                        "action_plan_targets",
+                        "plan_id",
+                        "action_plans",
+                        Cascade,
+                    ))
                     .foreign_key(&mut fk("action_plan_targets", "kpi_id", "kpis", Restrict)),
             )
             .to_owned(),
@@ -117,8 +146,18 @@ impl MigrationTrait for Migration {
                     .col(date("date"))
                     .col(text("notes"))
                     .col(uuid_ref_null("author_id"))
-                    .foreign_key(&mut fk("action_plan_checkpoints", "plan_id", "action_plans", Cascade))
-                    .foreign_key(&mut fk("action_plan_checkpoints", "author_id", "users", SetNull)),
+                    .foreign_key(&mut fk(
+                        "action_plan_checkpoints",
+                        "plan_id",
+                        "action_plans",
+                        Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        "action_plan_checkpoints",
+                        "author_id",
+                        "users",
+                        SetNull,
+                    )),
             )
             .to_owned(),
             vec![index("action_plan_checkpoints", &["plan_id", "date"])],
@@ -140,12 +179,20 @@ impl MigrationTrait for Migration {
                     .col(text_null("description"))
                     .col(date("due_date"))
                     .col(one_of("priority", &["LOW", "MEDIUM", "HIGH"]))
-                    .col(one_of("status", &["PENDING", "IN_PROGRESS", "COMPLETED", "CANCELLED"]))
+                    .col(one_of(
+                        "status",
+                        &["PENDING", "IN_PROGRESS", "COMPLETED", "CANCELLED"],
+                    ))
                     .col(at_null("completed_at"))
                     .foreign_key(&mut fk("action_items", "agent_id", "users", Cascade))
                     .foreign_key(&mut fk("action_items", "assignee_id", "users", Restrict))
                     .foreign_key(&mut fk("action_items", "created_by", "users", SetNull))
-                    .foreign_key(&mut fk("action_items", "session_id", "coaching_sessions", SetNull))
+                    .foreign_key(&mut fk(
+                        "action_items",
+                        "session_id",
+                        "coaching_sessions",
+                        SetNull,
+                    ))
                     .foreign_key(&mut fk("action_items", "plan_id", "action_plans", Cascade)),
             )
             .to_owned(),
@@ -167,7 +214,10 @@ impl MigrationTrait for Migration {
                     .col(uuid_ref("agent_id"))
                     .col(uuid_ref("author_id"))
                     .col(string_len("content", 500))
-                    .col(one_of("category", &["PERFORMANCE", "BEHAVIOR", "TRAINING", "OTHER"]))
+                    .col(one_of(
+                        "category",
+                        &["PERFORMANCE", "BEHAVIOR", "TRAINING", "OTHER"],
+                    ))
                     .col(one_of("visibility", &["PRIVATE", "SHARED"]))
                     .foreign_key(&mut fk("quick_notes", "agent_id", "users", Cascade))
                     .foreign_key(&mut fk("quick_notes", "author_id", "users", Cascade)),

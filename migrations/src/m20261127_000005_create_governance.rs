@@ -55,7 +55,10 @@ impl MigrationTrait for Migration {
                     .foreign_key(&mut fk("announcements", "team_id", "teams", Cascade)),
             )
             .to_owned(),
-            vec![index("announcements", &["published_at", "id"]), index("announcements", &["team_id"])],
+            vec![
+                index("announcements", &["published_at", "id"]),
+                index("announcements", &["team_id"]),
+            ],
         )
         .await?;
 
@@ -73,7 +76,10 @@ impl MigrationTrait for Migration {
                 .col(at("created_at"))
                 .foreign_key(&mut fk("notifications", "user_id", "users", Cascade))
                 .to_owned(),
-            vec![index("notifications", &["user_id", "read_at", "created_at"])],
+            vec![index(
+                "notifications",
+                &["user_id", "read_at", "created_at"],
+            )],
         )
         .await
     }

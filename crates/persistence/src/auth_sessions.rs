@@ -103,7 +103,12 @@ pub async fn rotate(db: &Db, presented: &str, replacement: String) -> Result<Rot
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {
-        revoke_where(&txn, auth_session::Column::Id.eq(session.id), "refresh_reuse").await?;
+        revoke_where(
+            &txn,
+            auth_session::Column::Id.eq(session.id),
+            "refresh_reuse",
+        )
+        .await?;
         txn.commit().await?;
         tracing::warn!(session.id = %session.id, "spent refresh token presented; session revoked");
         return Ok(Rotation::Reused);
@@ -134,12 +139,21 @@ pub async fn revoke(db: &Db, session_id: Uuid, reason: &str) -> Result<(), Store
 }
 
 /// Revokes every session of a user (deactivation, password change).
-pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid, reason: &str) -> Result<(), StoreError> {
+pub async fn revoke_all(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    reason: &str,
+) -> Result<(), StoreError> {
     revoke_where(db, auth_session::Column::UserId.eq(user_id), reason).await
 }
 
 /// Revokes every session of a user but one (password change keeps the current sign-in).
-pub async fn revoke_all_except(db: &Db, user_id: Uuid, keep: Uuid, reason: &str) -> Result<(), StoreError> {
+pub async fn revoke_all_except(
+    db: &Db,
+    user_id: Uuid,
+    keep: Uuid,
+    reason: &str,
+) -> Result<(), StoreError> {
     revoke_where(
         db,
         sea_orm::Condition::all()
@@ -153,5 +167,7 @@ pub async fn revoke_all_except(db: &Db, user_id: Uuid, keep: Uuid, reason: &str)
 /// Whether `session_id` is a live session of `user_id`.
 pub async fn is_live(db: &Db, session_id: Uuid, user_id: Uuid) -> Result<bool, StoreError> {
     let session = auth_session::Entity::find_by_id(session_id).one(db).await?;
-    Ok(session.is_some_and(|s| s.user_id == user_id && s.revoked_at.is_none() && s.expires_at > Utc::now()))
+    Ok(session.is_some_and(|s| {
+        s.user_id == user_id && s.revoked_at.is_none() && s.expires_at > Utc::now()
+    }))
 }

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
-    DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::StoreError;
@@ -77,7 +77,8 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, StoreError> {
 pub async fn migrate(db: &Db) -> Result<(), StoreError> {
     if db.get_database_backend() == DbBackend::Postgres {
         let txn = db.begin().await?;
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7270717)").await?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7270717)")
+            .await?;
         Migrator::up(&txn, None).await?;
         txn.commit().await?;
     } else {

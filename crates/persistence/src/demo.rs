@@ -11,7 +11,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::entity::{
-    action_item, coaching_session, kpi, metric_month, metric_value, quick_note, team, team_member, user,
+    action_item, coaching_session, kpi, metric_month, metric_value, quick_note, team, team_member,
+    user,
 };
 use crate::reference::DEFAULT_KPIS;
 use crate::{Db, StoreError, db};
@@ -38,25 +39,81 @@ const TEAMS: [(&str, &str, &str); 4] = [
 ];
 
 const AGENTS: [&str; 40] = [
-    "Aiden Clarke", "Bianca Rossi", "Chen Wei", "Dana Whitfield", "Elif Yilmaz",
-    "Farah Haddad", "Gabriel Silva", "Hana Kobayashi", "Ivan Petrov", "Julia Novak",
-    "Kofi Asante", "Laura Méndez", "Marcus Johnson", "Nadia Rahman", "Oscar Lindqvist",
-    "Paula Ferreira", "Quentin Moreau", "Rosa Jiménez", "Samir Aziz", "Tara O'Neill",
-    "Uma Desai", "Viktor Horvat", "Wendy Zhao", "Xavier Dubois", "Yara Costa",
-    "Zane Mitchell", "Alicia Brandt", "Bruno Castillo", "Carmen Ortiz", "Declan Walsh",
-    "Esther Adeyemi", "Felix Wagner", "Gemma Hughes", "Hugo Laurent", "Ines Carvalho",
-    "Jamal Wright", "Keiko Tanaka", "Liam Byrne", "Maya Goldberg", "Noah Fischer",
+    "Aiden Clarke",
+    "Bianca Rossi",
+    "Chen Wei",
+    "Dana Whitfield",
+    "Elif Yilmaz",
+    "Farah Haddad",
+    "Gabriel Silva",
+    "Hana Kobayashi",
+    "Ivan Petrov",
+    "Julia Novak",
+    "Kofi Asante",
+    "Laura Méndez",
+    "Marcus Johnson",
+    "Nadia Rahman",
+    "Oscar Lindqvist",
+    "Paula Ferreira",
+    "Quentin Moreau",
+    "Rosa Jiménez",
+    "Samir Aziz",
+    "Tara O'Neill",
+    "Uma Desai",
+    "Viktor Horvat",
+    "Wendy Zhao",
+    "Xavier Dubois",
+    "Yara Costa",
+    "Zane Mitchell",
+    "Alicia Brandt",
+    "Bruno Castillo",
+    "Carmen Ortiz",
+    "Declan Walsh",
+    "Esther Adeyemi",
+    "Felix Wagner",
+    "Gemma Hughes",
+    "Hugo Laurent",
+    "Ines Carvalho",
+    "Jamal Wright",
+    "Keiko Tanaka",
+    "Liam Byrne",
+    "Maya Goldberg",
+    "Noah Fischer",
 ];
 
 const NOTES: [(&str, &str); 8] = [
-    ("PERFORMANCE", "Handled an escalated billing dispute calmly and resolved it on the first call."),
-    ("BEHAVIOR", "Was late back from the second break twice this week; mention in next session."),
-    ("TRAINING", "Would benefit from the refresher on the new refund workflow."),
-    ("PERFORMANCE", "Quality review: excellent empathy statements, but skipped the identity check once."),
-    ("OTHER", "Asked about the team lead development programme; follow up with HR."),
-    ("BEHAVIOR", "Helped a new starter with the CRM shortcuts without being asked."),
-    ("TRAINING", "Shadowed the retention desk for an afternoon; keen to do more."),
-    ("PERFORMANCE", "Average handle time crept up on technical calls; look at the knowledge base usage."),
+    (
+        "PERFORMANCE",
+        "Handled an escalated billing dispute calmly and resolved it on the first call.",
+    ),
+    (
+        "BEHAVIOR",
+        "Was late back from the second break twice this week; mention in next session.",
+    ),
+    (
+        "TRAINING",
+        "Would benefit from the refresher on the new refund workflow.",
+    ),
+    (
+        "PERFORMANCE",
+        "Quality review: excellent empathy statements, but skipped the identity check once.",
+    ),
+    (
+        "OTHER",
+        "Asked about the team lead development programme; follow up with HR.",
+    ),
+    (
+        "BEHAVIOR",
+        "Helped a new starter with the CRM shortcuts without being asked.",
+    ),
+    (
+        "TRAINING",
+        "Shadowed the retention desk for an afternoon; keen to do more.",
+    ),
+    (
+        "PERFORMANCE",
+        "Average handle time crept up on technical calls; look at the knowledge base usage.",
+    ),
 ];
 
 const FOCUS: [&str; 6] = [
@@ -129,7 +186,11 @@ fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
 
 /// Seeds the demo organisation unless its admin already exists. Every account gets
 /// `password_hash`. Returns who can sign in, or `None` when the demo was already there.
-pub async fn seed(db: &Db, password_hash: &str, today: NaiveDate) -> Result<Option<Vec<DemoLogin>>, StoreError> {
+pub async fn seed(
+    db: &Db,
+    password_hash: &str,
+    today: NaiveDate,
+) -> Result<Option<Vec<DemoLogin>>, StoreError> {
     let admin_email = format!("admin@{DOMAIN}");
     if user::Entity::find()
         .filter(user::Column::Email.eq(&admin_email))
@@ -181,7 +242,10 @@ pub async fn seed(db: &Db, password_hash: &str, today: NaiveDate) -> Result<Opti
             .enumerate()
             .map(|(n, name)| {
                 let employee = format!("E{:04}", 1001 + index * 10 + n);
-                (person(Role::Agent, name, email_of(name), Some(employee)), *name)
+                (
+                    person(Role::Agent, name, email_of(name), Some(employee)),
+                    *name,
+                )
             })
             .collect();
         teams.push((Uuid::now_v7(), *team_name, leader_id, manager_id, agents));
@@ -200,10 +264,12 @@ pub async fn seed(db: &Db, password_hash: &str, today: NaiveDate) -> Result<Opti
         }
         .insert(&txn)
         .await?;
-        team_member::Entity::insert_many(agents.iter().map(|(agent, _)| team_member::ActiveModel {
-            user_id: Set(*agent),
-            team_id: Set(*team_id),
-            created_at: Set(now),
+        team_member::Entity::insert_many(agents.iter().map(|(agent, _)| {
+            team_member::ActiveModel {
+                user_id: Set(*agent),
+                team_id: Set(*team_id),
+                created_at: Set(now),
+            }
         }))
         .exec(&txn)
         .await?;
@@ -213,14 +279,16 @@ pub async fn seed(db: &Db, password_hash: &str, today: NaiveDate) -> Result<Opti
     let this_month = month_start(today.year(), today.month());
     for (_, _, leader_id, _, agents) in &teams {
         for (agent_id, _) in agents {
-            seed_agent(&txn, &mut dice, &kpis, *agent_id, *leader_id, this_month, today).await?;
+            seed_agent(
+                &txn, &mut dice, &kpis, *agent_id, *leader_id, this_month, today,
+            )
+            .await?;
         }
     }
     txn.commit().await?;
     Ok(Some(logins))
 }
 
-#[expect(clippy::too_many_arguments, reason = "one agent's history needs each of these")]
 async fn seed_agent(
     db: &impl ConnectionTrait,
     dice: &mut Dice,
@@ -242,9 +310,16 @@ async fn seed_agent(
         let level = base + drift * f64::from(12 - back);
         let (mut weighted, mut weights) = (0.0, 0.0);
         for kpi in kpis {
-            let ceiling = if kpi.key == "productivity_index" || kpi.key == "efficiency_rate" { 120.0 } else { 100.0 };
+            let ceiling = if kpi.key == "productivity_index" || kpi.key == "efficiency_rate" {
+                120.0
+            } else {
+                100.0
+            };
             let value = round2((level + dice.between(-7.0, 7.0)).clamp(35.0, ceiling));
-            let weight = DEFAULT_KPIS.iter().find(|d| d.key == kpi.key).map_or(1.0, |d| d.weight);
+            let weight = DEFAULT_KPIS
+                .iter()
+                .find(|d| d.key == kpi.key)
+                .map_or(1.0, |d| d.weight);
             weighted += weight * value.min(100.0);
             weights += weight;
             values.push(metric_value::ActiveModel {
@@ -274,7 +349,8 @@ async fn seed_agent(
     let mut sessions = Vec::new();
     let mut items = Vec::new();
     for (month, score) in scores.iter().step_by(2) {
-        let day = month_start(month.year(), month.month()) + Duration::days(dice.between(3.0, 25.0) as i64);
+        let day = month_start(month.year(), month.month())
+            + Duration::days(dice.between(3.0, 25.0) as i64);
         let scheduled = at(day, 9 + (dice.next() % 7) as u32);
         let id = Uuid::now_v7();
         let focus = dice.pick(&FOCUS);
@@ -287,7 +363,10 @@ async fn seed_agent(
             duration_minutes: Set(if *score < 70.0 { 90 } else { 60 }),
             status: Set("COMPLETED".to_owned()),
             focus_areas: Set(json!([focus])),
-            preparation_notes: Set(Some(format!("Review {} and last month's scorecard.", focus.to_lowercase()))),
+            preparation_notes: Set(Some(format!(
+                "Review {} and last month's scorecard.",
+                focus.to_lowercase()
+            ))),
             session_notes: Set(Some(format!(
                 "Discussed {}. Agreed on concrete steps and a follow-up in two months.",
                 focus.to_lowercase()
@@ -298,14 +377,20 @@ async fn seed_agent(
             current_score: Set(Some(*score)),
             cancel_reason: Set(None),
             acknowledged_at: Set(acknowledged.then(|| scheduled + Duration::days(1))),
-            acknowledgement_comment: Set(acknowledged.then(|| "Thanks, clear next steps.".to_owned())),
+            acknowledgement_comment: Set(
+                acknowledged.then(|| "Thanks, clear next steps.".to_owned())
+            ),
             created_by: Set(Some(leader_id)),
             version: Set(1),
             created_at: Set(scheduled - Duration::days(7)),
             updated_at: Set(scheduled),
         });
         let due = day + Duration::days(30);
-        let status = if due < today { "COMPLETED" } else { "IN_PROGRESS" };
+        let status = if due < today {
+            "COMPLETED"
+        } else {
+            "IN_PROGRESS"
+        };
         items.push(action_item::ActiveModel {
             id: Set(Uuid::now_v7()),
             agent_id: Set(agent_id),
@@ -314,7 +399,9 @@ async fn seed_agent(
             session_id: Set(Some(id)),
             plan_id: Set(None),
             title: Set(format!("Practise {}", focus.to_lowercase())),
-            description: Set(Some("Pick three calls a week and self-review them against the checklist.".to_owned())),
+            description: Set(Some(
+                "Pick three calls a week and self-review them against the checklist.".to_owned(),
+            )),
             due_date: Set(due),
             priority: Set(dice.pick(&["LOW", "MEDIUM", "HIGH"]).to_owned()),
             status: Set(status.to_owned()),
@@ -325,7 +412,10 @@ async fn seed_agent(
         });
         previous = Some(*score);
     }
-    let upcoming = at(today + Duration::days(1 + (dice.next() % 13) as i64), 10 + (dice.next() % 6) as u32);
+    let upcoming = at(
+        today + Duration::days(1 + (dice.next() % 13) as i64),
+        10 + (dice.next() % 6) as u32,
+    );
     sessions.push(coaching_session::ActiveModel {
         id: Set(Uuid::now_v7()),
         agent_id: Set(agent_id),
@@ -348,7 +438,9 @@ async fn seed_agent(
         created_at: Set(now),
         updated_at: Set(now),
     });
-    coaching_session::Entity::insert_many(sessions).exec(db).await?;
+    coaching_session::Entity::insert_many(sessions)
+        .exec(db)
+        .await?;
     action_item::Entity::insert_many(items).exec(db).await?;
 
     let notes = (0..3).map(|n| {
@@ -366,7 +458,9 @@ async fn seed_agent(
             updated_at: Set(written),
         }
     });
-    quick_note::Entity::insert_many(notes.collect::<Vec<_>>()).exec(db).await?;
+    quick_note::Entity::insert_many(notes.collect::<Vec<_>>())
+        .exec(db)
+        .await?;
     Ok(())
 }
 

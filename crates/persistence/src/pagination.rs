@@ -54,7 +54,10 @@ impl PageRequest {
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(PageError::Limit);
         }
-        let after = cursor.map(Cursor::decode).transpose().map_err(|_| PageError::Cursor)?;
+        let after = cursor
+            .map(Cursor::decode)
+            .transpose()
+            .map_err(|_| PageError::Cursor)?;
         Ok(Self { limit, after })
     }
 }
@@ -98,8 +101,14 @@ mod tests {
         };
         assert_eq!(Cursor::decode(&cursor.encode()).ok(), Some(cursor));
         assert!(Cursor::decode("not-a-cursor").is_err());
-        assert_eq!(PageRequest::new(Some(0), None).err(), Some(PageError::Limit));
-        assert_eq!(PageRequest::new(Some(201), None).err(), Some(PageError::Limit));
+        assert_eq!(
+            PageRequest::new(Some(0), None).err(),
+            Some(PageError::Limit)
+        );
+        assert_eq!(
+            PageRequest::new(Some(201), None).err(),
+            Some(PageError::Limit)
+        );
     }
 
     #[test]

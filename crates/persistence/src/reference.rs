@@ -30,14 +30,70 @@ pub struct DefaultKpi {
 
 /// The eight KPIs of the original system's current scorecard, with its default weights.
 pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
-    DefaultKpi { key: "schedule_adherence", name: "Schedule adherence", numerator: "actual_hours", denominator: "scheduled_hours", weight: 1.0, target: 95.0 },
-    DefaultKpi { key: "attendance_rate", name: "Attendance rate", numerator: "days_present", denominator: "scheduled_days", weight: 0.5, target: 95.0 },
-    DefaultKpi { key: "punctuality", name: "Punctuality", numerator: "on_time_arrivals", denominator: "total_shifts", weight: 0.5, target: 90.0 },
-    DefaultKpi { key: "break_compliance", name: "Break compliance", numerator: "breaks_within_limit", denominator: "total_breaks", weight: 0.5, target: 90.0 },
-    DefaultKpi { key: "task_completion_rate", name: "Task completion rate", numerator: "tasks_completed", denominator: "tasks_assigned", weight: 1.5, target: 95.0 },
-    DefaultKpi { key: "productivity_index", name: "Productivity index", numerator: "actual_output", denominator: "expected_output", weight: 1.5, target: 100.0 },
-    DefaultKpi { key: "quality_score", name: "Quality score", numerator: "error_free_tasks", denominator: "total_tasks", weight: 1.5, target: 95.0 },
-    DefaultKpi { key: "efficiency_rate", name: "Efficiency rate", numerator: "standard_time", denominator: "actual_time_spent", weight: 1.0, target: 90.0 },
+    DefaultKpi {
+        key: "schedule_adherence",
+        name: "Schedule adherence",
+        numerator: "actual_hours",
+        denominator: "scheduled_hours",
+        weight: 1.0,
+        target: 95.0,
+    },
+    DefaultKpi {
+        key: "attendance_rate",
+        name: "Attendance rate",
+        numerator: "days_present",
+        denominator: "scheduled_days",
+        weight: 0.5,
+        target: 95.0,
+    },
+    DefaultKpi {
+        key: "punctuality",
+        name: "Punctuality",
+        numerator: "on_time_arrivals",
+        denominator: "total_shifts",
+        weight: 0.5,
+        target: 90.0,
+    },
+    DefaultKpi {
+        key: "break_compliance",
+        name: "Break compliance",
+        numerator: "breaks_within_limit",
+        denominator: "total_breaks",
+        weight: 0.5,
+        target: 90.0,
+    },
+    DefaultKpi {
+        key: "task_completion_rate",
+        name: "Task completion rate",
+        numerator: "tasks_completed",
+        denominator: "tasks_assigned",
+        weight: 1.5,
+        target: 95.0,
+    },
+    DefaultKpi {
+        key: "productivity_index",
+        name: "Productivity index",
+        numerator: "actual_output",
+        denominator: "expected_output",
+        weight: 1.5,
+        target: 100.0,
+    },
+    DefaultKpi {
+        key: "quality_score",
+        name: "Quality score",
+        numerator: "error_free_tasks",
+        denominator: "total_tasks",
+        weight: 1.5,
+        target: 95.0,
+    },
+    DefaultKpi {
+        key: "efficiency_rate",
+        name: "Efficiency rate",
+        numerator: "standard_time",
+        denominator: "actual_time_spent",
+        weight: 1.0,
+        target: 90.0,
+    },
 ];
 
 /// The month the first configuration applies from: before any data anyone will enter.
@@ -53,7 +109,9 @@ pub async fn ensure(db: &Db) -> Result<(), StoreError> {
     let config = scorecard_config::ActiveModel {
         id: Set(Uuid::now_v7()),
         effective_from: Set(FIRST_CONFIG_MONTH.to_owned()),
-        note: Set(Some("Default weights of the original percentage scorecard".to_owned())),
+        note: Set(Some(
+            "Default weights of the original percentage scorecard".to_owned(),
+        )),
         created_by: Set(None),
         created_at: Set(now),
     }

@@ -52,7 +52,10 @@ pub struct TeamChanges {
     pub agent_ids: Option<Vec<Uuid>>,
 }
 
-async fn agents_of(db: &impl ConnectionTrait, team_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Uuid>>, StoreError> {
+async fn agents_of(
+    db: &impl ConnectionTrait,
+    team_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Uuid>>, StoreError> {
     let members = team_member::Entity::find()
         .filter(team_member::Column::TeamId.is_in(team_ids.iter().copied()))
         .order_by_asc(team_member::Column::UserId)
@@ -60,7 +63,10 @@ async fn agents_of(db: &impl ConnectionTrait, team_ids: &[Uuid]) -> Result<HashM
         .await?;
     let mut by_team: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for member in members {
-        by_team.entry(member.team_id).or_default().push(member.user_id);
+        by_team
+            .entry(member.team_id)
+            .or_default()
+            .push(member.user_id);
     }
     Ok(by_team)
 }
@@ -87,15 +93,21 @@ pub async fn names(db: &Db, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, Store
 }
 
 /// A page of the teams the actor may see, by name.
-pub async fn list(db: &Db, actor: &Actor, page: &PageRequest) -> Result<(Vec<TeamRow>, Option<String>), StoreError> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    page: &PageRequest,
+) -> Result<(Vec<TeamRow>, Option<String>), StoreError> {
     let mut query = team::Entity::find().filter(scope::teams(actor));
     if let Some(after) = &page.after {
         query = query.filter(
-            Condition::any().add(team::Column::Name.gt(after.key.clone())).add(
-                Condition::all()
-                    .add(team::Column::Name.eq(after.key.clone()))
-                    .add(team::Column::Id.gt(after.id)),
-            ),
+            Condition::any()
+                .add(team::Column::Name.gt(after.key.clone()))
+                .add(
+                    Condition::all()
+                        .add(team::Column::Name.eq(after.key.clone()))
+                        .add(team::Column::Id.gt(after.id)),
+                ),
         );
     }
     let teams = query
@@ -129,12 +141,19 @@ async fn ensure_role(
     let found = user::Entity::find_by_id(id).one(db).await?;
     match found {
         Some(user) if user.role == role.as_str() && user.active => Ok(()),
-        Some(_) => Err(StoreError::invalid(field, format!("must be an active {}", role.label().to_lowercase()))),
+        Some(_) => Err(StoreError::invalid(
+            field,
+            format!("must be an active {}", role.label().to_lowercase()),
+        )),
         None => Err(StoreError::invalid(field, "no such user")),
     }
 }
 
-async fn ensure_name_free(db: &impl ConnectionTrait, name: &str, except: Option<Uuid>) -> Result<(), StoreError> {
+async fn ensure_name_free(
+    db: &impl ConnectionTrait,
+    name: &str,
+    except: Option<Uuid>,
+) -> Result<(), StoreError> {
     let mut query = team::Entity::find().filter(team::Column::Name.eq(name));
     if let Some(id) = except {
         query = query.filter(team::Column::Id.ne(id));
@@ -179,10 +198,18 @@ pub async fn create(
 }
 
 /// Applies `changes` to the team at `version`, in one transaction.
-pub async fn update(db: &Db, id: Uuid, version: i32, changes: TeamChanges) -> Result<TeamRow, StoreError> {
+pub async fn update(
+    db: &Db,
+    id: Uuid,
+    version: i32,
+    changes: TeamChanges,
+) -> Result<TeamRow, StoreError> {
     let txn = db::begin_write(db).await?;
     let result = team::Entity::update_many()
-        .col_expr(team::Column::Version, Expr::col(team::Column::Version).add(1))
+        .col_expr(
+            team::Column::Version,
+            Expr::col(team::Column::Version).add(1),
+        )
         .col_expr(team::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(team::Column::Id.eq(id))
         .filter(team::Column::Version.eq(version))
@@ -217,7 +244,11 @@ pub async fn update(db: &Db, id: Uuid, version: i32, changes: TeamChanges) -> Re
     Ok(updated)
 }
 
-async fn set_agents(db: &impl ConnectionTrait, team_id: Uuid, agent_ids: &[Uuid]) -> Result<(), StoreError> {
+async fn set_agents(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    agent_ids: &[Uuid],
+) -> Result<(), StoreError> {
     let agents = user::Entity::find()
         .filter(user::Column::Id.is_in(agent_ids.iter().copied()))
         .filter(user::Column::Role.eq(Role::Agent.as_str()))
@@ -225,7 +256,10 @@ async fn set_agents(db: &impl ConnectionTrait, team_id: Uuid, agent_ids: &[Uuid]
         .await?;
     let distinct: std::collections::HashSet<_> = agent_ids.iter().collect();
     if agents != distinct.len() as u64 {
-        return Err(StoreError::invalid("agent_ids", "every member must be an existing agent"));
+        return Err(StoreError::invalid(
+            "agent_ids",
+            "every member must be an existing agent",
+        ));
     }
     team_member::Entity::delete_many()
         .filter(
@@ -239,10 +273,12 @@ async fn set_agents(db: &impl ConnectionTrait, team_id: Uuid, agent_ids: &[Uuid]
         return Ok(());
     }
     let now = Utc::now();
-    team_member::Entity::insert_many(distinct.into_iter().map(|&user_id| team_member::ActiveModel {
-        user_id: Set(user_id),
-        team_id: Set(team_id),
-        created_at: Set(now),
+    team_member::Entity::insert_many(distinct.into_iter().map(|&user_id| {
+        team_member::ActiveModel {
+            user_id: Set(user_id),
+            team_id: Set(team_id),
+            created_at: Set(now),
+        }
     }))
     .exec(db)
     .await?;

@@ -33,7 +33,9 @@ impl UserRow {
 
 /// The role of a stored user.
 pub fn role_of(user: &user::Model) -> Role {
-    user.role.parse().expect("the role column is CHECKed to the four roles")
+    user.role
+        .parse()
+        .expect("the role column is CHECKed to the four roles")
 }
 
 impl From<&UserRow> for dto::User {
@@ -173,7 +175,11 @@ pub async fn actor(db: &Db, user: &user::Model) -> Result<Actor, StoreError> {
                 .add(team::Column::ManagerId.eq(user.id)),
         )
         .select_only()
-        .columns([team::Column::Id, team::Column::TeamLeaderId, team::Column::ManagerId])
+        .columns([
+            team::Column::Id,
+            team::Column::TeamLeaderId,
+            team::Column::ManagerId,
+        ])
         .into_tuple()
         .all(db)
         .await?;
@@ -221,17 +227,22 @@ pub async fn list(
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
         query = query.filter(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::Name))).like(LikeExpr::new(pattern.clone()).escape('\\')))
+                .add(
+                    Expr::expr(Func::lower(Expr::col(user::Column::Name)))
+                        .like(LikeExpr::new(pattern.clone()).escape('\\')),
+                )
                 .add(Expr::col(user::Column::Email).like(LikeExpr::new(pattern).escape('\\'))),
         );
     }
     if let Some(after) = &page.after {
         query = query.filter(
-            Condition::any().add(user::Column::Name.gt(after.key.clone())).add(
-                Condition::all()
-                    .add(user::Column::Name.eq(after.key.clone()))
-                    .add(user::Column::Id.gt(after.id)),
-            ),
+            Condition::any()
+                .add(user::Column::Name.gt(after.key.clone()))
+                .add(
+                    Condition::all()
+                        .add(user::Column::Name.eq(after.key.clone()))
+                        .add(user::Column::Id.gt(after.id)),
+                ),
         );
     }
     let users = query
@@ -257,7 +268,9 @@ pub async fn list(
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Creates a user (and their team membership) in one transaction.
@@ -270,7 +283,10 @@ pub async fn create(db: &Db, new: NewUser) -> Result<UserRow, StoreError> {
         .await?
         > 0
     {
-        return Err(StoreError::conflict("email", "a user with this email already exists"));
+        return Err(StoreError::conflict(
+            "email",
+            "a user with this email already exists",
+        ));
     }
     if let Some(employee_id) = &new.employee_id {
         ensure_employee_id_free(&txn, employee_id, None).await?;
@@ -295,7 +311,10 @@ pub async fn create(db: &Db, new: NewUser) -> Result<UserRow, StoreError> {
     .await?;
     if let Some(team_id) = new.team_id {
         if new.role != Role::Agent {
-            return Err(StoreError::invalid("team_id", "only agents are members of a team"));
+            return Err(StoreError::invalid(
+                "team_id",
+                "only agents are members of a team",
+            ));
         }
         join_team(&txn, id, team_id).await?;
     }
@@ -316,7 +335,10 @@ async fn ensure_employee_id_free(
         query = query.filter(user::Column::Id.ne(id));
     }
     if query.count(db).await? > 0 {
-        return Err(StoreError::conflict("employee_id", "another user has this employee id"));
+        return Err(StoreError::conflict(
+            "employee_id",
+            "another user has this employee id",
+        ));
     }
     Ok(())
 }
@@ -345,7 +367,10 @@ pub(crate) async fn join_team(
 /// (or `NotFound` when the row is gone).
 async fn bump(db: &impl ConnectionTrait, id: Uuid, version: i32) -> Result<(), StoreError> {
     let result = user::Entity::update_many()
-        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
         .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::Version.eq(version))
@@ -395,7 +420,10 @@ pub async fn update(
     }
     match changes.team_id {
         Some(Some(_)) if role != Role::Agent => {
-            return Err(StoreError::invalid("team_id", "only agents are members of a team"));
+            return Err(StoreError::invalid(
+                "team_id",
+                "only agents are members of a team",
+            ));
         }
         Some(Some(team_id)) => join_team(&txn, id, team_id).await?,
         Some(None) => {

@@ -24,7 +24,9 @@ pub struct Application {
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Application").field("port", &self.port).finish_non_exhaustive()
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
     }
 }
 
@@ -33,8 +35,12 @@ pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
     let db = persistence::db::connect(config.database_url.expose_secret(), &config.db)
         .await
         .context("cannot open the database (DATABASE_URL)")?;
-    persistence::db::migrate(&db).await.context("cannot migrate the database")?;
-    persistence::reference::ensure(&db).await.context("cannot write reference data")?;
+    persistence::db::migrate(&db)
+        .await
+        .context("cannot migrate the database")?;
+    persistence::reference::ensure(&db)
+        .await
+        .context("cannot write reference data")?;
     let redis = match &config.redis_url {
         Some(url) => Some(
             deadpool_redis::Config::from_url(url.expose_secret())
@@ -67,13 +73,19 @@ impl Application {
                     let response = srv.call(req);
                     async move {
                         let mut response = spa::add_cache_control(response.await?);
-                        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                            response.headers_mut().insert(HeaderName::from_static("x-request-id"), id);
+                        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok())
+                        {
+                            response
+                                .headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), id);
                         }
                         Ok(response)
                     }
                 })
-                .wrap(headers::security_headers(config.static_dir.as_deref(), config.secure_cookies()))
+                .wrap(headers::security_headers(
+                    config.static_dir.as_deref(),
+                    config.secure_cookies(),
+                ))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())
                 .configure(routes::configure);
@@ -88,7 +100,11 @@ impl Application {
             server = server.workers(config.workers);
         }
         let server = server.run();
-        Ok(Self { server, port, state })
+        Ok(Self {
+            server,
+            port,
+            state,
+        })
     }
 
     /// The port it listens on.

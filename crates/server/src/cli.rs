@@ -52,7 +52,9 @@ pub enum Command {
 
 /// Runs the command.
 pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
-    config.ensure_dev_secret().context("cannot write the development key into DATA_DIR")?;
+    config
+        .ensure_dev_secret()
+        .context("cannot write the development key into DATA_DIR")?;
     if config.embedded {
         std::fs::create_dir_all(&config.data_dir).context("cannot create DATA_DIR")?;
         tracing::warn!(
@@ -68,7 +70,11 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::CreateAdmin { email, name, password } => create_admin(config, email, name, password).await,
+        Command::CreateAdmin {
+            email,
+            name,
+            password,
+        } => create_admin(config, email, name, password).await,
         Command::Seed { demo } => {
             if !demo {
                 bail!("say what to seed: `coaching-hub seed --demo`");
@@ -92,7 +98,12 @@ async fn serve(config: Arc<Config>) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn create_admin(config: Arc<Config>, email: String, name: String, password: String) -> anyhow::Result<()> {
+async fn create_admin(
+    config: Arc<Config>,
+    email: String,
+    name: String,
+    password: String,
+) -> anyhow::Result<()> {
     use garde::Validate;
     let request = dto::CreateUser {
         email,
@@ -107,7 +118,10 @@ async fn create_admin(config: Arc<Config>, email: String, name: String, password
         bail!("{report}");
     }
     let state = open_state(config).await?;
-    let hash = state.passwords.hash(request.password.unwrap_or_default()).await?;
+    let hash = state
+        .passwords
+        .hash(request.password.unwrap_or_default())
+        .await?;
     let row = users::create(
         &state.db,
         NewUser {
@@ -137,7 +151,12 @@ async fn seed_demo(db: &persistence::Db, passwords: &Passwords) -> anyhow::Resul
                 let count = shown.entry(login.role).or_insert(0);
                 *count += 1;
                 if login.role != Role::Agent || *count <= 2 {
-                    println!("  {:<12} {:<22} {}", login.role.label(), login.name, login.email);
+                    println!(
+                        "  {:<12} {:<22} {}",
+                        login.role.label(),
+                        login.name,
+                        login.email
+                    );
                 }
             }
             println!("  (and 38 more agents)");
@@ -145,4 +164,3 @@ async fn seed_demo(db: &persistence::Db, passwords: &Passwords) -> anyhow::Resul
     }
     Ok(())
 }
-

@@ -89,7 +89,10 @@ impl Config {
         let (database_url, embedded) = match var("DATABASE_URL") {
             Some(url) => (url, false),
             None => (
-                format!("sqlite://{}?mode=rwc", data_dir.join("coaching-hub.db").display()),
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("coaching-hub.db").display()
+                ),
                 true,
             ),
         };
@@ -105,7 +108,13 @@ impl Config {
             errors.push("REDIS_URL: must start with redis:// or rediss://".into());
         }
 
-        let bind = parse(&var, "BIND", "127.0.0.1", "an IP address such as 0.0.0.0", &mut errors);
+        let bind = parse(
+            &var,
+            "BIND",
+            "127.0.0.1",
+            "an IP address such as 0.0.0.0",
+            &mut errors,
+        );
         let port = parse(&var, "PORT", "8080", "a port number (0-65535)", &mut errors);
         let public_url = var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}:{port}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
@@ -121,14 +130,18 @@ impl Config {
             // Only the embedded default may run without one: a key is generated into DATA_DIR.
             None if embedded => String::new(),
             None => {
-                errors.push("JWT_SECRET: required when DATABASE_URL is set (32+ random characters)".into());
+                errors.push(
+                    "JWT_SECRET: required when DATABASE_URL is set (32+ random characters)".into(),
+                );
                 String::new()
             }
         };
 
         let log_level = var("LOG_LEVEL").unwrap_or_else(|| "info".into());
         if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
-            errors.push(format!("LOG_LEVEL: `{log_level}` is not a valid filter (try `info`)"));
+            errors.push(format!(
+                "LOG_LEVEL: `{log_level}` is not a valid filter (try `info`)"
+            ));
         }
         let log_json = match var("LOG_FORMAT").as_deref() {
             None | Some("pretty") => false,
@@ -138,15 +151,36 @@ impl Config {
                 false
             }
         };
-        let per_account = parse(&var, "LOGIN_LIMIT_PER_ACCOUNT", "10", "a positive number", &mut errors);
-        let per_ip = parse(&var, "LOGIN_LIMIT_PER_IP", "30", "a positive number", &mut errors);
-        for (name, value) in [("LOGIN_LIMIT_PER_ACCOUNT", per_account), ("LOGIN_LIMIT_PER_IP", per_ip)] {
+        let per_account = parse(
+            &var,
+            "LOGIN_LIMIT_PER_ACCOUNT",
+            "10",
+            "a positive number",
+            &mut errors,
+        );
+        let per_ip = parse(
+            &var,
+            "LOGIN_LIMIT_PER_IP",
+            "30",
+            "a positive number",
+            &mut errors,
+        );
+        for (name, value) in [
+            ("LOGIN_LIMIT_PER_ACCOUNT", per_account),
+            ("LOGIN_LIMIT_PER_IP", per_ip),
+        ] {
             if value == 0u32 {
                 errors.push(format!("{name}: must be at least 1"));
             }
         }
 
-        let trust_proxy = parse(&var, "TRUST_PROXY", "false", "`true` or `false`", &mut errors);
+        let trust_proxy = parse(
+            &var,
+            "TRUST_PROXY",
+            "false",
+            "`true` or `false`",
+            &mut errors,
+        );
 
         let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
             let built = PathBuf::from("frontend/dist");
@@ -175,7 +209,10 @@ impl Config {
             log_json,
             embedded,
             trust_proxy,
-            login_limits: LoginLimits { per_account, per_ip },
+            login_limits: LoginLimits {
+                per_account,
+                per_ip,
+            },
             redis_prefix: var("REDIS_PREFIX").unwrap_or_else(|| "coaching-hub".into()),
             db: DbOptions::default(),
             body_limit: 256 * 1024,
@@ -258,8 +295,10 @@ mod tests {
     use super::*;
 
     fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
-        let env: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_env(|name| env.get(name).cloned())
     }
 
@@ -283,8 +322,22 @@ mod tests {
             ("LOG_FORMAT", "xml"),
         ])
         .expect_err("five problems");
-        let names: Vec<&str> = errors.0.iter().map(|line| line.split(':').next().unwrap_or("")).collect();
-        assert_eq!(names, ["DATABASE_URL", "REDIS_URL", "BIND", "PORT", "JWT_SECRET", "LOG_FORMAT"]);
+        let names: Vec<&str> = errors
+            .0
+            .iter()
+            .map(|line| line.split(':').next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "DATABASE_URL",
+                "REDIS_URL",
+                "BIND",
+                "PORT",
+                "JWT_SECRET",
+                "LOG_FORMAT"
+            ]
+        );
     }
 
     #[test]

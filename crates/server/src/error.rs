@@ -111,7 +111,9 @@ impl ApiError {
             }
             ApiError::RateLimited { retry_after } => Some(format!("try again in {retry_after} s")),
             ApiError::Validation(_) => Some("see `errors` for each field".into()),
-            ApiError::CsrfRejected => Some("send the ch_csrf cookie's value in X-CSRF-Token".into()),
+            ApiError::CsrfRejected => {
+                Some("send the ch_csrf cookie's value in X-CSRF-Token".into())
+            }
             _ => None,
         }
     }
@@ -149,7 +151,12 @@ impl ResponseError for ApiError {
             ApiError::Conflict {
                 field: Some(field),
                 message,
-            } => problem.errors = Some(BTreeMap::from([((*field).to_owned(), vec![message.clone()])])),
+            } => {
+                problem.errors = Some(BTreeMap::from([(
+                    (*field).to_owned(),
+                    vec![message.clone()],
+                )]))
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(status);
@@ -159,7 +166,8 @@ impl ResponseError for ApiError {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::Unauthenticated(_) => {
-                response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
@@ -202,7 +210,10 @@ impl From<garde::Report> for ApiError {
                 path if path.is_empty() => "body".to_owned(),
                 path => path,
             };
-            errors.entry(field).or_default().push(error.message().to_string());
+            errors
+                .entry(field)
+                .or_default()
+                .push(error.message().to_string());
         }
         ApiError::Validation(errors)
     }

@@ -38,11 +38,9 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .mime_type()
-            .ok()
-            .flatten()
-            .is_some_and(|mime| mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"));
+        let is_json = req.mime_type().ok().flatten().is_some_and(|mime| {
+            mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json")
+        });
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
@@ -73,7 +71,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
 }
 
 fn strip_position(message: &str) -> String {
-    message.split(" at line ").next().unwrap_or(message).to_owned()
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned()
 }
 
 /// A body read error: over the limit is 413, anything else 400.
@@ -97,8 +99,9 @@ pub fn path_config() -> web::PathConfig {
 
 /// Query strings that do not parse: 422 naming the problem.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err: QueryPayloadError, _req| ApiError::invalid("query", err.to_string()).into())
+    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+        ApiError::invalid("query", err.to_string()).into()
+    })
 }
 
 /// The version a write is based on, from `If-Match: "3"` (or `W/"3"`).
@@ -118,7 +121,9 @@ fn parse_if_match(req: &HttpRequest) -> ApiResult<IfMatch> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(IfMatch(None));
     };
-    let text = value.to_str().map_err(|_| ApiError::BadRequest("If-Match is not text".into()))?;
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::BadRequest("If-Match is not text".into()))?;
     let tag = text.trim().trim_start_matches("W/").trim_matches('"');
     tag.parse()
         .map(|version| IfMatch(Some(version)))
@@ -141,6 +146,10 @@ pub fn etag(version: i32) -> header::EntityTag {
 /// `X-Forwarded-For` when `TRUST_PROXY` says a proxy sets it.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
     let info = req.connection_info();
-    let addr = if trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
+    let addr = if trust_proxy {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
     addr.unwrap_or("unknown").to_owned()
 }

@@ -27,9 +27,15 @@ pub fn security_headers(static_dir: Option<&Path>, https: bool) -> DefaultHeader
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"));
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ));
     if https {
-        headers = headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
+        headers = headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ));
     }
     headers
 }
@@ -40,10 +46,14 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         rest = &rest[start..];
-        let Some(open_end) = rest.find('>') else { break };
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
         let open_tag = &rest[..open_end];
         let body_start = open_end + 1;
-        let Some(close) = rest[body_start..].find("</script>") else { break };
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
         let body = &rest[body_start..body_start + close];
         if !open_tag.contains("src=") && !body.trim().is_empty() {
             let digest = ring::digest::digest(&ring::digest::SHA256, body.as_bytes());
@@ -62,6 +72,9 @@ mod tests {
     fn hashes_only_inline_scripts() {
         let html = r#"<script src="/a.js"></script><script type="module">boot()</script>"#;
         let digest = ring::digest::digest(&ring::digest::SHA256, b"boot()");
-        assert_eq!(inline_script_hashes(html), vec![format!("sha256-{}", STANDARD.encode(digest.as_ref()))]);
+        assert_eq!(
+            inline_script_hashes(html),
+            vec![format!("sha256-{}", STANDARD.encode(digest.as_ref()))]
+        );
     }
 }

@@ -31,7 +31,9 @@ impl std::fmt::Debug for Limiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Limiter::Local(_) => f.write_str("Limiter::Local"),
-            Limiter::Redis { prefix, per_minute, .. } => write!(f, "Limiter::Redis({prefix}, {per_minute}/min)"),
+            Limiter::Redis {
+                prefix, per_minute, ..
+            } => write!(f, "Limiter::Redis({prefix}, {per_minute}/min)"),
         }
     }
 }
@@ -66,11 +68,21 @@ impl Limiter {
                     }
                 })
             }
-            Limiter::Redis { pool, prefix, per_minute } => {
-                let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+            Limiter::Redis {
+                pool,
+                prefix,
+                per_minute,
+            } => {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
                 let window = now / 60;
                 let redis_key = format!("{prefix}:{key}:{window}");
-                let mut conn = pool.get().await.map_err(|err| ApiError::Unavailable(Box::new(err)))?;
+                let mut conn = pool
+                    .get()
+                    .await
+                    .map_err(|err| ApiError::Unavailable(Box::new(err)))?;
                 let (count,): (u64,) = deadpool_redis::redis::pipe()
                     .atomic()
                     .incr(&redis_key, 1)

@@ -29,7 +29,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// A resource whose unsupported methods answer a problem+json 405.
 pub fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed) }))
+    web::resource(path).default_service(web::to(|| async {
+        Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed)
+    }))
 }
 
 /// Unknown API paths are 404.

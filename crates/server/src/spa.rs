@@ -30,7 +30,11 @@ pub fn cache_control(path: &str) -> HeaderValue {
     let hashed = stem
         .split(['-', '_'])
         .any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()));
-    HeaderValue::from_static(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" })
+    HeaderValue::from_static(if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    })
 }
 
 /// Whether a path belongs to the SPA (not the API or operations endpoints).
@@ -41,8 +45,13 @@ pub fn is_spa_path(path: &str) -> bool {
 /// Adds `Cache-Control` to a SPA response that has none.
 pub fn add_cache_control<B>(mut response: ServiceResponse<B>) -> ServiceResponse<B> {
     let path = response.request().path().to_owned();
-    if is_spa_path(&path) && response.status().is_success() && !response.headers().contains_key(CACHE_CONTROL) {
-        response.headers_mut().insert(CACHE_CONTROL, cache_control(&path));
+    if is_spa_path(&path)
+        && response.status().is_success()
+        && !response.headers().contains_key(CACHE_CONTROL)
+    {
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, cache_control(&path));
     }
     response
 }
@@ -53,9 +62,18 @@ mod tests {
 
     #[test]
     fn hashed_assets_are_immutable_and_pages_are_not() {
-        assert_eq!(cache_control("/frontend-4f9a0c1d2e3b4a5c.js"), "public, max-age=31536000, immutable");
-        assert_eq!(cache_control("/frontend-4f9a0c1d2e3b4a5c_bg.wasm"), "public, max-age=31536000, immutable");
-        assert_eq!(cache_control("/users/0193ab4c-7d2e-7a10-9b1c-5e6f7a8b9c0d"), "no-cache");
+        assert_eq!(
+            cache_control("/frontend-4f9a0c1d2e3b4a5c.js"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control("/frontend-4f9a0c1d2e3b4a5c_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control("/users/0193ab4c-7d2e-7a10-9b1c-5e6f7a8b9c0d"),
+            "no-cache"
+        );
         assert_eq!(cache_control("/index.html"), "no-cache");
         assert_eq!(cache_control("/sessions/123"), "no-cache");
     }

@@ -30,7 +30,11 @@ pub struct AppState {
 impl AppState {
     /// Builds the state for `config` around an open database and optional Redis pool.
     pub fn new(config: Arc<Config>, db: Db, redis: Option<Pool>) -> Self {
-        let prefix = |name: &str| redis.as_ref().map(|pool| (pool, format!("{}:rl:{name}", config.redis_prefix)));
+        let prefix = |name: &str| {
+            redis
+                .as_ref()
+                .map(|pool| (pool, format!("{}:rl:{name}", config.redis_prefix)))
+        };
         let login_limits = LoginLimiter {
             per_account: Limiter::new(config.login_limits.per_account, prefix("login-account")),
             per_ip: Limiter::new(config.login_limits.per_ip, prefix("login-ip")),

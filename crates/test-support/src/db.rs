@@ -7,11 +7,14 @@ use tokio::sync::OnceCell;
 
 /// The PostgreSQL server tests use (its `postgres` database, to create others).
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {
-    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
     format!("{base}/{name}")
 }
 
@@ -29,7 +32,9 @@ pub struct TestDb {
 
 impl std::fmt::Debug for TestDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestDb").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("TestDb")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -51,9 +56,9 @@ async fn ensure_template() -> String {
     TEMPLATE
         .get_or_init(|| async {
             let admin_url = postgres_admin_url();
-            let admin = Database::connect(&admin_url)
-                .await
-                .unwrap_or_else(|err| panic!("PostgreSQL is required for this run ({admin_url}): {err}"));
+            let admin = Database::connect(&admin_url).await.unwrap_or_else(|err| {
+                panic!("PostgreSQL is required for this run ({admin_url}): {err}")
+            });
             let name = template_name();
             let exists = admin
                 .query_one_raw(sea_orm::Statement::from_string(
@@ -71,18 +76,29 @@ async fn ensure_template() -> String {
                     .execute_unprepared(&format!("CREATE DATABASE \"{building}\""))
                     .await
                     .expect("CREATE DATABASE");
-                let db = persistence::db::connect(&with_database(&admin_url, &building), &Default::default())
+                let db = persistence::db::connect(
+                    &with_database(&admin_url, &building),
+                    &Default::default(),
+                )
+                .await
+                .expect("the new database accepts connections");
+                persistence::db::migrate(&db)
                     .await
-                    .expect("the new database accepts connections");
-                persistence::db::migrate(&db).await.expect("migrations apply");
-                persistence::reference::ensure(&db).await.expect("reference data inserts");
+                    .expect("migrations apply");
+                persistence::reference::ensure(&db)
+                    .await
+                    .expect("reference data inserts");
                 db.close().await.expect("closes");
                 let renamed = admin
-                    .execute_unprepared(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\""))
+                    .execute_unprepared(&format!(
+                        "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+                    ))
                     .await;
                 if renamed.is_err() {
                     // Another process finished first; theirs is as good as ours.
-                    let _ = admin.execute_unprepared(&format!("DROP DATABASE \"{building}\"")).await;
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE \"{building}\""))
+                        .await;
                 }
             }
             name
@@ -109,9 +125,13 @@ impl TestDb {
                 let template = ensure_template().await;
                 let name = format!("t_{}", uuid::Uuid::now_v7().simple());
                 let admin_url = postgres_admin_url();
-                let admin = Database::connect(&admin_url).await.expect("PostgreSQL is reachable");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("PostgreSQL is reachable");
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
+                    .execute_unprepared(&format!(
+                        "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+                    ))
                     .await
                     .expect("CREATE DATABASE ... TEMPLATE");
                 admin.close().await.expect("closes");
@@ -138,15 +158,21 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else { return };
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
         // Drop is synchronous; a short-lived runtime on its own thread does the async work.
         let handle = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(runtime) = runtime {
                 runtime.block_on(async move {
                     if let Ok(admin) = Database::connect(&postgres_admin_url()).await {
                         let _ = admin
-                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
                             .await;
                         let _ = admin.close().await;
                     }

@@ -33,7 +33,9 @@ pub struct TestApp {
 
 impl std::fmt::Debug for TestApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestApp").field("address", &self.address).finish_non_exhaustive()
+        f.debug_struct("TestApp")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
     }
 }
 
@@ -98,7 +100,10 @@ impl TestApp {
 
     /// Starts the app with an exact configuration on `test_db`.
     pub async fn start(config: Config, test_db: TestDb) -> TestApp {
-        server::telemetry::init(&std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()), false);
+        server::telemetry::init(
+            &std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+            false,
+        );
         let state = server::app::open_state(std::sync::Arc::new(config))
             .await
             .expect("the test database opens and migrates");
@@ -124,7 +129,8 @@ impl TestApp {
 
     /// A request to `path` without credentials.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, format!("{}{path}", self.address))
+        self.client
+            .request(method, format!("{}{path}", self.address))
     }
 
     /// Requests made as `persona`, with their bearer token.
@@ -152,7 +158,9 @@ pub struct As<'a> {
 impl As<'_> {
     /// Any method.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.app.request(method, path).bearer_auth(&self.persona.token)
+        self.app
+            .request(method, path)
+            .bearer_auth(&self.persona.token)
     }
 
     /// `GET path`.

@@ -107,7 +107,10 @@ impl TestApp {
 
     /// Signs a user in over HTTP.
     pub async fn persona(&self, id: Uuid) -> Persona {
-        let user = users::find(self.db(), id).await.expect("the user exists").user;
+        let user = users::find(self.db(), id)
+            .await
+            .expect("the user exists")
+            .user;
         let response = self.login(&user.email, PASSWORD).await;
         assert_eq!(response.status(), 200, "persona {} signs in", user.email);
         let body: dto::LoginResponse = response.json().await.expect("a login response");
@@ -137,9 +140,15 @@ impl TestApp {
             .expect("team B")
             .team
             .id;
-        let agent_a1 = self.create_user("Agent A1", Role::Agent, Some(team_a)).await;
-        let agent_a2 = self.create_user("Agent A2", Role::Agent, Some(team_a)).await;
-        let agent_b1 = self.create_user("Agent B1", Role::Agent, Some(team_b)).await;
+        let agent_a1 = self
+            .create_user("Agent A1", Role::Agent, Some(team_a))
+            .await;
+        let agent_a2 = self
+            .create_user("Agent A2", Role::Agent, Some(team_a))
+            .await;
+        let agent_b1 = self
+            .create_user("Agent B1", Role::Agent, Some(team_b))
+            .await;
         let loner = self.create_user("Loner Agent", Role::Agent, None).await;
         Org {
             admin: self.persona(admin).await,

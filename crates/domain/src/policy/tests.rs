@@ -22,15 +22,27 @@ const MATRIX: &[(Action, &str)] = &[
     (Action::ViewSession, "A:* M:own,managed TL:own,led Ag:own"),
     (Action::ManageSession, "A:* M:managed TL:led"),
     (Action::AcknowledgeSession, "Ag:own"),
-    (Action::ViewActionItem, "A:* M:own,managed TL:own,led Ag:own"),
+    (
+        Action::ViewActionItem,
+        "A:* M:own,managed TL:own,led Ag:own",
+    ),
     (Action::CreateActionItem, "A:* M:managed TL:led"),
-    (Action::ProgressActionItem, "A:* M:own,managed TL:own,led Ag:own"),
+    (
+        Action::ProgressActionItem,
+        "A:* M:own,managed TL:own,led Ag:own",
+    ),
     (Action::ManageActionItem, "A:* M:managed TL:led"),
-    (Action::ViewActionPlan, "A:* M:own,managed TL:own,led Ag:own"),
+    (
+        Action::ViewActionPlan,
+        "A:* M:own,managed TL:own,led Ag:own",
+    ),
     (Action::DraftActionPlan, "A:* M:managed TL:led"),
     (Action::ApproveActionPlan, "A:* M:managed"),
     (Action::AcknowledgeActionPlan, "Ag:own"),
-    (Action::ViewNote, "A:* M:own,author,managed TL:own,author,led Ag:own,author"),
+    (
+        Action::ViewNote,
+        "A:* M:own,author,managed TL:own,author,led Ag:own,author",
+    ),
     (Action::CreateNote, "A:* M:managed TL:led"),
     (Action::EditNote, "A:* M:author TL:author Ag:author"),
     (Action::ViewMetrics, "A:* M:own,managed TL:own,led Ag:own"),
@@ -98,7 +110,11 @@ fn the_rule_table_matches_the_matrix_in_every_cell() {
             }
         }
     }
-    assert!(wrong.is_empty(), "cells that disagree:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "cells that disagree:\n{}",
+        wrong.join("\n")
+    );
 }
 
 fn id(n: u128) -> Uuid {

@@ -48,14 +48,20 @@ impl FromRequest for Actor {
 /// The access token a request carries, from `Authorization: Bearer` or the cookie.
 fn access_token(req: &HttpRequest) -> ApiResult<String> {
     if let Some(header) = req.headers().get(actix_web::http::header::AUTHORIZATION) {
-        let value = header.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header"))?;
+        let value = header
+            .to_str()
+            .map_err(|_| ApiError::Unauthenticated("malformed Authorization header"))?;
         return value
             .strip_prefix("Bearer ")
             .map(|token| token.trim().to_owned())
             .filter(|token| !token.is_empty())
-            .ok_or(ApiError::Unauthenticated("Authorization must be `Bearer <token>`"));
+            .ok_or(ApiError::Unauthenticated(
+                "Authorization must be `Bearer <token>`",
+            ));
     }
-    let cookie = req.cookie(cookies::ACCESS).ok_or(ApiError::Unauthenticated("sign in first"))?;
+    let cookie = req
+        .cookie(cookies::ACCESS)
+        .ok_or(ApiError::Unauthenticated("sign in first"))?;
     cookies::check_csrf(req)?;
     Ok(cookie.value().to_owned())
 }
@@ -68,7 +74,9 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
     let claims = app.jwt.verify(&token)?;
     let user = match users::find(&app.db, claims.sub).await {
         Ok(row) => row.user,
-        Err(persistence::StoreError::NotFound) => return Err(ApiError::Unauthenticated("unknown user")),
+        Err(persistence::StoreError::NotFound) => {
+            return Err(ApiError::Unauthenticated("unknown user"));
+        }
         Err(err) => return Err(err.into()),
     };
     if !user.active || user.erased_at.is_some() {

@@ -24,7 +24,14 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Where the refresh cookie is sent.
 const REFRESH_PATH: &str = "/api/v1/auth";
 
-fn cookie(config: &Config, name: &'static str, value: String, path: &'static str, max_age: i64, http_only: bool) -> Cookie<'static> {
+fn cookie(
+    config: &Config,
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    max_age: i64,
+    http_only: bool,
+) -> Cookie<'static> {
     Cookie::build(name, value)
         .path(path)
         .http_only(http_only)
@@ -41,9 +48,30 @@ fn secs(duration: std::time::Duration) -> i64 {
 /// The three cookies of a signed-in browser.
 pub fn issue(config: &Config, access: &str, refresh: &str) -> [Cookie<'static>; 3] {
     [
-        cookie(config, ACCESS, access.to_owned(), "/", secs(config.access_ttl), true),
-        cookie(config, REFRESH, refresh.to_owned(), REFRESH_PATH, secs(config.session_ttl), true),
-        cookie(config, CSRF, random_token(), "/", secs(config.session_ttl), false),
+        cookie(
+            config,
+            ACCESS,
+            access.to_owned(),
+            "/",
+            secs(config.access_ttl),
+            true,
+        ),
+        cookie(
+            config,
+            REFRESH,
+            refresh.to_owned(),
+            REFRESH_PATH,
+            secs(config.session_ttl),
+            true,
+        ),
+        cookie(
+            config,
+            CSRF,
+            random_token(),
+            "/",
+            secs(config.session_ttl),
+            false,
+        ),
     ]
 }
 
@@ -64,7 +92,11 @@ pub fn check_csrf(req: &HttpRequest) -> Result<(), ApiError> {
     let header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     let cookie = req.cookie(CSRF);
     match (header, cookie) {
-        (Some(header), Some(cookie)) if !header.is_empty() && constant_time_eq(header, cookie.value()) => Ok(()),
+        (Some(header), Some(cookie))
+            if !header.is_empty() && constant_time_eq(header, cookie.value()) =>
+        {
+            Ok(())
+        }
         _ => Err(ApiError::CsrfRejected),
     }
 }

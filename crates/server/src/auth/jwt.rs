@@ -47,7 +47,9 @@ pub struct Jwt {
 
 impl std::fmt::Debug for Jwt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Jwt").field("issuer", &self.issuer).finish_non_exhaustive()
+        f.debug_struct("Jwt")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
     }
 }
 
@@ -98,7 +100,9 @@ impl Jwt {
             .map_err(|err| {
                 use jsonwebtoken::errors::ErrorKind;
                 match err.kind() {
-                    ErrorKind::ExpiredSignature => ApiError::Unauthenticated("access token expired"),
+                    ErrorKind::ExpiredSignature => {
+                        ApiError::Unauthenticated("access token expired")
+                    }
                     _ => ApiError::Unauthenticated("invalid access token"),
                 }
             })

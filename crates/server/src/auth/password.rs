@@ -23,7 +23,8 @@ impl std::fmt::Debug for Passwords {
 impl Passwords {
     /// Builds the hasher and its dummy hash (one hash's worth of CPU).
     pub fn new() -> Self {
-        let params = Params::new(19 * 1024, 2, 1, None).expect("OWASP argon2id parameters are valid");
+        let params =
+            Params::new(19 * 1024, 2, 1, None).expect("OWASP argon2id parameters are valid");
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let dummy = hash_with(&argon, &super::tokens::random_token());
         Self { argon, dummy }
@@ -43,7 +44,8 @@ impl Passwords {
             None => (self.dummy.clone(), false),
         };
         let matches = actix_web::web::block(move || {
-            PasswordHash::new(&hash).map(|parsed| argon.verify_password(password.as_bytes(), &parsed).is_ok())
+            PasswordHash::new(&hash)
+                .map(|parsed| argon.verify_password(password.as_bytes(), &parsed).is_ok())
         })
         .await?
         // Only a corrupted stored hash fails to parse: a fault, not a wrong password.
@@ -73,10 +75,28 @@ mod tests {
     #[actix_web::test]
     async fn hashes_verify_and_wrong_passwords_do_not() {
         let passwords = Passwords::new();
-        let hash = passwords.hash("correct horse battery".into()).await.expect("hashes");
+        let hash = passwords
+            .hash("correct horse battery".into())
+            .await
+            .expect("hashes");
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(passwords.verify(Some(hash.clone()), "correct horse battery".into()).await.expect("verifies"));
-        assert!(!passwords.verify(Some(hash), "wrong".into()).await.expect("verifies"));
-        assert!(!passwords.verify(None, "anything".into()).await.expect("verifies"));
+        assert!(
+            passwords
+                .verify(Some(hash.clone()), "correct horse battery".into())
+                .await
+                .expect("verifies")
+        );
+        assert!(
+            !passwords
+                .verify(Some(hash), "wrong".into())
+                .await
+                .expect("verifies")
+        );
+        assert!(
+            !passwords
+                .verify(None, "anything".into())
+                .await
+                .expect("verifies")
+        );
     }
 }

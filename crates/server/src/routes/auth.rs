@@ -31,7 +31,11 @@ const BAD_CREDENTIALS: &str = "email or password is incorrect";
         (status = 429, description = "Too many attempts", body = dto::Problem),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn login(req: HttpRequest, body: Valid<Login>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    req: HttpRequest,
+    body: Valid<Login>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let Login { email, password } = body.into_inner();
     let email = users::normalise_email(&email);
     let ip = client_ip(&req, app.config.trust_proxy);
@@ -47,11 +51,17 @@ pub async fn login(req: HttpRequest, body: Valid<Login>, app: web::Data<AppState
 
     let refresh = random_token();
     let origin = Origin {
-        user_agent: req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned),
+        user_agent: req
+            .headers()
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         ip: Some(ip),
     };
-    let session_ttl = chrono::Duration::from_std(app.config.session_ttl).unwrap_or(chrono::Duration::days(30));
-    let session = auth_sessions::start(&app.db, user.id, hash_token(&refresh), session_ttl, origin).await?;
+    let session_ttl =
+        chrono::Duration::from_std(app.config.session_ttl).unwrap_or(chrono::Duration::days(30));
+    let session =
+        auth_sessions::start(&app.db, user.id, hash_token(&refresh), session_ttl, origin).await?;
     let role = users::role_of(&user);
     let access = app.jwt.issue(user.id, session.id, role);
     let row = users::find(&app.db, user.id).await?;
@@ -85,7 +95,11 @@ fn token_pair(app: &AppState, access_token: String, refresh_token: String) -> To
         (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = dto::Problem),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn refresh(req: HttpRequest, body: web::Bytes, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn refresh(
+    req: HttpRequest,
+    body: web::Bytes,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let presented = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
@@ -94,17 +108,28 @@ pub async fn refresh(req: HttpRequest, body: web::Bytes, app: web::Data<AppState
     let presented = match presented {
         Some(token) => token,
         None => {
-            let cookie = req.cookie(cookies::REFRESH).ok_or(ApiError::Unauthenticated("no refresh token"))?;
+            let cookie = req
+                .cookie(cookies::REFRESH)
+                .ok_or(ApiError::Unauthenticated("no refresh token"))?;
             cookies::check_csrf(&req)?;
             cookie.value().to_owned()
         }
     };
     let replacement = random_token();
-    let session = match auth_sessions::rotate(&app.db, &hash_token(&presented), hash_token(&replacement)).await? {
-        Rotation::Rotated(session) => session,
-        Rotation::Reused => return Err(ApiError::Unauthenticated("refresh token reused; the session is revoked")),
-        Rotation::Invalid => return Err(ApiError::Unauthenticated("refresh token is not valid")),
-    };
+    let session =
+        match auth_sessions::rotate(&app.db, &hash_token(&presented), hash_token(&replacement))
+            .await?
+        {
+            Rotation::Rotated(session) => session,
+            Rotation::Reused => {
+                return Err(ApiError::Unauthenticated(
+                    "refresh token reused; the session is revoked",
+                ));
+            }
+            Rotation::Invalid => {
+                return Err(ApiError::Unauthenticated("refresh token is not valid"));
+            }
+        };
     let user = users::find(&app.db, session.user_id).await?.user;
     if !user.active || user.erased_at.is_some() {
         return Err(ApiError::Unauthenticated("account deactivated"));

@@ -7,11 +7,26 @@ use actix_web::{HttpResponse, web};
 /// Registers the routes (outside `/api/v1`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/openapi.json", web::get().to(openapi_json))
-        .route("/api/docs", web::get().to(|| async { asset("text/html; charset=utf-8", PAGE.as_bytes()) }))
-        .route("/api/docs/", web::get().to(|| async { asset("text/html; charset=utf-8", PAGE.as_bytes()) }))
-        .route("/api/docs/init.js", web::get().to(|| async { asset("text/javascript", INIT.as_bytes()) }))
-        .route("/api/docs/swagger-ui.css", web::get().to(|| async { asset("text/css", CSS) }))
-        .route("/api/docs/swagger-ui-bundle.js", web::get().to(|| async { asset("text/javascript", BUNDLE) }));
+        .route(
+            "/api/docs",
+            web::get().to(|| async { asset("text/html; charset=utf-8", PAGE.as_bytes()) }),
+        )
+        .route(
+            "/api/docs/",
+            web::get().to(|| async { asset("text/html; charset=utf-8", PAGE.as_bytes()) }),
+        )
+        .route(
+            "/api/docs/init.js",
+            web::get().to(|| async { asset("text/javascript", INIT.as_bytes()) }),
+        )
+        .route(
+            "/api/docs/swagger-ui.css",
+            web::get().to(|| async { asset("text/css", CSS) }),
+        )
+        .route(
+            "/api/docs/swagger-ui-bundle.js",
+            web::get().to(|| async { asset("text/javascript", BUNDLE) }),
+        );
 }
 
 const CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css");

@@ -60,6 +60,8 @@ pub async fn readyz(app: web::Data<AppState>) -> HttpResponse {
 
 async fn ping_redis(pool: &deadpool_redis::Pool) -> Result<(), Box<dyn std::error::Error>> {
     let mut conn = pool.get().await?;
-    deadpool_redis::redis::cmd("PING").query_async::<String>(&mut conn).await?;
+    deadpool_redis::redis::cmd("PING")
+        .query_async::<String>(&mut conn)
+        .await?;
     Ok(())
 }

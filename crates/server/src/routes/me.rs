@@ -27,10 +27,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn get_me(actor: Actor, app: web::Data<AppState>) -> ApiResult<web::Json<Me>> {
     let row = users::find(&app.db, actor.user.id).await?;
     let team = match row.team_id {
-        Some(id) => teams::names(&app.db, &[id]).await?.remove(&id).map(|name| TeamSummary {
-            id: domain::TeamId(id),
-            name,
-        }),
+        Some(id) => teams::names(&app.db, &[id])
+            .await?
+            .remove(&id)
+            .map(|name| TeamSummary {
+                id: domain::TeamId(id),
+                name,
+            }),
         None => None,
     };
     Ok(web::Json(Me {
@@ -73,11 +76,19 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
-    if !app.passwords.verify(actor.user.password_hash.clone(), current_password).await? {
-        return Err(ApiError::invalid("current_password", "is not your current password"));
+    if !app
+        .passwords
+        .verify(actor.user.password_hash.clone(), current_password)
+        .await?
+    {
+        return Err(ApiError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let hash = app.passwords.hash(new_password).await?;
     users::set_password_hash(&app.db, actor.user.id, hash).await?;
-    auth_sessions::revoke_all_except(&app.db, actor.user.id, actor.session_id, "password_changed").await?;
+    auth_sessions::revoke_all_except(&app.db, actor.user.id, actor.session_id, "password_changed")
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -52,7 +52,11 @@ fn respond(mut response: actix_web::HttpResponseBuilder, row: &TeamRow) -> HttpR
     responses((status = 200, body = inline(Page<Team>)), (status = 401, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all)]
-pub async fn list_teams(actor: Actor, query: web::Query<TeamQuery>, app: web::Data<AppState>) -> ApiResult<web::Json<Page<Team>>> {
+pub async fn list_teams(
+    actor: Actor,
+    query: web::Query<TeamQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<Team>>> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (rows, next_cursor) = teams::list(&app.db, &actor, &page).await?;
     Ok(web::Json(Page {
@@ -67,7 +71,11 @@ pub async fn list_teams(actor: Actor, query: web::Query<TeamQuery>, app: web::Da
     responses((status = 201, body = dto::Team), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all)]
-pub async fn create_team(actor: Actor, body: Valid<CreateTeam>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn create_team(
+    actor: Actor,
+    body: Valid<CreateTeam>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     authorize(&actor, Action::CreateTeam, &Target::Global)?;
     let body = body.into_inner();
     let row = teams::create(
@@ -88,7 +96,11 @@ pub async fn create_team(actor: Actor, body: Valid<CreateTeam>, app: web::Data<A
     responses((status = 200, body = dto::Team), (status = 404, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all, fields(team.id = %id))]
-pub async fn get_team(actor: Actor, id: web::Path<Uuid>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn get_team(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let (row, _) = load_visible(&app, &actor, *id).await?;
     Ok(respond(HttpResponse::Ok(), &row))
 }
@@ -126,10 +138,18 @@ pub async fn update_team(
         for agent in joining {
             let from = Target::User {
                 id: UserId(agent),
-                teams: memberships.get(&agent).copied().map(TeamId).into_iter().collect(),
+                teams: memberships
+                    .get(&agent)
+                    .copied()
+                    .map(TeamId)
+                    .into_iter()
+                    .collect(),
             };
             if !actor.can(Action::ViewUser, &from) {
-                return Err(ApiError::invalid("agent_ids", format!("no agent {agent} in your scope")));
+                return Err(ApiError::invalid(
+                    "agent_ids",
+                    format!("no agent {agent} in your scope"),
+                ));
             }
             authorize(&actor, Action::AssignTeam, &from)?;
         }
@@ -138,7 +158,9 @@ pub async fn update_team(
         name: body.name,
         team_leader_id: body.team_leader_id.map(UserId::uuid),
         manager_id: body.manager_id.map(|manager| manager.map(UserId::uuid)),
-        agent_ids: body.agent_ids.map(|ids| ids.into_iter().map(UserId::uuid).collect()),
+        agent_ids: body
+            .agent_ids
+            .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
     };
     let row = teams::update(&app.db, *id, version, changes).await?;
     Ok(respond(HttpResponse::Ok(), &row))

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, web};
 use domain::{Action, Role, Target, TeamId, UserId, authorize};
 use dto::{CreateUser, Page, UpdateUser, User};
-use persistence::users::{self, NewUser, UserChanges, UserFilter, UserRow};
 use persistence::PageRequest;
+use persistence::users::{self, NewUser, UserChanges, UserFilter, UserRow};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -92,7 +92,11 @@ pub async fn list_users(
     responses((status = 201, body = dto::User), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all)]
-pub async fn create_user(actor: Actor, body: Valid<CreateUser>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn create_user(
+    actor: Actor,
+    body: Valid<CreateUser>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let (action, target) = match (body.role, body.team_id) {
         (Role::Agent, Some(team)) => (Action::CreateAgent, Target::Team { id: team }),
@@ -101,7 +105,10 @@ pub async fn create_user(actor: Actor, body: Valid<CreateUser>, app: web::Data<A
     };
     authorize(&actor, action, &target)?;
     if body.team_id.is_some() && body.role != Role::Agent {
-        return Err(ApiError::invalid("team_id", "only agents are members of a team"));
+        return Err(ApiError::invalid(
+            "team_id",
+            "only agents are members of a team",
+        ));
     }
     let password_hash = match body.password {
         Some(password) => Some(app.passwords.hash(password).await?),
@@ -133,7 +140,11 @@ pub async fn create_user(actor: Actor, body: Valid<CreateUser>, app: web::Data<A
     responses((status = 200, body = dto::User), (status = 404, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all, fields(user.id = %id))]
-pub async fn get_user(actor: Actor, id: web::Path<Uuid>, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn get_user(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let (row, _) = load_visible(&app, &actor, *id).await?;
     Ok(respond(&row))
 }
@@ -183,7 +194,13 @@ pub async fn update_user(
     Ok(respond(&row))
 }
 
-async fn set_active(actor: Actor, id: Uuid, if_match: IfMatch, app: &AppState, active: bool) -> ApiResult<HttpResponse> {
+async fn set_active(
+    actor: Actor,
+    id: Uuid,
+    if_match: IfMatch,
+    app: &AppState,
+    active: bool,
+) -> ApiResult<HttpResponse> {
     let (_, target) = load_visible(app, &actor, id).await?;
     authorize(&actor, Action::DeactivateUser, &target)?;
     let row = users::set_active(&app.db, id, if_match.0, active).await?;
@@ -197,7 +214,12 @@ async fn set_active(actor: Actor, id: Uuid, if_match: IfMatch, app: &AppState, a
     responses((status = 200, body = dto::User), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all, fields(user.id = %id))]
-pub async fn deactivate_user(actor: Actor, id: web::Path<Uuid>, if_match: IfMatch, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn deactivate_user(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     set_active(actor, *id, if_match, &app, false).await
 }
 
@@ -207,7 +229,11 @@ pub async fn deactivate_user(actor: Actor, id: web::Path<Uuid>, if_match: IfMatc
     responses((status = 200, body = dto::User), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all, fields(user.id = %id))]
-pub async fn reactivate_user(actor: Actor, id: web::Path<Uuid>, if_match: IfMatch, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn reactivate_user(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     set_active(actor, *id, if_match, &app, true).await
 }
-

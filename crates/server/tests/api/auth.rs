@@ -10,9 +10,19 @@ use test_support::org::PASSWORD;
 use crate::helpers::{ok_json, problem};
 
 fn token_with(app: &TestApp, claims: Value) -> String {
-    let secret = app.state.config.jwt_secret.expose_secret().as_bytes().to_vec();
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&secret))
-        .expect("signs")
+    let secret = app
+        .state
+        .config
+        .jwt_secret
+        .expose_secret()
+        .as_bytes()
+        .to_vec();
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(&secret),
+    )
+    .expect("signs")
 }
 
 fn claims(app: &TestApp, sub: uuid::Uuid, sid: uuid::Uuid, exp_offset: i64, aud: &str) -> Value {
@@ -34,7 +44,9 @@ async fn me_status(app: &TestApp, token: &str) -> u16 {
 fn session_of(token: &str) -> uuid::Uuid {
     use base64::Engine;
     let payload = token.split('.').nth(1).expect("a JWT");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64");
     let claims: Value = serde_json::from_slice(&bytes).expect("json");
     claims["sid"].as_str().expect("sid").parse().expect("uuid")
 }
@@ -55,24 +67,49 @@ async fn login_returns_tokens_user_and_secure_cookies() {
     assert_eq!(body["expires_in"], 900);
     assert_eq!(body["user"]["role"], "TEAM_LEADER");
     assert!(body["user"].get("password_hash").is_none());
-    let access = cookies.iter().find(|c| c.starts_with("ch_access=")).expect("access cookie");
-    assert!(access.contains("HttpOnly") && access.contains("SameSite=Strict"), "{access}");
-    let refresh = cookies.iter().find(|c| c.starts_with("ch_refresh=")).expect("refresh cookie");
-    assert!(refresh.contains("HttpOnly") && refresh.contains("Path=/api/v1/auth"), "{refresh}");
-    let csrf = cookies.iter().find(|c| c.starts_with("ch_csrf=")).expect("csrf cookie");
-    assert!(!csrf.contains("HttpOnly"), "the page must read the CSRF cookie");
+    let access = cookies
+        .iter()
+        .find(|c| c.starts_with("ch_access="))
+        .expect("access cookie");
+    assert!(
+        access.contains("HttpOnly") && access.contains("SameSite=Strict"),
+        "{access}"
+    );
+    let refresh = cookies
+        .iter()
+        .find(|c| c.starts_with("ch_refresh="))
+        .expect("refresh cookie");
+    assert!(
+        refresh.contains("HttpOnly") && refresh.contains("Path=/api/v1/auth"),
+        "{refresh}"
+    );
+    let csrf = cookies
+        .iter()
+        .find(|c| c.starts_with("ch_csrf="))
+        .expect("csrf cookie");
+    assert!(
+        !csrf.contains("HttpOnly"),
+        "the page must read the CSRF cookie"
+    );
 }
 
 #[tokio::test]
 async fn unknown_email_and_wrong_password_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let wrong = problem(app.login(&org.agent_a1.email, "not-the-password").await, 401).await;
+    let wrong = problem(
+        app.login(&org.agent_a1.email, "not-the-password").await,
+        401,
+    )
+    .await;
     let unknown = problem(app.login("nobody@org.test", "not-the-password").await, 401).await;
     assert_eq!(wrong, unknown);
     let deactivated_id = org.agent_a2.id;
     app.as_(&org.admin)
-        .post(&format!("/api/v1/users/{deactivated_id}/deactivate"), &json!({}))
+        .post(
+            &format!("/api/v1/users/{deactivated_id}/deactivate"),
+            &json!({}),
+        )
         .send()
         .await
         .expect("answers");
@@ -84,7 +121,11 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
 async fn email_is_case_insensitive() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    ok_json(app.login(&org.admin.email.to_uppercase(), PASSWORD).await, 200).await;
+    ok_json(
+        app.login(&org.admin.email.to_uppercase(), PASSWORD).await,
+        200,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -92,10 +133,20 @@ async fn forged_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let sid = session_of(&org.admin.token);
-    let valid = token_with(&app, claims(&app, org.admin.id, sid, 600, "coaching-hub-api"));
-    assert_eq!(me_status(&app, &valid).await, 200, "a correctly signed token works");
+    let valid = token_with(
+        &app,
+        claims(&app, org.admin.id, sid, 600, "coaching-hub-api"),
+    );
+    assert_eq!(
+        me_status(&app, &valid).await,
+        200,
+        "a correctly signed token works"
+    );
 
-    let expired = token_with(&app, claims(&app, org.admin.id, sid, -600, "coaching-hub-api"));
+    let expired = token_with(
+        &app,
+        claims(&app, org.admin.id, sid, -600, "coaching-hub-api"),
+    );
     let wrong_audience = token_with(&app, claims(&app, org.admin.id, sid, 600, "another-api"));
     let mut tampered = valid.clone();
     tampered.pop();
@@ -107,7 +158,16 @@ async fn forged_tokens_are_refused() {
     };
     parts[0] = &none_header;
     let alg_none = format!("{}.{}.", parts[0], parts[1]);
-    let unknown_session = token_with(&app, claims(&app, org.admin.id, uuid::Uuid::now_v7(), 600, "coaching-hub-api"));
+    let unknown_session = token_with(
+        &app,
+        claims(
+            &app,
+            org.admin.id,
+            uuid::Uuid::now_v7(),
+            600,
+            "coaching-hub-api",
+        ),
+    );
 
     for (name, token) in [
         ("expired", expired),
@@ -119,9 +179,16 @@ async fn forged_tokens_are_refused() {
     ] {
         assert_eq!(me_status(&app, &token).await, 401, "{name}");
     }
-    let unauthenticated = app.request(Method::GET, "/api/v1/me").send().await.expect("answers");
+    let unauthenticated = app
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(
-        unauthenticated.headers().get("www-authenticate").and_then(|v| v.to_str().ok()),
+        unauthenticated
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok()),
         Some("Bearer")
     );
     problem(unauthenticated, 401).await;
@@ -136,16 +203,32 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
             .json(&json!({ "refresh_token": token }))
             .send()
     };
-    let first = ok_json(refresh(org.agent_a1.refresh_token.clone()).await.expect("answers"), 200).await;
+    let first = ok_json(
+        refresh(org.agent_a1.refresh_token.clone())
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     let second_refresh = first["refresh_token"].as_str().expect("rotated").to_owned();
     let new_access = first["access_token"].as_str().expect("access").to_owned();
     assert_ne!(second_refresh, org.agent_a1.refresh_token);
     assert_eq!(me_status(&app, &new_access).await, 200);
 
     // The spent token again: someone copied it. The whole family dies.
-    problem(refresh(org.agent_a1.refresh_token.clone()).await.expect("answers"), 401).await;
+    problem(
+        refresh(org.agent_a1.refresh_token.clone())
+            .await
+            .expect("answers"),
+        401,
+    )
+    .await;
     problem(refresh(second_refresh).await.expect("answers"), 401).await;
-    assert_eq!(me_status(&app, &new_access).await, 401, "access tokens of the session die too");
+    assert_eq!(
+        me_status(&app, &new_access).await,
+        401,
+        "access tokens of the session die too"
+    );
     assert_eq!(me_status(&app, &org.agent_a1.token).await, 401);
     // Other sessions of other people are untouched.
     assert_eq!(me_status(&app, &org.agent_a2.token).await, 200);
@@ -161,7 +244,10 @@ async fn concurrent_refreshes_of_one_token_yield_one_winner() {
             .send()
     };
     let (a, b) = tokio::join!(send(), send());
-    let mut statuses = [a.expect("answers").status().as_u16(), b.expect("answers").status().as_u16()];
+    let mut statuses = [
+        a.expect("answers").status().as_u16(),
+        b.expect("answers").status().as_u16(),
+    ];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 401]);
 }
@@ -170,7 +256,12 @@ async fn concurrent_refreshes_of_one_token_yield_one_winner() {
 async fn logout_ends_the_session_at_once() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let response = app.as_(&org.manager_a).request(Method::POST, "/api/v1/auth/logout").send().await.expect("answers");
+    let response = app
+        .as_(&org.manager_a)
+        .request(Method::POST, "/api/v1/auth/logout")
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(response.status(), 204);
     let cleared = response.headers().get_all("set-cookie").iter().count();
     assert_eq!(cleared, 3, "all three cookies are cleared");
@@ -190,7 +281,15 @@ async fn deactivation_locks_out_at_once_and_reactivation_lets_back_in() {
     let org = app.seed_org().await;
     assert_eq!(me_status(&app, &org.agent_b1.token).await, 200);
     let path = format!("/api/v1/users/{}", org.agent_b1.id);
-    ok_json(app.as_(&org.admin).post(&format!("{path}/deactivate"), &json!({})).send().await.expect("answers"), 200).await;
+    ok_json(
+        app.as_(&org.admin)
+            .post(&format!("{path}/deactivate"), &json!({}))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(me_status(&app, &org.agent_b1.token).await, 401);
     let refresh = app
         .request(Method::POST, "/api/v1/auth/refresh")
@@ -199,7 +298,15 @@ async fn deactivation_locks_out_at_once_and_reactivation_lets_back_in() {
         .await
         .expect("answers");
     problem(refresh, 401).await;
-    ok_json(app.as_(&org.admin).post(&format!("{path}/reactivate"), &json!({})).send().await.expect("answers"), 200).await;
+    ok_json(
+        app.as_(&org.admin)
+            .post(&format!("{path}/reactivate"), &json!({}))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     ok_json(app.login(&org.agent_b1.email, PASSWORD).await, 200).await;
 }
 
@@ -223,7 +330,12 @@ async fn cookie_sessions_work_and_writes_need_the_csrf_token() {
     let org = app.seed_org().await;
     let login = app.login(&org.agent_a1.email, PASSWORD).await;
     let (cookies, csrf) = cookie_header(&login);
-    let me = app.request(Method::GET, "/api/v1/me").header("cookie", &cookies).send().await.expect("answers");
+    let me = app
+        .request(Method::GET, "/api/v1/me")
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .expect("answers");
     let me = ok_json(me, 200).await;
     assert_eq!(me["user"]["email"], org.agent_a1.email);
 
@@ -243,7 +355,12 @@ async fn cookie_sessions_work_and_writes_need_the_csrf_token() {
     assert_eq!(renamed["name"], "Agent A1 Renamed");
 
     // The refresh cookie rotates too, and also needs the CSRF token.
-    let no_csrf = app.request(Method::POST, "/api/v1/auth/refresh").header("cookie", &cookies).send().await.expect("answers");
+    let no_csrf = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .expect("answers");
     problem(no_csrf, 403).await;
     let rotated = app
         .request(Method::POST, "/api/v1/auth/refresh")
@@ -295,23 +412,60 @@ async fn changing_the_password_ends_other_sessions() {
     };
     let wrong = problem(change("wrong").send().await.expect("answers"), 422).await;
     assert!(wrong["errors"]["current_password"].is_array());
-    assert_eq!(change(PASSWORD).send().await.expect("answers").status(), 204);
-    assert_eq!(me_status(&app, &org.leader_a.token).await, 200, "this session stays");
-    assert_eq!(me_status(&app, &other.token).await, 401, "other sessions end");
-    ok_json(app.login(&org.leader_a.email, "a-brand-new-passphrase").await, 200).await;
+    assert_eq!(
+        change(PASSWORD).send().await.expect("answers").status(),
+        204
+    );
+    assert_eq!(
+        me_status(&app, &org.leader_a.token).await,
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        me_status(&app, &other.token).await,
+        401,
+        "other sessions end"
+    );
+    ok_json(
+        app.login(&org.leader_a.email, "a-brand-new-passphrase")
+            .await,
+        200,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn me_describes_the_actor_and_their_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let me = ok_json(app.as_(&org.manager_a).get("/api/v1/me").send().await.expect("answers"), 200).await;
+    let me = ok_json(
+        app.as_(&org.manager_a)
+            .get("/api/v1/me")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(me["managed_team_ids"], json!([org.team_a]));
     assert_eq!(me["led_team_ids"], json!([]));
-    let permissions: Vec<&str> = me["permissions"].as_array().expect("list").iter().filter_map(Value::as_str).collect();
+    let permissions: Vec<&str> = me["permissions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert!(permissions.contains(&"approve_action_plan"));
     assert!(!permissions.contains(&"view_audit"));
-    let agent = ok_json(app.as_(&org.agent_a1).get("/api/v1/me").send().await.expect("answers"), 200).await;
+    let agent = ok_json(
+        app.as_(&org.agent_a1)
+            .get("/api/v1/me")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(agent["team"]["id"], json!(org.team_a));
     assert_eq!(agent["team"]["name"], "Team A");
 }

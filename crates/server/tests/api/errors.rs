@@ -11,19 +11,45 @@ async fn malformed_bodies_are_client_errors() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let users = || app.as_(&org.admin).request(Method::POST, "/api/v1/users");
-    let not_json = users().header("content-type", "application/json").body("{ not json").send().await.expect("answers");
+    let not_json = users()
+        .header("content-type", "application/json")
+        .body("{ not json")
+        .send()
+        .await
+        .expect("answers");
     problem(not_json, 400).await;
-    let wrong_type = users().header("content-type", "text/plain").body("hello").send().await.expect("answers");
+    let wrong_type = users()
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .expect("answers");
     problem(wrong_type, 415).await;
-    let wrong_field_type = users().json(&json!({ "email": 42, "name": "N", "role": "AGENT" })).send().await.expect("answers");
+    let wrong_field_type = users()
+        .json(&json!({ "email": 42, "name": "N", "role": "AGENT" }))
+        .send()
+        .await
+        .expect("answers");
     let body = problem(wrong_field_type, 422).await;
     assert!(body["errors"]["email"].is_array(), "{body}");
-    let unknown_field = users().json(&json!({ "email": "u@org.test", "name": "N", "role": "AGENT", "is_admin": true })).send().await.expect("answers");
+    let unknown_field = users()
+        .json(&json!({ "email": "u@org.test", "name": "N", "role": "AGENT", "is_admin": true }))
+        .send()
+        .await
+        .expect("answers");
     problem(unknown_field, 422).await;
     let huge = "x".repeat(300 * 1024);
-    let oversized = users().json(&json!({ "email": "big@org.test", "name": huge, "role": "AGENT" })).send().await.expect("answers");
+    let oversized = users()
+        .json(&json!({ "email": "big@org.test", "name": huge, "role": "AGENT" }))
+        .send()
+        .await
+        .expect("answers");
     problem(oversized, 413).await;
-    let empty = users().header("content-type", "application/json").send().await.expect("answers");
+    let empty = users()
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("answers");
     problem(empty, 400).await;
 }
 
@@ -31,10 +57,39 @@ async fn malformed_bodies_are_client_errors() {
 async fn unknown_routes_methods_and_ids_are_problems() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    problem(app.as_(&org.admin).get("/api/v1/no-such-thing").send().await.expect("answers"), 404).await;
-    problem(app.as_(&org.admin).get("/api/v2/users").send().await.expect("answers"), 404).await;
-    problem(app.as_(&org.admin).get("/api/v1/users/not-a-uuid").send().await.expect("answers"), 404).await;
-    let delete = app.as_(&org.admin).request(Method::DELETE, "/api/v1/users").send().await.expect("answers");
+    problem(
+        app.as_(&org.admin)
+            .get("/api/v1/no-such-thing")
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    problem(
+        app.as_(&org.admin)
+            .get("/api/v2/users")
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    problem(
+        app.as_(&org.admin)
+            .get("/api/v1/users/not-a-uuid")
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    let delete = app
+        .as_(&org.admin)
+        .request(Method::DELETE, "/api/v1/users")
+        .send()
+        .await
+        .expect("answers");
     problem(delete, 405).await;
     let bad_if_match = app
         .as_(&org.admin)
@@ -50,10 +105,23 @@ async fn unknown_routes_methods_and_ids_are_problems() {
 #[tokio::test]
 async fn responses_carry_security_headers_and_a_request_id() {
     let app = TestApp::spawn().await;
-    let response = app.request(Method::GET, "/healthz").send().await.expect("answers");
-    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let response = app
+        .request(Method::GET, "/healthz")
+        .send()
+        .await
+        .expect("answers");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let csp = header("content-security-policy").expect("CSP");
-    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(header("x-frame-options").as_deref(), Some("DENY"));
     assert!(header("referrer-policy").is_some());

@@ -8,9 +8,20 @@ use crate::helpers::ok_json;
 #[tokio::test]
 async fn alive_and_ready_with_every_dependency_checked() {
     let app = TestApp::spawn().await;
-    let alive = app.request(Method::GET, "/healthz").send().await.expect("answers");
+    let alive = app
+        .request(Method::GET, "/healthz")
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(alive.status(), 200);
-    let ready = ok_json(app.request(Method::GET, "/readyz").send().await.expect("answers"), 200).await;
+    let ready = ok_json(
+        app.request(Method::GET, "/readyz")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(ready["database"], "ok");
     let expected_redis = match test_support::backend() {
         persistence::Backend::Postgres => "ok",

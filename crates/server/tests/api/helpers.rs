@@ -15,7 +15,12 @@ pub async fn problem(response: Response, status: u16) -> Value {
     assert_eq!(content_type, "application/problem+json", "content type");
     let body: Value = response.json().await.expect("a JSON problem");
     assert_eq!(body["status"], status, "problem status");
-    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("https://")), "problem type");
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("https://")),
+        "problem type"
+    );
     body
 }
 

@@ -13,8 +13,20 @@ struct Row {
     expected: u16,
 }
 
-fn row(who: fn(&Org) -> &Persona, method: Method, path: fn(&Org) -> String, body: fn(&Org) -> Value, expected: u16) -> Row {
-    Row { who, method, path, body, expected }
+fn row(
+    who: fn(&Org) -> &Persona,
+    method: Method,
+    path: fn(&Org) -> String,
+    body: fn(&Org) -> Value,
+    expected: u16,
+) -> Row {
+    Row {
+        who,
+        method,
+        path,
+        body,
+        expected,
+    }
 }
 
 fn none(_: &Org) -> Value {
@@ -29,7 +41,8 @@ fn rows() -> Vec<Row> {
     let dept = |_: &Org| json!({ "department": "Matrix", "version": 1 });
     let deact = |o: &Org| format!("/api/v1/users/{}/deactivate", o.agent_a1.id);
     let agent_in_a = |o: &Org| json!({ "email": "matrix.a@org.test", "name": "M", "role": "AGENT", "team_id": o.team_a });
-    let team_members = |o: &Org| json!({ "agent_ids": [o.agent_a1.id, o.agent_a2.id], "version": 1 });
+    let team_members =
+        |o: &Org| json!({ "agent_ids": [o.agent_a1.id, o.agent_a2.id], "version": 1 });
     vec![
         // Read one agent: own record, own team, managed team, other team.
         row(|o| &o.admin, M::GET, user_a1, none, 200),
@@ -55,10 +68,34 @@ fn rows() -> Vec<Row> {
         row(|o| &o.leader_a, M::POST, deact, none, 403),
         row(|o| &o.agent_b1, M::POST, deact, none, 404),
         // Create an agent in team A.
-        row(|o| &o.manager_b, M::POST, |_| "/api/v1/users".into(), agent_in_a, 403),
-        row(|o| &o.leader_a, M::POST, |_| "/api/v1/users".into(), agent_in_a, 403),
-        row(|o| &o.agent_a1, M::POST, |_| "/api/v1/users".into(), agent_in_a, 403),
-        row(|o| &o.manager_a, M::POST, |_| "/api/v1/users".into(), agent_in_a, 201),
+        row(
+            |o| &o.manager_b,
+            M::POST,
+            |_| "/api/v1/users".into(),
+            agent_in_a,
+            403,
+        ),
+        row(
+            |o| &o.leader_a,
+            M::POST,
+            |_| "/api/v1/users".into(),
+            agent_in_a,
+            403,
+        ),
+        row(
+            |o| &o.agent_a1,
+            M::POST,
+            |_| "/api/v1/users".into(),
+            agent_in_a,
+            403,
+        ),
+        row(
+            |o| &o.manager_a,
+            M::POST,
+            |_| "/api/v1/users".into(),
+            agent_in_a,
+            201,
+        ),
         // Read and edit team A.
         row(|o| &o.admin, M::GET, team_a, none, 200),
         row(|o| &o.manager_a, M::GET, team_a, none, 200),
@@ -90,8 +127,15 @@ async fn people_and_teams_follow_the_matrix() {
         }
         let status = request.send().await.expect("answers").status().as_u16();
         if status != row.expected {
-            failures.push(format!("row {index}: {:?} {} {path}: want {}, got {status}", who.role, row.method, row.expected));
+            failures.push(format!(
+                "row {index}: {:?} {} {path}: want {}, got {status}",
+                who.role, row.method, row.expected
+            ));
         }
     }
-    assert!(failures.is_empty(), "matrix rows that disagree:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "matrix rows that disagree:\n{}",
+        failures.join("\n")
+    );
 }

@@ -10,7 +10,14 @@ use crate::helpers::ok_json;
 #[tokio::test]
 async fn the_document_lists_every_endpoint_once_with_schemas() {
     let app = TestApp::spawn().await;
-    let doc = ok_json(app.request(Method::GET, "/api/openapi.json").send().await.expect("answers"), 200).await;
+    let doc = ok_json(
+        app.request(Method::GET, "/api/openapi.json")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     let paths = doc["paths"].as_object().expect("paths");
     let expected = [
@@ -37,10 +44,23 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         let operation = &paths[path][method];
         assert!(operation.is_object(), "{method} {path} is documented");
         let id = operation["operationId"].as_str().expect("an operation id");
-        assert!(operation_ids.insert(id.to_owned()), "operation id {id} is unique");
+        assert!(
+            operation_ids.insert(id.to_owned()),
+            "operation id {id} is unique"
+        );
     }
     let schemas = doc["components"]["schemas"].as_object().expect("schemas");
-    for schema in ["User", "CreateUser", "UpdateUser", "Team", "CreateTeam", "UpdateTeam", "Problem", "Login", "Me"] {
+    for schema in [
+        "User",
+        "CreateUser",
+        "UpdateUser",
+        "Team",
+        "CreateTeam",
+        "UpdateTeam",
+        "Problem",
+        "Login",
+        "Me",
+    ] {
         assert!(schemas.contains_key(schema), "schema {schema}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
@@ -49,13 +69,28 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
 #[tokio::test]
 async fn the_docs_page_and_its_assets_are_served_locally() {
     let app = TestApp::spawn().await;
-    let page = app.request(Method::GET, "/api/docs").send().await.expect("answers");
+    let page = app
+        .request(Method::GET, "/api/docs")
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
     assert!(html.contains("/api/docs/swagger-ui-bundle.js") && !html.contains("https://"));
-    for asset in ["/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-ui.css", "/api/docs/init.js"] {
-        let response = app.request(Method::GET, asset).send().await.expect("answers");
+    for asset in [
+        "/api/docs/swagger-ui-bundle.js",
+        "/api/docs/swagger-ui.css",
+        "/api/docs/init.js",
+    ] {
+        let response = app
+            .request(Method::GET, asset)
+            .send()
+            .await
+            .expect("answers");
         assert_eq!(response.status(), 200, "{asset}");
-        assert!(response.bytes().await.expect("body").len() > 10, "{asset} has content");
+        assert!(
+            response.bytes().await.expect("body").len() > 10,
+            "{asset} has content"
+        );
     }
 }

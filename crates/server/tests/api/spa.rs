@@ -15,17 +15,49 @@ async fn client_routes_get_index_html_and_assets_are_cached_forever() {
     let app = TestApp::spawn_with(move |config| config.static_dir = Some(static_dir)).await;
 
     for route in ["/", "/login", "/users/0193ab4c-7d2e-7a10-9b1c-5e6f7a8b9c0d"] {
-        let response = app.request(Method::GET, route).send().await.expect("answers");
+        let response = app
+            .request(Method::GET, route)
+            .send()
+            .await
+            .expect("answers");
         assert_eq!(response.status(), 200, "{route}");
-        assert_eq!(response.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-cache"));
-        let csp = response.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        assert!(csp.contains("'sha256-"), "the inline bootstrap is allowed by hash: {csp}");
+        assert_eq!(
+            response
+                .headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-cache")
+        );
+        let csp = response
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            csp.contains("'sha256-"),
+            "the inline bootstrap is allowed by hash: {csp}"
+        );
         assert_eq!(response.text().await.expect("html"), index);
     }
-    let asset = app.request(Method::GET, "/frontend-0123456789abcdef.js").send().await.expect("answers");
+    let asset = app
+        .request(Method::GET, "/frontend-0123456789abcdef.js")
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(
-        asset.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+        asset
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
         Some("public, max-age=31536000, immutable")
     );
-    problem(app.request(Method::GET, "/api/v1/nothing-here").send().await.expect("answers"), 404).await;
+    problem(
+        app.request(Method::GET, "/api/v1/nothing-here")
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
 }

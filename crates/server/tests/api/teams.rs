@@ -12,21 +12,47 @@ async fn team_lists_follow_leadership_and_management() {
     let org = app.seed_org().await;
     let app = &app;
     let list = |who| async move {
-        let page = ok_json(app.as_(who).get("/api/v1/teams").send().await.expect("answers"), 200).await;
+        let page = ok_json(
+            app.as_(who)
+                .get("/api/v1/teams")
+                .send()
+                .await
+                .expect("answers"),
+            200,
+        )
+        .await;
         ids(&page)
     };
     assert_eq!(list(&org.admin).await.len(), 2);
     assert_eq!(list(&org.manager_a).await, vec![org.team_a.to_string()]);
     assert_eq!(list(&org.leader_b).await, vec![org.team_b.to_string()]);
     assert!(list(&org.agent_a1).await.is_empty());
-    let team = ok_json(app.as_(&org.leader_a).get(&format!("/api/v1/teams/{}", org.team_a)).send().await.expect("answers"), 200).await;
-    let mut members: Vec<String> = team["agent_ids"].as_array().expect("list").iter().map(|v| v.as_str().expect("id").to_owned()).collect();
+    let team = ok_json(
+        app.as_(&org.leader_a)
+            .get(&format!("/api/v1/teams/{}", org.team_a))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let mut members: Vec<String> = team["agent_ids"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|v| v.as_str().expect("id").to_owned())
+        .collect();
     members.sort();
     let mut expected = vec![org.agent_a1.id.to_string(), org.agent_a2.id.to_string()];
     expected.sort();
     assert_eq!(members, expected);
     for who in [&org.leader_b, &org.manager_b, &org.agent_a1] {
-        let response = app.as_(who).get(&format!("/api/v1/teams/{}", org.team_a)).send().await.expect("answers");
+        let response = app
+            .as_(who)
+            .get(&format!("/api/v1/teams/{}", org.team_a))
+            .send()
+            .await
+            .expect("answers");
         problem(response, 404).await;
     }
 }
@@ -35,26 +61,84 @@ async fn team_lists_follow_leadership_and_management() {
 async fn admins_create_teams_with_a_real_leader_and_manager() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let leader = app.create_user("Leader C", domain::Role::TeamLeader, None).await;
-    let body = json!({ "name": "Team C", "team_leader_id": leader, "manager_id": org.manager_b.id });
-    problem(app.as_(&org.manager_b).post("/api/v1/teams", &body).send().await.expect("answers"), 403).await;
-    problem(app.as_(&org.leader_a).post("/api/v1/teams", &body).send().await.expect("answers"), 403).await;
-    let created = ok_json(app.as_(&org.admin).post("/api/v1/teams", &body).send().await.expect("answers"), 201).await;
+    let leader = app
+        .create_user("Leader C", domain::Role::TeamLeader, None)
+        .await;
+    let body =
+        json!({ "name": "Team C", "team_leader_id": leader, "manager_id": org.manager_b.id });
+    problem(
+        app.as_(&org.manager_b)
+            .post("/api/v1/teams", &body)
+            .send()
+            .await
+            .expect("answers"),
+        403,
+    )
+    .await;
+    problem(
+        app.as_(&org.leader_a)
+            .post("/api/v1/teams", &body)
+            .send()
+            .await
+            .expect("answers"),
+        403,
+    )
+    .await;
+    let created = ok_json(
+        app.as_(&org.admin)
+            .post("/api/v1/teams", &body)
+            .send()
+            .await
+            .expect("answers"),
+        201,
+    )
+    .await;
     assert_eq!(created["name"], "Team C");
     assert_eq!(created["agent_ids"], json!([]));
-    let duplicate = problem(app.as_(&org.admin).post("/api/v1/teams", &body).send().await.expect("answers"), 409).await;
+    let duplicate = problem(
+        app.as_(&org.admin)
+            .post("/api/v1/teams", &body)
+            .send()
+            .await
+            .expect("answers"),
+        409,
+    )
+    .await;
     assert!(duplicate["errors"]["name"].is_array());
     let agent_as_leader = json!({ "name": "Team D", "team_leader_id": org.agent_a1.id });
-    let invalid = problem(app.as_(&org.admin).post("/api/v1/teams", &agent_as_leader).send().await.expect("answers"), 422).await;
+    let invalid = problem(
+        app.as_(&org.admin)
+            .post("/api/v1/teams", &agent_as_leader)
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
     assert!(invalid["errors"]["team_leader_id"].is_array());
     let blank = problem(
-        app.as_(&org.admin).post("/api/v1/teams", &json!({ "name": " ", "team_leader_id": leader })).send().await.expect("answers"),
+        app.as_(&org.admin)
+            .post(
+                "/api/v1/teams",
+                &json!({ "name": " ", "team_leader_id": leader }),
+            )
+            .send()
+            .await
+            .expect("answers"),
         422,
     )
     .await;
     assert!(blank["errors"]["name"].is_array());
     // The manager now sees the new team.
-    let page = ok_json(app.as_(&org.manager_b).get("/api/v1/teams").send().await.expect("answers"), 200).await;
+    let page = ok_json(
+        app.as_(&org.manager_b)
+            .get("/api/v1/teams")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(ids(&page).len(), 2);
 }
 
@@ -72,27 +156,70 @@ async fn managers_move_agents_only_between_their_own_teams() {
             .expect("answers")
     };
     // Taking another manager's agent: that agent is not in scope.
-    problem(patch(&org.manager_a, org.team_a, 1, vec![org.agent_a1.id, org.agent_b1.id]).await, 422).await;
+    problem(
+        patch(
+            &org.manager_a,
+            org.team_a,
+            1,
+            vec![org.agent_a1.id, org.agent_b1.id],
+        )
+        .await,
+        422,
+    )
+    .await;
     // A team leader cannot change membership; a manager cannot rename.
-    problem(patch(&org.leader_a, org.team_a, 1, vec![org.agent_a1.id]).await, 403).await;
+    problem(
+        patch(&org.leader_a, org.team_a, 1, vec![org.agent_a1.id]).await,
+        403,
+    )
+    .await;
     let rename = app
         .as_(&org.manager_a)
-        .patch(&format!("/api/v1/teams/{}", org.team_a), &json!({ "name": "Renamed", "version": 1 }))
+        .patch(
+            &format!("/api/v1/teams/{}", org.team_a),
+            &json!({ "name": "Renamed", "version": 1 }),
+        )
         .send()
         .await
         .expect("answers");
     problem(rename, 403).await;
     // Dropping an agent from their own team is fine.
-    let updated = ok_json(patch(&org.manager_a, org.team_a, 1, vec![org.agent_a1.id]).await, 200).await;
+    let updated = ok_json(
+        patch(&org.manager_a, org.team_a, 1, vec![org.agent_a1.id]).await,
+        200,
+    )
+    .await;
     assert_eq!(updated["agent_ids"], json!([org.agent_a1.id]));
     assert_eq!(updated["version"], 2);
     // The admin moves B1 into team A: B1 leaves team B.
-    let moved = ok_json(patch(&org.admin, org.team_a, 2, vec![org.agent_a1.id, org.agent_b1.id]).await, 200).await;
+    let moved = ok_json(
+        patch(
+            &org.admin,
+            org.team_a,
+            2,
+            vec![org.agent_a1.id, org.agent_b1.id],
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(moved["agent_ids"].as_array().map(Vec::len), Some(2));
-    let team_b = ok_json(app.as_(&org.admin).get(&format!("/api/v1/teams/{}", org.team_b)).send().await.expect("answers"), 200).await;
+    let team_b = ok_json(
+        app.as_(&org.admin)
+            .get(&format!("/api/v1/teams/{}", org.team_b))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(team_b["agent_ids"], json!([]));
     // Leaders are not members.
-    problem(patch(&org.admin, org.team_a, 3, vec![org.leader_b.id]).await, 422).await;
+    problem(
+        patch(&org.admin, org.team_a, 3, vec![org.leader_b.id]).await,
+        422,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -100,10 +227,25 @@ async fn concurrent_team_edits_from_one_version_have_one_winner() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let path = format!("/api/v1/teams/{}", org.team_b);
-    let edit = |name: &'static str| app.as_(&org.admin).patch(&path, &json!({ "name": name, "version": 1 })).send();
+    let edit = |name: &'static str| {
+        app.as_(&org.admin)
+            .patch(&path, &json!({ "name": name, "version": 1 }))
+            .send()
+    };
     let (a, b) = tokio::join!(edit("Bravo"), edit("Beta"));
-    let mut statuses = [a.expect("answers").status().as_u16(), b.expect("answers").status().as_u16()];
+    let mut statuses = [
+        a.expect("answers").status().as_u16(),
+        b.expect("answers").status().as_u16(),
+    ];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
-    problem(app.as_(&org.admin).patch(&path, &json!({ "name": "Gamma" })).send().await.expect("answers"), 428).await;
+    problem(
+        app.as_(&org.admin)
+            .patch(&path, &json!({ "name": "Gamma" }))
+            .send()
+            .await
+            .expect("answers"),
+        428,
+    )
+    .await;
 }

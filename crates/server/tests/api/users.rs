@@ -25,16 +25,27 @@ async fn admin_creates_people_and_duplicates_conflict() {
         .await
         .expect("answers");
     assert!(response.headers().get("location").is_some());
-    assert_eq!(response.headers().get("etag").and_then(|v| v.to_str().ok()), Some("\"1\""));
+    assert_eq!(
+        response.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some("\"1\"")
+    );
     let created = ok_json(response, 201).await;
     assert_eq!(created["email"], "new.leader@org.test");
     assert_eq!(created["name"], "New Leader");
     assert_eq!(created["version"], 1);
-    ok_json(app.login("new.leader@org.test", "a-long-enough-password").await, 200).await;
+    ok_json(
+        app.login("new.leader@org.test", "a-long-enough-password")
+            .await,
+        200,
+    )
+    .await;
 
     let again = app
         .as_(&org.admin)
-        .post("/api/v1/users", &json!({ "email": "new.leader@org.test", "name": "Twin", "role": "AGENT" }))
+        .post(
+            "/api/v1/users",
+            &json!({ "email": "new.leader@org.test", "name": "Twin", "role": "AGENT" }),
+        )
         .send()
         .await
         .expect("answers");
@@ -43,7 +54,10 @@ async fn admin_creates_people_and_duplicates_conflict() {
 
     let same_employee = app
         .as_(&org.admin)
-        .post("/api/v1/users", &json!({ "email": "x@org.test", "name": "X", "role": "AGENT", "employee_id": "E-77" }))
+        .post(
+            "/api/v1/users",
+            &json!({ "email": "x@org.test", "name": "X", "role": "AGENT", "employee_id": "E-77" }),
+        )
         .send()
         .await
         .expect("answers");
@@ -57,7 +71,10 @@ async fn invalid_people_get_field_errors_and_nothing_is_written() {
     let org = app.seed_org().await;
     let bad = app
         .as_(&org.admin)
-        .post("/api/v1/users", &json!({ "email": "nope", "name": " ", "role": "AGENT", "password": "short" }))
+        .post(
+            "/api/v1/users",
+            &json!({ "email": "nope", "name": " ", "role": "AGENT", "password": "short" }),
+        )
         .send()
         .await
         .expect("answers");
@@ -67,7 +84,10 @@ async fn invalid_people_get_field_errors_and_nothing_is_written() {
     }
     let bad_role = app
         .as_(&org.admin)
-        .post("/api/v1/users", &json!({ "email": "r@org.test", "name": "R", "role": "OWNER" }))
+        .post(
+            "/api/v1/users",
+            &json!({ "email": "r@org.test", "name": "R", "role": "OWNER" }),
+        )
         .send()
         .await
         .expect("answers");
@@ -80,7 +100,15 @@ async fn invalid_people_get_field_errors_and_nothing_is_written() {
         .await
         .expect("answers");
     problem(leader_in_team, 422).await;
-    let all = ok_json(app.as_(&org.admin).get("/api/v1/users?limit=200").send().await.expect("answers"), 200).await;
+    let all = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/users?limit=200")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(ids(&all).len(), 9, "no user was written");
 }
 
@@ -90,23 +118,61 @@ async fn only_admins_and_managers_of_the_team_create_people() {
     let org = app.seed_org().await;
     let app = &app;
     let create = |who, body: Value| async move {
-        app.as_(who).post("/api/v1/users", &body).send().await.expect("answers").status().as_u16()
+        app.as_(who)
+            .post("/api/v1/users", &body)
+            .send()
+            .await
+            .expect("answers")
+            .status()
+            .as_u16()
     };
-    assert_eq!(create(&org.manager_a, new_agent("m1@org.test", Some(org.team_a))).await, 201);
-    assert_eq!(create(&org.manager_a, new_agent("m2@org.test", Some(org.team_b))).await, 403);
-    assert_eq!(create(&org.manager_a, new_agent("m3@org.test", None)).await, 403);
     assert_eq!(
-        create(&org.manager_a, json!({ "email": "m4@org.test", "name": "M", "role": "TEAM_LEADER" })).await,
+        create(&org.manager_a, new_agent("m1@org.test", Some(org.team_a))).await,
+        201
+    );
+    assert_eq!(
+        create(&org.manager_a, new_agent("m2@org.test", Some(org.team_b))).await,
         403
     );
-    assert_eq!(create(&org.leader_a, new_agent("l1@org.test", Some(org.team_a))).await, 403);
-    assert_eq!(create(&org.agent_a1, new_agent("a1@org.test", Some(org.team_a))).await, 403);
-    let anonymous = app.request(Method::POST, "/api/v1/users").json(&new_agent("z@org.test", None)).send().await.expect("answers");
+    assert_eq!(
+        create(&org.manager_a, new_agent("m3@org.test", None)).await,
+        403
+    );
+    assert_eq!(
+        create(
+            &org.manager_a,
+            json!({ "email": "m4@org.test", "name": "M", "role": "TEAM_LEADER" })
+        )
+        .await,
+        403
+    );
+    assert_eq!(
+        create(&org.leader_a, new_agent("l1@org.test", Some(org.team_a))).await,
+        403
+    );
+    assert_eq!(
+        create(&org.agent_a1, new_agent("a1@org.test", Some(org.team_a))).await,
+        403
+    );
+    let anonymous = app
+        .request(Method::POST, "/api/v1/users")
+        .json(&new_agent("z@org.test", None))
+        .send()
+        .await
+        .expect("answers");
     problem(anonymous, 401).await;
 }
 
 async fn visible(app: &TestApp, who: &test_support::Persona) -> Vec<String> {
-    let page = ok_json(app.as_(who).get("/api/v1/users?limit=200").send().await.expect("answers"), 200).await;
+    let page = ok_json(
+        app.as_(who)
+            .get("/api/v1/users?limit=200")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     let mut found = ids(&page);
     found.sort();
     found
@@ -127,14 +193,36 @@ async fn lists_show_exactly_the_actors_scope() {
         visible(&app, &org.manager_a).await,
         sorted(&[&org.manager_a, &org.leader_a, &org.agent_a1, &org.agent_a2])
     );
-    assert_eq!(visible(&app, &org.leader_a).await, sorted(&[&org.leader_a, &org.agent_a1, &org.agent_a2]));
-    assert_eq!(visible(&app, &org.leader_b).await, sorted(&[&org.leader_b, &org.agent_b1]));
+    assert_eq!(
+        visible(&app, &org.leader_a).await,
+        sorted(&[&org.leader_a, &org.agent_a1, &org.agent_a2])
+    );
+    assert_eq!(
+        visible(&app, &org.leader_b).await,
+        sorted(&[&org.leader_b, &org.agent_b1])
+    );
     assert_eq!(visible(&app, &org.agent_a1).await, sorted(&[&org.agent_a1]));
     // A filter never widens the scope.
     let other_team = format!("/api/v1/users?team_id={}", org.team_b);
-    let page = ok_json(app.as_(&org.leader_a).get(&other_team).send().await.expect("answers"), 200).await;
+    let page = ok_json(
+        app.as_(&org.leader_a)
+            .get(&other_team)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert!(ids(&page).is_empty());
-    let search = ok_json(app.as_(&org.leader_a).get("/api/v1/users?q=agent%20b1").send().await.expect("answers"), 200).await;
+    let search = ok_json(
+        app.as_(&org.leader_a)
+            .get("/api/v1/users?q=agent%20b1")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert!(ids(&search).is_empty(), "search stays in scope");
 }
 
@@ -142,17 +230,45 @@ async fn lists_show_exactly_the_actors_scope() {
 async fn filters_search_and_pages_walk_the_list_once() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let agents = ok_json(app.as_(&org.admin).get("/api/v1/users?role=AGENT").send().await.expect("answers"), 200).await;
+    let agents = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/users?role=AGENT")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(ids(&agents).len(), 4);
     let team = ok_json(
-        app.as_(&org.admin).get(&format!("/api/v1/users?team_id={}", org.team_a)).send().await.expect("answers"),
+        app.as_(&org.admin)
+            .get(&format!("/api/v1/users?team_id={}", org.team_a))
+            .send()
+            .await
+            .expect("answers"),
         200,
     )
     .await;
     assert_eq!(ids(&team).len(), 2);
-    let search = ok_json(app.as_(&org.admin).get("/api/v1/users?q=LEADER").send().await.expect("answers"), 200).await;
+    let search = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/users?q=LEADER")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(ids(&search).len(), 2);
-    let literal = ok_json(app.as_(&org.admin).get("/api/v1/users?q=%25").send().await.expect("answers"), 200).await;
+    let literal = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/users?q=%25")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert!(ids(&literal).is_empty(), "% is matched literally");
 
     let mut seen = Vec::new();
@@ -162,7 +278,15 @@ async fn filters_search_and_pages_walk_the_list_once() {
             Some(cursor) => format!("/api/v1/users?limit=2&cursor={cursor}"),
             None => "/api/v1/users?limit=2".to_owned(),
         };
-        let page = ok_json(app.as_(&org.admin).get(&path).send().await.expect("answers"), 200).await;
+        let page = ok_json(
+            app.as_(&org.admin)
+                .get(&path)
+                .send()
+                .await
+                .expect("answers"),
+            200,
+        )
+        .await;
         seen.extend(ids(&page));
         match page["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
@@ -174,8 +298,20 @@ async fn filters_search_and_pages_walk_the_list_once() {
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (9, 9));
 
-    for bad in ["limit=0", "limit=201", "cursor=garbage", "role=OWNER", "active=maybe", "colour=red"] {
-        let response = app.as_(&org.admin).get(&format!("/api/v1/users?{bad}")).send().await.expect("answers");
+    for bad in [
+        "limit=0",
+        "limit=201",
+        "cursor=garbage",
+        "role=OWNER",
+        "active=maybe",
+        "colour=red",
+    ] {
+        let response = app
+            .as_(&org.admin)
+            .get(&format!("/api/v1/users?{bad}"))
+            .send()
+            .await
+            .expect("answers");
         problem(response, 422).await;
     }
 }
@@ -186,7 +322,13 @@ async fn reading_outside_the_scope_is_not_found() {
     let org = app.seed_org().await;
     let app = &app;
     let read = |who, id: uuid::Uuid| async move {
-        app.as_(who).get(&format!("/api/v1/users/{id}")).send().await.expect("answers").status().as_u16()
+        app.as_(who)
+            .get(&format!("/api/v1/users/{id}"))
+            .send()
+            .await
+            .expect("answers")
+            .status()
+            .as_u16()
     };
     assert_eq!(read(&org.leader_a, org.agent_a1.id).await, 200);
     assert_eq!(read(&org.leader_a, org.agent_b1.id).await, 404);
@@ -196,8 +338,16 @@ async fn reading_outside_the_scope_is_not_found() {
     assert_eq!(read(&org.agent_a1, org.agent_a1.id).await, 200);
     assert_eq!(read(&org.admin, org.loner.id).await, 200);
     assert_eq!(read(&org.admin, uuid::Uuid::now_v7()).await, 404);
-    let etag = app.as_(&org.admin).get(&format!("/api/v1/users/{}", org.loner.id)).send().await.expect("answers");
-    assert_eq!(etag.headers().get("etag").and_then(|v| v.to_str().ok()), Some("\"1\""));
+    let etag = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/users/{}", org.loner.id))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        etag.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some("\"1\"")
+    );
 }
 
 #[tokio::test]
@@ -216,16 +366,81 @@ async fn each_field_needs_its_own_permission() {
             .status()
             .as_u16()
     };
-    assert_eq!(patch(&org.agent_a1, org.agent_a1.id, json!({ "department": "Sales" })).await, 403);
-    assert_eq!(patch(&org.agent_a1, org.agent_a1.id, json!({ "role": "ADMIN" })).await, 403);
-    assert_eq!(patch(&org.leader_a, org.agent_a1.id, json!({ "name": "Renamed" })).await, 403);
-    assert_eq!(patch(&org.manager_a, org.agent_a1.id, json!({ "role": "TEAM_LEADER" })).await, 403);
-    assert_eq!(patch(&org.manager_a, org.agent_a1.id, json!({ "team_id": org.team_b })).await, 403);
-    assert_eq!(patch(&org.manager_b, org.agent_a1.id, json!({ "name": "Renamed" })).await, 404);
-    assert_eq!(patch(&org.agent_a1, org.agent_a1.id, json!({ "name": "Me Myself" })).await, 200);
-    assert_eq!(patch(&org.manager_a, org.agent_a2.id, json!({ "department": "Billing" })).await, 200);
-    assert_eq!(patch(&org.admin, org.loner.id, json!({ "team_id": org.team_b })).await, 200);
-    let moved = ok_json(app.as_(&org.leader_b).get(&format!("/api/v1/users/{}", org.loner.id)).send().await.expect("answers"), 200).await;
+    assert_eq!(
+        patch(
+            &org.agent_a1,
+            org.agent_a1.id,
+            json!({ "department": "Sales" })
+        )
+        .await,
+        403
+    );
+    assert_eq!(
+        patch(&org.agent_a1, org.agent_a1.id, json!({ "role": "ADMIN" })).await,
+        403
+    );
+    assert_eq!(
+        patch(&org.leader_a, org.agent_a1.id, json!({ "name": "Renamed" })).await,
+        403
+    );
+    assert_eq!(
+        patch(
+            &org.manager_a,
+            org.agent_a1.id,
+            json!({ "role": "TEAM_LEADER" })
+        )
+        .await,
+        403
+    );
+    assert_eq!(
+        patch(
+            &org.manager_a,
+            org.agent_a1.id,
+            json!({ "team_id": org.team_b })
+        )
+        .await,
+        403
+    );
+    assert_eq!(
+        patch(
+            &org.manager_b,
+            org.agent_a1.id,
+            json!({ "name": "Renamed" })
+        )
+        .await,
+        404
+    );
+    assert_eq!(
+        patch(
+            &org.agent_a1,
+            org.agent_a1.id,
+            json!({ "name": "Me Myself" })
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        patch(
+            &org.manager_a,
+            org.agent_a2.id,
+            json!({ "department": "Billing" })
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        patch(&org.admin, org.loner.id, json!({ "team_id": org.team_b })).await,
+        200
+    );
+    let moved = ok_json(
+        app.as_(&org.leader_b)
+            .get(&format!("/api/v1/users/{}", org.loner.id))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(moved["team_id"], json!(org.team_b));
     assert_eq!(moved["version"], 2);
     // An admin cannot demote a leader who still leads a team.
@@ -246,14 +461,38 @@ async fn edits_need_a_version_and_stale_ones_lose() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let path = format!("/api/v1/users/{}", org.agent_a2.id);
-    let no_version = app.as_(&org.admin).patch(&path, &json!({ "name": "X" })).send().await.expect("answers");
+    let no_version = app
+        .as_(&org.admin)
+        .patch(&path, &json!({ "name": "X" }))
+        .send()
+        .await
+        .expect("answers");
     problem(no_version, 428).await;
-    let edit = |name: &'static str| app.as_(&org.admin).patch(&path, &json!({ "name": name, "version": 1 })).send();
+    let edit = |name: &'static str| {
+        app.as_(&org.admin)
+            .patch(&path, &json!({ "name": name, "version": 1 }))
+            .send()
+    };
     let (a, b) = tokio::join!(edit("First"), edit("Second"));
-    let mut statuses = [a.expect("answers").status().as_u16(), b.expect("answers").status().as_u16()];
+    let mut statuses = [
+        a.expect("answers").status().as_u16(),
+        b.expect("answers").status().as_u16(),
+    ];
     statuses.sort_unstable();
-    assert_eq!(statuses, [200, 412], "exactly one of two edits from one version wins");
-    let after = ok_json(app.as_(&org.admin).get(&path).send().await.expect("answers"), 200).await;
+    assert_eq!(
+        statuses,
+        [200, 412],
+        "exactly one of two edits from one version wins"
+    );
+    let after = ok_json(
+        app.as_(&org.admin)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(after["version"], 2);
     let stale = app
         .as_(&org.admin)
@@ -286,6 +525,14 @@ async fn only_admins_deactivate_and_never_themselves() {
     assert_eq!(deactivate(&org.manager_b, org.agent_a1.id).await, 404);
     assert_eq!(deactivate(&org.admin, org.admin.id).await, 403);
     assert_eq!(deactivate(&org.admin, org.agent_a1.id).await, 200);
-    let inactive = ok_json(app.as_(&org.admin).get("/api/v1/users?active=false").send().await.expect("answers"), 200).await;
+    let inactive = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/users?active=false")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
     assert_eq!(ids(&inactive), vec![org.agent_a1.id.to_string()]);
 }

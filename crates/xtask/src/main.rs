@@ -1,0 +1,341 @@
+//! `cargo xtask`: the developer's entry points.
+//!
+//! - `run`: install what is missing, build the browser app, start the server on the embedded
+//!   default (SQLite under `./data`, demo organisation on first run).
+//! - `test`: fmt, clippy, unit and integration tests on SQLite and on PostgreSQL + Redis, and the
+//!   browser journeys. With `CI=true` nothing may be skipped.
+//! - `e2e`: only the browser journeys.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const DEMO_PASSWORD: &str = "coaching-hub-demo";
+
+fn main() -> Result<()> {
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    let task = std::env::args().nth(1).unwrap_or_default();
+    match task.as_str() {
+        "run" => run(),
+        "test" => test(),
+        "e2e" => {
+            let mut tally = Tally::default();
+            e2e(&mut tally)?;
+            tally.finish()
+        }
+        _ => {
+            eprintln!("usage: cargo xtask <run | test | e2e>");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("xtask lives in crates/xtask")
+        .to_path_buf()
+}
+
+fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from)
+}
+
+fn step(title: &str) {
+    println!("\n==> {title}");
+}
+
+/// Runs a command, failing with its name when it fails.
+fn sh(program: &str, args: &[&str]) -> Result<()> {
+    sh_env(program, args, &[])
+}
+
+fn sh_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .with_context(|| format!("cannot start `{program}`"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
+fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock").context("Cargo.lock is committed")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            let version = lines.next().unwrap_or_default();
+            return version
+                .strip_prefix("version = \"")
+                .and_then(|v| v.strip_suffix('"'))
+                .map(str::to_owned)
+                .context("a version line follows the name");
+        }
+    }
+    bail!("wasm-bindgen is not in Cargo.lock")
+}
+
+/// Installs the wasm target, trunk and wasm-bindgen-cli at pinned versions when missing.
+/// Nothing is downloaded at build time afterwards (Trunk runs offline).
+fn ensure_frontend_tools() -> Result<()> {
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
+        step("installing the wasm32-unknown-unknown target");
+        sh("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
+    }
+    if output("trunk", &["--version"]).is_none_or(|v| !v.ends_with(TRUNK_VERSION)) {
+        step(&format!(
+            "installing trunk {TRUNK_VERSION} (takes a few minutes, once)"
+        ));
+        sh(
+            "cargo",
+            &["install", &format!("trunk@{TRUNK_VERSION}"), "--locked"],
+        )?;
+    }
+    let bindgen = wasm_bindgen_version()?;
+    if output("wasm-bindgen", &["--version"]).is_none_or(|v| !v.ends_with(&bindgen)) {
+        step(&format!(
+            "installing wasm-bindgen-cli {bindgen} (takes a few minutes, once)"
+        ));
+        // Not --locked: its own lockfile pins a crate version the registry may lack.
+        sh(
+            "cargo",
+            &["install", &format!("wasm-bindgen-cli@{bindgen}")],
+        )?;
+    }
+    Ok(())
+}
+
+fn build_frontend() -> Result<()> {
+    ensure_frontend_tools()?;
+    step("building the browser app (trunk build --release)");
+    sh("trunk", &["build", "--release"])
+}
+
+fn run() -> Result<()> {
+    build_frontend()?;
+    step("building and starting the server");
+    sh("cargo", &["build", "--package", "server"])?;
+    let binary = target_dir().join("debug/coaching-hub");
+    println!(
+        "\nDemo logins (password `{DEMO_PASSWORD}`): admin@demo.coaching-hub.example, \
+         grace.okafor@demo.coaching-hub.example (manager), tomas.rivera@demo.coaching-hub.example \
+         (team leader), aiden.clarke@demo.coaching-hub.example (agent)\n"
+    );
+    let status = Command::new(binary)
+        .arg("serve")
+        .env("STATIC_DIR", "frontend/dist")
+        .status()
+        .context("cannot start coaching-hub")?;
+    if !status.success() {
+        bail!("coaching-hub exited with {status}");
+    }
+    Ok(())
+}
+
+/// Passed and failed test counts across every runner.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    started: Option<Instant>,
+}
+
+impl Tally {
+    fn finish(&self) -> Result<()> {
+        if let Some(started) = self.started {
+            println!("\nxtask: finished in {:.0?}", started.elapsed());
+        }
+        println!("{} passed, {} failed", self.passed, self.failed);
+        if self.failed > 0 {
+            bail!("{} tests failed", self.failed);
+        }
+        if self.passed == 0 {
+            bail!("no test ran");
+        }
+        Ok(())
+    }
+
+    /// Runs `cargo test` with `env`, echoing its output and counting its results.
+    fn cargo_test(&mut self, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+        let mut child = Command::new("cargo")
+            .arg("test")
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("cannot start cargo test")?;
+        let stdout = child.stdout.take().context("piped stdout")?;
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                self.passed += count(rest, " passed");
+                self.failed += count(rest, " failed");
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() {
+            self.failed = self.failed.max(1);
+            bail!("cargo test {} failed", args.join(" "));
+        }
+        Ok(())
+    }
+}
+
+/// The number before `label` in a summary like `ok. 7 passed; 0 failed; ...`.
+fn count(summary: &str, label: &str) -> u64 {
+    summary
+        .split(';')
+        .find_map(|part| {
+            part.trim()
+                .trim_start_matches("ok. ")
+                .trim_start_matches("FAILED. ")
+                .strip_suffix(label)?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+fn reachable(addr: &str) -> bool {
+    addr.parse()
+        .ok()
+        .and_then(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok())
+        .is_some()
+}
+
+fn test() -> Result<()> {
+    let mut tally = Tally {
+        started: Some(Instant::now()),
+        ..Tally::default()
+    };
+    step("cargo fmt --check");
+    sh("cargo", &["fmt", "--all", "--check"])?;
+    step("cargo clippy (server side, all targets)");
+    sh(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "frontend",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    ensure_frontend_tools()?;
+    step("cargo clippy (browser app, wasm32)");
+    sh(
+        "cargo",
+        &[
+            "clippy",
+            "--package",
+            "frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+
+    let services = reachable("127.0.0.1:5432") && reachable("127.0.0.1:6379");
+    if !services && is_ci() {
+        bail!("CI=true but PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) is unreachable");
+    }
+
+    step("unit and integration tests on SQLite");
+    let mut sqlite_args = vec!["--workspace", "--exclude", "frontend"];
+    if !services {
+        println!(
+            "!! PostgreSQL or Redis is not running: the fault tests (PostgreSQL only) are SKIPPED"
+        );
+        sqlite_args.extend(["--", "--skip", "faults::"]);
+    }
+    tally.cargo_test(&sqlite_args, &[("COACHING_HUB_TEST_DB", "sqlite")])?;
+
+    if services {
+        step("integration tests on PostgreSQL + Redis");
+        tally.cargo_test(
+            &["--package", "server", "--test", "api"],
+            &[("COACHING_HUB_TEST_DB", "postgres")],
+        )?;
+    } else {
+        println!("!! PostgreSQL or Redis is not running: the PostgreSQL + Redis pass is SKIPPED");
+    }
+
+    e2e(&mut tally)?;
+    tally.finish()
+}
+
+fn e2e(tally: &mut Tally) -> Result<()> {
+    build_frontend()?;
+    step("building the server for the browser journeys");
+    sh("cargo", &["build", "--package", "server"])?;
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        bail!(
+            "Chromium is missing at {chromium}: `apt-get install chromium` (Playwright never downloads one here)"
+        );
+    }
+    step("npm ci (Playwright without its browser download)");
+    sh_env(
+        "npm",
+        &["ci", "--prefix", "e2e", "--no-audit", "--no-fund"],
+        &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
+    )?;
+    step("browser journeys (Playwright + Chromium)");
+    let binary = std::fs::canonicalize(target_dir().join("debug/coaching-hub"))
+        .context("the server binary is built")?;
+    let mut child = Command::new("npx")
+        .args(["playwright", "test"])
+        .current_dir("e2e")
+        .env("COACHING_HUB_BIN", binary)
+        .env("CHROMIUM_PATH", &chromium)
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start playwright")?;
+    let stdout = child.stdout.take().context("piped stdout")?;
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let [n, "passed", ..] = words.as_slice() {
+            tally.passed += n.parse::<u64>().unwrap_or(0);
+        }
+        if let [n, "failed", ..] = words.as_slice() {
+            tally.failed += n.parse::<u64>().unwrap_or(0);
+        }
+    }
+    if !child.wait()?.success() {
+        tally.failed = tally.failed.max(1);
+        bail!("browser journeys failed");
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+// Playwright drives the machine's Chromium (never a downloaded browser) against the real
+// server, started here on a fresh embedded database that seeds the demo organisation.
+import { defineConfig } from "@playwright/test";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as fs from "node:fs";
+
+const port = Number(process.env.E2E_PORT ?? 18080);
+const binary = process.env.COACHING_HUB_BIN ?? path.resolve(__dirname, "../target/debug/coaching-hub");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "coaching-hub-e2e-"));
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  retries: 0,
+  workers: 1,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    testIdAttribute: "data-test-id",
+    baseURL: `http://127.0.0.1:${port}`,
+    screenshot: "on",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `${binary} serve`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    env: {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      STATIC_DIR: path.resolve(__dirname, "../frontend/dist"),
+      LOG_LEVEL: "warn",
+    },
+  },
+});
