@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -71,6 +72,30 @@ pub enum PageError {
     /// `cursor` not issued by this server.
     #[error("cursor is not valid")]
     Cursor,
+}
+
+/// Orders by `(key, id)`, starts after the page's cursor, and fetches one row more than the
+/// page so [`finish`] can tell whether another page follows.
+pub fn keyset<E: EntityTrait>(
+    query: Select<E>,
+    key: E::Column,
+    id: E::Column,
+    page: &PageRequest,
+) -> Select<E> {
+    let query = match &page.after {
+        Some(after) => query.filter(
+            Condition::any().add(key.gt(after.key.clone())).add(
+                Condition::all()
+                    .add(key.eq(after.key.clone()))
+                    .add(id.gt(after.id)),
+            ),
+        ),
+        None => query,
+    };
+    query
+        .order_by_asc(key)
+        .order_by_asc(id)
+        .limit(page.limit + 1)
 }
 
 /// Splits one extra fetched row off into the next cursor.

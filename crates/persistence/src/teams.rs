@@ -7,7 +7,7 @@ use domain::{Actor, Role, TeamId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -98,24 +98,14 @@ pub async fn list(
     actor: &Actor,
     page: &PageRequest,
 ) -> Result<(Vec<TeamRow>, Option<String>), StoreError> {
-    let mut query = team::Entity::find().filter(scope::teams(actor));
-    if let Some(after) = &page.after {
-        query = query.filter(
-            Condition::any()
-                .add(team::Column::Name.gt(after.key.clone()))
-                .add(
-                    Condition::all()
-                        .add(team::Column::Name.eq(after.key.clone()))
-                        .add(team::Column::Id.gt(after.id)),
-                ),
-        );
-    }
-    let teams = query
-        .order_by_asc(team::Column::Name)
-        .order_by_asc(team::Column::Id)
-        .limit(page.limit + 1)
-        .all(db)
-        .await?;
+    let teams = pagination::keyset(
+        team::Entity::find().filter(scope::teams(actor)),
+        team::Column::Name,
+        team::Column::Id,
+        page,
+    )
+    .all(db)
+    .await?;
     let (teams, next) = pagination::finish(teams, page.limit, |team| Cursor {
         key: team.name.clone(),
         id: team.id,

@@ -7,7 +7,7 @@ use domain::{Actor, Role, TeamId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -234,21 +234,7 @@ pub async fn list(
                 .add(Expr::col(user::Column::Email).like(LikeExpr::new(pattern).escape('\\'))),
         );
     }
-    if let Some(after) = &page.after {
-        query = query.filter(
-            Condition::any()
-                .add(user::Column::Name.gt(after.key.clone()))
-                .add(
-                    Condition::all()
-                        .add(user::Column::Name.eq(after.key.clone()))
-                        .add(user::Column::Id.gt(after.id)),
-                ),
-        );
-    }
-    let users = query
-        .order_by_asc(user::Column::Name)
-        .order_by_asc(user::Column::Id)
-        .limit(page.limit + 1)
+    let users = pagination::keyset(query, user::Column::Name, user::Column::Id, page)
         .all(db)
         .await?;
     let (users, next) = pagination::finish(users, page.limit, |user| Cursor {

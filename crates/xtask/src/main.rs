@@ -155,6 +155,24 @@ fn run() -> Result<()> {
     Ok(())
 }
 
+/// Runs `command`, echoing each line of its output to ours and handing it to `on_line`.
+fn stream(
+    command: &mut Command,
+    mut on_line: impl FnMut(&str),
+) -> Result<std::process::ExitStatus> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start a test runner")?;
+    let stdout = child.stdout.take().context("piped stdout")?;
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        on_line(&line);
+    }
+    Ok(child.wait()?)
+}
+
 /// Passed and failed test counts across every runner.
 #[derive(Default)]
 struct Tally {
@@ -180,23 +198,21 @@ impl Tally {
 
     /// Runs `cargo test` with `env`, echoing its output and counting its results.
     fn cargo_test(&mut self, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
-        let mut child = Command::new("cargo")
-            .arg("test")
-            .args(args)
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .spawn()
-            .context("cannot start cargo test")?;
-        let stdout = child.stdout.take().context("piped stdout")?;
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            println!("{line}");
-            if let Some(rest) = line.strip_prefix("test result: ") {
-                self.passed += count(rest, " passed");
-                self.failed += count(rest, " failed");
-            }
-        }
-        let status = child.wait()?;
+        let (mut passed, mut failed) = (0, 0);
+        let status = stream(
+            Command::new("cargo")
+                .arg("test")
+                .args(args)
+                .envs(env.iter().copied()),
+            |line| {
+                if let Some(rest) = line.strip_prefix("test result: ") {
+                    passed += count(rest, " passed");
+                    failed += count(rest, " failed");
+                }
+            },
+        )?;
+        self.passed += passed;
+        self.failed += failed;
         if !status.success() {
             self.failed = self.failed.max(1);
             bail!("cargo test {} failed", args.join(" "));
@@ -313,27 +329,21 @@ fn e2e(tally: &mut Tally) -> Result<()> {
     step("browser journeys (Playwright + Chromium)");
     let binary = std::fs::canonicalize(target_dir().join("debug/coaching-hub"))
         .context("the server binary is built")?;
-    let mut child = Command::new("npx")
+    let mut playwright = Command::new("npx");
+    playwright
         .args(["playwright", "test"])
         .current_dir("e2e")
         .env("COACHING_HUB_BIN", binary)
-        .env("CHROMIUM_PATH", &chromium)
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("cannot start playwright")?;
-    let stdout = child.stdout.take().context("piped stdout")?;
-    for line in BufReader::new(stdout).lines() {
-        let line = line?;
-        println!("{line}");
+        .env("CHROMIUM_PATH", &chromium);
+    let status = stream(&mut playwright, |line| {
         let words: Vec<&str> = line.split_whitespace().collect();
-        if let [n, "passed", ..] = words.as_slice() {
-            tally.passed += n.parse::<u64>().unwrap_or(0);
+        match words.as_slice() {
+            [n, "passed", ..] => tally.passed += n.parse::<u64>().unwrap_or(0),
+            [n, "failed", ..] => tally.failed += n.parse::<u64>().unwrap_or(0),
+            _ => {}
         }
-        if let [n, "failed", ..] = words.as_slice() {
-            tally.failed += n.parse::<u64>().unwrap_or(0);
-        }
-    }
-    if !child.wait()?.success() {
+    })?;
+    if !status.success() {
         tally.failed = tally.failed.max(1);
         bail!("browser journeys failed");
     }

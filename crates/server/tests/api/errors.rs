@@ -128,3 +128,33 @@ async fn responses_carry_security_headers_and_a_request_id() {
     let request_id = header("x-request-id").expect("a request id");
     assert!(uuid::Uuid::parse_str(&request_id).is_ok(), "{request_id}");
 }
+
+#[tokio::test]
+async fn every_protected_endpoint_needs_credentials() {
+    let app = TestApp::spawn().await;
+    let id = uuid::Uuid::now_v7();
+    let endpoints = [
+        (Method::GET, "/api/v1/me".to_owned()),
+        (Method::POST, "/api/v1/me/password".to_owned()),
+        (Method::POST, "/api/v1/auth/logout".to_owned()),
+        (Method::GET, "/api/v1/users".to_owned()),
+        (Method::POST, "/api/v1/users".to_owned()),
+        (Method::GET, format!("/api/v1/users/{id}")),
+        (Method::PATCH, format!("/api/v1/users/{id}")),
+        (Method::POST, format!("/api/v1/users/{id}/deactivate")),
+        (Method::POST, format!("/api/v1/users/{id}/reactivate")),
+        (Method::GET, "/api/v1/teams".to_owned()),
+        (Method::POST, "/api/v1/teams".to_owned()),
+        (Method::GET, format!("/api/v1/teams/{id}")),
+        (Method::PATCH, format!("/api/v1/teams/{id}")),
+    ];
+    for (method, path) in endpoints {
+        let response = app
+            .request(method.clone(), &path)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), 401, "{method} {path}");
+    }
+}

@@ -4,6 +4,7 @@
 //! with Redis. `cargo xtask test` runs both.
 
 mod auth;
+mod cli;
 mod errors;
 mod faults;
 mod health;

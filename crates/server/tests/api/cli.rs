@@ -1,0 +1,109 @@
+//! The `coaching-hub` binary: configuration errors, migrate, create-admin, the demo seed.
+
+use std::process::Command;
+
+use persistence::entity::{metric_month, team, user};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+fn coaching_hub(data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_coaching-hub"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATA_DIR", data_dir)
+        .env("LOG_LEVEL", "error");
+    command
+}
+
+#[test]
+fn bad_configuration_stops_start_up_with_one_line_per_variable() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let output = coaching_hub(dir.path())
+        .args(["serve"])
+        .env("PORT", "eighty")
+        .env("DATABASE_URL", "postgres://db/x")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].contains("PORT") && lines[1].contains("JWT_SECRET"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn migrate_create_admin_and_seed_build_a_usable_database() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display());
+    let run = |args: &[&str]| {
+        coaching_hub(dir.path())
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+            .env("COACHING_HUB_ADMIN_PASSWORD", "an-admin-passphrase")
+            .output()
+            .expect("runs")
+    };
+    assert!(run(&["migrate"]).status.success());
+    let short = run(&[
+        "create-admin",
+        "--email",
+        "x@org.test",
+        "--name",
+        "X",
+        "--password",
+        "short",
+    ]);
+    assert!(!short.status.success(), "a short password is refused");
+    let created = run(&["create-admin", "--email", "Root@Org.Test", "--name", "Root"]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let seeded = run(&["seed", "--demo"]);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let printed = String::from_utf8_lossy(&seeded.stdout);
+    assert!(
+        printed.contains("admin@demo.coaching-hub.example")
+            && printed.contains("coaching-hub-demo")
+    );
+    let again = run(&["seed", "--demo"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already there"));
+
+    let db = persistence::db::connect(&url, &Default::default())
+        .await
+        .expect("opens");
+    let count_role = |role: &'static str| {
+        user::Entity::find()
+            .filter(user::Column::Role.eq(role))
+            .count(&db)
+    };
+    assert!(
+        user::Entity::find()
+            .filter(user::Column::Email.eq("root@org.test"))
+            .one(&db)
+            .await
+            .expect("reads")
+            .is_some()
+    );
+    assert_eq!(count_role("ADMIN").await.expect("counts"), 2);
+    assert_eq!(count_role("MANAGER").await.expect("counts"), 2);
+    assert_eq!(count_role("TEAM_LEADER").await.expect("counts"), 4);
+    assert_eq!(count_role("AGENT").await.expect("counts"), 40);
+    assert_eq!(team::Entity::find().count(&db).await.expect("counts"), 4);
+    assert_eq!(
+        metric_month::Entity::find()
+            .count(&db)
+            .await
+            .expect("counts"),
+        40 * 12
+    );
+}
