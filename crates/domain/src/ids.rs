@@ -50,3 +50,19 @@ id!(
     /// A team: one team leader, an optional manager, its agents.
     TeamId
 );
+id!(
+    /// A coaching session.
+    SessionId
+);
+id!(
+    /// An action item.
+    ActionItemId
+);
+id!(
+    /// An action plan (performance improvement plan).
+    ActionPlanId
+);
+id!(
+    /// A quick note.
+    QuickNoteId
+);

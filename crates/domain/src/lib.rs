@@ -4,9 +4,13 @@
 //! `wasm32-unknown-unknown`, so the browser draws exactly the controls the server allows.
 
 pub mod ids;
+pub mod lifecycle;
 pub mod policy;
 pub mod role;
 
-pub use ids::{TeamId, UserId};
+pub use ids::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
+pub use lifecycle::{
+    ActionItemStatus, InvalidTransition, NoteCategory, NoteVisibility, Priority, SessionStatus,
+};
 pub use policy::{Action, Actor, Denied, Relation, Target, authorize};
 pub use role::Role;

@@ -4,14 +4,25 @@
 //! are verb-noun (`CreateUser`), response types are nouns (`User`). OpenAPI schemas derive
 //! behind the `openapi` feature, which only the server turns on.
 
+pub mod action_items;
 pub mod auth;
+pub mod events;
 pub mod page;
 pub mod problem;
+pub mod quick_notes;
+pub mod sessions;
 pub mod teams;
 pub mod users;
 
+pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
+pub use events::Event;
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};
+pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};
+pub use sessions::{
+    AcknowledgeSession, CancelSession, CompleteSession, ScheduleSession, Session, Transition,
+    UpdateSession,
+};
 pub use teams::{CreateTeam, Team, TeamSummary, UpdateTeam};
 pub use users::{CreateUser, UpdateUser, User};

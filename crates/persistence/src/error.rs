@@ -24,6 +24,9 @@ pub enum StoreError {
         /// Why.
         message: String,
     },
+    /// The record's state does not allow this change.
+    #[error(transparent)]
+    Transition(#[from] domain::InvalidTransition),
     /// The row changed since the version the caller holds.
     #[error("stale version")]
     Stale,

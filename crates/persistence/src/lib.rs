@@ -5,16 +5,21 @@
 //! forgetting a check. Every write is one transaction; optimistic concurrency is
 //! `UPDATE ... WHERE id = ? AND version = ?`.
 
+pub mod action_items;
+pub mod audit;
 pub mod auth_sessions;
 pub mod db;
 pub mod demo;
 pub mod entity;
 pub mod error;
 pub mod pagination;
+pub mod quick_notes;
 pub mod reference;
 pub mod scope;
+pub mod sessions;
 pub mod teams;
 pub mod users;
+pub mod versioned;
 
 pub use db::{Backend, Db, DbOptions};
 pub use error::StoreError;

@@ -2,7 +2,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -74,28 +76,61 @@ pub enum PageError {
     Cursor,
 }
 
-/// Orders by `(key, id)`, starts after the page's cursor, and fetches one row more than the
-/// page so [`finish`] can tell whether another page follows.
+/// Orders by `(key, id)` ascending, starts after the page's cursor, and fetches one row more
+/// than the page so [`finish`] can tell whether another page follows.
 pub fn keyset<E: EntityTrait>(
     query: Select<E>,
     key: E::Column,
     id: E::Column,
     page: &PageRequest,
 ) -> Select<E> {
-    let query = match &page.after {
-        Some(after) => query.filter(
-            Condition::any().add(key.gt(after.key.clone())).add(
-                Condition::all()
-                    .add(key.eq(after.key.clone()))
-                    .add(id.gt(after.id)),
-            ),
-        ),
+    let after = page
+        .after
+        .as_ref()
+        .map(|cursor| (cursor.key.clone(), cursor.id));
+    keyset_with(query, (key, id), after, page.limit, Order::Asc)
+}
+
+/// [`keyset`] for a typed sort key (a timestamp, a date) in either direction.
+pub fn keyset_with<E, V>(
+    query: Select<E>,
+    (key, id): (E::Column, E::Column),
+    after: Option<(V, Uuid)>,
+    limit: u64,
+    order: Order,
+) -> Select<E>
+where
+    E: EntityTrait,
+    V: Into<sea_orm::Value> + Clone,
+{
+    let query = match after {
+        Some((last_key, last_id)) => {
+            let (beyond_key, beyond_id) = match order {
+                Order::Asc => (key.gt(last_key.clone()), id.gt(last_id)),
+                _ => (key.lt(last_key.clone()), id.lt(last_id)),
+            };
+            query.filter(
+                Condition::any()
+                    .add(beyond_key)
+                    .add(Condition::all().add(key.eq(last_key)).add(beyond_id)),
+            )
+        }
         None => query,
     };
     query
-        .order_by_asc(key)
-        .order_by_asc(id)
-        .limit(page.limit + 1)
+        .order_by(key, order.clone())
+        .order_by(id, order)
+        .limit(limit + 1)
+}
+
+impl Cursor {
+    /// The sort key as a typed value; a key that does not parse is an invalid cursor.
+    pub fn typed<T: std::str::FromStr>(&self) -> Result<(T, Uuid), crate::StoreError> {
+        self.key
+            .parse()
+            .map(|key| (key, self.id))
+            .map_err(|_| crate::StoreError::invalid("cursor", "cursor is not valid"))
+    }
 }
 
 /// Splits one extra fetched row off into the next cursor.

@@ -60,3 +60,21 @@ pub fn teams(actor: &Actor) -> Condition {
         Condition::all().add(team::Column::Id.is_in(teams_in_reach(actor)))
     }
 }
+
+/// Records about agents (sessions, action items, notes, metrics) the actor may see: everything for
+/// an admin; otherwise records about themselves and about the agents of the teams they lead or
+/// manage. `agent` is the record's agent column.
+pub fn agent_records(actor: &Actor, agent: impl ColumnTrait) -> Condition {
+    if actor.role == Role::Admin {
+        return Condition::all();
+    }
+    Condition::any().add(agent.eq(actor.id.uuid())).add(
+        agent.in_subquery(
+            Query::select()
+                .column(team_member::Column::UserId)
+                .from(team_member::Entity)
+                .and_where(team_member::Column::TeamId.is_in(teams_in_reach(actor)))
+                .to_owned(),
+        ),
+    )
+}

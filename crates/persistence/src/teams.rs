@@ -4,16 +4,17 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use domain::{Actor, Role, TeamId, UserId};
-use sea_orm::sea_query::{Expr, ExprTrait};
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
+use crate::audit::{self, Change, Origin};
 use crate::entity::{team, team_member, user};
 use crate::pagination::{self, Cursor, PageRequest};
-use crate::{Db, StoreError, db, scope};
+use crate::{Db, StoreError, db, scope, versioned};
 
 /// A team with its agents.
 #[derive(Clone, Debug)]
@@ -157,6 +158,7 @@ async fn ensure_name_free(
 /// Creates a team.
 pub async fn create(
     db: &Db,
+    origin: &Origin,
     name: &str,
     team_leader_id: Uuid,
     manager_id: Option<Uuid>,
@@ -180,37 +182,27 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-    Ok(TeamRow {
+    let row = TeamRow {
         team,
         agent_ids: Vec::new(),
-    })
+    };
+    record(&txn, origin, "team.create", None, &row).await?;
+    txn.commit().await?;
+    Ok(row)
 }
 
 /// Applies `changes` to the team at `version`, in one transaction.
 pub async fn update(
     db: &Db,
+    origin: &Origin,
     id: Uuid,
     version: i32,
     changes: TeamChanges,
 ) -> Result<TeamRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    let result = team::Entity::update_many()
-        .col_expr(
-            team::Column::Version,
-            Expr::col(team::Column::Version).add(1),
-        )
-        .col_expr(team::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(team::Column::Id.eq(id))
-        .filter(team::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        find(&txn, id).await?;
-        return Err(StoreError::Stale);
-    }
+    versioned::bump::<team::Entity>(&txn, id, version).await?;
     let current = find(&txn, id).await?;
-    let mut row: team::ActiveModel = current.team.into();
+    let mut row: team::ActiveModel = current.team.clone().into();
     if let Some(name) = changes.name {
         ensure_name_free(&txn, name.trim(), Some(id)).await?;
         row.name = Set(name.trim().to_owned());
@@ -230,8 +222,27 @@ pub async fn update(
         set_agents(&txn, id, &agent_ids).await?;
     }
     let updated = find(&txn, id).await?;
+    record(&txn, origin, "team.update", Some(&current), &updated).await?;
     txn.commit().await?;
     Ok(updated)
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &'static str,
+    before: Option<&TeamRow>,
+    after: &TeamRow,
+) -> Result<(), StoreError> {
+    let before = before.map(|row| audit::snapshot(&dto::Team::from(row)));
+    let after_json = audit::snapshot(&dto::Team::from(after));
+    let change = Change {
+        action,
+        resource_type: "team",
+        resource_id: Some(after.team.id),
+        changes: audit::diff(before.as_ref(), Some(&after_json)),
+    };
+    audit::record(db, origin, change).await
 }
 
 async fn set_agents(

@@ -11,9 +11,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::audit::{self, Change, Origin};
 use crate::entity::{team, team_member, user};
 use crate::pagination::{self, Cursor, PageRequest};
-use crate::{Db, StoreError, auth_sessions, db, scope};
+use crate::{Db, StoreError, auth_sessions, db, scope, versioned};
 
 /// A user with the team they are an agent of.
 #[derive(Clone, Debug)]
@@ -253,14 +254,15 @@ pub async fn list(
     Ok((rows, next))
 }
 
-fn escape_like(text: &str) -> String {
+/// Escapes `%`, `_` and `\\` for a `LIKE ... ESCAPE '\\'` pattern.
+pub fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
 
 /// Creates a user (and their team membership) in one transaction.
-pub async fn create(db: &Db, new: NewUser) -> Result<UserRow, StoreError> {
+pub async fn create(db: &Db, origin: &Origin, new: NewUser) -> Result<UserRow, StoreError> {
     let txn = db::begin_write(db).await?;
     let email = normalise_email(&new.email);
     if user::Entity::find()
@@ -304,11 +306,13 @@ pub async fn create(db: &Db, new: NewUser) -> Result<UserRow, StoreError> {
         }
         join_team(&txn, id, team_id).await?;
     }
-    txn.commit().await?;
-    Ok(UserRow {
+    let row = UserRow {
         user,
         team_id: new.team_id,
-    })
+    };
+    record(&txn, origin, "user.create", None, &row).await?;
+    txn.commit().await?;
+    Ok(row)
 }
 
 async fn ensure_employee_id_free(
@@ -349,37 +353,16 @@ pub(crate) async fn join_team(
     Ok(())
 }
 
-/// Bumps `version` and `updated_at` if the row is still at `version`; zero rows is `Stale`
-/// (or `NotFound` when the row is gone).
-async fn bump(db: &impl ConnectionTrait, id: Uuid, version: i32) -> Result<(), StoreError> {
-    let result = user::Entity::update_many()
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(user::Column::Id.eq(id))
-        .filter(user::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 1 {
-        Ok(())
-    } else if user::Entity::find_by_id(id).one(db).await?.is_some() {
-        Err(StoreError::Stale)
-    } else {
-        Err(StoreError::NotFound)
-    }
-}
-
 /// Applies `changes` to the user at `version`, in one transaction.
 pub async fn update(
     db: &Db,
+    origin: &Origin,
     id: Uuid,
     version: i32,
     changes: UserChanges,
 ) -> Result<UserRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    bump(&txn, id, version).await?;
+    versioned::bump::<user::Entity>(&txn, id, version).await?;
     let current = find(&txn, id).await?;
     let role = changes.role.unwrap_or_else(|| current.role());
     let mut row: user::ActiveModel = current.user.clone().into();
@@ -419,6 +402,7 @@ pub async fn update(
     }
     row.update(&txn).await?;
     let updated = find(&txn, id).await?;
+    record(&txn, origin, "user.update", Some(&current), &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -445,34 +429,71 @@ async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<()
 /// transaction, so the user is locked out at once.
 pub async fn set_active(
     db: &Db,
+    origin: &Origin,
     id: Uuid,
     version: Option<i32>,
     active: bool,
 ) -> Result<UserRow, StoreError> {
     let txn = db::begin_write(db).await?;
     let current = find(&txn, id).await?;
-    bump(&txn, id, version.unwrap_or(current.user.version)).await?;
-    let mut row: user::ActiveModel = current.user.into();
+    versioned::bump::<user::Entity>(&txn, id, version.unwrap_or(current.user.version)).await?;
+    let mut row: user::ActiveModel = current.user.clone().into();
     row.active = Set(active);
     row.update(&txn).await?;
     if !active {
         auth_sessions::revoke_all(&txn, id, "deactivated").await?;
     }
     let updated = find(&txn, id).await?;
+    let action = if active {
+        "user.reactivate"
+    } else {
+        "user.deactivate"
+    };
+    record(&txn, origin, action, Some(&current), &updated).await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// Replaces a user's password hash.
-pub async fn set_password_hash(db: &Db, id: Uuid, hash: String) -> Result<(), StoreError> {
+pub async fn set_password_hash(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    hash: String,
+) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let current = find(&txn, id).await?;
-    bump(&txn, id, current.user.version).await?;
+    versioned::bump::<user::Entity>(&txn, id, current.user.version).await?;
     let mut row: user::ActiveModel = current.user.into();
     row.password_hash = Set(Some(hash));
     row.update(&txn).await?;
+    let change = Change {
+        action: "user.change_password",
+        resource_type: "user",
+        resource_id: Some(id),
+        changes: serde_json::Value::Object(Default::default()),
+    };
+    audit::record(&txn, origin, change).await?;
     txn.commit().await?;
     Ok(())
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &'static str,
+    before: Option<&UserRow>,
+    after: &UserRow,
+) -> Result<(), StoreError> {
+    let before = before.map(|row| audit::snapshot(&dto::User::from(row)));
+    let after_json = audit::snapshot(&dto::User::from(after));
+    let change = Change {
+        action,
+        resource_type: "user",
+        resource_id: Some(after.user.id),
+        changes: audit::diff(before.as_ref(), Some(&after_json)),
+    };
+    audit::record(db, origin, change).await
 }
 
 /// Whether any user exists (first-run detection).

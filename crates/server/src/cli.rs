@@ -124,6 +124,7 @@ async fn create_admin(
         .await?;
     let row = users::create(
         &state.db,
+        &persistence::audit::Origin::default(),
         NewUser {
             email: request.email,
             name: request.name,

@@ -195,6 +195,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict { field, message } => ApiError::Conflict { field, message },
             StoreError::Invalid { field, message } => ApiError::invalid(field, message),
+            StoreError::Transition(err) => ApiError::Conflict {
+                field: None,
+                message: err.to_string(),
+            },
             StoreError::Stale => ApiError::Stale,
             StoreError::Unavailable(source) => ApiError::Unavailable(Box::new(source)),
             StoreError::Other(source) => ApiError::internal(source),

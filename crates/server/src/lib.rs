@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod headers;
 pub mod openapi;
@@ -16,6 +17,7 @@ pub mod rate_limit;
 pub mod routes;
 pub mod spa;
 pub mod state;
+pub mod targets;
 pub mod telemetry;
 
 pub use app::Application;

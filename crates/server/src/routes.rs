@@ -1,9 +1,12 @@
 //! The route table: every aggregate's routes, assembled in one place.
 
+pub mod action_items;
 pub mod auth;
 pub mod docs;
 pub mod health;
 pub mod me;
+pub mod quick_notes;
+pub mod sessions;
 pub mod teams;
 pub mod users;
 
@@ -22,6 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(me::configure)
                 .configure(users::configure)
                 .configure(teams::configure)
+                .configure(sessions::configure)
+                .configure(action_items::configure)
+                .configure(quick_notes::configure)
                 .default_service(web::to(unmatched)),
         )
         .service(web::scope("/api").default_service(web::to(unmatched)));

@@ -8,6 +8,7 @@ use persistence::Db;
 use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
 use crate::config::Config;
+use crate::events::{EventBus, InProcessBus};
 use crate::rate_limit::{Limiter, LoginLimiter};
 
 /// Application state, behind `web::Data`.
@@ -25,6 +26,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// Login rate limits.
     pub login_limits: LoginLimiter,
+    /// Where committed changes are published.
+    pub events: Arc<dyn EventBus>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
             passwords: Passwords::new(),
             login_limits,
+            events: Arc::new(InProcessBus::new(1024)),
             config,
             db,
             redis,

@@ -2,6 +2,7 @@
 //! admin and an agent in no team. Tests speak as these people, never with raw tokens.
 
 use domain::Role;
+use persistence::audit::Origin;
 use persistence::users::{self, NewUser};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -89,6 +90,7 @@ impl TestApp {
         let email = format!("{}@org.test", name.to_lowercase().replace(' ', "."));
         users::create(
             self.db(),
+            &Origin::default(),
             NewUser {
                 email,
                 name: name.to_owned(),
@@ -130,16 +132,28 @@ impl TestApp {
         let manager_b = self.create_user("Manager B", Role::Manager, None).await;
         let leader_a = self.create_user("Leader A", Role::TeamLeader, None).await;
         let leader_b = self.create_user("Leader B", Role::TeamLeader, None).await;
-        let team_a = persistence::teams::create(self.db(), "Team A", leader_a, Some(manager_a))
-            .await
-            .expect("team A")
-            .team
-            .id;
-        let team_b = persistence::teams::create(self.db(), "Team B", leader_b, Some(manager_b))
-            .await
-            .expect("team B")
-            .team
-            .id;
+        let team_a = persistence::teams::create(
+            self.db(),
+            &Origin::default(),
+            "Team A",
+            leader_a,
+            Some(manager_a),
+        )
+        .await
+        .expect("team A")
+        .team
+        .id;
+        let team_b = persistence::teams::create(
+            self.db(),
+            &Origin::default(),
+            "Team B",
+            leader_b,
+            Some(manager_b),
+        )
+        .await
+        .expect("team B")
+        .team
+        .id;
         let agent_a1 = self
             .create_user("Agent A1", Role::Agent, Some(team_a))
             .await;

@@ -7,14 +7,17 @@
 use std::ops::Deref;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
+use persistence::audit::Origin;
 use persistence::entity::user;
 use persistence::{auth_sessions, users};
+use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
 use super::cookies;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::client_ip;
 use crate::state::AppState;
 
 /// The authenticated caller with their policy scope.
@@ -26,6 +29,8 @@ pub struct Actor {
     pub user: user::Model,
     /// The sign-in session the credentials belong to.
     pub session_id: Uuid,
+    /// Who, from where, which request: for the audit log.
+    pub origin: Origin,
 }
 
 impl Deref for Actor {
@@ -86,10 +91,15 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         return Err(ApiError::Unauthenticated("session ended; sign in again"));
     }
     let policy = users::actor(&app.db, &user).await?;
-    tracing::Span::current().record("actor.id", tracing::field::display(user.id));
+    let origin = Origin {
+        actor_id: Some(user.id),
+        ip: Some(client_ip(req, app.config.trust_proxy)),
+        request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
+    };
     Ok(Actor {
         policy,
         user,
         session_id: claims.sid,
+        origin,
     })
 }

@@ -87,7 +87,7 @@ pub async fn change_password(
         ));
     }
     let hash = app.passwords.hash(new_password).await?;
-    users::set_password_hash(&app.db, actor.user.id, hash).await?;
+    users::set_password_hash(&app.db, &actor.origin, actor.user.id, hash).await?;
     auth_sessions::revoke_all_except(&app.db, actor.user.id, actor.session_id, "password_changed")
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -80,6 +80,7 @@ pub async fn create_team(
     let body = body.into_inner();
     let row = teams::create(
         &app.db,
+        &actor.origin,
         &body.name,
         body.team_leader_id.uuid(),
         body.manager_id.map(UserId::uuid),
@@ -162,6 +163,6 @@ pub async fn update_team(
             .agent_ids
             .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
     };
-    let row = teams::update(&app.db, *id, version, changes).await?;
+    let row = teams::update(&app.db, &actor.origin, *id, version, changes).await?;
     Ok(respond(HttpResponse::Ok(), &row))
 }

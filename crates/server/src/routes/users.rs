@@ -116,6 +116,7 @@ pub async fn create_user(
     };
     let row = users::create(
         &app.db,
+        &actor.origin,
         NewUser {
             email: body.email,
             name: body.name,
@@ -190,7 +191,7 @@ pub async fn update_user(
         employee_id: body.employee_id,
         department: body.department,
     };
-    let row = users::update(&app.db, *id, version, changes).await?;
+    let row = users::update(&app.db, &actor.origin, *id, version, changes).await?;
     Ok(respond(&row))
 }
 
@@ -203,7 +204,7 @@ async fn set_active(
 ) -> ApiResult<HttpResponse> {
     let (_, target) = load_visible(app, &actor, id).await?;
     authorize(&actor, Action::DeactivateUser, &target)?;
-    let row = users::set_active(&app.db, id, if_match.0, active).await?;
+    let row = users::set_active(&app.db, &actor.origin, id, if_match.0, active).await?;
     tracing::info!(user.id = %id, active, "user activation changed");
     Ok(respond(&row))
 }

@@ -147,6 +147,18 @@ async fn every_protected_endpoint_needs_credentials() {
         (Method::POST, "/api/v1/teams".to_owned()),
         (Method::GET, format!("/api/v1/teams/{id}")),
         (Method::PATCH, format!("/api/v1/teams/{id}")),
+        (Method::GET, "/api/v1/sessions".to_owned()),
+        (Method::POST, "/api/v1/sessions".to_owned()),
+        (Method::GET, format!("/api/v1/sessions/{id}")),
+        (Method::PATCH, format!("/api/v1/sessions/{id}")),
+        (Method::POST, format!("/api/v1/sessions/{id}/complete")),
+        (Method::POST, format!("/api/v1/sessions/{id}/acknowledge")),
+        (Method::GET, "/api/v1/action-items".to_owned()),
+        (Method::POST, "/api/v1/action-items".to_owned()),
+        (Method::PATCH, format!("/api/v1/action-items/{id}")),
+        (Method::GET, "/api/v1/quick-notes".to_owned()),
+        (Method::POST, "/api/v1/quick-notes".to_owned()),
+        (Method::DELETE, format!("/api/v1/quick-notes/{id}")),
     ];
     for (method, path) in endpoints {
         let response = app

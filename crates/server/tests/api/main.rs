@@ -3,6 +3,7 @@
 //! Run on SQLite by default; `COACHING_HUB_TEST_DB=postgres` runs the same tests on PostgreSQL
 //! with Redis. `cargo xtask test` runs both.
 
+mod action_items;
 mod auth;
 mod cli;
 mod errors;
@@ -11,6 +12,8 @@ mod health;
 mod helpers;
 mod matrix;
 mod openapi;
+mod quick_notes;
+mod sessions;
 mod spa;
 mod teams;
 mod users;

@@ -1,0 +1,273 @@
+//! State machines: every status change goes through a method that refuses illegal moves.
+
+use serde::{Deserialize, Serialize};
+
+/// A status change that the current state does not allow.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot {action} a record that is {from}")]
+pub struct InvalidTransition {
+    /// The current state, as its wire name.
+    pub from: &'static str,
+    /// What was attempted.
+    pub action: &'static str,
+}
+
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+        }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The stored and wire spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire,)*
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == s)
+                    .ok_or_else(|| format!("unknown {} `{s}`", stringify!($name)))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// Where a coaching session is in its life.
+    SessionStatus {
+        /// Booked, not started.
+        Scheduled = "SCHEDULED",
+        /// Under way.
+        InProgress = "IN_PROGRESS",
+        /// Done, with notes and scores; immutable.
+        Completed = "COMPLETED",
+        /// Called off, with a reason; immutable.
+        Cancelled = "CANCELLED",
+        /// The agent did not attend; immutable.
+        NoShow = "NO_SHOW",
+    }
+);
+
+impl SessionStatus {
+    fn refuse(self, action: &'static str) -> InvalidTransition {
+        InvalidTransition {
+            from: self.as_str(),
+            action,
+        }
+    }
+
+    /// Whether the session's plan (time, agent, focus, preparation) may still change.
+    pub fn editable(self) -> Result<(), InvalidTransition> {
+        match self {
+            SessionStatus::Scheduled | SessionStatus::InProgress => Ok(()),
+            other => Err(other.refuse("edit")),
+        }
+    }
+
+    /// Start the session.
+    pub fn start(self) -> Result<SessionStatus, InvalidTransition> {
+        match self {
+            SessionStatus::Scheduled => Ok(SessionStatus::InProgress),
+            other => Err(other.refuse("start")),
+        }
+    }
+
+    /// Complete it (from scheduled too: coaches forget to press start).
+    pub fn complete(self) -> Result<SessionStatus, InvalidTransition> {
+        match self {
+            SessionStatus::Scheduled | SessionStatus::InProgress => Ok(SessionStatus::Completed),
+            other => Err(other.refuse("complete")),
+        }
+    }
+
+    /// Cancel it.
+    pub fn cancel(self) -> Result<SessionStatus, InvalidTransition> {
+        match self {
+            SessionStatus::Scheduled | SessionStatus::InProgress => Ok(SessionStatus::Cancelled),
+            other => Err(other.refuse("cancel")),
+        }
+    }
+
+    /// Record that the agent did not come.
+    pub fn no_show(self) -> Result<SessionStatus, InvalidTransition> {
+        match self {
+            SessionStatus::Scheduled => Ok(SessionStatus::NoShow),
+            other => Err(other.refuse("mark as no-show")),
+        }
+    }
+
+    /// Whether it still occupies its time slot (for double-booking).
+    pub fn occupies_slot(self) -> bool {
+        matches!(self, SessionStatus::Scheduled | SessionStatus::InProgress)
+    }
+}
+
+wire_enum!(
+    /// Where an action item is. Overdue is derived from the due date, never stored.
+    ActionItemStatus {
+        /// Not started.
+        Pending = "PENDING",
+        /// Being worked on.
+        InProgress = "IN_PROGRESS",
+        /// Done.
+        Completed = "COMPLETED",
+        /// Dropped.
+        Cancelled = "CANCELLED",
+    }
+);
+
+impl ActionItemStatus {
+    /// Moves to `to`: forward only, and cancelling only from an open state.
+    pub fn transition(self, to: ActionItemStatus) -> Result<ActionItemStatus, InvalidTransition> {
+        use ActionItemStatus::*;
+        match (self, to) {
+            (Pending, InProgress)
+            | (Pending | InProgress, Completed)
+            | (Pending | InProgress, Cancelled) => Ok(to),
+            (from, to) => Err(InvalidTransition {
+                from: from.as_str(),
+                action: match to {
+                    Pending => "reopen",
+                    InProgress => "start",
+                    Completed => "complete",
+                    Cancelled => "cancel",
+                },
+            }),
+        }
+    }
+
+    /// Whether the item is still open.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ActionItemStatus::Pending | ActionItemStatus::InProgress
+        )
+    }
+}
+
+wire_enum!(
+    /// How urgent an action item is.
+    Priority {
+        /// Low.
+        Low = "LOW",
+        /// Medium.
+        Medium = "MEDIUM",
+        /// High.
+        High = "HIGH",
+    }
+);
+
+wire_enum!(
+    /// What a quick note is about.
+    NoteCategory {
+        /// Results and KPIs.
+        Performance = "PERFORMANCE",
+        /// Conduct.
+        Behavior = "BEHAVIOR",
+        /// Skills and learning.
+        Training = "TRAINING",
+        /// Anything else.
+        Other = "OTHER",
+    }
+);
+
+wire_enum!(
+    /// Who sees a quick note.
+    NoteVisibility {
+        /// Its author only.
+        Private = "PRIVATE",
+        /// Everyone who may see the agent, the agent included.
+        Shared = "SHARED",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Step = fn(SessionStatus) -> Result<SessionStatus, InvalidTransition>;
+
+    #[test]
+    fn every_session_transition_is_decided() {
+        use SessionStatus::*;
+        let moves: [(&str, Step, &[SessionStatus]); 4] = [
+            ("start", SessionStatus::start, &[Scheduled]),
+            (
+                "complete",
+                SessionStatus::complete,
+                &[Scheduled, InProgress],
+            ),
+            ("cancel", SessionStatus::cancel, &[Scheduled, InProgress]),
+            ("no_show", SessionStatus::no_show, &[Scheduled]),
+        ];
+        for (name, step, legal_from) in moves {
+            for &from in SessionStatus::ALL {
+                let result = step(from);
+                assert_eq!(
+                    result.is_ok(),
+                    legal_from.contains(&from),
+                    "{name} from {from}"
+                );
+                if let Err(err) = result {
+                    assert_eq!(err.from, from.as_str());
+                }
+            }
+        }
+        for &status in SessionStatus::ALL {
+            assert_eq!(
+                status.editable().is_ok(),
+                matches!(status, Scheduled | InProgress)
+            );
+        }
+    }
+
+    #[test]
+    fn every_action_item_transition_is_decided() {
+        use ActionItemStatus::*;
+        let legal = [
+            (Pending, InProgress),
+            (Pending, Completed),
+            (InProgress, Completed),
+            (Pending, Cancelled),
+            (InProgress, Cancelled),
+        ];
+        for &from in ActionItemStatus::ALL {
+            for &to in ActionItemStatus::ALL {
+                assert_eq!(
+                    from.transition(to).is_ok(),
+                    legal.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wire_names_round_trip() {
+        for &status in SessionStatus::ALL {
+            assert_eq!(status.as_str().parse(), Ok(status));
+        }
+        assert!("DONE".parse::<ActionItemStatus>().is_err());
+    }
+}

@@ -1,0 +1,137 @@
+//! Action items: agreed steps with an owner and a due date.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{ActionItemId, ActionItemStatus, ActionPlanId, Priority, SessionId, UserId};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+
+use crate::users::{double_option, not_blank};
+
+/// An action item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionItem {
+    /// Id.
+    pub id: ActionItemId,
+    /// The agent it is about.
+    pub agent_id: UserId,
+    /// Who does it.
+    pub assignee_id: UserId,
+    /// Who created it.
+    pub created_by: Option<UserId>,
+    /// The session it came from.
+    pub session_id: Option<SessionId>,
+    /// The plan it belongs to.
+    pub plan_id: Option<ActionPlanId>,
+    /// What to do.
+    pub title: String,
+    /// Details.
+    pub description: Option<String>,
+    /// By when.
+    pub due_date: NaiveDate,
+    /// How urgent.
+    pub priority: Priority,
+    /// Where it is.
+    pub status: ActionItemStatus,
+    /// Open and past its due date (derived, never stored).
+    pub overdue: bool,
+    /// When it was completed.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An action item agreed while completing a session.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewActionItem {
+    /// What to do.
+    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    pub title: String,
+    /// Details.
+    #[garde(inner(length(max = 5000)))]
+    #[serde(default)]
+    pub description: Option<String>,
+    /// By when.
+    #[garde(skip)]
+    pub due_date: NaiveDate,
+    /// How urgent.
+    #[garde(skip)]
+    pub priority: Priority,
+    /// Who does it (default: the session's agent).
+    #[garde(skip)]
+    #[serde(default)]
+    pub assignee_id: Option<UserId>,
+}
+
+/// `POST /api/v1/action-items`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateActionItem {
+    /// What to do.
+    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    pub title: String,
+    /// Details.
+    #[garde(inner(length(max = 5000)))]
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Who does it; without a session or plan, the agent it is about.
+    #[garde(skip)]
+    pub assignee_id: UserId,
+    /// By when.
+    #[garde(skip)]
+    pub due_date: NaiveDate,
+    /// How urgent.
+    #[garde(skip)]
+    pub priority: Priority,
+    /// The session it comes from.
+    #[garde(skip)]
+    #[serde(default)]
+    pub session_id: Option<SessionId>,
+    /// The plan it belongs to.
+    #[garde(skip)]
+    #[serde(default)]
+    pub plan_id: Option<ActionPlanId>,
+}
+
+/// `PATCH /api/v1/action-items/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateActionItem {
+    /// New status (forward only; `CANCELLED` by the coach side).
+    #[garde(skip)]
+    #[serde(default)]
+    pub status: Option<ActionItemStatus>,
+    /// New title.
+    #[garde(inner(length(min = 1, max = 200), custom(not_blank)))]
+    #[serde(default)]
+    pub title: Option<String>,
+    /// New description (`null` clears it).
+    #[garde(inner(inner(length(max = 5000))))]
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub description: Option<Option<String>>,
+    /// New due date.
+    #[garde(skip)]
+    #[serde(default)]
+    pub due_date: Option<NaiveDate>,
+    /// New priority.
+    #[garde(skip)]
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// New assignee.
+    #[garde(skip)]
+    #[serde(default)]
+    pub assignee_id: Option<UserId>,
+    /// The version edited (or `If-Match`).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}

@@ -1,0 +1,41 @@
+//! Domain events: what changed, published after each commit. The WebSocket hub delivers them to
+//! every client whose actor may see the record.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{ActionItem, QuickNote, Session};
+
+/// A change, with the record as it is now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum Event {
+    /// A session was scheduled, edited, started, completed, cancelled or acknowledged.
+    SessionChanged(Box<Session>),
+    /// An action item was created or changed.
+    ActionItemChanged(Box<ActionItem>),
+    /// A quick note was written or edited.
+    QuickNoteChanged(Box<QuickNote>),
+    /// A quick note was deleted.
+    QuickNoteDeleted {
+        /// The note.
+        id: Uuid,
+        /// The agent it was about.
+        agent_id: Uuid,
+        /// Its author.
+        author_id: Uuid,
+    },
+}
+
+impl Event {
+    /// The id of the record the event is about.
+    pub fn resource_id(&self) -> Uuid {
+        match self {
+            Event::SessionChanged(session) => session.id.uuid(),
+            Event::ActionItemChanged(item) => item.id.uuid(),
+            Event::QuickNoteChanged(note) => note.id.uuid(),
+            Event::QuickNoteDeleted { id, .. } => *id,
+        }
+    }
+}

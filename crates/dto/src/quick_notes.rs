@@ -1,0 +1,74 @@
+//! Quick notes: coaching moments captured in one step.
+
+use chrono::{DateTime, Utc};
+use domain::{NoteCategory, NoteVisibility, QuickNoteId, UserId};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+
+use crate::users::not_blank;
+
+/// A quick note about an agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuickNote {
+    /// Id.
+    pub id: QuickNoteId,
+    /// The agent it is about.
+    pub agent_id: UserId,
+    /// Who wrote it.
+    pub author_id: UserId,
+    /// The note, 1-500 characters.
+    pub content: String,
+    /// What it is about.
+    pub category: NoteCategory,
+    /// Who sees it.
+    pub visibility: NoteVisibility,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/quick-notes`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateQuickNote {
+    /// The agent it is about.
+    #[garde(skip)]
+    pub agent_id: UserId,
+    /// The note.
+    #[garde(length(chars, min = 1, max = 500), custom(not_blank))]
+    pub content: String,
+    /// What it is about.
+    #[garde(skip)]
+    pub category: NoteCategory,
+    /// Who sees it.
+    #[garde(skip)]
+    pub visibility: NoteVisibility,
+}
+
+/// `PATCH /api/v1/quick-notes/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateQuickNote {
+    /// New text.
+    #[garde(inner(length(chars, min = 1, max = 500), custom(not_blank)))]
+    #[serde(default)]
+    pub content: Option<String>,
+    /// New category.
+    #[garde(skip)]
+    #[serde(default)]
+    pub category: Option<NoteCategory>,
+    /// New visibility.
+    #[garde(skip)]
+    #[serde(default)]
+    pub visibility: Option<NoteVisibility>,
+    /// The version edited (or `If-Match`).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}

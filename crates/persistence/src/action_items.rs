@@ -1,0 +1,264 @@
+//! Action items: created on their own, from a session, or in a plan; moved forward by their
+//! assignee, cancelled or re-assigned by the coach side.
+
+use chrono::{NaiveDate, Utc};
+use domain::{ActionItemId, ActionItemStatus, ActionPlanId, Actor, Priority, SessionId, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, Change, Origin};
+use crate::entity::action_item;
+use crate::pagination::{self, Cursor, PageRequest};
+use crate::{Db, StoreError, db, scope, versioned};
+
+/// The stored status; the column's CHECK admits only the four states.
+pub fn status_of(item: &action_item::Model) -> ActionItemStatus {
+    item.status.parse().expect("the status column is CHECKed")
+}
+
+/// The item as the API shows it, with `overdue` derived for `today`.
+pub fn to_dto(item: &action_item::Model, today: NaiveDate) -> dto::ActionItem {
+    let status = status_of(item);
+    dto::ActionItem {
+        id: ActionItemId(item.id),
+        agent_id: UserId(item.agent_id),
+        assignee_id: UserId(item.assignee_id),
+        created_by: item.created_by.map(UserId),
+        session_id: item.session_id.map(SessionId),
+        plan_id: item.plan_id.map(ActionPlanId),
+        title: item.title.clone(),
+        description: item.description.clone(),
+        due_date: item.due_date,
+        priority: item.priority.parse().unwrap_or(Priority::Medium),
+        status,
+        overdue: status.is_open() && item.due_date < today,
+        completed_at: item.completed_at,
+        version: item.version,
+        created_at: item.created_at,
+        updated_at: item.updated_at,
+    }
+}
+
+/// One item, whatever the scope (callers check it with the policy).
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<action_item::Model, StoreError> {
+    action_item::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Filters for the item list.
+#[derive(Clone, Debug, Default)]
+pub struct ItemFilter {
+    /// Only items this person does.
+    pub assignee_id: Option<Uuid>,
+    /// Only items about this agent.
+    pub agent_id: Option<Uuid>,
+    /// Only from this session.
+    pub session_id: Option<Uuid>,
+    /// Only in this plan.
+    pub plan_id: Option<Uuid>,
+    /// Only in this state.
+    pub status: Option<ActionItemStatus>,
+    /// Only due before this date.
+    pub due_before: Option<NaiveDate>,
+}
+
+/// Items the actor may see: about agents in scope, or assigned to them.
+fn visible(actor: &Actor) -> Condition {
+    Condition::any()
+        .add(scope::agent_records(actor, action_item::Column::AgentId))
+        .add(action_item::Column::AssigneeId.eq(actor.id.uuid()))
+}
+
+/// A page of the items the actor may see, soonest due first.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &ItemFilter,
+    page: &PageRequest,
+) -> Result<(Vec<action_item::Model>, Option<String>), StoreError> {
+    let mut query = action_item::Entity::find().filter(visible(actor));
+    let equal = [
+        (action_item::Column::AssigneeId, filter.assignee_id),
+        (action_item::Column::AgentId, filter.agent_id),
+        (action_item::Column::SessionId, filter.session_id),
+        (action_item::Column::PlanId, filter.plan_id),
+    ];
+    for (column, value) in equal {
+        if let Some(value) = value {
+            query = query.filter(column.eq(value));
+        }
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(action_item::Column::Status.eq(status.as_str()));
+    }
+    if let Some(before) = filter.due_before {
+        query = query.filter(action_item::Column::DueDate.lt(before));
+    }
+    let after = page
+        .after
+        .as_ref()
+        .map(Cursor::typed::<NaiveDate>)
+        .transpose()?;
+    let items = pagination::keyset_with(
+        query,
+        (action_item::Column::DueDate, action_item::Column::Id),
+        after,
+        page.limit,
+        Order::Asc,
+    )
+    .all(db)
+    .await?;
+    Ok(pagination::finish(items, page.limit, |item| Cursor {
+        key: item.due_date.to_string(),
+        id: item.id,
+    }))
+}
+
+/// An item to create.
+#[derive(Clone, Debug)]
+pub struct NewItem {
+    /// The agent it is about.
+    pub agent_id: Uuid,
+    /// Who does it.
+    pub assignee_id: Uuid,
+    /// From this session.
+    pub session_id: Option<Uuid>,
+    /// In this plan.
+    pub plan_id: Option<Uuid>,
+    /// What to do.
+    pub title: String,
+    /// Details.
+    pub description: Option<String>,
+    /// By when.
+    pub due_date: NaiveDate,
+    /// How urgent.
+    pub priority: Priority,
+}
+
+/// Inserts an item and its audit entry inside the caller's transaction.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    new: NewItem,
+) -> Result<action_item::Model, StoreError> {
+    let now = Utc::now();
+    let item = action_item::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agent_id: Set(new.agent_id),
+        assignee_id: Set(new.assignee_id),
+        created_by: Set(origin.actor_id),
+        session_id: Set(new.session_id),
+        plan_id: Set(new.plan_id),
+        title: Set(new.title.trim().to_owned()),
+        description: Set(new.description),
+        due_date: Set(new.due_date),
+        priority: Set(new.priority.as_str().to_owned()),
+        status: Set(ActionItemStatus::Pending.as_str().to_owned()),
+        completed_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    record(db, origin, "action_item.create", None, &item).await?;
+    Ok(item)
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &'static str,
+    before: Option<&action_item::Model>,
+    after: &action_item::Model,
+) -> Result<(), StoreError> {
+    let today = Utc::now().date_naive();
+    let before = before.map(|item| audit::snapshot(&to_dto(item, today)));
+    let after_json = audit::snapshot(&to_dto(after, today));
+    audit::record(
+        db,
+        origin,
+        Change {
+            action,
+            resource_type: "action_item",
+            resource_id: Some(after.id),
+            changes: audit::diff(before.as_ref(), Some(&after_json)),
+        },
+    )
+    .await
+}
+
+/// Creates an item.
+pub async fn create(
+    db: &Db,
+    origin: &Origin,
+    new: NewItem,
+) -> Result<action_item::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let item = insert(&txn, origin, new).await?;
+    txn.commit().await?;
+    Ok(item)
+}
+
+/// Changes to an item; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct ItemChanges {
+    /// New status (checked by the state machine).
+    pub status: Option<ActionItemStatus>,
+    /// New title.
+    pub title: Option<String>,
+    /// New description.
+    pub description: Option<Option<String>>,
+    /// New due date.
+    pub due_date: Option<NaiveDate>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New assignee.
+    pub assignee_id: Option<Uuid>,
+}
+
+/// Applies `changes` to the item at `version`.
+pub async fn update(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: i32,
+    changes: ItemChanges,
+) -> Result<action_item::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    versioned::bump::<action_item::Entity>(&txn, id, version).await?;
+    let before = find(&txn, id).await?;
+    let mut row: action_item::ActiveModel = before.clone().into();
+    if let Some(to) = changes.status
+        && to != status_of(&before)
+    {
+        let status = status_of(&before).transition(to)?;
+        row.status = Set(status.as_str().to_owned());
+        if status == ActionItemStatus::Completed {
+            row.completed_at = Set(Some(Utc::now()));
+        }
+    }
+    if let Some(title) = changes.title {
+        row.title = Set(title.trim().to_owned());
+    }
+    if let Some(description) = changes.description {
+        row.description = Set(description);
+    }
+    if let Some(due_date) = changes.due_date {
+        row.due_date = Set(due_date);
+    }
+    if let Some(priority) = changes.priority {
+        row.priority = Set(priority.as_str().to_owned());
+    }
+    if let Some(assignee) = changes.assignee_id {
+        row.assignee_id = Set(assignee);
+    }
+    let after = row.update(&txn).await?;
+    record(&txn, origin, "action_item.update", Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}

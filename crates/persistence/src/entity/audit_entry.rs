@@ -1,0 +1,28 @@
+//! The `audit_log` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `audit_log`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "audit_log")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub seq: i64,
+    pub occurred_at: DateTimeUtc,
+    pub actor_id: Option<Uuid>,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: Option<Uuid>,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+    pub changes: Option<Json>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

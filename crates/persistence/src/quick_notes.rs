@@ -1,0 +1,240 @@
+//! Quick notes: one-step capture of a coaching moment, private to its author or shared with
+//! everyone who may see the agent.
+
+use chrono::{DateTime, Utc};
+use domain::{Actor, NoteCategory, NoteVisibility, QuickNoteId, UserId};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order,
+    QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, Change, Origin};
+use crate::entity::quick_note;
+use crate::pagination::{self, Cursor, PageRequest};
+use crate::{Db, StoreError, db, scope, versioned};
+
+impl From<&quick_note::Model> for dto::QuickNote {
+    fn from(note: &quick_note::Model) -> Self {
+        dto::QuickNote {
+            id: QuickNoteId(note.id),
+            agent_id: UserId(note.agent_id),
+            author_id: UserId(note.author_id),
+            content: note.content.clone(),
+            category: note.category.parse().unwrap_or(NoteCategory::Other),
+            visibility: visibility_of(note),
+            version: note.version,
+            created_at: note.created_at,
+            updated_at: note.updated_at,
+        }
+    }
+}
+
+/// The stored visibility; anything unexpected is treated as private.
+pub fn visibility_of(note: &quick_note::Model) -> NoteVisibility {
+    note.visibility.parse().unwrap_or(NoteVisibility::Private)
+}
+
+/// One note, whatever the scope (callers check it with the policy).
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<quick_note::Model, StoreError> {
+    quick_note::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Notes the actor may see: their own, and shared notes about agents in their scope.
+pub fn visible(actor: &Actor) -> Condition {
+    let me = actor.id.uuid();
+    Condition::any()
+        .add(quick_note::Column::AuthorId.eq(me))
+        .add(
+            Condition::all()
+                .add(quick_note::Column::Visibility.eq(NoteVisibility::Shared.as_str()))
+                .add(scope::agent_records(actor, quick_note::Column::AgentId)),
+        )
+}
+
+/// Filters for the note list.
+#[derive(Clone, Debug, Default)]
+pub struct NoteFilter {
+    /// Only about this agent.
+    pub agent_id: Option<Uuid>,
+    /// Only this category.
+    pub category: Option<NoteCategory>,
+    /// Content contains this, any case.
+    pub q: Option<String>,
+    /// Written at or after.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// A page of the notes the actor may see, newest first.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &NoteFilter,
+    page: &PageRequest,
+) -> Result<(Vec<quick_note::Model>, Option<String>), StoreError> {
+    let mut query = quick_note::Entity::find().filter(visible(actor));
+    if let Some(agent) = filter.agent_id {
+        query = query.filter(quick_note::Column::AgentId.eq(agent));
+    }
+    if let Some(category) = filter.category {
+        query = query.filter(quick_note::Column::Category.eq(category.as_str()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(quick_note::Column::CreatedAt.gte(since));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", crate::users::escape_like(&q.to_lowercase()));
+        query = query.filter(
+            Expr::expr(Func::lower(Expr::col(quick_note::Column::Content)))
+                .like(LikeExpr::new(pattern).escape('\\')),
+        );
+    }
+    let after = page
+        .after
+        .as_ref()
+        .map(Cursor::typed::<DateTime<Utc>>)
+        .transpose()?;
+    let notes = pagination::keyset_with(
+        query,
+        (quick_note::Column::CreatedAt, quick_note::Column::Id),
+        after,
+        page.limit,
+        Order::Desc,
+    )
+    .all(db)
+    .await?;
+    Ok(pagination::finish(notes, page.limit, |note| Cursor {
+        key: note.created_at.to_rfc3339(),
+        id: note.id,
+    }))
+}
+
+/// A note to write.
+#[derive(Clone, Debug)]
+pub struct NewNote {
+    /// The agent.
+    pub agent_id: Uuid,
+    /// The author.
+    pub author_id: Uuid,
+    /// The text.
+    pub content: String,
+    /// Category.
+    pub category: NoteCategory,
+    /// Visibility.
+    pub visibility: NoteVisibility,
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &'static str,
+    before: Option<&quick_note::Model>,
+    after: Option<&quick_note::Model>,
+) -> Result<(), StoreError> {
+    let snapshot = |note: &quick_note::Model| audit::snapshot(&dto::QuickNote::from(note));
+    let id = after.or(before).map(|note| note.id);
+    audit::record(
+        db,
+        origin,
+        Change {
+            action,
+            resource_type: "quick_note",
+            resource_id: id,
+            changes: audit::diff(before.map(snapshot).as_ref(), after.map(snapshot).as_ref()),
+        },
+    )
+    .await
+}
+
+/// Writes a note.
+pub async fn create(
+    db: &Db,
+    origin: &Origin,
+    new: NewNote,
+) -> Result<quick_note::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let now = Utc::now();
+    let note = quick_note::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agent_id: Set(new.agent_id),
+        author_id: Set(new.author_id),
+        content: Set(new.content.trim().to_owned()),
+        category: Set(new.category.as_str().to_owned()),
+        visibility: Set(new.visibility.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, origin, "quick_note.create", None, Some(&note)).await?;
+    txn.commit().await?;
+    Ok(note)
+}
+
+/// Changes to a note.
+#[derive(Clone, Debug, Default)]
+pub struct NoteChanges {
+    /// New text.
+    pub content: Option<String>,
+    /// New category.
+    pub category: Option<NoteCategory>,
+    /// New visibility.
+    pub visibility: Option<NoteVisibility>,
+}
+
+/// Edits the note at `version`.
+pub async fn update(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: i32,
+    changes: NoteChanges,
+) -> Result<quick_note::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    versioned::bump::<quick_note::Entity>(&txn, id, version).await?;
+    let before = find(&txn, id).await?;
+    let mut row: quick_note::ActiveModel = before.clone().into();
+    if let Some(content) = changes.content {
+        row.content = Set(content.trim().to_owned());
+    }
+    if let Some(category) = changes.category {
+        row.category = Set(category.as_str().to_owned());
+    }
+    if let Some(visibility) = changes.visibility {
+        row.visibility = Set(visibility.as_str().to_owned());
+    }
+    let after = row.update(&txn).await?;
+    record(
+        &txn,
+        origin,
+        "quick_note.update",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Deletes the note (at `version`, when given).
+pub async fn delete(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: Option<i32>,
+) -> Result<quick_note::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let note = find(&txn, id).await?;
+    if version.is_some_and(|v| v != note.version) {
+        return Err(StoreError::Stale);
+    }
+    note.clone().delete(&txn).await?;
+    record(&txn, origin, "quick_note.delete", Some(&note), None).await?;
+    txn.commit().await?;
+    Ok(note)
+}

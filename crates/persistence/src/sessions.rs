@@ -1,0 +1,563 @@
+//! Coaching sessions: schedule, edit, start, complete (with action items), cancel, no-show,
+//! acknowledge. Every change is one transaction with its audit entry.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use domain::{ActionItemId, Actor, Priority, SessionId, SessionStatus, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
+    QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, Change, Origin};
+use crate::entity::{action_item, coaching_session};
+use crate::pagination::{self, Cursor, PageRequest};
+use crate::{Db, StoreError, db, scope, versioned};
+
+/// The longest session: bounds the double-booking look-back.
+const MAX_MINUTES: i64 = 240;
+
+/// A session with the ids of its action items.
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    /// The row.
+    pub session: coaching_session::Model,
+    /// Action items created from it.
+    pub action_item_ids: Vec<Uuid>,
+}
+
+impl SessionRow {
+    /// The stored status; the column's CHECK admits only the five states.
+    pub fn status(&self) -> SessionStatus {
+        status_of(&self.session)
+    }
+}
+
+fn status_of(session: &coaching_session::Model) -> SessionStatus {
+    session
+        .status
+        .parse()
+        .expect("the status column is CHECKed")
+}
+
+impl From<&SessionRow> for dto::Session {
+    fn from(row: &SessionRow) -> Self {
+        let s = &row.session;
+        dto::Session {
+            id: SessionId(s.id),
+            agent_id: UserId(s.agent_id),
+            team_leader_id: UserId(s.team_leader_id),
+            scheduled_at: s.scheduled_at,
+            duration_minutes: s.duration_minutes,
+            status: row.status(),
+            focus_areas: serde_json::from_value(s.focus_areas.clone()).unwrap_or_default(),
+            preparation_notes: s.preparation_notes.clone(),
+            session_notes: s.session_notes.clone(),
+            started_at: s.started_at,
+            completed_at: s.completed_at,
+            previous_score: s.previous_score,
+            current_score: s.current_score,
+            cancel_reason: s.cancel_reason.clone(),
+            acknowledged_at: s.acknowledged_at,
+            acknowledgement_comment: s.acknowledgement_comment.clone(),
+            action_item_ids: row
+                .action_item_ids
+                .iter()
+                .copied()
+                .map(ActionItemId)
+                .collect(),
+            version: s.version,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+async fn items_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Uuid>>, StoreError> {
+    let mut by_session: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let items = action_item::Entity::find()
+        .filter(action_item::Column::SessionId.is_in(ids.iter().copied()))
+        .order_by_asc(action_item::Column::Id)
+        .all(db)
+        .await?;
+    for item in items {
+        if let Some(session) = item.session_id {
+            by_session.entry(session).or_default().push(item.id);
+        }
+    }
+    Ok(by_session)
+}
+
+/// One session, whatever the scope (callers check it with the policy).
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<SessionRow, StoreError> {
+    let session = coaching_session::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let action_item_ids = items_of(db, &[id]).await?.remove(&id).unwrap_or_default();
+    Ok(SessionRow {
+        session,
+        action_item_ids,
+    })
+}
+
+/// Filters for the session list.
+#[derive(Clone, Debug, Default)]
+pub struct SessionFilter {
+    /// Only this agent's.
+    pub agent_id: Option<Uuid>,
+    /// Only this coach's.
+    pub team_leader_id: Option<Uuid>,
+    /// Only in this state.
+    pub status: Option<SessionStatus>,
+    /// Scheduled at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Scheduled before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A page of the sessions the actor may see, by scheduled time.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &SessionFilter,
+    page: &PageRequest,
+) -> Result<(Vec<SessionRow>, Option<String>), StoreError> {
+    let mut query = coaching_session::Entity::find().filter(scope::agent_records(
+        actor,
+        coaching_session::Column::AgentId,
+    ));
+    if let Some(agent) = filter.agent_id {
+        query = query.filter(coaching_session::Column::AgentId.eq(agent));
+    }
+    if let Some(leader) = filter.team_leader_id {
+        query = query.filter(coaching_session::Column::TeamLeaderId.eq(leader));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(coaching_session::Column::Status.eq(status.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(coaching_session::Column::ScheduledAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(coaching_session::Column::ScheduledAt.lt(to));
+    }
+    let after = page
+        .after
+        .as_ref()
+        .map(Cursor::typed::<DateTime<Utc>>)
+        .transpose()?;
+    let sessions = pagination::keyset_with(
+        query,
+        (
+            coaching_session::Column::ScheduledAt,
+            coaching_session::Column::Id,
+        ),
+        after,
+        page.limit,
+        Order::Asc,
+    )
+    .all(db)
+    .await?;
+    let (sessions, next) = pagination::finish(sessions, page.limit, |s| Cursor {
+        key: s.scheduled_at.to_rfc3339(),
+        id: s.id,
+    });
+    let ids: Vec<Uuid> = sessions.iter().map(|s| s.id).collect();
+    let mut items = items_of(db, &ids).await?;
+    let rows = sessions
+        .into_iter()
+        .map(|session| SessionRow {
+            action_item_ids: items.remove(&session.id).unwrap_or_default(),
+            session,
+        })
+        .collect();
+    Ok((rows, next))
+}
+
+/// A session to book.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    /// The agent.
+    pub agent_id: Uuid,
+    /// The coach.
+    pub team_leader_id: Uuid,
+    /// When.
+    pub scheduled_at: DateTime<Utc>,
+    /// How long.
+    pub duration_minutes: i32,
+    /// What about.
+    pub focus_areas: Vec<String>,
+    /// Preparation.
+    pub preparation_notes: Option<String>,
+}
+
+/// Serialises bookings of these people on PostgreSQL (SQLite's write lock already does).
+async fn lock_people(db: &impl ConnectionTrait, people: [Uuid; 2]) -> Result<(), StoreError> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let mut keys: Vec<String> = people
+            .iter()
+            .map(|id| format!("session-slot:{id}"))
+            .collect();
+        keys.sort();
+        for key in keys {
+            db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock(hashtext('{key}'))"))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a slot that overlaps another open session of the coach or the agent.
+async fn ensure_free(
+    db: &impl ConnectionTrait,
+    team_leader: Uuid,
+    agent: Uuid,
+    start: DateTime<Utc>,
+    minutes: i32,
+    except: Option<Uuid>,
+) -> Result<(), StoreError> {
+    let end = start + Duration::minutes(i64::from(minutes));
+    let mut query = coaching_session::Entity::find()
+        .filter(
+            Condition::any()
+                .add(coaching_session::Column::TeamLeaderId.eq(team_leader))
+                .add(coaching_session::Column::AgentId.eq(agent)),
+        )
+        .filter(coaching_session::Column::Status.is_in(["SCHEDULED", "IN_PROGRESS"]))
+        .filter(coaching_session::Column::ScheduledAt.gt(start - Duration::minutes(MAX_MINUTES)))
+        .filter(coaching_session::Column::ScheduledAt.lt(end));
+    if let Some(id) = except {
+        query = query.filter(coaching_session::Column::Id.ne(id));
+    }
+    for other in query.all(db).await? {
+        let other_end = other.scheduled_at + Duration::minutes(i64::from(other.duration_minutes));
+        if other.scheduled_at < end && other_end > start {
+            let who = if other.team_leader_id == team_leader {
+                "the team leader"
+            } else {
+                "the agent"
+            };
+            return Err(StoreError::conflict(
+                "scheduled_at",
+                format!(
+                    "{who} already has a session from {} to {}",
+                    other.scheduled_at.to_rfc3339(),
+                    other_end.to_rfc3339()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Books a session.
+pub async fn schedule(db: &Db, origin: &Origin, new: NewSession) -> Result<SessionRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    lock_people(&txn, [new.team_leader_id, new.agent_id]).await?;
+    ensure_free(
+        &txn,
+        new.team_leader_id,
+        new.agent_id,
+        new.scheduled_at,
+        new.duration_minutes,
+        None,
+    )
+    .await?;
+    let now = Utc::now();
+    let session = coaching_session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agent_id: Set(new.agent_id),
+        team_leader_id: Set(new.team_leader_id),
+        scheduled_at: Set(new.scheduled_at),
+        duration_minutes: Set(new.duration_minutes),
+        status: Set(SessionStatus::Scheduled.as_str().to_owned()),
+        focus_areas: Set(serde_json::json!(new.focus_areas)),
+        preparation_notes: Set(new.preparation_notes),
+        session_notes: Set(None),
+        started_at: Set(None),
+        completed_at: Set(None),
+        previous_score: Set(None),
+        current_score: Set(None),
+        cancel_reason: Set(None),
+        acknowledged_at: Set(None),
+        acknowledgement_comment: Set(None),
+        created_by: Set(origin.actor_id),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let row = SessionRow {
+        session,
+        action_item_ids: Vec::new(),
+    };
+    record(&txn, origin, "session.schedule", None, &row).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &'static str,
+    before: Option<&SessionRow>,
+    after: &SessionRow,
+) -> Result<(), StoreError> {
+    let before = before.map(|row| audit::snapshot(&dto::Session::from(row)));
+    let after_json = audit::snapshot(&dto::Session::from(after));
+    audit::record(
+        db,
+        origin,
+        Change {
+            action,
+            resource_type: "session",
+            resource_id: Some(after.session.id),
+            changes: audit::diff(before.as_ref(), Some(&after_json)),
+        },
+    )
+    .await
+}
+
+/// Claims the session at `version` and returns it as it was, inside `txn`.
+async fn claim(
+    txn: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+) -> Result<SessionRow, StoreError> {
+    versioned::bump::<coaching_session::Entity>(txn, id, version).await?;
+    find(txn, id).await
+}
+
+/// Changes to a session's plan.
+#[derive(Clone, Debug, Default)]
+pub struct SessionChanges {
+    /// New time.
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// New length.
+    pub duration_minutes: Option<i32>,
+    /// New focus areas.
+    pub focus_areas: Option<Vec<String>>,
+    /// New preparation notes.
+    pub preparation_notes: Option<String>,
+}
+
+/// Edits a session that is not yet over.
+pub async fn update(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: i32,
+    changes: SessionChanges,
+) -> Result<SessionRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let before = claim(&txn, id, version).await?;
+    before.status().editable()?;
+    let current = &before.session;
+    let start = changes.scheduled_at.unwrap_or(current.scheduled_at);
+    let minutes = changes.duration_minutes.unwrap_or(current.duration_minutes);
+    if start != current.scheduled_at || minutes != current.duration_minutes {
+        lock_people(&txn, [current.team_leader_id, current.agent_id]).await?;
+        ensure_free(
+            &txn,
+            current.team_leader_id,
+            current.agent_id,
+            start,
+            minutes,
+            Some(id),
+        )
+        .await?;
+    }
+    let mut row: coaching_session::ActiveModel = current.clone().into();
+    row.scheduled_at = Set(start);
+    row.duration_minutes = Set(minutes);
+    if let Some(focus) = changes.focus_areas {
+        row.focus_areas = Set(serde_json::json!(focus));
+    }
+    if let Some(notes) = changes.preparation_notes {
+        row.preparation_notes = Set(Some(notes));
+    }
+    row.update(&txn).await?;
+    let after = find(&txn, id).await?;
+    record(&txn, origin, "session.update", Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// A state change that needs no more than a reason.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// Start it.
+    Start,
+    /// Call it off.
+    Cancel {
+        /// Why.
+        reason: String,
+    },
+    /// The agent did not come.
+    NoShow,
+}
+
+/// Applies a simple state change.
+pub async fn step(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: i32,
+    step: Step,
+) -> Result<SessionRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let before = claim(&txn, id, version).await?;
+    let status = before.status();
+    let mut row: coaching_session::ActiveModel = before.session.clone().into();
+    let action = match step {
+        Step::Start => {
+            row.status = Set(status.start()?.as_str().to_owned());
+            row.started_at = Set(Some(Utc::now()));
+            "session.start"
+        }
+        Step::Cancel { reason } => {
+            row.status = Set(status.cancel()?.as_str().to_owned());
+            row.cancel_reason = Set(Some(reason));
+            "session.cancel"
+        }
+        Step::NoShow => {
+            row.status = Set(status.no_show()?.as_str().to_owned());
+            "session.no_show"
+        }
+    };
+    row.update(&txn).await?;
+    let after = find(&txn, id).await?;
+    record(&txn, origin, action, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// An action item agreed in a session.
+#[derive(Clone, Debug)]
+pub struct AgreedItem {
+    /// What to do.
+    pub title: String,
+    /// Details.
+    pub description: Option<String>,
+    /// By when.
+    pub due_date: chrono::NaiveDate,
+    /// How urgent.
+    pub priority: Priority,
+    /// Who does it.
+    pub assignee_id: Uuid,
+}
+
+/// What completing a session records.
+#[derive(Clone, Debug)]
+pub struct Completion {
+    /// Notes.
+    pub session_notes: String,
+    /// Score now.
+    pub current_score: f64,
+    /// Score before, when the coach gives it.
+    pub previous_score: Option<f64>,
+    /// Action items agreed.
+    pub action_items: Vec<AgreedItem>,
+}
+
+/// The agent's score at their last completed session.
+async fn last_score(
+    db: &impl ConnectionTrait,
+    agent: Uuid,
+    except: Uuid,
+) -> Result<Option<f64>, StoreError> {
+    Ok(coaching_session::Entity::find()
+        .filter(coaching_session::Column::AgentId.eq(agent))
+        .filter(coaching_session::Column::Status.eq(SessionStatus::Completed.as_str()))
+        .filter(coaching_session::Column::Id.ne(except))
+        .order_by_desc(coaching_session::Column::CompletedAt)
+        .one(db)
+        .await?
+        .and_then(|session| session.current_score))
+}
+
+/// Completes a session with its notes, scores and action items, all in one transaction.
+pub async fn complete(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: i32,
+    completion: Completion,
+) -> Result<SessionRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let before = claim(&txn, id, version).await?;
+    let status = before.status().complete()?;
+    let session = &before.session;
+    let previous = match completion.previous_score {
+        Some(score) => Some(score),
+        None => last_score(&txn, session.agent_id, id).await?,
+    };
+    let now = Utc::now();
+    let mut row: coaching_session::ActiveModel = session.clone().into();
+    row.status = Set(status.as_str().to_owned());
+    row.session_notes = Set(Some(completion.session_notes));
+    row.current_score = Set(Some(completion.current_score));
+    row.previous_score = Set(previous);
+    row.completed_at = Set(Some(now));
+    if session.started_at.is_none() {
+        row.started_at = Set(Some(session.scheduled_at.min(now)));
+    }
+    row.update(&txn).await?;
+    for item in completion.action_items {
+        let new = crate::action_items::NewItem {
+            agent_id: session.agent_id,
+            assignee_id: item.assignee_id,
+            session_id: Some(id),
+            plan_id: None,
+            title: item.title,
+            description: item.description,
+            due_date: item.due_date,
+            priority: item.priority,
+        };
+        crate::action_items::insert(&txn, origin, new).await?;
+    }
+    let after = find(&txn, id).await?;
+    record(&txn, origin, "session.complete", Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The agent signs off a completed session.
+pub async fn acknowledge(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: i32,
+    comment: String,
+) -> Result<SessionRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let before = claim(&txn, id, version).await?;
+    if before.status() != SessionStatus::Completed {
+        return Err(domain::InvalidTransition {
+            from: before.status().as_str(),
+            action: "acknowledge",
+        }
+        .into());
+    }
+    if before.session.acknowledged_at.is_some() {
+        return Err(StoreError::conflict(
+            "comment",
+            "this session is already acknowledged",
+        ));
+    }
+    let mut row: coaching_session::ActiveModel = before.session.clone().into();
+    row.acknowledged_at = Set(Some(Utc::now()));
+    row.acknowledgement_comment = Set(Some(comment));
+    row.update(&txn).await?;
+    let after = find(&txn, id).await?;
+    record(&txn, origin, "session.acknowledge", Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,60 @@
+//! Optimistic concurrency: `UPDATE ... SET version = version + 1 WHERE id = ? AND version = ?`.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// The columns every editable table has.
+pub trait Versioned: EntityTrait {
+    /// `id`.
+    const ID: Self::Column;
+    /// `version`.
+    const VERSION: Self::Column;
+    /// `updated_at`.
+    const UPDATED_AT: Self::Column;
+}
+
+/// Claims the row at `version`: bumps `version` and `updated_at`, or fails with `Stale` when
+/// someone else got there first (`NotFound` when the row is gone).
+pub async fn bump<E>(db: &impl ConnectionTrait, id: Uuid, version: i32) -> Result<(), StoreError>
+where
+    E: Versioned,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let result = E::update_many()
+        .col_expr(E::VERSION, Expr::col(E::VERSION).add(1))
+        .col_expr(E::UPDATED_AT, Expr::value(Utc::now()))
+        .filter(E::ID.eq(id))
+        .filter(E::VERSION.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else if E::find_by_id(id).one(db).await?.is_some() {
+        Err(StoreError::Stale)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+macro_rules! versioned {
+    ($($module:ident),*) => {
+        $(impl Versioned for crate::entity::$module::Entity {
+            const ID: Self::Column = crate::entity::$module::Column::Id;
+            const VERSION: Self::Column = crate::entity::$module::Column::Version;
+            const UPDATED_AT: Self::Column = crate::entity::$module::Column::UpdatedAt;
+        })*
+    };
+}
+
+versioned!(
+    user,
+    team,
+    coaching_session,
+    action_item,
+    quick_note,
+    metric_month
+);

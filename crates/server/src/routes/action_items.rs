@@ -1,0 +1,276 @@
+//! Action items: list, create, move forward, edit, cancel, re-assign.
+
+use actix_web::{HttpResponse, web};
+use chrono::{NaiveDate, Utc};
+use domain::{Action, ActionItemStatus, Role, Target, authorize};
+use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
+use persistence::action_items::{self, ItemChanges, ItemFilter, NewItem};
+use persistence::entity::action_item;
+use persistence::{PageRequest, sessions, users};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Valid, etag};
+use crate::routes::resource;
+use crate::state::AppState;
+use crate::targets;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/action-items")
+            .get(list_action_items)
+            .post(create_action_item),
+    )
+    .service(
+        resource("/action-items/{id}")
+            .get(get_action_item)
+            .patch(update_action_item),
+    );
+}
+
+/// Filters and paging for the item list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ActionItemQuery {
+    /// Only items this person does.
+    pub assignee_id: Option<Uuid>,
+    /// Only items about this agent.
+    pub agent_id: Option<Uuid>,
+    /// Only from this session.
+    pub session_id: Option<Uuid>,
+    /// Only in this plan.
+    pub plan_id: Option<Uuid>,
+    /// Only in this state.
+    pub status: Option<ActionItemStatus>,
+    /// Only due before this date.
+    pub due_before: Option<NaiveDate>,
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+async fn load_visible(
+    app: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> ApiResult<(action_item::Model, Target)> {
+    let item = action_items::find(&app.db, id).await?;
+    let target = targets::agent_record(&app.db, item.agent_id).await?;
+    let assigned = item.assignee_id == actor.user.id;
+    if !assigned && !actor.can(Action::ViewActionItem, &target) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((item, target))
+}
+
+fn respond(item: &action_item::Model, app: &AppState, created: bool) -> HttpResponse {
+    let dto = action_items::to_dto(item, today());
+    app.events
+        .publish(dto::Event::ActionItemChanged(Box::new(dto.clone())));
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(actix_web::http::header::ETag(etag(item.version)))
+        .json(dto)
+}
+
+/// Publishes the current state of each item (after a session's completion created them).
+pub async fn publish_all(app: &AppState, ids: &[Uuid]) -> ApiResult<()> {
+    for id in ids {
+        let item = action_items::find(&app.db, *id).await?;
+        app.events.publish(dto::Event::ActionItemChanged(Box::new(
+            action_items::to_dto(&item, today()),
+        )));
+    }
+    Ok(())
+}
+
+/// List the action items in my scope, soonest due first.
+#[utoipa::path(get, path = "/api/v1/action-items", tag = "coaching", operation_id = "list_action_items",
+    params(ActionItemQuery),
+    responses((status = 200, body = inline(Page<ActionItem>)), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_action_items(
+    actor: Actor,
+    query: web::Query<ActionItemQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<ActionItem>>> {
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = ItemFilter {
+        assignee_id: query.assignee_id,
+        agent_id: query.agent_id,
+        session_id: query.session_id,
+        plan_id: query.plan_id,
+        status: query.status,
+        due_before: query.due_before,
+    };
+    let (items, next_cursor) = action_items::list(&app.db, &actor, &filter, &page).await?;
+    let today = today();
+    Ok(web::Json(Page {
+        items: items
+            .iter()
+            .map(|item| action_items::to_dto(item, today))
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// Create an action item: from a session (about its agent) or on its own (about the assignee,
+/// who must then be an agent).
+#[utoipa::path(post, path = "/api/v1/action-items", tag = "coaching", operation_id = "create_action_item",
+    request_body = dto::CreateActionItem,
+    responses((status = 201, body = dto::ActionItem), (status = 403, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_action_item(
+    actor: Actor,
+    body: Valid<CreateActionItem>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    if body.plan_id.is_some() {
+        return Err(ApiError::invalid(
+            "plan_id",
+            "no such action plan in your scope",
+        ));
+    }
+    let assignee = body.assignee_id.uuid();
+    if !actor.can(Action::ViewUser, &targets::person(&app.db, assignee).await?) {
+        return Err(ApiError::invalid(
+            "assignee_id",
+            "no such person in your scope",
+        ));
+    }
+    let agent_id = match body.session_id {
+        Some(session) => {
+            let session = sessions::find(&app.db, session.uuid())
+                .await
+                .map_err(|_| ApiError::invalid("session_id", "no such session in your scope"))?;
+            if !actor.can(
+                Action::ViewSession,
+                &targets::agent_record(&app.db, session.session.agent_id).await?,
+            ) {
+                return Err(ApiError::invalid(
+                    "session_id",
+                    "no such session in your scope",
+                ));
+            }
+            session.session.agent_id
+        }
+        None => {
+            if users::find(&app.db, assignee).await?.role() != Role::Agent {
+                return Err(ApiError::invalid(
+                    "assignee_id",
+                    "without a session, the assignee must be the agent the item is about",
+                ));
+            }
+            assignee
+        }
+    };
+    authorize(
+        &actor,
+        Action::CreateActionItem,
+        &targets::agent_record(&app.db, agent_id).await?,
+    )?;
+    let new = NewItem {
+        agent_id,
+        assignee_id: assignee,
+        session_id: body.session_id.map(|id| id.uuid()),
+        plan_id: None,
+        title: body.title,
+        description: body.description,
+        due_date: body.due_date,
+        priority: body.priority,
+    };
+    let item = action_items::create(&app.db, &actor.origin, new).await?;
+    Ok(respond(&item, &app, true))
+}
+
+/// Read an action item in my scope.
+#[utoipa::path(get, path = "/api/v1/action-items/{id}", tag = "coaching", operation_id = "get_action_item",
+    params(("id" = Uuid, Path, description = "Action item id")),
+    responses((status = 200, body = dto::ActionItem), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(action_item.id = %id))]
+pub async fn get_action_item(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let (item, _) = load_visible(&app, &actor, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(actix_web::http::header::ETag(etag(item.version)))
+        .json(action_items::to_dto(&item, today())))
+}
+
+/// Move an item forward (its assignee or the coach side), or edit, re-assign or cancel it (the
+/// coach side only).
+#[utoipa::path(patch, path = "/api/v1/action-items/{id}", tag = "coaching", operation_id = "update_action_item",
+    params(("id" = Uuid, Path, description = "Action item id"), ("If-Match" = Option<String>, Header, description = "ETag of the version edited")),
+    request_body = dto::UpdateActionItem,
+    responses((status = 200, body = dto::ActionItem), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(action_item.id = %id))]
+pub async fn update_action_item(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<UpdateActionItem>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (item, target) = load_visible(&app, &actor, *id).await?;
+    let assignee_moves_forward = item.assignee_id == actor.user.id;
+    match body.status {
+        Some(ActionItemStatus::Cancelled) => authorize(&actor, Action::ManageActionItem, &target)?,
+        Some(_) if !assignee_moves_forward => {
+            authorize(&actor, Action::ProgressActionItem, &target)?
+        }
+        _ => {}
+    }
+    let edits = body.title.is_some()
+        || body.description.is_some()
+        || body.due_date.is_some()
+        || body.priority.is_some()
+        || body.assignee_id.is_some();
+    if edits {
+        authorize(&actor, Action::ManageActionItem, &target)?;
+    }
+    if let Some(assignee) = body.assignee_id
+        && !actor.can(
+            Action::ViewUser,
+            &targets::person(&app.db, assignee.uuid()).await?,
+        )
+    {
+        return Err(ApiError::invalid(
+            "assignee_id",
+            "no such person in your scope",
+        ));
+    }
+    let changes = ItemChanges {
+        status: body.status,
+        title: body.title,
+        description: body.description,
+        due_date: body.due_date,
+        priority: body.priority,
+        assignee_id: body.assignee_id.map(|id| id.uuid()),
+    };
+    let item = action_items::update(&app.db, &actor.origin, *id, version, changes).await?;
+    Ok(respond(&item, &app, false))
+}

@@ -1,0 +1,212 @@
+//! Quick notes: capture, list, edit, delete.
+
+use actix_web::{HttpResponse, web};
+use domain::{Action, NoteCategory, Target, TeamId, UserId, authorize};
+use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
+use persistence::entity::quick_note;
+use persistence::quick_notes::{self, NewNote, NoteChanges, NoteFilter};
+use persistence::{PageRequest, users};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Valid, etag};
+use crate::routes::resource;
+use crate::state::AppState;
+use crate::targets;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/quick-notes")
+            .get(list_quick_notes)
+            .post(create_quick_note),
+    )
+    .service(
+        resource("/quick-notes/{id}")
+            .get(get_quick_note)
+            .patch(update_quick_note)
+            .delete(delete_quick_note),
+    );
+}
+
+/// Filters and paging for the note list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct QuickNoteQuery {
+    /// Only about this agent.
+    pub agent_id: Option<Uuid>,
+    /// Only this category.
+    pub category: Option<NoteCategory>,
+    /// Content contains this.
+    pub q: Option<String>,
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The policy's view of a note.
+pub async fn note_target(app: &AppState, note: &quick_note::Model) -> ApiResult<Target> {
+    Ok(Target::AgentRecord {
+        agent: UserId(note.agent_id),
+        team: users::team_of(&app.db, note.agent_id).await?.map(TeamId),
+        author: Some(UserId(note.author_id)),
+        private: quick_notes::visibility_of(note) == domain::NoteVisibility::Private,
+    })
+}
+
+async fn load_visible(
+    app: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> ApiResult<(quick_note::Model, Target)> {
+    let note = quick_notes::find(&app.db, id).await?;
+    let target = note_target(app, &note).await?;
+    if !actor.can(Action::ViewNote, &target) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((note, target))
+}
+
+fn respond(note: &quick_note::Model, app: &AppState, created: bool) -> HttpResponse {
+    let dto = QuickNote::from(note);
+    app.events
+        .publish(dto::Event::QuickNoteChanged(Box::new(dto.clone())));
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(actix_web::http::header::ETag(etag(note.version)))
+        .json(dto)
+}
+
+/// List the notes I may see: mine, and shared notes about agents in my scope. Newest first.
+#[utoipa::path(get, path = "/api/v1/quick-notes", tag = "coaching", operation_id = "list_quick_notes",
+    params(QuickNoteQuery),
+    responses((status = 200, body = inline(Page<QuickNote>)), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_quick_notes(
+    actor: Actor,
+    query: web::Query<QuickNoteQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<QuickNote>>> {
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = NoteFilter {
+        agent_id: query.agent_id,
+        category: query.category,
+        q: query.q,
+        since: None,
+    };
+    let (notes, next_cursor) = quick_notes::list(&app.db, &actor, &filter, &page).await?;
+    Ok(web::Json(Page {
+        items: notes.iter().map(QuickNote::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Write a note about an agent I coach.
+#[utoipa::path(post, path = "/api/v1/quick-notes", tag = "coaching", operation_id = "create_quick_note",
+    request_body = dto::CreateQuickNote,
+    responses((status = 201, body = dto::QuickNote), (status = 403, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_quick_note(
+    actor: Actor,
+    body: Valid<CreateQuickNote>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let agent_id = body.agent_id.uuid();
+    if !actor.can(Action::ViewUser, &targets::person(&app.db, agent_id).await?) {
+        return Err(ApiError::invalid("agent_id", "no such agent in your scope"));
+    }
+    authorize(
+        &actor,
+        Action::CreateNote,
+        &targets::agent_record(&app.db, agent_id).await?,
+    )?;
+    let new = NewNote {
+        agent_id,
+        author_id: actor.user.id,
+        content: body.content,
+        category: body.category,
+        visibility: body.visibility,
+    };
+    let note = quick_notes::create(&app.db, &actor.origin, new).await?;
+    Ok(respond(&note, &app, true))
+}
+
+/// Read a note I may see.
+#[utoipa::path(get, path = "/api/v1/quick-notes/{id}", tag = "coaching", operation_id = "get_quick_note",
+    params(("id" = Uuid, Path, description = "Quick note id")),
+    responses((status = 200, body = dto::QuickNote), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(quick_note.id = %id))]
+pub async fn get_quick_note(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let (note, _) = load_visible(&app, &actor, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(actix_web::http::header::ETag(etag(note.version)))
+        .json(QuickNote::from(&note)))
+}
+
+/// Edit my note (an admin may edit shared notes).
+#[utoipa::path(patch, path = "/api/v1/quick-notes/{id}", tag = "coaching", operation_id = "update_quick_note",
+    params(("id" = Uuid, Path, description = "Quick note id"), ("If-Match" = Option<String>, Header, description = "ETag of the version edited")),
+    request_body = dto::UpdateQuickNote,
+    responses((status = 200, body = dto::QuickNote), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(quick_note.id = %id))]
+pub async fn update_quick_note(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<UpdateQuickNote>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (_, target) = load_visible(&app, &actor, *id).await?;
+    authorize(&actor, Action::EditNote, &target)?;
+    let changes = NoteChanges {
+        content: body.content,
+        category: body.category,
+        visibility: body.visibility,
+    };
+    let note = quick_notes::update(&app.db, &actor.origin, *id, version, changes).await?;
+    Ok(respond(&note, &app, false))
+}
+
+/// Delete my note (an admin may delete shared notes).
+#[utoipa::path(delete, path = "/api/v1/quick-notes/{id}", tag = "coaching", operation_id = "delete_quick_note",
+    params(("id" = Uuid, Path, description = "Quick note id"), ("If-Match" = Option<String>, Header, description = "ETag of the version deleted")),
+    responses((status = 204), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(quick_note.id = %id))]
+pub async fn delete_quick_note(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let (_, target) = load_visible(&app, &actor, *id).await?;
+    authorize(&actor, Action::EditNote, &target)?;
+    let note = quick_notes::delete(&app.db, &actor.origin, *id, if_match.0).await?;
+    app.events.publish(dto::Event::QuickNoteDeleted {
+        id: note.id,
+        agent_id: note.agent_id,
+        author_id: note.author_id,
+    });
+    Ok(HttpResponse::NoContent().finish())
+}

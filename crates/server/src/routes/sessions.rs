@@ -1,0 +1,368 @@
+//! Coaching sessions: schedule, read, edit, start, complete, cancel, no-show, acknowledge.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::{Action, Role, SessionStatus, Target, authorize};
+use dto::{
+    AcknowledgeSession, CancelSession, CompleteSession, Page, ScheduleSession, Session, Transition,
+    UpdateSession,
+};
+use persistence::sessions::{
+    self, AgreedItem, Completion, NewSession, SessionChanges, SessionFilter, SessionRow, Step,
+};
+use persistence::{PageRequest, teams, users};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Valid, etag};
+use crate::routes::resource;
+use crate::state::AppState;
+use crate::targets;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/sessions")
+            .get(list_sessions)
+            .post(schedule_session),
+    )
+    .service(
+        resource("/sessions/{id}")
+            .get(get_session)
+            .patch(update_session),
+    )
+    .service(resource("/sessions/{id}/start").post(start_session))
+    .service(resource("/sessions/{id}/complete").post(complete_session))
+    .service(resource("/sessions/{id}/cancel").post(cancel_session))
+    .service(resource("/sessions/{id}/no-show").post(mark_no_show))
+    .service(resource("/sessions/{id}/acknowledge").post(acknowledge_session));
+}
+
+/// Filters and paging for the session list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SessionQuery {
+    /// Only this agent's sessions.
+    pub agent_id: Option<Uuid>,
+    /// Only this team leader's sessions.
+    pub team_leader_id: Option<Uuid>,
+    /// Only in this state.
+    pub status: Option<SessionStatus>,
+    /// Scheduled at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Scheduled before.
+    pub to: Option<DateTime<Utc>>,
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Loads a session the actor may see (404 otherwise) with its policy target.
+async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(SessionRow, Target)> {
+    let row = sessions::find(&app.db, id).await?;
+    let target = targets::agent_record(&app.db, row.session.agent_id).await?;
+    if !actor.can(Action::ViewSession, &target) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((row, target))
+}
+
+fn respond(row: &SessionRow, app: &AppState, created: bool) -> HttpResponse {
+    let session = Session::from(row);
+    app.events
+        .publish(dto::Event::SessionChanged(Box::new(session.clone())));
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(actix_web::http::header::ETag(etag(row.session.version)))
+        .json(session)
+}
+
+/// List the sessions in my scope, by scheduled time.
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "coaching", operation_id = "list_sessions",
+    params(SessionQuery),
+    responses((status = 200, body = inline(Page<Session>)), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_sessions(
+    actor: Actor,
+    query: web::Query<SessionQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<Session>>> {
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = SessionFilter {
+        agent_id: query.agent_id,
+        team_leader_id: query.team_leader_id,
+        status: query.status,
+        from: query.from,
+        to: query.to,
+    };
+    let (rows, next_cursor) = sessions::list(&app.db, &actor, &filter, &page).await?;
+    Ok(web::Json(Page {
+        items: rows.iter().map(Session::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Schedule a session with an agent. A team leader coaches their own agents; a manager or admin
+/// books the agent's team leader. Nobody is double-booked.
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "coaching", operation_id = "schedule_session",
+    request_body = dto::ScheduleSession,
+    responses((status = 201, body = dto::Session), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn schedule_session(
+    actor: Actor,
+    body: Valid<ScheduleSession>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let agent_id = body.agent_id.uuid();
+    let target = targets::agent_record(&app.db, agent_id).await?;
+    let agent = match users::find(&app.db, agent_id).await {
+        Ok(row) if actor.can(Action::ViewUser, &targets::person(&app.db, agent_id).await?) => row,
+        Ok(_) | Err(persistence::StoreError::NotFound) => {
+            return Err(ApiError::invalid("agent_id", "no such agent in your scope"));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    if agent.role() != Role::Agent || !agent.user.active {
+        return Err(ApiError::invalid("agent_id", "must be an active agent"));
+    }
+    authorize(&actor, Action::ManageSession, &target)?;
+    let team_leader_id = match (actor.role, agent.team_id) {
+        (Role::TeamLeader, _) => actor.user.id,
+        (_, Some(team)) => teams::find(&app.db, team).await?.team.team_leader_id,
+        (_, None) => {
+            return Err(ApiError::invalid(
+                "agent_id",
+                "the agent is in no team, so has no team leader",
+            ));
+        }
+    };
+    let new = NewSession {
+        agent_id,
+        team_leader_id,
+        scheduled_at: body.scheduled_at,
+        duration_minutes: body.duration_minutes,
+        focus_areas: body
+            .focus_areas
+            .into_iter()
+            .map(|area| area.trim().to_owned())
+            .collect(),
+        preparation_notes: body.preparation_notes,
+    };
+    let row = sessions::schedule(&app.db, &actor.origin, new).await?;
+    Ok(respond(&row, &app, true))
+}
+
+/// Read a session in my scope.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "coaching", operation_id = "get_session",
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, body = dto::Session), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn get_session(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let (row, _) = load_visible(&app, &actor, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(actix_web::http::header::ETag(etag(row.session.version)))
+        .json(Session::from(&row)))
+}
+
+/// Edit a session that is not over yet (time, length, focus, preparation).
+#[utoipa::path(patch, path = "/api/v1/sessions/{id}", tag = "coaching", operation_id = "update_session",
+    params(("id" = Uuid, Path, description = "Session id"), ("If-Match" = Option<String>, Header, description = "ETag of the version edited")),
+    request_body = dto::UpdateSession,
+    responses((status = 200, body = dto::Session), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn update_session(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<UpdateSession>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (_, target) = load_visible(&app, &actor, *id).await?;
+    authorize(&actor, Action::ManageSession, &target)?;
+    let changes = SessionChanges {
+        scheduled_at: body.scheduled_at,
+        duration_minutes: body.duration_minutes,
+        focus_areas: body.focus_areas,
+        preparation_notes: body.preparation_notes,
+    };
+    let row = sessions::update(&app.db, &actor.origin, *id, version, changes).await?;
+    Ok(respond(&row, &app, false))
+}
+
+async fn step(
+    actor: Actor,
+    id: Uuid,
+    version: i32,
+    step: Step,
+    app: &AppState,
+) -> ApiResult<HttpResponse> {
+    let (_, target) = load_visible(app, &actor, id).await?;
+    authorize(&actor, Action::ManageSession, &target)?;
+    let row = sessions::step(&app.db, &actor.origin, id, version, step).await?;
+    Ok(respond(&row, app, false))
+}
+
+/// Start a scheduled session.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/start", tag = "coaching", operation_id = "start_session",
+    params(("id" = Uuid, Path, description = "Session id")), request_body = dto::Transition,
+    responses((status = 200, body = dto::Session), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 409, body = dto::Problem), (status = 412, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn start_session(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<Transition>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let version = if_match.or_body(body.version)?;
+    step(actor, *id, version, Step::Start, &app).await
+}
+
+/// Mark that the agent did not attend.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/no-show", tag = "coaching", operation_id = "mark_no_show",
+    params(("id" = Uuid, Path, description = "Session id")), request_body = dto::Transition,
+    responses((status = 200, body = dto::Session), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 409, body = dto::Problem), (status = 412, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn mark_no_show(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<Transition>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let version = if_match.or_body(body.version)?;
+    step(actor, *id, version, Step::NoShow, &app).await
+}
+
+/// Cancel a session, with the reason.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/cancel", tag = "coaching", operation_id = "cancel_session",
+    params(("id" = Uuid, Path, description = "Session id")), request_body = dto::CancelSession,
+    responses((status = 200, body = dto::Session), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn cancel_session(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<CancelSession>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    step(
+        actor,
+        *id,
+        version,
+        Step::Cancel {
+            reason: body.reason.trim().to_owned(),
+        },
+        &app,
+    )
+    .await
+}
+
+/// Complete a session: notes, score before and after, and the action items agreed, in one
+/// transaction. A completed session never changes again.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/complete", tag = "coaching", operation_id = "complete_session",
+    params(("id" = Uuid, Path, description = "Session id")), request_body = dto::CompleteSession,
+    responses((status = 200, body = dto::Session), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn complete_session(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<CompleteSession>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (row, target) = load_visible(&app, &actor, *id).await?;
+    authorize(&actor, Action::ManageSession, &target)?;
+    let mut action_items = Vec::with_capacity(body.action_items.len());
+    for (index, item) in body.action_items.into_iter().enumerate() {
+        let assignee_id = match item.assignee_id {
+            None => row.session.agent_id,
+            Some(assignee) => {
+                let visible = actor.can(
+                    Action::ViewUser,
+                    &targets::person(&app.db, assignee.uuid()).await?,
+                );
+                if !visible {
+                    return Err(ApiError::invalid(
+                        format!("action_items[{index}].assignee_id"),
+                        "no such person in your scope",
+                    ));
+                }
+                assignee.uuid()
+            }
+        };
+        action_items.push(AgreedItem {
+            title: item.title,
+            description: item.description,
+            due_date: item.due_date,
+            priority: item.priority,
+            assignee_id,
+        });
+    }
+    let completion = Completion {
+        session_notes: body.session_notes.trim().to_owned(),
+        current_score: body.current_score,
+        previous_score: body.previous_score,
+        action_items,
+    };
+    let row = sessions::complete(&app.db, &actor.origin, *id, version, completion).await?;
+    crate::routes::action_items::publish_all(&app, &row.action_item_ids).await?;
+    Ok(respond(&row, &app, false))
+}
+
+/// The agent signs off a completed session with a comment.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/acknowledge", tag = "coaching", operation_id = "acknowledge_session",
+    params(("id" = Uuid, Path, description = "Session id")), request_body = dto::AcknowledgeSession,
+    responses((status = 200, body = dto::Session), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 409, body = dto::Problem), (status = 412, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn acknowledge_session(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<AcknowledgeSession>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (_, target) = load_visible(&app, &actor, *id).await?;
+    authorize(&actor, Action::AcknowledgeSession, &target)?;
+    let row = sessions::acknowledge(
+        &app.db,
+        &actor.origin,
+        *id,
+        version,
+        body.comment.trim().to_owned(),
+    )
+    .await?;
+    Ok(respond(&row, &app, false))
+}

@@ -1,0 +1,227 @@
+//! Action items: who may create, move forward, edit and cancel; overdue; scope; concurrency.
+
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+use test_support::{Persona, TestApp};
+
+use crate::helpers::{ids, ok_json, problem};
+
+async fn create(
+    app: &TestApp,
+    who: &Persona,
+    assignee: uuid::Uuid,
+    due_in_days: i64,
+) -> reqwest::Response {
+    let due = (Utc::now().date_naive() + Duration::days(due_in_days)).to_string();
+    app.as_(who)
+        .post("/api/v1/action-items", &json!({ "title": "Review three calls", "assignee_id": assignee, "due_date": due, "priority": "MEDIUM" }))
+        .send()
+        .await
+        .expect("answers")
+}
+
+async fn patch(app: &TestApp, who: &Persona, item: &Value, body: Value) -> reqwest::Response {
+    let mut body = body;
+    body["version"] = item["version"].clone();
+    app.as_(who)
+        .patch(
+            &format!("/api/v1/action-items/{}", item["id"].as_str().expect("id")),
+            &body,
+        )
+        .send()
+        .await
+        .expect("answers")
+}
+
+#[tokio::test]
+async fn the_coach_side_creates_items_for_agents_in_scope() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let item = ok_json(create(&app, &org.leader_a, org.agent_a1.id, 7).await, 201).await;
+    assert_eq!(item["status"], "PENDING");
+    assert_eq!(item["agent_id"], json!(org.agent_a1.id));
+    assert_eq!(item["created_by"], json!(org.leader_a.id));
+    ok_json(create(&app, &org.manager_a, org.agent_a2.id, 7).await, 201).await;
+    problem(create(&app, &org.leader_a, org.agent_b1.id, 7).await, 422).await;
+    problem(create(&app, &org.agent_a1, org.agent_a1.id, 7).await, 403).await;
+    problem(create(&app, &org.admin, org.leader_a.id, 7).await, 422).await;
+    let bad = app
+        .as_(&org.leader_a)
+        .post("/api/v1/action-items", &json!({ "title": " ", "assignee_id": org.agent_a1.id, "due_date": "someday", "priority": "URGENT" }))
+        .send()
+        .await
+        .expect("answers");
+    problem(bad, 422).await;
+}
+
+#[tokio::test]
+async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let item = ok_json(create(&app, &org.leader_a, org.agent_a1.id, 7).await, 201).await;
+    problem(
+        patch(&app, &org.agent_a1, &item, json!({ "status": "CANCELLED" })).await,
+        403,
+    )
+    .await;
+    problem(
+        patch(&app, &org.agent_a1, &item, json!({ "title": "Easier" })).await,
+        403,
+    )
+    .await;
+    problem(
+        patch(
+            &app,
+            &org.agent_a2,
+            &item,
+            json!({ "status": "IN_PROGRESS" }),
+        )
+        .await,
+        404,
+    )
+    .await;
+    let started = ok_json(
+        patch(
+            &app,
+            &org.agent_a1,
+            &item,
+            json!({ "status": "IN_PROGRESS" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        patch(
+            &app,
+            &org.agent_a1,
+            &started,
+            json!({ "status": "PENDING" }),
+        )
+        .await,
+        409,
+    )
+    .await;
+    let done = ok_json(
+        patch(
+            &app,
+            &org.agent_a1,
+            &started,
+            json!({ "status": "COMPLETED" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(done["completed_at"].is_string());
+    problem(
+        patch(&app, &org.leader_a, &done, json!({ "status": "CANCELLED" })).await,
+        409,
+    )
+    .await;
+
+    let other = ok_json(create(&app, &org.leader_a, org.agent_a1.id, 7).await, 201).await;
+    let edited = ok_json(patch(&app, &org.leader_a, &other, json!({ "title": "Review five calls", "priority": "HIGH", "assignee_id": org.agent_a2.id })).await, 200).await;
+    assert_eq!(edited["assignee_id"], json!(org.agent_a2.id));
+    let cancelled = ok_json(
+        patch(
+            &app,
+            &org.manager_a,
+            &edited,
+            json!({ "status": "CANCELLED" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        patch(
+            &app,
+            &org.leader_a,
+            &cancelled,
+            json!({ "status": "IN_PROGRESS" }),
+        )
+        .await,
+        409,
+    )
+    .await;
+    problem(
+        patch(&app, &org.leader_b, &cancelled, json!({ "title": "x" })).await,
+        404,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn overdue_is_derived_and_lists_stay_in_scope() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let late = ok_json(create(&app, &org.leader_a, org.agent_a1.id, -2).await, 201).await;
+    assert_eq!(late["overdue"], true);
+    ok_json(create(&app, &org.leader_a, org.agent_a1.id, 5).await, 201).await;
+    ok_json(create(&app, &org.leader_b, org.agent_b1.id, 5).await, 201).await;
+    let done = ok_json(
+        patch(&app, &org.agent_a1, &late, json!({ "status": "COMPLETED" })).await,
+        200,
+    )
+    .await;
+    assert_eq!(done["overdue"], false, "a completed item is never overdue");
+    let list = |who, query: &'static str| {
+        let app = &app;
+        async move {
+            ids(&ok_json(
+                app.as_(who)
+                    .get(&format!("/api/v1/action-items{query}"))
+                    .send()
+                    .await
+                    .expect("answers"),
+                200,
+            )
+            .await)
+            .len()
+        }
+    };
+    assert_eq!(list(&org.admin, "").await, 3);
+    assert_eq!(list(&org.leader_a, "").await, 2);
+    assert_eq!(list(&org.agent_a1, "").await, 2);
+    assert_eq!(list(&org.agent_a2, "").await, 0);
+    assert_eq!(list(&org.leader_b, "").await, 1);
+    assert_eq!(list(&org.leader_a, "?status=COMPLETED").await, 1);
+    let tomorrow = (Utc::now().date_naive() + Duration::days(1)).to_string();
+    let due_soon = format!("/api/v1/action-items?due_before={tomorrow}");
+    let page = ok_json(
+        app.as_(&org.admin)
+            .get(&due_soon)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(ids(&page).len(), 1);
+    let other_team = format!("/api/v1/action-items?agent_id={}", org.agent_b1.id);
+    let smuggled = ok_json(
+        app.as_(&org.leader_a)
+            .get(&other_team)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert!(ids(&smuggled).is_empty());
+}
+
+#[tokio::test]
+async fn concurrent_item_updates_have_one_winner() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let item = ok_json(create(&app, &org.leader_b, org.agent_b1.id, 3).await, 201).await;
+    let (a, b) = tokio::join!(
+        patch(&app, &org.agent_b1, &item, json!({ "status": "COMPLETED" })),
+        patch(&app, &org.leader_b, &item, json!({ "status": "CANCELLED" }))
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412]);
+}

@@ -1,0 +1,336 @@
+//! Quick notes: private stays private, shared follows the agent's scope, only authors edit.
+
+use serde_json::{Value, json};
+use test_support::{Persona, TestApp};
+
+use crate::helpers::{ids, ok_json, problem};
+
+async fn write(
+    app: &TestApp,
+    who: &Persona,
+    agent: uuid::Uuid,
+    content: &str,
+    visibility: &str,
+) -> reqwest::Response {
+    app.as_(who)
+        .post("/api/v1/quick-notes", &json!({ "agent_id": agent, "content": content, "category": "BEHAVIOR", "visibility": visibility }))
+        .send()
+        .await
+        .expect("answers")
+}
+
+async fn visible(app: &TestApp, who: &Persona, query: &str) -> Vec<String> {
+    let page = ok_json(
+        app.as_(who)
+            .get(&format!("/api/v1/quick-notes{query}"))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|n| n["content"].as_str().expect("content").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    ok_json(
+        write(
+            &app,
+            &org.leader_a,
+            org.agent_a1.id,
+            "shared praise for A1",
+            "SHARED",
+        )
+        .await,
+        201,
+    )
+    .await;
+    let private = ok_json(
+        write(
+            &app,
+            &org.leader_a,
+            org.agent_a1.id,
+            "private worry about A1",
+            "PRIVATE",
+        )
+        .await,
+        201,
+    )
+    .await;
+    ok_json(
+        write(
+            &app,
+            &org.leader_b,
+            org.agent_b1.id,
+            "shared note on B1",
+            "SHARED",
+        )
+        .await,
+        201,
+    )
+    .await;
+
+    assert_eq!(
+        visible(&app, &org.leader_a, "").await,
+        ["private worry about A1", "shared praise for A1"]
+    );
+    assert_eq!(
+        visible(&app, &org.agent_a1, "").await,
+        ["shared praise for A1"]
+    );
+    assert_eq!(
+        visible(&app, &org.manager_a, "").await,
+        ["shared praise for A1"]
+    );
+    assert_eq!(
+        visible(&app, &org.admin, "").await,
+        ["shared note on B1", "shared praise for A1"]
+    );
+    assert!(visible(&app, &org.agent_a2, "").await.is_empty());
+    assert_eq!(
+        visible(&app, &org.leader_b, "").await,
+        ["shared note on B1"]
+    );
+
+    // Search never reaches another team's notes or someone else's private note.
+    for who in [&org.leader_b, &org.manager_b, &org.admin, &org.agent_a1] {
+        assert!(visible(&app, who, "?q=worry").await.is_empty());
+    }
+    assert!(visible(&app, &org.leader_b, "?q=A1").await.is_empty());
+    assert_eq!(
+        visible(&app, &org.leader_a, "?q=WORRY").await,
+        ["private worry about A1"]
+    );
+
+    let path = format!(
+        "/api/v1/quick-notes/{}",
+        private["id"].as_str().expect("id")
+    );
+    for who in [&org.admin, &org.manager_a, &org.agent_a1] {
+        problem(app.as_(who).get(&path).send().await.expect("answers"), 404).await;
+    }
+}
+
+#[tokio::test]
+async fn only_coaches_in_scope_write_notes_and_content_is_bounded() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    problem(
+        write(
+            &app,
+            &org.leader_a,
+            org.agent_b1.id,
+            "not my agent",
+            "SHARED",
+        )
+        .await,
+        422,
+    )
+    .await;
+    problem(
+        write(
+            &app,
+            &org.agent_a1,
+            org.agent_a1.id,
+            "about myself",
+            "SHARED",
+        )
+        .await,
+        403,
+    )
+    .await;
+    ok_json(
+        write(
+            &app,
+            &org.manager_a,
+            org.agent_a2.id,
+            "manager note",
+            "SHARED",
+        )
+        .await,
+        201,
+    )
+    .await;
+    let long = "é".repeat(500);
+    ok_json(
+        write(&app, &org.leader_a, org.agent_a1.id, &long, "SHARED").await,
+        201,
+    )
+    .await;
+    let too_long = problem(
+        write(
+            &app,
+            &org.leader_a,
+            org.agent_a1.id,
+            &"x".repeat(501),
+            "SHARED",
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(too_long["errors"]["content"].is_array());
+    let bad = app
+        .as_(&org.leader_a)
+        .post("/api/v1/quick-notes", &json!({ "agent_id": org.agent_a1.id, "content": "x", "category": "GOSSIP", "visibility": "PUBLIC" }))
+        .send()
+        .await
+        .expect("answers");
+    problem(bad, 422).await;
+}
+
+#[tokio::test]
+async fn authors_edit_and_delete_and_admins_only_shared_notes() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut events = app.state.events.subscribe();
+    let note = ok_json(
+        write(
+            &app,
+            &org.leader_a,
+            org.agent_a1.id,
+            "first draft",
+            "SHARED",
+        )
+        .await,
+        201,
+    )
+    .await;
+    let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
+    let edit = |who, body: Value| {
+        let app = &app;
+        let path = path.clone();
+        async move {
+            app.as_(who)
+                .patch(&path, &body)
+                .send()
+                .await
+                .expect("answers")
+        }
+    };
+    problem(
+        edit(
+            &org.manager_a,
+            json!({ "content": "manager rewrite", "version": 1 }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        edit(
+            &org.agent_a1,
+            json!({ "content": "agent rewrite", "version": 1 }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        edit(
+            &org.leader_b,
+            json!({ "content": "stranger", "version": 1 }),
+        )
+        .await,
+        404,
+    )
+    .await;
+    let edited = ok_json(
+        edit(
+            &org.leader_a,
+            json!({ "content": "second draft", "version": 1 }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(edited["version"], 2);
+    problem(
+        edit(&org.leader_a, json!({ "content": "stale", "version": 1 })).await,
+        412,
+    )
+    .await;
+    ok_json(
+        edit(&org.admin, json!({ "category": "TRAINING", "version": 2 })).await,
+        200,
+    )
+    .await;
+    let private = ok_json(
+        edit(
+            &org.leader_a,
+            json!({ "visibility": "PRIVATE", "version": 3 }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(private["visibility"], "PRIVATE");
+    problem(
+        edit(&org.admin, json!({ "content": "admin", "version": 4 })).await,
+        404,
+    )
+    .await;
+    problem(
+        app.as_(&org.manager_a)
+            .request(reqwest::Method::DELETE, &path)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    let deleted = app
+        .as_(&org.leader_a)
+        .request(reqwest::Method::DELETE, &path)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(deleted.status(), 204);
+    problem(
+        app.as_(&org.leader_a)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+
+    let mut kinds = Vec::new();
+    while let Ok(envelope) = events.try_recv() {
+        kinds.push(
+            serde_json::to_value(&envelope.event).expect("json")["type"]
+                .as_str()
+                .expect("type")
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        kinds,
+        [
+            "quick_note_changed",
+            "quick_note_changed",
+            "quick_note_changed",
+            "quick_note_changed",
+            "quick_note_deleted"
+        ]
+    );
+    let all = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/quick-notes")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert!(ids(&all).is_empty());
+}

@@ -1,0 +1,621 @@
+//! Coaching sessions: scheduling rules, the lifecycle, acknowledgement, scope, concurrency,
+//! audit and events.
+
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use test_support::{Persona, TestApp};
+
+use crate::helpers::{ids, ok_json, problem};
+
+fn at(hours: i64) -> String {
+    let start = Utc::now().date_naive().and_hms_opt(9, 0, 0).expect("09:00")
+        + Duration::days(3)
+        + Duration::hours(hours);
+    start.and_utc().to_rfc3339()
+}
+
+pub async fn schedule(
+    app: &TestApp,
+    who: &Persona,
+    agent: uuid::Uuid,
+    hours: i64,
+) -> reqwest::Response {
+    app.as_(who)
+        .post(
+            "/api/v1/sessions",
+            &json!({ "agent_id": agent, "scheduled_at": at(hours), "duration_minutes": 60,
+                     "focus_areas": ["Empathy", " Call control "], "preparation_notes": "Check last month" }),
+        )
+        .send()
+        .await
+        .expect("answers")
+}
+
+async fn act(
+    app: &TestApp,
+    who: &Persona,
+    session: &Value,
+    verb: &str,
+    body: Value,
+) -> reqwest::Response {
+    let mut body = body;
+    body["version"] = session["version"].clone();
+    app.as_(who)
+        .post(
+            &format!(
+                "/api/v1/sessions/{}/{verb}",
+                session["id"].as_str().expect("id")
+            ),
+            &body,
+        )
+        .send()
+        .await
+        .expect("answers")
+}
+
+#[tokio::test]
+async fn leaders_schedule_their_agents_and_managers_book_the_agents_leader() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    assert_eq!(session["status"], "SCHEDULED");
+    assert_eq!(session["team_leader_id"], json!(org.leader_a.id));
+    assert_eq!(session["focus_areas"], json!(["Empathy", "Call control"]));
+    let booked = ok_json(
+        schedule(&app, &org.manager_a, org.agent_a2.id, 2).await,
+        201,
+    )
+    .await;
+    assert_eq!(booked["team_leader_id"], json!(org.leader_a.id));
+
+    problem(schedule(&app, &org.leader_a, org.agent_b1.id, 4).await, 422).await;
+    problem(
+        schedule(&app, &org.manager_b, org.agent_a1.id, 4).await,
+        422,
+    )
+    .await;
+    problem(schedule(&app, &org.agent_a1, org.agent_a1.id, 4).await, 403).await;
+    problem(schedule(&app, &org.admin, org.loner.id, 4).await, 422).await;
+    problem(schedule(&app, &org.admin, org.leader_a.id, 4).await, 422).await;
+}
+
+#[tokio::test]
+async fn nobody_is_double_booked() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    // The leader is busy 09:00-10:00: another agent at 09:30 collides, at 10:00 does not.
+    let overlap = app
+        .as_(&org.leader_a)
+        .post("/api/v1/sessions", &json!({ "agent_id": org.agent_a2.id, "scheduled_at": at(0).replace("09:00:00", "09:30:00"), "duration_minutes": 30 }))
+        .send()
+        .await
+        .expect("answers");
+    let body = problem(overlap, 409).await;
+    assert!(body["errors"]["scheduled_at"].is_array(), "{body}");
+    ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 1).await, 201).await;
+    // The agent is busy too, whoever books.
+    problem(
+        schedule(&app, &org.manager_a, org.agent_a1.id, 0).await,
+        409,
+    )
+    .await;
+    // Two bookings of one slot at once: exactly one wins.
+    let (a, b) = tokio::join!(
+        schedule(&app, &org.leader_b, org.agent_b1.id, 5),
+        schedule(&app, &org.manager_b, org.agent_b1.id, 5)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409]);
+}
+
+#[tokio::test]
+async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut events = app.state.events.subscribe();
+    let first = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let first = ok_json(
+        act(
+            &app,
+            &org.leader_a,
+            &first,
+            "complete",
+            json!({ "session_notes": "Good call control", "current_score": 71.5 }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(first["previous_score"], Value::Null);
+
+    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 2).await, 201).await;
+    let started = ok_json(
+        act(&app, &org.leader_a, &session, "start", json!({})).await,
+        200,
+    )
+    .await;
+    assert_eq!(started["status"], "IN_PROGRESS");
+    problem(
+        act(&app, &org.leader_a, &started, "no-show", json!({})).await,
+        409,
+    )
+    .await;
+    let completion = json!({
+        "session_notes": "Worked on empathy statements.",
+        "current_score": 78.25,
+        "action_items": [
+            { "title": "Shadow a senior agent", "due_date": "2030-01-15", "priority": "HIGH" },
+            { "title": "Prepare the refund cheat sheet", "due_date": "2030-01-20", "priority": "LOW", "assignee_id": org.leader_a.id }
+        ]
+    });
+    let done = ok_json(
+        act(
+            &app,
+            &org.leader_a,
+            &started,
+            "complete",
+            completion.clone(),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(done["status"], "COMPLETED");
+    assert_eq!(
+        done["previous_score"], 71.5,
+        "the agent's last completed score"
+    );
+    assert_eq!(done["current_score"], 78.25);
+    assert_eq!(done["action_item_ids"].as_array().map(Vec::len), Some(2));
+    let items = ok_json(
+        app.as_(&org.agent_a1)
+            .get(&format!(
+                "/api/v1/action-items?session_id={}",
+                done["id"].as_str().expect("id")
+            ))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(
+        ids(&items).len(),
+        2,
+        "the agent sees both items of their session"
+    );
+
+    // Completed is final.
+    let conflict = problem(
+        act(&app, &org.leader_a, &done, "complete", completion).await,
+        409,
+    )
+    .await;
+    assert!(
+        conflict["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("COMPLETED")),
+        "{conflict}"
+    );
+    problem(
+        act(
+            &app,
+            &org.leader_a,
+            &done,
+            "cancel",
+            json!({ "reason": "late" }),
+        )
+        .await,
+        409,
+    )
+    .await;
+    problem(
+        act(&app, &org.leader_a, &done, "start", json!({})).await,
+        409,
+    )
+    .await;
+    let edit = app
+        .as_(&org.leader_a)
+        .patch(
+            &format!("/api/v1/sessions/{}", done["id"].as_str().expect("id")),
+            &json!({ "duration_minutes": 30, "version": done["version"] }),
+        )
+        .send()
+        .await
+        .expect("answers");
+    problem(edit, 409).await;
+
+    let mut kinds = Vec::new();
+    while let Ok(envelope) = events.try_recv() {
+        kinds.push(
+            serde_json::to_value(&envelope.event).expect("json")["type"]
+                .as_str()
+                .expect("type")
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "session_changed").count(),
+        5,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "action_item_changed").count(),
+        2,
+        "{kinds:?}"
+    );
+}
+
+#[tokio::test]
+async fn cancellation_needs_a_reason_and_no_show_only_from_scheduled() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let session = ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 0).await, 201).await;
+    let blank = problem(
+        act(
+            &app,
+            &org.leader_b,
+            &session,
+            "cancel",
+            json!({ "reason": "  " }),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(blank["errors"]["reason"].is_array());
+    let cancelled = ok_json(
+        act(
+            &app,
+            &org.leader_b,
+            &session,
+            "cancel",
+            json!({ "reason": "Agent on sick leave" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(cancelled["cancel_reason"], "Agent on sick leave");
+    problem(
+        act(&app, &org.leader_b, &cancelled, "no-show", json!({})).await,
+        409,
+    )
+    .await;
+    // A cancelled session frees its slot.
+    ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 0).await, 201).await;
+    let other = ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 3).await, 201).await;
+    let missed = ok_json(
+        act(&app, &org.leader_b, &other, "no-show", json!({})).await,
+        200,
+    )
+    .await;
+    assert_eq!(missed["status"], "NO_SHOW");
+}
+
+#[tokio::test]
+async fn only_the_agent_acknowledges_and_only_a_completed_session_once() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let early = problem(
+        act(
+            &app,
+            &org.agent_a1,
+            &session,
+            "acknowledge",
+            json!({ "comment": "ok" }),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert!(
+        early["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("SCHEDULED"))
+    );
+    let done = ok_json(
+        act(
+            &app,
+            &org.leader_a,
+            &session,
+            "complete",
+            json!({ "session_notes": "n", "current_score": 80 }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        act(
+            &app,
+            &org.leader_a,
+            &done,
+            "acknowledge",
+            json!({ "comment": "me?" }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        act(
+            &app,
+            &org.agent_a2,
+            &done,
+            "acknowledge",
+            json!({ "comment": "me?" }),
+        )
+        .await,
+        404,
+    )
+    .await;
+    let signed = ok_json(
+        act(
+            &app,
+            &org.agent_a1,
+            &done,
+            "acknowledge",
+            json!({ "comment": "Clear next steps" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(signed["acknowledgement_comment"], "Clear next steps");
+    assert!(signed["acknowledged_at"].is_string());
+    problem(
+        act(
+            &app,
+            &org.agent_a1,
+            &signed,
+            "acknowledge",
+            json!({ "comment": "again" }),
+        )
+        .await,
+        409,
+    )
+    .await;
+    // The agent can do nothing else with it.
+    problem(
+        act(
+            &app,
+            &org.agent_a1,
+            &signed,
+            "cancel",
+            json!({ "reason": "no" }),
+        )
+        .await,
+        403,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_stay_inside_the_scope() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let a1 = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 2).await, 201).await;
+    ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 0).await, 201).await;
+    let app = &app;
+    let count = |who| async move {
+        let page = ok_json(
+            app.as_(who)
+                .get("/api/v1/sessions")
+                .send()
+                .await
+                .expect("answers"),
+            200,
+        )
+        .await;
+        ids(&page).len()
+    };
+    assert_eq!(count(&org.admin).await, 3);
+    assert_eq!(count(&org.manager_a).await, 2);
+    assert_eq!(count(&org.leader_a).await, 2);
+    assert_eq!(count(&org.leader_b).await, 1);
+    assert_eq!(count(&org.agent_a1).await, 1);
+    assert_eq!(count(&org.loner).await, 0);
+    let smuggled = ok_json(
+        app.as_(&org.leader_b)
+            .get(&format!("/api/v1/sessions?agent_id={}", org.agent_a1.id))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert!(ids(&smuggled).is_empty(), "a filter never widens the scope");
+    let path = format!("/api/v1/sessions/{}", a1["id"].as_str().expect("id"));
+    for who in [&org.leader_b, &org.manager_b, &org.agent_a2, &org.agent_b1] {
+        problem(app.as_(who).get(&path).send().await.expect("answers"), 404).await;
+    }
+    ok_json(
+        app.as_(&org.agent_a1)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let edit = app
+        .as_(&org.agent_a1)
+        .patch(&path, &json!({ "duration_minutes": 30, "version": 1 }))
+        .send()
+        .await
+        .expect("answers");
+    problem(edit, 403).await;
+    let paged = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/sessions?limit=2")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let next = paged["next_cursor"].as_str().expect("a second page");
+    let rest = ok_json(
+        app.as_(&org.admin)
+            .get(&format!("/api/v1/sessions?limit=2&cursor={next}"))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(ids(&paged).len() + ids(&rest).len(), 3);
+    assert_eq!(rest["next_cursor"], Value::Null);
+}
+
+#[tokio::test]
+async fn bad_session_input_is_refused_field_by_field() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let bad = app
+        .as_(&org.leader_a)
+        .post("/api/v1/sessions", &json!({ "agent_id": org.agent_a1.id, "scheduled_at": at(0), "duration_minutes": 5, "focus_areas": [""] }))
+        .send()
+        .await
+        .expect("answers");
+    let body = problem(bad, 422).await;
+    assert!(
+        body["errors"]["duration_minutes"].is_array() && body["errors"]["focus_areas"].is_array(),
+        "{body}"
+    );
+    let bad_time = app
+        .as_(&org.leader_a)
+        .post("/api/v1/sessions", &json!({ "agent_id": org.agent_a1.id, "scheduled_at": "tomorrow", "duration_minutes": 30 }))
+        .send()
+        .await
+        .expect("answers");
+    let body = problem(bad_time, 422).await;
+    assert!(body["errors"]["scheduled_at"].is_array(), "{body}");
+    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    for score in [json!(100.5), json!(-1), json!(70.125)] {
+        let body = problem(
+            act(
+                &app,
+                &org.leader_a,
+                &session,
+                "complete",
+                json!({ "session_notes": "n", "current_score": score }),
+            )
+            .await,
+            422,
+        )
+        .await;
+        assert!(
+            body["errors"]["current_score"].is_array(),
+            "{score}: {body}"
+        );
+    }
+    let no_notes = problem(
+        act(
+            &app,
+            &org.leader_a,
+            &session,
+            "complete",
+            json!({ "session_notes": "", "current_score": 50 }),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(no_notes["errors"]["session_notes"].is_array());
+    let bad_item = act(&app, &org.leader_a, &session, "complete",
+        json!({ "session_notes": "n", "current_score": 50, "action_items": [{ "title": "", "due_date": "2030-01-01", "priority": "HIGH" }] })).await;
+    let body = problem(bad_item, 422).await;
+    assert!(body["errors"]["action_items[0].title"].is_array(), "{body}");
+    // Nothing was half-written: the session is still scheduled, with no items.
+    let still = ok_json(
+        app.as_(&org.leader_a)
+            .get(&format!(
+                "/api/v1/sessions/{}",
+                session["id"].as_str().expect("id")
+            ))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(
+        (still["status"].clone(), still["action_item_ids"].clone()),
+        (json!("SCHEDULED"), json!([]))
+    );
+}
+
+#[tokio::test]
+async fn concurrent_edits_of_a_session_have_one_winner_and_every_change_is_audited() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
+    let edit = |minutes: i32| {
+        app.as_(&org.leader_a)
+            .patch(&path, &json!({ "duration_minutes": minutes, "version": 1 }))
+            .send()
+    };
+    let (a, b) = tokio::join!(edit(30), edit(45));
+    let mut statuses = [
+        a.expect("answers").status().as_u16(),
+        b.expect("answers").status().as_u16(),
+    ];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412]);
+    let started = app
+        .as_(&org.leader_a)
+        .request(Method::POST, &format!("{path}/start"))
+        .header("if-match", "\"2\"")
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("answers");
+    ok_json(started, 200).await;
+
+    use persistence::entity::audit_entry;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let entries = audit_entry::Entity::find()
+        .filter(audit_entry::Column::ResourceType.eq("session"))
+        .order_by_asc(audit_entry::Column::Seq)
+        .all(app.db())
+        .await
+        .expect("reads");
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["session.schedule", "session.update", "session.start"]
+    );
+    let start = &entries[2];
+    assert_eq!(start.actor_id, Some(org.leader_a.id));
+    assert!(start.request_id.is_some() && start.ip.is_some());
+    let changes = start.changes.as_ref().expect("changes");
+    assert_eq!(
+        changes["status"],
+        json!({ "from": "SCHEDULED", "to": "IN_PROGRESS" })
+    );
+    // The chain holds across every entry, whatever wrote it.
+    let all = audit_entry::Entity::find()
+        .order_by_asc(audit_entry::Column::Seq)
+        .all(app.db())
+        .await
+        .expect("reads");
+    for pair in all.windows(2) {
+        assert_eq!(pair[1].prev_hash, pair[0].hash);
+    }
+    for entry in &all {
+        assert_eq!(
+            persistence::audit::chain_hash(entry),
+            entry.hash,
+            "entry {} verifies",
+            entry.seq
+        );
+    }
+}
