@@ -7,6 +7,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod policy;
 pub mod role;
+pub mod scorecard;
 
 pub use ids::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
 pub use lifecycle::{

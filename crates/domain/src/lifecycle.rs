@@ -53,6 +53,8 @@ macro_rules! wire_enum {
     };
 }
 
+pub(crate) use wire_enum;
+
 wire_enum!(
     /// Where a coaching session is in its life.
     SessionStatus {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{ActionItem, QuickNote, Session};
+use crate::{ActionItem, MetricMonth, QuickNote, Session};
 
 /// A change, with the record as it is now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,8 @@ pub enum Event {
     ActionItemChanged(Box<ActionItem>),
     /// A quick note was written or edited.
     QuickNoteChanged(Box<QuickNote>),
+    /// An agent's month of metrics was written.
+    MetricsChanged(Box<MetricMonth>),
     /// A quick note was deleted.
     QuickNoteDeleted {
         /// The note.
@@ -35,6 +37,7 @@ impl Event {
             Event::SessionChanged(session) => session.id.uuid(),
             Event::ActionItemChanged(item) => item.id.uuid(),
             Event::QuickNoteChanged(note) => note.id.uuid(),
+            Event::MetricsChanged(month) => month.agent_id.uuid(),
             Event::QuickNoteDeleted { id, .. } => *id,
         }
     }

@@ -7,6 +7,7 @@
 pub mod action_items;
 pub mod auth;
 pub mod events;
+pub mod metrics;
 pub mod page;
 pub mod problem;
 pub mod quick_notes;
@@ -17,6 +18,10 @@ pub mod users;
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
 pub use events::Event;
+pub use metrics::{
+    AgentScorecard, CreateKpi, Kpi, KpiWeight, MetricMonth, ScorecardConfig, ScorecardMonth,
+    ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateScorecardConfig,
+};
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};
 pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The record's state does not allow this change.
     #[error(transparent)]
     Transition(#[from] domain::InvalidTransition),
+    /// The record exists, so a write to it must name the version it is based on.
+    #[error("version required")]
+    VersionRequired,
     /// The row changed since the version the caller holds.
     #[error("stale version")]
     Stale,

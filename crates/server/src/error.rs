@@ -200,6 +200,7 @@ impl From<StoreError> for ApiError {
                 message: err.to_string(),
             },
             StoreError::Stale => ApiError::Stale,
+            StoreError::VersionRequired => ApiError::PreconditionRequired,
             StoreError::Unavailable(source) => ApiError::Unavailable(Box::new(source)),
             StoreError::Other(source) => ApiError::internal(source),
         }

@@ -43,6 +43,13 @@ use crate::routes;
         routes::quick_notes::get_quick_note,
         routes::quick_notes::update_quick_note,
         routes::quick_notes::delete_quick_note,
+        routes::metrics::list_agent_metrics,
+        routes::metrics::upsert_agent_metrics,
+        routes::metrics::get_agent_scorecard,
+        routes::metrics::get_team_scorecard,
+        routes::metrics::get_scorecard_config,
+        routes::metrics::update_scorecard_config,
+        routes::metrics::create_kpi,
         routes::health::healthz,
         routes::health::readyz,
     ),
@@ -52,6 +59,7 @@ use crate::routes;
         (name = "auth", description = "Signing in, tokens, the signed-in actor"),
         (name = "people", description = "Users and teams"),
         (name = "coaching", description = "Sessions, action items, quick notes"),
+        (name = "performance", description = "Monthly KPIs and scorecards"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod docs;
 pub mod health;
 pub mod me;
+pub mod metrics;
 pub mod quick_notes;
 pub mod sessions;
 pub mod teams;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(sessions::configure)
                 .configure(action_items::configure)
                 .configure(quick_notes::configure)
+                .configure(metrics::configure)
                 .default_service(web::to(unmatched)),
         )
         .service(web::scope("/api").default_service(web::to(unmatched)));

@@ -159,6 +159,13 @@ async fn every_protected_endpoint_needs_credentials() {
         (Method::GET, "/api/v1/quick-notes".to_owned()),
         (Method::POST, "/api/v1/quick-notes".to_owned()),
         (Method::DELETE, format!("/api/v1/quick-notes/{id}")),
+        (Method::GET, format!("/api/v1/agents/{id}/metrics")),
+        (Method::PUT, format!("/api/v1/agents/{id}/metrics/2026-01")),
+        (Method::GET, format!("/api/v1/agents/{id}/scorecard")),
+        (Method::GET, format!("/api/v1/teams/{id}/scorecard")),
+        (Method::GET, "/api/v1/scorecard/config".to_owned()),
+        (Method::PUT, "/api/v1/scorecard/config".to_owned()),
+        (Method::POST, "/api/v1/kpis".to_owned()),
     ];
     for (method, path) in endpoints {
         let response = app

@@ -11,6 +11,7 @@ mod faults;
 mod health;
 mod helpers;
 mod matrix;
+mod metrics;
 mod openapi;
 mod quick_notes;
 mod sessions;

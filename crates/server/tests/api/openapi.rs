@@ -54,6 +54,13 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         ("get", "/api/v1/quick-notes/{id}"),
         ("patch", "/api/v1/quick-notes/{id}"),
         ("delete", "/api/v1/quick-notes/{id}"),
+        ("get", "/api/v1/agents/{id}/metrics"),
+        ("put", "/api/v1/agents/{id}/metrics/{month}"),
+        ("get", "/api/v1/agents/{id}/scorecard"),
+        ("get", "/api/v1/teams/{id}/scorecard"),
+        ("get", "/api/v1/scorecard/config"),
+        ("put", "/api/v1/scorecard/config"),
+        ("post", "/api/v1/kpis"),
         ("get", "/healthz"),
         ("get", "/readyz"),
     ];

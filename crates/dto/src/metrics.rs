@@ -1,0 +1,225 @@
+//! KPIs, monthly metrics and scorecards.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use domain::scorecard::{Band, Direction};
+use domain::{TeamId, UserId};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+
+use crate::users::not_blank;
+
+/// A KPI of the catalogue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Kpi {
+    /// Stable key, used in APIs and CSV headers.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Unit (`%`).
+    pub unit: String,
+    /// Whether more is better.
+    pub direction: Direction,
+    /// Smallest valid value.
+    pub min_value: f64,
+    /// Largest valid value.
+    pub max_value: f64,
+    /// Raw count on top, when computed from counts.
+    pub numerator: Option<String>,
+    /// Raw count below, when computed from counts.
+    pub denominator: Option<String>,
+}
+
+/// `POST /api/v1/kpis`: add a KPI to the catalogue (admin).
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateKpi {
+    /// Stable key: lower case letters, digits and `_`.
+    #[garde(length(min = 2, max = 64), custom(kpi_key))]
+    pub key: String,
+    /// Name.
+    #[garde(length(min = 1, max = 120), custom(not_blank))]
+    pub name: String,
+    /// Unit.
+    #[garde(length(min = 1, max = 16))]
+    pub unit: String,
+    /// Whether more is better.
+    #[garde(skip)]
+    pub direction: Direction,
+    /// Smallest valid value.
+    #[garde(skip)]
+    pub min_value: f64,
+    /// Largest valid value.
+    #[garde(skip)]
+    pub max_value: f64,
+}
+
+/// One KPI's weight and target in a configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KpiWeight {
+    /// The KPI's key.
+    #[garde(length(min = 1, max = 64))]
+    pub key: String,
+    /// Weight, 0-10 (0 keeps the KPI visible but out of the score).
+    #[garde(range(min = 0.0, max = 10.0))]
+    pub weight: f64,
+    /// Target value.
+    #[garde(skip)]
+    pub target: f64,
+}
+
+/// A scorecard configuration: the weights and targets in force from a month on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScorecardConfig {
+    /// First month it applies to.
+    pub effective_from: String,
+    /// Why it changed.
+    pub note: Option<String>,
+    /// Weights and targets.
+    pub kpis: Vec<KpiWeight>,
+    /// When it was saved.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/scorecard/config`: the catalogue, and every configuration, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScorecardSettings {
+    /// Every KPI.
+    pub catalogue: Vec<Kpi>,
+    /// Every configuration, newest first; the first is in force for new months.
+    pub configs: Vec<ScorecardConfig>,
+}
+
+/// `PUT /api/v1/scorecard/config`: a new configuration from a month on (admin). Months before
+/// keep the weights they were scored with.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateScorecardConfig {
+    /// First month it applies to (`YYYY-MM`).
+    #[garde(custom(month))]
+    pub effective_from: String,
+    /// Why it changes.
+    #[garde(inner(length(max = 1000)))]
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Weights and targets of every KPI that counts.
+    #[garde(length(min = 1, max = 50), dive)]
+    pub kpis: Vec<KpiWeight>,
+}
+
+fn kpi_key(value: &str, _: &()) -> garde::Result {
+    let mut chars = value.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    if first_ok && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        Ok(())
+    } else {
+        Err(garde::Error::new(
+            "lower-case letters, digits and `_`, starting with a letter",
+        ))
+    }
+}
+
+/// Garde rule: a `YYYY-MM` month.
+pub fn month(value: &str, _: &()) -> garde::Result {
+    if domain::scorecard::is_month(value) {
+        Ok(())
+    } else {
+        Err(garde::Error::new("must be a month written YYYY-MM"))
+    }
+}
+
+/// One agent's month: KPI values by key, the raw counts they came from, the score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MetricMonth {
+    /// The agent.
+    pub agent_id: UserId,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// KPI values by key.
+    pub values: BTreeMap<String, f64>,
+    /// Raw counts, when the values were computed from them.
+    pub raw_counts: Option<BTreeMap<String, f64>>,
+    /// The weighted score under the configuration in force for the month.
+    pub score: Option<f64>,
+    /// The score's band.
+    pub band: Option<Band>,
+    /// Which configuration scored it.
+    pub config_effective_from: String,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One month of an agent's scorecard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScorecardMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The agent's score.
+    pub score: Option<f64>,
+    /// Its band.
+    pub band: Option<Band>,
+    /// Change from the previous month's score.
+    pub change: Option<f64>,
+    /// The mean score of the agent's team that month.
+    pub team_average: Option<f64>,
+}
+
+/// `GET /api/v1/agents/{id}/scorecard?year=`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentScorecard {
+    /// The agent.
+    pub agent_id: UserId,
+    /// The year.
+    pub year: i32,
+    /// Months with data, in order.
+    pub months: Vec<ScorecardMonth>,
+    /// Mean of the year's monthly scores.
+    pub year_to_date: Option<f64>,
+    /// Band of the year to date.
+    pub band: Option<Band>,
+    /// Change in the latest month.
+    pub trend: Option<f64>,
+}
+
+/// One agent's line in a team scorecard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamScorecardRow {
+    /// The agent.
+    pub agent_id: UserId,
+    /// Their name.
+    pub name: String,
+    /// Their score.
+    pub score: Option<f64>,
+    /// Their band.
+    pub band: Option<Band>,
+    /// 1 for the best score; agents without a score are not ranked.
+    pub rank: Option<u32>,
+}
+
+/// `GET /api/v1/teams/{id}/scorecard?month=`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamScorecard {
+    /// The team.
+    pub team_id: TeamId,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Every agent, best first.
+    pub agents: Vec<TeamScorecardRow>,
+    /// Mean of the scored agents.
+    pub average: Option<f64>,
+}

@@ -1,0 +1,269 @@
+//! Performance: monthly KPI values, scorecards, the KPI catalogue and its configurations.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
+use chrono::Datelike;
+use domain::{Action, Target, TeamId, authorize};
+use dto::{
+    AgentScorecard, CreateKpi, MetricMonth, ScorecardSettings, TeamScorecard, UpdateScorecardConfig,
+};
+use persistence::metrics::{self, MonthInput};
+use persistence::{teams, users};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Valid, etag, parse_json};
+use crate::routes::resource;
+use crate::state::AppState;
+use crate::targets;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/agents/{id}/metrics").get(list_agent_metrics))
+        .service(resource("/agents/{id}/metrics/{month}").put(upsert_agent_metrics))
+        .service(resource("/agents/{id}/scorecard").get(get_agent_scorecard))
+        .service(resource("/teams/{id}/scorecard").get(get_team_scorecard))
+        .service(
+            resource("/scorecard/config")
+                .get(get_scorecard_config)
+                .put(update_scorecard_config),
+        )
+        .service(resource("/kpis").post(create_kpi));
+}
+
+fn this_month() -> String {
+    chrono::Utc::now().format("%Y-%m").to_string()
+}
+
+fn month_param(field: &str, value: &str) -> ApiResult<String> {
+    if domain::scorecard::is_month(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(ApiError::invalid(field, "must be a month written YYYY-MM"))
+    }
+}
+
+/// An agent the actor may see as a person (404 otherwise), with the metrics target.
+async fn agent_in_scope(app: &AppState, actor: &Actor, agent: Uuid) -> ApiResult<Target> {
+    let row = users::find(&app.db, agent).await?;
+    if row.role() != domain::Role::Agent
+        || !actor.can(Action::ViewUser, &targets::person(&app.db, agent).await?)
+    {
+        return Err(ApiError::NotFound);
+    }
+    targets::agent_record(&app.db, agent).await
+}
+
+/// The range of months to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MonthRange {
+    /// First month (`YYYY-MM`; default: twelve months ago).
+    pub from: Option<String>,
+    /// Last month (`YYYY-MM`; default: this month).
+    pub to: Option<String>,
+}
+
+/// An agent's monthly KPI rows, oldest first, each scored under the configuration in force.
+#[utoipa::path(get, path = "/api/v1/agents/{id}/metrics", tag = "performance", operation_id = "list_agent_metrics",
+    params(("id" = Uuid, Path, description = "Agent id"), MonthRange),
+    responses((status = 200, body = Vec<dto::MetricMonth>), (status = 404, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(agent.id = %id))]
+pub async fn list_agent_metrics(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    range: web::Query<MonthRange>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Vec<MetricMonth>>> {
+    let target = agent_in_scope(&app, &actor, *id).await?;
+    authorize(&actor, Action::ViewMetrics, &target)?;
+    let to = match &range.to {
+        Some(to) => month_param("to", to)?,
+        None => this_month(),
+    };
+    let from = match &range.from {
+        Some(from) => month_param("from", from)?,
+        None => {
+            let year: i32 = to[..4].parse().unwrap_or(2000);
+            format!("{:04}{}", year - 1, &to[4..])
+        }
+    };
+    if from > to {
+        return Err(ApiError::invalid("from", "must not be after `to`"));
+    }
+    let catalogue = metrics::catalogue(&app.db).await?;
+    let rows = metrics::months(&app.db, &[*id], &from, &to).await?;
+    Ok(web::Json(
+        rows.iter()
+            .map(|(month, values)| catalogue.month_dto(month, values))
+            .collect(),
+    ))
+}
+
+/// Enter or correct one agent's month: a number per KPI key, or the raw counts they are computed
+/// from (`scheduled_hours`, `actual_hours`, ...). Replaces the month; `version` (or `If-Match`)
+/// is needed once the month exists.
+#[utoipa::path(put, path = "/api/v1/agents/{id}/metrics/{month}", tag = "performance", operation_id = "upsert_agent_metrics",
+    params(("id" = Uuid, Path, description = "Agent id"), ("month" = String, Path, description = "YYYY-MM")),
+    request_body(content = BTreeMap<String, f64>, description = "KPI values or raw counts by key, plus `version` when updating"),
+    responses((status = 200, body = dto::MetricMonth), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(agent.id = %path.0, month = %path.1))]
+pub async fn upsert_agent_metrics(
+    actor: Actor,
+    path: web::Path<(Uuid, String)>,
+    if_match: IfMatch,
+    body: web::Bytes,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let (agent, month) = path.into_inner();
+    let month = month_param("month", &month)?;
+    let target = agent_in_scope(&app, &actor, agent).await?;
+    authorize(&actor, Action::WriteMetrics, &target)?;
+    let mut input: BTreeMap<String, f64> = parse_json(&body)?;
+    let version = input.remove("version").map(|v| v as i32).or(if_match.0);
+    let catalogue = metrics::catalogue(&app.db).await?;
+    let (values, raw_counts) = catalogue.resolve(&input).map_err(field_errors)?;
+    let input = MonthInput {
+        agent_id: agent,
+        month,
+        values,
+        raw_counts,
+    };
+    let (saved, values) = metrics::save_month(&app.db, &actor.origin, input, version).await?;
+    let dto = catalogue.month_dto(&saved, &values);
+    app.events
+        .publish(dto::Event::MetricsChanged(Box::new(dto.clone())));
+    Ok(HttpResponse::Ok()
+        .insert_header(actix_web::http::header::ETag(etag(saved.version)))
+        .json(dto))
+}
+
+/// Field errors, grouped by field.
+pub fn field_errors(errors: Vec<(String, String)>) -> ApiError {
+    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (field, message) in errors {
+        grouped.entry(field).or_default().push(message);
+    }
+    ApiError::Validation(grouped)
+}
+
+/// The year to show.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct YearQuery {
+    /// The year (default: this year).
+    pub year: Option<i32>,
+}
+
+/// An agent's scorecard for a year: monthly scores, year to date, trend, team average, band.
+#[utoipa::path(get, path = "/api/v1/agents/{id}/scorecard", tag = "performance", operation_id = "get_agent_scorecard",
+    params(("id" = Uuid, Path, description = "Agent id"), YearQuery),
+    responses((status = 200, body = dto::AgentScorecard), (status = 404, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(agent.id = %id))]
+pub async fn get_agent_scorecard(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    query: web::Query<YearQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<AgentScorecard>> {
+    let target = agent_in_scope(&app, &actor, *id).await?;
+    authorize(&actor, Action::ViewMetrics, &target)?;
+    let year = query.year.unwrap_or_else(|| chrono::Utc::now().year());
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
+    }
+    Ok(web::Json(
+        metrics::agent_scorecard(&app.db, *id, year).await?,
+    ))
+}
+
+/// The month to show.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MonthQuery {
+    /// `YYYY-MM` (default: last month).
+    pub month: Option<String>,
+}
+
+/// Every agent of a team in one month: score, band, rank, and the team average.
+#[utoipa::path(get, path = "/api/v1/teams/{id}/scorecard", tag = "performance", operation_id = "get_team_scorecard",
+    params(("id" = Uuid, Path, description = "Team id"), MonthQuery),
+    responses((status = 200, body = dto::TeamScorecard), (status = 404, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(team.id = %id))]
+pub async fn get_team_scorecard(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    query: web::Query<MonthQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<TeamScorecard>> {
+    teams::find(&app.db, *id).await?;
+    if !actor.can(Action::ViewTeam, &Target::Team { id: TeamId(*id) }) {
+        return Err(ApiError::NotFound);
+    }
+    let month = match &query.month {
+        Some(month) => month_param("month", month)?,
+        None => domain::scorecard::previous_month(&this_month()),
+    };
+    Ok(web::Json(
+        metrics::team_scorecard(&app.db, *id, &month).await?,
+    ))
+}
+
+/// The KPI catalogue and every scorecard configuration.
+#[utoipa::path(get, path = "/api/v1/scorecard/config", tag = "performance", operation_id = "get_scorecard_config",
+    responses((status = 200, body = dto::ScorecardSettings), (status = 401, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn get_scorecard_config(
+    _actor: Actor,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<ScorecardSettings>> {
+    Ok(web::Json(metrics::settings(
+        &metrics::catalogue(&app.db).await?,
+    )))
+}
+
+/// Save new weights and targets from a month on (admin); earlier months keep theirs.
+#[utoipa::path(put, path = "/api/v1/scorecard/config", tag = "performance", operation_id = "update_scorecard_config",
+    request_body = dto::UpdateScorecardConfig,
+    responses((status = 200, body = dto::ScorecardSettings), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn update_scorecard_config(
+    actor: Actor,
+    body: Valid<UpdateScorecardConfig>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<ScorecardSettings>> {
+    authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
+    metrics::save_config(&app.db, &actor.origin, &body).await?;
+    Ok(web::Json(metrics::settings(
+        &metrics::catalogue(&app.db).await?,
+    )))
+}
+
+/// Add a KPI to the catalogue (admin); give it a weight with a new configuration.
+#[utoipa::path(post, path = "/api/v1/kpis", tag = "performance", operation_id = "create_kpi",
+    request_body = dto::CreateKpi,
+    responses((status = 201, body = dto::ScorecardSettings), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_kpi(
+    actor: Actor,
+    body: Valid<CreateKpi>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
+    metrics::create_kpi(&app.db, &actor.origin, &body).await?;
+    Ok(HttpResponse::Created().json(metrics::settings(&metrics::catalogue(&app.db).await?)))
+}

@@ -1,0 +1,486 @@
+//! Monthly metrics and scorecards: who may write, validation, raw counts, versions, the
+//! configuration in force for each month, agent and team scorecards.
+
+use serde_json::{Value, json};
+use test_support::{Persona, TestApp};
+
+use crate::helpers::{ok_json, problem};
+
+async fn put(
+    app: &TestApp,
+    who: &Persona,
+    agent: uuid::Uuid,
+    month: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.as_(who)
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/agents/{agent}/metrics/{month}"),
+        )
+        .json(&body)
+        .send()
+        .await
+        .expect("answers")
+}
+
+fn all_kpis(value: f64) -> Value {
+    json!({
+        "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
+        "task_completion_rate": value, "productivity_index": value, "quality_score": value, "efficiency_rate": value
+    })
+}
+
+#[tokio::test]
+async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    // Default weights: 1, .5, .5, .5, 1.5, 1.5, 1.5, 1 (sum 8). Quality 70, the rest 90:
+    // (6.5 x 90 + 1.5 x 70) / 8 = 690 / 8 = 86.25.
+    let mut body = all_kpis(90.0);
+    body["quality_score"] = json!(70);
+    let month = ok_json(
+        put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body).await,
+        200,
+    )
+    .await;
+    assert_eq!(month["score"], 86.25);
+    assert_eq!(month["band"], "HIGH_PERFORMER");
+    assert_eq!(month["values"]["quality_score"], 70.0);
+    assert_eq!(month["version"], 1);
+
+    problem(
+        put(
+            &app,
+            &org.agent_a1,
+            org.agent_a1.id,
+            "2026-02",
+            all_kpis(99.0),
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        put(
+            &app,
+            &org.leader_b,
+            org.agent_a1.id,
+            "2026-02",
+            all_kpis(99.0),
+        )
+        .await,
+        404,
+    )
+    .await;
+    ok_json(
+        put(
+            &app,
+            &org.manager_a,
+            org.agent_a2.id,
+            "2026-01",
+            all_kpis(80.0),
+        )
+        .await,
+        200,
+    )
+    .await;
+
+    let path = format!(
+        "/api/v1/agents/{}/metrics?from=2025-06&to=2026-06",
+        org.agent_a1.id
+    );
+    let own = ok_json(
+        app.as_(&org.agent_a1)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(own.as_array().map(Vec::len), Some(1));
+    problem(
+        app.as_(&org.agent_a2)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    problem(
+        app.as_(&org.manager_b)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    let bad_range = format!(
+        "/api/v1/agents/{}/metrics?from=2026-06&to=2025-06",
+        org.agent_a1.id
+    );
+    problem(
+        app.as_(&org.leader_a)
+            .get(&bad_range)
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bad_months_and_values_name_each_field() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    problem(
+        put(
+            &app,
+            &org.leader_a,
+            org.agent_a1.id,
+            "2026-13",
+            all_kpis(90.0),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let body = json!({ "schedule_adherence": 250, "happiness": 3, "scheduled_hours": -1 });
+    let errors = problem(
+        put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body).await,
+        422,
+    )
+    .await;
+    for field in ["schedule_adherence", "happiness", "scheduled_hours"] {
+        assert!(errors["errors"][field].is_array(), "{field}: {errors}");
+    }
+    problem(
+        put(&app, &org.leader_a, org.agent_a1.id, "2026-01", json!({})).await,
+        422,
+    )
+    .await;
+    problem(
+        put(
+            &app,
+            &org.leader_a,
+            org.agent_a1.id,
+            "2026-01",
+            json!({ "quality_score": "high" }),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let nothing = ok_json(
+        app.as_(&org.admin)
+            .get(&format!(
+                "/api/v1/agents/{}/metrics?from=2025-01&to=2027-01",
+                org.agent_a1.id
+            ))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(nothing, json!([]), "nothing was written");
+}
+
+#[tokio::test]
+async fn raw_counts_become_kpi_values() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let body = json!({ "scheduled_hours": 160, "actual_hours": 152, "total_breaks": 0, "breaks_within_limit": 0, "tasks_assigned": 40 });
+    let month = ok_json(
+        put(&app, &org.leader_a, org.agent_a1.id, "2026-02", body).await,
+        200,
+    )
+    .await;
+    assert_eq!(month["values"]["schedule_adherence"], 95.0);
+    assert_eq!(
+        month["values"]["break_compliance"], 100.0,
+        "no breaks taken is full compliance"
+    );
+    assert!(
+        month["values"].get("task_completion_rate").is_none(),
+        "half a pair computes nothing"
+    );
+    assert_eq!(month["raw_counts"]["actual_hours"], 152.0);
+    // (1.0 x 95 + 0.5 x 100) / 1.5 = 96.67
+    assert_eq!(month["score"], 96.67);
+    let both = json!({ "schedule_adherence": 90, "scheduled_hours": 160, "actual_hours": 152, "version": 1 });
+    let errors = problem(
+        put(&app, &org.leader_a, org.agent_a1.id, "2026-02", both).await,
+        422,
+    )
+    .await;
+    assert!(errors["errors"]["schedule_adherence"].is_array());
+}
+
+#[tokio::test]
+async fn an_existing_month_needs_its_version_and_one_of_two_writers_wins() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    ok_json(
+        put(
+            &app,
+            &org.leader_b,
+            org.agent_b1.id,
+            "2026-03",
+            all_kpis(70.0),
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        put(
+            &app,
+            &org.leader_b,
+            org.agent_b1.id,
+            "2026-03",
+            all_kpis(75.0),
+        )
+        .await,
+        428,
+    )
+    .await;
+    let mut one = all_kpis(75.0);
+    one["version"] = json!(1);
+    let mut two = all_kpis(80.0);
+    two["version"] = json!(1);
+    let (a, b) = tokio::join!(
+        put(&app, &org.leader_b, org.agent_b1.id, "2026-03", one),
+        put(&app, &org.manager_b, org.agent_b1.id, "2026-03", two)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412]);
+    let months = ok_json(
+        app.as_(&org.leader_b)
+            .get(&format!(
+                "/api/v1/agents/{}/metrics?from=2026-03&to=2026-03",
+                org.agent_b1.id
+            ))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(months[0]["version"], 2);
+    let score = months[0]["score"].as_f64().expect("a score");
+    assert!(
+        score == 75.0 || score == 80.0,
+        "the winner's values, whole: {score}"
+    );
+}
+
+#[tokio::test]
+async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut body = all_kpis(90.0);
+    body["quality_score"] = json!(60);
+    ok_json(
+        put(
+            &app,
+            &org.leader_a,
+            org.agent_a1.id,
+            "2026-01",
+            body.clone(),
+        )
+        .await,
+        200,
+    )
+    .await;
+    ok_json(
+        put(&app, &org.leader_a, org.agent_a1.id, "2026-04", body).await,
+        200,
+    )
+    .await;
+
+    // From April, quality weighs 3 and punctuality nothing; add a lower-is-better KPI.
+    let kpi = json!({ "key": "repeat_contact_rate", "name": "Repeat contact rate", "unit": "%", "direction": "LOWER_IS_BETTER", "min_value": 0, "max_value": 100 });
+    problem(
+        app.as_(&org.manager_a)
+            .post("/api/v1/kpis", &kpi)
+            .send()
+            .await
+            .expect("answers"),
+        403,
+    )
+    .await;
+    ok_json(
+        app.as_(&org.admin)
+            .post("/api/v1/kpis", &kpi)
+            .send()
+            .await
+            .expect("answers"),
+        201,
+    )
+    .await;
+    problem(
+        app.as_(&org.admin)
+            .post("/api/v1/kpis", &kpi)
+            .send()
+            .await
+            .expect("answers"),
+        409,
+    )
+    .await;
+    let config = json!({ "effective_from": "2026-04", "note": "Quality first", "kpis": [
+        { "key": "schedule_adherence", "weight": 1.0, "target": 95 },
+        { "key": "punctuality", "weight": 0, "target": 90 },
+        { "key": "quality_score", "weight": 3.0, "target": 95 },
+        { "key": "repeat_contact_rate", "weight": 1.0, "target": 10 }
+    ]});
+    let put_config = |who| {
+        let app = &app;
+        let config = config.clone();
+        async move {
+            app.as_(who)
+                .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
+                .json(&config)
+                .send()
+                .await
+                .expect("answers")
+        }
+    };
+    problem(put_config(&org.manager_a).await, 403).await;
+    let settings = ok_json(put_config(&org.admin).await, 200).await;
+    assert_eq!(settings["configs"][0]["effective_from"], "2026-04");
+    problem(put_config(&org.admin).await, 409).await;
+    let unknown = json!({ "effective_from": "2026-05", "kpis": [{ "key": "nope", "weight": 1, "target": 1 }] });
+    problem(
+        app.as_(&org.admin)
+            .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
+            .json(&unknown)
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+
+    let months = ok_json(
+        app.as_(&org.leader_a)
+            .get(&format!(
+                "/api/v1/agents/{}/metrics?from=2026-01&to=2026-12",
+                org.agent_a1.id
+            ))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    // January, old weights: (6.5 x 90 + 1.5 x 60) / 8 = 675 / 8 = 84.375 -> 84.38.
+    assert_eq!(months[0]["score"], 84.38);
+    assert_eq!(months[0]["config_effective_from"], "2000-01");
+    // April, new weights, repeat contacts not recorded: (1 x 90 + 3 x 60) / 4 = 67.5.
+    assert_eq!(months[1]["score"], 67.5);
+    assert_eq!(months[1]["config_effective_from"], "2026-04");
+    let mut may =
+        json!({ "schedule_adherence": 90, "quality_score": 60, "repeat_contact_rate": 20 });
+    let scored = ok_json(
+        put(&app, &org.leader_a, org.agent_a1.id, "2026-05", may.take()).await,
+        200,
+    )
+    .await;
+    // (1 x 90 + 3 x 60 + 1 x (100 - 20)) / 5 = 350 / 5 = 70.
+    assert_eq!(scored["score"], 70.0);
+}
+
+#[tokio::test]
+async fn scorecards_show_trend_team_average_and_ranking_in_scope() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    for (month, a1, a2) in [
+        ("2025-12", 70.0, 80.0),
+        ("2026-01", 80.0, 90.0),
+        ("2026-02", 85.0, 60.0),
+    ] {
+        ok_json(
+            put(&app, &org.leader_a, org.agent_a1.id, month, all_kpis(a1)).await,
+            200,
+        )
+        .await;
+        ok_json(
+            put(&app, &org.leader_a, org.agent_a2.id, month, all_kpis(a2)).await,
+            200,
+        )
+        .await;
+    }
+    let path = format!("/api/v1/agents/{}/scorecard?year=2026", org.agent_a1.id);
+    let card = ok_json(
+        app.as_(&org.agent_a1)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(card["months"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        card["months"][0]["change"], 10.0,
+        "January compares with December"
+    );
+    assert_eq!(card["months"][0]["team_average"], 85.0);
+    assert_eq!(card["months"][1]["change"], 5.0);
+    assert_eq!(card["months"][1]["team_average"], 72.5);
+    assert_eq!(card["year_to_date"], 82.5);
+    assert_eq!(card["band"], "GOOD");
+    assert_eq!(card["trend"], 5.0);
+    problem(
+        app.as_(&org.leader_b)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    problem(
+        app.as_(&org.agent_a2)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+
+    let team = format!("/api/v1/teams/{}/scorecard?month=2026-02", org.team_a);
+    let board = ok_json(
+        app.as_(&org.manager_a)
+            .get(&team)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(board["average"], 72.5);
+    assert_eq!(board["agents"][0]["agent_id"], json!(org.agent_a1.id));
+    assert_eq!(board["agents"][0]["rank"], 1);
+    assert_eq!(board["agents"][1]["rank"], 2);
+    assert_eq!(board["agents"][1]["band"], "NEEDS_IMPROVEMENT");
+    for who in [&org.leader_b, &org.manager_b, &org.agent_a1] {
+        problem(app.as_(who).get(&team).send().await.expect("answers"), 404).await;
+    }
+    problem(
+        app.as_(&org.leader_a)
+            .get(&format!("/api/v1/teams/{}/scorecard?month=Feb", org.team_a))
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+}
