@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{ActionItem, MetricMonth, QuickNote, Session};
+use crate::{ActionItem, Announcement, MetricMonth, QuickNote, Session};
 
 /// A change, with the record as it is now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +19,8 @@ pub enum Event {
     QuickNoteChanged(Box<QuickNote>),
     /// An agent's month of metrics was written.
     MetricsChanged(Box<MetricMonth>),
+    /// An announcement was published.
+    AnnouncementPublished(Box<Announcement>),
     /// A quick note was deleted.
     QuickNoteDeleted {
         /// The note.
@@ -38,6 +40,7 @@ impl Event {
             Event::ActionItemChanged(item) => item.id.uuid(),
             Event::QuickNoteChanged(note) => note.id.uuid(),
             Event::MetricsChanged(month) => month.agent_id.uuid(),
+            Event::AnnouncementPublished(announcement) => announcement.id,
             Event::QuickNoteDeleted { id, .. } => *id,
         }
     }

@@ -7,6 +7,7 @@
 pub mod action_items;
 pub mod auth;
 pub mod events;
+pub mod governance;
 pub mod metrics;
 pub mod page;
 pub mod problem;
@@ -18,6 +19,7 @@ pub mod users;
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
 pub use events::Event;
+pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
 pub use metrics::{
     AgentScorecard, CreateKpi, Kpi, KpiWeight, MetricMonth, ScorecardConfig, ScorecardMonth,
     ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateScorecardConfig,

@@ -1,6 +1,7 @@
 //! sea-orm entities: one module per table, rows only. Rules live in the repositories.
 
 pub mod action_item;
+pub mod announcement;
 pub mod audit_entry;
 pub mod auth_session;
 pub mod coaching_session;

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod entity;
 pub mod error;
+pub mod governance;
 pub mod metrics;
 pub mod pagination;
 pub mod quick_notes;

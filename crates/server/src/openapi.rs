@@ -50,6 +50,10 @@ use crate::routes;
         routes::metrics::get_scorecard_config,
         routes::metrics::update_scorecard_config,
         routes::metrics::create_kpi,
+        routes::governance::list_audit,
+        routes::governance::verify_audit,
+        routes::governance::list_announcements,
+        routes::governance::create_announcement,
         routes::health::healthz,
         routes::health::readyz,
     ),
@@ -60,6 +64,7 @@ use crate::routes;
         (name = "people", description = "Users and teams"),
         (name = "coaching", description = "Sessions, action items, quick notes"),
         (name = "performance", description = "Monthly KPIs and scorecards"),
+        (name = "governance", description = "Audit log and announcements"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -3,6 +3,7 @@
 pub mod action_items;
 pub mod auth;
 pub mod docs;
+pub mod governance;
 pub mod health;
 pub mod me;
 pub mod metrics;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(action_items::configure)
                 .configure(quick_notes::configure)
                 .configure(metrics::configure)
+                .configure(governance::configure)
                 .default_service(web::to(unmatched)),
         )
         .service(web::scope("/api").default_service(web::to(unmatched)));

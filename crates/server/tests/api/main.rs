@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod errors;
 mod faults;
+mod governance;
 mod health;
 mod helpers;
 mod matrix;

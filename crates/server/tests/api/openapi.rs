@@ -61,6 +61,10 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         ("get", "/api/v1/scorecard/config"),
         ("put", "/api/v1/scorecard/config"),
         ("post", "/api/v1/kpis"),
+        ("get", "/api/v1/audit"),
+        ("get", "/api/v1/audit/verify"),
+        ("get", "/api/v1/announcements"),
+        ("post", "/api/v1/announcements"),
         ("get", "/healthz"),
         ("get", "/readyz"),
     ];

@@ -1,0 +1,26 @@
+//! The `announcements` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `announcements`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "announcements")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub author_id: Option<Uuid>,
+    pub title: String,
+    pub body: String,
+    pub audience: String,
+    pub team_id: Option<Uuid>,
+    pub published_at: DateTimeUtc,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,209 @@
+//! Reading the audit log (and checking its chain), and announcements.
+
+use chrono::{DateTime, Utc};
+use domain::{Actor, Role, TeamId, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, Change, Origin};
+use crate::entity::{announcement, audit_entry};
+use crate::pagination::{self, Cursor, PageRequest};
+use crate::{Db, StoreError, db, scope};
+
+impl From<&audit_entry::Model> for dto::AuditEntry {
+    fn from(entry: &audit_entry::Model) -> Self {
+        dto::AuditEntry {
+            seq: entry.seq,
+            occurred_at: entry.occurred_at,
+            actor_id: entry.actor_id.map(UserId),
+            action: entry.action.clone(),
+            resource_type: entry.resource_type.clone(),
+            resource_id: entry.resource_id,
+            ip: entry.ip.clone(),
+            request_id: entry.request_id.clone(),
+            changes: entry.changes.clone(),
+        }
+    }
+}
+
+/// Filters for the audit list.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Only this person's changes.
+    pub actor_id: Option<Uuid>,
+    /// Only this action (`session.complete`).
+    pub action: Option<String>,
+    /// Only this kind of record.
+    pub resource_type: Option<String>,
+    /// Only this record.
+    pub resource_id: Option<Uuid>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A page of the audit log, newest first.
+pub async fn audit_page(
+    db: &Db,
+    filter: &AuditFilter,
+    page: &PageRequest,
+) -> Result<(Vec<audit_entry::Model>, Option<String>), StoreError> {
+    let mut query = audit_entry::Entity::find();
+    if let Some(actor) = filter.actor_id {
+        query = query.filter(audit_entry::Column::ActorId.eq(actor));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_entry::Column::Action.eq(action));
+    }
+    if let Some(kind) = &filter.resource_type {
+        query = query.filter(audit_entry::Column::ResourceType.eq(kind));
+    }
+    if let Some(id) = filter.resource_id {
+        query = query.filter(audit_entry::Column::ResourceId.eq(id));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_entry::Column::OccurredAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(audit_entry::Column::OccurredAt.lt(to));
+    }
+    let after = page.after.as_ref().map(Cursor::typed::<i64>).transpose()?;
+    let entries = pagination::keyset_with(
+        query,
+        (audit_entry::Column::Seq, audit_entry::Column::Id),
+        after,
+        page.limit,
+        Order::Desc,
+    )
+    .all(db)
+    .await?;
+    Ok(pagination::finish(entries, page.limit, |entry| Cursor {
+        key: entry.seq.to_string(),
+        id: entry.id,
+    }))
+}
+
+/// Walks the whole chain in batches, recomputing every hash.
+pub async fn verify_audit(db: &Db) -> Result<dto::AuditVerification, StoreError> {
+    const BATCH: u64 = 1000;
+    let mut checked = 0;
+    let mut previous_hash: Option<String> = None;
+    let mut after_seq = 0;
+    loop {
+        let batch = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Seq.gt(after_seq))
+            .order_by_asc(audit_entry::Column::Seq)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after_seq = last.seq;
+        for entry in &batch {
+            checked += 1;
+            let links = previous_hash
+                .as_ref()
+                .is_none_or(|hash| *hash == entry.prev_hash);
+            if !links || audit::chain_hash(entry) != entry.hash {
+                return Ok(dto::AuditVerification {
+                    entries: checked,
+                    intact: false,
+                    first_broken_seq: Some(entry.seq),
+                });
+            }
+            previous_hash = Some(entry.hash.clone());
+        }
+    }
+    Ok(dto::AuditVerification {
+        entries: checked,
+        intact: true,
+        first_broken_seq: None,
+    })
+}
+
+impl From<&announcement::Model> for dto::Announcement {
+    fn from(a: &announcement::Model) -> Self {
+        dto::Announcement {
+            id: a.id,
+            author_id: a.author_id.map(UserId),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            team_id: a.team_id.map(TeamId),
+            published_at: a.published_at,
+        }
+    }
+}
+
+/// Publishes an announcement to everyone, or to one team.
+pub async fn announce(
+    db: &Db,
+    origin: &Origin,
+    title: &str,
+    body: &str,
+    team: Option<Uuid>,
+) -> Result<announcement::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let now = Utc::now();
+    let row = announcement::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        author_id: Set(origin.actor_id),
+        title: Set(title.trim().to_owned()),
+        body: Set(body.trim().to_owned()),
+        audience: Set(if team.is_some() { "TEAM" } else { "EVERYONE" }.to_owned()),
+        team_id: Set(team),
+        published_at: Set(now),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let change = Change {
+        action: "announcement.publish",
+        resource_type: "announcement",
+        resource_id: Some(row.id),
+        changes: audit::diff(None, Some(&audit::snapshot(&dto::Announcement::from(&row)))),
+    };
+    audit::record(&txn, origin, change).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Announcements the actor sees: everyone's, and those of the teams they are in, lead or manage.
+pub async fn announcements(
+    db: &Db,
+    actor: &Actor,
+    page: &PageRequest,
+) -> Result<(Vec<announcement::Model>, Option<String>), StoreError> {
+    let mut query = announcement::Entity::find();
+    if actor.role != Role::Admin {
+        let mut teams = scope::teams_in_reach(actor);
+        teams.extend(crate::users::team_of(db, actor.id.uuid()).await?);
+        query = query.filter(
+            Condition::any()
+                .add(announcement::Column::TeamId.is_null())
+                .add(announcement::Column::TeamId.is_in(teams)),
+        );
+    }
+    let after = page
+        .after
+        .as_ref()
+        .map(Cursor::typed::<DateTime<Utc>>)
+        .transpose()?;
+    let rows = pagination::keyset_with(
+        query,
+        (announcement::Column::PublishedAt, announcement::Column::Id),
+        after,
+        page.limit,
+        Order::Desc,
+    )
+    .all(db)
+    .await?;
+    Ok(pagination::finish(rows, page.limit, |a| Cursor {
+        key: a.published_at.to_rfc3339(),
+        id: a.id,
+    }))
+}

@@ -1,0 +1,166 @@
+//! The audit log (admins) and announcements.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::{Action, Role, Target, TeamId, authorize};
+use dto::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement, Page};
+use persistence::PageRequest;
+use persistence::governance::{self, AuditFilter};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Valid;
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/audit").get(list_audit))
+        .service(resource("/audit/verify").get(verify_audit))
+        .service(
+            resource("/announcements")
+                .get(list_announcements)
+                .post(create_announcement),
+        );
+}
+
+/// Filters and paging for the audit log.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only this person's changes.
+    pub actor_id: Option<Uuid>,
+    /// Only this action, such as `session.complete`.
+    pub action: Option<String>,
+    /// Only this kind of record, such as `session`.
+    pub resource_type: Option<String>,
+    /// Only this record.
+    pub resource_id: Option<Uuid>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The audit log, newest first (admin).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "governance", operation_id = "list_audit",
+    params(AuditQuery),
+    responses((status = 200, body = inline(Page<AuditEntry>)), (status = 403, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_audit(
+    actor: Actor,
+    query: web::Query<AuditQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<AuditEntry>>> {
+    authorize(&actor, Action::ViewAudit, &Target::Global)?;
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = AuditFilter {
+        actor_id: query.actor_id,
+        action: query.action,
+        resource_type: query.resource_type,
+        resource_id: query.resource_id,
+        from: query.from,
+        to: query.to,
+    };
+    let (entries, next_cursor) = governance::audit_page(&app.db, &filter, &page).await?;
+    Ok(web::Json(Page {
+        items: entries.iter().map(AuditEntry::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Recomputes the audit log's hash chain end to end (admin).
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "governance", operation_id = "verify_audit",
+    responses((status = 200, body = dto::AuditVerification), (status = 403, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn verify_audit(
+    actor: Actor,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<AuditVerification>> {
+    authorize(&actor, Action::ViewAudit, &Target::Global)?;
+    Ok(web::Json(governance::verify_audit(&app.db).await?))
+}
+
+/// Paging for announcements.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementQuery {
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Announcements for me: everyone's and my teams', newest first.
+#[utoipa::path(get, path = "/api/v1/announcements", tag = "governance", operation_id = "list_announcements",
+    params(AnnouncementQuery),
+    responses((status = 200, body = inline(Page<Announcement>)), (status = 401, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_announcements(
+    actor: Actor,
+    query: web::Query<AnnouncementQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<Announcement>>> {
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let (rows, next_cursor) = governance::announcements(&app.db, &actor, &page).await?;
+    Ok(web::Json(Page {
+        items: rows.iter().map(Announcement::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Publish an announcement: admins to everyone or one team, managers to a team they manage.
+#[utoipa::path(post, path = "/api/v1/announcements", tag = "governance", operation_id = "create_announcement",
+    request_body = dto::CreateAnnouncement,
+    responses((status = 201, body = dto::Announcement), (status = 403, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_announcement(
+    actor: Actor,
+    body: Valid<CreateAnnouncement>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    authorize(&actor, Action::Announce, &Target::Global)?;
+    let body = body.into_inner();
+    match body.team_id {
+        Some(team) if !actor.can(Action::ViewTeam, &Target::Team { id: team }) => {
+            return Err(ApiError::invalid("team_id", "no such team in your scope"));
+        }
+        Some(team) => {
+            persistence::teams::find(&app.db, team.uuid()).await?;
+        }
+        None if actor.role != Role::Admin => {
+            return Err(ApiError::invalid(
+                "team_id",
+                "managers announce to one of the teams they manage",
+            ));
+        }
+        None => {}
+    }
+    let row = governance::announce(
+        &app.db,
+        &actor.origin,
+        &body.title,
+        &body.body,
+        body.team_id.map(TeamId::uuid),
+    )
+    .await?;
+    let announcement = Announcement::from(&row);
+    app.events
+        .publish(dto::Event::AnnouncementPublished(Box::new(
+            announcement.clone(),
+        )));
+    Ok(HttpResponse::Created().json(announcement))
+}

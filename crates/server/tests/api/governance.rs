@@ -1,0 +1,198 @@
+//! The audit log (admins only, filterable, verifiable) and announcements (scoped).
+
+use serde_json::json;
+use test_support::TestApp;
+
+use crate::helpers::{ids, ok_json, problem};
+
+#[tokio::test]
+async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let path = format!("/api/v1/users/{}", org.agent_a1.id);
+    ok_json(
+        app.as_(&org.manager_a)
+            .patch(&path, &json!({ "department": "Billing", "version": 1 }))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    for who in [&org.manager_a, &org.leader_a, &org.agent_a1] {
+        problem(
+            app.as_(who)
+                .get("/api/v1/audit")
+                .send()
+                .await
+                .expect("answers"),
+            403,
+        )
+        .await;
+        problem(
+            app.as_(who)
+                .get("/api/v1/audit/verify")
+                .send()
+                .await
+                .expect("answers"),
+            403,
+        )
+        .await;
+    }
+    let filtered = format!(
+        "/api/v1/audit?actor_id={}&resource_type=user",
+        org.manager_a.id
+    );
+    let page = ok_json(
+        app.as_(&org.admin)
+            .get(&filtered)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let entries = page["items"].as_array().expect("items");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["action"], "user.update");
+    assert_eq!(entries[0]["resource_id"], json!(org.agent_a1.id));
+    assert_eq!(
+        entries[0]["changes"]["department"],
+        json!({ "from": null, "to": "Billing" })
+    );
+    assert!(entries[0]["request_id"].is_string());
+
+    let all = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/audit?limit=2")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert!(
+        all["next_cursor"].is_string(),
+        "the persona set-up wrote more than two entries"
+    );
+    let verified = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/audit/verify")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(verified["intact"], true);
+    assert!(verified["entries"].as_u64().is_some_and(|n| n >= 12));
+
+    // Tamper with one entry behind the application's back: verification finds it.
+    use sea_orm::ConnectionTrait;
+    app.db()
+        .execute_unprepared("UPDATE audit_log SET action = 'user.nothing' WHERE seq = 3")
+        .await
+        .expect("tampers");
+    let broken = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/audit/verify")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(broken["intact"], false);
+    assert_eq!(broken["first_broken_seq"], 3);
+}
+
+#[tokio::test]
+async fn announcements_reach_exactly_their_audience() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut events = app.state.events.subscribe();
+    let post = |who, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            app.as_(who)
+                .post("/api/v1/announcements", &body)
+                .send()
+                .await
+                .expect("answers")
+        }
+    };
+    ok_json(
+        post(
+            &org.admin,
+            json!({ "title": "Holiday rota", "body": "Published on the wiki." }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    ok_json(
+        post(
+            &org.manager_a,
+            json!({ "title": "Team A huddle", "body": "Friday 9:00", "team_id": org.team_a }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    problem(
+        post(
+            &org.manager_a,
+            json!({ "title": "To B", "body": "x", "team_id": org.team_b }),
+        )
+        .await,
+        422,
+    )
+    .await;
+    problem(
+        post(&org.manager_a, json!({ "title": "To all", "body": "x" })).await,
+        422,
+    )
+    .await;
+    problem(
+        post(
+            &org.leader_a,
+            json!({ "title": "Leader", "body": "x", "team_id": org.team_a }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        post(&org.agent_a1, json!({ "title": "Agent", "body": "x" })).await,
+        403,
+    )
+    .await;
+    problem(
+        post(&org.admin, json!({ "title": " ", "body": "" })).await,
+        422,
+    )
+    .await;
+
+    let seen = |who| {
+        let app = &app;
+        async move {
+            ids(&ok_json(
+                app.as_(who)
+                    .get("/api/v1/announcements")
+                    .send()
+                    .await
+                    .expect("answers"),
+                200,
+            )
+            .await)
+            .len()
+        }
+    };
+    assert_eq!(seen(&org.agent_a1).await, 2);
+    assert_eq!(seen(&org.leader_a).await, 2);
+    assert_eq!(seen(&org.agent_b1).await, 1);
+    assert_eq!(seen(&org.manager_b).await, 1);
+    assert_eq!(seen(&org.admin).await, 2);
+    let published = std::iter::from_fn(|| events.try_recv().ok()).count();
+    assert_eq!(published, 2);
+}
