@@ -6,6 +6,7 @@
 
 pub mod action_items;
 pub mod auth;
+pub mod dashboard;
 pub mod events;
 pub mod governance;
 pub mod metrics;
@@ -18,6 +19,7 @@ pub mod users;
 
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
+pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use events::Event;
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
 pub use metrics::{

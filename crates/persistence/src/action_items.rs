@@ -64,6 +64,8 @@ pub struct ItemFilter {
     pub status: Option<ActionItemStatus>,
     /// Only due before this date.
     pub due_before: Option<NaiveDate>,
+    /// Only pending or in-progress items.
+    pub open_only: bool,
 }
 
 /// Items the actor may see: about agents in scope, or assigned to them.
@@ -94,6 +96,12 @@ pub async fn list(
     }
     if let Some(status) = filter.status {
         query = query.filter(action_item::Column::Status.eq(status.as_str()));
+    }
+    if filter.open_only {
+        query = query.filter(action_item::Column::Status.is_in([
+            ActionItemStatus::Pending.as_str(),
+            ActionItemStatus::InProgress.as_str(),
+        ]));
     }
     if let Some(before) = filter.due_before {
         query = query.filter(action_item::Column::DueDate.lt(before));

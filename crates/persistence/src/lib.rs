@@ -8,6 +8,7 @@
 pub mod action_items;
 pub mod audit;
 pub mod auth_sessions;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod entity;

@@ -119,6 +119,8 @@ pub struct SessionFilter {
     pub from: Option<DateTime<Utc>>,
     /// Scheduled before.
     pub to: Option<DateTime<Utc>>,
+    /// Only sessions the agent has not acknowledged yet.
+    pub unacknowledged: bool,
 }
 
 /// A page of the sessions the actor may see, by scheduled time.
@@ -146,6 +148,9 @@ pub async fn list(
     }
     if let Some(to) = filter.to {
         query = query.filter(coaching_session::Column::ScheduledAt.lt(to));
+    }
+    if filter.unacknowledged {
+        query = query.filter(coaching_session::Column::AcknowledgedAt.is_null());
     }
     let after = page
         .after

@@ -50,6 +50,7 @@ use crate::routes;
         routes::metrics::get_scorecard_config,
         routes::metrics::update_scorecard_config,
         routes::metrics::create_kpi,
+        routes::dashboard::get_dashboard,
         routes::governance::list_audit,
         routes::governance::verify_audit,
         routes::governance::list_announcements,

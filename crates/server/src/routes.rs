@@ -2,6 +2,7 @@
 
 pub mod action_items;
 pub mod auth;
+pub mod dashboard;
 pub mod docs;
 pub mod governance;
 pub mod health;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(quick_notes::configure)
                 .configure(metrics::configure)
                 .configure(governance::configure)
+                .configure(dashboard::configure)
                 .default_service(web::to(unmatched)),
         )
         .service(web::scope("/api").default_service(web::to(unmatched)));

@@ -117,6 +117,7 @@ pub async fn list_action_items(
         plan_id: query.plan_id,
         status: query.status,
         due_before: query.due_before,
+        open_only: false,
     };
     let (items, next_cursor) = action_items::list(&app.db, &actor, &filter, &page).await?;
     let today = today();

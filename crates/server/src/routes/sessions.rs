@@ -104,6 +104,7 @@ pub async fn list_sessions(
         status: query.status,
         from: query.from,
         to: query.to,
+        unacknowledged: false,
     };
     let (rows, next_cursor) = sessions::list(&app.db, &actor, &filter, &page).await?;
     Ok(web::Json(Page {

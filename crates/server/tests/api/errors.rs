@@ -166,6 +166,11 @@ async fn every_protected_endpoint_needs_credentials() {
         (Method::GET, "/api/v1/scorecard/config".to_owned()),
         (Method::PUT, "/api/v1/scorecard/config".to_owned()),
         (Method::POST, "/api/v1/kpis".to_owned()),
+        (Method::GET, "/api/v1/dashboard".to_owned()),
+        (Method::GET, "/api/v1/audit".to_owned()),
+        (Method::GET, "/api/v1/audit/verify".to_owned()),
+        (Method::GET, "/api/v1/announcements".to_owned()),
+        (Method::POST, "/api/v1/announcements".to_owned()),
     ];
     for (method, path) in endpoints {
         let response = app

@@ -6,6 +6,7 @@
 mod action_items;
 mod auth;
 mod cli;
+mod dashboard;
 mod errors;
 mod faults;
 mod governance;

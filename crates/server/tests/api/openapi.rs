@@ -61,6 +61,7 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         ("get", "/api/v1/scorecard/config"),
         ("put", "/api/v1/scorecard/config"),
         ("post", "/api/v1/kpis"),
+        ("get", "/api/v1/dashboard"),
         ("get", "/api/v1/audit"),
         ("get", "/api/v1/audit/verify"),
         ("get", "/api/v1/announcements"),

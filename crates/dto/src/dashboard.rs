@@ -1,0 +1,66 @@
+//! The home page of each role.
+
+use domain::UserId;
+use domain::scorecard::Band;
+use serde::{Deserialize, Serialize};
+
+use crate::{ActionItem, Session};
+
+/// Why an agent needs attention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AttentionReason {
+    /// The latest score is under the target (75, the start of the "good" band).
+    BelowTarget,
+    /// The latest score fell by 5 points or more from the month before.
+    ScoreDropped,
+}
+
+/// An agent whose latest month needs a look.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentAttention {
+    /// The agent.
+    pub agent_id: UserId,
+    /// Their name.
+    pub name: String,
+    /// The month concerned.
+    pub month: String,
+    /// Their score that month.
+    pub score: f64,
+    /// Its band.
+    pub band: Band,
+    /// Change from the month before.
+    pub change: Option<f64>,
+    /// Every reason that applies.
+    pub reasons: Vec<AttentionReason>,
+}
+
+/// The mean score of the agents in scope for one month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendPoint {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Mean score.
+    pub average: f64,
+    /// Agents scored.
+    pub agents: u32,
+}
+
+/// `GET /api/v1/dashboard`: what the actor should look at now, all within their scope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dashboard {
+    /// Scheduled sessions in the next 14 days, soonest first.
+    pub upcoming_sessions: Vec<Session>,
+    /// Completed sessions the agent has not signed off yet (an agent's reminders).
+    pub pending_acknowledgements: Vec<Session>,
+    /// Open action items past their due date, oldest first.
+    pub overdue_action_items: Vec<ActionItem>,
+    /// Agents whose latest score dropped or is under target (coaches only).
+    pub agents_needing_attention: Vec<AgentAttention>,
+    /// The last six months' mean score across the agents in scope.
+    pub team_trend: Vec<TrendPoint>,
+}

@@ -1,0 +1,29 @@
+//! The actor's home page.
+
+use actix_web::web;
+use dto::Dashboard;
+
+use crate::auth::Actor;
+use crate::error::ApiResult;
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Registers the route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/dashboard").get(get_dashboard));
+}
+
+/// What to look at now: upcoming sessions, sign-offs pending, overdue items, agents whose score
+/// dropped or is under target, the team's trend. Everything within the actor's scope.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "performance", operation_id = "get_dashboard",
+    responses((status = 200, body = dto::Dashboard), (status = 401, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn get_dashboard(
+    actor: Actor,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Dashboard>> {
+    Ok(web::Json(
+        persistence::dashboard::build(&app.db, &actor).await?,
+    ))
+}

@@ -1,0 +1,139 @@
+//! Each role's home page shows what needs doing, and only within the actor's scope.
+
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+use test_support::{Persona, TestApp};
+
+use crate::helpers::ok_json;
+use crate::sessions::schedule;
+
+fn month_back(months: i64) -> String {
+    let mut month = Utc::now().format("%Y-%m").to_string();
+    for _ in 0..months {
+        month = domain::scorecard::previous_month(&month);
+    }
+    month
+}
+
+async fn dashboard(app: &TestApp, who: &Persona) -> Value {
+    ok_json(
+        app.as_(who)
+            .get("/api/v1/dashboard")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await
+}
+
+fn count(board: &Value, list: &str) -> usize {
+    board[list].as_array().map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_what_needs_doing_in_scope() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    // Upcoming for A1, a completed but unacknowledged one for A2, an overdue item for A1.
+    ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let done = ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 2).await, 201).await;
+    let complete = json!({ "session_notes": "n", "current_score": 70, "version": 1 });
+    ok_json(
+        app.as_(&org.leader_a)
+            .post(
+                &format!(
+                    "/api/v1/sessions/{}/complete",
+                    done["id"].as_str().expect("id")
+                ),
+                &complete,
+            )
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let due = (Utc::now().date_naive() - Duration::days(3)).to_string();
+    let item = json!({ "title": "Late", "assignee_id": org.agent_a1.id, "due_date": due, "priority": "HIGH" });
+    ok_json(
+        app.as_(&org.leader_a)
+            .post("/api/v1/action-items", &item)
+            .send()
+            .await
+            .expect("answers"),
+        201,
+    )
+    .await;
+    // A1 dropped from 90 to 80 (-10); A2 is steady at 70 (under target).
+    let all = |value: f64| {
+        json!({ "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
+                "task_completion_rate": value, "productivity_index": value, "quality_score": value, "efficiency_rate": value })
+    };
+    for (agent, earlier, later) in [(org.agent_a1.id, 90.0, 80.0), (org.agent_a2.id, 70.0, 70.0)] {
+        for (month, value) in [(month_back(2), earlier), (month_back(1), later)] {
+            let path = format!("/api/v1/agents/{agent}/metrics/{month}");
+            ok_json(
+                app.as_(&org.leader_a)
+                    .request(reqwest::Method::PUT, &path)
+                    .json(&all(value))
+                    .send()
+                    .await
+                    .expect("answers"),
+                200,
+            )
+            .await;
+        }
+    }
+
+    let leader = dashboard(&app, &org.leader_a).await;
+    assert_eq!(count(&leader, "upcoming_sessions"), 1);
+    assert_eq!(count(&leader, "pending_acknowledgements"), 1);
+    assert_eq!(count(&leader, "overdue_action_items"), 1);
+    assert_eq!(leader["overdue_action_items"][0]["overdue"], true);
+    let attention = leader["agents_needing_attention"].as_array().expect("list");
+    assert_eq!(attention.len(), 2);
+    assert_eq!(
+        attention[0]["agent_id"],
+        json!(org.agent_a2.id),
+        "lowest score first"
+    );
+    assert_eq!(attention[0]["reasons"], json!(["BELOW_TARGET"]));
+    assert_eq!(attention[1]["reasons"], json!(["SCORE_DROPPED"]));
+    assert_eq!(attention[1]["change"], -10.0);
+    let trend = leader["team_trend"].as_array().expect("list");
+    assert_eq!(trend.len(), 2);
+    assert_eq!(trend[0]["average"], 80.0);
+    assert_eq!(trend[1]["average"], 75.0);
+
+    let manager = dashboard(&app, &org.manager_a).await;
+    assert_eq!(count(&manager, "agents_needing_attention"), 2);
+
+    let agent = dashboard(&app, &org.agent_a2).await;
+    assert_eq!(
+        count(&agent, "pending_acknowledgements"),
+        1,
+        "the agent's sign-off reminder"
+    );
+    assert_eq!(count(&agent, "upcoming_sessions"), 0);
+    assert_eq!(count(&agent, "overdue_action_items"), 0);
+    assert_eq!(count(&agent, "agents_needing_attention"), 0);
+    assert_eq!(
+        agent["team_trend"].as_array().map(Vec::len),
+        Some(2),
+        "their own trend"
+    );
+
+    for stranger in [&org.leader_b, &org.manager_b, &org.loner] {
+        let board = dashboard(&app, stranger).await;
+        for list in [
+            "upcoming_sessions",
+            "pending_acknowledgements",
+            "overdue_action_items",
+            "agents_needing_attention",
+            "team_trend",
+        ] {
+            assert_eq!(count(&board, list), 0, "{list} of {:?}", stranger.role);
+        }
+    }
+}
