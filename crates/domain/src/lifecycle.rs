@@ -204,6 +204,101 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// Where a performance improvement plan is.
+    PlanStatus {
+        /// Being written by the coach.
+        Draft = "DRAFT",
+        /// Submitted to the agent's manager.
+        PendingApproval = "PENDING_APPROVAL",
+        /// Approved and running.
+        Active = "ACTIVE",
+        /// Finished, with an outcome.
+        Completed = "COMPLETED",
+        /// Abandoned, with a reason.
+        Cancelled = "CANCELLED",
+    }
+);
+
+wire_enum!(
+    /// How a completed plan ended.
+    PlanOutcome {
+        /// The agent met the plan.
+        Successful = "SUCCESSFUL",
+        /// The agent did not.
+        Unsuccessful = "UNSUCCESSFUL",
+        /// Closed and followed by a longer plan.
+        Extended = "EXTENDED",
+    }
+);
+
+impl PlanStatus {
+    fn refuse(self, action: &'static str) -> InvalidTransition {
+        InvalidTransition {
+            from: self.as_str(),
+            action,
+        }
+    }
+
+    /// Whether the plan's content may still change.
+    pub fn editable(self) -> Result<(), InvalidTransition> {
+        match self {
+            PlanStatus::Draft => Ok(()),
+            other => Err(other.refuse("edit")),
+        }
+    }
+
+    /// Send to the manager.
+    pub fn submit(self) -> Result<PlanStatus, InvalidTransition> {
+        match self {
+            PlanStatus::Draft => Ok(PlanStatus::PendingApproval),
+            other => Err(other.refuse("submit")),
+        }
+    }
+
+    /// The manager approves: the plan runs.
+    pub fn approve(self) -> Result<PlanStatus, InvalidTransition> {
+        match self {
+            PlanStatus::PendingApproval => Ok(PlanStatus::Active),
+            other => Err(other.refuse("approve")),
+        }
+    }
+
+    /// The manager sends it back to draft.
+    pub fn reject(self) -> Result<PlanStatus, InvalidTransition> {
+        match self {
+            PlanStatus::PendingApproval => Ok(PlanStatus::Draft),
+            other => Err(other.refuse("reject")),
+        }
+    }
+
+    /// Close a running plan with an outcome.
+    pub fn complete(self) -> Result<PlanStatus, InvalidTransition> {
+        match self {
+            PlanStatus::Active => Ok(PlanStatus::Completed),
+            other => Err(other.refuse("complete")),
+        }
+    }
+
+    /// Abandon it.
+    pub fn cancel(self) -> Result<PlanStatus, InvalidTransition> {
+        match self {
+            PlanStatus::Draft | PlanStatus::PendingApproval | PlanStatus::Active => {
+                Ok(PlanStatus::Cancelled)
+            }
+            other => Err(other.refuse("cancel")),
+        }
+    }
+
+    /// The agent acknowledges a running plan.
+    pub fn acknowledgeable(self) -> Result<(), InvalidTransition> {
+        match self {
+            PlanStatus::Active => Ok(()),
+            other => Err(other.refuse("acknowledge")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +359,37 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn every_plan_transition_is_decided() {
+        use PlanStatus::*;
+        let moves: [(&str, PlanStep, &[PlanStatus]); 5] = [
+            ("submit", PlanStatus::submit, &[Draft]),
+            ("approve", PlanStatus::approve, &[PendingApproval]),
+            ("reject", PlanStatus::reject, &[PendingApproval]),
+            ("complete", PlanStatus::complete, &[Active]),
+            (
+                "cancel",
+                PlanStatus::cancel,
+                &[Draft, PendingApproval, Active],
+            ),
+        ];
+        for (name, step, legal_from) in moves {
+            for &from in PlanStatus::ALL {
+                assert_eq!(
+                    step(from).is_ok(),
+                    legal_from.contains(&from),
+                    "{name} from {from}"
+                );
+            }
+        }
+        for &status in PlanStatus::ALL {
+            assert_eq!(status.editable().is_ok(), status == Draft);
+            assert_eq!(status.acknowledgeable().is_ok(), status == Active);
+        }
+    }
+
+    type PlanStep = fn(PlanStatus) -> Result<PlanStatus, InvalidTransition>;
 
     #[test]
     fn wire_names_round_trip() {

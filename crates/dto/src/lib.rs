@@ -5,6 +5,7 @@
 //! behind the `openapi` feature, which only the server turns on.
 
 pub mod action_items;
+pub mod action_plans;
 pub mod auth;
 pub mod dashboard;
 pub mod events;
@@ -18,6 +19,10 @@ pub mod teams;
 pub mod users;
 
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
+pub use action_plans::{
+    ActionPlan, Checkpoint, CreateActionPlan, CreateCheckpoint, NewPlanItem, NewPlanTarget,
+    PlanDecision, PlanTarget, TargetOperator, UpdateActionPlan,
+};
 pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use events::Event;

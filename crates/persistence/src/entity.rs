@@ -1,6 +1,9 @@
 //! sea-orm entities: one module per table, rows only. Rules live in the repositories.
 
 pub mod action_item;
+pub mod action_plan;
+pub mod action_plan_checkpoint;
+pub mod action_plan_target;
 pub mod announcement;
 pub mod audit_entry;
 pub mod auth_session;

@@ -6,6 +6,7 @@
 //! `UPDATE ... WHERE id = ? AND version = ?`.
 
 pub mod action_items;
+pub mod action_plans;
 pub mod audit;
 pub mod auth_sessions;
 pub mod dashboard;

@@ -55,6 +55,7 @@ versioned!(
     team,
     coaching_session,
     action_item,
+    action_plan,
     quick_note,
     metric_month
 );

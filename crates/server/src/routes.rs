@@ -1,6 +1,7 @@
 //! The route table: every aggregate's routes, assembled in one place.
 
 pub mod action_items;
+pub mod action_plans;
 pub mod auth;
 pub mod dashboard;
 pub mod docs;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(teams::configure)
                 .configure(sessions::configure)
                 .configure(action_items::configure)
+                .configure(action_plans::configure)
                 .configure(quick_notes::configure)
                 .configure(metrics::configure)
                 .configure(governance::configure)

@@ -143,12 +143,6 @@ pub async fn create_action_item(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    if body.plan_id.is_some() {
-        return Err(ApiError::invalid(
-            "plan_id",
-            "no such action plan in your scope",
-        ));
-    }
     let assignee = body.assignee_id.uuid();
     if !actor.can(Action::ViewUser, &targets::person(&app.db, assignee).await?) {
         return Err(ApiError::invalid(
@@ -156,8 +150,29 @@ pub async fn create_action_item(
             "no such person in your scope",
         ));
     }
-    let agent_id = match body.session_id {
-        Some(session) => {
+    let agent_id = match (body.session_id, body.plan_id) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "plan_id",
+                "an item comes from a session or a plan, not both",
+            ));
+        }
+        (None, Some(plan)) => {
+            let plan = persistence::action_plans::find(&app.db, plan.uuid())
+                .await
+                .map_err(|_| ApiError::invalid("plan_id", "no such action plan in your scope"))?;
+            if !actor.can(
+                Action::ViewActionPlan,
+                &targets::agent_record(&app.db, plan.agent_id).await?,
+            ) {
+                return Err(ApiError::invalid(
+                    "plan_id",
+                    "no such action plan in your scope",
+                ));
+            }
+            plan.agent_id
+        }
+        (Some(session), None) => {
             let session = sessions::find(&app.db, session.uuid())
                 .await
                 .map_err(|_| ApiError::invalid("session_id", "no such session in your scope"))?;
@@ -172,7 +187,7 @@ pub async fn create_action_item(
             }
             session.session.agent_id
         }
-        None => {
+        (None, None) => {
             if users::find(&app.db, assignee).await?.role() != Role::Agent {
                 return Err(ApiError::invalid(
                     "assignee_id",
@@ -191,7 +206,7 @@ pub async fn create_action_item(
         agent_id,
         assignee_id: assignee,
         session_id: body.session_id.map(|id| id.uuid()),
-        plan_id: None,
+        plan_id: body.plan_id.map(|id| id.uuid()),
         title: body.title,
         description: body.description,
         due_date: body.due_date,

@@ -4,6 +4,7 @@
 //! with Redis. `cargo xtask test` runs both.
 
 mod action_items;
+mod action_plans;
 mod auth;
 mod cli;
 mod dashboard;

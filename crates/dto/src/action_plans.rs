@@ -1,0 +1,249 @@
+//! Action plans (performance improvement plans): goal, period, items, KPI targets, checkpoints.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{ActionPlanId, PlanOutcome, PlanStatus, Priority, UserId};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::ActionItem;
+use crate::metrics::month;
+use crate::users::not_blank;
+
+/// How a target compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TargetOperator {
+    /// At least the value.
+    Gte,
+    /// At most the value.
+    Lte,
+}
+
+/// A KPI target of a plan, with the agent's real value for its month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanTarget {
+    /// The KPI's key.
+    pub kpi: String,
+    /// How it compares.
+    pub operator: TargetOperator,
+    /// The value to reach.
+    pub value: f64,
+    /// The month it must be reached by (`YYYY-MM`).
+    pub by_month: String,
+    /// The agent's recorded value for that month, if any.
+    pub actual: Option<f64>,
+    /// Whether the actual value meets the target (none until recorded).
+    pub met: Option<bool>,
+}
+
+/// A dated checkpoint with notes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Checkpoint {
+    /// Id.
+    pub id: Uuid,
+    /// The day of the review.
+    pub date: NaiveDate,
+    /// What was found.
+    pub notes: String,
+    /// Who wrote it.
+    pub author_id: Option<UserId>,
+    /// Written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An action plan with its items, targets and checkpoints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionPlan {
+    /// Id.
+    pub id: ActionPlanId,
+    /// The agent.
+    pub agent_id: UserId,
+    /// Who drafted it.
+    pub created_by: Option<UserId>,
+    /// Title.
+    pub title: String,
+    /// What the agent must achieve.
+    pub goal: String,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day.
+    pub end_date: NaiveDate,
+    /// Where it is.
+    pub status: PlanStatus,
+    /// How it ended.
+    pub outcome: Option<PlanOutcome>,
+    /// Sent for approval.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Who approved it.
+    pub approved_by: Option<UserId>,
+    /// When.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Why it was last sent back.
+    pub rejection_reason: Option<String>,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+    /// When the agent acknowledged it.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// The agent's comment.
+    pub acknowledgement_comment: Option<String>,
+    /// Its action items.
+    pub items: Vec<ActionItem>,
+    /// Its KPI targets.
+    pub targets: Vec<PlanTarget>,
+    /// Its checkpoints, in date order.
+    pub checkpoints: Vec<Checkpoint>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An item drafted with a plan.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPlanItem {
+    /// What to do.
+    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    pub title: String,
+    /// By when.
+    #[garde(skip)]
+    pub due_date: NaiveDate,
+    /// Details.
+    #[garde(inner(length(max = 5000)))]
+    #[serde(default)]
+    pub description: Option<String>,
+    /// How urgent (default MEDIUM).
+    #[garde(skip)]
+    #[serde(default)]
+    pub priority: Option<Priority>,
+}
+
+/// A target drafted with a plan.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPlanTarget {
+    /// A KPI key of the catalogue.
+    #[garde(length(min = 1, max = 64))]
+    pub kpi: String,
+    /// How it compares.
+    #[garde(skip)]
+    pub operator: TargetOperator,
+    /// The value to reach.
+    #[garde(skip)]
+    pub value: f64,
+    /// By which month (`YYYY-MM`).
+    #[garde(custom(month))]
+    pub by_month: String,
+}
+
+/// `POST /api/v1/action-plans`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateActionPlan {
+    /// The agent.
+    #[garde(skip)]
+    pub agent_id: UserId,
+    /// Title.
+    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    pub title: String,
+    /// What the agent must achieve.
+    #[garde(length(min = 1, max = 5000), custom(not_blank))]
+    pub goal: String,
+    /// First day.
+    #[garde(skip)]
+    pub start_date: NaiveDate,
+    /// Last day (on or after the first).
+    #[garde(custom(on_or_after(&self.start_date)))]
+    pub end_date: NaiveDate,
+    /// Action items.
+    #[garde(length(max = 30), dive)]
+    #[serde(default)]
+    pub items: Vec<NewPlanItem>,
+    /// KPI targets.
+    #[garde(length(max = 20), dive)]
+    #[serde(default)]
+    pub targets: Vec<NewPlanTarget>,
+}
+
+fn on_or_after(start: &NaiveDate) -> impl FnOnce(&NaiveDate, &()) -> garde::Result + '_ {
+    move |end, _| {
+        if end >= start {
+            Ok(())
+        } else {
+            Err(garde::Error::new("must not be before start_date"))
+        }
+    }
+}
+
+/// `PATCH /api/v1/action-plans/{id}`: while it is a draft.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateActionPlan {
+    /// New title.
+    #[garde(inner(length(min = 1, max = 200), custom(not_blank)))]
+    #[serde(default)]
+    pub title: Option<String>,
+    /// New goal.
+    #[garde(inner(length(min = 1, max = 5000), custom(not_blank)))]
+    #[serde(default)]
+    pub goal: Option<String>,
+    /// New first day.
+    #[garde(skip)]
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+    /// New last day.
+    #[garde(skip)]
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// The version edited (or `If-Match`).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// The body of the plan's state changes: submit, approve, reject, acknowledge, complete, cancel.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanDecision {
+    /// Why (reject, cancel: required).
+    #[garde(inner(length(min = 1, max = 2000), custom(not_blank)))]
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The agent's comment (acknowledge).
+    #[garde(inner(length(max = 2000)))]
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// How it ended (complete: required).
+    #[garde(skip)]
+    #[serde(default)]
+    pub outcome: Option<PlanOutcome>,
+    /// The version acted on (or `If-Match`).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// `POST /api/v1/action-plans/{id}/checkpoints`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateCheckpoint {
+    /// The day of the review.
+    #[garde(skip)]
+    pub date: NaiveDate,
+    /// What was found.
+    #[garde(length(min = 1, max = 5000), custom(not_blank))]
+    pub notes: String,
+}

@@ -1,0 +1,490 @@
+//! Action plans: drafted by the coach, approved by the agent's manager, acknowledged by the
+//! agent, closed with an outcome. Targets are checked against the agent's recorded metrics.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use domain::{ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+    Set,
+};
+use uuid::Uuid;
+
+use crate::action_items::{self, NewItem};
+use crate::audit::{self, Change, Origin};
+use crate::entity::{action_item, action_plan, action_plan_checkpoint, action_plan_target};
+use crate::pagination::{self, Cursor, PageRequest};
+use crate::{Db, StoreError, db, metrics, scope, versioned};
+
+/// The stored status; the column's CHECK admits only the five states.
+pub fn status_of(plan: &action_plan::Model) -> PlanStatus {
+    plan.status.parse().expect("the status column is CHECKed")
+}
+
+/// One plan, whatever the scope (callers check it with the policy).
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<action_plan::Model, StoreError> {
+    action_plan::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A plan with everything hanging off it, as the API shows it.
+pub async fn details(
+    db: &impl ConnectionTrait,
+    plan: &action_plan::Model,
+) -> Result<dto::ActionPlan, StoreError> {
+    Ok(expand(db, std::slice::from_ref(plan)).await?.remove(0))
+}
+
+/// Many plans with their items, targets and checkpoints, in a fixed number of queries.
+async fn expand(
+    db: &impl ConnectionTrait,
+    plans: &[action_plan::Model],
+) -> Result<Vec<dto::ActionPlan>, StoreError> {
+    let ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
+    let today = Utc::now().date_naive();
+    let mut items: HashMap<Uuid, Vec<dto::ActionItem>> = HashMap::new();
+    for item in action_item::Entity::find()
+        .filter(action_item::Column::PlanId.is_in(ids.clone()))
+        .order_by_asc(action_item::Column::DueDate)
+        .all(db)
+        .await?
+    {
+        if let Some(plan) = item.plan_id {
+            items
+                .entry(plan)
+                .or_default()
+                .push(action_items::to_dto(&item, today));
+        }
+    }
+    let mut checkpoints: HashMap<Uuid, Vec<dto::Checkpoint>> = HashMap::new();
+    for checkpoint in action_plan_checkpoint::Entity::find()
+        .filter(action_plan_checkpoint::Column::PlanId.is_in(ids.clone()))
+        .order_by_asc(action_plan_checkpoint::Column::Date)
+        .all(db)
+        .await?
+    {
+        checkpoints
+            .entry(checkpoint.plan_id)
+            .or_default()
+            .push(dto::Checkpoint {
+                id: checkpoint.id,
+                date: checkpoint.date,
+                notes: checkpoint.notes,
+                author_id: checkpoint.author_id.map(UserId),
+                created_at: checkpoint.created_at,
+            });
+    }
+    let targets = action_plan_target::Entity::find()
+        .filter(action_plan_target::Column::PlanId.is_in(ids))
+        .order_by_asc(action_plan_target::Column::ByMonth)
+        .all(db)
+        .await?;
+    let catalogue = metrics::catalogue(db).await?;
+    let agents: Vec<Uuid> = plans.iter().map(|p| p.agent_id).collect();
+    let (first, last) = (
+        targets
+            .iter()
+            .map(|t| t.by_month.clone())
+            .min()
+            .unwrap_or_default(),
+        targets
+            .iter()
+            .map(|t| t.by_month.clone())
+            .max()
+            .unwrap_or_default(),
+    );
+    let recorded: HashMap<(Uuid, String), metrics::Values> = if targets.is_empty() {
+        HashMap::new()
+    } else {
+        metrics::months(db, &agents, &first, &last)
+            .await?
+            .into_iter()
+            .map(|(month, values)| ((month.agent_id, month.month), values))
+            .collect()
+    };
+    let agent_of: HashMap<Uuid, Uuid> = plans.iter().map(|p| (p.id, p.agent_id)).collect();
+    let mut plan_targets: HashMap<Uuid, Vec<dto::PlanTarget>> = HashMap::new();
+    for target in targets {
+        let operator = if target.operator == "LTE" {
+            dto::TargetOperator::Lte
+        } else {
+            dto::TargetOperator::Gte
+        };
+        let actual = agent_of
+            .get(&target.plan_id)
+            .and_then(|agent| recorded.get(&(*agent, target.by_month.clone())))
+            .and_then(|values| values.get(&target.kpi_id).copied());
+        let met = actual.map(|actual| match operator {
+            dto::TargetOperator::Gte => actual >= target.value,
+            dto::TargetOperator::Lte => actual <= target.value,
+        });
+        let kpi = catalogue
+            .kpis
+            .iter()
+            .find(|k| k.id == target.kpi_id)
+            .map(|k| k.key.clone())
+            .unwrap_or_default();
+        plan_targets
+            .entry(target.plan_id)
+            .or_default()
+            .push(dto::PlanTarget {
+                kpi,
+                operator,
+                value: target.value,
+                by_month: target.by_month,
+                actual,
+                met,
+            });
+    }
+    Ok(plans
+        .iter()
+        .map(|plan| dto::ActionPlan {
+            id: ActionPlanId(plan.id),
+            agent_id: UserId(plan.agent_id),
+            created_by: plan.created_by.map(UserId),
+            title: plan.title.clone(),
+            goal: plan.goal.clone(),
+            start_date: plan.start_date,
+            end_date: plan.end_date,
+            status: status_of(plan),
+            outcome: plan.outcome.as_deref().and_then(|o| o.parse().ok()),
+            submitted_at: plan.submitted_at,
+            approved_by: plan.approved_by.map(UserId),
+            approved_at: plan.approved_at,
+            rejection_reason: plan.rejection_reason.clone(),
+            cancel_reason: plan.cancel_reason.clone(),
+            acknowledged_at: plan.acknowledged_at,
+            acknowledgement_comment: plan.acknowledgement_comment.clone(),
+            items: items.remove(&plan.id).unwrap_or_default(),
+            targets: plan_targets.remove(&plan.id).unwrap_or_default(),
+            checkpoints: checkpoints.remove(&plan.id).unwrap_or_default(),
+            version: plan.version,
+            created_at: plan.created_at,
+            updated_at: plan.updated_at,
+        })
+        .collect())
+}
+
+/// Filters for the plan list.
+#[derive(Clone, Debug, Default)]
+pub struct PlanFilter {
+    /// Only this agent's.
+    pub agent_id: Option<Uuid>,
+    /// Only in this state.
+    pub status: Option<PlanStatus>,
+}
+
+/// A page of the plans the actor may see, newest first.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &PlanFilter,
+    page: &PageRequest,
+) -> Result<(Vec<dto::ActionPlan>, Option<String>), StoreError> {
+    let mut query = action_plan::Entity::find()
+        .filter(scope::agent_records(actor, action_plan::Column::AgentId));
+    if let Some(agent) = filter.agent_id {
+        query = query.filter(action_plan::Column::AgentId.eq(agent));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(action_plan::Column::Status.eq(status.as_str()));
+    }
+    let after = page
+        .after
+        .as_ref()
+        .map(Cursor::typed::<chrono::DateTime<Utc>>)
+        .transpose()?;
+    let plans = pagination::keyset_with(
+        query,
+        (action_plan::Column::CreatedAt, action_plan::Column::Id),
+        after,
+        page.limit,
+        Order::Desc,
+    )
+    .all(db)
+    .await?;
+    let (plans, next) = pagination::finish(plans, page.limit, |plan| Cursor {
+        key: plan.created_at.to_rfc3339(),
+        id: plan.id,
+    });
+    Ok((expand(db, &plans).await?, next))
+}
+
+/// A plan to draft.
+#[derive(Clone, Debug)]
+pub struct NewPlan {
+    /// The agent.
+    pub agent_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Goal.
+    pub goal: String,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day.
+    pub end_date: NaiveDate,
+    /// Items: title, due date, description, priority.
+    pub items: Vec<(String, NaiveDate, Option<String>, Priority)>,
+    /// Targets: KPI key, `GTE`/`LTE`, value, month.
+    pub targets: Vec<(String, &'static str, f64, String)>,
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &'static str,
+    before: Option<&dto::ActionPlan>,
+    after: &dto::ActionPlan,
+) -> Result<(), StoreError> {
+    let strip = |plan: &dto::ActionPlan| {
+        let mut value = audit::snapshot(plan);
+        if let Some(object) = value.as_object_mut() {
+            object.remove("items");
+            object.remove("targets");
+            object.remove("checkpoints");
+        }
+        value
+    };
+    let change = Change {
+        action,
+        resource_type: "action_plan",
+        resource_id: Some(after.id.uuid()),
+        changes: audit::diff(before.map(strip).as_ref(), Some(&strip(after))),
+    };
+    audit::record(db, origin, change).await
+}
+
+/// Drafts a plan with its items and targets, in one transaction.
+pub async fn create(db: &Db, origin: &Origin, new: NewPlan) -> Result<dto::ActionPlan, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let catalogue = metrics::catalogue(&txn).await?;
+    let mut targets = Vec::new();
+    for (index, (key, operator, value, month)) in new.targets.iter().enumerate() {
+        let kpi = catalogue.kpi(key).ok_or_else(|| {
+            StoreError::invalid(
+                "targets",
+                format!("targets[{index}].kpi `{key}` is not in the catalogue"),
+            )
+        })?;
+        targets.push((kpi.id, *operator, *value, month.clone()));
+    }
+    let now = Utc::now();
+    let plan = action_plan::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agent_id: Set(new.agent_id),
+        created_by: Set(origin.actor_id),
+        title: Set(new.title.trim().to_owned()),
+        goal: Set(new.goal.trim().to_owned()),
+        start_date: Set(new.start_date),
+        end_date: Set(new.end_date),
+        status: Set(PlanStatus::Draft.as_str().to_owned()),
+        outcome: Set(None),
+        submitted_at: Set(None),
+        approved_by: Set(None),
+        approved_at: Set(None),
+        rejection_reason: Set(None),
+        cancel_reason: Set(None),
+        acknowledged_at: Set(None),
+        acknowledgement_comment: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    for (title, due_date, description, priority) in new.items {
+        let item = NewItem {
+            agent_id: new.agent_id,
+            assignee_id: new.agent_id,
+            session_id: None,
+            plan_id: Some(plan.id),
+            title,
+            description,
+            due_date,
+            priority,
+        };
+        action_items::insert(&txn, origin, item).await?;
+    }
+    for (kpi_id, operator, value, by_month) in targets {
+        action_plan_target::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            plan_id: Set(plan.id),
+            kpi_id: Set(kpi_id),
+            operator: Set(operator.to_owned()),
+            value: Set(value),
+            by_month: Set(by_month),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let created = details(&txn, &plan).await?;
+    record(&txn, origin, "action_plan.create", None, &created).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// What a plan change does.
+#[derive(Clone, Debug)]
+pub enum PlanChange {
+    /// Edit the draft.
+    Edit {
+        /// New title.
+        title: Option<String>,
+        /// New goal.
+        goal: Option<String>,
+        /// New first day.
+        start_date: Option<NaiveDate>,
+        /// New last day.
+        end_date: Option<NaiveDate>,
+    },
+    /// Send for approval.
+    Submit,
+    /// Approve.
+    Approve,
+    /// Send back to draft.
+    Reject(String),
+    /// The agent acknowledges.
+    Acknowledge(String),
+    /// Close with an outcome.
+    Complete(PlanOutcome),
+    /// Abandon.
+    Cancel(String),
+}
+
+/// Applies a change to the plan at `version`, in one transaction.
+pub async fn change(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    version: i32,
+    change: PlanChange,
+) -> Result<dto::ActionPlan, StoreError> {
+    let txn = db::begin_write(db).await?;
+    versioned::bump::<action_plan::Entity>(&txn, id, version).await?;
+    let plan = find(&txn, id).await?;
+    let before = details(&txn, &plan).await?;
+    let status = status_of(&plan);
+    let now = Utc::now();
+    let mut row: action_plan::ActiveModel = plan.clone().into();
+    let action = match change {
+        PlanChange::Edit {
+            title,
+            goal,
+            start_date,
+            end_date,
+        } => {
+            status.editable()?;
+            let start = start_date.unwrap_or(plan.start_date);
+            let end = end_date.unwrap_or(plan.end_date);
+            if end < start {
+                return Err(StoreError::invalid(
+                    "end_date",
+                    "must not be before start_date",
+                ));
+            }
+            if let Some(title) = title {
+                row.title = Set(title.trim().to_owned());
+            }
+            if let Some(goal) = goal {
+                row.goal = Set(goal.trim().to_owned());
+            }
+            row.start_date = Set(start);
+            row.end_date = Set(end);
+            "action_plan.update"
+        }
+        PlanChange::Submit => {
+            row.status = Set(status.submit()?.as_str().to_owned());
+            row.submitted_at = Set(Some(now));
+            "action_plan.submit"
+        }
+        PlanChange::Approve => {
+            row.status = Set(status.approve()?.as_str().to_owned());
+            row.approved_by = Set(origin.actor_id);
+            row.approved_at = Set(Some(now));
+            "action_plan.approve"
+        }
+        PlanChange::Reject(reason) => {
+            row.status = Set(status.reject()?.as_str().to_owned());
+            row.rejection_reason = Set(Some(reason));
+            "action_plan.reject"
+        }
+        PlanChange::Acknowledge(comment) => {
+            status.acknowledgeable()?;
+            if plan.acknowledged_at.is_some() {
+                return Err(StoreError::conflict(
+                    "comment",
+                    "this plan is already acknowledged",
+                ));
+            }
+            row.acknowledged_at = Set(Some(now));
+            row.acknowledgement_comment = Set(Some(comment));
+            "action_plan.acknowledge"
+        }
+        PlanChange::Complete(outcome) => {
+            row.status = Set(status.complete()?.as_str().to_owned());
+            row.outcome = Set(Some(outcome.as_str().to_owned()));
+            "action_plan.complete"
+        }
+        PlanChange::Cancel(reason) => {
+            row.status = Set(status.cancel()?.as_str().to_owned());
+            row.cancel_reason = Set(Some(reason));
+            "action_plan.cancel"
+        }
+    };
+    let updated = row.update(&txn).await?;
+    let after = details(&txn, &updated).await?;
+    record(&txn, origin, action, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Adds a dated checkpoint to a plan that is not closed.
+pub async fn add_checkpoint(
+    db: &Db,
+    origin: &Origin,
+    id: Uuid,
+    date: NaiveDate,
+    notes: String,
+) -> Result<dto::ActionPlan, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let plan = find(&txn, id).await?;
+    if matches!(
+        status_of(&plan),
+        PlanStatus::Completed | PlanStatus::Cancelled
+    ) {
+        return Err(domain::InvalidTransition {
+            from: status_of(&plan).as_str(),
+            action: "add a checkpoint to",
+        }
+        .into());
+    }
+    let now = Utc::now();
+    let checkpoint = action_plan_checkpoint::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        plan_id: Set(id),
+        date: Set(date),
+        notes: Set(notes.trim().to_owned()),
+        author_id: Set(origin.actor_id),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let change = Change {
+        action: "action_plan.checkpoint",
+        resource_type: "action_plan",
+        resource_id: Some(id),
+        changes: serde_json::json!({ "checkpoint": { "from": null, "to": { "id": checkpoint.id, "date": date } } }),
+    };
+    audit::record(&txn, origin, change).await?;
+    let after = details(&txn, &plan).await?;
+    txn.commit().await?;
+    Ok(after)
+}

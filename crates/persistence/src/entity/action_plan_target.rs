@@ -1,0 +1,25 @@
+//! The `action_plan_targets` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `action_plan_targets`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "action_plan_targets")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub plan_id: Uuid,
+    pub kpi_id: Uuid,
+    pub operator: String,
+    pub value: f64,
+    pub by_month: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,278 @@
+//! Action plans: draft, edit, submit, approve or reject, acknowledge, checkpoints, complete,
+//! cancel.
+
+use actix_web::{HttpResponse, web};
+use domain::{Action, PlanStatus, Priority, Role, Target, authorize};
+use dto::{
+    ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, TargetOperator,
+    UpdateActionPlan,
+};
+use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter};
+use persistence::{PageRequest, users};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IfMatch, Valid, etag};
+use crate::routes::resource;
+use crate::state::AppState;
+use crate::targets;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/action-plans")
+            .get(list_action_plans)
+            .post(create_action_plan),
+    )
+    .service(
+        resource("/action-plans/{id}")
+            .get(get_action_plan)
+            .patch(update_action_plan),
+    )
+    .service(resource("/action-plans/{id}/checkpoints").post(add_checkpoint))
+    .service(resource("/action-plans/{id}/{decision}").post(decide_action_plan));
+}
+
+/// Filters and paging for the plan list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PlanQuery {
+    /// Only this agent's plans.
+    pub agent_id: Option<Uuid>,
+    /// Only in this state.
+    pub status: Option<PlanStatus>,
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+async fn load_visible(
+    app: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> ApiResult<(persistence::entity::action_plan::Model, Target)> {
+    let plan = action_plans::find(&app.db, id).await?;
+    let target = targets::agent_record(&app.db, plan.agent_id).await?;
+    if !actor.can(Action::ViewActionPlan, &target) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((plan, target))
+}
+
+fn respond(plan: ActionPlan, created: bool) -> HttpResponse {
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header(actix_web::http::header::ETag(etag(plan.version)))
+        .json(plan)
+}
+
+/// List the plans in my scope, newest first.
+#[utoipa::path(get, path = "/api/v1/action-plans", tag = "coaching", operation_id = "list_action_plans",
+    params(PlanQuery),
+    responses((status = 200, body = inline(Page<ActionPlan>)), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn list_action_plans(
+    actor: Actor,
+    query: web::Query<PlanQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Page<ActionPlan>>> {
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let filter = PlanFilter {
+        agent_id: query.agent_id,
+        status: query.status,
+    };
+    let (items, next_cursor) = action_plans::list(&app.db, &actor, &filter, &page).await?;
+    Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// Draft a plan for an agent I coach, with its items and KPI targets.
+#[utoipa::path(post, path = "/api/v1/action-plans", tag = "coaching", operation_id = "create_action_plan",
+    request_body = dto::CreateActionPlan,
+    responses((status = 201, body = dto::ActionPlan), (status = 403, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_action_plan(
+    actor: Actor,
+    body: Valid<CreateActionPlan>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let agent = body.agent_id.uuid();
+    let person = targets::person(&app.db, agent).await?;
+    let is_agent = users::find(&app.db, agent)
+        .await
+        .is_ok_and(|row| row.role() == Role::Agent);
+    if !is_agent || !actor.can(Action::ViewUser, &person) {
+        return Err(ApiError::invalid("agent_id", "no such agent in your scope"));
+    }
+    authorize(
+        &actor,
+        Action::DraftActionPlan,
+        &targets::agent_record(&app.db, agent).await?,
+    )?;
+    let new = NewPlan {
+        agent_id: agent,
+        title: body.title,
+        goal: body.goal,
+        start_date: body.start_date,
+        end_date: body.end_date,
+        items: body
+            .items
+            .into_iter()
+            .map(|item| {
+                (
+                    item.title,
+                    item.due_date,
+                    item.description,
+                    item.priority.unwrap_or(Priority::Medium),
+                )
+            })
+            .collect(),
+        targets: body
+            .targets
+            .into_iter()
+            .map(|t| {
+                let operator = match t.operator {
+                    TargetOperator::Gte => "GTE",
+                    TargetOperator::Lte => "LTE",
+                };
+                (t.kpi, operator, t.value, t.by_month)
+            })
+            .collect(),
+    };
+    Ok(respond(
+        action_plans::create(&app.db, &actor.origin, new).await?,
+        true,
+    ))
+}
+
+/// Read a plan in my scope, with its targets checked against the agent's recorded metrics.
+#[utoipa::path(get, path = "/api/v1/action-plans/{id}", tag = "coaching", operation_id = "get_action_plan",
+    params(("id" = Uuid, Path, description = "Action plan id")),
+    responses((status = 200, body = dto::ActionPlan), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(action_plan.id = %id))]
+pub async fn get_action_plan(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let (plan, _) = load_visible(&app, &actor, *id).await?;
+    Ok(respond(action_plans::details(&app.db, &plan).await?, false))
+}
+
+/// Edit a draft plan.
+#[utoipa::path(patch, path = "/api/v1/action-plans/{id}", tag = "coaching", operation_id = "update_action_plan",
+    params(("id" = Uuid, Path, description = "Action plan id"), ("If-Match" = Option<String>, Header, description = "ETag of the version edited")),
+    request_body = dto::UpdateActionPlan,
+    responses((status = 200, body = dto::ActionPlan), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(action_plan.id = %id))]
+pub async fn update_action_plan(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Valid<UpdateActionPlan>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (_, target) = load_visible(&app, &actor, *id).await?;
+    authorize(&actor, Action::DraftActionPlan, &target)?;
+    let change = PlanChange::Edit {
+        title: body.title,
+        goal: body.goal,
+        start_date: body.start_date,
+        end_date: body.end_date,
+    };
+    Ok(respond(
+        action_plans::change(&app.db, &actor.origin, *id, version, change).await?,
+        false,
+    ))
+}
+
+fn required<T>(value: Option<T>, field: &str) -> ApiResult<T> {
+    value.ok_or_else(|| ApiError::invalid(field, "is required here"))
+}
+
+/// Move a plan on: `submit`, `approve`, `reject` (reason), `acknowledge` (comment), `complete`
+/// (outcome) or `cancel` (reason). The coach drafts, submits, completes and cancels; the agent's
+/// manager approves or rejects; the agent acknowledges.
+#[utoipa::path(post, path = "/api/v1/action-plans/{id}/{decision}", tag = "coaching", operation_id = "decide_action_plan",
+    params(("id" = Uuid, Path, description = "Action plan id"), ("decision" = String, Path, description = "submit, approve, reject, acknowledge, complete or cancel")),
+    request_body = dto::PlanDecision,
+    responses((status = 200, body = dto::ActionPlan), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
+        (status = 409, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(action_plan.id = %path.0, decision = %path.1))]
+pub async fn decide_action_plan(
+    actor: Actor,
+    path: web::Path<(Uuid, String)>,
+    if_match: IfMatch,
+    body: Valid<PlanDecision>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let (id, decision) = path.into_inner();
+    let body = body.into_inner();
+    let version = if_match.or_body(body.version)?;
+    let (action, change) = match decision.as_str() {
+        "submit" => (Action::DraftActionPlan, PlanChange::Submit),
+        "approve" => (Action::ApproveActionPlan, PlanChange::Approve),
+        "reject" => (
+            Action::ApproveActionPlan,
+            PlanChange::Reject(required(body.reason, "reason")?.trim().to_owned()),
+        ),
+        "acknowledge" => (
+            Action::AcknowledgeActionPlan,
+            PlanChange::Acknowledge(body.comment.unwrap_or_default().trim().to_owned()),
+        ),
+        "complete" => (
+            Action::DraftActionPlan,
+            PlanChange::Complete(required(body.outcome, "outcome")?),
+        ),
+        "cancel" => (
+            Action::DraftActionPlan,
+            PlanChange::Cancel(required(body.reason, "reason")?.trim().to_owned()),
+        ),
+        _ => return Err(ApiError::NotFound),
+    };
+    let (_, target) = load_visible(&app, &actor, id).await?;
+    authorize(&actor, action, &target)?;
+    Ok(respond(
+        action_plans::change(&app.db, &actor.origin, id, version, change).await?,
+        false,
+    ))
+}
+
+/// Record a dated checkpoint on an open plan.
+#[utoipa::path(post, path = "/api/v1/action-plans/{id}/checkpoints", tag = "coaching", operation_id = "add_checkpoint",
+    params(("id" = Uuid, Path, description = "Action plan id")),
+    request_body = dto::CreateCheckpoint,
+    responses((status = 201, body = dto::ActionPlan), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(action_plan.id = %id))]
+pub async fn add_checkpoint(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    body: Valid<CreateCheckpoint>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let (_, target) = load_visible(&app, &actor, *id).await?;
+    authorize(&actor, Action::DraftActionPlan, &target)?;
+    Ok(respond(
+        action_plans::add_checkpoint(&app.db, &actor.origin, *id, body.date, body.notes).await?,
+        true,
+    ))
+}

@@ -1,0 +1,405 @@
+//! Action plans: the coach drafts and submits, the agent's manager approves or rejects, the agent
+//! acknowledges; targets are checked against real metrics; every illegal move is refused.
+
+use serde_json::{Value, json};
+use test_support::{Org, Persona, TestApp};
+
+use crate::helpers::{ids, ok_json, problem};
+
+fn draft(agent: uuid::Uuid) -> Value {
+    json!({
+        "agent_id": agent, "title": "Adherence recovery", "goal": "Back to 90% schedule adherence",
+        "start_date": "2026-01-01", "end_date": "2026-03-31",
+        "items": [{ "title": "Daily schedule check", "due_date": "2026-01-15" }, { "title": "Break timer", "due_date": "2026-02-01", "priority": "HIGH" }],
+        "targets": [{ "kpi": "schedule_adherence", "operator": "GTE", "value": 90, "by_month": "2026-02" },
+                    { "kpi": "quality_score", "operator": "GTE", "value": 95, "by_month": "2026-02" }]
+    })
+}
+
+async fn decide(
+    app: &TestApp,
+    who: &Persona,
+    plan: &Value,
+    decision: &str,
+    body: Value,
+) -> reqwest::Response {
+    let mut body = body;
+    body["version"] = plan["version"].clone();
+    app.as_(who)
+        .post(
+            &format!(
+                "/api/v1/action-plans/{}/{decision}",
+                plan["id"].as_str().expect("id")
+            ),
+            &body,
+        )
+        .send()
+        .await
+        .expect("answers")
+}
+
+async fn create(app: &TestApp, org: &Org) -> Value {
+    ok_json(
+        app.as_(&org.leader_a)
+            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+            .send()
+            .await
+            .expect("answers"),
+        201,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let plan = create(&app, &org).await;
+    assert_eq!(plan["status"], "DRAFT");
+    assert_eq!(plan["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(plan["items"][0]["plan_id"], plan["id"]);
+
+    // Only the agent's manager approves; the leader submits; nobody approves a draft.
+    problem(
+        decide(&app, &org.manager_a, &plan, "approve", json!({})).await,
+        409,
+    )
+    .await;
+    let submitted = ok_json(
+        decide(&app, &org.leader_a, &plan, "submit", json!({})).await,
+        200,
+    )
+    .await;
+    problem(
+        decide(&app, &org.leader_a, &submitted, "approve", json!({})).await,
+        403,
+    )
+    .await;
+    problem(
+        decide(&app, &org.manager_b, &submitted, "approve", json!({})).await,
+        404,
+    )
+    .await;
+    problem(
+        decide(&app, &org.manager_a, &submitted, "reject", json!({})).await,
+        422,
+    )
+    .await;
+    let rejected = ok_json(
+        decide(
+            &app,
+            &org.manager_a,
+            &submitted,
+            "reject",
+            json!({ "reason": "Targets too soft" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            rejected["status"].clone(),
+            rejected["rejection_reason"].clone()
+        ),
+        (json!("DRAFT"), json!("Targets too soft"))
+    );
+    let edited = app
+        .as_(&org.leader_a)
+        .patch(
+            &format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id")),
+            &json!({ "goal": "95% adherence", "version": rejected["version"] }),
+        )
+        .send()
+        .await
+        .expect("answers");
+    let edited = ok_json(edited, 200).await;
+    let resubmitted = ok_json(
+        decide(&app, &org.leader_a, &edited, "submit", json!({})).await,
+        200,
+    )
+    .await;
+    let active = ok_json(
+        decide(&app, &org.manager_a, &resubmitted, "approve", json!({})).await,
+        200,
+    )
+    .await;
+    assert_eq!(active["status"], "ACTIVE");
+    assert_eq!(active["approved_by"], json!(org.manager_a.id));
+
+    // Only the agent acknowledges, once; an active plan no longer edits.
+    problem(
+        decide(
+            &app,
+            &org.leader_a,
+            &active,
+            "acknowledge",
+            json!({ "comment": "x" }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let acknowledged = ok_json(
+        decide(
+            &app,
+            &org.agent_a1,
+            &active,
+            "acknowledge",
+            json!({ "comment": "Understood" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        decide(
+            &app,
+            &org.agent_a1,
+            &acknowledged,
+            "acknowledge",
+            json!({ "comment": "again" }),
+        )
+        .await,
+        409,
+    )
+    .await;
+    let patch = app
+        .as_(&org.leader_a)
+        .patch(
+            &format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id")),
+            &json!({ "title": "late", "version": acknowledged["version"] }),
+        )
+        .send()
+        .await
+        .expect("answers");
+    problem(patch, 409).await;
+
+    let checkpoint = app
+        .as_(&org.leader_a)
+        .post(
+            &format!(
+                "/api/v1/action-plans/{}/checkpoints",
+                plan["id"].as_str().expect("id")
+            ),
+            &json!({ "date": "2026-02-01", "notes": "Adherence at 88%" }),
+        )
+        .send()
+        .await
+        .expect("answers");
+    let with_checkpoint = ok_json(checkpoint, 201).await;
+    assert_eq!(
+        with_checkpoint["checkpoints"][0]["notes"],
+        "Adherence at 88%"
+    );
+
+    problem(
+        decide(&app, &org.leader_a, &with_checkpoint, "complete", json!({})).await,
+        422,
+    )
+    .await;
+    let done = ok_json(
+        decide(
+            &app,
+            &org.leader_a,
+            &with_checkpoint,
+            "complete",
+            json!({ "outcome": "SUCCESSFUL" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (done["status"].clone(), done["outcome"].clone()),
+        (json!("COMPLETED"), json!("SUCCESSFUL"))
+    );
+    problem(
+        decide(
+            &app,
+            &org.leader_a,
+            &done,
+            "cancel",
+            json!({ "reason": "no" }),
+        )
+        .await,
+        409,
+    )
+    .await;
+    problem(
+        decide(&app, &org.leader_a, &done, "fly", json!({})).await,
+        404,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn targets_are_checked_against_the_agents_real_metrics() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let plan = create(&app, &org).await;
+    assert_eq!(plan["targets"][0]["actual"], Value::Null);
+    let metrics = json!({ "schedule_adherence": 91.5, "quality_score": 93 });
+    let path = format!("/api/v1/agents/{}/metrics/2026-02", org.agent_a1.id);
+    ok_json(
+        app.as_(&org.leader_a)
+            .request(reqwest::Method::PUT, &path)
+            .json(&metrics)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let read = ok_json(
+        app.as_(&org.agent_a1)
+            .get(&format!(
+                "/api/v1/action-plans/{}",
+                plan["id"].as_str().expect("id")
+            ))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let targets = read["targets"].as_array().expect("targets");
+    let adherence = targets
+        .iter()
+        .find(|t| t["kpi"] == "schedule_adherence")
+        .expect("target");
+    assert_eq!(
+        (adherence["actual"].clone(), adherence["met"].clone()),
+        (json!(91.5), json!(true))
+    );
+    let quality = targets
+        .iter()
+        .find(|t| t["kpi"] == "quality_score")
+        .expect("target");
+    assert_eq!(
+        (quality["actual"].clone(), quality["met"].clone()),
+        (json!(93.0), json!(false))
+    );
+}
+
+#[tokio::test]
+async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let plan = create(&app, &org).await;
+    problem(
+        app.as_(&org.leader_b)
+            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    problem(
+        app.as_(&org.agent_a1)
+            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+            .send()
+            .await
+            .expect("answers"),
+        403,
+    )
+    .await;
+    let mut backwards = draft(org.agent_a1.id);
+    backwards["end_date"] = json!("2025-12-01");
+    backwards["targets"][0]["by_month"] = json!("Feb");
+    let body = problem(
+        app.as_(&org.leader_a)
+            .post("/api/v1/action-plans", &backwards)
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    assert!(
+        body["errors"]["end_date"].is_array() && body["errors"]["targets[0].by_month"].is_array(),
+        "{body}"
+    );
+    let mut unknown = draft(org.agent_a1.id);
+    unknown["targets"][0]["kpi"] = json!("happiness");
+    problem(
+        app.as_(&org.leader_a)
+            .post("/api/v1/action-plans", &unknown)
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+
+    let count = |who| {
+        let app = &app;
+        async move {
+            ids(&ok_json(
+                app.as_(who)
+                    .get("/api/v1/action-plans")
+                    .send()
+                    .await
+                    .expect("answers"),
+                200,
+            )
+            .await)
+            .len()
+        }
+    };
+    assert_eq!(count(&org.leader_a).await, 1);
+    assert_eq!(count(&org.agent_a1).await, 1);
+    assert_eq!(count(&org.manager_a).await, 1);
+    for who in [&org.leader_b, &org.manager_b, &org.agent_a2] {
+        assert_eq!(count(who).await, 0);
+        let path = format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id"));
+        problem(app.as_(who).get(&path).send().await.expect("answers"), 404).await;
+    }
+    // Items may be added to the plan, about its agent.
+    let item = json!({ "title": "Extra", "assignee_id": org.agent_a1.id, "due_date": "2026-03-01", "priority": "LOW", "plan_id": plan["id"] });
+    let added = ok_json(
+        app.as_(&org.leader_a)
+            .post("/api/v1/action-items", &item)
+            .send()
+            .await
+            .expect("answers"),
+        201,
+    )
+    .await;
+    assert_eq!(added["plan_id"], plan["id"]);
+    problem(
+        app.as_(&org.leader_b)
+            .post("/api/v1/action-items", &item)
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_decisions_on_one_version_have_one_winner() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let plan = create(&app, &org).await;
+    let submitted = ok_json(
+        decide(&app, &org.leader_a, &plan, "submit", json!({})).await,
+        200,
+    )
+    .await;
+    let (a, b) = tokio::join!(
+        decide(&app, &org.manager_a, &submitted, "approve", json!({})),
+        decide(
+            &app,
+            &org.admin,
+            &submitted,
+            "reject",
+            json!({ "reason": "No" })
+        )
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412]);
+}
