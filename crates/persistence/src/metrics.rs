@@ -361,6 +361,39 @@ pub async fn save_month(
     Ok(saved)
 }
 
+/// Writes many months in one transaction: all or nothing. A month that exists is replaced (the
+/// file is the truth), so the existing version is used. Returns (created, replaced).
+pub async fn import_all(
+    db: &Db,
+    origin: &Origin,
+    inputs: Vec<MonthInput>,
+) -> Result<(usize, usize), StoreError> {
+    let txn = db::begin_write(db).await?;
+    let agents: Vec<Uuid> = inputs.iter().map(|i| i.agent_id).collect();
+    let existing: HashMap<(Uuid, String), i32> = metric_month::Entity::find()
+        .filter(metric_month::Column::AgentId.is_in(agents))
+        .filter(metric_month::Column::Month.is_in(inputs.iter().map(|i| i.month.clone())))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|m| ((m.agent_id, m.month), m.version))
+        .collect();
+    let (mut created, mut replaced) = (0, 0);
+    for input in inputs {
+        let version = existing
+            .get(&(input.agent_id, input.month.clone()))
+            .copied();
+        if version.is_some() {
+            replaced += 1;
+        } else {
+            created += 1;
+        }
+        upsert(&txn, origin, input, version).await?;
+    }
+    txn.commit().await?;
+    Ok((created, replaced))
+}
+
 /// Adds a KPI to the catalogue.
 pub async fn create_kpi(
     db: &Db,

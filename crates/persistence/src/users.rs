@@ -167,6 +167,33 @@ pub async fn memberships(
         .collect())
 }
 
+/// Agents named by employee id or email (any case), with their teams: one query each.
+pub async fn agents_by_identity(
+    db: &Db,
+    employee_ids: &[String],
+    emails: &[String],
+) -> Result<Vec<UserRow>, StoreError> {
+    let emails: Vec<String> = emails.iter().map(|e| normalise_email(e)).collect();
+    let agents = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Agent.as_str()))
+        .filter(
+            Condition::any()
+                .add(user::Column::EmployeeId.is_in(employee_ids.iter().cloned()))
+                .add(user::Column::Email.is_in(emails)),
+        )
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = agents.iter().map(|a| a.id).collect();
+    let teams = memberships(db, &ids).await?;
+    Ok(agents
+        .into_iter()
+        .map(|user| UserRow {
+            team_id: teams.get(&user.id).copied(),
+            user,
+        })
+        .collect())
+}
+
 /// The policy's view of a user: role and the teams they lead and manage.
 pub async fn actor(db: &Db, user: &user::Model) -> Result<Actor, StoreError> {
     let teams: Vec<(Uuid, Uuid, Option<Uuid>)> = team::Entity::find()

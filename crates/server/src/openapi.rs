@@ -56,6 +56,8 @@ use crate::routes;
         routes::metrics::get_scorecard_config,
         routes::metrics::update_scorecard_config,
         routes::metrics::create_kpi,
+        routes::metrics_csv::import_metrics,
+        routes::metrics_csv::export_metrics,
         routes::dashboard::get_dashboard,
         routes::governance::list_audit,
         routes::governance::verify_audit,

@@ -9,6 +9,7 @@ pub mod governance;
 pub mod health;
 pub mod me;
 pub mod metrics;
+pub mod metrics_csv;
 pub mod quick_notes;
 pub mod sessions;
 pub mod teams;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(action_plans::configure)
                 .configure(quick_notes::configure)
                 .configure(metrics::configure)
+                .configure(metrics_csv::configure)
                 .configure(governance::configure)
                 .configure(dashboard::configure)
                 .default_service(web::to(unmatched)),

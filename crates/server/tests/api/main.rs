@@ -15,6 +15,7 @@ mod health;
 mod helpers;
 mod matrix;
 mod metrics;
+mod metrics_csv;
 mod openapi;
 mod quick_notes;
 mod sessions;

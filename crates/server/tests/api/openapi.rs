@@ -67,6 +67,8 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         ("get", "/api/v1/scorecard/config"),
         ("put", "/api/v1/scorecard/config"),
         ("post", "/api/v1/kpis"),
+        ("post", "/api/v1/metrics/import"),
+        ("get", "/api/v1/metrics/export.csv"),
         ("get", "/api/v1/dashboard"),
         ("get", "/api/v1/audit"),
         ("get", "/api/v1/audit/verify"),

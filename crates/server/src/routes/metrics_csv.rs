@@ -1,0 +1,354 @@
+//! CSV import and export of monthly metrics.
+//!
+//! Import validates every row before writing any, and writes all rows in one transaction, or
+//! none: each bad row is reported with its line number and reason.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, web};
+use domain::{Action, Role, Target, TeamId, UserId};
+use persistence::metrics::{self, MonthInput};
+use persistence::users::{self, UserFilter};
+use persistence::{PageRequest, users::UserRow};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Largest accepted CSV file.
+pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
+/// Most rows in one import.
+const MAX_ROWS: usize = 50_000;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/metrics/import")
+            .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+            .post(import_metrics),
+    )
+    .service(resource("/metrics/export.csv").get(export_metrics));
+}
+
+/// The result of an import.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportSummary {
+    /// Data rows read.
+    pub rows: usize,
+    /// Months created.
+    pub created: usize,
+    /// Months replaced.
+    pub replaced: usize,
+}
+
+/// One parsed data row.
+struct Row {
+    line: usize,
+    agent: String,
+    month: String,
+    input: BTreeMap<String, f64>,
+}
+
+/// Reads the file: the header names the agent column (`employee_id` or `email`), `month`, then
+/// KPI keys or raw counts. Empty cells are absent values.
+fn parse(text: &[u8]) -> Result<(bool, Vec<Row>), metrics::FieldErrors> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text);
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![("line 1".to_owned(), e.to_string())])?
+        .clone();
+    let by_employee_id = headers.iter().any(|h| h == "employee_id");
+    let agent_column = if by_employee_id {
+        "employee_id"
+    } else {
+        "email"
+    };
+    let Some(agent_at) = headers.iter().position(|h| h == agent_column) else {
+        return Err(vec![(
+            "line 1".to_owned(),
+            "the header needs an `employee_id` or `email` column".to_owned(),
+        )]);
+    };
+    let Some(month_at) = headers.iter().position(|h| h == "month") else {
+        return Err(vec![(
+            "line 1".to_owned(),
+            "the header needs a `month` column".to_owned(),
+        )]);
+    };
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        if rows.len() >= MAX_ROWS {
+            errors.push((
+                format!("line {line}"),
+                format!("at most {MAX_ROWS} rows per import"),
+            ));
+            break;
+        }
+        let record = match record {
+            Ok(record) => record,
+            Err(err) => {
+                errors.push((format!("line {line}"), err.to_string()));
+                continue;
+            }
+        };
+        let mut input = BTreeMap::new();
+        for (column, cell) in headers
+            .iter()
+            .zip(record.iter())
+            .enumerate()
+            .filter_map(|(i, pair)| (i != agent_at && i != month_at).then_some(pair))
+        {
+            if cell.is_empty() {
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(value) if value.is_finite() => {
+                    input.insert(column.to_owned(), value);
+                }
+                _ => errors.push((
+                    format!("line {line}"),
+                    format!("{column}: `{cell}` is not a number"),
+                )),
+            }
+        }
+        rows.push(Row {
+            line,
+            agent: record.get(agent_at).unwrap_or_default().to_owned(),
+            month: record.get(month_at).unwrap_or_default().to_owned(),
+            input,
+        });
+    }
+    if errors.is_empty() {
+        Ok((by_employee_id, rows))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Import many agents' months from CSV (`text/csv` body): every row is checked first, then all
+/// are written in one transaction, or none. Bad rows come back by line number.
+#[utoipa::path(post, path = "/api/v1/metrics/import", tag = "performance", operation_id = "import_metrics",
+    request_body(content = String, content_type = "text/csv", description = "employee_id or email, month, then KPI keys or raw counts"),
+    responses((status = 200, body = ImportSummary), (status = 403, body = dto::Problem), (status = 413, body = dto::Problem), (status = 415, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn import_metrics(
+    actor: Actor,
+    req: HttpRequest,
+    body: web::Bytes,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<ImportSummary>> {
+    domain::authorize(&actor, Action::ImportMetrics, &Target::Global)?;
+    let is_csv = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let (by_employee_id, rows) = parse(&body).map_err(crate::routes::metrics::field_errors)?;
+    if rows.is_empty() {
+        return Err(ApiError::invalid("file", "no data rows"));
+    }
+    let keys: Vec<String> = rows.iter().map(|r| r.agent.clone()).collect();
+    let (employee_ids, emails) = if by_employee_id {
+        (keys, Vec::new())
+    } else {
+        (Vec::new(), keys)
+    };
+    let agents: HashMap<String, UserRow> =
+        users::agents_by_identity(&app.db, &employee_ids, &emails)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let key = if by_employee_id {
+                    row.user.employee_id.clone().unwrap_or_default()
+                } else {
+                    row.user.email.clone()
+                };
+                (key, row)
+            })
+            .collect();
+    let catalogue = metrics::catalogue(&app.db).await?;
+    let mut errors = Vec::new();
+    let mut inputs = Vec::new();
+    let mut seen = HashSet::new();
+    for row in rows {
+        let at = format!("line {}", row.line);
+        let key = if by_employee_id {
+            row.agent.clone()
+        } else {
+            users::normalise_email(&row.agent)
+        };
+        let Some(agent) = agents.get(&key) else {
+            errors.push((at, format!("no agent `{}` in your scope", row.agent)));
+            continue;
+        };
+        let target = Target::AgentRecord {
+            agent: UserId(agent.user.id),
+            team: agent.team_id.map(TeamId),
+            author: None,
+            private: false,
+        };
+        if agent.role() != Role::Agent || !actor.can(Action::WriteMetrics, &target) {
+            errors.push((at, format!("no agent `{}` in your scope", row.agent)));
+            continue;
+        }
+        if !domain::scorecard::is_month(&row.month) {
+            errors.push((at, format!("month `{}` is not YYYY-MM", row.month)));
+            continue;
+        }
+        if !seen.insert((agent.user.id, row.month.clone())) {
+            errors.push((
+                at,
+                format!("{} {} appears twice in the file", row.agent, row.month),
+            ));
+            continue;
+        }
+        match catalogue.resolve(&row.input) {
+            Ok((values, raw_counts)) => inputs.push(MonthInput {
+                agent_id: agent.user.id,
+                month: row.month,
+                values,
+                raw_counts,
+            }),
+            Err(problems) => errors.extend(
+                problems
+                    .into_iter()
+                    .map(|(field, message)| (at.clone(), format!("{field}: {message}"))),
+            ),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(crate::routes::metrics::field_errors(errors));
+    }
+    let rows = inputs.len();
+    let (created, replaced) = metrics::import_all(&app.db, &actor.origin, inputs).await?;
+    tracing::info!(rows, created, replaced, "metrics imported");
+    Ok(web::Json(ImportSummary {
+        rows,
+        created,
+        replaced,
+    }))
+}
+
+/// The range to export.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// First month (`YYYY-MM`, default: twelve months ago).
+    pub from: Option<String>,
+    /// Last month (`YYYY-MM`, default: this month).
+    pub to: Option<String>,
+}
+
+/// The months of every agent in my scope, as CSV with the import's columns plus the score.
+#[utoipa::path(get, path = "/api/v1/metrics/export.csv", tag = "performance", operation_id = "export_metrics",
+    params(ExportQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn export_metrics(
+    actor: Actor,
+    query: web::Query<ExportQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let to = query
+        .to
+        .clone()
+        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m").to_string());
+    let from = query.from.clone().unwrap_or_else(|| {
+        let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2000);
+        format!("{:04}{}", year - 1, to.get(4..).unwrap_or("-01"))
+    });
+    for (field, month) in [("from", &from), ("to", &to)] {
+        if !domain::scorecard::is_month(month) {
+            return Err(ApiError::invalid(field, "must be a month written YYYY-MM"));
+        }
+    }
+    let catalogue = metrics::catalogue(&app.db).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "employee_id".to_owned(),
+        "email".to_owned(),
+        "month".to_owned(),
+    ];
+    header.extend(catalogue.kpis.iter().map(|k| k.key.clone()));
+    header.push("score".to_owned());
+    writer.write_record(&header).map_err(ApiError::internal)?;
+    // Page through the agents in scope; each page's months come in two queries.
+    let filter = UserFilter {
+        role: Some(Role::Agent),
+        ..UserFilter::default()
+    };
+    let mut page = PageRequest::new(Some(200), None)?;
+    loop {
+        let (agents, next) = users::list(&app.db, &actor, &filter, &page).await?;
+        let visible: Vec<(uuid::Uuid, Option<String>, String)> = agents
+            .iter()
+            .filter(|row| {
+                actor.can(
+                    Action::ViewMetrics,
+                    &Target::AgentRecord {
+                        agent: UserId(row.user.id),
+                        team: row.team_id.map(TeamId),
+                        author: None,
+                        private: false,
+                    },
+                )
+            })
+            .map(|row| {
+                (
+                    row.user.id,
+                    row.user.employee_id.clone(),
+                    row.user.email.clone(),
+                )
+            })
+            .collect();
+        let identity: HashMap<uuid::Uuid, (Option<String>, String)> = visible
+            .iter()
+            .map(|(id, e, m)| (*id, (e.clone(), m.clone())))
+            .collect();
+        let ids: Vec<uuid::Uuid> = visible.iter().map(|(id, _, _)| *id).collect();
+        for (month, values) in metrics::months(&app.db, &ids, &from, &to).await? {
+            let (employee_id, email) = identity.get(&month.agent_id).cloned().unwrap_or_default();
+            let mut record = vec![employee_id.unwrap_or_default(), email, month.month.clone()];
+            record.extend(
+                catalogue
+                    .kpis
+                    .iter()
+                    .map(|k| values.get(&k.id).map(|v| v.to_string()).unwrap_or_default()),
+            );
+            record.push(
+                catalogue
+                    .score(&month.month, &values)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+            );
+            writer.write_record(&record).map_err(ApiError::internal)?;
+        }
+        match next {
+            Some(cursor) => page = PageRequest::new(Some(200), Some(&cursor))?,
+            None => break,
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|err| ApiError::internal(err.into_error()))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"metrics-{from}-to-{to}.csv\""),
+        ))
+        .body(bytes))
+}

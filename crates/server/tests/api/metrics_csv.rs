@@ -1,0 +1,220 @@
+//! CSV import (all or nothing, bad rows named by line) and export (scoped).
+
+use serde_json::json;
+use test_support::{Persona, TestApp};
+
+use crate::helpers::{ok_json, problem};
+
+async fn import(app: &TestApp, who: &Persona, csv: String) -> reqwest::Response {
+    app.as_(who)
+        .request(reqwest::Method::POST, "/api/v1/metrics/import")
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .expect("answers")
+}
+
+fn month(n: usize) -> String {
+    format!("{:04}-{:02}", 2001 + n / 12, n % 12 + 1)
+}
+
+async fn stored_months(app: &TestApp) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    persistence::entity::metric_month::Entity::find()
+        .count(app.db())
+        .await
+        .expect("counts")
+}
+
+async fn with_employee_ids(app: &TestApp, org: &test_support::Org) {
+    for (persona, employee) in [
+        (&org.agent_a1, "E-A1"),
+        (&org.agent_a2, "E-A2"),
+        (&org.agent_b1, "E-B1"),
+    ] {
+        let path = format!("/api/v1/users/{}", persona.id);
+        ok_json(
+            app.as_(&org.admin)
+                .patch(&path, &json!({ "employee_id": employee, "version": 1 }))
+                .send()
+                .await
+                .expect("answers"),
+            200,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn one_bad_row_among_a_thousand_writes_nothing_and_is_named() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    with_employee_ids(&app, &org).await;
+    let mut csv = String::from(
+        "employee_id,month,schedule_adherence,quality_score,scheduled_hours,actual_hours\n",
+    );
+    for n in 0..1000 {
+        let agent = if n % 2 == 0 { "E-A1" } else { "E-A2" };
+        let adherence = if n == 699 {
+            "250".to_owned()
+        } else {
+            format!("{}", 80 + n % 15)
+        };
+        csv.push_str(&format!(
+            "{agent},{},{adherence},{},,\n",
+            month(n / 2),
+            85 + n % 10
+        ));
+    }
+    let body = problem(import(&app, &org.manager_a, csv.clone()).await, 422).await;
+    let errors = body["errors"].as_object().expect("errors by line");
+    assert_eq!(errors.keys().collect::<Vec<_>>(), ["line 701"], "{body}");
+    assert!(
+        errors["line 701"][0]
+            .as_str()
+            .is_some_and(|m| m.contains("schedule_adherence"))
+    );
+    assert_eq!(stored_months(&app).await, 0, "nothing was written");
+
+    let fixed = csv.replace(",250,", ",90,");
+    let summary = ok_json(import(&app, &org.manager_a, fixed.clone()).await, 200).await;
+    assert_eq!(
+        summary,
+        json!({ "rows": 1000, "created": 1000, "replaced": 0 })
+    );
+    assert_eq!(stored_months(&app).await, 1000);
+    let again = ok_json(import(&app, &org.manager_a, fixed).await, 200).await;
+    assert_eq!(again["replaced"], 1000);
+}
+
+#[tokio::test]
+async fn rows_outside_the_scope_and_malformed_files_are_refused() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    with_employee_ids(&app, &org).await;
+    let csv = "employee_id,month,quality_score\nE-A1,2026-01,90\nE-B1,2026-01,90\nE-A1,2026-13,90\nE-A1,2026-01,91\nE-ZZ,2026-01,1\nE-A2,2026-02,lots\n".to_owned();
+    let body = problem(import(&app, &org.manager_a, csv).await, 422).await;
+    let errors = body["errors"].as_object().expect("errors by line");
+    assert_eq!(
+        errors.keys().collect::<Vec<_>>(),
+        ["line 7"],
+        "number errors are found before rows are resolved: {body}"
+    );
+    let csv = "employee_id,month,quality_score\nE-A1,2026-01,90\nE-B1,2026-01,90\nE-A1,2026-13,90\nE-A1,2026-01,91\nE-ZZ,2026-01,1\n".to_owned();
+    let body = problem(import(&app, &org.manager_a, csv).await, 422).await;
+    let lines: Vec<&String> = body["errors"].as_object().expect("errors").keys().collect();
+    assert_eq!(lines, ["line 3", "line 4", "line 5", "line 6"], "{body}");
+    problem(
+        import(&app, &org.manager_a, "name,month\nx,2026-01\n".to_owned()).await,
+        422,
+    )
+    .await;
+    problem(
+        import(
+            &app,
+            &org.leader_a,
+            "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        import(
+            &app,
+            &org.agent_a1,
+            "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let not_csv = app
+        .as_(&org.manager_a)
+        .post("/api/v1/metrics/import", &json!({ "rows": [] }))
+        .send()
+        .await
+        .expect("answers");
+    problem(not_csv, 415).await;
+    // By email, any case.
+    let by_email = format!(
+        "email,month,quality_score\n{},2026-01,90\n",
+        org.agent_a2.email.to_uppercase()
+    );
+    ok_json(import(&app, &org.manager_a, by_email).await, 200).await;
+}
+
+#[tokio::test]
+async fn the_export_has_the_import_columns_and_only_the_actors_agents() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    with_employee_ids(&app, &org).await;
+    let csv = "employee_id,month,quality_score,schedule_adherence\nE-A1,2026-01,90,80\nE-A2,2026-01,70,\n".to_owned();
+    ok_json(import(&app, &org.admin, csv).await, 200).await;
+    ok_json(
+        import(
+            &app,
+            &org.admin,
+            "employee_id,month,quality_score\nE-B1,2026-01,60\n".to_owned(),
+        )
+        .await,
+        200,
+    )
+    .await;
+
+    let export = |who| {
+        let app = &app;
+        async move {
+            let response = app
+                .as_(who)
+                .get("/api/v1/metrics/export.csv?from=2025-06&to=2026-06")
+                .send()
+                .await
+                .expect("answers");
+            assert_eq!(response.status(), 200);
+            assert!(
+                response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("text/csv"))
+            );
+            response.text().await.expect("text")
+        }
+    };
+    let leader = export(&org.leader_a).await;
+    let lines: Vec<&str> = leader.lines().collect();
+    assert!(
+        lines[0].starts_with("employee_id,email,month,schedule_adherence,"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].ends_with(",score"));
+    assert_eq!(lines.len(), 3, "{leader}");
+    assert!(!leader.contains("E-B1"));
+    // (1.0 x 80 + 1.5 x 90) / 2.5 = 86
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("E-A1,") && l.ends_with(",86")),
+        "{leader}"
+    );
+    let agent = export(&org.agent_a2).await;
+    assert_eq!(
+        agent.lines().count(),
+        2,
+        "an agent exports their own rows: {agent}"
+    );
+    assert_eq!(export(&org.admin).await.lines().count(), 4);
+    assert_eq!(export(&org.leader_b).await.lines().count(), 2);
+    problem(
+        app.as_(&org.admin)
+            .get("/api/v1/metrics/export.csv?from=June")
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+}
