@@ -12,6 +12,7 @@ mod m20261127_000002_create_auth;
 mod m20261127_000003_create_performance;
 mod m20261127_000004_create_coaching;
 mod m20261127_000005_create_governance;
+pub mod m20261127_000006_create_search;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_performance::Migration),
             Box::new(m20261127_000004_create_coaching::Migration),
             Box::new(m20261127_000005_create_governance::Migration),
+            Box::new(m20261127_000006_create_search::Migration),
         ]
     }
 }

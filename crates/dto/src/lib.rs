@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod page;
 pub mod problem;
 pub mod quick_notes;
+pub mod search;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -34,6 +35,7 @@ pub use metrics::{
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};
 pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};
+pub use search::{SearchHit, SearchResults};
 pub use sessions::{
     AcknowledgeSession, CancelSession, CompleteSession, ScheduleSession, Session, Transition,
     UpdateSession,

@@ -69,7 +69,7 @@ pub struct ItemFilter {
 }
 
 /// Items the actor may see: about agents in scope, or assigned to them.
-fn visible(actor: &Actor) -> Condition {
+pub(crate) fn visible(actor: &Actor) -> Condition {
     Condition::any()
         .add(scope::agent_records(actor, action_item::Column::AgentId))
         .add(action_item::Column::AssigneeId.eq(actor.id.uuid()))

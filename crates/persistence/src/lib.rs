@@ -20,6 +20,7 @@ pub mod pagination;
 pub mod quick_notes;
 pub mod reference;
 pub mod scope;
+pub mod search;
 pub mod sessions;
 pub mod teams;
 pub mod users;

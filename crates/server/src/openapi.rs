@@ -59,6 +59,7 @@ use crate::routes;
         routes::metrics_csv::import_metrics,
         routes::metrics_csv::export_metrics,
         routes::dashboard::get_dashboard,
+        routes::search::search,
         routes::governance::list_audit,
         routes::governance::verify_audit,
         routes::governance::list_announcements,

@@ -11,6 +11,7 @@ pub mod me;
 pub mod metrics;
 pub mod metrics_csv;
 pub mod quick_notes;
+pub mod search;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(metrics_csv::configure)
                 .configure(governance::configure)
                 .configure(dashboard::configure)
+                .configure(search::configure)
                 .default_service(web::to(unmatched)),
         )
         .service(web::scope("/api").default_service(web::to(unmatched)));

@@ -167,6 +167,7 @@ async fn every_protected_endpoint_needs_credentials() {
         (Method::PUT, "/api/v1/scorecard/config".to_owned()),
         (Method::POST, "/api/v1/kpis".to_owned()),
         (Method::GET, "/api/v1/dashboard".to_owned()),
+        (Method::GET, "/api/v1/search?q=x".to_owned()),
         (Method::POST, "/api/v1/metrics/import".to_owned()),
         (Method::GET, "/api/v1/metrics/export.csv".to_owned()),
         (Method::GET, "/api/v1/action-plans".to_owned()),

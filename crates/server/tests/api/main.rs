@@ -18,6 +18,7 @@ mod metrics;
 mod metrics_csv;
 mod openapi;
 mod quick_notes;
+mod search;
 mod sessions;
 mod spa;
 mod teams;

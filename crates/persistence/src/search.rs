@@ -1,0 +1,189 @@
+//! Full-text search over sessions, quick notes, action items and people, within the actor's
+//! scope, ranked, with highlighted snippets.
+//!
+//! The SQL differs by backend (PostgreSQL `tsvector` with GIN indexes, SQLite FTS5), so each
+//! backend implements [`Engine`]; the scope conditions are the same ones every list uses.
+
+use domain::Actor;
+use migration::m20261127_000006_create_search::{SOURCES, escaped};
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::{DbBackend, FromQueryResult, Value};
+use uuid::Uuid;
+
+use crate::entity::coaching_session;
+use crate::{Db, StoreError, action_items, quick_notes, scope};
+
+/// One hit.
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct Hit {
+    /// `session`, `quick_note`, `action_item` or `person`.
+    pub kind: String,
+    /// The record.
+    pub id: Uuid,
+    /// A short title.
+    pub title: Option<String>,
+    /// The matching passage, HTML-escaped, matches in `<mark>`.
+    pub snippet: Option<String>,
+    /// Higher is better.
+    pub rank: f64,
+}
+
+/// The search terms: words of letters and digits, at most eight, each matched as a prefix.
+pub fn terms(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(8)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Backend-specific full-text SQL.
+pub trait Engine {
+    /// A select of `kind`'s matches in `table` (searching `text`) with columns kind, id, title,
+    /// snippet and rank; the caller adds the scope condition, order and limit.
+    fn select(&self, kind: &str, table: &str, text: &str, terms: &[String]) -> SelectStatement;
+}
+
+/// PostgreSQL: `to_tsvector('simple', ...) @@ to_tsquery(...)`, ranked by `ts_rank`.
+#[derive(Debug)]
+pub struct Postgres;
+
+/// SQLite: the `search_fts` FTS5 table, ranked by `bm25`.
+#[derive(Debug)]
+pub struct Sqlite;
+
+fn title(kind: &str, table: &str) -> String {
+    match kind {
+        "quick_note" => format!("substr({table}.content, 1, 80)"),
+        "session" => format!(
+            "coalesce(substr({table}.session_notes, 1, 80), substr({table}.preparation_notes, 1, 80), 'Coaching session')"
+        ),
+        "action_item" => format!("{table}.title"),
+        _ => format!("{table}.name"),
+    }
+}
+
+impl Engine for Postgres {
+    fn select(&self, kind: &str, table: &str, text: &str, terms: &[String]) -> SelectStatement {
+        let query = terms
+            .iter()
+            .map(|t| format!("{t}:*"))
+            .collect::<Vec<_>>()
+            .join(" & ");
+        let vector = format!(
+            "to_tsvector('simple', {})",
+            escaped(&text.replace("{row}", table))
+        );
+        let value = || Value::from(query.clone());
+        Query::select()
+            .expr_as(Expr::val(kind.to_owned()), Alias::new("kind"))
+            .expr_as(Expr::cust(format!("{table}.id")), Alias::new("id"))
+            .expr_as(Expr::cust(title(kind, table)), Alias::new("title"))
+            .expr_as(
+                Expr::cust_with_values(
+                    format!(
+                        "ts_headline('simple', {}, to_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=20, MinWords=6')",
+                        escaped(&text.replace("{row}", table))
+                    ),
+                    [value()],
+                ),
+                Alias::new("snippet"),
+            )
+            .expr_as(Expr::cust_with_values(format!("ts_rank({vector}, to_tsquery('simple', $1))::float8"), [value()]), Alias::new("rank"))
+            .from(Alias::new(table))
+            .and_where(Expr::cust_with_values(format!("{vector} @@ to_tsquery('simple', $1)"), [value()]))
+            .to_owned()
+    }
+}
+
+impl Engine for Sqlite {
+    fn select(&self, kind: &str, table: &str, _text: &str, terms: &[String]) -> SelectStatement {
+        let query = terms
+            .iter()
+            .map(|t| format!("\"{t}\"*"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Query::select()
+            .expr_as(Expr::val(kind.to_owned()), Alias::new("kind"))
+            .expr_as(Expr::cust(format!("{table}.id")), Alias::new("id"))
+            .expr_as(Expr::cust(title(kind, table)), Alias::new("title"))
+            .expr_as(
+                Expr::cust("snippet(search_fts, 2, '<mark>', '</mark>', '…', 16)"),
+                Alias::new("snippet"),
+            )
+            .expr_as(Expr::cust("-bm25(search_fts)"), Alias::new("rank"))
+            .from(Alias::new("search_fts"))
+            .inner_join(
+                Alias::new(table),
+                Expr::cust(format!("{table}.id = search_fts.resource_id")),
+            )
+            .and_where(Expr::cust_with_values(
+                "search_fts MATCH ?",
+                [Value::from(query)],
+            ))
+            .and_where(Expr::cust_with_values(
+                "search_fts.kind = ?",
+                [Value::from(kind.to_owned())],
+            ))
+            .to_owned()
+    }
+}
+
+/// The best `limit` hits for `query` that the actor may see.
+pub async fn search(
+    db: &Db,
+    actor: &Actor,
+    query: &str,
+    limit: u64,
+) -> Result<Vec<Hit>, StoreError> {
+    let terms = terms(query);
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let engine: &dyn Engine = match backend {
+        DbBackend::Postgres => &Postgres,
+        _ => &Sqlite,
+    };
+    let mut hits = Vec::new();
+    for (kind, table, text) in SOURCES {
+        let scope = match kind {
+            "quick_note" => quick_notes::visible(actor),
+            "session" => scope::agent_records(actor, coaching_session::Column::AgentId),
+            "action_item" => action_items::visible(actor),
+            _ => scope::users(actor),
+        };
+        let mut select = engine.select(kind, table, text, &terms);
+        select
+            .cond_where(scope)
+            .order_by_expr(Expr::cust("rank"), sea_orm::sea_query::Order::Desc)
+            .limit(limit);
+        hits.extend(
+            Hit::find_by_statement(backend.build(&select))
+                .all(db)
+                .await?,
+        );
+    }
+    hits.sort_by(|a, b| {
+        b.rank
+            .partial_cmp(&a.rank)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    hits.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_words_only_so_no_query_syntax_reaches_the_database() {
+        assert_eq!(
+            terms(r#"Refund "OR" -x* (call)"#),
+            ["refund", "or", "x", "call"]
+        );
+        assert!(terms("!!! ***").is_empty());
+    }
+}

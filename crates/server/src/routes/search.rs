@@ -1,0 +1,60 @@
+//! Full-text search within the actor's scope.
+
+use actix_web::web;
+use dto::{SearchHit, SearchResults};
+use serde::Deserialize;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::resource;
+use crate::state::AppState;
+
+/// Registers the route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/search").get(search));
+}
+
+/// The query.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Words to find (each matched as a prefix; all must appear).
+    pub q: String,
+    /// Most hits, 1-50 (default 20).
+    pub limit: Option<u64>,
+}
+
+/// Search sessions, quick notes, action items and people I may see; best matches first, with
+/// highlighted snippets.
+#[utoipa::path(get, path = "/api/v1/search", tag = "coaching", operation_id = "search",
+    params(SearchQuery),
+    responses((status = 200, body = dto::SearchResults), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn search(
+    actor: Actor,
+    query: web::Query<SearchQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<SearchResults>> {
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 50"));
+    }
+    if query.q.trim().is_empty() || query.q.chars().count() > 200 {
+        return Err(ApiError::invalid("q", "must have 1-200 characters"));
+    }
+    let hits = persistence::search::search(&app.db, &actor, &query.q, limit).await?;
+    Ok(web::Json(SearchResults {
+        items: hits
+            .into_iter()
+            .map(|hit| SearchHit {
+                kind: hit.kind,
+                id: hit.id,
+                title: hit.title,
+                snippet: hit.snippet,
+                rank: hit.rank,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,164 @@
+//! Search finds words across sessions, notes, items and people, and never outside the scope.
+
+use serde_json::{Value, json};
+use test_support::{Persona, TestApp};
+
+use crate::helpers::{ok_json, problem};
+use crate::sessions::schedule;
+
+async fn search(app: &TestApp, who: &Persona, q: &str) -> Vec<Value> {
+    let path = format!("/api/v1/search?q={}", q.replace(' ', "%20"));
+    let body = ok_json(app.as_(who).get(&path).send().await.expect("answers"), 200).await;
+    body["items"].as_array().expect("items").clone()
+}
+
+fn kinds(hits: &[Value]) -> Vec<String> {
+    let mut kinds: Vec<String> = hits
+        .iter()
+        .map(|h| h["kind"].as_str().expect("kind").to_owned())
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[tokio::test]
+async fn search_ranks_and_highlights_within_scope_only() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let note = |who, agent: uuid::Uuid, content: &str, visibility: &str| {
+        let app = &app;
+        let body = json!({ "agent_id": agent, "content": content, "category": "PERFORMANCE", "visibility": visibility });
+        async move {
+            ok_json(
+                app.as_(who)
+                    .post("/api/v1/quick-notes", &body)
+                    .send()
+                    .await
+                    .expect("answers"),
+                201,
+            )
+            .await
+        }
+    };
+    note(
+        &org.leader_a,
+        org.agent_a1.id,
+        "Handled the <b>refund</b> escalation calmly",
+        "SHARED",
+    )
+    .await;
+    note(
+        &org.leader_a,
+        org.agent_a1.id,
+        "Private worry: refund policy confusion",
+        "PRIVATE",
+    )
+    .await;
+    note(
+        &org.leader_b,
+        org.agent_b1.id,
+        "Refund handling needs work on team B",
+        "SHARED",
+    )
+    .await;
+    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
+    ok_json(
+        app.as_(&org.leader_a)
+            .patch(
+                &path,
+                &json!({ "preparation_notes": "Review refunds handled last week", "version": 1 }),
+            )
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let item = json!({ "title": "Refund checklist", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW" });
+    ok_json(
+        app.as_(&org.leader_a)
+            .post("/api/v1/action-items", &item)
+            .send()
+            .await
+            .expect("answers"),
+        201,
+    )
+    .await;
+
+    let leader = search(&app, &org.leader_a, "refund").await;
+    assert_eq!(
+        kinds(&leader),
+        ["action_item", "quick_note", "quick_note", "session"],
+        "{leader:?}"
+    );
+    let shared = leader
+        .iter()
+        .find(|h| {
+            h["snippet"]
+                .as_str()
+                .is_some_and(|s| s.contains("escalation"))
+        })
+        .expect("the shared note");
+    let snippet = shared["snippet"].as_str().expect("snippet");
+    assert!(snippet.contains("<mark>"), "{snippet}");
+    assert!(
+        snippet.contains("&lt;") && !snippet.contains("<b>") && !snippet.contains("</b>"),
+        "stored markup is escaped: {snippet}"
+    );
+
+    // Never another team's notes, never someone else's private note.
+    let manager = search(&app, &org.manager_a, "refund").await;
+    assert_eq!(kinds(&manager), ["action_item", "quick_note", "session"]);
+    let agent = search(&app, &org.agent_a1, "refund").await;
+    assert_eq!(kinds(&agent), ["action_item", "quick_note", "session"]);
+    assert!(search(&app, &org.agent_a2, "refund").await.is_empty());
+    let other = search(&app, &org.leader_b, "refund").await;
+    assert_eq!(kinds(&other), ["quick_note"]);
+    assert!(
+        search(&app, &org.admin, "worry").await.is_empty(),
+        "private notes are hidden from admins too"
+    );
+    assert_eq!(search(&app, &org.leader_a, "worry").await.len(), 1);
+
+    // People, by name prefix, in scope.
+    assert_eq!(
+        kinds(&search(&app, &org.leader_a, "agen").await),
+        ["person", "person"]
+    );
+    assert!(search(&app, &org.leader_b, "agent a1").await.is_empty());
+    // Query syntax is just words.
+    assert_eq!(search(&app, &org.leader_a, r#"refund*" ("#).await.len(), 4);
+    problem(
+        app.as_(&org.leader_a)
+            .get("/api/v1/search?q=%20")
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    problem(
+        app.as_(&org.leader_a)
+            .get("/api/v1/search?q=x&limit=500")
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    // Edits and deletions reach the index.
+    let deleted = search(&app, &org.leader_b, "refund").await;
+    let id = deleted[0]["id"].as_str().expect("id");
+    let gone = app
+        .as_(&org.leader_b)
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/quick-notes/{id}"),
+        )
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(gone.status(), 204);
+    assert!(search(&app, &org.leader_b, "refund").await.is_empty());
+}
