@@ -37,8 +37,8 @@ pub use problem::{ErrorCode, Problem};
 pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};
 pub use search::{SearchHit, SearchResults};
 pub use sessions::{
-    AcknowledgeSession, CancelSession, CompleteSession, ScheduleSession, Session, Transition,
-    UpdateSession,
+    AcknowledgeSession, CancelSession, CompleteSession, ScheduleSession, Session,
+    SessionPreparation, Transition, UpdateSession,
 };
 pub use teams::{CreateTeam, Team, TeamSummary, UpdateTeam};
 pub use users::{CreateUser, UpdateUser, User};

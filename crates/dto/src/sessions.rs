@@ -195,3 +195,17 @@ pub struct AcknowledgeSession {
     #[serde(default)]
     pub version: Option<i32>,
 }
+
+/// `GET /api/v1/sessions/{id}/preparation`: what the coach reads before the session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionPreparation {
+    /// The session.
+    pub session: Session,
+    /// The agent's last completed session before it.
+    pub previous_session: Option<Session>,
+    /// Quick notes about the agent since then (all of them, when there was none), newest first.
+    pub notes_since_last_session: Vec<crate::QuickNote>,
+    /// The agent's open action items, soonest due first.
+    pub open_action_items: Vec<crate::ActionItem>,
+}

@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use crate::entity::{auth_session, refresh_token};
-use crate::{Db, StoreError, db};
+use crate::{Db, StoreError, audit, db};
 
 /// Who started a session, for the user's own session list and the audit trail.
 #[derive(Clone, Debug, Default)]
@@ -18,6 +18,8 @@ pub struct Origin {
     pub user_agent: Option<String>,
     /// The client's address.
     pub ip: Option<String>,
+    /// The request that signed in, for the audit log.
+    pub request_id: Option<String>,
 }
 
 /// Starts a session for `user_id` whose first refresh token hashes to `token_hash`.
@@ -38,11 +40,23 @@ pub async fn start(
         revoked_at: Set(None),
         revoked_reason: Set(None),
         user_agent: Set(origin.user_agent.map(|ua| ua.chars().take(255).collect())),
-        ip: Set(origin.ip),
+        ip: Set(origin.ip.clone()),
     }
     .insert(&txn)
     .await?;
     issue(&txn, session.id, token_hash, session.expires_at).await?;
+    let origin = audit::Origin {
+        actor_id: Some(user_id),
+        ip: origin.ip,
+        request_id: origin.request_id,
+    };
+    let change = audit::Change {
+        action: "auth.login",
+        resource_type: "auth_session",
+        resource_id: Some(session.id),
+        changes: serde_json::Value::Object(Default::default()),
+    };
+    audit::record(&txn, &origin, change).await?;
     txn.commit().await?;
     Ok(session)
 }
@@ -133,9 +147,24 @@ async fn revoke_where(
     Ok(())
 }
 
-/// Revokes one session (logout).
-pub async fn revoke(db: &Db, session_id: Uuid, reason: &str) -> Result<(), StoreError> {
-    revoke_where(db, auth_session::Column::Id.eq(session_id), reason).await
+/// Revokes one session (logout), with its audit entry.
+pub async fn revoke(
+    db: &Db,
+    origin: &audit::Origin,
+    session_id: Uuid,
+    reason: &'static str,
+) -> Result<(), StoreError> {
+    let txn = db::begin_write(db).await?;
+    revoke_where(&txn, auth_session::Column::Id.eq(session_id), reason).await?;
+    let change = audit::Change {
+        action: "auth.logout",
+        resource_type: "auth_session",
+        resource_id: Some(session_id),
+        changes: serde_json::Value::Object(Default::default()),
+    };
+    audit::record(&txn, origin, change).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Revokes every session of a user (deactivation, password change).

@@ -472,6 +472,25 @@ pub struct Completion {
     pub action_items: Vec<AgreedItem>,
 }
 
+/// The agent's last completed session before `session`.
+pub async fn previous_completed(
+    db: &impl ConnectionTrait,
+    session: &coaching_session::Model,
+) -> Result<Option<SessionRow>, StoreError> {
+    let previous = coaching_session::Entity::find()
+        .filter(coaching_session::Column::AgentId.eq(session.agent_id))
+        .filter(coaching_session::Column::Status.eq(SessionStatus::Completed.as_str()))
+        .filter(coaching_session::Column::Id.ne(session.id))
+        .filter(coaching_session::Column::CompletedAt.lte(session.scheduled_at.max(Utc::now())))
+        .order_by_desc(coaching_session::Column::CompletedAt)
+        .one(db)
+        .await?;
+    match previous {
+        Some(previous) => Ok(Some(find(db, previous.id).await?)),
+        None => Ok(None),
+    }
+}
+
 /// The agent's score at their last completed session.
 async fn last_score(
     db: &impl ConnectionTrait,

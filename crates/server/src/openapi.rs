@@ -29,6 +29,7 @@ use crate::routes;
         routes::sessions::schedule_session,
         routes::sessions::get_session,
         routes::sessions::update_session,
+        routes::sessions::prepare_session,
         routes::sessions::start_session,
         routes::sessions::complete_session,
         routes::sessions::cancel_session,

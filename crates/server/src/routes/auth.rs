@@ -1,6 +1,6 @@
 //! Signing in and out, and rotating refresh tokens.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use dto::{Login, LoginResponse, Refresh, TokenPair};
 use persistence::auth_sessions::{self, Origin, Rotation};
 use persistence::users;
@@ -57,6 +57,10 @@ pub async fn login(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
         ip: Some(ip),
+        request_id: req
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(ToString::to_string),
     };
     let session_ttl =
         chrono::Duration::from_std(app.config.session_ttl).unwrap_or(chrono::Duration::days(30));
@@ -148,7 +152,7 @@ pub async fn refresh(
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(actor: Actor, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    auth_sessions::revoke(&app.db, actor.session_id, "logout").await?;
+    auth_sessions::revoke(&app.db, &actor.origin, actor.session_id, "logout").await?;
     let mut response = HttpResponse::NoContent();
     for cookie in cookies::clear(&app.config) {
         response.cookie(cookie);

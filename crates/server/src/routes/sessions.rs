@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .get(get_session)
             .patch(update_session),
     )
+    .service(resource("/sessions/{id}/preparation").get(prepare_session))
     .service(resource("/sessions/{id}/start").post(start_session))
     .service(resource("/sessions/{id}/complete").post(complete_session))
     .service(resource("/sessions/{id}/cancel").post(cancel_session))
@@ -180,6 +181,45 @@ pub async fn get_session(
     Ok(HttpResponse::Ok()
         .insert_header(actix_web::http::header::ETag(etag(row.session.version)))
         .json(Session::from(&row)))
+}
+
+/// What to read before the session: the previous session, the agent's notes since, their open
+/// action items. Only what the actor may see.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/preparation", tag = "coaching", operation_id = "prepare_session",
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, body = dto::SessionPreparation), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn prepare_session(
+    actor: Actor,
+    id: web::Path<Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<dto::SessionPreparation>> {
+    let (row, _) = load_visible(&app, &actor, *id).await?;
+    let previous = sessions::previous_completed(&app.db, &row.session).await?;
+    let page = PageRequest::new(Some(200), None)?;
+    let notes = persistence::quick_notes::NoteFilter {
+        agent_id: Some(row.session.agent_id),
+        since: previous.as_ref().and_then(|p| p.session.completed_at),
+        ..Default::default()
+    };
+    let (notes, _) = persistence::quick_notes::list(&app.db, &actor, &notes, &page).await?;
+    let items = persistence::action_items::ItemFilter {
+        agent_id: Some(row.session.agent_id),
+        open_only: true,
+        ..Default::default()
+    };
+    let (items, _) = persistence::action_items::list(&app.db, &actor, &items, &page).await?;
+    let today = Utc::now().date_naive();
+    Ok(web::Json(dto::SessionPreparation {
+        session: Session::from(&row),
+        previous_session: previous.as_ref().map(Session::from),
+        notes_since_last_session: notes.iter().map(dto::QuickNote::from).collect(),
+        open_action_items: items
+            .iter()
+            .map(|item| persistence::action_items::to_dto(item, today))
+            .collect(),
+    }))
 }
 
 /// Edit a session that is not over yet (time, length, focus, preparation).

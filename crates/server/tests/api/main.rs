@@ -7,6 +7,7 @@ mod action_items;
 mod action_plans;
 mod auth;
 mod cli;
+mod coaching_matrix;
 mod dashboard;
 mod errors;
 mod faults;

@@ -40,6 +40,7 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         ("post", "/api/v1/sessions"),
         ("get", "/api/v1/sessions/{id}"),
         ("patch", "/api/v1/sessions/{id}"),
+        ("get", "/api/v1/sessions/{id}/preparation"),
         ("post", "/api/v1/sessions/{id}/start"),
         ("post", "/api/v1/sessions/{id}/complete"),
         ("post", "/api/v1/sessions/{id}/cancel"),

@@ -619,3 +619,72 @@ async fn concurrent_edits_of_a_session_have_one_winner_and_every_change_is_audit
         );
     }
 }
+
+#[tokio::test]
+async fn preparation_lists_the_notes_since_the_last_session_and_open_items() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let note = |who, content: &str, visibility: &str| {
+        let app = &app;
+        let body = json!({ "agent_id": org.agent_a1.id, "content": content, "category": "OTHER", "visibility": visibility });
+        async move {
+            ok_json(
+                app.as_(who)
+                    .post("/api/v1/quick-notes", &body)
+                    .send()
+                    .await
+                    .expect("answers"),
+                201,
+            )
+            .await
+        }
+    };
+    note(&org.leader_a, "before the first session", "SHARED").await;
+    let first = ok_json(
+        schedule(&app, &org.leader_a, org.agent_a1.id, -100).await,
+        201,
+    )
+    .await;
+    let completion = json!({ "session_notes": "done", "current_score": 70,
+        "action_items": [{ "title": "Open item", "due_date": "2030-01-01", "priority": "LOW" }] });
+    let first = ok_json(
+        act(&app, &org.leader_a, &first, "complete", completion).await,
+        200,
+    )
+    .await;
+    note(&org.leader_a, "after the first session", "SHARED").await;
+    note(&org.manager_a, "the manager's private thought", "PRIVATE").await;
+    let next = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+
+    let path = format!(
+        "/api/v1/sessions/{}/preparation",
+        next["id"].as_str().expect("id")
+    );
+    let prep = ok_json(
+        app.as_(&org.leader_a)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(prep["previous_session"]["id"], first["id"]);
+    let notes: Vec<&str> = prep["notes_since_last_session"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n["content"].as_str())
+        .collect();
+    assert_eq!(notes, ["after the first session"]);
+    assert_eq!(prep["open_action_items"].as_array().map(Vec::len), Some(1));
+    problem(
+        app.as_(&org.leader_b)
+            .get(&path)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+}
