@@ -367,6 +367,7 @@ pub async fn import_all(
     db: &Db,
     origin: &Origin,
     inputs: Vec<MonthInput>,
+    mut progress: impl FnMut(usize),
 ) -> Result<(usize, usize), StoreError> {
     let txn = db::begin_write(db).await?;
     let agents: Vec<Uuid> = inputs.iter().map(|i| i.agent_id).collect();
@@ -379,7 +380,7 @@ pub async fn import_all(
         .map(|m| ((m.agent_id, m.month), m.version))
         .collect();
     let (mut created, mut replaced) = (0, 0);
-    for input in inputs {
+    for (done, input) in inputs.into_iter().enumerate() {
         let version = existing
             .get(&(input.agent_id, input.month.clone()))
             .copied();
@@ -389,6 +390,7 @@ pub async fn import_all(
             created += 1;
         }
         upsert(&txn, origin, input, version).await?;
+        progress(done + 1);
     }
     txn.commit().await?;
     Ok((created, replaced))

@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod headers;
+pub mod jobs;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;

@@ -59,6 +59,7 @@ use crate::routes;
         routes::metrics::create_kpi,
         routes::metrics_csv::import_metrics,
         routes::metrics_csv::export_metrics,
+        routes::metrics_csv::get_import_job,
         routes::dashboard::get_dashboard,
         routes::search::search,
         routes::governance::list_audit,

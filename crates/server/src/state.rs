@@ -9,6 +9,7 @@ use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
 use crate::config::Config;
 use crate::events::{EventBus, InProcessBus};
+use crate::jobs::JobStore;
 use crate::rate_limit::{Limiter, LoginLimiter};
 
 /// Application state, behind `web::Data`.
@@ -28,6 +29,8 @@ pub struct AppState {
     pub login_limits: LoginLimiter,
     /// Where committed changes are published.
     pub events: Arc<dyn EventBus>,
+    /// Background job state (large imports).
+    pub jobs: JobStore,
 }
 
 impl AppState {
@@ -39,14 +42,15 @@ impl AppState {
                 .map(|pool| (pool, format!("{}:rl:{name}", config.redis_prefix)))
         };
         let login_limits = LoginLimiter {
-            per_account: Limiter::new(config.login_limits.per_account, prefix("login-account")),
-            per_ip: Limiter::new(config.login_limits.per_ip, prefix("login-ip")),
+            per_account: Limiter::new(config.login_limits.per_account, prefix("rl:login-account")),
+            per_ip: Limiter::new(config.login_limits.per_ip, prefix("rl:login-ip")),
         };
         Self {
             jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
             passwords: Passwords::new(),
             login_limits,
             events: Arc::new(InProcessBus::new(1024)),
+            jobs: JobStore::new(prefix("jobs")),
             config,
             db,
             redis,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
+use crate::jobs::{ImportJob, JobStatus};
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
             .post(import_metrics),
     )
+    .service(resource("/metrics/import/jobs/{id}").get(get_import_job))
     .service(resource("/metrics/export.csv").get(export_metrics));
 }
 
@@ -133,10 +135,12 @@ fn parse(text: &[u8]) -> Result<(bool, Vec<Row>), metrics::FieldErrors> {
 }
 
 /// Import many agents' months from CSV (`text/csv` body): every row is checked first, then all
-/// are written in one transaction, or none. Bad rows come back by line number.
+/// are written in one transaction, or none. Bad rows come back by line number. With
+/// `Prefer: respond-async` the writing runs in the background: 202 and a job to poll. With
+/// `Prefer: respond-async` the writing runs in the background: 202 and a job to poll.
 #[utoipa::path(post, path = "/api/v1/metrics/import", tag = "performance", operation_id = "import_metrics",
     request_body(content = String, content_type = "text/csv", description = "employee_id or email, month, then KPI keys or raw counts"),
-    responses((status = 200, body = ImportSummary), (status = 403, body = dto::Problem), (status = 413, body = dto::Problem), (status = 415, body = dto::Problem), (status = 422, body = dto::Problem)),
+    responses((status = 200, body = ImportSummary), (status = 202, body = ImportJob), (status = 202, body = ImportJob), (status = 403, body = dto::Problem), (status = 413, body = dto::Problem), (status = 415, body = dto::Problem), (status = 422, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn import_metrics(
@@ -144,7 +148,7 @@ pub async fn import_metrics(
     req: HttpRequest,
     body: web::Bytes,
     app: web::Data<AppState>,
-) -> ApiResult<web::Json<ImportSummary>> {
+) -> ApiResult<HttpResponse> {
     domain::authorize(&actor, Action::ImportMetrics, &Target::Global)?;
     let is_csv = req
         .headers()
@@ -231,13 +235,103 @@ pub async fn import_metrics(
         return Err(crate::routes::metrics::field_errors(errors));
     }
     let rows = inputs.len();
-    let (created, replaced) = metrics::import_all(&app.db, &actor.origin, inputs).await?;
+    if respond_async(&req) {
+        return start_job(actor, app, inputs).await;
+    }
+    let (created, replaced) = metrics::import_all(&app.db, &actor.origin, inputs, |_| {}).await?;
     tracing::info!(rows, created, replaced, "metrics imported");
-    Ok(web::Json(ImportSummary {
+    Ok(HttpResponse::Ok().json(ImportSummary {
         rows,
         created,
         replaced,
     }))
+}
+
+/// Whether the client asked not to wait (RFC 7240 `Prefer: respond-async`).
+fn respond_async(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all("prefer")
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',')
+                .any(|p| p.trim().eq_ignore_ascii_case("respond-async"))
+        })
+}
+
+/// Writes the validated rows in the background, recording progress, and answers 202 with where
+/// to poll.
+async fn start_job(
+    actor: Actor,
+    app: web::Data<AppState>,
+    inputs: Vec<MonthInput>,
+) -> ApiResult<HttpResponse> {
+    let mut job = ImportJob {
+        id: uuid::Uuid::now_v7(),
+        owner: actor.user.id,
+        status: JobStatus::Running,
+        total: inputs.len(),
+        processed: 0,
+        created: None,
+        replaced: None,
+        error: None,
+    };
+    app.jobs.put(&job).await?;
+    let location = format!("/api/v1/metrics/import/jobs/{}", job.id);
+    let accepted = job.clone();
+    actix_web::rt::spawn(async move {
+        let done = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counter = done.clone();
+        let write = metrics::import_all(&app.db, &actor.origin, inputs, move |n| counter.set(n));
+        tokio::pin!(write);
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+        let result = loop {
+            tokio::select! {
+                result = &mut write => break result,
+                _ = tick.tick() => {
+                    job.processed = done.get();
+                    if let Err(err) = app.jobs.put(&job).await {
+                        tracing::warn!(error = %err, "cannot record import progress");
+                    }
+                }
+            }
+        };
+        job.processed = done.get();
+        match result {
+            Ok((created, replaced)) => {
+                job.status = JobStatus::Succeeded;
+                job.created = Some(created);
+                job.replaced = Some(replaced);
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "background import failed; nothing was written");
+                job.status = JobStatus::Failed;
+                job.error = Some("the import failed and wrote nothing; try again".into());
+            }
+        }
+        if let Err(err) = app.jobs.put(&job).await {
+            tracing::error!(error = %err, "cannot record the import's outcome");
+        }
+    });
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Location", location))
+        .json(accepted))
+}
+
+/// The progress of a background import (its owner or an admin).
+#[utoipa::path(get, path = "/api/v1/metrics/import/jobs/{id}", tag = "performance", operation_id = "get_import_job",
+    params(("id" = uuid::Uuid, Path, description = "Job id")),
+    responses((status = 200, body = ImportJob), (status = 404, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(job.id = %id))]
+pub async fn get_import_job(
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<ImportJob>> {
+    match app.jobs.get(*id).await? {
+        Some(job) if job.owner == actor.user.id || actor.role == Role::Admin => Ok(web::Json(job)),
+        _ => Err(ApiError::NotFound),
+    }
 }
 
 /// The range to export.

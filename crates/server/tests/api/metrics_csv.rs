@@ -218,3 +218,88 @@ async fn the_export_has_the_import_columns_and_only_the_actors_agents() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_large_import_can_run_in_the_background_with_progress() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    with_employee_ids(&app, &org).await;
+    let mut csv = String::from("employee_id,month,quality_score\n");
+    for n in 0..600 {
+        csv.push_str(&format!("E-A1,{},{}\n", month(n), 80 + n % 20));
+    }
+    let manager = &org.manager_a;
+    let start = |body: String| {
+        let app = &app;
+        async move {
+            app.as_(manager)
+                .request(reqwest::Method::POST, "/api/v1/metrics/import")
+                .header("content-type", "text/csv")
+                .header("prefer", "respond-async")
+                .body(body)
+                .send()
+                .await
+                .expect("answers")
+        }
+    };
+    problem(
+        start("employee_id,month,quality_score\nE-A1,2026-01,900\n".to_owned()).await,
+        422,
+    )
+    .await;
+    let accepted = start(csv).await;
+    let location = accepted
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("a Location")
+        .to_owned();
+    let job = ok_json(accepted, 202).await;
+    assert_eq!(
+        (job["status"].clone(), job["total"].clone()),
+        (json!("RUNNING"), json!(600))
+    );
+
+    let mut finished = None;
+    for _ in 0..300 {
+        let job = ok_json(
+            app.as_(&org.manager_a)
+                .get(&location)
+                .send()
+                .await
+                .expect("answers"),
+            200,
+        )
+        .await;
+        if job["status"] != "RUNNING" {
+            finished = Some(job);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let job = finished.expect("the import finishes");
+    assert_eq!(job["status"], "SUCCEEDED", "{job}");
+    assert_eq!(
+        (job["processed"].clone(), job["created"].clone()),
+        (json!(600), json!(600))
+    );
+    assert_eq!(stored_months(&app).await, 600);
+    problem(
+        app.as_(&org.manager_b)
+            .get(&location)
+            .send()
+            .await
+            .expect("answers"),
+        404,
+    )
+    .await;
+    ok_json(
+        app.as_(&org.admin)
+            .get(&location)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+}

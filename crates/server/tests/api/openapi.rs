@@ -70,6 +70,7 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         ("post", "/api/v1/kpis"),
         ("post", "/api/v1/metrics/import"),
         ("get", "/api/v1/metrics/export.csv"),
+        ("get", "/api/v1/metrics/import/jobs/{id}"),
         ("get", "/api/v1/dashboard"),
         ("get", "/api/v1/search"),
         ("get", "/api/v1/audit"),
