@@ -88,10 +88,10 @@ fn respond(item: &action_item::Model, app: &AppState, created: bool) -> HttpResp
 
 /// Publishes the current state of each item (after a session's completion created them).
 pub async fn publish_all(app: &AppState, ids: &[Uuid]) -> ApiResult<()> {
-    for id in ids {
-        let item = action_items::find(&app.db, *id).await?;
+    let today = today();
+    for item in action_items::find_many(&app.db, ids).await? {
         app.events.publish(dto::Event::ActionItemChanged(Box::new(
-            action_items::to_dto(&item, today()),
+            action_items::to_dto(&item, today),
         )));
     }
     Ok(())
