@@ -5,6 +5,8 @@
 //! - `test`: fmt, clippy, unit and integration tests on SQLite and on PostgreSQL + Redis, and the
 //!   browser journeys. With `CI=true` nothing may be skipped.
 //! - `e2e`: only the browser journeys.
+//! - `bench`: latency of the hot endpoints against the demo organisation, and proof that a wrong
+//!   password and an unknown email take the same time.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -24,13 +26,14 @@ fn main() -> Result<()> {
     match task.as_str() {
         "run" => run(),
         "test" => test(),
+        "bench" => bench(),
         "e2e" => {
             let mut tally = Tally::default();
             e2e(&mut tally)?;
             tally.finish()
         }
         _ => {
-            eprintln!("usage: cargo xtask <run | test | e2e>");
+            eprintln!("usage: cargo xtask <run | test | e2e | bench>");
             std::process::exit(2);
         }
     }
@@ -348,4 +351,119 @@ fn e2e(tally: &mut Tally) -> Result<()> {
         bail!("browser journeys failed");
     }
     Ok(())
+}
+
+/// One timed request with curl; curl measures the request itself, not its own start-up.
+fn timed(args: &[&str]) -> Result<f64> {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{time_total}"])
+        .args(args)
+        .output()
+        .context("curl is needed for the benchmark")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text.trim().parse::<f64>().context("curl printed a time")? * 1000.0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or(f64::NAN)
+}
+
+fn measure(name: &str, runs: usize, args: &[&str]) -> Result<()> {
+    timed(args)?; // warm-up
+    let mut times = (0..runs)
+        .map(|_| timed(args))
+        .collect::<Result<Vec<f64>>>()?;
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{name:<44} n={runs:<4} p50 {:>7.2} ms   p90 {:>7.2} ms   max {:>7.2} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.9),
+        percentile(&times, 1.0)
+    );
+    Ok(())
+}
+
+/// Starts the server on a fresh embedded database with the demo organisation and times the
+/// endpoints people hit most. Loopback only; bounded number of requests.
+fn bench() -> Result<()> {
+    step("building the server (dev profile; argon2 is optimised in every profile)");
+    sh("cargo", &["build", "--package", "server"])?;
+    let data = std::env::temp_dir().join(format!("coaching-hub-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&data)?;
+    let port = "18099";
+    let mut server = Command::new(target_dir().join("debug/coaching-hub"))
+        .arg("serve")
+        .env("DATA_DIR", &data)
+        .env("PORT", port)
+        .env("LOG_LEVEL", "error")
+        .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000")
+        .env("LOGIN_LIMIT_PER_IP", "1000000")
+        .stdout(Stdio::null())
+        .spawn()
+        .context("cannot start coaching-hub")?;
+    let base = format!("http://127.0.0.1:{port}");
+    let result = (|| -> Result<()> {
+        let ready = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(200));
+            output("curl", &["-sf", &format!("{base}/readyz")]).is_some()
+        });
+        if !ready {
+            bail!("the server did not become ready");
+        }
+        let login = format!("{base}/api/v1/auth/login");
+        let json = ["-H", "content-type: application/json", "-X", "POST"];
+        let body = |email: &str, password: &str| {
+            format!(r#"{{"email":"{email}","password":"{password}"}}"#)
+        };
+        let wrong = body("admin@demo.coaching-hub.example", "not-the-password");
+        let unknown = body("nobody@demo.coaching-hub.example", "not-the-password");
+        step("login timing: a wrong password and an unknown email must be indistinguishable");
+        measure(
+            "POST /auth/login (wrong password)",
+            60,
+            &[&json[..], &["-d", &wrong, &login]].concat(),
+        )?;
+        measure(
+            "POST /auth/login (unknown email)",
+            60,
+            &[&json[..], &["-d", &unknown, &login]].concat(),
+        )?;
+        let admin = body("admin@demo.coaching-hub.example", "coaching-hub-demo");
+        let response = output(
+            "curl",
+            &[
+                "-s",
+                "-H",
+                "content-type: application/json",
+                "-d",
+                &admin,
+                &login,
+            ],
+        )
+        .context("login")?;
+        let token = response
+            .split("\"access_token\":\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .context("an access token in the login response")?
+            .to_owned();
+        let bearer = format!("authorization: Bearer {token}");
+        step("reads as the demo admin (40 agents, a year of history)");
+        for (name, path) in [
+            ("GET /me", "/api/v1/me"),
+            ("GET /dashboard", "/api/v1/dashboard"),
+            ("GET /users?limit=50", "/api/v1/users?limit=50"),
+            ("GET /sessions?limit=50", "/api/v1/sessions?limit=50"),
+            ("GET /quick-notes?limit=50", "/api/v1/quick-notes?limit=50"),
+            ("GET /search?q=call", "/api/v1/search?q=call"),
+        ] {
+            measure(name, 100, &["-H", &bearer, &format!("{base}{path}")])?;
+        }
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    result
 }
