@@ -58,7 +58,7 @@ pub struct NewActionItem {
     #[serde(default)]
     pub description: Option<String>,
     /// By when.
-    #[garde(skip)]
+    #[garde(custom(crate::validate::plausible_date))]
     pub due_date: NaiveDate,
     /// How urgent.
     #[garde(skip)]
@@ -85,7 +85,7 @@ pub struct CreateActionItem {
     #[garde(skip)]
     pub assignee_id: UserId,
     /// By when.
-    #[garde(skip)]
+    #[garde(custom(crate::validate::plausible_date))]
     pub due_date: NaiveDate,
     /// How urgent.
     #[garde(skip)]
@@ -119,7 +119,7 @@ pub struct UpdateActionItem {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub description: Option<Option<String>>,
     /// New due date.
-    #[garde(skip)]
+    #[garde(inner(custom(crate::validate::plausible_date)))]
     #[serde(default)]
     pub due_date: Option<NaiveDate>,
     /// New priority.

@@ -114,7 +114,7 @@ pub struct NewPlanItem {
     #[garde(length(min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// By when.
-    #[garde(skip)]
+    #[garde(custom(crate::validate::plausible_date))]
     pub due_date: NaiveDate,
     /// Details.
     #[garde(inner(length(max = 5000)))]
@@ -160,10 +160,10 @@ pub struct CreateActionPlan {
     #[garde(length(min = 1, max = 5000), custom(not_blank))]
     pub goal: String,
     /// First day.
-    #[garde(skip)]
+    #[garde(custom(crate::validate::plausible_date))]
     pub start_date: NaiveDate,
     /// Last day (on or after the first).
-    #[garde(custom(on_or_after(&self.start_date)))]
+    #[garde(custom(on_or_after(&self.start_date)), custom(crate::validate::plausible_date))]
     pub end_date: NaiveDate,
     /// Action items.
     #[garde(length(max = 30), dive)]
@@ -199,11 +199,11 @@ pub struct UpdateActionPlan {
     #[serde(default)]
     pub goal: Option<String>,
     /// New first day.
-    #[garde(skip)]
+    #[garde(inner(custom(crate::validate::plausible_date)))]
     #[serde(default)]
     pub start_date: Option<NaiveDate>,
     /// New last day.
-    #[garde(skip)]
+    #[garde(inner(custom(crate::validate::plausible_date)))]
     #[serde(default)]
     pub end_date: Option<NaiveDate>,
     /// The version edited (or `If-Match`).
@@ -241,7 +241,7 @@ pub struct PlanDecision {
 #[serde(deny_unknown_fields)]
 pub struct CreateCheckpoint {
     /// The day of the review.
-    #[garde(skip)]
+    #[garde(custom(crate::validate::plausible_date))]
     pub date: NaiveDate,
     /// What was found.
     #[garde(length(min = 1, max = 5000), custom(not_blank))]

@@ -18,6 +18,7 @@ pub mod search;
 pub mod sessions;
 pub mod teams;
 pub mod users;
+pub mod validate;
 
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use action_plans::{

@@ -89,7 +89,7 @@ pub struct ScheduleSession {
     #[garde(skip)]
     pub agent_id: UserId,
     /// When.
-    #[garde(skip)]
+    #[garde(custom(crate::validate::plausible_time))]
     pub scheduled_at: DateTime<Utc>,
     /// How long, 15-240 minutes.
     #[garde(range(min = 15, max = 240))]
@@ -110,7 +110,7 @@ pub struct ScheduleSession {
 #[serde(deny_unknown_fields)]
 pub struct UpdateSession {
     /// New time.
-    #[garde(skip)]
+    #[garde(inner(custom(crate::validate::plausible_time)))]
     #[serde(default)]
     pub scheduled_at: Option<DateTime<Utc>>,
     /// New length.

@@ -453,6 +453,9 @@ pub async fn add_checkpoint(
     notes: String,
 ) -> Result<dto::ActionPlan, StoreError> {
     let txn = db::begin_write(db).await?;
+    let current = find(&txn, id).await?;
+    // Serialises with transitions: a checkpoint never lands on a plan closed meanwhile.
+    versioned::bump::<action_plan::Entity>(&txn, id, current.version).await?;
     let plan = find(&txn, id).await?;
     if matches!(
         status_of(&plan),

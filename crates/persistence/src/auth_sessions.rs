@@ -178,7 +178,7 @@ pub async fn revoke_all(
 
 /// Revokes every session of a user but one (password change keeps the current sign-in).
 pub async fn revoke_all_except(
-    db: &Db,
+    db: &impl ConnectionTrait,
     user_id: Uuid,
     keep: Uuid,
     reason: &str,

@@ -96,14 +96,18 @@ fn is_unavailable(err: &DbErr) -> bool {
     use sea_orm::sqlx::Error as Sqlx;
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            e.as_ref(),
-            Sqlx::Io(_)
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                Sqlx::Io(_)
                 | Sqlx::PoolTimedOut
                 | Sqlx::PoolClosed
                 | Sqlx::WorkerCrashed
-                | Sqlx::Tls(_)
-        ),
+                | Sqlx::Tls(_) => true,
+                // SQLite still busy after its timeout: a long writer holds the lock; retryable.
+                Sqlx::Database(db) => matches!(db.code().as_deref(), Some("5" | "6" | "517")),
+                _ => false,
+            }
+        }
         _ => false,
     }
 }

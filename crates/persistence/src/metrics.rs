@@ -370,15 +370,18 @@ pub async fn import_all(
     mut progress: impl FnMut(usize),
 ) -> Result<(usize, usize), StoreError> {
     let txn = db::begin_write(db).await?;
-    let agents: Vec<Uuid> = inputs.iter().map(|i| i.agent_id).collect();
-    let existing: HashMap<(Uuid, String), i32> = metric_month::Entity::find()
-        .filter(metric_month::Column::AgentId.is_in(agents))
-        .filter(metric_month::Column::Month.is_in(inputs.iter().map(|i| i.month.clone())))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|m| ((m.agent_id, m.month), m.version))
-        .collect();
+    let mut agents: Vec<Uuid> = inputs.iter().map(|i| i.agent_id).collect();
+    agents.sort();
+    agents.dedup();
+    let mut existing: HashMap<(Uuid, String), i32> = HashMap::new();
+    // Bounded IN lists: SQLite and PostgreSQL both cap the parameters of one statement.
+    for chunk in agents.chunks(500) {
+        let rows = metric_month::Entity::find()
+            .filter(metric_month::Column::AgentId.is_in(chunk.iter().copied()))
+            .all(&txn)
+            .await?;
+        existing.extend(rows.into_iter().map(|m| ((m.agent_id, m.month), m.version)));
+    }
     let (mut created, mut replaced) = (0, 0);
     for (done, input) in inputs.into_iter().enumerate() {
         let version = existing

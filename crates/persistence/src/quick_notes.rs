@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::{Actor, NoteCategory, NoteVisibility, QuickNoteId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -135,7 +134,21 @@ async fn record(
     before: Option<&quick_note::Model>,
     after: Option<&quick_note::Model>,
 ) -> Result<(), StoreError> {
-    let snapshot = |note: &quick_note::Model| audit::snapshot(&dto::QuickNote::from(note));
+    // A private note is its author's alone: the log records that it changed, never what it says.
+    let private = before
+        .or(after)
+        .is_some_and(|n| visibility_of(n) == NoteVisibility::Private)
+        || after.is_some_and(|n| visibility_of(n) == NoteVisibility::Private);
+    let snapshot = |note: &quick_note::Model| {
+        let mut value = audit::snapshot(&dto::QuickNote::from(note));
+        if private && let Some(object) = value.as_object_mut() {
+            object.insert(
+                "content".into(),
+                serde_json::Value::String("[private]".into()),
+            );
+        }
+        value
+    };
     let id = after.or(before).map(|note| note.id);
     audit::record(
         db,
@@ -221,19 +234,23 @@ pub async fn update(
     Ok(after)
 }
 
-/// Deletes the note (at `version`, when given).
+/// Deletes the note at `version`.
 pub async fn delete(
     db: &Db,
     origin: &Origin,
     id: Uuid,
-    version: Option<i32>,
+    version: i32,
 ) -> Result<quick_note::Model, StoreError> {
     let txn = db::begin_write(db).await?;
     let note = find(&txn, id).await?;
-    if version.is_some_and(|v| v != note.version) {
+    let deleted = quick_note::Entity::delete_many()
+        .filter(quick_note::Column::Id.eq(id))
+        .filter(quick_note::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected != 1 {
         return Err(StoreError::Stale);
     }
-    note.clone().delete(&txn).await?;
     record(&txn, origin, "quick_note.delete", Some(&note), None).await?;
     txn.commit().await?;
     Ok(note)

@@ -173,18 +173,33 @@ pub async fn agents_by_identity(
     employee_ids: &[String],
     emails: &[String],
 ) -> Result<Vec<UserRow>, StoreError> {
-    let emails: Vec<String> = emails.iter().map(|e| normalise_email(e)).collect();
-    let agents = user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Agent.as_str()))
-        .filter(
-            Condition::any()
-                .add(user::Column::EmployeeId.is_in(employee_ids.iter().cloned()))
-                .add(user::Column::Email.is_in(emails)),
-        )
-        .all(db)
-        .await?;
+    let mut employee_ids = employee_ids.to_vec();
+    employee_ids.sort();
+    employee_ids.dedup();
+    let mut emails: Vec<String> = emails.iter().map(|e| normalise_email(e)).collect();
+    emails.sort();
+    emails.dedup();
+    // Bounded IN lists: SQLite and PostgreSQL both cap the parameters of one statement.
+    let mut agents = Vec::new();
+    for (column, keys) in [
+        (user::Column::EmployeeId, employee_ids),
+        (user::Column::Email, emails),
+    ] {
+        for chunk in keys.chunks(500) {
+            agents.extend(
+                user::Entity::find()
+                    .filter(user::Column::Role.eq(Role::Agent.as_str()))
+                    .filter(column.is_in(chunk.iter().cloned()))
+                    .all(db)
+                    .await?,
+            );
+        }
+    }
     let ids: Vec<Uuid> = agents.iter().map(|a| a.id).collect();
-    let teams = memberships(db, &ids).await?;
+    let mut teams = HashMap::new();
+    for chunk in ids.chunks(500) {
+        teams.extend(memberships(db, chunk).await?);
+    }
     Ok(agents
         .into_iter()
         .map(|user| UserRow {
@@ -481,12 +496,13 @@ pub async fn set_active(
     Ok(updated)
 }
 
-/// Replaces a user's password hash.
-pub async fn set_password_hash(
+/// Replaces a user's password hash and ends every other sign-in session, in one transaction.
+pub async fn change_password(
     db: &Db,
     origin: &Origin,
     id: Uuid,
     hash: String,
+    keep_session: Uuid,
 ) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let current = find(&txn, id).await?;
@@ -501,6 +517,7 @@ pub async fn set_password_hash(
         changes: serde_json::Value::Object(Default::default()),
     };
     audit::record(&txn, origin, change).await?;
+    auth_sessions::revoke_all_except(&txn, id, keep_session, "password_changed").await?;
     txn.commit().await?;
     Ok(())
 }

@@ -142,14 +142,59 @@ pub fn etag(version: i32) -> header::EntityTag {
     header::EntityTag::new_strong(version.to_string())
 }
 
-/// The client's address for rate limits and audit: the socket peer, or the proxy's
-/// `X-Forwarded-For` when `TRUST_PROXY` says a proxy sets it.
+/// The client's address for rate limits and audit: the socket peer, or, when `TRUST_PROXY` says
+/// a proxy in front sets it, the last `X-Forwarded-For` hop (the one the proxy saw; earlier hops
+/// are the client's own claims). Always a parsed IP address.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    let info = req.connection_info();
-    let addr = if trust_proxy {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    addr.unwrap_or("unknown").to_owned()
+    let forwarded = trust_proxy
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .rsplit(',')
+                .next()?
+                .trim()
+                .parse::<std::net::IpAddr>()
+                .ok()
+        })
+        .flatten();
+    forwarded
+        .or_else(|| req.peer_addr().map(|addr| addr.ip()))
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn the_client_address_is_the_peer_unless_a_trusted_proxy_names_it() {
+        let peer = "192.0.2.7:5000".parse().expect("an address");
+        let req = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.9"))
+            .to_http_request();
+        assert_eq!(
+            client_ip(&req, false),
+            "192.0.2.7",
+            "clients cannot claim an address"
+        );
+        assert_eq!(
+            client_ip(&req, true),
+            "203.0.113.9",
+            "the hop the proxy saw"
+        );
+        let forged = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("x-forwarded-for", "x".repeat(500)))
+            .to_http_request();
+        assert_eq!(
+            client_ip(&forged, true),
+            "192.0.2.7",
+            "garbage falls back to the peer"
+        );
+    }
 }

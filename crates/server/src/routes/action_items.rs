@@ -170,6 +170,16 @@ pub async fn create_action_item(
                     "no such action plan in your scope",
                 ));
             }
+            if matches!(
+                persistence::action_plans::status_of(&plan),
+                domain::PlanStatus::Completed | domain::PlanStatus::Cancelled
+            ) {
+                return Err(persistence::StoreError::from(domain::InvalidTransition {
+                    from: persistence::action_plans::status_of(&plan).as_str(),
+                    action: "add an item to",
+                })
+                .into());
+            }
             plan.agent_id
         }
         (Some(session), None) => {
@@ -185,6 +195,11 @@ pub async fn create_action_item(
                     "no such session in your scope",
                 ));
             }
+            // A session's items are agreed while it runs; a closed session never changes.
+            session
+                .status()
+                .editable()
+                .map_err(persistence::StoreError::from)?;
             session.session.agent_id
         }
         (None, None) => {

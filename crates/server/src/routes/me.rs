@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use domain::Action;
 use dto::{Me, TeamSummary};
 use garde::Validate;
-use persistence::{auth_sessions, teams, users};
+use persistence::{teams, users};
 use serde::Deserialize;
 
 use crate::auth::Actor;
@@ -87,8 +87,13 @@ pub async fn change_password(
         ));
     }
     let hash = app.passwords.hash(new_password).await?;
-    users::set_password_hash(&app.db, &actor.origin, actor.user.id, hash).await?;
-    auth_sessions::revoke_all_except(&app.db, actor.user.id, actor.session_id, "password_changed")
-        .await?;
+    users::change_password(
+        &app.db,
+        &actor.origin,
+        actor.user.id,
+        hash,
+        actor.session_id,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

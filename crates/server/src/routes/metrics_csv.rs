@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// Largest accepted CSV file.
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
 /// Most rows in one import.
-const MAX_ROWS: usize = 50_000;
+const MAX_ROWS: usize = 20_000;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -191,7 +191,7 @@ pub async fn update_quick_note(
 /// Delete my note (an admin may delete shared notes).
 #[utoipa::path(delete, path = "/api/v1/quick-notes/{id}", tag = "coaching", operation_id = "delete_quick_note",
     params(("id" = Uuid, Path, description = "Quick note id"), ("If-Match" = Option<String>, Header, description = "ETag of the version deleted")),
-    responses((status = 204), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem)),
+    responses((status = 204), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem), (status = 428, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all, fields(quick_note.id = %id))]
 pub async fn delete_quick_note(
@@ -202,7 +202,7 @@ pub async fn delete_quick_note(
 ) -> ApiResult<HttpResponse> {
     let (_, target) = load_visible(&app, &actor, *id).await?;
     authorize(&actor, Action::EditNote, &target)?;
-    let note = quick_notes::delete(&app.db, &actor.origin, *id, if_match.0).await?;
+    let note = quick_notes::delete(&app.db, &actor.origin, *id, if_match.or_body(None)?).await?;
     app.events.publish(dto::Event::QuickNoteDeleted {
         id: note.id,
         agent_id: note.agent_id,

@@ -192,6 +192,11 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         with_checkpoint["checkpoints"][0]["notes"],
         "Adherence at 88%"
     );
+    assert_eq!(
+        with_checkpoint["version"].as_i64(),
+        acknowledged["version"].as_i64().map(|v| v + 1),
+        "a checkpoint changes the plan"
+    );
 
     problem(
         decide(&app, &org.leader_a, &with_checkpoint, "complete", json!({})).await,

@@ -287,13 +287,39 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
         404,
     )
     .await;
-    let deleted = app
-        .as_(&org.leader_a)
-        .request(reqwest::Method::DELETE, &path)
-        .send()
+    let delete = |version: Option<&str>| {
+        let mut request = app
+            .as_(&org.leader_a)
+            .request(reqwest::Method::DELETE, &path);
+        if let Some(version) = version {
+            request = request.header("if-match", version);
+        }
+        request.send()
+    };
+    problem(delete(None).await.expect("answers"), 428).await;
+    problem(delete(Some("\"3\"")).await.expect("answers"), 412).await;
+    assert_eq!(delete(Some("\"4\"")).await.expect("answers").status(), 204);
+
+    // The audit log records that the private note changed, never its private text.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let entries = persistence::entity::audit_entry::Entity::find()
+        .filter(persistence::entity::audit_entry::Column::ResourceType.eq("quick_note"))
+        .all(app.db())
         .await
-        .expect("answers");
-    assert_eq!(deleted.status(), 204);
+        .expect("reads");
+    let logged = serde_json::to_string(
+        &entries
+            .iter()
+            .map(|e| e.changes.clone())
+            .collect::<Vec<_>>(),
+    )
+    .expect("json");
+    assert!(
+        logged.contains("first draft"),
+        "text is logged while the note is shared: {logged}"
+    );
+    assert!(logged.contains("[private]"), "{logged}");
+    assert_eq!(entries.len(), 5);
     problem(
         app.as_(&org.leader_a)
             .get(&path)

@@ -156,6 +156,7 @@ async fn search_ranks_and_highlights_within_scope_only() {
             reqwest::Method::DELETE,
             &format!("/api/v1/quick-notes/{id}"),
         )
+        .header("if-match", "\"1\"")
         .send()
         .await
         .expect("answers");

@@ -228,6 +228,18 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
         .expect("answers");
     problem(edit, 409).await;
 
+    // A closed session takes no more items.
+    let late_item = json!({ "title": "Late", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW", "session_id": done["id"] });
+    problem(
+        app.as_(&org.leader_a)
+            .post("/api/v1/action-items", &late_item)
+            .send()
+            .await
+            .expect("answers"),
+        409,
+    )
+    .await;
+
     let mut kinds = Vec::new();
     while let Ok(envelope) = events.try_recv() {
         kinds.push(
@@ -497,6 +509,24 @@ async fn bad_session_input_is_refused_field_by_field() {
         .expect("answers");
     let body = problem(bad_time, 422).await;
     assert!(body["errors"]["scheduled_at"].is_array(), "{body}");
+    for when in [
+        "2999-01-01T09:00:00Z",
+        "+262142-12-31T22:00:00Z",
+        "1970-01-01T00:00:00Z",
+    ] {
+        let body =
+            json!({ "agent_id": org.agent_a1.id, "scheduled_at": when, "duration_minutes": 30 });
+        let far = problem(
+            app.as_(&org.leader_a)
+                .post("/api/v1/sessions", &body)
+                .send()
+                .await
+                .expect("answers"),
+            422,
+        )
+        .await;
+        assert!(far["errors"]["scheduled_at"].is_array(), "{when}: {far}");
+    }
     let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
     for score in [json!(100.5), json!(-1), json!(70.125)] {
         let body = problem(
