@@ -135,3 +135,14 @@ pub struct UpdateActionItem {
     #[serde(default)]
     pub version: Option<i32>,
 }
+
+impl crate::Patch for UpdateActionItem {
+    fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.title.is_none()
+            && self.description.is_none()
+            && self.due_date.is_none()
+            && self.priority.is_none()
+            && self.assignee_id.is_none()
+    }
+}

@@ -247,3 +247,12 @@ pub struct CreateCheckpoint {
     #[garde(length(min = 1, max = 5000), custom(not_blank))]
     pub notes: String,
 }
+
+impl crate::Patch for UpdateActionPlan {
+    fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.goal.is_none()
+            && self.start_date.is_none()
+            && self.end_date.is_none()
+    }
+}

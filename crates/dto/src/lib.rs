@@ -43,3 +43,9 @@ pub use sessions::{
 };
 pub use teams::{CreateTeam, Team, TeamSummary, UpdateTeam};
 pub use users::{CreateUser, UpdateUser, User};
+
+/// A partial update: every field optional.
+pub trait Patch {
+    /// Whether it changes nothing (such a request is refused rather than bumping the version).
+    fn is_empty(&self) -> bool;
+}

@@ -72,3 +72,9 @@ pub struct UpdateQuickNote {
     #[serde(default)]
     pub version: Option<i32>,
 }
+
+impl crate::Patch for UpdateQuickNote {
+    fn is_empty(&self) -> bool {
+        self.content.is_none() && self.category.is_none() && self.visibility.is_none()
+    }
+}

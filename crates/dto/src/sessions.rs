@@ -209,3 +209,12 @@ pub struct SessionPreparation {
     /// The agent's open action items, soonest due first.
     pub open_action_items: Vec<crate::ActionItem>,
 }
+
+impl crate::Patch for UpdateSession {
+    fn is_empty(&self) -> bool {
+        self.scheduled_at.is_none()
+            && self.duration_minutes.is_none()
+            && self.focus_areas.is_none()
+            && self.preparation_notes.is_none()
+    }
+}

@@ -83,3 +83,12 @@ pub struct UpdateTeam {
     #[serde(default)]
     pub version: Option<i32>,
 }
+
+impl crate::Patch for UpdateTeam {
+    fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.team_leader_id.is_none()
+            && self.manager_id.is_none()
+            && self.agent_ids.is_none()
+    }
+}

@@ -128,6 +128,16 @@ pub(crate) mod double_option {
     }
 }
 
+impl crate::Patch for UpdateUser {
+    fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.role.is_none()
+            && self.team_id.is_none()
+            && self.employee_id.is_none()
+            && self.department.is_none()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

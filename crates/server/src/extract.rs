@@ -137,6 +137,19 @@ impl IfMatch {
     }
 }
 
+/// Refuses a partial update that changes nothing (422), so it neither bumps the version nor
+/// writes an empty audit entry.
+pub fn require_changes(patch: &impl dto::Patch) -> ApiResult<()> {
+    if patch.is_empty() {
+        Err(ApiError::invalid(
+            "body",
+            "nothing to change: give at least one field",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// The strong ETag of a record at `version`.
 pub fn etag(version: i32) -> header::EntityTag {
     header::EntityTag::new_strong(version.to_string())

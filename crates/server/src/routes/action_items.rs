@@ -266,6 +266,7 @@ pub async fn update_action_item(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
+    crate::extract::require_changes(&body)?;
     let (item, target) = load_visible(&app, &actor, *id).await?;
     let assignee_moves_forward = item.assignee_id == actor.user.id;
     match body.status {

@@ -188,6 +188,7 @@ pub async fn update_action_plan(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
+    crate::extract::require_changes(&body)?;
     let (_, target) = load_visible(&app, &actor, *id).await?;
     authorize(&actor, Action::DraftActionPlan, &target)?;
     let change = PlanChange::Edit {

@@ -177,6 +177,7 @@ pub async fn update_quick_note(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
+    crate::extract::require_changes(&body)?;
     let (_, target) = load_visible(&app, &actor, *id).await?;
     authorize(&actor, Action::EditNote, &target)?;
     let changes = NoteChanges {

@@ -239,6 +239,7 @@ pub async fn update_session(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
+    crate::extract::require_changes(&body)?;
     let (_, target) = load_visible(&app, &actor, *id).await?;
     authorize(&actor, Action::ManageSession, &target)?;
     let changes = SessionChanges {

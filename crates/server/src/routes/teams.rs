@@ -124,6 +124,7 @@ pub async fn update_team(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
+    crate::extract::require_changes(&body)?;
     let (current, target) = load_visible(&app, &actor, *id).await?;
     if body.name.is_some() || body.team_leader_id.is_some() || body.manager_id.is_some() {
         authorize(&actor, Action::UpdateTeam, &target)?;

@@ -168,6 +168,7 @@ pub async fn update_user(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
+    crate::extract::require_changes(&body)?;
     let (_, target) = load_visible(&app, &actor, *id).await?;
     if body.name.is_some() {
         authorize(&actor, Action::UpdateProfile, &target)?;

@@ -461,6 +461,13 @@ async fn edits_need_a_version_and_stale_ones_lose() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let path = format!("/api/v1/users/{}", org.agent_a2.id);
+    let empty = app
+        .as_(&org.admin)
+        .patch(&path, &json!({ "version": 1 }))
+        .send()
+        .await
+        .expect("answers");
+    problem(empty, 422).await;
     let no_version = app
         .as_(&org.admin)
         .patch(&path, &json!({ "name": "X" }))
