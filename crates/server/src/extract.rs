@@ -4,8 +4,9 @@ use std::ops::Deref;
 
 use actix_web::dev::Payload;
 use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
 use garde::Validate;
 use serde::de::DeserializeOwned;
@@ -150,9 +151,22 @@ pub fn require_changes(patch: &impl dto::Patch) -> ApiResult<()> {
     }
 }
 
-/// The strong ETag of a record at `version`.
-pub fn etag(version: i32) -> header::EntityTag {
-    header::EntityTag::new_strong(version.to_string())
+/// Adds `Location: path` to a response about a record just created.
+pub fn located(mut response: HttpResponse, path: &str) -> HttpResponse {
+    let value =
+        header::HeaderValue::from_str(path).expect("paths built from ids are valid header values");
+    response.headers_mut().insert(header::LOCATION, value);
+    response
+}
+
+/// A record answered with its version as a strong `ETag`, so clients can send it back in
+/// `If-Match`.
+pub fn versioned(status: StatusCode, version: i32, record: &impl serde::Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(header::ETag(header::EntityTag::new_strong(
+            version.to_string(),
+        )))
+        .json(record)
 }
 
 /// The client's address for rate limits and audit: the socket peer, or, when `TRUST_PROXY` says

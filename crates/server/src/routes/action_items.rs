@@ -1,5 +1,6 @@
 //! Action items: list, create, move forward, edit, cancel, re-assign.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, Utc};
 use domain::{Action, ActionItemStatus, Role, Target, authorize};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, etag};
+use crate::extract::{IfMatch, Valid, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -72,18 +73,11 @@ async fn load_visible(
     Ok((item, target))
 }
 
-fn respond(item: &action_item::Model, app: &AppState, created: bool) -> HttpResponse {
+fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> HttpResponse {
     let dto = action_items::to_dto(item, today());
     app.events
         .publish(dto::Event::ActionItemChanged(Box::new(dto.clone())));
-    let mut response = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(actix_web::http::header::ETag(etag(item.version)))
-        .json(dto)
+    versioned(status, item.version, &dto)
 }
 
 /// Publishes the current state of each item (after a session's completion created them).
@@ -228,7 +222,7 @@ pub async fn create_action_item(
         priority: body.priority,
     };
     let item = action_items::create(&app.db, &actor.origin, new).await?;
-    Ok(respond(&item, &app, true))
+    Ok(respond(&item, &app, StatusCode::CREATED))
 }
 
 /// Read an action item in my scope.
@@ -243,9 +237,11 @@ pub async fn get_action_item(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (item, _) = load_visible(&app, &actor, *id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(actix_web::http::header::ETag(etag(item.version)))
-        .json(action_items::to_dto(&item, today())))
+    Ok(versioned(
+        StatusCode::OK,
+        item.version,
+        &action_items::to_dto(&item, today()),
+    ))
 }
 
 /// Move an item forward (its assignee or the coach side), or edit, re-assign or cancel it (the
@@ -304,5 +300,5 @@ pub async fn update_action_item(
         assignee_id: body.assignee_id.map(|id| id.uuid()),
     };
     let item = action_items::update(&app.db, &actor.origin, *id, version, changes).await?;
-    Ok(respond(&item, &app, false))
+    Ok(respond(&item, &app, StatusCode::OK))
 }

@@ -1,6 +1,7 @@
 //! Action plans: draft, edit, submit, approve or reject, acknowledge, checkpoints, complete,
 //! cancel.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use domain::{Action, PlanStatus, Priority, Role, Target, authorize};
 use dto::{
@@ -14,7 +15,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, etag};
+use crate::extract::{IfMatch, Valid, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -63,15 +64,8 @@ async fn load_visible(
     Ok((plan, target))
 }
 
-fn respond(plan: ActionPlan, created: bool) -> HttpResponse {
-    let mut response = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(actix_web::http::header::ETag(etag(plan.version)))
-        .json(plan)
+fn respond(plan: ActionPlan, status: StatusCode) -> HttpResponse {
+    versioned(status, plan.version, &plan)
 }
 
 /// List the plans in my scope, newest first.
@@ -152,7 +146,7 @@ pub async fn create_action_plan(
     };
     Ok(respond(
         action_plans::create(&app.db, &actor.origin, new).await?,
-        true,
+        StatusCode::CREATED,
     ))
 }
 
@@ -168,7 +162,10 @@ pub async fn get_action_plan(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (plan, _) = load_visible(&app, &actor, *id).await?;
-    Ok(respond(action_plans::details(&app.db, &plan).await?, false))
+    Ok(respond(
+        action_plans::details(&app.db, &plan).await?,
+        StatusCode::OK,
+    ))
 }
 
 /// Edit a draft plan.
@@ -199,7 +196,7 @@ pub async fn update_action_plan(
     };
     Ok(respond(
         action_plans::change(&app.db, &actor.origin, *id, version, change).await?,
-        false,
+        StatusCode::OK,
     ))
 }
 
@@ -252,7 +249,7 @@ pub async fn decide_action_plan(
     authorize(&actor, action, &target)?;
     Ok(respond(
         action_plans::change(&app.db, &actor.origin, id, version, change).await?,
-        false,
+        StatusCode::OK,
     ))
 }
 
@@ -274,6 +271,6 @@ pub async fn add_checkpoint(
     authorize(&actor, Action::DraftActionPlan, &target)?;
     Ok(respond(
         action_plans::add_checkpoint(&app.db, &actor.origin, *id, body.date, body.notes).await?,
-        true,
+        StatusCode::CREATED,
     ))
 }

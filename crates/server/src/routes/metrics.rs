@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
 use domain::{Action, Target, TeamId, authorize};
@@ -15,7 +16,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, etag, parse_json};
+use crate::extract::{IfMatch, Valid, parse_json, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -140,9 +141,7 @@ pub async fn upsert_agent_metrics(
     let dto = catalogue.month_dto(&saved, &values);
     app.events
         .publish(dto::Event::MetricsChanged(Box::new(dto.clone())));
-    Ok(HttpResponse::Ok()
-        .insert_header(actix_web::http::header::ETag(etag(saved.version)))
-        .json(dto))
+    Ok(versioned(StatusCode::OK, saved.version, &dto))
 }
 
 /// Field errors, grouped by field.

@@ -1,5 +1,6 @@
 //! Quick notes: capture, list, edit, delete.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use domain::{Action, NoteCategory, Target, TeamId, UserId, authorize};
 use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
@@ -11,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, etag};
+use crate::extract::{IfMatch, Valid, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -71,18 +72,11 @@ async fn load_visible(
     Ok((note, target))
 }
 
-fn respond(note: &quick_note::Model, app: &AppState, created: bool) -> HttpResponse {
+fn respond(note: &quick_note::Model, app: &AppState, status: StatusCode) -> HttpResponse {
     let dto = QuickNote::from(note);
     app.events
         .publish(dto::Event::QuickNoteChanged(Box::new(dto.clone())));
-    let mut response = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(actix_web::http::header::ETag(etag(note.version)))
-        .json(dto)
+    versioned(status, note.version, &dto)
 }
 
 /// List the notes I may see: mine, and shared notes about agents in my scope. Newest first.
@@ -140,7 +134,7 @@ pub async fn create_quick_note(
         visibility: body.visibility,
     };
     let note = quick_notes::create(&app.db, &actor.origin, new).await?;
-    Ok(respond(&note, &app, true))
+    Ok(respond(&note, &app, StatusCode::CREATED))
 }
 
 /// Read a note I may see.
@@ -155,9 +149,11 @@ pub async fn get_quick_note(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (note, _) = load_visible(&app, &actor, *id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(actix_web::http::header::ETag(etag(note.version)))
-        .json(QuickNote::from(&note)))
+    Ok(versioned(
+        StatusCode::OK,
+        note.version,
+        &QuickNote::from(&note),
+    ))
 }
 
 /// Edit my note (an admin may edit shared notes).
@@ -186,7 +182,7 @@ pub async fn update_quick_note(
         visibility: body.visibility,
     };
     let note = quick_notes::update(&app.db, &actor.origin, *id, version, changes).await?;
-    Ok(respond(&note, &app, false))
+    Ok(respond(&note, &app, StatusCode::OK))
 }
 
 /// Delete my note (an admin may delete shared notes).

@@ -1,5 +1,6 @@
 //! Coaching sessions: schedule, read, edit, start, complete, cancel, no-show, acknowledge.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::{Action, Role, SessionStatus, Target, authorize};
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, etag};
+use crate::extract::{IfMatch, Valid, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -72,18 +73,11 @@ async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Ses
     Ok((row, target))
 }
 
-fn respond(row: &SessionRow, app: &AppState, created: bool) -> HttpResponse {
+fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse {
     let session = Session::from(row);
     app.events
         .publish(dto::Event::SessionChanged(Box::new(session.clone())));
-    let mut response = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header(actix_web::http::header::ETag(etag(row.session.version)))
-        .json(session)
+    versioned(status, row.session.version, &session)
 }
 
 /// List the sessions in my scope, by scheduled time.
@@ -163,7 +157,7 @@ pub async fn schedule_session(
         preparation_notes: body.preparation_notes,
     };
     let row = sessions::schedule(&app.db, &actor.origin, new).await?;
-    Ok(respond(&row, &app, true))
+    Ok(respond(&row, &app, StatusCode::CREATED))
 }
 
 /// Read a session in my scope.
@@ -178,9 +172,11 @@ pub async fn get_session(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (row, _) = load_visible(&app, &actor, *id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(actix_web::http::header::ETag(etag(row.session.version)))
-        .json(Session::from(&row)))
+    Ok(versioned(
+        StatusCode::OK,
+        row.session.version,
+        &Session::from(&row),
+    ))
 }
 
 /// What to read before the session: the previous session, the agent's notes since, their open
@@ -249,7 +245,7 @@ pub async fn update_session(
         preparation_notes: body.preparation_notes,
     };
     let row = sessions::update(&app.db, &actor.origin, *id, version, changes).await?;
-    Ok(respond(&row, &app, false))
+    Ok(respond(&row, &app, StatusCode::OK))
 }
 
 async fn step(
@@ -262,7 +258,7 @@ async fn step(
     let (_, target) = load_visible(app, &actor, id).await?;
     authorize(&actor, Action::ManageSession, &target)?;
     let row = sessions::step(&app.db, &actor.origin, id, version, step).await?;
-    Ok(respond(&row, app, false))
+    Ok(respond(&row, app, StatusCode::OK))
 }
 
 /// Start a scheduled session.
@@ -378,7 +374,7 @@ pub async fn complete_session(
     };
     let row = sessions::complete(&app.db, &actor.origin, *id, version, completion).await?;
     crate::routes::action_items::publish_all(&app, &row.action_item_ids).await?;
-    Ok(respond(&row, &app, false))
+    Ok(respond(&row, &app, StatusCode::OK))
 }
 
 /// The agent signs off a completed session with a comment.
@@ -406,5 +402,5 @@ pub async fn acknowledge_session(
         body.comment.trim().to_owned(),
     )
     .await?;
-    Ok(respond(&row, &app, false))
+    Ok(respond(&row, &app, StatusCode::OK))
 }

@@ -1,5 +1,6 @@
 //! Teams: list, create, read, edit (name, leader, manager, agents).
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use domain::{Action, Target, TeamId, UserId, authorize};
 use dto::{CreateTeam, Page, Team, UpdateTeam};
@@ -10,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, etag};
+use crate::extract::{IfMatch, Valid, located, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -40,10 +41,8 @@ async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Tea
     Ok((row, target))
 }
 
-fn respond(mut response: actix_web::HttpResponseBuilder, row: &TeamRow) -> HttpResponse {
-    response
-        .insert_header(actix_web::http::header::ETag(etag(row.team.version)))
-        .json(Team::from(row))
+fn respond(status: StatusCode, row: &TeamRow) -> HttpResponse {
+    versioned(status, row.team.version, &Team::from(row))
 }
 
 /// List the teams I lead, manage (or all, as admin), by name.
@@ -86,9 +85,10 @@ pub async fn create_team(
         body.manager_id.map(UserId::uuid),
     )
     .await?;
-    let mut response = HttpResponse::Created();
-    response.insert_header(("Location", format!("/api/v1/teams/{}", row.team.id)));
-    Ok(respond(response, &row))
+    Ok(located(
+        respond(StatusCode::CREATED, &row),
+        &format!("/api/v1/teams/{}", row.team.id),
+    ))
 }
 
 /// Read a team I lead or manage.
@@ -103,7 +103,7 @@ pub async fn get_team(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (row, _) = load_visible(&app, &actor, *id).await?;
-    Ok(respond(HttpResponse::Ok(), &row))
+    Ok(respond(StatusCode::OK, &row))
 }
 
 /// Edit a team. Name, leader and manager: admin. Agents: admin, or the team's manager for agents
@@ -165,5 +165,5 @@ pub async fn update_team(
             .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
     };
     let row = teams::update(&app.db, &actor.origin, *id, version, changes).await?;
-    Ok(respond(HttpResponse::Ok(), &row))
+    Ok(respond(StatusCode::OK, &row))
 }

@@ -1,5 +1,6 @@
 //! People: list, create, read, edit, deactivate, reactivate.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use domain::{Action, Role, Target, TeamId, UserId, authorize};
 use dto::{CreateUser, Page, UpdateUser, User};
@@ -10,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, etag};
+use crate::extract::{IfMatch, Valid, located, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -54,10 +55,8 @@ async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Use
     Ok((row, target))
 }
 
-fn respond(row: &UserRow) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(actix_web::http::header::ETag(etag(row.user.version)))
-        .json(User::from(row))
+fn respond(status: StatusCode, row: &UserRow) -> HttpResponse {
+    versioned(status, row.user.version, &User::from(row))
 }
 
 /// List the people in my scope, by name.
@@ -129,10 +128,10 @@ pub async fn create_user(
     )
     .await?;
     tracing::info!(user.id = %row.user.id, role = %body.role, "user created");
-    Ok(HttpResponse::Created()
-        .insert_header(actix_web::http::header::ETag(etag(row.user.version)))
-        .insert_header(("Location", format!("/api/v1/users/{}", row.user.id)))
-        .json(User::from(&row)))
+    Ok(located(
+        respond(StatusCode::CREATED, &row),
+        &format!("/api/v1/users/{}", row.user.id),
+    ))
 }
 
 /// Read a person in my scope.
@@ -147,7 +146,7 @@ pub async fn get_user(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (row, _) = load_visible(&app, &actor, *id).await?;
-    Ok(respond(&row))
+    Ok(respond(StatusCode::OK, &row))
 }
 
 /// Edit a person. Each field needs its own permission: name (self, manager, admin), employee
@@ -193,7 +192,7 @@ pub async fn update_user(
         department: body.department,
     };
     let row = users::update(&app.db, &actor.origin, *id, version, changes).await?;
-    Ok(respond(&row))
+    Ok(respond(StatusCode::OK, &row))
 }
 
 async fn set_active(
@@ -207,7 +206,7 @@ async fn set_active(
     authorize(&actor, Action::DeactivateUser, &target)?;
     let row = users::set_active(&app.db, &actor.origin, id, if_match.0, active).await?;
     tracing::info!(user.id = %id, active, "user activation changed");
-    Ok(respond(&row))
+    Ok(respond(StatusCode::OK, &row))
 }
 
 /// Deactivate a person: they are signed out everywhere at once and cannot sign in.
