@@ -187,6 +187,19 @@ pub struct Denied {
     pub role: Role,
 }
 
+/// Four eyes on improvement plans: whoever drafted a plan does not approve it too. When the
+/// drafter is the agent's manager, an admin approves.
+pub fn authorize_approval(actor: &Actor, drafter: Option<UserId>) -> Result<(), Denied> {
+    if drafter == Some(actor.id) {
+        Err(Denied {
+            action: Action::ApproveActionPlan,
+            role: actor.role,
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// Decides whether `actor` may do `action` to `target`.
 pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), Denied> {
     let hidden_private = matches!(

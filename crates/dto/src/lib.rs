@@ -31,7 +31,7 @@ pub use events::Event;
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
 pub use metrics::{
     AgentScorecard, CreateKpi, Kpi, KpiWeight, MetricMonth, ScorecardConfig, ScorecardMonth,
-    ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateScorecardConfig,
+    ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateKpi, UpdateScorecardConfig,
 };
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};

@@ -30,6 +30,46 @@ pub struct Kpi {
     pub numerator: Option<String>,
     /// Raw count below, when computed from counts.
     pub denominator: Option<String>,
+    /// Whether new months may record it.
+    pub active: bool,
+    /// Version, for `If-Match` on `PATCH /kpis/{key}`.
+    pub version: i32,
+}
+
+/// `PATCH /api/v1/kpis/{key}`: rename a KPI, set its valid range, or retire it (admin).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateKpi {
+    /// Name.
+    #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Smallest valid value.
+    #[garde(inner(range(min = -1_000_000.0, max = 1_000_000.0)))]
+    #[serde(default)]
+    pub min_value: Option<f64>,
+    /// Largest valid value.
+    #[garde(inner(range(min = -1_000_000.0, max = 1_000_000.0)))]
+    #[serde(default)]
+    pub max_value: Option<f64>,
+    /// Whether new months may record it.
+    #[garde(skip)]
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// The version this edit is based on (or send `If-Match`).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+impl crate::Patch for UpdateKpi {
+    fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.min_value.is_none()
+            && self.max_value.is_none()
+            && self.active.is_none()
+    }
 }
 
 /// `POST /api/v1/kpis`: add a KPI to the catalogue (admin).
@@ -50,10 +90,10 @@ pub struct CreateKpi {
     #[garde(skip)]
     pub direction: Direction,
     /// Smallest valid value.
-    #[garde(skip)]
+    #[garde(range(min = -1_000_000.0, max = 1_000_000.0))]
     pub min_value: f64,
     /// Largest valid value.
-    #[garde(skip)]
+    #[garde(range(min = -1_000_000.0, max = 1_000_000.0))]
     pub max_value: f64,
 }
 

@@ -132,16 +132,44 @@ pub fn chain_hash(entry: &audit_entry::Model) -> String {
         entry
             .changes
             .as_ref()
-            .map(Value::to_string)
+            .map(|changes| canonical(changes).to_string())
             .unwrap_or_default(),
     );
     let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `value` with numbers in the one form every database gives back: PostgreSQL's `jsonb` keeps
+/// no negative zero, so `-0.0` is hashed as `0.0` (it would read back so and break the chain).
+fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Number(n) if n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) => {
+            Value::from(0.0)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), canonical(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_zero_hashes_as_the_zero_a_database_returns() {
+        let stored = serde_json::json!({ "quality_score": { "from": null, "to": -0.0 } });
+        let read_back = serde_json::json!({ "quality_score": { "from": null, "to": 0.0 } });
+        assert_eq!(
+            canonical(&stored).to_string(),
+            canonical(&read_back).to_string()
+        );
+    }
 
     #[test]
     fn diff_names_changed_fields_and_hides_secrets() {

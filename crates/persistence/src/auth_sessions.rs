@@ -92,7 +92,15 @@ pub enum Rotation {
 }
 
 /// Spends the token hashing to `presented`, and issues the one hashing to `replacement`.
-pub async fn rotate(db: &Db, presented: &str, replacement: String) -> Result<Rotation, StoreError> {
+///
+/// A token spent less than `grace` ago, whose replacement is still unused, rotates again to the
+/// same replacement: two tabs refreshing at once both keep the session. Later, it is a copy.
+pub async fn rotate(
+    db: &Db,
+    presented: &str,
+    replacement: String,
+    grace: Duration,
+) -> Result<Rotation, StoreError> {
     let txn = db::begin_write(db).await?;
     let Some(token) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(presented))
@@ -117,6 +125,21 @@ pub async fn rotate(db: &Db, presented: &str, replacement: String) -> Result<Rot
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {
+        let spent_at = refresh_token::Entity::find_by_id(token.id)
+            .one(&txn)
+            .await?
+            .and_then(|spent| spent.used_at);
+        let successor_unused = refresh_token::Entity::find()
+            .filter(refresh_token::Column::SessionId.eq(session.id))
+            .filter(refresh_token::Column::TokenHash.eq(replacement.as_str()))
+            .filter(refresh_token::Column::UsedAt.is_null())
+            .one(&txn)
+            .await?
+            .is_some();
+        if successor_unused && spent_at.is_some_and(|at| now - at <= grace) {
+            txn.commit().await?;
+            return Ok(Rotation::Rotated(session));
+        }
         revoke_where(
             &txn,
             auth_session::Column::Id.eq(session.id),

@@ -64,10 +64,13 @@ impl StoreError {
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(message)) => {
+            Some(SqlErr::UniqueConstraintViolation(constraint)) => {
+                // Repositories name the field for the duplicates people can cause; this is the
+                // backstop, and constraint names stay in the logs.
+                tracing::warn!(%constraint, "unique constraint refused a write");
                 return StoreError::Conflict {
                     field: None,
-                    message: format!("already exists ({})", short(&message)),
+                    message: "a record with these values already exists".into(),
                 };
             }
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
@@ -84,10 +87,6 @@ impl From<DbErr> for StoreError {
             StoreError::Other(err)
         }
     }
-}
-
-fn short(message: &str) -> &str {
-    message.rsplit(':').next().unwrap_or(message).trim()
 }
 
 /// Whether the database is out of reach (pool closed, connection refused or cut), as opposed to

@@ -450,6 +450,55 @@ pub async fn create_kpi(
     Ok(kpi)
 }
 
+/// Edits the KPI `key` at `version`: name, valid range, whether it is active. Values already
+/// recorded keep standing; the range applies to what is written from now on.
+pub async fn update_kpi(
+    db: &Db,
+    origin: &Origin,
+    key: &str,
+    version: i32,
+    patch: &dto::UpdateKpi,
+) -> Result<kpi::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let current = kpi::Entity::find()
+        .filter(kpi::Column::Key.eq(key))
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let min_value = patch.min_value.unwrap_or(current.min_value);
+    let max_value = patch.max_value.unwrap_or(current.max_value);
+    if min_value >= max_value {
+        return Err(StoreError::invalid(
+            "max_value",
+            "must be greater than min_value",
+        ));
+    }
+    versioned::bump::<kpi::Entity>(&txn, current.id, version).await?;
+    let mut row: kpi::ActiveModel = current.clone().into();
+    if let Some(name) = &patch.name {
+        row.name = Set(name.trim().to_owned());
+    }
+    row.min_value = Set(min_value);
+    row.max_value = Set(max_value);
+    if let Some(active) = patch.active {
+        row.active = Set(active);
+    }
+    row.version = Set(version + 1);
+    let updated = row.update(&txn).await?;
+    let change = Change {
+        action: "kpi.update",
+        resource_type: "kpi",
+        resource_id: Some(updated.id),
+        changes: audit::diff(
+            Some(&audit::snapshot(&current)),
+            Some(&audit::snapshot(&updated)),
+        ),
+    };
+    audit::record(&txn, origin, change).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
 /// Saves a new configuration from `effective_from` on.
 pub async fn save_config(
     db: &Db,
@@ -543,6 +592,8 @@ pub fn settings(catalogue: &Catalogue) -> dto::ScorecardSettings {
                 max_value: kpi.max_value,
                 numerator: kpi.numerator.clone(),
                 denominator: kpi.denominator.clone(),
+                active: kpi.active,
+                version: kpi.version,
             })
             .collect(),
         configs: catalogue

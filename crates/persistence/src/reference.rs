@@ -5,7 +5,8 @@
 //! through new configuration versions.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::entity::{kpi, scorecard_config, scorecard_config_kpi};
@@ -26,7 +27,13 @@ pub struct DefaultKpi {
     pub weight: f64,
     /// Target value.
     pub target: f64,
+    /// Largest valid value: 100 for a share of a whole (error-free tasks of all tasks); more
+    /// for a ratio that can pass its norm (output against expected output).
+    pub max_value: f64,
 }
+
+/// The range every KPI had before each got its own; a default KPI still on it is narrowed.
+const OLD_MAX: f64 = 200.0;
 
 /// The eight KPIs of the original system's current scorecard, with its default weights.
 pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
@@ -37,6 +44,7 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "scheduled_hours",
         weight: 1.0,
         target: 95.0,
+        max_value: 100.0,
     },
     DefaultKpi {
         key: "attendance_rate",
@@ -45,6 +53,7 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "scheduled_days",
         weight: 0.5,
         target: 95.0,
+        max_value: 100.0,
     },
     DefaultKpi {
         key: "punctuality",
@@ -53,6 +62,7 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "total_shifts",
         weight: 0.5,
         target: 90.0,
+        max_value: 100.0,
     },
     DefaultKpi {
         key: "break_compliance",
@@ -61,6 +71,7 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "total_breaks",
         weight: 0.5,
         target: 90.0,
+        max_value: 100.0,
     },
     DefaultKpi {
         key: "task_completion_rate",
@@ -69,6 +80,7 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "tasks_assigned",
         weight: 1.5,
         target: 95.0,
+        max_value: 100.0,
     },
     DefaultKpi {
         key: "productivity_index",
@@ -77,6 +89,7 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "expected_output",
         weight: 1.5,
         target: 100.0,
+        max_value: 200.0,
     },
     DefaultKpi {
         key: "quality_score",
@@ -85,6 +98,7 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "total_tasks",
         weight: 1.5,
         target: 95.0,
+        max_value: 100.0,
     },
     DefaultKpi {
         key: "efficiency_rate",
@@ -93,16 +107,35 @@ pub const DEFAULT_KPIS: [DefaultKpi; 8] = [
         denominator: "actual_time_spent",
         weight: 1.0,
         target: 90.0,
+        max_value: 200.0,
     },
 ];
 
 /// The month the first configuration applies from: before any data anyone will enter.
 pub const FIRST_CONFIG_MONTH: &str = "2000-01";
 
+/// Gives default KPIs that nobody has edited (version 1, still 0-200) the range their definition
+/// allows; catalogues created before KPIs had their own ranges get them at the next start.
+async fn narrow_untouched_ranges(db: &impl sea_orm::ConnectionTrait) -> Result<(), StoreError> {
+    for default in DEFAULT_KPIS.iter().filter(|d| d.max_value < OLD_MAX) {
+        kpi::Entity::update_many()
+            .col_expr(kpi::Column::MaxValue, Expr::value(default.max_value))
+            .filter(kpi::Column::Key.eq(default.key))
+            .filter(kpi::Column::Version.eq(1))
+            .filter(kpi::Column::MinValue.eq(0.0))
+            .filter(kpi::Column::MaxValue.eq(OLD_MAX))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Inserts the default catalogue and first configuration if the catalogue is empty.
 pub async fn ensure(db: &Db) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     if kpi::Entity::find().count(&txn).await? > 0 {
+        narrow_untouched_ranges(&txn).await?;
+        txn.commit().await?;
         return Ok(());
     }
     let now = Utc::now();
@@ -129,7 +162,7 @@ pub async fn ensure(db: &Db) -> Result<(), StoreError> {
             unit: Set("%".to_owned()),
             direction: Set("HIGHER_IS_BETTER".to_owned()),
             min_value: Set(0.0),
-            max_value: Set(200.0),
+            max_value: Set(default.max_value),
             numerator: Set(Some(default.numerator.to_owned())),
             denominator: Set(Some(default.denominator.to_owned())),
             active: Set(true),

@@ -57,5 +57,6 @@ versioned!(
     action_item,
     action_plan,
     quick_note,
-    metric_month
+    metric_month,
+    kpi
 );

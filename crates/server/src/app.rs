@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, Service};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{CACHE_CONTROL, HeaderName, HeaderValue};
 use actix_web::middleware::Compress;
 use actix_web::{App, HttpMessage, HttpServer, web};
 use anyhow::Context;
@@ -12,6 +12,7 @@ use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Config;
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{extract, headers, routes, spa};
 
@@ -72,12 +73,27 @@ impl Application {
                     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
                     let response = srv.call(req);
                     async move {
-                        let mut response = spa::add_cache_control(response.await?);
+                        let response = spa::add_cache_control(response.await?);
+                        let mut response = match response
+                            .response()
+                            .error()
+                            .and_then(|err| err.as_error::<ApiError>())
+                        {
+                            // The problem body quotes the request id, as the logs do.
+                            Some(err) => {
+                                let problem = err.problem_response(request_id.clone());
+                                response.into_response(problem).map_into_right_body()
+                            }
+                            None => response.map_into_left_body(),
+                        };
+                        let headers = response.headers_mut();
                         if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok())
                         {
-                            response
-                                .headers_mut()
-                                .insert(HeaderName::from_static("x-request-id"), id);
+                            headers.insert(HeaderName::from_static("x-request-id"), id);
+                        }
+                        // API answers carry personal data: never kept by browsers or proxies.
+                        if !headers.contains_key(CACHE_CONTROL) {
+                            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
                         }
                         Ok(response)
                     }

@@ -53,14 +53,17 @@ pub struct Config {
     pub access_ttl: Duration,
     /// How long a sign-in session (refresh family) lives.
     pub session_ttl: Duration,
+    /// How long a just-rotated refresh token still answers its successor (tabs refreshing at once).
+    pub refresh_grace: Duration,
 }
 
-/// Login attempts per minute.
+/// Sign-in limits per minute.
 #[derive(Clone, Copy, Debug)]
 pub struct LoginLimits {
-    /// Per email address.
+    /// Failed sign-ins per account and client address (ten times as many per account from
+    /// anywhere); also password-change attempts per user.
     pub per_account: u32,
-    /// Per client address.
+    /// Sign-in attempts per client address.
     pub per_ip: u32,
 }
 
@@ -219,6 +222,7 @@ impl Config {
             workers: 0,
             access_ttl: Duration::from_secs(15 * 60),
             session_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_grace: Duration::from_secs(10),
         })
     }
 

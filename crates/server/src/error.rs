@@ -32,7 +32,10 @@ pub enum ApiError {
     NotFound,
     /// 405: the path exists, the method does not.
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed {
+        /// The methods the path has, for the `Allow` header.
+        allow: String,
+    },
     /// 409: a state or uniqueness rule forbids the write.
     #[error("conflict: {message}")]
     Conflict {
@@ -87,7 +90,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             ApiError::Forbidden(_) | ApiError::CsrfRejected => ErrorCode::Forbidden,
             ApiError::NotFound => ErrorCode::NotFound,
-            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
             ApiError::Stale => ErrorCode::PreconditionFailed,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
@@ -126,7 +129,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Stale => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -140,12 +143,20 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        if status.is_server_error() {
+        if self.status_code().is_server_error() {
             let chain = error_chain(self);
             tracing::error!(error.chain = %chain, "request failed");
         }
+        self.problem_response(None)
+    }
+}
+
+impl ApiError {
+    /// The problem+json response, quoting the request id the logs carry when it is known.
+    pub fn problem_response(&self, request_id: Option<String>) -> HttpResponse {
+        let status = self.status_code();
         let mut problem = Problem::new(self.code(), status.as_u16(), self.detail());
+        problem.request_id = request_id;
         match self {
             ApiError::Validation(errors) => problem.errors = Some(errors.clone()),
             ApiError::Conflict {
@@ -171,6 +182,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
             }
             _ => {}
         }

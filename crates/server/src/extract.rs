@@ -56,8 +56,15 @@ where
 }
 
 /// Deserialises JSON, naming the field at fault: 422 for a wrong value or unknown field, 400 for
-/// text that is not JSON at all.
+/// text that is not JSON at all. A NUL character in any string is a 422 too: PostgreSQL cannot
+/// store one, and no field has a use for it.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    if has_nul_escape(bytes) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            let field = nul_path(&value, String::new()).unwrap_or_else(|| "body".to_owned());
+            return Err(ApiError::invalid(field, NUL_MESSAGE));
+        }
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -69,6 +76,97 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
             ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
         }
     })
+}
+
+const NUL_MESSAGE: &str = "must not contain a NUL character";
+
+/// Whether JSON text writes a NUL character: `\u0000` whose backslash is not itself escaped.
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    bytes.windows(6).enumerate().any(|(at, window)| {
+        window == b"\\u0000"
+            && bytes[..at]
+                .iter()
+                .rev()
+                .take_while(|b| **b == b'\\')
+                .count()
+                % 2
+                == 0
+    })
+}
+
+/// The path of the first string (or key) holding a NUL character.
+fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then_some(path),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item, join(&i.to_string()))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(join(key))
+            } else {
+                nul_path(item, join(key))
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// A query string that writes a NUL character (`%00`): 422 naming the parameter.
+pub fn query_nul(query: &str) -> Option<ApiError> {
+    query.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (name.contains("%00") || value.contains("%00"))
+            .then(|| ApiError::invalid(name.replace("%00", ""), NUL_MESSAGE))
+    })
+}
+
+/// A query string deserialised and checked by its garde rules: 422 naming the parameter.
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T> ValidQuery<T> {
+    /// The validated query.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for ValidQuery<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> FromRequest for ValidQuery<T>
+where
+    T: DeserializeOwned + Validate<Context = ()> + 'static,
+{
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(err) = query_nul(req.query_string()) {
+            return std::future::ready(Err(err));
+        }
+        let parsed = web::Query::<T>::from_query(req.query_string())
+            .map_err(|err| ApiError::invalid("query", err.to_string()))
+            .and_then(|query| {
+                let query = query.into_inner();
+                query.validate()?;
+                Ok(ValidQuery(query))
+            });
+        std::future::ready(parsed)
+    }
 }
 
 fn strip_position(message: &str) -> String {
@@ -196,6 +294,20 @@ mod tests {
     use actix_web::test::TestRequest;
 
     use super::*;
+
+    #[test]
+    fn nul_characters_are_found_where_json_writes_them() {
+        assert!(has_nul_escape(br#"{"a":"x\u0000"}"#));
+        assert!(
+            !has_nul_escape(br#"{"a":"x\\u0000"}"#),
+            "an escaped backslash"
+        );
+        assert!(has_nul_escape(br#"{"a":"x\\\u0000"}"#));
+        let err = parse_json::<serde_json::Value>(br#"{"a":[{"b":"\u0000"}]}"#);
+        assert!(matches!(err, Err(ApiError::Validation(errors)) if errors.contains_key("a.0.b")));
+        assert!(query_nul("q=abc%00&limit=2").is_some());
+        assert!(query_nul("q=abc&limit=2").is_none());
+    }
 
     #[test]
     fn the_client_address_is_the_peer_unless_a_trusted_proxy_names_it() {

@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
 pub mod spa;
+pub mod spreadsheet;
 pub mod state;
 pub mod targets;
 pub mod telemetry;

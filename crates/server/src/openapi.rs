@@ -57,6 +57,7 @@ use crate::routes;
         routes::metrics::get_scorecard_config,
         routes::metrics::update_scorecard_config,
         routes::metrics::create_kpi,
+        routes::metrics::update_kpi,
         routes::metrics_csv::import_metrics,
         routes::metrics_csv::export_metrics,
         routes::metrics_csv::get_import_job,

@@ -16,7 +16,9 @@ pub mod sessions;
 pub mod teams;
 pub mod users;
 
-use actix_web::web;
+use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::http::Method;
+use actix_web::{FromRequest, Handler, HttpResponse, Responder, web};
 
 use crate::error::ApiError;
 
@@ -45,11 +47,106 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::scope("/api").default_service(web::to(unmatched)));
 }
 
-/// A resource whose unsupported methods answer a problem+json 405.
-pub fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(|| async {
-        Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed)
-    }))
+/// A resource whose unsupported methods answer a problem+json 405 naming, in `Allow`, the
+/// methods it has (RFC 9110).
+pub fn resource(path: &str) -> ApiResource {
+    ApiResource {
+        inner: web::resource(path),
+        allow: Vec::new(),
+    }
+}
+
+/// A resource being built by [`resource`]; it registers like an actix `Resource`.
+pub struct ApiResource {
+    inner: actix_web::Resource,
+    allow: Vec<&'static str>,
+}
+
+impl ApiResource {
+    fn route<F, Args>(mut self, method: Method, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.allow.push(match method {
+            Method::GET => "GET",
+            Method::POST => "POST",
+            Method::PUT => "PUT",
+            Method::PATCH => "PATCH",
+            _ => "DELETE",
+        });
+        self.inner = self.inner.route(web::method(method).to(handler));
+        self
+    }
+
+    /// Adds a `GET` handler.
+    pub fn get<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::GET, handler)
+    }
+
+    /// Adds a `POST` handler.
+    pub fn post<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::POST, handler)
+    }
+
+    /// Adds a `PUT` handler.
+    pub fn put<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::PUT, handler)
+    }
+
+    /// Adds a `PATCH` handler.
+    pub fn patch<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::PATCH, handler)
+    }
+
+    /// Adds a `DELETE` handler.
+    pub fn delete<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::DELETE, handler)
+    }
+
+    /// Data for this resource's handlers only (a larger body limit).
+    pub fn app_data<U: 'static>(mut self, data: U) -> Self {
+        self.inner = self.inner.app_data(data);
+        self
+    }
+}
+
+impl HttpServiceFactory for ApiResource {
+    fn register(self, config: &mut AppService) {
+        let allow = self.allow.join(", ");
+        self.inner
+            .default_service(web::to(move || {
+                let allow = allow.clone();
+                async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+            }))
+            .register(config);
+    }
 }
 
 /// Unknown API paths are 404.

@@ -7,10 +7,12 @@ use persistence::Db;
 
 use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
+use crate::auth::tokens::Successors;
 use crate::config::Config;
 use crate::events::{EventBus, InProcessBus};
 use crate::jobs::JobStore;
-use crate::rate_limit::{Limiter, LoginLimiter};
+use crate::rate_limit::AuthLimits;
+use secrecy::ExposeSecret;
 
 /// Application state, behind `web::Data`.
 #[derive(Debug)]
@@ -23,10 +25,12 @@ pub struct AppState {
     pub redis: Option<Pool>,
     /// Access-token keys.
     pub jwt: Jwt,
+    /// Derives each refresh token's successor.
+    pub successors: Successors,
     /// Password hashing.
     pub passwords: Passwords,
-    /// Login rate limits.
-    pub login_limits: LoginLimiter,
+    /// Sign-in and password-change rate limits.
+    pub auth_limits: AuthLimits,
     /// Where committed changes are published.
     pub events: Arc<dyn EventBus>,
     /// Background job state (large imports).
@@ -41,14 +45,13 @@ impl AppState {
                 .as_ref()
                 .map(|pool| (pool, format!("{}:rl:{name}", config.redis_prefix)))
         };
-        let login_limits = LoginLimiter {
-            per_account: Limiter::new(config.login_limits.per_account, prefix("rl:login-account")),
-            per_ip: Limiter::new(config.login_limits.per_ip, prefix("rl:login-ip")),
-        };
+        let auth_limits =
+            AuthLimits::new(&config.login_limits, redis.as_ref(), &config.redis_prefix);
         Self {
             jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
+            successors: Successors::new(config.jwt_secret.expose_secret().as_bytes()),
             passwords: Passwords::new(),
-            login_limits,
+            auth_limits,
             events: Arc::new(InProcessBus::new(1024)),
             jobs: JobStore::new(prefix("jobs")),
             config,

@@ -80,6 +80,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         body_limit: 256 * 1024,
         access_ttl: Duration::from_secs(15 * 60),
         session_ttl: Duration::from_secs(30 * 24 * 3600),
+        refresh_grace: Duration::from_secs(10),
         workers: 1,
     }
 }

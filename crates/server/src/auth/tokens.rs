@@ -19,6 +19,34 @@ pub fn hash_token(token: &str) -> String {
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Derives the refresh token that replaces a presented one: an HMAC of it under a server key.
+/// Every instance derives the same successor, so two tabs refreshing with one token at the same
+/// moment both receive it, and nothing but its hash is ever stored.
+pub struct Successors(ring::hmac::Key);
+
+impl std::fmt::Debug for Successors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Successors(hmac-sha256)")
+    }
+}
+
+impl Successors {
+    /// Keys derived from the server secret, apart from the access-token keys.
+    pub fn new(secret: &[u8]) -> Self {
+        let master = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
+        let derived = ring::hmac::sign(&master, b"coaching-hub refresh successor v1");
+        Self(ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            derived.as_ref(),
+        ))
+    }
+
+    /// The successor of `presented`, base64url like every refresh token.
+    pub fn of(&self, presented: &str) -> String {
+        URL_SAFE_NO_PAD.encode(ring::hmac::sign(&self.0, presented.as_bytes()).as_ref())
+    }
+}
+
 /// Compares two strings in time independent of where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()

@@ -7,13 +7,13 @@ use domain::{Action, ActionItemStatus, Role, Target, authorize};
 use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
 use persistence::action_items::{self, ItemChanges, ItemFilter, NewItem};
 use persistence::entity::action_item;
-use persistence::{PageRequest, sessions, users};
+use persistence::{PageRequest, sessions};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, versioned};
+use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -33,9 +33,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Filters and paging for the item list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct ActionItemQuery {
     /// Only items this person does.
     pub assignee_id: Option<Uuid>,
@@ -48,6 +49,7 @@ pub struct ActionItemQuery {
     /// Only in this state.
     pub status: Option<ActionItemStatus>,
     /// Only due before this date.
+    #[garde(inner(custom(dto::validate::filter_date)))]
     pub due_before: Option<NaiveDate>,
     /// Page size, 1-200 (default 50).
     pub limit: Option<u64>,
@@ -99,7 +101,7 @@ pub async fn publish_all(app: &AppState, ids: &[Uuid]) -> ApiResult<()> {
 #[tracing::instrument(skip_all)]
 pub async fn list_action_items(
     actor: Actor,
-    query: web::Query<ActionItemQuery>,
+    query: ValidQuery<ActionItemQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<ActionItem>>> {
     let query = query.into_inner();
@@ -138,12 +140,7 @@ pub async fn create_action_item(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let assignee = body.assignee_id.uuid();
-    if !actor.can(Action::ViewUser, &targets::person(&app.db, assignee).await?) {
-        return Err(ApiError::invalid(
-            "assignee_id",
-            "no such person in your scope",
-        ));
-    }
+    let assignee_row = targets::named_person(&app.db, &actor, assignee, "assignee_id").await?;
     let agent_id = match (body.session_id, body.plan_id) {
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid(
@@ -164,10 +161,8 @@ pub async fn create_action_item(
                     "no such action plan in your scope",
                 ));
             }
-            if matches!(
-                persistence::action_plans::status_of(&plan),
-                domain::PlanStatus::Completed | domain::PlanStatus::Cancelled
-            ) {
+            // Items are part of what the manager approved: they change only while a draft.
+            if persistence::action_plans::status_of(&plan) != domain::PlanStatus::Draft {
                 return Err(persistence::StoreError::from(domain::InvalidTransition {
                     from: persistence::action_plans::status_of(&plan).as_str(),
                     action: "add an item to",
@@ -197,7 +192,7 @@ pub async fn create_action_item(
             session.session.agent_id
         }
         (None, None) => {
-            if users::find(&app.db, assignee).await?.role() != Role::Agent {
+            if assignee_row.role() != Role::Agent {
                 return Err(ApiError::invalid(
                     "assignee_id",
                     "without a session, the assignee must be the agent the item is about",

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, versioned};
+use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -37,9 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Filters and paging for the plan list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct PlanQuery {
     /// Only this agent's plans.
     pub agent_id: Option<Uuid>,
@@ -76,7 +77,7 @@ fn respond(plan: ActionPlan, status: StatusCode) -> HttpResponse {
 #[tracing::instrument(skip_all)]
 pub async fn list_action_plans(
     actor: Actor,
-    query: web::Query<PlanQuery>,
+    query: ValidQuery<PlanQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<ActionPlan>>> {
     let query = query.into_inner();
@@ -245,8 +246,11 @@ pub async fn decide_action_plan(
         ),
         _ => return Err(ApiError::NotFound),
     };
-    let (_, target) = load_visible(&app, &actor, id).await?;
+    let (plan, target) = load_visible(&app, &actor, id).await?;
     authorize(&actor, action, &target)?;
+    if matches!(change, PlanChange::Approve) {
+        domain::policy::authorize_approval(&actor, plan.created_by.map(domain::UserId))?;
+    }
     Ok(respond(
         action_plans::change(&app.db, &actor.origin, id, version, change).await?,
         StatusCode::OK,

@@ -39,14 +39,17 @@ pub async fn login(
     let Login { email, password } = body.into_inner();
     let email = users::normalise_email(&email);
     let ip = client_ip(&req, app.config.trust_proxy);
-    app.login_limits.attempt(&email, &ip).await?;
+    app.auth_limits.admit_login(&email, &ip).await?;
 
     let account = users::find_by_email(&app.db, &email).await?;
     let hash = account.as_ref().and_then(|user| user.password_hash.clone());
     let verified = app.passwords.verify(hash, password).await?;
     let user = match account {
         Some(user) if verified && user.active && user.erased_at.is_none() => user,
-        _ => return Err(ApiError::Unauthenticated(BAD_CREDENTIALS)),
+        _ => {
+            app.auth_limits.login_failed(&email, &ip).await?;
+            return Err(ApiError::Unauthenticated(BAD_CREDENTIALS));
+        }
     };
 
     let refresh = random_token();
@@ -91,7 +94,8 @@ fn token_pair(app: &AppState, access_token: String, refresh_token: String) -> To
 }
 
 /// Exchange a refresh token for a new access token and a new refresh token. Presenting a spent
-/// refresh token revokes the whole session.
+/// refresh token revokes the whole session, except within a few seconds of its rotation (two tabs
+/// refreshing at once), when it answers the same new refresh token again.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", operation_id = "refresh_session",
     request_body(content = dto::Refresh, description = "Omit to use the refresh cookie"),
     responses(
@@ -119,21 +123,27 @@ pub async fn refresh(
             cookie.value().to_owned()
         }
     };
-    let replacement = random_token();
-    let session =
-        match auth_sessions::rotate(&app.db, &hash_token(&presented), hash_token(&replacement))
-            .await?
-        {
-            Rotation::Rotated(session) => session,
-            Rotation::Reused => {
-                return Err(ApiError::Unauthenticated(
-                    "refresh token reused; the session is revoked",
-                ));
-            }
-            Rotation::Invalid => {
-                return Err(ApiError::Unauthenticated("refresh token is not valid"));
-            }
-        };
+    let replacement = app.successors.of(&presented);
+    let grace =
+        chrono::Duration::from_std(app.config.refresh_grace).unwrap_or(chrono::Duration::zero());
+    let rotation = auth_sessions::rotate(
+        &app.db,
+        &hash_token(&presented),
+        hash_token(&replacement),
+        grace,
+    )
+    .await?;
+    let session = match rotation {
+        Rotation::Rotated(session) => session,
+        Rotation::Reused => {
+            return Err(ApiError::Unauthenticated(
+                "refresh token reused; the session is revoked",
+            ));
+        }
+        Rotation::Invalid => {
+            return Err(ApiError::Unauthenticated("refresh token is not valid"));
+        }
+    };
     let user = users::find(&app.db, session.user_id).await?.user;
     if !user.active || user.erased_at.is_some() {
         return Err(ApiError::Unauthenticated("account deactivated"));

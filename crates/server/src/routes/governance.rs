@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Valid;
+use crate::extract::{Valid, ValidQuery};
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -27,9 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Filters and paging for the audit log.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct AuditQuery {
     /// Only this person's changes.
     pub actor_id: Option<Uuid>,
@@ -40,8 +41,10 @@ pub struct AuditQuery {
     /// Only this record.
     pub resource_id: Option<Uuid>,
     /// At or after.
+    #[garde(inner(custom(dto::validate::filter_time)))]
     pub from: Option<DateTime<Utc>>,
     /// Before.
+    #[garde(inner(custom(dto::validate::filter_time)))]
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1-200 (default 50).
     pub limit: Option<u64>,
@@ -57,7 +60,7 @@ pub struct AuditQuery {
 #[tracing::instrument(skip_all)]
 pub async fn list_audit(
     actor: Actor,
-    query: web::Query<AuditQuery>,
+    query: ValidQuery<AuditQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<AuditEntry>>> {
     authorize(&actor, Action::ViewAudit, &Target::Global)?;
@@ -92,9 +95,10 @@ pub async fn verify_audit(
 }
 
 /// Paging for announcements.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct AnnouncementQuery {
     /// Page size, 1-200 (default 50).
     pub limit: Option<u64>,
@@ -110,7 +114,7 @@ pub struct AnnouncementQuery {
 #[tracing::instrument(skip_all)]
 pub async fn list_announcements(
     actor: Actor,
-    query: web::Query<AnnouncementQuery>,
+    query: ValidQuery<AnnouncementQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<Announcement>>> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
@@ -138,9 +142,13 @@ pub async fn create_announcement(
         Some(team) if !actor.can(Action::ViewTeam, &Target::Team { id: team }) => {
             return Err(ApiError::invalid("team_id", "no such team in your scope"));
         }
-        Some(team) => {
-            persistence::teams::find(&app.db, team.uuid()).await?;
-        }
+        Some(team) => match persistence::teams::find(&app.db, team.uuid()).await {
+            Ok(_) => {}
+            Err(persistence::StoreError::NotFound) => {
+                return Err(ApiError::invalid("team_id", "no such team in your scope"));
+            }
+            Err(err) => return Err(err.into()),
+        },
         None if actor.role != Role::Admin => {
             return Err(ApiError::invalid(
                 "team_id",

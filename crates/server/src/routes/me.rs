@@ -64,7 +64,7 @@ pub struct ChangePassword {
 /// Change my password; every other sign-in session ends.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", operation_id = "change_password",
     request_body = ChangePassword,
-    responses((status = 204), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem)),
+    responses((status = 204), (status = 401, body = dto::Problem), (status = 422, body = dto::Problem), (status = 429, body = dto::Problem), (status = 503, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
@@ -76,6 +76,7 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
+    app.auth_limits.admit_password_change(actor.user.id).await?;
     if !app
         .passwords
         .verify(actor.user.password_hash.clone(), current_password)

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, parse_json, versioned};
+use crate::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -32,7 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .get(get_scorecard_config)
                 .put(update_scorecard_config),
         )
-        .service(resource("/kpis").post(create_kpi));
+        .service(resource("/kpis").post(create_kpi))
+        .service(resource("/kpis/{key}").patch(update_kpi));
 }
 
 fn this_month() -> String {
@@ -59,9 +60,10 @@ async fn agent_in_scope(app: &AppState, actor: &Actor, agent: Uuid) -> ApiResult
 }
 
 /// The range of months to list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct MonthRange {
     /// First month (`YYYY-MM`; default: twelve months ago).
     pub from: Option<String>,
@@ -78,7 +80,7 @@ pub struct MonthRange {
 pub async fn list_agent_metrics(
     actor: Actor,
     id: web::Path<Uuid>,
-    range: web::Query<MonthRange>,
+    range: ValidQuery<MonthRange>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
     let target = agent_in_scope(&app, &actor, *id).await?;
@@ -154,9 +156,10 @@ pub fn field_errors(errors: Vec<(String, String)>) -> ApiError {
 }
 
 /// The year to show.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct YearQuery {
     /// The year (default: this year).
     pub year: Option<i32>,
@@ -171,7 +174,7 @@ pub struct YearQuery {
 pub async fn get_agent_scorecard(
     actor: Actor,
     id: web::Path<Uuid>,
-    query: web::Query<YearQuery>,
+    query: ValidQuery<YearQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<AgentScorecard>> {
     let target = agent_in_scope(&app, &actor, *id).await?;
@@ -186,9 +189,10 @@ pub async fn get_agent_scorecard(
 }
 
 /// The month to show.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct MonthQuery {
     /// `YYYY-MM` (default: last month).
     pub month: Option<String>,
@@ -203,7 +207,7 @@ pub struct MonthQuery {
 pub async fn get_team_scorecard(
     actor: Actor,
     id: web::Path<Uuid>,
-    query: web::Query<MonthQuery>,
+    query: ValidQuery<MonthQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<TeamScorecard>> {
     teams::find(&app.db, *id).await?;
@@ -265,4 +269,28 @@ pub async fn create_kpi(
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::create_kpi(&app.db, &actor.origin, &body).await?;
     Ok(HttpResponse::Created().json(metrics::settings(&metrics::catalogue(&app.db).await?)))
+}
+
+/// Rename a KPI, set its valid range, or retire it (admin). The range applies to values written
+/// from now on.
+#[utoipa::path(patch, path = "/api/v1/kpis/{key}", tag = "performance", operation_id = "update_kpi",
+    params(("key" = String, Path, description = "KPI key")),
+    request_body = dto::UpdateKpi,
+    responses((status = 200, body = dto::ScorecardSettings), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all, fields(kpi.key = %key))]
+pub async fn update_kpi(
+    actor: Actor,
+    key: web::Path<String>,
+    if_match: IfMatch,
+    body: Valid<dto::UpdateKpi>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<dto::ScorecardSettings>> {
+    authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
+    crate::extract::require_changes(&*body)?;
+    let version = if_match.or_body(body.version)?;
+    metrics::update_kpi(&app.db, &actor.origin, &key, version, &body).await?;
+    Ok(web::Json(metrics::settings(
+        &metrics::catalogue(&app.db).await?,
+    )))
 }

@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidQuery;
 use crate::jobs::{ImportJob, JobStatus};
 use crate::routes::resource;
+use crate::spreadsheet;
 use crate::state::AppState;
 
 /// Largest accepted CSV file.
@@ -44,103 +46,182 @@ pub struct ImportSummary {
     pub created: usize,
     /// Months replaced.
     pub replaced: usize,
+    /// What was read but not imported, such as the export's derived `score` column.
+    pub notes: Vec<String>,
+}
+
+/// Columns the export writes that are computed, never imported.
+const DERIVED_COLUMNS: [&str; 1] = ["score"];
+/// Problems reported one by one; past this many they are only counted, so a file of millions of
+/// bad lines gets a short answer.
+const MAX_REPORTED: usize = 100;
+
+/// The problems found in a file: the first [`MAX_REPORTED`], and how many more.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<(String, String)>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, line: usize, message: String) {
+        if self.listed.len() < MAX_REPORTED {
+            self.listed.push((format!("line {line}"), message));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    fn into_error(mut self) -> ApiError {
+        if self.more > 0 {
+            self.listed.push((
+                "file".to_owned(),
+                format!(
+                    "{} more problems not listed; fix the ones above and try again",
+                    self.more
+                ),
+            ));
+        }
+        crate::routes::metrics::field_errors(self.listed)
+    }
+}
+
+/// Who a row is about: an agent's employee id, else their email.
+struct Identity {
+    employee_id: Option<String>,
+    email: Option<String>,
 }
 
 /// One parsed data row.
 struct Row {
     line: usize,
-    agent: String,
+    agent: Identity,
     month: String,
     input: BTreeMap<String, f64>,
 }
 
-/// Reads the file: the header names the agent column (`employee_id` or `email`), `month`, then
-/// KPI keys or raw counts. Empty cells are absent values.
-fn parse(text: &[u8]) -> Result<(bool, Vec<Row>), metrics::FieldErrors> {
+/// A read file: its rows and what was ignored.
+struct Parsed {
+    rows: Vec<Row>,
+    notes: Vec<String>,
+}
+
+/// Reads the file record by record: the header names the agent (`employee_id`, `email`, or both
+/// as the export writes them), `month`, then KPI keys or raw counts; the export's derived columns
+/// are ignored with a note. Empty cells are absent values. Cells the export neutralised for
+/// spreadsheets read back as they were.
+fn parse(text: &[u8]) -> Result<Parsed, Problems> {
+    let mut problems = Problems::default();
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text);
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![("line 1".to_owned(), e.to_string())])?
-        .clone();
-    let by_employee_id = headers.iter().any(|h| h == "employee_id");
-    let agent_column = if by_employee_id {
-        "employee_id"
-    } else {
-        "email"
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(err) => {
+            problems.push(1, err.to_string());
+            return Err(problems);
+        }
     };
-    let Some(agent_at) = headers.iter().position(|h| h == agent_column) else {
-        return Err(vec![(
-            "line 1".to_owned(),
-            "the header needs an `employee_id` or `email` column".to_owned(),
-        )]);
+    let at = |name: &str| headers.iter().position(|h| h == name);
+    let (employee_at, email_at, month_at) = (at("employee_id"), at("email"), at("month"));
+    if employee_at.is_none() && email_at.is_none() {
+        problems.push(
+            1,
+            "the header needs an `employee_id` or `email` column".into(),
+        );
+    }
+    let Some(month_at) = month_at else {
+        problems.push(1, "the header needs a `month` column".into());
+        return Err(problems);
     };
-    let Some(month_at) = headers.iter().position(|h| h == "month") else {
-        return Err(vec![(
-            "line 1".to_owned(),
-            "the header needs a `month` column".to_owned(),
-        )]);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let derived: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| DERIVED_COLUMNS.contains(h))
+        .map(|(i, _)| i)
+        .collect();
+    let notes = derived
+        .iter()
+        .map(|&i| {
+            format!(
+                "column `{}` is computed by the server and was ignored",
+                &headers[i]
+            )
+        })
+        .collect();
+    let identity_or_derived = |i: usize| {
+        Some(i) == employee_at || Some(i) == email_at || i == month_at || derived.contains(&i)
     };
     let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
-        if rows.len() >= MAX_ROWS {
-            errors.push((
-                format!("line {line}"),
-                format!("at most {MAX_ROWS} rows per import"),
-            ));
-            break;
-        }
-        let record = match record {
-            Ok(record) => record,
+    let mut record = csv::StringRecord::new();
+    let mut line = 1;
+    loop {
+        line += 1;
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(err) => {
-                errors.push((format!("line {line}"), err.to_string()));
+                problems.push(line, err.to_string());
                 continue;
             }
-        };
+        }
+        if rows.len() >= MAX_ROWS {
+            problems.push(line, format!("at most {MAX_ROWS} rows per import"));
+            break;
+        }
+        if record.iter().any(|cell| cell.contains('\0')) {
+            problems.push(line, "contains a NUL character".into());
+            continue;
+        }
         let mut input = BTreeMap::new();
-        for (column, cell) in headers
-            .iter()
-            .zip(record.iter())
-            .enumerate()
-            .filter_map(|(i, pair)| (i != agent_at && i != month_at).then_some(pair))
-        {
-            if cell.is_empty() {
+        for (i, (column, cell)) in headers.iter().zip(record.iter()).enumerate() {
+            if cell.is_empty() || identity_or_derived(i) {
                 continue;
             }
             match cell.parse::<f64>() {
                 Ok(value) if value.is_finite() => {
                     input.insert(column.to_owned(), value);
                 }
-                _ => errors.push((
-                    format!("line {line}"),
-                    format!("{column}: `{cell}` is not a number"),
-                )),
+                _ => problems.push(line, format!("{column}: `{cell}` is not a number")),
             }
         }
+        let cell = |at: Option<usize>| {
+            at.and_then(|i| record.get(i))
+                .map(spreadsheet::restore)
+                .filter(|value| !value.is_empty())
+                .map(str::to_owned)
+        };
         rows.push(Row {
             line,
-            agent: record.get(agent_at).unwrap_or_default().to_owned(),
+            agent: Identity {
+                employee_id: cell(employee_at),
+                email: cell(email_at),
+            },
             month: record.get(month_at).unwrap_or_default().to_owned(),
             input,
         });
     }
-    if errors.is_empty() {
-        Ok((by_employee_id, rows))
+    if problems.is_empty() {
+        Ok(Parsed { rows, notes })
     } else {
-        Err(errors)
+        Err(problems)
     }
 }
 
 /// Import many agents' months from CSV (`text/csv` body): every row is checked first, then all
-/// are written in one transaction, or none. Bad rows come back by line number. With
-/// `Prefer: respond-async` the writing runs in the background: 202 and a job to poll. With
-/// `Prefer: respond-async` the writing runs in the background: 202 and a job to poll.
+/// are written in one transaction, or none. Bad rows come back by line number (the first 100, and
+/// a count of the rest). The export's own file imports unchanged. With `Prefer: respond-async`
+/// the writing runs in the background: 202 and a job to poll.
 #[utoipa::path(post, path = "/api/v1/metrics/import", tag = "performance", operation_id = "import_metrics",
-    request_body(content = String, content_type = "text/csv", description = "employee_id or email, month, then KPI keys or raw counts"),
-    responses((status = 200, body = ImportSummary), (status = 202, body = ImportJob), (status = 202, body = ImportJob), (status = 403, body = dto::Problem), (status = 413, body = dto::Problem), (status = 415, body = dto::Problem), (status = 422, body = dto::Problem)),
+    request_body(content = String, content_type = "text/csv", description = "employee_id and/or email, month, then KPI keys or raw counts; a `score` column is ignored"),
+    responses((status = 200, body = ImportSummary), (status = 202, body = ImportJob), (status = 403, body = dto::Problem), (status = 413, body = dto::Problem), (status = 415, body = dto::Problem), (status = 422, body = dto::Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn import_metrics(
@@ -158,63 +239,55 @@ pub async fn import_metrics(
     if !is_csv {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let (by_employee_id, rows) = parse(&body).map_err(crate::routes::metrics::field_errors)?;
+    let Parsed { rows, notes } = parse(&body).map_err(Problems::into_error)?;
+    drop(body);
     if rows.is_empty() {
         return Err(ApiError::invalid("file", "no data rows"));
     }
-    let keys: Vec<String> = rows.iter().map(|r| r.agent.clone()).collect();
-    let (employee_ids, emails) = if by_employee_id {
-        (keys, Vec::new())
-    } else {
-        (Vec::new(), keys)
-    };
-    let agents: HashMap<String, UserRow> =
-        users::agents_by_identity(&app.db, &employee_ids, &emails)
-            .await?
-            .into_iter()
-            .map(|row| {
-                let key = if by_employee_id {
-                    row.user.employee_id.clone().unwrap_or_default()
-                } else {
-                    row.user.email.clone()
-                };
-                (key, row)
-            })
-            .collect();
+    let employee_ids: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.agent.employee_id.clone())
+        .collect();
+    let emails: Vec<String> = rows
+        .iter()
+        .filter(|r| r.agent.employee_id.is_none())
+        .filter_map(|r| r.agent.email.clone())
+        .collect();
+    let mut by_employee_id = HashMap::new();
+    let mut by_email = HashMap::new();
+    for row in users::agents_by_identity(&app.db, &employee_ids, &emails).await? {
+        if let Some(employee_id) = row.user.employee_id.clone() {
+            by_employee_id.insert(employee_id, row.clone());
+        }
+        by_email.insert(row.user.email.clone(), row);
+    }
     let catalogue = metrics::catalogue(&app.db).await?;
-    let mut errors = Vec::new();
+    let mut problems = Problems::default();
     let mut inputs = Vec::new();
     let mut seen = HashSet::new();
     for row in rows {
-        let at = format!("line {}", row.line);
-        let key = if by_employee_id {
-            row.agent.clone()
-        } else {
-            users::normalise_email(&row.agent)
+        let line = row.line;
+        let (agent, named) = match (&row.agent.employee_id, &row.agent.email) {
+            (Some(id), _) => (by_employee_id.get(id), id.clone()),
+            (None, Some(email)) => (by_email.get(&users::normalise_email(email)), email.clone()),
+            (None, None) => {
+                problems.push(line, "give the agent's employee_id or email".into());
+                continue;
+            }
         };
-        let Some(agent) = agents.get(&key) else {
-            errors.push((at, format!("no agent `{}` in your scope", row.agent)));
+        let Some(agent) = agent.filter(|agent| in_scope(&actor, agent)) else {
+            problems.push(line, format!("no agent `{named}` in your scope"));
             continue;
         };
-        let target = Target::AgentRecord {
-            agent: UserId(agent.user.id),
-            team: agent.team_id.map(TeamId),
-            author: None,
-            private: false,
-        };
-        if agent.role() != Role::Agent || !actor.can(Action::WriteMetrics, &target) {
-            errors.push((at, format!("no agent `{}` in your scope", row.agent)));
-            continue;
-        }
         if !domain::scorecard::is_month(&row.month) {
-            errors.push((at, format!("month `{}` is not YYYY-MM", row.month)));
+            problems.push(line, format!("month `{}` is not YYYY-MM", row.month));
             continue;
         }
         if !seen.insert((agent.user.id, row.month.clone())) {
-            errors.push((
-                at,
-                format!("{} {} appears twice in the file", row.agent, row.month),
-            ));
+            problems.push(
+                line,
+                format!("{named} {} appears twice in the file", row.month),
+            );
             continue;
         }
         match catalogue.resolve(&row.input) {
@@ -224,15 +297,15 @@ pub async fn import_metrics(
                 values,
                 raw_counts,
             }),
-            Err(problems) => errors.extend(
-                problems
-                    .into_iter()
-                    .map(|(field, message)| (at.clone(), format!("{field}: {message}"))),
-            ),
+            Err(found) => {
+                for (field, message) in found {
+                    problems.push(line, format!("{field}: {message}"));
+                }
+            }
         }
     }
-    if !errors.is_empty() {
-        return Err(crate::routes::metrics::field_errors(errors));
+    if !problems.is_empty() {
+        return Err(problems.into_error());
     }
     let rows = inputs.len();
     if respond_async(&req) {
@@ -244,7 +317,22 @@ pub async fn import_metrics(
         rows,
         created,
         replaced,
+        notes,
     }))
+}
+
+/// Whether `agent` is an agent whose metrics `actor` may write.
+fn in_scope(actor: &Actor, agent: &UserRow) -> bool {
+    agent.role() == Role::Agent
+        && actor.can(
+            Action::WriteMetrics,
+            &Target::AgentRecord {
+                agent: UserId(agent.user.id),
+                team: agent.team_id.map(TeamId),
+                author: None,
+                private: false,
+            },
+        )
 }
 
 /// Whether the client asked not to wait (RFC 7240 `Prefer: respond-async`).
@@ -335,9 +423,10 @@ pub async fn get_import_job(
 }
 
 /// The range to export.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct ExportQuery {
     /// First month (`YYYY-MM`, default: twelve months ago).
     pub from: Option<String>,
@@ -353,7 +442,7 @@ pub struct ExportQuery {
 #[tracing::instrument(skip_all)]
 pub async fn export_metrics(
     actor: Actor,
-    query: web::Query<ExportQuery>,
+    query: ValidQuery<ExportQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let to = query
@@ -415,7 +504,11 @@ pub async fn export_metrics(
         let ids: Vec<uuid::Uuid> = visible.iter().map(|(id, _, _)| *id).collect();
         for (month, values) in metrics::months(&app.db, &ids, &from, &to).await? {
             let (employee_id, email) = identity.get(&month.agent_id).cloned().unwrap_or_default();
-            let mut record = vec![employee_id.unwrap_or_default(), email, month.month.clone()];
+            let mut record = vec![
+                spreadsheet::neutralise(&employee_id.unwrap_or_default()).into_owned(),
+                spreadsheet::neutralise(&email).into_owned(),
+                month.month.clone(),
+            ];
             record.extend(
                 catalogue
                     .kpis

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, versioned};
+use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -33,9 +33,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Filters and paging for the note list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct QuickNoteQuery {
     /// Only about this agent.
     pub agent_id: Option<Uuid>,
@@ -87,7 +88,7 @@ fn respond(note: &quick_note::Model, app: &AppState, status: StatusCode) -> Http
 #[tracing::instrument(skip_all)]
 pub async fn list_quick_notes(
     actor: Actor,
-    query: web::Query<QuickNoteQuery>,
+    query: ValidQuery<QuickNoteQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<QuickNote>>> {
     let query = query.into_inner();
@@ -118,8 +119,12 @@ pub async fn create_quick_note(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let agent_id = body.agent_id.uuid();
-    if !actor.can(Action::ViewUser, &targets::person(&app.db, agent_id).await?) {
-        return Err(ApiError::invalid("agent_id", "no such agent in your scope"));
+    if targets::named_person(&app.db, &actor, agent_id, "agent_id")
+        .await?
+        .role()
+        != domain::Role::Agent
+    {
+        return Err(ApiError::invalid("agent_id", "must be an agent"));
     }
     authorize(
         &actor,

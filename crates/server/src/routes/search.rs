@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidQuery;
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -15,9 +16,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The query.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct SearchQuery {
     /// Words to find (each matched as a prefix; all must appear).
     pub q: String,
@@ -34,7 +36,7 @@ pub struct SearchQuery {
 #[tracing::instrument(skip_all)]
 pub async fn search(
     actor: Actor,
-    query: web::Query<SearchQuery>,
+    query: ValidQuery<SearchQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<SearchResults>> {
     let limit = query.limit.unwrap_or(20);

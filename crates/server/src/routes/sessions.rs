@@ -11,13 +11,13 @@ use dto::{
 use persistence::sessions::{
     self, AgreedItem, Completion, NewSession, SessionChanges, SessionFilter, SessionRow, Step,
 };
-use persistence::{PageRequest, teams, users};
+use persistence::{PageRequest, teams};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, versioned};
+use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 use crate::targets;
@@ -43,9 +43,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Filters and paging for the session list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct SessionQuery {
     /// Only this agent's sessions.
     pub agent_id: Option<Uuid>,
@@ -54,8 +55,10 @@ pub struct SessionQuery {
     /// Only in this state.
     pub status: Option<SessionStatus>,
     /// Scheduled at or after.
+    #[garde(inner(custom(dto::validate::filter_time)))]
     pub from: Option<DateTime<Utc>>,
     /// Scheduled before.
+    #[garde(inner(custom(dto::validate::filter_time)))]
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1-200 (default 50).
     pub limit: Option<u64>,
@@ -88,7 +91,7 @@ fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse
 #[tracing::instrument(skip_all)]
 pub async fn list_sessions(
     actor: Actor,
-    query: web::Query<SessionQuery>,
+    query: ValidQuery<SessionQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<Session>>> {
     let query = query.into_inner();
@@ -123,13 +126,7 @@ pub async fn schedule_session(
     let body = body.into_inner();
     let agent_id = body.agent_id.uuid();
     let target = targets::agent_record(&app.db, agent_id).await?;
-    let agent = match users::find(&app.db, agent_id).await {
-        Ok(row) if actor.can(Action::ViewUser, &targets::person(&app.db, agent_id).await?) => row,
-        Ok(_) | Err(persistence::StoreError::NotFound) => {
-            return Err(ApiError::invalid("agent_id", "no such agent in your scope"));
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let agent = targets::named_person(&app.db, &actor, agent_id, "agent_id").await?;
     if agent.role() != Role::Agent || !agent.user.active {
         return Err(ApiError::invalid("agent_id", "must be an active agent"));
     }

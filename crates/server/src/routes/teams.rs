@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, located, versioned};
+use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -22,9 +22,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Paging for the team list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct TeamQuery {
     /// Page size, 1-200 (default 50).
     pub limit: Option<u64>,
@@ -53,7 +54,7 @@ fn respond(status: StatusCode, row: &TeamRow) -> HttpResponse {
 #[tracing::instrument(skip_all)]
 pub async fn list_teams(
     actor: Actor,
-    query: web::Query<TeamQuery>,
+    query: ValidQuery<TeamQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<Team>>> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;

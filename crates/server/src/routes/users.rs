@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, located, versioned};
+use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -24,9 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Filters and paging for the user list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct UserQuery {
     /// Only this role.
     pub role: Option<Role>,
@@ -67,7 +68,7 @@ fn respond(status: StatusCode, row: &UserRow) -> HttpResponse {
 #[tracing::instrument(skip_all)]
 pub async fn list_users(
     actor: Actor,
-    query: web::Query<UserQuery>,
+    query: ValidQuery<UserQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<User>>> {
     let query = query.into_inner();

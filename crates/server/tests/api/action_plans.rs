@@ -408,3 +408,54 @@ async fn concurrent_decisions_on_one_version_have_one_winner() {
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
 }
+
+#[tokio::test]
+async fn nobody_approves_a_plan_they_drafted() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let plan = ok_json(
+        app.as_(&org.manager_a)
+            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+            .send()
+            .await
+            .expect("answers"),
+        201,
+    )
+    .await;
+    let submitted = ok_json(
+        decide(&app, &org.manager_a, &plan, "submit", json!({})).await,
+        200,
+    )
+    .await;
+    problem(
+        decide(&app, &org.manager_a, &submitted, "approve", json!({})).await,
+        403,
+    )
+    .await;
+    let approved = ok_json(
+        decide(&app, &org.admin, &submitted, "approve", json!({})).await,
+        200,
+    )
+    .await;
+    assert_eq!(approved["approved_by"], org.admin.id.to_string());
+    assert_ne!(approved["approved_by"], approved["created_by"]);
+
+    // What the manager approved does not grow behind their back.
+    let item = app
+        .as_(&org.leader_a)
+        .post(
+            "/api/v1/action-items",
+            &json!({ "title": "Sneaked in", "assignee_id": org.agent_a1.id,
+                     "due_date": "2026-02-10", "priority": "MEDIUM", "plan_id": approved["id"] }),
+        )
+        .send()
+        .await
+        .expect("answers");
+    let refused = problem(item, 409).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("ACTIVE")),
+        "{refused}"
+    );
+}

