@@ -36,7 +36,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${binary} serve`,
+    command: `${binary} serve --demo`,
     url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,

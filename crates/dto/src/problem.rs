@@ -79,6 +79,27 @@ impl Problem {
 }
 
 impl ErrorCode {
+    /// The code the server answers with this status.
+    pub fn for_status(status: u16) -> Option<Self> {
+        Some(match status {
+            400 => ErrorCode::BadRequest,
+            401 => ErrorCode::Unauthenticated,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::NotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            409 => ErrorCode::Conflict,
+            412 => ErrorCode::PreconditionFailed,
+            413 => ErrorCode::PayloadTooLarge,
+            415 => ErrorCode::UnsupportedMediaType,
+            422 => ErrorCode::Validation,
+            428 => ErrorCode::PreconditionRequired,
+            429 => ErrorCode::RateLimited,
+            500 => ErrorCode::Internal,
+            503 => ErrorCode::Unavailable,
+            _ => return None,
+        })
+    }
+
     /// The short title shown for this code.
     pub fn title(self) -> &'static str {
         match self {

@@ -48,6 +48,7 @@ pub type FieldErrors = Vec<(String, String)>;
 pub async fn catalogue(db: &impl ConnectionTrait) -> Result<Catalogue, StoreError> {
     let kpis = kpi::Entity::find()
         .order_by_asc(kpi::Column::CreatedAt)
+        .order_by_asc(kpi::Column::Id)
         .all(db)
         .await?;
     let configs = scorecard_config::Entity::find()

@@ -6,6 +6,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use domain::Role;
 use persistence::users::{self, NewUser};
+use secrecy::ExposeSecret;
 
 use crate::app::{Application, open_state};
 use crate::auth::password::Passwords;
@@ -27,7 +28,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (BIND, PORT; default 127.0.0.1:8080).
-    Serve,
+    Serve {
+        /// Seed the demo organisation first when the database has nobody in it (development).
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create an admin account.
@@ -52,6 +57,7 @@ pub enum Command {
 
 /// Runs the command.
 pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
+    let dev_secret = config.jwt_secret.expose_secret().is_empty();
     config
         .ensure_dev_secret()
         .context("cannot write the development key into DATA_DIR")?;
@@ -63,8 +69,8 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
         );
     }
     let config = Arc::new(config);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config).await,
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(config, demo, dev_secret).await,
         Command::Migrate => {
             open_state(config).await?;
             println!("database is up to date");
@@ -85,16 +91,52 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(config: Arc<Config>) -> anyhow::Result<()> {
+async fn serve(config: Arc<Config>, demo: bool, dev_secret: bool) -> anyhow::Result<()> {
     let state = open_state(config.clone()).await?;
-    if config.embedded && !users::any_exist(&state.db).await? {
+    if demo && !users::any_exist(&state.db).await? {
         seed_demo(&state.db, &state.passwords).await?;
     }
+    refuse_unsafe_exposure(&config, &state, dev_secret).await?;
     let app = Application::bind(state)?;
     let url = format!("http://{}:{}", config.bind, app.port());
     tracing::info!(%url, "Coaching Hub is listening");
     println!("Coaching Hub is running at {url}  (API docs: {url}/api/docs)");
     app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// Refuses to listen beyond this machine with the generated development key (anyone who reads
+/// `DATA_DIR` can sign tokens) or with the demo admin's published password still working.
+async fn refuse_unsafe_exposure(
+    config: &Config,
+    state: &crate::state::AppState,
+    dev_secret: bool,
+) -> anyhow::Result<()> {
+    if config.bind.is_loopback() {
+        return Ok(());
+    }
+    if dev_secret {
+        bail!(
+            "BIND={} reaches the network, but the signing key is the generated development key: \
+             set JWT_SECRET (32+ random characters)",
+            config.bind
+        );
+    }
+    let demo_admin = format!("admin@{}", persistence::demo::DOMAIN);
+    if let Some(admin) = users::find_by_email(&state.db, &demo_admin).await? {
+        let published = state
+            .passwords
+            .verify(admin.password_hash, DEMO_PASSWORD.to_owned())
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot check the demo password: {err}"))?;
+        if published && admin.active {
+            bail!(
+                "BIND={} reaches the network, but {demo_admin} still has the published demo \
+                 password: change it, or deactivate the account",
+                config.bind
+            );
+        }
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+use serde_json::{Map, Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -107,7 +108,102 @@ impl Modify for Security {
     }
 }
 
-/// The document as JSON.
-pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The document as served: generated from the annotations, then with the error answers every
+/// operation can give declared once, here, for all (see [`declare_problems`]).
+pub fn document() -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    declare_problems(&mut doc);
+    doc
+}
+
+/// Declares the problem answers the server gives, by what an operation has:
+///
+/// - every error body is `application/problem+json` (RFC 9457), never `application/json`;
+/// - 503 everywhere (the database is out of reach); 401 and 403 where credentials are needed;
+/// - 400, 413, 415 and 422 where a body is read; 422 where query parameters are read;
+/// - 404 where a path names a record; 409 where a write names one (its state forbids it);
+/// - 412 and 428 on writes to a versioned record (`PATCH`, `DELETE`, lifecycle `POST`s);
+/// - 429 on the rate-limited sign-in operations.
+fn declare_problems(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in item.iter_mut() {
+            if let Some(operation) = operation.as_object_mut() {
+                declare_operation(path, method, operation);
+            }
+        }
+    }
+}
+
+fn declare_operation(path: &str, method: &str, operation: &mut Map<String, Value>) {
+    let secured = operation
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    let params = |place: &str| {
+        operation
+            .get("parameters")
+            .and_then(Value::as_array)
+            .is_some_and(|ps| ps.iter().any(|p| p["in"] == place))
+    };
+    let (query, in_path) = (params("query"), params("path"));
+    let body = operation.contains_key("requestBody");
+    let write = method != "get";
+    // `/things/{id}` itself, or an action on it (`/sessions/{id}/start`).
+    let versioned = in_path
+        && matches!(method, "patch" | "delete" | "post" | "put")
+        && !path.ends_with("/checkpoints");
+    let mut statuses: Vec<u16> = vec![503];
+    if secured {
+        statuses.extend([401, 403]);
+    }
+    if body {
+        statuses.extend([400, 413, 415, 422]);
+    }
+    if query {
+        statuses.push(422);
+    }
+    if in_path {
+        statuses.push(404);
+    }
+    if write && in_path {
+        statuses.push(409);
+    }
+    if versioned {
+        statuses.extend([412, 428]);
+    }
+    if matches!(path, "/api/v1/auth/login" | "/api/v1/me/password") {
+        statuses.push(429);
+    }
+    let responses = operation
+        .entry("responses")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(responses) = responses.as_object_mut() else {
+        return;
+    };
+    for status in statuses {
+        responses.entry(status.to_string()).or_insert_with(|| {
+            json!({ "description": dto::ErrorCode::for_status(status).map_or("Error", dto::ErrorCode::title) })
+        });
+    }
+    let problem = json!({ "schema": { "$ref": "#/components/schemas/Problem" } });
+    for (status, response) in responses.iter_mut() {
+        if !status.starts_with('4') && !status.starts_with('5') {
+            continue;
+        }
+        if let Some(response) = response.as_object_mut() {
+            let content = response
+                .entry("content")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(content) = content.as_object_mut() {
+                content.remove("application/json");
+                content.insert("application/problem+json".to_owned(), problem.clone());
+            }
+        }
+    }
 }

@@ -148,7 +148,7 @@ fn run() -> Result<()> {
          (team leader), aiden.clarke@demo.coaching-hub.example (agent)\n"
     );
     let status = Command::new(binary)
-        .arg("serve")
+        .args(["serve", "--demo"])
         .env("STATIC_DIR", "frontend/dist")
         .status()
         .context("cannot start coaching-hub")?;
@@ -393,7 +393,7 @@ fn bench() -> Result<()> {
     std::fs::create_dir_all(&data)?;
     let port = "18099";
     let mut server = Command::new(target_dir().join("debug/coaching-hub"))
-        .arg("serve")
+        .args(["serve", "--demo"])
         .env("DATA_DIR", &data)
         .env("PORT", port)
         .env("LOG_LEVEL", "error")

@@ -107,3 +107,50 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
         40 * 12
     );
 }
+
+#[tokio::test]
+async fn the_server_never_reaches_the_network_with_a_development_key_or_the_demo_password() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // As the container image starts: embedded database, no JWT_SECRET, bound to every address.
+    let exposed = coaching_hub(dir.path())
+        .args(["serve"])
+        .env("BIND", "0.0.0.0")
+        .env("PORT", "0")
+        .output()
+        .expect("runs");
+    assert!(!exposed.status.success());
+    let stderr = String::from_utf8_lossy(&exposed.stderr);
+    assert!(stderr.contains("JWT_SECRET"), "{stderr}");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("coaching-hub.db").display()
+    );
+    let db = persistence::db::connect(&url, &persistence::DbOptions::default())
+        .await
+        .expect("opens");
+    assert_eq!(
+        user::Entity::find().count(&db).await.expect("counts"),
+        0,
+        "nothing is seeded unless asked"
+    );
+
+    // A real key, but the demo organisation with its published password.
+    let seeded = coaching_hub(dir.path())
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &url)
+        .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .output()
+        .expect("runs");
+    assert!(seeded.status.success());
+    let exposed = coaching_hub(dir.path())
+        .args(["serve"])
+        .env("DATABASE_URL", &url)
+        .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .env("BIND", "0.0.0.0")
+        .env("PORT", "0")
+        .output()
+        .expect("runs");
+    assert!(!exposed.status.success());
+    let stderr = String::from_utf8_lossy(&exposed.stderr);
+    assert!(stderr.contains("demo password"), "{stderr}");
+}

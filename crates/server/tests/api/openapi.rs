@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use reqwest::Method;
+use serde_json::{Value, json};
 use test_support::TestApp;
 
 use crate::helpers::ok_json;
@@ -68,6 +69,7 @@ async fn the_document_lists_every_endpoint_once_with_schemas() {
         ("get", "/api/v1/scorecard/config"),
         ("put", "/api/v1/scorecard/config"),
         ("post", "/api/v1/kpis"),
+        ("patch", "/api/v1/kpis/{key}"),
         ("post", "/api/v1/metrics/import"),
         ("get", "/api/v1/metrics/export.csv"),
         ("get", "/api/v1/metrics/import/jobs/{id}"),
@@ -132,6 +134,177 @@ async fn the_docs_page_and_its_assets_are_served_locally() {
         assert!(
             response.bytes().await.expect("body").len() > 10,
             "{asset} has content"
+        );
+    }
+}
+
+/// The operation that answers `method path`: a `{name}` segment of the document matches any.
+fn operation<'a>(doc: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
+    let segments: Vec<&str> = path.split('?').next()?.split('/').collect();
+    doc["paths"]
+        .as_object()?
+        .iter()
+        .find_map(|(template, item)| {
+            let parts: Vec<&str> = template.split('/').collect();
+            let matches = parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}')));
+            matches.then(|| &item[method]).filter(|op| op.is_object())
+        })
+}
+
+#[tokio::test]
+async fn every_answer_the_server_gives_is_declared_with_its_content_type() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let doc = ok_json(
+        app.request(Method::GET, "/api/openapi.json")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let loner = format!("/api/v1/users/{}", org.loner.id);
+    let nobody = format!("/api/v1/users/{}", uuid::Uuid::now_v7());
+    let (a1, a2) = (
+        format!("/api/v1/users/{}", org.agent_a1.id),
+        format!("/api/v1/users/{}", org.agent_a2.id),
+    );
+    let login = "/api/v1/auth/login";
+    let mut sample = vec![
+        ("post", login, app.login(&org.admin.email, "wrong").await),
+        (
+            "post",
+            login,
+            app.request(Method::POST, login)
+                .header("content-type", "application/json")
+                .body("{")
+                .send()
+                .await
+                .expect("answers"),
+        ),
+        (
+            "post",
+            login,
+            app.request(Method::POST, login)
+                .header("content-type", "text/plain")
+                .body("x")
+                .send()
+                .await
+                .expect("answers"),
+        ),
+        (
+            "post",
+            login,
+            app.request(Method::POST, login)
+                .json(&json!({ "email": "not-an-email", "password": "x" }))
+                .send()
+                .await
+                .expect("answers"),
+        ),
+        ("get", "/api/v1/me", app.request(Method::GET, "/api/v1/me").send().await.expect("answers")),
+        ("get", "/api/v1/me", app.as_(&org.agent_a1).get("/api/v1/me").send().await.expect("answers")),
+        ("get", "/api/v1/users", app.as_(&org.admin).get("/api/v1/users?limit=0").send().await.expect("answers")),
+        ("get", "/api/v1/users/{id}", app.as_(&org.admin).get(&nobody).send().await.expect("answers")),
+        (
+            "post",
+            "/api/v1/users",
+            app.as_(&org.agent_a1)
+                .post("/api/v1/users", &json!({ "name": "N", "email": "n@org.test", "role": "AGENT" }))
+                .send()
+                .await
+                .expect("answers"),
+        ),
+        (
+            "patch",
+            "/api/v1/users/{id}",
+            app.as_(&org.admin).patch(&loner, &json!({ "name": "New" })).send().await.expect("answers"),
+        ),
+        (
+            "patch",
+            "/api/v1/users/{id}",
+            app.as_(&org.admin)
+                .patch(&loner, &json!({ "name": "New", "version": 99 }))
+                .send()
+                .await
+                .expect("answers"),
+        ),
+        (
+            "patch",
+            "/api/v1/users/{id}",
+            app.as_(&org.admin)
+                .patch(&a1, &json!({ "employee_id": "E-1", "version": 1 }))
+                .send()
+                .await
+                .expect("answers"),
+        ),
+        (
+            "patch",
+            "/api/v1/users/{id}",
+            app.as_(&org.admin)
+                .patch(&a2, &json!({ "employee_id": "E-1", "version": 1 }))
+                .send()
+                .await
+                .expect("answers"),
+        ),
+        (
+            "get",
+            "/api/v1/metrics/export.csv",
+            app.as_(&org.admin).get("/api/v1/metrics/export.csv").send().await.expect("answers"),
+        ),
+        (
+            "post",
+            "/api/v1/quick-notes",
+            app.as_(&org.leader_a)
+                .post(
+                    "/api/v1/quick-notes",
+                    &json!({ "agent_id": org.agent_a1.id, "content": "Good call", "category": "OTHER", "visibility": "SHARED" }),
+                )
+                .send()
+                .await
+                .expect("answers"),
+        ),
+    ];
+    sample.push((
+        "get",
+        "/api/v1/sessions",
+        app.as_(&org.admin)
+            .get("/api/v1/sessions?from=-5000-01-01T00:00:00Z")
+            .send()
+            .await
+            .expect("answers"),
+    ));
+    let mut seen = HashSet::new();
+    for (method, path, response) in sample {
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .unwrap_or_default()
+            .to_owned();
+        let operation = operation(&doc, method, path)
+            .unwrap_or_else(|| panic!("{method} {path} is documented"));
+        let declared = &operation["responses"][status.to_string()];
+        assert!(
+            declared.is_object(),
+            "{method} {path} declares {status}: {}",
+            operation["responses"]
+        );
+        assert!(
+            declared["content"][&content_type].is_object(),
+            "{method} {path} {status} declares {content_type}: {declared}"
+        );
+        seen.insert(status);
+    }
+    for status in [200, 201, 400, 401, 403, 404, 409, 412, 415, 422, 428] {
+        assert!(
+            seen.contains(&status),
+            "the sample has a {status}: {seen:?}"
         );
     }
 }
