@@ -59,11 +59,11 @@ where
 /// text that is not JSON at all. A NUL character in any string is a 422 too: PostgreSQL cannot
 /// store one, and no field has a use for it.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
-    if has_nul_escape(bytes) {
-        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
-            let field = nul_path(&value, String::new()).unwrap_or_else(|| "body".to_owned());
-            return Err(ApiError::invalid(field, NUL_MESSAGE));
-        }
+    if has_nul_escape(bytes)
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+    {
+        let field = nul_path(&value, String::new()).unwrap_or_else(|| "body".to_owned());
+        return Err(ApiError::invalid(field, NUL_MESSAGE));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
