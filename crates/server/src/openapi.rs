@@ -1,5 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+mod limits;
+
 use serde_json::{Map, Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -113,6 +115,7 @@ impl Modify for Security {
 pub fn document() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
     declare_problems(&mut doc);
+    limits::declare(&mut doc);
     doc
 }
 

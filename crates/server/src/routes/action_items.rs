@@ -52,6 +52,7 @@ pub struct ActionItemQuery {
     #[garde(inner(custom(dto::validate::filter_date)))]
     pub due_before: Option<NaiveDate>,
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

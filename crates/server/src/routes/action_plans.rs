@@ -47,6 +47,7 @@ pub struct PlanQuery {
     /// Only in this state.
     pub status: Option<PlanStatus>,
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -47,6 +47,7 @@ pub struct AuditQuery {
     #[garde(inner(custom(dto::validate::filter_time)))]
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -101,6 +102,7 @@ pub async fn verify_audit(
 #[garde(allow_unvalidated)]
 pub struct AnnouncementQuery {
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -66,8 +66,10 @@ async fn agent_in_scope(app: &AppState, actor: &Actor, agent: Uuid) -> ApiResult
 #[garde(allow_unvalidated)]
 pub struct MonthRange {
     /// First month (`YYYY-MM`; default: twelve months ago).
+    #[garde(inner(custom(dto::metrics::month)))]
     pub from: Option<String>,
     /// Last month (`YYYY-MM`; default: this month).
+    #[garde(inner(custom(dto::metrics::month)))]
     pub to: Option<String>,
 }
 

@@ -429,8 +429,10 @@ pub async fn get_import_job(
 #[garde(allow_unvalidated)]
 pub struct ExportQuery {
     /// First month (`YYYY-MM`, default: twelve months ago).
+    #[garde(inner(custom(dto::metrics::month)))]
     pub from: Option<String>,
     /// Last month (`YYYY-MM`, default: this month).
+    #[garde(inner(custom(dto::metrics::month)))]
     pub to: Option<String>,
 }
 

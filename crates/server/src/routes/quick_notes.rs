@@ -45,6 +45,7 @@ pub struct QuickNoteQuery {
     /// Content contains this.
     pub q: Option<String>,
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

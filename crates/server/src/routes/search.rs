@@ -24,6 +24,7 @@ pub struct SearchQuery {
     /// Words to find (each matched as a prefix; all must appear).
     pub q: String,
     /// Most hits, 1-50 (default 20).
+    #[garde(inner(range(min = 1, max = 50)))]
     pub limit: Option<u64>,
 }
 

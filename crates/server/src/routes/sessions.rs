@@ -61,6 +61,7 @@ pub struct SessionQuery {
     #[garde(inner(custom(dto::validate::filter_time)))]
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

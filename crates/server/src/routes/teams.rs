@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[garde(allow_unvalidated)]
 pub struct TeamQuery {
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -38,6 +38,7 @@ pub struct UserQuery {
     /// Name or email contains this.
     pub q: Option<String>,
     /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

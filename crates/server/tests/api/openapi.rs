@@ -308,3 +308,58 @@ async fn every_answer_the_server_gives_is_declared_with_its_content_type() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_document_states_the_limits_the_server_enforces() {
+    let app = TestApp::spawn().await;
+    let doc = ok_json(
+        app.request(Method::GET, "/api/openapi.json")
+            .send()
+            .await
+            .expect("answers"),
+        200,
+    )
+    .await;
+    let parameter = |path: &str, name: &str| {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+            .map(|p| p["schema"].clone())
+            .unwrap_or_else(|| panic!("{path} has {name}"))
+    };
+    let limit = parameter("/api/v1/sessions", "limit");
+    assert_eq!(
+        (limit["minimum"].as_f64(), limit["maximum"].as_f64()),
+        (Some(1.0), Some(200.0)),
+        "{limit}"
+    );
+    let month = parameter("/api/v1/metrics/export.csv", "from");
+    assert!(month["pattern"].is_string(), "{month}");
+    let from = parameter("/api/v1/sessions", "from");
+    assert!(from["pattern"].is_null(), "a date-time is no month: {from}");
+    let schema =
+        |name: &str, field: &str| doc["components"]["schemas"][name]["properties"][field].clone();
+    let duration = schema("ScheduleSession", "duration_minutes");
+    assert_eq!(
+        (duration["minimum"].as_f64(), duration["maximum"].as_f64()),
+        (Some(15.0), Some(240.0)),
+        "{duration}"
+    );
+    let password = schema("ChangePassword", "new_password");
+    assert_eq!(
+        (
+            password["minLength"].as_u64(),
+            password["maxLength"].as_u64()
+        ),
+        (Some(12), Some(128)),
+        "{password}"
+    );
+    assert!(
+        schema("CreateTeam", "name")["pattern"].is_string(),
+        "non-blank"
+    );
+    let email = schema("CreateUser", "email");
+    assert_eq!(email["format"], "email", "{email}");
+    let weights = schema("UpdateScorecardConfig", "kpis");
+    assert_eq!(weights["maxItems"].as_u64(), Some(50), "{weights}");
+}
