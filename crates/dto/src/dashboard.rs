@@ -15,6 +15,10 @@ pub enum AttentionReason {
     BelowTarget,
     /// The latest score fell by 5 points or more from the month before.
     ScoreDropped,
+    /// Action items past their due date are still open.
+    OverdueItems,
+    /// No completed coaching session in the last 30 days.
+    NoRecentSession,
 }
 
 /// An agent whose latest month needs a look.
@@ -25,15 +29,17 @@ pub struct AgentAttention {
     pub agent_id: UserId,
     /// Their name.
     pub name: String,
-    /// The month concerned.
-    pub month: String,
+    /// Their latest scored month in the last seven, if any.
+    pub month: Option<String>,
     /// Their score that month.
-    pub score: f64,
+    pub score: Option<f64>,
     /// Its band.
-    pub band: Band,
+    pub band: Option<Band>,
     /// Change from the month before.
     pub change: Option<f64>,
-    /// Every reason that applies.
+    /// Their open action items past due.
+    pub overdue_items: u32,
+    /// Every reason that applies, most pressing first.
     pub reasons: Vec<AttentionReason>,
 }
 
@@ -59,7 +65,8 @@ pub struct Dashboard {
     pub pending_acknowledgements: Vec<Session>,
     /// Open action items past their due date, oldest first.
     pub overdue_action_items: Vec<ActionItem>,
-    /// Agents whose latest score dropped or is under target (coaches only).
+    /// Agents whose score dropped or is under target, with overdue items, or not coached for 30
+    /// days (coaches only), lowest score first.
     pub agents_needing_attention: Vec<AgentAttention>,
     /// The last six months' mean score across the agents in scope.
     pub team_trend: Vec<TrendPoint>,

@@ -1,14 +1,16 @@
 //! Each role's home page, built from the scoped lists: a fixed handful of queries whatever the
 //! size of the organisation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, Utc};
 use domain::scorecard::{self, Band};
 use domain::{Actor, Role, SessionStatus, UserId};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::action_items::{self, ItemFilter};
+use crate::entity::{action_item, coaching_session};
 use crate::metrics;
 use crate::pagination::PageRequest;
 use crate::sessions::{self, SessionFilter};
@@ -19,6 +21,8 @@ use crate::{Db, StoreError};
 pub const SCORE_TARGET: f64 = 75.0;
 /// A month-on-month fall that needs attention.
 pub const SCORE_DROP: f64 = 5.0;
+/// Days without a completed session after which an agent needs attention.
+pub const COACHING_GAP_DAYS: i64 = 30;
 /// How many rows each list shows.
 const SHOWN: u64 = 20;
 /// The most agents a dashboard scores.
@@ -92,8 +96,8 @@ pub async fn build(db: &Db, actor: &Actor) -> Result<dto::Dashboard, StoreError>
     })
 }
 
-/// The agents needing attention in their latest month, and the mean score per month, over the
-/// last seven months of `agents` (two queries for the months, three for the catalogue).
+/// The agents needing attention (by their latest month, overdue items and last session), and the
+/// mean score per month over the last seven months of `agents`.
 async fn trend_of(
     db: &Db,
     agents: &[Uuid],
@@ -117,36 +121,52 @@ async fn trend_of(
             by_month.entry(month.month.clone()).or_default().push(score);
         }
     }
-    let mut attention: Vec<dto::AgentAttention> = by_agent
+    let overdue = overdue_counts(db, agents).await?;
+    let coached = coached_since(db, agents, Utc::now() - Duration::days(COACHING_GAP_DAYS)).await?;
+    let mut attention: Vec<dto::AgentAttention> = names
         .iter()
-        .filter_map(|(agent, months)| {
-            let name = names.get(agent)?;
-            let (month, score) = months.iter().next_back()?;
-            let change = months
-                .get(&scorecard::previous_month(month))
-                .map(|before| scorecard::round2(score - before));
+        .filter_map(|(agent, name)| {
+            let latest = by_agent.get(agent).and_then(|months| {
+                let (month, score) = months.iter().next_back()?;
+                let change = months
+                    .get(&scorecard::previous_month(month))
+                    .map(|before| scorecard::round2(score - before));
+                Some((month.clone(), *score, change))
+            });
+            let overdue_items = overdue.get(agent).copied().unwrap_or(0);
             let mut reasons = Vec::new();
-            if *score < SCORE_TARGET {
-                reasons.push(dto::AttentionReason::BelowTarget);
+            if let Some((_, score, change)) = &latest {
+                if *score < SCORE_TARGET {
+                    reasons.push(dto::AttentionReason::BelowTarget);
+                }
+                if change.is_some_and(|change| change <= -SCORE_DROP) {
+                    reasons.push(dto::AttentionReason::ScoreDropped);
+                }
             }
-            if change.is_some_and(|change| change <= -SCORE_DROP) {
-                reasons.push(dto::AttentionReason::ScoreDropped);
+            if overdue_items > 0 {
+                reasons.push(dto::AttentionReason::OverdueItems);
+            }
+            if !coached.contains(agent) {
+                reasons.push(dto::AttentionReason::NoRecentSession);
             }
             (!reasons.is_empty()).then(|| dto::AgentAttention {
                 agent_id: UserId(*agent),
                 name: name.clone(),
-                month: month.clone(),
-                score: *score,
-                band: Band::of(*score),
-                change,
+                month: latest.as_ref().map(|(month, _, _)| month.clone()),
+                score: latest.as_ref().map(|(_, score, _)| *score),
+                band: latest.as_ref().map(|(_, score, _)| Band::of(*score)),
+                change: latest.and_then(|(_, _, change)| change),
+                overdue_items,
                 reasons,
             })
         })
         .collect();
+    // The lowest score first; unscored agents after the scored ones, then by name.
     attention.sort_by(|a, b| {
-        a.score
-            .partial_cmp(&b.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
+        let score = |x: &dto::AgentAttention| x.score.unwrap_or(f64::INFINITY);
+        score(a)
+            .total_cmp(&score(b))
+            .then_with(|| a.name.cmp(&b.name))
     });
     let trend = by_month
         .into_iter()
@@ -160,4 +180,47 @@ async fn trend_of(
         })
         .collect();
     Ok((attention, trend))
+}
+
+/// Open action items past due, per agent.
+async fn overdue_counts(db: &Db, agents: &[Uuid]) -> Result<HashMap<Uuid, u32>, StoreError> {
+    let today = Utc::now().date_naive();
+    let mut counts = HashMap::new();
+    for chunk in agents.chunks(500) {
+        let rows: Vec<Uuid> = action_item::Entity::find()
+            .select_only()
+            .column(action_item::Column::AgentId)
+            .filter(action_item::Column::AgentId.is_in(chunk.iter().copied()))
+            .filter(action_item::Column::Status.is_in(["PENDING", "IN_PROGRESS"]))
+            .filter(action_item::Column::DueDate.lt(today))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for agent in rows {
+            *counts.entry(agent).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// The agents with a completed session since `since`.
+async fn coached_since(
+    db: &Db,
+    agents: &[Uuid],
+    since: chrono::DateTime<Utc>,
+) -> Result<HashSet<Uuid>, StoreError> {
+    let mut coached = HashSet::new();
+    for chunk in agents.chunks(500) {
+        let rows: Vec<Uuid> = coaching_session::Entity::find()
+            .select_only()
+            .column(coaching_session::Column::AgentId)
+            .filter(coaching_session::Column::AgentId.is_in(chunk.iter().copied()))
+            .filter(coaching_session::Column::Status.eq(SessionStatus::Completed.as_str()))
+            .filter(coaching_session::Column::ScheduledAt.gte(since))
+            .into_tuple()
+            .all(db)
+            .await?;
+        coached.extend(rows);
+    }
+    Ok(coached)
 }

@@ -98,9 +98,17 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
         json!(org.agent_a2.id),
         "lowest score first"
     );
-    assert_eq!(attention[0]["reasons"], json!(["BELOW_TARGET"]));
-    assert_eq!(attention[1]["reasons"], json!(["SCORE_DROPPED"]));
+    assert_eq!(
+        attention[0]["reasons"],
+        json!(["BELOW_TARGET"]),
+        "A2 was coached: their session is completed"
+    );
+    assert_eq!(
+        attention[1]["reasons"],
+        json!(["SCORE_DROPPED", "OVERDUE_ITEMS", "NO_RECENT_SESSION"])
+    );
     assert_eq!(attention[1]["change"], -10.0);
+    assert_eq!(attention[1]["overdue_items"], 1);
     let trend = leader["team_trend"].as_array().expect("list");
     assert_eq!(trend.len(), 2);
     assert_eq!(trend[0]["average"], 80.0);
@@ -130,10 +138,23 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
             "upcoming_sessions",
             "pending_acknowledgements",
             "overdue_action_items",
-            "agents_needing_attention",
             "team_trend",
         ] {
             assert_eq!(count(&board, list), 0, "{list} of {:?}", stranger.role);
         }
+        // Team B's own agent, never coached, needs attention; team A's are not shown.
+        let named: Vec<&Value> = board["agents_needing_attention"]
+            .as_array()
+            .map(|list| list.iter().map(|a| &a["agent_id"]).collect())
+            .unwrap_or_default();
+        assert!(
+            !named.contains(&&json!(org.agent_a1.id)) && !named.contains(&&json!(org.agent_a2.id)),
+            "{named:?}"
+        );
     }
+    let leader_b = dashboard(&app, &org.leader_b).await;
+    assert_eq!(
+        leader_b["agents_needing_attention"][0]["reasons"],
+        json!(["NO_RECENT_SESSION"])
+    );
 }
