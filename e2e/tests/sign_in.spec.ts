@@ -1,40 +1,50 @@
-// Journey: a person signs in through the page and sees who they are.
+// Journey: a person signs in through the page, the session survives a reload, sign-out ends it;
+// wrong credentials say so and leave no session.
 import { test, expect } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
+import { ADMIN, PASSWORD, checkA11y, shot, watchConsole } from "./helpers";
 
-const DEMO_ADMIN = "admin@demo.coaching-hub.example";
-const DEMO_PASSWORD = "coaching-hub-demo";
-
-test("the demo admin signs in and sees their name", async ({ page }) => {
+test("the demo admin signs in, reloads, and signs out", async ({ page }, info) => {
+  const problems = watchConsole(page, [/status of 401/]);
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
-  const signIn = await new AxeBuilder({ page }).analyze();
-  expect(signIn.violations).toEqual([]);
+  await checkA11y(page, "sign-in");
+  await shot(page, info, "sign-in");
 
-  await page.getByTestId("email").fill(DEMO_ADMIN);
-  await page.getByTestId("password").fill(DEMO_PASSWORD);
+  await page.getByTestId("email").fill(ADMIN);
+  await page.getByTestId("password").fill(PASSWORD);
   await page.getByTestId("sign-in").click();
-
-  await expect(page.getByTestId("welcome")).toHaveText("Welcome, Ada Admin");
-  await expect(page.getByTestId("role")).toHaveText("Admin");
-  const home = await new AxeBuilder({ page }).analyze();
-  expect(home.violations).toEqual([]);
-  await page.screenshot({ path: "test-results/signed-in.png", fullPage: true });
+  await expect(page.getByTestId("signed-in-as")).toHaveText("Ada Admin");
+  await expect(page.getByTestId("home-ready")).toBeVisible();
+  await checkA11y(page, "admin-home");
 
   // The session survives a reload: it lives in the httpOnly cookie, not in the page.
   await page.reload();
-  await expect(page.getByTestId("welcome")).toHaveText("Welcome, Ada Admin");
+  await expect(page.getByTestId("signed-in-as")).toHaveText("Ada Admin");
 
   await page.getByTestId("sign-out").click();
   await expect(page).toHaveURL(/\/login$/);
+  expect(problems).toEqual([]);
 });
 
 test("a wrong password shows an error and no session", async ({ page }) => {
+  const problems = watchConsole(page, [/status of 401/]);
   await page.goto("/login");
-  await page.getByTestId("email").fill(DEMO_ADMIN);
+  await page.getByTestId("email").fill(ADMIN);
   await page.getByTestId("password").fill("not-the-password");
   await page.getByTestId("sign-in").click();
   await expect(page.getByTestId("error")).toContainText("email or password is incorrect");
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
+  expect(problems).toEqual([]);
+});
+
+test("a deep link survives signing in", async ({ page }) => {
+  watchConsole(page);
+  await page.goto("/items");
+  await expect(page).toHaveURL(/\/login\?next=\/items$/);
+  await page.getByTestId("email").fill(ADMIN);
+  await page.getByTestId("password").fill(PASSWORD);
+  await page.getByTestId("sign-in").click();
+  await expect(page).toHaveURL(/\/items$/);
+  await expect(page.getByTestId("board")).toBeVisible();
 });

@@ -1,28 +1,96 @@
 //! The HTTP client: the only code that knows URLs, headers and the CSRF cookie.
+//!
+//! Every call goes through [`call`]: JSON in and out, the CSRF header on writes, `If-Match` when a
+//! version is given, and one silent refresh of the session when the access cookie has expired
+//! (the request is then sent again).
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use web_sys::RequestCredentials;
 
+mod endpoints;
+
+pub use endpoints::*;
+
 /// Why a call failed.
-#[derive(Clone, Debug, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {
     /// The server could not be reached.
-    #[error("cannot reach the server: {0}")]
+    #[error("The server cannot be reached. Check your connection and try again.")]
     Network(String),
     /// The server answered with a problem.
-    #[error("{}", .0.detail.clone().unwrap_or_else(|| .0.title.clone()))]
-    Problem(dto::Problem),
+    #[error("{}", .problem.detail.clone().unwrap_or_else(|| .problem.title.clone()))]
+    Problem {
+        /// The RFC 9457 body.
+        problem: dto::Problem,
+        /// Seconds to wait, from `Retry-After`.
+        retry_after: Option<u64>,
+    },
     /// The answer was not what the contract says.
-    #[error("unexpected answer from the server: {0}")]
+    #[error("Unexpected answer from the server: {0}")]
     Decode(String),
 }
 
 impl Error {
+    /// The machine-readable code of a problem.
+    pub fn code(&self) -> Option<dto::ErrorCode> {
+        match self {
+            Error::Problem { problem, .. } => Some(problem.code),
+            _ => None,
+        }
+    }
+
     /// Whether the caller must sign in (again).
     pub fn is_unauthenticated(&self) -> bool {
-        matches!(self, Error::Problem(problem) if problem.code == dto::ErrorCode::Unauthenticated)
+        self.code() == Some(dto::ErrorCode::Unauthenticated)
+    }
+
+    /// Whether someone else changed the record first (412).
+    pub fn is_stale(&self) -> bool {
+        self.code() == Some(dto::ErrorCode::PreconditionFailed)
+    }
+
+    /// The messages for one field of a 422 (or a 409 naming its field), joined.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            Error::Problem { problem, .. } => problem
+                .errors
+                .as_ref()?
+                .get(name)
+                .map(|messages| messages.join("; ")),
+            _ => None,
+        }
+    }
+
+    /// The fields a 422 names.
+    pub fn fields(&self) -> Vec<String> {
+        match self {
+            Error::Problem { problem, .. } => problem
+                .errors
+                .as_ref()
+                .map(|errors| errors.keys().cloned().collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The problem's title, for the heading of a banner.
+    pub fn title(&self) -> String {
+        match self {
+            Error::Problem { problem, .. } => problem.title.clone(),
+            Error::Network(_) => "Offline".to_owned(),
+            Error::Decode(_) => "Something went wrong".to_owned(),
+        }
+    }
+
+    /// The seconds a rate-limited caller must wait.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::Problem { retry_after, .. } => *retry_after,
+            _ => None,
+        }
     }
 }
 
@@ -40,64 +108,114 @@ fn csrf_token() -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-fn write(builder: RequestBuilder) -> RequestBuilder {
-    let builder = builder.credentials(RequestCredentials::SameOrigin);
-    match csrf_token() {
-        Some(token) => builder.header("X-CSRF-Token", &token),
-        None => builder,
+async fn send(
+    method: &Method,
+    path: &str,
+    body: Option<&str>,
+    if_match: Option<i32>,
+) -> Result<Response, Error> {
+    let mut builder = RequestBuilder::new(path)
+        .method(method.clone())
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json");
+    if *method != Method::GET
+        && let Some(token) = csrf_token()
+    {
+        builder = builder.header("X-CSRF-Token", &token);
     }
-}
-
-async fn read<T: DeserializeOwned>(
-    response: Result<Response, gloo_net::Error>,
-) -> Result<T, Error> {
-    let response = response.map_err(|err| Error::Network(err.to_string()))?;
-    if response.ok() {
-        response
-            .json()
-            .await
-            .map_err(|err| Error::Decode(err.to_string()))
-    } else {
-        Err(problem(response).await)
+    if let Some(version) = if_match {
+        builder = builder.header("If-Match", &format!("\"{version}\""));
     }
-}
-
-async fn problem(response: Response) -> Error {
-    match response.json::<dto::Problem>().await {
-        Ok(problem) => Error::Problem(problem),
-        Err(err) => Error::Decode(format!("status {}: {err}", response.status())),
+    let request = match body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.to_owned()),
+        None => builder.build(),
     }
-}
-
-/// Signs in; the server sets the session cookies.
-pub async fn login(email: String, password: String) -> Result<dto::LoginResponse, Error> {
-    let body = dto::Login { email, password };
-    let request = write(Request::post("/api/v1/auth/login"))
-        .json(&body)
-        .map_err(|err| Error::Decode(err.to_string()))?;
-    read(request.send().await).await
-}
-
-/// The signed-in actor.
-pub async fn me() -> Result<dto::Me, Error> {
-    read(
-        Request::get("/api/v1/me")
-            .credentials(RequestCredentials::SameOrigin)
-            .send()
-            .await,
-    )
-    .await
-}
-
-/// Signs out; the server clears the cookies.
-pub async fn logout() -> Result<(), Error> {
-    let response = write(Request::post("/api/v1/auth/logout"))
+    .map_err(|err| Error::Decode(err.to_string()))?;
+    request
         .send()
         .await
-        .map_err(|err| Error::Network(err.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(problem(response).await)
+        .map_err(|err| Error::Network(err.to_string()))
+}
+
+/// Sends a request and reads its JSON answer; on 401 refreshes the session once and retries.
+pub async fn call<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&(impl Serialize + ?Sized)>,
+    if_match: Option<i32>,
+) -> Result<T, Error> {
+    let body = body
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|err| Error::Decode(err.to_string()))?;
+    let mut response = send(&method, path, body.as_deref(), if_match).await?;
+    if response.status() == 401 && !path.starts_with("/api/v1/auth/") && refresh().await {
+        response = send(&method, path, body.as_deref(), if_match).await?;
     }
+    read(response).await
+}
+
+/// Rotates the session's refresh cookie; whether a new access cookie was set.
+async fn refresh() -> bool {
+    send(&Method::POST, "/api/v1/auth/refresh", None, None)
+        .await
+        .is_ok_and(|response| response.ok())
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Error> {
+    if response.ok() {
+        let text = response
+            .text()
+            .await
+            .map_err(|err| Error::Network(err.to_string()))?;
+        let text = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(text).map_err(|err| Error::Decode(err.to_string()))
+    } else {
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.parse().ok());
+        let status = response.status();
+        match response.json::<dto::Problem>().await {
+            Ok(problem) => Err(Error::Problem {
+                problem,
+                retry_after,
+            }),
+            Err(err) => Err(Error::Decode(format!("status {status}: {err}"))),
+        }
+    }
+}
+
+/// A GET.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Error> {
+    call(Method::GET, path, None::<&()>, None).await
+}
+
+/// A query string from pairs, skipping empty values.
+pub fn query(pairs: &[(&str, String)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", encode(value)))
+        .collect();
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

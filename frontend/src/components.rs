@@ -1,3 +1,9 @@
-//! Reusable pieces of the interface.
+//! Reusable pieces of the interface: components take signals and callbacks, not globals.
 
+pub mod chart;
+pub mod conflict;
 pub mod error_banner;
+pub mod field;
+pub mod quick_note;
+pub mod search;
+pub mod shell;

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen 116 from crates.io: Debian's binaryen 108 miscompiles current rustc output.
+const WASM_OPT_VERSION: &str = "0.116.1";
 const DEMO_PASSWORD: &str = "coaching-hub-demo";
 
 fn main() -> Result<()> {
@@ -100,7 +102,7 @@ fn wasm_bindgen_version() -> Result<String> {
     bail!("wasm-bindgen is not in Cargo.lock")
 }
 
-/// Installs the wasm target, trunk and wasm-bindgen-cli at pinned versions when missing.
+/// Installs the wasm target, trunk, wasm-bindgen-cli and wasm-opt at pinned versions when missing.
 /// Nothing is downloaded at build time afterwards (Trunk runs offline).
 fn ensure_frontend_tools() -> Result<()> {
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
@@ -126,6 +128,19 @@ fn ensure_frontend_tools() -> Result<()> {
         sh(
             "cargo",
             &["install", &format!("wasm-bindgen-cli@{bindgen}")],
+        )?;
+    }
+    if output("wasm-opt", &["--version"]).is_none_or(|v| !v.contains("version 116")) {
+        step(&format!(
+            "installing wasm-opt {WASM_OPT_VERSION} (binaryen 116; takes a few minutes, once)"
+        ));
+        sh(
+            "cargo",
+            &[
+                "install",
+                &format!("wasm-opt@{WASM_OPT_VERSION}"),
+                "--locked",
+            ],
         )?;
     }
     Ok(())

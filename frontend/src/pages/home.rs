@@ -1,59 +1,336 @@
-//! Home: who you are. Sends you to sign in when you are not.
+//! Home: for a coach, today's and upcoming sessions, overdue action items, the agents needing
+//! attention (with why) and the team's score trend; for an agent, their own scorecard, what is
+//! coming, what to do, and what waits for their acknowledgement.
 
+use domain::{ActionItemStatus, PlanStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::components::error_banner::ErrorBanner;
+use crate::components::chart::{ChartTable, LineChart, Series, rating_bands};
+use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::labels;
+use crate::pages::items::ItemCard;
+use crate::pages::sessions::SessionRow;
+use crate::state::session;
+use crate::state::store::store;
 
-/// The signed-in person's profile.
+/// Marks the moment the home page is usable, for the browser journeys' Performance API timing.
+fn mark_ready() {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("home-ready");
+    }
+}
+
+/// The home page of whoever is signed in.
 #[component]
 pub fn Home() -> impl IntoView {
-    let me = LocalResource::new(api::me);
-    let navigate = use_navigate();
-    let to_login = navigate.clone();
-    Effect::new(move |_| {
-        if let Some(Err(err)) = me.get()
-            && err.is_unauthenticated()
-        {
-            to_login("/login", Default::default());
+    let session = session();
+    move || {
+        if session.is_coach() {
+            view! { <CoachHome /> }.into_any()
+        } else {
+            view! { <AgentHome /> }.into_any()
         }
-    });
-    let sign_out = Action::new_local(|_: &()| api::logout());
+    }
+}
+
+/// A team leader's (manager's, admin's) week at a glance.
+#[component]
+fn CoachHome() -> impl IntoView {
+    let store = store();
+    let board = LocalResource::new(api::dashboard);
     Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            navigate("/login", Default::default());
+        if let Some(Ok(board)) = board.get() {
+            store.sessions.upsert_all(board.upcoming_sessions.clone());
+            store.items.upsert_all(board.overdue_action_items.clone());
+            request_animation_frame(mark_ready);
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || me.get().map(|result| match result {
-                Ok(me) => view! { <Profile me=me on_sign_out=move || { sign_out.dispatch(()); } /> }.into_any(),
-                Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-            })}
-        </Transition>
+        <h1>"Home"</h1>
+        {move || match board.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+            Some(Ok(board)) => view! { <CoachBoard board=board /> }.into_any(),
+        }}
     }
 }
 
 #[component]
-fn Profile(me: dto::Me, on_sign_out: impl Fn() + 'static) -> impl IntoView {
-    let user = me.user.clone();
-    let team = me
-        .team
-        .as_ref()
-        .map(|team| team.name.clone())
-        .unwrap_or_else(|| "—".to_owned());
+fn CoachBoard(board: dto::Dashboard) -> impl IntoView {
+    let store = store();
+    let today = labels::today();
+    let upcoming_ids: Vec<_> = board.upcoming_sessions.iter().map(|s| s.id).collect();
+    let overdue_ids: Vec<_> = board.overdue_action_items.iter().map(|i| i.id).collect();
+    let sessions = move || {
+        upcoming_ids
+            .iter()
+            .filter_map(|id| store.sessions.get(id.uuid()))
+            .filter(|s| s.status == domain::SessionStatus::Scheduled)
+            .collect::<Vec<_>>()
+    };
+    let overdue = move || {
+        overdue_ids
+            .iter()
+            .filter_map(|id| store.items.get(id.uuid()))
+            .filter(|i| i.status.is_open())
+            .collect::<Vec<_>>()
+    };
+    let trend = board.team_trend.clone();
+    let labels_x: Vec<String> = trend
+        .iter()
+        .map(|p| labels::month_short(&p.month))
+        .collect();
+    let series = vec![Series {
+        name: "Team average".into(),
+        values: trend.iter().map(|p| Some(p.average)).collect(),
+        class: "s-team",
+    }];
+    let attention = board.agents_needing_attention.clone();
     view! {
-        <section class="card">
-            <h1 data-test-id="welcome">"Welcome, " {user.name.clone()}</h1>
-            <dl>
-                <dt>"Email"</dt><dd data-test-id="email">{user.email.clone()}</dd>
-                <dt>"Role"</dt><dd data-test-id="role">{user.role.label()}</dd>
-                <dt>"Team"</dt><dd>{team}</dd>
-                <dt>"Teams led"</dt><dd>{me.led_team_ids.len()}</dd>
-                <dt>"Teams managed"</dt><dd>{me.managed_team_ids.len()}</dd>
-            </dl>
-            <button type="button" data-test-id="sign-out" on:click=move |_| on_sign_out()>"Sign out"</button>
-        </section>
+        <div class="grid home" data-test-id="home-ready">
+            <section class="card" aria-labelledby="h-sessions">
+                <div class="card-head">
+                    <h2 id="h-sessions">"Today and upcoming"</h2>
+                    <a class="button small" href="/sessions/new" data-test-id="plan-session">"Plan a session"</a>
+                </div>
+                {move || {
+                    let list = sessions();
+                    if list.is_empty() {
+                        return view! { <p class="empty">"No sessions in the next two weeks. Plan one from an agent's page."</p> }.into_any();
+                    }
+                    let (today_list, later): (Vec<_>, Vec<_>) =
+                        list.into_iter().partition(|s| labels::on_day(s.scheduled_at, today));
+                    view! {
+                        <h3 class="sub">"Today"</h3>
+                        {if today_list.is_empty() {
+                            view! { <p class="empty">"Nothing today."</p> }.into_any()
+                        } else {
+                            view! { <ul class="rows">{today_list.into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul> }.into_any()
+                        }}
+                        <h3 class="sub">"Next two weeks"</h3>
+                        <ul class="rows">{later.into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="h-attention">
+                <h2 id="h-attention">"Agents needing attention"</h2>
+                {if attention.is_empty() {
+                    view! { <p class="empty">"Everyone is on track."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="rows attention" data-test-id="attention">
+                            {attention.iter().map(|agent| {
+                                let reasons = agent.reasons.iter().map(|r| view! {
+                                    <span class="chip">{labels::reason(*r, agent)}</span>
+                                }).collect_view();
+                                let band = agent.band.map(|b| view! {
+                                    <span class=format!("pill {}", labels::band_class(b))>{labels::score(agent.score)}</span>
+                                });
+                                view! {
+                                    <li>
+                                        <a href=format!("/agents/{}", agent.agent_id)>{agent.name.clone()}</a>
+                                        {band}
+                                        <span class="chips">{reasons}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="h-overdue">
+                <h2 id="h-overdue">"Overdue action items"</h2>
+                {move || {
+                    let list = overdue();
+                    if list.is_empty() {
+                        view! { <p class="empty">"Nothing overdue."</p> }.into_any()
+                    } else {
+                        view! { <ul class="rows">{list.into_iter().map(|item| view! {
+                            <li>
+                                <span>{item.title.clone()}</span>
+                                <span class="muted">{store.name(item.assignee_id)}</span>
+                                <span class="pill overdue">"Due " {labels::date(item.due_date)}</span>
+                            </li>
+                        }).collect_view()}</ul> }.into_any()
+                    }
+                }}
+            </section>
+            <section class="card wide" aria-labelledby="h-trend">
+                <h2 id="h-trend">"Team score trend"</h2>
+                {if trend.is_empty() {
+                    view! { <p class="empty">"No scores recorded in the last six months."</p> }.into_any()
+                } else {
+                    view! {
+                        <LineChart id="team-trend" title="Team average score by month"
+                            description="The mean weighted score of the agents in scope, over the last months, against the rating bands."
+                            labels=labels_x.clone() series=series.clone() bands=rating_bands() min=40.0 max=100.0 />
+                        <ChartTable caption="Team average score by month" labels=labels_x series=series />
+                    }.into_any()
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// An agent's own week.
+#[component]
+fn AgentHome() -> impl IntoView {
+    let session = session();
+    let store = store();
+    let Some(me) = session.me() else {
+        return view! { <Loading /> }.into_any();
+    };
+    let my_id = me.user.id;
+    let board = LocalResource::new(api::dashboard);
+    let items = LocalResource::new(move || async move {
+        api::action_items(&[("assignee_id", my_id.to_string()), ("limit", "100".into())]).await
+    });
+    let plans = LocalResource::new(move || async move {
+        api::action_plans(&[
+            ("agent_id", my_id.to_string()),
+            ("status", PlanStatus::Active.as_str().into()),
+        ])
+        .await
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(board)) = board.get() {
+            store.sessions.upsert_all(board.upcoming_sessions.clone());
+            store
+                .sessions
+                .upsert_all(board.pending_acknowledgements.clone());
+            request_animation_frame(mark_ready);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = items.get() {
+            store.items.upsert_all(page.items);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = plans.get() {
+            store.plans.upsert_all(page.items);
+        }
+    });
+    let upcoming = move || {
+        let mut list = store
+            .sessions
+            .filter(|s| s.agent_id == my_id && s.status == domain::SessionStatus::Scheduled);
+        list.sort_by_key(|s| s.scheduled_at);
+        list
+    };
+    let to_acknowledge = move || {
+        store.sessions.filter(|s| {
+            s.agent_id == my_id
+                && s.status == domain::SessionStatus::Completed
+                && s.acknowledged_at.is_none()
+        })
+    };
+    let to_do = move || {
+        let mut list = store.items.filter(|i| {
+            i.assignee_id == my_id
+                && matches!(
+                    i.status,
+                    ActionItemStatus::Pending | ActionItemStatus::InProgress
+                )
+        });
+        list.sort_by_key(|i| i.due_date);
+        list
+    };
+    let plans_to_acknowledge = move || {
+        store.plans.filter(|p| {
+            p.agent_id == my_id && p.status == PlanStatus::Active && p.acknowledged_at.is_none()
+        })
+    };
+    view! {
+        <h1>"Hello, " {me.user.name.clone()}</h1>
+        {move || board.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
+        <div class="grid home" data-test-id="home-ready">
+            <section class="card" aria-labelledby="h-ack">
+                <h2 id="h-ack">"Waiting for your acknowledgement"</h2>
+                {move || {
+                    let sessions = to_acknowledge();
+                    let plans = plans_to_acknowledge();
+                    if sessions.is_empty() && plans.is_empty() {
+                        return view! { <p class="empty">"Nothing waits for you."</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="rows" data-test-id="to-acknowledge">
+                            {sessions.into_iter().map(|s| view! {
+                                <li>
+                                    <a href=format!("/sessions/{}", s.id)>"Coaching session of " {labels::when(s.scheduled_at)}</a>
+                                    <a class="button small" href=format!("/sessions/{}", s.id)>"Review and acknowledge"</a>
+                                </li>
+                            }).collect_view()}
+                            {plans.into_iter().map(|p| view! { <PlanAcknowledge plan=p /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="h-todo">
+                <h2 id="h-todo">"Your action items"</h2>
+                {move || {
+                    let list = to_do();
+                    if list.is_empty() {
+                        view! { <p class="empty">"Nothing to do right now."</p> }.into_any()
+                    } else {
+                        view! { <ul class="cards">{list.into_iter().map(|item| view! { <li><ItemCard item=item /></li> }).collect_view()}</ul> }.into_any()
+                    }
+                }}
+            </section>
+            <section class="card" aria-labelledby="h-upcoming">
+                <h2 id="h-upcoming">"Upcoming sessions"</h2>
+                {move || {
+                    let list = upcoming();
+                    if list.is_empty() {
+                        view! { <p class="empty">"No session booked."</p> }.into_any()
+                    } else {
+                        view! { <ul class="rows">{list.into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul> }.into_any()
+                    }
+                }}
+            </section>
+            <section class="card wide" aria-labelledby="h-card">
+                <h2 id="h-card">"Your scorecard"</h2>
+                <crate::pages::agent::ScoreHistory agent=my_id />
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+/// An active plan the agent acknowledges, with an optional comment.
+#[component]
+fn PlanAcknowledge(plan: dto::ActionPlan) -> impl IntoView {
+    let store = store();
+    let comment = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<api::Error>);
+    let plan_for_send = plan.clone();
+    let send = Action::new_local(move |comment: &String| {
+        let body = dto::PlanDecision {
+            reason: None,
+            comment: Some(comment.clone()),
+            outcome: None,
+            version: None,
+        };
+        let plan = plan_for_send.clone();
+        async move { api::decide_plan(&plan, "acknowledge", &body).await }
+    });
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(plan)) => store.plans.upsert(plan),
+        Some(Err(err)) => error.set(Some(err)),
+        None => {}
+    });
+    let id = format!("plan-comment-{}", plan.id);
+    view! {
+        <li class="stack">
+            <strong>"Improvement plan: " {plan.title.clone()}</strong>
+            <span class="muted">{plan.goal.clone()}</span>
+            <label for=id.clone()>"Your comment (optional)"</label>
+            <input id=id type="text" bind:value=comment maxlength="2000" />
+            <button type="button" class="small" on:click=move |_| { send.dispatch(comment.get_untracked()); }>
+                "Acknowledge plan"
+            </button>
+            <ErrorBanner error=error />
+        </li>
     }
 }

@@ -1,48 +1,59 @@
-//! The sign-in form.
+//! The sign-in form: wrong credentials, a lock-out with its wait, and an unreachable server each
+//! say so plainly; success returns to the page that sent the person here.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::error_banner::ErrorBanner;
 
-/// Email and password; on success, the home page.
+/// Email and password; on success, the page asked for (or home).
 #[component]
 pub fn Login() -> impl IntoView {
-    let (email, set_email) = signal(String::new());
-    let (password, set_password) = signal(String::new());
-    let (error, set_error) = signal(None::<api::Error>);
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<api::Error>);
     let navigate = use_navigate();
+    let query = use_query_map();
     let sign_in = Action::new_local(move |(email, password): &(String, String)| {
         api::login(email.clone(), password.clone())
     });
     Effect::new(move |_| match sign_in.value().get() {
-        Some(Ok(_)) => navigate("/", Default::default()),
-        Some(Err(err)) => set_error.set(Some(err)),
+        Some(Ok(_)) => {
+            // Only a path on this site: never an address elsewhere.
+            let next = query
+                .get_untracked()
+                .get("next")
+                .filter(|next| next.starts_with('/') && !next.starts_with("//"))
+                .unwrap_or_else(|| "/".to_owned());
+            navigate(&next, Default::default());
+        }
+        Some(Err(err)) => error.set(Some(err)),
         None => {}
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        set_error.set(None);
+        error.set(None);
         sign_in.dispatch((email.get_untracked(), password.get_untracked()));
     };
     view! {
-        <section class="card login">
-            <h1>"Sign in"</h1>
-            <form on:submit=submit>
-                <label for="email">"Email"</label>
-                <input id="email" type="email" autocomplete="username" required
-                    data-test-id="email"
-                    prop:value=email on:input=move |ev| set_email.set(event_target_value(&ev)) />
-                <label for="password">"Password"</label>
-                <input id="password" type="password" autocomplete="current-password" required
-                    data-test-id="password"
-                    prop:value=password on:input=move |ev| set_password.set(event_target_value(&ev)) />
-                <button type="submit" data-test-id="sign-in" disabled=move || sign_in.pending().get()>
-                    {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
-                </button>
-            </form>
-            <ErrorBanner error=error />
-        </section>
+        <main class="login-page" id="main">
+            <section class="card login">
+                <h1>"Coaching Hub"</h1>
+                <p class="muted">"Sign in to coach your team."</p>
+                <form on:submit=submit>
+                    <label for="email">"Email"</label>
+                    <input id="email" type="email" autocomplete="username" required
+                        data-test-id="email" bind:value=email />
+                    <label for="password">"Password"</label>
+                    <input id="password" type="password" autocomplete="current-password" required
+                        data-test-id="password" bind:value=password />
+                    <button type="submit" data-test-id="sign-in" disabled=move || sign_in.pending().get()>
+                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </form>
+                <ErrorBanner error=error />
+            </section>
+        </main>
     }
 }

@@ -1,0 +1,60 @@
+// Shared steps of the browser journeys: signing in, accessibility checks, console watching and
+// screenshots kept as artifacts (test-results/screens/).
+import { expect, Page, TestInfo } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export const PASSWORD = "coaching-hub-demo";
+export const DOMAIN = "demo.coaching-hub.example";
+export const ADMIN = `admin@${DOMAIN}`;
+export const LEADER = `tomas.rivera@${DOMAIN}`;
+
+/// The demo login of a person by name ("Aiden Clarke" -> aiden.clarke@...).
+export function emailOf(name: string): string {
+  return `${name.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ /g, ".")}@${DOMAIN}`;
+}
+
+/// Collects console errors and warnings; `allow` lists messages a journey expects (a refused
+/// request the browser reports on its own).
+export function watchConsole(page: Page, allow: RegExp[] = []): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error" && message.type() !== "warning") return;
+    const text = message.text();
+    if (allow.some((pattern) => pattern.test(text))) return;
+    problems.push(`${message.type()}: ${text}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  return problems;
+}
+
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByTestId("email").fill(email);
+  await page.getByTestId("password").fill(PASSWORD);
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("sign-out")).toBeVisible();
+}
+
+/// No serious or critical axe violation on the page as it is now.
+export async function checkA11y(page: Page, name: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+/// A full-page screenshot named for the page and the viewport.
+export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
+  const size = page.viewportSize();
+  const tag = size && size.width < 600 ? "phone" : "laptop";
+  const path = `test-results/screens/${name}-${tag}.png`;
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(`${name}-${tag}`, { path, contentType: "image/png" });
+}
+
+/// A day `days` from now, as the date input wants it (YYYY-MM-DD, local).
+export function dayFromNow(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

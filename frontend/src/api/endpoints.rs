@@ -1,0 +1,200 @@
+//! One function per endpoint the client uses, typed by the `dto` crate the server shares.
+
+use domain::{ActionItemId, QuickNoteId, SessionId, UserId};
+use dto::{ActionItem, ActionPlan, Page, QuickNote, Session};
+use gloo_net::http::Method;
+
+use super::{Error, call, get, query};
+
+/// Signs in; the server sets the session cookies.
+pub async fn login(email: String, password: String) -> Result<dto::LoginResponse, Error> {
+    let body = dto::Login { email, password };
+    call(Method::POST, "/api/v1/auth/login", Some(&body), None).await
+}
+
+/// Signs out everywhere this session is used; the server clears the cookies.
+pub async fn logout() -> Result<(), Error> {
+    call(Method::POST, "/api/v1/auth/logout", None::<&()>, None).await
+}
+
+/// The signed-in actor.
+pub async fn me() -> Result<dto::Me, Error> {
+    get("/api/v1/me").await
+}
+
+/// The actor's home page data.
+pub async fn dashboard() -> Result<dto::Dashboard, Error> {
+    get("/api/v1/dashboard").await
+}
+
+/// Active agents in scope (the first 200).
+pub async fn agents() -> Result<Page<dto::User>, Error> {
+    get("/api/v1/users?role=AGENT&active=true&limit=200").await
+}
+
+/// One person.
+pub async fn user(id: UserId) -> Result<dto::User, Error> {
+    get(&format!("/api/v1/users/{id}")).await
+}
+
+/// An agent's scorecard for a year.
+pub async fn scorecard(agent: UserId, year: i32) -> Result<dto::AgentScorecard, Error> {
+    get(&format!("/api/v1/agents/{agent}/scorecard?year={year}")).await
+}
+
+/// An agent's monthly KPI values from `from` to `to` (`YYYY-MM`).
+pub async fn metrics(agent: UserId, from: &str, to: &str) -> Result<Vec<dto::MetricMonth>, Error> {
+    get(&format!(
+        "/api/v1/agents/{agent}/metrics?from={from}&to={to}"
+    ))
+    .await
+}
+
+/// The KPI catalogue and the weights and targets in force.
+pub async fn scorecard_settings() -> Result<dto::ScorecardSettings, Error> {
+    get("/api/v1/scorecard/config").await
+}
+
+/// A team's scores for a month.
+pub async fn team_scorecard(
+    team: domain::TeamId,
+    month: &str,
+) -> Result<dto::TeamScorecard, Error> {
+    get(&format!("/api/v1/teams/{team}/scorecard?month={month}")).await
+}
+
+/// Sessions matching the filters (`agent_id`, `status`, `from`, `to`, `limit`).
+pub async fn sessions(filters: &[(&str, String)]) -> Result<Page<Session>, Error> {
+    get(&format!("/api/v1/sessions{}", query(filters))).await
+}
+
+/// One session.
+pub async fn session(id: SessionId) -> Result<Session, Error> {
+    get(&format!("/api/v1/sessions/{id}")).await
+}
+
+/// What to review before a session.
+pub async fn preparation(id: SessionId) -> Result<dto::SessionPreparation, Error> {
+    get(&format!("/api/v1/sessions/{id}/preparation")).await
+}
+
+/// Books a session.
+pub async fn schedule(body: &dto::ScheduleSession) -> Result<Session, Error> {
+    call(Method::POST, "/api/v1/sessions", Some(body), None).await
+}
+
+/// A lifecycle step of a session (`start`, `no-show`, `cancel`, `complete`, `acknowledge`).
+pub async fn session_step(
+    id: SessionId,
+    step: &str,
+    body: &impl serde::Serialize,
+    version: i32,
+) -> Result<Session, Error> {
+    call(
+        Method::POST,
+        &format!("/api/v1/sessions/{id}/{step}"),
+        Some(body),
+        Some(version),
+    )
+    .await
+}
+
+/// Action items matching the filters.
+pub async fn action_items(filters: &[(&str, String)]) -> Result<Page<ActionItem>, Error> {
+    get(&format!("/api/v1/action-items{}", query(filters))).await
+}
+
+/// Creates an action item.
+pub async fn create_item(body: &dto::CreateActionItem) -> Result<ActionItem, Error> {
+    call(Method::POST, "/api/v1/action-items", Some(body), None).await
+}
+
+/// Changes an action item at `version`.
+pub async fn update_item(
+    id: ActionItemId,
+    body: &dto::UpdateActionItem,
+    version: i32,
+) -> Result<ActionItem, Error> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/action-items/{id}"),
+        Some(body),
+        Some(version),
+    )
+    .await
+}
+
+/// One action item.
+pub async fn action_item(id: ActionItemId) -> Result<ActionItem, Error> {
+    get(&format!("/api/v1/action-items/{id}")).await
+}
+
+/// Action plans matching the filters.
+pub async fn action_plans(filters: &[(&str, String)]) -> Result<Page<ActionPlan>, Error> {
+    get(&format!("/api/v1/action-plans{}", query(filters))).await
+}
+
+/// A decision on a plan (`acknowledge`, `submit`, `approve`, ...).
+pub async fn decide_plan(
+    plan: &ActionPlan,
+    decision: &str,
+    body: &dto::PlanDecision,
+) -> Result<ActionPlan, Error> {
+    call(
+        Method::POST,
+        &format!("/api/v1/action-plans/{}/{decision}", plan.id),
+        Some(body),
+        Some(plan.version),
+    )
+    .await
+}
+
+/// Quick notes matching the filters (`agent_id`, `category`, `q`).
+pub async fn notes(filters: &[(&str, String)]) -> Result<Page<QuickNote>, Error> {
+    get(&format!("/api/v1/quick-notes{}", query(filters))).await
+}
+
+/// One quick note.
+pub async fn note(id: QuickNoteId) -> Result<QuickNote, Error> {
+    get(&format!("/api/v1/quick-notes/{id}")).await
+}
+
+/// Captures a quick note.
+pub async fn create_note(body: &dto::CreateQuickNote) -> Result<QuickNote, Error> {
+    call(Method::POST, "/api/v1/quick-notes", Some(body), None).await
+}
+
+/// Edits a quick note at `version`.
+pub async fn update_note(
+    id: QuickNoteId,
+    body: &dto::UpdateQuickNote,
+    version: i32,
+) -> Result<QuickNote, Error> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/quick-notes/{id}"),
+        Some(body),
+        Some(version),
+    )
+    .await
+}
+
+/// Deletes a quick note at `version`.
+pub async fn delete_note(id: QuickNoteId, version: i32) -> Result<(), Error> {
+    call(
+        Method::DELETE,
+        &format!("/api/v1/quick-notes/{id}"),
+        None::<&()>,
+        Some(version),
+    )
+    .await
+}
+
+/// Full-text search within the actor's scope.
+pub async fn search(q: &str) -> Result<dto::SearchResults, Error> {
+    get(&format!(
+        "/api/v1/search{}",
+        query(&[("q", q.to_owned()), ("limit", "12".into())])
+    ))
+    .await
+}

@@ -1,0 +1,181 @@
+//! The frame of every signed-in page: the top bar (product, search, quick note, the person and
+//! sign-out), navigation per role (a side bar on a laptop, a bottom bar on a phone), and the
+//! signed-in session every page reads.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::api;
+use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::quick_note::{QuickNoteCapture, QuickNoteTarget};
+use crate::components::search::SearchBox;
+use crate::state::Session;
+use crate::state::store::store;
+
+/// One navigation entry.
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    icon: &'static str,
+    test_id: &'static str,
+}
+
+fn nav_for(coach: bool) -> Vec<NavItem> {
+    let mut items = vec![NavItem {
+        href: "/",
+        label: "Home",
+        icon: "⌂",
+        test_id: "nav-home",
+    }];
+    if coach {
+        items.push(NavItem {
+            href: "/agents",
+            label: "Agents",
+            icon: "☺",
+            test_id: "nav-agents",
+        });
+    }
+    items.push(NavItem {
+        href: "/sessions",
+        label: "Sessions",
+        icon: "◷",
+        test_id: "nav-sessions",
+    });
+    items.push(NavItem {
+        href: "/items",
+        label: "Action items",
+        icon: "✓",
+        test_id: "nav-items",
+    });
+    if coach {
+        items.push(NavItem {
+            href: "/notes",
+            label: "Notes",
+            icon: "✎",
+            test_id: "nav-notes",
+        });
+    }
+    items
+}
+
+/// The signed-in frame around a page; sends people who are not signed in to the sign-in page
+/// and back here afterwards.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = Session(RwSignal::new(None));
+    provide_context(session);
+    let capture = QuickNoteTarget(RwSignal::new(None));
+    provide_context(capture);
+    let me = LocalResource::new(api::me);
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| match me.get() {
+        Some(Ok(me)) => {
+            let store = store();
+            store.people.upsert(me.user.clone());
+            if me.user.role != domain::Role::Agent {
+                leptos::task::spawn_local(async move {
+                    if let Ok(page) = api::agents().await {
+                        store.people.upsert_all(page.items);
+                    }
+                });
+            }
+            session.0.set(Some(me));
+        }
+        Some(Err(err)) if err.is_unauthenticated() => {
+            let here = location.pathname.get_untracked();
+            let next = if here == "/" {
+                String::new()
+            } else {
+                format!("?next={here}")
+            };
+            navigate(&format!("/login{next}"), Default::default());
+        }
+        _ => {}
+    });
+    let sign_out = Action::new_local(|_: &()| api::logout());
+    let to_login = use_navigate();
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            session.0.set(None);
+            to_login("/login", Default::default());
+        }
+    });
+    // `q` anywhere outside a text field opens the quick-note capture.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || el.has_attribute("contenteditable")
+            });
+        if ev.key() == "q" && !typing && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() {
+            ev.prevent_default();
+            capture.0.set(Some(None));
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="top">
+            <A href="/" attr:class="brand">"Coaching Hub"</A>
+            {move || session.0.get().map(|_| view! { <SearchBox /> })}
+            <div class="who">
+                {move || session.is_coach().then(|| view! {
+                    <button type="button" class="ghost" data-test-id="quick-note-open"
+                        title="Quick note (press Q)" on:click=move |_| capture.0.set(Some(None))>
+                        <span aria-hidden="true">"✎"</span><span class="wide-only">"\u{a0}Quick note"</span>
+                        <span class="sr-only">" (press Q)"</span>
+                    </button>
+                })}
+                {move || session.0.get().map(|me| view! {
+                    <span class="person wide-only" data-test-id="signed-in-as">{me.user.name.clone()}</span>
+                })}
+                <button type="button" class="ghost" data-test-id="sign-out"
+                    on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+            </div>
+        </header>
+        <div class="frame">
+            <nav class="side" aria-label="Main">
+                {move || {
+                    let coach = session.is_coach();
+                    let path = location.pathname.get();
+                    nav_for(coach)
+                        .into_iter()
+                        .map(|item| {
+                            let current = if item.href == "/" {
+                                path == "/"
+                            } else {
+                                path.starts_with(item.href)
+                            };
+                            view! {
+                                <a href=item.href data-test-id=item.test_id
+                                    aria-current=current.then_some("page")>
+                                    <span class="icon" aria-hidden="true">{item.icon}</span>
+                                    <span class="label">{item.label}</span>
+                                </a>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </nav>
+            <main id="main" tabindex="-1">
+                {move || match me.get() {
+                    None => view! { <Loading /> }.into_any(),
+                    Some(Err(err)) if !err.is_unauthenticated() => {
+                        view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any()
+                    }
+                    Some(_) => view! {
+                        <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <Loading /> }>
+                            <Outlet />
+                        </Show>
+                    }.into_any(),
+                }}
+            </main>
+        </div>
+        <QuickNoteCapture />
+    }
+}

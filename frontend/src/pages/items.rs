@@ -1,0 +1,240 @@
+//! Action items as a board by status. A card moves by dragging it to another column, or by its
+//! buttons from the keyboard; overdue cards say so. A move someone else beat shows the conflict
+//! dialog instead of overwriting.
+
+use domain::{ActionItemId, ActionItemStatus};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::conflict::ConflictDialog;
+use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::labels;
+use crate::state::store::store;
+use crate::state::{Session, session};
+
+const COLUMNS: [ActionItemStatus; 3] = [
+    ActionItemStatus::Pending,
+    ActionItemStatus::InProgress,
+    ActionItemStatus::Completed,
+];
+
+/// Done items shown before "show all".
+const DONE_SHOWN: usize = 12;
+
+/// A status move waiting to be sent (or sent again after a conflict).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Move {
+    item: ActionItemId,
+    to: ActionItemStatus,
+    version: i32,
+}
+
+/// Moves shared by every card on a page: sending, and the conflict dialog.
+#[derive(Clone, Copy)]
+struct Mover {
+    send: Action<Move, Result<dto::ActionItem, api::Error>>,
+    conflict: RwSignal<Option<(Move, Option<i32>)>>,
+    error: RwSignal<Option<api::Error>>,
+}
+
+fn mover() -> Mover {
+    if let Some(mover) = use_context::<Mover>() {
+        return mover;
+    }
+    let store = store();
+    let conflict = RwSignal::new(None::<(Move, Option<i32>)>);
+    let error = RwSignal::new(None::<api::Error>);
+    let last = StoredValue::new(None::<Move>);
+    let send = Action::new_local(move |step: &Move| {
+        let step = *step;
+        last.set_value(Some(step));
+        let body = dto::UpdateActionItem {
+            status: Some(step.to),
+            ..Default::default()
+        };
+        async move { api::update_item(step.item, &body, step.version).await }
+    });
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(item)) => {
+            error.set(None);
+            store.items.upsert(item);
+        }
+        Some(Err(err)) if err.is_stale() => {
+            if let Some(step) = last.get_value() {
+                leptos::task::spawn_local(async move {
+                    let current = api::action_item(step.item).await.ok();
+                    conflict.set(Some((step, current.map(|i| i.version))));
+                });
+            }
+        }
+        Some(Err(err)) => error.set(Some(err)),
+        None => {}
+    });
+    let mover = Mover {
+        send,
+        conflict,
+        error,
+    };
+    provide_context(mover);
+    mover
+}
+
+/// Whether the signed-in person may move `item` to `to`.
+fn may_move(session: &Session, item: &dto::ActionItem, to: ActionItemStatus) -> bool {
+    if item.status == to || item.status.transition(to).is_err() {
+        return false;
+    }
+    let target = domain::Target::AgentRecord {
+        agent: item.agent_id,
+        team: store()
+            .people
+            .get(item.agent_id.uuid())
+            .and_then(|p| p.team_id),
+        author: None,
+        private: false,
+    };
+    let own = session.me().is_some_and(|m| m.user.id == item.assignee_id);
+    own || session.can(domain::Action::ManageActionItem, &target)
+}
+
+/// One action item: what, who, when, and the moves allowed.
+#[component]
+pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
+    let store = store();
+    let me = session();
+    let mover = mover();
+    let moves: Vec<ActionItemStatus> = COLUMNS
+        .into_iter()
+        .filter(|to| may_move(&me, &item, *to))
+        .collect();
+    let draggable = !moves.is_empty();
+    let id = item.id;
+    let version = item.version;
+    let title = item.title.clone();
+    view! {
+        <article class="item" class:overdue=item.overdue draggable=draggable.to_string()
+            data-test-id="item-card" data-status=item.status.as_str()
+            on:dragstart=move |ev: leptos::ev::DragEvent| {
+                if let Some(data) = ev.data_transfer() {
+                    let _ = data.set_data("text/plain", &format!("{id}:{version}"));
+                }
+            }>
+            <h3 class="item-title">{item.title.clone()}</h3>
+            <p class="muted small">
+                {move || store.name(item.assignee_id)} " · due " {labels::date(item.due_date)}
+                " · " {labels::priority(item.priority)}
+            </p>
+            <p class="chips">
+                <span class="pill">{labels::item_status(item.status)}</span>
+                {item.overdue.then(|| view! { <span class="pill overdue" data-test-id="overdue">"Overdue"</span> })}
+            </p>
+            {(!moves.is_empty()).then(|| view! {
+                <div class="moves">
+                    {moves.into_iter().map(|to| {
+                        let label = format!("Move “{}” to {}", title, labels::item_status(to));
+                        view! {
+                            <button type="button" class="small secondary" aria-label=label
+                                data-test-id=format!("move-{}", to.as_str().to_lowercase())
+                                on:click=move |_| { mover.send.dispatch(Move { item: id, to, version }); }>
+                                {labels::item_status(to)}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+        </article>
+    }
+}
+
+/// The board of every action item in scope.
+#[component]
+pub fn Board() -> impl IntoView {
+    let store = store();
+    let mover = mover();
+    let loaded =
+        LocalResource::new(
+            move || async move { api::action_items(&[("limit", "200".into())]).await },
+        );
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = loaded.get() {
+            store.items.upsert_all(page.items);
+        }
+    });
+    let show_all_done = RwSignal::new(false);
+    let on_reload = Callback::new(move |_| {
+        if let Some((step, _)) = mover.conflict.get_untracked() {
+            mover.conflict.set(None);
+            leptos::task::spawn_local(async move {
+                if let Ok(item) = api::action_item(step.item).await {
+                    store.items.upsert(item);
+                }
+            });
+        }
+    });
+    let on_reapply = Callback::new(move |_| {
+        if let Some((step, Some(version))) = mover.conflict.get_untracked() {
+            mover.conflict.set(None);
+            mover.send.dispatch(Move { version, ..step });
+        }
+    });
+    let drop_on = move |to: ActionItemStatus| {
+        move |ev: leptos::ev::DragEvent| {
+            ev.prevent_default();
+            let Some(text) = ev
+                .data_transfer()
+                .and_then(|d| d.get_data("text/plain").ok())
+            else {
+                return;
+            };
+            let Some((id, version)) = text.split_once(':') else {
+                return;
+            };
+            if let (Ok(item), Ok(version)) = (id.parse::<ActionItemId>(), version.parse::<i32>()) {
+                let current = store.items.get(item.uuid());
+                if current.is_some_and(|c| c.status != to) {
+                    mover.send.dispatch(Move { item, to, version });
+                }
+            }
+        }
+    };
+    view! {
+        <h1>"Action items"</h1>
+        <ErrorBanner error=mover.error />
+        {move || loaded.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
+        {move || loaded.get().is_none().then(|| view! { <Loading /> })}
+        <div class="board" data-test-id="board">
+            {COLUMNS.into_iter().map(|status| view! {
+                <section class="column" aria-labelledby=format!("col-{}", status.as_str())
+                    data-test-id=format!("column-{}", status.as_str().to_lowercase())
+                    on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                    on:drop=drop_on(status)>
+                    <h2 id=format!("col-{}", status.as_str())>{labels::item_status(status)}
+                        <span class="count">{move || store.items.filter(|i| i.status == status).len()}</span></h2>
+                    <ul class="cards">
+                        {move || {
+                            let mut list = store.items.filter(|i| i.status == status);
+                            if status == ActionItemStatus::Completed {
+                                // The latest done first; the long tail on request.
+                                list.sort_by_key(|i| std::cmp::Reverse(i.completed_at.unwrap_or(i.updated_at)));
+                                if !show_all_done.get() {
+                                    list.truncate(DONE_SHOWN);
+                                }
+                            } else {
+                                list.sort_by_key(|i| (!i.overdue, i.due_date));
+                            }
+                            list.into_iter().map(|item| view! { <li><ItemCard item=item /></li> }).collect_view()
+                        }}
+                    </ul>
+                    {(status == ActionItemStatus::Completed).then(|| view! {
+                        <Show when=move || { !show_all_done.get() && store.items.filter(|i| i.status == status).len() > DONE_SHOWN }>
+                            <button type="button" class="secondary small" on:click=move |_| show_all_done.set(true)>"Show all done"</button>
+                        </Show>
+                    })}
+                </section>
+            }).collect_view()}
+        </div>
+        <ConflictDialog open=Signal::derive(move || mover.conflict.with(Option::is_some))
+            current_version=Signal::derive(move || mover.conflict.with(|c| c.as_ref().and_then(|(_, v)| *v)))
+            on_reload=on_reload on_reapply=on_reapply />
+    }
+}

@@ -1,0 +1,204 @@
+//! Quick notes: the list with filters (agent, category, words), and editing or deleting by the
+//! author, with the conflict dialog when someone else changed the note first.
+
+use domain::{NoteCategory, NoteVisibility, QuickNoteId};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::conflict::ConflictDialog;
+use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::field::FieldError;
+use crate::components::quick_note::{NOTE_LIMIT, QuickNoteTarget};
+use crate::labels;
+use crate::state::session;
+use crate::state::store::store;
+
+/// One note: what, about whom, when; edit and delete for its author.
+#[component]
+pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
+    let store = store();
+    let me = session();
+    let mine = me.me().is_some_and(|m| m.user.id == note.author_id);
+    let may_edit = mine
+        && me.can(
+            domain::Action::EditNote,
+            &domain::Target::AgentRecord {
+                agent: note.agent_id,
+                team: None,
+                author: Some(note.author_id),
+                private: note.visibility == NoteVisibility::Private,
+            },
+        );
+    let editing = RwSignal::new(false);
+    let text = RwSignal::new(note.content.clone());
+    let error = RwSignal::new(None::<api::Error>);
+    let conflict = RwSignal::new(None::<Option<i32>>);
+    let id = note.id;
+    let version = RwSignal::new(note.version);
+    let save = Action::new_local(move |(content, version): &(String, i32)| {
+        let body = dto::UpdateQuickNote {
+            content: Some(content.clone()),
+            category: None,
+            visibility: None,
+            version: None,
+        };
+        let version = *version;
+        async move { api::update_note(id, &body, version).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(note)) => {
+            editing.set(false);
+            store.notes.upsert(note);
+        }
+        Some(Err(err)) if err.is_stale() => {
+            leptos::task::spawn_local(async move {
+                let current = api::note(id).await.ok().map(|n| n.version);
+                conflict.set(Some(current));
+            });
+        }
+        Some(Err(err)) => error.set(Some(err)),
+        None => {}
+    });
+    let remove = Action::new_local(move |version: &i32| {
+        let version = *version;
+        async move { api::delete_note(id, version).await }
+    });
+    Effect::new(move |_| match remove.value().get() {
+        Some(Ok(())) => store.notes.remove(id.uuid()),
+        Some(Err(err)) => error.set(Some(err)),
+        None => {}
+    });
+    let on_reload = Callback::new(move |_| {
+        conflict.set(None);
+        editing.set(false);
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = api::note(id).await {
+                store.notes.upsert(fresh);
+            }
+        });
+    });
+    let on_reapply = Callback::new(move |_| {
+        if let Some(Some(current)) = conflict.get_untracked() {
+            conflict.set(None);
+            version.set(current);
+            save.dispatch((text.get_untracked(), current));
+        }
+    });
+    let edit_id = format!("edit-{id}");
+    view! {
+        <li class="note" data-test-id="note-row">
+            <div class="note-head">
+                <a href=format!("/agents/{}", note.agent_id)>{move || store.name(note.agent_id)}</a>
+                <span class="pill">{labels::category(note.category)}</span>
+                {(note.visibility == NoteVisibility::Private).then(|| view! { <span class="pill private">{labels::visibility(note.visibility)}</span> })}
+                <span class="muted small">{labels::when(note.created_at)}</span>
+            </div>
+            <Show when=move || editing.get() fallback={
+                let content = note.content.clone();
+                move || view! { <p class="prose" data-test-id="note-text">{content.clone()}</p> }
+            }>
+                <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch((text.get_untracked(), version.get_untracked())); }>
+                    <label for=edit_id.clone() class="sr-only">"Note"</label>
+                    <textarea id=edit_id.clone() rows="3" maxlength=NOTE_LIMIT bind:value=text data-test-id="note-edit"></textarea>
+                    <FieldError error=error name="content" />
+                    <div class="actions">
+                        <button type="button" class="secondary small" on:click=move |_| editing.set(false)>"Cancel"</button>
+                        <button type="submit" class="small" data-test-id="note-update">"Save"</button>
+                    </div>
+                </form>
+            </Show>
+            {may_edit.then(|| view! {
+                <div class="moves">
+                    <button type="button" class="small secondary" data-test-id="note-edit-open"
+                        on:click=move |_| editing.set(true)>"Edit"</button>
+                    <button type="button" class="small danger-outline" data-test-id="note-delete"
+                        on:click=move |_| { remove.dispatch(version.get_untracked()); }>"Delete"</button>
+                </div>
+            })}
+            <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+            <ConflictDialog open=Signal::derive(move || conflict.with(Option::is_some))
+                current_version=Signal::derive(move || conflict.get().flatten())
+                on_reload=on_reload on_reapply=on_reapply />
+        </li>
+    }
+}
+
+/// The list of notes in scope.
+#[component]
+pub fn Notes() -> impl IntoView {
+    let store = store();
+    let capture = expect_context::<QuickNoteTarget>();
+    let agent = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let words = RwSignal::new(String::new());
+    let loaded = LocalResource::new(move || {
+        let filters = [
+            ("agent_id", agent.get()),
+            ("category", category.get()),
+            ("q", words.get()),
+            ("limit", "100".to_owned()),
+        ];
+        async move { api::notes(&filters).await }
+    });
+    let shown = RwSignal::new(Vec::<QuickNoteId>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = loaded.get() {
+            shown.set(page.items.iter().map(|n| n.id).collect());
+            store.notes.upsert_all(page.items);
+        }
+    });
+    let agents = move || {
+        let mut list = store.people.filter(|p| p.role == domain::Role::Agent);
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list
+    };
+    view! {
+        <div class="page-head">
+            <h1>"Quick notes"</h1>
+            <button type="button" data-test-id="notes-new" on:click=move |_| capture.0.set(Some(None))>"New note"</button>
+        </div>
+        <div class="filters card" role="search">
+            <div>
+                <label for="notes-agent">"Agent"</label>
+                <select id="notes-agent" bind:value=agent data-test-id="notes-agent">
+                    <option value="">"Every agent"</option>
+                    {move || agents().into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="notes-category">"Category"</label>
+                <select id="notes-category" bind:value=category>
+                    <option value="">"Every category"</option>
+                    {NoteCategory::ALL.iter().map(|c| view! { <option value=c.as_str()>{labels::category(*c)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="notes-words">"Words"</label>
+                <input id="notes-words" type="search" bind:value=words />
+            </div>
+        </div>
+        {move || loaded.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
+        <section class="card">
+            {move || match loaded.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(_) => {
+                    // Shown: the notes of the last query, plus any captured since (newest first).
+                    let ids = shown.get();
+                    let filter_agent = agent.get();
+                    let mut list = store.notes.filter(|n| {
+                        ids.contains(&n.id)
+                            || (filter_agent.is_empty() || n.agent_id.to_string() == filter_agent)
+                                && category.with(String::is_empty)
+                                && words.with(String::is_empty)
+                    });
+                    list.sort_by_key(|n| std::cmp::Reverse(n.created_at));
+                    if list.is_empty() {
+                        view! { <p class="empty">"No notes match."</p> }.into_any()
+                    } else {
+                        view! { <ul class="rows notes" data-test-id="notes">{list.into_iter().map(|n| view! { <NoteRow note=n /> }).collect_view()}</ul> }.into_any()
+                    }
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,472 @@
+//! Planning a session, in four steps as in the original system: (1) review the agent's scorecard,
+//! open items and notes since the last session, (2) choose focus areas and draft action items,
+//! (3) pick a slot beside the coach's and agent's existing sessions, (4) confirm. The draft is
+//! kept in this browser until it is booked or discarded, so a closed tab loses nothing.
+
+use chrono::{Duration, Local, NaiveDate, NaiveTime, TimeZone};
+use domain::UserId;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use crate::api;
+use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::field::FieldError;
+use crate::labels;
+use crate::pages::agent::ScoreHistory;
+use crate::pages::session::{DraftItem, ItemDrafts};
+use crate::state::store::store;
+use crate::state::{agent_record, drafts, session};
+
+const DRAFT_KEY: &str = "coaching-hub.plan-draft";
+const STEPS: [&str; 4] = ["Review", "Focus", "Slot", "Confirm"];
+
+/// Everything chosen so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Draft {
+    step: usize,
+    agent: String,
+    focus: Vec<String>,
+    other_focus: String,
+    preparation: String,
+    items: Vec<DraftItem>,
+    date: String,
+    time: String,
+    duration: String,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Self {
+            step: 0,
+            agent: String::new(),
+            focus: Vec::new(),
+            other_focus: String::new(),
+            preparation: String::new(),
+            items: Vec::new(),
+            date: (labels::today() + Duration::days(1)).to_string(),
+            time: "10:00".to_owned(),
+            duration: "45".to_owned(),
+        }
+    }
+}
+
+impl Draft {
+    /// The chosen start, in UTC, when the date and time read.
+    fn start(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let date: NaiveDate = self.date.parse().ok()?;
+        let time = NaiveTime::parse_from_str(&self.time, "%H:%M").ok()?;
+        Local
+            .from_local_datetime(&date.and_time(time))
+            .earliest()
+            .map(|at| at.with_timezone(&chrono::Utc))
+    }
+
+    fn minutes(&self) -> i64 {
+        self.duration.parse().unwrap_or(45)
+    }
+
+    fn focus_areas(&self) -> Vec<String> {
+        let mut areas = self.focus.clone();
+        areas.extend(
+            self.other_focus
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned),
+        );
+        areas
+    }
+}
+
+/// The wizard.
+#[component]
+pub fn PlanSession() -> impl IntoView {
+    let store = store();
+    let me = session();
+    let query = use_query_map();
+    let mut initial: Draft = drafts::load(DRAFT_KEY).unwrap_or_default();
+    // A link from an agent's page starts a draft for that agent (keeping one already begun).
+    if let Some(agent) = query.get_untracked().get("agent")
+        && initial.agent != agent
+    {
+        initial = Draft {
+            agent,
+            ..Draft::default()
+        };
+    }
+    let draft = RwSignal::new(initial);
+    Effect::new(move |_| draft.with(|d| drafts::save(DRAFT_KEY, d)));
+    let agent_id = Memo::new(move |_| draft.with(|d| d.agent.parse::<UserId>().ok()));
+    let error = RwSignal::new(None::<api::Error>);
+    let navigate = use_navigate();
+    let book = Action::new_local(move |draft: &Draft| {
+        let draft = draft.clone();
+        async move { book(draft).await }
+    });
+    Effect::new(move |_| match book.value().get() {
+        Some(Ok(session)) => {
+            drafts::discard(DRAFT_KEY);
+            store.sessions.upsert(session.clone());
+            navigate(&format!("/sessions/{}", session.id), Default::default());
+        }
+        Some(Err(err)) => {
+            if err.field("scheduled_at").is_some() || err.field("duration_minutes").is_some() {
+                draft.update(|d| d.step = 2);
+            }
+            error.set(Some(err));
+        }
+        None => {}
+    });
+    let go = move |step: usize| {
+        error.set(None);
+        draft.update(|d| d.step = step);
+    };
+    let discard = move |_| {
+        drafts::discard(DRAFT_KEY);
+        draft.set(Draft::default());
+        error.set(None);
+    };
+    let agents = move || {
+        let mut list = store.people.filter(|p| {
+            p.role == domain::Role::Agent && me.can(domain::Action::ManageSession, &agent_record(p))
+        });
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list
+    };
+    let step = move || draft.with(|d| d.step);
+    view! {
+        <div class="page-head">
+            <h1>"Plan a session"</h1>
+            <button type="button" class="secondary" data-test-id="discard-draft" on:click=discard>"Discard draft"</button>
+        </div>
+        <ol class="steps" aria-label="Steps">
+            {STEPS.iter().enumerate().map(|(i, name)| view! {
+                <li class:done=move || { step() > i } aria-current=move || (step() == i).then_some("step")>
+                    <span class="n">{i + 1}</span>" "{*name}
+                </li>
+            }).collect_view()}
+        </ol>
+        <ErrorBanner error=Signal::derive(move || error.get()) />
+        <section class="card wizard" data-test-id=move || format!("wizard-step-{}", step() + 1)>
+            {move || match step() {
+                0 => view! {
+                    <h2>"1. Review"</h2>
+                    <label for="plan-agent">"Agent"</label>
+                    <select id="plan-agent" data-test-id="plan-agent"
+                        prop:value=move || draft.with(|d| d.agent.clone())
+                        on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.agent = v); }>
+                        <option value="">"Choose an agent"</option>
+                        {move || agents().into_iter().map(|p| view! {
+                            <option value=p.id.to_string()>{p.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                    {move || agent_id.get().map(|agent| view! { <Review agent=agent /> })}
+                    <div class="actions">
+                        <button type="button" data-test-id="wizard-next" disabled=move || agent_id.get().is_none()
+                            on:click=move |_| go(1)>"Next: focus"</button>
+                    </div>
+                }.into_any(),
+                1 => view! { <FocusStep draft=draft error=error on_back=Callback::new(move |_| go(0)) on_next=Callback::new(move |_| go(2)) /> }.into_any(),
+                2 => view! { <SlotStep draft=draft error=error on_back=Callback::new(move |_| go(1)) on_next=Callback::new(move |_| go(3)) /> }.into_any(),
+                _ => view! {
+                    <h2>"4. Confirm"</h2>
+                    {move || {
+                        let d = draft.get();
+                        let who = d.agent.parse::<UserId>().map(|id| store.name(id)).unwrap_or_default();
+                        view! {
+                            <dl class="facts" data-test-id="plan-summary">
+                                <dt>"Agent"</dt><dd>{who}</dd>
+                                <dt>"When"</dt><dd>{d.start().map(labels::when).unwrap_or_default()} " (" {d.duration.clone()} " min)"</dd>
+                                <dt>"Focus"</dt><dd>{d.focus_areas().join(", ")}</dd>
+                                <dt>"Action items"</dt><dd>{d.items.iter().filter(|i| !i.title.trim().is_empty()).count()}</dd>
+                            </dl>
+                        }
+                    }}
+                    <div class="actions">
+                        <button type="button" class="secondary" on:click=move |_| go(2)>"Back"</button>
+                        <button type="button" data-test-id="book-session" disabled=move || book.pending().get()
+                            on:click=move |_| { error.set(None); book.dispatch(draft.get_untracked()); }>"Book the session"</button>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Books the session, then creates its action items.
+async fn book(draft: Draft) -> Result<dto::Session, api::Error> {
+    let agent_id: UserId = draft.agent.parse().map_err(|_| api::Error::Problem {
+        problem: crate::components::quick_note::local_problem("agent_id", "choose an agent"),
+        retry_after: None,
+    })?;
+    let scheduled_at = draft.start().ok_or_else(|| api::Error::Problem {
+        problem: crate::components::quick_note::local_problem(
+            "scheduled_at",
+            "choose a date and a time",
+        ),
+        retry_after: None,
+    })?;
+    let preparation = draft.preparation.trim().to_owned();
+    let session = api::schedule(&dto::ScheduleSession {
+        agent_id,
+        scheduled_at,
+        duration_minutes: i32::try_from(draft.minutes()).unwrap_or(45),
+        focus_areas: draft.focus_areas(),
+        preparation_notes: (!preparation.is_empty()).then_some(preparation),
+    })
+    .await?;
+    for item in draft.items.iter().filter(|i| !i.title.trim().is_empty()) {
+        let new = crate::pages::session::new_item(item, agent_id);
+        api::create_item(&dto::CreateActionItem {
+            title: new.title,
+            description: None,
+            assignee_id: agent_id,
+            due_date: new.due_date,
+            priority: new.priority,
+            session_id: Some(session.id),
+            plan_id: None,
+        })
+        .await?;
+    }
+    Ok(session)
+}
+
+/// Step 1's material: the scorecard, open items, notes since the last session.
+#[component]
+fn Review(agent: UserId) -> impl IntoView {
+    let items = LocalResource::new(move || async move {
+        api::action_items(&[("agent_id", agent.to_string()), ("limit", "50".into())]).await
+    });
+    let notes = LocalResource::new(move || async move {
+        let last = api::sessions(&[
+            ("agent_id", agent.to_string()),
+            ("status", "COMPLETED".into()),
+            ("limit", "200".into()),
+        ])
+        .await?
+        .items
+        .into_iter()
+        .map(|s| s.scheduled_at)
+        .max();
+        let notes = api::notes(&[("agent_id", agent.to_string()), ("limit", "50".into())]).await?;
+        Ok::<_, api::Error>((
+            last,
+            notes
+                .items
+                .into_iter()
+                .filter(|n| last.is_none_or(|at| n.created_at > at))
+                .collect::<Vec<_>>(),
+        ))
+    });
+    view! {
+        <div class="review">
+            <ScoreHistory agent=agent compact=true />
+            <div class="columns">
+                <div>
+                    <h3 class="sub">"Open action items"</h3>
+                    {move || match items.get() {
+                        None => view! { <Loading /> }.into_any(),
+                        Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                        Some(Ok(page)) => {
+                            let open: Vec<_> = page.items.into_iter().filter(|i| i.status.is_open()).collect();
+                            if open.is_empty() {
+                                view! { <p class="empty">"None open."</p> }.into_any()
+                            } else {
+                                view! { <ul class="plain">{open.into_iter().map(|i| view! {
+                                    <li>{i.title} <span class="muted">" due " {labels::date(i.due_date)}</span>
+                                    {i.overdue.then(|| view! { <span class="pill overdue">"Overdue"</span> })}</li>
+                                }).collect_view()}</ul> }.into_any()
+                            }
+                        }
+                    }}
+                </div>
+                <div>
+                    <h3 class="sub">"Notes since the last session"</h3>
+                    {move || match notes.get() {
+                        None => view! { <Loading /> }.into_any(),
+                        Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+                        Some(Ok((last, list))) => view! {
+                            <p class="muted small">{last.map_or_else(|| "No session yet.".to_owned(), |at| format!("Last session: {}", labels::when(at)))}</p>
+                            {if list.is_empty() {
+                                view! { <p class="empty">"No notes."</p> }.into_any()
+                            } else {
+                                view! { <ul class="plain">{list.into_iter().map(|n| view! {
+                                    <li><span class="pill">{labels::category(n.category)}</span> " " {n.content}</li>
+                                }).collect_view()}</ul> }.into_any()
+                            }}
+                        }.into_any(),
+                    }}
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Step 2: focus areas (from the KPI catalogue, or in words) and draft action items.
+#[component]
+fn FocusStep(
+    draft: RwSignal<Draft>,
+    error: RwSignal<Option<api::Error>>,
+    on_back: Callback<()>,
+    on_next: Callback<()>,
+) -> impl IntoView {
+    let settings = LocalResource::new(api::scorecard_settings);
+    let items = RwSignal::new(draft.with_untracked(|d| d.items.clone()));
+    Effect::new(move |_| {
+        let list = items.get();
+        draft.update(|d| d.items = list);
+    });
+    view! {
+        <h2>"2. Focus"</h2>
+        <fieldset class="focus">
+            <legend>"Focus areas"</legend>
+            {move || settings.get().and_then(Result::ok).map(|settings| {
+                settings.catalogue.into_iter().filter(|k| k.active).map(|kpi| {
+                    let name = kpi.name.clone();
+                    let checked_name = name.clone();
+                    let id = format!("focus-{}", kpi.key);
+                    let for_id = id.clone();
+                    view! {
+                        <label for=for_id class="check">
+                            <input id=id type="checkbox" data-test-id=format!("focus-{}", kpi.key)
+                                prop:checked=move || draft.with(|d| d.focus.contains(&checked_name))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let name = name.clone();
+                                    draft.update(|d| {
+                                        d.focus.retain(|f| *f != name);
+                                        if on { d.focus.push(name); }
+                                    });
+                                } />
+                            " " {kpi.name}
+                        </label>
+                    }
+                }).collect_view()
+            })}
+        </fieldset>
+        <label for="other-focus">"Other focus areas (separate with commas)"</label>
+        <input id="other-focus" type="text" maxlength="300"
+            prop:value=move || draft.with(|d| d.other_focus.clone())
+            on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.other_focus = v); } />
+        <FieldError error=error name="focus_areas" />
+        <label for="preparation">"Preparation notes"</label>
+        <textarea id="preparation" rows="3" maxlength="5000"
+            prop:value=move || draft.with(|d| d.preparation.clone())
+            on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.preparation = v); }></textarea>
+        <ItemDrafts items=items error=error />
+        <div class="actions">
+            <button type="button" class="secondary" on:click=move |_| on_back.run(())>"Back"</button>
+            <button type="button" data-test-id="wizard-next" on:click=move |_| on_next.run(())>"Next: slot"</button>
+        </div>
+    }
+}
+
+/// Step 3: the date, time and length, beside the sessions the coach and agent already have.
+#[component]
+fn SlotStep(
+    draft: RwSignal<Draft>,
+    error: RwSignal<Option<api::Error>>,
+    on_back: Callback<()>,
+    on_next: Callback<()>,
+) -> impl IntoView {
+    let store = store();
+    let me = session();
+    let my_id = me.me().map(|m| m.user.id);
+    let day = Memo::new(move |_| draft.with(|d| d.date.parse::<NaiveDate>().ok()));
+    let existing = LocalResource::new(move || {
+        let day = day.get();
+        async move {
+            let Some(day) = day else {
+                return Ok(Vec::new());
+            };
+            let from = Local
+                .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+                .map(|at| at.with_timezone(&chrono::Utc))
+                .unwrap_or_default();
+            let to = from + Duration::days(1);
+            let page = api::sessions(&[
+                (
+                    "from",
+                    from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ),
+                ("to", to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                ("limit", "200".into()),
+            ])
+            .await?;
+            Ok::<_, api::Error>(page.items)
+        }
+    });
+    let agent = Memo::new(move |_| draft.with(|d| d.agent.parse::<UserId>().ok()));
+    let relevant = move || {
+        let mut list: Vec<dto::Session> = existing
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| {
+                matches!(
+                    s.status,
+                    domain::SessionStatus::Scheduled | domain::SessionStatus::InProgress
+                ) && (Some(s.agent_id) == agent.get() || Some(s.team_leader_id) == my_id)
+            })
+            .collect();
+        list.sort_by_key(|s| s.scheduled_at);
+        list
+    };
+    let clash = move || {
+        let d = draft.get();
+        let start = d.start()?;
+        let end = start + Duration::minutes(d.minutes());
+        relevant().into_iter().find(|s| {
+            let other_end = s.scheduled_at + Duration::minutes(i64::from(s.duration_minutes));
+            s.scheduled_at < end && other_end > start
+        })
+    };
+    view! {
+        <h2>"3. Slot"</h2>
+        <div class="row">
+            <div>
+                <label for="slot-date">"Date"</label>
+                <input id="slot-date" type="date" data-test-id="slot-date" aria-describedby="scheduled_at-error"
+                    prop:value=move || draft.with(|d| d.date.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.date = v); } />
+            </div>
+            <div>
+                <label for="slot-time">"Time"</label>
+                <input id="slot-time" type="time" step="900" data-test-id="slot-time"
+                    prop:value=move || draft.with(|d| d.time.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.time = v); } />
+            </div>
+            <div>
+                <label for="slot-duration">"Length"</label>
+                <select id="slot-duration" data-test-id="slot-duration"
+                    prop:value=move || draft.with(|d| d.duration.clone())
+                    on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.duration = v); }>
+                    {["15", "30", "45", "60", "90", "120"].into_iter().map(|m| view! { <option value=m>{m} " min"</option> }).collect_view()}
+                </select>
+            </div>
+        </div>
+        <FieldError error=error name="scheduled_at" />
+        <h3 class="sub">"Already booked that day"</h3>
+        {move || {
+            let list = relevant();
+            if list.is_empty() {
+                view! { <p class="empty">"Nothing booked for you or the agent that day."</p> }.into_any()
+            } else {
+                view! { <ul class="plain" data-test-id="booked">{list.into_iter().map(|s| {
+                    let end = s.scheduled_at + Duration::minutes(i64::from(s.duration_minutes));
+                    view! { <li>{labels::time(s.scheduled_at)} "–" {labels::time(end)} " " {store.name(s.agent_id)}</li> }
+                }).collect_view()}</ul> }.into_any()
+            }
+        }}
+        {move || clash().map(|s| view! {
+            <p class="warning" role="status">"This overlaps the session with " {store.name(s.agent_id)} " at " {labels::time(s.scheduled_at)} "."</p>
+        })}
+        <div class="actions">
+            <button type="button" class="secondary" on:click=move |_| on_back.run(())>"Back"</button>
+            <button type="button" data-test-id="wizard-next" on:click=move |_| on_next.run(())>"Next: confirm"</button>
+        </div>
+    }
+}

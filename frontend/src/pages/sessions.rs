@@ -1,0 +1,164 @@
+//! Sessions: a list (coming and past) and a week calendar.
+
+use chrono::{Datelike, Duration, Local, NaiveDate, TimeZone};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::labels;
+use crate::state::session;
+use crate::state::store::store;
+
+/// One session in a list: when, who, state.
+#[component]
+pub fn SessionRow(session: dto::Session) -> impl IntoView {
+    let store = store();
+    let status = session.status;
+    view! {
+        <li class="session-row">
+            <a href=format!("/sessions/{}", session.id) data-test-id="session-link">
+                <span class="when">{labels::when(session.scheduled_at)}</span>
+                <span class="who">{move || store.name(session.agent_id)}</span>
+            </a>
+            <span class=format!("pill status-{}", status.as_str().to_lowercase())>{labels::session_status(status)}</span>
+        </li>
+    }
+}
+
+/// The start (Monday) of the week holding `day`.
+fn week_start(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+/// Local midnight of `day`, in UTC, as the API wants it.
+fn midnight(day: NaiveDate) -> String {
+    Local
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|at| {
+            at.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        })
+        .unwrap_or_default()
+}
+
+/// The session list and week calendar.
+#[component]
+pub fn Sessions() -> impl IntoView {
+    let store = store();
+    let session = session();
+    let week = RwSignal::new(week_start(labels::today()));
+    let calendar = RwSignal::new(true);
+    // The shown week, and the next month for the list.
+    let loaded = LocalResource::new(move || {
+        let start = week.get();
+        async move {
+            api::sessions(&[
+                ("from", midnight(start - Duration::days(28))),
+                ("to", midnight(start + Duration::days(35))),
+                ("limit", "200".into()),
+            ])
+            .await
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = loaded.get() {
+            store.sessions.upsert_all(page.items);
+        }
+    });
+    let in_week = move |day: NaiveDate| {
+        let mut list = store
+            .sessions
+            .filter(|s| labels::on_day(s.scheduled_at, day));
+        list.sort_by_key(|s| s.scheduled_at);
+        list
+    };
+    view! {
+        <div class="page-head">
+            <h1>"Sessions"</h1>
+            <div class="actions">
+                <div class="segmented" role="group" aria-label="View">
+                    <button type="button" aria-pressed=move || calendar.get().to_string()
+                        on:click=move |_| calendar.set(true)>"Week"</button>
+                    <button type="button" aria-pressed=move || (!calendar.get()).to_string()
+                        data-test-id="list-view" on:click=move |_| calendar.set(false)>"List"</button>
+                </div>
+                {session.is_coach().then(|| view! {
+                    <a class="button" href="/sessions/new" data-test-id="plan-session">"Plan a session"</a>
+                })}
+            </div>
+        </div>
+        {move || loaded.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
+        {move || loaded.get().is_none().then(|| view! { <Loading /> })}
+        <Show when=move || calendar.get() fallback=move || view! { <SessionList /> }>
+            <div class="week-nav">
+                <button type="button" class="secondary" on:click=move |_| week.update(|w| *w -= Duration::days(7))>
+                    <span aria-hidden="true">"‹ "</span>"Previous week"
+                </button>
+                <h2>{move || format!("Week of {}", labels::date(week.get()))}</h2>
+                <button type="button" class="secondary" on:click=move |_| week.update(|w| *w += Duration::days(7))>
+                    "Next week"<span aria-hidden="true">" ›"</span>
+                </button>
+            </div>
+            <div class="week" data-test-id="week">
+                {move || {
+                    let start = week.get();
+                    let today = labels::today();
+                    (0..7).map(|offset| {
+                        let day = start + Duration::days(offset);
+                        let list = in_week(day);
+                        view! {
+                            <section class="day" class:today=day == today aria-label=day.format("%A %-d %B").to_string()>
+                                <h3>{day.format("%a %-d").to_string()}</h3>
+                                {if list.is_empty() {
+                                    view! { <p class="empty small">"—"</p> }.into_any()
+                                } else {
+                                    view! { <ul>{list.into_iter().map(|s| view! {
+                                        <li class=format!("slot status-{}", s.status.as_str().to_lowercase())>
+                                            <a href=format!("/sessions/{}", s.id)>
+                                                <span class="time">{labels::time(s.scheduled_at)}</span>
+                                                <span>{store.name(s.agent_id)}</span>
+                                            </a>
+                                        </li>
+                                    }).collect_view()}</ul> }.into_any()
+                                }}
+                            </section>
+                        }
+                    }).collect_view()
+                }}
+            </div>
+        </Show>
+    }
+}
+
+/// Every loaded session: coming first (soonest first), then past (latest first).
+#[component]
+fn SessionList() -> impl IntoView {
+    let store = store();
+    let now = chrono::Utc::now();
+    let coming = move || {
+        let mut list = store.sessions.filter(|s| s.scheduled_at >= now);
+        list.sort_by_key(|s| s.scheduled_at);
+        list
+    };
+    let past = move || {
+        let mut list = store.sessions.filter(|s| s.scheduled_at < now);
+        list.sort_by_key(|s| std::cmp::Reverse(s.scheduled_at));
+        list
+    };
+    view! {
+        <section class="card">
+            <h2>"Coming"</h2>
+            {move || {
+                let list = coming();
+                if list.is_empty() {
+                    view! { <p class="empty">"Nothing booked."</p> }.into_any()
+                } else {
+                    view! { <ul class="rows">{list.into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul> }.into_any()
+                }
+            }}
+            <h2>"Past four weeks"</h2>
+            <ul class="rows">{move || past().into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul>
+        </section>
+    }
+}

@@ -1,0 +1,139 @@
+//! One store of records per kind, keyed by id. Pages fill it from the API and read from it, so
+//! an update from anywhere (an edit on another page, a real-time event) shows everywhere.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// A record the store can hold.
+pub trait Record: Clone + Send + Sync + 'static {
+    /// Its id.
+    fn key(&self) -> Uuid;
+}
+
+impl Record for dto::Session {
+    fn key(&self) -> Uuid {
+        self.id.uuid()
+    }
+}
+
+impl Record for dto::ActionItem {
+    fn key(&self) -> Uuid {
+        self.id.uuid()
+    }
+}
+
+impl Record for dto::QuickNote {
+    fn key(&self) -> Uuid {
+        self.id.uuid()
+    }
+}
+
+impl Record for dto::User {
+    fn key(&self) -> Uuid {
+        self.id.uuid()
+    }
+}
+
+impl Record for dto::ActionPlan {
+    fn key(&self) -> Uuid {
+        self.id.uuid()
+    }
+}
+
+/// The records of one kind.
+#[derive(Debug)]
+pub struct Records<T: Record>(RwSignal<BTreeMap<Uuid, T>>);
+
+impl<T: Record> Clone for Records<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Record> Copy for Records<T> {}
+
+impl<T: Record> Records<T> {
+    fn new() -> Self {
+        Self(RwSignal::new(BTreeMap::new()))
+    }
+
+    /// Adds or replaces records.
+    pub fn upsert_all(&self, records: impl IntoIterator<Item = T>) {
+        self.0.update(|map| {
+            for record in records {
+                map.insert(record.key(), record);
+            }
+        });
+    }
+
+    /// Adds or replaces one record.
+    pub fn upsert(&self, record: T) {
+        self.upsert_all([record]);
+    }
+
+    /// Forgets a record (deleted).
+    pub fn remove(&self, id: Uuid) {
+        self.0.update(|map| {
+            map.remove(&id);
+        });
+    }
+
+    /// One record, tracked.
+    pub fn get(&self, id: Uuid) -> Option<T> {
+        self.0.with(|map| map.get(&id).cloned())
+    }
+
+    /// The records that pass `keep`, tracked.
+    pub fn filter(&self, keep: impl Fn(&T) -> bool) -> Vec<T> {
+        self.0
+            .with(|map| map.values().filter(|r| keep(r)).cloned().collect())
+    }
+}
+
+/// Every kind the client shows.
+#[derive(Clone, Copy, Debug)]
+pub struct Store {
+    /// Coaching sessions.
+    pub sessions: Records<dto::Session>,
+    /// Action items.
+    pub items: Records<dto::ActionItem>,
+    /// Quick notes.
+    pub notes: Records<dto::QuickNote>,
+    /// People (agents in scope, and whoever else a page loaded).
+    pub people: Records<dto::User>,
+    /// Action plans.
+    pub plans: Records<dto::ActionPlan>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self {
+            sessions: Records::new(),
+            items: Records::new(),
+            notes: Records::new(),
+            people: Records::new(),
+            plans: Records::new(),
+        }
+    }
+
+    /// A person's name, or a placeholder until they are loaded.
+    pub fn name(&self, id: domain::UserId) -> String {
+        self.people
+            .get(id.uuid())
+            .map_or_else(|| "…".to_owned(), |person| person.name)
+    }
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The store, from the app's context.
+pub fn store() -> Store {
+    expect_context::<Store>()
+}
