@@ -12,7 +12,7 @@ test("an agent acknowledges a session and works an item on a phone", async ({ pa
   // Setup through the API, as the team leader: a session run and completed with one item.
   const login = await request.post("/api/v1/auth/login", { data: { email: LEADER, password: PASSWORD } });
   expect(login.ok()).toBeTruthy();
-  const token = (await login.json()).tokens.access_token as string;
+  const token = (await login.json()).access_token as string;
   const auth = { Authorization: `Bearer ${token}` };
   const agents = await (await request.get("/api/v1/users?role=AGENT&limit=200", { headers: auth })).json();
   const agent = agents.items.find((u: { name: string }) => u.name === AGENT);

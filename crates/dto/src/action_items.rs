@@ -115,7 +115,11 @@ pub struct UpdateActionItem {
     pub title: Option<String>,
     /// New description (`null` clears it).
     #[garde(inner(inner(length(max = 5000))))]
-    #[serde(default, with = "double_option")]
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub description: Option<Option<String>>,
     /// New due date.

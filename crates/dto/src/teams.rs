@@ -71,7 +71,11 @@ pub struct UpdateTeam {
     pub team_leader_id: Option<UserId>,
     /// New manager (`null` removes the manager).
     #[garde(skip)]
-    #[serde(default, with = "crate::users::double_option")]
+    #[serde(
+        default,
+        with = "crate::users::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub manager_id: Option<Option<UserId>>,
     /// The complete set of agents; agents listed leave their previous team.

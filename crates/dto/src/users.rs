@@ -80,17 +80,29 @@ pub struct UpdateUser {
     pub role: Option<Role>,
     /// Team (`null` removes the agent from their team).
     #[garde(skip)]
-    #[serde(default, with = "double_option")]
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub team_id: Option<Option<TeamId>>,
     /// HR employee id (`null` clears it).
     #[garde(inner(inner(length(min = 1, max = 64))))]
-    #[serde(default, with = "double_option")]
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub employee_id: Option<Option<String>>,
     /// Department (`null` clears it).
     #[garde(inner(inner(length(min = 1, max = 120))))]
-    #[serde(default, with = "double_option")]
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub department: Option<Option<String>>,
     /// The version this edit is based on (or send `If-Match`).
@@ -148,6 +160,31 @@ mod tests {
         assert_eq!(absent.team_id, None);
         let cleared: UpdateUser = serde_json::from_str(r#"{"team_id":null}"#).expect("valid json");
         assert_eq!(cleared.team_id, Some(None));
+    }
+
+    #[test]
+    fn a_patch_sends_only_what_it_changes() {
+        // An absent field must not go out as `null`: the server would read "clear it".
+        let status_only = crate::UpdateActionItem {
+            status: Some(domain::ActionItemStatus::InProgress),
+            ..Default::default()
+        };
+        let sent = serde_json::to_value(&status_only).expect("serialises");
+        assert_eq!(sent["status"], "IN_PROGRESS");
+        assert!(sent.get("description").is_none(), "{sent}");
+        let back: crate::UpdateActionItem = serde_json::from_value(sent).expect("reads back");
+        assert_eq!(
+            back.description, None,
+            "still not an edit of the description"
+        );
+        let rename = UpdateUser {
+            name: Some("New".into()),
+            ..Default::default()
+        };
+        let sent = serde_json::to_value(&rename).expect("serialises");
+        for cleared_if_null in ["team_id", "employee_id", "department"] {
+            assert!(sent.get(cleared_if_null).is_none(), "{sent}");
+        }
     }
 
     #[test]

@@ -18,11 +18,12 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<api::Error>>) -> impl Into
                 }
                 _ => error.to_string(),
             };
+            let title = error.title();
+            let message = (message != title).then_some(message);
             view! {
                 <div class="error" role="alert" data-test-id="error">
-                    <strong>{error.title()}</strong>
-                    " "
-                    <span>{message}</span>
+                    <strong>{title}</strong>
+                    {message.map(|m| view! { " " <span>{m}</span> })}
                 </div>
             }
         })

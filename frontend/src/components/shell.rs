@@ -67,6 +67,7 @@ pub fn Shell() -> impl IntoView {
     provide_context(session);
     let capture = QuickNoteTarget(RwSignal::new(None));
     provide_context(capture);
+    crate::pages::items::provide_mover();
     let me = LocalResource::new(api::me);
     let navigate = use_navigate();
     let location = use_location();
@@ -163,6 +164,7 @@ pub fn Shell() -> impl IntoView {
                 }}
             </nav>
             <main id="main" tabindex="-1">
+                <ErrorBanner error=crate::pages::items::move_error() />
                 {move || match me.get() {
                     None => view! { <Loading /> }.into_any(),
                     Some(Err(err)) if !err.is_unauthenticated() => {
@@ -177,5 +179,6 @@ pub fn Shell() -> impl IntoView {
             </main>
         </div>
         <QuickNoteCapture />
+        <crate::pages::items::MoveProblems />
     }
 }

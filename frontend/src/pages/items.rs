@@ -37,10 +37,9 @@ struct Mover {
     error: RwSignal<Option<api::Error>>,
 }
 
-fn mover() -> Mover {
-    if let Some(mover) = use_context::<Mover>() {
-        return mover;
-    }
+/// The page-independent mover, provided once by the shell so a move outlives the card that
+/// started it (cards are redrawn as the store changes).
+pub fn provide_mover() {
     let store = store();
     let conflict = RwSignal::new(None::<(Move, Option<i32>)>);
     let error = RwSignal::new(None::<api::Error>);
@@ -70,13 +69,48 @@ fn mover() -> Mover {
         Some(Err(err)) => error.set(Some(err)),
         None => {}
     });
-    let mover = Mover {
+    provide_context(Mover {
         send,
         conflict,
         error,
-    };
-    provide_context(mover);
-    mover
+    });
+}
+
+fn mover() -> Mover {
+    expect_context::<Mover>()
+}
+
+/// The last refused move, for the shell's banner.
+pub fn move_error() -> RwSignal<Option<api::Error>> {
+    mover().error
+}
+
+/// The error and conflict dialog of item moves, wherever the move was made.
+#[component]
+pub fn MoveProblems() -> impl IntoView {
+    let store = store();
+    let mover = mover();
+    let on_reload = Callback::new(move |_| {
+        if let Some((step, _)) = mover.conflict.get_untracked() {
+            mover.conflict.set(None);
+            leptos::task::spawn_local(async move {
+                if let Ok(item) = api::action_item(step.item).await {
+                    store.items.upsert(item);
+                }
+            });
+        }
+    });
+    let on_reapply = Callback::new(move |_| {
+        if let Some((step, Some(version))) = mover.conflict.get_untracked() {
+            mover.conflict.set(None);
+            mover.send.dispatch(Move { version, ..step });
+        }
+    });
+    view! {
+        <ConflictDialog open=Signal::derive(move || mover.conflict.with(Option::is_some))
+            current_version=Signal::derive(move || mover.conflict.with(|c| c.as_ref().and_then(|(_, v)| *v)))
+            on_reload=on_reload on_reapply=on_reapply />
+    }
 }
 
 /// Whether the signed-in person may move `item` to `to`.
@@ -161,22 +195,6 @@ pub fn Board() -> impl IntoView {
         }
     });
     let show_all_done = RwSignal::new(false);
-    let on_reload = Callback::new(move |_| {
-        if let Some((step, _)) = mover.conflict.get_untracked() {
-            mover.conflict.set(None);
-            leptos::task::spawn_local(async move {
-                if let Ok(item) = api::action_item(step.item).await {
-                    store.items.upsert(item);
-                }
-            });
-        }
-    });
-    let on_reapply = Callback::new(move |_| {
-        if let Some((step, Some(version))) = mover.conflict.get_untracked() {
-            mover.conflict.set(None);
-            mover.send.dispatch(Move { version, ..step });
-        }
-    });
     let drop_on = move |to: ActionItemStatus| {
         move |ev: leptos::ev::DragEvent| {
             ev.prevent_default();
@@ -199,7 +217,6 @@ pub fn Board() -> impl IntoView {
     };
     view! {
         <h1>"Action items"</h1>
-        <ErrorBanner error=mover.error />
         {move || loaded.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
         {move || loaded.get().is_none().then(|| view! { <Loading /> })}
         <div class="board" data-test-id="board">
@@ -233,8 +250,5 @@ pub fn Board() -> impl IntoView {
                 </section>
             }).collect_view()}
         </div>
-        <ConflictDialog open=Signal::derive(move || mover.conflict.with(Option::is_some))
-            current_version=Signal::derive(move || mover.conflict.with(|c| c.as_ref().and_then(|(_, v)| *v)))
-            on_reload=on_reload on_reapply=on_reapply />
     }
 }

@@ -134,7 +134,9 @@ pub fn PlanSession() -> impl IntoView {
         list.sort_by(|a, b| a.name.cmp(&b.name));
         list
     };
-    let step = move || draft.with(|d| d.step);
+    // Only a change of step redraws the step: typing into the draft does not.
+    let step = Memo::new(move |_| draft.with(|d| d.step));
+    let step = move || step.get();
     view! {
         <div class="page-head">
             <h1>"Plan a session"</h1>
