@@ -92,6 +92,12 @@ pub fn LineChart(
     #[prop(default = true)]
     legend: bool,
 ) -> impl IntoView {
+    // Drawn at about the size it is shown, so its text stays readable on a phone.
+    let shown = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .map_or(width, |viewport| (viewport - 56.0).max(280.0));
+    let width = width.min(shown);
     let span = (max - min).max(1.0);
     let plot_w = width - PAD_LEFT - PAD_RIGHT;
     let plot_h = height - PAD_TOP - PAD_BOTTOM;
@@ -102,7 +108,9 @@ pub fn LineChart(
     let desc_id = format!("{id}-desc");
     let labelled_by = format!("{title_id} {desc_id}");
     let ticks: Vec<f64> = (0..=4).map(|i| min + span * f64::from(i) / 4.0).collect();
+    // About six labels, counted back from the latest so the last month is always named.
     let every = (labels.len() / 6).max(1);
+    let last = labels.len().saturating_sub(1);
     let band_rects = bands
         .into_iter()
         .filter(|band| band.to > min && band.from < max)
@@ -125,7 +133,7 @@ pub fn LineChart(
     let x_labels = labels
         .iter()
         .enumerate()
-        .filter(|(i, _)| i % every == 0 || *i + 1 == labels.len())
+        .filter(|(i, _)| (last - i).is_multiple_of(every))
         .map(|(i, label)| {
             view! { <text class="tick" x=x(i) y=height - 6.0 text-anchor="middle">{label.clone()}</text> }
         })

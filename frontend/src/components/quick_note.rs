@@ -78,7 +78,7 @@ pub fn QuickNoteCapture() -> impl IntoView {
     };
     let agents = move || {
         let mut people = store.people.filter(|p| p.role == domain::Role::Agent);
-        people.sort_by(|a, b| a.name.cmp(&b.name));
+        people.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         people
     };
     view! {

@@ -73,7 +73,7 @@ pub fn SearchBox() -> impl IntoView {
                     }
                 }
                 let mut grouped = found;
-                grouped.sort_by_key(|hit| kinds.iter().position(|k| *k == hit.kind));
+                grouped.sort_unstable_by_key(|hit| kinds.iter().position(|k| *k == hit.kind));
                 hits.set(grouped);
                 active.set(None);
                 open.set(true);

@@ -60,17 +60,17 @@ fn AgentView(id: UserId) -> impl IntoView {
     });
     let sessions = move || {
         let mut list = store.sessions.filter(|s| s.agent_id == id);
-        list.sort_by_key(|s| std::cmp::Reverse(s.scheduled_at));
+        list.sort_unstable_by_key(|s| std::cmp::Reverse(s.scheduled_at));
         list
     };
     let items = move || {
         let mut list = store.items.filter(|i| i.agent_id == id);
-        list.sort_by_key(|i| (!i.status.is_open(), i.due_date));
+        list.sort_unstable_by_key(|i| (!i.status.is_open(), i.due_date));
         list
     };
     let notes = move || {
         let mut list = store.notes.filter(|n| n.agent_id == id);
-        list.sort_by_key(|n| std::cmp::Reverse(n.created_at));
+        list.sort_unstable_by_key(|n| std::cmp::Reverse(n.created_at));
         list
     };
     let plans = move || store.plans.filter(|p| p.agent_id == id);

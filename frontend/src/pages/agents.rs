@@ -98,7 +98,7 @@ pub fn Agents() -> impl IntoView {
             })
             .filter(|(_, _, _, why)| !attention_only.get() || why.is_some())
             .collect();
-        list.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        list.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
         list
     };
     view! {

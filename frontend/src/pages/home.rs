@@ -216,7 +216,7 @@ fn AgentHome() -> impl IntoView {
         let mut list = store
             .sessions
             .filter(|s| s.agent_id == my_id && s.status == domain::SessionStatus::Scheduled);
-        list.sort_by_key(|s| s.scheduled_at);
+        list.sort_unstable_by_key(|s| s.scheduled_at);
         list
     };
     let to_acknowledge = move || {
@@ -234,7 +234,7 @@ fn AgentHome() -> impl IntoView {
                     ActionItemStatus::Pending | ActionItemStatus::InProgress
                 )
         });
-        list.sort_by_key(|i| i.due_date);
+        list.sort_unstable_by_key(|i| i.due_date);
         list
     };
     let plans_to_acknowledge = move || {

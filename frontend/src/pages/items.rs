@@ -232,12 +232,12 @@ pub fn Board() -> impl IntoView {
                             let mut list = store.items.filter(|i| i.status == status);
                             if status == ActionItemStatus::Completed {
                                 // The latest done first; the long tail on request.
-                                list.sort_by_key(|i| std::cmp::Reverse(i.completed_at.unwrap_or(i.updated_at)));
+                                list.sort_unstable_by_key(|i| std::cmp::Reverse(i.completed_at.unwrap_or(i.updated_at)));
                                 if !show_all_done.get() {
                                     list.truncate(DONE_SHOWN);
                                 }
                             } else {
-                                list.sort_by_key(|i| (!i.overdue, i.due_date));
+                                list.sort_unstable_by_key(|i| (!i.overdue, i.due_date));
                             }
                             list.into_iter().map(|item| view! { <li><ItemCard item=item /></li> }).collect_view()
                         }}

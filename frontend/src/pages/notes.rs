@@ -149,7 +149,7 @@ pub fn Notes() -> impl IntoView {
     });
     let agents = move || {
         let mut list = store.people.filter(|p| p.role == domain::Role::Agent);
-        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         list
     };
     view! {
@@ -191,7 +191,7 @@ pub fn Notes() -> impl IntoView {
                                 && category.with(String::is_empty)
                                 && words.with(String::is_empty)
                     });
-                    list.sort_by_key(|n| std::cmp::Reverse(n.created_at));
+                    list.sort_unstable_by_key(|n| std::cmp::Reverse(n.created_at));
                     if list.is_empty() {
                         view! { <p class="empty">"No notes match."</p> }.into_any()
                     } else {

@@ -131,7 +131,7 @@ pub fn PlanSession() -> impl IntoView {
         let mut list = store.people.filter(|p| {
             p.role == domain::Role::Agent && me.can(domain::Action::ManageSession, &agent_record(p))
         });
-        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         list
     };
     // Only a change of step redraws the step: typing into the draft does not.
@@ -414,7 +414,7 @@ fn SlotStep(
                 ) && (Some(s.agent_id) == agent.get() || Some(s.team_leader_id) == my_id)
             })
             .collect();
-        list.sort_by_key(|s| s.scheduled_at);
+        list.sort_unstable_by_key(|s| s.scheduled_at);
         list
     };
     let clash = move || {

@@ -203,7 +203,12 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
         }
     });
     let agent_name = move || store.name(session.agent_id);
-    let leader_name = move || store.name(session.team_leader_id);
+    let leader_name = move || {
+        store
+            .people
+            .get(session.team_leader_id.uuid())
+            .map_or_else(|| "Your team leader".to_owned(), |p| p.name)
+    };
     let end = session.scheduled_at + Duration::minutes(i64::from(session.duration_minutes));
     view! {
         <div class="page-head">

@@ -70,7 +70,7 @@ pub fn Sessions() -> impl IntoView {
         let mut list = store
             .sessions
             .filter(|s| labels::on_day(s.scheduled_at, day));
-        list.sort_by_key(|s| s.scheduled_at);
+        list.sort_unstable_by_key(|s| s.scheduled_at);
         list
     };
     view! {
@@ -138,12 +138,12 @@ fn SessionList() -> impl IntoView {
     let now = chrono::Utc::now();
     let coming = move || {
         let mut list = store.sessions.filter(|s| s.scheduled_at >= now);
-        list.sort_by_key(|s| s.scheduled_at);
+        list.sort_unstable_by_key(|s| s.scheduled_at);
         list
     };
     let past = move || {
         let mut list = store.sessions.filter(|s| s.scheduled_at < now);
-        list.sort_by_key(|s| std::cmp::Reverse(s.scheduled_at));
+        list.sort_unstable_by_key(|s| std::cmp::Reverse(s.scheduled_at));
         list
     };
     view! {
