@@ -84,7 +84,7 @@ fn CoachBoard(board: dto::Dashboard) -> impl IntoView {
     let series = vec![Series {
         name: "Team average".into(),
         values: trend.iter().map(|p| Some(p.average)).collect(),
-        class: "s-team",
+        class: "s-agent",
     }];
     let attention = board.agents_needing_attention.clone();
     view! {
@@ -164,7 +164,8 @@ fn CoachBoard(board: dto::Dashboard) -> impl IntoView {
                     view! {
                         <LineChart id="team-trend" title="Team average score by month"
                             description="The mean weighted score of the agents in scope, over the last months, against the rating bands."
-                            labels=labels_x.clone() series=series.clone() bands=rating_bands() min=40.0 max=100.0 />
+                            labels=labels_x.clone() series=series.clone() bands=rating_bands() min=40.0 max=100.0
+                            width=900.0 height=240.0 />
                         <ChartTable caption="Team average score by month" labels=labels_x series=series />
                     }.into_any()
                 }}
