@@ -68,7 +68,6 @@ impl Application {
                 .app_data(data.clone())
                 .app_data(extract::payload_config(config.body_limit))
                 .app_data(extract::path_config())
-                .app_data(extract::query_config())
                 .wrap_fn(|req, srv| {
                     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
                     let response = srv.call(req);

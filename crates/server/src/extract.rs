@@ -3,7 +3,7 @@
 use std::ops::Deref;
 
 use actix_web::dev::Payload;
-use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::error::PathError;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
@@ -194,13 +194,6 @@ pub fn payload_config(limit: usize) -> web::PayloadConfig {
 /// Path segments that do not parse (a malformed id) name no record: 404.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound.into())
-}
-
-/// Query strings that do not parse: 422 naming the problem.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
-        ApiError::invalid("query", err.to_string()).into()
-    })
 }
 
 /// The version a write is based on, from `If-Match: "3"` (or `W/"3"`).

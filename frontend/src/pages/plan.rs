@@ -14,7 +14,7 @@ use crate::components::error_banner::{ErrorBanner, Loading};
 use crate::components::field::FieldError;
 use crate::labels;
 use crate::pages::agent::ScoreHistory;
-use crate::pages::session::{DraftItem, ItemDrafts};
+use crate::pages::session::{DraftItem, ItemDrafts, NoteList, OpenItems};
 use crate::state::store::store;
 use crate::state::{agent_record, drafts, session};
 
@@ -270,17 +270,7 @@ fn Review(agent: UserId) -> impl IntoView {
                     {move || match items.get() {
                         None => view! { <Loading /> }.into_any(),
                         Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-                        Some(Ok(page)) => {
-                            let open: Vec<_> = page.items.into_iter().filter(|i| i.status.is_open()).collect();
-                            if open.is_empty() {
-                                view! { <p class="empty">"None open."</p> }.into_any()
-                            } else {
-                                view! { <ul class="plain">{open.into_iter().map(|i| view! {
-                                    <li>{i.title} <span class="muted">" due " {labels::date(i.due_date)}</span>
-                                    {i.overdue.then(|| view! { <span class="pill overdue">"Overdue"</span> })}</li>
-                                }).collect_view()}</ul> }.into_any()
-                            }
-                        }
+                        Some(Ok(page)) => view! { <OpenItems items=page.items /> }.into_any(),
                     }}
                 </div>
                 <div>
@@ -290,13 +280,7 @@ fn Review(agent: UserId) -> impl IntoView {
                         Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
                         Some(Ok((last, list))) => view! {
                             <p class="muted small">{last.map_or_else(|| "No session yet.".to_owned(), |at| format!("Last session: {}", labels::when(at)))}</p>
-                            {if list.is_empty() {
-                                view! { <p class="empty">"No notes."</p> }.into_any()
-                            } else {
-                                view! { <ul class="plain">{list.into_iter().map(|n| view! {
-                                    <li><span class="pill">{labels::category(n.category)}</span> " " {n.content}</li>
-                                }).collect_view()}</ul> }.into_any()
-                            }}
+                            <NoteList notes=list />
                         }.into_any(),
                     }}
                 </div>

@@ -309,30 +309,43 @@ fn Preparation(id: SessionId) -> impl IntoView {
                         </div>
                         <div>
                             <h3 class="sub">"Open action items"</h3>
-                            {if prep.open_action_items.is_empty() {
-                                view! { <p class="empty">"None open."</p> }.into_any()
-                            } else {
-                                view! { <ul class="plain">{prep.open_action_items.into_iter().map(|i| view! {
-                                    <li>{i.title} <span class="muted">" due " {labels::date(i.due_date)}</span>
-                                        {i.overdue.then(|| view! { <span class="pill overdue">"Overdue"</span> })}</li>
-                                }).collect_view()}</ul> }.into_any()
-                            }}
+                            <OpenItems items=prep.open_action_items />
                         </div>
                         <div>
                             <h3 class="sub">"Notes since the last session"</h3>
-                            {if prep.notes_since_last_session.is_empty() {
-                                view! { <p class="empty">"No notes."</p> }.into_any()
-                            } else {
-                                view! { <ul class="plain">{prep.notes_since_last_session.into_iter().map(|n| view! {
-                                    <li><span class="pill">{labels::category(n.category)}</span> " " {n.content}</li>
-                                }).collect_view()}</ul> }.into_any()
-                            }}
+                            <NoteList notes=prep.notes_since_last_session />
                         </div>
                     </div>
                 }.into_any(),
             })}
         </section>
     }
+}
+
+/// Open action items, with their due dates and whether they are overdue.
+#[component]
+pub fn OpenItems(items: Vec<dto::ActionItem>) -> impl IntoView {
+    let open: Vec<_> = items.into_iter().filter(|i| i.status.is_open()).collect();
+    if open.is_empty() {
+        return view! { <p class="empty">"None open."</p> }.into_any();
+    }
+    view! { <ul class="plain">{open.into_iter().map(|i| view! {
+        <li>{i.title} <span class="muted">" due " {labels::date(i.due_date)}</span>
+            {i.overdue.then(|| view! { <span class="pill overdue">"Overdue"</span> })}</li>
+    }).collect_view()}</ul> }
+    .into_any()
+}
+
+/// Quick notes as a short list: category and text.
+#[component]
+pub fn NoteList(notes: Vec<dto::QuickNote>) -> impl IntoView {
+    if notes.is_empty() {
+        return view! { <p class="empty">"No notes."</p> }.into_any();
+    }
+    view! { <ul class="plain">{notes.into_iter().map(|n| view! {
+        <li><span class="pill">{labels::category(n.category)}</span> " " {n.content}</li>
+    }).collect_view()}</ul> }
+    .into_any()
 }
 
 /// Notes, score and action items, then complete; the typing is kept in this browser.

@@ -12,35 +12,23 @@ pub trait Record: Clone + Send + Sync + 'static {
     fn key(&self) -> Uuid;
 }
 
-impl Record for dto::Session {
-    fn key(&self) -> Uuid {
-        self.id.uuid()
-    }
+macro_rules! records {
+    ($($kind:ty),*) => {
+        $(impl Record for $kind {
+            fn key(&self) -> Uuid {
+                self.id.uuid()
+            }
+        })*
+    };
 }
 
-impl Record for dto::ActionItem {
-    fn key(&self) -> Uuid {
-        self.id.uuid()
-    }
-}
-
-impl Record for dto::QuickNote {
-    fn key(&self) -> Uuid {
-        self.id.uuid()
-    }
-}
-
-impl Record for dto::User {
-    fn key(&self) -> Uuid {
-        self.id.uuid()
-    }
-}
-
-impl Record for dto::ActionPlan {
-    fn key(&self) -> Uuid {
-        self.id.uuid()
-    }
-}
+records!(
+    dto::Session,
+    dto::ActionItem,
+    dto::QuickNote,
+    dto::User,
+    dto::ActionPlan
+);
 
 /// The records of one kind.
 #[derive(Debug)]
