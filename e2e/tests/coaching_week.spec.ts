@@ -4,7 +4,7 @@
 // clash named, a stale move gets the conflict dialog, and a quick note is captured with `Q`.
 import { test, expect, Browser, Page } from "@playwright/test";
 import * as fs from "node:fs";
-import { LEADER, checkA11y, dayFromNow, emailOf, shot, signIn, watchConsole } from "./helpers";
+import { LEADER, PASSWORD, checkA11y, dayFromNow, emailOf, shot, signIn, watchConsole } from "./helpers";
 
 const AGENT = "Aiden Clarke";
 const SLOT_DAY = dayFromNow(20);
@@ -151,19 +151,25 @@ test("a double booking is refused with the clash named", async ({ browser }, inf
   expect(problems).toEqual([]);
 });
 
-test("a stale move shows the conflict dialog instead of overwriting", async ({ browser }, info) => {
+test("a stale move shows the conflict dialog instead of overwriting", async ({ browser, request }, info) => {
   const first = await leaderPage(browser);
   const problems = watchConsole(first, [/status of 412/]);
-  const second = await first.context().newPage();
-  watchConsole(second);
   await first.goto("/items");
-  await second.goto("/items");
   const title = "Listen back to two calls a week";
   await expect(first.getByTestId("column-pending").getByText(title)).toBeVisible();
-  await expect(second.getByTestId("column-pending").getByText(title)).toBeVisible();
-  // The second tab starts it; the first, still showing the old version, tries to complete it.
-  await second.getByTestId("item-card").filter({ hasText: title }).getByTestId("move-in_progress").click();
-  await expect(second.getByTestId("column-in_progress").getByText(title)).toBeVisible();
+
+  // Someone else starts the item meanwhile (through the API, as another client would).
+  const login = await request.post("/api/v1/auth/login", { data: { email: LEADER, password: PASSWORD } });
+  const auth = { Authorization: `Bearer ${(await login.json()).access_token}` };
+  const items = await (await request.get("/api/v1/action-items?limit=200", { headers: auth })).json();
+  const item = items.items.find((i: { title: string }) => i.title === title);
+  const started = await request.patch(`/api/v1/action-items/${item.id}`, {
+    headers: { ...auth, "If-Match": `"${item.version}"` },
+    data: { status: "IN_PROGRESS" },
+  });
+  expect(started.ok()).toBeTruthy();
+
+  // This page still shows the old version and tries to complete it.
   await first.getByTestId("item-card").filter({ hasText: title }).getByTestId("move-completed").click();
   await expect(first.getByTestId("conflict-dialog")).toBeVisible();
   await expect(first.getByTestId("conflict-dialog")).toContainText("Changed by someone else");
@@ -171,6 +177,15 @@ test("a stale move shows the conflict dialog instead of overwriting", async ({ b
   await shot(first, info, "conflict-dialog");
   await first.getByTestId("conflict-reload").click();
   await expect(first.getByTestId("column-in_progress").getByText(title)).toBeVisible();
+
+  // Dragging a card to another column moves it too: the browser's drag events, with one
+  // DataTransfer carried from the card to the column.
+  const dataTransfer = await first.evaluateHandle(() => new DataTransfer());
+  const done = first.getByTestId("column-completed");
+  await first.getByTestId("item-card").filter({ hasText: title }).dispatchEvent("dragstart", { dataTransfer });
+  await done.dispatchEvent("dragover", { dataTransfer });
+  await done.dispatchEvent("drop", { dataTransfer });
+  await expect(first.getByTestId("column-completed").getByText(title)).toBeVisible();
   expect(problems).toEqual([]);
 });
 
