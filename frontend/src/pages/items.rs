@@ -137,16 +137,22 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
     let store = store();
     let me = session();
     let mover = mover();
-    let moves: Vec<ActionItemStatus> = COLUMNS
-        .into_iter()
-        .filter(|to| may_move(&me, &item, *to))
-        .collect();
-    let draggable = !moves.is_empty();
     let id = item.id;
     let version = item.version;
     let title = item.title.clone();
+    // Reactive: the policy needs the agent's team, which may arrive after the item.
+    let allowed = {
+        let item = item.clone();
+        Memo::new(move |_| {
+            COLUMNS
+                .into_iter()
+                .filter(|to| may_move(&me, &item, *to))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
-        <article class="item" class:overdue=item.overdue draggable=draggable.to_string()
+        <article class="item" class:overdue=item.overdue
+            draggable=move || allowed.with(|m| !m.is_empty()).to_string()
             data-test-id="item-card" data-status=item.status.as_str()
             on:dragstart=move |ev: leptos::ev::DragEvent| {
                 if let Some(data) = ev.data_transfer() {
@@ -162,20 +168,26 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
                 <span class="pill">{labels::item_status(item.status)}</span>
                 {item.overdue.then(|| view! { <span class="pill overdue" data-test-id="overdue">"Overdue"</span> })}
             </p>
-            {(!moves.is_empty()).then(|| view! {
-                <div class="moves">
-                    {moves.into_iter().map(|to| {
-                        let label = format!("Move “{}” to {}", title, labels::item_status(to));
-                        view! {
-                            <button type="button" class="small secondary" aria-label=label
-                                data-test-id=format!("move-{}", to.as_str().to_lowercase())
-                                on:click=move |_| { mover.send.dispatch(Move { item: id, to, version }); }>
-                                {labels::item_status(to)}
-                            </button>
-                        }
-                    }).collect_view()}
-                </div>
-            })}
+            {move || {
+                let moves = allowed.get();
+                (!moves.is_empty()).then(|| {
+                    let title = title.clone();
+                    view! {
+                        <div class="moves">
+                            {moves.into_iter().map(|to| {
+                                let label = format!("Move “{}” to {}", title, labels::item_status(to));
+                                view! {
+                                    <button type="button" class="small secondary" aria-label=label
+                                        data-test-id=format!("move-{}", to.as_str().to_lowercase())
+                                        on:click=move |_| { mover.send.dispatch(Move { item: id, to, version }); }>
+                                        {labels::item_status(to)}
+                                    </button>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }
+                })
+            }}
         </article>
     }
 }

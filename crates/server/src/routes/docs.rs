@@ -56,5 +56,7 @@ fn asset(content_type: &'static str, body: &'static [u8]) -> HttpResponse {
 }
 
 async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(crate::openapi::document())
+    // Built once: the document only changes with the binary.
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    HttpResponse::Ok().json(DOCUMENT.get_or_init(crate::openapi::document))
 }
