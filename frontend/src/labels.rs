@@ -1,6 +1,6 @@
 //! Words and formats for people: statuses, bands, dates in the browser's time zone.
 
-use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use domain::scorecard::Band;
 use domain::{ActionItemStatus, NoteCategory, NoteVisibility, PlanStatus, Priority, SessionStatus};
 
@@ -104,28 +104,126 @@ pub fn score(score: Option<f64>) -> String {
     score.map_or_else(|| "—".to_owned(), |s| format!("{s:.1}"))
 }
 
+// Dates are written out by hand rather than with chrono's `format`: its strftime machinery
+// was a twentieth of the browser bundle for six patterns.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+fn month_name(date: &impl Datelike) -> &'static str {
+    MONTHS[date.month0() as usize % 12]
+}
+
+fn weekday_name(date: &impl Datelike) -> &'static str {
+    WEEKDAYS[date.weekday().num_days_from_monday() as usize % 7]
+}
+
+/// The first three letters of an English month or weekday name.
+fn abbreviated(name: &str) -> &str {
+    name.get(..3).unwrap_or(name)
+}
+
 /// A moment in the browser's time zone: `Tue 3 Mar, 14:30`.
 pub fn when(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local)
-        .format("%a %-d %b, %H:%M")
-        .to_string()
+    let local = at.with_timezone(&Local);
+    format!(
+        "{} {} {}, {}",
+        abbreviated(weekday_name(&local)),
+        local.day(),
+        abbreviated(month_name(&local)),
+        time(at)
+    )
 }
 
 /// A time of day in the browser's time zone: `14:30`.
 pub fn time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%H:%M").to_string()
+    let local = at.with_timezone(&Local);
+    format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
 /// A date: `3 Mar 2026`.
 pub fn date(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
+    format!(
+        "{} {} {}",
+        date.day(),
+        abbreviated(month_name(&date)),
+        date.year()
+    )
+}
+
+/// A day in a week's heading: `Tue 3`.
+pub fn day_short(date: NaiveDate) -> String {
+    format!("{} {}", abbreviated(weekday_name(&date)), date.day())
+}
+
+/// A day in full, for assistive technology: `Tuesday 3 March`.
+pub fn day_long(date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        weekday_name(&date),
+        date.day(),
+        month_name(&date)
+    )
 }
 
 /// A month `YYYY-MM` as `Mar 26`.
 pub fn month_short(month: &str) -> String {
-    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-        .map(|d| d.format("%b %y").to_string())
-        .unwrap_or_else(|_| month.to_owned())
+    month
+        .split_once('-')
+        .and_then(|(year, m)| Some((year.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+        .and_then(|(year, m)| NaiveDate::from_ymd_opt(year, m, 1))
+        .map_or_else(
+            || month.to_owned(),
+            |d| format!("{} {:02}", abbreviated(month_name(&d)), d.year() % 100),
+        )
+}
+
+/// A time typed as `HH:MM`.
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let (hour, minute) = text.split_once(':')?;
+    NaiveTime::from_hms_opt(hour.parse().ok()?, minute.parse().ok()?, 0)
+}
+
+/// Local midnight at the start of `day`, in UTC.
+pub fn local_midnight(day: NaiveDate) -> DateTime<Utc> {
+    Local
+        .from_local_datetime(&day.and_time(NaiveTime::MIN))
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// A moment as the API reads it: `2026-03-03T14:30:00Z`.
+pub fn api_time(at: DateTime<Utc>) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 /// Today in the browser's time zone.

@@ -2,11 +2,13 @@
 //!
 //! - `run`: install what is missing, build the browser app, start the server on the embedded
 //!   default (SQLite under `./data`, demo organisation on first run).
+//! - `bundle`: only the browser app's release build, into `frontend/dist` (the image uses it).
 //! - `test`: fmt, clippy, unit and integration tests on SQLite and on PostgreSQL + Redis, and the
 //!   browser journeys. With `CI=true` nothing may be skipped.
 //! - `e2e`: only the browser journeys.
-//! - `bench`: latency of the hot endpoints against the demo organisation, and proof that a wrong
-//!   password and an unknown email take the same time.
+//! - `bench`: the browser bundle's size against its budget, latency of the hot endpoints against
+//!   the demo organisation, and proof that a wrong password and an unknown email take the same
+//!   time.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -20,6 +22,23 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen 116 from crates.io: Debian's binaryen 108 miscompiles current rustc output.
 const WASM_OPT_VERSION: &str = "0.116.1";
 const DEMO_PASSWORD: &str = "coaching-hub-demo";
+/// The browser bundle's budget: wasm, JavaScript and CSS, each gzipped, summed.
+const BUNDLE_BUDGET_BYTES: u64 = 400_000;
+
+/// The browser app's release build: the standard library rebuilt so that a panic aborts at once,
+/// with no panic messages, source locations or `Debug` text in the bundle (the page shows none of
+/// them to people). These compiler options are unstable; `RUSTC_BOOTSTRAP=1` enables them on the
+/// pinned stable compiler for this one build (the Linux kernel does the same for its own), and
+/// needs the `rust-src` component. Without them the bundle is about 9% larger and works the same.
+const BUNDLE_ENV: [(&str, &str); 3] = [
+    ("RUSTC_BOOTSTRAP", "1"),
+    ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+    (
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none \
+         -Zlocation-detail=none",
+    ),
+];
 
 fn main() -> Result<()> {
     let root = workspace_root();
@@ -27,6 +46,7 @@ fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "run" => run(),
+        "bundle" => build_frontend(),
         "test" => test(),
         "bench" => bench(),
         "e2e" => {
@@ -35,7 +55,7 @@ fn main() -> Result<()> {
             tally.finish()
         }
         _ => {
-            eprintln!("usage: cargo xtask <run | test | e2e | bench>");
+            eprintln!("usage: cargo xtask <run | bundle | test | e2e | bench>");
             std::process::exit(2);
         }
     }
@@ -110,6 +130,11 @@ fn ensure_frontend_tools() -> Result<()> {
         step("installing the wasm32-unknown-unknown target");
         sh("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
     }
+    let components = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
+    if !components.lines().any(|c| c == "rust-src") {
+        step("installing the rust-src component (the bundle rebuilds the standard library)");
+        sh("rustup", &["component", "add", "rust-src"])?;
+    }
     if output("trunk", &["--version"]).is_none_or(|v| !v.ends_with(TRUNK_VERSION)) {
         step(&format!(
             "installing trunk {TRUNK_VERSION} (takes a few minutes, once)"
@@ -149,7 +174,30 @@ fn ensure_frontend_tools() -> Result<()> {
 fn build_frontend() -> Result<()> {
     ensure_frontend_tools()?;
     step("building the browser app (trunk build --release)");
-    sh("trunk", &["build", "--release"])
+    sh_env("trunk", &["build", "--release"], &BUNDLE_ENV)
+}
+
+/// The gzipped size of each file of the built bundle that counts against the budget.
+fn bundle_sizes() -> Result<Vec<(String, u64)>> {
+    let mut sizes = Vec::new();
+    for entry in std::fs::read_dir("frontend/dist").context("frontend/dist is built")? {
+        let path = entry?.path();
+        let counted = path
+            .extension()
+            .is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css");
+        if !counted {
+            continue;
+        }
+        let gzip = Command::new("gzip")
+            .args(["-9c"])
+            .arg(&path)
+            .output()
+            .context("gzip is needed to size the bundle")?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        sizes.push((name.unwrap_or_default(), gzip.stdout.len() as u64));
+    }
+    sizes.sort();
+    Ok(sizes)
 }
 
 fn run() -> Result<()> {
@@ -402,6 +450,20 @@ fn measure(name: &str, runs: usize, args: &[&str]) -> Result<()> {
 /// Starts the server on a fresh embedded database with the demo organisation and times the
 /// endpoints people hit most. Loopback only; bounded number of requests.
 fn bench() -> Result<()> {
+    build_frontend()?;
+    step("browser bundle: wasm + js + css, gzip -9");
+    let sizes = bundle_sizes()?;
+    for (name, bytes) in &sizes {
+        println!("{name:<44} {bytes:>8} bytes");
+    }
+    let total: u64 = sizes.iter().map(|(_, bytes)| bytes).sum();
+    println!(
+        "{:<44} {total:>8} bytes (budget {BUNDLE_BUDGET_BYTES})",
+        "total"
+    );
+    if total > BUNDLE_BUDGET_BYTES {
+        bail!("the browser bundle is over its budget");
+    }
     step("building the server (dev profile; argon2 is optimised in every profile)");
     sh("cargo", &["build", "--package", "server"])?;
     let data = std::env::temp_dir().join(format!("coaching-hub-bench-{}", std::process::id()));

@@ -35,3 +35,30 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<api::Error>>) -> impl Into
 pub fn Loading() -> impl IntoView {
     view! { <p class="muted" aria-live="polite">"Loading…"</p> }
 }
+
+/// "Loading…" until a load's first reply, its error when the newest reply failed, else nothing.
+#[component]
+pub fn LoadStatus(status: Signal<api::Status>) -> impl IntoView {
+    move || match status.get() {
+        api::Status::Waiting => Some(view! { <Loading /> }.into_any()),
+        api::Status::Failed(err) => Some(
+            view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
+        ),
+        api::Status::Loaded => None,
+    }
+}
+
+/// Draws `ok` with a load's records once they arrive; before that "Loading…", or the error.
+pub fn when_loaded<T, V>(
+    reply: ReadSignal<api::Reply<T>>,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <LoadStatus status=api::status(reply) />
+        {move || reply.get().and_then(Result::ok).map(&ok)}
+    }
+}

@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::field::FieldError;
 use crate::labels;
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 
 /// The most characters a note holds.
 pub const NOTE_LIMIT: usize = 500;
@@ -38,19 +38,17 @@ pub fn QuickNoteCapture() -> impl IntoView {
             focus("note-content");
         }
     });
-    let save = Action::new_local(move |body: &dto::CreateQuickNote| {
-        let body = body.clone();
-        async move { api::create_note(&body).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(note)) => {
-            store.notes.upsert(note);
-            saved.set(true);
-            target.0.set(None);
-        }
-        Some(Err(err)) => error.set(Some(err)),
-        None => {}
-    });
+    let save = api::submit(
+        |body: dto::CreateQuickNote| async move { api::create_note(&body).await },
+        move |reply| match reply {
+            Ok(note) => {
+                store.notes.upsert(note);
+                saved.set(true);
+                target.0.set(None);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     let close = move || target.0.set(None);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -77,9 +75,10 @@ pub fn QuickNoteCapture() -> impl IntoView {
         });
     };
     let agents = move || {
-        let mut people = store.people.filter(|p| p.role == domain::Role::Agent);
-        people.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        people
+        sorted_by(
+            store.people.filter(|p| p.role == domain::Role::Agent),
+            |p| p.name.clone(),
+        )
     };
     view! {
         <Show when=move || target.0.with(Option::is_some)>
@@ -124,7 +123,7 @@ pub fn QuickNoteCapture() -> impl IntoView {
                     <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
                     <div class="actions">
                         <button type="button" class="secondary" on:click=move |_| close()>"Cancel"</button>
-                        <button type="submit" data-test-id="note-save" disabled=move || save.pending().get()>
+                        <button type="submit" data-test-id="note-save" disabled=move || save.pending()>
                             "Save note"
                         </button>
                     </div>

@@ -2,6 +2,8 @@
 //! through with the arrow keys and opened with Enter.
 
 use leptos::prelude::*;
+
+use crate::state::store::sorted_by;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -72,8 +74,7 @@ pub fn SearchBox() -> impl IntoView {
                         kinds.push(hit.kind.clone());
                     }
                 }
-                let mut grouped = found;
-                grouped.sort_unstable_by_key(|hit| kinds.iter().position(|k| *k == hit.kind));
+                let grouped = sorted_by(found, |hit| kinds.iter().position(|k| *k == hit.kind));
                 hits.set(grouped);
                 active.set(None);
                 open.set(true);

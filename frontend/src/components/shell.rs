@@ -7,7 +7,7 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::quick_note::{QuickNoteCapture, QuickNoteTarget};
 use crate::components::search::SearchBox;
 use crate::state::Session;
@@ -68,7 +68,7 @@ pub fn Shell() -> impl IntoView {
     let capture = QuickNoteTarget(RwSignal::new(None));
     provide_context(capture);
     crate::pages::items::provide_mover();
-    let me = LocalResource::new(api::me);
+    let me = api::load(api::me);
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| match me.get() {
@@ -95,14 +95,14 @@ pub fn Shell() -> impl IntoView {
         }
         _ => {}
     });
-    let sign_out = Action::new_local(|_: &()| api::logout());
     let to_login = use_navigate();
-    Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
+    let sign_out = api::submit(
+        |()| api::logout(),
+        move |_| {
             session.0.set(None);
             to_login("/login", Default::default());
-        }
-    });
+        },
+    );
     // `q` anywhere outside a text field opens the quick-note capture.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
@@ -165,17 +165,13 @@ pub fn Shell() -> impl IntoView {
             </nav>
             <main id="main" tabindex="-1">
                 <ErrorBanner error=crate::pages::items::move_error() />
-                {move || match me.get() {
-                    None => view! { <Loading /> }.into_any(),
-                    Some(Err(err)) if !err.is_unauthenticated() => {
-                        view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any()
-                    }
-                    Some(_) => view! {
-                        <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <Loading /> }>
-                            <Outlet />
-                        </Show>
-                    }.into_any(),
-                }}
+                <LoadStatus status=Signal::derive(move || match api::status(me).get() {
+                    api::Status::Failed(err) if err.is_unauthenticated() => api::Status::Waiting,
+                    status => status,
+                }) />
+                <Show when=move || session.0.with(Option::is_some)>
+                    <Outlet />
+                </Show>
             </main>
         </div>
         <QuickNoteCapture />

@@ -9,13 +9,13 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::chart::{ChartTable, LineChart, Series, rating_bands};
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::{LoadStatus, when_loaded};
 use crate::components::quick_note::QuickNoteTarget;
 use crate::labels;
 use crate::pages::items::ItemCard;
 use crate::pages::notes::NoteRow;
 use crate::pages::sessions::SessionRow;
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 use crate::state::{agent_record, session};
 
 /// The agent page.
@@ -36,118 +36,109 @@ fn AgentView(id: UserId) -> impl IntoView {
     let store = store();
     let me = session();
     let capture = expect_context::<QuickNoteTarget>();
-    let person = LocalResource::new(move || api::user(id));
-    Effect::new(move |_| {
-        if let Some(Ok(user)) = person.get() {
-            store.people.upsert(user);
-        }
+    let person = api::load(move || async move {
+        let user = api::user(id).await?;
+        store.people.upsert(user.clone());
+        Ok(user)
     });
-    let lists = LocalResource::new(move || async move {
+    let lists = api::load(move || async move {
         let agent = [("agent_id", id.to_string()), ("limit", "100".into())];
-        let sessions = api::sessions(&agent).await?;
-        let items = api::action_items(&agent).await?;
-        let notes = api::notes(&agent).await?;
-        let plans = api::action_plans(&agent).await?;
-        Ok::<_, api::Error>((sessions.items, items.items, notes.items, plans.items))
-    });
-    Effect::new(move |_| {
-        if let Some(Ok((sessions, items, notes, plans))) = lists.get() {
-            store.sessions.upsert_all(sessions);
-            store.items.upsert_all(items);
-            store.notes.upsert_all(notes);
-            store.plans.upsert_all(plans);
-        }
+        store
+            .sessions
+            .upsert_all(api::sessions(&agent).await?.items);
+        store
+            .items
+            .upsert_all(api::action_items(&agent).await?.items);
+        store.notes.upsert_all(api::notes(&agent).await?.items);
+        store
+            .plans
+            .upsert_all(api::action_plans(&agent).await?.items);
+        Ok(())
     });
     let sessions = move || {
-        let mut list = store.sessions.filter(|s| s.agent_id == id);
-        list.sort_unstable_by_key(|s| std::cmp::Reverse(s.scheduled_at));
-        list
+        sorted_by(store.sessions.filter(|s| s.agent_id == id), |s| {
+            std::cmp::Reverse(s.scheduled_at)
+        })
     };
     let items = move || {
-        let mut list = store.items.filter(|i| i.agent_id == id);
-        list.sort_unstable_by_key(|i| (!i.status.is_open(), i.due_date));
-        list
+        sorted_by(store.items.filter(|i| i.agent_id == id), |i| {
+            (!i.status.is_open(), i.due_date)
+        })
     };
     let notes = move || {
-        let mut list = store.notes.filter(|n| n.agent_id == id);
-        list.sort_unstable_by_key(|n| std::cmp::Reverse(n.created_at));
-        list
+        sorted_by(store.notes.filter(|n| n.agent_id == id), |n| {
+            std::cmp::Reverse(n.created_at)
+        })
     };
     let plans = move || store.plans.filter(|p| p.agent_id == id);
-    move || match person.get() {
-        None => view! { <Loading /> }.into_any(),
-        Some(Err(err)) => {
-            view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any()
-        }
-        Some(Ok(agent)) => {
-            let target = agent_record(&agent);
-            let may_plan = me.can(domain::Action::ManageSession, &target);
-            let may_note = me.can(domain::Action::CreateNote, &target);
-            view! {
-                <div class="page-head">
-                    <div>
-                        <h1 data-test-id="agent-name">{agent.name.clone()}</h1>
-                        <p class="muted">{agent.email.clone()} {agent.employee_id.clone().map(|e| format!(" · {e}"))}</p>
-                    </div>
-                    <div class="actions">
-                        {may_note.then(|| view! {
-                            <button type="button" class="secondary" data-test-id="agent-quick-note"
-                                on:click=move |_| capture.0.set(Some(Some(id)))>"Quick note"</button>
-                        })}
-                        {may_plan.then(|| view! {
-                            <a class="button" href=format!("/sessions/new?agent={id}") data-test-id="agent-plan-session">"Plan a session"</a>
-                        })}
-                    </div>
+    when_loaded(person, move |agent| {
+        let target = agent_record(&agent);
+        let may_plan = me.can(domain::Action::ManageSession, &target);
+        let may_note = me.can(domain::Action::CreateNote, &target);
+        view! {
+            <div class="page-head">
+                <div>
+                    <h1 data-test-id="agent-name">{agent.name.clone()}</h1>
+                    <p class="muted">{agent.email.clone()} {agent.employee_id.clone().map(|e| format!(" · {e}"))}</p>
                 </div>
-                <section class="card" aria-labelledby="h-score">
-                    <h2 id="h-score">"Scorecard"</h2>
-                    <ScoreHistory agent=id />
-                </section>
-                <section class="card" aria-labelledby="h-kpis">
-                    <h2 id="h-kpis">"KPIs"</h2>
-                    <KpiCharts agent=id />
-                </section>
-                {move || lists.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
-                <div class="grid">
-                    <section class="card" aria-labelledby="h-agent-sessions">
-                        <h2 id="h-agent-sessions">"Sessions"</h2>
-                        {move || {
-                            let list = sessions();
-                            if list.is_empty() { view! { <p class="empty">"No sessions yet."</p> }.into_any() }
-                            else { view! { <ul class="rows">{list.into_iter().take(12).map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul> }.into_any() }
-                        }}
-                    </section>
-                    <section class="card" aria-labelledby="h-agent-items">
-                        <h2 id="h-agent-items">"Action items"</h2>
-                        {move || {
-                            let list = items();
-                            if list.is_empty() { view! { <p class="empty">"No action items."</p> }.into_any() }
-                            else { view! { <ul class="cards">{list.into_iter().take(12).map(|i| view! { <li><ItemCard item=i /></li> }).collect_view()}</ul> }.into_any() }
-                        }}
-                    </section>
-                    <section class="card" aria-labelledby="h-agent-notes">
-                        <h2 id="h-agent-notes">"Quick notes"</h2>
-                        {move || {
-                            let list = notes();
-                            if list.is_empty() { view! { <p class="empty">"No notes."</p> }.into_any() }
-                            else { view! { <ul class="rows">{list.into_iter().take(12).map(|n| view! { <NoteRow note=n /> }).collect_view()}</ul> }.into_any() }
-                        }}
-                    </section>
-                    <section class="card" aria-labelledby="h-agent-plans">
-                        <h2 id="h-agent-plans">"Improvement plans"</h2>
-                        {move || {
-                            let list = plans();
-                            if list.is_empty() { view! { <p class="empty">"No improvement plan."</p> }.into_any() }
-                            else { view! { <ul class="rows">{list.into_iter().map(|p| view! {
-                                <li><span>{p.title.clone()}</span><span class="muted">{labels::date(p.start_date)} " – " {labels::date(p.end_date)}</span>
-                                <span class="pill">{labels::plan_status(p.status)}</span></li>
-                            }).collect_view()}</ul> }.into_any() }
-                        }}
-                    </section>
+                <div class="actions">
+                    {may_note.then(|| view! {
+                        <button type="button" class="secondary" data-test-id="agent-quick-note"
+                            on:click=move |_| capture.0.set(Some(Some(id)))>"Quick note"</button>
+                    })}
+                    {may_plan.then(|| view! {
+                        <a class="button" href=format!("/sessions/new?agent={id}") data-test-id="agent-plan-session">"Plan a session"</a>
+                    })}
                 </div>
-            }.into_any()
+            </div>
+            <section class="card" aria-labelledby="h-score">
+                <h2 id="h-score">"Scorecard"</h2>
+                <ScoreHistory agent=id />
+            </section>
+            <section class="card" aria-labelledby="h-kpis">
+                <h2 id="h-kpis">"KPIs"</h2>
+                <KpiCharts agent=id />
+            </section>
+            <LoadStatus status=api::status(lists) />
+            <div class="grid">
+                <section class="card" aria-labelledby="h-agent-sessions">
+                    <h2 id="h-agent-sessions">"Sessions"</h2>
+                    {move || {
+                        let list = sessions();
+                        if list.is_empty() { view! { <p class="empty">"No sessions yet."</p> }.into_any() }
+                        else { view! { <ul class="rows">{list.into_iter().take(12).map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul> }.into_any() }
+                    }}
+                </section>
+                <section class="card" aria-labelledby="h-agent-items">
+                    <h2 id="h-agent-items">"Action items"</h2>
+                    {move || {
+                        let list = items();
+                        if list.is_empty() { view! { <p class="empty">"No action items."</p> }.into_any() }
+                        else { view! { <ul class="cards">{list.into_iter().take(12).map(|i| view! { <li><ItemCard item=i /></li> }).collect_view()}</ul> }.into_any() }
+                    }}
+                </section>
+                <section class="card" aria-labelledby="h-agent-notes">
+                    <h2 id="h-agent-notes">"Quick notes"</h2>
+                    {move || {
+                        let list = notes();
+                        if list.is_empty() { view! { <p class="empty">"No notes."</p> }.into_any() }
+                        else { view! { <ul class="rows">{list.into_iter().take(12).map(|n| view! { <NoteRow note=n /> }).collect_view()}</ul> }.into_any() }
+                    }}
+                </section>
+                <section class="card" aria-labelledby="h-agent-plans">
+                    <h2 id="h-agent-plans">"Improvement plans"</h2>
+                    {move || {
+                        let list = plans();
+                        if list.is_empty() { view! { <p class="empty">"No improvement plan."</p> }.into_any() }
+                        else { view! { <ul class="rows">{list.into_iter().map(|p| view! {
+                            <li><span>{p.title.clone()}</span><span class="muted">{labels::date(p.start_date)} " – " {labels::date(p.end_date)}</span>
+                            <span class="pill">{labels::plan_status(p.status)}</span></li>
+                        }).collect_view()}</ul> }.into_any() }
+                    }}
+                </section>
+            </div>
         }
-    }
+    })
 }
 
 /// The weighted score for the last twelve months, the team average alongside, the rating bands
@@ -157,65 +148,58 @@ pub fn ScoreHistory(agent: UserId, #[prop(default = false)] compact: bool) -> im
     let today = labels::today();
     let months = labels::last_months(today, 12);
     let year = today.year();
-    let cards = LocalResource::new(move || async move {
+    let cards = api::load(move || async move {
         let (last, this) =
             futures::future::join(api::scorecard(agent, year - 1), api::scorecard(agent, year))
                 .await;
         Ok::<_, api::Error>([last?, this?])
     });
-    move || match cards.get() {
-        None => view! { <Loading /> }.into_any(),
-        Some(Err(err)) => {
-            view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any()
-        }
-        Some(Ok(cards)) => {
-            let all: Vec<&dto::ScorecardMonth> =
-                cards.iter().flat_map(|c| c.months.iter()).collect();
-            let find = |month: &str| all.iter().find(|m| m.month == month).copied();
-            let score: Vec<Option<f64>> = months
-                .iter()
-                .map(|m| find(m).and_then(|x| x.score))
-                .collect();
-            let team: Vec<Option<f64>> = months
-                .iter()
-                .map(|m| find(m).and_then(|x| x.team_average))
-                .collect();
-            let labels_x: Vec<String> = months.iter().map(|m| labels::month_short(m)).collect();
-            let latest = score.iter().rev().flatten().next().copied();
-            let series = vec![
-                Series {
-                    name: "Score".into(),
-                    values: score,
-                    class: "s-agent",
-                },
-                Series {
-                    name: "Team average".into(),
-                    values: team,
-                    class: "s-team",
-                },
-            ];
-            let summary = latest.map(|s| {
+    when_loaded(cards, move |cards| {
+        let all: Vec<&dto::ScorecardMonth> = cards.iter().flat_map(|c| c.months.iter()).collect();
+        let find = |month: &str| all.iter().find(|m| m.month == month).copied();
+        let score: Vec<Option<f64>> = months
+            .iter()
+            .map(|m| find(m).and_then(|x| x.score))
+            .collect();
+        let team: Vec<Option<f64>> = months
+            .iter()
+            .map(|m| find(m).and_then(|x| x.team_average))
+            .collect();
+        let labels_x: Vec<String> = months.iter().map(|m| labels::month_short(m)).collect();
+        let latest = score.iter().rev().flatten().next().copied();
+        let series = vec![
+            Series {
+                name: "Score".into(),
+                values: score,
+                class: "s-agent",
+            },
+            Series {
+                name: "Team average".into(),
+                values: team,
+                class: "s-team",
+            },
+        ];
+        let summary = latest.map(|s| {
                 let band = domain::scorecard::Band::of(s);
                 view! {
                     <p class="summary">"Latest: " <strong>{format!("{s:.1}")}</strong> " "
                         <span class=format!("pill {}", labels::band_class(band))>{labels::band(band)}</span></p>
                 }
             });
-            let (width, height) = if compact {
-                (600.0, 180.0)
-            } else {
-                (600.0, 240.0)
-            };
-            view! {
-                {summary}
-                <LineChart id=format!("score-{agent}") title="Weighted score by month"
-                    description="The agent's monthly weighted score over the last twelve months, with the team average, against the rating bands: at risk under 60, needs improvement to 75, good to 85, high performer above."
-                    labels=labels_x.clone() series=series.clone() bands=rating_bands() min=40.0 max=100.0
-                    width=width height=height />
-                <ChartTable caption="Weighted score by month" labels=labels_x series=series />
-            }.into_any()
+        let (width, height) = if compact {
+            (600.0, 180.0)
+        } else {
+            (600.0, 240.0)
+        };
+        view! {
+            {summary}
+            <LineChart id=format!("score-{agent}") title="Weighted score by month"
+                description="The agent's monthly weighted score over the last twelve months, with the team average, against the rating bands: at risk under 60, needs improvement to 75, good to 85, high performer above."
+                labels=labels_x.clone() series=series.clone() bands=rating_bands() min=40.0 max=100.0
+                width=width height=height />
+            <ChartTable caption="Weighted score by month" labels=labels_x series=series />
         }
-    }
+    })
 }
 
 /// One small chart per KPI with its target line.
@@ -224,7 +208,7 @@ fn KpiCharts(agent: UserId) -> impl IntoView {
     let months = labels::last_months(labels::today(), 12);
     let from = months.first().cloned().unwrap_or_default();
     let to = months.last().cloned().unwrap_or_default();
-    let data = LocalResource::new(move || {
+    let data = api::load(move || {
         let (from, to) = (from.clone(), to.clone());
         async move {
             let (settings, values) =
@@ -233,19 +217,14 @@ fn KpiCharts(agent: UserId) -> impl IntoView {
             Ok::<_, api::Error>((settings?, values?))
         }
     });
-    move || match data.get() {
-        None => view! { <Loading /> }.into_any(),
-        Some(Err(err)) => {
-            view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any()
-        }
-        Some(Ok((settings, values))) => {
-            let targets = settings
-                .configs
-                .first()
-                .map(|c| c.kpis.clone())
-                .unwrap_or_default();
-            let labels_x: Vec<String> = months.iter().map(|m| labels::month_short(m)).collect();
-            let charts = settings.catalogue.iter().filter(|k| k.active).map(|kpi| {
+    when_loaded(data, move |(settings, values)| {
+        let targets = settings
+            .configs
+            .first()
+            .map(|c| c.kpis.clone())
+            .unwrap_or_default();
+        let labels_x: Vec<String> = months.iter().map(|m| labels::month_short(m)).collect();
+        let charts = settings.catalogue.iter().filter(|k| k.active).map(|kpi| {
                 let series = vec![Series {
                     name: kpi.name.clone(),
                     values: months.iter().map(|m| values.iter().find(|v| v.month == *m).and_then(|v| v.values.get(&kpi.key).copied())).collect(),
@@ -268,7 +247,6 @@ fn KpiCharts(agent: UserId) -> impl IntoView {
                     </div>
                 }
             }).collect_view();
-            view! { <div class="kpis">{charts}</div> }.into_any()
-        }
-    }
+        view! { <div class="kpis">{charts}</div> }
+    })
 }

@@ -8,10 +8,10 @@ use domain::scorecard::Band;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::LoadStatus;
 use crate::labels;
 use crate::state::session;
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 
 /// One row of the list: the agent, their latest score and band, and why they need attention.
 type Row = (
@@ -29,14 +29,12 @@ pub fn Agents() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let band = RwSignal::new(String::new());
     let attention_only = RwSignal::new(false);
-    let agents = LocalResource::new(api::agents);
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = agents.get() {
-            store.people.upsert_all(page.items);
-        }
+    let agents = api::load(move || async move {
+        store.people.upsert_all(api::agents().await?.items);
+        Ok(())
     });
     // The latest scored month of every team in scope, and who needs attention.
-    let scores = LocalResource::new(move || {
+    let scores = api::load(move || {
         let teams: Vec<domain::TeamId> = me
             .me()
             .map(|m| {
@@ -76,7 +74,7 @@ pub fn Agents() -> impl IntoView {
         let (latest, attention) = scores.get().and_then(Result::ok).unwrap_or_default();
         let needle = text.get().to_lowercase();
         let band_filter = band.get();
-        let mut list: Vec<Row> = store
+        let list: Vec<Row> = store
             .people
             .filter(|p| p.role == domain::Role::Agent && p.active)
             .into_iter()
@@ -98,8 +96,8 @@ pub fn Agents() -> impl IntoView {
             })
             .filter(|(_, _, _, why)| !attention_only.get() || why.is_some())
             .collect();
-        list.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
-        list
+
+        sorted_by(list, |row| row.0.name.clone())
     };
     view! {
         <h1>"Agents"</h1>
@@ -123,8 +121,7 @@ pub fn Agents() -> impl IntoView {
                 " Needs attention"
             </label>
         </div>
-        {move || agents.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
-        {move || agents.get().is_none().then(|| view! { <Loading /> })}
+        <LoadStatus status=api::status(agents) />
         <section class="card">
             <table class="list" data-test-id="agents">
                 <caption class="sr-only">"Agents in your scope"</caption>

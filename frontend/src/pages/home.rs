@@ -7,12 +7,12 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::chart::{ChartTable, LineChart, Series, rating_bands};
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::{ErrorBanner, LoadStatus, Loading, when_loaded};
 use crate::labels;
 use crate::pages::items::ItemCard;
 use crate::pages::sessions::SessionRow;
 use crate::state::session;
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 
 /// Marks the moment the home page is usable, for the browser journeys' Performance API timing.
 fn mark_ready() {
@@ -38,21 +38,16 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn CoachHome() -> impl IntoView {
     let store = store();
-    let board = LocalResource::new(api::dashboard);
-    Effect::new(move |_| {
-        if let Some(Ok(board)) = board.get() {
-            store.sessions.upsert_all(board.upcoming_sessions.clone());
-            store.items.upsert_all(board.overdue_action_items.clone());
-            request_animation_frame(mark_ready);
-        }
+    let board = api::load(move || async move {
+        let board = api::dashboard().await?;
+        store.sessions.upsert_all(board.upcoming_sessions.clone());
+        store.items.upsert_all(board.overdue_action_items.clone());
+        request_animation_frame(mark_ready);
+        Ok(board)
     });
     view! {
         <h1>"Home"</h1>
-        {move || match board.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-            Some(Ok(board)) => view! { <CoachBoard board=board /> }.into_any(),
-        }}
+        {when_loaded(board, |board| view! { <CoachBoard board=board /> })}
     }
 }
 
@@ -183,42 +178,31 @@ fn AgentHome() -> impl IntoView {
         return view! { <Loading /> }.into_any();
     };
     let my_id = me.user.id;
-    let board = LocalResource::new(api::dashboard);
-    let items = LocalResource::new(move || async move {
-        api::action_items(&[("assignee_id", my_id.to_string()), ("limit", "100".into())]).await
-    });
-    let plans = LocalResource::new(move || async move {
-        api::action_plans(&[
-            ("agent_id", my_id.to_string()),
-            ("status", PlanStatus::Active.as_str().into()),
-        ])
-        .await
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(board)) = board.get() {
-            store.sessions.upsert_all(board.upcoming_sessions.clone());
-            store
-                .sessions
-                .upsert_all(board.pending_acknowledgements.clone());
-            request_animation_frame(mark_ready);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = items.get() {
-            store.items.upsert_all(page.items);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = plans.get() {
-            store.plans.upsert_all(page.items);
-        }
+    let loaded = api::load(move || async move {
+        let (board, items, plans) = futures::future::join3(
+            api::dashboard(),
+            api::action_items(&[("assignee_id", my_id.to_string()), ("limit", "100".into())]),
+            api::action_plans(&[
+                ("agent_id", my_id.to_string()),
+                ("status", PlanStatus::Active.as_str().into()),
+            ]),
+        )
+        .await;
+        let board = board?;
+        store.sessions.upsert_all(board.upcoming_sessions);
+        store.sessions.upsert_all(board.pending_acknowledgements);
+        store.items.upsert_all(items?.items);
+        store.plans.upsert_all(plans?.items);
+        request_animation_frame(mark_ready);
+        Ok(())
     });
     let upcoming = move || {
-        let mut list = store
-            .sessions
-            .filter(|s| s.agent_id == my_id && s.status == domain::SessionStatus::Scheduled);
-        list.sort_unstable_by_key(|s| s.scheduled_at);
-        list
+        sorted_by(
+            store
+                .sessions
+                .filter(|s| s.agent_id == my_id && s.status == domain::SessionStatus::Scheduled),
+            |s| s.scheduled_at,
+        )
     };
     let to_acknowledge = move || {
         store.sessions.filter(|s| {
@@ -228,15 +212,16 @@ fn AgentHome() -> impl IntoView {
         })
     };
     let to_do = move || {
-        let mut list = store.items.filter(|i| {
-            i.assignee_id == my_id
-                && matches!(
-                    i.status,
-                    ActionItemStatus::Pending | ActionItemStatus::InProgress
-                )
-        });
-        list.sort_unstable_by_key(|i| i.due_date);
-        list
+        sorted_by(
+            store.items.filter(|i| {
+                i.assignee_id == my_id
+                    && matches!(
+                        i.status,
+                        ActionItemStatus::Pending | ActionItemStatus::InProgress
+                    )
+            }),
+            |i| i.due_date,
+        )
     };
     let plans_to_acknowledge = move || {
         store.plans.filter(|p| {
@@ -245,7 +230,7 @@ fn AgentHome() -> impl IntoView {
     };
     view! {
         <h1>"Hello, " {me.user.name.clone()}</h1>
-        {move || board.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
+        <LoadStatus status=api::status(loaded) />
         <div class="grid home" data-test-id="home-ready">
             <section class="card" aria-labelledby="h-ack">
                 <h2 id="h-ack">"Waiting for your acknowledgement"</h2>
@@ -306,21 +291,22 @@ fn PlanAcknowledge(plan: dto::ActionPlan) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<api::Error>);
     let plan_for_send = plan.clone();
-    let send = Action::new_local(move |comment: &String| {
-        let body = dto::PlanDecision {
-            reason: None,
-            comment: Some(comment.clone()),
-            outcome: None,
-            version: None,
-        };
-        let plan = plan_for_send.clone();
-        async move { api::decide_plan(&plan, "acknowledge", &body).await }
-    });
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(plan)) => store.plans.upsert(plan),
-        Some(Err(err)) => error.set(Some(err)),
-        None => {}
-    });
+    let send = api::submit(
+        move |comment: String| {
+            let body = dto::PlanDecision {
+                reason: None,
+                comment: Some(comment),
+                outcome: None,
+                version: None,
+            };
+            let plan = plan_for_send.clone();
+            async move { api::decide_plan(&plan, "acknowledge", &body).await }
+        },
+        move |reply| match reply {
+            Ok(plan) => store.plans.upsert(plan),
+            Err(err) => error.set(Some(err)),
+        },
+    );
     let id = format!("plan-comment-{}", plan.id);
     view! {
         <li class="stack">

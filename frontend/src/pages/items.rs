@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::conflict::ConflictDialog;
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::LoadStatus;
 use crate::labels;
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 use crate::state::{Session, session};
 
 const COLUMNS: [ActionItemStatus; 3] = [
@@ -32,7 +32,7 @@ struct Move {
 /// Moves shared by every card on a page: sending, and the conflict dialog.
 #[derive(Clone, Copy)]
 struct Mover {
-    send: Action<Move, Result<dto::ActionItem, api::Error>>,
+    send: api::Submit<Move>,
     conflict: RwSignal<Option<(Move, Option<i32>)>>,
     error: RwSignal<Option<api::Error>>,
 }
@@ -44,31 +44,31 @@ pub fn provide_mover() {
     let conflict = RwSignal::new(None::<(Move, Option<i32>)>);
     let error = RwSignal::new(None::<api::Error>);
     let last = StoredValue::new(None::<Move>);
-    let send = Action::new_local(move |step: &Move| {
-        let step = *step;
-        last.set_value(Some(step));
-        let body = dto::UpdateActionItem {
-            status: Some(step.to),
-            ..Default::default()
-        };
-        async move { api::update_item(step.item, &body, step.version).await }
-    });
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(item)) => {
-            error.set(None);
-            store.items.upsert(item);
-        }
-        Some(Err(err)) if err.is_stale() => {
-            if let Some(step) = last.get_value() {
-                leptos::task::spawn_local(async move {
-                    let current = api::action_item(step.item).await.ok();
-                    conflict.set(Some((step, current.map(|i| i.version))));
-                });
+    let send = api::submit(
+        move |step: Move| {
+            last.set_value(Some(step));
+            let body = dto::UpdateActionItem {
+                status: Some(step.to),
+                ..Default::default()
+            };
+            async move { api::update_item(step.item, &body, step.version).await }
+        },
+        move |reply| match reply {
+            Ok(item) => {
+                error.set(None);
+                store.items.upsert(item);
             }
-        }
-        Some(Err(err)) => error.set(Some(err)),
-        None => {}
-    });
+            Err(err) if err.is_stale() => {
+                if let Some(step) = last.get_value() {
+                    leptos::task::spawn_local(async move {
+                        let current = api::action_item(step.item).await.ok();
+                        conflict.set(Some((step, current.map(|i| i.version))));
+                    });
+                }
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     provide_context(Mover {
         send,
         conflict,
@@ -197,14 +197,11 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
 pub fn Board() -> impl IntoView {
     let store = store();
     let mover = mover();
-    let loaded =
-        LocalResource::new(
-            move || async move { api::action_items(&[("limit", "200".into())]).await },
-        );
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = loaded.get() {
-            store.items.upsert_all(page.items);
-        }
+    let loaded = api::load(move || async move {
+        store
+            .items
+            .upsert_all(api::action_items(&[("limit", "200".into())]).await?.items);
+        Ok(())
     });
     let show_all_done = RwSignal::new(false);
     let drop_on = move |to: ActionItemStatus| {
@@ -229,8 +226,7 @@ pub fn Board() -> impl IntoView {
     };
     view! {
         <h1>"Action items"</h1>
-        {move || loaded.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
-        {move || loaded.get().is_none().then(|| view! { <Loading /> })}
+        <LoadStatus status=api::status(loaded) />
         <div class="board" data-test-id="board">
             {COLUMNS.into_iter().map(|status| view! {
                 <section class="column" aria-labelledby=format!("col-{}", status.as_str())
@@ -241,16 +237,17 @@ pub fn Board() -> impl IntoView {
                         <span class="count">{move || store.items.filter(|i| i.status == status).len()}</span></h2>
                     <ul class="cards">
                         {move || {
-                            let mut list = store.items.filter(|i| i.status == status);
-                            if status == ActionItemStatus::Completed {
+                            let list = store.items.filter(|i| i.status == status);
+                            let list = if status == ActionItemStatus::Completed {
                                 // The latest done first; the long tail on request.
-                                list.sort_unstable_by_key(|i| std::cmp::Reverse(i.completed_at.unwrap_or(i.updated_at)));
+                                let mut list = sorted_by(list, |i| std::cmp::Reverse(i.completed_at.unwrap_or(i.updated_at)));
                                 if !show_all_done.get() {
                                     list.truncate(DONE_SHOWN);
                                 }
+                                list
                             } else {
-                                list.sort_unstable_by_key(|i| (!i.overdue, i.due_date));
-                            }
+                                sorted_by(list, |i| (!i.overdue, i.due_date))
+                            };
                             list.into_iter().map(|item| view! { <li><ItemCard item=item /></li> }).collect_view()
                         }}
                     </ul>

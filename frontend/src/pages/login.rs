@@ -15,22 +15,21 @@ pub fn Login() -> impl IntoView {
     let error = RwSignal::new(None::<api::Error>);
     let navigate = use_navigate();
     let query = use_query_map();
-    let sign_in = Action::new_local(move |(email, password): &(String, String)| {
-        api::login(email.clone(), password.clone())
-    });
-    Effect::new(move |_| match sign_in.value().get() {
-        Some(Ok(_)) => {
-            // Only a path on this site: never an address elsewhere.
-            let next = query
-                .get_untracked()
-                .get("next")
-                .filter(|next| next.starts_with('/') && !next.starts_with("//"))
-                .unwrap_or_else(|| "/".to_owned());
-            navigate(&next, Default::default());
-        }
-        Some(Err(err)) => error.set(Some(err)),
-        None => {}
-    });
+    let sign_in = api::submit(
+        move |(email, password): (String, String)| api::login(email, password),
+        move |reply| match reply {
+            Ok(_) => {
+                // Only a path on this site: never an address elsewhere.
+                let next = query
+                    .get_untracked()
+                    .get("next")
+                    .filter(|next| next.starts_with('/') && !next.starts_with("//"))
+                    .unwrap_or_else(|| "/".to_owned());
+                navigate(&next, Default::default());
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         error.set(None);
@@ -48,8 +47,8 @@ pub fn Login() -> impl IntoView {
                     <label for="password">"Password"</label>
                     <input id="password" type="password" autocomplete="current-password" required
                         data-test-id="password" bind:value=password />
-                    <button type="submit" data-test-id="sign-in" disabled=move || sign_in.pending().get()>
-                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    <button type="submit" data-test-id="sign-in" disabled=move || sign_in.pending()>
+                        {move || if sign_in.pending() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </form>
                 <ErrorBanner error=error />

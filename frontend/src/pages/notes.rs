@@ -6,12 +6,12 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::conflict::ConflictDialog;
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
 use crate::components::quick_note::{NOTE_LIMIT, QuickNoteTarget};
 use crate::labels;
 use crate::state::session;
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 
 /// One note: what, about whom, when; edit and delete for its author.
 #[component]
@@ -35,39 +35,37 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
     let conflict = RwSignal::new(None::<Option<i32>>);
     let id = note.id;
     let version = RwSignal::new(note.version);
-    let save = Action::new_local(move |(content, version): &(String, i32)| {
-        let body = dto::UpdateQuickNote {
-            content: Some(content.clone()),
-            category: None,
-            visibility: None,
-            version: None,
-        };
-        let version = *version;
-        async move { api::update_note(id, &body, version).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(note)) => {
-            editing.set(false);
-            store.notes.upsert(note);
-        }
-        Some(Err(err)) if err.is_stale() => {
-            leptos::task::spawn_local(async move {
-                let current = api::note(id).await.ok().map(|n| n.version);
-                conflict.set(Some(current));
-            });
-        }
-        Some(Err(err)) => error.set(Some(err)),
-        None => {}
-    });
-    let remove = Action::new_local(move |version: &i32| {
-        let version = *version;
-        async move { api::delete_note(id, version).await }
-    });
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(())) => store.notes.remove(id.uuid()),
-        Some(Err(err)) => error.set(Some(err)),
-        None => {}
-    });
+    let save = api::submit(
+        move |(content, version): (String, i32)| {
+            let body = dto::UpdateQuickNote {
+                content: Some(content),
+                category: None,
+                visibility: None,
+                version: None,
+            };
+            async move { api::update_note(id, &body, version).await }
+        },
+        move |reply| match reply {
+            Ok(note) => {
+                editing.set(false);
+                store.notes.upsert(note);
+            }
+            Err(err) if err.is_stale() => {
+                leptos::task::spawn_local(async move {
+                    let current = api::note(id).await.ok().map(|n| n.version);
+                    conflict.set(Some(current));
+                });
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    let remove = api::submit(
+        move |version: i32| api::delete_note(id, version),
+        move |reply| match reply {
+            Ok(()) => store.notes.remove(id.uuid()),
+            Err(err) => error.set(Some(err)),
+        },
+    );
     let on_reload = Callback::new(move |_| {
         conflict.set(None);
         editing.set(false);
@@ -131,26 +129,26 @@ pub fn Notes() -> impl IntoView {
     let agent = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     let words = RwSignal::new(String::new());
-    let loaded = LocalResource::new(move || {
+    let shown = RwSignal::new(Vec::<QuickNoteId>::new());
+    let loaded = api::load(move || {
         let filters = [
             ("agent_id", agent.get()),
             ("category", category.get()),
             ("q", words.get()),
             ("limit", "100".to_owned()),
         ];
-        async move { api::notes(&filters).await }
-    });
-    let shown = RwSignal::new(Vec::<QuickNoteId>::new());
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = loaded.get() {
+        async move {
+            let page = api::notes(&filters).await?;
             shown.set(page.items.iter().map(|n| n.id).collect());
             store.notes.upsert_all(page.items);
+            Ok(())
         }
     });
     let agents = move || {
-        let mut list = store.people.filter(|p| p.role == domain::Role::Agent);
-        list.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        list
+        sorted_by(
+            store.people.filter(|p| p.role == domain::Role::Agent),
+            |p| p.name.clone(),
+        )
     };
     view! {
         <div class="page-head">
@@ -177,28 +175,25 @@ pub fn Notes() -> impl IntoView {
                 <input id="notes-words" type="search" bind:value=words />
             </div>
         </div>
-        {move || loaded.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
         <section class="card">
-            {move || match loaded.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(_) => {
+            <LoadStatus status=api::status(loaded) />
+            {move || loaded.with(Option::is_some).then(|| {
                     // Shown: the notes of the last query, plus any captured since (newest first).
                     let ids = shown.get();
                     let filter_agent = agent.get();
-                    let mut list = store.notes.filter(|n| {
+                    let list = store.notes.filter(|n| {
                         ids.contains(&n.id)
                             || (filter_agent.is_empty() || n.agent_id.to_string() == filter_agent)
                                 && category.with(String::is_empty)
                                 && words.with(String::is_empty)
                     });
-                    list.sort_unstable_by_key(|n| std::cmp::Reverse(n.created_at));
+                    let list = sorted_by(list, |n| std::cmp::Reverse(n.created_at));
                     if list.is_empty() {
                         view! { <p class="empty">"No notes match."</p> }.into_any()
                     } else {
                         view! { <ul class="rows notes" data-test-id="notes">{list.into_iter().map(|n| view! { <NoteRow note=n /> }).collect_view()}</ul> }.into_any()
                     }
-                }
-            }}
+            })}
         </section>
     }
 }

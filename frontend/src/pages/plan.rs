@@ -3,19 +3,19 @@
 //! (3) pick a slot beside the coach's and agent's existing sessions, (4) confirm. The draft is
 //! kept in this browser until it is booked or discarded, so a closed tab loses nothing.
 
-use chrono::{Duration, Local, NaiveDate, NaiveTime, TimeZone};
+use chrono::{Duration, Local, NaiveDate, TimeZone};
 use domain::UserId;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::api;
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::{ErrorBanner, when_loaded};
 use crate::components::field::FieldError;
 use crate::labels;
 use crate::pages::agent::ScoreHistory;
 use crate::pages::session::{DraftItem, ItemDrafts, NoteList, OpenItems};
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 use crate::state::{agent_record, drafts, session};
 
 const DRAFT_KEY: &str = "coaching-hub.plan-draft";
@@ -55,7 +55,7 @@ impl Draft {
     /// The chosen start, in UTC, when the date and time read.
     fn start(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         let date: NaiveDate = self.date.parse().ok()?;
-        let time = NaiveTime::parse_from_str(&self.time, "%H:%M").ok()?;
+        let time = labels::parse_time(&self.time)?;
         Local
             .from_local_datetime(&date.and_time(time))
             .earliest()
@@ -100,23 +100,18 @@ pub fn PlanSession() -> impl IntoView {
     let agent_id = Memo::new(move |_| draft.with(|d| d.agent.parse::<UserId>().ok()));
     let error = RwSignal::new(None::<api::Error>);
     let navigate = use_navigate();
-    let book = Action::new_local(move |draft: &Draft| {
-        let draft = draft.clone();
-        async move { book(draft).await }
-    });
-    Effect::new(move |_| match book.value().get() {
-        Some(Ok(session)) => {
+    let book = api::submit(book, move |reply| match reply {
+        Ok(session) => {
             drafts::discard(DRAFT_KEY);
             store.sessions.upsert(session.clone());
             navigate(&format!("/sessions/{}", session.id), Default::default());
         }
-        Some(Err(err)) => {
+        Err(err) => {
             if err.field("scheduled_at").is_some() || err.field("duration_minutes").is_some() {
                 draft.update(|d| d.step = 2);
             }
             error.set(Some(err));
         }
-        None => {}
     });
     let go = move |step: usize| {
         error.set(None);
@@ -128,11 +123,13 @@ pub fn PlanSession() -> impl IntoView {
         error.set(None);
     };
     let agents = move || {
-        let mut list = store.people.filter(|p| {
-            p.role == domain::Role::Agent && me.can(domain::Action::ManageSession, &agent_record(p))
-        });
-        list.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        list
+        sorted_by(
+            store.people.filter(|p| {
+                p.role == domain::Role::Agent
+                    && me.can(domain::Action::ManageSession, &agent_record(p))
+            }),
+            |p| p.name.clone(),
+        )
     };
     // Only a change of step redraws the step: typing into the draft does not.
     let step = Memo::new(move |_| draft.with(|d| d.step));
@@ -187,7 +184,7 @@ pub fn PlanSession() -> impl IntoView {
                     }}
                     <div class="actions">
                         <button type="button" class="secondary" on:click=move |_| go(2)>"Back"</button>
-                        <button type="button" data-test-id="book-session" disabled=move || book.pending().get()
+                        <button type="button" data-test-id="book-session" disabled=move || book.pending()
                             on:click=move |_| { error.set(None); book.dispatch(draft.get_untracked()); }>"Book the session"</button>
                     </div>
                 }.into_any(),
@@ -237,10 +234,10 @@ async fn book(draft: Draft) -> Result<dto::Session, api::Error> {
 /// Step 1's material: the scorecard, open items, notes since the last session.
 #[component]
 fn Review(agent: UserId) -> impl IntoView {
-    let items = LocalResource::new(move || async move {
+    let items = api::load(move || async move {
         api::action_items(&[("agent_id", agent.to_string()), ("limit", "50".into())]).await
     });
-    let notes = LocalResource::new(move || async move {
+    let notes = api::load(move || async move {
         let last = api::sessions(&[
             ("agent_id", agent.to_string()),
             ("status", "COMPLETED".into()),
@@ -267,22 +264,14 @@ fn Review(agent: UserId) -> impl IntoView {
             <div class="columns">
                 <div>
                     <h3 class="sub">"Open action items"</h3>
-                    {move || match items.get() {
-                        None => view! { <Loading /> }.into_any(),
-                        Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-                        Some(Ok(page)) => view! { <OpenItems items=page.items /> }.into_any(),
-                    }}
+                    {when_loaded(items, |page| view! { <OpenItems items=page.items /> })}
                 </div>
                 <div>
                     <h3 class="sub">"Notes since the last session"</h3>
-                    {move || match notes.get() {
-                        None => view! { <Loading /> }.into_any(),
-                        Some(Err(err)) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-                        Some(Ok((last, list))) => view! {
-                            <p class="muted small">{last.map_or_else(|| "No session yet.".to_owned(), |at| format!("Last session: {}", labels::when(at)))}</p>
-                            <NoteList notes=list />
-                        }.into_any(),
-                    }}
+                    {when_loaded(notes, |(last, list)| view! {
+                        <p class="muted small">{last.map_or_else(|| "No session yet.".to_owned(), |at| format!("Last session: {}", labels::when(at)))}</p>
+                        <NoteList notes=list />
+                    })}
                 </div>
             </div>
         </div>
@@ -297,7 +286,7 @@ fn FocusStep(
     on_back: Callback<()>,
     on_next: Callback<()>,
 ) -> impl IntoView {
-    let settings = LocalResource::new(api::scorecard_settings);
+    let settings = api::load(api::scorecard_settings);
     let items = RwSignal::new(draft.with_untracked(|d| d.items.clone()));
     Effect::new(move |_| {
         let list = items.get();
@@ -360,24 +349,17 @@ fn SlotStep(
     let me = session();
     let my_id = me.me().map(|m| m.user.id);
     let day = Memo::new(move |_| draft.with(|d| d.date.parse::<NaiveDate>().ok()));
-    let existing = LocalResource::new(move || {
+    let existing = api::load(move || {
         let day = day.get();
         async move {
             let Some(day) = day else {
                 return Ok(Vec::new());
             };
-            let from = Local
-                .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-                .earliest()
-                .map(|at| at.with_timezone(&chrono::Utc))
-                .unwrap_or_default();
+            let from = labels::local_midnight(day);
             let to = from + Duration::days(1);
             let page = api::sessions(&[
-                (
-                    "from",
-                    from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                ),
-                ("to", to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                ("from", labels::api_time(from)),
+                ("to", labels::api_time(to)),
                 ("limit", "200".into()),
             ])
             .await?;
@@ -386,20 +368,21 @@ fn SlotStep(
     });
     let agent = Memo::new(move |_| draft.with(|d| d.agent.parse::<UserId>().ok()));
     let relevant = move || {
-        let mut list: Vec<dto::Session> = existing
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|s| {
-                matches!(
-                    s.status,
-                    domain::SessionStatus::Scheduled | domain::SessionStatus::InProgress
-                ) && (Some(s.agent_id) == agent.get() || Some(s.team_leader_id) == my_id)
-            })
-            .collect();
-        list.sort_unstable_by_key(|s| s.scheduled_at);
-        list
+        sorted_by(
+            existing
+                .get()
+                .and_then(Result::ok)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|s| {
+                    matches!(
+                        s.status,
+                        domain::SessionStatus::Scheduled | domain::SessionStatus::InProgress
+                    ) && (Some(s.agent_id) == agent.get() || Some(s.team_leader_id) == my_id)
+                })
+                .collect(),
+            |s| s.scheduled_at,
+        )
     };
     let clash = move || {
         let d = draft.get();

@@ -87,24 +87,21 @@ pub fn SessionPage() -> impl IntoView {
 fn SessionView(id: SessionId) -> impl IntoView {
     let store = store();
     let me = crate::state::session();
-    let loaded = LocalResource::new(move || api::session(id));
-    Effect::new(move |_| {
-        if let Some(Ok(session)) = loaded.get() {
+    let loaded = api::load(move || {
+        // An agent may not look their coach up; coaches see both names.
+        let coach = untrack(|| me.is_coach());
+        async move {
+            let session = api::session(id).await?;
             store.sessions.upsert(session.clone());
-            // An agent may not look their coach up; coaches see both names.
-            if !me.is_coach() {
-                return;
-            }
-            leptos::task::spawn_local(async move {
-                for person in [session.agent_id, session.team_leader_id] {
-                    if store.people.get(person.uuid()).is_none() {
-                        // A person out of the actor's scope (an agent's coach) stays unnamed.
-                        if let Ok(user) = api::user(person).await {
-                            store.people.upsert(user);
-                        }
+            for person in [session.agent_id, session.team_leader_id] {
+                if coach && store.people.get(person.uuid()).is_none() {
+                    // A person out of the actor's scope (an agent's coach) stays unnamed.
+                    if let Ok(user) = api::user(person).await {
+                        store.people.upsert(user);
                     }
                 }
-            });
+            }
+            Ok(())
         }
     });
     // Only this session and whether its agent is known: other records changing redraw nothing.
@@ -140,30 +137,30 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
     let is_agent = me.me().is_some_and(|m| m.user.id == session.agent_id);
     let error = RwSignal::new(None::<api::Error>);
     let conflict = RwSignal::new(None::<(Step, Option<i32>)>);
-    let run =
-        Action::new_local(move |(step, version): &(Step, i32)| step.clone().send(id, *version));
     let last_step = StoredValue::new(None::<Step>);
-    Effect::new(move |_| match run.value().get() {
-        Some(Ok(updated)) => {
-            if updated.status == SessionStatus::Completed {
-                drafts::discard(&notes_key(id));
-            }
-            store.sessions.upsert(updated);
-            error.set(None);
-        }
-        Some(Err(err)) if err.is_stale() => {
-            let step = last_step.get_value();
-            leptos::task::spawn_local(async move {
-                let current = api::session(id).await.ok();
-                let version = current.as_ref().map(|s| s.version);
-                if let Some(step) = step {
-                    conflict.set(Some((step, version)));
+    let run = api::submit(
+        move |(step, version): (Step, i32)| step.send(id, version),
+        move |reply| match reply {
+            Ok(updated) => {
+                if updated.status == SessionStatus::Completed {
+                    drafts::discard(&notes_key(id));
                 }
-            });
-        }
-        Some(Err(err)) => error.set(Some(err)),
-        None => {}
-    });
+                store.sessions.upsert(updated);
+                error.set(None);
+            }
+            Err(err) if err.is_stale() => {
+                let step = last_step.get_value();
+                leptos::task::spawn_local(async move {
+                    let current = api::session(id).await.ok();
+                    let version = current.as_ref().map(|s| s.version);
+                    if let Some(step) = step {
+                        conflict.set(Some((step, version)));
+                    }
+                });
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     let version = session.version;
     let send = move |step: Step| {
         error.set(None);
@@ -250,13 +247,14 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
 fn SessionItems(session: dto::Session) -> impl IntoView {
     let store = store();
     let id = session.id;
-    let loaded = LocalResource::new(move || async move {
-        api::action_items(&[("session_id", id.to_string())]).await
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = loaded.get() {
-            store.items.upsert_all(page.items);
-        }
+    // Into the store, which the list reads; the session page already shows its own load's error.
+    api::load(move || async move {
+        store.items.upsert_all(
+            api::action_items(&[("session_id", id.to_string())])
+                .await?
+                .items,
+        );
+        Ok(())
     });
     let items = move || store.items.filter(|i| i.session_id == Some(id));
     view! {

@@ -1,13 +1,13 @@
 //! Sessions: a list (coming and past) and a week calendar.
 
-use chrono::{Datelike, Duration, Local, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_banner::{ErrorBanner, Loading};
+use crate::components::error_banner::LoadStatus;
 use crate::labels;
 use crate::state::session;
-use crate::state::store::store;
+use crate::state::store::{sorted_by, store};
 
 /// One session in a list: when, who, state.
 #[component]
@@ -30,16 +30,9 @@ fn week_start(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
-/// Local midnight of `day`, in UTC, as the API wants it.
+/// Local midnight of `day`, as the API reads it.
 fn midnight(day: NaiveDate) -> String {
-    Local
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|at| {
-            at.with_timezone(&chrono::Utc)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        })
-        .unwrap_or_default()
+    labels::api_time(labels::local_midnight(day))
 }
 
 /// The session list and week calendar.
@@ -50,28 +43,26 @@ pub fn Sessions() -> impl IntoView {
     let week = RwSignal::new(week_start(labels::today()));
     let calendar = RwSignal::new(true);
     // The shown week, and the next month for the list.
-    let loaded = LocalResource::new(move || {
+    let loaded = api::load(move || {
         let start = week.get();
         async move {
-            api::sessions(&[
+            let page = api::sessions(&[
                 ("from", midnight(start - Duration::days(28))),
                 ("to", midnight(start + Duration::days(35))),
                 ("limit", "200".into()),
             ])
-            .await
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = loaded.get() {
+            .await?;
             store.sessions.upsert_all(page.items);
+            Ok(())
         }
     });
     let in_week = move |day: NaiveDate| {
-        let mut list = store
-            .sessions
-            .filter(|s| labels::on_day(s.scheduled_at, day));
-        list.sort_unstable_by_key(|s| s.scheduled_at);
-        list
+        sorted_by(
+            store
+                .sessions
+                .filter(|s| labels::on_day(s.scheduled_at, day)),
+            |s| s.scheduled_at,
+        )
     };
     view! {
         <div class="page-head">
@@ -88,8 +79,7 @@ pub fn Sessions() -> impl IntoView {
                 })}
             </div>
         </div>
-        {move || loaded.get().and_then(Result::err).map(|err| view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> })}
-        {move || loaded.get().is_none().then(|| view! { <Loading /> })}
+        <LoadStatus status=api::status(loaded) />
         <Show when=move || calendar.get() fallback=move || view! { <SessionList /> }>
             <div class="week-nav">
                 <button type="button" class="secondary" on:click=move |_| week.update(|w| *w -= Duration::days(7))>
@@ -108,8 +98,8 @@ pub fn Sessions() -> impl IntoView {
                         let day = start + Duration::days(offset);
                         let list = in_week(day);
                         view! {
-                            <section class="day" class:today=day == today aria-label=day.format("%A %-d %B").to_string()>
-                                <h3>{day.format("%a %-d").to_string()}</h3>
+                            <section class="day" class:today=day == today aria-label=labels::day_long(day)>
+                                <h3>{labels::day_short(day)}</h3>
                                 {if list.is_empty() {
                                     view! { <p class="empty small">"—"</p> }.into_any()
                                 } else {
@@ -137,14 +127,14 @@ fn SessionList() -> impl IntoView {
     let store = store();
     let now = chrono::Utc::now();
     let coming = move || {
-        let mut list = store.sessions.filter(|s| s.scheduled_at >= now);
-        list.sort_unstable_by_key(|s| s.scheduled_at);
-        list
+        sorted_by(store.sessions.filter(|s| s.scheduled_at >= now), |s| {
+            s.scheduled_at
+        })
     };
     let past = move || {
-        let mut list = store.sessions.filter(|s| s.scheduled_at < now);
-        list.sort_unstable_by_key(|s| std::cmp::Reverse(s.scheduled_at));
-        list
+        sorted_by(store.sessions.filter(|s| s.scheduled_at < now), |s| {
+            std::cmp::Reverse(s.scheduled_at)
+        })
     };
     view! {
         <section class="card">

@@ -12,12 +12,12 @@ fn storage() -> Option<web_sys::Storage> {
 /// The draft under `key`, if one was kept and still reads.
 pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     let text = storage()?.get_item(key).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    crate::api::decode(&text).ok()
 }
 
 /// Keeps `value` under `key`.
 pub fn save<T: Serialize>(key: &str, value: &T) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(value)) {
+    if let (Some(storage), Ok(text)) = (storage(), crate::api::encode_json(value)) {
         // A full or disabled storage only loses the draft, never the work being done.
         let _ = storage.set_item(key, &text);
     }

@@ -1,8 +1,6 @@
 //! One store of records per kind, keyed by id. Pages fill it from the API and read from it, so
 //! an update from anywhere (an edit on another page, a real-time event) shows everywhere.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -30,9 +28,11 @@ records!(
     dto::ActionPlan
 );
 
-/// The records of one kind.
+/// The records of one kind, in the order they arrived. A list, not a map: a page holds a few
+/// hundred records at most, and a map's code, once per kind, weighed more in the bundle than a
+/// scan costs.
 #[derive(Debug)]
-pub struct Records<T: Record>(RwSignal<BTreeMap<Uuid, T>>);
+pub struct Records<T: Record>(RwSignal<Vec<T>>);
 
 impl<T: Record> Clone for Records<T> {
     fn clone(&self) -> Self {
@@ -44,14 +44,17 @@ impl<T: Record> Copy for Records<T> {}
 
 impl<T: Record> Records<T> {
     fn new() -> Self {
-        Self(RwSignal::new(BTreeMap::new()))
+        Self(RwSignal::new(Vec::new()))
     }
 
     /// Adds or replaces records.
     pub fn upsert_all(&self, records: impl IntoIterator<Item = T>) {
-        self.0.update(|map| {
+        self.0.update(|list| {
             for record in records {
-                map.insert(record.key(), record);
+                match list.iter_mut().find(|r| r.key() == record.key()) {
+                    Some(slot) => *slot = record,
+                    None => list.push(record),
+                }
             }
         });
     }
@@ -63,20 +66,19 @@ impl<T: Record> Records<T> {
 
     /// Forgets a record (deleted).
     pub fn remove(&self, id: Uuid) {
-        self.0.update(|map| {
-            map.remove(&id);
-        });
+        self.0.update(|list| list.retain(|r| r.key() != id));
     }
 
     /// One record, tracked.
     pub fn get(&self, id: Uuid) -> Option<T> {
-        self.0.with(|map| map.get(&id).cloned())
+        self.0
+            .with(|list| list.iter().find(|r| r.key() == id).cloned())
     }
 
     /// The records that pass `keep`, tracked.
     pub fn filter(&self, keep: impl Fn(&T) -> bool) -> Vec<T> {
         self.0
-            .with(|map| map.values().filter(|r| keep(r)).cloned().collect())
+            .with(|list| list.iter().filter(|r| keep(r)).cloned().collect())
     }
 }
 
@@ -124,4 +126,10 @@ impl Default for Store {
 /// The store, from the app's context.
 pub fn store() -> Store {
     expect_context::<Store>()
+}
+
+/// `list` ordered by `key` (equal keys in no particular order).
+pub fn sorted_by<T, K: Ord>(mut list: Vec<T>, key: impl FnMut(&T) -> K) -> Vec<T> {
+    list.sort_unstable_by_key(key);
+    list
 }

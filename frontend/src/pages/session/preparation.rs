@@ -4,19 +4,17 @@ use domain::SessionId;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_banner::ErrorBanner;
+use crate::components::error_banner::when_loaded;
 use crate::labels;
 
 /// What to review before the session.
 #[component]
 pub fn Preparation(id: SessionId) -> impl IntoView {
-    let prep = LocalResource::new(move || api::preparation(id));
+    let prep = api::load(move || api::preparation(id));
     view! {
         <section class="card" aria-labelledby="h-prep">
             <h2 id="h-prep">"Preparation"</h2>
-            {move || prep.get().map(|result| match result {
-                Err(err) => view! { <ErrorBanner error=Signal::derive(move || Some(err.clone())) /> }.into_any(),
-                Ok(prep) => view! {
+            {when_loaded(prep, |prep| view! {
                     <div class="columns">
                         <div>
                             <h3 class="sub">"Last session"</h3>
@@ -37,8 +35,7 @@ pub fn Preparation(id: SessionId) -> impl IntoView {
                             <NoteList notes=prep.notes_since_last_session />
                         </div>
                     </div>
-                }.into_any(),
-            })}
+                })}
         </section>
     }
 }
