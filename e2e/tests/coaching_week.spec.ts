@@ -4,7 +4,7 @@
 // clash named, a stale move gets the conflict dialog, and a quick note is captured with `Q`.
 import { test, expect, Browser, Page } from "@playwright/test";
 import * as fs from "node:fs";
-import { LEADER, PASSWORD, checkA11y, dayFromNow, emailOf, shot, signIn, watchConsole } from "./helpers";
+import { LEADER, PASSWORD, checkA11y, dayFromNow, emailOf, settled, shot, signIn, watchConsole } from "./helpers";
 
 const AGENT = "Aiden Clarke";
 const SLOT_DAY = dayFromNow(20);
@@ -211,14 +211,14 @@ test("a quick note is captured with the keyboard shortcut", async ({ browser }, 
   for (const path of ["/agents", "/sessions"]) {
     await page.goto(path);
     await expect(page.locator("h1")).toBeVisible();
-    await page.waitForLoadState("networkidle");
+    await settled(page);
     await checkA11y(page, path);
     await shot(page, info, path.slice(1));
   }
   await page.goto("/agents");
   await page.getByRole("link", { name: AGENT }).click();
   await expect(page.getByTestId("agent-name")).toHaveText(AGENT);
-  await page.waitForLoadState("networkidle");
+  await settled(page);
   await checkA11y(page, "agent");
   await shot(page, info, "agent");
   expect(problems).toEqual([]);

@@ -36,6 +36,13 @@ export async function signIn(page: Page, email: string): Promise<void> {
 }
 
 /// No serious or critical axe violation on the page as it is now.
+/** Waits until every part of the page has its answer: nothing says "Loading…" any more. (Not
+ * Playwright's `networkidle`, which its own documentation calls unreliable and which hung once
+ * here after a client-side navigation.) */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.getByText("Loading…")).toHaveCount(0);
+}
+
 export async function checkA11y(page: Page, name: string): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
