@@ -151,31 +151,33 @@ pub async fn call<T: DeserializeOwned>(
     body: Option<&(impl Serialize + ?Sized)>,
     if_match: Option<i32>,
 ) -> Result<T, Error> {
-    let body = body.map(encode_json).transpose()?;
+    let body = body.map(encode_json).transpose().map_err(Error::Decode)?;
     let text = exchange(method, path, body, if_match).await?;
-    decode(&text)
+    decode(&text).map_err(Error::Decode)
 }
 
 /// Writes JSON with the browser's serializer (see [`decode`]); `None` is written as `null`.
-pub fn encode_json(value: &(impl Serialize + ?Sized)) -> Result<String, Error> {
+/// The error says what could not be written.
+pub fn encode_json(value: &(impl Serialize + ?Sized)) -> Result<String, String> {
     let value = value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|err| Error::Decode(err.to_string()))?;
+        .map_err(|err| err.to_string())?;
     js_sys::JSON::stringify(&value)
         .ok()
         .and_then(|text| text.as_string())
-        .ok_or_else(|| Error::Decode("not JSON".to_owned()))
+        .ok_or_else(|| "not JSON".to_owned())
 }
 
 /// Reads JSON with the browser's parser, then into the typed value: the bundle then carries no
 /// JSON parser of its own, and each type's decoding code is a third the size.
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+/// The error says what did not read.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     let value = if text.is_empty() {
         wasm_bindgen::JsValue::NULL
     } else {
-        js_sys::JSON::parse(text).map_err(|_| Error::Decode("not JSON".to_owned()))?
+        js_sys::JSON::parse(text).map_err(|_| "not JSON".to_owned())?
     };
-    serde_wasm_bindgen::from_value(value).map_err(|err| Error::Decode(err.to_string()))
+    serde_wasm_bindgen::from_value(value).map_err(|err| err.to_string())
 }
 
 /// The untyped part of [`call`]: the answer's body, or the problem. Boxed, so that its code

@@ -49,17 +49,6 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<action_item::Mo
         .ok_or(StoreError::NotFound)
 }
 
-/// Several items by id, in one query.
-pub async fn find_many(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<Vec<action_item::Model>, StoreError> {
-    Ok(action_item::Entity::find()
-        .filter(action_item::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
-}
-
 /// Filters for the item list.
 #[derive(Clone, Debug, Default)]
 pub struct ItemFilter {

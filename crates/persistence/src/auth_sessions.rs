@@ -215,11 +215,3 @@ pub async fn revoke_all_except(
     )
     .await
 }
-
-/// Whether `session_id` is a live session of `user_id`.
-pub async fn is_live(db: &Db, session_id: Uuid, user_id: Uuid) -> Result<bool, StoreError> {
-    let session = auth_session::Entity::find_by_id(session_id).one(db).await?;
-    Ok(session.is_some_and(|s| {
-        s.user_id == user_id && s.revoked_at.is_none() && s.expires_at > Utc::now()
-    }))
-}

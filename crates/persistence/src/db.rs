@@ -69,7 +69,9 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, StoreError> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
-    Ok(Database::connect(connect).await?)
+    let mut db = Database::connect(connect).await?;
+    db.set_metric_callback(|_| crate::statements::record());
+    Ok(db)
 }
 
 /// Applies every pending migration. On PostgreSQL the migrations run in one transaction holding

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The record's state does not allow this change.
     #[error(transparent)]
     Transition(#[from] domain::InvalidTransition),
+    /// The policy refuses the actor this write (checked inside the write's transaction).
+    #[error(transparent)]
+    Denied(#[from] domain::Denied),
     /// The record exists, so a write to it must name the version it is based on.
     #[error("version required")]
     VersionRequired,

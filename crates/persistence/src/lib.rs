@@ -22,6 +22,7 @@ pub mod reference;
 pub mod scope;
 pub mod search;
 pub mod sessions;
+pub mod statements;
 pub mod teams;
 pub mod users;
 pub mod versioned;

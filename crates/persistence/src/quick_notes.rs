@@ -2,7 +2,10 @@
 //! everyone who may see the agent.
 
 use chrono::{DateTime, Utc};
-use domain::{Actor, NoteCategory, NoteVisibility, QuickNoteId, UserId};
+use domain::{
+    Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, Role, Target, TeamId, UserId,
+    authorize,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
@@ -12,7 +15,7 @@ use uuid::Uuid;
 use crate::audit::{self, Change, Origin};
 use crate::entity::quick_note;
 use crate::pagination::{self, Cursor, PageRequest};
-use crate::{Db, StoreError, db, scope, versioned};
+use crate::{Db, StoreError, db, scope, users, versioned};
 
 impl From<&quick_note::Model> for dto::QuickNote {
     fn from(note: &quick_note::Model) -> Self {
@@ -166,10 +169,12 @@ async fn record(
 /// Writes a note.
 pub async fn create(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     new: NewNote,
 ) -> Result<quick_note::Model, StoreError> {
     let txn = db::begin_write(db).await?;
+    check_subject(&txn, actor, new.agent_id).await?;
     let now = Utc::now();
     let note = quick_note::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -187,6 +192,48 @@ pub async fn create(
     record(&txn, origin, "quick_note.create", None, Some(&note)).await?;
     txn.commit().await?;
     Ok(note)
+}
+
+/// Whether `actor` may write a note about `agent_id`, read inside the note's transaction: a 422
+/// on `agent_id` when the person is unknown or out of sight (the same answer for both), or is
+/// not an agent; 403 when the actor sees the agent but may not write about them.
+async fn check_subject(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    agent_id: Uuid,
+) -> Result<(), StoreError> {
+    let unknown = || StoreError::invalid("agent_id", "no such person in your scope");
+    let row = match users::find(txn, agent_id).await {
+        Err(StoreError::NotFound) => return Err(unknown()),
+        found => found?,
+    };
+    let sees = |teams: Vec<TeamId>| {
+        let person = Target::User {
+            id: UserId(agent_id),
+            teams,
+        };
+        authorize(actor, Action::ViewUser, &person).is_ok()
+    };
+    if row.role() != Role::Agent {
+        // Rare: only here are the teams they lead needed, to say why the note is refused.
+        let visible = sees(users::teams_of(txn, agent_id).await?);
+        return Err(if visible {
+            StoreError::invalid("agent_id", "must be an agent")
+        } else {
+            unknown()
+        });
+    }
+    let team = row.team_id.map(TeamId);
+    if !sees(team.into_iter().collect()) {
+        return Err(unknown());
+    }
+    let record = Target::AgentRecord {
+        agent: UserId(agent_id),
+        team,
+        author: None,
+        private: false,
+    };
+    Ok(authorize(actor, Action::CreateNote, &record)?)
 }
 
 /// Changes to a note.

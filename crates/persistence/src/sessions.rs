@@ -507,14 +507,16 @@ async fn last_score(
         .and_then(|session| session.current_score))
 }
 
-/// Completes a session with its notes, scores and action items, all in one transaction.
+/// Completes a session with its notes, scores and action items, all in one transaction; returns
+/// the session and the items as committed (nothing is read again after the commit, so a
+/// completion that committed is never reported as failed).
 pub async fn complete(
     db: &Db,
     origin: &Origin,
     id: Uuid,
     version: i32,
     completion: Completion,
-) -> Result<SessionRow, StoreError> {
+) -> Result<(SessionRow, Vec<action_item::Model>), StoreError> {
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, id, version).await?;
     let status = before.status().complete()?;
@@ -534,6 +536,7 @@ pub async fn complete(
         row.started_at = Set(Some(session.scheduled_at.min(now)));
     }
     row.update(&txn).await?;
+    let mut items = Vec::with_capacity(completion.action_items.len());
     for item in completion.action_items {
         let new = crate::action_items::NewItem {
             agent_id: session.agent_id,
@@ -545,12 +548,12 @@ pub async fn complete(
             due_date: item.due_date,
             priority: item.priority,
         };
-        crate::action_items::insert(&txn, origin, new).await?;
+        items.push(crate::action_items::insert(&txn, origin, new).await?);
     }
     let after = find(&txn, id).await?;
     record(&txn, origin, "session.complete", Some(&before), &after).await?;
     txn.commit().await?;
-    Ok(after)
+    Ok((after, items))
 }
 
 /// The agent signs off a completed session.

@@ -2,17 +2,17 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::{Actor, Role, TeamId, UserId};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
-use crate::entity::{team, team_member, user};
+use crate::entity::{auth_session, team, team_member, user};
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, auth_sessions, db, scope, versioned};
 
@@ -112,12 +112,33 @@ pub fn normalise_email(email: &str) -> String {
 
 /// One user by id, whatever the scope (callers check scope with the policy).
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreError> {
-    let user = user::Entity::find_by_id(id)
+    let mut select = user::Entity::find_by_id(id).column_as(
+        Expr::col((team_member::Entity, team_member::Column::TeamId)),
+        "member_team",
+    );
+    QueryTrait::query(&mut select).join(
+        JoinType::LeftJoin,
+        team_member::Entity,
+        Expr::col((team_member::Entity, team_member::Column::UserId))
+            .equals((user::Entity, user::Column::Id)),
+    );
+    let row = select
+        .into_model::<UserWithTeam>()
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let team_id = team_of(db, id).await?;
-    Ok(UserRow { user, team_id })
+    Ok(UserRow {
+        user: row.user,
+        team_id: row.member_team,
+    })
+}
+
+/// A user and the team they belong to as an agent, read in one statement.
+#[derive(Debug, FromQueryResult)]
+struct UserWithTeam {
+    #[sea_orm(nested)]
+    user: user::Model,
+    member_team: Option<Uuid>,
 }
 
 /// One user by email (any case).
@@ -209,36 +230,105 @@ pub async fn agents_by_identity(
         .collect())
 }
 
-/// The policy's view of a user: role and the teams they lead and manage.
-pub async fn actor(db: &Db, user: &user::Model) -> Result<Actor, StoreError> {
-    let teams: Vec<(Uuid, Uuid, Option<Uuid>)> = team::Entity::find()
-        .filter(
-            Condition::any()
-                .add(team::Column::TeamLeaderId.eq(user.id))
-                .add(team::Column::ManagerId.eq(user.id)),
+/// Who an access token speaks for, read in one statement: the user, whether the token's sign-in
+/// session is still live, and the teams they lead or manage.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    /// Their row.
+    pub user: user::Model,
+    /// The session exists, belongs to them, is not revoked and has not expired.
+    pub session_live: bool,
+    /// What the policy needs.
+    pub actor: Actor,
+}
+
+/// One row of [`authenticate`]'s join: the user, the session if it is theirs, one team in scope.
+#[derive(Debug, FromQueryResult)]
+struct AuthRow {
+    #[sea_orm(nested)]
+    user: user::Model,
+    session_user: Option<Uuid>,
+    session_expires_at: Option<DateTime<Utc>>,
+    session_revoked_at: Option<DateTime<Utc>>,
+    scope_team: Option<Uuid>,
+    scope_leader: Option<Uuid>,
+    scope_manager: Option<Uuid>,
+}
+
+/// The user `user_id` with session `session_id` and their teams, in one statement (a row per
+/// team they lead or manage); `None` when there is no such user.
+pub async fn authenticate(
+    db: &Db,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> Result<Option<Authenticated>, StoreError> {
+    let mut select = user::Entity::find()
+        .filter(user::Column::Id.eq(user_id))
+        .column_as(
+            Expr::col((auth_session::Entity, auth_session::Column::UserId)),
+            "session_user",
         )
-        .select_only()
-        .columns([
-            team::Column::Id,
-            team::Column::TeamLeaderId,
-            team::Column::ManagerId,
-        ])
-        .into_tuple()
-        .all(db)
-        .await?;
-    let pick = |want: fn(&(Uuid, Uuid, Option<Uuid>), Uuid) -> bool| {
-        teams
-            .iter()
+        .column_as(
+            Expr::col((auth_session::Entity, auth_session::Column::ExpiresAt)),
+            "session_expires_at",
+        )
+        .column_as(
+            Expr::col((auth_session::Entity, auth_session::Column::RevokedAt)),
+            "session_revoked_at",
+        )
+        .column_as(Expr::col((team::Entity, team::Column::Id)), "scope_team")
+        .column_as(
+            Expr::col((team::Entity, team::Column::TeamLeaderId)),
+            "scope_leader",
+        )
+        .column_as(
+            Expr::col((team::Entity, team::Column::ManagerId)),
+            "scope_manager",
+        );
+    QueryTrait::query(&mut select)
+        .join(
+            JoinType::LeftJoin,
+            auth_session::Entity,
+            Expr::col((auth_session::Entity, auth_session::Column::Id)).eq(session_id),
+        )
+        .join(
+            JoinType::LeftJoin,
+            team::Entity,
+            Condition::any()
+                .add(
+                    Expr::col((team::Entity, team::Column::TeamLeaderId))
+                        .equals((user::Entity, user::Column::Id)),
+                )
+                .add(
+                    Expr::col((team::Entity, team::Column::ManagerId))
+                        .equals((user::Entity, user::Column::Id)),
+                ),
+        );
+    let rows = select.into_model::<AuthRow>().all(db).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let user = first.user.clone();
+    let session_live = first.session_user == Some(user.id)
+        && first.session_revoked_at.is_none()
+        && first.session_expires_at.is_some_and(|at| at > Utc::now());
+    let pick = |want: fn(&AuthRow, Uuid) -> bool| {
+        rows.iter()
             .filter(|row| want(row, user.id))
-            .map(|row| TeamId(row.0))
+            .filter_map(|row| row.scope_team.map(TeamId))
             .collect()
     };
-    Ok(Actor {
+    let actor = Actor {
         id: UserId(user.id),
-        role: role_of(user),
-        led_teams: pick(|row, id| row.1 == id),
-        managed_teams: pick(|row, id| row.2 == Some(id)),
-    })
+        role: role_of(&user),
+        led_teams: pick(|row, id| row.scope_leader == Some(id)),
+        managed_teams: pick(|row, id| row.scope_manager == Some(id)),
+    };
+    Ok(Some(Authenticated {
+        user,
+        session_live,
+        actor,
+    }))
 }
 
 /// A page of the users the actor may see, by name.

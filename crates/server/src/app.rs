@@ -64,15 +64,18 @@ impl Application {
         let data = state.clone();
         let mut server = HttpServer::new(move || {
             let config = &data.config;
+            let count_statements = config.statement_count_header;
             let app = App::new()
                 .app_data(data.clone())
                 .app_data(extract::payload_config(config.body_limit))
                 .app_data(extract::path_config())
-                .wrap_fn(|req, srv| {
+                .wrap_fn(move |req, srv| {
                     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
-                    let response = srv.call(req);
+                    let response = persistence::statements::counted(srv.call(req));
                     async move {
-                        let response = spa::add_cache_control(response.await?);
+                        let (response, statements) = response.await;
+                        tracing::debug!(statements, "SQL statements run for the request");
+                        let response = spa::add_cache_control(response?);
                         let mut response = match response
                             .response()
                             .error()
@@ -89,6 +92,12 @@ impl Application {
                         if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok())
                         {
                             headers.insert(HeaderName::from_static("x-request-id"), id);
+                        }
+                        if count_statements {
+                            headers.insert(
+                                HeaderName::from_static("x-db-statements"),
+                                HeaderValue::from(statements),
+                            );
                         }
                         // API answers carry personal data: never kept by browsers or proxies.
                         if !headers.contains_key(CACHE_CONTROL) {

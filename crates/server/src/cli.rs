@@ -106,7 +106,8 @@ async fn serve(config: Arc<Config>, demo: bool, dev_secret: bool) -> anyhow::Res
 }
 
 /// Refuses to listen beyond this machine with the generated development key (anyone who reads
-/// `DATA_DIR` can sign tokens) or with the demo admin's published password still working.
+/// `DATA_DIR` can sign tokens), with statement counts in every answer, or with the demo admin's
+/// published password still working.
 async fn refuse_unsafe_exposure(
     config: &Config,
     state: &crate::state::AppState,
@@ -119,6 +120,13 @@ async fn refuse_unsafe_exposure(
         bail!(
             "BIND={} reaches the network, but the signing key is the generated development key: \
              set JWT_SECRET (32+ random characters)",
+            config.bind
+        );
+    }
+    if config.statement_count_header {
+        bail!(
+            "BIND={} reaches the network, but STATEMENT_COUNT_HEADER is on: its counts tell an \
+             unknown email from a wrong password; leave it for local measurement",
             config.bind
         );
     }

@@ -55,6 +55,10 @@ pub struct Config {
     pub session_ttl: Duration,
     /// How long a just-rotated refresh token still answers its successor (tabs refreshing at once).
     pub refresh_grace: Duration,
+    /// `STATEMENT_COUNT_HEADER`: answer every request with `X-Db-Statements`, the SQL statements
+    /// it ran (tests and benchmarks hold endpoints to a budget with it). Never on a public
+    /// server: a count tells an unknown email from a wrong password.
+    pub statement_count_header: bool,
 }
 
 /// Sign-in limits per minute.
@@ -184,6 +188,13 @@ impl Config {
             "`true` or `false`",
             &mut errors,
         );
+        let statement_count_header = parse(
+            &var,
+            "STATEMENT_COUNT_HEADER",
+            "false",
+            "`true` or `false`",
+            &mut errors,
+        );
 
         let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
             let built = PathBuf::from("frontend/dist");
@@ -223,6 +234,7 @@ impl Config {
             access_ttl: Duration::from_secs(15 * 60),
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             refresh_grace: Duration::from_secs(10),
+            statement_count_header,
         })
     }
 

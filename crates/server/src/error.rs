@@ -213,6 +213,7 @@ impl From<StoreError> for ApiError {
                 field: None,
                 message: err.to_string(),
             },
+            StoreError::Denied(denied) => ApiError::Forbidden(denied),
             StoreError::Stale => ApiError::Stale,
             StoreError::VersionRequired => ApiError::PreconditionRequired,
             StoreError::Unavailable(source) => ApiError::Unavailable(Box::new(source)),

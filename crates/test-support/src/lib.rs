@@ -82,6 +82,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         session_ttl: Duration::from_secs(30 * 24 * 3600),
         refresh_grace: Duration::from_secs(10),
         workers: 1,
+        statement_count_header: true,
     }
 }
 

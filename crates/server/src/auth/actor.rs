@@ -1,8 +1,9 @@
 //! The `Actor` extractor: who is asking, authenticated once per request.
 //!
 //! A bearer JWT (API clients) or the session cookie (the browser, with the CSRF check on writes).
-//! The token is only the start: the user and the session are reloaded, so a deactivated user
-//! or a revoked session is refused at once, and the team scope is always current.
+//! The token is only the start: the user, the session and the teams are read again, in one
+//! statement, so a deactivated user or a revoked session is refused at once, and the team scope
+//! is always current.
 
 use std::ops::Deref;
 
@@ -11,7 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use persistence::audit::Origin;
 use persistence::entity::user;
-use persistence::{auth_sessions, users};
+use persistence::users;
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
@@ -77,20 +78,17 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         .expect("AppState is registered on every app");
     let token = access_token(req)?;
     let claims = app.jwt.verify(&token)?;
-    let user = match users::find(&app.db, claims.sub).await {
-        Ok(row) => row.user,
-        Err(persistence::StoreError::NotFound) => {
-            return Err(ApiError::Unauthenticated("unknown user"));
-        }
-        Err(err) => return Err(err.into()),
+    let Some(found) = users::authenticate(&app.db, claims.sub, claims.sid).await? else {
+        return Err(ApiError::Unauthenticated("unknown user"));
     };
+    let user = found.user;
     if !user.active || user.erased_at.is_some() {
         return Err(ApiError::Unauthenticated("account deactivated"));
     }
-    if !auth_sessions::is_live(&app.db, claims.sid, user.id).await? {
+    if !found.session_live {
         return Err(ApiError::Unauthenticated("session ended; sign in again"));
     }
-    let policy = users::actor(&app.db, &user).await?;
+    let policy = found.actor;
     let origin = Origin {
         actor_id: Some(user.id),
         ip: Some(client_ip(req, app.config.trust_proxy)),

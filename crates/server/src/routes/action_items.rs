@@ -83,15 +83,14 @@ fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> Htt
     versioned(status, item.version, &dto)
 }
 
-/// Publishes the current state of each item (after a session's completion created them).
-pub async fn publish_all(app: &AppState, ids: &[Uuid]) -> ApiResult<()> {
+/// Publishes items as committed (a session's completion created them).
+pub fn publish_all(app: &AppState, items: &[action_item::Model]) {
     let today = today();
-    for item in action_items::find_many(&app.db, ids).await? {
+    for item in items {
         app.events.publish(dto::Event::ActionItemChanged(Box::new(
-            action_items::to_dto(&item, today),
+            action_items::to_dto(item, today),
         )));
     }
-    Ok(())
 }
 
 /// List the action items in my scope, soonest due first.

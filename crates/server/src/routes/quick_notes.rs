@@ -15,7 +15,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
-use crate::targets;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -120,18 +119,6 @@ pub async fn create_quick_note(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let agent_id = body.agent_id.uuid();
-    if targets::named_person(&app.db, &actor, agent_id, "agent_id")
-        .await?
-        .role()
-        != domain::Role::Agent
-    {
-        return Err(ApiError::invalid("agent_id", "must be an agent"));
-    }
-    authorize(
-        &actor,
-        Action::CreateNote,
-        &targets::agent_record(&app.db, agent_id).await?,
-    )?;
     let new = NewNote {
         agent_id,
         author_id: actor.user.id,
@@ -139,7 +126,7 @@ pub async fn create_quick_note(
         category: body.category,
         visibility: body.visibility,
     };
-    let note = quick_notes::create(&app.db, &actor.origin, new).await?;
+    let note = quick_notes::create(&app.db, &actor, &actor.origin, new).await?;
     Ok(respond(&note, &app, StatusCode::CREATED))
 }
 

@@ -370,8 +370,8 @@ pub async fn complete_session(
         previous_score: body.previous_score,
         action_items,
     };
-    let row = sessions::complete(&app.db, &actor.origin, *id, version, completion).await?;
-    crate::routes::action_items::publish_all(&app, &row.action_item_ids).await?;
+    let (row, items) = sessions::complete(&app.db, &actor.origin, *id, version, completion).await?;
+    crate::routes::action_items::publish_all(&app, &items);
     Ok(respond(&row, &app, StatusCode::OK))
 }
 

@@ -6,6 +6,7 @@
 mod action_items;
 mod action_plans;
 mod auth;
+mod budgets;
 mod cli;
 mod coaching_matrix;
 mod dashboard;
