@@ -644,14 +644,15 @@ async fn team_agents(
         .collect())
 }
 
-/// An agent's year: monthly scores, month-on-month change, team average alongside.
+/// An agent's year (`team`: the one they belong to): monthly scores, month-on-month change,
+/// team average alongside.
 pub async fn agent_scorecard(
     db: &Db,
     agent: Uuid,
+    team: Option<Uuid>,
     year: i32,
 ) -> Result<dto::AgentScorecard, StoreError> {
     let catalogue = catalogue(db).await?;
-    let team = crate::users::team_of(db, agent).await?;
     let mut people = match team {
         Some(team) => team_agents(db, team)
             .await?

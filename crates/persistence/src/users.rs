@@ -7,7 +7,7 @@ use domain::{Actor, Role, TeamId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Set,
+    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Select, SelectModel, Selector, Set,
 };
 use uuid::Uuid;
 
@@ -112,7 +112,16 @@ pub fn normalise_email(email: &str) -> String {
 
 /// One user by id, whatever the scope (callers check scope with the policy).
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreError> {
-    let mut select = user::Entity::find_by_id(id).column_as(
+    with_team(user::Entity::find_by_id(id))
+        .one(db)
+        .await?
+        .map(UserRow::from)
+        .ok_or(StoreError::NotFound)
+}
+
+/// `select` with each user's team (as an agent) alongside: rows and teams in one statement.
+fn with_team(select: Select<user::Entity>) -> Selector<SelectModel<UserWithTeam>> {
+    let mut select = select.column_as(
         Expr::col((team_member::Entity, team_member::Column::TeamId)),
         "member_team",
     );
@@ -122,23 +131,24 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreE
         Expr::col((team_member::Entity, team_member::Column::UserId))
             .equals((user::Entity, user::Column::Id)),
     );
-    let row = select
-        .into_model::<UserWithTeam>()
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(UserRow {
-        user: row.user,
-        team_id: row.member_team,
-    })
+    select.into_model::<UserWithTeam>()
 }
 
-/// A user and the team they belong to as an agent, read in one statement.
+/// A user and the team they belong to as an agent.
 #[derive(Debug, FromQueryResult)]
 struct UserWithTeam {
     #[sea_orm(nested)]
     user: user::Model,
     member_team: Option<Uuid>,
+}
+
+impl From<UserWithTeam> for UserRow {
+    fn from(row: UserWithTeam) -> Self {
+        UserRow {
+            user: row.user,
+            team_id: row.member_team,
+        }
+    }
 }
 
 /// One user by email (any case).
@@ -262,29 +272,33 @@ pub async fn authenticate(
     user_id: Uuid,
     session_id: Uuid,
 ) -> Result<Option<Authenticated>, StoreError> {
-    let mut select = user::Entity::find()
-        .filter(user::Column::Id.eq(user_id))
-        .column_as(
+    let joined = [
+        (
             Expr::col((auth_session::Entity, auth_session::Column::UserId)),
             "session_user",
-        )
-        .column_as(
+        ),
+        (
             Expr::col((auth_session::Entity, auth_session::Column::ExpiresAt)),
             "session_expires_at",
-        )
-        .column_as(
+        ),
+        (
             Expr::col((auth_session::Entity, auth_session::Column::RevokedAt)),
             "session_revoked_at",
-        )
-        .column_as(Expr::col((team::Entity, team::Column::Id)), "scope_team")
-        .column_as(
+        ),
+        (Expr::col((team::Entity, team::Column::Id)), "scope_team"),
+        (
             Expr::col((team::Entity, team::Column::TeamLeaderId)),
             "scope_leader",
-        )
-        .column_as(
+        ),
+        (
             Expr::col((team::Entity, team::Column::ManagerId)),
             "scope_manager",
-        );
+        ),
+    ];
+    let mut select = joined.into_iter().fold(
+        user::Entity::find().filter(user::Column::Id.eq(user_id)),
+        |select, (column, alias)| select.column_as(column, alias),
+    );
     QueryTrait::query(&mut select)
         .join(
             JoinType::LeftJoin,
@@ -367,23 +381,19 @@ pub async fn list(
                 .add(Expr::col(user::Column::Email).like(LikeExpr::new(pattern).escape('\\'))),
         );
     }
-    let users = pagination::keyset(query, user::Column::Name, user::Column::Id, page)
-        .all(db)
-        .await?;
-    let (users, next) = pagination::finish(users, page.limit, |user| Cursor {
-        key: user.name.clone(),
-        id: user.id,
+    let rows = with_team(pagination::keyset(
+        query,
+        user::Column::Name,
+        user::Column::Id,
+        page,
+    ))
+    .all(db)
+    .await?;
+    let (rows, next) = pagination::finish(rows, page.limit, |row| Cursor {
+        key: row.user.name.clone(),
+        id: row.user.id,
     });
-    let ids: Vec<Uuid> = users.iter().map(|user| user.id).collect();
-    let teams = memberships(db, &ids).await?;
-    let rows = users
-        .into_iter()
-        .map(|user| UserRow {
-            team_id: teams.get(&user.id).copied(),
-            user,
-        })
-        .collect();
-    Ok((rows, next))
+    Ok((rows.into_iter().map(UserRow::from).collect(), next))
 }
 
 /// Escapes `%`, `_` and `\\` for a `LIKE ... ESCAPE '\\'` pattern.

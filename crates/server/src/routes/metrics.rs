@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
-use domain::{Action, Target, TeamId, authorize};
+use domain::{Action, Target, TeamId, UserId, authorize};
 use dto::{
     AgentScorecard, CreateKpi, MetricMonth, ScorecardSettings, TeamScorecard, UpdateScorecardConfig,
 };
@@ -19,7 +19,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
-use crate::targets;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -48,15 +47,30 @@ fn month_param(field: &str, value: &str) -> ApiResult<String> {
     }
 }
 
-/// An agent the actor may see as a person (404 otherwise), with the metrics target.
-async fn agent_in_scope(app: &AppState, actor: &Actor, agent: Uuid) -> ApiResult<Target> {
+/// An agent the actor may see as a person (404 otherwise): the metrics target and their team,
+/// from one read. An agent's only team is the one they belong to (the team rules keep agents
+/// from leading or managing one).
+async fn agent_in_scope(
+    app: &AppState,
+    actor: &Actor,
+    agent: Uuid,
+) -> ApiResult<(Target, Option<Uuid>)> {
     let row = users::find(&app.db, agent).await?;
-    if row.role() != domain::Role::Agent
-        || !actor.can(Action::ViewUser, &targets::person(&app.db, agent).await?)
-    {
+    let team = row.team_id.map(TeamId);
+    let person = Target::User {
+        id: UserId(agent),
+        teams: team.into_iter().collect(),
+    };
+    if row.role() != domain::Role::Agent || !actor.can(Action::ViewUser, &person) {
         return Err(ApiError::NotFound);
     }
-    targets::agent_record(&app.db, agent).await
+    let record = Target::AgentRecord {
+        agent: UserId(agent),
+        team,
+        author: None,
+        private: false,
+    };
+    Ok((record, row.team_id))
 }
 
 /// The range of months to list.
@@ -85,7 +99,7 @@ pub async fn list_agent_metrics(
     range: ValidQuery<MonthRange>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
-    let target = agent_in_scope(&app, &actor, *id).await?;
+    let (target, _) = agent_in_scope(&app, &actor, *id).await?;
     authorize(&actor, Action::ViewMetrics, &target)?;
     let to = match &range.to {
         Some(to) => month_param("to", to)?,
@@ -129,7 +143,7 @@ pub async fn upsert_agent_metrics(
 ) -> ApiResult<HttpResponse> {
     let (agent, month) = path.into_inner();
     let month = month_param("month", &month)?;
-    let target = agent_in_scope(&app, &actor, agent).await?;
+    let (target, _) = agent_in_scope(&app, &actor, agent).await?;
     authorize(&actor, Action::WriteMetrics, &target)?;
     let mut input: BTreeMap<String, f64> = parse_json(&body)?;
     let version = input.remove("version").map(|v| v as i32).or(if_match.0);
@@ -179,14 +193,14 @@ pub async fn get_agent_scorecard(
     query: ValidQuery<YearQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<AgentScorecard>> {
-    let target = agent_in_scope(&app, &actor, *id).await?;
+    let (target, team) = agent_in_scope(&app, &actor, *id).await?;
     authorize(&actor, Action::ViewMetrics, &target)?;
     let year = query.year.unwrap_or_else(|| chrono::Utc::now().year());
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
     }
     Ok(web::Json(
-        metrics::agent_scorecard(&app.db, *id, year).await?,
+        metrics::agent_scorecard(&app.db, *id, team, year).await?,
     ))
 }
 

@@ -64,14 +64,14 @@ async fn the_hot_endpoints_stay_within_their_statement_budgets() {
         ),
         (Method::GET, "/api/v1/action-items?limit=20".into(), None, 2),
         (Method::GET, "/api/v1/quick-notes?limit=20".into(), None, 2),
-        (Method::GET, "/api/v1/users?limit=20".into(), None, 3),
+        (Method::GET, "/api/v1/users?limit=20".into(), None, 2),
         (
             Method::GET,
             format!("/api/v1/agents/{agent}/scorecard"),
             None,
-            13,
+            9,
         ),
-        (Method::GET, "/api/v1/dashboard".into(), None, 15),
+        (Method::GET, "/api/v1/dashboard".into(), None, 14),
         (Method::GET, "/api/v1/search?q=Agent".into(), None, 5),
         (Method::POST, "/api/v1/quick-notes".into(), Some(note), 5),
     ];
