@@ -7,8 +7,8 @@
 //!   browser journeys. With `CI=true` nothing may be skipped.
 //! - `e2e`: only the browser journeys.
 //! - `bench`: the browser bundle's size against its budget, latency of the hot endpoints against
-//!   the demo organisation, and proof that a wrong password and an unknown email take the same
-//!   time.
+//!   the demo organisation, proof that a wrong password and an unknown email take the same time,
+//!   and the read path's throughput as a share of a one-row reference (`throughput.rs`).
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -17,6 +17,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+mod throughput;
 
 const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen 116 from crates.io: Debian's binaryen 108 miscompiles current rustc output.
@@ -542,5 +544,7 @@ fn bench() -> Result<()> {
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data);
-    result
+    result?;
+    step("throughput against a one-row reference (release, PostgreSQL + Redis, wrk)");
+    throughput::run()
 }

@@ -1,8 +1,8 @@
 //! Loading for pages: one way to fetch what a page shows and keep the newest reply.
 //!
 //! A plain signal fed by a task, rather than Leptos' `LocalResource`: the pages need no
-//! suspense, and the resource's machinery, instantiated once per page, was a fifth of the
-//! client's size.
+//! suspense, and the resource's async machinery, instantiated for every resource, cost 38 KB of
+//! a 509 KB (gzip) bundle.
 
 use std::future::Future;
 
