@@ -4,15 +4,19 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::{ActionItemId, Actor, Priority, SessionId, SessionStatus, UserId};
+use domain::{
+    Action, ActionItemId, Actor, Priority, SessionId, SessionStatus, Target, TeamId, UserId,
+    authorize,
+};
+use sea_orm::sea_query::{Expr, JoinType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
-use crate::entity::{action_item, coaching_session};
+use crate::entity::{action_item, coaching_session, team_member};
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
@@ -104,6 +108,57 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<SessionRow, Sto
         session,
         action_item_ids,
     })
+}
+
+/// A session and its agent's team.
+#[derive(Debug, FromQueryResult)]
+struct SessionWithTeam {
+    #[sea_orm(nested)]
+    session: coaching_session::Model,
+    agent_team: Option<Uuid>,
+}
+
+/// The session `id` if `actor` may see it, with the policy's view of it: the session and its
+/// agent's team in one statement, then its action items. `NotFound` whether it does not exist
+/// or is out of the actor's sight, so the two cannot be told apart.
+pub async fn find_in_scope(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(SessionRow, Target), StoreError> {
+    let mut select = coaching_session::Entity::find_by_id(id).column_as(
+        Expr::col((team_member::Entity, team_member::Column::TeamId)),
+        "agent_team",
+    );
+    QueryTrait::query(&mut select).join(
+        JoinType::LeftJoin,
+        team_member::Entity,
+        // Called by path: importing `ExprTrait` would shadow `Ord::min`/`max` on dates here.
+        sea_orm::sea_query::ExprTrait::equals(
+            Expr::col((team_member::Entity, team_member::Column::UserId)),
+            (coaching_session::Entity, coaching_session::Column::AgentId),
+        ),
+    );
+    let found = select
+        .into_model::<SessionWithTeam>()
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let target = Target::AgentRecord {
+        agent: UserId(found.session.agent_id),
+        team: found.agent_team.map(TeamId),
+        author: None,
+        private: false,
+    };
+    if authorize(actor, Action::ViewSession, &target).is_err() {
+        return Err(StoreError::NotFound);
+    }
+    let action_item_ids = items_of(db, &[id]).await?.remove(&id).unwrap_or_default();
+    let row = SessionRow {
+        session: found.session,
+        action_item_ids,
+    };
+    Ok((row, target))
 }
 
 /// Filters for the session list.

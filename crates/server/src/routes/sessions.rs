@@ -69,12 +69,7 @@ pub struct SessionQuery {
 
 /// Loads a session the actor may see (404 otherwise) with its policy target.
 async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(SessionRow, Target)> {
-    let row = sessions::find(&app.db, id).await?;
-    let target = targets::agent_record(&app.db, row.session.agent_id).await?;
-    if !actor.can(Action::ViewSession, &target) {
-        return Err(ApiError::NotFound);
-    }
-    Ok((row, target))
+    Ok(sessions::find_in_scope(&app.db, actor, id).await?)
 }
 
 fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse {

@@ -60,7 +60,7 @@ async fn the_hot_endpoints_stay_within_their_statement_budgets() {
             Method::GET,
             format!("/api/v1/sessions/{session_id}"),
             None,
-            4,
+            3,
         ),
         (Method::GET, "/api/v1/action-items?limit=20".into(), None, 2),
         (Method::GET, "/api/v1/quick-notes?limit=20".into(), None, 2),
