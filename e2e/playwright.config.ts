@@ -18,6 +18,8 @@ export default defineConfig({
   outputDir: "test-results",
   use: {
     testIdAttribute: "data-test-id",
+    // The laptop the journeys are judged on; the phone journeys set 375x812 themselves.
+    viewport: { width: 1440, height: 900 },
     baseURL: `http://127.0.0.1:${port}`,
     screenshot: "on",
     trace: "retain-on-failure",
