@@ -109,7 +109,8 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
 }
 
 #[tokio::test]
-async fn the_server_never_reaches_the_network_with_a_development_key_or_the_demo_password() {
+async fn the_server_never_reaches_the_network_with_a_development_key_the_demo_password_or_statement_counts()
+ {
     let dir = tempfile::tempdir().expect("a temp dir");
     // As the container image starts: embedded database, no JWT_SECRET, bound to every address.
     let exposed = coaching_hub(dir.path())
@@ -153,4 +154,23 @@ async fn the_server_never_reaches_the_network_with_a_development_key_or_the_demo
     assert!(!exposed.status.success());
     let stderr = String::from_utf8_lossy(&exposed.stderr);
     assert!(stderr.contains("demo password"), "{stderr}");
+
+    // A real key on an empty database, but statement counts in every answer: they would tell an
+    // unknown email from a wrong password.
+    let empty = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("empty.db").display()
+    );
+    let counted = coaching_hub(dir.path())
+        .args(["serve"])
+        .env("DATABASE_URL", &empty)
+        .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .env("STATEMENT_COUNT_HEADER", "true")
+        .env("BIND", "0.0.0.0")
+        .env("PORT", "0")
+        .output()
+        .expect("runs");
+    assert!(!counted.status.success());
+    let stderr = String::from_utf8_lossy(&counted.stderr);
+    assert!(stderr.contains("STATEMENT_COUNT_HEADER"), "{stderr}");
 }
