@@ -137,7 +137,7 @@ pub fn Agents() -> impl IntoView {
                                 <th scope="row"><a href=format!("/agents/{}", agent.id)>{agent.name.clone()}</a>
                                     <span class="muted small block">{agent.employee_id.clone().unwrap_or_else(|| agent.email.clone())}</span></th>
                                 <td>{band.map(|b| view! { <span class=format!("pill {}", labels::band_class(b))>{labels::score(score)} " · " {labels::band(b)}</span> })}</td>
-                                <td class="chips">{why.map(|why| why.reasons.iter().map(|r| view! { <span class="chip">{labels::reason(*r, &why)}</span> }).collect_view())}</td>
+                                <td><span class="chips">{why.map(|why| why.reasons.iter().map(|r| view! { <span class="chip">{labels::reason(*r, &why)}</span> }).collect_view())}</span></td>
                             </tr>
                         }).collect_view().into_any()
                     }}

@@ -248,7 +248,10 @@ pub fn Board() -> impl IntoView {
                             } else {
                                 sorted_by(list, |i| (!i.overdue, i.due_date))
                             };
-                            list.into_iter().map(|item| view! { <li><ItemCard item=item /></li> }).collect_view()
+                            if list.is_empty() {
+                                return view! { <li class="empty small">"Nothing here."</li> }.into_any();
+                            }
+                            list.into_iter().map(|item| view! { <li><ItemCard item=item /></li> }).collect_view().into_any()
                         }}
                     </ul>
                     {(status == ActionItemStatus::Completed).then(|| view! {
