@@ -53,6 +53,19 @@ pub enum Target {
     },
 }
 
+impl Target {
+    /// A shared record about `agent` of `team` with no author that matters: a session, an action
+    /// item, a plan or a metrics month.
+    pub fn about_agent(agent: UserId, team: Option<TeamId>) -> Target {
+        Target::AgentRecord {
+            agent,
+            team,
+            author: None,
+            private: false,
+        }
+    }
+}
+
 /// How an actor stands to a target. Earlier variants win when several hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Relation {

@@ -227,12 +227,7 @@ async fn check_subject(
     if !sees(team.into_iter().collect()) {
         return Err(unknown());
     }
-    let record = Target::AgentRecord {
-        agent: UserId(agent_id),
-        team,
-        author: None,
-        private: false,
-    };
+    let record = Target::about_agent(UserId(agent_id), team);
     Ok(authorize(actor, Action::CreateNote, &record)?)
 }
 

@@ -144,12 +144,7 @@ pub async fn find_in_scope(
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let target = Target::AgentRecord {
-        agent: UserId(found.session.agent_id),
-        team: found.agent_team.map(TeamId),
-        author: None,
-        private: false,
-    };
+    let target = Target::about_agent(UserId(found.session.agent_id), found.agent_team.map(TeamId));
     if authorize(actor, Action::ViewSession, &target).is_err() {
         return Err(StoreError::NotFound);
     }

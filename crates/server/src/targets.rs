@@ -10,12 +10,8 @@ use crate::error::{ApiError, ApiResult};
 
 /// A record about `agent` (session, action item, metrics), with the agent's current team.
 pub async fn agent_record(db: &Db, agent: Uuid) -> ApiResult<Target> {
-    Ok(Target::AgentRecord {
-        agent: UserId(agent),
-        team: users::team_of(db, agent).await?.map(TeamId),
-        author: None,
-        private: false,
-    })
+    let team = users::team_of(db, agent).await?.map(TeamId);
+    Ok(Target::about_agent(UserId(agent), team))
 }
 
 /// A person, with every team they belong to.

@@ -64,12 +64,7 @@ async fn agent_in_scope(
     if row.role() != domain::Role::Agent || !actor.can(Action::ViewUser, &person) {
         return Err(ApiError::NotFound);
     }
-    let record = Target::AgentRecord {
-        agent: UserId(agent),
-        team,
-        author: None,
-        private: false,
-    };
+    let record = Target::about_agent(UserId(agent), team);
     Ok((record, row.team_id))
 }
 

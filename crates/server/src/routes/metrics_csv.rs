@@ -326,12 +326,7 @@ fn in_scope(actor: &Actor, agent: &UserRow) -> bool {
     agent.role() == Role::Agent
         && actor.can(
             Action::WriteMetrics,
-            &Target::AgentRecord {
-                agent: UserId(agent.user.id),
-                team: agent.team_id.map(TeamId),
-                author: None,
-                private: false,
-            },
+            &Target::about_agent(UserId(agent.user.id), agent.team_id.map(TeamId)),
         )
 }
 
@@ -483,12 +478,7 @@ pub async fn export_metrics(
             .filter(|row| {
                 actor.can(
                     Action::ViewMetrics,
-                    &Target::AgentRecord {
-                        agent: UserId(row.user.id),
-                        team: row.team_id.map(TeamId),
-                        author: None,
-                        private: false,
-                    },
+                    &Target::about_agent(UserId(row.user.id), row.team_id.map(TeamId)),
                 )
             })
             .map(|row| {
