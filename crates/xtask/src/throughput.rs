@@ -53,7 +53,7 @@ pub fn run() -> Result<()> {
         .env("REDIS_PREFIX", format!("bench-{}", std::process::id()))
         .env(
             "JWT_SECRET",
-            format!("bench-only-signing-key-{}", uuid_like()),
+            format!("bench-only-signing-key-{}", run_suffix()),
         )
         .env("PORT", SERVER_PORT)
         .env("LOG_LEVEL", "error")
@@ -263,7 +263,7 @@ fn field(json: &str, name: &str) -> Option<String> {
 }
 
 /// A per-run suffix for the signing key (the run's process id and the time).
-fn uuid_like() -> String {
+fn run_suffix() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());

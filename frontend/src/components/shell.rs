@@ -95,6 +95,12 @@ pub fn Shell() -> impl IntoView {
         }
         _ => {}
     });
+    // Signed out is not an error to show: the effect above is already on its way to sign-in.
+    let me_loaded = api::status(me);
+    let me_status = Signal::derive(move || match me_loaded.get() {
+        api::Status::Failed(err) if err.is_unauthenticated() => api::Status::Waiting,
+        status => status,
+    });
     let to_login = use_navigate();
     let sign_out = api::submit(
         |()| api::logout(),
@@ -165,10 +171,7 @@ pub fn Shell() -> impl IntoView {
             </nav>
             <main id="main" tabindex="-1">
                 <ErrorBanner error=crate::pages::items::move_error() />
-                <LoadStatus status=Signal::derive(move || match api::status(me).get() {
-                    api::Status::Failed(err) if err.is_unauthenticated() => api::Status::Waiting,
-                    status => status,
-                }) />
+                <LoadStatus status=me_status />
                 <Show when=move || session.0.with(Option::is_some)>
                     <Outlet />
                 </Show>
