@@ -2,9 +2,13 @@
 //! assignee, cancelled or re-assigned by the coach side.
 
 use chrono::{NaiveDate, Utc};
-use domain::{ActionItemId, ActionItemStatus, ActionPlanId, Actor, Priority, SessionId, UserId};
+use domain::{
+    Action, ActionItemId, ActionItemStatus, ActionPlanId, Actor, PlanStatus, Priority, Role,
+    SessionId, Target, TeamId, UserId, authorize,
+};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -47,6 +51,37 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<action_item::Mo
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// An item and its agent's team.
+#[derive(Debug, FromQueryResult)]
+struct ItemWithTeam {
+    #[sea_orm(nested)]
+    item: action_item::Model,
+    agent_team: Option<Uuid>,
+}
+
+/// The item `id` if `actor` may see it (it is about an agent in their scope, or assigned to
+/// them), with the policy's view of it, in one statement; `NotFound` otherwise.
+pub async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(action_item::Model, Target), StoreError> {
+    let found = scope::with_agent_team(
+        action_item::Entity::find_by_id(id),
+        (action_item::Entity, action_item::Column::AgentId),
+    )
+    .into_model::<ItemWithTeam>()
+    .one(db)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let target = Target::about_agent(UserId(found.item.agent_id), found.agent_team.map(TeamId));
+    let assigned = found.item.assignee_id == actor.id.uuid();
+    if !assigned && authorize(actor, Action::ViewActionItem, &target).is_err() {
+        return Err(StoreError::NotFound);
+    }
+    Ok((found.item, target))
 }
 
 /// Filters for the item list.
@@ -126,11 +161,10 @@ pub async fn list(
     }))
 }
 
-/// An item to create.
+/// An item to create; the agent it is about follows from its session, its plan or (on its own)
+/// its assignee.
 #[derive(Clone, Debug)]
 pub struct NewItem {
-    /// The agent it is about.
-    pub agent_id: Uuid,
     /// Who does it.
     pub assignee_id: Uuid,
     /// From this session.
@@ -151,12 +185,13 @@ pub struct NewItem {
 pub async fn insert(
     db: &impl ConnectionTrait,
     origin: &Origin,
+    agent_id: Uuid,
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
     let now = Utc::now();
     let item = action_item::ActiveModel {
         id: Set(Uuid::now_v7()),
-        agent_id: Set(new.agent_id),
+        agent_id: Set(agent_id),
         assignee_id: Set(new.assignee_id),
         created_by: Set(origin.actor_id),
         session_id: Set(new.session_id),
@@ -200,16 +235,90 @@ async fn record(
     .await
 }
 
-/// Creates an item.
+/// Creates an item the actor may create: from a session that is still open, in a plan that is
+/// still a draft, or on its own (about its assignee, who must then be an agent).
 pub async fn create(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
     let txn = db::begin_write(db).await?;
-    let item = insert(&txn, origin, new).await?;
+    let assignee = scope::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
+    let (agent_id, record) = match (new.session_id, new.plan_id) {
+        (Some(_), Some(_)) => {
+            return Err(StoreError::invalid(
+                "plan_id",
+                "an item comes from a session or a plan, not both",
+            ));
+        }
+        (Some(session), None) => session_agent(&txn, actor, session).await?,
+        (None, Some(plan)) => plan_agent(&txn, actor, plan).await?,
+        (None, None) if assignee.role() == Role::Agent => {
+            let team = assignee.team_id.map(TeamId);
+            (
+                new.assignee_id,
+                Target::about_agent(UserId(new.assignee_id), team),
+            )
+        }
+        (None, None) => {
+            return Err(StoreError::invalid(
+                "assignee_id",
+                "without a session, the assignee must be the agent the item is about",
+            ));
+        }
+    };
+    authorize(actor, Action::CreateActionItem, &record)?;
+    let item = insert(&txn, origin, agent_id, new).await?;
     txn.commit().await?;
     Ok(item)
+}
+
+/// The agent of a session an item is agreed in: one in scope and still open.
+async fn session_agent(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(Uuid, Target), StoreError> {
+    let (session, target) = match crate::sessions::find_in_scope(txn, actor, id).await {
+        Err(StoreError::NotFound) => {
+            return Err(StoreError::invalid(
+                "session_id",
+                "no such session in your scope",
+            ));
+        }
+        found => found?,
+    };
+    // A session's items are agreed while it runs; a closed session never changes.
+    session.status().editable()?;
+    Ok((session.session.agent_id, target))
+}
+
+/// The agent of a plan an item is added to: one in scope and still a draft, since its items are
+/// part of what the manager approves.
+async fn plan_agent(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(Uuid, Target), StoreError> {
+    let (plan, target) = match crate::action_plans::find_in_scope(txn, actor, id).await {
+        Err(StoreError::NotFound) => {
+            return Err(StoreError::invalid(
+                "plan_id",
+                "no such action plan in your scope",
+            ));
+        }
+        found => found?,
+    };
+    let status = crate::action_plans::status_of(&plan);
+    if status != PlanStatus::Draft {
+        return Err(domain::InvalidTransition {
+            from: status.as_str(),
+            action: "add an item to",
+        }
+        .into());
+    }
+    Ok((plan.agent_id, target))
 }
 
 /// Changes to an item; `None` leaves a field as it is.
@@ -229,17 +338,58 @@ pub struct ItemChanges {
     pub assignee_id: Option<Uuid>,
 }
 
-/// Applies `changes` to the item at `version`.
+impl ItemChanges {
+    /// Whether anything but the status changes.
+    fn edits(&self) -> bool {
+        self.title.is_some()
+            || self.description.is_some()
+            || self.due_date.is_some()
+            || self.priority.is_some()
+            || self.assignee_id.is_some()
+    }
+}
+
+/// What the policy must allow for `changes`: cancelling or editing an item is the coach side's;
+/// moving it forward is its assignee's, or the coach side's.
+fn authorize_changes(
+    actor: &Actor,
+    item: &action_item::Model,
+    target: &Target,
+    changes: &ItemChanges,
+) -> Result<(), StoreError> {
+    let assignee_moves_forward = item.assignee_id == actor.id.uuid();
+    match changes.status {
+        Some(ActionItemStatus::Cancelled) => authorize(actor, Action::ManageActionItem, target)?,
+        Some(_) if !assignee_moves_forward => {
+            authorize(actor, Action::ProgressActionItem, target)?;
+        }
+        _ => {}
+    }
+    if changes.edits() {
+        authorize(actor, Action::ManageActionItem, target)?;
+    }
+    Ok(())
+}
+
+/// Applies `changes` to the item at `version`, when the actor may make them.
 pub async fn update(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     changes: ItemChanges,
 ) -> Result<action_item::Model, StoreError> {
     let txn = db::begin_write(db).await?;
-    versioned::bump::<action_item::Entity>(&txn, id, version).await?;
-    let before = find(&txn, id).await?;
+    let (mut before, target) = find_in_scope(&txn, actor, id).await?;
+    authorize_changes(actor, &before, &target, &changes)?;
+    if let Some(assignee) = changes.assignee_id {
+        scope::named_person(&txn, actor, assignee, "assignee_id").await?;
+    }
+    let claimed =
+        versioned::claim::<action_item::Entity>(&txn, id, before.version, version).await?;
+    before.version = claimed.version;
+    before.updated_at = claimed.updated_at;
     let mut row: action_item::ActiveModel = before.clone().into();
     if let Some(to) = changes.status
         && to != status_of(&before)

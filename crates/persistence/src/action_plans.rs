@@ -4,10 +4,13 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use domain::{ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, UserId};
+use domain::{
+    Action, ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, Target, TeamId, UserId,
+    authorize,
+};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -28,6 +31,56 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<action_plan::Mo
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// A plan and its agent's team.
+#[derive(Debug, FromQueryResult)]
+struct PlanWithTeam {
+    #[sea_orm(nested)]
+    plan: action_plan::Model,
+    agent_team: Option<Uuid>,
+}
+
+/// The plan `id` if `actor` may see it, with the policy's view of it, in one statement;
+/// `NotFound` otherwise.
+pub async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(action_plan::Model, Target), StoreError> {
+    let found = scope::with_agent_team(
+        action_plan::Entity::find_by_id(id),
+        (action_plan::Entity, action_plan::Column::AgentId),
+    )
+    .into_model::<PlanWithTeam>()
+    .one(db)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let target = Target::about_agent(UserId(found.plan.agent_id), found.agent_team.map(TeamId));
+    if authorize(actor, Action::ViewActionPlan, &target).is_err() {
+        return Err(StoreError::NotFound);
+    }
+    Ok((found.plan, target))
+}
+
+/// Claims the plan at `version` for `action` by `actor` inside `txn` and returns it as it was:
+/// `NotFound` outside the actor's sight, `Denied` when the policy refuses, `Stale` when the
+/// version is not the current one.
+async fn claim(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    id: Uuid,
+    version: Option<i32>,
+) -> Result<action_plan::Model, StoreError> {
+    let (mut plan, target) = find_in_scope(txn, actor, id).await?;
+    authorize(actor, action, &target)?;
+    // Without a version (a checkpoint) the write still serialises with transitions.
+    let version = version.unwrap_or(plan.version);
+    let claimed = versioned::claim::<action_plan::Entity>(txn, id, plan.version, version).await?;
+    plan.version = claimed.version;
+    plan.updated_at = claimed.updated_at;
+    Ok(plan)
 }
 
 /// A plan with everything hanging off it, as the API shows it.
@@ -257,9 +310,25 @@ async fn record(
     audit::record(db, origin, change).await
 }
 
-/// Drafts a plan with its items and targets, in one transaction.
-pub async fn create(db: &Db, origin: &Origin, new: NewPlan) -> Result<dto::ActionPlan, StoreError> {
+/// Drafts a plan, with its items and targets, for an agent the actor coaches, in one
+/// transaction.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    new: NewPlan,
+) -> Result<dto::ActionPlan, StoreError> {
     let txn = db::begin_write(db).await?;
+    let (_, about) = match scope::named_agent(&txn, actor, new.agent_id, "agent_id").await {
+        Err(StoreError::Invalid { .. }) => {
+            return Err(StoreError::invalid(
+                "agent_id",
+                "no such agent in your scope",
+            ));
+        }
+        found => found?,
+    };
+    authorize(actor, Action::DraftActionPlan, &about)?;
     let catalogue = metrics::catalogue(&txn).await?;
     let mut targets = Vec::new();
     for (index, (key, operator, value, month)) in new.targets.iter().enumerate() {
@@ -297,7 +366,6 @@ pub async fn create(db: &Db, origin: &Origin, new: NewPlan) -> Result<dto::Actio
     .await?;
     for (title, due_date, description, priority) in new.items {
         let item = NewItem {
-            agent_id: new.agent_id,
             assignee_id: new.agent_id,
             session_id: None,
             plan_id: Some(plan.id),
@@ -306,7 +374,7 @@ pub async fn create(db: &Db, origin: &Origin, new: NewPlan) -> Result<dto::Actio
             due_date,
             priority,
         };
-        action_items::insert(&txn, origin, item).await?;
+        action_items::insert(&txn, origin, new.agent_id, item).await?;
     }
     for (kpi_id, operator, value, by_month) in targets {
         action_plan_target::ActiveModel {
@@ -357,17 +425,32 @@ pub enum PlanChange {
     Cancel(String),
 }
 
-/// Applies a change to the plan at `version`, in one transaction.
+impl PlanChange {
+    /// What the policy must allow: the coach drafts, submits, completes and cancels; the agent's
+    /// manager approves or rejects; the agent acknowledges.
+    fn action(&self) -> Action {
+        match self {
+            PlanChange::Approve | PlanChange::Reject(_) => Action::ApproveActionPlan,
+            PlanChange::Acknowledge(_) => Action::AcknowledgeActionPlan,
+            _ => Action::DraftActionPlan,
+        }
+    }
+}
+
+/// Applies a change the actor may make to the plan at `version`, in one transaction.
 pub async fn change(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     change: PlanChange,
 ) -> Result<dto::ActionPlan, StoreError> {
     let txn = db::begin_write(db).await?;
-    versioned::bump::<action_plan::Entity>(&txn, id, version).await?;
-    let plan = find(&txn, id).await?;
+    let plan = claim(&txn, actor, change.action(), id, Some(version)).await?;
+    if matches!(change, PlanChange::Approve) {
+        domain::policy::authorize_approval(actor, plan.created_by.map(UserId))?;
+    }
     let before = details(&txn, &plan).await?;
     let status = status_of(&plan);
     let now = Utc::now();
@@ -447,16 +530,15 @@ pub async fn change(
 /// Adds a dated checkpoint to a plan that is not closed.
 pub async fn add_checkpoint(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     date: NaiveDate,
     notes: String,
 ) -> Result<dto::ActionPlan, StoreError> {
     let txn = db::begin_write(db).await?;
-    let current = find(&txn, id).await?;
-    // Serialises with transitions: a checkpoint never lands on a plan closed meanwhile.
-    versioned::bump::<action_plan::Entity>(&txn, id, current.version).await?;
-    let plan = find(&txn, id).await?;
+    // Claimed like a transition: a checkpoint never lands on a plan closed meanwhile.
+    let plan = claim(&txn, actor, Action::DraftActionPlan, id, None).await?;
     if matches!(
         status_of(&plan),
         PlanStatus::Completed | PlanStatus::Cancelled

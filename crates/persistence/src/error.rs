@@ -19,8 +19,8 @@ pub enum StoreError {
     /// A value refers to something that cannot be used here (a team leader who is an agent).
     #[error("invalid {field}: {message}")]
     Invalid {
-        /// The request field at fault.
-        field: &'static str,
+        /// The request field at fault (`action_items[2].assignee_id` for one in a list).
+        field: std::borrow::Cow<'static, str>,
         /// Why.
         message: String,
     },
@@ -56,9 +56,12 @@ impl StoreError {
 
 impl StoreError {
     /// An invalid value in one field.
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(
+        field: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         StoreError::Invalid {
-            field,
+            field: field.into(),
             message: message.into(),
         }
     }

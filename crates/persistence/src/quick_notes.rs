@@ -2,10 +2,7 @@
 //! everyone who may see the agent.
 
 use chrono::{DateTime, Utc};
-use domain::{
-    Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, Role, Target, TeamId, UserId,
-    authorize,
-};
+use domain::{Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, UserId, authorize};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
@@ -15,7 +12,7 @@ use uuid::Uuid;
 use crate::audit::{self, Change, Origin};
 use crate::entity::quick_note;
 use crate::pagination::{self, Cursor, PageRequest};
-use crate::{Db, StoreError, db, scope, users, versioned};
+use crate::{Db, StoreError, db, scope, versioned};
 
 impl From<&quick_note::Model> for dto::QuickNote {
     fn from(note: &quick_note::Model) -> Self {
@@ -202,33 +199,8 @@ async fn check_subject(
     actor: &Actor,
     agent_id: Uuid,
 ) -> Result<(), StoreError> {
-    let unknown = || StoreError::invalid("agent_id", "no such person in your scope");
-    let row = match users::find(txn, agent_id).await {
-        Err(StoreError::NotFound) => return Err(unknown()),
-        found => found?,
-    };
-    let sees = |teams: Vec<TeamId>| {
-        let person = Target::User {
-            id: UserId(agent_id),
-            teams,
-        };
-        authorize(actor, Action::ViewUser, &person).is_ok()
-    };
-    if row.role() != Role::Agent {
-        // Rare: only here are the teams they lead needed, to say why the note is refused.
-        let visible = sees(users::teams_of(txn, agent_id).await?);
-        return Err(if visible {
-            StoreError::invalid("agent_id", "must be an agent")
-        } else {
-            unknown()
-        });
-    }
-    let team = row.team_id.map(TeamId);
-    if !sees(team.into_iter().collect()) {
-        return Err(unknown());
-    }
-    let record = Target::about_agent(UserId(agent_id), team);
-    Ok(authorize(actor, Action::CreateNote, &record)?)
+    let (_, about) = scope::named_agent(txn, actor, agent_id, "agent_id").await?;
+    Ok(authorize(actor, Action::CreateNote, &about)?)
 }
 
 /// Changes to a note.

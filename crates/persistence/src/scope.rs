@@ -1,14 +1,22 @@
-//! Visibility as query conditions: the rows of each kind an actor may see at all.
+//! Visibility: the rows of each kind an actor may see at all, as query conditions, and the
+//! people and agents a request names, checked against the policy.
 //!
-//! Lists, search and exports filter with these, so a row outside the actor's scope is never
-//! fetched, let alone returned.
+//! Lists, search and exports filter with the conditions, so a row outside the actor's scope is
+//! never fetched, let alone returned. Writes check what they name with [`named_person`] and
+//! [`named_agent`] inside their transaction.
 
-use domain::{Actor, Role};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition};
+use std::borrow::Cow;
+
+use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
+use sea_orm::sea_query::{Expr, IntoColumnRef, JoinType, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QuerySelect, QueryTrait, Select,
+};
 use uuid::Uuid;
 
+use crate::StoreError;
 use crate::entity::{team, team_member, user};
+use crate::users::{self, UserRow};
 
 /// The teams an actor coaches or manages.
 pub fn teams_in_reach(actor: &Actor) -> Vec<Uuid> {
@@ -77,4 +85,77 @@ pub fn agent_records(actor: &Actor, agent: impl ColumnTrait) -> Condition {
                 .to_owned(),
         ),
     )
+}
+
+/// `select` with the team of the agent its `agent` column names alongside, as the column
+/// `agent_team`: a record and the policy's view of it in one statement.
+pub(crate) fn with_agent_team<E: EntityTrait>(
+    mut select: Select<E>,
+    agent: impl IntoColumnRef,
+) -> Select<E> {
+    select = select.column_as(
+        Expr::col((team_member::Entity, team_member::Column::TeamId)),
+        "agent_team",
+    );
+    QueryTrait::query(&mut select).join(
+        JoinType::LeftJoin,
+        team_member::Entity,
+        // Called by path: importing `ExprTrait` shadows `Ord::min`/`max` where dates are compared.
+        sea_orm::sea_query::ExprTrait::equals(
+            Expr::col((team_member::Entity, team_member::Column::UserId)),
+            agent,
+        ),
+    );
+    select
+}
+
+/// A record about `agent` (session, action item, plan, metrics), with the agent's current team.
+pub async fn agent_record(db: &impl ConnectionTrait, agent: Uuid) -> Result<Target, StoreError> {
+    let team = users::team_of(db, agent).await?.map(TeamId);
+    Ok(Target::about_agent(UserId(agent), team))
+}
+
+/// The person a request names in `field`, when `actor` may see them; otherwise a 422 on that
+/// field, the same whether they do not exist or are out of scope.
+pub async fn named_person(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    field: impl Into<Cow<'static, str>>,
+) -> Result<UserRow, StoreError> {
+    let field = field.into();
+    let unknown = || StoreError::invalid(field.clone(), "no such person in your scope");
+    let row = match users::find(db, id).await {
+        Err(StoreError::NotFound) => return Err(unknown()),
+        found => found?,
+    };
+    // An agent's one team came with the row; only a leader's teams take another read.
+    let teams = match row.role() {
+        Role::Agent => row.team_id.map(TeamId).into_iter().collect(),
+        _ => users::teams_of(db, id).await?,
+    };
+    let person = Target::User {
+        id: UserId(id),
+        teams,
+    };
+    match authorize(actor, Action::ViewUser, &person) {
+        Ok(()) => Ok(row),
+        Err(_) => Err(unknown()),
+    }
+}
+
+/// The agent a request names in `field`, as [`named_person`], with the policy's view of a record
+/// about them; a 422 when the person is not an agent.
+pub async fn named_agent(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    field: &'static str,
+) -> Result<(UserRow, Target), StoreError> {
+    let row = named_person(db, actor, id, field).await?;
+    if row.role() != Role::Agent {
+        return Err(StoreError::invalid(field, "must be an agent"));
+    }
+    let record = Target::about_agent(UserId(id), row.team_id.map(TeamId));
+    Ok((row, record))
 }

@@ -5,19 +5,19 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use domain::{
-    Action, ActionItemId, Actor, Priority, SessionId, SessionStatus, Target, TeamId, UserId,
+    Action, ActionItemId, Actor, Priority, Role, SessionId, SessionStatus, Target, TeamId, UserId,
     authorize,
 };
-use sea_orm::sea_query::{Expr, JoinType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
-use crate::entity::{action_item, coaching_session, team_member};
+use crate::entity::{action_item, coaching_session, quick_note, team};
 use crate::pagination::{self, Cursor, PageRequest};
+use crate::users::UserRow;
 use crate::{Db, StoreError, db, scope, versioned};
 
 /// The longest session: bounds the double-booking look-back.
@@ -122,22 +122,13 @@ struct SessionWithTeam {
 /// agent's team in one statement, then its action items. `NotFound` whether it does not exist
 /// or is out of the actor's sight, so the two cannot be told apart.
 pub async fn find_in_scope(
-    db: &Db,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     id: Uuid,
 ) -> Result<(SessionRow, Target), StoreError> {
-    let mut select = coaching_session::Entity::find_by_id(id).column_as(
-        Expr::col((team_member::Entity, team_member::Column::TeamId)),
-        "agent_team",
-    );
-    QueryTrait::query(&mut select).join(
-        JoinType::LeftJoin,
-        team_member::Entity,
-        // Called by path: importing `ExprTrait` would shadow `Ord::min`/`max` on dates here.
-        sea_orm::sea_query::ExprTrait::equals(
-            Expr::col((team_member::Entity, team_member::Column::UserId)),
-            (coaching_session::Entity, coaching_session::Column::AgentId),
-        ),
+    let select = scope::with_agent_team(
+        coaching_session::Entity::find_by_id(id),
+        (coaching_session::Entity, coaching_session::Column::AgentId),
     );
     let found = select
         .into_model::<SessionWithTeam>()
@@ -240,8 +231,6 @@ pub async fn list(
 pub struct NewSession {
     /// The agent.
     pub agent_id: Uuid,
-    /// The coach.
-    pub team_leader_id: Uuid,
     /// When.
     pub scheduled_at: DateTime<Utc>,
     /// How long.
@@ -311,13 +300,48 @@ async fn ensure_free(
     Ok(())
 }
 
-/// Books a session.
-pub async fn schedule(db: &Db, origin: &Origin, new: NewSession) -> Result<SessionRow, StoreError> {
+/// Who coaches `agent` in a session `actor` books: a team leader coaches their own agents; a
+/// manager or admin books the leader of the agent's team.
+async fn coach_for(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    agent: &UserRow,
+) -> Result<Uuid, StoreError> {
+    if actor.role == Role::TeamLeader {
+        return Ok(actor.id.uuid());
+    }
+    let no_leader =
+        || StoreError::invalid("agent_id", "the agent is in no team, so has no team leader");
+    let team = agent.team_id.ok_or_else(no_leader)?;
+    team::Entity::find_by_id(team)
+        .select_only()
+        .column(team::Column::TeamLeaderId)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?
+        .ok_or_else(no_leader)
+}
+
+/// Books a session with an agent the actor may coach, with the agent's team leader, when neither
+/// is booked at that time.
+pub async fn schedule(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    new: NewSession,
+) -> Result<SessionRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    lock_people(&txn, [new.team_leader_id, new.agent_id]).await?;
+    let agent = scope::named_person(&txn, actor, new.agent_id, "agent_id").await?;
+    if agent.role() != Role::Agent || !agent.user.active {
+        return Err(StoreError::invalid("agent_id", "must be an active agent"));
+    }
+    let about = Target::about_agent(UserId(new.agent_id), agent.team_id.map(TeamId));
+    authorize(actor, Action::ManageSession, &about)?;
+    let team_leader_id = coach_for(&txn, actor, &agent).await?;
+    lock_people(&txn, [team_leader_id, new.agent_id]).await?;
     ensure_free(
         &txn,
-        new.team_leader_id,
+        team_leader_id,
         new.agent_id,
         new.scheduled_at,
         new.duration_minutes,
@@ -328,11 +352,16 @@ pub async fn schedule(db: &Db, origin: &Origin, new: NewSession) -> Result<Sessi
     let session = coaching_session::ActiveModel {
         id: Set(Uuid::now_v7()),
         agent_id: Set(new.agent_id),
-        team_leader_id: Set(new.team_leader_id),
+        team_leader_id: Set(team_leader_id),
         scheduled_at: Set(new.scheduled_at),
         duration_minutes: Set(new.duration_minutes),
         status: Set(SessionStatus::Scheduled.as_str().to_owned()),
-        focus_areas: Set(serde_json::json!(new.focus_areas)),
+        focus_areas: Set(serde_json::json!(
+            new.focus_areas
+                .iter()
+                .map(|area| area.trim())
+                .collect::<Vec<_>>()
+        )),
         preparation_notes: Set(new.preparation_notes),
         session_notes: Set(None),
         started_at: Set(None),
@@ -380,14 +409,23 @@ async fn record(
     .await
 }
 
-/// Claims the session at `version` and returns it as it was, inside `txn`.
+/// Claims the session at `version` for `action` by `actor`, inside `txn`, and returns it as it
+/// was: `NotFound` outside the actor's sight, `Denied` when the policy refuses the action,
+/// `Stale` when the version is not the current one.
 async fn claim(
     txn: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
     id: Uuid,
     version: i32,
 ) -> Result<SessionRow, StoreError> {
-    versioned::bump::<coaching_session::Entity>(txn, id, version).await?;
-    find(txn, id).await
+    let (mut row, target) = find_in_scope(txn, actor, id).await?;
+    authorize(actor, action, &target)?;
+    let claimed =
+        versioned::claim::<coaching_session::Entity>(txn, id, row.session.version, version).await?;
+    row.session.version = claimed.version;
+    row.session.updated_at = claimed.updated_at;
+    Ok(row)
 }
 
 /// Changes to a session's plan.
@@ -406,13 +444,14 @@ pub struct SessionChanges {
 /// Edits a session that is not yet over.
 pub async fn update(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     changes: SessionChanges,
 ) -> Result<SessionRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    let before = claim(&txn, id, version).await?;
+    let before = claim(&txn, actor, Action::ManageSession, id, version).await?;
     before.status().editable()?;
     let current = &before.session;
     let start = changes.scheduled_at.unwrap_or(current.scheduled_at);
@@ -462,13 +501,14 @@ pub enum Step {
 /// Applies a simple state change.
 pub async fn step(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     step: Step,
 ) -> Result<SessionRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    let before = claim(&txn, id, version).await?;
+    let before = claim(&txn, actor, Action::ManageSession, id, version).await?;
     let status = before.status();
     let mut row: coaching_session::ActiveModel = before.session.clone().into();
     let action = match step {
@@ -505,8 +545,8 @@ pub struct AgreedItem {
     pub due_date: chrono::NaiveDate,
     /// How urgent.
     pub priority: Priority,
-    /// Who does it.
-    pub assignee_id: Uuid,
+    /// Who does it; the session's agent when not given.
+    pub assignee_id: Option<Uuid>,
 }
 
 /// What completing a session records.
@@ -541,6 +581,48 @@ pub async fn previous_completed(
     }
 }
 
+/// What to read before a session, only what the actor may see.
+#[derive(Clone, Debug)]
+pub struct Preparation {
+    /// The session.
+    pub session: SessionRow,
+    /// The agent's last completed session before it.
+    pub previous: Option<SessionRow>,
+    /// The agent's notes since that session (up to 200, newest first).
+    pub notes: Vec<quick_note::Model>,
+    /// The agent's open action items (up to 200, soonest due first).
+    pub open_items: Vec<action_item::Model>,
+}
+
+/// The preparation for session `id` in the actor's scope (`NotFound` outside it).
+pub async fn preparation(db: &Db, actor: &Actor, id: Uuid) -> Result<Preparation, StoreError> {
+    let (session, _) = find_in_scope(db, actor, id).await?;
+    let agent_id = Some(session.session.agent_id);
+    let previous = previous_completed(db, &session.session).await?;
+    let page = PageRequest {
+        limit: pagination::MAX_LIMIT,
+        after: None,
+    };
+    let notes = crate::quick_notes::NoteFilter {
+        agent_id,
+        since: previous.as_ref().and_then(|p| p.session.completed_at),
+        ..Default::default()
+    };
+    let (notes, _) = crate::quick_notes::list(db, actor, &notes, &page).await?;
+    let items = crate::action_items::ItemFilter {
+        agent_id,
+        open_only: true,
+        ..Default::default()
+    };
+    let (open_items, _) = crate::action_items::list(db, actor, &items, &page).await?;
+    Ok(Preparation {
+        session,
+        previous,
+        notes,
+        open_items,
+    })
+}
+
 /// The agent's score at their last completed session.
 async fn last_score(
     db: &impl ConnectionTrait,
@@ -562,13 +644,14 @@ async fn last_score(
 /// completion that committed is never reported as failed).
 pub async fn complete(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     completion: Completion,
 ) -> Result<(SessionRow, Vec<action_item::Model>), StoreError> {
     let txn = db::begin_write(db).await?;
-    let before = claim(&txn, id, version).await?;
+    let before = claim(&txn, actor, Action::ManageSession, id, version).await?;
     let status = before.status().complete()?;
     let session = &before.session;
     let previous = match completion.previous_score {
@@ -587,10 +670,19 @@ pub async fn complete(
     }
     row.update(&txn).await?;
     let mut items = Vec::with_capacity(completion.action_items.len());
-    for item in completion.action_items {
+    for (index, item) in completion.action_items.into_iter().enumerate() {
+        let assignee_id = match item.assignee_id {
+            None => session.agent_id,
+            Some(assignee) => {
+                let field = format!("action_items[{index}].assignee_id");
+                scope::named_person(&txn, actor, assignee, field)
+                    .await?
+                    .user
+                    .id
+            }
+        };
         let new = crate::action_items::NewItem {
-            agent_id: session.agent_id,
-            assignee_id: item.assignee_id,
+            assignee_id,
             session_id: Some(id),
             plan_id: None,
             title: item.title,
@@ -598,7 +690,7 @@ pub async fn complete(
             due_date: item.due_date,
             priority: item.priority,
         };
-        items.push(crate::action_items::insert(&txn, origin, new).await?);
+        items.push(crate::action_items::insert(&txn, origin, session.agent_id, new).await?);
     }
     let after = find(&txn, id).await?;
     record(&txn, origin, "session.complete", Some(&before), &after).await?;
@@ -609,13 +701,14 @@ pub async fn complete(
 /// The agent signs off a completed session.
 pub async fn acknowledge(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     comment: String,
 ) -> Result<SessionRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    let before = claim(&txn, id, version).await?;
+    let before = claim(&txn, actor, Action::AcknowledgeSession, id, version).await?;
     if before.status() != SessionStatus::Completed {
         return Err(domain::InvalidTransition {
             from: before.status().as_str(),

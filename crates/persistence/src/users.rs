@@ -121,17 +121,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreE
 
 /// `select` with each user's team (as an agent) alongside: rows and teams in one statement.
 fn with_team(select: Select<user::Entity>) -> Selector<SelectModel<UserWithTeam>> {
-    let mut select = select.column_as(
-        Expr::col((team_member::Entity, team_member::Column::TeamId)),
-        "member_team",
-    );
-    QueryTrait::query(&mut select).join(
-        JoinType::LeftJoin,
-        team_member::Entity,
-        Expr::col((team_member::Entity, team_member::Column::UserId))
-            .equals((user::Entity, user::Column::Id)),
-    );
-    select.into_model::<UserWithTeam>()
+    scope::with_agent_team(select, (user::Entity, user::Column::Id)).into_model::<UserWithTeam>()
 }
 
 /// A user and the team they belong to as an agent.
@@ -139,14 +129,14 @@ fn with_team(select: Select<user::Entity>) -> Selector<SelectModel<UserWithTeam>
 struct UserWithTeam {
     #[sea_orm(nested)]
     user: user::Model,
-    member_team: Option<Uuid>,
+    agent_team: Option<Uuid>,
 }
 
 impl From<UserWithTeam> for UserRow {
     fn from(row: UserWithTeam) -> Self {
         UserRow {
             user: row.user,
-            team_id: row.member_team,
+            team_id: row.agent_team,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Optimistic concurrency: `UPDATE ... SET version = version + 1 WHERE id = ? AND version = ?`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter};
 use uuid::Uuid;
@@ -24,9 +24,23 @@ where
     E: Versioned,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
+    bump_at::<E>(db, id, version, Utc::now()).await
+}
+
+/// [`bump`], setting `updated_at` to `now`.
+async fn bump_at<E>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    E: Versioned,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
     let result = E::update_many()
         .col_expr(E::VERSION, Expr::col(E::VERSION).add(1))
-        .col_expr(E::UPDATED_AT, Expr::value(Utc::now()))
+        .col_expr(E::UPDATED_AT, Expr::value(now))
         .filter(E::ID.eq(id))
         .filter(E::VERSION.eq(version))
         .exec(db)
@@ -38,6 +52,39 @@ where
     } else {
         Err(StoreError::NotFound)
     }
+}
+
+/// What a claim wrote: the row's new version and `updated_at`.
+#[derive(Clone, Copy, Debug)]
+pub struct Claimed {
+    /// The new version.
+    pub version: i32,
+    /// When.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Claims a row already read at `read` (in scope, authorised) for a write based on `version`:
+/// `Stale` at once when they differ, else [`bump`], which also catches a write committed since
+/// the read. The caller copies the [`Claimed`] values onto the row it read.
+pub async fn claim<E>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    read: i32,
+    version: i32,
+) -> Result<Claimed, StoreError>
+where
+    E: Versioned,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    if read != version {
+        return Err(StoreError::Stale);
+    }
+    let updated_at = Utc::now();
+    bump_at::<E>(db, id, version, updated_at).await?;
+    Ok(Claimed {
+        version: version + 1,
+        updated_at,
+    })
 }
 
 macro_rules! versioned {

@@ -19,7 +19,6 @@ pub mod routes;
 pub mod spa;
 pub mod spreadsheet;
 pub mod state;
-pub mod targets;
 pub mod telemetry;
 
 pub use app::Application;

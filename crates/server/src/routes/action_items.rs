@@ -3,20 +3,19 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, Utc};
-use domain::{Action, ActionItemStatus, Role, Target, authorize};
+use domain::ActionItemStatus;
 use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
+use persistence::PageRequest;
 use persistence::action_items::{self, ItemChanges, ItemFilter, NewItem};
 use persistence::entity::action_item;
-use persistence::{PageRequest, sessions};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
-use crate::targets;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -60,20 +59,6 @@ pub struct ActionItemQuery {
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-async fn load_visible(
-    app: &AppState,
-    actor: &Actor,
-    id: Uuid,
-) -> ApiResult<(action_item::Model, Target)> {
-    let item = action_items::find(&app.db, id).await?;
-    let target = targets::agent_record(&app.db, item.agent_id).await?;
-    let assigned = item.assignee_id == actor.user.id;
-    if !assigned && !actor.can(Action::ViewActionItem, &target) {
-        return Err(ApiError::NotFound);
-    }
-    Ok((item, target))
 }
 
 fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> HttpResponse {
@@ -139,76 +124,8 @@ pub async fn create_action_item(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let assignee = body.assignee_id.uuid();
-    let assignee_row = targets::named_person(&app.db, &actor, assignee, "assignee_id").await?;
-    let agent_id = match (body.session_id, body.plan_id) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
-                "plan_id",
-                "an item comes from a session or a plan, not both",
-            ));
-        }
-        (None, Some(plan)) => {
-            let plan = persistence::action_plans::find(&app.db, plan.uuid())
-                .await
-                .map_err(|_| ApiError::invalid("plan_id", "no such action plan in your scope"))?;
-            if !actor.can(
-                Action::ViewActionPlan,
-                &targets::agent_record(&app.db, plan.agent_id).await?,
-            ) {
-                return Err(ApiError::invalid(
-                    "plan_id",
-                    "no such action plan in your scope",
-                ));
-            }
-            // Items are part of what the manager approved: they change only while a draft.
-            if persistence::action_plans::status_of(&plan) != domain::PlanStatus::Draft {
-                return Err(persistence::StoreError::from(domain::InvalidTransition {
-                    from: persistence::action_plans::status_of(&plan).as_str(),
-                    action: "add an item to",
-                })
-                .into());
-            }
-            plan.agent_id
-        }
-        (Some(session), None) => {
-            let session = sessions::find(&app.db, session.uuid())
-                .await
-                .map_err(|_| ApiError::invalid("session_id", "no such session in your scope"))?;
-            if !actor.can(
-                Action::ViewSession,
-                &targets::agent_record(&app.db, session.session.agent_id).await?,
-            ) {
-                return Err(ApiError::invalid(
-                    "session_id",
-                    "no such session in your scope",
-                ));
-            }
-            // A session's items are agreed while it runs; a closed session never changes.
-            session
-                .status()
-                .editable()
-                .map_err(persistence::StoreError::from)?;
-            session.session.agent_id
-        }
-        (None, None) => {
-            if assignee_row.role() != Role::Agent {
-                return Err(ApiError::invalid(
-                    "assignee_id",
-                    "without a session, the assignee must be the agent the item is about",
-                ));
-            }
-            assignee
-        }
-    };
-    authorize(
-        &actor,
-        Action::CreateActionItem,
-        &targets::agent_record(&app.db, agent_id).await?,
-    )?;
     let new = NewItem {
-        agent_id,
-        assignee_id: assignee,
+        assignee_id: body.assignee_id.uuid(),
         session_id: body.session_id.map(|id| id.uuid()),
         plan_id: body.plan_id.map(|id| id.uuid()),
         title: body.title,
@@ -216,7 +133,7 @@ pub async fn create_action_item(
         due_date: body.due_date,
         priority: body.priority,
     };
-    let item = action_items::create(&app.db, &actor.origin, new).await?;
+    let item = action_items::create(&app.db, &actor, &actor.origin, new).await?;
     Ok(respond(&item, &app, StatusCode::CREATED))
 }
 
@@ -231,7 +148,7 @@ pub async fn get_action_item(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (item, _) = load_visible(&app, &actor, *id).await?;
+    let (item, _) = action_items::find_in_scope(&app.db, &actor, *id).await?;
     Ok(versioned(
         StatusCode::OK,
         item.version,
@@ -258,34 +175,6 @@ pub async fn update_action_item(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     crate::extract::require_changes(&body)?;
-    let (item, target) = load_visible(&app, &actor, *id).await?;
-    let assignee_moves_forward = item.assignee_id == actor.user.id;
-    match body.status {
-        Some(ActionItemStatus::Cancelled) => authorize(&actor, Action::ManageActionItem, &target)?,
-        Some(_) if !assignee_moves_forward => {
-            authorize(&actor, Action::ProgressActionItem, &target)?
-        }
-        _ => {}
-    }
-    let edits = body.title.is_some()
-        || body.description.is_some()
-        || body.due_date.is_some()
-        || body.priority.is_some()
-        || body.assignee_id.is_some();
-    if edits {
-        authorize(&actor, Action::ManageActionItem, &target)?;
-    }
-    if let Some(assignee) = body.assignee_id
-        && !actor.can(
-            Action::ViewUser,
-            &targets::person(&app.db, assignee.uuid()).await?,
-        )
-    {
-        return Err(ApiError::invalid(
-            "assignee_id",
-            "no such person in your scope",
-        ));
-    }
     let changes = ItemChanges {
         status: body.status,
         title: body.title,
@@ -294,6 +183,6 @@ pub async fn update_action_item(
         priority: body.priority,
         assignee_id: body.assignee_id.map(|id| id.uuid()),
     };
-    let item = action_items::update(&app.db, &actor.origin, *id, version, changes).await?;
+    let item = action_items::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
     Ok(respond(&item, &app, StatusCode::OK))
 }

@@ -3,13 +3,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Action, PlanStatus, Priority, Role, Target, authorize};
+use domain::{PlanStatus, Priority};
 use dto::{
     ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, TargetOperator,
     UpdateActionPlan,
 };
+use persistence::PageRequest;
 use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter};
-use persistence::{PageRequest, users};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -18,7 +18,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
-use crate::targets;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -51,19 +50,6 @@ pub struct PlanQuery {
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-async fn load_visible(
-    app: &AppState,
-    actor: &Actor,
-    id: Uuid,
-) -> ApiResult<(persistence::entity::action_plan::Model, Target)> {
-    let plan = action_plans::find(&app.db, id).await?;
-    let target = targets::agent_record(&app.db, plan.agent_id).await?;
-    if !actor.can(Action::ViewActionPlan, &target) {
-        return Err(ApiError::NotFound);
-    }
-    Ok((plan, target))
 }
 
 fn respond(plan: ActionPlan, status: StatusCode) -> HttpResponse {
@@ -103,21 +89,8 @@ pub async fn create_action_plan(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let agent = body.agent_id.uuid();
-    let person = targets::person(&app.db, agent).await?;
-    let is_agent = users::find(&app.db, agent)
-        .await
-        .is_ok_and(|row| row.role() == Role::Agent);
-    if !is_agent || !actor.can(Action::ViewUser, &person) {
-        return Err(ApiError::invalid("agent_id", "no such agent in your scope"));
-    }
-    authorize(
-        &actor,
-        Action::DraftActionPlan,
-        &targets::agent_record(&app.db, agent).await?,
-    )?;
     let new = NewPlan {
-        agent_id: agent,
+        agent_id: body.agent_id.uuid(),
         title: body.title,
         goal: body.goal,
         start_date: body.start_date,
@@ -147,7 +120,7 @@ pub async fn create_action_plan(
             .collect(),
     };
     Ok(respond(
-        action_plans::create(&app.db, &actor.origin, new).await?,
+        action_plans::create(&app.db, &actor, &actor.origin, new).await?,
         StatusCode::CREATED,
     ))
 }
@@ -163,7 +136,7 @@ pub async fn get_action_plan(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = load_visible(&app, &actor, *id).await?;
+    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, *id).await?;
     Ok(respond(
         action_plans::details(&app.db, &plan).await?,
         StatusCode::OK,
@@ -188,8 +161,6 @@ pub async fn update_action_plan(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     crate::extract::require_changes(&body)?;
-    let (_, target) = load_visible(&app, &actor, *id).await?;
-    authorize(&actor, Action::DraftActionPlan, &target)?;
     let change = PlanChange::Edit {
         title: body.title,
         goal: body.goal,
@@ -197,7 +168,7 @@ pub async fn update_action_plan(
         end_date: body.end_date,
     };
     Ok(respond(
-        action_plans::change(&app.db, &actor.origin, *id, version, change).await?,
+        action_plans::change(&app.db, &actor, &actor.origin, *id, version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -226,34 +197,18 @@ pub async fn decide_action_plan(
     let (id, decision) = path.into_inner();
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    let (action, change) = match decision.as_str() {
-        "submit" => (Action::DraftActionPlan, PlanChange::Submit),
-        "approve" => (Action::ApproveActionPlan, PlanChange::Approve),
-        "reject" => (
-            Action::ApproveActionPlan,
-            PlanChange::Reject(required(body.reason, "reason")?.trim().to_owned()),
-        ),
-        "acknowledge" => (
-            Action::AcknowledgeActionPlan,
-            PlanChange::Acknowledge(body.comment.unwrap_or_default().trim().to_owned()),
-        ),
-        "complete" => (
-            Action::DraftActionPlan,
-            PlanChange::Complete(required(body.outcome, "outcome")?),
-        ),
-        "cancel" => (
-            Action::DraftActionPlan,
-            PlanChange::Cancel(required(body.reason, "reason")?.trim().to_owned()),
-        ),
+    let trimmed = |text: String| text.trim().to_owned();
+    let change = match decision.as_str() {
+        "submit" => PlanChange::Submit,
+        "approve" => PlanChange::Approve,
+        "reject" => PlanChange::Reject(trimmed(required(body.reason, "reason")?)),
+        "acknowledge" => PlanChange::Acknowledge(trimmed(body.comment.unwrap_or_default())),
+        "complete" => PlanChange::Complete(required(body.outcome, "outcome")?),
+        "cancel" => PlanChange::Cancel(trimmed(required(body.reason, "reason")?)),
         _ => return Err(ApiError::NotFound),
     };
-    let (plan, target) = load_visible(&app, &actor, id).await?;
-    authorize(&actor, action, &target)?;
-    if matches!(change, PlanChange::Approve) {
-        domain::policy::authorize_approval(&actor, plan.created_by.map(domain::UserId))?;
-    }
     Ok(respond(
-        action_plans::change(&app.db, &actor.origin, id, version, change).await?,
+        action_plans::change(&app.db, &actor, &actor.origin, id, version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -272,10 +227,7 @@ pub async fn add_checkpoint(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let (_, target) = load_visible(&app, &actor, *id).await?;
-    authorize(&actor, Action::DraftActionPlan, &target)?;
-    Ok(respond(
-        action_plans::add_checkpoint(&app.db, &actor.origin, *id, body.date, body.notes).await?,
-        StatusCode::CREATED,
-    ))
+    let plan =
+        action_plans::add_checkpoint(&app.db, &actor, &actor.origin, *id, body.date, body.notes);
+    Ok(respond(plan.await?, StatusCode::CREATED))
 }

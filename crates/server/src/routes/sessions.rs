@@ -3,24 +3,23 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::{Action, Role, SessionStatus, Target, authorize};
+use domain::SessionStatus;
 use dto::{
     AcknowledgeSession, CancelSession, CompleteSession, Page, ScheduleSession, Session, Transition,
     UpdateSession,
 };
+use persistence::PageRequest;
 use persistence::sessions::{
     self, AgreedItem, Completion, NewSession, SessionChanges, SessionFilter, SessionRow, Step,
 };
-use persistence::{PageRequest, teams};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
-use crate::targets;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -65,11 +64,6 @@ pub struct SessionQuery {
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// Loads a session the actor may see (404 otherwise) with its policy target.
-async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(SessionRow, Target)> {
-    Ok(sessions::find_in_scope(&app.db, actor, id).await?)
 }
 
 fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse {
@@ -120,36 +114,14 @@ pub async fn schedule_session(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let agent_id = body.agent_id.uuid();
-    let target = targets::agent_record(&app.db, agent_id).await?;
-    let agent = targets::named_person(&app.db, &actor, agent_id, "agent_id").await?;
-    if agent.role() != Role::Agent || !agent.user.active {
-        return Err(ApiError::invalid("agent_id", "must be an active agent"));
-    }
-    authorize(&actor, Action::ManageSession, &target)?;
-    let team_leader_id = match (actor.role, agent.team_id) {
-        (Role::TeamLeader, _) => actor.user.id,
-        (_, Some(team)) => teams::find(&app.db, team).await?.team.team_leader_id,
-        (_, None) => {
-            return Err(ApiError::invalid(
-                "agent_id",
-                "the agent is in no team, so has no team leader",
-            ));
-        }
-    };
     let new = NewSession {
-        agent_id,
-        team_leader_id,
+        agent_id: body.agent_id.uuid(),
         scheduled_at: body.scheduled_at,
         duration_minutes: body.duration_minutes,
-        focus_areas: body
-            .focus_areas
-            .into_iter()
-            .map(|area| area.trim().to_owned())
-            .collect(),
+        focus_areas: body.focus_areas,
         preparation_notes: body.preparation_notes,
     };
-    let row = sessions::schedule(&app.db, &actor.origin, new).await?;
+    let row = sessions::schedule(&app.db, &actor, &actor.origin, new).await?;
     Ok(respond(&row, &app, StatusCode::CREATED))
 }
 
@@ -164,7 +136,7 @@ pub async fn get_session(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (row, _) = load_visible(&app, &actor, *id).await?;
+    let (row, _) = sessions::find_in_scope(&app.db, &actor, *id).await?;
     Ok(versioned(
         StatusCode::OK,
         row.session.version,
@@ -184,27 +156,14 @@ pub async fn prepare_session(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<dto::SessionPreparation>> {
-    let (row, _) = load_visible(&app, &actor, *id).await?;
-    let previous = sessions::previous_completed(&app.db, &row.session).await?;
-    let page = PageRequest::new(Some(200), None)?;
-    let notes = persistence::quick_notes::NoteFilter {
-        agent_id: Some(row.session.agent_id),
-        since: previous.as_ref().and_then(|p| p.session.completed_at),
-        ..Default::default()
-    };
-    let (notes, _) = persistence::quick_notes::list(&app.db, &actor, &notes, &page).await?;
-    let items = persistence::action_items::ItemFilter {
-        agent_id: Some(row.session.agent_id),
-        open_only: true,
-        ..Default::default()
-    };
-    let (items, _) = persistence::action_items::list(&app.db, &actor, &items, &page).await?;
+    let prepared = sessions::preparation(&app.db, &actor, *id).await?;
     let today = Utc::now().date_naive();
     Ok(web::Json(dto::SessionPreparation {
-        session: Session::from(&row),
-        previous_session: previous.as_ref().map(Session::from),
-        notes_since_last_session: notes.iter().map(dto::QuickNote::from).collect(),
-        open_action_items: items
+        session: Session::from(&prepared.session),
+        previous_session: prepared.previous.as_ref().map(Session::from),
+        notes_since_last_session: prepared.notes.iter().map(dto::QuickNote::from).collect(),
+        open_action_items: prepared
+            .open_items
             .iter()
             .map(|item| persistence::action_items::to_dto(item, today))
             .collect(),
@@ -229,15 +188,13 @@ pub async fn update_session(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     crate::extract::require_changes(&body)?;
-    let (_, target) = load_visible(&app, &actor, *id).await?;
-    authorize(&actor, Action::ManageSession, &target)?;
     let changes = SessionChanges {
         scheduled_at: body.scheduled_at,
         duration_minutes: body.duration_minutes,
         focus_areas: body.focus_areas,
         preparation_notes: body.preparation_notes,
     };
-    let row = sessions::update(&app.db, &actor.origin, *id, version, changes).await?;
+    let row = sessions::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }
 
@@ -248,9 +205,7 @@ async fn step(
     step: Step,
     app: &AppState,
 ) -> ApiResult<HttpResponse> {
-    let (_, target) = load_visible(app, &actor, id).await?;
-    authorize(&actor, Action::ManageSession, &target)?;
-    let row = sessions::step(&app.db, &actor.origin, id, version, step).await?;
+    let row = sessions::step(&app.db, &actor, &actor.origin, id, version, step).await?;
     Ok(respond(&row, app, StatusCode::OK))
 }
 
@@ -331,41 +286,25 @@ pub async fn complete_session(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    let (row, target) = load_visible(&app, &actor, *id).await?;
-    authorize(&actor, Action::ManageSession, &target)?;
-    let mut action_items = Vec::with_capacity(body.action_items.len());
-    for (index, item) in body.action_items.into_iter().enumerate() {
-        let assignee_id = match item.assignee_id {
-            None => row.session.agent_id,
-            Some(assignee) => {
-                let visible = actor.can(
-                    Action::ViewUser,
-                    &targets::person(&app.db, assignee.uuid()).await?,
-                );
-                if !visible {
-                    return Err(ApiError::invalid(
-                        format!("action_items[{index}].assignee_id"),
-                        "no such person in your scope",
-                    ));
-                }
-                assignee.uuid()
-            }
-        };
-        action_items.push(AgreedItem {
+    let action_items = body
+        .action_items
+        .into_iter()
+        .map(|item| AgreedItem {
             title: item.title,
             description: item.description,
             due_date: item.due_date,
             priority: item.priority,
-            assignee_id,
-        });
-    }
+            assignee_id: item.assignee_id.map(|id| id.uuid()),
+        })
+        .collect();
     let completion = Completion {
         session_notes: body.session_notes.trim().to_owned(),
         current_score: body.current_score,
         previous_score: body.previous_score,
         action_items,
     };
-    let (row, items) = sessions::complete(&app.db, &actor.origin, *id, version, completion).await?;
+    let (row, items) =
+        sessions::complete(&app.db, &actor, &actor.origin, *id, version, completion).await?;
     crate::routes::action_items::publish_all(&app, &items);
     Ok(respond(&row, &app, StatusCode::OK))
 }
@@ -385,15 +324,7 @@ pub async fn acknowledge_session(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    let (_, target) = load_visible(&app, &actor, *id).await?;
-    authorize(&actor, Action::AcknowledgeSession, &target)?;
-    let row = sessions::acknowledge(
-        &app.db,
-        &actor.origin,
-        *id,
-        version,
-        body.comment.trim().to_owned(),
-    )
-    .await?;
+    let comment = body.comment.trim().to_owned();
+    let row = sessions::acknowledge(&app.db, &actor, &actor.origin, *id, version, comment).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }
