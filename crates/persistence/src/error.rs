@@ -24,6 +24,9 @@ pub enum StoreError {
         /// Why.
         message: String,
     },
+    /// Several values of a request are wrong, as (field, message) pairs.
+    #[error("invalid values: {0:?}")]
+    InvalidFields(Vec<(String, String)>),
     /// The record's state does not allow this change.
     #[error(transparent)]
     Transition(#[from] domain::InvalidTransition),

@@ -79,6 +79,15 @@ impl ApiError {
         ApiError::Validation(BTreeMap::from([(field.into(), vec![message.into()])]))
     }
 
+    /// Field errors from (field, message) pairs, grouped by field.
+    pub fn fields(errors: Vec<(String, String)>) -> Self {
+        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (field, message) in errors {
+            grouped.entry(field).or_default().push(message);
+        }
+        ApiError::Validation(grouped)
+    }
+
     /// A 500 from any error.
     pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
         ApiError::Internal(Box::new(err))
@@ -209,6 +218,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict { field, message } => ApiError::Conflict { field, message },
             StoreError::Invalid { field, message } => ApiError::invalid(field, message),
+            StoreError::InvalidFields(errors) => ApiError::fields(errors),
             StoreError::Transition(err) => ApiError::Conflict {
                 field: None,
                 message: err.to_string(),

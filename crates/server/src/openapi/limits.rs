@@ -227,7 +227,11 @@ pub fn declare(doc: &mut Value) {
             if let Some(property) = doc.pointer_mut(&property) {
                 merge(property, &limits);
             }
-            for (method, path) in operations_with_params(source, rule.owner) {
+            // A query struct may serve handlers of other modules (the month range of the export).
+            let operations = SOURCES
+                .iter()
+                .flat_map(|(_, handlers)| operations_with_params(handlers, rule.owner));
+            for (method, path) in operations {
                 let parameters = format!("/paths/{}/{method}/parameters", escape(path));
                 let Some(parameters) = doc.pointer_mut(&parameters).and_then(Value::as_array_mut)
                 else {

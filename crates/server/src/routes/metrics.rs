@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
-use domain::{Action, Target, TeamId, UserId, authorize};
+use domain::{Action, Target, authorize};
 use dto::{
     AgentScorecard, CreateKpi, MetricMonth, ScorecardSettings, TeamScorecard, UpdateScorecardConfig,
 };
-use persistence::metrics::{self, MonthInput};
-use persistence::{teams, users};
+use persistence::metrics::{self};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -47,27 +46,6 @@ fn month_param(field: &str, value: &str) -> ApiResult<String> {
     }
 }
 
-/// An agent the actor may see as a person (404 otherwise): the metrics target and their team,
-/// from one read. An agent's only team is the one they belong to (the team rules keep agents
-/// from leading or managing one).
-async fn agent_in_scope(
-    app: &AppState,
-    actor: &Actor,
-    agent: Uuid,
-) -> ApiResult<(Target, Option<Uuid>)> {
-    let row = users::find(&app.db, agent).await?;
-    let team = row.team_id.map(TeamId);
-    let person = Target::User {
-        id: UserId(agent),
-        teams: team.into_iter().collect(),
-    };
-    if row.role() != domain::Role::Agent || !actor.can(Action::ViewUser, &person) {
-        return Err(ApiError::NotFound);
-    }
-    let record = Target::about_agent(UserId(agent), team);
-    Ok((record, row.team_id))
-}
-
 /// The range of months to list.
 #[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -82,6 +60,27 @@ pub struct MonthRange {
     pub to: Option<String>,
 }
 
+impl MonthRange {
+    /// The first and last month, defaults filled in: the twelve months to this one.
+    pub fn resolve(&self) -> ApiResult<(String, String)> {
+        let to = match &self.to {
+            Some(to) => month_param("to", to)?,
+            None => this_month(),
+        };
+        let from = match &self.from {
+            Some(from) => month_param("from", from)?,
+            None => {
+                let year: i32 = to[..4].parse().unwrap_or(2000);
+                format!("{:04}{}", year - 1, &to[4..])
+            }
+        };
+        if from > to {
+            return Err(ApiError::invalid("from", "must not be after `to`"));
+        }
+        Ok((from, to))
+    }
+}
+
 /// An agent's monthly KPI rows, oldest first, each scored under the configuration in force.
 #[utoipa::path(get, path = "/api/v1/agents/{id}/metrics", tag = "performance", operation_id = "list_agent_metrics",
     params(("id" = Uuid, Path, description = "Agent id"), MonthRange),
@@ -94,29 +93,9 @@ pub async fn list_agent_metrics(
     range: ValidQuery<MonthRange>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
-    let (target, _) = agent_in_scope(&app, &actor, *id).await?;
-    authorize(&actor, Action::ViewMetrics, &target)?;
-    let to = match &range.to {
-        Some(to) => month_param("to", to)?,
-        None => this_month(),
-    };
-    let from = match &range.from {
-        Some(from) => month_param("from", from)?,
-        None => {
-            let year: i32 = to[..4].parse().unwrap_or(2000);
-            format!("{:04}{}", year - 1, &to[4..])
-        }
-    };
-    if from > to {
-        return Err(ApiError::invalid("from", "must not be after `to`"));
-    }
-    let catalogue = metrics::catalogue(&app.db).await?;
-    let rows = metrics::months(&app.db, &[*id], &from, &to).await?;
-    Ok(web::Json(
-        rows.iter()
-            .map(|(month, values)| catalogue.month_dto(month, values))
-            .collect(),
-    ))
+    let (from, to) = range.resolve()?;
+    let months = metrics::agent_months(&app.db, &actor, *id, &from, &to).await?;
+    Ok(web::Json(months))
 }
 
 /// Enter or correct one agent's month: a number per KPI key, or the raw counts they are computed
@@ -138,32 +117,21 @@ pub async fn upsert_agent_metrics(
 ) -> ApiResult<HttpResponse> {
     let (agent, month) = path.into_inner();
     let month = month_param("month", &month)?;
-    let (target, _) = agent_in_scope(&app, &actor, agent).await?;
-    authorize(&actor, Action::WriteMetrics, &target)?;
     let mut input: BTreeMap<String, f64> = parse_json(&body)?;
     let version = input.remove("version").map(|v| v as i32).or(if_match.0);
-    let catalogue = metrics::catalogue(&app.db).await?;
-    let (values, raw_counts) = catalogue.resolve(&input).map_err(field_errors)?;
-    let input = MonthInput {
-        agent_id: agent,
+    let saved = metrics::save_month(
+        &app.db,
+        &actor,
+        &actor.origin,
+        agent,
         month,
-        values,
-        raw_counts,
-    };
-    let (saved, values) = metrics::save_month(&app.db, &actor.origin, input, version).await?;
-    let dto = catalogue.month_dto(&saved, &values);
+        &input,
+        version,
+    )
+    .await?;
     app.events
-        .publish(dto::Event::MetricsChanged(Box::new(dto.clone())));
-    Ok(versioned(StatusCode::OK, saved.version, &dto))
-}
-
-/// Field errors, grouped by field.
-pub fn field_errors(errors: Vec<(String, String)>) -> ApiError {
-    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (field, message) in errors {
-        grouped.entry(field).or_default().push(message);
-    }
-    ApiError::Validation(grouped)
+        .publish(dto::Event::MetricsChanged(Box::new(saved.clone())));
+    Ok(versioned(StatusCode::OK, saved.version, &saved))
 }
 
 /// The year to show.
@@ -188,15 +156,12 @@ pub async fn get_agent_scorecard(
     query: ValidQuery<YearQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<AgentScorecard>> {
-    let (target, team) = agent_in_scope(&app, &actor, *id).await?;
-    authorize(&actor, Action::ViewMetrics, &target)?;
     let year = query.year.unwrap_or_else(|| chrono::Utc::now().year());
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
     }
-    Ok(web::Json(
-        metrics::agent_scorecard(&app.db, *id, team, year).await?,
-    ))
+    let scorecard = metrics::agent_scorecard(&app.db, &actor, *id, year).await?;
+    Ok(web::Json(scorecard))
 }
 
 /// The month to show.
@@ -221,17 +186,12 @@ pub async fn get_team_scorecard(
     query: ValidQuery<MonthQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<TeamScorecard>> {
-    teams::find(&app.db, *id).await?;
-    if !actor.can(Action::ViewTeam, &Target::Team { id: TeamId(*id) }) {
-        return Err(ApiError::NotFound);
-    }
     let month = match &query.month {
         Some(month) => month_param("month", month)?,
         None => domain::scorecard::previous_month(&this_month()),
     };
-    Ok(web::Json(
-        metrics::team_scorecard(&app.db, *id, &month).await?,
-    ))
+    let scorecard = metrics::team_scorecard(&app.db, &actor, *id, &month).await?;
+    Ok(web::Json(scorecard))
 }
 
 /// The KPI catalogue and every scorecard configuration.

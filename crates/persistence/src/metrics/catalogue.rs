@@ -1,0 +1,206 @@
+//! The KPI catalogue and its versioned configurations, loaded together: what scoring needs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use domain::UserId;
+use domain::scorecard::{self, Band, Direction, Weighted};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::entity::{kpi, metric_month, scorecard_config, scorecard_config_kpi};
+
+/// A configuration with its weights and targets by KPI id.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The row.
+    pub config: scorecard_config::Model,
+    /// KPI id to (weight, target).
+    pub weights: HashMap<Uuid, (f64, f64)>,
+}
+
+/// The catalogue and every configuration: what scoring needs, loaded in three queries.
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    /// Every KPI.
+    pub kpis: Vec<kpi::Model>,
+    /// Every configuration, newest first.
+    pub configs: Vec<Config>,
+}
+
+/// A month's values by KPI id.
+pub type Values = HashMap<Uuid, f64>;
+
+/// Raw counts by name (`scheduled_hours`, ...).
+pub type Counts = BTreeMap<String, f64>;
+
+/// Problems with a request, as (field, message) pairs.
+pub type FieldErrors = Vec<(String, String)>;
+
+/// Loads the catalogue.
+pub async fn catalogue(db: &impl ConnectionTrait) -> Result<Catalogue, StoreError> {
+    let kpis = kpi::Entity::find()
+        .order_by_asc(kpi::Column::CreatedAt)
+        .order_by_asc(kpi::Column::Id)
+        .all(db)
+        .await?;
+    let configs = scorecard_config::Entity::find()
+        .order_by_desc(scorecard_config::Column::EffectiveFrom)
+        .all(db)
+        .await?;
+    let mut weights: HashMap<Uuid, HashMap<Uuid, (f64, f64)>> = HashMap::new();
+    for row in scorecard_config_kpi::Entity::find().all(db).await? {
+        weights
+            .entry(row.config_id)
+            .or_default()
+            .insert(row.kpi_id, (row.weight, row.target));
+    }
+    let configs = configs
+        .into_iter()
+        .map(|config| Config {
+            weights: weights.remove(&config.id).unwrap_or_default(),
+            config,
+        })
+        .collect();
+    Ok(Catalogue { kpis, configs })
+}
+
+pub(super) fn direction_of(kpi: &kpi::Model) -> Direction {
+    kpi.direction.parse().unwrap_or(Direction::HigherIsBetter)
+}
+
+impl Catalogue {
+    /// The configuration in force for `month` (the latest that starts on or before it).
+    pub fn config_for(&self, month: &str) -> Option<&Config> {
+        self.configs
+            .iter()
+            .find(|config| config.config.effective_from.as_str() <= month)
+            .or_else(|| self.configs.last())
+    }
+
+    /// A KPI by key.
+    pub fn kpi(&self, key: &str) -> Option<&kpi::Model> {
+        self.kpis.iter().find(|kpi| kpi.key == key)
+    }
+
+    /// The month's score under the configuration in force for it.
+    pub fn score(&self, month: &str, values: &Values) -> Option<f64> {
+        let config = self.config_for(month)?;
+        let weighted: Vec<Weighted> = self
+            .kpis
+            .iter()
+            .filter_map(|kpi| {
+                let (weight, _) = config.weights.get(&kpi.id)?;
+                Some(Weighted {
+                    weight: *weight,
+                    direction: direction_of(kpi),
+                    value: values.get(&kpi.id).copied(),
+                })
+            })
+            .collect();
+        scorecard::monthly_score(&weighted)
+    }
+
+    /// A stored month as the API shows it.
+    pub fn month_dto(&self, month: &metric_month::Model, values: &Values) -> dto::MetricMonth {
+        let score = self.score(&month.month, values);
+        dto::MetricMonth {
+            agent_id: UserId(month.agent_id),
+            month: month.month.clone(),
+            values: self
+                .kpis
+                .iter()
+                .filter_map(|kpi| values.get(&kpi.id).map(|v| (kpi.key.clone(), *v)))
+                .collect(),
+            raw_counts: month
+                .raw_counts
+                .clone()
+                .and_then(|raw| serde_json::from_value(raw).ok()),
+            score,
+            band: score.map(Band::of),
+            config_effective_from: self
+                .config_for(&month.month)
+                .map(|c| c.config.effective_from.clone())
+                .unwrap_or_default(),
+            version: month.version,
+            updated_at: month.updated_at,
+        }
+    }
+
+    /// Reads a month's input: KPI values by key, or the raw counts they are computed from.
+    /// Every problem is reported, by key.
+    pub fn resolve(
+        &self,
+        input: &BTreeMap<String, f64>,
+    ) -> Result<(Values, Option<Counts>), FieldErrors> {
+        let mut errors = Vec::new();
+        let mut values = Values::new();
+        let mut counts = BTreeMap::new();
+        let count_names: Vec<&str> = self
+            .kpis
+            .iter()
+            .flat_map(|kpi| [kpi.numerator.as_deref(), kpi.denominator.as_deref()])
+            .flatten()
+            .collect();
+        for (key, &value) in input {
+            if let Some(kpi) = self.kpi(key).filter(|kpi| kpi.active) {
+                if value < kpi.min_value || value > kpi.max_value {
+                    errors.push((
+                        key.clone(),
+                        format!("must be between {} and {}", kpi.min_value, kpi.max_value),
+                    ));
+                } else {
+                    values.insert(kpi.id, scorecard::round2(value));
+                }
+            } else if count_names.contains(&key.as_str()) {
+                if value < 0.0 {
+                    errors.push((key.clone(), "a count cannot be negative".to_owned()));
+                } else {
+                    counts.insert(key.clone(), value);
+                }
+            } else {
+                errors.push((
+                    key.clone(),
+                    "is neither a KPI of the catalogue nor a raw count".to_owned(),
+                ));
+            }
+        }
+        for kpi in self.kpis.iter().filter(|kpi| kpi.active) {
+            let (Some(num), Some(den)) = (kpi.numerator.as_deref(), kpi.denominator.as_deref())
+            else {
+                continue;
+            };
+            let (Some(&num), Some(&den)) = (counts.get(num), counts.get(den)) else {
+                continue;
+            };
+            if values.contains_key(&kpi.id) {
+                errors.push((
+                    kpi.key.clone(),
+                    "given both directly and as raw counts".to_owned(),
+                ));
+                continue;
+            }
+            // With nothing to divide by, break compliance is perfect (no breaks, none too long).
+            let empty = if kpi.key == "break_compliance" {
+                100.0
+            } else {
+                0.0
+            };
+            values.insert(
+                kpi.id,
+                scorecard::from_counts(num, den, empty).min(kpi.max_value),
+            );
+        }
+        if values.is_empty() && errors.is_empty() {
+            errors.push((
+                "body".to_owned(),
+                "give at least one KPI value or a numerator/denominator pair".to_owned(),
+            ));
+        }
+        if errors.is_empty() {
+            Ok((values, (!counts.is_empty()).then_some(counts)))
+        } else {
+            Err(errors)
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Monthly KPI values per agent: read, written one month at a time, or imported in bulk.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Utc;
+use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, Change, Origin};
+use crate::entity::{metric_month, metric_value};
+use crate::{Db, StoreError, db, users, versioned};
+
+use super::catalogue::{Values, catalogue};
+
+/// An agent whose records `actor` may see (`NotFound` otherwise, or when the person is no agent),
+/// with the policy's view of a record about them and their team, from one read. An agent's only
+/// team is the one they belong to: the team rules keep agents from leading or managing one.
+pub async fn agent_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    agent: Uuid,
+) -> Result<(Target, Option<Uuid>), StoreError> {
+    let row = users::find(db, agent).await?;
+    let team = row.team_id.map(TeamId);
+    let person = Target::User {
+        id: UserId(agent),
+        teams: team.into_iter().collect(),
+    };
+    if row.role() != Role::Agent || authorize(actor, Action::ViewUser, &person).is_err() {
+        return Err(StoreError::NotFound);
+    }
+    Ok((Target::about_agent(UserId(agent), team), row.team_id))
+}
+
+/// An agent's months from `from` to `to`, each scored under the configuration in force, when the
+/// actor may see their metrics.
+pub async fn agent_months(
+    db: &Db,
+    actor: &Actor,
+    agent: Uuid,
+    from: &str,
+    to: &str,
+) -> Result<Vec<dto::MetricMonth>, StoreError> {
+    let (about, _) = agent_in_scope(db, actor, agent).await?;
+    authorize(actor, Action::ViewMetrics, &about)?;
+    let catalogue = catalogue(db).await?;
+    let rows = months(db, &[agent], from, to).await?;
+    Ok(rows
+        .iter()
+        .map(|(month, values)| catalogue.month_dto(month, values))
+        .collect())
+}
+
+/// Months of these agents from `from` to `to` (inclusive), with their values, in two queries.
+pub async fn months(
+    db: &impl ConnectionTrait,
+    agents: &[Uuid],
+    from: &str,
+    to: &str,
+) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
+    let months = metric_month::Entity::find()
+        .filter(metric_month::Column::AgentId.is_in(agents.iter().copied()))
+        .filter(metric_month::Column::Month.gte(from))
+        .filter(metric_month::Column::Month.lte(to))
+        .order_by_asc(metric_month::Column::Month)
+        .all(db)
+        .await?;
+    let mut values: HashMap<Uuid, Values> = HashMap::new();
+    let rows = metric_value::Entity::find()
+        .filter(metric_value::Column::MetricMonthId.is_in(months.iter().map(|m| m.id)))
+        .all(db)
+        .await?;
+    for row in rows {
+        values
+            .entry(row.metric_month_id)
+            .or_default()
+            .insert(row.kpi_id, row.value);
+    }
+    Ok(months
+        .into_iter()
+        .map(|month| {
+            let v = values.remove(&month.id).unwrap_or_default();
+            (month, v)
+        })
+        .collect())
+}
+
+/// What a month upsert writes.
+#[derive(Clone, Debug)]
+pub struct MonthInput {
+    /// The agent.
+    pub agent_id: Uuid,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Values by KPI id.
+    pub values: Values,
+    /// The raw counts, when given.
+    pub raw_counts: Option<BTreeMap<String, f64>>,
+}
+
+/// Writes one agent's month, replacing its values. A month that exists needs its `version`.
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    input: MonthInput,
+    version: Option<i32>,
+) -> Result<(metric_month::Model, Values), StoreError> {
+    let existing = metric_month::Entity::find()
+        .filter(metric_month::Column::AgentId.eq(input.agent_id))
+        .filter(metric_month::Column::Month.eq(&input.month))
+        .one(db)
+        .await?;
+    let now = Utc::now();
+    let raw = input
+        .raw_counts
+        .as_ref()
+        .map(|counts| serde_json::json!(counts));
+    let (month, before) = match existing {
+        Some(existing) => {
+            let version = version.ok_or(StoreError::VersionRequired)?;
+            versioned::bump::<metric_month::Entity>(db, existing.id, version).await?;
+            let before: Values = metric_value::Entity::find()
+                .filter(metric_value::Column::MetricMonthId.eq(existing.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|v| (v.kpi_id, v.value))
+                .collect();
+            metric_value::Entity::delete_many()
+                .filter(metric_value::Column::MetricMonthId.eq(existing.id))
+                .exec(db)
+                .await?;
+            let mut row: metric_month::ActiveModel = metric_month::Entity::find_by_id(existing.id)
+                .one(db)
+                .await?
+                .ok_or(StoreError::NotFound)?
+                .into();
+            row.raw_counts = Set(raw);
+            row.updated_by = Set(origin.actor_id);
+            (row.update(db).await?, Some(before))
+        }
+        None => {
+            let month = metric_month::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                agent_id: Set(input.agent_id),
+                month: Set(input.month.clone()),
+                raw_counts: Set(raw),
+                notes: Set(None),
+                updated_by: Set(origin.actor_id),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            (month, None)
+        }
+    };
+    if !input.values.is_empty() {
+        metric_value::Entity::insert_many(input.values.iter().map(|(&kpi_id, &value)| {
+            metric_value::ActiveModel {
+                metric_month_id: Set(month.id),
+                kpi_id: Set(kpi_id),
+                value: Set(value),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    let as_json = |values: &Values| {
+        serde_json::Value::Object(
+            values
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+                .collect(),
+        )
+    };
+    let change = Change {
+        action: "metrics.upsert",
+        resource_type: "metric_month",
+        resource_id: Some(month.id),
+        changes: audit::diff(
+            before.as_ref().map(as_json).as_ref(),
+            Some(&as_json(&input.values)),
+        ),
+    };
+    audit::record(db, origin, change).await?;
+    Ok((month, input.values))
+}
+
+/// Enters or corrects one agent's month, when the actor may write their metrics: `input` holds
+/// values by KPI key or the raw counts they are computed from; a month that exists needs its
+/// `version`. Returns the month as the API shows it.
+pub async fn save_month(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    agent: Uuid,
+    month: String,
+    input: &BTreeMap<String, f64>,
+    version: Option<i32>,
+) -> Result<dto::MetricMonth, StoreError> {
+    let (about, _) = agent_in_scope(db, actor, agent).await?;
+    authorize(actor, Action::WriteMetrics, &about)?;
+    let catalogue = catalogue(db).await?;
+    let (values, raw_counts) = catalogue
+        .resolve(input)
+        .map_err(StoreError::InvalidFields)?;
+    let input = MonthInput {
+        agent_id: agent,
+        month,
+        values,
+        raw_counts,
+    };
+    let txn = db::begin_write(db).await?;
+    let (saved, values) = upsert(&txn, origin, input, version).await?;
+    txn.commit().await?;
+    Ok(catalogue.month_dto(&saved, &values))
+}
+
+/// Writes many months in one transaction: all or nothing. A month that exists is replaced (the
+/// file is the truth), so the existing version is used. Returns (created, replaced).
+pub async fn import_all(
+    db: &Db,
+    origin: &Origin,
+    inputs: Vec<MonthInput>,
+    mut progress: impl FnMut(usize),
+) -> Result<(usize, usize), StoreError> {
+    let txn = db::begin_write(db).await?;
+    let mut agents: Vec<Uuid> = inputs.iter().map(|i| i.agent_id).collect();
+    agents.sort();
+    agents.dedup();
+    let mut existing: HashMap<(Uuid, String), i32> = HashMap::new();
+    // Bounded IN lists: SQLite and PostgreSQL both cap the parameters of one statement.
+    for chunk in agents.chunks(500) {
+        let rows = metric_month::Entity::find()
+            .filter(metric_month::Column::AgentId.is_in(chunk.iter().copied()))
+            .all(&txn)
+            .await?;
+        existing.extend(rows.into_iter().map(|m| ((m.agent_id, m.month), m.version)));
+    }
+    let (mut created, mut replaced) = (0, 0);
+    for (done, input) in inputs.into_iter().enumerate() {
+        let version = existing
+            .get(&(input.agent_id, input.month.clone()))
+            .copied();
+        if version.is_some() {
+            replaced += 1;
+        } else {
+            created += 1;
+        }
+        upsert(&txn, origin, input, version).await?;
+        progress(done + 1);
+    }
+    txn.commit().await?;
+    Ok((created, replaced))
+}

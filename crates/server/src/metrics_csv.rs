@@ -1,0 +1,342 @@
+//! Monthly metrics as CSV: reading an import file into validated months, and writing the export.
+//!
+//! An import is checked whole before anything is written: each bad row is reported with its line
+//! number and reason. The export writes the import's columns plus the derived score, so an
+//! exported file imports back unchanged.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use domain::{Action, Actor, Role, Target, TeamId, UserId};
+use persistence::metrics::{self, MonthInput};
+use persistence::users::{self, UserFilter, UserRow};
+use persistence::{Db, PageRequest};
+
+use crate::error::{ApiError, ApiResult};
+use crate::spreadsheet;
+
+/// Most rows in one import.
+const MAX_ROWS: usize = 20_000;
+
+/// Columns the export writes that are computed, never imported.
+const DERIVED_COLUMNS: [&str; 1] = ["score"];
+/// Problems reported one by one; past this many they are only counted, so a file of millions of
+/// bad lines gets a short answer.
+const MAX_REPORTED: usize = 100;
+
+/// The problems found in a file: the first [`MAX_REPORTED`], and how many more.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<(String, String)>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, line: usize, message: String) {
+        if self.listed.len() < MAX_REPORTED {
+            self.listed.push((format!("line {line}"), message));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    fn into_error(mut self) -> ApiError {
+        if self.more > 0 {
+            self.listed.push((
+                "file".to_owned(),
+                format!(
+                    "{} more problems not listed; fix the ones above and try again",
+                    self.more
+                ),
+            ));
+        }
+        ApiError::fields(self.listed)
+    }
+}
+
+/// Who a row is about: an agent's employee id, else their email.
+struct Identity {
+    employee_id: Option<String>,
+    email: Option<String>,
+}
+
+/// One parsed data row.
+struct Row {
+    line: usize,
+    agent: Identity,
+    month: String,
+    input: BTreeMap<String, f64>,
+}
+
+/// A read file: its rows and what was ignored.
+struct Parsed {
+    rows: Vec<Row>,
+    notes: Vec<String>,
+}
+
+/// Reads the file record by record: the header names the agent (`employee_id`, `email`, or both
+/// as the export writes them), `month`, then KPI keys or raw counts; the export's derived columns
+/// are ignored with a note. Empty cells are absent values. Cells the export neutralised for
+/// spreadsheets read back as they were.
+fn parse(text: &[u8]) -> Result<Parsed, Problems> {
+    let mut problems = Problems::default();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text);
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(err) => {
+            problems.push(1, err.to_string());
+            return Err(problems);
+        }
+    };
+    let at = |name: &str| headers.iter().position(|h| h == name);
+    let (employee_at, email_at, month_at) = (at("employee_id"), at("email"), at("month"));
+    if employee_at.is_none() && email_at.is_none() {
+        problems.push(
+            1,
+            "the header needs an `employee_id` or `email` column".into(),
+        );
+    }
+    let Some(month_at) = month_at else {
+        problems.push(1, "the header needs a `month` column".into());
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let derived: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| DERIVED_COLUMNS.contains(h))
+        .map(|(i, _)| i)
+        .collect();
+    let notes = derived
+        .iter()
+        .map(|&i| {
+            format!(
+                "column `{}` is computed by the server and was ignored",
+                &headers[i]
+            )
+        })
+        .collect();
+    let identity_or_derived = |i: usize| {
+        Some(i) == employee_at || Some(i) == email_at || i == month_at || derived.contains(&i)
+    };
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut line = 1;
+    loop {
+        line += 1;
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                problems.push(line, err.to_string());
+                continue;
+            }
+        }
+        if rows.len() >= MAX_ROWS {
+            problems.push(line, format!("at most {MAX_ROWS} rows per import"));
+            break;
+        }
+        if record.iter().any(|cell| cell.contains('\0')) {
+            problems.push(line, "contains a NUL character".into());
+            continue;
+        }
+        let mut input = BTreeMap::new();
+        for (i, (column, cell)) in headers.iter().zip(record.iter()).enumerate() {
+            if cell.is_empty() || identity_or_derived(i) {
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(value) if value.is_finite() => {
+                    input.insert(column.to_owned(), value);
+                }
+                _ => problems.push(line, format!("{column}: `{cell}` is not a number")),
+            }
+        }
+        let cell = |at: Option<usize>| {
+            at.and_then(|i| record.get(i))
+                .map(spreadsheet::restore)
+                .filter(|value| !value.is_empty())
+                .map(str::to_owned)
+        };
+        rows.push(Row {
+            line,
+            agent: Identity {
+                employee_id: cell(employee_at),
+                email: cell(email_at),
+            },
+            month: record.get(month_at).unwrap_or_default().to_owned(),
+            input,
+        });
+    }
+    if problems.is_empty() {
+        Ok(Parsed { rows, notes })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads an import file into the months to write, with notes on what was ignored: every row is
+/// checked (agent in the actor's scope, month, values against the catalogue) before any is
+/// accepted.
+pub async fn read_import(
+    db: &Db,
+    actor: &Actor,
+    body: &[u8],
+) -> ApiResult<(Vec<MonthInput>, Vec<String>)> {
+    let Parsed { rows, notes } = parse(body).map_err(Problems::into_error)?;
+    if rows.is_empty() {
+        return Err(ApiError::invalid("file", "no data rows"));
+    }
+    let employee_ids: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.agent.employee_id.clone())
+        .collect();
+    let emails: Vec<String> = rows
+        .iter()
+        .filter(|r| r.agent.employee_id.is_none())
+        .filter_map(|r| r.agent.email.clone())
+        .collect();
+    let mut by_employee_id = HashMap::new();
+    let mut by_email = HashMap::new();
+    for row in users::agents_by_identity(db, &employee_ids, &emails).await? {
+        if let Some(employee_id) = row.user.employee_id.clone() {
+            by_employee_id.insert(employee_id, row.clone());
+        }
+        by_email.insert(row.user.email.clone(), row);
+    }
+    let catalogue = metrics::catalogue(db).await?;
+    let mut problems = Problems::default();
+    let mut inputs = Vec::new();
+    let mut seen = HashSet::new();
+    for row in rows {
+        let line = row.line;
+        let (agent, named) = match (&row.agent.employee_id, &row.agent.email) {
+            (Some(id), _) => (by_employee_id.get(id), id.clone()),
+            (None, Some(email)) => (by_email.get(&users::normalise_email(email)), email.clone()),
+            (None, None) => {
+                problems.push(line, "give the agent's employee_id or email".into());
+                continue;
+            }
+        };
+        let Some(agent) = agent.filter(|agent| in_scope(actor, agent)) else {
+            problems.push(line, format!("no agent `{named}` in your scope"));
+            continue;
+        };
+        if !domain::scorecard::is_month(&row.month) {
+            problems.push(line, format!("month `{}` is not YYYY-MM", row.month));
+            continue;
+        }
+        if !seen.insert((agent.user.id, row.month.clone())) {
+            problems.push(
+                line,
+                format!("{named} {} appears twice in the file", row.month),
+            );
+            continue;
+        }
+        match catalogue.resolve(&row.input) {
+            Ok((values, raw_counts)) => inputs.push(MonthInput {
+                agent_id: agent.user.id,
+                month: row.month,
+                values,
+                raw_counts,
+            }),
+            Err(found) => {
+                for (field, message) in found {
+                    problems.push(line, format!("{field}: {message}"));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    Ok((inputs, notes))
+}
+
+/// Whether `agent` is an agent whose metrics `actor` may write.
+fn in_scope(actor: &Actor, agent: &UserRow) -> bool {
+    agent.role() == Role::Agent
+        && actor.can(
+            Action::WriteMetrics,
+            &Target::about_agent(UserId(agent.user.id), agent.team_id.map(TeamId)),
+        )
+}
+
+/// Every month from `from` to `to` of the agents whose metrics the actor may see, as CSV.
+pub async fn export(db: &Db, actor: &Actor, from: &str, to: &str) -> ApiResult<Vec<u8>> {
+    let catalogue = metrics::catalogue(db).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "employee_id".to_owned(),
+        "email".to_owned(),
+        "month".to_owned(),
+    ];
+    header.extend(catalogue.kpis.iter().map(|k| k.key.clone()));
+    header.push("score".to_owned());
+    writer.write_record(&header).map_err(ApiError::internal)?;
+    // Page through the agents in scope; each page's months come in two queries.
+    let filter = UserFilter {
+        role: Some(Role::Agent),
+        ..UserFilter::default()
+    };
+    let mut page = PageRequest::new(Some(200), None)?;
+    loop {
+        let (agents, next) = users::list(db, actor, &filter, &page).await?;
+        let visible: Vec<(uuid::Uuid, Option<String>, String)> = agents
+            .iter()
+            .filter(|row| {
+                actor.can(
+                    Action::ViewMetrics,
+                    &Target::about_agent(UserId(row.user.id), row.team_id.map(TeamId)),
+                )
+            })
+            .map(|row| {
+                (
+                    row.user.id,
+                    row.user.employee_id.clone(),
+                    row.user.email.clone(),
+                )
+            })
+            .collect();
+        let identity: HashMap<uuid::Uuid, (Option<String>, String)> = visible
+            .iter()
+            .map(|(id, e, m)| (*id, (e.clone(), m.clone())))
+            .collect();
+        let ids: Vec<uuid::Uuid> = visible.iter().map(|(id, _, _)| *id).collect();
+        for (month, values) in metrics::months(db, &ids, from, to).await? {
+            let (employee_id, email) = identity.get(&month.agent_id).cloned().unwrap_or_default();
+            let mut record = vec![
+                spreadsheet::neutralise(&employee_id.unwrap_or_default()).into_owned(),
+                spreadsheet::neutralise(&email).into_owned(),
+                month.month.clone(),
+            ];
+            record.extend(
+                catalogue
+                    .kpis
+                    .iter()
+                    .map(|k| values.get(&k.id).map(|v| v.to_string()).unwrap_or_default()),
+            );
+            record.push(
+                catalogue
+                    .score(&month.month, &values)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+            );
+            writer.write_record(&record).map_err(ApiError::internal)?;
+        }
+        match next {
+            Some(cursor) => page = PageRequest::new(Some(200), Some(&cursor))?,
+            None => break,
+        }
+    }
+    writer
+        .into_inner()
+        .map_err(|err| ApiError::internal(err.into_error()))
+}
