@@ -23,6 +23,19 @@ pub struct Actor {
     pub managed_teams: Vec<TeamId>,
 }
 
+impl Actor {
+    /// The operator at the server's console (`coaching-hub create-admin`, fixtures): an admin who
+    /// is no user of the organisation.
+    pub fn operator() -> Actor {
+        Actor {
+            id: UserId(uuid::Uuid::nil()),
+            role: Role::Admin,
+            led_teams: Vec::new(),
+            managed_teams: Vec::new(),
+        }
+    }
+}
+
 /// What the action is done to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -211,6 +224,17 @@ pub fn authorize_approval(actor: &Actor, drafter: Option<UserId>) -> Result<(), 
     } else {
         Ok(())
     }
+}
+
+/// Whether `actor` may create a person of `role` (in `team`, for an agent): admins create anyone;
+/// managers create agents in the teams they manage.
+pub fn authorize_new_user(actor: &Actor, role: Role, team: Option<TeamId>) -> Result<(), Denied> {
+    let (action, target) = match (role, team) {
+        (Role::Agent, Some(id)) => (Action::CreateAgent, Target::Team { id }),
+        (Role::Agent, None) => (Action::CreateAgent, Target::Global),
+        _ => (Action::CreateUser, Target::Global),
+    };
+    authorize(actor, action, &target)
 }
 
 /// Decides whether `actor` may do `action` to `target`.

@@ -45,14 +45,6 @@ pub fn to_dto(item: &action_item::Model, today: NaiveDate) -> dto::ActionItem {
     }
 }
 
-/// One item, whatever the scope (callers check it with the policy).
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<action_item::Model, StoreError> {
-    action_item::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)
-}
-
 /// An item and its agent's team.
 #[derive(Debug, FromQueryResult)]
 struct ItemWithTeam {
@@ -386,10 +378,8 @@ pub async fn update(
     if let Some(assignee) = changes.assignee_id {
         scope::named_person(&txn, actor, assignee, "assignee_id").await?;
     }
-    let claimed =
-        versioned::claim::<action_item::Entity>(&txn, id, before.version, version).await?;
-    before.version = claimed.version;
-    before.updated_at = claimed.updated_at;
+    let (read, updated) = (&mut before.version, &mut before.updated_at);
+    versioned::claim::<action_item::Entity>(&txn, id, version, read, updated).await?;
     let mut row: action_item::ActiveModel = before.clone().into();
     if let Some(to) = changes.status
         && to != status_of(&before)

@@ -25,14 +25,6 @@ pub fn status_of(plan: &action_plan::Model) -> PlanStatus {
     plan.status.parse().expect("the status column is CHECKed")
 }
 
-/// One plan, whatever the scope (callers check it with the policy).
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<action_plan::Model, StoreError> {
-    action_plan::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)
-}
-
 /// A plan and its agent's team.
 #[derive(Debug, FromQueryResult)]
 struct PlanWithTeam {
@@ -77,9 +69,14 @@ async fn claim(
     authorize(actor, action, &target)?;
     // Without a version (a checkpoint) the write still serialises with transitions.
     let version = version.unwrap_or(plan.version);
-    let claimed = versioned::claim::<action_plan::Entity>(txn, id, plan.version, version).await?;
-    plan.version = claimed.version;
-    plan.updated_at = claimed.updated_at;
+    versioned::claim::<action_plan::Entity>(
+        txn,
+        id,
+        version,
+        &mut plan.version,
+        &mut plan.updated_at,
+    )
+    .await?;
     Ok(plan)
 }
 

@@ -1,7 +1,7 @@
 //! Reading the audit log (and checking its chain), and announcements.
 
 use chrono::{DateTime, Utc};
-use domain::{Actor, Role, TeamId, UserId};
+use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -140,12 +140,29 @@ impl From<&announcement::Model> for dto::Announcement {
 /// Publishes an announcement to everyone, or to one team.
 pub async fn announce(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     title: &str,
     body: &str,
     team: Option<Uuid>,
 ) -> Result<announcement::Model, StoreError> {
+    authorize(actor, Action::Announce, &Target::Global)?;
     let txn = db::begin_write(db).await?;
+    match team {
+        Some(team) => match crate::teams::find_in_scope(&txn, actor, team).await {
+            Err(StoreError::NotFound) => {
+                return Err(StoreError::invalid("team_id", "no such team in your scope"));
+            }
+            found => found.map(drop)?,
+        },
+        None if actor.role != Role::Admin => {
+            return Err(StoreError::invalid(
+                "team_id",
+                "managers announce to one of the teams they manage",
+            ));
+        }
+        None => {}
+    }
     let now = Utc::now();
     let row = announcement::ActiveModel {
         id: Set(Uuid::now_v7()),

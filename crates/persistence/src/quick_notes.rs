@@ -2,10 +2,13 @@
 //! everyone who may see the agent.
 
 use chrono::{DateTime, Utc};
-use domain::{Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, UserId, authorize};
+use domain::{
+    Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, Target, TeamId, UserId, authorize,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -35,12 +38,56 @@ pub fn visibility_of(note: &quick_note::Model) -> NoteVisibility {
     note.visibility.parse().unwrap_or(NoteVisibility::Private)
 }
 
-/// One note, whatever the scope (callers check it with the policy).
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<quick_note::Model, StoreError> {
-    quick_note::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)
+/// A note and its agent's team.
+#[derive(Debug, FromQueryResult)]
+struct NoteWithTeam {
+    #[sea_orm(nested)]
+    note: quick_note::Model,
+    agent_team: Option<Uuid>,
+}
+
+/// The note `id` if `actor` may see it, with the policy's view of it, in one statement;
+/// `NotFound` otherwise.
+pub async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(quick_note::Model, Target), StoreError> {
+    let found = scope::with_agent_team(
+        quick_note::Entity::find_by_id(id),
+        (quick_note::Entity, quick_note::Column::AgentId),
+    )
+    .into_model::<NoteWithTeam>()
+    .one(db)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let note = found.note;
+    let target = Target::AgentRecord {
+        agent: UserId(note.agent_id),
+        team: found.agent_team.map(TeamId),
+        author: Some(UserId(note.author_id)),
+        private: visibility_of(&note) == NoteVisibility::Private,
+    };
+    if authorize(actor, Action::ViewNote, &target).is_err() {
+        return Err(StoreError::NotFound);
+    }
+    Ok((note, target))
+}
+
+/// Claims the note the actor may edit at `version`, inside `txn`, and returns it as it was:
+/// `NotFound` outside the actor's sight, `Denied`, then `VersionRequired` without a version.
+async fn claim(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    version: Option<i32>,
+) -> Result<quick_note::Model, StoreError> {
+    let (mut note, target) = find_in_scope(txn, actor, id).await?;
+    authorize(actor, Action::EditNote, &target)?;
+    let version = version.ok_or(StoreError::VersionRequired)?;
+    let (read, updated) = (&mut note.version, &mut note.updated_at);
+    versioned::claim::<quick_note::Entity>(txn, id, version, read, updated).await?;
+    Ok(note)
 }
 
 /// Notes the actor may see: their own, and shared notes about agents in their scope.
@@ -217,14 +264,14 @@ pub struct NoteChanges {
 /// Edits the note at `version`.
 pub async fn update(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     changes: NoteChanges,
 ) -> Result<quick_note::Model, StoreError> {
     let txn = db::begin_write(db).await?;
-    versioned::bump::<quick_note::Entity>(&txn, id, version).await?;
-    let before = find(&txn, id).await?;
+    let before = claim(&txn, actor, id, Some(version)).await?;
     let mut row: quick_note::ActiveModel = before.clone().into();
     if let Some(content) = changes.content {
         row.content = Set(content.trim().to_owned());
@@ -251,20 +298,14 @@ pub async fn update(
 /// Deletes the note at `version`.
 pub async fn delete(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
-    version: i32,
+    version: Option<i32>,
 ) -> Result<quick_note::Model, StoreError> {
     let txn = db::begin_write(db).await?;
-    let note = find(&txn, id).await?;
-    let deleted = quick_note::Entity::delete_many()
-        .filter(quick_note::Column::Id.eq(id))
-        .filter(quick_note::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if deleted.rows_affected != 1 {
-        return Err(StoreError::Stale);
-    }
+    let note = claim(&txn, actor, id, version).await?;
+    quick_note::Entity::delete_by_id(id).exec(&txn).await?;
     record(&txn, origin, "quick_note.delete", Some(&note), None).await?;
     txn.commit().await?;
     Ok(note)

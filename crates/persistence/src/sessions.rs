@@ -421,10 +421,15 @@ async fn claim(
 ) -> Result<SessionRow, StoreError> {
     let (mut row, target) = find_in_scope(txn, actor, id).await?;
     authorize(actor, action, &target)?;
-    let claimed =
-        versioned::claim::<coaching_session::Entity>(txn, id, row.session.version, version).await?;
-    row.session.version = claimed.version;
-    row.session.updated_at = claimed.updated_at;
+    let session = &mut row.session;
+    versioned::claim::<coaching_session::Entity>(
+        txn,
+        id,
+        version,
+        &mut session.version,
+        &mut session.updated_at,
+    )
+    .await?;
     Ok(row)
 }
 

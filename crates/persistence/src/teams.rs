@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use domain::{Actor, Role, TeamId, UserId};
+use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -80,6 +80,65 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<TeamRow, StoreE
         .ok_or(StoreError::NotFound)?;
     let agent_ids = agents_of(db, &[id]).await?.remove(&id).unwrap_or_default();
     Ok(TeamRow { team, agent_ids })
+}
+
+/// The team `id` if `actor` may see it (`NotFound` otherwise, before anything else is read).
+pub async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<TeamRow, StoreError> {
+    let target = Target::Team { id: TeamId(id) };
+    if authorize(actor, Action::ViewTeam, &target).is_err() {
+        return Err(StoreError::NotFound);
+    }
+    find(db, id).await
+}
+
+/// What the policy must allow for `changes` to `current`: its name, leader and manager are the
+/// admin's; its agents, the admin's or its manager's, who may bring agents only from other teams
+/// they manage.
+async fn authorize_changes(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    current: &TeamRow,
+    changes: &TeamChanges,
+) -> Result<(), StoreError> {
+    let target = Target::Team {
+        id: TeamId(current.team.id),
+    };
+    if changes.name.is_some() || changes.team_leader_id.is_some() || changes.manager_id.is_some() {
+        authorize(actor, Action::UpdateTeam, &target)?;
+    }
+    let Some(agent_ids) = &changes.agent_ids else {
+        return Ok(());
+    };
+    authorize(actor, Action::SetTeamMembers, &target)?;
+    let joining: Vec<Uuid> = agent_ids
+        .iter()
+        .copied()
+        .filter(|agent| !current.agent_ids.contains(agent))
+        .collect();
+    let memberships = crate::users::memberships(db, &joining).await?;
+    for agent in joining {
+        let from = Target::User {
+            id: UserId(agent),
+            teams: memberships
+                .get(&agent)
+                .copied()
+                .map(TeamId)
+                .into_iter()
+                .collect(),
+        };
+        if authorize(actor, Action::ViewUser, &from).is_err() {
+            return Err(StoreError::invalid(
+                "agent_ids",
+                format!("no agent {agent} in your scope"),
+            ));
+        }
+        authorize(actor, Action::AssignTeam, &from)?;
+    }
+    Ok(())
 }
 
 /// Teams by id, for summaries.
@@ -194,14 +253,18 @@ pub async fn create(
 /// Applies `changes` to the team at `version`, in one transaction.
 pub async fn update(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     changes: TeamChanges,
 ) -> Result<TeamRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    versioned::bump::<team::Entity>(&txn, id, version).await?;
-    let current = find(&txn, id).await?;
+    let mut current = find_in_scope(&txn, actor, id).await?;
+    authorize_changes(&txn, actor, &current, &changes).await?;
+    let team = &mut current.team;
+    versioned::claim::<team::Entity>(&txn, id, version, &mut team.version, &mut team.updated_at)
+        .await?;
     let mut row: team::ActiveModel = current.team.clone().into();
     if let Some(name) = changes.name {
         ensure_name_free(&txn, name.trim(), Some(id)).await?;

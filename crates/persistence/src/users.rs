@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use domain::{Actor, Role, TeamId, UserId};
+use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
@@ -141,12 +141,10 @@ impl From<UserWithTeam> for UserRow {
     }
 }
 
-/// One user by email (any case).
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<user::Model>, StoreError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(normalise_email(email)))
-        .one(db)
-        .await?)
+/// One user by email (any case), with their team.
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, StoreError> {
+    let select = user::Entity::find().filter(user::Column::Email.eq(normalise_email(email)));
+    Ok(with_team(select).one(db).await?.map(UserRow::from))
 }
 
 /// The team an agent belongs to.
@@ -393,8 +391,20 @@ pub fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// Creates a user (and their team membership) in one transaction.
-pub async fn create(db: &Db, origin: &Origin, new: NewUser) -> Result<UserRow, StoreError> {
+/// Creates a user the actor may create (and their team membership) in one transaction.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    new: NewUser,
+) -> Result<UserRow, StoreError> {
+    domain::policy::authorize_new_user(actor, new.role, new.team_id.map(TeamId))?;
+    if new.team_id.is_some() && new.role != Role::Agent {
+        return Err(StoreError::invalid(
+            "team_id",
+            "only agents are members of a team",
+        ));
+    }
     let txn = db::begin_write(db).await?;
     let email = normalise_email(&new.email);
     if user::Entity::find()
@@ -485,17 +495,86 @@ pub(crate) async fn join_team(
     Ok(())
 }
 
-/// Applies `changes` to the user at `version`, in one transaction.
+/// What the policy must allow for `changes`: each field needs its own permission (name: self,
+/// manager, admin; employee id and department: manager, admin; team: manager of both teams,
+/// admin; role: admin).
+fn authorize_changes(
+    actor: &Actor,
+    target: &Target,
+    changes: &UserChanges,
+) -> Result<(), StoreError> {
+    if changes.name.is_some() {
+        authorize(actor, Action::UpdateProfile, target)?;
+    }
+    if changes.employee_id.is_some() || changes.department.is_some() {
+        authorize(actor, Action::UpdateEmployment, target)?;
+    }
+    if changes.role.is_some() {
+        authorize(actor, Action::ChangeRole, target)?;
+    }
+    if let Some(team) = changes.team_id {
+        authorize(actor, Action::AssignTeam, target)?;
+        if let Some(team) = team {
+            let id = TeamId(team);
+            authorize(actor, Action::AssignTeam, &Target::Team { id })?;
+        }
+    }
+    Ok(())
+}
+
+/// Claims the user read at `version` (the one read when `None`) inside `txn`.
+async fn claim(
+    txn: &impl ConnectionTrait,
+    row: &mut UserRow,
+    version: Option<i32>,
+) -> Result<(), StoreError> {
+    let user = &mut row.user;
+    let version = version.unwrap_or(user.version);
+    versioned::claim::<user::Entity>(
+        txn,
+        user.id,
+        version,
+        &mut user.version,
+        &mut user.updated_at,
+    )
+    .await
+}
+
+/// The user `id` if `actor` may see them, with the policy's view of them (`NotFound`
+/// otherwise). An agent's one team comes with the row; a leader's teams take another read.
+pub async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(UserRow, Target), StoreError> {
+    let row = find(db, id).await?;
+    let teams = match row.role() {
+        Role::Agent => row.team_id.map(TeamId).into_iter().collect(),
+        _ => teams_of(db, id).await?,
+    };
+    let target = Target::User {
+        id: UserId(id),
+        teams,
+    };
+    if authorize(actor, Action::ViewUser, &target).is_err() {
+        return Err(StoreError::NotFound);
+    }
+    Ok((row, target))
+}
+
+/// Applies `changes` the actor may make to the user at `version`, in one transaction.
 pub async fn update(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: i32,
     changes: UserChanges,
 ) -> Result<UserRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    versioned::bump::<user::Entity>(&txn, id, version).await?;
-    let current = find(&txn, id).await?;
+    let (mut current, target) = find_in_scope(&txn, actor, id).await?;
+    authorize_changes(actor, &target, &changes)?;
+    claim(&txn, &mut current, Some(version)).await?;
     let role = changes.role.unwrap_or_else(|| current.role());
     let mut row: user::ActiveModel = current.user.clone().into();
     if let Some(name) = changes.name {
@@ -561,14 +640,16 @@ async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<()
 /// transaction, so the user is locked out at once.
 pub async fn set_active(
     db: &Db,
+    actor: &Actor,
     origin: &Origin,
     id: Uuid,
     version: Option<i32>,
     active: bool,
 ) -> Result<UserRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    let current = find(&txn, id).await?;
-    versioned::bump::<user::Entity>(&txn, id, version.unwrap_or(current.user.version)).await?;
+    let (mut current, target) = find_in_scope(&txn, actor, id).await?;
+    authorize(actor, Action::DeactivateUser, &target)?;
+    claim(&txn, &mut current, version).await?;
     let mut row: user::ActiveModel = current.user.clone().into();
     row.active = Set(active);
     row.update(&txn).await?;

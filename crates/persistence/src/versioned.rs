@@ -54,37 +54,28 @@ where
     }
 }
 
-/// What a claim wrote: the row's new version and `updated_at`.
-#[derive(Clone, Copy, Debug)]
-pub struct Claimed {
-    /// The new version.
-    pub version: i32,
-    /// When.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// Claims a row already read at `read` (in scope, authorised) for a write based on `version`:
-/// `Stale` at once when they differ, else [`bump`], which also catches a write committed since
-/// the read. The caller copies the [`Claimed`] values onto the row it read.
+/// Claims a row already read (in scope, authorised) for a write based on `version`: `Stale` at
+/// once when the row read is at another version, else [`bump`], which also catches a write
+/// committed since the read; the row read then carries its new version and `updated_at`.
 pub async fn claim<E>(
     db: &impl ConnectionTrait,
     id: Uuid,
-    read: i32,
     version: i32,
-) -> Result<Claimed, StoreError>
+    read_version: &mut i32,
+    read_updated_at: &mut DateTime<Utc>,
+) -> Result<(), StoreError>
 where
     E: Versioned,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
-    if read != version {
+    if *read_version != version {
         return Err(StoreError::Stale);
     }
-    let updated_at = Utc::now();
-    bump_at::<E>(db, id, version, updated_at).await?;
-    Ok(Claimed {
-        version: version + 1,
-        updated_at,
-    })
+    let now = Utc::now();
+    bump_at::<E>(db, id, version, now).await?;
+    *read_version = version + 1;
+    *read_updated_at = now;
+    Ok(())
 }
 
 macro_rules! versioned {

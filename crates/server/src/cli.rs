@@ -131,7 +131,10 @@ async fn refuse_unsafe_exposure(
         );
     }
     let demo_admin = format!("admin@{}", persistence::demo::DOMAIN);
-    if let Some(admin) = users::find_by_email(&state.db, &demo_admin).await? {
+    if let Some(admin) = users::find_by_email(&state.db, &demo_admin)
+        .await?
+        .map(|row| row.user)
+    {
         let published = state
             .passwords
             .verify(admin.password_hash, DEMO_PASSWORD.to_owned())
@@ -174,6 +177,7 @@ async fn create_admin(
         .await?;
     let row = users::create(
         &state.db,
+        &domain::Actor::operator(),
         &persistence::audit::Origin::default(),
         NewUser {
             email: request.email,

@@ -90,6 +90,7 @@ impl TestApp {
         let email = format!("{}@org.test", name.to_lowercase().replace(' ', "."));
         users::create(
             self.db(),
+            &domain::Actor::operator(),
             &Origin::default(),
             NewUser {
                 email,

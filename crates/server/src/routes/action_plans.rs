@@ -77,19 +77,9 @@ pub async fn list_action_plans(
     Ok(web::Json(Page { items, next_cursor }))
 }
 
-/// Draft a plan for an agent I coach, with its items and KPI targets.
-#[utoipa::path(post, path = "/api/v1/action-plans", tag = "coaching", operation_id = "create_action_plan",
-    request_body = dto::CreateActionPlan,
-    responses((status = 201, body = dto::ActionPlan), (status = 403, body = dto::Problem), (status = 422, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
-#[tracing::instrument(skip_all)]
-pub async fn create_action_plan(
-    actor: Actor,
-    body: Valid<CreateActionPlan>,
-    app: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    let new = NewPlan {
+/// The plan a request drafts, as persistence takes it.
+fn new_plan(body: CreateActionPlan) -> NewPlan {
+    NewPlan {
         agent_id: body.agent_id.uuid(),
         title: body.title,
         goal: body.goal,
@@ -118,7 +108,21 @@ pub async fn create_action_plan(
                 (t.kpi, operator, t.value, t.by_month)
             })
             .collect(),
-    };
+    }
+}
+
+/// Draft a plan for an agent I coach, with its items and KPI targets.
+#[utoipa::path(post, path = "/api/v1/action-plans", tag = "coaching", operation_id = "create_action_plan",
+    request_body = dto::CreateActionPlan,
+    responses((status = 201, body = dto::ActionPlan), (status = 403, body = dto::Problem), (status = 422, body = dto::Problem)),
+    security(("bearer" = []), ("cookie" = [])))]
+#[tracing::instrument(skip_all)]
+pub async fn create_action_plan(
+    actor: Actor,
+    body: Valid<CreateActionPlan>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let new = new_plan(body.into_inner());
     Ok(respond(
         action_plans::create(&app.db, &actor, &actor.origin, new).await?,
         StatusCode::CREATED,

@@ -1,14 +1,13 @@
 //! Signing in and out, and rotating refresh tokens.
 
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use dto::{Login, LoginResponse, Refresh, TokenPair};
-use persistence::auth_sessions::{self, Origin, Rotation};
-use persistence::users;
+use persistence::auth_sessions;
 
-use crate::auth::tokens::{hash_token, random_token};
+use crate::auth::sign_in::{self, Credentials};
 use crate::auth::{Actor, cookies};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Valid, client_ip, parse_json};
+use crate::error::ApiResult;
+use crate::extract::{Valid, parse_json};
 use crate::routes::resource;
 use crate::state::AppState;
 
@@ -18,8 +17,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/auth/refresh").post(refresh))
         .service(resource("/auth/logout").post(logout));
 }
-
-const BAD_CREDENTIALS: &str = "email or password is incorrect";
 
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
@@ -37,59 +34,23 @@ pub async fn login(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let Login { email, password } = body.into_inner();
-    let email = users::normalise_email(&email);
-    let ip = client_ip(&req, app.config.trust_proxy);
-    app.auth_limits.admit_login(&email, &ip).await?;
-
-    let account = users::find_by_email(&app.db, &email).await?;
-    let hash = account.as_ref().and_then(|user| user.password_hash.clone());
-    let verified = app.passwords.verify(hash, password).await?;
-    let user = match account {
-        Some(user) if verified && user.active && user.erased_at.is_none() => user,
-        _ => {
-            app.auth_limits.login_failed(&email, &ip).await?;
-            return Err(ApiError::Unauthenticated(BAD_CREDENTIALS));
-        }
-    };
-
-    let refresh = random_token();
-    let origin = Origin {
-        user_agent: req
-            .headers()
-            .get("user-agent")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-        ip: Some(ip),
-        request_id: req
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(ToString::to_string),
-    };
-    let session_ttl =
-        chrono::Duration::from_std(app.config.session_ttl).unwrap_or(chrono::Duration::days(30));
-    let session =
-        auth_sessions::start(&app.db, user.id, hash_token(&refresh), session_ttl, origin).await?;
-    let role = users::role_of(&user);
-    let access = app.jwt.issue(user.id, session.id, role);
-    let row = users::find(&app.db, user.id).await?;
-    tracing::info!(user.id = %user.id, session.id = %session.id, "signed in");
-
+    let (credentials, user) = sign_in::with_password(&app, &req, &email, password).await?;
     let mut response = HttpResponse::Ok();
-    for cookie in cookies::issue(&app.config, &access, &refresh) {
+    for cookie in cookies::issue(&app.config, &credentials.access, &credentials.refresh) {
         response.cookie(cookie);
     }
     Ok(response.json(LoginResponse {
-        tokens: token_pair(&app, access, refresh),
-        user: dto::User::from(&row),
+        tokens: token_pair(&app, credentials),
+        user: dto::User::from(&user),
     }))
 }
 
-fn token_pair(app: &AppState, access_token: String, refresh_token: String) -> TokenPair {
+fn token_pair(app: &AppState, credentials: Credentials) -> TokenPair {
     TokenPair {
-        access_token,
+        access_token: credentials.access,
         token_type: "Bearer".into(),
         expires_in: app.jwt.ttl_secs(),
-        refresh_token,
+        refresh_token: credentials.refresh,
     }
 }
 
@@ -108,52 +69,18 @@ pub async fn refresh(
     body: web::Bytes,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let presented = if body.iter().all(u8::is_ascii_whitespace) {
+    let in_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
         parse_json::<Refresh>(&body)?.refresh_token
     };
-    let presented = match presented {
-        Some(token) => token,
-        None => {
-            let cookie = req
-                .cookie(cookies::REFRESH)
-                .ok_or(ApiError::Unauthenticated("no refresh token"))?;
-            cookies::check_csrf(&req)?;
-            cookie.value().to_owned()
-        }
-    };
-    let replacement = app.successors.of(&presented);
-    let grace =
-        chrono::Duration::from_std(app.config.refresh_grace).unwrap_or(chrono::Duration::zero());
-    let rotation = auth_sessions::rotate(
-        &app.db,
-        &hash_token(&presented),
-        hash_token(&replacement),
-        grace,
-    )
-    .await?;
-    let session = match rotation {
-        Rotation::Rotated(session) => session,
-        Rotation::Reused => {
-            return Err(ApiError::Unauthenticated(
-                "refresh token reused; the session is revoked",
-            ));
-        }
-        Rotation::Invalid => {
-            return Err(ApiError::Unauthenticated("refresh token is not valid"));
-        }
-    };
-    let user = users::find(&app.db, session.user_id).await?.user;
-    if !user.active || user.erased_at.is_some() {
-        return Err(ApiError::Unauthenticated("account deactivated"));
-    }
-    let access = app.jwt.issue(user.id, session.id, users::role_of(&user));
+    let presented = sign_in::presented_refresh(&req, in_body)?;
+    let credentials = sign_in::rotate(&app, &presented).await?;
     let mut response = HttpResponse::Ok();
-    for cookie in cookies::issue(&app.config, &access, &replacement) {
+    for cookie in cookies::issue(&app.config, &credentials.access, &credentials.refresh) {
         response.cookie(cookie);
     }
-    Ok(response.json(token_pair(&app, access, replacement)))
+    Ok(response.json(token_pair(&app, credentials)))
 }
 
 /// End this sign-in session: its access and refresh tokens stop working at once.

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::{Action, Role, Target, TeamId, authorize};
+use domain::{Action, Target, TeamId, authorize};
 use dto::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement, Page};
 use persistence::PageRequest;
 use persistence::governance::{self, AuditFilter};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Valid, ValidQuery};
 use crate::routes::resource;
 use crate::state::AppState;
@@ -138,36 +138,17 @@ pub async fn create_announcement(
     body: Valid<CreateAnnouncement>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    authorize(&actor, Action::Announce, &Target::Global)?;
     let body = body.into_inner();
-    match body.team_id {
-        Some(team) if !actor.can(Action::ViewTeam, &Target::Team { id: team }) => {
-            return Err(ApiError::invalid("team_id", "no such team in your scope"));
-        }
-        Some(team) => match persistence::teams::find(&app.db, team.uuid()).await {
-            Ok(_) => {}
-            Err(persistence::StoreError::NotFound) => {
-                return Err(ApiError::invalid("team_id", "no such team in your scope"));
-            }
-            Err(err) => return Err(err.into()),
-        },
-        None if actor.role != Role::Admin => {
-            return Err(ApiError::invalid(
-                "team_id",
-                "managers announce to one of the teams they manage",
-            ));
-        }
-        None => {}
-    }
+    let team = body.team_id.map(TeamId::uuid);
     let row = governance::announce(
         &app.db,
+        &actor,
         &actor.origin,
         &body.title,
         &body.body,
-        body.team_id.map(TeamId::uuid),
-    )
-    .await?;
-    let announcement = Announcement::from(&row);
+        team,
+    );
+    let announcement = Announcement::from(&row.await?);
     app.events
         .publish(dto::Event::AnnouncementPublished(Box::new(
             announcement.clone(),

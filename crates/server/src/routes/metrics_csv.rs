@@ -61,14 +61,7 @@ pub async fn import_metrics(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     domain::authorize(&actor, Action::ImportMetrics, &Target::Global)?;
-    let is_csv = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/csv"));
-    if !is_csv {
-        return Err(ApiError::UnsupportedMediaType);
-    }
+    require_csv(&req)?;
     let (inputs, notes) = metrics_csv::read_import(&app.db, &actor, &body).await?;
     drop(body);
     let rows = inputs.len();
@@ -87,6 +80,20 @@ pub async fn import_metrics(
         replaced,
         notes,
     }))
+}
+
+/// A 415 unless the body is declared `text/csv`.
+fn require_csv(req: &HttpRequest) -> ApiResult<()> {
+    let is_csv = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    if is_csv {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType)
+    }
 }
 
 /// Whether the client asked not to wait (RFC 7240 `Prefer: respond-async`).

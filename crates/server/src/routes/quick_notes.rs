@@ -2,16 +2,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Action, NoteCategory, Target, TeamId, UserId, authorize};
+use domain::NoteCategory;
 use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
+use persistence::PageRequest;
 use persistence::entity::quick_note;
 use persistence::quick_notes::{self, NewNote, NoteChanges, NoteFilter};
-use persistence::{PageRequest, users};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
@@ -48,29 +48,6 @@ pub struct QuickNoteQuery {
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// The policy's view of a note.
-pub async fn note_target(app: &AppState, note: &quick_note::Model) -> ApiResult<Target> {
-    Ok(Target::AgentRecord {
-        agent: UserId(note.agent_id),
-        team: users::team_of(&app.db, note.agent_id).await?.map(TeamId),
-        author: Some(UserId(note.author_id)),
-        private: quick_notes::visibility_of(note) == domain::NoteVisibility::Private,
-    })
-}
-
-async fn load_visible(
-    app: &AppState,
-    actor: &Actor,
-    id: Uuid,
-) -> ApiResult<(quick_note::Model, Target)> {
-    let note = quick_notes::find(&app.db, id).await?;
-    let target = note_target(app, &note).await?;
-    if !actor.can(Action::ViewNote, &target) {
-        return Err(ApiError::NotFound);
-    }
-    Ok((note, target))
 }
 
 fn respond(note: &quick_note::Model, app: &AppState, status: StatusCode) -> HttpResponse {
@@ -141,7 +118,7 @@ pub async fn get_quick_note(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (note, _) = load_visible(&app, &actor, *id).await?;
+    let (note, _) = quick_notes::find_in_scope(&app.db, &actor, *id).await?;
     Ok(versioned(
         StatusCode::OK,
         note.version,
@@ -167,14 +144,12 @@ pub async fn update_quick_note(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     crate::extract::require_changes(&body)?;
-    let (_, target) = load_visible(&app, &actor, *id).await?;
-    authorize(&actor, Action::EditNote, &target)?;
     let changes = NoteChanges {
         content: body.content,
         category: body.category,
         visibility: body.visibility,
     };
-    let note = quick_notes::update(&app.db, &actor.origin, *id, version, changes).await?;
+    let note = quick_notes::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
     Ok(respond(&note, &app, StatusCode::OK))
 }
 
@@ -190,9 +165,7 @@ pub async fn delete_quick_note(
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (_, target) = load_visible(&app, &actor, *id).await?;
-    authorize(&actor, Action::EditNote, &target)?;
-    let note = quick_notes::delete(&app.db, &actor.origin, *id, if_match.or_body(None)?).await?;
+    let note = quick_notes::delete(&app.db, &actor, &actor.origin, *id, if_match.0).await?;
     app.events.publish(dto::Event::QuickNoteDeleted {
         id: note.id,
         agent_id: note.agent_id,

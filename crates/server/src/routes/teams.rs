@@ -2,15 +2,15 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Action, Target, TeamId, UserId, authorize};
+use domain::{Action, Target, UserId, authorize};
 use dto::{CreateTeam, Page, Team, UpdateTeam};
+use persistence::PageRequest;
 use persistence::teams::{self, TeamChanges, TeamRow};
-use persistence::{PageRequest, users};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
@@ -32,15 +32,6 @@ pub struct TeamQuery {
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(TeamRow, Target)> {
-    let row = teams::find(&app.db, id).await?;
-    let target = Target::Team { id: TeamId(id) };
-    if !actor.can(Action::ViewTeam, &target) {
-        return Err(ApiError::NotFound);
-    }
-    Ok((row, target))
 }
 
 fn respond(status: StatusCode, row: &TeamRow) -> HttpResponse {
@@ -104,7 +95,7 @@ pub async fn get_team(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (row, _) = load_visible(&app, &actor, *id).await?;
+    let row = teams::find_in_scope(&app.db, &actor, *id).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -127,37 +118,6 @@ pub async fn update_team(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     crate::extract::require_changes(&body)?;
-    let (current, target) = load_visible(&app, &actor, *id).await?;
-    if body.name.is_some() || body.team_leader_id.is_some() || body.manager_id.is_some() {
-        authorize(&actor, Action::UpdateTeam, &target)?;
-    }
-    if let Some(agent_ids) = &body.agent_ids {
-        authorize(&actor, Action::SetTeamMembers, &target)?;
-        let joining: Vec<Uuid> = agent_ids
-            .iter()
-            .map(|agent| agent.uuid())
-            .filter(|agent| !current.agent_ids.contains(agent))
-            .collect();
-        let memberships = users::memberships(&app.db, &joining).await?;
-        for agent in joining {
-            let from = Target::User {
-                id: UserId(agent),
-                teams: memberships
-                    .get(&agent)
-                    .copied()
-                    .map(TeamId)
-                    .into_iter()
-                    .collect(),
-            };
-            if !actor.can(Action::ViewUser, &from) {
-                return Err(ApiError::invalid(
-                    "agent_ids",
-                    format!("no agent {agent} in your scope"),
-                ));
-            }
-            authorize(&actor, Action::AssignTeam, &from)?;
-        }
-    }
     let changes = TeamChanges {
         name: body.name,
         team_leader_id: body.team_leader_id.map(UserId::uuid),
@@ -166,6 +126,6 @@ pub async fn update_team(
             .agent_ids
             .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
     };
-    let row = teams::update(&app.db, &actor.origin, *id, version, changes).await?;
+    let row = teams::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
     Ok(respond(StatusCode::OK, &row))
 }

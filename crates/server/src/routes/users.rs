@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Action, Role, Target, TeamId, UserId, authorize};
+use domain::{Role, TeamId};
 use dto::{CreateUser, Page, UpdateUser, User};
 use persistence::PageRequest;
 use persistence::users::{self, NewUser, UserChanges, UserFilter, UserRow};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
 use crate::routes::resource;
 use crate::state::AppState;
@@ -42,19 +42,6 @@ pub struct UserQuery {
     pub limit: Option<u64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// Loads a user the actor may see; anyone else is 404.
-async fn load_visible(app: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(UserRow, Target)> {
-    let row = users::find(&app.db, id).await?;
-    let target = Target::User {
-        id: UserId(id),
-        teams: users::teams_of(&app.db, id).await?,
-    };
-    if !actor.can(Action::ViewUser, &target) {
-        return Err(ApiError::NotFound);
-    }
-    Ok((row, target))
 }
 
 fn respond(status: StatusCode, row: &UserRow) -> HttpResponse {
@@ -99,41 +86,25 @@ pub async fn create_user(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let (action, target) = match (body.role, body.team_id) {
-        (Role::Agent, Some(team)) => (Action::CreateAgent, Target::Team { id: team }),
-        (Role::Agent, None) => (Action::CreateAgent, Target::Global),
-        (_, _) => (Action::CreateUser, Target::Global),
-    };
-    authorize(&actor, action, &target)?;
-    if body.team_id.is_some() && body.role != Role::Agent {
-        return Err(ApiError::invalid(
-            "team_id",
-            "only agents are members of a team",
-        ));
-    }
+    // Asked before the password is hashed, so a refused request costs no hashing.
+    domain::policy::authorize_new_user(&actor, body.role, body.team_id)?;
     let password_hash = match body.password {
         Some(password) => Some(app.passwords.hash(password).await?),
         None => None,
     };
-    let row = users::create(
-        &app.db,
-        &actor.origin,
-        NewUser {
-            email: body.email,
-            name: body.name,
-            role: body.role,
-            password_hash,
-            team_id: body.team_id.map(TeamId::uuid),
-            employee_id: body.employee_id,
-            department: body.department,
-        },
-    )
-    .await?;
+    let new = NewUser {
+        email: body.email,
+        name: body.name,
+        role: body.role,
+        password_hash,
+        team_id: body.team_id.map(TeamId::uuid),
+        employee_id: body.employee_id,
+        department: body.department,
+    };
+    let row = users::create(&app.db, &actor, &actor.origin, new).await?;
     tracing::info!(user.id = %row.user.id, role = %body.role, "user created");
-    Ok(located(
-        respond(StatusCode::CREATED, &row),
-        &format!("/api/v1/users/{}", row.user.id),
-    ))
+    let location = format!("/api/v1/users/{}", row.user.id);
+    Ok(located(respond(StatusCode::CREATED, &row), &location))
 }
 
 /// Read a person in my scope.
@@ -147,7 +118,7 @@ pub async fn get_user(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (row, _) = load_visible(&app, &actor, *id).await?;
+    let (row, _) = users::find_in_scope(&app.db, &actor, *id).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -170,22 +141,6 @@ pub async fn update_user(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     crate::extract::require_changes(&body)?;
-    let (_, target) = load_visible(&app, &actor, *id).await?;
-    if body.name.is_some() {
-        authorize(&actor, Action::UpdateProfile, &target)?;
-    }
-    if body.employee_id.is_some() || body.department.is_some() {
-        authorize(&actor, Action::UpdateEmployment, &target)?;
-    }
-    if body.role.is_some() {
-        authorize(&actor, Action::ChangeRole, &target)?;
-    }
-    if let Some(team) = body.team_id {
-        authorize(&actor, Action::AssignTeam, &target)?;
-        if let Some(team) = team {
-            authorize(&actor, Action::AssignTeam, &Target::Team { id: team })?;
-        }
-    }
     let changes = UserChanges {
         name: body.name,
         role: body.role,
@@ -193,7 +148,7 @@ pub async fn update_user(
         employee_id: body.employee_id,
         department: body.department,
     };
-    let row = users::update(&app.db, &actor.origin, *id, version, changes).await?;
+    let row = users::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -204,9 +159,7 @@ async fn set_active(
     app: &AppState,
     active: bool,
 ) -> ApiResult<HttpResponse> {
-    let (_, target) = load_visible(app, &actor, id).await?;
-    authorize(&actor, Action::DeactivateUser, &target)?;
-    let row = users::set_active(&app.db, &actor.origin, id, if_match.0, active).await?;
+    let row = users::set_active(&app.db, &actor, &actor.origin, id, if_match.0, active).await?;
     tracing::info!(user.id = %id, active, "user activation changed");
     Ok(respond(StatusCode::OK, &row))
 }
