@@ -5,6 +5,7 @@
 //! The backend comes from `COACHING_HUB_TEST_DB` (`sqlite`, the default, or `postgres`);
 //! `cargo xtask test` runs the suite once with each.
 
+pub mod client;
 pub mod db;
 pub mod org;
 pub mod proxy;
@@ -16,6 +17,7 @@ use reqwest::{Method, RequestBuilder};
 use server::config::{Config, LoginLimits};
 use server::state::AppState;
 
+pub use client::{Call, Response};
 pub use db::TestDb;
 pub use org::{Org, Persona};
 

@@ -2,6 +2,7 @@
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
@@ -169,15 +170,12 @@ async fn overdue_is_derived_and_lists_stay_in_scope() {
     let list = |who, query: &'static str| {
         let app = &app;
         async move {
-            ids(&ok_json(
-                app.as_(who)
-                    .get(&format!("/api/v1/action-items{query}"))
-                    .send()
-                    .await
-                    .expect("answers"),
-                200,
-            )
-            .await)
+            ids(&app
+                .as_(who)
+                .get(&format!("/api/v1/action-items{query}"))
+                .call()
+                .await
+                .ok(200))
             .len()
         }
     };
@@ -189,26 +187,10 @@ async fn overdue_is_derived_and_lists_stay_in_scope() {
     assert_eq!(list(&org.leader_a, "?status=COMPLETED").await, 1);
     let tomorrow = (Utc::now().date_naive() + Duration::days(1)).to_string();
     let due_soon = format!("/api/v1/action-items?due_before={tomorrow}");
-    let page = ok_json(
-        app.as_(&org.admin)
-            .get(&due_soon)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let page = app.as_(&org.admin).get(&due_soon).call().await.ok(200);
     assert_eq!(ids(&page).len(), 1);
     let other_team = format!("/api/v1/action-items?agent_id={}", org.agent_b1.id);
-    let smuggled = ok_json(
-        app.as_(&org.leader_a)
-            .get(&other_team)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let smuggled = app.as_(&org.leader_a).get(&other_team).call().await.ok(200);
     assert!(ids(&smuggled).is_empty());
 }
 

@@ -2,6 +2,7 @@
 //! acknowledges; targets are checked against real metrics; every illegal move is refused.
 
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Org, Persona, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
@@ -39,15 +40,11 @@ async fn decide(
 }
 
 async fn create(app: &TestApp, org: &Org) -> Value {
-    ok_json(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await
+    app.as_(&org.leader_a)
+        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .call()
+        .await
+        .ok(201)
 }
 
 #[tokio::test]
@@ -246,28 +243,21 @@ async fn targets_are_checked_against_the_agents_real_metrics() {
     assert_eq!(plan["targets"][0]["actual"], Value::Null);
     let metrics = json!({ "schedule_adherence": 91.5, "quality_score": 93 });
     let path = format!("/api/v1/agents/{}/metrics/2026-02", org.agent_a1.id);
-    ok_json(
-        app.as_(&org.leader_a)
-            .request(reqwest::Method::PUT, &path)
-            .json(&metrics)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
-    let read = ok_json(
-        app.as_(&org.agent_a1)
-            .get(&format!(
-                "/api/v1/action-plans/{}",
-                plan["id"].as_str().expect("id")
-            ))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .request(reqwest::Method::PUT, &path)
+        .json(&metrics)
+        .call()
+        .await
+        .ok(200);
+    let read = app
+        .as_(&org.agent_a1)
+        .get(&format!(
+            "/api/v1/action-plans/{}",
+            plan["id"].as_str().expect("id")
+        ))
+        .call()
+        .await
+        .ok(200);
     let targets = read["targets"].as_array().expect("targets");
     let adherence = targets
         .iter()
@@ -292,64 +282,46 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
-    problem(
-        app.as_(&org.leader_b)
-            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
-    problem(
-        app.as_(&org.agent_a1)
-            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
-            .send()
-            .await
-            .expect("answers"),
-        403,
-    )
-    .await;
+    app.as_(&org.leader_b)
+        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .call()
+        .await
+        .problem(422);
+    app.as_(&org.agent_a1)
+        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .call()
+        .await
+        .problem(403);
     let mut backwards = draft(org.agent_a1.id);
     backwards["end_date"] = json!("2025-12-01");
     backwards["targets"][0]["by_month"] = json!("Feb");
-    let body = problem(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-plans", &backwards)
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    let body = app
+        .as_(&org.leader_a)
+        .post("/api/v1/action-plans", &backwards)
+        .call()
+        .await
+        .problem(422);
     assert!(
         body["errors"]["end_date"].is_array() && body["errors"]["targets[0].by_month"].is_array(),
         "{body}"
     );
     let mut unknown = draft(org.agent_a1.id);
     unknown["targets"][0]["kpi"] = json!("happiness");
-    problem(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-plans", &unknown)
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .post("/api/v1/action-plans", &unknown)
+        .call()
+        .await
+        .problem(422);
 
     let count = |who| {
         let app = &app;
         async move {
-            ids(&ok_json(
-                app.as_(who)
-                    .get("/api/v1/action-plans")
-                    .send()
-                    .await
-                    .expect("answers"),
-                200,
-            )
-            .await)
+            ids(&app
+                .as_(who)
+                .get("/api/v1/action-plans")
+                .call()
+                .await
+                .ok(200))
             .len()
         }
     };
@@ -359,29 +331,22 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
     for who in [&org.leader_b, &org.manager_b, &org.agent_a2] {
         assert_eq!(count(who).await, 0);
         let path = format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id"));
-        problem(app.as_(who).get(&path).send().await.expect("answers"), 404).await;
+        app.as_(who).get(&path).call().await.problem(404);
     }
     // Items may be added to the plan, about its agent.
     let item = json!({ "title": "Extra", "assignee_id": org.agent_a1.id, "due_date": "2026-03-01", "priority": "LOW", "plan_id": plan["id"] });
-    let added = ok_json(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-items", &item)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    let added = app
+        .as_(&org.leader_a)
+        .post("/api/v1/action-items", &item)
+        .call()
+        .await
+        .ok(201);
     assert_eq!(added["plan_id"], plan["id"]);
-    problem(
-        app.as_(&org.leader_b)
-            .post("/api/v1/action-items", &item)
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    app.as_(&org.leader_b)
+        .post("/api/v1/action-items", &item)
+        .call()
+        .await
+        .problem(422);
 }
 
 #[tokio::test]
@@ -413,15 +378,12 @@ async fn concurrent_decisions_on_one_version_have_one_winner() {
 async fn nobody_approves_a_plan_they_drafted() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let plan = ok_json(
-        app.as_(&org.manager_a)
-            .post("/api/v1/action-plans", &draft(org.agent_a1.id))
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    let plan = app
+        .as_(&org.manager_a)
+        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .call()
+        .await
+        .ok(201);
     let submitted = ok_json(
         decide(&app, &org.manager_a, &plan, "submit", json!({})).await,
         200,

@@ -4,6 +4,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::TestApp;
 use test_support::org::PASSWORD;
 
@@ -333,15 +334,11 @@ async fn deactivation_locks_out_at_once_and_reactivation_lets_back_in() {
     let org = app.seed_org().await;
     assert_eq!(me_status(&app, &org.agent_b1.token).await, 200);
     let path = format!("/api/v1/users/{}", org.agent_b1.id);
-    ok_json(
-        app.as_(&org.admin)
-            .post(&format!("{path}/deactivate"), &json!({}))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.admin)
+        .post(&format!("{path}/deactivate"), &json!({}))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(me_status(&app, &org.agent_b1.token).await, 401);
     let refresh = app
         .request(Method::POST, "/api/v1/auth/refresh")
@@ -350,15 +347,11 @@ async fn deactivation_locks_out_at_once_and_reactivation_lets_back_in() {
         .await
         .expect("answers");
     problem(refresh, 401).await;
-    ok_json(
-        app.as_(&org.admin)
-            .post(&format!("{path}/reactivate"), &json!({}))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.admin)
+        .post(&format!("{path}/reactivate"), &json!({}))
+        .call()
+        .await
+        .ok(200);
     ok_json(app.login(&org.agent_b1.email, PASSWORD).await, 200).await;
 }
 
@@ -573,7 +566,7 @@ async fn changing_the_password_ends_other_sessions() {
             &json!({ "current_password": current, "new_password": "a-brand-new-passphrase" }),
         )
     };
-    let wrong = problem(change("wrong").send().await.expect("answers"), 422).await;
+    let wrong = change("wrong").call().await.problem(422);
     assert!(wrong["errors"]["current_password"].is_array());
     assert_eq!(
         change(PASSWORD).send().await.expect("answers").status(),
@@ -601,15 +594,12 @@ async fn changing_the_password_ends_other_sessions() {
 async fn me_describes_the_actor_and_their_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let me = ok_json(
-        app.as_(&org.manager_a)
-            .get("/api/v1/me")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let me = app
+        .as_(&org.manager_a)
+        .get("/api/v1/me")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(me["managed_team_ids"], json!([org.team_a]));
     assert_eq!(me["led_team_ids"], json!([]));
     let permissions: Vec<&str> = me["permissions"]
@@ -620,15 +610,12 @@ async fn me_describes_the_actor_and_their_scope() {
         .collect();
     assert!(permissions.contains(&"approve_action_plan"));
     assert!(!permissions.contains(&"view_audit"));
-    let agent = ok_json(
-        app.as_(&org.agent_a1)
-            .get("/api/v1/me")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let agent = app
+        .as_(&org.agent_a1)
+        .get("/api/v1/me")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(agent["team"]["id"], json!(org.team_a));
     assert_eq!(agent["team"]["name"], "Team A");
 }

@@ -4,6 +4,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Org, Persona, TestApp};
 
 use crate::helpers::ok_json;
@@ -24,35 +25,26 @@ async fn fixture(app: &TestApp, org: &Org) -> Fixture {
     )
     .await;
     let item = json!({ "title": "Item", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW" });
-    let item = ok_json(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-items", &item)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    let item = app
+        .as_(&org.leader_a)
+        .post("/api/v1/action-items", &item)
+        .call()
+        .await
+        .ok(201);
     let note = json!({ "agent_id": org.agent_a1.id, "content": "Shared note", "category": "OTHER", "visibility": "SHARED" });
-    let note = ok_json(
-        app.as_(&org.leader_a)
-            .post("/api/v1/quick-notes", &note)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    let note = app
+        .as_(&org.leader_a)
+        .post("/api/v1/quick-notes", &note)
+        .call()
+        .await
+        .ok(201);
     let plan = json!({ "agent_id": org.agent_a1.id, "title": "Plan", "goal": "Goal", "start_date": "2026-01-01", "end_date": "2026-02-01" });
-    let plan = ok_json(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-plans", &plan)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    let plan = app
+        .as_(&org.leader_a)
+        .post("/api/v1/action-plans", &plan)
+        .call()
+        .await
+        .ok(201);
     Fixture {
         session: id(&session),
         item: id(&item),

@@ -2,6 +2,7 @@
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::ok_json;
@@ -16,15 +17,7 @@ fn month_back(months: i64) -> String {
 }
 
 async fn dashboard(app: &TestApp, who: &Persona) -> Value {
-    ok_json(
-        app.as_(who)
-            .get("/api/v1/dashboard")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await
+    app.as_(who).get("/api/v1/dashboard").call().await.ok(200)
 }
 
 fn count(board: &Value, list: &str) -> usize {
@@ -39,32 +32,24 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
     let done = ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 2).await, 201).await;
     let complete = json!({ "session_notes": "n", "current_score": 70, "version": 1 });
-    ok_json(
-        app.as_(&org.leader_a)
-            .post(
-                &format!(
-                    "/api/v1/sessions/{}/complete",
-                    done["id"].as_str().expect("id")
-                ),
-                &complete,
-            )
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .post(
+            &format!(
+                "/api/v1/sessions/{}/complete",
+                done["id"].as_str().expect("id")
+            ),
+            &complete,
+        )
+        .call()
+        .await
+        .ok(200);
     let due = (Utc::now().date_naive() - Duration::days(3)).to_string();
     let item = json!({ "title": "Late", "assignee_id": org.agent_a1.id, "due_date": due, "priority": "HIGH" });
-    ok_json(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-items", &item)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .post("/api/v1/action-items", &item)
+        .call()
+        .await
+        .ok(201);
     // A1 dropped from 90 to 80 (-10); A2 is steady at 70 (under target).
     let all = |value: f64| {
         json!({ "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
@@ -73,16 +58,12 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     for (agent, earlier, later) in [(org.agent_a1.id, 90.0, 80.0), (org.agent_a2.id, 70.0, 70.0)] {
         for (month, value) in [(month_back(2), earlier), (month_back(1), later)] {
             let path = format!("/api/v1/agents/{agent}/metrics/{month}");
-            ok_json(
-                app.as_(&org.leader_a)
-                    .request(reqwest::Method::PUT, &path)
-                    .json(&all(value))
-                    .send()
-                    .await
-                    .expect("answers"),
-                200,
-            )
-            .await;
+            app.as_(&org.leader_a)
+                .request(reqwest::Method::PUT, &path)
+                .json(&all(value))
+                .call()
+                .await
+                .ok(200);
         }
     }
 

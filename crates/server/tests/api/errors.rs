@@ -2,6 +2,7 @@
 
 use reqwest::Method;
 use serde_json::json;
+use test_support::Call;
 use test_support::TestApp;
 
 use crate::helpers::problem;
@@ -57,33 +58,21 @@ async fn malformed_bodies_are_client_errors() {
 async fn unknown_routes_methods_and_ids_are_problems() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    problem(
-        app.as_(&org.admin)
-            .get("/api/v1/no-such-thing")
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
-    problem(
-        app.as_(&org.admin)
-            .get("/api/v2/users")
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
-    problem(
-        app.as_(&org.admin)
-            .get("/api/v1/users/not-a-uuid")
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
+    app.as_(&org.admin)
+        .get("/api/v1/no-such-thing")
+        .call()
+        .await
+        .problem(404);
+    app.as_(&org.admin)
+        .get("/api/v2/users")
+        .call()
+        .await
+        .problem(404);
+    app.as_(&org.admin)
+        .get("/api/v1/users/not-a-uuid")
+        .call()
+        .await
+        .problem(404);
     let delete = app
         .as_(&org.admin)
         .request(Method::DELETE, "/api/v1/users")
@@ -202,39 +191,30 @@ async fn every_protected_endpoint_needs_credentials() {
 async fn nul_characters_are_refused_on_the_field_even_unauthenticated() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let body = problem(
-        app.as_(&org.admin)
-            .get("/api/v1/users?q=%00")
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    let body = app
+        .as_(&org.admin)
+        .get("/api/v1/users?q=%00")
+        .call()
+        .await
+        .problem(422);
     assert!(body["errors"]["q"].is_array(), "{body}");
-    let body = problem(
-        app.request(Method::POST, "/api/v1/auth/login")
-            .json(&json!({ "email": "a\u{0}@example.com", "password": "x" }))
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    let body = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .json(&json!({ "email": "a\u{0}@example.com", "password": "x" }))
+        .call()
+        .await
+        .problem(422);
     assert!(body["errors"]["email"].is_array(), "{body}");
-    let body = problem(
-        app.as_(&org.leader_a)
-            .post(
-                "/api/v1/quick-notes",
-                &json!({ "agent_id": org.agent_a1.id, "content": "bad\u{0}byte",
+    let body = app
+        .as_(&org.leader_a)
+        .post(
+            "/api/v1/quick-notes",
+            &json!({ "agent_id": org.agent_a1.id, "content": "bad\u{0}byte",
                          "category": "OTHER", "visibility": "SHARED" }),
-            )
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+        )
+        .call()
+        .await
+        .problem(422);
     assert!(body["errors"]["content"].is_array(), "{body}");
 }
 
@@ -248,11 +228,7 @@ async fn dates_outside_four_digit_years_are_refused_not_500() {
         ("/api/v1/action-items?due_before=-5000-01-01", "due_before"),
         ("/api/v1/audit?from=-5000-01-01T00:00:00Z", "from"),
     ] {
-        let body = problem(
-            app.as_(&org.admin).get(path).send().await.expect("answers"),
-            422,
-        )
-        .await;
+        let body = app.as_(&org.admin).get(path).call().await.problem(422);
         assert!(body["errors"][field].is_array(), "{path}: {body}");
     }
     // Old but four-digit dates are fine filters.
@@ -348,15 +324,12 @@ async fn a_referenced_record_that_does_not_exist_is_a_422_on_its_field() {
         ),
     ];
     for (path, body, field) in cases {
-        let answer = problem(
-            app.as_(&org.admin)
-                .post(path, &body)
-                .send()
-                .await
-                .expect("answers"),
-            422,
-        )
-        .await;
+        let answer = app
+            .as_(&org.admin)
+            .post(path, &body)
+            .call()
+            .await
+            .problem(422);
         assert!(answer["errors"][field].is_array(), "{path}: {answer}");
     }
     // A duplicate names its field in words, never a constraint.
@@ -384,19 +357,16 @@ async fn a_referenced_record_that_does_not_exist_is_a_422_on_its_field() {
             "{taken}"
         );
     }
-    let taken = problem(
-        app.as_(&org.admin)
-            .post(
-                "/api/v1/users",
-                &json!({ "name": "N", "email": org.agent_a1.email, "role": "AGENT",
+    let taken = app
+        .as_(&org.admin)
+        .post(
+            "/api/v1/users",
+            &json!({ "name": "N", "email": org.agent_a1.email, "role": "AGENT",
                          "password": "a-long-enough-password" }),
-            )
-            .send()
-            .await
-            .expect("answers"),
-        409,
-    )
-    .await;
+        )
+        .call()
+        .await
+        .problem(409);
     assert!(taken["errors"]["email"].is_array(), "{taken}");
     assert!(!taken.to_string().contains("users."), "{taken}");
 }

@@ -1,6 +1,7 @@
 //! The audit log (admins only, filterable, verifiable) and announcements (scoped).
 
 use serde_json::json;
+use test_support::Call;
 use test_support::TestApp;
 
 use crate::helpers::{ids, ok_json, problem};
@@ -10,48 +11,24 @@ async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let path = format!("/api/v1/users/{}", org.agent_a1.id);
-    ok_json(
-        app.as_(&org.manager_a)
-            .patch(&path, &json!({ "department": "Billing", "version": 1 }))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.manager_a)
+        .patch(&path, &json!({ "department": "Billing", "version": 1 }))
+        .call()
+        .await
+        .ok(200);
     for who in [&org.manager_a, &org.leader_a, &org.agent_a1] {
-        problem(
-            app.as_(who)
-                .get("/api/v1/audit")
-                .send()
-                .await
-                .expect("answers"),
-            403,
-        )
-        .await;
-        problem(
-            app.as_(who)
-                .get("/api/v1/audit/verify")
-                .send()
-                .await
-                .expect("answers"),
-            403,
-        )
-        .await;
+        app.as_(who).get("/api/v1/audit").call().await.problem(403);
+        app.as_(who)
+            .get("/api/v1/audit/verify")
+            .call()
+            .await
+            .problem(403);
     }
     let filtered = format!(
         "/api/v1/audit?actor_id={}&resource_type=user",
         org.manager_a.id
     );
-    let page = ok_json(
-        app.as_(&org.admin)
-            .get(&filtered)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let page = app.as_(&org.admin).get(&filtered).call().await.ok(200);
     let entries = page["items"].as_array().expect("items");
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["action"], "user.update");
@@ -62,28 +39,22 @@ async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
     );
     assert!(entries[0]["request_id"].is_string());
 
-    let all = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/audit?limit=2")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let all = app
+        .as_(&org.admin)
+        .get("/api/v1/audit?limit=2")
+        .call()
+        .await
+        .ok(200);
     assert!(
         all["next_cursor"].is_string(),
         "the persona set-up wrote more than two entries"
     );
-    let verified = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/audit/verify")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let verified = app
+        .as_(&org.admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(verified["intact"], true);
     assert!(verified["entries"].as_u64().is_some_and(|n| n >= 12));
 
@@ -93,15 +64,12 @@ async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
         .execute_unprepared("UPDATE audit_log SET action = 'user.nothing' WHERE seq = 3")
         .await
         .expect("tampers");
-    let broken = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/audit/verify")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let broken = app
+        .as_(&org.admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(broken["intact"], false);
     assert_eq!(broken["first_broken_seq"], 3);
 }
@@ -176,15 +144,12 @@ async fn announcements_reach_exactly_their_audience() {
     let seen = |who| {
         let app = &app;
         async move {
-            ids(&ok_json(
-                app.as_(who)
-                    .get("/api/v1/announcements")
-                    .send()
-                    .await
-                    .expect("answers"),
-                200,
-            )
-            .await)
+            ids(&app
+                .as_(who)
+                .get("/api/v1/announcements")
+                .call()
+                .await
+                .ok(200))
             .len()
         }
     };

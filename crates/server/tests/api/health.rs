@@ -1,9 +1,8 @@
 //! Liveness and readiness.
 
 use reqwest::Method;
+use test_support::Call;
 use test_support::TestApp;
-
-use crate::helpers::ok_json;
 
 #[tokio::test]
 async fn alive_and_ready_with_every_dependency_checked() {
@@ -14,14 +13,7 @@ async fn alive_and_ready_with_every_dependency_checked() {
         .await
         .expect("answers");
     assert_eq!(alive.status(), 200);
-    let ready = ok_json(
-        app.request(Method::GET, "/readyz")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let ready = app.request(Method::GET, "/readyz").call().await.ok(200);
     assert_eq!(ready["database"], "ok");
     let expected_redis = match test_support::backend() {
         persistence::Backend::Postgres => "ok",

@@ -5,32 +5,16 @@ use serde_json::Value;
 
 /// Asserts the status and that the body is problem+json; returns the problem.
 pub async fn problem(response: Response, status: u16) -> Value {
-    assert_eq!(response.status(), status, "status of {}", response.url());
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    assert_eq!(content_type, "application/problem+json", "content type");
-    let body: Value = response.json().await.expect("a JSON problem");
-    assert_eq!(body["status"], status, "problem status");
-    assert!(
-        body["type"]
-            .as_str()
-            .is_some_and(|t| t.starts_with("https://")),
-        "problem type"
-    );
-    body
+    test_support::Response::<Value>::read(response)
+        .await
+        .problem(status)
 }
 
-/// Asserts a 2xx status and returns the JSON body.
+/// Asserts the status and returns the JSON body.
 pub async fn ok_json(response: Response, status: u16) -> Value {
-    let url = response.url().clone();
-    let actual = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    assert_eq!(actual, status, "status of {url}: {body}");
-    body
+    test_support::Response::<Value>::read(response)
+        .await
+        .ok(status)
 }
 
 /// The ids in a page of items.

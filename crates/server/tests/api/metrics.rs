@@ -2,6 +2,7 @@
 //! configuration in force for each month, agent and team scorecards.
 
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ok_json, problem};
@@ -90,47 +91,19 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
         "/api/v1/agents/{}/metrics?from=2025-06&to=2026-06",
         org.agent_a1.id
     );
-    let own = ok_json(
-        app.as_(&org.agent_a1)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let own = app.as_(&org.agent_a1).get(&path).call().await.ok(200);
     assert_eq!(own.as_array().map(Vec::len), Some(1));
-    problem(
-        app.as_(&org.agent_a2)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
-    problem(
-        app.as_(&org.manager_b)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
+    app.as_(&org.agent_a2).get(&path).call().await.problem(404);
+    app.as_(&org.manager_b).get(&path).call().await.problem(404);
     let bad_range = format!(
         "/api/v1/agents/{}/metrics?from=2026-06&to=2025-06",
         org.agent_a1.id
     );
-    problem(
-        app.as_(&org.leader_a)
-            .get(&bad_range)
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .get(&bad_range)
+        .call()
+        .await
+        .problem(422);
 }
 
 #[tokio::test]
@@ -175,18 +148,15 @@ async fn bad_months_and_values_name_each_field() {
         422,
     )
     .await;
-    let nothing = ok_json(
-        app.as_(&org.admin)
-            .get(&format!(
-                "/api/v1/agents/{}/metrics?from=2025-01&to=2027-01",
-                org.agent_a1.id
-            ))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let nothing = app
+        .as_(&org.admin)
+        .get(&format!(
+            "/api/v1/agents/{}/metrics?from=2025-01&to=2027-01",
+            org.agent_a1.id
+        ))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(nothing, json!([]), "nothing was written");
 }
 
@@ -260,18 +230,15 @@ async fn an_existing_month_needs_its_version_and_one_of_two_writers_wins() {
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
-    let months = ok_json(
-        app.as_(&org.leader_b)
-            .get(&format!(
-                "/api/v1/agents/{}/metrics?from=2026-03&to=2026-03",
-                org.agent_b1.id
-            ))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let months = app
+        .as_(&org.leader_b)
+        .get(&format!(
+            "/api/v1/agents/{}/metrics?from=2026-03&to=2026-03",
+            org.agent_b1.id
+        ))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(months[0]["version"], 2);
     let score = months[0]["score"].as_f64().expect("a score");
     assert!(
@@ -306,33 +273,21 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
 
     // From April, quality weighs 3 and punctuality nothing; add a lower-is-better KPI.
     let kpi = json!({ "key": "repeat_contact_rate", "name": "Repeat contact rate", "unit": "%", "direction": "LOWER_IS_BETTER", "min_value": 0, "max_value": 100 });
-    problem(
-        app.as_(&org.manager_a)
-            .post("/api/v1/kpis", &kpi)
-            .send()
-            .await
-            .expect("answers"),
-        403,
-    )
-    .await;
-    ok_json(
-        app.as_(&org.admin)
-            .post("/api/v1/kpis", &kpi)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
-    problem(
-        app.as_(&org.admin)
-            .post("/api/v1/kpis", &kpi)
-            .send()
-            .await
-            .expect("answers"),
-        409,
-    )
-    .await;
+    app.as_(&org.manager_a)
+        .post("/api/v1/kpis", &kpi)
+        .call()
+        .await
+        .problem(403);
+    app.as_(&org.admin)
+        .post("/api/v1/kpis", &kpi)
+        .call()
+        .await
+        .ok(201);
+    app.as_(&org.admin)
+        .post("/api/v1/kpis", &kpi)
+        .call()
+        .await
+        .problem(409);
     let config = json!({ "effective_from": "2026-04", "note": "Quality first", "kpis": [
         { "key": "schedule_adherence", "weight": 1.0, "target": 95 },
         { "key": "punctuality", "weight": 0, "target": 90 },
@@ -356,29 +311,22 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
     assert_eq!(settings["configs"][0]["effective_from"], "2026-04");
     problem(put_config(&org.admin).await, 409).await;
     let unknown = json!({ "effective_from": "2026-05", "kpis": [{ "key": "nope", "weight": 1, "target": 1 }] });
-    problem(
-        app.as_(&org.admin)
-            .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
-            .json(&unknown)
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    app.as_(&org.admin)
+        .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
+        .json(&unknown)
+        .call()
+        .await
+        .problem(422);
 
-    let months = ok_json(
-        app.as_(&org.leader_a)
-            .get(&format!(
-                "/api/v1/agents/{}/metrics?from=2026-01&to=2026-12",
-                org.agent_a1.id
-            ))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let months = app
+        .as_(&org.leader_a)
+        .get(&format!(
+            "/api/v1/agents/{}/metrics?from=2026-01&to=2026-12",
+            org.agent_a1.id
+        ))
+        .call()
+        .await
+        .ok(200);
     // January, old weights: (6.5 x 90 + 1.5 x 60) / 8 = 675 / 8 = 84.375 -> 84.38.
     assert_eq!(months[0]["score"], 84.38);
     assert_eq!(months[0]["config_effective_from"], "2000-01");
@@ -417,15 +365,7 @@ async fn scorecards_show_trend_team_average_and_ranking_in_scope() {
         .await;
     }
     let path = format!("/api/v1/agents/{}/scorecard?year=2026", org.agent_a1.id);
-    let card = ok_json(
-        app.as_(&org.agent_a1)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let card = app.as_(&org.agent_a1).get(&path).call().await.ok(200);
     assert_eq!(card["months"].as_array().map(Vec::len), Some(2));
     assert_eq!(
         card["months"][0]["change"], 10.0,
@@ -437,52 +377,24 @@ async fn scorecards_show_trend_team_average_and_ranking_in_scope() {
     assert_eq!(card["year_to_date"], 82.5);
     assert_eq!(card["band"], "GOOD");
     assert_eq!(card["trend"], 5.0);
-    problem(
-        app.as_(&org.leader_b)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
-    problem(
-        app.as_(&org.agent_a2)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
+    app.as_(&org.leader_b).get(&path).call().await.problem(404);
+    app.as_(&org.agent_a2).get(&path).call().await.problem(404);
 
     let team = format!("/api/v1/teams/{}/scorecard?month=2026-02", org.team_a);
-    let board = ok_json(
-        app.as_(&org.manager_a)
-            .get(&team)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let board = app.as_(&org.manager_a).get(&team).call().await.ok(200);
     assert_eq!(board["average"], 72.5);
     assert_eq!(board["agents"][0]["agent_id"], json!(org.agent_a1.id));
     assert_eq!(board["agents"][0]["rank"], 1);
     assert_eq!(board["agents"][1]["rank"], 2);
     assert_eq!(board["agents"][1]["band"], "NEEDS_IMPROVEMENT");
     for who in [&org.leader_b, &org.manager_b, &org.agent_a1] {
-        problem(app.as_(who).get(&team).send().await.expect("answers"), 404).await;
+        app.as_(who).get(&team).call().await.problem(404);
     }
-    problem(
-        app.as_(&org.leader_a)
-            .get(&format!("/api/v1/teams/{}/scorecard?month=Feb", org.team_a))
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .get(&format!("/api/v1/teams/{}/scorecard?month=Feb", org.team_a))
+        .call()
+        .await
+        .problem(422);
 }
 
 #[tokio::test]
@@ -515,15 +427,12 @@ async fn each_kpi_has_the_range_its_definition_allows_and_admins_set_it() {
     )
     .await;
 
-    let settings = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/scorecard/config")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let settings = app
+        .as_(&org.admin)
+        .get("/api/v1/scorecard/config")
+        .call()
+        .await
+        .ok(200);
     let quality = settings["catalogue"]
         .as_array()
         .and_then(|kpis| kpis.iter().find(|k| k["key"] == "quality_score"))
@@ -589,28 +498,21 @@ async fn each_kpi_has_the_range_its_definition_allows_and_admins_set_it() {
 async fn a_negative_zero_does_not_break_the_audit_chain() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    ok_json(
-        app.as_(&org.leader_a)
-            .request(
-                reqwest::Method::PUT,
-                &format!("/api/v1/agents/{}/metrics/2024-01", org.agent_a1.id),
-            )
-            .header("content-type", "application/json")
-            .body(r#"{"quality_score": -0.0}"#)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
-    let verdict = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/audit/verify")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/agents/{}/metrics/2024-01", org.agent_a1.id),
+        )
+        .header("content-type", "application/json")
+        .body(r#"{"quality_score": -0.0}"#)
+        .call()
+        .await
+        .ok(200);
+    let verdict = app
+        .as_(&org.admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(verdict["intact"], true, "{verdict}");
 }

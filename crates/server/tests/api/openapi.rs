@@ -1,24 +1,20 @@
 //! The OpenAPI document is generated from the code and covers the whole people contract.
 
 use std::collections::HashSet;
+use test_support::Call;
 
 use reqwest::Method;
 use serde_json::{Value, json};
 use test_support::TestApp;
 
-use crate::helpers::ok_json;
-
 #[tokio::test]
 async fn the_document_lists_every_endpoint_once_with_schemas() {
     let app = TestApp::spawn().await;
-    let doc = ok_json(
-        app.request(Method::GET, "/api/openapi.json")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let doc = app
+        .request(Method::GET, "/api/openapi.json")
+        .call()
+        .await
+        .ok(200);
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     let paths = doc["paths"].as_object().expect("paths");
     let expected = [
@@ -159,14 +155,11 @@ fn operation<'a>(doc: &'a Value, method: &str, path: &str) -> Option<&'a Value> 
 async fn every_answer_the_server_gives_is_declared_with_its_content_type() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let doc = ok_json(
-        app.request(Method::GET, "/api/openapi.json")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let doc = app
+        .request(Method::GET, "/api/openapi.json")
+        .call()
+        .await
+        .ok(200);
     let loner = format!("/api/v1/users/{}", org.loner.id);
     let nobody = format!("/api/v1/users/{}", uuid::Uuid::now_v7());
     let (a1, a2) = (
@@ -312,14 +305,11 @@ async fn every_answer_the_server_gives_is_declared_with_its_content_type() {
 #[tokio::test]
 async fn the_document_states_the_limits_the_server_enforces() {
     let app = TestApp::spawn().await;
-    let doc = ok_json(
-        app.request(Method::GET, "/api/openapi.json")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let doc = app
+        .request(Method::GET, "/api/openapi.json")
+        .call()
+        .await
+        .ok(200);
     let parameter = |path: &str, name: &str| {
         doc["paths"][path]["get"]["parameters"]
             .as_array()

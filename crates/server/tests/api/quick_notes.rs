@@ -1,6 +1,7 @@
 //! Quick notes: private stays private, shared follows the agent's scope, only authors edit.
 
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
@@ -20,15 +21,12 @@ async fn write(
 }
 
 async fn visible(app: &TestApp, who: &Persona, query: &str) -> Vec<String> {
-    let page = ok_json(
-        app.as_(who)
-            .get(&format!("/api/v1/quick-notes{query}"))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let page = app
+        .as_(who)
+        .get(&format!("/api/v1/quick-notes{query}"))
+        .call()
+        .await
+        .ok(200);
     page["items"]
         .as_array()
         .expect("items")
@@ -115,7 +113,7 @@ async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() 
         private["id"].as_str().expect("id")
     );
     for who in [&org.admin, &org.manager_a, &org.agent_a1] {
-        problem(app.as_(who).get(&path).send().await.expect("answers"), 404).await;
+        app.as_(who).get(&path).call().await.problem(404);
     }
 }
 
@@ -278,15 +276,11 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
         404,
     )
     .await;
-    problem(
-        app.as_(&org.manager_a)
-            .request(reqwest::Method::DELETE, &path)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
+    app.as_(&org.manager_a)
+        .request(reqwest::Method::DELETE, &path)
+        .call()
+        .await
+        .problem(404);
     let delete = |version: Option<&str>| {
         let mut request = app
             .as_(&org.leader_a)
@@ -320,15 +314,7 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
     );
     assert!(logged.contains("[private]"), "{logged}");
     assert_eq!(entries.len(), 5);
-    problem(
-        app.as_(&org.leader_a)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
+    app.as_(&org.leader_a).get(&path).call().await.problem(404);
 
     let mut kinds = Vec::new();
     while let Ok(envelope) = events.try_recv() {
@@ -349,14 +335,11 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
             "quick_note_deleted"
         ]
     );
-    let all = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/quick-notes")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let all = app
+        .as_(&org.admin)
+        .get("/api/v1/quick-notes")
+        .call()
+        .await
+        .ok(200);
     assert!(ids(&all).is_empty());
 }

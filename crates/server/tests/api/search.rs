@@ -1,14 +1,15 @@
 //! Search finds words across sessions, notes, items and people, and never outside the scope.
 
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
-use crate::helpers::{ok_json, problem};
+use crate::helpers::ok_json;
 use crate::sessions::schedule;
 
 async fn search(app: &TestApp, who: &Persona, q: &str) -> Vec<Value> {
     let path = format!("/api/v1/search?q={}", q.replace(' ', "%20"));
-    let body = ok_json(app.as_(who).get(&path).send().await.expect("answers"), 200).await;
+    let body = app.as_(who).get(&path).call().await.ok(200);
     body["items"].as_array().expect("items").clone()
 }
 
@@ -29,15 +30,11 @@ async fn search_ranks_and_highlights_within_scope_only() {
         let app = &app;
         let body = json!({ "agent_id": agent, "content": content, "category": "PERFORMANCE", "visibility": visibility });
         async move {
-            ok_json(
-                app.as_(who)
-                    .post("/api/v1/quick-notes", &body)
-                    .send()
-                    .await
-                    .expect("answers"),
-                201,
-            )
-            .await
+            app.as_(who)
+                .post("/api/v1/quick-notes", &body)
+                .call()
+                .await
+                .ok(201)
         }
     };
     note(
@@ -63,28 +60,20 @@ async fn search_ranks_and_highlights_within_scope_only() {
     .await;
     let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
     let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
-    ok_json(
-        app.as_(&org.leader_a)
-            .patch(
-                &path,
-                &json!({ "preparation_notes": "Review refunds handled last week", "version": 1 }),
-            )
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .patch(
+            &path,
+            &json!({ "preparation_notes": "Review refunds handled last week", "version": 1 }),
+        )
+        .call()
+        .await
+        .ok(200);
     let item = json!({ "title": "Refund checklist", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW" });
-    ok_json(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-items", &item)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .post("/api/v1/action-items", &item)
+        .call()
+        .await
+        .ok(201);
 
     let leader = search(&app, &org.leader_a, "refund").await;
     assert_eq!(
@@ -129,24 +118,16 @@ async fn search_ranks_and_highlights_within_scope_only() {
     assert!(search(&app, &org.leader_b, "agent a1").await.is_empty());
     // Query syntax is just words.
     assert_eq!(search(&app, &org.leader_a, r#"refund*" ("#).await.len(), 4);
-    problem(
-        app.as_(&org.leader_a)
-            .get("/api/v1/search?q=%20")
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
-    problem(
-        app.as_(&org.leader_a)
-            .get("/api/v1/search?q=x&limit=500")
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .get("/api/v1/search?q=%20")
+        .call()
+        .await
+        .problem(422);
+    app.as_(&org.leader_a)
+        .get("/api/v1/search?q=x&limit=500")
+        .call()
+        .await
+        .problem(422);
     // Edits and deletions reach the index.
     let deleted = search(&app, &org.leader_b, "refund").await;
     let id = deleted[0]["id"].as_str().expect("id");

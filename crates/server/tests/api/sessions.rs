@@ -4,6 +4,7 @@
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
@@ -170,18 +171,15 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     );
     assert_eq!(done["current_score"], 78.25);
     assert_eq!(done["action_item_ids"].as_array().map(Vec::len), Some(2));
-    let items = ok_json(
-        app.as_(&org.agent_a1)
-            .get(&format!(
-                "/api/v1/action-items?session_id={}",
-                done["id"].as_str().expect("id")
-            ))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let items = app
+        .as_(&org.agent_a1)
+        .get(&format!(
+            "/api/v1/action-items?session_id={}",
+            done["id"].as_str().expect("id")
+        ))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(
         ids(&items).len(),
         2,
@@ -230,15 +228,11 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
 
     // A closed session takes no more items.
     let late_item = json!({ "title": "Late", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW", "session_id": done["id"] });
-    problem(
-        app.as_(&org.leader_a)
-            .post("/api/v1/action-items", &late_item)
-            .send()
-            .await
-            .expect("answers"),
-        409,
-    )
-    .await;
+    app.as_(&org.leader_a)
+        .post("/api/v1/action-items", &late_item)
+        .call()
+        .await
+        .problem(409);
 
     let mut kinds = Vec::new();
     while let Ok(envelope) = events.try_recv() {
@@ -416,15 +410,7 @@ async fn sessions_stay_inside_the_scope() {
     ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 0).await, 201).await;
     let app = &app;
     let count = |who| async move {
-        let page = ok_json(
-            app.as_(who)
-                .get("/api/v1/sessions")
-                .send()
-                .await
-                .expect("answers"),
-            200,
-        )
-        .await;
+        let page = app.as_(who).get("/api/v1/sessions").call().await.ok(200);
         ids(&page).len()
     };
     assert_eq!(count(&org.admin).await, 3);
@@ -433,29 +419,18 @@ async fn sessions_stay_inside_the_scope() {
     assert_eq!(count(&org.leader_b).await, 1);
     assert_eq!(count(&org.agent_a1).await, 1);
     assert_eq!(count(&org.loner).await, 0);
-    let smuggled = ok_json(
-        app.as_(&org.leader_b)
-            .get(&format!("/api/v1/sessions?agent_id={}", org.agent_a1.id))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let smuggled = app
+        .as_(&org.leader_b)
+        .get(&format!("/api/v1/sessions?agent_id={}", org.agent_a1.id))
+        .call()
+        .await
+        .ok(200);
     assert!(ids(&smuggled).is_empty(), "a filter never widens the scope");
     let path = format!("/api/v1/sessions/{}", a1["id"].as_str().expect("id"));
     for who in [&org.leader_b, &org.manager_b, &org.agent_a2, &org.agent_b1] {
-        problem(app.as_(who).get(&path).send().await.expect("answers"), 404).await;
+        app.as_(who).get(&path).call().await.problem(404);
     }
-    ok_json(
-        app.as_(&org.agent_a1)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    app.as_(&org.agent_a1).get(&path).call().await.ok(200);
     let edit = app
         .as_(&org.agent_a1)
         .patch(&path, &json!({ "duration_minutes": 30, "version": 1 }))
@@ -463,25 +438,19 @@ async fn sessions_stay_inside_the_scope() {
         .await
         .expect("answers");
     problem(edit, 403).await;
-    let paged = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/sessions?limit=2")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let paged = app
+        .as_(&org.admin)
+        .get("/api/v1/sessions?limit=2")
+        .call()
+        .await
+        .ok(200);
     let next = paged["next_cursor"].as_str().expect("a second page");
-    let rest = ok_json(
-        app.as_(&org.admin)
-            .get(&format!("/api/v1/sessions?limit=2&cursor={next}"))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let rest = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/sessions?limit=2&cursor={next}"))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(ids(&paged).len() + ids(&rest).len(), 3);
     assert_eq!(rest["next_cursor"], Value::Null);
 }
@@ -516,15 +485,12 @@ async fn bad_session_input_is_refused_field_by_field() {
     ] {
         let body =
             json!({ "agent_id": org.agent_a1.id, "scheduled_at": when, "duration_minutes": 30 });
-        let far = problem(
-            app.as_(&org.leader_a)
-                .post("/api/v1/sessions", &body)
-                .send()
-                .await
-                .expect("answers"),
-            422,
-        )
-        .await;
+        let far = app
+            .as_(&org.leader_a)
+            .post("/api/v1/sessions", &body)
+            .call()
+            .await
+            .problem(422);
         assert!(far["errors"]["scheduled_at"].is_array(), "{when}: {far}");
     }
     let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
@@ -564,18 +530,15 @@ async fn bad_session_input_is_refused_field_by_field() {
     let body = problem(bad_item, 422).await;
     assert!(body["errors"]["action_items[0].title"].is_array(), "{body}");
     // Nothing was half-written: the session is still scheduled, with no items.
-    let still = ok_json(
-        app.as_(&org.leader_a)
-            .get(&format!(
-                "/api/v1/sessions/{}",
-                session["id"].as_str().expect("id")
-            ))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let still = app
+        .as_(&org.leader_a)
+        .get(&format!(
+            "/api/v1/sessions/{}",
+            session["id"].as_str().expect("id")
+        ))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(
         (still["status"].clone(), still["action_item_ids"].clone()),
         (json!("SCHEDULED"), json!([]))
@@ -658,15 +621,11 @@ async fn preparation_lists_the_notes_since_the_last_session_and_open_items() {
         let app = &app;
         let body = json!({ "agent_id": org.agent_a1.id, "content": content, "category": "OTHER", "visibility": visibility });
         async move {
-            ok_json(
-                app.as_(who)
-                    .post("/api/v1/quick-notes", &body)
-                    .send()
-                    .await
-                    .expect("answers"),
-                201,
-            )
-            .await
+            app.as_(who)
+                .post("/api/v1/quick-notes", &body)
+                .call()
+                .await
+                .ok(201)
         }
     };
     note(&org.leader_a, "before the first session", "SHARED").await;
@@ -690,15 +649,7 @@ async fn preparation_lists_the_notes_since_the_last_session_and_open_items() {
         "/api/v1/sessions/{}/preparation",
         next["id"].as_str().expect("id")
     );
-    let prep = ok_json(
-        app.as_(&org.leader_a)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let prep = app.as_(&org.leader_a).get(&path).call().await.ok(200);
     assert_eq!(prep["previous_session"]["id"], first["id"]);
     let notes: Vec<&str> = prep["notes_since_last_session"]
         .as_array()
@@ -708,13 +659,5 @@ async fn preparation_lists_the_notes_since_the_last_session_and_open_items() {
         .collect();
     assert_eq!(notes, ["after the first session"]);
     assert_eq!(prep["open_action_items"].as_array().map(Vec::len), Some(1));
-    problem(
-        app.as_(&org.leader_b)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
+    app.as_(&org.leader_b).get(&path).call().await.problem(404);
 }

@@ -1,9 +1,8 @@
 //! The browser app is served with index.html for client routes, and never shadows the API.
 
 use reqwest::Method;
+use test_support::Call;
 use test_support::TestApp;
-
-use crate::helpers::problem;
 
 #[tokio::test]
 async fn client_routes_get_index_html_and_assets_are_cached_forever() {
@@ -52,12 +51,8 @@ async fn client_routes_get_index_html_and_assets_are_cached_forever() {
             .and_then(|v| v.to_str().ok()),
         Some("public, max-age=31536000, immutable")
     );
-    problem(
-        app.request(Method::GET, "/api/v1/nothing-here")
-            .send()
-            .await
-            .expect("answers"),
-        404,
-    )
-    .await;
+    app.request(Method::GET, "/api/v1/nothing-here")
+        .call()
+        .await
+        .problem(404);
 }

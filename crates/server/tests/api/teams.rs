@@ -2,6 +2,7 @@
 
 use reqwest::Method;
 use serde_json::json;
+use test_support::Call;
 use test_support::TestApp;
 
 use crate::helpers::{ids, ok_json, problem};
@@ -12,30 +13,19 @@ async fn team_lists_follow_leadership_and_management() {
     let org = app.seed_org().await;
     let app = &app;
     let list = |who| async move {
-        let page = ok_json(
-            app.as_(who)
-                .get("/api/v1/teams")
-                .send()
-                .await
-                .expect("answers"),
-            200,
-        )
-        .await;
+        let page = app.as_(who).get("/api/v1/teams").call().await.ok(200);
         ids(&page)
     };
     assert_eq!(list(&org.admin).await.len(), 2);
     assert_eq!(list(&org.manager_a).await, vec![org.team_a.to_string()]);
     assert_eq!(list(&org.leader_b).await, vec![org.team_b.to_string()]);
     assert!(list(&org.agent_a1).await.is_empty());
-    let team = ok_json(
-        app.as_(&org.leader_a)
-            .get(&format!("/api/v1/teams/{}", org.team_a))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let team = app
+        .as_(&org.leader_a)
+        .get(&format!("/api/v1/teams/{}", org.team_a))
+        .call()
+        .await
+        .ok(200);
     let mut members: Vec<String> = team["agent_ids"]
         .as_array()
         .expect("list")
@@ -66,79 +56,56 @@ async fn admins_create_teams_with_a_real_leader_and_manager() {
         .await;
     let body =
         json!({ "name": "Team C", "team_leader_id": leader, "manager_id": org.manager_b.id });
-    problem(
-        app.as_(&org.manager_b)
-            .post("/api/v1/teams", &body)
-            .send()
-            .await
-            .expect("answers"),
-        403,
-    )
-    .await;
-    problem(
-        app.as_(&org.leader_a)
-            .post("/api/v1/teams", &body)
-            .send()
-            .await
-            .expect("answers"),
-        403,
-    )
-    .await;
-    let created = ok_json(
-        app.as_(&org.admin)
-            .post("/api/v1/teams", &body)
-            .send()
-            .await
-            .expect("answers"),
-        201,
-    )
-    .await;
+    app.as_(&org.manager_b)
+        .post("/api/v1/teams", &body)
+        .call()
+        .await
+        .problem(403);
+    app.as_(&org.leader_a)
+        .post("/api/v1/teams", &body)
+        .call()
+        .await
+        .problem(403);
+    let created = app
+        .as_(&org.admin)
+        .post("/api/v1/teams", &body)
+        .call()
+        .await
+        .ok(201);
     assert_eq!(created["name"], "Team C");
     assert_eq!(created["agent_ids"], json!([]));
-    let duplicate = problem(
-        app.as_(&org.admin)
-            .post("/api/v1/teams", &body)
-            .send()
-            .await
-            .expect("answers"),
-        409,
-    )
-    .await;
+    let duplicate = app
+        .as_(&org.admin)
+        .post("/api/v1/teams", &body)
+        .call()
+        .await
+        .problem(409);
     assert!(duplicate["errors"]["name"].is_array());
     let agent_as_leader = json!({ "name": "Team D", "team_leader_id": org.agent_a1.id });
-    let invalid = problem(
-        app.as_(&org.admin)
-            .post("/api/v1/teams", &agent_as_leader)
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    let invalid = app
+        .as_(&org.admin)
+        .post("/api/v1/teams", &agent_as_leader)
+        .call()
+        .await
+        .problem(422);
     assert!(invalid["errors"]["team_leader_id"].is_array());
-    let blank = problem(
-        app.as_(&org.admin)
-            .post(
-                "/api/v1/teams",
-                &json!({ "name": " ", "team_leader_id": leader }),
-            )
-            .send()
-            .await
-            .expect("answers"),
-        422,
-    )
-    .await;
+    let blank = app
+        .as_(&org.admin)
+        .post(
+            "/api/v1/teams",
+            &json!({ "name": " ", "team_leader_id": leader }),
+        )
+        .call()
+        .await
+        .problem(422);
     assert!(blank["errors"]["name"].is_array());
     // The manager now sees the new team.
-    let page = ok_json(
-        app.as_(&org.manager_b)
-            .get("/api/v1/teams")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let page = app
+        .as_(&org.manager_b)
+        .get("/api/v1/teams")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(ids(&page).len(), 2);
 }
 
@@ -204,15 +171,12 @@ async fn managers_move_agents_only_between_their_own_teams() {
     )
     .await;
     assert_eq!(moved["agent_ids"].as_array().map(Vec::len), Some(2));
-    let team_b = ok_json(
-        app.as_(&org.admin)
-            .get(&format!("/api/v1/teams/{}", org.team_b))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let team_b = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/teams/{}", org.team_b))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(team_b["agent_ids"], json!([]));
     // Leaders are not members.
     problem(
@@ -239,13 +203,9 @@ async fn concurrent_team_edits_from_one_version_have_one_winner() {
     ];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
-    problem(
-        app.as_(&org.admin)
-            .patch(&path, &json!({ "name": "Gamma" }))
-            .send()
-            .await
-            .expect("answers"),
-        428,
-    )
-    .await;
+    app.as_(&org.admin)
+        .patch(&path, &json!({ "name": "Gamma" }))
+        .call()
+        .await
+        .problem(428);
 }

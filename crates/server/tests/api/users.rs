@@ -2,6 +2,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::TestApp;
 
 use crate::helpers::{ids, ok_json, problem};
@@ -100,15 +101,12 @@ async fn invalid_people_get_field_errors_and_nothing_is_written() {
         .await
         .expect("answers");
     problem(leader_in_team, 422).await;
-    let all = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/users?limit=200")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let all = app
+        .as_(&org.admin)
+        .get("/api/v1/users?limit=200")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(ids(&all).len(), 9, "no user was written");
 }
 
@@ -164,15 +162,12 @@ async fn only_admins_and_managers_of_the_team_create_people() {
 }
 
 async fn visible(app: &TestApp, who: &test_support::Persona) -> Vec<String> {
-    let page = ok_json(
-        app.as_(who)
-            .get("/api/v1/users?limit=200")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let page = app
+        .as_(who)
+        .get("/api/v1/users?limit=200")
+        .call()
+        .await
+        .ok(200);
     let mut found = ids(&page);
     found.sort();
     found
@@ -204,25 +199,14 @@ async fn lists_show_exactly_the_actors_scope() {
     assert_eq!(visible(&app, &org.agent_a1).await, sorted(&[&org.agent_a1]));
     // A filter never widens the scope.
     let other_team = format!("/api/v1/users?team_id={}", org.team_b);
-    let page = ok_json(
-        app.as_(&org.leader_a)
-            .get(&other_team)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let page = app.as_(&org.leader_a).get(&other_team).call().await.ok(200);
     assert!(ids(&page).is_empty());
-    let search = ok_json(
-        app.as_(&org.leader_a)
-            .get("/api/v1/users?q=agent%20b1")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let search = app
+        .as_(&org.leader_a)
+        .get("/api/v1/users?q=agent%20b1")
+        .call()
+        .await
+        .ok(200);
     assert!(ids(&search).is_empty(), "search stays in scope");
 }
 
@@ -230,45 +214,33 @@ async fn lists_show_exactly_the_actors_scope() {
 async fn filters_search_and_pages_walk_the_list_once() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let agents = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/users?role=AGENT")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let agents = app
+        .as_(&org.admin)
+        .get("/api/v1/users?role=AGENT")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(ids(&agents).len(), 4);
-    let team = ok_json(
-        app.as_(&org.admin)
-            .get(&format!("/api/v1/users?team_id={}", org.team_a))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let team = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/users?team_id={}", org.team_a))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(ids(&team).len(), 2);
-    let search = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/users?q=LEADER")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let search = app
+        .as_(&org.admin)
+        .get("/api/v1/users?q=LEADER")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(ids(&search).len(), 2);
-    let literal = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/users?q=%25")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let literal = app
+        .as_(&org.admin)
+        .get("/api/v1/users?q=%25")
+        .call()
+        .await
+        .ok(200);
     assert!(ids(&literal).is_empty(), "% is matched literally");
 
     let mut seen = Vec::new();
@@ -278,15 +250,7 @@ async fn filters_search_and_pages_walk_the_list_once() {
             Some(cursor) => format!("/api/v1/users?limit=2&cursor={cursor}"),
             None => "/api/v1/users?limit=2".to_owned(),
         };
-        let page = ok_json(
-            app.as_(&org.admin)
-                .get(&path)
-                .send()
-                .await
-                .expect("answers"),
-            200,
-        )
-        .await;
+        let page = app.as_(&org.admin).get(&path).call().await.ok(200);
         seen.extend(ids(&page));
         match page["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
@@ -432,15 +396,12 @@ async fn each_field_needs_its_own_permission() {
         patch(&org.admin, org.loner.id, json!({ "team_id": org.team_b })).await,
         200
     );
-    let moved = ok_json(
-        app.as_(&org.leader_b)
-            .get(&format!("/api/v1/users/{}", org.loner.id))
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let moved = app
+        .as_(&org.leader_b)
+        .get(&format!("/api/v1/users/{}", org.loner.id))
+        .call()
+        .await
+        .ok(200);
     assert_eq!(moved["team_id"], json!(org.team_b));
     assert_eq!(moved["version"], 2);
     // An admin cannot demote a leader who still leads a team.
@@ -491,15 +452,7 @@ async fn edits_need_a_version_and_stale_ones_lose() {
         [200, 412],
         "exactly one of two edits from one version wins"
     );
-    let after = ok_json(
-        app.as_(&org.admin)
-            .get(&path)
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let after = app.as_(&org.admin).get(&path).call().await.ok(200);
     assert_eq!(after["version"], 2);
     let stale = app
         .as_(&org.admin)
@@ -532,14 +485,11 @@ async fn only_admins_deactivate_and_never_themselves() {
     assert_eq!(deactivate(&org.manager_b, org.agent_a1.id).await, 404);
     assert_eq!(deactivate(&org.admin, org.admin.id).await, 403);
     assert_eq!(deactivate(&org.admin, org.agent_a1.id).await, 200);
-    let inactive = ok_json(
-        app.as_(&org.admin)
-            .get("/api/v1/users?active=false")
-            .send()
-            .await
-            .expect("answers"),
-        200,
-    )
-    .await;
+    let inactive = app
+        .as_(&org.admin)
+        .get("/api/v1/users?active=false")
+        .call()
+        .await
+        .ok(200);
     assert_eq!(ids(&inactive), vec![org.agent_a1.id.to_string()]);
 }
