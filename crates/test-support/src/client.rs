@@ -43,6 +43,11 @@ impl<T: DeserializeOwned> Response<T> {
         self.status.as_u16()
     }
 
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// A header's value, when present and text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -129,5 +134,23 @@ impl Call for RequestBuilder {
 
     async fn call_as<T: DeserializeOwned>(self) -> Response<T> {
         Response::read(self.send().await.expect("the app answers")).await
+    }
+}
+
+/// An answer, however it was obtained: read whole when it is not yet.
+pub trait IntoResponse {
+    /// The answer, read.
+    fn into_response(self) -> impl std::future::Future<Output = Response> + Send;
+}
+
+impl IntoResponse for reqwest::Response {
+    async fn into_response(self) -> Response {
+        Response::read(self).await
+    }
+}
+
+impl IntoResponse for Response {
+    async fn into_response(self) -> Response {
+        self
     }
 }

@@ -17,7 +17,7 @@ use reqwest::{Method, RequestBuilder};
 use server::config::{Config, LoginLimits};
 use server::state::AppState;
 
-pub use client::{Call, Response};
+pub use client::{Call, IntoResponse, Response};
 pub use db::TestDb;
 pub use org::{Org, Persona};
 
@@ -143,12 +143,11 @@ impl TestApp {
     }
 
     /// Signs in over HTTP and returns the login response.
-    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+    pub async fn login(&self, email: &str, password: &str) -> Response {
         self.request(Method::POST, "/api/v1/auth/login")
             .json(&serde_json::json!({ "email": email, "password": password }))
-            .send()
+            .call()
             .await
-            .expect("the app answers")
     }
 }
 

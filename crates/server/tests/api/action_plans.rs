@@ -2,7 +2,7 @@
 //! acknowledges; targets are checked against real metrics; every illegal move is refused.
 
 use serde_json::{Value, json};
-use test_support::Call;
+use test_support::{Call, Response};
 use test_support::{Org, Persona, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
@@ -23,7 +23,7 @@ async fn decide(
     plan: &Value,
     decision: &str,
     body: Value,
-) -> reqwest::Response {
+) -> Response {
     let mut body = body;
     body["version"] = plan["version"].clone();
     app.as_(who)
@@ -34,9 +34,8 @@ async fn decide(
             ),
             &body,
         )
-        .send()
+        .call()
         .await
-        .expect("answers")
 }
 
 async fn create(app: &TestApp, org: &Org) -> Value {
@@ -57,43 +56,30 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
     assert_eq!(plan["items"][0]["plan_id"], plan["id"]);
 
     // Only the agent's manager approves; the leader submits; nobody approves a draft.
-    problem(
-        decide(&app, &org.manager_a, &plan, "approve", json!({})).await,
-        409,
+    decide(&app, &org.manager_a, &plan, "approve", json!({}))
+        .await
+        .problem(409);
+    let submitted = decide(&app, &org.leader_a, &plan, "submit", json!({}))
+        .await
+        .ok(200);
+    decide(&app, &org.leader_a, &submitted, "approve", json!({}))
+        .await
+        .problem(403);
+    decide(&app, &org.manager_b, &submitted, "approve", json!({}))
+        .await
+        .problem(404);
+    decide(&app, &org.manager_a, &submitted, "reject", json!({}))
+        .await
+        .problem(422);
+    let rejected = decide(
+        &app,
+        &org.manager_a,
+        &submitted,
+        "reject",
+        json!({ "reason": "Targets too soft" }),
     )
-    .await;
-    let submitted = ok_json(
-        decide(&app, &org.leader_a, &plan, "submit", json!({})).await,
-        200,
-    )
-    .await;
-    problem(
-        decide(&app, &org.leader_a, &submitted, "approve", json!({})).await,
-        403,
-    )
-    .await;
-    problem(
-        decide(&app, &org.manager_b, &submitted, "approve", json!({})).await,
-        404,
-    )
-    .await;
-    problem(
-        decide(&app, &org.manager_a, &submitted, "reject", json!({})).await,
-        422,
-    )
-    .await;
-    let rejected = ok_json(
-        decide(
-            &app,
-            &org.manager_a,
-            &submitted,
-            "reject",
-            json!({ "reason": "Targets too soft" }),
-        )
-        .await,
-        200,
-    )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(
         (
             rejected["status"].clone(),
@@ -111,56 +97,43 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         .await
         .expect("answers");
     let edited = ok_json(edited, 200).await;
-    let resubmitted = ok_json(
-        decide(&app, &org.leader_a, &edited, "submit", json!({})).await,
-        200,
-    )
-    .await;
-    let active = ok_json(
-        decide(&app, &org.manager_a, &resubmitted, "approve", json!({})).await,
-        200,
-    )
-    .await;
+    let resubmitted = decide(&app, &org.leader_a, &edited, "submit", json!({}))
+        .await
+        .ok(200);
+    let active = decide(&app, &org.manager_a, &resubmitted, "approve", json!({}))
+        .await
+        .ok(200);
     assert_eq!(active["status"], "ACTIVE");
     assert_eq!(active["approved_by"], json!(org.manager_a.id));
 
     // Only the agent acknowledges, once; an active plan no longer edits.
-    problem(
-        decide(
-            &app,
-            &org.leader_a,
-            &active,
-            "acknowledge",
-            json!({ "comment": "x" }),
-        )
-        .await,
-        403,
+    decide(
+        &app,
+        &org.leader_a,
+        &active,
+        "acknowledge",
+        json!({ "comment": "x" }),
     )
-    .await;
-    let acknowledged = ok_json(
-        decide(
-            &app,
-            &org.agent_a1,
-            &active,
-            "acknowledge",
-            json!({ "comment": "Understood" }),
-        )
-        .await,
-        200,
+    .await
+    .problem(403);
+    let acknowledged = decide(
+        &app,
+        &org.agent_a1,
+        &active,
+        "acknowledge",
+        json!({ "comment": "Understood" }),
     )
-    .await;
-    problem(
-        decide(
-            &app,
-            &org.agent_a1,
-            &acknowledged,
-            "acknowledge",
-            json!({ "comment": "again" }),
-        )
-        .await,
-        409,
+    .await
+    .ok(200);
+    decide(
+        &app,
+        &org.agent_a1,
+        &acknowledged,
+        "acknowledge",
+        json!({ "comment": "again" }),
     )
-    .await;
+    .await
+    .problem(409);
     let patch = app
         .as_(&org.leader_a)
         .patch(
@@ -195,44 +168,34 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         "a checkpoint changes the plan"
     );
 
-    problem(
-        decide(&app, &org.leader_a, &with_checkpoint, "complete", json!({})).await,
-        422,
+    decide(&app, &org.leader_a, &with_checkpoint, "complete", json!({}))
+        .await
+        .problem(422);
+    let done = decide(
+        &app,
+        &org.leader_a,
+        &with_checkpoint,
+        "complete",
+        json!({ "outcome": "SUCCESSFUL" }),
     )
-    .await;
-    let done = ok_json(
-        decide(
-            &app,
-            &org.leader_a,
-            &with_checkpoint,
-            "complete",
-            json!({ "outcome": "SUCCESSFUL" }),
-        )
-        .await,
-        200,
-    )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(
         (done["status"].clone(), done["outcome"].clone()),
         (json!("COMPLETED"), json!("SUCCESSFUL"))
     );
-    problem(
-        decide(
-            &app,
-            &org.leader_a,
-            &done,
-            "cancel",
-            json!({ "reason": "no" }),
-        )
-        .await,
-        409,
+    decide(
+        &app,
+        &org.leader_a,
+        &done,
+        "cancel",
+        json!({ "reason": "no" }),
     )
-    .await;
-    problem(
-        decide(&app, &org.leader_a, &done, "fly", json!({})).await,
-        404,
-    )
-    .await;
+    .await
+    .problem(409);
+    decide(&app, &org.leader_a, &done, "fly", json!({}))
+        .await
+        .problem(404);
 }
 
 #[tokio::test]
@@ -354,11 +317,9 @@ async fn concurrent_decisions_on_one_version_have_one_winner() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
-    let submitted = ok_json(
-        decide(&app, &org.leader_a, &plan, "submit", json!({})).await,
-        200,
-    )
-    .await;
+    let submitted = decide(&app, &org.leader_a, &plan, "submit", json!({}))
+        .await
+        .ok(200);
     let (a, b) = tokio::join!(
         decide(&app, &org.manager_a, &submitted, "approve", json!({})),
         decide(
@@ -369,7 +330,7 @@ async fn concurrent_decisions_on_one_version_have_one_winner() {
             json!({ "reason": "No" })
         )
     );
-    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
 }
@@ -384,21 +345,15 @@ async fn nobody_approves_a_plan_they_drafted() {
         .call()
         .await
         .ok(201);
-    let submitted = ok_json(
-        decide(&app, &org.manager_a, &plan, "submit", json!({})).await,
-        200,
-    )
-    .await;
-    problem(
-        decide(&app, &org.manager_a, &submitted, "approve", json!({})).await,
-        403,
-    )
-    .await;
-    let approved = ok_json(
-        decide(&app, &org.admin, &submitted, "approve", json!({})).await,
-        200,
-    )
-    .await;
+    let submitted = decide(&app, &org.manager_a, &plan, "submit", json!({}))
+        .await
+        .ok(200);
+    decide(&app, &org.manager_a, &submitted, "approve", json!({}))
+        .await
+        .problem(403);
+    let approved = decide(&app, &org.admin, &submitted, "approve", json!({}))
+        .await
+        .ok(200);
     assert_eq!(approved["approved_by"], org.admin.id.to_string());
     assert_ne!(approved["approved_by"], approved["created_by"]);
 

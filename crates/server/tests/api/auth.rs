@@ -4,9 +4,9 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
-use test_support::Call;
 use test_support::TestApp;
 use test_support::org::PASSWORD;
+use test_support::{Call, Response};
 
 use crate::helpers::{ok_json, problem};
 
@@ -105,14 +105,15 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         problem
     };
     let wrong = answer(
-        problem(
-            app.login(&org.agent_a1.email, "not-the-password").await,
-            401,
-        )
-        .await,
+        app.login(&org.agent_a1.email, "not-the-password")
+            .await
+            .problem(401),
     );
-    let unknown =
-        answer(problem(app.login("nobody@org.test", "not-the-password").await, 401).await);
+    let unknown = answer(
+        app.login("nobody@org.test", "not-the-password")
+            .await
+            .problem(401),
+    );
     assert_eq!(wrong, unknown);
     let deactivated_id = org.agent_a2.id;
     app.as_(&org.admin)
@@ -123,7 +124,7 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         .send()
         .await
         .expect("answers");
-    let deactivated = answer(problem(app.login(&org.agent_a2.email, PASSWORD).await, 401).await);
+    let deactivated = answer(app.login(&org.agent_a2.email, PASSWORD).await.problem(401));
     assert_eq!(deactivated, unknown);
 }
 
@@ -131,11 +132,9 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
 async fn email_is_case_insensitive() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    ok_json(
-        app.login(&org.admin.email.to_uppercase(), PASSWORD).await,
-        200,
-    )
-    .await;
+    app.login(&org.admin.email.to_uppercase(), PASSWORD)
+        .await
+        .ok(200);
 }
 
 #[tokio::test]
@@ -352,10 +351,10 @@ async fn deactivation_locks_out_at_once_and_reactivation_lets_back_in() {
         .call()
         .await
         .ok(200);
-    ok_json(app.login(&org.agent_b1.email, PASSWORD).await, 200).await;
+    app.login(&org.agent_b1.email, PASSWORD).await.ok(200);
 }
 
-fn cookie_header(response: &reqwest::Response) -> (String, String) {
+fn cookie_header(response: &test_support::Response) -> (String, String) {
     let mut pairs = Vec::new();
     let mut csrf = String::new();
     for value in response.headers().get_all("set-cookie") {
@@ -429,7 +428,7 @@ async fn login_attempts_are_limited_per_account_and_per_address() {
     let (one, two) = ("rate.one@org.test", "rate.two@org.test");
     early_in_a_rate_window().await;
     for _ in 0..3 {
-        problem(app.login(one, "wrong-password").await, 401).await;
+        app.login(one, "wrong-password").await.problem(401);
     }
     let limited = app.login(one, PASSWORD).await;
     let retry_after: u64 = limited
@@ -441,8 +440,8 @@ async fn login_attempts_are_limited_per_account_and_per_address() {
     assert!((1..=60).contains(&retry_after));
     problem(limited, 429).await;
     // Another account from the same address: allowed until the address's own limit.
-    ok_json(app.login(two, PASSWORD).await, 200).await;
-    problem(app.login(two, PASSWORD).await, 429).await;
+    app.login(two, PASSWORD).await.ok(200);
+    app.login(two, PASSWORD).await.problem(429);
 }
 
 /// Rate limits count in fixed windows that are wall-clock minutes on Redis: a burst that starts
@@ -457,13 +456,12 @@ async fn early_in_a_rate_window() {
 }
 
 /// Signs in from `ip` (the app trusts `X-Forwarded-For`, as behind a proxy).
-async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> reqwest::Response {
+async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> Response {
     app.request(Method::POST, "/api/v1/auth/login")
         .header("x-forwarded-for", ip)
         .json(&json!({ "email": email, "password": password }))
-        .send()
+        .call()
         .await
-        .expect("answers")
 }
 
 #[tokio::test]
@@ -481,17 +479,13 @@ async fn failures_elsewhere_never_lock_a_person_out_of_their_correct_sign_in() {
     for _ in 0..11 {
         login_from(&app, "203.0.113.66", victim, "guess").await;
     }
-    problem(
-        login_from(&app, "203.0.113.66", victim, PASSWORD).await,
-        429,
-    )
-    .await;
+    login_from(&app, "203.0.113.66", victim, PASSWORD)
+        .await
+        .problem(429);
     // ...the agent, elsewhere, signs in.
-    ok_json(
-        login_from(&app, "198.51.100.7", victim, PASSWORD).await,
-        200,
-    )
-    .await;
+    login_from(&app, "198.51.100.7", victim, PASSWORD)
+        .await
+        .ok(200);
 
     // A distributed guess: over the account-wide failure limit (ten times the per-source one).
     for n in 0..100 {
@@ -506,11 +500,9 @@ async fn failures_elsewhere_never_lock_a_person_out_of_their_correct_sign_in() {
         .expect("Retry-After in seconds");
     assert!((1..=60).contains(&retry_after), "a short back-off at most");
     problem(retried, 429).await;
-    ok_json(
-        login_from(&app, "198.51.100.8", victim, PASSWORD).await,
-        200,
-    )
-    .await;
+    login_from(&app, "198.51.100.8", victim, PASSWORD)
+        .await
+        .ok(200);
 }
 
 #[tokio::test]
@@ -582,12 +574,9 @@ async fn changing_the_password_ends_other_sessions() {
         401,
         "other sessions end"
     );
-    ok_json(
-        app.login(&org.leader_a.email, "a-brand-new-passphrase")
-            .await,
-        200,
-    )
-    .await;
+    app.login(&org.leader_a.email, "a-brand-new-passphrase")
+        .await
+        .ok(200);
 }
 
 #[tokio::test]

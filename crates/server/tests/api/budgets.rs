@@ -2,15 +2,14 @@
 //! is its round trips. The server reports each request's count in `X-Db-Statements` (on in tests,
 //! refused on a public bind).
 
-use reqwest::{Method, Response};
+use reqwest::Method;
 use serde_json::{Value, json};
 use test_support::{Org, Persona, TestApp};
 
-use crate::helpers::ok_json;
 use crate::sessions::schedule;
 
 /// The statements a request ran, after checking it succeeded.
-async fn statements(response: Response) -> (u16, u32) {
+async fn statements(response: reqwest::Response) -> (u16, u32) {
     let status = response.status().as_u16();
     let count = response
         .headers()
@@ -38,8 +37,12 @@ async fn run(
 async fn seeded() -> (TestApp, Org, Value) {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 4).await, 201).await;
-    ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 8).await, 201).await;
+    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 4)
+        .await
+        .ok(201);
+    schedule(&app, &org.leader_a, org.agent_a2.id, 8)
+        .await
+        .ok(201);
     (app, org, session)
 }
 
@@ -103,7 +106,7 @@ async fn the_dashboard_runs_as_many_statements_for_a_large_team_as_for_a_small_o
                 Some(org.team_a),
             )
             .await;
-        ok_json(schedule(&app, &org.leader_a, agent, 12 + n).await, 201).await;
+        schedule(&app, &org.leader_a, agent, 12 + n).await.ok(201);
     }
     let (_, large) = run(&app, &org.leader_a, Method::GET, "/api/v1/dashboard", None).await;
     assert_eq!(small, large, "statements for 2 agents, then for 8");

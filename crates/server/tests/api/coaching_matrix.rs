@@ -7,8 +7,6 @@ use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Org, Persona, TestApp};
 
-use crate::helpers::ok_json;
-
 /// A1's records, made by A1's team leader.
 struct Fixture {
     session: String,
@@ -19,11 +17,9 @@ struct Fixture {
 
 async fn fixture(app: &TestApp, org: &Org) -> Fixture {
     let id = |v: &Value| v["id"].as_str().expect("id").to_owned();
-    let session = ok_json(
-        crate::sessions::schedule(app, &org.leader_a, org.agent_a1.id, 0).await,
-        201,
-    )
-    .await;
+    let session = crate::sessions::schedule(app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
     let item = json!({ "title": "Item", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW" });
     let item = app
         .as_(&org.leader_a)
@@ -225,7 +221,7 @@ async fn status(
     if !body.is_null() {
         request = request.json(&body);
     }
-    request.send().await.expect("answers").status().as_u16()
+    request.call().await.status()
 }
 
 #[tokio::test]

@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Persona, TestApp};
 
-use crate::helpers::ok_json;
 use crate::sessions::schedule;
 
 fn month_back(months: i64) -> String {
@@ -29,8 +28,12 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     // Upcoming for A1, a completed but unacknowledged one for A2, an overdue item for A1.
-    ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
-    let done = ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 2).await, 201).await;
+    schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
+    let done = schedule(&app, &org.leader_a, org.agent_a2.id, 2)
+        .await
+        .ok(201);
     let complete = json!({ "session_notes": "n", "current_score": 70, "version": 1 });
     app.as_(&org.leader_a)
         .post(

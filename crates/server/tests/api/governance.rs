@@ -4,7 +4,7 @@ use serde_json::json;
 use test_support::Call;
 use test_support::TestApp;
 
-use crate::helpers::{ids, ok_json, problem};
+use crate::helpers::ids;
 
 #[tokio::test]
 async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
@@ -84,62 +84,43 @@ async fn announcements_reach_exactly_their_audience() {
         async move {
             app.as_(who)
                 .post("/api/v1/announcements", &body)
-                .send()
+                .call()
                 .await
-                .expect("answers")
         }
     };
-    ok_json(
-        post(
-            &org.admin,
-            json!({ "title": "Holiday rota", "body": "Published on the wiki." }),
-        )
-        .await,
-        201,
+    post(
+        &org.admin,
+        json!({ "title": "Holiday rota", "body": "Published on the wiki." }),
     )
-    .await;
-    ok_json(
-        post(
-            &org.manager_a,
-            json!({ "title": "Team A huddle", "body": "Friday 9:00", "team_id": org.team_a }),
-        )
-        .await,
-        201,
+    .await
+    .ok(201);
+    post(
+        &org.manager_a,
+        json!({ "title": "Team A huddle", "body": "Friday 9:00", "team_id": org.team_a }),
     )
-    .await;
-    problem(
-        post(
-            &org.manager_a,
-            json!({ "title": "To B", "body": "x", "team_id": org.team_b }),
-        )
-        .await,
-        422,
+    .await
+    .ok(201);
+    post(
+        &org.manager_a,
+        json!({ "title": "To B", "body": "x", "team_id": org.team_b }),
     )
-    .await;
-    problem(
-        post(&org.manager_a, json!({ "title": "To all", "body": "x" })).await,
-        422,
+    .await
+    .problem(422);
+    post(&org.manager_a, json!({ "title": "To all", "body": "x" }))
+        .await
+        .problem(422);
+    post(
+        &org.leader_a,
+        json!({ "title": "Leader", "body": "x", "team_id": org.team_a }),
     )
-    .await;
-    problem(
-        post(
-            &org.leader_a,
-            json!({ "title": "Leader", "body": "x", "team_id": org.team_a }),
-        )
-        .await,
-        403,
-    )
-    .await;
-    problem(
-        post(&org.agent_a1, json!({ "title": "Agent", "body": "x" })).await,
-        403,
-    )
-    .await;
-    problem(
-        post(&org.admin, json!({ "title": " ", "body": "" })).await,
-        422,
-    )
-    .await;
+    .await
+    .problem(403);
+    post(&org.agent_a1, json!({ "title": "Agent", "body": "x" }))
+        .await
+        .problem(403);
+    post(&org.admin, json!({ "title": " ", "body": "" }))
+        .await
+        .problem(422);
 
     let seen = |who| {
         let app = &app;

@@ -1,20 +1,16 @@
 //! Small assertions shared by the test modules.
 
-use reqwest::Response;
 use serde_json::Value;
+use test_support::IntoResponse;
 
 /// Asserts the status and that the body is problem+json; returns the problem.
-pub async fn problem(response: Response, status: u16) -> Value {
-    test_support::Response::<Value>::read(response)
-        .await
-        .problem(status)
+pub async fn problem(response: impl IntoResponse, status: u16) -> Value {
+    response.into_response().await.problem(status)
 }
 
 /// Asserts the status and returns the JSON body.
-pub async fn ok_json(response: Response, status: u16) -> Value {
-    test_support::Response::<Value>::read(response)
-        .await
-        .ok(status)
+pub async fn ok_json(response: impl IntoResponse, status: u16) -> Value {
+    response.into_response().await.ok(status)
 }
 
 /// The ids in a page of items.

@@ -2,7 +2,7 @@
 //! configuration in force for each month, agent and team scorecards.
 
 use serde_json::{Value, json};
-use test_support::Call;
+use test_support::{Call, Response};
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ok_json, problem};
@@ -13,16 +13,15 @@ async fn put(
     agent: uuid::Uuid,
     month: &str,
     body: Value,
-) -> reqwest::Response {
+) -> Response {
     app.as_(who)
         .request(
             reqwest::Method::PUT,
             &format!("/api/v1/agents/{agent}/metrics/{month}"),
         )
         .json(&body)
-        .send()
+        .call()
         .await
-        .expect("answers")
 }
 
 fn all_kpis(value: f64) -> Value {
@@ -40,52 +39,41 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
     // (6.5 x 90 + 1.5 x 70) / 8 = 690 / 8 = 86.25.
     let mut body = all_kpis(90.0);
     body["quality_score"] = json!(70);
-    let month = ok_json(
-        put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body).await,
-        200,
-    )
-    .await;
+    let month = put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body)
+        .await
+        .ok(200);
     assert_eq!(month["score"], 86.25);
     assert_eq!(month["band"], "HIGH_PERFORMER");
     assert_eq!(month["values"]["quality_score"], 70.0);
     assert_eq!(month["version"], 1);
 
-    problem(
-        put(
-            &app,
-            &org.agent_a1,
-            org.agent_a1.id,
-            "2026-02",
-            all_kpis(99.0),
-        )
-        .await,
-        403,
+    put(
+        &app,
+        &org.agent_a1,
+        org.agent_a1.id,
+        "2026-02",
+        all_kpis(99.0),
     )
-    .await;
-    problem(
-        put(
-            &app,
-            &org.leader_b,
-            org.agent_a1.id,
-            "2026-02",
-            all_kpis(99.0),
-        )
-        .await,
-        404,
+    .await
+    .problem(403);
+    put(
+        &app,
+        &org.leader_b,
+        org.agent_a1.id,
+        "2026-02",
+        all_kpis(99.0),
     )
-    .await;
-    ok_json(
-        put(
-            &app,
-            &org.manager_a,
-            org.agent_a2.id,
-            "2026-01",
-            all_kpis(80.0),
-        )
-        .await,
-        200,
+    .await
+    .problem(404);
+    put(
+        &app,
+        &org.manager_a,
+        org.agent_a2.id,
+        "2026-01",
+        all_kpis(80.0),
     )
-    .await;
+    .await
+    .ok(200);
 
     let path = format!(
         "/api/v1/agents/{}/metrics?from=2025-06&to=2026-06",
@@ -110,44 +98,34 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
 async fn bad_months_and_values_name_each_field() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    problem(
-        put(
-            &app,
-            &org.leader_a,
-            org.agent_a1.id,
-            "2026-13",
-            all_kpis(90.0),
-        )
-        .await,
-        422,
+    put(
+        &app,
+        &org.leader_a,
+        org.agent_a1.id,
+        "2026-13",
+        all_kpis(90.0),
     )
-    .await;
+    .await
+    .problem(422);
     let body = json!({ "schedule_adherence": 250, "happiness": 3, "scheduled_hours": -1 });
-    let errors = problem(
-        put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body).await,
-        422,
-    )
-    .await;
+    let errors = put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body)
+        .await
+        .problem(422);
     for field in ["schedule_adherence", "happiness", "scheduled_hours"] {
         assert!(errors["errors"][field].is_array(), "{field}: {errors}");
     }
-    problem(
-        put(&app, &org.leader_a, org.agent_a1.id, "2026-01", json!({})).await,
-        422,
+    put(&app, &org.leader_a, org.agent_a1.id, "2026-01", json!({}))
+        .await
+        .problem(422);
+    put(
+        &app,
+        &org.leader_a,
+        org.agent_a1.id,
+        "2026-01",
+        json!({ "quality_score": "high" }),
     )
-    .await;
-    problem(
-        put(
-            &app,
-            &org.leader_a,
-            org.agent_a1.id,
-            "2026-01",
-            json!({ "quality_score": "high" }),
-        )
-        .await,
-        422,
-    )
-    .await;
+    .await
+    .problem(422);
     let nothing = app
         .as_(&org.admin)
         .get(&format!(
@@ -165,11 +143,9 @@ async fn raw_counts_become_kpi_values() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let body = json!({ "scheduled_hours": 160, "actual_hours": 152, "total_breaks": 0, "breaks_within_limit": 0, "tasks_assigned": 40 });
-    let month = ok_json(
-        put(&app, &org.leader_a, org.agent_a1.id, "2026-02", body).await,
-        200,
-    )
-    .await;
+    let month = put(&app, &org.leader_a, org.agent_a1.id, "2026-02", body)
+        .await
+        .ok(200);
     assert_eq!(month["values"]["schedule_adherence"], 95.0);
     assert_eq!(
         month["values"]["break_compliance"], 100.0,
@@ -183,11 +159,9 @@ async fn raw_counts_become_kpi_values() {
     // (1.0 x 95 + 0.5 x 100) / 1.5 = 96.67
     assert_eq!(month["score"], 96.67);
     let both = json!({ "schedule_adherence": 90, "scheduled_hours": 160, "actual_hours": 152, "version": 1 });
-    let errors = problem(
-        put(&app, &org.leader_a, org.agent_a1.id, "2026-02", both).await,
-        422,
-    )
-    .await;
+    let errors = put(&app, &org.leader_a, org.agent_a1.id, "2026-02", both)
+        .await
+        .problem(422);
     assert!(errors["errors"]["schedule_adherence"].is_array());
 }
 
@@ -195,30 +169,24 @@ async fn raw_counts_become_kpi_values() {
 async fn an_existing_month_needs_its_version_and_one_of_two_writers_wins() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    ok_json(
-        put(
-            &app,
-            &org.leader_b,
-            org.agent_b1.id,
-            "2026-03",
-            all_kpis(70.0),
-        )
-        .await,
-        200,
+    put(
+        &app,
+        &org.leader_b,
+        org.agent_b1.id,
+        "2026-03",
+        all_kpis(70.0),
     )
-    .await;
-    problem(
-        put(
-            &app,
-            &org.leader_b,
-            org.agent_b1.id,
-            "2026-03",
-            all_kpis(75.0),
-        )
-        .await,
-        428,
+    .await
+    .ok(200);
+    put(
+        &app,
+        &org.leader_b,
+        org.agent_b1.id,
+        "2026-03",
+        all_kpis(75.0),
     )
-    .await;
+    .await
+    .problem(428);
     let mut one = all_kpis(75.0);
     one["version"] = json!(1);
     let mut two = all_kpis(80.0);
@@ -227,7 +195,7 @@ async fn an_existing_month_needs_its_version_and_one_of_two_writers_wins() {
         put(&app, &org.leader_b, org.agent_b1.id, "2026-03", one),
         put(&app, &org.manager_b, org.agent_b1.id, "2026-03", two)
     );
-    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
     let months = app
@@ -253,23 +221,18 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
     let org = app.seed_org().await;
     let mut body = all_kpis(90.0);
     body["quality_score"] = json!(60);
-    ok_json(
-        put(
-            &app,
-            &org.leader_a,
-            org.agent_a1.id,
-            "2026-01",
-            body.clone(),
-        )
-        .await,
-        200,
+    put(
+        &app,
+        &org.leader_a,
+        org.agent_a1.id,
+        "2026-01",
+        body.clone(),
     )
-    .await;
-    ok_json(
-        put(&app, &org.leader_a, org.agent_a1.id, "2026-04", body).await,
-        200,
-    )
-    .await;
+    .await
+    .ok(200);
+    put(&app, &org.leader_a, org.agent_a1.id, "2026-04", body)
+        .await
+        .ok(200);
 
     // From April, quality weighs 3 and punctuality nothing; add a lower-is-better KPI.
     let kpi = json!({ "key": "repeat_contact_rate", "name": "Repeat contact rate", "unit": "%", "direction": "LOWER_IS_BETTER", "min_value": 0, "max_value": 100 });
@@ -301,15 +264,14 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
             app.as_(who)
                 .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
                 .json(&config)
-                .send()
+                .call()
                 .await
-                .expect("answers")
         }
     };
-    problem(put_config(&org.manager_a).await, 403).await;
-    let settings = ok_json(put_config(&org.admin).await, 200).await;
+    put_config(&org.manager_a).await.problem(403);
+    let settings = put_config(&org.admin).await.ok(200);
     assert_eq!(settings["configs"][0]["effective_from"], "2026-04");
-    problem(put_config(&org.admin).await, 409).await;
+    put_config(&org.admin).await.problem(409);
     let unknown = json!({ "effective_from": "2026-05", "kpis": [{ "key": "nope", "weight": 1, "target": 1 }] });
     app.as_(&org.admin)
         .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
@@ -335,11 +297,9 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
     assert_eq!(months[1]["config_effective_from"], "2026-04");
     let mut may =
         json!({ "schedule_adherence": 90, "quality_score": 60, "repeat_contact_rate": 20 });
-    let scored = ok_json(
-        put(&app, &org.leader_a, org.agent_a1.id, "2026-05", may.take()).await,
-        200,
-    )
-    .await;
+    let scored = put(&app, &org.leader_a, org.agent_a1.id, "2026-05", may.take())
+        .await
+        .ok(200);
     // (1 x 90 + 3 x 60 + 1 x (100 - 20)) / 5 = 350 / 5 = 70.
     assert_eq!(scored["score"], 70.0);
 }
@@ -353,16 +313,12 @@ async fn scorecards_show_trend_team_average_and_ranking_in_scope() {
         ("2026-01", 80.0, 90.0),
         ("2026-02", 85.0, 60.0),
     ] {
-        ok_json(
-            put(&app, &org.leader_a, org.agent_a1.id, month, all_kpis(a1)).await,
-            200,
-        )
-        .await;
-        ok_json(
-            put(&app, &org.leader_a, org.agent_a2.id, month, all_kpis(a2)).await,
-            200,
-        )
-        .await;
+        put(&app, &org.leader_a, org.agent_a1.id, month, all_kpis(a1))
+            .await
+            .ok(200);
+        put(&app, &org.leader_a, org.agent_a2.id, month, all_kpis(a2))
+            .await
+            .ok(200);
     }
     let path = format!("/api/v1/agents/{}/scorecard?year=2026", org.agent_a1.id);
     let card = app.as_(&org.agent_a1).get(&path).call().await.ok(200);

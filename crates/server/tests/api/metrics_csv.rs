@@ -1,19 +1,18 @@
 //! CSV import (all or nothing, bad rows named by line) and export (scoped).
 
 use serde_json::json;
-use test_support::Call;
+use test_support::{Call, Response};
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ok_json, problem};
 
-async fn import(app: &TestApp, who: &Persona, csv: String) -> reqwest::Response {
+async fn import(app: &TestApp, who: &Persona, csv: String) -> Response {
     app.as_(who)
         .request(reqwest::Method::POST, "/api/v1/metrics/import")
         .header("content-type", "text/csv")
         .body(csv)
-        .send()
+        .call()
         .await
-        .expect("answers")
 }
 
 fn month(n: usize) -> String {
@@ -64,7 +63,7 @@ async fn one_bad_row_among_a_thousand_writes_nothing_and_is_named() {
             85 + n % 10
         ));
     }
-    let body = problem(import(&app, &org.manager_a, csv.clone()).await, 422).await;
+    let body = import(&app, &org.manager_a, csv.clone()).await.problem(422);
     let errors = body["errors"].as_object().expect("errors by line");
     assert_eq!(errors.keys().collect::<Vec<_>>(), ["line 701"], "{body}");
     assert!(
@@ -75,13 +74,13 @@ async fn one_bad_row_among_a_thousand_writes_nothing_and_is_named() {
     assert_eq!(stored_months(&app).await, 0, "nothing was written");
 
     let fixed = csv.replace(",250,", ",90,");
-    let summary = ok_json(import(&app, &org.manager_a, fixed.clone()).await, 200).await;
+    let summary = import(&app, &org.manager_a, fixed.clone()).await.ok(200);
     assert_eq!(
         summary,
         json!({ "rows": 1000, "created": 1000, "replaced": 0, "notes": [] })
     );
     assert_eq!(stored_months(&app).await, 1000);
-    let again = ok_json(import(&app, &org.manager_a, fixed).await, 200).await;
+    let again = import(&app, &org.manager_a, fixed).await.ok(200);
     assert_eq!(again["replaced"], 1000);
 }
 
@@ -91,7 +90,7 @@ async fn rows_outside_the_scope_and_malformed_files_are_refused() {
     let org = app.seed_org().await;
     with_employee_ids(&app, &org).await;
     let csv = "employee_id,month,quality_score\nE-A1,2026-01,90\nE-B1,2026-01,90\nE-A1,2026-13,90\nE-A1,2026-01,91\nE-ZZ,2026-01,1\nE-A2,2026-02,lots\n".to_owned();
-    let body = problem(import(&app, &org.manager_a, csv).await, 422).await;
+    let body = import(&app, &org.manager_a, csv).await.problem(422);
     let errors = body["errors"].as_object().expect("errors by line");
     assert_eq!(
         errors.keys().collect::<Vec<_>>(),
@@ -99,34 +98,26 @@ async fn rows_outside_the_scope_and_malformed_files_are_refused() {
         "number errors are found before rows are resolved: {body}"
     );
     let csv = "employee_id,month,quality_score\nE-A1,2026-01,90\nE-B1,2026-01,90\nE-A1,2026-13,90\nE-A1,2026-01,91\nE-ZZ,2026-01,1\n".to_owned();
-    let body = problem(import(&app, &org.manager_a, csv).await, 422).await;
+    let body = import(&app, &org.manager_a, csv).await.problem(422);
     let lines: Vec<&String> = body["errors"].as_object().expect("errors").keys().collect();
     assert_eq!(lines, ["line 3", "line 4", "line 5", "line 6"], "{body}");
-    problem(
-        import(&app, &org.manager_a, "name,month\nx,2026-01\n".to_owned()).await,
-        422,
+    import(&app, &org.manager_a, "name,month\nx,2026-01\n".to_owned())
+        .await
+        .problem(422);
+    import(
+        &app,
+        &org.leader_a,
+        "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
     )
-    .await;
-    problem(
-        import(
-            &app,
-            &org.leader_a,
-            "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
-        )
-        .await,
-        403,
+    .await
+    .problem(403);
+    import(
+        &app,
+        &org.agent_a1,
+        "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
     )
-    .await;
-    problem(
-        import(
-            &app,
-            &org.agent_a1,
-            "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
-        )
-        .await,
-        403,
-    )
-    .await;
+    .await
+    .problem(403);
     let not_csv = app
         .as_(&org.manager_a)
         .post("/api/v1/metrics/import", &json!({ "rows": [] }))
@@ -139,7 +130,7 @@ async fn rows_outside_the_scope_and_malformed_files_are_refused() {
         "email,month,quality_score\n{},2026-01,90\n",
         org.agent_a2.email.to_uppercase()
     );
-    ok_json(import(&app, &org.manager_a, by_email).await, 200).await;
+    import(&app, &org.manager_a, by_email).await.ok(200);
 }
 
 #[tokio::test]
@@ -148,17 +139,14 @@ async fn the_export_has_the_import_columns_and_only_the_actors_agents() {
     let org = app.seed_org().await;
     with_employee_ids(&app, &org).await;
     let csv = "employee_id,month,quality_score,schedule_adherence\nE-A1,2026-01,90,80\nE-A2,2026-01,70,\n".to_owned();
-    ok_json(import(&app, &org.admin, csv).await, 200).await;
-    ok_json(
-        import(
-            &app,
-            &org.admin,
-            "employee_id,month,quality_score\nE-B1,2026-01,60\n".to_owned(),
-        )
-        .await,
-        200,
+    import(&app, &org.admin, csv).await.ok(200);
+    import(
+        &app,
+        &org.admin,
+        "employee_id,month,quality_score\nE-B1,2026-01,60\n".to_owned(),
     )
-    .await;
+    .await
+    .ok(200);
 
     let export = |who| {
         let app = &app;
@@ -230,16 +218,13 @@ async fn a_large_import_can_run_in_the_background_with_progress() {
                 .header("content-type", "text/csv")
                 .header("prefer", "respond-async")
                 .body(body)
-                .send()
+                .call()
                 .await
-                .expect("answers")
         }
     };
-    problem(
-        start("employee_id,month,quality_score\nE-A1,2026-01,900\n".to_owned()).await,
-        422,
-    )
-    .await;
+    start("employee_id,month,quality_score\nE-A1,2026-01,900\n".to_owned())
+        .await
+        .problem(422);
     let accepted = start(csv).await;
     let location = accepted
         .headers()
@@ -303,7 +288,7 @@ async fn a_file_of_millions_of_bad_lines_gets_a_short_answer() {
     let mut csv = String::from("employee_id,month,quality_score\n");
     csv.push_str(&"x\n".repeat(2_000_000));
     let response = import(&app, &org.admin, csv).await;
-    let length = response.content_length().unwrap_or(u64::MAX);
+    let length = response.text().len() as u64;
     let body = problem(response, 422).await;
     let errors = body["errors"].as_object().expect("errors");
     assert_eq!(
@@ -349,7 +334,7 @@ async fn exported_cells_cannot_run_as_formulas_and_import_back_unchanged() {
         "the cell is text to a spreadsheet: {row}"
     );
     // The file as downloaded imports unchanged: the employee id is read back as it was.
-    let summary = ok_json(import(&app, &org.admin, csv).await, 200).await;
+    let summary = import(&app, &org.admin, csv).await.ok(200);
     assert_eq!(summary["rows"], 1, "{summary}");
     assert_eq!(summary["replaced"], 1);
 }
@@ -378,7 +363,7 @@ async fn the_export_imports_back_unchanged_with_the_score_ignored() {
     let csv = export(&app, &org.manager_a).await;
     assert!(csv.starts_with("employee_id,email,month,"), "{csv}");
     assert!(csv.lines().next().is_some_and(|h| h.ends_with(",score")));
-    let summary = ok_json(import(&app, &org.manager_a, csv.clone()).await, 200).await;
+    let summary = import(&app, &org.manager_a, csv.clone()).await.ok(200);
     assert_eq!(summary["rows"], 2, "{summary}");
     assert_eq!(summary["replaced"], 2);
     assert_eq!(

@@ -1,10 +1,10 @@
 //! Quick notes: private stays private, shared follows the agent's scope, only authors edit.
 
 use serde_json::{Value, json};
-use test_support::Call;
+use test_support::{Call, Response};
 use test_support::{Persona, TestApp};
 
-use crate::helpers::{ids, ok_json, problem};
+use crate::helpers::{ids, problem};
 
 async fn write(
     app: &TestApp,
@@ -12,12 +12,10 @@ async fn write(
     agent: uuid::Uuid,
     content: &str,
     visibility: &str,
-) -> reqwest::Response {
+) -> Response {
     app.as_(who)
         .post("/api/v1/quick-notes", &json!({ "agent_id": agent, "content": content, "category": "BEHAVIOR", "visibility": visibility }))
-        .send()
-        .await
-        .expect("answers")
+        .call().await
 }
 
 async fn visible(app: &TestApp, who: &Persona, query: &str) -> Vec<String> {
@@ -39,42 +37,33 @@ async fn visible(app: &TestApp, who: &Persona, query: &str) -> Vec<String> {
 async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    ok_json(
-        write(
-            &app,
-            &org.leader_a,
-            org.agent_a1.id,
-            "shared praise for A1",
-            "SHARED",
-        )
-        .await,
-        201,
+    write(
+        &app,
+        &org.leader_a,
+        org.agent_a1.id,
+        "shared praise for A1",
+        "SHARED",
     )
-    .await;
-    let private = ok_json(
-        write(
-            &app,
-            &org.leader_a,
-            org.agent_a1.id,
-            "private worry about A1",
-            "PRIVATE",
-        )
-        .await,
-        201,
+    .await
+    .ok(201);
+    let private = write(
+        &app,
+        &org.leader_a,
+        org.agent_a1.id,
+        "private worry about A1",
+        "PRIVATE",
     )
-    .await;
-    ok_json(
-        write(
-            &app,
-            &org.leader_b,
-            org.agent_b1.id,
-            "shared note on B1",
-            "SHARED",
-        )
-        .await,
-        201,
+    .await
+    .ok(201);
+    write(
+        &app,
+        &org.leader_b,
+        org.agent_b1.id,
+        "shared note on B1",
+        "SHARED",
     )
-    .await;
+    .await
+    .ok(201);
 
     assert_eq!(
         visible(&app, &org.leader_a, "").await,
@@ -121,60 +110,46 @@ async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() 
 async fn only_coaches_in_scope_write_notes_and_content_is_bounded() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    problem(
-        write(
-            &app,
-            &org.leader_a,
-            org.agent_b1.id,
-            "not my agent",
-            "SHARED",
-        )
-        .await,
-        422,
+    write(
+        &app,
+        &org.leader_a,
+        org.agent_b1.id,
+        "not my agent",
+        "SHARED",
     )
-    .await;
-    problem(
-        write(
-            &app,
-            &org.agent_a1,
-            org.agent_a1.id,
-            "about myself",
-            "SHARED",
-        )
-        .await,
-        403,
+    .await
+    .problem(422);
+    write(
+        &app,
+        &org.agent_a1,
+        org.agent_a1.id,
+        "about myself",
+        "SHARED",
     )
-    .await;
-    ok_json(
-        write(
-            &app,
-            &org.manager_a,
-            org.agent_a2.id,
-            "manager note",
-            "SHARED",
-        )
-        .await,
-        201,
+    .await
+    .problem(403);
+    write(
+        &app,
+        &org.manager_a,
+        org.agent_a2.id,
+        "manager note",
+        "SHARED",
     )
-    .await;
+    .await
+    .ok(201);
     let long = "é".repeat(500);
-    ok_json(
-        write(&app, &org.leader_a, org.agent_a1.id, &long, "SHARED").await,
-        201,
+    write(&app, &org.leader_a, org.agent_a1.id, &long, "SHARED")
+        .await
+        .ok(201);
+    let too_long = write(
+        &app,
+        &org.leader_a,
+        org.agent_a1.id,
+        &"x".repeat(501),
+        "SHARED",
     )
-    .await;
-    let too_long = problem(
-        write(
-            &app,
-            &org.leader_a,
-            org.agent_a1.id,
-            &"x".repeat(501),
-            "SHARED",
-        )
-        .await,
-        422,
-    )
-    .await;
+    .await
+    .problem(422);
     assert!(too_long["errors"]["content"].is_array());
     let bad = app
         .as_(&org.leader_a)
@@ -190,92 +165,62 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let mut events = app.state.events.subscribe();
-    let note = ok_json(
-        write(
-            &app,
-            &org.leader_a,
-            org.agent_a1.id,
-            "first draft",
-            "SHARED",
-        )
-        .await,
-        201,
+    let note = write(
+        &app,
+        &org.leader_a,
+        org.agent_a1.id,
+        "first draft",
+        "SHARED",
     )
-    .await;
+    .await
+    .ok(201);
     let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
     let edit = |who, body: Value| {
         let app = &app;
         let path = path.clone();
-        async move {
-            app.as_(who)
-                .patch(&path, &body)
-                .send()
-                .await
-                .expect("answers")
-        }
+        async move { app.as_(who).patch(&path, &body).call().await }
     };
-    problem(
-        edit(
-            &org.manager_a,
-            json!({ "content": "manager rewrite", "version": 1 }),
-        )
-        .await,
-        403,
+    edit(
+        &org.manager_a,
+        json!({ "content": "manager rewrite", "version": 1 }),
     )
-    .await;
-    problem(
-        edit(
-            &org.agent_a1,
-            json!({ "content": "agent rewrite", "version": 1 }),
-        )
-        .await,
-        403,
+    .await
+    .problem(403);
+    edit(
+        &org.agent_a1,
+        json!({ "content": "agent rewrite", "version": 1 }),
     )
-    .await;
-    problem(
-        edit(
-            &org.leader_b,
-            json!({ "content": "stranger", "version": 1 }),
-        )
-        .await,
-        404,
+    .await
+    .problem(403);
+    edit(
+        &org.leader_b,
+        json!({ "content": "stranger", "version": 1 }),
     )
-    .await;
-    let edited = ok_json(
-        edit(
-            &org.leader_a,
-            json!({ "content": "second draft", "version": 1 }),
-        )
-        .await,
-        200,
+    .await
+    .problem(404);
+    let edited = edit(
+        &org.leader_a,
+        json!({ "content": "second draft", "version": 1 }),
     )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(edited["version"], 2);
-    problem(
-        edit(&org.leader_a, json!({ "content": "stale", "version": 1 })).await,
-        412,
+    edit(&org.leader_a, json!({ "content": "stale", "version": 1 }))
+        .await
+        .problem(412);
+    edit(&org.admin, json!({ "category": "TRAINING", "version": 2 }))
+        .await
+        .ok(200);
+    let private = edit(
+        &org.leader_a,
+        json!({ "visibility": "PRIVATE", "version": 3 }),
     )
-    .await;
-    ok_json(
-        edit(&org.admin, json!({ "category": "TRAINING", "version": 2 })).await,
-        200,
-    )
-    .await;
-    let private = ok_json(
-        edit(
-            &org.leader_a,
-            json!({ "visibility": "PRIVATE", "version": 3 }),
-        )
-        .await,
-        200,
-    )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(private["visibility"], "PRIVATE");
-    problem(
-        edit(&org.admin, json!({ "content": "admin", "version": 4 })).await,
-        404,
-    )
-    .await;
+    edit(&org.admin, json!({ "content": "admin", "version": 4 }))
+        .await
+        .problem(404);
     app.as_(&org.manager_a)
         .request(reqwest::Method::DELETE, &path)
         .call()

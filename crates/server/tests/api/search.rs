@@ -4,7 +4,6 @@ use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Persona, TestApp};
 
-use crate::helpers::ok_json;
 use crate::sessions::schedule;
 
 async fn search(app: &TestApp, who: &Persona, q: &str) -> Vec<Value> {
@@ -58,7 +57,9 @@ async fn search_ranks_and_highlights_within_scope_only() {
         "SHARED",
     )
     .await;
-    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
     let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
     app.as_(&org.leader_a)
         .patch(

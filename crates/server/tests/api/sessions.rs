@@ -4,7 +4,7 @@
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
-use test_support::Call;
+use test_support::{Call, Response};
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
@@ -16,30 +16,17 @@ fn at(hours: i64) -> String {
     start.and_utc().to_rfc3339()
 }
 
-pub async fn schedule(
-    app: &TestApp,
-    who: &Persona,
-    agent: uuid::Uuid,
-    hours: i64,
-) -> reqwest::Response {
+pub async fn schedule(app: &TestApp, who: &Persona, agent: uuid::Uuid, hours: i64) -> Response {
     app.as_(who)
         .post(
             "/api/v1/sessions",
             &json!({ "agent_id": agent, "scheduled_at": at(hours), "duration_minutes": 60,
                      "focus_areas": ["Empathy", " Call control "], "preparation_notes": "Check last month" }),
         )
-        .send()
-        .await
-        .expect("answers")
+        .call().await
 }
 
-async fn act(
-    app: &TestApp,
-    who: &Persona,
-    session: &Value,
-    verb: &str,
-    body: Value,
-) -> reqwest::Response {
+async fn act(app: &TestApp, who: &Persona, session: &Value, verb: &str, body: Value) -> Response {
     let mut body = body;
     body["version"] = session["version"].clone();
     app.as_(who)
@@ -50,42 +37,49 @@ async fn act(
             ),
             &body,
         )
-        .send()
+        .call()
         .await
-        .expect("answers")
 }
 
 #[tokio::test]
 async fn leaders_schedule_their_agents_and_managers_book_the_agents_leader() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
     assert_eq!(session["status"], "SCHEDULED");
     assert_eq!(session["team_leader_id"], json!(org.leader_a.id));
     assert_eq!(session["focus_areas"], json!(["Empathy", "Call control"]));
-    let booked = ok_json(
-        schedule(&app, &org.manager_a, org.agent_a2.id, 2).await,
-        201,
-    )
-    .await;
+    let booked = schedule(&app, &org.manager_a, org.agent_a2.id, 2)
+        .await
+        .ok(201);
     assert_eq!(booked["team_leader_id"], json!(org.leader_a.id));
 
-    problem(schedule(&app, &org.leader_a, org.agent_b1.id, 4).await, 422).await;
-    problem(
-        schedule(&app, &org.manager_b, org.agent_a1.id, 4).await,
-        422,
-    )
-    .await;
-    problem(schedule(&app, &org.agent_a1, org.agent_a1.id, 4).await, 403).await;
-    problem(schedule(&app, &org.admin, org.loner.id, 4).await, 422).await;
-    problem(schedule(&app, &org.admin, org.leader_a.id, 4).await, 422).await;
+    schedule(&app, &org.leader_a, org.agent_b1.id, 4)
+        .await
+        .problem(422);
+    schedule(&app, &org.manager_b, org.agent_a1.id, 4)
+        .await
+        .problem(422);
+    schedule(&app, &org.agent_a1, org.agent_a1.id, 4)
+        .await
+        .problem(403);
+    schedule(&app, &org.admin, org.loner.id, 4)
+        .await
+        .problem(422);
+    schedule(&app, &org.admin, org.leader_a.id, 4)
+        .await
+        .problem(422);
 }
 
 #[tokio::test]
 async fn nobody_is_double_booked() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
     // The leader is busy 09:00-10:00: another agent at 09:30 collides, at 10:00 does not.
     let overlap = app
         .as_(&org.leader_a)
@@ -95,19 +89,19 @@ async fn nobody_is_double_booked() {
         .expect("answers");
     let body = problem(overlap, 409).await;
     assert!(body["errors"]["scheduled_at"].is_array(), "{body}");
-    ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 1).await, 201).await;
+    schedule(&app, &org.leader_a, org.agent_a2.id, 1)
+        .await
+        .ok(201);
     // The agent is busy too, whoever books.
-    problem(
-        schedule(&app, &org.manager_a, org.agent_a1.id, 0).await,
-        409,
-    )
-    .await;
+    schedule(&app, &org.manager_a, org.agent_a1.id, 0)
+        .await
+        .problem(409);
     // Two bookings of one slot at once: exactly one wins.
     let (a, b) = tokio::join!(
         schedule(&app, &org.leader_b, org.agent_b1.id, 5),
         schedule(&app, &org.manager_b, org.agent_b1.id, 5)
     );
-    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();
     assert_eq!(statuses, [201, 409]);
 }
@@ -117,33 +111,30 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let mut events = app.state.events.subscribe();
-    let first = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
-    let first = ok_json(
-        act(
-            &app,
-            &org.leader_a,
-            &first,
-            "complete",
-            json!({ "session_notes": "Good call control", "current_score": 71.5 }),
-        )
-        .await,
-        200,
+    let first = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
+    let first = act(
+        &app,
+        &org.leader_a,
+        &first,
+        "complete",
+        json!({ "session_notes": "Good call control", "current_score": 71.5 }),
     )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(first["previous_score"], Value::Null);
 
-    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 2).await, 201).await;
-    let started = ok_json(
-        act(&app, &org.leader_a, &session, "start", json!({})).await,
-        200,
-    )
-    .await;
+    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 2)
+        .await
+        .ok(201);
+    let started = act(&app, &org.leader_a, &session, "start", json!({}))
+        .await
+        .ok(200);
     assert_eq!(started["status"], "IN_PROGRESS");
-    problem(
-        act(&app, &org.leader_a, &started, "no-show", json!({})).await,
-        409,
-    )
-    .await;
+    act(&app, &org.leader_a, &started, "no-show", json!({}))
+        .await
+        .problem(409);
     let completion = json!({
         "session_notes": "Worked on empathy statements.",
         "current_score": 78.25,
@@ -152,18 +143,15 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
             { "title": "Prepare the refund cheat sheet", "due_date": "2030-01-20", "priority": "LOW", "assignee_id": org.leader_a.id }
         ]
     });
-    let done = ok_json(
-        act(
-            &app,
-            &org.leader_a,
-            &started,
-            "complete",
-            completion.clone(),
-        )
-        .await,
-        200,
+    let done = act(
+        &app,
+        &org.leader_a,
+        &started,
+        "complete",
+        completion.clone(),
     )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(done["status"], "COMPLETED");
     assert_eq!(
         done["previous_score"], 71.5,
@@ -187,34 +175,27 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     );
 
     // Completed is final.
-    let conflict = problem(
-        act(&app, &org.leader_a, &done, "complete", completion).await,
-        409,
-    )
-    .await;
+    let conflict = act(&app, &org.leader_a, &done, "complete", completion)
+        .await
+        .problem(409);
     assert!(
         conflict["detail"]
             .as_str()
             .is_some_and(|d| d.contains("COMPLETED")),
         "{conflict}"
     );
-    problem(
-        act(
-            &app,
-            &org.leader_a,
-            &done,
-            "cancel",
-            json!({ "reason": "late" }),
-        )
-        .await,
-        409,
+    act(
+        &app,
+        &org.leader_a,
+        &done,
+        "cancel",
+        json!({ "reason": "late" }),
     )
-    .await;
-    problem(
-        act(&app, &org.leader_a, &done, "start", json!({})).await,
-        409,
-    )
-    .await;
+    .await
+    .problem(409);
+    act(&app, &org.leader_a, &done, "start", json!({}))
+        .await
+        .problem(409);
     let edit = app
         .as_(&org.leader_a)
         .patch(
@@ -259,46 +240,42 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
 async fn cancellation_needs_a_reason_and_no_show_only_from_scheduled() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 0).await, 201).await;
-    let blank = problem(
-        act(
-            &app,
-            &org.leader_b,
-            &session,
-            "cancel",
-            json!({ "reason": "  " }),
-        )
-        .await,
-        422,
+    let session = schedule(&app, &org.leader_b, org.agent_b1.id, 0)
+        .await
+        .ok(201);
+    let blank = act(
+        &app,
+        &org.leader_b,
+        &session,
+        "cancel",
+        json!({ "reason": "  " }),
     )
-    .await;
+    .await
+    .problem(422);
     assert!(blank["errors"]["reason"].is_array());
-    let cancelled = ok_json(
-        act(
-            &app,
-            &org.leader_b,
-            &session,
-            "cancel",
-            json!({ "reason": "Agent on sick leave" }),
-        )
-        .await,
-        200,
+    let cancelled = act(
+        &app,
+        &org.leader_b,
+        &session,
+        "cancel",
+        json!({ "reason": "Agent on sick leave" }),
     )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(cancelled["cancel_reason"], "Agent on sick leave");
-    problem(
-        act(&app, &org.leader_b, &cancelled, "no-show", json!({})).await,
-        409,
-    )
-    .await;
+    act(&app, &org.leader_b, &cancelled, "no-show", json!({}))
+        .await
+        .problem(409);
     // A cancelled session frees its slot.
-    ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 0).await, 201).await;
-    let other = ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 3).await, 201).await;
-    let missed = ok_json(
-        act(&app, &org.leader_b, &other, "no-show", json!({})).await,
-        200,
-    )
-    .await;
+    schedule(&app, &org.leader_b, org.agent_b1.id, 0)
+        .await
+        .ok(201);
+    let other = schedule(&app, &org.leader_b, org.agent_b1.id, 3)
+        .await
+        .ok(201);
+    let missed = act(&app, &org.leader_b, &other, "no-show", json!({}))
+        .await
+        .ok(200);
     assert_eq!(missed["status"], "NO_SHOW");
 }
 
@@ -306,108 +283,95 @@ async fn cancellation_needs_a_reason_and_no_show_only_from_scheduled() {
 async fn only_the_agent_acknowledges_and_only_a_completed_session_once() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
-    let early = problem(
-        act(
-            &app,
-            &org.agent_a1,
-            &session,
-            "acknowledge",
-            json!({ "comment": "ok" }),
-        )
-        .await,
-        409,
+    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
+    let early = act(
+        &app,
+        &org.agent_a1,
+        &session,
+        "acknowledge",
+        json!({ "comment": "ok" }),
     )
-    .await;
+    .await
+    .problem(409);
     assert!(
         early["detail"]
             .as_str()
             .is_some_and(|d| d.contains("SCHEDULED"))
     );
-    let done = ok_json(
-        act(
-            &app,
-            &org.leader_a,
-            &session,
-            "complete",
-            json!({ "session_notes": "n", "current_score": 80 }),
-        )
-        .await,
-        200,
+    let done = act(
+        &app,
+        &org.leader_a,
+        &session,
+        "complete",
+        json!({ "session_notes": "n", "current_score": 80 }),
     )
-    .await;
-    problem(
-        act(
-            &app,
-            &org.leader_a,
-            &done,
-            "acknowledge",
-            json!({ "comment": "me?" }),
-        )
-        .await,
-        403,
+    .await
+    .ok(200);
+    act(
+        &app,
+        &org.leader_a,
+        &done,
+        "acknowledge",
+        json!({ "comment": "me?" }),
     )
-    .await;
-    problem(
-        act(
-            &app,
-            &org.agent_a2,
-            &done,
-            "acknowledge",
-            json!({ "comment": "me?" }),
-        )
-        .await,
-        404,
+    .await
+    .problem(403);
+    act(
+        &app,
+        &org.agent_a2,
+        &done,
+        "acknowledge",
+        json!({ "comment": "me?" }),
     )
-    .await;
-    let signed = ok_json(
-        act(
-            &app,
-            &org.agent_a1,
-            &done,
-            "acknowledge",
-            json!({ "comment": "Clear next steps" }),
-        )
-        .await,
-        200,
+    .await
+    .problem(404);
+    let signed = act(
+        &app,
+        &org.agent_a1,
+        &done,
+        "acknowledge",
+        json!({ "comment": "Clear next steps" }),
     )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(signed["acknowledgement_comment"], "Clear next steps");
     assert!(signed["acknowledged_at"].is_string());
-    problem(
-        act(
-            &app,
-            &org.agent_a1,
-            &signed,
-            "acknowledge",
-            json!({ "comment": "again" }),
-        )
-        .await,
-        409,
+    act(
+        &app,
+        &org.agent_a1,
+        &signed,
+        "acknowledge",
+        json!({ "comment": "again" }),
     )
-    .await;
+    .await
+    .problem(409);
     // The agent can do nothing else with it.
-    problem(
-        act(
-            &app,
-            &org.agent_a1,
-            &signed,
-            "cancel",
-            json!({ "reason": "no" }),
-        )
-        .await,
-        403,
+    act(
+        &app,
+        &org.agent_a1,
+        &signed,
+        "cancel",
+        json!({ "reason": "no" }),
     )
-    .await;
+    .await
+    .problem(403);
 }
 
 #[tokio::test]
 async fn sessions_stay_inside_the_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let a1 = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
-    ok_json(schedule(&app, &org.leader_a, org.agent_a2.id, 2).await, 201).await;
-    ok_json(schedule(&app, &org.leader_b, org.agent_b1.id, 0).await, 201).await;
+    let a1 = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
+    schedule(&app, &org.leader_a, org.agent_a2.id, 2)
+        .await
+        .ok(201);
+    schedule(&app, &org.leader_b, org.agent_b1.id, 0)
+        .await
+        .ok(201);
     let app = &app;
     let count = |who| async move {
         let page = app.as_(who).get("/api/v1/sessions").call().await.ok(200);
@@ -493,37 +457,33 @@ async fn bad_session_input_is_refused_field_by_field() {
             .problem(422);
         assert!(far["errors"]["scheduled_at"].is_array(), "{when}: {far}");
     }
-    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
     for score in [json!(100.5), json!(-1), json!(70.125)] {
-        let body = problem(
-            act(
-                &app,
-                &org.leader_a,
-                &session,
-                "complete",
-                json!({ "session_notes": "n", "current_score": score }),
-            )
-            .await,
-            422,
+        let body = act(
+            &app,
+            &org.leader_a,
+            &session,
+            "complete",
+            json!({ "session_notes": "n", "current_score": score }),
         )
-        .await;
+        .await
+        .problem(422);
         assert!(
             body["errors"]["current_score"].is_array(),
             "{score}: {body}"
         );
     }
-    let no_notes = problem(
-        act(
-            &app,
-            &org.leader_a,
-            &session,
-            "complete",
-            json!({ "session_notes": "", "current_score": 50 }),
-        )
-        .await,
-        422,
+    let no_notes = act(
+        &app,
+        &org.leader_a,
+        &session,
+        "complete",
+        json!({ "session_notes": "", "current_score": 50 }),
     )
-    .await;
+    .await
+    .problem(422);
     assert!(no_notes["errors"]["session_notes"].is_array());
     let bad_item = act(&app, &org.leader_a, &session, "complete",
         json!({ "session_notes": "n", "current_score": 50, "action_items": [{ "title": "", "due_date": "2030-01-01", "priority": "HIGH" }] })).await;
@@ -549,7 +509,9 @@ async fn bad_session_input_is_refused_field_by_field() {
 async fn concurrent_edits_of_a_session_have_one_winner_and_every_change_is_audited() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
     let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
     let edit = |minutes: i32| {
         app.as_(&org.leader_a)
@@ -557,10 +519,7 @@ async fn concurrent_edits_of_a_session_have_one_winner_and_every_change_is_audit
             .send()
     };
     let (a, b) = tokio::join!(edit(30), edit(45));
-    let mut statuses = [
-        a.expect("answers").status().as_u16(),
-        b.expect("answers").status().as_u16(),
-    ];
+    let mut statuses = [a.expect("answers").status(), b.expect("answers").status()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
     let started = app
@@ -629,21 +588,19 @@ async fn preparation_lists_the_notes_since_the_last_session_and_open_items() {
         }
     };
     note(&org.leader_a, "before the first session", "SHARED").await;
-    let first = ok_json(
-        schedule(&app, &org.leader_a, org.agent_a1.id, -100).await,
-        201,
-    )
-    .await;
+    let first = schedule(&app, &org.leader_a, org.agent_a1.id, -100)
+        .await
+        .ok(201);
     let completion = json!({ "session_notes": "done", "current_score": 70,
         "action_items": [{ "title": "Open item", "due_date": "2030-01-01", "priority": "LOW" }] });
-    let first = ok_json(
-        act(&app, &org.leader_a, &first, "complete", completion).await,
-        200,
-    )
-    .await;
+    let first = act(&app, &org.leader_a, &first, "complete", completion)
+        .await
+        .ok(200);
     note(&org.leader_a, "after the first session", "SHARED").await;
     note(&org.manager_a, "the manager's private thought", "PRIVATE").await;
-    let next = ok_json(schedule(&app, &org.leader_a, org.agent_a1.id, 0).await, 201).await;
+    let next = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+        .await
+        .ok(201);
 
     let path = format!(
         "/api/v1/sessions/{}/preparation",

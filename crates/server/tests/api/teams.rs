@@ -5,7 +5,7 @@ use serde_json::json;
 use test_support::Call;
 use test_support::TestApp;
 
-use crate::helpers::{ids, ok_json, problem};
+use crate::helpers::{ids, problem};
 
 #[tokio::test]
 async fn team_lists_follow_leadership_and_management() {
@@ -118,28 +118,22 @@ async fn managers_move_agents_only_between_their_own_teams() {
         app.as_(who)
             .request(Method::PATCH, &format!("/api/v1/teams/{team}"))
             .json(&json!({ "agent_ids": agents, "version": version }))
-            .send()
+            .call()
             .await
-            .expect("answers")
     };
     // Taking another manager's agent: that agent is not in scope.
-    problem(
-        patch(
-            &org.manager_a,
-            org.team_a,
-            1,
-            vec![org.agent_a1.id, org.agent_b1.id],
-        )
-        .await,
-        422,
+    patch(
+        &org.manager_a,
+        org.team_a,
+        1,
+        vec![org.agent_a1.id, org.agent_b1.id],
     )
-    .await;
+    .await
+    .problem(422);
     // A team leader cannot change membership; a manager cannot rename.
-    problem(
-        patch(&org.leader_a, org.team_a, 1, vec![org.agent_a1.id]).await,
-        403,
-    )
-    .await;
+    patch(&org.leader_a, org.team_a, 1, vec![org.agent_a1.id])
+        .await
+        .problem(403);
     let rename = app
         .as_(&org.manager_a)
         .patch(
@@ -151,25 +145,20 @@ async fn managers_move_agents_only_between_their_own_teams() {
         .expect("answers");
     problem(rename, 403).await;
     // Dropping an agent from their own team is fine.
-    let updated = ok_json(
-        patch(&org.manager_a, org.team_a, 1, vec![org.agent_a1.id]).await,
-        200,
-    )
-    .await;
+    let updated = patch(&org.manager_a, org.team_a, 1, vec![org.agent_a1.id])
+        .await
+        .ok(200);
     assert_eq!(updated["agent_ids"], json!([org.agent_a1.id]));
     assert_eq!(updated["version"], 2);
     // The admin moves B1 into team A: B1 leaves team B.
-    let moved = ok_json(
-        patch(
-            &org.admin,
-            org.team_a,
-            2,
-            vec![org.agent_a1.id, org.agent_b1.id],
-        )
-        .await,
-        200,
+    let moved = patch(
+        &org.admin,
+        org.team_a,
+        2,
+        vec![org.agent_a1.id, org.agent_b1.id],
     )
-    .await;
+    .await
+    .ok(200);
     assert_eq!(moved["agent_ids"].as_array().map(Vec::len), Some(2));
     let team_b = app
         .as_(&org.admin)
@@ -179,11 +168,9 @@ async fn managers_move_agents_only_between_their_own_teams() {
         .ok(200);
     assert_eq!(team_b["agent_ids"], json!([]));
     // Leaders are not members.
-    problem(
-        patch(&org.admin, org.team_a, 3, vec![org.leader_b.id]).await,
-        422,
-    )
-    .await;
+    patch(&org.admin, org.team_a, 3, vec![org.leader_b.id])
+        .await
+        .problem(422);
 }
 
 #[tokio::test]
@@ -197,10 +184,7 @@ async fn concurrent_team_edits_from_one_version_have_one_winner() {
             .send()
     };
     let (a, b) = tokio::join!(edit("Bravo"), edit("Beta"));
-    let mut statuses = [
-        a.expect("answers").status().as_u16(),
-        b.expect("answers").status().as_u16(),
-    ];
+    let mut statuses = [a.expect("answers").status(), b.expect("answers").status()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
     app.as_(&org.admin)
