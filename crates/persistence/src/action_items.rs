@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::{self, Change, Origin};
+use crate::audit::{self, Origin};
 use crate::entity::action_item;
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
@@ -200,31 +200,8 @@ pub async fn insert(
     }
     .insert(db)
     .await?;
-    record(db, origin, "action_item.create", None, &item).await?;
+    audit::record_change(db, origin, "action_item.create", item.id, None, Some(&item)).await?;
     Ok(item)
-}
-
-async fn record(
-    db: &impl ConnectionTrait,
-    origin: &Origin,
-    action: &'static str,
-    before: Option<&action_item::Model>,
-    after: &action_item::Model,
-) -> Result<(), StoreError> {
-    let today = Utc::now().date_naive();
-    let before = before.map(|item| audit::snapshot(&to_dto(item, today)));
-    let after_json = audit::snapshot(&to_dto(after, today));
-    audit::record(
-        db,
-        origin,
-        Change {
-            action,
-            resource_type: "action_item",
-            resource_id: Some(after.id),
-            changes: audit::diff(before.as_ref(), Some(&after_json)),
-        },
-    )
-    .await
 }
 
 /// Creates an item the actor may create: from a session that is still open, in a plan that is
@@ -406,7 +383,15 @@ pub async fn update(
         row.assignee_id = Set(assignee);
     }
     let after = row.update(&txn).await?;
-    record(&txn, origin, "action_item.update", Some(&before), &after).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "action_item.update",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

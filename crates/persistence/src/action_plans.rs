@@ -282,31 +282,6 @@ pub struct NewPlan {
     pub targets: Vec<(String, &'static str, f64, String)>,
 }
 
-async fn record(
-    db: &impl ConnectionTrait,
-    origin: &Origin,
-    action: &'static str,
-    before: Option<&dto::ActionPlan>,
-    after: &dto::ActionPlan,
-) -> Result<(), StoreError> {
-    let strip = |plan: &dto::ActionPlan| {
-        let mut value = audit::snapshot(plan);
-        if let Some(object) = value.as_object_mut() {
-            object.remove("items");
-            object.remove("targets");
-            object.remove("checkpoints");
-        }
-        value
-    };
-    let change = Change {
-        action,
-        resource_type: "action_plan",
-        resource_id: Some(after.id.uuid()),
-        changes: audit::diff(before.map(strip).as_ref(), Some(&strip(after))),
-    };
-    audit::record(db, origin, change).await
-}
-
 /// Drafts a plan, with its items and targets, for an agent the actor coaches, in one
 /// transaction.
 pub async fn create(
@@ -389,7 +364,15 @@ pub async fn create(
         .await?;
     }
     let created = details(&txn, &plan).await?;
-    record(&txn, origin, "action_plan.create", None, &created).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "action_plan.create",
+        plan.id,
+        None,
+        Some(&plan),
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -448,7 +431,6 @@ pub async fn change(
     if matches!(change, PlanChange::Approve) {
         domain::policy::authorize_approval(actor, plan.created_by.map(UserId))?;
     }
-    let before = details(&txn, &plan).await?;
     let status = status_of(&plan);
     let now = Utc::now();
     let mut row: action_plan::ActiveModel = plan.clone().into();
@@ -519,7 +501,7 @@ pub async fn change(
     };
     let updated = row.update(&txn).await?;
     let after = details(&txn, &updated).await?;
-    record(&txn, origin, action, Some(&before), &after).await?;
+    audit::record_change(&txn, origin, action, id, Some(&plan), Some(&updated)).await?;
     txn.commit().await?;
     Ok(after)
 }

@@ -64,6 +64,28 @@ pub struct Change {
     pub changes: Value,
 }
 
+/// Records `action` on a record: the stored fields that changed between `before` and `after`
+/// (an audit view of the row, never its wire format, so a renamed API field or a derived value
+/// does not change what the log says). The resource type is the action's prefix (`session` of
+/// `session.complete`).
+pub async fn record_change<T: serde::Serialize>(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &'static str,
+    id: Uuid,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), StoreError> {
+    let resource_type = action.split('.').next().unwrap_or(action);
+    let change = Change {
+        action,
+        resource_type,
+        resource_id: Some(id),
+        changes: diff(before.map(snapshot).as_ref(), after.map(snapshot).as_ref()),
+    };
+    record(db, origin, change).await
+}
+
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Appends `change` to the log inside the caller's transaction.

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::{self, Change, Origin};
+use crate::audit::{self, Origin};
 use crate::entity::quick_note;
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
@@ -186,28 +186,18 @@ async fn record(
         .or(after)
         .is_some_and(|n| visibility_of(n) == NoteVisibility::Private)
         || after.is_some_and(|n| visibility_of(n) == NoteVisibility::Private);
-    let snapshot = |note: &quick_note::Model| {
-        let mut value = audit::snapshot(&dto::QuickNote::from(note));
-        if private && let Some(object) = value.as_object_mut() {
-            object.insert(
-                "content".into(),
-                serde_json::Value::String("[private]".into()),
-            );
+    let view = |note: &quick_note::Model| {
+        let mut note = note.clone();
+        if private {
+            note.content = "[private]".into();
         }
-        value
+        note
     };
-    let id = after.or(before).map(|note| note.id);
-    audit::record(
-        db,
-        origin,
-        Change {
-            action,
-            resource_type: "quick_note",
-            resource_id: id,
-            changes: audit::diff(before.map(snapshot).as_ref(), after.map(snapshot).as_ref()),
-        },
-    )
-    .await
+    let (before, after) = (before.map(view), after.map(view));
+    let Some(id) = after.as_ref().or(before.as_ref()).map(|note| note.id) else {
+        return Ok(());
+    };
+    audit::record_change(db, origin, action, id, before.as_ref(), after.as_ref()).await
 }
 
 /// Writes a note.

@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::{self, Change, Origin};
+use crate::audit::{self, Origin};
 use crate::entity::{action_item, coaching_session, quick_note, team};
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::users::UserRow;
@@ -24,9 +24,10 @@ use crate::{Db, StoreError, db, scope, versioned};
 const MAX_MINUTES: i64 = 240;
 
 /// A session with the ids of its action items.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct SessionRow {
     /// The row.
+    #[serde(flatten)]
     pub session: coaching_session::Model,
     /// Action items created from it.
     pub action_item_ids: Vec<Uuid>,
@@ -382,31 +383,17 @@ pub async fn schedule(
         session,
         action_item_ids: Vec::new(),
     };
-    record(&txn, origin, "session.schedule", None, &row).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "session.schedule",
+        row.session.id,
+        None,
+        Some(&row),
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
-}
-
-async fn record(
-    db: &impl ConnectionTrait,
-    origin: &Origin,
-    action: &'static str,
-    before: Option<&SessionRow>,
-    after: &SessionRow,
-) -> Result<(), StoreError> {
-    let before = before.map(|row| audit::snapshot(&dto::Session::from(row)));
-    let after_json = audit::snapshot(&dto::Session::from(after));
-    audit::record(
-        db,
-        origin,
-        Change {
-            action,
-            resource_type: "session",
-            resource_id: Some(after.session.id),
-            changes: audit::diff(before.as_ref(), Some(&after_json)),
-        },
-    )
-    .await
 }
 
 /// Claims the session at `version` for `action` by `actor`, inside `txn`, and returns it as it
@@ -484,7 +471,15 @@ pub async fn update(
     }
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
-    record(&txn, origin, "session.update", Some(&before), &after).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "session.update",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -534,7 +529,7 @@ pub async fn step(
     };
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
-    record(&txn, origin, action, Some(&before), &after).await?;
+    audit::record_change(&txn, origin, action, id, Some(&before), Some(&after)).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -698,7 +693,15 @@ pub async fn complete(
         items.push(crate::action_items::insert(&txn, origin, session.agent_id, new).await?);
     }
     let after = find(&txn, id).await?;
-    record(&txn, origin, "session.complete", Some(&before), &after).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "session.complete",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     txn.commit().await?;
     Ok((after, items))
 }
@@ -732,7 +735,15 @@ pub async fn acknowledge(
     row.acknowledgement_comment = Set(Some(comment));
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
-    record(&txn, origin, "session.acknowledge", Some(&before), &after).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "session.acknowledge",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

@@ -11,15 +11,16 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::{self, Change, Origin};
+use crate::audit::{self, Origin};
 use crate::entity::{team, team_member, user};
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
 /// A team with its agents.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct TeamRow {
     /// The row.
+    #[serde(flatten)]
     pub team: team::Model,
     /// Its agents, by id.
     pub agent_ids: Vec<Uuid>,
@@ -245,7 +246,7 @@ pub async fn create(
         team,
         agent_ids: Vec::new(),
     };
-    record(&txn, origin, "team.create", None, &row).await?;
+    audit::record_change(&txn, origin, "team.create", row.team.id, None, Some(&row)).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -285,27 +286,17 @@ pub async fn update(
         set_agents(&txn, id, &agent_ids).await?;
     }
     let updated = find(&txn, id).await?;
-    record(&txn, origin, "team.update", Some(&current), &updated).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "team.update",
+        id,
+        Some(&current),
+        Some(&updated),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-async fn record(
-    db: &impl ConnectionTrait,
-    origin: &Origin,
-    action: &'static str,
-    before: Option<&TeamRow>,
-    after: &TeamRow,
-) -> Result<(), StoreError> {
-    let before = before.map(|row| audit::snapshot(&dto::Team::from(row)));
-    let after_json = audit::snapshot(&dto::Team::from(after));
-    let change = Change {
-        action,
-        resource_type: "team",
-        resource_id: Some(after.team.id),
-        changes: audit::diff(before.as_ref(), Some(&after_json)),
-    };
-    audit::record(db, origin, change).await
 }
 
 async fn set_agents(

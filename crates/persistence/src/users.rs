@@ -17,9 +17,10 @@ use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, auth_sessions, db, scope, versioned};
 
 /// A user with the team they are an agent of.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct UserRow {
     /// The row.
+    #[serde(flatten)]
     pub user: user::Model,
     /// Their team, as an agent.
     pub team_id: Option<Uuid>,
@@ -452,7 +453,7 @@ pub async fn create(
         user,
         team_id: new.team_id,
     };
-    record(&txn, origin, "user.create", None, &row).await?;
+    audit::record_change(&txn, origin, "user.create", row.user.id, None, Some(&row)).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -613,7 +614,15 @@ pub async fn update(
     }
     row.update(&txn).await?;
     let updated = find(&txn, id).await?;
-    record(&txn, origin, "user.update", Some(&current), &updated).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "user.update",
+        id,
+        Some(&current),
+        Some(&updated),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -662,7 +671,7 @@ pub async fn set_active(
     } else {
         "user.deactivate"
     };
-    record(&txn, origin, action, Some(&current), &updated).await?;
+    audit::record_change(&txn, origin, action, id, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -691,24 +700,6 @@ pub async fn change_password(
     auth_sessions::revoke_all_except(&txn, id, keep_session, "password_changed").await?;
     txn.commit().await?;
     Ok(())
-}
-
-async fn record(
-    db: &impl ConnectionTrait,
-    origin: &Origin,
-    action: &'static str,
-    before: Option<&UserRow>,
-    after: &UserRow,
-) -> Result<(), StoreError> {
-    let before = before.map(|row| audit::snapshot(&dto::User::from(row)));
-    let after_json = audit::snapshot(&dto::User::from(after));
-    let change = Change {
-        action,
-        resource_type: "user",
-        resource_id: Some(after.user.id),
-        changes: audit::diff(before.as_ref(), Some(&after_json)),
-    };
-    audit::record(db, origin, change).await
 }
 
 /// Whether any user exists (first-run detection).
