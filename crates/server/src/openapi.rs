@@ -74,6 +74,8 @@ use crate::routes;
         routes::health::readyz,
     ),
     components(schemas(dto::Problem, dto::ErrorCode, dto::Event)),
+    // Every operation needs credentials unless it says `security(())`.
+    security(("bearer" = []), ("cookie" = [])),
     modifiers(&Security),
     tags(
         (name = "auth", description = "Signing in, tokens, the signed-in actor"),
@@ -128,6 +130,7 @@ pub fn document() -> Value {
 /// - 412 and 428 on writes to a versioned record (`PATCH`, `DELETE`, lifecycle `POST`s);
 /// - 429 on the rate-limited sign-in operations.
 fn declare_problems(doc: &mut Value) {
+    let default_security = doc.get("security").cloned();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -137,17 +140,27 @@ fn declare_problems(doc: &mut Value) {
         };
         for (method, operation) in item.iter_mut() {
             if let Some(operation) = operation.as_object_mut() {
-                declare_operation(path, method, operation);
+                declare_operation(path, method, operation, default_security.as_ref());
             }
         }
     }
 }
 
-fn declare_operation(path: &str, method: &str, operation: &mut Map<String, Value>) {
+fn declare_operation(
+    path: &str,
+    method: &str,
+    operation: &mut Map<String, Value>,
+    default_security: Option<&Value>,
+) {
+    // `[{}]` (from `security(())`) is "no credentials"; no `security` at all is the default.
     let secured = operation
         .get("security")
+        .or(default_security)
         .and_then(Value::as_array)
-        .is_some_and(|s| !s.is_empty());
+        .is_some_and(|s| {
+            s.iter()
+                .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
+        });
     let params = |place: &str| {
         operation
             .get("parameters")

@@ -82,10 +82,9 @@ impl MonthRange {
 }
 
 /// An agent's monthly KPI rows, oldest first, each scored under the configuration in force.
-#[utoipa::path(get, path = "/api/v1/agents/{id}/metrics", tag = "performance", operation_id = "list_agent_metrics",
+#[utoipa::path(get, path = "/api/v1/agents/{id}/metrics", tag = "performance",
     params(("id" = Uuid, Path, description = "Agent id"), MonthRange),
-    responses((status = 200, body = Vec<dto::MetricMonth>), (status = 404, body = dto::Problem), (status = 422, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, body = Vec<dto::MetricMonth>)))]
 #[tracing::instrument(skip_all, fields(agent.id = %id))]
 pub async fn list_agent_metrics(
     actor: Actor,
@@ -101,12 +100,10 @@ pub async fn list_agent_metrics(
 /// Enter or correct one agent's month: a number per KPI key, or the raw counts they are computed
 /// from (`scheduled_hours`, `actual_hours`, ...). Replaces the month; `version` (or `If-Match`)
 /// is needed once the month exists.
-#[utoipa::path(put, path = "/api/v1/agents/{id}/metrics/{month}", tag = "performance", operation_id = "upsert_agent_metrics",
+#[utoipa::path(put, path = "/api/v1/agents/{id}/metrics/{month}", tag = "performance",
     params(("id" = Uuid, Path, description = "Agent id"), ("month" = String, Path, description = "YYYY-MM")),
     request_body(content = BTreeMap<String, f64>, description = "KPI values or raw counts by key, plus `version` when updating"),
-    responses((status = 200, body = dto::MetricMonth), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem),
-        (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, body = dto::MetricMonth)))]
 #[tracing::instrument(skip_all, fields(agent.id = %path.0, month = %path.1))]
 pub async fn upsert_agent_metrics(
     actor: Actor,
@@ -145,10 +142,9 @@ pub struct YearQuery {
 }
 
 /// An agent's scorecard for a year: monthly scores, year to date, trend, team average, band.
-#[utoipa::path(get, path = "/api/v1/agents/{id}/scorecard", tag = "performance", operation_id = "get_agent_scorecard",
+#[utoipa::path(get, path = "/api/v1/agents/{id}/scorecard", tag = "performance",
     params(("id" = Uuid, Path, description = "Agent id"), YearQuery),
-    responses((status = 200, body = dto::AgentScorecard), (status = 404, body = dto::Problem), (status = 422, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, body = dto::AgentScorecard)))]
 #[tracing::instrument(skip_all, fields(agent.id = %id))]
 pub async fn get_agent_scorecard(
     actor: Actor,
@@ -175,10 +171,9 @@ pub struct MonthQuery {
 }
 
 /// Every agent of a team in one month: score, band, rank, and the team average.
-#[utoipa::path(get, path = "/api/v1/teams/{id}/scorecard", tag = "performance", operation_id = "get_team_scorecard",
+#[utoipa::path(get, path = "/api/v1/teams/{id}/scorecard", tag = "performance",
     params(("id" = Uuid, Path, description = "Team id"), MonthQuery),
-    responses((status = 200, body = dto::TeamScorecard), (status = 404, body = dto::Problem), (status = 422, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, body = dto::TeamScorecard)))]
 #[tracing::instrument(skip_all, fields(team.id = %id))]
 pub async fn get_team_scorecard(
     actor: Actor,
@@ -195,9 +190,8 @@ pub async fn get_team_scorecard(
 }
 
 /// The KPI catalogue and every scorecard configuration.
-#[utoipa::path(get, path = "/api/v1/scorecard/config", tag = "performance", operation_id = "get_scorecard_config",
-    responses((status = 200, body = dto::ScorecardSettings), (status = 401, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/v1/scorecard/config", tag = "performance",
+    responses((status = 200, body = dto::ScorecardSettings)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_scorecard_config(
     _actor: Actor,
@@ -209,10 +203,9 @@ pub async fn get_scorecard_config(
 }
 
 /// Save new weights and targets from a month on (admin); earlier months keep theirs.
-#[utoipa::path(put, path = "/api/v1/scorecard/config", tag = "performance", operation_id = "update_scorecard_config",
+#[utoipa::path(put, path = "/api/v1/scorecard/config", tag = "performance",
     request_body = dto::UpdateScorecardConfig,
-    responses((status = 200, body = dto::ScorecardSettings), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, body = dto::ScorecardSettings), (status = 409, body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn update_scorecard_config(
     actor: Actor,
@@ -227,10 +220,9 @@ pub async fn update_scorecard_config(
 }
 
 /// Add a KPI to the catalogue (admin); give it a weight with a new configuration.
-#[utoipa::path(post, path = "/api/v1/kpis", tag = "performance", operation_id = "create_kpi",
+#[utoipa::path(post, path = "/api/v1/kpis", tag = "performance",
     request_body = dto::CreateKpi,
-    responses((status = 201, body = dto::ScorecardSettings), (status = 403, body = dto::Problem), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 201, body = dto::ScorecardSettings), (status = 409, body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn create_kpi(
     actor: Actor,
@@ -244,11 +236,10 @@ pub async fn create_kpi(
 
 /// Rename a KPI, set its valid range, or retire it (admin). The range applies to values written
 /// from now on.
-#[utoipa::path(patch, path = "/api/v1/kpis/{key}", tag = "performance", operation_id = "update_kpi",
+#[utoipa::path(patch, path = "/api/v1/kpis/{key}", tag = "performance",
     params(("key" = String, Path, description = "KPI key")),
     request_body = dto::UpdateKpi,
-    responses((status = 200, body = dto::ScorecardSettings), (status = 403, body = dto::Problem), (status = 404, body = dto::Problem), (status = 412, body = dto::Problem), (status = 422, body = dto::Problem), (status = 428, body = dto::Problem)),
-    security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, body = dto::ScorecardSettings)))]
 #[tracing::instrument(skip_all, fields(kpi.key = %key))]
 pub async fn update_kpi(
     actor: Actor,
