@@ -49,6 +49,7 @@ pub struct ActionItem {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct NewActionItem {
     /// What to do.
     #[garde(length(min = 1, max = 200), custom(not_blank))]
@@ -61,10 +62,8 @@ pub struct NewActionItem {
     #[garde(custom(crate::validate::plausible_date))]
     pub due_date: NaiveDate,
     /// How urgent.
-    #[garde(skip)]
     pub priority: Priority,
     /// Who does it (default: the session's agent).
-    #[garde(skip)]
     #[serde(default)]
     pub assignee_id: Option<UserId>,
 }
@@ -73,6 +72,7 @@ pub struct NewActionItem {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CreateActionItem {
     /// What to do.
     #[garde(length(min = 1, max = 200), custom(not_blank))]
@@ -82,20 +82,16 @@ pub struct CreateActionItem {
     #[serde(default)]
     pub description: Option<String>,
     /// Who does it; without a session or plan, the agent it is about.
-    #[garde(skip)]
     pub assignee_id: UserId,
     /// By when.
     #[garde(custom(crate::validate::plausible_date))]
     pub due_date: NaiveDate,
     /// How urgent.
-    #[garde(skip)]
     pub priority: Priority,
     /// The session it comes from.
-    #[garde(skip)]
     #[serde(default)]
     pub session_id: Option<SessionId>,
     /// The plan it belongs to.
-    #[garde(skip)]
     #[serde(default)]
     pub plan_id: Option<ActionPlanId>,
 }
@@ -104,9 +100,9 @@ pub struct CreateActionItem {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct UpdateActionItem {
     /// New status (forward only; `CANCELLED` by the coach side).
-    #[garde(skip)]
     #[serde(default)]
     pub status: Option<ActionItemStatus>,
     /// New title.
@@ -127,15 +123,12 @@ pub struct UpdateActionItem {
     #[serde(default)]
     pub due_date: Option<NaiveDate>,
     /// New priority.
-    #[garde(skip)]
     #[serde(default)]
     pub priority: Option<Priority>,
     /// New assignee.
-    #[garde(skip)]
     #[serde(default)]
     pub assignee_id: Option<UserId>,
     /// The version edited (or `If-Match`).
-    #[garde(skip)]
     #[serde(default)]
     pub version: Option<i32>,
 }

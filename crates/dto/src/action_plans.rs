@@ -109,6 +109,7 @@ pub struct ActionPlan {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct NewPlanItem {
     /// What to do.
     #[garde(length(min = 1, max = 200), custom(not_blank))]
@@ -121,7 +122,6 @@ pub struct NewPlanItem {
     #[serde(default)]
     pub description: Option<String>,
     /// How urgent (default MEDIUM).
-    #[garde(skip)]
     #[serde(default)]
     pub priority: Option<Priority>,
 }
@@ -130,15 +130,14 @@ pub struct NewPlanItem {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct NewPlanTarget {
     /// A KPI key of the catalogue.
     #[garde(length(min = 1, max = 64))]
     pub kpi: String,
     /// How it compares.
-    #[garde(skip)]
     pub operator: TargetOperator,
     /// The value to reach.
-    #[garde(skip)]
     pub value: f64,
     /// By which month (`YYYY-MM`).
     #[garde(custom(month))]
@@ -149,9 +148,9 @@ pub struct NewPlanTarget {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CreateActionPlan {
     /// The agent.
-    #[garde(skip)]
     pub agent_id: UserId,
     /// Title.
     #[garde(length(min = 1, max = 200), custom(not_blank))]
@@ -188,50 +187,40 @@ fn on_or_after(start: &NaiveDate) -> impl FnOnce(&NaiveDate, &()) -> garde::Resu
 /// `PATCH /api/v1/action-plans/{id}`: while it is a draft.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
+#[garde(allow_unvalidated)]
 pub struct UpdateActionPlan {
     /// New title.
     #[garde(inner(length(min = 1, max = 200), custom(not_blank)))]
-    #[serde(default)]
     pub title: Option<String>,
     /// New goal.
     #[garde(inner(length(min = 1, max = 5000), custom(not_blank)))]
-    #[serde(default)]
     pub goal: Option<String>,
     /// New first day.
     #[garde(inner(custom(crate::validate::plausible_date)))]
-    #[serde(default)]
     pub start_date: Option<NaiveDate>,
     /// New last day.
     #[garde(inner(custom(crate::validate::plausible_date)))]
-    #[serde(default)]
     pub end_date: Option<NaiveDate>,
     /// The version edited (or `If-Match`).
-    #[garde(skip)]
-    #[serde(default)]
     pub version: Option<i32>,
 }
 
 /// The body of the plan's state changes: submit, approve, reject, acknowledge, complete, cancel.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
+#[garde(allow_unvalidated)]
 pub struct PlanDecision {
     /// Why (reject, cancel: required).
     #[garde(inner(length(min = 1, max = 2000), custom(not_blank)))]
-    #[serde(default)]
     pub reason: Option<String>,
     /// The agent's comment (acknowledge).
     #[garde(inner(length(max = 2000)))]
-    #[serde(default)]
     pub comment: Option<String>,
     /// How it ended (complete: required).
-    #[garde(skip)]
-    #[serde(default)]
     pub outcome: Option<PlanOutcome>,
     /// The version acted on (or `If-Match`).
-    #[garde(skip)]
-    #[serde(default)]
     pub version: Option<i32>,
 }
 

@@ -22,11 +22,10 @@ pub struct Login {
 /// `POST /api/v1/auth/refresh`: the browser sends its refresh cookie instead of a body field.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Refresh {
     /// The refresh token from the last login or refresh.
     #[garde(inner(length(min = 1, max = 512)))]
-    #[serde(default)]
     pub refresh_token: Option<String>,
 }
 

@@ -67,6 +67,7 @@ pub struct Announcement {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CreateAnnouncement {
     /// Title.
     #[garde(length(min = 1, max = 200), custom(not_blank))]
@@ -75,7 +76,6 @@ pub struct CreateAnnouncement {
     #[garde(length(min = 1, max = 5000), custom(not_blank))]
     pub body: String,
     /// One team (required for managers: one they manage); everyone when absent (admins).
-    #[garde(skip)]
     #[serde(default)]
     pub team_id: Option<TeamId>,
 }

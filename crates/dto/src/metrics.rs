@@ -39,27 +39,21 @@ pub struct Kpi {
 /// `PATCH /api/v1/kpis/{key}`: rename a KPI, set its valid range, or retire it (admin).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
+#[garde(allow_unvalidated)]
 pub struct UpdateKpi {
     /// Name.
     #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
-    #[serde(default)]
     pub name: Option<String>,
     /// Smallest valid value.
     #[garde(inner(range(min = -1_000_000.0, max = 1_000_000.0)))]
-    #[serde(default)]
     pub min_value: Option<f64>,
     /// Largest valid value.
     #[garde(inner(range(min = -1_000_000.0, max = 1_000_000.0)))]
-    #[serde(default)]
     pub max_value: Option<f64>,
     /// Whether new months may record it.
-    #[garde(skip)]
-    #[serde(default)]
     pub active: Option<bool>,
     /// The version this edit is based on (or send `If-Match`).
-    #[garde(skip)]
-    #[serde(default)]
     pub version: Option<i32>,
 }
 
@@ -76,6 +70,7 @@ impl crate::Patch for UpdateKpi {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CreateKpi {
     /// Stable key: lower case letters, digits and `_`.
     #[garde(length(min = 2, max = 64), custom(kpi_key))]
@@ -87,7 +82,6 @@ pub struct CreateKpi {
     #[garde(length(min = 1, max = 16))]
     pub unit: String,
     /// Whether more is better.
-    #[garde(skip)]
     pub direction: Direction,
     /// Smallest valid value.
     #[garde(range(min = -1_000_000.0, max = 1_000_000.0))]
@@ -101,6 +95,7 @@ pub struct CreateKpi {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct KpiWeight {
     /// The KPI's key.
     #[garde(length(min = 1, max = 64))]
@@ -109,7 +104,6 @@ pub struct KpiWeight {
     #[garde(range(min = 0.0, max = 10.0))]
     pub weight: f64,
     /// Target value.
-    #[garde(skip)]
     pub target: f64,
 }
 

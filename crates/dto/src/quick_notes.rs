@@ -35,41 +35,33 @@ pub struct QuickNote {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CreateQuickNote {
     /// The agent it is about.
-    #[garde(skip)]
     pub agent_id: UserId,
     /// The note.
     #[garde(length(chars, min = 1, max = 500), custom(not_blank))]
     pub content: String,
     /// What it is about.
-    #[garde(skip)]
     pub category: NoteCategory,
     /// Who sees it.
-    #[garde(skip)]
     pub visibility: NoteVisibility,
 }
 
 /// `PATCH /api/v1/quick-notes/{id}`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
+#[garde(allow_unvalidated)]
 pub struct UpdateQuickNote {
     /// New text.
     #[garde(inner(length(chars, min = 1, max = 500), custom(not_blank)))]
-    #[serde(default)]
     pub content: Option<String>,
     /// New category.
-    #[garde(skip)]
-    #[serde(default)]
     pub category: Option<NoteCategory>,
     /// New visibility.
-    #[garde(skip)]
-    #[serde(default)]
     pub visibility: Option<NoteVisibility>,
     /// The version edited (or `If-Match`).
-    #[garde(skip)]
-    #[serde(default)]
     pub version: Option<i32>,
 }
 

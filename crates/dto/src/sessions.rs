@@ -84,9 +84,9 @@ pub(crate) fn score(value: &f64, _: &()) -> garde::Result {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct ScheduleSession {
     /// The agent to coach.
-    #[garde(skip)]
     pub agent_id: UserId,
     /// When.
     #[garde(custom(crate::validate::plausible_time))]
@@ -107,38 +107,32 @@ pub struct ScheduleSession {
 /// `PATCH /api/v1/sessions/{id}`: while not completed or cancelled.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
+#[garde(allow_unvalidated)]
 pub struct UpdateSession {
     /// New time.
     #[garde(inner(custom(crate::validate::plausible_time)))]
-    #[serde(default)]
     pub scheduled_at: Option<DateTime<Utc>>,
     /// New length.
     #[garde(inner(range(min = 15, max = 240)))]
-    #[serde(default)]
     pub duration_minutes: Option<i32>,
     /// New focus areas.
     #[garde(inner(custom(valid_focus_areas)))]
-    #[serde(default)]
     pub focus_areas: Option<Vec<String>>,
     /// New preparation notes.
     #[garde(inner(length(max = 5000)))]
-    #[serde(default)]
     pub preparation_notes: Option<String>,
     /// The version edited (or `If-Match`).
-    #[garde(skip)]
-    #[serde(default)]
     pub version: Option<i32>,
 }
 
 /// A state change that carries nothing but the version (`start`, `no-show`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
+#[garde(allow_unvalidated)]
 pub struct Transition {
     /// The version acted on (or `If-Match`).
-    #[garde(skip)]
-    #[serde(default)]
     pub version: Option<i32>,
 }
 
@@ -146,6 +140,7 @@ pub struct Transition {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CompleteSession {
     /// What was discussed and agreed.
     #[garde(length(min = 1, max = 10000), custom(not_blank))]
@@ -162,7 +157,6 @@ pub struct CompleteSession {
     #[serde(default)]
     pub action_items: Vec<NewActionItem>,
     /// The version acted on (or `If-Match`).
-    #[garde(skip)]
     #[serde(default)]
     pub version: Option<i32>,
 }
@@ -171,12 +165,12 @@ pub struct CompleteSession {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CancelSession {
     /// Why.
     #[garde(length(min = 1, max = 1000), custom(not_blank))]
     pub reason: String,
     /// The version acted on (or `If-Match`).
-    #[garde(skip)]
     #[serde(default)]
     pub version: Option<i32>,
 }
@@ -185,13 +179,13 @@ pub struct CancelSession {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct AcknowledgeSession {
     /// The agent's comment.
     #[garde(length(max = 2000))]
     #[serde(default)]
     pub comment: String,
     /// The version acted on (or `If-Match`).
-    #[garde(skip)]
     #[serde(default)]
     pub version: Option<i32>,
 }

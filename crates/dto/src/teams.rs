@@ -43,15 +43,14 @@ pub struct TeamSummary {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CreateTeam {
     /// Name; unique.
     #[garde(length(min = 1, max = 120), custom(not_blank))]
     pub name: String,
     /// A user whose role is `TEAM_LEADER`.
-    #[garde(skip)]
     pub team_leader_id: UserId,
     /// A user whose role is `MANAGER`.
-    #[garde(skip)]
     #[serde(default)]
     pub manager_id: Option<UserId>,
 }
@@ -60,17 +59,16 @@ pub struct CreateTeam {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct UpdateTeam {
     /// New name.
     #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
     #[serde(default)]
     pub name: Option<String>,
     /// New team leader.
-    #[garde(skip)]
     #[serde(default)]
     pub team_leader_id: Option<UserId>,
     /// New manager (`null` removes the manager).
-    #[garde(skip)]
     #[serde(
         default,
         with = "crate::users::double_option",
@@ -83,7 +81,6 @@ pub struct UpdateTeam {
     #[serde(default)]
     pub agent_ids: Option<Vec<UserId>>,
     /// The version this edit is based on (or send `If-Match`).
-    #[garde(skip)]
     #[serde(default)]
     pub version: Option<i32>,
 }

@@ -37,6 +37,7 @@ pub struct User {
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct CreateUser {
     /// Email address; unique, case-insensitive.
     #[garde(email, length(max = 254))]
@@ -45,14 +46,12 @@ pub struct CreateUser {
     #[garde(length(min = 1, max = 120), custom(not_blank))]
     pub name: String,
     /// Role.
-    #[garde(skip)]
     pub role: Role,
     /// Initial password (12-128 characters); without one the user signs in through SSO only.
     #[garde(inner(length(min = 12, max = 128)))]
     #[serde(default)]
     pub password: Option<String>,
     /// Team to join as an agent.
-    #[garde(skip)]
     #[serde(default)]
     pub team_id: Option<TeamId>,
     /// HR employee id; unique.
@@ -69,17 +68,16 @@ pub struct CreateUser {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
 pub struct UpdateUser {
     /// Display name.
     #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
     #[serde(default)]
     pub name: Option<String>,
     /// Role (admin only).
-    #[garde(skip)]
     #[serde(default)]
     pub role: Option<Role>,
     /// Team (`null` removes the agent from their team).
-    #[garde(skip)]
     #[serde(
         default,
         with = "double_option",
@@ -106,7 +104,6 @@ pub struct UpdateUser {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub department: Option<Option<String>>,
     /// The version this edit is based on (or send `If-Match`).
-    #[garde(skip)]
     #[serde(default)]
     pub version: Option<i32>,
 }
