@@ -29,7 +29,11 @@ const SHOWN: u64 = 20;
 const AGENTS: u64 = 200;
 
 /// Builds the dashboard of `actor`.
-pub async fn build(db: &Db, actor: &Actor) -> Result<dto::Dashboard, StoreError> {
+pub async fn build(
+    db: &Db,
+    actor: &Actor,
+    catalogue: &metrics::Catalogue,
+) -> Result<dto::Dashboard, StoreError> {
     let now = Utc::now();
     let today = now.date_naive();
     let page = PageRequest {
@@ -59,7 +63,9 @@ pub async fn build(db: &Db, actor: &Actor) -> Result<dto::Dashboard, StoreError>
     let (attention, trend) = if actor.role == Role::Agent {
         (
             Vec::new(),
-            trend_of(db, &[actor.id.uuid()], &HashMap::new()).await?.1,
+            trend_of(db, catalogue, &[actor.id.uuid()], &HashMap::new())
+                .await?
+                .1,
         )
     } else {
         let agents = UserFilter {
@@ -82,7 +88,7 @@ pub async fn build(db: &Db, actor: &Actor) -> Result<dto::Dashboard, StoreError>
             .map(|row| (row.user.id, row.user.name))
             .collect();
         let ids: Vec<Uuid> = names.keys().copied().collect();
-        trend_of(db, &ids, &names).await?
+        trend_of(db, catalogue, &ids, &names).await?
     };
     Ok(dto::Dashboard {
         upcoming_sessions: upcoming.iter().map(dto::Session::from).collect(),
@@ -100,6 +106,7 @@ pub async fn build(db: &Db, actor: &Actor) -> Result<dto::Dashboard, StoreError>
 /// mean score per month over the last seven months of `agents`.
 async fn trend_of(
     db: &Db,
+    catalogue: &metrics::Catalogue,
     agents: &[Uuid],
     names: &HashMap<Uuid, String>,
 ) -> Result<(Vec<dto::AgentAttention>, Vec<dto::TrendPoint>), StoreError> {
@@ -108,7 +115,6 @@ async fn trend_of(
     for _ in 0..6 {
         from = scorecard::previous_month(&from);
     }
-    let catalogue = metrics::catalogue(db).await?;
     let rows = metrics::months(db, agents, &from, &this_month).await?;
     let mut by_agent: HashMap<Uuid, BTreeMap<String, f64>> = HashMap::new();
     let mut by_month: BTreeMap<String, Vec<f64>> = BTreeMap::new();

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use domain::{Action, Actor, Role, Target, TeamId, UserId};
-use persistence::metrics::{self, MonthInput};
+use persistence::metrics::{self, Catalogue, MonthInput};
 use persistence::users::{self, UserFilter, UserRow};
 use persistence::{Db, PageRequest};
 
@@ -188,6 +188,7 @@ fn parse(text: &[u8]) -> Result<Parsed, Problems> {
 pub async fn read_import(
     db: &Db,
     actor: &Actor,
+    catalogue: &Catalogue,
     body: &[u8],
 ) -> ApiResult<(Vec<MonthInput>, Vec<String>)> {
     let Parsed { rows, notes } = parse(body).map_err(Problems::into_error)?;
@@ -211,7 +212,6 @@ pub async fn read_import(
         }
         by_email.insert(row.user.email.clone(), row);
     }
-    let catalogue = metrics::catalogue(db).await?;
     let mut problems = Problems::default();
     let mut inputs = Vec::new();
     let mut seen = HashSet::new();
@@ -270,8 +270,13 @@ fn in_scope(actor: &Actor, agent: &UserRow) -> bool {
 }
 
 /// Every month from `from` to `to` of the agents whose metrics the actor may see, as CSV.
-pub async fn export(db: &Db, actor: &Actor, from: &str, to: &str) -> ApiResult<Vec<u8>> {
-    let catalogue = metrics::catalogue(db).await?;
+pub async fn export(
+    db: &Db,
+    actor: &Actor,
+    catalogue: &Catalogue,
+    range: (&str, &str),
+) -> ApiResult<Vec<u8>> {
+    let (from, to) = range;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "employee_id".to_owned(),

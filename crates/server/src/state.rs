@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use deadpool_redis::Pool;
 use persistence::Db;
+use persistence::metrics::CatalogueCache;
 
 use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub events: Arc<dyn EventBus>,
     /// Background job state (large imports).
     pub jobs: JobStore,
+    /// The KPI catalogue, reused while unchanged.
+    pub catalogue: CatalogueCache,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
             auth_limits,
             events: Arc::new(InProcessBus::new(1024)),
             jobs: JobStore::new(prefix("jobs")),
+            catalogue: CatalogueCache::default(),
             config,
             db,
             redis,

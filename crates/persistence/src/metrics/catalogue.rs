@@ -1,10 +1,11 @@
 //! The KPI catalogue and its versioned configurations, loaded together: what scoring needs.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use domain::UserId;
 use domain::scorecard::{self, Band, Direction, Weighted};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QueryOrder, Statement};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -36,6 +37,58 @@ pub type Counts = BTreeMap<String, f64>;
 
 /// Problems with a request, as (field, message) pairs.
 pub type FieldErrors = Vec<(String, String)>;
+
+/// What the catalogue's content was at a moment: the row counts and the latest change of the KPIs
+/// and the configurations (their weights are written with them). Any addition or edit changes it.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct Fingerprint {
+    kpis: i64,
+    kpis_changed: Option<String>,
+    configs: i64,
+    configs_changed: Option<String>,
+    weights: i64,
+}
+
+/// Reads the fingerprint: one statement.
+pub async fn fingerprint(db: &impl ConnectionTrait) -> Result<Fingerprint, StoreError> {
+    let sql = "SELECT (SELECT COUNT(*) FROM kpis) AS kpis, \
+        (SELECT CAST(MAX(updated_at) AS TEXT) FROM kpis) AS kpis_changed, \
+        (SELECT COUNT(*) FROM scorecard_configs) AS configs, \
+        (SELECT CAST(MAX(created_at) AS TEXT) FROM scorecard_configs) AS configs_changed, \
+        (SELECT COUNT(*) FROM scorecard_config_kpis) AS weights";
+    let statement = Statement::from_string(db.get_database_backend(), sql);
+    Fingerprint::find_by_statement(statement)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The catalogue as last loaded, reused while its [`Fingerprint`] holds: one statement a request
+/// instead of three, and never stale, since every instance checks the database's fingerprint.
+#[derive(Debug, Default)]
+pub struct CatalogueCache(Mutex<Option<(Fingerprint, Arc<Catalogue>)>>);
+
+impl CatalogueCache {
+    /// The current catalogue.
+    pub async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Catalogue>, StoreError> {
+        let now = fingerprint(db).await?;
+        if let Some((seen, catalogue)) = self.lock().as_ref()
+            && *seen == now
+        {
+            return Ok(catalogue.clone());
+        }
+        let loaded = Arc::new(catalogue(db).await?);
+        *self.lock() = Some((now, loaded.clone()));
+        Ok(loaded)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Fingerprint, Arc<Catalogue>)>> {
+        // A panic while holding the lock leaves a whole value behind: keep using it.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// Loads the catalogue.
 pub async fn catalogue(db: &impl ConnectionTrait) -> Result<Catalogue, StoreError> {

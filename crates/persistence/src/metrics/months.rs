@@ -4,8 +4,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -13,7 +15,7 @@ use crate::audit::{self, Change, Origin};
 use crate::entity::{metric_month, metric_value};
 use crate::{Db, StoreError, db, users, versioned};
 
-use super::catalogue::{Values, catalogue};
+use super::catalogue::{Catalogue, Values};
 
 /// An agent whose records `actor` may see (`NotFound` otherwise, or when the person is no agent),
 /// with the policy's view of a record about them and their team, from one read. An agent's only
@@ -40,13 +42,13 @@ pub async fn agent_in_scope(
 pub async fn agent_months(
     db: &Db,
     actor: &Actor,
+    catalogue: &Catalogue,
     agent: Uuid,
     from: &str,
     to: &str,
 ) -> Result<Vec<dto::MetricMonth>, StoreError> {
     let (about, _) = agent_in_scope(db, actor, agent).await?;
     authorize(actor, Action::ViewMetrics, &about)?;
-    let catalogue = catalogue(db).await?;
     let rows = months(db, &[agent], from, to).await?;
     Ok(rows
         .iter()
@@ -54,38 +56,68 @@ pub async fn agent_months(
         .collect())
 }
 
-/// Months of these agents from `from` to `to` (inclusive), with their values, in two queries.
+/// Months of these agents from `from` to `to` (inclusive), with their values: one statement.
 pub async fn months(
     db: &impl ConnectionTrait,
     agents: &[Uuid],
     from: &str,
     to: &str,
 ) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
-    let months = metric_month::Entity::find()
-        .filter(metric_month::Column::AgentId.is_in(agents.iter().copied()))
+    let agents = Condition::all().add(metric_month::Column::AgentId.is_in(agents.iter().copied()));
+    months_where(db, agents, from, to).await
+}
+
+/// A month with one of its values (none for a month without values).
+#[derive(Debug, FromQueryResult)]
+struct MonthValue {
+    #[sea_orm(nested)]
+    month: metric_month::Model,
+    kpi_id: Option<Uuid>,
+    value: Option<f64>,
+}
+
+/// Months from `from` to `to` (inclusive) of the agents `agents` selects, oldest first, with their
+/// values: one statement (months joined to their values, folded here).
+pub async fn months_where(
+    db: &impl ConnectionTrait,
+    agents: Condition,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
+    let mut select = metric_month::Entity::find()
+        .filter(agents)
         .filter(metric_month::Column::Month.gte(from))
         .filter(metric_month::Column::Month.lte(to))
         .order_by_asc(metric_month::Column::Month)
-        .all(db)
-        .await?;
-    let mut values: HashMap<Uuid, Values> = HashMap::new();
-    let rows = metric_value::Entity::find()
-        .filter(metric_value::Column::MetricMonthId.is_in(months.iter().map(|m| m.id)))
-        .all(db)
-        .await?;
+        .order_by_asc(metric_month::Column::Id)
+        .column_as(
+            Expr::col((metric_value::Entity, metric_value::Column::KpiId)),
+            "kpi_id",
+        )
+        .column_as(
+            Expr::col((metric_value::Entity, metric_value::Column::Value)),
+            "value",
+        );
+    QueryTrait::query(&mut select).join(
+        JoinType::LeftJoin,
+        metric_value::Entity,
+        Expr::col((metric_value::Entity, metric_value::Column::MetricMonthId))
+            .equals((metric_month::Entity, metric_month::Column::Id)),
+    );
+    let rows = select.into_model::<MonthValue>().all(db).await?;
+    let mut months: Vec<(metric_month::Model, Values)> = Vec::new();
     for row in rows {
-        values
-            .entry(row.metric_month_id)
-            .or_default()
-            .insert(row.kpi_id, row.value);
+        let same = months.last().is_some_and(|(m, _)| m.id == row.month.id);
+        if !same {
+            months.push((row.month, Values::new()));
+        }
+        if let (Some(kpi), Some(value), Some((_, values))) =
+            (row.kpi_id, row.value, months.last_mut())
+        {
+            values.insert(kpi, value);
+        }
     }
-    Ok(months
-        .into_iter()
-        .map(|month| {
-            let v = values.remove(&month.id).unwrap_or_default();
-            (month, v)
-        })
-        .collect())
+    Ok(months)
 }
 
 /// What a month upsert writes.
@@ -198,14 +230,14 @@ pub async fn save_month(
     db: &Db,
     actor: &Actor,
     origin: &Origin,
+    catalogue: &Catalogue,
     agent: Uuid,
-    month: String,
-    input: &BTreeMap<String, f64>,
+    month: (String, &BTreeMap<String, f64>),
     version: Option<i32>,
 ) -> Result<dto::MetricMonth, StoreError> {
+    let (month, input) = month;
     let (about, _) = agent_in_scope(db, actor, agent).await?;
     authorize(actor, Action::WriteMetrics, &about)?;
-    let catalogue = catalogue(db).await?;
     let (values, raw_counts) = catalogue
         .resolve(input)
         .map_err(StoreError::InvalidFields)?;

@@ -4,29 +4,23 @@ use std::collections::{BTreeMap, HashMap};
 
 use domain::scorecard::{self, Band};
 use domain::{Action, Actor, Target, TeamId, UserId, authorize};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::entity::{team_member, user};
+use crate::entity::{metric_month, team_member, user};
 use crate::{Db, StoreError};
 
-use super::catalogue::catalogue;
-use super::months::{agent_in_scope, months};
+use super::catalogue::Catalogue;
+use super::months::{agent_in_scope, months, months_where};
 
-/// The agents of a team with their names.
+/// The agents of a team with their names: one statement.
 async fn team_agents(
     db: &impl ConnectionTrait,
     team: Uuid,
 ) -> Result<Vec<(Uuid, String)>, StoreError> {
-    let ids: Vec<Uuid> = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(team))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
     Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Id.in_subquery(members_of(team)))
         .order_by_asc(user::Column::Name)
         .all(db)
         .await?
@@ -35,30 +29,33 @@ async fn team_agents(
         .collect())
 }
 
+/// The ids of a team's agents, as a subquery.
+fn members_of(team: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(team_member::Column::UserId)
+        .from(team_member::Entity)
+        .and_where(team_member::Column::TeamId.eq(team))
+        .to_owned()
+}
+
 /// An agent's year (`team`: the one they belong to): monthly scores, month-on-month change,
 /// team average alongside.
 pub async fn agent_scorecard(
     db: &Db,
     actor: &Actor,
+    catalogue: &Catalogue,
     agent: Uuid,
     year: i32,
 ) -> Result<dto::AgentScorecard, StoreError> {
     let (about, team) = agent_in_scope(db, actor, agent).await?;
     authorize(actor, Action::ViewMetrics, &about)?;
-    let catalogue = catalogue(db).await?;
-    let mut people = match team {
-        Some(team) => team_agents(db, team)
-            .await?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect(),
-        None => Vec::new(),
-    };
-    if !people.contains(&agent) {
-        people.push(agent);
+    // The agent's months and their team's, for the average: one statement.
+    let mut people = Condition::any().add(metric_month::Column::AgentId.eq(agent));
+    if let Some(team) = team {
+        people = people.add(metric_month::Column::AgentId.in_subquery(members_of(team)));
     }
     let previous_december = format!("{:04}-12", year - 1);
-    let rows = months(db, &people, &previous_december, &format!("{year:04}-12")).await?;
+    let rows = months_where(db, people, &previous_december, &format!("{year:04}-12")).await?;
     let mut by_month: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut own: BTreeMap<String, Option<f64>> = BTreeMap::new();
     for (month, values) in &rows {
@@ -108,6 +105,7 @@ pub async fn agent_scorecard(
 pub async fn team_scorecard(
     db: &Db,
     actor: &Actor,
+    catalogue: &Catalogue,
     team: Uuid,
     month: &str,
 ) -> Result<dto::TeamScorecard, StoreError> {
@@ -115,7 +113,6 @@ pub async fn team_scorecard(
     if authorize(actor, Action::ViewTeam, &Target::Team { id: TeamId(team) }).is_err() {
         return Err(StoreError::NotFound);
     }
-    let catalogue = catalogue(db).await?;
     let agents = team_agents(db, team).await?;
     let ids: Vec<Uuid> = agents.iter().map(|(id, _)| *id).collect();
     let scores: HashMap<Uuid, Option<f64>> = months(db, &ids, month, month)

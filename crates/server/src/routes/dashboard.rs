@@ -23,6 +23,7 @@ pub async fn get_dashboard(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Dashboard>> {
     Ok(web::Json(
-        persistence::dashboard::build(&app.db, &actor).await?,
+        persistence::dashboard::build(&app.db, &actor, &*app.catalogue.current(&app.db).await?)
+            .await?,
     ))
 }

@@ -93,7 +93,8 @@ pub async fn list_agent_metrics(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
     let (from, to) = range.resolve()?;
-    let months = metrics::agent_months(&app.db, &actor, *id, &from, &to).await?;
+    let catalogue = app.catalogue.current(&app.db).await?;
+    let months = metrics::agent_months(&app.db, &actor, &catalogue, *id, &from, &to).await?;
     Ok(web::Json(months))
 }
 
@@ -116,16 +117,18 @@ pub async fn upsert_agent_metrics(
     let month = month_param("month", &month)?;
     let mut input: BTreeMap<String, f64> = parse_json(&body)?;
     let version = input.remove("version").map(|v| v as i32).or(if_match.0);
+    let catalogue = app.catalogue.current(&app.db).await?;
+    let month = (month, &input);
     let saved = metrics::save_month(
         &app.db,
         &actor,
         &actor.origin,
+        &catalogue,
         agent,
         month,
-        &input,
         version,
-    )
-    .await?;
+    );
+    let saved = saved.await?;
     app.events
         .publish(dto::Event::MetricsChanged(Box::new(saved.clone())));
     Ok(versioned(StatusCode::OK, saved.version, &saved))
@@ -156,7 +159,8 @@ pub async fn get_agent_scorecard(
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
     }
-    let scorecard = metrics::agent_scorecard(&app.db, &actor, *id, year).await?;
+    let catalogue = app.catalogue.current(&app.db).await?;
+    let scorecard = metrics::agent_scorecard(&app.db, &actor, &catalogue, *id, year).await?;
     Ok(web::Json(scorecard))
 }
 
@@ -185,7 +189,8 @@ pub async fn get_team_scorecard(
         Some(month) => month_param("month", month)?,
         None => domain::scorecard::previous_month(&this_month()),
     };
-    let scorecard = metrics::team_scorecard(&app.db, &actor, *id, &month).await?;
+    let catalogue = app.catalogue.current(&app.db).await?;
+    let scorecard = metrics::team_scorecard(&app.db, &actor, &catalogue, *id, &month).await?;
     Ok(web::Json(scorecard))
 }
 
@@ -198,7 +203,7 @@ pub async fn get_scorecard_config(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<ScorecardSettings>> {
     Ok(web::Json(metrics::settings(
-        &metrics::catalogue(&app.db).await?,
+        &*app.catalogue.current(&app.db).await?,
     )))
 }
 
@@ -215,7 +220,7 @@ pub async fn update_scorecard_config(
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::save_config(&app.db, &actor.origin, &body).await?;
     Ok(web::Json(metrics::settings(
-        &metrics::catalogue(&app.db).await?,
+        &*app.catalogue.current(&app.db).await?,
     )))
 }
 
@@ -231,7 +236,7 @@ pub async fn create_kpi(
 ) -> ApiResult<HttpResponse> {
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::create_kpi(&app.db, &actor.origin, &body).await?;
-    Ok(HttpResponse::Created().json(metrics::settings(&metrics::catalogue(&app.db).await?)))
+    Ok(HttpResponse::Created().json(metrics::settings(&*app.catalogue.current(&app.db).await?)))
 }
 
 /// Rename a KPI, set its valid range, or retire it (admin). The range applies to values written
@@ -253,6 +258,6 @@ pub async fn update_kpi(
     let version = if_match.or_body(body.version)?;
     metrics::update_kpi(&app.db, &actor.origin, &key, version, &body).await?;
     Ok(web::Json(metrics::settings(
-        &metrics::catalogue(&app.db).await?,
+        &*app.catalogue.current(&app.db).await?,
     )))
 }

@@ -61,7 +61,8 @@ pub async fn import_metrics(
 ) -> ApiResult<HttpResponse> {
     domain::authorize(&actor, Action::ImportMetrics, &Target::Global)?;
     require_csv(&req)?;
-    let (inputs, notes) = metrics_csv::read_import(&app.db, &actor, &body).await?;
+    let catalogue = app.catalogue.current(&app.db).await?;
+    let (inputs, notes) = metrics_csv::read_import(&app.db, &actor, &catalogue, &body).await?;
     drop(body);
     let rows = inputs.len();
     if respond_async(&req) {
@@ -133,7 +134,8 @@ pub async fn export_metrics(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (from, to) = range.resolve()?;
-    let bytes = metrics_csv::export(&app.db, &actor, &from, &to).await?;
+    let catalogue = app.catalogue.current(&app.db).await?;
+    let bytes = metrics_csv::export(&app.db, &actor, &catalogue, (&from, &to)).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
