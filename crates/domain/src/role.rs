@@ -5,15 +5,24 @@ use serde::{Deserialize, Serialize};
 /// What a person is in the organisation; it decides which actions the policy grants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Runs the platform: people, teams, configuration, audit.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "ADMIN"))]
     Admin,
     /// Oversees the teams they manage and approves action plans.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "MANAGER"))]
     Manager,
     /// Coaches the agents of the teams they lead.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "TEAM_LEADER"))]
     TeamLeader,
     /// Is coached; sees only their own records.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "AGENT"))]
     Agent,
 }
 

@@ -17,14 +17,9 @@ use crate::entity::action_item;
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
-/// The stored status; the column's CHECK admits only the four states.
-pub fn status_of(item: &action_item::Model) -> ActionItemStatus {
-    item.status.parse().expect("the status column is CHECKed")
-}
-
 /// The item as the API shows it, with `overdue` derived for `today`.
 pub fn to_dto(item: &action_item::Model, today: NaiveDate) -> dto::ActionItem {
-    let status = status_of(item);
+    let status = item.status;
     dto::ActionItem {
         id: ActionItemId(item.id),
         agent_id: UserId(item.agent_id),
@@ -35,7 +30,7 @@ pub fn to_dto(item: &action_item::Model, today: NaiveDate) -> dto::ActionItem {
         title: item.title.clone(),
         description: item.description.clone(),
         due_date: item.due_date,
-        priority: item.priority.parse().unwrap_or(Priority::Medium),
+        priority: item.priority,
         status,
         overdue: status.is_open() && item.due_date < today,
         completed_at: item.completed_at,
@@ -191,8 +186,8 @@ pub async fn insert(
         title: Set(new.title.trim().to_owned()),
         description: Set(new.description),
         due_date: Set(new.due_date),
-        priority: Set(new.priority.as_str().to_owned()),
-        status: Set(ActionItemStatus::Pending.as_str().to_owned()),
+        priority: Set(new.priority),
+        status: Set(ActionItemStatus::Pending),
         completed_at: Set(None),
         version: Set(1),
         created_at: Set(now),
@@ -279,7 +274,7 @@ async fn plan_agent(
         }
         found => found?,
     };
-    let status = crate::action_plans::status_of(&plan);
+    let status = plan.status;
     if status != PlanStatus::Draft {
         return Err(domain::InvalidTransition {
             from: status.as_str(),
@@ -359,10 +354,10 @@ pub async fn update(
     versioned::claim::<action_item::Entity>(&txn, id, version, read, updated).await?;
     let mut row: action_item::ActiveModel = before.clone().into();
     if let Some(to) = changes.status
-        && to != status_of(&before)
+        && to != before.status
     {
-        let status = status_of(&before).transition(to)?;
-        row.status = Set(status.as_str().to_owned());
+        let status = before.status.transition(to)?;
+        row.status = Set(status);
         if status == ActionItemStatus::Completed {
             row.completed_at = Set(Some(Utc::now()));
         }
@@ -377,7 +372,7 @@ pub async fn update(
         row.due_date = Set(due_date);
     }
     if let Some(priority) = changes.priority {
-        row.priority = Set(priority.as_str().to_owned());
+        row.priority = Set(priority);
     }
     if let Some(assignee) = changes.assignee_id {
         row.assignee_id = Set(assignee);

@@ -20,11 +20,6 @@ use crate::entity::{action_item, action_plan, action_plan_checkpoint, action_pla
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, metrics, scope, versioned};
 
-/// The stored status; the column's CHECK admits only the five states.
-pub fn status_of(plan: &action_plan::Model) -> PlanStatus {
-    plan.status.parse().expect("the status column is CHECKed")
-}
-
 /// A plan and its agent's team.
 #[derive(Debug, FromQueryResult)]
 struct PlanWithTeam {
@@ -199,8 +194,8 @@ async fn expand(
             goal: plan.goal.clone(),
             start_date: plan.start_date,
             end_date: plan.end_date,
-            status: status_of(plan),
-            outcome: plan.outcome.as_deref().and_then(|o| o.parse().ok()),
+            status: plan.status,
+            outcome: plan.outcome,
             submitted_at: plan.submitted_at,
             approved_by: plan.approved_by.map(UserId),
             approved_at: plan.approved_at,
@@ -321,7 +316,7 @@ pub async fn create(
         goal: Set(new.goal.trim().to_owned()),
         start_date: Set(new.start_date),
         end_date: Set(new.end_date),
-        status: Set(PlanStatus::Draft.as_str().to_owned()),
+        status: Set(PlanStatus::Draft),
         outcome: Set(None),
         submitted_at: Set(None),
         approved_by: Set(None),
@@ -431,7 +426,7 @@ pub async fn change(
     if matches!(change, PlanChange::Approve) {
         domain::policy::authorize_approval(actor, plan.created_by.map(UserId))?;
     }
-    let status = status_of(&plan);
+    let status = plan.status;
     let now = Utc::now();
     let mut row: action_plan::ActiveModel = plan.clone().into();
     let action = match change {
@@ -461,18 +456,18 @@ pub async fn change(
             "action_plan.update"
         }
         PlanChange::Submit => {
-            row.status = Set(status.submit()?.as_str().to_owned());
+            row.status = Set(status.submit()?);
             row.submitted_at = Set(Some(now));
             "action_plan.submit"
         }
         PlanChange::Approve => {
-            row.status = Set(status.approve()?.as_str().to_owned());
+            row.status = Set(status.approve()?);
             row.approved_by = Set(origin.actor_id);
             row.approved_at = Set(Some(now));
             "action_plan.approve"
         }
         PlanChange::Reject(reason) => {
-            row.status = Set(status.reject()?.as_str().to_owned());
+            row.status = Set(status.reject()?);
             row.rejection_reason = Set(Some(reason));
             "action_plan.reject"
         }
@@ -489,12 +484,12 @@ pub async fn change(
             "action_plan.acknowledge"
         }
         PlanChange::Complete(outcome) => {
-            row.status = Set(status.complete()?.as_str().to_owned());
-            row.outcome = Set(Some(outcome.as_str().to_owned()));
+            row.status = Set(status.complete()?);
+            row.outcome = Set(Some(outcome));
             "action_plan.complete"
         }
         PlanChange::Cancel(reason) => {
-            row.status = Set(status.cancel()?.as_str().to_owned());
+            row.status = Set(status.cancel()?);
             row.cancel_reason = Set(Some(reason));
             "action_plan.cancel"
         }
@@ -518,12 +513,9 @@ pub async fn add_checkpoint(
     let txn = db::begin_write(db).await?;
     // Claimed like a transition: a checkpoint never lands on a plan closed meanwhile.
     let plan = claim(&txn, actor, Action::DraftActionPlan, id, None).await?;
-    if matches!(
-        status_of(&plan),
-        PlanStatus::Completed | PlanStatus::Cancelled
-    ) {
+    if matches!(plan.status, PlanStatus::Completed | PlanStatus::Cancelled) {
         return Err(domain::InvalidTransition {
-            from: status_of(&plan).as_str(),
+            from: plan.status.as_str(),
             action: "add a checkpoint to",
         }
         .into());

@@ -5,7 +5,7 @@
 //! notes. Everything is derived from a fixed seed, so two runs give the same organisation.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use domain::Role;
+use domain::{ActionItemStatus, NoteCategory, NoteVisibility, Priority, Role, SessionStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
@@ -81,37 +81,37 @@ const AGENTS: [&str; 40] = [
     "Noah Fischer",
 ];
 
-const NOTES: [(&str, &str); 8] = [
+const NOTES: [(NoteCategory, &str); 8] = [
     (
-        "PERFORMANCE",
+        NoteCategory::Performance,
         "Handled an escalated billing dispute calmly and resolved it on the first call.",
     ),
     (
-        "BEHAVIOR",
+        NoteCategory::Behavior,
         "Was late back from the second break twice this week; mention in next session.",
     ),
     (
-        "TRAINING",
+        NoteCategory::Training,
         "Would benefit from the refresher on the new refund workflow.",
     ),
     (
-        "PERFORMANCE",
+        NoteCategory::Performance,
         "Quality review: excellent empathy statements, but skipped the identity check once.",
     ),
     (
-        "OTHER",
+        NoteCategory::Other,
         "Asked about the team lead development programme; follow up with HR.",
     ),
     (
-        "BEHAVIOR",
+        NoteCategory::Behavior,
         "Helped a new starter with the CRM shortcuts without being asked.",
     ),
     (
-        "TRAINING",
+        NoteCategory::Training,
         "Shadowed the retention desk for an afternoon; keen to do more.",
     ),
     (
-        "PERFORMANCE",
+        NoteCategory::Performance,
         "Average handle time crept up on technical calls; look at the knowledge base usage.",
     ),
 ];
@@ -216,7 +216,7 @@ pub async fn seed(
             id: Set(id),
             email: Set(email),
             name: Set(name.to_owned()),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             employee_id: Set(employee),
             department: Set(Some("Customer Operations".to_owned())),
             active: Set(true),
@@ -361,7 +361,7 @@ async fn seed_agent(
             team_leader_id: Set(leader_id),
             scheduled_at: Set(scheduled),
             duration_minutes: Set(if *score < 70.0 { 90 } else { 60 }),
-            status: Set("COMPLETED".to_owned()),
+            status: Set(SessionStatus::Completed),
             focus_areas: Set(json!([focus])),
             preparation_notes: Set(Some(format!(
                 "Review {} and last month's scorecard.",
@@ -387,9 +387,9 @@ async fn seed_agent(
         });
         let due = day + Duration::days(30);
         let status = if due < today {
-            "COMPLETED"
+            ActionItemStatus::Completed
         } else {
-            "IN_PROGRESS"
+            ActionItemStatus::InProgress
         };
         items.push(action_item::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -403,9 +403,11 @@ async fn seed_agent(
                 "Pick three calls a week and self-review them against the checklist.".to_owned(),
             )),
             due_date: Set(due),
-            priority: Set(dice.pick(&["LOW", "MEDIUM", "HIGH"]).to_owned()),
-            status: Set(status.to_owned()),
-            completed_at: Set((status == "COMPLETED").then(|| at(due - Duration::days(3), 16))),
+            priority: Set(dice.pick(Priority::ALL)),
+            status: Set(status),
+            completed_at: Set(
+                (status == ActionItemStatus::Completed).then(|| at(due - Duration::days(3), 16))
+            ),
             version: Set(1),
             created_at: Set(scheduled),
             updated_at: Set(scheduled),
@@ -422,7 +424,7 @@ async fn seed_agent(
         team_leader_id: Set(leader_id),
         scheduled_at: Set(upcoming),
         duration_minutes: Set(60),
-        status: Set("SCHEDULED".to_owned()),
+        status: Set(SessionStatus::Scheduled),
         focus_areas: Set(json!([dice.pick(&FOCUS)])),
         preparation_notes: Set(Some("Look at the trend since the last session.".to_owned())),
         session_notes: Set(None),
@@ -451,8 +453,12 @@ async fn seed_agent(
             agent_id: Set(agent_id),
             author_id: Set(leader_id),
             content: Set(content.to_owned()),
-            category: Set(category.to_owned()),
-            visibility: Set(if n == 2 { "PRIVATE" } else { "SHARED" }.to_owned()),
+            category: Set(category),
+            visibility: Set(if n == 2 {
+                NoteVisibility::Private
+            } else {
+                NoteVisibility::Shared
+            }),
             version: Set(1),
             created_at: Set(written),
             updated_at: Set(written),

@@ -24,18 +24,13 @@ impl From<&quick_note::Model> for dto::QuickNote {
             agent_id: UserId(note.agent_id),
             author_id: UserId(note.author_id),
             content: note.content.clone(),
-            category: note.category.parse().unwrap_or(NoteCategory::Other),
-            visibility: visibility_of(note),
+            category: note.category,
+            visibility: note.visibility,
             version: note.version,
             created_at: note.created_at,
             updated_at: note.updated_at,
         }
     }
-}
-
-/// The stored visibility; anything unexpected is treated as private.
-pub fn visibility_of(note: &quick_note::Model) -> NoteVisibility {
-    note.visibility.parse().unwrap_or(NoteVisibility::Private)
 }
 
 /// A note and its agent's team.
@@ -66,7 +61,7 @@ pub async fn find_in_scope(
         agent: UserId(note.agent_id),
         team: found.agent_team.map(TeamId),
         author: Some(UserId(note.author_id)),
-        private: visibility_of(&note) == NoteVisibility::Private,
+        private: note.visibility == NoteVisibility::Private,
     };
     if authorize(actor, Action::ViewNote, &target).is_err() {
         return Err(StoreError::NotFound);
@@ -184,8 +179,8 @@ async fn record(
     // A private note is its author's alone: the log records that it changed, never what it says.
     let private = before
         .or(after)
-        .is_some_and(|n| visibility_of(n) == NoteVisibility::Private)
-        || after.is_some_and(|n| visibility_of(n) == NoteVisibility::Private);
+        .is_some_and(|n| n.visibility == NoteVisibility::Private)
+        || after.is_some_and(|n| n.visibility == NoteVisibility::Private);
     let view = |note: &quick_note::Model| {
         let mut note = note.clone();
         if private {
@@ -215,8 +210,8 @@ pub async fn create(
         agent_id: Set(new.agent_id),
         author_id: Set(new.author_id),
         content: Set(new.content.trim().to_owned()),
-        category: Set(new.category.as_str().to_owned()),
-        visibility: Set(new.visibility.as_str().to_owned()),
+        category: Set(new.category),
+        visibility: Set(new.visibility),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -267,10 +262,10 @@ pub async fn update(
         row.content = Set(content.trim().to_owned());
     }
     if let Some(category) = changes.category {
-        row.category = Set(category.as_str().to_owned());
+        row.category = Set(category);
     }
     if let Some(visibility) = changes.visibility {
-        row.visibility = Set(visibility.as_str().to_owned());
+        row.visibility = Set(visibility);
     }
     let after = row.update(&txn).await?;
     record(

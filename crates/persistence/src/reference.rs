@@ -160,7 +160,7 @@ pub async fn ensure(db: &Db) -> Result<(), StoreError> {
                 default.numerator, default.denominator
             ))),
             unit: Set("%".to_owned()),
-            direction: Set("HIGHER_IS_BETTER".to_owned()),
+            direction: Set(domain::scorecard::Direction::HigherIsBetter),
             min_value: Set(0.0),
             max_value: Set(default.max_value),
             numerator: Set(Some(default.numerator.to_owned())),

@@ -36,15 +36,8 @@ pub struct SessionRow {
 impl SessionRow {
     /// The stored status; the column's CHECK admits only the five states.
     pub fn status(&self) -> SessionStatus {
-        status_of(&self.session)
+        self.session.status
     }
-}
-
-fn status_of(session: &coaching_session::Model) -> SessionStatus {
-    session
-        .status
-        .parse()
-        .expect("the status column is CHECKed")
 }
 
 impl From<&SessionRow> for dto::Session {
@@ -356,7 +349,7 @@ pub async fn schedule(
         team_leader_id: Set(team_leader_id),
         scheduled_at: Set(new.scheduled_at),
         duration_minutes: Set(new.duration_minutes),
-        status: Set(SessionStatus::Scheduled.as_str().to_owned()),
+        status: Set(SessionStatus::Scheduled),
         focus_areas: Set(serde_json::json!(
             new.focus_areas
                 .iter()
@@ -513,17 +506,17 @@ pub async fn step(
     let mut row: coaching_session::ActiveModel = before.session.clone().into();
     let action = match step {
         Step::Start => {
-            row.status = Set(status.start()?.as_str().to_owned());
+            row.status = Set(status.start()?);
             row.started_at = Set(Some(Utc::now()));
             "session.start"
         }
         Step::Cancel { reason } => {
-            row.status = Set(status.cancel()?.as_str().to_owned());
+            row.status = Set(status.cancel()?);
             row.cancel_reason = Set(Some(reason));
             "session.cancel"
         }
         Step::NoShow => {
-            row.status = Set(status.no_show()?.as_str().to_owned());
+            row.status = Set(status.no_show()?);
             "session.no_show"
         }
     };
@@ -660,7 +653,7 @@ pub async fn complete(
     };
     let now = Utc::now();
     let mut row: coaching_session::ActiveModel = session.clone().into();
-    row.status = Set(status.as_str().to_owned());
+    row.status = Set(status);
     row.session_notes = Set(Some(completion.session_notes));
     row.current_score = Set(Some(completion.current_score));
     row.previous_score = Set(previous);

@@ -191,7 +191,7 @@ async fn ensure_role(
 ) -> Result<(), StoreError> {
     let found = user::Entity::find_by_id(id).one(db).await?;
     match found {
-        Some(user) if user.role == role.as_str() && user.active => Ok(()),
+        Some(user) if user.role == role && user.active => Ok(()),
         Some(_) => Err(StoreError::invalid(
             field,
             format!("must be an active {}", role.label().to_lowercase()),

@@ -29,15 +29,8 @@ pub struct UserRow {
 impl UserRow {
     /// The stored role; the column's CHECK constraint admits only the four roles.
     pub fn role(&self) -> Role {
-        role_of(&self.user)
+        self.user.role
     }
-}
-
-/// The role of a stored user.
-pub fn role_of(user: &user::Model) -> Role {
-    user.role
-        .parse()
-        .expect("the role column is CHECKed to the four roles")
 }
 
 impl From<&UserRow> for dto::User {
@@ -323,7 +316,7 @@ pub async fn authenticate(
     };
     let actor = Actor {
         id: UserId(user.id),
-        role: role_of(&user),
+        role: user.role,
         led_teams: pick(|row, id| row.scope_leader == Some(id)),
         managed_teams: pick(|row, id| row.scope_manager == Some(id)),
     };
@@ -428,7 +421,7 @@ pub async fn create(
         id: Set(id),
         email: Set(email),
         name: Set(new.name.trim().to_owned()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         employee_id: Set(new.employee_id),
         department: Set(new.department),
         active: Set(true),
@@ -588,7 +581,7 @@ pub async fn update(
         if new_role != Role::Agent {
             team_member::Entity::delete_by_id(id).exec(&txn).await?;
         }
-        row.role = Set(new_role.as_str().to_owned());
+        row.role = Set(new_role);
     }
     if let Some(employee_id) = changes.employee_id {
         if let Some(employee_id) = &employee_id {

@@ -12,7 +12,7 @@ pub struct Model {
     pub team_leader_id: Uuid,
     pub scheduled_at: DateTimeUtc,
     pub duration_minutes: i32,
-    pub status: String,
+    pub status: domain::SessionStatus,
     pub focus_areas: Json,
     pub preparation_notes: Option<String>,
     pub session_notes: Option<String>,

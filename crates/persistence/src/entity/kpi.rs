@@ -12,7 +12,7 @@ pub struct Model {
     pub name: String,
     pub description: Option<String>,
     pub unit: String,
-    pub direction: String,
+    pub direction: domain::scorecard::Direction,
     pub min_value: f64,
     pub max_value: f64,
     pub numerator: Option<String>,

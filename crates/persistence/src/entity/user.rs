@@ -10,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: domain::Role,
     pub employee_id: Option<String>,
     pub department: Option<String>,
     pub active: bool,

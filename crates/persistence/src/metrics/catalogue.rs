@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use domain::UserId;
-use domain::scorecard::{self, Band, Direction, Weighted};
+use domain::scorecard::{self, Band, Weighted};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QueryOrder, Statement};
 use uuid::Uuid;
 
@@ -118,10 +118,6 @@ pub async fn catalogue(db: &impl ConnectionTrait) -> Result<Catalogue, StoreErro
     Ok(Catalogue { kpis, configs })
 }
 
-pub(super) fn direction_of(kpi: &kpi::Model) -> Direction {
-    kpi.direction.parse().unwrap_or(Direction::HigherIsBetter)
-}
-
 impl Catalogue {
     /// The configuration in force for `month` (the latest that starts on or before it).
     pub fn config_for(&self, month: &str) -> Option<&Config> {
@@ -146,7 +142,7 @@ impl Catalogue {
                 let (weight, _) = config.weights.get(&kpi.id)?;
                 Some(Weighted {
                     weight: *weight,
-                    direction: direction_of(kpi),
+                    direction: kpi.direction,
                     value: values.get(&kpi.id).copied(),
                 })
             })

@@ -8,7 +8,7 @@ use crate::audit::{self, Change, Origin};
 use crate::entity::{kpi, scorecard_config, scorecard_config_kpi};
 use crate::{Db, StoreError, db, versioned};
 
-use super::catalogue::{Catalogue, catalogue, direction_of};
+use super::catalogue::{Catalogue, catalogue};
 
 /// Adds a KPI to the catalogue.
 pub async fn create_kpi(
@@ -38,7 +38,7 @@ pub async fn create_kpi(
         name: Set(new.name.trim().to_owned()),
         description: Set(None),
         unit: Set(new.unit.clone()),
-        direction: Set(new.direction.as_str().to_owned()),
+        direction: Set(new.direction),
         min_value: Set(new.min_value),
         max_value: Set(new.max_value),
         numerator: Set(None),
@@ -198,7 +198,7 @@ pub fn settings(catalogue: &Catalogue) -> dto::ScorecardSettings {
                 key: kpi.key.clone(),
                 name: kpi.name.clone(),
                 unit: kpi.unit.clone(),
-                direction: direction_of(kpi),
+                direction: kpi.direction,
                 min_value: kpi.min_value,
                 max_value: kpi.max_value,
                 numerator: kpi.numerator.clone(),

@@ -2,9 +2,9 @@
 //! is its round trips. The server reports each request's count in `X-Db-Statements` (on in tests,
 //! refused on a public bind).
 
-use test_support::Call;
 use reqwest::Method;
 use serde_json::{Value, json};
+use test_support::Call;
 use test_support::{Org, Persona, TestApp};
 
 use crate::sessions::schedule;
