@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, Utc};
-use domain::ActionItemStatus;
+use domain::{ActionItemId, ActionItemStatus};
 use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
 use persistence::PageRequest;
 use persistence::action_items::{self, ItemChanges, ItemFilter, NewItem};
@@ -142,10 +142,10 @@ pub async fn create_action_item(
 #[tracing::instrument(skip_all, fields(action_item.id = %id))]
 pub async fn get_action_item(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<ActionItemId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (item, _) = action_items::find_in_scope(&app.db, &actor, *id).await?;
+    let (item, _) = action_items::find_in_scope(&app.db, &actor, id.uuid()).await?;
     Ok(versioned(
         StatusCode::OK,
         item.version,
@@ -162,7 +162,7 @@ pub async fn get_action_item(
 #[tracing::instrument(skip_all, fields(action_item.id = %id))]
 pub async fn update_action_item(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<ActionItemId>,
     if_match: IfMatch,
     body: Valid<UpdateActionItem>,
     app: web::Data<AppState>,
@@ -178,6 +178,7 @@ pub async fn update_action_item(
         priority: body.priority,
         assignee_id: body.assignee_id.map(|id| id.uuid()),
     };
-    let item = action_items::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
+    let item =
+        action_items::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
     Ok(respond(&item, &app, StatusCode::OK))
 }

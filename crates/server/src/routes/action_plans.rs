@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{PlanStatus, Priority};
+use domain::{ActionPlanId, PlanStatus, Priority};
 use dto::{
     ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, TargetOperator,
     UpdateActionPlan,
@@ -134,10 +134,10 @@ pub async fn create_action_plan(
 #[tracing::instrument(skip_all, fields(action_plan.id = %id))]
 pub async fn get_action_plan(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<ActionPlanId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, *id).await?;
+    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, id.uuid()).await?;
     Ok(respond(
         action_plans::details(&app.db, &plan).await?,
         StatusCode::OK,
@@ -152,7 +152,7 @@ pub async fn get_action_plan(
 #[tracing::instrument(skip_all, fields(action_plan.id = %id))]
 pub async fn update_action_plan(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<ActionPlanId>,
     if_match: IfMatch,
     body: Valid<UpdateActionPlan>,
     app: web::Data<AppState>,
@@ -167,7 +167,7 @@ pub async fn update_action_plan(
         end_date: body.end_date,
     };
     Ok(respond(
-        action_plans::change(&app.db, &actor, &actor.origin, *id, version, change).await?,
+        action_plans::change(&app.db, &actor, &actor.origin, id.uuid(), version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -186,7 +186,7 @@ fn required<T>(value: Option<T>, field: &str) -> ApiResult<T> {
 #[tracing::instrument(skip_all, fields(action_plan.id = %path.0, decision = %path.1))]
 pub async fn decide_action_plan(
     actor: Actor,
-    path: web::Path<(Uuid, String)>,
+    path: web::Path<(ActionPlanId, String)>,
     if_match: IfMatch,
     body: Valid<PlanDecision>,
     app: web::Data<AppState>,
@@ -205,7 +205,7 @@ pub async fn decide_action_plan(
         _ => return Err(ApiError::NotFound),
     };
     Ok(respond(
-        action_plans::change(&app.db, &actor, &actor.origin, id, version, change).await?,
+        action_plans::change(&app.db, &actor, &actor.origin, id.uuid(), version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -218,12 +218,18 @@ pub async fn decide_action_plan(
 #[tracing::instrument(skip_all, fields(action_plan.id = %id))]
 pub async fn add_checkpoint(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<ActionPlanId>,
     body: Valid<CreateCheckpoint>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let plan =
-        action_plans::add_checkpoint(&app.db, &actor, &actor.origin, *id, body.date, body.notes);
+    let plan = action_plans::add_checkpoint(
+        &app.db,
+        &actor,
+        &actor.origin,
+        id.uuid(),
+        body.date,
+        body.notes,
+    );
     Ok(respond(plan.await?, StatusCode::CREATED))
 }

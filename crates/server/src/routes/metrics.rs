@@ -5,13 +5,12 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
-use domain::{Action, Target, authorize};
+use domain::{Action, Target, TeamId, UserId, authorize};
 use dto::{
     AgentScorecard, CreateKpi, MetricMonth, ScorecardSettings, TeamScorecard, UpdateScorecardConfig,
 };
 use persistence::metrics::{self};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
@@ -88,13 +87,13 @@ impl MonthRange {
 #[tracing::instrument(skip_all, fields(agent.id = %id))]
 pub async fn list_agent_metrics(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     range: ValidQuery<MonthRange>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
     let (from, to) = range.resolve()?;
     let catalogue = app.catalogue.current(&app.db).await?;
-    let months = metrics::agent_months(&app.db, &actor, &catalogue, *id, &from, &to).await?;
+    let months = metrics::agent_months(&app.db, &actor, &catalogue, id.uuid(), &from, &to).await?;
     Ok(web::Json(months))
 }
 
@@ -108,7 +107,7 @@ pub async fn list_agent_metrics(
 #[tracing::instrument(skip_all, fields(agent.id = %path.0, month = %path.1))]
 pub async fn upsert_agent_metrics(
     actor: Actor,
-    path: web::Path<(Uuid, String)>,
+    path: web::Path<(UserId, String)>,
     if_match: IfMatch,
     body: web::Bytes,
     app: web::Data<AppState>,
@@ -124,7 +123,7 @@ pub async fn upsert_agent_metrics(
         &actor,
         &actor.origin,
         &catalogue,
-        agent,
+        agent.uuid(),
         month,
         version,
     );
@@ -151,7 +150,7 @@ pub struct YearQuery {
 #[tracing::instrument(skip_all, fields(agent.id = %id))]
 pub async fn get_agent_scorecard(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     query: ValidQuery<YearQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<AgentScorecard>> {
@@ -160,7 +159,7 @@ pub async fn get_agent_scorecard(
         return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
     }
     let catalogue = app.catalogue.current(&app.db).await?;
-    let scorecard = metrics::agent_scorecard(&app.db, &actor, &catalogue, *id, year).await?;
+    let scorecard = metrics::agent_scorecard(&app.db, &actor, &catalogue, id.uuid(), year).await?;
     Ok(web::Json(scorecard))
 }
 
@@ -181,7 +180,7 @@ pub struct MonthQuery {
 #[tracing::instrument(skip_all, fields(team.id = %id))]
 pub async fn get_team_scorecard(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<TeamId>,
     query: ValidQuery<MonthQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<TeamScorecard>> {
@@ -190,7 +189,7 @@ pub async fn get_team_scorecard(
         None => domain::scorecard::previous_month(&this_month()),
     };
     let catalogue = app.catalogue.current(&app.db).await?;
-    let scorecard = metrics::team_scorecard(&app.db, &actor, &catalogue, *id, &month).await?;
+    let scorecard = metrics::team_scorecard(&app.db, &actor, &catalogue, id.uuid(), &month).await?;
     Ok(web::Json(scorecard))
 }
 

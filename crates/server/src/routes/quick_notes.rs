@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::NoteCategory;
+use domain::{NoteCategory, QuickNoteId};
 use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
 use persistence::PageRequest;
 use persistence::entity::quick_note;
@@ -112,10 +112,10 @@ pub async fn create_quick_note(
 #[tracing::instrument(skip_all, fields(quick_note.id = %id))]
 pub async fn get_quick_note(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<QuickNoteId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (note, _) = quick_notes::find_in_scope(&app.db, &actor, *id).await?;
+    let (note, _) = quick_notes::find_in_scope(&app.db, &actor, id.uuid()).await?;
     Ok(versioned(
         StatusCode::OK,
         note.version,
@@ -131,7 +131,7 @@ pub async fn get_quick_note(
 #[tracing::instrument(skip_all, fields(quick_note.id = %id))]
 pub async fn update_quick_note(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<QuickNoteId>,
     if_match: IfMatch,
     body: Valid<UpdateQuickNote>,
     app: web::Data<AppState>,
@@ -144,7 +144,8 @@ pub async fn update_quick_note(
         category: body.category,
         visibility: body.visibility,
     };
-    let note = quick_notes::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
+    let note =
+        quick_notes::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
     Ok(respond(&note, &app, StatusCode::OK))
 }
 
@@ -155,11 +156,11 @@ pub async fn update_quick_note(
 #[tracing::instrument(skip_all, fields(quick_note.id = %id))]
 pub async fn delete_quick_note(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<QuickNoteId>,
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let note = quick_notes::delete(&app.db, &actor, &actor.origin, *id, if_match.0).await?;
+    let note = quick_notes::delete(&app.db, &actor, &actor.origin, id.uuid(), if_match.0).await?;
     app.events.publish(dto::Event::QuickNoteDeleted {
         id: note.id,
         agent_id: note.agent_id,

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::SessionStatus;
+use domain::{SessionId, SessionStatus};
 use dto::{
     AcknowledgeSession, CancelSession, CompleteSession, Page, ScheduleSession, Session, Transition,
     UpdateSession,
@@ -130,10 +130,10 @@ pub async fn schedule_session(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn get_session(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (row, _) = sessions::find_in_scope(&app.db, &actor, *id).await?;
+    let (row, _) = sessions::find_in_scope(&app.db, &actor, id.uuid()).await?;
     Ok(versioned(
         StatusCode::OK,
         row.session.version,
@@ -149,10 +149,10 @@ pub async fn get_session(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn prepare_session(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<dto::SessionPreparation>> {
-    let prepared = sessions::preparation(&app.db, &actor, *id).await?;
+    let prepared = sessions::preparation(&app.db, &actor, id.uuid()).await?;
     let today = Utc::now().date_naive();
     Ok(web::Json(dto::SessionPreparation {
         session: Session::from(&prepared.session),
@@ -174,7 +174,7 @@ pub async fn prepare_session(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn update_session(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     if_match: IfMatch,
     body: Valid<UpdateSession>,
     app: web::Data<AppState>,
@@ -188,7 +188,7 @@ pub async fn update_session(
         focus_areas: body.focus_areas,
         preparation_notes: body.preparation_notes,
     };
-    let row = sessions::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
+    let row = sessions::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }
 
@@ -210,13 +210,13 @@ async fn step(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn start_session(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     if_match: IfMatch,
     body: Valid<Transition>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match.or_body(body.version)?;
-    step(actor, *id, version, Step::Start, &app).await
+    step(actor, id.uuid(), version, Step::Start, &app).await
 }
 
 /// Mark that the agent did not attend.
@@ -226,13 +226,13 @@ pub async fn start_session(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn mark_no_show(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     if_match: IfMatch,
     body: Valid<Transition>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match.or_body(body.version)?;
-    step(actor, *id, version, Step::NoShow, &app).await
+    step(actor, id.uuid(), version, Step::NoShow, &app).await
 }
 
 /// Cancel a session, with the reason.
@@ -242,7 +242,7 @@ pub async fn mark_no_show(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn cancel_session(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     if_match: IfMatch,
     body: Valid<CancelSession>,
     app: web::Data<AppState>,
@@ -251,7 +251,7 @@ pub async fn cancel_session(
     let version = if_match.or_body(body.version)?;
     step(
         actor,
-        *id,
+        id.uuid(),
         version,
         Step::Cancel {
             reason: body.reason.trim().to_owned(),
@@ -269,7 +269,7 @@ pub async fn cancel_session(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn complete_session(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     if_match: IfMatch,
     body: Valid<CompleteSession>,
     app: web::Data<AppState>,
@@ -293,8 +293,15 @@ pub async fn complete_session(
         previous_score: body.previous_score,
         action_items,
     };
-    let (row, items) =
-        sessions::complete(&app.db, &actor, &actor.origin, *id, version, completion).await?;
+    let (row, items) = sessions::complete(
+        &app.db,
+        &actor,
+        &actor.origin,
+        id.uuid(),
+        version,
+        completion,
+    )
+    .await?;
     crate::routes::action_items::publish_all(&app, &items);
     Ok(respond(&row, &app, StatusCode::OK))
 }
@@ -306,7 +313,7 @@ pub async fn complete_session(
 #[tracing::instrument(skip_all, fields(session.id = %id))]
 pub async fn acknowledge_session(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     if_match: IfMatch,
     body: Valid<AcknowledgeSession>,
     app: web::Data<AppState>,
@@ -314,6 +321,7 @@ pub async fn acknowledge_session(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let comment = body.comment.trim().to_owned();
-    let row = sessions::acknowledge(&app.db, &actor, &actor.origin, *id, version, comment).await?;
+    let row =
+        sessions::acknowledge(&app.db, &actor, &actor.origin, id.uuid(), version, comment).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }

@@ -2,12 +2,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Action, Target, UserId, authorize};
+use domain::{Action, Target, TeamId, UserId, authorize};
 use dto::{CreateTeam, Page, Team, UpdateTeam};
 use persistence::PageRequest;
 use persistence::teams::{self, TeamChanges, TeamRow};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
@@ -89,10 +88,10 @@ pub async fn create_team(
 #[tracing::instrument(skip_all, fields(team.id = %id))]
 pub async fn get_team(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<TeamId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let row = teams::find_in_scope(&app.db, &actor, *id).await?;
+    let row = teams::find_in_scope(&app.db, &actor, id.uuid()).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -105,7 +104,7 @@ pub async fn get_team(
 #[tracing::instrument(skip_all, fields(team.id = %id))]
 pub async fn update_team(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<TeamId>,
     if_match: IfMatch,
     body: Valid<UpdateTeam>,
     app: web::Data<AppState>,
@@ -121,6 +120,6 @@ pub async fn update_team(
             .agent_ids
             .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
     };
-    let row = teams::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
+    let row = teams::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
     Ok(respond(StatusCode::OK, &row))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Role, TeamId};
+use domain::{Role, TeamId, UserId};
 use dto::{CreateUser, Page, UpdateUser, User};
 use persistence::PageRequest;
 use persistence::users::{self, NewUser, UserChanges, UserFilter, UserRow};
@@ -112,10 +112,10 @@ pub async fn create_user(
 #[tracing::instrument(skip_all, fields(user.id = %id))]
 pub async fn get_user(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (row, _) = users::find_in_scope(&app.db, &actor, *id).await?;
+    let (row, _) = users::find_in_scope(&app.db, &actor, id.uuid()).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -128,7 +128,7 @@ pub async fn get_user(
 #[tracing::instrument(skip_all, fields(user.id = %id))]
 pub async fn update_user(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     if_match: IfMatch,
     body: Valid<UpdateUser>,
     app: web::Data<AppState>,
@@ -143,7 +143,7 @@ pub async fn update_user(
         employee_id: body.employee_id,
         department: body.department,
     };
-    let row = users::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
+    let row = users::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -166,11 +166,11 @@ async fn set_active(
 #[tracing::instrument(skip_all, fields(user.id = %id))]
 pub async fn deactivate_user(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    set_active(actor, *id, if_match, &app, false).await
+    set_active(actor, id.uuid(), if_match, &app, false).await
 }
 
 /// Reactivate a deactivated person.
@@ -180,9 +180,9 @@ pub async fn deactivate_user(
 #[tracing::instrument(skip_all, fields(user.id = %id))]
 pub async fn reactivate_user(
     actor: Actor,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    set_active(actor, *id, if_match, &app, true).await
+    set_active(actor, id.uuid(), if_match, &app, true).await
 }
