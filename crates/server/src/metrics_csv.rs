@@ -7,12 +7,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use domain::{Action, Actor, Role, Target, TeamId, UserId};
-use persistence::metrics::{self, Catalogue, MonthInput};
+use persistence::metrics::{self, MonthInput};
 use persistence::users::{self, UserFilter, UserRow};
-use persistence::{Db, PageRequest};
+use persistence::PageRequest;
 
 use crate::error::{ApiError, ApiResult};
 use crate::spreadsheet;
+use crate::state::AppState;
 
 /// Most rows in one import.
 const MAX_ROWS: usize = 20_000;
@@ -186,12 +187,12 @@ fn parse(text: &[u8]) -> Result<Parsed, Problems> {
 /// checked (agent in the actor's scope, month, values against the catalogue) before any is
 /// accepted.
 pub async fn read_import(
-    db: &Db,
+    app: &AppState,
     actor: &Actor,
-    catalogue: &Catalogue,
     body: &[u8],
 ) -> ApiResult<(Vec<MonthInput>, Vec<String>)> {
     let Parsed { rows, notes } = parse(body).map_err(Problems::into_error)?;
+    let db = &app.db;
     if rows.is_empty() {
         return Err(ApiError::invalid("file", "no data rows"));
     }
@@ -212,6 +213,7 @@ pub async fn read_import(
         }
         by_email.insert(row.user.email.clone(), row);
     }
+    let catalogue = app.catalogue.current(db).await?;
     let mut problems = Problems::default();
     let mut inputs = Vec::new();
     let mut seen = HashSet::new();
@@ -270,13 +272,9 @@ fn in_scope(actor: &Actor, agent: &UserRow) -> bool {
 }
 
 /// Every month from `from` to `to` of the agents whose metrics the actor may see, as CSV.
-pub async fn export(
-    db: &Db,
-    actor: &Actor,
-    catalogue: &Catalogue,
-    range: (&str, &str),
-) -> ApiResult<Vec<u8>> {
-    let (from, to) = range;
+pub async fn export(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiResult<Vec<u8>> {
+    let db = &app.db;
+    let catalogue = app.catalogue.current(db).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "employee_id".to_owned(),

@@ -61,8 +61,7 @@ pub async fn import_metrics(
 ) -> ApiResult<HttpResponse> {
     domain::authorize(&actor, Action::ImportMetrics, &Target::Global)?;
     require_csv(&req)?;
-    let catalogue = app.catalogue.current(&app.db).await?;
-    let (inputs, notes) = metrics_csv::read_import(&app.db, &actor, &catalogue, &body).await?;
+    let (inputs, notes) = metrics_csv::read_import(&app, &actor, &body).await?;
     drop(body);
     let rows = inputs.len();
     if respond_async(&req) {
@@ -134,8 +133,7 @@ pub async fn export_metrics(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (from, to) = range.resolve()?;
-    let catalogue = app.catalogue.current(&app.db).await?;
-    let bytes = metrics_csv::export(&app.db, &actor, &catalogue, (&from, &to)).await?;
+    let bytes = metrics_csv::export(&app, &actor, &from, &to).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((

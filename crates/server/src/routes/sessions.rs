@@ -261,6 +261,27 @@ pub async fn cancel_session(
     .await
 }
 
+/// What a completion records, as persistence takes it.
+fn completion(body: CompleteSession) -> Completion {
+    let action_items = body
+        .action_items
+        .into_iter()
+        .map(|item| AgreedItem {
+            title: item.title,
+            description: item.description,
+            due_date: item.due_date,
+            priority: item.priority,
+            assignee_id: item.assignee_id.map(|id| id.uuid()),
+        })
+        .collect();
+    Completion {
+        session_notes: body.session_notes.trim().to_owned(),
+        current_score: body.current_score,
+        previous_score: body.previous_score,
+        action_items,
+    }
+}
+
 /// Complete a session: notes, score before and after, and the action items agreed, in one
 /// transaction. A completed session never changes again.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/complete", tag = "coaching",
@@ -276,23 +297,7 @@ pub async fn complete_session(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    let action_items = body
-        .action_items
-        .into_iter()
-        .map(|item| AgreedItem {
-            title: item.title,
-            description: item.description,
-            due_date: item.due_date,
-            priority: item.priority,
-            assignee_id: item.assignee_id.map(|id| id.uuid()),
-        })
-        .collect();
-    let completion = Completion {
-        session_notes: body.session_notes.trim().to_owned(),
-        current_score: body.current_score,
-        previous_score: body.previous_score,
-        action_items,
-    };
+    let completion = completion(body);
     let (row, items) = sessions::complete(
         &app.db,
         &actor,
