@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use domain::{Action, Actor, Role, Target, TeamId, UserId};
+use persistence::PageRequest;
 use persistence::metrics::{self, MonthInput};
 use persistence::users::{self, UserFilter, UserRow};
-use persistence::PageRequest;
 
 use crate::error::{ApiError, ApiResult};
 use crate::spreadsheet;

@@ -22,6 +22,57 @@ use actix_web::{FromRequest, Handler, HttpResponse, Responder, web};
 
 use crate::error::ApiError;
 
+/// A module's route table, written once: each resource with the method and handler of each of
+/// its operations. It registers the resources (an unsupported method is a 405 naming the others)
+/// and gathers the handlers' `#[utoipa::path]` operations into the module's `Api` for the OpenAPI
+/// document.
+macro_rules! api_routes {
+    ($($path:literal $(with $data:expr)? => $($method:ident $handler:ident),+;)+) => {
+        /// Registers the routes.
+        pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+            $(cfg.service($crate::routes::resource($path)$(.app_data($data))?$(.$method($handler))+);)+
+        }
+
+        /// This module's operations, for the OpenAPI document.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($handler),+),+))]
+        pub struct Api;
+    };
+}
+pub(crate) use api_routes;
+
+/// The modules served under `/api/v1`, named once: registered in [`configure`], documented by
+/// [`operations`].
+macro_rules! api_modules {
+    ($($module:ident),+ $(,)?) => {
+        fn configure_v1(cfg: &mut web::ServiceConfig) {
+            $(cfg.configure($module::configure);)+
+        }
+
+        /// Every operation the server serves, module by module (health included).
+        pub fn operations() -> Vec<utoipa::openapi::OpenApi> {
+            use utoipa::OpenApi;
+            vec![health::Api::openapi(), $($module::Api::openapi()),+]
+        }
+    };
+}
+
+api_modules!(
+    auth,
+    me,
+    users,
+    teams,
+    sessions,
+    action_items,
+    action_plans,
+    quick_notes,
+    metrics,
+    metrics_csv,
+    governance,
+    dashboard,
+    search,
+);
+
 /// Registers every route. API routes live under `/api/v1`; anything else under `/api` is a
 /// problem+json 404, never the SPA.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -29,19 +80,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(docs::configure)
         .service(
             web::scope("/api/v1")
-                .configure(auth::configure)
-                .configure(me::configure)
-                .configure(users::configure)
-                .configure(teams::configure)
-                .configure(sessions::configure)
-                .configure(action_items::configure)
-                .configure(action_plans::configure)
-                .configure(quick_notes::configure)
-                .configure(metrics::configure)
-                .configure(metrics_csv::configure)
-                .configure(governance::configure)
-                .configure(dashboard::configure)
-                .configure(search::configure)
+                .configure(configure_v1)
                 .default_service(web::to(unmatched)),
         )
         .service(web::scope("/api").default_service(web::to(unmatched)));

@@ -14,21 +14,11 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/action-items")
-            .get(list_action_items)
-            .post(create_action_item),
-    )
-    .service(
-        resource("/action-items/{id}")
-            .get(get_action_item)
-            .patch(update_action_item),
-    );
+crate::routes::api_routes! {
+    "/action-items" => get list_action_items, post create_action_item;
+    "/action-items/{id}" => get get_action_item, patch update_action_item;
 }
 
 /// Filters and paging for the item list.

@@ -16,23 +16,13 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/action-plans")
-            .get(list_action_plans)
-            .post(create_action_plan),
-    )
-    .service(
-        resource("/action-plans/{id}")
-            .get(get_action_plan)
-            .patch(update_action_plan),
-    )
-    .service(resource("/action-plans/{id}/checkpoints").post(add_checkpoint))
-    .service(resource("/action-plans/{id}/{decision}").post(decide_action_plan));
+crate::routes::api_routes! {
+    "/action-plans" => get list_action_plans, post create_action_plan;
+    "/action-plans/{id}" => get get_action_plan, patch update_action_plan;
+    "/action-plans/{id}/checkpoints" => post add_checkpoint;
+    "/action-plans/{id}/{decision}" => post decide_action_plan;
 }
 
 /// Filters and paging for the plan list.

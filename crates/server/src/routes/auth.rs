@@ -8,14 +8,12 @@ use crate::auth::sign_in::{self, Credentials};
 use crate::auth::{Actor, cookies};
 use crate::error::ApiResult;
 use crate::extract::{Valid, parse_json};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the auth routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/auth/login").post(login))
-        .service(resource("/auth/refresh").post(refresh))
-        .service(resource("/auth/logout").post(logout));
+crate::routes::api_routes! {
+    "/auth/login" => post login;
+    "/auth/refresh" => post refresh;
+    "/auth/logout" => post logout;
 }
 
 /// Sign in with email and password.

@@ -5,12 +5,10 @@ use dto::Dashboard;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the route.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/dashboard").get(get_dashboard));
+crate::routes::api_routes! {
+    "/dashboard" => get get_dashboard;
 }
 
 /// What to look at now: upcoming sessions, sign-offs pending, overdue items, agents whose score

@@ -12,18 +12,12 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{Valid, ValidQuery};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/audit").get(list_audit))
-        .service(resource("/audit/verify").get(verify_audit))
-        .service(
-            resource("/announcements")
-                .get(list_announcements)
-                .post(create_announcement),
-        );
+crate::routes::api_routes! {
+    "/audit" => get list_audit;
+    "/audit/verify" => get verify_audit;
+    "/announcements" => get list_announcements, post create_announcement;
 }
 
 /// Filters and paging for the audit log.

@@ -3,13 +3,11 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes (outside `/api`).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/healthz").get(healthz))
-        .service(resource("/readyz").get(readyz));
+crate::routes::api_routes! {
+    "/healthz" => get healthz;
+    "/readyz" => get readyz;
 }
 
 /// The process is up.

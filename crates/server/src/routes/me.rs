@@ -10,13 +10,11 @@ use serde::Deserialize;
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Valid;
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/me").get(get_me))
-        .service(resource("/me/password").post(change_password));
+crate::routes::api_routes! {
+    "/me" => get get_me;
+    "/me/password" => post change_password;
 }
 
 /// Who am I: the user, their teams and what their role may do.

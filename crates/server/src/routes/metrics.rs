@@ -15,22 +15,16 @@ use serde::Deserialize;
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/agents/{id}/metrics").get(list_agent_metrics))
-        .service(resource("/agents/{id}/metrics/{month}").put(upsert_agent_metrics))
-        .service(resource("/agents/{id}/scorecard").get(get_agent_scorecard))
-        .service(resource("/teams/{id}/scorecard").get(get_team_scorecard))
-        .service(
-            resource("/scorecard/config")
-                .get(get_scorecard_config)
-                .put(update_scorecard_config),
-        )
-        .service(resource("/kpis").post(create_kpi))
-        .service(resource("/kpis/{key}").patch(update_kpi));
+crate::routes::api_routes! {
+    "/agents/{id}/metrics" => get list_agent_metrics;
+    "/agents/{id}/metrics/{month}" => put upsert_agent_metrics;
+    "/agents/{id}/scorecard" => get get_agent_scorecard;
+    "/teams/{id}/scorecard" => get get_team_scorecard;
+    "/scorecard/config" => get get_scorecard_config, put update_scorecard_config;
+    "/kpis" => post create_kpi;
+    "/kpis/{key}" => patch update_kpi;
 }
 
 fn this_month() -> String {

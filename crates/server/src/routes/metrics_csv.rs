@@ -15,21 +15,15 @@ use crate::extract::ValidQuery;
 use crate::jobs::{self, ImportJob};
 use crate::metrics_csv;
 use crate::routes::metrics::MonthRange;
-use crate::routes::resource;
 use crate::state::AppState;
 
 /// Largest accepted CSV file.
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/metrics/import")
-            .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-            .post(import_metrics),
-    )
-    .service(resource("/metrics/import/jobs/{id}").get(get_import_job))
-    .service(resource("/metrics/export.csv").get(export_metrics));
+crate::routes::api_routes! {
+    "/metrics/import" with web::PayloadConfig::new(IMPORT_LIMIT) => post import_metrics;
+    "/metrics/import/jobs/{id}" => get get_import_job;
+    "/metrics/export.csv" => get export_metrics;
 }
 
 /// The result of an import.

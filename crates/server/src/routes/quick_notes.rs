@@ -13,22 +13,11 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/quick-notes")
-            .get(list_quick_notes)
-            .post(create_quick_note),
-    )
-    .service(
-        resource("/quick-notes/{id}")
-            .get(get_quick_note)
-            .patch(update_quick_note)
-            .delete(delete_quick_note),
-    );
+crate::routes::api_routes! {
+    "/quick-notes" => get list_quick_notes, post create_quick_note;
+    "/quick-notes/{id}" => get get_quick_note, patch update_quick_note, delete delete_quick_note;
 }
 
 /// Filters and paging for the note list.

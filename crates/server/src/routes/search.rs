@@ -7,12 +7,10 @@ use serde::Deserialize;
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidQuery;
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the route.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/search").get(search));
+crate::routes::api_routes! {
+    "/search" => get search;
 }
 
 /// The query.

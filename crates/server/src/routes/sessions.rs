@@ -18,27 +18,17 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/sessions")
-            .get(list_sessions)
-            .post(schedule_session),
-    )
-    .service(
-        resource("/sessions/{id}")
-            .get(get_session)
-            .patch(update_session),
-    )
-    .service(resource("/sessions/{id}/preparation").get(prepare_session))
-    .service(resource("/sessions/{id}/start").post(start_session))
-    .service(resource("/sessions/{id}/complete").post(complete_session))
-    .service(resource("/sessions/{id}/cancel").post(cancel_session))
-    .service(resource("/sessions/{id}/no-show").post(mark_no_show))
-    .service(resource("/sessions/{id}/acknowledge").post(acknowledge_session));
+crate::routes::api_routes! {
+    "/sessions" => get list_sessions, post schedule_session;
+    "/sessions/{id}" => get get_session, patch update_session;
+    "/sessions/{id}/preparation" => get prepare_session;
+    "/sessions/{id}/start" => post start_session;
+    "/sessions/{id}/complete" => post complete_session;
+    "/sessions/{id}/cancel" => post cancel_session;
+    "/sessions/{id}/no-show" => post mark_no_show;
+    "/sessions/{id}/acknowledge" => post acknowledge_session;
 }
 
 /// Filters and paging for the session list.

@@ -11,13 +11,11 @@ use serde::Deserialize;
 use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/teams").get(list_teams).post(create_team))
-        .service(resource("/teams/{id}").get(get_team).patch(update_team));
+crate::routes::api_routes! {
+    "/teams" => get list_teams, post create_team;
+    "/teams/{id}" => get get_team, patch update_team;
 }
 
 /// Paging for the team list.

@@ -12,15 +12,13 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
-use crate::routes::resource;
 use crate::state::AppState;
 
-/// Registers the routes.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/users").get(list_users).post(create_user))
-        .service(resource("/users/{id}").get(get_user).patch(update_user))
-        .service(resource("/users/{id}/deactivate").post(deactivate_user))
-        .service(resource("/users/{id}/reactivate").post(reactivate_user));
+crate::routes::api_routes! {
+    "/users" => get list_users, post create_user;
+    "/users/{id}" => get get_user, patch update_user;
+    "/users/{id}/deactivate" => post deactivate_user;
+    "/users/{id}/reactivate" => post reactivate_user;
 }
 
 /// Filters and paging for the user list.
