@@ -137,6 +137,15 @@ fn ensure_frontend_tools() -> Result<()> {
         step("installing the rust-src component (the bundle rebuilds the standard library)");
         sh("rustup", &["component", "add", "rust-src"])?;
     }
+    // The bundle rebuilds the standard library while trunk runs cargo offline: fetch the
+    // library's own dependencies first (nothing is downloaded once they are cached).
+    let sysroot = output("rustc", &["--print", "sysroot"]).context("rustc prints its sysroot")?;
+    let library = format!("{sysroot}/lib/rustlib/src/rust/library/Cargo.toml");
+    sh_env(
+        "cargo",
+        &["fetch", "--locked", "--manifest-path", &library],
+        &[("RUSTC_BOOTSTRAP", "1")],
+    )?;
     if output("trunk", &["--version"]).is_none_or(|v| !v.ends_with(TRUNK_VERSION)) {
         step(&format!(
             "installing trunk {TRUNK_VERSION} (takes a few minutes, once)"

@@ -8,7 +8,6 @@ mod action_plans;
 mod auth;
 mod budgets;
 mod cli;
-mod coaching_matrix;
 mod dashboard;
 mod errors;
 mod faults;

@@ -1,141 +1,276 @@
-//! The authorisation matrix for people and teams, as data: persona x endpoint x target, with
-//! the expected status. One test walks the table and reports every row that disagrees.
+//! The authorisation matrix, as data: a row per endpoint, a column per persona (in the order of
+//! `Org::everyone`), each cell the status that persona gets. Paths and bodies name the records
+//! they act on by placeholder (`{session}`, `{agent_a1}`, ...), filled from one fixture. Reads share
+//! one organisation; every write cell gets a fresh one, so cells cannot affect each other. Every
+//! cell that disagrees is reported at once.
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use test_support::{Org, Persona, TestApp};
+use test_support::{Call, Org, TestApp};
 
+/// Columns: admin, manager A, manager B, leader A, leader B, agent A1, agent A2, agent B1, the
+/// team-less agent.
+type Statuses = [u16; 9];
+
+/// One endpoint: its request and what each persona gets.
 struct Row {
-    who: fn(&Org) -> &Persona,
+    name: &'static str,
     method: Method,
-    path: fn(&Org) -> String,
-    body: fn(&Org) -> Value,
-    expected: u16,
+    path: &'static str,
+    body: Option<Value>,
+    expected: Statuses,
 }
 
-fn row(
-    who: fn(&Org) -> &Persona,
-    method: Method,
-    path: fn(&Org) -> String,
-    body: fn(&Org) -> Value,
-    expected: u16,
-) -> Row {
+fn row(name: &'static str, method: Method, path: &'static str, expected: Statuses) -> Row {
     Row {
-        who,
+        name,
         method,
         path,
-        body,
+        body: None,
         expected,
     }
 }
 
-fn none(_: &Org) -> Value {
-    Value::Null
+fn write(name: &'static str, method: Method, path: &'static str, body: Value, s: Statuses) -> Row {
+    Row {
+        body: Some(body),
+        ..row(name, method, path, s)
+    }
 }
 
-fn rows() -> Vec<Row> {
+/// People and teams: agent A1 and team A.
+fn people() -> Vec<Row> {
     use Method as M;
-    let user_a1 = |o: &Org| format!("/api/v1/users/{}", o.agent_a1.id);
-    let team_a = |o: &Org| format!("/api/v1/teams/{}", o.team_a);
-    let name = |_: &Org| json!({ "name": "Matrix Name", "version": 1 });
-    let dept = |_: &Org| json!({ "department": "Matrix", "version": 1 });
-    let deact = |o: &Org| format!("/api/v1/users/{}/deactivate", o.agent_a1.id);
-    let agent_in_a = |o: &Org| json!({ "email": "matrix.a@org.test", "name": "M", "role": "AGENT", "team_id": o.team_a });
-    let team_members =
-        |o: &Org| json!({ "agent_ids": [o.agent_a1.id, o.agent_a2.id], "version": 1 });
+    let name = json!({ "name": "Matrix Name", "version": 1 });
+    let department = json!({ "department": "Matrix", "version": 1 });
+    let agent = json!({ "email": "matrix.a@org.test", "name": "M", "role": "AGENT", "team_id": "{team_a}" });
+    let members = json!({ "agent_ids": ["{agent_a1}", "{agent_a2}"], "version": 1 });
     vec![
-        // Read one agent: own record, own team, managed team, other team.
-        row(|o| &o.admin, M::GET, user_a1, none, 200),
-        row(|o| &o.manager_a, M::GET, user_a1, none, 200),
-        row(|o| &o.manager_b, M::GET, user_a1, none, 404),
-        row(|o| &o.leader_a, M::GET, user_a1, none, 200),
-        row(|o| &o.leader_b, M::GET, user_a1, none, 404),
-        row(|o| &o.agent_a1, M::GET, user_a1, none, 200),
-        row(|o| &o.agent_a2, M::GET, user_a1, none, 404),
-        row(|o| &o.agent_b1, M::GET, user_a1, none, 404),
-        // Rename the agent.
-        row(|o| &o.manager_b, M::PATCH, user_a1, name, 404),
-        row(|o| &o.leader_a, M::PATCH, user_a1, name, 403),
-        row(|o| &o.agent_a2, M::PATCH, user_a1, name, 404),
-        row(|o| &o.agent_a1, M::PATCH, user_a1, name, 200),
-        // Employment details.
-        row(|o| &o.leader_a, M::PATCH, user_a1, dept, 403),
-        row(|o| &o.agent_a1, M::PATCH, user_a1, dept, 403),
-        row(|o| &o.manager_b, M::PATCH, user_a1, dept, 404),
-        row(|o| &o.manager_a, M::PATCH, user_a1, dept, 200),
-        // Deactivate.
-        row(|o| &o.manager_a, M::POST, deact, none, 403),
-        row(|o| &o.leader_a, M::POST, deact, none, 403),
-        row(|o| &o.agent_b1, M::POST, deact, none, 404),
-        // Create an agent in team A.
         row(
-            |o| &o.manager_b,
+            "read agent",
+            M::GET,
+            "/api/v1/users/{agent_a1}",
+            [200, 200, 404, 200, 404, 200, 404, 404, 404],
+        ),
+        write(
+            "rename agent",
+            M::PATCH,
+            "/api/v1/users/{agent_a1}",
+            name,
+            [200, 200, 404, 403, 404, 200, 404, 404, 404],
+        ),
+        write(
+            "employment",
+            M::PATCH,
+            "/api/v1/users/{agent_a1}",
+            department,
+            [200, 200, 404, 403, 404, 403, 404, 404, 404],
+        ),
+        write(
+            "deactivate",
             M::POST,
-            |_| "/api/v1/users".into(),
-            agent_in_a,
-            403,
+            "/api/v1/users/{agent_a1}/deactivate",
+            json!({}),
+            [200, 403, 404, 403, 404, 403, 404, 404, 404],
+        ),
+        write(
+            "create agent in A",
+            M::POST,
+            "/api/v1/users",
+            agent,
+            [201, 201, 403, 403, 403, 403, 403, 403, 403],
         ),
         row(
-            |o| &o.leader_a,
-            M::POST,
-            |_| "/api/v1/users".into(),
-            agent_in_a,
-            403,
+            "read team",
+            M::GET,
+            "/api/v1/teams/{team_a}",
+            [200, 200, 404, 200, 404, 404, 404, 404, 404],
         ),
-        row(
-            |o| &o.agent_a1,
-            M::POST,
-            |_| "/api/v1/users".into(),
-            agent_in_a,
-            403,
+        write(
+            "set members",
+            M::PATCH,
+            "/api/v1/teams/{team_a}",
+            members,
+            [200, 200, 404, 403, 404, 404, 404, 404, 404],
         ),
-        row(
-            |o| &o.manager_a,
-            M::POST,
-            |_| "/api/v1/users".into(),
-            agent_in_a,
-            201,
-        ),
-        // Read and edit team A.
-        row(|o| &o.admin, M::GET, team_a, none, 200),
-        row(|o| &o.manager_a, M::GET, team_a, none, 200),
-        row(|o| &o.manager_b, M::GET, team_a, none, 404),
-        row(|o| &o.leader_a, M::GET, team_a, none, 200),
-        row(|o| &o.leader_b, M::GET, team_a, none, 404),
-        row(|o| &o.agent_a1, M::GET, team_a, none, 404),
-        row(|o| &o.leader_a, M::PATCH, team_a, team_members, 403),
-        row(|o| &o.manager_b, M::PATCH, team_a, team_members, 404),
-        row(|o| &o.manager_a, M::PATCH, team_a, team_members, 200),
     ]
 }
 
-#[tokio::test]
-async fn people_and_teams_follow_the_matrix() {
+/// The coaching records of agent A1, made by A1's team leader.
+fn coaching() -> Vec<Row> {
+    use Method as M;
+    let seen = [200, 200, 404, 200, 404, 200, 404, 404, 404];
+    let coach = [200, 200, 404, 200, 404, 403, 404, 404, 404];
+    let version = json!({ "version": 1 });
+    vec![
+        row("read session", M::GET, "/api/v1/sessions/{session}", seen),
+        row(
+            "prepare session",
+            M::GET,
+            "/api/v1/sessions/{session}/preparation",
+            seen,
+        ),
+        row("read item", M::GET, "/api/v1/action-items/{item}", seen),
+        row("read note", M::GET, "/api/v1/quick-notes/{note}", seen),
+        row("read plan", M::GET, "/api/v1/action-plans/{plan}", seen),
+        row(
+            "read metrics",
+            M::GET,
+            "/api/v1/agents/{agent_a1}/metrics",
+            seen,
+        ),
+        row(
+            "read scorecard",
+            M::GET,
+            "/api/v1/agents/{agent_a1}/scorecard",
+            seen,
+        ),
+        write(
+            "start session",
+            M::POST,
+            "/api/v1/sessions/{session}/start",
+            version.clone(),
+            coach,
+        ),
+        write(
+            "progress item",
+            M::PATCH,
+            "/api/v1/action-items/{item}",
+            json!({ "status": "IN_PROGRESS", "version": 1 }),
+            seen,
+        ),
+        write(
+            "cancel item",
+            M::PATCH,
+            "/api/v1/action-items/{item}",
+            json!({ "status": "CANCELLED", "version": 1 }),
+            coach,
+        ),
+        write(
+            "edit note",
+            M::PATCH,
+            "/api/v1/quick-notes/{note}",
+            json!({ "content": "Edited", "version": 1 }),
+            [200, 403, 404, 200, 404, 403, 404, 404, 404],
+        ),
+        write(
+            "submit plan",
+            M::POST,
+            "/api/v1/action-plans/{plan}/submit",
+            version,
+            coach,
+        ),
+        write(
+            "write metrics",
+            M::PUT,
+            "/api/v1/agents/{agent_a1}/metrics/2026-01",
+            json!({ "quality_score": 90 }),
+            coach,
+        ),
+    ]
+}
+
+/// The placeholders rows use: the organisation's people and teams, and A1's records.
+async fn places(app: &TestApp, org: &Org) -> Vec<(&'static str, String)> {
+    let leader = app.as_(&org.leader_a);
+    let a1 = org.agent_a1.id;
+    let mut made = Vec::new();
+    let records = [
+        (
+            "session",
+            "/api/v1/sessions",
+            json!({ "agent_id": a1, "scheduled_at": crate::sessions::at(0), "duration_minutes": 60 }),
+        ),
+        (
+            "item",
+            "/api/v1/action-items",
+            json!({ "title": "Item", "assignee_id": a1, "due_date": "2030-01-01", "priority": "LOW" }),
+        ),
+        (
+            "note",
+            "/api/v1/quick-notes",
+            json!({ "agent_id": a1, "content": "Shared note", "category": "OTHER", "visibility": "SHARED" }),
+        ),
+        (
+            "plan",
+            "/api/v1/action-plans",
+            json!({ "agent_id": a1, "title": "Plan", "goal": "Goal", "start_date": "2026-01-01", "end_date": "2026-02-01" }),
+        ),
+    ];
+    for (place, path, body) in records {
+        let record = leader.post(path, &body).call().await.ok(201);
+        made.push((place, record["id"].as_str().expect("an id").to_owned()));
+    }
+    made.extend([
+        ("agent_a1", a1.to_string()),
+        ("agent_a2", org.agent_a2.id.to_string()),
+        ("team_a", org.team_a.to_string()),
+    ]);
+    made
+}
+
+fn fill(text: &str, places: &[(&'static str, String)]) -> String {
+    places.iter().fold(text.to_owned(), |text, (place, value)| {
+        text.replace(&format!("{{{place}}}"), value)
+    })
+}
+
+/// An organisation with A1's records, and the placeholders that name them.
+struct World {
+    app: TestApp,
+    org: Org,
+    places: Vec<(&'static str, String)>,
+}
+
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let places = places(&app, &org).await;
+    World { app, org, places }
+}
+
+/// The status `persona` (an index into `Org::everyone`) gets for `row`.
+async fn status(world: &World, persona: usize, row: &Row) -> u16 {
+    let (_, who) = world.org.everyone()[persona];
+    let path = fill(row.path, &world.places);
+    let mut request = world.app.as_(who).request(row.method.clone(), &path);
+    if let Some(body) = &row.body {
+        let body = fill(&body.to_string(), &world.places);
+        request = request.json(&serde_json::from_str::<Value>(&body).expect("JSON"));
+    }
+    request.call().await.status()
+}
+
+/// Walks `rows`: reads on one organisation, each write cell on a fresh one.
+async fn check(rows: Vec<Row>) {
+    let shared = world().await;
     let mut failures = Vec::new();
-    // A fresh organisation per row, so rows cannot affect each other.
-    for (index, row) in rows().into_iter().enumerate() {
-        let app = TestApp::spawn().await;
-        let org = app.seed_org().await;
-        let who = (row.who)(&org);
-        let path = (row.path)(&org);
-        let mut request = app.as_(who).request(row.method.clone(), &path);
-        let body = (row.body)(&org);
-        if !body.is_null() {
-            request = request.json(&body);
-        } else if row.method != Method::GET {
-            request = request.json(&json!({}));
-        }
-        let status = request.send().await.expect("answers").status();
-        if status != row.expected {
-            failures.push(format!(
-                "row {index}: {:?} {} {path}: want {}, got {status}",
-                who.role, row.method, row.expected
-            ));
+    for row in &rows {
+        for (persona, want) in row.expected.iter().copied().enumerate() {
+            let got = if row.method == Method::GET {
+                status(&shared, persona, row).await
+            } else {
+                status(&world().await, persona, row).await
+            };
+            if got != want {
+                let who = shared.org.everyone()[persona].0;
+                failures.push(format!("{} as {who}: want {want}, got {got}", row.name));
+            }
         }
     }
     assert!(
         failures.is_empty(),
-        "matrix rows that disagree:\n{}",
+        "matrix cells that disagree:\n{}",
         failures.join("\n")
     );
+}
+
+#[tokio::test]
+async fn people_and_teams_follow_the_matrix() {
+    check(people()).await;
+}
+
+#[tokio::test]
+async fn coaching_records_follow_the_matrix() {
+    check(coaching()).await;
 }

@@ -9,7 +9,7 @@ use test_support::{Persona, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
 
-fn at(hours: i64) -> String {
+pub fn at(hours: i64) -> String {
     let start = Utc::now().date_naive().and_hms_opt(9, 0, 0).expect("09:00")
         + Duration::days(3)
         + Duration::hours(hours);
