@@ -3,13 +3,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, Utc};
-use domain::{ActionItemId, ActionItemStatus};
+use domain::{ActionItemId, ActionItemStatus, ActionPlanId, SessionId, UserId};
 use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
 use persistence::PageRequest;
 use persistence::action_items::{self, ItemChanges, ItemFilter, NewItem};
 use persistence::entity::action_item;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
@@ -28,13 +27,13 @@ crate::routes::api_routes! {
 #[garde(allow_unvalidated)]
 pub struct ActionItemQuery {
     /// Only items this person does.
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     /// Only items about this agent.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only from this session.
-    pub session_id: Option<Uuid>,
+    pub session_id: Option<SessionId>,
     /// Only in this plan.
-    pub plan_id: Option<Uuid>,
+    pub plan_id: Option<ActionPlanId>,
     /// Only in this state.
     pub status: Option<ActionItemStatus>,
     /// Only due before this date.
@@ -81,10 +80,10 @@ pub async fn list_action_items(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = ItemFilter {
-        assignee_id: query.assignee_id,
-        agent_id: query.agent_id,
-        session_id: query.session_id,
-        plan_id: query.plan_id,
+        assignee_id: query.assignee_id.map(UserId::uuid),
+        agent_id: query.agent_id.map(UserId::uuid),
+        session_id: query.session_id.map(SessionId::uuid),
+        plan_id: query.plan_id.map(ActionPlanId::uuid),
         status: query.status,
         due_before: query.due_before,
         open_only: false,

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{ActionPlanId, PlanStatus, Priority};
+use domain::{ActionPlanId, PlanStatus, Priority, UserId};
 use dto::{
     ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, TargetOperator,
     UpdateActionPlan,
@@ -11,7 +11,6 @@ use dto::{
 use persistence::PageRequest;
 use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
@@ -32,7 +31,7 @@ crate::routes::api_routes! {
 #[garde(allow_unvalidated)]
 pub struct PlanQuery {
     /// Only this agent's plans.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only in this state.
     pub status: Option<PlanStatus>,
     /// Page size, 1-200 (default 50).
@@ -59,7 +58,7 @@ pub async fn list_action_plans(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = PlanFilter {
-        agent_id: query.agent_id,
+        agent_id: query.agent_id.map(UserId::uuid),
         status: query.status,
     };
     let (items, next_cursor) = action_plans::list(&app.db, &actor, &filter, &page).await?;

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::{Action, Target, TeamId, authorize};
+use domain::{Action, Target, TeamId, UserId, authorize};
 use dto::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement, Page};
 use persistence::PageRequest;
 use persistence::governance::{self, AuditFilter};
@@ -27,7 +27,7 @@ crate::routes::api_routes! {
 #[garde(allow_unvalidated)]
 pub struct AuditQuery {
     /// Only this person's changes.
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     /// Only this action, such as `session.complete`.
     pub action: Option<String>,
     /// Only this kind of record, such as `session`.
@@ -61,7 +61,7 @@ pub async fn list_audit(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = AuditFilter {
-        actor_id: query.actor_id,
+        actor_id: query.actor_id.map(UserId::uuid),
         action: query.action,
         resource_type: query.resource_type,
         resource_id: query.resource_id,

@@ -2,13 +2,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{NoteCategory, QuickNoteId};
+use domain::{NoteCategory, QuickNoteId, UserId};
 use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
 use persistence::PageRequest;
 use persistence::entity::quick_note;
 use persistence::quick_notes::{self, NewNote, NoteChanges, NoteFilter};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
@@ -27,7 +26,7 @@ crate::routes::api_routes! {
 #[garde(allow_unvalidated)]
 pub struct QuickNoteQuery {
     /// Only about this agent.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only this category.
     pub category: Option<NoteCategory>,
     /// Content contains this.
@@ -59,7 +58,7 @@ pub async fn list_quick_notes(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = NoteFilter {
-        agent_id: query.agent_id,
+        agent_id: query.agent_id.map(UserId::uuid),
         category: query.category,
         q: query.q,
         since: None,

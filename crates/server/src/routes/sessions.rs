@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::{SessionId, SessionStatus};
+use domain::{SessionId, SessionStatus, UserId};
 use dto::{
     AcknowledgeSession, CancelSession, CompleteSession, Page, ScheduleSession, Session, Transition,
     UpdateSession,
@@ -38,9 +38,9 @@ crate::routes::api_routes! {
 #[garde(allow_unvalidated)]
 pub struct SessionQuery {
     /// Only this agent's sessions.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only this team leader's sessions.
-    pub team_leader_id: Option<Uuid>,
+    pub team_leader_id: Option<UserId>,
     /// Only in this state.
     pub status: Option<SessionStatus>,
     /// Scheduled at or after.
@@ -76,8 +76,8 @@ pub async fn list_sessions(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = SessionFilter {
-        agent_id: query.agent_id,
-        team_leader_id: query.team_leader_id,
+        agent_id: query.agent_id.map(UserId::uuid),
+        team_leader_id: query.team_leader_id.map(UserId::uuid),
         status: query.status,
         from: query.from,
         to: query.to,

@@ -30,7 +30,7 @@ pub struct UserQuery {
     /// Only this role.
     pub role: Option<Role>,
     /// Only agents of this team.
-    pub team_id: Option<Uuid>,
+    pub team_id: Option<TeamId>,
     /// Only active (`true`) or deactivated (`false`) users.
     pub active: Option<bool>,
     /// Name or email contains this.
@@ -60,7 +60,7 @@ pub async fn list_users(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = UserFilter {
         role: query.role,
-        team_id: query.team_id,
+        team_id: query.team_id.map(TeamId::uuid),
         active: query.active,
         q: query.q,
     };
