@@ -49,42 +49,59 @@ pub async fn agent_months(
 ) -> Result<Vec<dto::MetricMonth>, StoreError> {
     let (about, _) = agent_in_scope(db, actor, agent).await?;
     authorize(actor, Action::ViewMetrics, &about)?;
-    let rows = months(db, &[agent], from, to).await?;
+    let rows = stored_months(db, agent, from, to).await?;
     Ok(rows
         .iter()
         .map(|(month, values)| catalogue.month_dto(month, values))
         .collect())
 }
 
-/// Months of these agents from `from` to `to` (inclusive), with their values: one statement.
+/// Whose month it is: what scoring and exports need of a month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthKey {
+    /// The agent.
+    pub agent_id: Uuid,
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// The months of these agents from `from` to `to` (inclusive), oldest first, with their values.
 pub async fn months(
     db: &impl ConnectionTrait,
     agents: &[Uuid],
     from: &str,
     to: &str,
-) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
+) -> Result<Vec<(MonthKey, Values)>, StoreError> {
     let agents = Condition::all().add(metric_month::Column::AgentId.is_in(agents.iter().copied()));
     months_where(db, agents, from, to).await
 }
 
-/// A month with one of its values (none for a month without values).
+/// One value of a month (none for a month without values): the few columns scoring reads.
 #[derive(Debug, FromQueryResult)]
 struct MonthValue {
-    #[sea_orm(nested)]
-    month: metric_month::Model,
+    id: Uuid,
+    agent_id: Uuid,
+    month: String,
     kpi_id: Option<Uuid>,
     value: Option<f64>,
 }
 
-/// Months from `from` to `to` (inclusive) of the agents `agents` selects, oldest first, with their
-/// values: one statement (months joined to their values, folded here).
+/// The months of the agents `agents` selects, from `from` to `to` (inclusive), oldest first, with
+/// their values: one statement, the months joined to their values and folded here. Only the
+/// columns scoring needs are read, so the join costs little to decode.
 pub async fn months_where(
     db: &impl ConnectionTrait,
     agents: Condition,
     from: &str,
     to: &str,
-) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
+) -> Result<Vec<(MonthKey, Values)>, StoreError> {
     let mut select = metric_month::Entity::find()
+        .select_only()
+        .columns([
+            metric_month::Column::Id,
+            metric_month::Column::AgentId,
+            metric_month::Column::Month,
+        ])
         .filter(agents)
         .filter(metric_month::Column::Month.gte(from))
         .filter(metric_month::Column::Month.lte(to))
@@ -105,19 +122,59 @@ pub async fn months_where(
             .equals((metric_month::Entity, metric_month::Column::Id)),
     );
     let rows = select.into_model::<MonthValue>().all(db).await?;
-    let mut months: Vec<(metric_month::Model, Values)> = Vec::new();
+    let mut months: Vec<(Uuid, MonthKey, Values)> = Vec::new();
     for row in rows {
-        let same = months.last().is_some_and(|(m, _)| m.id == row.month.id);
-        if !same {
-            months.push((row.month, Values::new()));
+        if months.last().is_none_or(|(id, _, _)| *id != row.id) {
+            let key = MonthKey {
+                agent_id: row.agent_id,
+                month: row.month,
+            };
+            months.push((row.id, key, Values::new()));
         }
-        if let (Some(kpi), Some(value), Some((_, values))) =
+        if let (Some(kpi), Some(value), Some((_, _, values))) =
             (row.kpi_id, row.value, months.last_mut())
         {
             values.insert(kpi, value);
         }
     }
-    Ok(months)
+    Ok(months
+        .into_iter()
+        .map(|(_, key, values)| (key, values))
+        .collect())
+}
+
+/// One agent's months as stored, with their values: two statements.
+async fn stored_months(
+    db: &impl ConnectionTrait,
+    agent: Uuid,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
+    let months = metric_month::Entity::find()
+        .filter(metric_month::Column::AgentId.eq(agent))
+        .filter(metric_month::Column::Month.gte(from))
+        .filter(metric_month::Column::Month.lte(to))
+        .order_by_asc(metric_month::Column::Month)
+        .all(db)
+        .await?;
+    let mut values: HashMap<Uuid, Values> = HashMap::new();
+    let rows = metric_value::Entity::find()
+        .filter(metric_value::Column::MetricMonthId.is_in(months.iter().map(|m| m.id)))
+        .all(db)
+        .await?;
+    for row in rows {
+        values
+            .entry(row.metric_month_id)
+            .or_default()
+            .insert(row.kpi_id, row.value);
+    }
+    Ok(months
+        .into_iter()
+        .map(|month| {
+            let v = values.remove(&month.id).unwrap_or_default();
+            (month, v)
+        })
+        .collect())
 }
 
 /// What a month upsert writes.
