@@ -191,6 +191,8 @@ actions! {
     WriteMetrics = "write_metrics",
     /// Import many agents' metrics from CSV.
     ImportMetrics = "import_metrics",
+    /// Follow a background import (the target is the person who started it).
+    ViewImportJob = "view_import_job",
     /// Change KPI weights and targets.
     ConfigureScorecard = "configure_scorecard",
     /// Read the audit log.
@@ -327,7 +329,7 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
         ViewNote => coach || own || relation == Author,
         EditNote => admin || relation == Author,
         ImportMetrics | Announce => admin || role == Manager,
-        ExportUserData => admin || own,
+        ExportUserData | ViewImportJob => admin || own,
     }
 }
 

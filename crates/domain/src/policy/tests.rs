@@ -48,6 +48,7 @@ const MATRIX: &[(Action, &str)] = &[
     (Action::ViewMetrics, "A:* M:own,managed TL:own,led Ag:own"),
     (Action::WriteMetrics, "A:* M:managed TL:led"),
     (Action::ImportMetrics, "A:* M:*"),
+    (Action::ViewImportJob, "A:* M:own TL:own Ag:own"),
     (Action::ConfigureScorecard, "A:*"),
     (Action::ViewAudit, "A:*"),
     (Action::Announce, "A:* M:*"),

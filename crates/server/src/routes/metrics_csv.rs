@@ -5,7 +5,7 @@
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
-use domain::{Action, Role, Target};
+use domain::{Action, Target};
 use persistence::metrics;
 use serde::Serialize;
 
@@ -110,9 +110,15 @@ pub async fn get_import_job(
     id: web::Path<uuid::Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<ImportJob>> {
-    match app.jobs.get(*id).await? {
-        Some(job) if job.owner == actor.user.id || actor.role == Role::Admin => Ok(web::Json(job)),
-        _ => Err(ApiError::NotFound),
+    let job = app.jobs.get(*id).await?.ok_or(ApiError::NotFound)?;
+    let starter = Target::User {
+        id: domain::UserId(job.owner),
+        teams: Vec::new(),
+    };
+    if actor.can(Action::ViewImportJob, &starter) {
+        Ok(web::Json(job))
+    } else {
+        Err(ApiError::NotFound)
     }
 }
 
