@@ -7,8 +7,7 @@ use domain::{
     SessionId, Target, TeamId, UserId, authorize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -40,14 +39,6 @@ pub fn to_dto(item: &action_item::Model, today: NaiveDate) -> dto::ActionItem {
     }
 }
 
-/// An item and its agent's team.
-#[derive(Debug, FromQueryResult)]
-struct ItemWithTeam {
-    #[sea_orm(nested)]
-    item: action_item::Model,
-    agent_team: Option<Uuid>,
-}
-
 /// The item `id` if `actor` may see it (it is about an agent in their scope, or assigned to
 /// them), with the policy's view of it, in one statement; `NotFound` otherwise.
 pub async fn find_in_scope(
@@ -55,20 +46,14 @@ pub async fn find_in_scope(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(action_item::Model, Target), StoreError> {
-    let found = scope::with_agent_team(
-        action_item::Entity::find_by_id(id),
-        (action_item::Entity, action_item::Column::AgentId),
-    )
-    .into_model::<ItemWithTeam>()
-    .one(db)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let target = Target::about_agent(UserId(found.item.agent_id), found.agent_team.map(TeamId));
-    let assigned = found.item.assignee_id == actor.id.uuid();
-    if !assigned && authorize(actor, Action::ViewActionItem, &target).is_err() {
-        return Err(StoreError::NotFound);
+    let (item, team) =
+        scope::find_with_agent_team::<action_item::Entity>(db, id, action_item::Column::AgentId)
+            .await?;
+    let target = Target::about_agent(UserId(item.agent_id), team);
+    if item.assignee_id != actor.id.uuid() {
+        scope::sees(actor, Action::ViewActionItem, &target)?;
     }
-    Ok((found.item, target))
+    Ok((item, target))
 }
 
 /// Filters for the item list.

@@ -5,12 +5,11 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, Target, TeamId, UserId,
-    authorize,
+    Action, ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, Target, UserId, authorize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+    Set,
 };
 use uuid::Uuid;
 
@@ -20,14 +19,6 @@ use crate::entity::{action_item, action_plan, action_plan_checkpoint, action_pla
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, metrics, scope, versioned};
 
-/// A plan and its agent's team.
-#[derive(Debug, FromQueryResult)]
-struct PlanWithTeam {
-    #[sea_orm(nested)]
-    plan: action_plan::Model,
-    agent_team: Option<Uuid>,
-}
-
 /// The plan `id` if `actor` may see it, with the policy's view of it, in one statement;
 /// `NotFound` otherwise.
 pub async fn find_in_scope(
@@ -35,19 +26,12 @@ pub async fn find_in_scope(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(action_plan::Model, Target), StoreError> {
-    let found = scope::with_agent_team(
-        action_plan::Entity::find_by_id(id),
-        (action_plan::Entity, action_plan::Column::AgentId),
-    )
-    .into_model::<PlanWithTeam>()
-    .one(db)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let target = Target::about_agent(UserId(found.plan.agent_id), found.agent_team.map(TeamId));
-    if authorize(actor, Action::ViewActionPlan, &target).is_err() {
-        return Err(StoreError::NotFound);
-    }
-    Ok((found.plan, target))
+    let (plan, team) =
+        scope::find_with_agent_team::<action_plan::Entity>(db, id, action_plan::Column::AgentId)
+            .await?;
+    let target = Target::about_agent(UserId(plan.agent_id), team);
+    scope::sees(actor, Action::ViewActionPlan, &target)?;
+    Ok((plan, target))
 }
 
 /// Claims the plan at `version` for `action` by `actor` inside `txn` and returns it as it was:

@@ -2,13 +2,10 @@
 //! everyone who may see the agent.
 
 use chrono::{DateTime, Utc};
-use domain::{
-    Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, Target, TeamId, UserId, authorize,
-};
+use domain::{Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, Target, UserId, authorize};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -33,14 +30,6 @@ impl From<&quick_note::Model> for dto::QuickNote {
     }
 }
 
-/// A note and its agent's team.
-#[derive(Debug, FromQueryResult)]
-struct NoteWithTeam {
-    #[sea_orm(nested)]
-    note: quick_note::Model,
-    agent_team: Option<Uuid>,
-}
-
 /// The note `id` if `actor` may see it, with the policy's view of it, in one statement;
 /// `NotFound` otherwise.
 pub async fn find_in_scope(
@@ -48,24 +37,16 @@ pub async fn find_in_scope(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(quick_note::Model, Target), StoreError> {
-    let found = scope::with_agent_team(
-        quick_note::Entity::find_by_id(id),
-        (quick_note::Entity, quick_note::Column::AgentId),
-    )
-    .into_model::<NoteWithTeam>()
-    .one(db)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let note = found.note;
+    let (note, team) =
+        scope::find_with_agent_team::<quick_note::Entity>(db, id, quick_note::Column::AgentId)
+            .await?;
     let target = Target::AgentRecord {
         agent: UserId(note.agent_id),
-        team: found.agent_team.map(TeamId),
+        team,
         author: Some(UserId(note.author_id)),
         private: note.visibility == NoteVisibility::Private,
     };
-    if authorize(actor, Action::ViewNote, &target).is_err() {
-        return Err(StoreError::NotFound);
-    }
+    scope::sees(actor, Action::ViewNote, &target)?;
     Ok((note, target))
 }
 

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
 use sea_orm::sea_query::{Expr, IntoColumnRef, JoinType, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PrimaryKeyTrait,
+    QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -107,6 +108,40 @@ pub(crate) fn with_agent_team<E: EntityTrait>(
         ),
     );
     select
+}
+
+/// A record read with its agent's team (see [`with_agent_team`]).
+#[derive(Debug, FromQueryResult)]
+pub(crate) struct WithAgentTeam<M: FromQueryResult> {
+    #[sea_orm(nested)]
+    record: M,
+    agent_team: Option<Uuid>,
+}
+
+/// The record `id` of `E` with the team of the agent its `agent` column names, in one statement
+/// (`NotFound` when there is none).
+pub(crate) async fn find_with_agent_team<E>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    agent: E::Column,
+) -> Result<(E::Model, Option<TeamId>), StoreError>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let found = with_agent_team(E::find_by_id(id), (E::default(), agent))
+        .into_model::<WithAgentTeam<E::Model>>()
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((found.record, found.agent_team.map(TeamId)))
+}
+
+/// `NotFound` unless the policy lets `actor` do `action` (a read) to `target`: what the actor may
+/// not see does not exist for them.
+pub(crate) fn sees(actor: &Actor, action: Action, target: &Target) -> Result<(), StoreError> {
+    authorize(actor, action, target).map_err(|_| StoreError::NotFound)
 }
 
 /// A record about `agent` (session, action item, plan, metrics), with the agent's current team.

@@ -9,8 +9,8 @@ use domain::{
     authorize,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -104,14 +104,6 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<SessionRow, Sto
     })
 }
 
-/// A session and its agent's team.
-#[derive(Debug, FromQueryResult)]
-struct SessionWithTeam {
-    #[sea_orm(nested)]
-    session: coaching_session::Model,
-    agent_team: Option<Uuid>,
-}
-
 /// The session `id` if `actor` may see it, with the policy's view of it: the session and its
 /// agent's team in one statement, then its action items. `NotFound` whether it does not exist
 /// or is out of the actor's sight, so the two cannot be told apart.
@@ -120,22 +112,17 @@ pub async fn find_in_scope(
     actor: &Actor,
     id: Uuid,
 ) -> Result<(SessionRow, Target), StoreError> {
-    let select = scope::with_agent_team(
-        coaching_session::Entity::find_by_id(id),
-        (coaching_session::Entity, coaching_session::Column::AgentId),
-    );
-    let found = select
-        .into_model::<SessionWithTeam>()
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let target = Target::about_agent(UserId(found.session.agent_id), found.agent_team.map(TeamId));
-    if authorize(actor, Action::ViewSession, &target).is_err() {
-        return Err(StoreError::NotFound);
-    }
+    let (session, team) = scope::find_with_agent_team::<coaching_session::Entity>(
+        db,
+        id,
+        coaching_session::Column::AgentId,
+    )
+    .await?;
+    let target = Target::about_agent(UserId(session.agent_id), team);
+    scope::sees(actor, Action::ViewSession, &target)?;
     let action_item_ids = items_of(db, &[id]).await?.remove(&id).unwrap_or_default();
     let row = SessionRow {
-        session: found.session,
+        session,
         action_item_ids,
     };
     Ok((row, target))

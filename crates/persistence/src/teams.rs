@@ -90,9 +90,7 @@ pub async fn find_in_scope(
     id: Uuid,
 ) -> Result<TeamRow, StoreError> {
     let target = Target::Team { id: TeamId(id) };
-    if authorize(actor, Action::ViewTeam, &target).is_err() {
-        return Err(StoreError::NotFound);
-    }
+    scope::sees(actor, Action::ViewTeam, &target)?;
     find(db, id).await
 }
 

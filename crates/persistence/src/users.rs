@@ -550,9 +550,7 @@ pub async fn find_in_scope(
         id: UserId(id),
         teams,
     };
-    if authorize(actor, Action::ViewUser, &target).is_err() {
-        return Err(StoreError::NotFound);
-    }
+    scope::sees(actor, Action::ViewUser, &target)?;
     Ok((row, target))
 }
 

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use domain::scorecard::{self, Band};
-use domain::{Action, Actor, Target, TeamId, UserId, authorize};
+use domain::{Action, Actor, TeamId, UserId, authorize};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -109,10 +109,7 @@ pub async fn team_scorecard(
     team: Uuid,
     month: &str,
 ) -> Result<dto::TeamScorecard, StoreError> {
-    crate::teams::find(db, team).await?;
-    if authorize(actor, Action::ViewTeam, &Target::Team { id: TeamId(team) }).is_err() {
-        return Err(StoreError::NotFound);
-    }
+    crate::teams::find_in_scope(db, actor, team).await?;
     let agents = team_agents(db, team).await?;
     let ids: Vec<Uuid> = agents.iter().map(|(id, _)| *id).collect();
     let scores: HashMap<Uuid, Option<f64>> = months(db, &ids, month, month)
