@@ -234,6 +234,16 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// How a plan's KPI target compares.
+    TargetOperator {
+        /// At least the value.
+        Gte = "GTE",
+        /// At most the value.
+        Lte = "LTE",
+    }
+);
+
 impl PlanStatus {
     fn refuse(self, action: &'static str) -> InvalidTransition {
         InvalidTransition {

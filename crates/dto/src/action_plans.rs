@@ -10,16 +10,7 @@ use crate::ActionItem;
 use crate::metrics::month;
 use crate::users::not_blank;
 
-/// How a target compares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum TargetOperator {
-    /// At least the value.
-    Gte,
-    /// At most the value.
-    Lte,
-}
+pub use domain::TargetOperator;
 
 /// A KPI target of a plan, with the agent's real value for its month.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, Target, UserId, authorize,
+    Action, ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, Target, TargetOperator, UserId,
+    authorize,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
@@ -137,18 +138,14 @@ async fn expand(
     let agent_of: HashMap<Uuid, Uuid> = plans.iter().map(|p| (p.id, p.agent_id)).collect();
     let mut plan_targets: HashMap<Uuid, Vec<dto::PlanTarget>> = HashMap::new();
     for target in targets {
-        let operator = if target.operator == "LTE" {
-            dto::TargetOperator::Lte
-        } else {
-            dto::TargetOperator::Gte
-        };
+        let operator = target.operator;
         let actual = agent_of
             .get(&target.plan_id)
             .and_then(|agent| recorded.get(&(*agent, target.by_month.clone())))
             .and_then(|values| values.get(&target.kpi_id).copied());
         let met = actual.map(|actual| match operator {
-            dto::TargetOperator::Gte => actual >= target.value,
-            dto::TargetOperator::Lte => actual <= target.value,
+            TargetOperator::Gte => actual >= target.value,
+            TargetOperator::Lte => actual <= target.value,
         });
         let kpi = catalogue
             .kpis
@@ -257,8 +254,8 @@ pub struct NewPlan {
     pub end_date: NaiveDate,
     /// Items: title, due date, description, priority.
     pub items: Vec<(String, NaiveDate, Option<String>, Priority)>,
-    /// Targets: KPI key, `GTE`/`LTE`, value, month.
-    pub targets: Vec<(String, &'static str, f64, String)>,
+    /// Targets: KPI key, comparison, value, month.
+    pub targets: Vec<(String, TargetOperator, f64, String)>,
 }
 
 /// Drafts a plan, with its items and targets, for an agent the actor coaches, in one
@@ -332,7 +329,7 @@ pub async fn create(
             id: Set(Uuid::now_v7()),
             plan_id: Set(plan.id),
             kpi_id: Set(kpi_id),
-            operator: Set(operator.to_owned()),
+            operator: Set(operator),
             value: Set(value),
             by_month: Set(by_month),
             version: Set(1),

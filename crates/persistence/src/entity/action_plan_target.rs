@@ -10,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub plan_id: Uuid,
     pub kpi_id: Uuid,
-    pub operator: String,
+    pub operator: domain::TargetOperator,
     pub value: f64,
     pub by_month: String,
     pub version: i32,

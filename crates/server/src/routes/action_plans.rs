@@ -4,10 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use domain::{ActionPlanId, PlanStatus, Priority, UserId};
-use dto::{
-    ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, TargetOperator,
-    UpdateActionPlan,
-};
+use dto::{ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, UpdateActionPlan};
 use persistence::PageRequest;
 use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter};
 use serde::Deserialize;
@@ -88,13 +85,7 @@ fn new_plan(body: CreateActionPlan) -> NewPlan {
         targets: body
             .targets
             .into_iter()
-            .map(|t| {
-                let operator = match t.operator {
-                    TargetOperator::Gte => "GTE",
-                    TargetOperator::Lte => "LTE",
-                };
-                (t.kpi, operator, t.value, t.by_month)
-            })
+            .map(|t| (t.kpi, t.operator, t.value, t.by_month))
             .collect(),
     }
 }
