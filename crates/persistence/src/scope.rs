@@ -158,24 +158,12 @@ pub async fn named_person(
     id: Uuid,
     field: impl Into<Cow<'static, str>>,
 ) -> Result<UserRow, StoreError> {
-    let field = field.into();
-    let unknown = || StoreError::invalid(field.clone(), "no such person in your scope");
-    let row = match users::find(db, id).await {
-        Err(StoreError::NotFound) => return Err(unknown()),
-        found => found?,
-    };
-    // An agent's one team came with the row; only a leader's teams take another read.
-    let teams = match row.role() {
-        Role::Agent => row.team_id.map(TeamId).into_iter().collect(),
-        _ => users::teams_of(db, id).await?,
-    };
-    let person = Target::User {
-        id: UserId(id),
-        teams,
-    };
-    match authorize(actor, Action::ViewUser, &person) {
-        Ok(()) => Ok(row),
-        Err(_) => Err(unknown()),
+    match users::find_in_scope(db, actor, id).await {
+        Ok((row, _)) => Ok(row),
+        Err(StoreError::NotFound) => {
+            Err(StoreError::invalid(field, "no such person in your scope"))
+        }
+        Err(err) => Err(err),
     }
 }
 
