@@ -3,8 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, ActionItemId, ActionItemStatus, ActionPlanId, Actor, PlanStatus, Priority, Role,
-    SessionId, Target, TeamId, UserId, authorize,
+    Action, ActionItemStatus, Actor, PlanStatus, Priority, Role, Target, TeamId, UserId, authorize,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
@@ -15,29 +14,6 @@ use crate::audit::{self, Origin};
 use crate::entity::action_item;
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
-
-/// The item as the API shows it, with `overdue` derived for `today`.
-pub fn to_dto(item: &action_item::Model, today: NaiveDate) -> dto::ActionItem {
-    let status = item.status;
-    dto::ActionItem {
-        id: ActionItemId(item.id),
-        agent_id: UserId(item.agent_id),
-        assignee_id: UserId(item.assignee_id),
-        created_by: item.created_by.map(UserId),
-        session_id: item.session_id.map(SessionId),
-        plan_id: item.plan_id.map(ActionPlanId),
-        title: item.title.clone(),
-        description: item.description.clone(),
-        due_date: item.due_date,
-        priority: item.priority,
-        status,
-        overdue: status.is_open() && item.due_date < today,
-        completed_at: item.completed_at,
-        version: item.version,
-        created_at: item.created_at,
-        updated_at: item.updated_at,
-    }
-}
 
 /// The item `id` if `actor` may see it (it is about an agent in their scope, or assigned to
 /// them), with the policy's view of it, in one statement; `NotFound` otherwise.

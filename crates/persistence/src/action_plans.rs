@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, ActionPlanId, Actor, PlanOutcome, PlanStatus, Priority, Target, TargetOperator, UserId,
-    authorize,
+    Action, Actor, PlanOutcome, PlanStatus, Priority, Target, TargetOperator, UserId, authorize,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
@@ -60,11 +59,35 @@ async fn claim(
     Ok(plan)
 }
 
-/// A plan with everything hanging off it, as the API shows it.
+/// A plan with everything hanging off it.
+#[derive(Clone, Debug)]
+pub struct PlanRow {
+    /// The row.
+    pub plan: action_plan::Model,
+    /// Its action items, by due date.
+    pub items: Vec<action_item::Model>,
+    /// Its KPI targets, by month.
+    pub targets: Vec<TargetRow>,
+    /// Its checkpoints, in date order.
+    pub checkpoints: Vec<action_plan_checkpoint::Model>,
+}
+
+/// A KPI target with the KPI's key and the agent's recorded value for its month.
+#[derive(Clone, Debug)]
+pub struct TargetRow {
+    /// The row.
+    pub target: action_plan_target::Model,
+    /// The KPI's key.
+    pub kpi: String,
+    /// The agent's recorded value for `by_month`, if any.
+    pub actual: Option<f64>,
+}
+
+/// A plan with everything hanging off it.
 pub async fn details(
     db: &impl ConnectionTrait,
     plan: &action_plan::Model,
-) -> Result<dto::ActionPlan, StoreError> {
+) -> Result<PlanRow, StoreError> {
     Ok(expand(db, std::slice::from_ref(plan)).await?.remove(0))
 }
 
@@ -72,10 +95,9 @@ pub async fn details(
 async fn expand(
     db: &impl ConnectionTrait,
     plans: &[action_plan::Model],
-) -> Result<Vec<dto::ActionPlan>, StoreError> {
+) -> Result<Vec<PlanRow>, StoreError> {
     let ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
-    let today = Utc::now().date_naive();
-    let mut items: HashMap<Uuid, Vec<dto::ActionItem>> = HashMap::new();
+    let mut items: HashMap<Uuid, Vec<action_item::Model>> = HashMap::new();
     for item in action_item::Entity::find()
         .filter(action_item::Column::PlanId.is_in(ids.clone()))
         .order_by_asc(action_item::Column::DueDate)
@@ -83,13 +105,10 @@ async fn expand(
         .await?
     {
         if let Some(plan) = item.plan_id {
-            items
-                .entry(plan)
-                .or_default()
-                .push(action_items::to_dto(&item, today));
+            items.entry(plan).or_default().push(item);
         }
     }
-    let mut checkpoints: HashMap<Uuid, Vec<dto::Checkpoint>> = HashMap::new();
+    let mut checkpoints: HashMap<Uuid, Vec<action_plan_checkpoint::Model>> = HashMap::new();
     for checkpoint in action_plan_checkpoint::Entity::find()
         .filter(action_plan_checkpoint::Column::PlanId.is_in(ids.clone()))
         .order_by_asc(action_plan_checkpoint::Column::Date)
@@ -99,13 +118,7 @@ async fn expand(
         checkpoints
             .entry(checkpoint.plan_id)
             .or_default()
-            .push(dto::Checkpoint {
-                id: checkpoint.id,
-                date: checkpoint.date,
-                notes: checkpoint.notes,
-                author_id: checkpoint.author_id.map(UserId),
-                created_at: checkpoint.created_at,
-            });
+            .push(checkpoint);
     }
     let targets = action_plan_target::Entity::find()
         .filter(action_plan_target::Column::PlanId.is_in(ids))
@@ -114,39 +127,23 @@ async fn expand(
         .await?;
     let catalogue = metrics::catalogue(db).await?;
     let agents: Vec<Uuid> = plans.iter().map(|p| p.agent_id).collect();
-    let (first, last) = (
-        targets
-            .iter()
-            .map(|t| t.by_month.clone())
-            .min()
-            .unwrap_or_default(),
-        targets
-            .iter()
-            .map(|t| t.by_month.clone())
-            .max()
-            .unwrap_or_default(),
-    );
-    let recorded: HashMap<(Uuid, String), metrics::Values> = if targets.is_empty() {
-        HashMap::new()
-    } else {
-        metrics::months(db, &agents, &first, &last)
-            .await?
-            .into_iter()
-            .map(|(month, values)| ((month.agent_id, month.month), values))
-            .collect()
-    };
+    let months = targets.iter().map(|t| t.by_month.clone());
+    let recorded: HashMap<(Uuid, String), metrics::Values> =
+        match (months.clone().min(), months.max()) {
+            (Some(first), Some(last)) => metrics::months(db, &agents, &first, &last)
+                .await?
+                .into_iter()
+                .map(|(month, values)| ((month.agent_id, month.month), values))
+                .collect(),
+            _ => HashMap::new(),
+        };
     let agent_of: HashMap<Uuid, Uuid> = plans.iter().map(|p| (p.id, p.agent_id)).collect();
-    let mut plan_targets: HashMap<Uuid, Vec<dto::PlanTarget>> = HashMap::new();
+    let mut plan_targets: HashMap<Uuid, Vec<TargetRow>> = HashMap::new();
     for target in targets {
-        let operator = target.operator;
         let actual = agent_of
             .get(&target.plan_id)
             .and_then(|agent| recorded.get(&(*agent, target.by_month.clone())))
             .and_then(|values| values.get(&target.kpi_id).copied());
-        let met = actual.map(|actual| match operator {
-            TargetOperator::Gte => actual >= target.value,
-            TargetOperator::Lte => actual <= target.value,
-        });
         let kpi = catalogue
             .kpis
             .iter()
@@ -156,40 +153,19 @@ async fn expand(
         plan_targets
             .entry(target.plan_id)
             .or_default()
-            .push(dto::PlanTarget {
+            .push(TargetRow {
+                target,
                 kpi,
-                operator,
-                value: target.value,
-                by_month: target.by_month,
                 actual,
-                met,
             });
     }
     Ok(plans
         .iter()
-        .map(|plan| dto::ActionPlan {
-            id: ActionPlanId(plan.id),
-            agent_id: UserId(plan.agent_id),
-            created_by: plan.created_by.map(UserId),
-            title: plan.title.clone(),
-            goal: plan.goal.clone(),
-            start_date: plan.start_date,
-            end_date: plan.end_date,
-            status: plan.status,
-            outcome: plan.outcome,
-            submitted_at: plan.submitted_at,
-            approved_by: plan.approved_by.map(UserId),
-            approved_at: plan.approved_at,
-            rejection_reason: plan.rejection_reason.clone(),
-            cancel_reason: plan.cancel_reason.clone(),
-            acknowledged_at: plan.acknowledged_at,
-            acknowledgement_comment: plan.acknowledgement_comment.clone(),
+        .map(|plan| PlanRow {
+            plan: plan.clone(),
             items: items.remove(&plan.id).unwrap_or_default(),
             targets: plan_targets.remove(&plan.id).unwrap_or_default(),
             checkpoints: checkpoints.remove(&plan.id).unwrap_or_default(),
-            version: plan.version,
-            created_at: plan.created_at,
-            updated_at: plan.updated_at,
         })
         .collect())
 }
@@ -209,7 +185,7 @@ pub async fn list(
     actor: &Actor,
     filter: &PlanFilter,
     page: &PageRequest,
-) -> Result<(Vec<dto::ActionPlan>, Option<String>), StoreError> {
+) -> Result<(Vec<PlanRow>, Option<String>), StoreError> {
     let mut query = action_plan::Entity::find()
         .filter(scope::agent_records(actor, action_plan::Column::AgentId));
     if let Some(agent) = filter.agent_id {
@@ -265,7 +241,7 @@ pub async fn create(
     actor: &Actor,
     origin: &Origin,
     new: NewPlan,
-) -> Result<dto::ActionPlan, StoreError> {
+) -> Result<PlanRow, StoreError> {
     let txn = db::begin_write(db).await?;
     let (_, about) = match scope::named_agent(&txn, actor, new.agent_id, "agent_id").await {
         Err(StoreError::Invalid { .. }) => {
@@ -401,7 +377,7 @@ pub async fn change(
     id: Uuid,
     version: i32,
     change: PlanChange,
-) -> Result<dto::ActionPlan, StoreError> {
+) -> Result<PlanRow, StoreError> {
     let txn = db::begin_write(db).await?;
     let plan = claim(&txn, actor, change.action(), id, Some(version)).await?;
     if matches!(change, PlanChange::Approve) {
@@ -490,7 +466,7 @@ pub async fn add_checkpoint(
     id: Uuid,
     date: NaiveDate,
     notes: String,
-) -> Result<dto::ActionPlan, StoreError> {
+) -> Result<PlanRow, StoreError> {
     let txn = db::begin_write(db).await?;
     // Claimed like a transition: a checkpoint never lands on a plan closed meanwhile.
     let plan = claim(&txn, actor, Action::DraftActionPlan, id, None).await?;

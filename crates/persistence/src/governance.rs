@@ -1,33 +1,17 @@
 //! Reading the audit log (and checking its chain), and announcements.
 
 use chrono::{DateTime, Utc};
-use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
+use domain::{Action, Actor, Role, Target, authorize};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use uuid::Uuid;
 
-use crate::audit::{self, Change, Origin};
+use crate::audit::{self, Origin};
 use crate::entity::{announcement, audit_entry};
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope};
-
-impl From<&audit_entry::Model> for dto::AuditEntry {
-    fn from(entry: &audit_entry::Model) -> Self {
-        dto::AuditEntry {
-            seq: entry.seq,
-            occurred_at: entry.occurred_at,
-            actor_id: entry.actor_id.map(UserId),
-            action: entry.action.clone(),
-            resource_type: entry.resource_type.clone(),
-            resource_id: entry.resource_id,
-            ip: entry.ip.clone(),
-            request_id: entry.request_id.clone(),
-            changes: entry.changes.clone(),
-        }
-    }
-}
 
 /// Filters for the audit list.
 #[derive(Clone, Debug, Default)]
@@ -87,8 +71,17 @@ pub async fn audit_page(
     }))
 }
 
+/// What a walk of the audit chain found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// Entries checked.
+    pub entries: u64,
+    /// The first entry whose hash or link does not hold; `None`: the chain is intact.
+    pub first_broken_seq: Option<i64>,
+}
+
 /// Walks the whole chain in batches, recomputing every hash.
-pub async fn verify_audit(db: &Db) -> Result<dto::AuditVerification, StoreError> {
+pub async fn verify_audit(db: &Db) -> Result<ChainCheck, StoreError> {
     const BATCH: u64 = 1000;
     let mut checked = 0;
     let mut previous_hash: Option<String> = None;
@@ -108,33 +101,18 @@ pub async fn verify_audit(db: &Db) -> Result<dto::AuditVerification, StoreError>
                 .as_ref()
                 .is_none_or(|hash| *hash == entry.prev_hash);
             if !links || audit::chain_hash(entry) != entry.hash {
-                return Ok(dto::AuditVerification {
+                return Ok(ChainCheck {
                     entries: checked,
-                    intact: false,
                     first_broken_seq: Some(entry.seq),
                 });
             }
             previous_hash = Some(entry.hash.clone());
         }
     }
-    Ok(dto::AuditVerification {
+    Ok(ChainCheck {
         entries: checked,
-        intact: true,
         first_broken_seq: None,
     })
-}
-
-impl From<&announcement::Model> for dto::Announcement {
-    fn from(a: &announcement::Model) -> Self {
-        dto::Announcement {
-            id: a.id,
-            author_id: a.author_id.map(UserId),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            team_id: a.team_id.map(TeamId),
-            published_at: a.published_at,
-        }
-    }
 }
 
 /// Publishes an announcement to everyone, or to one team.
@@ -178,13 +156,15 @@ pub async fn announce(
     }
     .insert(&txn)
     .await?;
-    let change = Change {
-        action: "announcement.publish",
-        resource_type: "announcement",
-        resource_id: Some(row.id),
-        changes: audit::diff(None, Some(&audit::snapshot(&dto::Announcement::from(&row)))),
-    };
-    audit::record(&txn, origin, change).await?;
+    audit::record_change(
+        &txn,
+        origin,
+        "announcement.publish",
+        row.id,
+        None,
+        Some(&row),
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }

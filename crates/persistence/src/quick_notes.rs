@@ -2,7 +2,7 @@
 //! everyone who may see the agent.
 
 use chrono::{DateTime, Utc};
-use domain::{Action, Actor, NoteCategory, NoteVisibility, QuickNoteId, Target, UserId, authorize};
+use domain::{Action, Actor, NoteCategory, NoteVisibility, Target, UserId, authorize};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
@@ -13,22 +13,6 @@ use crate::audit::{self, Origin};
 use crate::entity::quick_note;
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
-
-impl From<&quick_note::Model> for dto::QuickNote {
-    fn from(note: &quick_note::Model) -> Self {
-        dto::QuickNote {
-            id: QuickNoteId(note.id),
-            agent_id: UserId(note.agent_id),
-            author_id: UserId(note.author_id),
-            content: note.content.clone(),
-            category: note.category,
-            visibility: note.visibility,
-            version: note.version,
-            created_at: note.created_at,
-            updated_at: note.updated_at,
-        }
-    }
-}
 
 /// The note `id` if `actor` may see it, with the policy's view of it, in one statement;
 /// `NotFound` otherwise.

@@ -4,10 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::{
-    Action, ActionItemId, Actor, Priority, Role, SessionId, SessionStatus, Target, TeamId, UserId,
-    authorize,
-};
+use domain::{Action, Actor, Priority, Role, SessionStatus, Target, TeamId, UserId, authorize};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -37,39 +34,6 @@ impl SessionRow {
     /// The stored status; the column's CHECK admits only the five states.
     pub fn status(&self) -> SessionStatus {
         self.session.status
-    }
-}
-
-impl From<&SessionRow> for dto::Session {
-    fn from(row: &SessionRow) -> Self {
-        let s = &row.session;
-        dto::Session {
-            id: SessionId(s.id),
-            agent_id: UserId(s.agent_id),
-            team_leader_id: UserId(s.team_leader_id),
-            scheduled_at: s.scheduled_at,
-            duration_minutes: s.duration_minutes,
-            status: row.status(),
-            focus_areas: serde_json::from_value(s.focus_areas.clone()).unwrap_or_default(),
-            preparation_notes: s.preparation_notes.clone(),
-            session_notes: s.session_notes.clone(),
-            started_at: s.started_at,
-            completed_at: s.completed_at,
-            previous_score: s.previous_score,
-            current_score: s.current_score,
-            cancel_reason: s.cancel_reason.clone(),
-            acknowledged_at: s.acknowledged_at,
-            acknowledgement_comment: s.acknowledgement_comment.clone(),
-            action_item_ids: row
-                .action_item_ids
-                .iter()
-                .copied()
-                .map(ActionItemId)
-                .collect(),
-            version: s.version,
-            created_at: s.created_at,
-            updated_at: s.updated_at,
-        }
     }
 }
 

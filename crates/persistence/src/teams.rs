@@ -26,21 +26,6 @@ pub struct TeamRow {
     pub agent_ids: Vec<Uuid>,
 }
 
-impl From<&TeamRow> for dto::Team {
-    fn from(row: &TeamRow) -> Self {
-        dto::Team {
-            id: TeamId(row.team.id),
-            name: row.team.name.clone(),
-            team_leader_id: UserId(row.team.team_leader_id),
-            manager_id: row.team.manager_id.map(UserId),
-            agent_ids: row.agent_ids.iter().copied().map(UserId).collect(),
-            version: row.team.version,
-            created_at: row.team.created_at,
-            updated_at: row.team.updated_at,
-        }
-    }
-}
-
 /// Changes to a team; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default)]
 pub struct TeamChanges {

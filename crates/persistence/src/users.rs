@@ -33,25 +33,6 @@ impl UserRow {
     }
 }
 
-impl From<&UserRow> for dto::User {
-    fn from(row: &UserRow) -> Self {
-        let user = &row.user;
-        dto::User {
-            id: UserId(user.id),
-            email: user.email.clone(),
-            name: user.name.clone(),
-            role: row.role(),
-            team_id: row.team_id.map(TeamId),
-            employee_id: user.employee_id.clone(),
-            department: user.department.clone(),
-            active: user.active,
-            version: user.version,
-            created_at: user.created_at,
-            updated_at: user.updated_at,
-        }
-    }
-}
-
 /// A user to create.
 #[derive(Clone, Debug)]
 pub struct NewUser {

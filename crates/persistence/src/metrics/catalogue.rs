@@ -3,13 +3,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use domain::UserId;
-use domain::scorecard::{self, Band, Weighted};
+use domain::scorecard::{self, Weighted};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QueryOrder, Statement};
 use uuid::Uuid;
 
 use crate::StoreError;
-use crate::entity::{kpi, metric_month, scorecard_config, scorecard_config_kpi};
+use crate::entity::{kpi, scorecard_config, scorecard_config_kpi};
 
 /// A configuration with its weights and targets by KPI id.
 #[derive(Clone, Debug)]
@@ -148,32 +147,6 @@ impl Catalogue {
             })
             .collect();
         scorecard::monthly_score(&weighted)
-    }
-
-    /// A stored month as the API shows it.
-    pub fn month_dto(&self, month: &metric_month::Model, values: &Values) -> dto::MetricMonth {
-        let score = self.score(&month.month, values);
-        dto::MetricMonth {
-            agent_id: UserId(month.agent_id),
-            month: month.month.clone(),
-            values: self
-                .kpis
-                .iter()
-                .filter_map(|kpi| values.get(&kpi.id).map(|v| (kpi.key.clone(), *v)))
-                .collect(),
-            raw_counts: month
-                .raw_counts
-                .clone()
-                .and_then(|raw| serde_json::from_value(raw).ok()),
-            score,
-            band: score.map(Band::of),
-            config_effective_from: self
-                .config_for(&month.month)
-                .map(|c| c.config.effective_from.clone())
-                .unwrap_or_default(),
-            version: month.version,
-            updated_at: month.updated_at,
-        }
     }
 
     /// Reads a month's input: KPI values by key, or the raw counts they are computed from.

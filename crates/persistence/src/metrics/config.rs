@@ -1,4 +1,4 @@
-//! Changes to the catalogue and its configurations (admin), and how the API shows them.
+//! Changes to the catalogue and its configurations (admin).
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -8,7 +8,7 @@ use crate::audit::{self, Change, Origin};
 use crate::entity::{kpi, scorecard_config, scorecard_config_kpi};
 use crate::{Db, StoreError, db, versioned};
 
-use super::catalogue::{Catalogue, catalogue};
+use super::catalogue::catalogue;
 
 /// Adds a KPI to the catalogue.
 pub async fn create_kpi(
@@ -178,56 +178,4 @@ pub async fn save_config(
     audit::record(&txn, origin, change).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// The catalogue and configurations as the API shows them.
-pub fn settings(catalogue: &Catalogue) -> dto::ScorecardSettings {
-    let key_of = |id: &Uuid| {
-        catalogue
-            .kpis
-            .iter()
-            .find(|kpi| kpi.id == *id)
-            .map(|kpi| kpi.key.clone())
-            .unwrap_or_default()
-    };
-    dto::ScorecardSettings {
-        catalogue: catalogue
-            .kpis
-            .iter()
-            .map(|kpi| dto::Kpi {
-                key: kpi.key.clone(),
-                name: kpi.name.clone(),
-                unit: kpi.unit.clone(),
-                direction: kpi.direction,
-                min_value: kpi.min_value,
-                max_value: kpi.max_value,
-                numerator: kpi.numerator.clone(),
-                denominator: kpi.denominator.clone(),
-                active: kpi.active,
-                version: kpi.version,
-            })
-            .collect(),
-        configs: catalogue
-            .configs
-            .iter()
-            .map(|config| {
-                let mut kpis: Vec<dto::KpiWeight> = config
-                    .weights
-                    .iter()
-                    .map(|(id, (weight, target))| dto::KpiWeight {
-                        key: key_of(id),
-                        weight: *weight,
-                        target: *target,
-                    })
-                    .collect();
-                kpis.sort_by(|a, b| a.key.cmp(&b.key));
-                dto::ScorecardConfig {
-                    effective_from: config.config.effective_from.clone(),
-                    note: config.config.note.clone(),
-                    kpis,
-                    created_at: config.config.created_at,
-                }
-            })
-            .collect(),
-    }
 }

@@ -37,23 +37,17 @@ pub async fn agent_in_scope(
     Ok((Target::about_agent(UserId(agent), team), row.team_id))
 }
 
-/// An agent's months from `from` to `to`, each scored under the configuration in force, when the
-/// actor may see their metrics.
+/// An agent's stored months from `from` to `to`, when the actor may see their metrics.
 pub async fn agent_months(
     db: &Db,
     actor: &Actor,
-    catalogue: &Catalogue,
     agent: Uuid,
     from: &str,
     to: &str,
-) -> Result<Vec<dto::MetricMonth>, StoreError> {
+) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
     let (about, _) = agent_in_scope(db, actor, agent).await?;
     authorize(actor, Action::ViewMetrics, &about)?;
-    let rows = stored_months(db, agent, from, to).await?;
-    Ok(rows
-        .iter()
-        .map(|(month, values)| catalogue.month_dto(month, values))
-        .collect())
+    stored_months(db, agent, from, to).await
 }
 
 /// Whose month it is: what scoring and exports need of a month.
@@ -282,7 +276,7 @@ pub async fn upsert(
 
 /// Enters or corrects one agent's month, when the actor may write their metrics: `input` holds
 /// values by KPI key or the raw counts they are computed from; a month that exists needs its
-/// `version`. Returns the month as the API shows it.
+/// `version`. Returns the month saved and its values.
 pub async fn save_month(
     db: &Db,
     actor: &Actor,
@@ -291,7 +285,7 @@ pub async fn save_month(
     agent: Uuid,
     month: (String, &BTreeMap<String, f64>),
     version: Option<i32>,
-) -> Result<dto::MetricMonth, StoreError> {
+) -> Result<(metric_month::Model, Values), StoreError> {
     let (month, input) = month;
     let (about, _) = agent_in_scope(db, actor, agent).await?;
     authorize(actor, Action::WriteMetrics, &about)?;
@@ -305,9 +299,9 @@ pub async fn save_month(
         raw_counts,
     };
     let txn = db::begin_write(db).await?;
-    let (saved, values) = upsert(&txn, origin, input, version).await?;
+    let saved = upsert(&txn, origin, input, version).await?;
     txn.commit().await?;
-    Ok(catalogue.month_dto(&saved, &values))
+    Ok(saved)
 }
 
 /// Writes many months in one transaction: all or nothing. A month that exists is replaced (the

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::{ActionItemId, ActionItemStatus, ActionPlanId, SessionId, UserId};
 use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
 use persistence::PageRequest;
@@ -14,6 +14,7 @@ use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
+use crate::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/action-items" => get list_action_items, post create_action_item;
@@ -46,12 +47,8 @@ pub struct ActionItemQuery {
     pub cursor: Option<String>,
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> HttpResponse {
-    let dto = action_items::to_dto(item, today());
+    let dto = item.to_dto();
     app.events
         .publish(dto::Event::ActionItemChanged(Box::new(dto.clone())));
     versioned(status, item.version, &dto)
@@ -59,11 +56,9 @@ fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> Htt
 
 /// Publishes items as committed (a session's completion created them).
 pub fn publish_all(app: &AppState, items: &[action_item::Model]) {
-    let today = today();
     for item in items {
-        app.events.publish(dto::Event::ActionItemChanged(Box::new(
-            action_items::to_dto(item, today),
-        )));
+        app.events
+            .publish(dto::Event::ActionItemChanged(Box::new(item.to_dto())));
     }
 }
 
@@ -89,12 +84,8 @@ pub async fn list_action_items(
         open_only: false,
     };
     let (items, next_cursor) = action_items::list(&app.db, &actor, &filter, &page).await?;
-    let today = today();
     Ok(web::Json(Page {
-        items: items
-            .iter()
-            .map(|item| action_items::to_dto(item, today))
-            .collect(),
+        items: wire::all(&items),
         next_cursor,
     }))
 }
@@ -135,11 +126,7 @@ pub async fn get_action_item(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (item, _) = action_items::find_in_scope(&app.db, &actor, id.uuid()).await?;
-    Ok(versioned(
-        StatusCode::OK,
-        item.version,
-        &action_items::to_dto(&item, today()),
-    ))
+    Ok(versioned(StatusCode::OK, item.version, &item.to_dto()))
 }
 
 /// Move an item forward (its assignee or the coach side), or edit, re-assign or cancel it (the

@@ -6,13 +6,14 @@ use actix_web::{HttpResponse, web};
 use domain::{ActionPlanId, PlanStatus, Priority, UserId};
 use dto::{ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, UpdateActionPlan};
 use persistence::PageRequest;
-use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter};
+use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter, PlanRow};
 use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
+use crate::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/action-plans" => get list_action_plans, post create_action_plan;
@@ -38,8 +39,8 @@ pub struct PlanQuery {
     pub cursor: Option<String>,
 }
 
-fn respond(plan: ActionPlan, status: StatusCode) -> HttpResponse {
-    versioned(status, plan.version, &plan)
+fn respond(row: PlanRow, status: StatusCode) -> HttpResponse {
+    versioned(status, row.plan.version, &row.to_dto())
 }
 
 /// List the plans in my scope, newest first.
@@ -59,7 +60,10 @@ pub async fn list_action_plans(
         status: query.status,
     };
     let (items, next_cursor) = action_plans::list(&app.db, &actor, &filter, &page).await?;
-    Ok(web::Json(Page { items, next_cursor }))
+    Ok(web::Json(Page {
+        items: wire::all(&items),
+        next_cursor,
+    }))
 }
 
 /// The plan a request drafts, as persistence takes it.

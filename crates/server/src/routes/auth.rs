@@ -9,6 +9,7 @@ use crate::auth::{Actor, cookies};
 use crate::error::ApiResult;
 use crate::extract::{Valid, parse_json};
 use crate::state::AppState;
+use crate::wire::ToDto;
 
 crate::routes::api_routes! {
     "/auth/login" => post login;
@@ -40,7 +41,7 @@ pub async fn login(
     }
     Ok(response.json(LoginResponse {
         tokens: token_pair(&app, credentials),
-        user: dto::User::from(&user),
+        user: user.to_dto(),
     }))
 }
 

@@ -21,7 +21,6 @@ pub async fn get_dashboard(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Dashboard>> {
     Ok(web::Json(
-        persistence::dashboard::build(&app.db, &actor, &*app.catalogue.current(&app.db).await?)
-            .await?,
+        crate::dashboard::build(&app.db, &actor, &*app.catalogue.current(&app.db).await?).await?,
     ))
 }

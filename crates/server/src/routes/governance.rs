@@ -13,6 +13,7 @@ use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{Valid, ValidQuery};
 use crate::state::AppState;
+use crate::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/audit" => get list_audit;
@@ -70,7 +71,7 @@ pub async fn list_audit(
     };
     let (entries, next_cursor) = governance::audit_page(&app.db, &filter, &page).await?;
     Ok(web::Json(Page {
-        items: entries.iter().map(AuditEntry::from).collect(),
+        items: wire::all(&entries),
         next_cursor,
     }))
 }
@@ -84,7 +85,7 @@ pub async fn verify_audit(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<AuditVerification>> {
     authorize(&actor, Action::ViewAudit, &Target::Global)?;
-    Ok(web::Json(governance::verify_audit(&app.db).await?))
+    Ok(web::Json(governance::verify_audit(&app.db).await?.to_dto()))
 }
 
 /// Paging for announcements.
@@ -113,7 +114,7 @@ pub async fn list_announcements(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (rows, next_cursor) = governance::announcements(&app.db, &actor, &page).await?;
     Ok(web::Json(Page {
-        items: rows.iter().map(Announcement::from).collect(),
+        items: wire::all(&rows),
         next_cursor,
     }))
 }
@@ -138,7 +139,7 @@ pub async fn create_announcement(
         &body.body,
         team,
     );
-    let announcement = Announcement::from(&row.await?);
+    let announcement = row.await?.to_dto();
     app.events
         .publish(dto::Event::AnnouncementPublished(Box::new(
             announcement.clone(),

@@ -11,6 +11,7 @@ use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Valid;
 use crate::state::AppState;
+use crate::wire::ToDto;
 
 crate::routes::api_routes! {
     "/me" => get get_me;
@@ -34,7 +35,7 @@ pub async fn get_me(actor: Actor, app: web::Data<AppState>) -> ApiResult<web::Js
         None => None,
     };
     Ok(web::Json(Me {
-        user: dto::User::from(&row),
+        user: row.to_dto(),
         led_team_ids: actor.led_teams.clone(),
         managed_team_ids: actor.managed_teams.clone(),
         team,

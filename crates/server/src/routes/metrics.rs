@@ -16,6 +16,7 @@ use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
 use crate::state::AppState;
+use crate::{scorecards, wire};
 
 crate::routes::api_routes! {
     "/agents/{id}/metrics" => get list_agent_metrics;
@@ -86,9 +87,12 @@ pub async fn list_agent_metrics(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
     let (from, to) = range.resolve()?;
+    let months = metrics::agent_months(&app.db, &actor, id.uuid(), &from, &to).await?;
     let catalogue = app.catalogue.current(&app.db).await?;
-    let months = metrics::agent_months(&app.db, &actor, &catalogue, id.uuid(), &from, &to).await?;
-    Ok(web::Json(months))
+    let months = months
+        .iter()
+        .map(|(month, values)| wire::metric_month(&catalogue, month, values));
+    Ok(web::Json(months.collect()))
 }
 
 /// Enter or correct one agent's month: a number per KPI key, or the raw counts they are computed
@@ -121,7 +125,8 @@ pub async fn upsert_agent_metrics(
         month,
         version,
     );
-    let saved = saved.await?;
+    let (saved, values) = saved.await?;
+    let saved = wire::metric_month(&catalogue, &saved, &values);
     app.events
         .publish(dto::Event::MetricsChanged(Box::new(saved.clone())));
     Ok(versioned(StatusCode::OK, saved.version, &saved))
@@ -152,9 +157,10 @@ pub async fn get_agent_scorecard(
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
     }
+    let (months, with_team) = metrics::agent_year(&app.db, &actor, id.uuid(), year).await?;
     let catalogue = app.catalogue.current(&app.db).await?;
-    let scorecard = metrics::agent_scorecard(&app.db, &actor, &catalogue, id.uuid(), year).await?;
-    Ok(web::Json(scorecard))
+    let card = scorecards::agent(&catalogue, id.uuid(), year, &months, with_team);
+    Ok(web::Json(card))
 }
 
 /// The month to show.
@@ -182,9 +188,10 @@ pub async fn get_team_scorecard(
         Some(month) => month_param("month", month)?,
         None => domain::scorecard::previous_month(&this_month()),
     };
+    let (agents, months) = metrics::team_month(&app.db, &actor, id.uuid(), &month).await?;
     let catalogue = app.catalogue.current(&app.db).await?;
-    let scorecard = metrics::team_scorecard(&app.db, &actor, &catalogue, id.uuid(), &month).await?;
-    Ok(web::Json(scorecard))
+    let card = scorecards::team(&catalogue, id.uuid(), &month, agents, &months);
+    Ok(web::Json(card))
 }
 
 /// The KPI catalogue and every scorecard configuration.
@@ -195,9 +202,7 @@ pub async fn get_scorecard_config(
     _actor: Actor,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<ScorecardSettings>> {
-    Ok(web::Json(metrics::settings(
-        &*app.catalogue.current(&app.db).await?,
-    )))
+    settings(&app).await
 }
 
 /// Save new weights and targets from a month on (admin); earlier months keep theirs.
@@ -212,9 +217,7 @@ pub async fn update_scorecard_config(
 ) -> ApiResult<web::Json<ScorecardSettings>> {
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::save_config(&app.db, &actor.origin, &body).await?;
-    Ok(web::Json(metrics::settings(
-        &*app.catalogue.current(&app.db).await?,
-    )))
+    settings(&app).await
 }
 
 /// Add a KPI to the catalogue (admin); give it a weight with a new configuration.
@@ -229,7 +232,7 @@ pub async fn create_kpi(
 ) -> ApiResult<HttpResponse> {
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::create_kpi(&app.db, &actor.origin, &body).await?;
-    Ok(HttpResponse::Created().json(metrics::settings(&*app.catalogue.current(&app.db).await?)))
+    Ok(HttpResponse::Created().json(settings(&app).await?.0))
 }
 
 /// Rename a KPI, set its valid range, or retire it (admin). The range applies to values written
@@ -250,7 +253,11 @@ pub async fn update_kpi(
     crate::extract::require_changes(&*body)?;
     let version = if_match.or_body(body.version)?;
     metrics::update_kpi(&app.db, &actor.origin, &key, version, &body).await?;
-    Ok(web::Json(metrics::settings(
-        &*app.catalogue.current(&app.db).await?,
-    )))
+    settings(&app).await
+}
+
+/// The catalogue and configurations in force, as the API shows them.
+async fn settings(app: &AppState) -> ApiResult<web::Json<ScorecardSettings>> {
+    let catalogue = app.catalogue.current(&app.db).await?;
+    Ok(web::Json(wire::scorecard_settings(&catalogue)))
 }

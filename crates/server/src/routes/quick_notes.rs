@@ -13,6 +13,7 @@ use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
+use crate::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/quick-notes" => get list_quick_notes, post create_quick_note;
@@ -39,7 +40,7 @@ pub struct QuickNoteQuery {
 }
 
 fn respond(note: &quick_note::Model, app: &AppState, status: StatusCode) -> HttpResponse {
-    let dto = QuickNote::from(note);
+    let dto = note.to_dto();
     app.events
         .publish(dto::Event::QuickNoteChanged(Box::new(dto.clone())));
     versioned(status, note.version, &dto)
@@ -65,7 +66,7 @@ pub async fn list_quick_notes(
     };
     let (notes, next_cursor) = quick_notes::list(&app.db, &actor, &filter, &page).await?;
     Ok(web::Json(Page {
-        items: notes.iter().map(QuickNote::from).collect(),
+        items: wire::all(&notes),
         next_cursor,
     }))
 }
@@ -104,11 +105,7 @@ pub async fn get_quick_note(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (note, _) = quick_notes::find_in_scope(&app.db, &actor, id.uuid()).await?;
-    Ok(versioned(
-        StatusCode::OK,
-        note.version,
-        &QuickNote::from(&note),
-    ))
+    Ok(versioned(StatusCode::OK, note.version, &note.to_dto()))
 }
 
 /// Edit my note (an admin may edit shared notes).

@@ -19,6 +19,7 @@ use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
+use crate::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/sessions" => get list_sessions, post schedule_session;
@@ -57,7 +58,7 @@ pub struct SessionQuery {
 }
 
 fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse {
-    let session = Session::from(row);
+    let session = row.to_dto();
     app.events
         .publish(dto::Event::SessionChanged(Box::new(session.clone())));
     versioned(status, row.session.version, &session)
@@ -85,7 +86,7 @@ pub async fn list_sessions(
     };
     let (rows, next_cursor) = sessions::list(&app.db, &actor, &filter, &page).await?;
     Ok(web::Json(Page {
-        items: rows.iter().map(Session::from).collect(),
+        items: wire::all(&rows),
         next_cursor,
     }))
 }
@@ -127,7 +128,7 @@ pub async fn get_session(
     Ok(versioned(
         StatusCode::OK,
         row.session.version,
-        &Session::from(&row),
+        &row.to_dto(),
     ))
 }
 
@@ -143,16 +144,11 @@ pub async fn prepare_session(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<dto::SessionPreparation>> {
     let prepared = sessions::preparation(&app.db, &actor, id.uuid()).await?;
-    let today = Utc::now().date_naive();
     Ok(web::Json(dto::SessionPreparation {
-        session: Session::from(&prepared.session),
-        previous_session: prepared.previous.as_ref().map(Session::from),
-        notes_since_last_session: prepared.notes.iter().map(dto::QuickNote::from).collect(),
-        open_action_items: prepared
-            .open_items
-            .iter()
-            .map(|item| persistence::action_items::to_dto(item, today))
-            .collect(),
+        session: prepared.session.to_dto(),
+        previous_session: prepared.previous.as_ref().map(ToDto::to_dto),
+        notes_since_last_session: wire::all(&prepared.notes),
+        open_action_items: wire::all(&prepared.open_items),
     }))
 }
 

@@ -12,6 +12,7 @@ use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
 use crate::state::AppState;
+use crate::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/teams" => get list_teams, post create_team;
@@ -32,7 +33,7 @@ pub struct TeamQuery {
 }
 
 fn respond(status: StatusCode, row: &TeamRow) -> HttpResponse {
-    versioned(status, row.team.version, &Team::from(row))
+    versioned(status, row.team.version, &row.to_dto())
 }
 
 /// List the teams I lead, manage (or all, as admin), by name.
@@ -48,7 +49,7 @@ pub async fn list_teams(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (rows, next_cursor) = teams::list(&app.db, &actor, &page).await?;
     Ok(web::Json(Page {
-        items: rows.iter().map(Team::from).collect(),
+        items: wire::all(&rows),
         next_cursor,
     }))
 }

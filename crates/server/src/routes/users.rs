@@ -13,6 +13,7 @@ use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
 use crate::state::AppState;
+use crate::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/users" => get list_users, post create_user;
@@ -43,7 +44,7 @@ pub struct UserQuery {
 }
 
 fn respond(status: StatusCode, row: &UserRow) -> HttpResponse {
-    versioned(status, row.user.version, &User::from(row))
+    versioned(status, row.user.version, &row.to_dto())
 }
 
 /// List the people in my scope, by name.
@@ -66,7 +67,7 @@ pub async fn list_users(
     };
     let (rows, next_cursor) = users::list(&app.db, &actor, &filter, &page).await?;
     Ok(web::Json(Page {
-        items: rows.iter().map(User::from).collect(),
+        items: wire::all(&rows),
         next_cursor,
     }))
 }
