@@ -252,6 +252,20 @@ impl PlanStatus {
         }
     }
 
+    /// `to`, when the plan is `from`; refused otherwise.
+    fn step(
+        self,
+        from: PlanStatus,
+        to: PlanStatus,
+        action: &'static str,
+    ) -> Result<PlanStatus, InvalidTransition> {
+        if self == from {
+            Ok(to)
+        } else {
+            Err(self.refuse(action))
+        }
+    }
+
     /// Whether the plan's content may still change.
     pub fn editable(self) -> Result<(), InvalidTransition> {
         match self {
@@ -262,34 +276,22 @@ impl PlanStatus {
 
     /// Send to the manager.
     pub fn submit(self) -> Result<PlanStatus, InvalidTransition> {
-        match self {
-            PlanStatus::Draft => Ok(PlanStatus::PendingApproval),
-            other => Err(other.refuse("submit")),
-        }
+        self.step(PlanStatus::Draft, PlanStatus::PendingApproval, "submit")
     }
 
     /// The manager approves: the plan runs.
     pub fn approve(self) -> Result<PlanStatus, InvalidTransition> {
-        match self {
-            PlanStatus::PendingApproval => Ok(PlanStatus::Active),
-            other => Err(other.refuse("approve")),
-        }
+        self.step(PlanStatus::PendingApproval, PlanStatus::Active, "approve")
     }
 
     /// The manager sends it back to draft.
     pub fn reject(self) -> Result<PlanStatus, InvalidTransition> {
-        match self {
-            PlanStatus::PendingApproval => Ok(PlanStatus::Draft),
-            other => Err(other.refuse("reject")),
-        }
+        self.step(PlanStatus::PendingApproval, PlanStatus::Draft, "reject")
     }
 
     /// Close a running plan with an outcome.
     pub fn complete(self) -> Result<PlanStatus, InvalidTransition> {
-        match self {
-            PlanStatus::Active => Ok(PlanStatus::Completed),
-            other => Err(other.refuse("complete")),
-        }
+        self.step(PlanStatus::Active, PlanStatus::Completed, "complete")
     }
 
     /// Abandon it.

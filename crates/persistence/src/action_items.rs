@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::action_item;
-use crate::pagination::{self, Cursor, PageRequest};
+use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
 /// The item `id` if `actor` may see it (it is about an agent in their scope, or assigned to
@@ -89,24 +89,15 @@ pub async fn list(
     if let Some(before) = filter.due_before {
         query = query.filter(action_item::Column::DueDate.lt(before));
     }
-    let after = page
-        .after
-        .as_ref()
-        .map(Cursor::typed::<NaiveDate>)
-        .transpose()?;
-    let items = pagination::keyset_with(
-        query,
-        (action_item::Column::DueDate, action_item::Column::Id),
-        after,
-        page.limit,
+    let sort = (
+        action_item::Column::DueDate,
+        action_item::Column::Id,
         Order::Asc,
-    )
-    .all(db)
-    .await?;
-    Ok(pagination::finish(items, page.limit, |item| Cursor {
-        key: item.due_date.to_string(),
-        id: item.id,
-    }))
+    );
+    pagination::page::<_, NaiveDate>(db, query, sort, page, |item| {
+        (item.due_date.to_string(), item.id)
+    })
+    .await
 }
 
 /// An item to create; the agent it is about follows from its session, its plan or (on its own)
@@ -339,15 +330,5 @@ pub async fn update(
         row.assignee_id = Set(assignee);
     }
     let after = row.update(&txn).await?;
-    audit::record_change(
-        &txn,
-        origin,
-        "action_item.update",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(after)
+    audit::commit(txn, origin, "action_item.update", id, Some(&before), after).await
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::action_items::{self, NewItem};
 use crate::audit::{self, Change, Origin};
 use crate::entity::{action_item, action_plan, action_plan_checkpoint, action_plan_target};
-use crate::pagination::{self, Cursor, PageRequest};
+use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, metrics, scope, versioned};
 
 /// The plan `id` if `actor` may see it, with the policy's view of it, in one statement;
@@ -194,24 +194,16 @@ pub async fn list(
     if let Some(status) = filter.status {
         query = query.filter(action_plan::Column::Status.eq(status.as_str()));
     }
-    let after = page
-        .after
-        .as_ref()
-        .map(Cursor::typed::<chrono::DateTime<Utc>>)
-        .transpose()?;
-    let plans = pagination::keyset_with(
-        query,
-        (action_plan::Column::CreatedAt, action_plan::Column::Id),
-        after,
-        page.limit,
+    let sort = (
+        action_plan::Column::CreatedAt,
+        action_plan::Column::Id,
         Order::Desc,
-    )
-    .all(db)
-    .await?;
-    let (plans, next) = pagination::finish(plans, page.limit, |plan| Cursor {
-        key: plan.created_at.to_rfc3339(),
-        id: plan.id,
-    });
+    );
+    let (plans, next) =
+        pagination::page::<_, chrono::DateTime<Utc>>(db, query, sort, page, |plan| {
+            (plan.created_at.to_rfc3339(), plan.id)
+        })
+        .await?;
     Ok((expand(db, &plans).await?, next))
 }
 

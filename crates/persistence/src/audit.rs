@@ -3,7 +3,9 @@
 //! breaks the chain.
 
 use chrono::{SubsecRound, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryOrder, Set,
+};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -84,6 +86,21 @@ pub async fn record_change<T: serde::Serialize>(
         changes: diff(before.map(snapshot).as_ref(), after.map(snapshot).as_ref()),
     };
     record(db, origin, change).await
+}
+
+/// The last step of a write: records the change from `before` to `after` (as [`record_change`])
+/// and commits the write's transaction; returns `after`.
+pub async fn commit<T: serde::Serialize>(
+    txn: DatabaseTransaction,
+    origin: &Origin,
+    action: &'static str,
+    id: Uuid,
+    before: Option<&T>,
+    after: T,
+) -> Result<T, StoreError> {
+    record_change(&txn, origin, action, id, before, Some(&after)).await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

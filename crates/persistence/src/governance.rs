@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::{announcement, audit_entry};
-use crate::pagination::{self, Cursor, PageRequest};
+use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope};
 
 /// Filters for the audit list.
@@ -55,20 +55,15 @@ pub async fn audit_page(
     if let Some(to) = filter.to {
         query = query.filter(audit_entry::Column::OccurredAt.lt(to));
     }
-    let after = page.after.as_ref().map(Cursor::typed::<i64>).transpose()?;
-    let entries = pagination::keyset_with(
-        query,
-        (audit_entry::Column::Seq, audit_entry::Column::Id),
-        after,
-        page.limit,
+    let sort = (
+        audit_entry::Column::Seq,
+        audit_entry::Column::Id,
         Order::Desc,
-    )
-    .all(db)
-    .await?;
-    Ok(pagination::finish(entries, page.limit, |entry| Cursor {
-        key: entry.seq.to_string(),
-        id: entry.id,
-    }))
+    );
+    pagination::page::<_, i64>(db, query, sort, page, |entry| {
+        (entry.seq.to_string(), entry.id)
+    })
+    .await
 }
 
 /// What a walk of the audit chain found.
@@ -156,17 +151,7 @@ pub async fn announce(
     }
     .insert(&txn)
     .await?;
-    audit::record_change(
-        &txn,
-        origin,
-        "announcement.publish",
-        row.id,
-        None,
-        Some(&row),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(row)
+    audit::commit(txn, origin, "announcement.publish", row.id, None, row).await
 }
 
 /// Announcements the actor sees: everyone's, and those of the teams they are in, lead or manage.
@@ -185,22 +170,13 @@ pub async fn announcements(
                 .add(announcement::Column::TeamId.is_in(teams)),
         );
     }
-    let after = page
-        .after
-        .as_ref()
-        .map(Cursor::typed::<DateTime<Utc>>)
-        .transpose()?;
-    let rows = pagination::keyset_with(
-        query,
-        (announcement::Column::PublishedAt, announcement::Column::Id),
-        after,
-        page.limit,
+    let sort = (
+        announcement::Column::PublishedAt,
+        announcement::Column::Id,
         Order::Desc,
-    )
-    .all(db)
-    .await?;
-    Ok(pagination::finish(rows, page.limit, |a| Cursor {
-        key: a.published_at.to_rfc3339(),
-        id: a.id,
-    }))
+    );
+    pagination::page::<_, DateTime<Utc>>(db, query, sort, page, |a| {
+        (a.published_at.to_rfc3339(), a.id)
+    })
+    .await
 }

@@ -3,7 +3,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -121,6 +122,30 @@ where
         .order_by(key, order.clone())
         .order_by(id, order)
         .limit(limit + 1)
+}
+
+/// One page of `query` in `order` of `(key, id)`, after the request's cursor (its key read as a
+/// `K`), with the next page's cursor: `key_of` gives a row's sort key in the cursor's text form,
+/// and its id.
+pub async fn page<E, K>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    (key, id, order): (E::Column, E::Column, Order),
+    page: &PageRequest,
+    key_of: impl Fn(&E::Model) -> (String, Uuid),
+) -> Result<(Vec<E::Model>, Option<String>), crate::StoreError>
+where
+    E: EntityTrait,
+    K: std::str::FromStr + Into<sea_orm::Value> + Clone,
+{
+    let after = page.after.as_ref().map(Cursor::typed::<K>).transpose()?;
+    let rows = keyset_with(query, (key, id), after, page.limit, order)
+        .all(db)
+        .await?;
+    Ok(finish(rows, page.limit, |row| {
+        let (key, id) = key_of(row);
+        Cursor { key, id }
+    }))
 }
 
 impl Cursor {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::quick_note;
-use crate::pagination::{self, Cursor, PageRequest};
+use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
 /// The note `id` if `actor` may see it, with the policy's view of it, in one statement;
@@ -99,24 +99,15 @@ pub async fn list(
                 .like(LikeExpr::new(pattern).escape('\\')),
         );
     }
-    let after = page
-        .after
-        .as_ref()
-        .map(Cursor::typed::<DateTime<Utc>>)
-        .transpose()?;
-    let notes = pagination::keyset_with(
-        query,
-        (quick_note::Column::CreatedAt, quick_note::Column::Id),
-        after,
-        page.limit,
+    let sort = (
+        quick_note::Column::CreatedAt,
+        quick_note::Column::Id,
         Order::Desc,
-    )
-    .all(db)
-    .await?;
-    Ok(pagination::finish(notes, page.limit, |note| Cursor {
-        key: note.created_at.to_rfc3339(),
-        id: note.id,
-    }))
+    );
+    pagination::page::<_, DateTime<Utc>>(db, query, sort, page, |note| {
+        (note.created_at.to_rfc3339(), note.id)
+    })
+    .await
 }
 
 /// A note to write.

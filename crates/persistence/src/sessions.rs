@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::{action_item, coaching_session, quick_note, team};
-use crate::pagination::{self, Cursor, PageRequest};
+use crate::pagination::{self, PageRequest};
 use crate::users::UserRow;
 use crate::{Db, StoreError, db, scope, versioned};
 
@@ -138,27 +138,15 @@ pub async fn list(
     if filter.unacknowledged {
         query = query.filter(coaching_session::Column::AcknowledgedAt.is_null());
     }
-    let after = page
-        .after
-        .as_ref()
-        .map(Cursor::typed::<DateTime<Utc>>)
-        .transpose()?;
-    let sessions = pagination::keyset_with(
-        query,
-        (
-            coaching_session::Column::ScheduledAt,
-            coaching_session::Column::Id,
-        ),
-        after,
-        page.limit,
+    let sort = (
+        coaching_session::Column::ScheduledAt,
+        coaching_session::Column::Id,
         Order::Asc,
-    )
-    .all(db)
+    );
+    let (sessions, next) = pagination::page::<_, DateTime<Utc>>(db, query, sort, page, |s| {
+        (s.scheduled_at.to_rfc3339(), s.id)
+    })
     .await?;
-    let (sessions, next) = pagination::finish(sessions, page.limit, |s| Cursor {
-        key: s.scheduled_at.to_rfc3339(),
-        id: s.id,
-    });
     let ids: Vec<Uuid> = sessions.iter().map(|s| s.id).collect();
     let mut items = items_of(db, &ids).await?;
     let rows = sessions
@@ -327,17 +315,7 @@ pub async fn schedule(
         session,
         action_item_ids: Vec::new(),
     };
-    audit::record_change(
-        &txn,
-        origin,
-        "session.schedule",
-        row.session.id,
-        None,
-        Some(&row),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(row)
+    audit::commit(txn, origin, "session.schedule", row.session.id, None, row).await
 }
 
 /// Claims the session at `version` for `action` by `actor`, inside `txn`, and returns it as it
@@ -415,17 +393,7 @@ pub async fn update(
     }
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
-    audit::record_change(
-        &txn,
-        origin,
-        "session.update",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(after)
+    audit::commit(txn, origin, "session.update", id, Some(&before), after).await
 }
 
 /// A state change that needs no more than a reason.
@@ -473,9 +441,7 @@ pub async fn step(
     };
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
-    audit::record_change(&txn, origin, action, id, Some(&before), Some(&after)).await?;
-    txn.commit().await?;
-    Ok(after)
+    audit::commit(txn, origin, action, id, Some(&before), after).await
 }
 
 /// An action item agreed in a session.
@@ -679,15 +645,5 @@ pub async fn acknowledge(
     row.acknowledgement_comment = Set(Some(comment));
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
-    audit::record_change(
-        &txn,
-        origin,
-        "session.acknowledge",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(after)
+    audit::commit(txn, origin, "session.acknowledge", id, Some(&before), after).await
 }

@@ -6,14 +6,14 @@ use chrono::Utc;
 use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::{team, team_member, user};
-use crate::pagination::{self, Cursor, PageRequest};
+use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
 /// A team with its agents.
@@ -142,18 +142,11 @@ pub async fn list(
     actor: &Actor,
     page: &PageRequest,
 ) -> Result<(Vec<TeamRow>, Option<String>), StoreError> {
-    let teams = pagination::keyset(
-        team::Entity::find().filter(scope::teams(actor)),
-        team::Column::Name,
-        team::Column::Id,
-        page,
-    )
-    .all(db)
-    .await?;
-    let (teams, next) = pagination::finish(teams, page.limit, |team| Cursor {
-        key: team.name.clone(),
-        id: team.id,
-    });
+    let query = team::Entity::find().filter(scope::teams(actor));
+    let sort = (team::Column::Name, team::Column::Id, Order::Asc);
+    let (teams, next) =
+        pagination::page::<_, String>(db, query, sort, page, |team| (team.name.clone(), team.id))
+            .await?;
     let ids: Vec<Uuid> = teams.iter().map(|team| team.id).collect();
     let mut agents = agents_of(db, &ids).await?;
     let rows = teams
@@ -229,9 +222,7 @@ pub async fn create(
         team,
         agent_ids: Vec::new(),
     };
-    audit::record_change(&txn, origin, "team.create", row.team.id, None, Some(&row)).await?;
-    txn.commit().await?;
-    Ok(row)
+    audit::commit(txn, origin, "team.create", row.team.id, None, row).await
 }
 
 /// Applies `changes` to the team at `version`, in one transaction.
@@ -269,17 +260,7 @@ pub async fn update(
         set_agents(&txn, id, &agent_ids).await?;
     }
     let updated = find(&txn, id).await?;
-    audit::record_change(
-        &txn,
-        origin,
-        "team.update",
-        id,
-        Some(&current),
-        Some(&updated),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    audit::commit(txn, origin, "team.update", id, Some(&current), updated).await
 }
 
 async fn set_agents(

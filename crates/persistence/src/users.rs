@@ -427,9 +427,7 @@ pub async fn create(
         user,
         team_id: new.team_id,
     };
-    audit::record_change(&txn, origin, "user.create", row.user.id, None, Some(&row)).await?;
-    txn.commit().await?;
-    Ok(row)
+    audit::commit(txn, origin, "user.create", row.user.id, None, row).await
 }
 
 async fn ensure_employee_id_free(
@@ -586,17 +584,7 @@ pub async fn update(
     }
     row.update(&txn).await?;
     let updated = find(&txn, id).await?;
-    audit::record_change(
-        &txn,
-        origin,
-        "user.update",
-        id,
-        Some(&current),
-        Some(&updated),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    audit::commit(txn, origin, "user.update", id, Some(&current), updated).await
 }
 
 async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
@@ -643,9 +631,7 @@ pub async fn set_active(
     } else {
         "user.deactivate"
     };
-    audit::record_change(&txn, origin, action, id, Some(&current), Some(&updated)).await?;
-    txn.commit().await?;
-    Ok(updated)
+    audit::commit(txn, origin, action, id, Some(&current), updated).await
 }
 
 /// Replaces a user's password hash and ends every other sign-in session, in one transaction.
