@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod db;
+pub mod ops;
 pub mod org;
 pub mod proxy;
 
@@ -19,6 +20,7 @@ use server::state::AppState;
 
 pub use client::{Call, IntoResponse, Response};
 pub use db::TestDb;
+pub use ops::records;
 pub use org::{Org, Persona};
 
 /// A running app with its own database.
@@ -152,7 +154,7 @@ impl TestApp {
 }
 
 /// Requests as one persona.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct As<'a> {
     app: &'a TestApp,
     persona: &'a Persona,

@@ -1,51 +1,39 @@
 //! Action items: who may create, move forward, edit and cancel; overdue; scope; concurrency.
 
 use chrono::{Duration, Utc};
-use serde_json::{Value, json};
-use test_support::{Call, Response};
-use test_support::{Persona, TestApp};
+use serde_json::json;
+use test_support::Call;
+use test_support::TestApp;
 
 use crate::helpers::{ids, problem};
-
-async fn create(app: &TestApp, who: &Persona, assignee: uuid::Uuid, due_in_days: i64) -> Response {
-    let due = (Utc::now().date_naive() + Duration::days(due_in_days)).to_string();
-    app.as_(who)
-        .post("/api/v1/action-items", &json!({ "title": "Review three calls", "assignee_id": assignee, "due_date": due, "priority": "MEDIUM" }))
-        .call().await
-}
-
-async fn patch(app: &TestApp, who: &Persona, item: &Value, body: Value) -> Response {
-    let mut body = body;
-    body["version"] = item["version"].clone();
-    app.as_(who)
-        .patch(
-            &format!("/api/v1/action-items/{}", item["id"].as_str().expect("id")),
-            &body,
-        )
-        .call()
-        .await
-}
+use test_support::records;
 
 #[tokio::test]
 async fn the_coach_side_creates_items_for_agents_in_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let item = create(&app, &org.leader_a, org.agent_a1.id, 7)
+    let item = app
+        .as_(&org.leader_a)
+        .create_action_item(records::action_item(org.agent_a1.id, 7))
         .await
         .ok(201);
     assert_eq!(item["status"], "PENDING");
     assert_eq!(item["agent_id"], json!(org.agent_a1.id));
     assert_eq!(item["created_by"], json!(org.leader_a.id));
-    create(&app, &org.manager_a, org.agent_a2.id, 7)
+    app.as_(&org.manager_a)
+        .create_action_item(records::action_item(org.agent_a2.id, 7))
         .await
         .ok(201);
-    create(&app, &org.leader_a, org.agent_b1.id, 7)
+    app.as_(&org.leader_a)
+        .create_action_item(records::action_item(org.agent_b1.id, 7))
         .await
         .problem(422);
-    create(&app, &org.agent_a1, org.agent_a1.id, 7)
+    app.as_(&org.agent_a1)
+        .create_action_item(records::action_item(org.agent_a1.id, 7))
         .await
         .problem(403);
-    create(&app, &org.admin, org.leader_a.id, 7)
+    app.as_(&org.admin)
+        .create_action_item(records::action_item(org.leader_a.id, 7))
         .await
         .problem(422);
     let bad = app
@@ -61,81 +49,63 @@ async fn the_coach_side_creates_items_for_agents_in_scope() {
 async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let item = create(&app, &org.leader_a, org.agent_a1.id, 7)
+    let item = app
+        .as_(&org.leader_a)
+        .create_action_item(records::action_item(org.agent_a1.id, 7))
         .await
         .ok(201);
-    patch(&app, &org.agent_a1, &item, json!({ "status": "CANCELLED" }))
+    app.as_(&org.agent_a1)
+        .update_action_item(&item, json!({ "status": "CANCELLED" }))
         .await
         .problem(403);
-    patch(&app, &org.agent_a1, &item, json!({ "title": "Easier" }))
+    app.as_(&org.agent_a1)
+        .update_action_item(&item, json!({ "title": "Easier" }))
         .await
         .problem(403);
-    patch(
-        &app,
-        &org.agent_a2,
-        &item,
-        json!({ "status": "IN_PROGRESS" }),
-    )
-    .await
-    .problem(404);
-    let started = patch(
-        &app,
-        &org.agent_a1,
-        &item,
-        json!({ "status": "IN_PROGRESS" }),
-    )
-    .await
-    .ok(200);
-    patch(
-        &app,
-        &org.agent_a1,
-        &started,
-        json!({ "status": "PENDING" }),
-    )
-    .await
-    .problem(409);
-    let done = patch(
-        &app,
-        &org.agent_a1,
-        &started,
-        json!({ "status": "COMPLETED" }),
-    )
-    .await
-    .ok(200);
+    app.as_(&org.agent_a2)
+        .update_action_item(&item, json!({ "status": "IN_PROGRESS" }))
+        .await
+        .problem(404);
+    let started = app
+        .as_(&org.agent_a1)
+        .update_action_item(&item, json!({ "status": "IN_PROGRESS" }))
+        .await
+        .ok(200);
+    app.as_(&org.agent_a1)
+        .update_action_item(&started, json!({ "status": "PENDING" }))
+        .await
+        .problem(409);
+    let done = app
+        .as_(&org.agent_a1)
+        .update_action_item(&started, json!({ "status": "COMPLETED" }))
+        .await
+        .ok(200);
     assert!(done["completed_at"].is_string());
-    patch(&app, &org.leader_a, &done, json!({ "status": "CANCELLED" }))
+    app.as_(&org.leader_a)
+        .update_action_item(&done, json!({ "status": "CANCELLED" }))
         .await
         .problem(409);
 
-    let other = create(&app, &org.leader_a, org.agent_a1.id, 7)
+    let other = app
+        .as_(&org.leader_a)
+        .create_action_item(records::action_item(org.agent_a1.id, 7))
         .await
         .ok(201);
-    let edited = patch(
-        &app,
-        &org.leader_a,
-        &other,
-        json!({ "title": "Review five calls", "priority": "HIGH", "assignee_id": org.agent_a2.id }),
-    )
+    let edited = app.as_(&org.leader_a).update_action_item(&other, json!({ "title": "Review five calls", "priority": "HIGH", "assignee_id": org.agent_a2.id }))
     .await
     .ok(200);
     assert_eq!(edited["assignee_id"], json!(org.agent_a2.id));
-    let cancelled = patch(
-        &app,
-        &org.manager_a,
-        &edited,
-        json!({ "status": "CANCELLED" }),
-    )
-    .await
-    .ok(200);
-    patch(
-        &app,
-        &org.leader_a,
-        &cancelled,
-        json!({ "status": "IN_PROGRESS" }),
-    )
-    .await
-    .problem(409);
-    patch(&app, &org.leader_b, &cancelled, json!({ "title": "x" }))
+    let cancelled = app
+        .as_(&org.manager_a)
+        .update_action_item(&edited, json!({ "status": "CANCELLED" }))
+        .await
+        .ok(200);
+    app.as_(&org.leader_a)
+        .update_action_item(&cancelled, json!({ "status": "IN_PROGRESS" }))
+        .await
+        .problem(409);
+    app.as_(&org.leader_b)
+        .update_action_item(&cancelled, json!({ "title": "x" }))
         .await
         .problem(404);
 }
@@ -144,17 +114,23 @@ async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
 async fn overdue_is_derived_and_lists_stay_in_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let late = create(&app, &org.leader_a, org.agent_a1.id, -2)
+    let late = app
+        .as_(&org.leader_a)
+        .create_action_item(records::action_item(org.agent_a1.id, -2))
         .await
         .ok(201);
     assert_eq!(late["overdue"], true);
-    create(&app, &org.leader_a, org.agent_a1.id, 5)
+    app.as_(&org.leader_a)
+        .create_action_item(records::action_item(org.agent_a1.id, 5))
         .await
         .ok(201);
-    create(&app, &org.leader_b, org.agent_b1.id, 5)
+    app.as_(&org.leader_b)
+        .create_action_item(records::action_item(org.agent_b1.id, 5))
         .await
         .ok(201);
-    let done = patch(&app, &org.agent_a1, &late, json!({ "status": "COMPLETED" }))
+    let done = app
+        .as_(&org.agent_a1)
+        .update_action_item(&late, json!({ "status": "COMPLETED" }))
         .await
         .ok(200);
     assert_eq!(done["overdue"], false, "a completed item is never overdue");
@@ -189,12 +165,16 @@ async fn overdue_is_derived_and_lists_stay_in_scope() {
 async fn concurrent_item_updates_have_one_winner() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let item = create(&app, &org.leader_b, org.agent_b1.id, 3)
+    let item = app
+        .as_(&org.leader_b)
+        .create_action_item(records::action_item(org.agent_b1.id, 3))
         .await
         .ok(201);
     let (a, b) = tokio::join!(
-        patch(&app, &org.agent_b1, &item, json!({ "status": "COMPLETED" })),
-        patch(&app, &org.leader_b, &item, json!({ "status": "CANCELLED" }))
+        app.as_(&org.agent_b1)
+            .update_action_item(&item, json!({ "status": "COMPLETED" })),
+        app.as_(&org.leader_b)
+            .update_action_item(&item, json!({ "status": "CANCELLED" }))
     );
     let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();

@@ -2,45 +2,15 @@
 //! acknowledges; targets are checked against real metrics; every illegal move is refused.
 
 use serde_json::{Value, json};
-use test_support::{Call, Response};
-use test_support::{Org, Persona, TestApp};
+use test_support::Call;
+use test_support::{Org, TestApp};
 
 use crate::helpers::{ids, ok_json, problem};
-
-fn draft(agent: uuid::Uuid) -> Value {
-    json!({
-        "agent_id": agent, "title": "Adherence recovery", "goal": "Back to 90% schedule adherence",
-        "start_date": "2026-01-01", "end_date": "2026-03-31",
-        "items": [{ "title": "Daily schedule check", "due_date": "2026-01-15" }, { "title": "Break timer", "due_date": "2026-02-01", "priority": "HIGH" }],
-        "targets": [{ "kpi": "schedule_adherence", "operator": "GTE", "value": 90, "by_month": "2026-02" },
-                    { "kpi": "quality_score", "operator": "GTE", "value": 95, "by_month": "2026-02" }]
-    })
-}
-
-async fn decide(
-    app: &TestApp,
-    who: &Persona,
-    plan: &Value,
-    decision: &str,
-    body: Value,
-) -> Response {
-    let mut body = body;
-    body["version"] = plan["version"].clone();
-    app.as_(who)
-        .post(
-            &format!(
-                "/api/v1/action-plans/{}/{decision}",
-                plan["id"].as_str().expect("id")
-            ),
-            &body,
-        )
-        .call()
-        .await
-}
+use test_support::records::action_plan;
 
 async fn create(app: &TestApp, org: &Org) -> Value {
     app.as_(&org.leader_a)
-        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
         .call()
         .await
         .ok(201)
@@ -56,30 +26,36 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
     assert_eq!(plan["items"][0]["plan_id"], plan["id"]);
 
     // Only the agent's manager approves; the leader submits; nobody approves a draft.
-    decide(&app, &org.manager_a, &plan, "approve", json!({}))
+    app.as_(&org.manager_a)
+        .decide_action_plan(&plan, "approve", json!({}))
         .await
         .problem(409);
-    let submitted = decide(&app, &org.leader_a, &plan, "submit", json!({}))
+    let submitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&plan, "submit", json!({}))
         .await
         .ok(200);
-    decide(&app, &org.leader_a, &submitted, "approve", json!({}))
+    app.as_(&org.leader_a)
+        .decide_action_plan(&submitted, "approve", json!({}))
         .await
         .problem(403);
-    decide(&app, &org.manager_b, &submitted, "approve", json!({}))
+    app.as_(&org.manager_b)
+        .decide_action_plan(&submitted, "approve", json!({}))
         .await
         .problem(404);
-    decide(&app, &org.manager_a, &submitted, "reject", json!({}))
+    app.as_(&org.manager_a)
+        .decide_action_plan(&submitted, "reject", json!({}))
         .await
         .problem(422);
-    let rejected = decide(
-        &app,
-        &org.manager_a,
-        &submitted,
-        "reject",
-        json!({ "reason": "Targets too soft" }),
-    )
-    .await
-    .ok(200);
+    let rejected = app
+        .as_(&org.manager_a)
+        .decide_action_plan(
+            &submitted,
+            "reject",
+            json!({ "reason": "Targets too soft" }),
+        )
+        .await
+        .ok(200);
     assert_eq!(
         (
             rejected["status"].clone(),
@@ -97,43 +73,33 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         .await
         .expect("answers");
     let edited = ok_json(edited, 200).await;
-    let resubmitted = decide(&app, &org.leader_a, &edited, "submit", json!({}))
+    let resubmitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&edited, "submit", json!({}))
         .await
         .ok(200);
-    let active = decide(&app, &org.manager_a, &resubmitted, "approve", json!({}))
+    let active = app
+        .as_(&org.manager_a)
+        .decide_action_plan(&resubmitted, "approve", json!({}))
         .await
         .ok(200);
     assert_eq!(active["status"], "ACTIVE");
     assert_eq!(active["approved_by"], json!(org.manager_a.id));
 
     // Only the agent acknowledges, once; an active plan no longer edits.
-    decide(
-        &app,
-        &org.leader_a,
-        &active,
-        "acknowledge",
-        json!({ "comment": "x" }),
-    )
-    .await
-    .problem(403);
-    let acknowledged = decide(
-        &app,
-        &org.agent_a1,
-        &active,
-        "acknowledge",
-        json!({ "comment": "Understood" }),
-    )
-    .await
-    .ok(200);
-    decide(
-        &app,
-        &org.agent_a1,
-        &acknowledged,
-        "acknowledge",
-        json!({ "comment": "again" }),
-    )
-    .await
-    .problem(409);
+    app.as_(&org.leader_a)
+        .decide_action_plan(&active, "acknowledge", json!({ "comment": "x" }))
+        .await
+        .problem(403);
+    let acknowledged = app
+        .as_(&org.agent_a1)
+        .decide_action_plan(&active, "acknowledge", json!({ "comment": "Understood" }))
+        .await
+        .ok(200);
+    app.as_(&org.agent_a1)
+        .decide_action_plan(&acknowledged, "acknowledge", json!({ "comment": "again" }))
+        .await
+        .problem(409);
     let patch = app
         .as_(&org.leader_a)
         .patch(
@@ -168,32 +134,29 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         "a checkpoint changes the plan"
     );
 
-    decide(&app, &org.leader_a, &with_checkpoint, "complete", json!({}))
+    app.as_(&org.leader_a)
+        .decide_action_plan(&with_checkpoint, "complete", json!({}))
         .await
         .problem(422);
-    let done = decide(
-        &app,
-        &org.leader_a,
-        &with_checkpoint,
-        "complete",
-        json!({ "outcome": "SUCCESSFUL" }),
-    )
-    .await
-    .ok(200);
+    let done = app
+        .as_(&org.leader_a)
+        .decide_action_plan(
+            &with_checkpoint,
+            "complete",
+            json!({ "outcome": "SUCCESSFUL" }),
+        )
+        .await
+        .ok(200);
     assert_eq!(
         (done["status"].clone(), done["outcome"].clone()),
         (json!("COMPLETED"), json!("SUCCESSFUL"))
     );
-    decide(
-        &app,
-        &org.leader_a,
-        &done,
-        "cancel",
-        json!({ "reason": "no" }),
-    )
-    .await
-    .problem(409);
-    decide(&app, &org.leader_a, &done, "fly", json!({}))
+    app.as_(&org.leader_a)
+        .decide_action_plan(&done, "cancel", json!({ "reason": "no" }))
+        .await
+        .problem(409);
+    app.as_(&org.leader_a)
+        .decide_action_plan(&done, "fly", json!({}))
         .await
         .problem(404);
 }
@@ -246,16 +209,16 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
     app.as_(&org.leader_b)
-        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
         .call()
         .await
         .problem(422);
     app.as_(&org.agent_a1)
-        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
         .call()
         .await
         .problem(403);
-    let mut backwards = draft(org.agent_a1.id);
+    let mut backwards = action_plan(org.agent_a1.id);
     backwards["end_date"] = json!("2025-12-01");
     backwards["targets"][0]["by_month"] = json!("Feb");
     let body = app
@@ -268,7 +231,7 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
         body["errors"]["end_date"].is_array() && body["errors"]["targets[0].by_month"].is_array(),
         "{body}"
     );
-    let mut unknown = draft(org.agent_a1.id);
+    let mut unknown = action_plan(org.agent_a1.id);
     unknown["targets"][0]["kpi"] = json!("happiness");
     app.as_(&org.leader_a)
         .post("/api/v1/action-plans", &unknown)
@@ -317,18 +280,16 @@ async fn concurrent_decisions_on_one_version_have_one_winner() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
-    let submitted = decide(&app, &org.leader_a, &plan, "submit", json!({}))
+    let submitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&plan, "submit", json!({}))
         .await
         .ok(200);
     let (a, b) = tokio::join!(
-        decide(&app, &org.manager_a, &submitted, "approve", json!({})),
-        decide(
-            &app,
-            &org.admin,
-            &submitted,
-            "reject",
-            json!({ "reason": "No" })
-        )
+        app.as_(&org.manager_a)
+            .decide_action_plan(&submitted, "approve", json!({})),
+        app.as_(&org.admin)
+            .decide_action_plan(&submitted, "reject", json!({ "reason": "No" }))
     );
     let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();
@@ -341,17 +302,22 @@ async fn nobody_approves_a_plan_they_drafted() {
     let org = app.seed_org().await;
     let plan = app
         .as_(&org.manager_a)
-        .post("/api/v1/action-plans", &draft(org.agent_a1.id))
+        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
         .call()
         .await
         .ok(201);
-    let submitted = decide(&app, &org.manager_a, &plan, "submit", json!({}))
+    let submitted = app
+        .as_(&org.manager_a)
+        .decide_action_plan(&plan, "submit", json!({}))
         .await
         .ok(200);
-    decide(&app, &org.manager_a, &submitted, "approve", json!({}))
+    app.as_(&org.manager_a)
+        .decide_action_plan(&submitted, "approve", json!({}))
         .await
         .problem(403);
-    let approved = decide(&app, &org.admin, &submitted, "approve", json!({}))
+    let approved = app
+        .as_(&org.admin)
+        .decide_action_plan(&submitted, "approve", json!({}))
         .await
         .ok(200);
     assert_eq!(approved["approved_by"], org.admin.id.to_string());

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Org, Persona, TestApp};
 
-use crate::sessions::schedule;
+use test_support::records;
 
 /// The statements a request ran, after checking it succeeded.
 async fn statements(response: reqwest::Response) -> (u16, u32) {
@@ -38,10 +38,13 @@ async fn run(
 async fn seeded() -> (TestApp, Org, Value) {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 4)
+    let session = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 4))
         .await
         .ok(201);
-    schedule(&app, &org.leader_a, org.agent_a2.id, 8)
+    app.as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a2.id, 8))
         .await
         .ok(201);
     // The steady state: the KPI catalogue is loaded once, then only its fingerprint is read.
@@ -113,7 +116,10 @@ async fn the_dashboard_runs_as_many_statements_for_a_large_team_as_for_a_small_o
                 Some(org.team_a),
             )
             .await;
-        schedule(&app, &org.leader_a, agent, 12 + n).await.ok(201);
+        app.as_(&org.leader_a)
+            .schedule_session(records::session(agent, 12 + n))
+            .await
+            .ok(201);
     }
     let (_, large) = run(&app, &org.leader_a, Method::GET, "/api/v1/dashboard", None).await;
     assert_eq!(small, large, "statements for 2 agents, then for 8");

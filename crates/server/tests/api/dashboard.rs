@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Persona, TestApp};
 
-use crate::sessions::schedule;
+use test_support::records;
 
 fn month_back(months: i64) -> String {
     let mut month = Utc::now().format("%Y-%m").to_string();
@@ -28,10 +28,13 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     // Upcoming for A1, a completed but unacknowledged one for A2, an overdue item for A1.
-    schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    app.as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    let done = schedule(&app, &org.leader_a, org.agent_a2.id, 2)
+    let done = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a2.id, 2))
         .await
         .ok(201);
     let complete = json!({ "session_notes": "n", "current_score": 70, "version": 1 });

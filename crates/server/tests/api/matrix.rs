@@ -179,7 +179,7 @@ async fn places(app: &TestApp, org: &Org) -> Vec<(&'static str, String)> {
         (
             "session",
             "/api/v1/sessions",
-            json!({ "agent_id": a1, "scheduled_at": crate::sessions::at(0), "duration_minutes": 60 }),
+            json!({ "agent_id": a1, "scheduled_at": test_support::records::slot(0), "duration_minutes": 60 }),
         ),
         (
             "item",

@@ -2,34 +2,11 @@
 //! configuration in force for each month, agent and team scorecards.
 
 use serde_json::{Value, json};
-use test_support::{Call, Response};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ok_json, problem};
-
-async fn put(
-    app: &TestApp,
-    who: &Persona,
-    agent: uuid::Uuid,
-    month: &str,
-    body: Value,
-) -> Response {
-    app.as_(who)
-        .request(
-            reqwest::Method::PUT,
-            &format!("/api/v1/agents/{agent}/metrics/{month}"),
-        )
-        .json(&body)
-        .call()
-        .await
-}
-
-fn all_kpis(value: f64) -> Value {
-    json!({
-        "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
-        "task_completion_rate": value, "productivity_index": value, "quality_score": value, "efficiency_rate": value
-    })
-}
+use test_support::records::all_kpis;
 
 #[tokio::test]
 async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
@@ -39,7 +16,9 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
     // (6.5 x 90 + 1.5 x 70) / 8 = 690 / 8 = 86.25.
     let mut body = all_kpis(90.0);
     body["quality_score"] = json!(70);
-    let month = put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body)
+    let month = app
+        .as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-01", body)
         .await
         .ok(200);
     assert_eq!(month["score"], 86.25);
@@ -47,33 +26,18 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
     assert_eq!(month["values"]["quality_score"], 70.0);
     assert_eq!(month["version"], 1);
 
-    put(
-        &app,
-        &org.agent_a1,
-        org.agent_a1.id,
-        "2026-02",
-        all_kpis(99.0),
-    )
-    .await
-    .problem(403);
-    put(
-        &app,
-        &org.leader_b,
-        org.agent_a1.id,
-        "2026-02",
-        all_kpis(99.0),
-    )
-    .await
-    .problem(404);
-    put(
-        &app,
-        &org.manager_a,
-        org.agent_a2.id,
-        "2026-01",
-        all_kpis(80.0),
-    )
-    .await
-    .ok(200);
+    app.as_(&org.agent_a1)
+        .put_metrics(org.agent_a1.id, "2026-02", all_kpis(99.0))
+        .await
+        .problem(403);
+    app.as_(&org.leader_b)
+        .put_metrics(org.agent_a1.id, "2026-02", all_kpis(99.0))
+        .await
+        .problem(404);
+    app.as_(&org.manager_a)
+        .put_metrics(org.agent_a2.id, "2026-01", all_kpis(80.0))
+        .await
+        .ok(200);
 
     let path = format!(
         "/api/v1/agents/{}/metrics?from=2025-06&to=2026-06",
@@ -98,34 +62,31 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
 async fn bad_months_and_values_name_each_field() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    put(
-        &app,
-        &org.leader_a,
-        org.agent_a1.id,
-        "2026-13",
-        all_kpis(90.0),
-    )
-    .await
-    .problem(422);
+    app.as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-13", all_kpis(90.0))
+        .await
+        .problem(422);
     let body = json!({ "schedule_adherence": 250, "happiness": 3, "scheduled_hours": -1 });
-    let errors = put(&app, &org.leader_a, org.agent_a1.id, "2026-01", body)
+    let errors = app
+        .as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-01", body)
         .await
         .problem(422);
     for field in ["schedule_adherence", "happiness", "scheduled_hours"] {
         assert!(errors["errors"][field].is_array(), "{field}: {errors}");
     }
-    put(&app, &org.leader_a, org.agent_a1.id, "2026-01", json!({}))
+    app.as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-01", json!({}))
         .await
         .problem(422);
-    put(
-        &app,
-        &org.leader_a,
-        org.agent_a1.id,
-        "2026-01",
-        json!({ "quality_score": "high" }),
-    )
-    .await
-    .problem(422);
+    app.as_(&org.leader_a)
+        .put_metrics(
+            org.agent_a1.id,
+            "2026-01",
+            json!({ "quality_score": "high" }),
+        )
+        .await
+        .problem(422);
     let nothing = app
         .as_(&org.admin)
         .get(&format!(
@@ -143,7 +104,9 @@ async fn raw_counts_become_kpi_values() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let body = json!({ "scheduled_hours": 160, "actual_hours": 152, "total_breaks": 0, "breaks_within_limit": 0, "tasks_assigned": 40 });
-    let month = put(&app, &org.leader_a, org.agent_a1.id, "2026-02", body)
+    let month = app
+        .as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-02", body)
         .await
         .ok(200);
     assert_eq!(month["values"]["schedule_adherence"], 95.0);
@@ -159,7 +122,9 @@ async fn raw_counts_become_kpi_values() {
     // (1.0 x 95 + 0.5 x 100) / 1.5 = 96.67
     assert_eq!(month["score"], 96.67);
     let both = json!({ "schedule_adherence": 90, "scheduled_hours": 160, "actual_hours": 152, "version": 1 });
-    let errors = put(&app, &org.leader_a, org.agent_a1.id, "2026-02", both)
+    let errors = app
+        .as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-02", both)
         .await
         .problem(422);
     assert!(errors["errors"]["schedule_adherence"].is_array());
@@ -169,31 +134,23 @@ async fn raw_counts_become_kpi_values() {
 async fn an_existing_month_needs_its_version_and_one_of_two_writers_wins() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    put(
-        &app,
-        &org.leader_b,
-        org.agent_b1.id,
-        "2026-03",
-        all_kpis(70.0),
-    )
-    .await
-    .ok(200);
-    put(
-        &app,
-        &org.leader_b,
-        org.agent_b1.id,
-        "2026-03",
-        all_kpis(75.0),
-    )
-    .await
-    .problem(428);
+    app.as_(&org.leader_b)
+        .put_metrics(org.agent_b1.id, "2026-03", all_kpis(70.0))
+        .await
+        .ok(200);
+    app.as_(&org.leader_b)
+        .put_metrics(org.agent_b1.id, "2026-03", all_kpis(75.0))
+        .await
+        .problem(428);
     let mut one = all_kpis(75.0);
     one["version"] = json!(1);
     let mut two = all_kpis(80.0);
     two["version"] = json!(1);
     let (a, b) = tokio::join!(
-        put(&app, &org.leader_b, org.agent_b1.id, "2026-03", one),
-        put(&app, &org.manager_b, org.agent_b1.id, "2026-03", two)
+        app.as_(&org.leader_b)
+            .put_metrics(org.agent_b1.id, "2026-03", one),
+        app.as_(&org.manager_b)
+            .put_metrics(org.agent_b1.id, "2026-03", two)
     );
     let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();
@@ -221,16 +178,12 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
     let org = app.seed_org().await;
     let mut body = all_kpis(90.0);
     body["quality_score"] = json!(60);
-    put(
-        &app,
-        &org.leader_a,
-        org.agent_a1.id,
-        "2026-01",
-        body.clone(),
-    )
-    .await
-    .ok(200);
-    put(&app, &org.leader_a, org.agent_a1.id, "2026-04", body)
+    app.as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-01", body.clone())
+        .await
+        .ok(200);
+    app.as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-04", body)
         .await
         .ok(200);
 
@@ -297,7 +250,9 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
     assert_eq!(months[1]["config_effective_from"], "2026-04");
     let mut may =
         json!({ "schedule_adherence": 90, "quality_score": 60, "repeat_contact_rate": 20 });
-    let scored = put(&app, &org.leader_a, org.agent_a1.id, "2026-05", may.take())
+    let scored = app
+        .as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-05", may.take())
         .await
         .ok(200);
     // (1 x 90 + 3 x 60 + 1 x (100 - 20)) / 5 = 350 / 5 = 70.
@@ -313,10 +268,12 @@ async fn scorecards_show_trend_team_average_and_ranking_in_scope() {
         ("2026-01", 80.0, 90.0),
         ("2026-02", 85.0, 60.0),
     ] {
-        put(&app, &org.leader_a, org.agent_a1.id, month, all_kpis(a1))
+        app.as_(&org.leader_a)
+            .put_metrics(org.agent_a1.id, month, all_kpis(a1))
             .await
             .ok(200);
-        put(&app, &org.leader_a, org.agent_a2.id, month, all_kpis(a2))
+        app.as_(&org.leader_a)
+            .put_metrics(org.agent_a2.id, month, all_kpis(a2))
             .await
             .ok(200);
     }

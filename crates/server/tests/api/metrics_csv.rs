@@ -1,19 +1,10 @@
 //! CSV import (all or nothing, bad rows named by line) and export (scoped).
 
 use serde_json::json;
-use test_support::{Call, Response};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ok_json, problem};
-
-async fn import(app: &TestApp, who: &Persona, csv: String) -> Response {
-    app.as_(who)
-        .request(reqwest::Method::POST, "/api/v1/metrics/import")
-        .header("content-type", "text/csv")
-        .body(csv)
-        .call()
-        .await
-}
 
 fn month(n: usize) -> String {
     format!("{:04}-{:02}", 2001 + n / 12, n % 12 + 1)
@@ -63,7 +54,11 @@ async fn one_bad_row_among_a_thousand_writes_nothing_and_is_named() {
             85 + n % 10
         ));
     }
-    let body = import(&app, &org.manager_a, csv.clone()).await.problem(422);
+    let body = app
+        .as_(&org.manager_a)
+        .import_metrics(csv.clone())
+        .await
+        .problem(422);
     let errors = body["errors"].as_object().expect("errors by line");
     assert_eq!(errors.keys().collect::<Vec<_>>(), ["line 701"], "{body}");
     assert!(
@@ -74,13 +69,17 @@ async fn one_bad_row_among_a_thousand_writes_nothing_and_is_named() {
     assert_eq!(stored_months(&app).await, 0, "nothing was written");
 
     let fixed = csv.replace(",250,", ",90,");
-    let summary = import(&app, &org.manager_a, fixed.clone()).await.ok(200);
+    let summary = app
+        .as_(&org.manager_a)
+        .import_metrics(fixed.clone())
+        .await
+        .ok(200);
     assert_eq!(
         summary,
         json!({ "rows": 1000, "created": 1000, "replaced": 0, "notes": [] })
     );
     assert_eq!(stored_months(&app).await, 1000);
-    let again = import(&app, &org.manager_a, fixed).await.ok(200);
+    let again = app.as_(&org.manager_a).import_metrics(fixed).await.ok(200);
     assert_eq!(again["replaced"], 1000);
 }
 
@@ -90,7 +89,11 @@ async fn rows_outside_the_scope_and_malformed_files_are_refused() {
     let org = app.seed_org().await;
     with_employee_ids(&app, &org).await;
     let csv = "employee_id,month,quality_score\nE-A1,2026-01,90\nE-B1,2026-01,90\nE-A1,2026-13,90\nE-A1,2026-01,91\nE-ZZ,2026-01,1\nE-A2,2026-02,lots\n".to_owned();
-    let body = import(&app, &org.manager_a, csv).await.problem(422);
+    let body = app
+        .as_(&org.manager_a)
+        .import_metrics(csv)
+        .await
+        .problem(422);
     let errors = body["errors"].as_object().expect("errors by line");
     assert_eq!(
         errors.keys().collect::<Vec<_>>(),
@@ -98,26 +101,25 @@ async fn rows_outside_the_scope_and_malformed_files_are_refused() {
         "number errors are found before rows are resolved: {body}"
     );
     let csv = "employee_id,month,quality_score\nE-A1,2026-01,90\nE-B1,2026-01,90\nE-A1,2026-13,90\nE-A1,2026-01,91\nE-ZZ,2026-01,1\n".to_owned();
-    let body = import(&app, &org.manager_a, csv).await.problem(422);
-    let lines: Vec<&String> = body["errors"].as_object().expect("errors").keys().collect();
-    assert_eq!(lines, ["line 3", "line 4", "line 5", "line 6"], "{body}");
-    import(&app, &org.manager_a, "name,month\nx,2026-01\n".to_owned())
+    let body = app
+        .as_(&org.manager_a)
+        .import_metrics(csv)
         .await
         .problem(422);
-    import(
-        &app,
-        &org.leader_a,
-        "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
-    )
-    .await
-    .problem(403);
-    import(
-        &app,
-        &org.agent_a1,
-        "employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned(),
-    )
-    .await
-    .problem(403);
+    let lines: Vec<&String> = body["errors"].as_object().expect("errors").keys().collect();
+    assert_eq!(lines, ["line 3", "line 4", "line 5", "line 6"], "{body}");
+    app.as_(&org.manager_a)
+        .import_metrics("name,month\nx,2026-01\n".to_owned())
+        .await
+        .problem(422);
+    app.as_(&org.leader_a)
+        .import_metrics("employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned())
+        .await
+        .problem(403);
+    app.as_(&org.agent_a1)
+        .import_metrics("employee_id,month,quality_score\nE-A1,2026-01,90\n".to_owned())
+        .await
+        .problem(403);
     let not_csv = app
         .as_(&org.manager_a)
         .post("/api/v1/metrics/import", &json!({ "rows": [] }))
@@ -130,7 +132,10 @@ async fn rows_outside_the_scope_and_malformed_files_are_refused() {
         "email,month,quality_score\n{},2026-01,90\n",
         org.agent_a2.email.to_uppercase()
     );
-    import(&app, &org.manager_a, by_email).await.ok(200);
+    app.as_(&org.manager_a)
+        .import_metrics(by_email)
+        .await
+        .ok(200);
 }
 
 #[tokio::test]
@@ -139,14 +144,11 @@ async fn the_export_has_the_import_columns_and_only_the_actors_agents() {
     let org = app.seed_org().await;
     with_employee_ids(&app, &org).await;
     let csv = "employee_id,month,quality_score,schedule_adherence\nE-A1,2026-01,90,80\nE-A2,2026-01,70,\n".to_owned();
-    import(&app, &org.admin, csv).await.ok(200);
-    import(
-        &app,
-        &org.admin,
-        "employee_id,month,quality_score\nE-B1,2026-01,60\n".to_owned(),
-    )
-    .await
-    .ok(200);
+    app.as_(&org.admin).import_metrics(csv).await.ok(200);
+    app.as_(&org.admin)
+        .import_metrics("employee_id,month,quality_score\nE-B1,2026-01,60\n".to_owned())
+        .await
+        .ok(200);
 
     let export = |who| {
         let app = &app;
@@ -287,7 +289,7 @@ async fn a_file_of_millions_of_bad_lines_gets_a_short_answer() {
     let org = app.seed_org().await;
     let mut csv = String::from("employee_id,month,quality_score\n");
     csv.push_str(&"x\n".repeat(2_000_000));
-    let response = import(&app, &org.admin, csv).await;
+    let response = app.as_(&org.admin).import_metrics(csv).await;
     let length = response.text().len() as u64;
     let body = problem(response, 422).await;
     let errors = body["errors"].as_object().expect("errors");
@@ -334,7 +336,7 @@ async fn exported_cells_cannot_run_as_formulas_and_import_back_unchanged() {
         "the cell is text to a spreadsheet: {row}"
     );
     // The file as downloaded imports unchanged: the employee id is read back as it was.
-    let summary = import(&app, &org.admin, csv).await.ok(200);
+    let summary = app.as_(&org.admin).import_metrics(csv).await.ok(200);
     assert_eq!(summary["rows"], 1, "{summary}");
     assert_eq!(summary["replaced"], 1);
 }
@@ -363,7 +365,11 @@ async fn the_export_imports_back_unchanged_with_the_score_ignored() {
     let csv = export(&app, &org.manager_a).await;
     assert!(csv.starts_with("employee_id,email,month,"), "{csv}");
     assert!(csv.lines().next().is_some_and(|h| h.ends_with(",score")));
-    let summary = import(&app, &org.manager_a, csv.clone()).await.ok(200);
+    let summary = app
+        .as_(&org.manager_a)
+        .import_metrics(csv.clone())
+        .await
+        .ok(200);
     assert_eq!(summary["rows"], 2, "{summary}");
     assert_eq!(summary["replaced"], 2);
     assert_eq!(

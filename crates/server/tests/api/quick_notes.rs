@@ -1,22 +1,11 @@
 //! Quick notes: private stays private, shared follows the agent's scope, only authors edit.
 
 use serde_json::{Value, json};
-use test_support::{Call, Response};
+use test_support::Call;
 use test_support::{Persona, TestApp};
 
 use crate::helpers::{ids, problem};
-
-async fn write(
-    app: &TestApp,
-    who: &Persona,
-    agent: uuid::Uuid,
-    content: &str,
-    visibility: &str,
-) -> Response {
-    app.as_(who)
-        .post("/api/v1/quick-notes", &json!({ "agent_id": agent, "content": content, "category": "BEHAVIOR", "visibility": visibility }))
-        .call().await
-}
+use test_support::records;
 
 async fn visible(app: &TestApp, who: &Persona, query: &str) -> Vec<String> {
     let page = app
@@ -37,33 +26,31 @@ async fn visible(app: &TestApp, who: &Persona, query: &str) -> Vec<String> {
 async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    write(
-        &app,
-        &org.leader_a,
-        org.agent_a1.id,
-        "shared praise for A1",
-        "SHARED",
-    )
-    .await
-    .ok(201);
-    let private = write(
-        &app,
-        &org.leader_a,
-        org.agent_a1.id,
-        "private worry about A1",
-        "PRIVATE",
-    )
-    .await
-    .ok(201);
-    write(
-        &app,
-        &org.leader_b,
-        org.agent_b1.id,
-        "shared note on B1",
-        "SHARED",
-    )
-    .await
-    .ok(201);
+    app.as_(&org.leader_a)
+        .write_note(records::note(
+            org.agent_a1.id,
+            "shared praise for A1",
+            "SHARED",
+        ))
+        .await
+        .ok(201);
+    let private = app
+        .as_(&org.leader_a)
+        .write_note(records::note(
+            org.agent_a1.id,
+            "private worry about A1",
+            "PRIVATE",
+        ))
+        .await
+        .ok(201);
+    app.as_(&org.leader_b)
+        .write_note(records::note(
+            org.agent_b1.id,
+            "shared note on B1",
+            "SHARED",
+        ))
+        .await
+        .ok(201);
 
     assert_eq!(
         visible(&app, &org.leader_a, "").await,
@@ -110,46 +97,28 @@ async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() 
 async fn only_coaches_in_scope_write_notes_and_content_is_bounded() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    write(
-        &app,
-        &org.leader_a,
-        org.agent_b1.id,
-        "not my agent",
-        "SHARED",
-    )
-    .await
-    .problem(422);
-    write(
-        &app,
-        &org.agent_a1,
-        org.agent_a1.id,
-        "about myself",
-        "SHARED",
-    )
-    .await
-    .problem(403);
-    write(
-        &app,
-        &org.manager_a,
-        org.agent_a2.id,
-        "manager note",
-        "SHARED",
-    )
-    .await
-    .ok(201);
-    let long = "é".repeat(500);
-    write(&app, &org.leader_a, org.agent_a1.id, &long, "SHARED")
+    app.as_(&org.leader_a)
+        .write_note(records::note(org.agent_b1.id, "not my agent", "SHARED"))
+        .await
+        .problem(422);
+    app.as_(&org.agent_a1)
+        .write_note(records::note(org.agent_a1.id, "about myself", "SHARED"))
+        .await
+        .problem(403);
+    app.as_(&org.manager_a)
+        .write_note(records::note(org.agent_a2.id, "manager note", "SHARED"))
         .await
         .ok(201);
-    let too_long = write(
-        &app,
-        &org.leader_a,
-        org.agent_a1.id,
-        &"x".repeat(501),
-        "SHARED",
-    )
-    .await
-    .problem(422);
+    let long = "é".repeat(500);
+    app.as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, &long, "SHARED"))
+        .await
+        .ok(201);
+    let too_long = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, &"x".repeat(501), "SHARED"))
+        .await
+        .problem(422);
     assert!(too_long["errors"]["content"].is_array());
     let bad = app
         .as_(&org.leader_a)
@@ -165,15 +134,11 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let mut events = app.state.events.subscribe();
-    let note = write(
-        &app,
-        &org.leader_a,
-        org.agent_a1.id,
-        "first draft",
-        "SHARED",
-    )
-    .await
-    .ok(201);
+    let note = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "first draft", "SHARED"))
+        .await
+        .ok(201);
     let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
     let edit = |who, body: Value| {
         let app = &app;

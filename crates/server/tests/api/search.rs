@@ -4,11 +4,10 @@ use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Persona, TestApp};
 
-use crate::sessions::schedule;
+use test_support::records;
 
 async fn search(app: &TestApp, who: &Persona, q: &str) -> Vec<Value> {
-    let path = format!("/api/v1/search?q={}", q.replace(' ', "%20"));
-    let body = app.as_(who).get(&path).call().await.ok(200);
+    let body = app.as_(who).search(q).await.ok(200);
     body["items"].as_array().expect("items").clone()
 }
 
@@ -57,7 +56,9 @@ async fn search_ranks_and_highlights_within_scope_only() {
         "SHARED",
     )
     .await;
-    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let session = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
     let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));

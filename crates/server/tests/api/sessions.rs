@@ -1,74 +1,51 @@
 //! Coaching sessions: scheduling rules, the lifecycle, acknowledgement, scope, concurrency,
 //! audit and events.
 
-use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
-use test_support::{Call, Response};
-use test_support::{Persona, TestApp};
+use test_support::Call;
+use test_support::TestApp;
 
 use crate::helpers::{ids, ok_json, problem};
-
-pub fn at(hours: i64) -> String {
-    let start = Utc::now().date_naive().and_hms_opt(9, 0, 0).expect("09:00")
-        + Duration::days(3)
-        + Duration::hours(hours);
-    start.and_utc().to_rfc3339()
-}
-
-pub async fn schedule(app: &TestApp, who: &Persona, agent: uuid::Uuid, hours: i64) -> Response {
-    app.as_(who)
-        .post(
-            "/api/v1/sessions",
-            &json!({ "agent_id": agent, "scheduled_at": at(hours), "duration_minutes": 60,
-                     "focus_areas": ["Empathy", " Call control "], "preparation_notes": "Check last month" }),
-        )
-        .call().await
-}
-
-async fn act(app: &TestApp, who: &Persona, session: &Value, verb: &str, body: Value) -> Response {
-    let mut body = body;
-    body["version"] = session["version"].clone();
-    app.as_(who)
-        .post(
-            &format!(
-                "/api/v1/sessions/{}/{verb}",
-                session["id"].as_str().expect("id")
-            ),
-            &body,
-        )
-        .call()
-        .await
-}
+use test_support::records::{self, slot};
 
 #[tokio::test]
 async fn leaders_schedule_their_agents_and_managers_book_the_agents_leader() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let session = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
     assert_eq!(session["status"], "SCHEDULED");
     assert_eq!(session["team_leader_id"], json!(org.leader_a.id));
     assert_eq!(session["focus_areas"], json!(["Empathy", "Call control"]));
-    let booked = schedule(&app, &org.manager_a, org.agent_a2.id, 2)
+    let booked = app
+        .as_(&org.manager_a)
+        .schedule_session(records::session(org.agent_a2.id, 2))
         .await
         .ok(201);
     assert_eq!(booked["team_leader_id"], json!(org.leader_a.id));
 
-    schedule(&app, &org.leader_a, org.agent_b1.id, 4)
+    app.as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_b1.id, 4))
         .await
         .problem(422);
-    schedule(&app, &org.manager_b, org.agent_a1.id, 4)
+    app.as_(&org.manager_b)
+        .schedule_session(records::session(org.agent_a1.id, 4))
         .await
         .problem(422);
-    schedule(&app, &org.agent_a1, org.agent_a1.id, 4)
+    app.as_(&org.agent_a1)
+        .schedule_session(records::session(org.agent_a1.id, 4))
         .await
         .problem(403);
-    schedule(&app, &org.admin, org.loner.id, 4)
+    app.as_(&org.admin)
+        .schedule_session(records::session(org.loner.id, 4))
         .await
         .problem(422);
-    schedule(&app, &org.admin, org.leader_a.id, 4)
+    app.as_(&org.admin)
+        .schedule_session(records::session(org.leader_a.id, 4))
         .await
         .problem(422);
 }
@@ -77,29 +54,34 @@ async fn leaders_schedule_their_agents_and_managers_book_the_agents_leader() {
 async fn nobody_is_double_booked() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    app.as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
     // The leader is busy 09:00-10:00: another agent at 09:30 collides, at 10:00 does not.
     let overlap = app
         .as_(&org.leader_a)
-        .post("/api/v1/sessions", &json!({ "agent_id": org.agent_a2.id, "scheduled_at": at(0).replace("09:00:00", "09:30:00"), "duration_minutes": 30 }))
+        .post("/api/v1/sessions", &json!({ "agent_id": org.agent_a2.id, "scheduled_at": slot(0).replace("09:00:00", "09:30:00"), "duration_minutes": 30 }))
         .send()
         .await
         .expect("answers");
     let body = problem(overlap, 409).await;
     assert!(body["errors"]["scheduled_at"].is_array(), "{body}");
-    schedule(&app, &org.leader_a, org.agent_a2.id, 1)
+    app.as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a2.id, 1))
         .await
         .ok(201);
     // The agent is busy too, whoever books.
-    schedule(&app, &org.manager_a, org.agent_a1.id, 0)
+    app.as_(&org.manager_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .problem(409);
     // Two bookings of one slot at once: exactly one wins.
     let (a, b) = tokio::join!(
-        schedule(&app, &org.leader_b, org.agent_b1.id, 5),
-        schedule(&app, &org.manager_b, org.agent_b1.id, 5)
+        app.as_(&org.leader_b)
+            .schedule_session(records::session(org.agent_b1.id, 5)),
+        app.as_(&org.manager_b)
+            .schedule_session(records::session(org.agent_b1.id, 5))
     );
     let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();
@@ -111,28 +93,35 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let mut events = app.state.events.subscribe();
-    let first = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let first = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    let first = act(
-        &app,
-        &org.leader_a,
-        &first,
-        "complete",
-        json!({ "session_notes": "Good call control", "current_score": 71.5 }),
-    )
-    .await
-    .ok(200);
+    let first = app
+        .as_(&org.leader_a)
+        .session_step(
+            &first,
+            "complete",
+            json!({ "session_notes": "Good call control", "current_score": 71.5 }),
+        )
+        .await
+        .ok(200);
     assert_eq!(first["previous_score"], Value::Null);
 
-    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 2)
+    let session = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 2))
         .await
         .ok(201);
-    let started = act(&app, &org.leader_a, &session, "start", json!({}))
+    let started = app
+        .as_(&org.leader_a)
+        .session_step(&session, "start", json!({}))
         .await
         .ok(200);
     assert_eq!(started["status"], "IN_PROGRESS");
-    act(&app, &org.leader_a, &started, "no-show", json!({}))
+    app.as_(&org.leader_a)
+        .session_step(&started, "no-show", json!({}))
         .await
         .problem(409);
     let completion = json!({
@@ -143,15 +132,11 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
             { "title": "Prepare the refund cheat sheet", "due_date": "2030-01-20", "priority": "LOW", "assignee_id": org.leader_a.id }
         ]
     });
-    let done = act(
-        &app,
-        &org.leader_a,
-        &started,
-        "complete",
-        completion.clone(),
-    )
-    .await
-    .ok(200);
+    let done = app
+        .as_(&org.leader_a)
+        .session_step(&started, "complete", completion.clone())
+        .await
+        .ok(200);
     assert_eq!(done["status"], "COMPLETED");
     assert_eq!(
         done["previous_score"], 71.5,
@@ -175,7 +160,9 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     );
 
     // Completed is final.
-    let conflict = act(&app, &org.leader_a, &done, "complete", completion)
+    let conflict = app
+        .as_(&org.leader_a)
+        .session_step(&done, "complete", completion)
         .await
         .problem(409);
     assert!(
@@ -184,16 +171,12 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
             .is_some_and(|d| d.contains("COMPLETED")),
         "{conflict}"
     );
-    act(
-        &app,
-        &org.leader_a,
-        &done,
-        "cancel",
-        json!({ "reason": "late" }),
-    )
-    .await
-    .problem(409);
-    act(&app, &org.leader_a, &done, "start", json!({}))
+    app.as_(&org.leader_a)
+        .session_step(&done, "cancel", json!({ "reason": "late" }))
+        .await
+        .problem(409);
+    app.as_(&org.leader_a)
+        .session_step(&done, "start", json!({}))
         .await
         .problem(409);
     let edit = app
@@ -240,40 +223,44 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
 async fn cancellation_needs_a_reason_and_no_show_only_from_scheduled() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = schedule(&app, &org.leader_b, org.agent_b1.id, 0)
+    let session = app
+        .as_(&org.leader_b)
+        .schedule_session(records::session(org.agent_b1.id, 0))
         .await
         .ok(201);
-    let blank = act(
-        &app,
-        &org.leader_b,
-        &session,
-        "cancel",
-        json!({ "reason": "  " }),
-    )
-    .await
-    .problem(422);
+    let blank = app
+        .as_(&org.leader_b)
+        .session_step(&session, "cancel", json!({ "reason": "  " }))
+        .await
+        .problem(422);
     assert!(blank["errors"]["reason"].is_array());
-    let cancelled = act(
-        &app,
-        &org.leader_b,
-        &session,
-        "cancel",
-        json!({ "reason": "Agent on sick leave" }),
-    )
-    .await
-    .ok(200);
+    let cancelled = app
+        .as_(&org.leader_b)
+        .session_step(
+            &session,
+            "cancel",
+            json!({ "reason": "Agent on sick leave" }),
+        )
+        .await
+        .ok(200);
     assert_eq!(cancelled["cancel_reason"], "Agent on sick leave");
-    act(&app, &org.leader_b, &cancelled, "no-show", json!({}))
+    app.as_(&org.leader_b)
+        .session_step(&cancelled, "no-show", json!({}))
         .await
         .problem(409);
     // A cancelled session frees its slot.
-    schedule(&app, &org.leader_b, org.agent_b1.id, 0)
+    app.as_(&org.leader_b)
+        .schedule_session(records::session(org.agent_b1.id, 0))
         .await
         .ok(201);
-    let other = schedule(&app, &org.leader_b, org.agent_b1.id, 3)
+    let other = app
+        .as_(&org.leader_b)
+        .schedule_session(records::session(org.agent_b1.id, 3))
         .await
         .ok(201);
-    let missed = act(&app, &org.leader_b, &other, "no-show", json!({}))
+    let missed = app
+        .as_(&org.leader_b)
+        .session_step(&other, "no-show", json!({}))
         .await
         .ok(200);
     assert_eq!(missed["status"], "NO_SHOW");
@@ -283,93 +270,75 @@ async fn cancellation_needs_a_reason_and_no_show_only_from_scheduled() {
 async fn only_the_agent_acknowledges_and_only_a_completed_session_once() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let session = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    let early = act(
-        &app,
-        &org.agent_a1,
-        &session,
-        "acknowledge",
-        json!({ "comment": "ok" }),
-    )
-    .await
-    .problem(409);
+    let early = app
+        .as_(&org.agent_a1)
+        .session_step(&session, "acknowledge", json!({ "comment": "ok" }))
+        .await
+        .problem(409);
     assert!(
         early["detail"]
             .as_str()
             .is_some_and(|d| d.contains("SCHEDULED"))
     );
-    let done = act(
-        &app,
-        &org.leader_a,
-        &session,
-        "complete",
-        json!({ "session_notes": "n", "current_score": 80 }),
-    )
-    .await
-    .ok(200);
-    act(
-        &app,
-        &org.leader_a,
-        &done,
-        "acknowledge",
-        json!({ "comment": "me?" }),
-    )
-    .await
-    .problem(403);
-    act(
-        &app,
-        &org.agent_a2,
-        &done,
-        "acknowledge",
-        json!({ "comment": "me?" }),
-    )
-    .await
-    .problem(404);
-    let signed = act(
-        &app,
-        &org.agent_a1,
-        &done,
-        "acknowledge",
-        json!({ "comment": "Clear next steps" }),
-    )
-    .await
-    .ok(200);
+    let done = app
+        .as_(&org.leader_a)
+        .session_step(
+            &session,
+            "complete",
+            json!({ "session_notes": "n", "current_score": 80 }),
+        )
+        .await
+        .ok(200);
+    app.as_(&org.leader_a)
+        .session_step(&done, "acknowledge", json!({ "comment": "me?" }))
+        .await
+        .problem(403);
+    app.as_(&org.agent_a2)
+        .session_step(&done, "acknowledge", json!({ "comment": "me?" }))
+        .await
+        .problem(404);
+    let signed = app
+        .as_(&org.agent_a1)
+        .session_step(
+            &done,
+            "acknowledge",
+            json!({ "comment": "Clear next steps" }),
+        )
+        .await
+        .ok(200);
     assert_eq!(signed["acknowledgement_comment"], "Clear next steps");
     assert!(signed["acknowledged_at"].is_string());
-    act(
-        &app,
-        &org.agent_a1,
-        &signed,
-        "acknowledge",
-        json!({ "comment": "again" }),
-    )
-    .await
-    .problem(409);
+    app.as_(&org.agent_a1)
+        .session_step(&signed, "acknowledge", json!({ "comment": "again" }))
+        .await
+        .problem(409);
     // The agent can do nothing else with it.
-    act(
-        &app,
-        &org.agent_a1,
-        &signed,
-        "cancel",
-        json!({ "reason": "no" }),
-    )
-    .await
-    .problem(403);
+    app.as_(&org.agent_a1)
+        .session_step(&signed, "cancel", json!({ "reason": "no" }))
+        .await
+        .problem(403);
 }
 
 #[tokio::test]
 async fn sessions_stay_inside_the_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let a1 = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let a1 = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    schedule(&app, &org.leader_a, org.agent_a2.id, 2)
+    app.as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a2.id, 2))
         .await
         .ok(201);
-    schedule(&app, &org.leader_b, org.agent_b1.id, 0)
+    app.as_(&org.leader_b)
+        .schedule_session(records::session(org.agent_b1.id, 0))
         .await
         .ok(201);
     let app = &app;
@@ -425,7 +394,7 @@ async fn bad_session_input_is_refused_field_by_field() {
     let org = app.seed_org().await;
     let bad = app
         .as_(&org.leader_a)
-        .post("/api/v1/sessions", &json!({ "agent_id": org.agent_a1.id, "scheduled_at": at(0), "duration_minutes": 5, "focus_areas": [""] }))
+        .post("/api/v1/sessions", &json!({ "agent_id": org.agent_a1.id, "scheduled_at": slot(0), "duration_minutes": 5, "focus_areas": [""] }))
         .send()
         .await
         .expect("answers");
@@ -457,36 +426,37 @@ async fn bad_session_input_is_refused_field_by_field() {
             .problem(422);
         assert!(far["errors"]["scheduled_at"].is_array(), "{when}: {far}");
     }
-    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let session = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
     for score in [json!(100.5), json!(-1), json!(70.125)] {
-        let body = act(
-            &app,
-            &org.leader_a,
-            &session,
-            "complete",
-            json!({ "session_notes": "n", "current_score": score }),
-        )
-        .await
-        .problem(422);
+        let body = app
+            .as_(&org.leader_a)
+            .session_step(
+                &session,
+                "complete",
+                json!({ "session_notes": "n", "current_score": score }),
+            )
+            .await
+            .problem(422);
         assert!(
             body["errors"]["current_score"].is_array(),
             "{score}: {body}"
         );
     }
-    let no_notes = act(
-        &app,
-        &org.leader_a,
-        &session,
-        "complete",
-        json!({ "session_notes": "", "current_score": 50 }),
-    )
-    .await
-    .problem(422);
+    let no_notes = app
+        .as_(&org.leader_a)
+        .session_step(
+            &session,
+            "complete",
+            json!({ "session_notes": "", "current_score": 50 }),
+        )
+        .await
+        .problem(422);
     assert!(no_notes["errors"]["session_notes"].is_array());
-    let bad_item = act(&app, &org.leader_a, &session, "complete",
-        json!({ "session_notes": "n", "current_score": 50, "action_items": [{ "title": "", "due_date": "2030-01-01", "priority": "HIGH" }] })).await;
+    let bad_item = app.as_(&org.leader_a).session_step(&session, "complete", json!({ "session_notes": "n", "current_score": 50, "action_items": [{ "title": "", "due_date": "2030-01-01", "priority": "HIGH" }] })).await;
     let body = problem(bad_item, 422).await;
     assert!(body["errors"]["action_items[0].title"].is_array(), "{body}");
     // Nothing was half-written: the session is still scheduled, with no items.
@@ -509,7 +479,9 @@ async fn bad_session_input_is_refused_field_by_field() {
 async fn concurrent_edits_of_a_session_have_one_winner_and_every_change_is_audited() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let session = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let session = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
     let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
@@ -588,17 +560,23 @@ async fn preparation_lists_the_notes_since_the_last_session_and_open_items() {
         }
     };
     note(&org.leader_a, "before the first session", "SHARED").await;
-    let first = schedule(&app, &org.leader_a, org.agent_a1.id, -100)
+    let first = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, -100))
         .await
         .ok(201);
     let completion = json!({ "session_notes": "done", "current_score": 70,
         "action_items": [{ "title": "Open item", "due_date": "2030-01-01", "priority": "LOW" }] });
-    let first = act(&app, &org.leader_a, &first, "complete", completion)
+    let first = app
+        .as_(&org.leader_a)
+        .session_step(&first, "complete", completion)
         .await
         .ok(200);
     note(&org.leader_a, "after the first session", "SHARED").await;
     note(&org.manager_a, "the manager's private thought", "PRIVATE").await;
-    let next = schedule(&app, &org.leader_a, org.agent_a1.id, 0)
+    let next = app
+        .as_(&org.leader_a)
+        .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
 

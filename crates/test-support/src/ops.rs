@@ -1,0 +1,143 @@
+//! The API's operations as methods of [`As`], one each, named as the contract names them, and
+//! builders for the records tests create most: a test reads as the requests it makes, never as
+//! URLs and headers.
+//!
+//! A change to a record that has a `version` takes the record as last read (`&Value`) and sends
+//! its version with the body, so a stale copy is a 412 exactly as for a real client.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::As;
+use crate::client::{Call, Response};
+
+/// The `id` of a record read from the API.
+fn id_of(record: &Value) -> &str {
+    record["id"].as_str().expect("the record has an id")
+}
+
+/// `body` with the record's `version`.
+fn at_version(record: &Value, mut body: Value) -> Value {
+    body["version"] = record["version"].clone();
+    body
+}
+
+impl As<'_> {
+    /// `GET /api/v1/me`.
+    pub async fn me(self) -> Response {
+        self.get("/api/v1/me").call().await
+    }
+
+    /// `POST /api/v1/sessions`.
+    pub async fn schedule_session(self, body: Value) -> Response {
+        self.post("/api/v1/sessions", &body).call().await
+    }
+
+    /// `POST /api/v1/sessions/{id}/{step}` (`start`, `complete`, `cancel`, `no-show`,
+    /// `acknowledge`) at the session's version.
+    pub async fn session_step(self, session: &Value, step: &str, body: Value) -> Response {
+        let path = format!("/api/v1/sessions/{}/{step}", id_of(session));
+        self.post(&path, &at_version(session, body)).call().await
+    }
+
+    /// `POST /api/v1/action-items`.
+    pub async fn create_action_item(self, body: Value) -> Response {
+        self.post("/api/v1/action-items", &body).call().await
+    }
+
+    /// `PATCH /api/v1/action-items/{id}` at the item's version.
+    pub async fn update_action_item(self, item: &Value, body: Value) -> Response {
+        let path = format!("/api/v1/action-items/{}", id_of(item));
+        self.patch(&path, &at_version(item, body)).call().await
+    }
+
+    /// `POST /api/v1/action-plans`.
+    pub async fn create_action_plan(self, body: Value) -> Response {
+        self.post("/api/v1/action-plans", &body).call().await
+    }
+
+    /// `POST /api/v1/action-plans/{id}/{decision}` (`submit`, `approve`, `reject`,
+    /// `acknowledge`, `complete`, `cancel`) at the plan's version.
+    pub async fn decide_action_plan(self, plan: &Value, decision: &str, body: Value) -> Response {
+        let path = format!("/api/v1/action-plans/{}/{decision}", id_of(plan));
+        self.post(&path, &at_version(plan, body)).call().await
+    }
+
+    /// `POST /api/v1/quick-notes`.
+    pub async fn write_note(self, body: Value) -> Response {
+        self.post("/api/v1/quick-notes", &body).call().await
+    }
+
+    /// `PUT /api/v1/agents/{agent}/metrics/{month}`.
+    pub async fn put_metrics(self, agent: Uuid, month: &str, body: Value) -> Response {
+        let path = format!("/api/v1/agents/{agent}/metrics/{month}");
+        self.request(Method::PUT, &path).json(&body).call().await
+    }
+
+    /// `POST /api/v1/metrics/import` with a CSV file.
+    pub async fn import_metrics(self, csv: String) -> Response {
+        self.request(Method::POST, "/api/v1/metrics/import")
+            .header("content-type", "text/csv")
+            .body(csv)
+            .call()
+            .await
+    }
+
+    /// `GET /api/v1/search?q=`.
+    pub async fn search(self, q: &str) -> Response {
+        let path = format!("/api/v1/search?q={}", q.replace(' ', "%20"));
+        self.get(&path).call().await
+    }
+}
+
+/// Builders for the records tests create most.
+pub mod records {
+    use chrono::{Duration, Utc};
+
+    use super::*;
+
+    /// 09:00 UTC three days from now, plus `hours`: a free slot as long as the hours differ.
+    pub fn slot(hours: i64) -> String {
+        let start = Utc::now().date_naive().and_hms_opt(9, 0, 0).expect("09:00")
+            + Duration::days(3)
+            + Duration::hours(hours);
+        start.and_utc().to_rfc3339()
+    }
+
+    /// An hour's session with `agent` at [`slot`]`(hours)`.
+    pub fn session(agent: Uuid, hours: i64) -> Value {
+        json!({ "agent_id": agent, "scheduled_at": slot(hours), "duration_minutes": 60,
+                "focus_areas": ["Empathy", " Call control "], "preparation_notes": "Check last month" })
+    }
+
+    /// An item for `assignee`, due in `days`.
+    pub fn action_item(assignee: Uuid, days: i64) -> Value {
+        let due = (Utc::now().date_naive() + Duration::days(days)).to_string();
+        json!({ "title": "Review three calls", "assignee_id": assignee, "due_date": due, "priority": "MEDIUM" })
+    }
+
+    /// A quarter's plan for `agent` with two items and two KPI targets.
+    pub fn action_plan(agent: Uuid) -> Value {
+        json!({
+            "agent_id": agent, "title": "Adherence recovery", "goal": "Back to 90% schedule adherence",
+            "start_date": "2026-01-01", "end_date": "2026-03-31",
+            "items": [{ "title": "Daily schedule check", "due_date": "2026-01-15" }, { "title": "Break timer", "due_date": "2026-02-01", "priority": "HIGH" }],
+            "targets": [{ "kpi": "schedule_adherence", "operator": "GTE", "value": 90, "by_month": "2026-02" },
+                        { "kpi": "quality_score", "operator": "GTE", "value": 95, "by_month": "2026-02" }]
+        })
+    }
+
+    /// A behaviour note about `agent`.
+    pub fn note(agent: Uuid, content: &str, visibility: &str) -> Value {
+        json!({ "agent_id": agent, "content": content, "category": "BEHAVIOR", "visibility": visibility })
+    }
+
+    /// Every default KPI at `value`.
+    pub fn all_kpis(value: f64) -> Value {
+        json!({
+            "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
+            "task_completion_rate": value, "productivity_index": value, "quality_score": value, "efficiency_rate": value
+        })
+    }
+}
