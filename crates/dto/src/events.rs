@@ -45,3 +45,35 @@ impl Event {
         }
     }
 }
+
+/// An event as the live connection (`GET /api/v1/ws`) delivers it:
+/// `{ "seq", "type", "resource_id", "data" }`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveEvent {
+    /// Its place in the server's sequence; a client resumes after the last one it saw.
+    pub seq: u64,
+    /// The record it is about.
+    pub resource_id: Uuid,
+    /// What changed (`type` and `data`).
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// The live connection's control messages, both ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveControl {
+    /// Client: send what came after `after`, in order.
+    Resume {
+        /// The last seq the client saw.
+        after: u64,
+    },
+    /// Server: events were missed that cannot be replayed; read the data again.
+    Refetch,
+    /// Either side: are you there?
+    Ping,
+    /// The answer to `ping`.
+    Pong,
+}

@@ -27,7 +27,7 @@ pub use action_plans::{
 };
 pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
-pub use events::Event;
+pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
 pub use metrics::{
     AgentScorecard, CreateKpi, Kpi, KpiWeight, MetricMonth, ScorecardConfig, ScorecardMonth,

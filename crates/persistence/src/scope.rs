@@ -6,12 +6,13 @@
 //! [`named_agent`] inside their transaction.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
 use sea_orm::sea_query::{Expr, IntoColumnRef, JoinType, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PrimaryKeyTrait,
-    QuerySelect, QueryTrait, Select,
+    QueryFilter, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -181,4 +182,28 @@ pub async fn named_agent(
     }
     let record = Target::about_agent(UserId(id), row.team_id.map(TeamId));
     Ok((row, record))
+}
+
+/// The team of every agent whose records the actor may see because of a team (the agents of the
+/// teams they lead or manage; an agent's own team), by agent: one statement, none for an admin,
+/// whom the policy lets see everything. What live delivery needs to ask the policy about an
+/// event without reading the database again.
+pub async fn agent_teams(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> Result<HashMap<UserId, TeamId>, StoreError> {
+    let query = team_member::Entity::find();
+    let query = match actor.role {
+        Role::Admin => return Ok(HashMap::new()),
+        Role::Agent => query.filter(team_member::Column::UserId.eq(actor.id.uuid())),
+        Role::Manager | Role::TeamLeader => {
+            query.filter(team_member::Column::TeamId.is_in(teams_in_reach(actor)))
+        }
+    };
+    Ok(query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|member| (UserId(member.user_id), TeamId(member.team_id)))
+        .collect())
 }

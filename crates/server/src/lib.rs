@@ -14,6 +14,7 @@ pub mod events;
 pub mod extract;
 pub mod headers;
 pub mod jobs;
+pub mod live;
 pub mod metrics_csv;
 pub mod openapi;
 pub mod rate_limit;

@@ -12,7 +12,7 @@ use crate::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Coaching Hub API", description = "Coaching sessions, action plans, quick notes and scorecards for contact centres."),
-    components(schemas(dto::Problem, dto::ErrorCode, dto::Event)),
+    components(schemas(dto::Problem, dto::ErrorCode, dto::Event, dto::LiveEvent, dto::LiveControl)),
     // Every operation needs credentials unless it says `security(())`.
     security(("bearer" = []), ("cookie" = [])),
     modifiers(&Security),
@@ -22,6 +22,7 @@ use crate::routes;
         (name = "coaching", description = "Sessions, action items, quick notes"),
         (name = "performance", description = "Monthly KPIs and scorecards"),
         (name = "governance", description = "Audit log and announcements"),
+        (name = "live", description = "Live updates over a WebSocket"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod docs;
 pub mod governance;
 pub mod health;
+pub mod live;
 pub mod me;
 pub mod metrics;
 pub mod metrics_csv;
@@ -71,6 +72,7 @@ api_modules!(
     governance,
     dashboard,
     search,
+    live,
 );
 
 /// Registers every route. API routes live under `/api/v1`; anything else under `/api` is a

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod db;
+pub mod live;
 pub mod ops;
 pub mod org;
 pub mod proxy;
@@ -20,6 +21,7 @@ use server::state::AppState;
 
 pub use client::{Call, IntoResponse, Response};
 pub use db::TestDb;
+pub use live::Live;
 pub use ops::records;
 pub use org::{Org, Persona};
 

@@ -14,6 +14,7 @@ mod faults;
 mod governance;
 mod health;
 mod helpers;
+mod live;
 mod matrix;
 mod metrics;
 mod metrics_csv;

@@ -1,0 +1,239 @@
+//! Live delivery over a WebSocket: each connection receives exactly the events its actor may
+//! see, as `domain::policy` decides, without reading the database per event.
+//!
+//! A connection holds its actor and the teams of the agents in its reach, read once when it
+//! opens (`scope::agent_teams`). It reads the bus through its own bounded subscription: a client
+//! that stops reading falls behind alone and is told to `refetch`; nobody else waits for it.
+//! Heartbeats drop a peer that stopped answering. A client that reconnects sends
+//! `{"type":"resume","after":seq}` and gets what it missed, in order, or `refetch`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_ws::{AggregatedMessage, Session};
+use domain::{Action, Actor, NoteVisibility, Target, TeamId, UserId, authorize};
+use dto::{Event, LiveControl, LiveEvent};
+use futures_util::StreamExt;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::events::{Envelope, EventBus};
+
+/// How often the server pings.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// Silence after which the peer is dropped.
+const PEER_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest message a client may send.
+const MAX_FRAME: usize = 4 * 1024;
+
+/// Who is listening, and what the policy needs to decide about an event without the database.
+#[derive(Clone, Debug)]
+pub struct Audience {
+    actor: Actor,
+    agent_teams: HashMap<UserId, TeamId>,
+}
+
+impl Audience {
+    /// `actor`, with the team of each agent in their reach.
+    pub fn new(actor: Actor, agent_teams: HashMap<UserId, TeamId>) -> Self {
+        Self { actor, agent_teams }
+    }
+
+    fn about(&self, agent: UserId) -> Target {
+        Target::about_agent(agent, self.agent_teams.get(&agent).copied())
+    }
+
+    fn may(&self, action: Action, target: &Target) -> bool {
+        authorize(&self.actor, action, target).is_ok()
+    }
+
+    /// Whether the actor may see the record the event is about.
+    pub fn sees(&self, event: &Event) -> bool {
+        match event {
+            Event::SessionChanged(session) => {
+                self.may(Action::ViewSession, &self.about(session.agent_id))
+            }
+            Event::ActionItemChanged(item) => {
+                item.assignee_id == self.actor.id
+                    || self.may(Action::ViewActionItem, &self.about(item.agent_id))
+            }
+            Event::QuickNoteChanged(note) => self.sees_note(
+                note.agent_id,
+                note.author_id,
+                note.visibility == NoteVisibility::Private,
+            ),
+            // What the note was is gone with it: only those who could see it even if it was
+            // private (its author) or shared learn its id.
+            Event::QuickNoteDeleted {
+                agent_id,
+                author_id,
+                ..
+            } => self.sees_note(UserId(*agent_id), UserId(*author_id), false),
+            Event::MetricsChanged(month) => {
+                self.may(Action::ViewMetrics, &self.about(month.agent_id))
+            }
+            Event::AnnouncementPublished(announcement) => match announcement.team_id {
+                None => true,
+                Some(team) => {
+                    self.actor.led_teams.contains(&team)
+                        || self.actor.managed_teams.contains(&team)
+                        || self.agent_teams.get(&self.actor.id) == Some(&team)
+                        || self.actor.role == domain::Role::Admin
+                }
+            },
+        }
+    }
+
+    fn sees_note(&self, agent: UserId, author: UserId, private: bool) -> bool {
+        let target = Target::AgentRecord {
+            agent,
+            team: self.agent_teams.get(&agent).copied(),
+            author: Some(author),
+            private,
+        };
+        self.may(Action::ViewNote, &target)
+    }
+}
+
+/// Serves one connection until either side closes it or the peer goes silent.
+pub async fn serve(
+    mut session: Session,
+    messages: actix_ws::MessageStream,
+    audience: Audience,
+    bus: Arc<dyn EventBus>,
+) {
+    let mut messages = messages
+        .max_frame_size(MAX_FRAME)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_FRAME);
+    let mut events = bus.subscribe();
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    let mut heard = Instant::now();
+    let mut sent = Sent::default();
+    let outcome: Result<(), actix_ws::Closed> = loop {
+        tokio::select! {
+            received = events.recv() => match received {
+                Ok(envelope) if sent.live(envelope.seq) => {
+                    if let Err(closed) = deliver(&mut session, &audience, &envelope).await {
+                        break Err(closed);
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => {
+                    if let Err(closed) = control(&mut session, LiveControl::Refetch).await {
+                        break Err(closed);
+                    }
+                }
+                Err(RecvError::Closed) => break Ok(()),
+            },
+            message = messages.next() => {
+                heard = Instant::now();
+                let reply = match message {
+                    Some(Ok(AggregatedMessage::Text(text))) => {
+                        match serde_json::from_str::<LiveControl>(&text) {
+                            Ok(LiveControl::Ping) => control(&mut session, LiveControl::Pong).await,
+                            Ok(LiveControl::Resume { after }) => {
+                                resume(&mut session, &audience, bus.as_ref(), after, &mut sent).await
+                            }
+                            // Anything else is not for the server; it is ignored.
+                            Ok(_) | Err(_) => Ok(()),
+                        }
+                    }
+                    Some(Ok(AggregatedMessage::Ping(bytes))) => session.pong(&bytes).await,
+                    Some(Ok(AggregatedMessage::Pong(_) | AggregatedMessage::Binary(_))) => Ok(()),
+                    Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => break Ok(()),
+                };
+                if let Err(closed) = reply {
+                    break Err(closed);
+                }
+            }
+            _ = heartbeat.tick() => {
+                if heard.elapsed() > PEER_TIMEOUT {
+                    tracing::debug!("live connection silent; dropped");
+                    break Ok(());
+                }
+                if let Err(closed) = session.ping(b"").await {
+                    break Err(closed);
+                }
+            }
+        }
+    };
+    if outcome.is_ok() {
+        let _ = session.close(None).await;
+    }
+}
+
+/// What this connection has been sent: live events from the first one on, and a replay up to
+/// some seq. Each event goes out once, whichever way reaches it first.
+#[derive(Debug, Default)]
+struct Sent {
+    first_live: Option<u64>,
+    replayed_to: u64,
+}
+
+impl Sent {
+    /// Whether a live event is still to send (a replay may have sent it already).
+    fn live(&mut self, seq: u64) -> bool {
+        if seq <= self.replayed_to {
+            return false;
+        }
+        self.first_live.get_or_insert(seq);
+        true
+    }
+
+    /// Whether a replayed event is still to send (the subscription may have sent it already).
+    fn replay(&mut self, seq: u64) -> bool {
+        if self.first_live.is_some_and(|first| seq >= first) {
+            return false;
+        }
+        self.replayed_to = self.replayed_to.max(seq);
+        true
+    }
+}
+
+/// Sends one event if the audience may see it.
+async fn deliver(
+    session: &mut Session,
+    audience: &Audience,
+    envelope: &Envelope,
+) -> Result<(), actix_ws::Closed> {
+    if !audience.sees(&envelope.event) {
+        return Ok(());
+    }
+    let message = LiveEvent {
+        seq: envelope.seq,
+        resource_id: envelope.event.resource_id(),
+        event: envelope.event.clone(),
+    };
+    match serde_json::to_string(&message) {
+        Ok(text) => session.text(text).await,
+        Err(err) => {
+            tracing::error!(error = %err, "an event did not serialise");
+            Ok(())
+        }
+    }
+}
+
+/// Replays what came after `after`, or tells the client to read the data again.
+async fn resume(
+    session: &mut Session,
+    audience: &Audience,
+    bus: &dyn EventBus,
+    after: u64,
+    sent: &mut Sent,
+) -> Result<(), actix_ws::Closed> {
+    let Some(missed) = bus.since(after) else {
+        return control(session, LiveControl::Refetch).await;
+    };
+    for envelope in missed.iter().filter(|envelope| sent.replay(envelope.seq)) {
+        deliver(session, audience, envelope).await?;
+    }
+    Ok(())
+}
+
+async fn control(session: &mut Session, message: LiveControl) -> Result<(), actix_ws::Closed> {
+    match serde_json::to_string(&message) {
+        Ok(text) => session.text(text).await,
+        Err(_) => Ok(()),
+    }
+}

@@ -1,0 +1,58 @@
+//! Live updates: the WebSocket every open page listens on.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use persistence::scope;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::live::{self, Audience};
+use crate::state::AppState;
+
+crate::routes::api_routes! {
+    "/ws" => get open_live;
+}
+
+/// Open the live connection (WebSocket): the server sends `{seq, type, resource_id, data}` for
+/// every change the caller may see. Authenticated like any request (bearer token, or the session
+/// cookie from a page of this site's origin). Send `{"type":"resume","after":seq}` after a
+/// reconnect for what was missed, or receive `{"type":"refetch"}` when it is gone.
+#[utoipa::path(get, path = "/api/v1/ws", tag = "live",
+    responses((status = 101, description = "Switching to the WebSocket protocol")))]
+#[tracing::instrument(skip_all)]
+pub async fn open_live(
+    actor: Actor,
+    req: HttpRequest,
+    body: web::Payload,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    same_site(&req, &app.config.public_url)?;
+    let agent_teams = scope::agent_teams(&app.db, &actor).await?;
+    let (response, session, messages) =
+        actix_ws::handle(&req, body).map_err(|err| ApiError::BadRequest(err.to_string()))?;
+    let audience = Audience::new(actor.policy.clone(), agent_teams);
+    actix_web::rt::spawn(live::serve(session, messages, audience, app.events.clone()));
+    Ok(response)
+}
+
+/// A browser opens a WebSocket with its cookies from any site; only pages of this site's origin
+/// may use them (API clients send a bearer token and no cookie).
+fn same_site(req: &HttpRequest, public_url: &str) -> ApiResult<()> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        return Ok(());
+    }
+    // The site's origin: the public URL up to its path.
+    let host_start = public_url.find("://").map_or(0, |i| i + 3);
+    let site = match public_url[host_start..].find('/') {
+        Some(path) => &public_url[..host_start + path],
+        None => public_url,
+    };
+    match req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(origin) if origin.eq_ignore_ascii_case(site) => Ok(()),
+        _ => Err(ApiError::CsrfRejected),
+    }
+}

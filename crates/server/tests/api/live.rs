@@ -1,0 +1,174 @@
+//! The live connection: each event reaches exactly who may read its record over HTTP, a
+//! reconnecting client gets what it missed in order, and the socket is authenticated.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+use test_support::records;
+use test_support::{Call, Persona, TestApp};
+
+/// Ids of the notes `who` may read over HTTP.
+async fn readable_notes(app: &TestApp, who: &Persona) -> BTreeSet<String> {
+    let page = app
+        .as_(who)
+        .get("/api/v1/quick-notes?limit=200")
+        .call()
+        .await
+        .ok(200);
+    crate::helpers::ids(&page).into_iter().collect()
+}
+
+/// The notes among `messages`.
+fn notes_in(messages: &[Value]) -> BTreeSet<String> {
+    messages
+        .iter()
+        .filter(|m| m["type"] == "quick_note_changed")
+        .map(|m| m["resource_id"].as_str().expect("resource_id").to_owned())
+        .collect()
+}
+
+async fn announce_to_everyone(app: &TestApp, admin: &Persona) {
+    app.as_(admin)
+        .post(
+            "/api/v1/announcements",
+            &json!({ "title": "End of test", "body": "-" }),
+        )
+        .call()
+        .await
+        .ok(201);
+}
+
+#[tokio::test]
+async fn each_note_reaches_exactly_those_who_may_read_it() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let everyone: Vec<&Persona> = org.everyone().into_iter().map(|(_, who)| who).collect();
+    let mut sockets = Vec::new();
+    for persona in &everyone {
+        sockets.push(app.live(persona).await);
+    }
+    let about_a1 =
+        |content: &str, visibility: &str| records::note(org.agent_a1.id, content, visibility);
+    app.as_(&org.leader_a)
+        .write_note(about_a1("shared by the leader", "SHARED"))
+        .await
+        .ok(201);
+    app.as_(&org.leader_a)
+        .write_note(about_a1("the leader's own", "PRIVATE"))
+        .await
+        .ok(201);
+    app.as_(&org.manager_a)
+        .write_note(about_a1("the manager's own", "PRIVATE"))
+        .await
+        .ok(201);
+    let about_b1 = records::note(org.agent_b1.id, "team B's", "SHARED");
+    app.as_(&org.leader_b).write_note(about_b1).await.ok(201);
+    // Everyone gets the announcement, after whatever notes were theirs to get.
+    announce_to_everyone(&app, &org.admin).await;
+
+    for (persona, socket) in everyone.iter().zip(&mut sockets) {
+        let messages = socket.until("announcement_published").await;
+        assert_eq!(
+            notes_in(&messages),
+            readable_notes(&app, persona).await,
+            "live notes of {}",
+            persona.email
+        );
+        let seqs: Vec<u64> = messages
+            .iter()
+            .map(|m| m["seq"].as_u64().expect("seq"))
+            .collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order: {seqs:?}");
+    }
+    // The check above can fail: the leader of team A reads two of the four notes, team B's
+    // agent one, and the other team's leader neither of team A's.
+    assert_eq!(readable_notes(&app, &org.leader_a).await.len(), 2);
+    assert_eq!(readable_notes(&app, &org.agent_b1).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_client_that_comes_back_gets_what_it_missed_in_order() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut socket = app.live(&org.leader_a).await;
+    let note = |content: &str| records::note(org.agent_a1.id, content, "SHARED");
+    app.as_(&org.leader_a)
+        .write_note(note("seen"))
+        .await
+        .ok(201);
+    let seen = socket.next().await["seq"].as_u64().expect("seq");
+    drop(socket);
+
+    for content in ["first", "second", "third"] {
+        app.as_(&org.leader_a)
+            .write_note(note(content))
+            .await
+            .ok(201);
+    }
+    let mut socket = app.live(&org.leader_a).await;
+    socket
+        .send(&json!({ "type": "resume", "after": seen }))
+        .await;
+    let mut missed = Vec::new();
+    for _ in 0..3 {
+        missed.push(socket.next().await["data"]["content"].clone());
+    }
+    assert_eq!(missed, [json!("first"), json!("second"), json!("third")]);
+    // Nothing else was owed: the next message is a new event.
+    announce_to_everyone(&app, &org.admin).await;
+    assert_eq!(socket.next().await["type"], "announcement_published");
+
+    // A seq this server never issued cannot be resumed: read the data again.
+    socket
+        .send(&json!({ "type": "resume", "after": 1_000_000 }))
+        .await;
+    assert_eq!(socket.next().await, json!({ "type": "refetch" }));
+    socket.send(&json!({ "type": "ping" })).await;
+    assert_eq!(socket.next().await, json!({ "type": "pong" }));
+}
+
+#[tokio::test]
+async fn the_socket_needs_credentials_and_cookies_only_from_this_site() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    assert_eq!(app.live_with(&[]).await.err(), Some(401));
+    assert_eq!(
+        app.live_with(&[("authorization", "Bearer forged")])
+            .await
+            .err(),
+        Some(401)
+    );
+
+    let login = app
+        .login(&org.leader_a.email, test_support::org::PASSWORD)
+        .await;
+    let cookies: Vec<String> = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| {
+            v.to_str()
+                .expect("ascii")
+                .split(';')
+                .next()
+                .expect("a pair")
+                .to_owned()
+        })
+        .collect();
+    let cookie = cookies.join("; ");
+    let from = |origin| [("cookie", cookie.as_str()), ("origin", origin)];
+    assert_eq!(
+        app.live_with(&from("https://evil.example")).await.err(),
+        Some(403)
+    );
+    assert_eq!(
+        app.live_with(&[("cookie", cookie.as_str())]).await.err(),
+        Some(403)
+    );
+    let mut socket = app
+        .live_with(&from("http://127.0.0.1"))
+        .await
+        .expect("a same-site page connects");
+    socket.send(&json!({ "type": "ping" })).await;
+    assert_eq!(socket.next().await, json!({ "type": "pong" }));
+}
