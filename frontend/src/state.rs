@@ -4,6 +4,7 @@
 //! so a later real-time feed only has to upsert what changed for every open page to follow.
 
 pub mod drafts;
+pub mod live;
 pub mod store;
 
 use leptos::prelude::*;

@@ -15,7 +15,7 @@ use actix_ws::{AggregatedMessage, Session};
 use domain::{Action, Actor, NoteVisibility, Target, TeamId, UserId, authorize};
 use dto::{Event, LiveControl, LiveEvent};
 use futures_util::StreamExt;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::events::{Envelope, EventBus};
 
@@ -95,18 +95,20 @@ impl Audience {
     }
 }
 
-/// Serves one connection until either side closes it or the peer goes silent.
+/// Serves one connection until either side closes it or the peer goes silent. `events` is the
+/// bus subscription, taken before the upgrade is answered so that nothing published after the
+/// client sees the socket open is missed.
 pub async fn serve(
     mut session: Session,
     messages: actix_ws::MessageStream,
     audience: Audience,
     bus: Arc<dyn EventBus>,
+    mut events: broadcast::Receiver<Arc<Envelope>>,
 ) {
     let mut messages = messages
         .max_frame_size(MAX_FRAME)
         .aggregate_continuations()
         .max_continuation_size(MAX_FRAME);
-    let mut events = bus.subscribe();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut heard = Instant::now();
     let mut sent = Sent::default();

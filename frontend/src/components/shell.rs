@@ -173,11 +173,26 @@ pub fn Shell() -> impl IntoView {
                 <ErrorBanner error=crate::pages::items::move_error() />
                 <LoadStatus status=me_status />
                 <Show when=move || session.0.with(Option::is_some)>
+                    <LiveFeed />
                     <Outlet />
                 </Show>
             </main>
         </div>
         <QuickNoteCapture />
         <crate::pages::items::MoveProblems />
+    }
+}
+
+/// Live updates for every page while someone is signed in (they stop on sign-out), and a notice
+/// while the connection is down.
+#[component]
+fn LiveFeed() -> impl IntoView {
+    let live = crate::state::live::start(store());
+    view! {
+        <Show when=move || !live.online.get()>
+            <p class="offline" role="status" data-test-id="offline">
+                "Offline: changes made elsewhere will show when the connection is back."
+            </p>
+        </Show>
     }
 }

@@ -28,15 +28,18 @@ pub async fn open_live(
 ) -> ApiResult<HttpResponse> {
     same_site(&req, &app.config.public_url)?;
     let agent_teams = scope::agent_teams(&app.db, &actor).await?;
+    let events = app.events.subscribe();
     let (response, session, messages) =
         actix_ws::handle(&req, body).map_err(|err| ApiError::BadRequest(err.to_string()))?;
     let audience = Audience::new(actor.policy.clone(), agent_teams);
-    actix_web::rt::spawn(live::serve(session, messages, audience, app.events.clone()));
+    let bus = app.events.clone();
+    actix_web::rt::spawn(live::serve(session, messages, audience, bus, events));
     Ok(response)
 }
 
-/// A browser opens a WebSocket with its cookies from any site; only pages of this site's origin
-/// may use them (API clients send a bearer token and no cookie).
+/// A browser opens a WebSocket with its cookies from any site; only pages of this site may use
+/// them: the public URL's origin, or the host the request was sent to (API clients send a bearer
+/// token and no cookie).
 fn same_site(req: &HttpRequest, public_url: &str) -> ApiResult<()> {
     if req.headers().contains_key(header::AUTHORIZATION) {
         return Ok(());

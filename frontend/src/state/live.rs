@@ -1,0 +1,200 @@
+//! The live feed: one WebSocket per signed-in tab. Its events go into the [`Store`], so every
+//! open page that shows a record follows changes made anywhere else, without a reload. It
+//! reconnects with back-off and resumes after the last event it saw; while it is down, the shell
+//! says that updates are paused.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::state::store::Store;
+
+/// Whether the feed is connected, for the shell's banner.
+#[derive(Clone, Copy, Debug)]
+pub struct Live {
+    /// `false` while the connection is down (after it was up once, or failed to open).
+    pub online: RwSignal<bool>,
+}
+
+/// The longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+struct Feed {
+    store: Store,
+    online: RwSignal<bool>,
+    last_seq: u64,
+    backoff: Duration,
+    stopped: bool,
+    socket: Option<Connection>,
+}
+
+/// An open socket with the handlers that must live as long as it does.
+struct Connection {
+    socket: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut()>,
+}
+
+/// Starts the feed for the signed-in person; it stops when the calling component is gone.
+pub fn start(store: Store) -> Live {
+    let online = RwSignal::new(true);
+    let feed = Rc::new(RefCell::new(Feed {
+        store,
+        online,
+        last_seq: 0,
+        backoff: Duration::from_secs(1),
+        stopped: false,
+        socket: None,
+    }));
+    connect(&feed);
+    let stop = send_wrapper::SendWrapper::new(Rc::clone(&feed));
+    on_cleanup(move || {
+        let mut feed = stop.borrow_mut();
+        feed.stopped = true;
+        if let Some(Connection { socket, .. }) = feed.socket.take() {
+            // Its handlers go with it: none may run once they are dropped.
+            socket.set_onmessage(None);
+            socket.set_onclose(None);
+            if socket.ready_state() == WebSocket::CONNECTING {
+                // Closing a socket still connecting is an error in the console: close it once
+                // it opens instead.
+                let opened = socket.clone();
+                let close = Closure::once_into_js(move || {
+                    let _ = opened.close();
+                });
+                socket.set_onopen(Some(close.unchecked_ref()));
+            } else {
+                socket.set_onopen(None);
+                let _ = socket.close();
+            }
+        }
+    });
+    Live { online }
+}
+
+fn url() -> Option<String> {
+    let location = window().location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!("{scheme}://{}/api/v1/ws", location.host().ok()?))
+}
+
+fn connect(feed: &Rc<RefCell<Feed>>) {
+    let Some(socket) = url().and_then(|url| WebSocket::new(&url).ok()) else {
+        retry(feed);
+        return;
+    };
+    let on_open = {
+        let feed = Rc::clone(feed);
+        let socket = socket.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            let mut state = feed.borrow_mut();
+            state.online.set(true);
+            state.backoff = Duration::from_secs(1);
+            if state.last_seq > 0 {
+                let resume = format!(r#"{{"type":"resume","after":{}}}"#, state.last_seq);
+                let _ = socket.send_with_str(&resume);
+            }
+        })
+    };
+    let on_message = {
+        let feed = Rc::clone(feed);
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(text) = event.data().as_string() {
+                receive(&mut feed.borrow_mut(), &text);
+            }
+        })
+    };
+    let on_close = {
+        let feed = Rc::clone(feed);
+        Closure::<dyn FnMut()>::new(move || retry(&feed))
+    };
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    feed.borrow_mut().socket = Some(Connection {
+        socket,
+        _on_open: on_open,
+        _on_message: on_message,
+        _on_close: on_close,
+    });
+}
+
+/// Waits, then connects again; an expired sign-in is renewed first (any API call does that).
+fn retry(feed: &Rc<RefCell<Feed>>) {
+    let wait = {
+        let mut state = feed.borrow_mut();
+        if state.stopped {
+            return;
+        }
+        state.online.set(false);
+        let wait = state.backoff;
+        state.backoff = (state.backoff * 2).min(MAX_BACKOFF);
+        wait
+    };
+    let feed = send_wrapper::SendWrapper::new(Rc::clone(feed));
+    set_timeout(
+        move || {
+            let feed = feed.take();
+            leptos::task::spawn_local(async move {
+                let _ = crate::api::me().await;
+                if !feed.borrow().stopped {
+                    connect(&feed);
+                }
+            });
+        },
+        wait,
+    );
+}
+
+/// Applies one message to the store. Only the record in `data` is decoded, into the type its
+/// `type` names: decoding `dto::LiveEvent` whole would carry every event's decoder (and serde's
+/// buffering for the flattened enum) into the bundle for records no page shows.
+fn receive(feed: &mut Feed, text: &str) {
+    let Ok(message) = js_sys::JSON::parse(text) else {
+        return;
+    };
+    let field = |name: &str| js_sys::Reflect::get(&message, &JsValue::from_str(name)).ok();
+    // Control messages have no `seq`. `refetch` means some events are gone: the pages keep what
+    // they loaded, and read again when next opened.
+    let Some(seq) = field("seq").and_then(|seq| seq.as_f64()) else {
+        return;
+    };
+    feed.last_seq = feed.last_seq.max(seq as u64);
+    let (Some(kind), Some(data)) = (field("type").and_then(|k| k.as_string()), field("data"))
+    else {
+        return;
+    };
+    let store = feed.store;
+    match kind.as_str() {
+        "session_changed" => decode(data, |session| store.sessions.upsert(session)),
+        "action_item_changed" => decode(data, |item| store.items.upsert(item)),
+        "quick_note_changed" => decode(data, |note| store.notes.upsert(note)),
+        "quick_note_deleted" => {
+            let id = js_sys::Reflect::get(&data, &JsValue::from_str("id")).ok();
+            if let Some(id) = id
+                .and_then(|id| id.as_string())
+                .and_then(|id| id.parse().ok())
+            {
+                store.notes.remove(id);
+            }
+        }
+        // Metrics and announcements: no page keeps them in the store yet.
+        _ => {}
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(data: JsValue, apply: impl FnOnce(T)) {
+    if let Ok(record) = serde_wasm_bindgen::from_value(data) {
+        apply(record);
+    }
+}
