@@ -1,10 +1,14 @@
 //! The event bus: every committed change is published once, by the handler that made it.
 //!
-//! One interface, chosen at start-up; the in-process bus serves a single instance. Delivery to
-//! WebSockets (`live`) reads it; fan-out across instances (Redis) plugs in behind the same trait.
+//! One interface, chosen at start-up: in-process for one instance, a Redis stream for many.
+//! Delivery to WebSockets (`live`) reads it.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use deadpool_redis::Pool;
 
 use tokio::sync::broadcast;
 
@@ -64,21 +68,29 @@ impl InProcessBus {
     }
 }
 
-impl EventBus for InProcessBus {
-    fn publish(&self, event: dto::Event) {
+impl InProcessBus {
+    /// Delivers `event` to this process's subscribers as number `seq` (the next one when
+    /// `None`), and keeps it for replay.
+    fn deliver(&self, seq: Option<u64>, event: dto::Event) {
         let mut recent = self.recent();
-        recent.seq += 1;
+        recent.seq = seq.unwrap_or(recent.seq + 1).max(recent.seq);
         let envelope = Arc::new(Envelope {
             seq: recent.seq,
             event,
         });
-        tracing::debug!(seq = envelope.seq, resource.id = %envelope.event.resource_id(), "event published");
+        tracing::debug!(seq = envelope.seq, resource.id = %envelope.event.resource_id(), "event delivered");
         if recent.events.len() == self.capacity {
             recent.events.pop_front();
         }
         recent.events.push_back(Arc::clone(&envelope));
         // No subscriber is not an error: nobody may be listening.
         let _ = self.sender.send(envelope);
+    }
+}
+
+impl EventBus for InProcessBus {
+    fn publish(&self, event: dto::Event) {
+        self.deliver(None, event);
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<Envelope>> {
@@ -99,6 +111,189 @@ impl EventBus for InProcessBus {
                 .cloned()
                 .collect(),
         )
+    }
+}
+
+/// Events through a Redis stream, so that every instance delivers every instance's events, under
+/// one sequence: a client resumes on whichever instance it reconnects to.
+///
+/// A stream rather than pub/sub: its entries stay (the newest [`InProcessBus`] capacity of them),
+/// so an instance that lost Redis for a moment reads on from where it was, and one that starts
+/// loads the recent past for resuming clients. One script numbers and appends each event
+/// atomically (`INCR` + `XADD` with that number as the entry id), so the stream's order is the
+/// sequence. Each instance reads the stream into a local [`InProcessBus`], which its connections
+/// subscribe to. Without Redis, events reach this instance's clients only, with one warning.
+#[derive(Debug)]
+pub struct RedisBus {
+    pool: Pool,
+    stream: Arc<str>,
+    counter: Arc<str>,
+    local: Arc<InProcessBus>,
+    degraded: Arc<AtomicBool>,
+}
+
+/// Numbers and appends one event: `KEYS` stream, counter; `ARGV` event JSON, length to keep.
+const APPEND: &str = "local seq = redis.call('INCR', KEYS[2]) \
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1]) \
+    return seq";
+
+/// How long one blocking read waits before it asks again: under the Redis client's response
+/// timeout (500 ms), which would otherwise end every idle read as a failure. A new entry ends the
+/// wait at once, so this bounds idle round trips, not latency.
+const READ_BLOCK_MS: u64 = 250;
+
+type Entries = Vec<(String, HashMap<String, String>)>;
+
+impl RedisBus {
+    /// A bus on `pool` under `prefix`; starts this instance's reader.
+    pub fn start(pool: Pool, prefix: &str, capacity: usize) -> Self {
+        let bus = Self {
+            pool,
+            stream: format!("{prefix}:events").into(),
+            counter: format!("{prefix}:events:seq").into(),
+            local: Arc::new(InProcessBus::new(capacity)),
+            degraded: Arc::new(AtomicBool::new(false)),
+        };
+        tokio::spawn(read(
+            bus.pool.clone(),
+            Arc::clone(&bus.stream),
+            Arc::clone(&bus.local),
+            Arc::clone(&bus.degraded),
+        ));
+        bus
+    }
+}
+
+impl EventBus for RedisBus {
+    fn publish(&self, event: dto::Event) {
+        let Ok(json) = serde_json::to_string(&event) else {
+            tracing::error!("an event did not serialise");
+            return;
+        };
+        let (pool, local, degraded) = (
+            self.pool.clone(),
+            Arc::clone(&self.local),
+            Arc::clone(&self.degraded),
+        );
+        let keys = [Arc::clone(&self.stream), Arc::clone(&self.counter)];
+        let keep = self.local.capacity;
+        tokio::spawn(async move {
+            let appended: Result<u64, String> = async {
+                let mut conn = pool.get().await.map_err(|err| err.to_string())?;
+                deadpool_redis::redis::cmd("EVAL")
+                    .arg(APPEND)
+                    .arg(2)
+                    .arg(&*keys[0])
+                    .arg(&*keys[1])
+                    .arg(json)
+                    .arg(keep)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(|err| err.to_string())
+            }
+            .await;
+            // The reader delivers it, here as on every instance. Without Redis: here only.
+            if let Err(err) = appended {
+                if !degraded.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %err, "Redis unavailable: live events reach this instance's clients only");
+                }
+                local.publish(event);
+            }
+        });
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Arc<Envelope>> {
+        self.local.subscribe()
+    }
+
+    fn since(&self, seq: u64) -> Option<Vec<Arc<Envelope>>> {
+        self.local.since(seq)
+    }
+}
+
+/// Reads the stream into `local`, from the recent past on, for as long as the process runs;
+/// reconnects after a failure.
+async fn read(pool: Pool, stream: Arc<str>, local: Arc<InProcessBus>, degraded: Arc<AtomicBool>) {
+    let mut last: Option<String> = None;
+    loop {
+        let Ok(mut conn) = pool.get().await else {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        };
+        if last.is_none() {
+            // The recent past, oldest first, for clients that resume here.
+            let recent: Result<Entries, _> = deadpool_redis::redis::cmd("XREVRANGE")
+                .arg(&*stream)
+                .arg("+")
+                .arg("-")
+                .arg("COUNT")
+                .arg(local.capacity)
+                .query_async(&mut conn)
+                .await;
+            match recent {
+                Ok(entries) => {
+                    last = Some(
+                        entries
+                            .first()
+                            .map_or_else(|| "0-0".to_owned(), |(id, _)| id.clone()),
+                    );
+                    entries
+                        .into_iter()
+                        .rev()
+                        .for_each(|entry| mirror(&local, entry));
+                }
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            }
+        }
+        loop {
+            let after = last.clone().unwrap_or_else(|| "0-0".to_owned());
+            let read: Result<Option<Vec<(String, Entries)>>, _> =
+                deadpool_redis::redis::cmd("XREAD")
+                    .arg("BLOCK")
+                    .arg(READ_BLOCK_MS)
+                    .arg("COUNT")
+                    .arg(500)
+                    .arg("STREAMS")
+                    .arg(&*stream)
+                    .arg(after)
+                    .query_async(&mut conn)
+                    .await;
+            match read {
+                Ok(streams) => {
+                    if degraded.swap(false, Ordering::Relaxed) {
+                        tracing::info!("Redis is back: live events reach every instance again");
+                    }
+                    for (_, entries) in streams.unwrap_or_default() {
+                        for entry in entries {
+                            last = Some(entry.0.clone());
+                            mirror(&local, entry);
+                        }
+                    }
+                }
+                Err(err) => {
+                    if !degraded.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(error = %err, "Redis unavailable: live events reach this instance's clients only");
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Delivers one stream entry to this instance's subscribers.
+fn mirror(local: &InProcessBus, (id, fields): (String, HashMap<String, String>)) {
+    let seq = id.split('-').next().and_then(|seq| seq.parse().ok());
+    match fields
+        .get("e")
+        .map(|json| serde_json::from_str::<dto::Event>(json))
+    {
+        Some(Ok(event)) if seq.is_some() => local.deliver(seq, event),
+        _ => tracing::warn!(entry = %id, "an unreadable event in the stream was skipped"),
     }
 }
 

@@ -10,7 +10,10 @@ use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
 use crate::auth::tokens::Successors;
 use crate::config::Config;
-use crate::events::{EventBus, InProcessBus};
+use crate::events::{EventBus, InProcessBus, RedisBus};
+
+/// Events kept for slow subscribers and for clients that resume.
+const EVENTS_KEPT: usize = 1024;
 use crate::jobs::JobStore;
 use crate::rate_limit::AuthLimits;
 use secrecy::ExposeSecret;
@@ -55,7 +58,14 @@ impl AppState {
             successors: Successors::new(config.jwt_secret.expose_secret().as_bytes()),
             passwords: Passwords::new(),
             auth_limits,
-            events: Arc::new(InProcessBus::new(1024)),
+            events: match &redis {
+                Some(pool) => Arc::new(RedisBus::start(
+                    pool.clone(),
+                    &config.redis_prefix,
+                    EVENTS_KEPT,
+                )),
+                None => Arc::new(InProcessBus::new(EVENTS_KEPT)),
+            },
             jobs: JobStore::new(prefix("jobs")),
             catalogue: CatalogueCache::default(),
             config,

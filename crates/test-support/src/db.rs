@@ -156,6 +156,18 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The same database for another instance; this one stays its owner and removes it.
+    pub fn shared(&self) -> TestDb {
+        TestDb {
+            url: self.url.clone(),
+            backend: self.backend,
+            pg_name: None,
+            _dir: None,
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.pg_name.take() else {

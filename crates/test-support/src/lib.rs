@@ -130,6 +130,13 @@ impl TestApp {
         }
     }
 
+    /// Another instance of the same deployment: the same database, Redis, keys and prefix; its
+    /// own port and memory.
+    pub async fn another_instance(&self) -> TestApp {
+        let config = (*self.state.config).clone();
+        Self::start(config, self.test_db.shared()).await
+    }
+
     /// The database pool.
     pub fn db(&self) -> &persistence::Db {
         &self.state.db

@@ -172,3 +172,45 @@ async fn the_socket_needs_credentials_and_cookies_only_from_this_site() {
     socket.send(&json!({ "type": "ping" })).await;
     assert_eq!(socket.next().await, json!({ "type": "pong" }));
 }
+
+#[tokio::test]
+async fn events_cross_instances_and_a_client_resumes_on_another() {
+    // Two instances of one deployment share the database and Redis (SQLite's file too).
+    let a = TestApp::spawn_with(|config| config.redis_url = Some(test_support::redis_url().into()))
+        .await;
+    let org = a.seed_org().await;
+    let b = a.another_instance().await;
+    let mut leader_on_a = a.live(&org.leader_a).await;
+    let mut other_agent_on_a = a.live(&org.agent_a2).await;
+
+    b.as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "written on B", "SHARED"))
+        .await
+        .ok(201);
+    assert_eq!(leader_on_a.next().await["data"]["content"], "written on B");
+    announce_to_everyone(&b, &org.admin).await;
+    let last = leader_on_a.until("announcement_published").await;
+    let seen = last.last().expect("the announcement")["seq"]
+        .as_u64()
+        .expect("seq");
+    // Another agent's note never reaches an agent, whichever instance it was written on.
+    assert_eq!(
+        other_agent_on_a.next().await["type"],
+        "announcement_published"
+    );
+    drop(leader_on_a);
+
+    for content in ["first", "second", "third"] {
+        let note = records::note(org.agent_a1.id, content, "SHARED");
+        a.as_(&org.leader_a).write_note(note).await.ok(201);
+    }
+    let mut leader_on_b = b.live(&org.leader_a).await;
+    leader_on_b
+        .send(&json!({ "type": "resume", "after": seen }))
+        .await;
+    let mut missed = Vec::new();
+    for _ in 0..3 {
+        missed.push(leader_on_b.next().await["data"]["content"].clone());
+    }
+    assert_eq!(missed, [json!("first"), json!("second"), json!("third")]);
+}
