@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{ActionItem, Announcement, MetricMonth, QuickNote, Session};
+use crate::{ActionItem, ActionPlan, Announcement, MetricMonth, QuickNote, Session, Team, User};
 
 /// A change, with the record as it is now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,19 @@ pub enum Event {
     MetricsChanged(Box<MetricMonth>),
     /// An announcement was published.
     AnnouncementPublished(Box<Announcement>),
+    /// An action plan was drafted or changed, or got a checkpoint.
+    ActionPlanChanged(Box<ActionPlan>),
+    /// A person was created, edited, deactivated or reactivated.
+    UserChanged(Box<User>),
+    /// A team was created or changed.
+    TeamChanged(Box<Team>),
+    /// A sign-in session ended (sign-out); its live connections close.
+    SignedOut {
+        /// The person.
+        user_id: Uuid,
+        /// The sign-in session.
+        session_id: Uuid,
+    },
     /// A quick note was deleted.
     QuickNoteDeleted {
         /// The note.
@@ -41,6 +54,10 @@ impl Event {
             Event::QuickNoteChanged(note) => note.id.uuid(),
             Event::MetricsChanged(month) => month.agent_id.uuid(),
             Event::AnnouncementPublished(announcement) => announcement.id,
+            Event::ActionPlanChanged(plan) => plan.id.uuid(),
+            Event::UserChanged(user) => user.id.uuid(),
+            Event::TeamChanged(team) => team.id.uuid(),
+            Event::SignedOut { session_id, .. } => *session_id,
             Event::QuickNoteDeleted { id, .. } => *id,
         }
     }

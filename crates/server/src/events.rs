@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use deadpool_redis::Pool;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// An event with its place in this instance's sequence.
 #[derive(Clone, Debug)]
@@ -125,9 +125,7 @@ impl EventBus for InProcessBus {
 /// subscribe to. Without Redis, events reach this instance's clients only, with one warning.
 #[derive(Debug)]
 pub struct RedisBus {
-    pool: Pool,
-    stream: Arc<str>,
-    counter: Arc<str>,
+    outbox: mpsc::Sender<dto::Event>,
     local: Arc<InProcessBus>,
     degraded: Arc<AtomicBool>,
 }
@@ -142,64 +140,50 @@ const APPEND: &str = "local seq = redis.call('INCR', KEYS[2]) \
 /// wait at once, so this bounds idle round trips, not latency.
 const READ_BLOCK_MS: u64 = 250;
 
+/// Events waiting to be appended; beyond this the instance delivers locally.
+const OUTBOX: usize = 4096;
+
 type Entries = Vec<(String, HashMap<String, String>)>;
 
 impl RedisBus {
-    /// A bus on `pool` under `prefix`; starts this instance's reader.
+    /// A bus on `pool` under `prefix`; starts this instance's writer and reader.
     pub fn start(pool: Pool, prefix: &str, capacity: usize) -> Self {
-        let bus = Self {
-            pool,
-            stream: format!("{prefix}:events").into(),
-            counter: format!("{prefix}:events:seq").into(),
-            local: Arc::new(InProcessBus::new(capacity)),
-            degraded: Arc::new(AtomicBool::new(false)),
-        };
-        tokio::spawn(read(
-            bus.pool.clone(),
-            Arc::clone(&bus.stream),
-            Arc::clone(&bus.local),
-            Arc::clone(&bus.degraded),
+        let stream: Arc<str> = format!("{prefix}:events").into();
+        let counter: Arc<str> = format!("{prefix}:events:seq").into();
+        let local = Arc::new(InProcessBus::new(capacity));
+        let degraded = Arc::new(AtomicBool::new(false));
+        let (outbox, pending) = mpsc::channel(OUTBOX);
+        tokio::spawn(write(
+            pending,
+            pool.clone(),
+            [Arc::clone(&stream), counter],
+            Arc::clone(&local),
+            Arc::clone(&degraded),
         ));
-        bus
+        tokio::spawn(read(
+            pool,
+            stream,
+            Arc::clone(&local),
+            Arc::clone(&degraded),
+        ));
+        Self {
+            outbox,
+            local,
+            degraded,
+        }
     }
 }
 
 impl EventBus for RedisBus {
     fn publish(&self, event: dto::Event) {
-        let Ok(json) = serde_json::to_string(&event) else {
-            tracing::error!("an event did not serialise");
-            return;
-        };
-        let (pool, local, degraded) = (
-            self.pool.clone(),
-            Arc::clone(&self.local),
-            Arc::clone(&self.degraded),
-        );
-        let keys = [Arc::clone(&self.stream), Arc::clone(&self.counter)];
-        let keep = self.local.capacity;
-        tokio::spawn(async move {
-            let appended: Result<u64, String> = async {
-                let mut conn = pool.get().await.map_err(|err| err.to_string())?;
-                deadpool_redis::redis::cmd("EVAL")
-                    .arg(APPEND)
-                    .arg(2)
-                    .arg(&*keys[0])
-                    .arg(&*keys[1])
-                    .arg(json)
-                    .arg(keep)
-                    .query_async(&mut conn)
-                    .await
-                    .map_err(|err| err.to_string())
-            }
-            .await;
-            // The reader delivers it, here as on every instance. Without Redis: here only.
-            if let Err(err) = appended {
-                if !degraded.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(error = %err, "Redis unavailable: live events reach this instance's clients only");
-                }
-                local.publish(event);
-            }
-        });
+        // One writer appends in the order of publishing.
+        if let Err(
+            mpsc::error::TrySendError::Full(event) | mpsc::error::TrySendError::Closed(event),
+        ) = self.outbox.try_send(event)
+        {
+            warn_degraded(&self.degraded, "the event queue to Redis is full");
+            self.local.publish(event);
+        }
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<Envelope>> {
@@ -208,6 +192,50 @@ impl EventBus for RedisBus {
 
     fn since(&self, seq: u64) -> Option<Vec<Arc<Envelope>>> {
         self.local.since(seq)
+    }
+}
+
+fn warn_degraded(degraded: &AtomicBool, why: &str) {
+    if !degraded.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            why,
+            "Redis unavailable: live events reach this instance's clients only"
+        );
+    }
+}
+
+/// Appends each published event to the stream, in order. The reader delivers it, here as on
+/// every instance; when Redis cannot take it, it is delivered here only.
+async fn write(
+    mut pending: mpsc::Receiver<dto::Event>,
+    pool: Pool,
+    [stream, counter]: [Arc<str>; 2],
+    local: Arc<InProcessBus>,
+    degraded: Arc<AtomicBool>,
+) {
+    while let Some(event) = pending.recv().await {
+        let Ok(json) = serde_json::to_string(&event) else {
+            tracing::error!("an event did not serialise");
+            continue;
+        };
+        let appended: Result<u64, String> = async {
+            let mut conn = pool.get().await.map_err(|err| err.to_string())?;
+            deadpool_redis::redis::cmd("EVAL")
+                .arg(APPEND)
+                .arg(2)
+                .arg(&*stream)
+                .arg(&*counter)
+                .arg(json)
+                .arg(local.capacity)
+                .query_async(&mut conn)
+                .await
+                .map_err(|err| err.to_string())
+        }
+        .await;
+        if let Err(err) = appended {
+            warn_degraded(&degraded, &err);
+            local.publish(event);
+        }
     }
 }
 
@@ -274,9 +302,7 @@ async fn read(pool: Pool, stream: Arc<str>, local: Arc<InProcessBus>, degraded: 
                     }
                 }
                 Err(err) => {
-                    if !degraded.swap(true, Ordering::Relaxed) {
-                        tracing::warn!(error = %err, "Redis unavailable: live events reach this instance's clients only");
-                    }
+                    warn_degraded(&degraded, &err.to_string());
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     break;
                 }

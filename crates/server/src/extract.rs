@@ -260,6 +260,19 @@ pub fn versioned(status: StatusCode, version: i32, record: &impl serde::Serializ
         .json(record)
 }
 
+/// Publishes the committed change as `event(record)`, then answers like [`versioned`].
+pub fn changed<T: serde::Serialize + Clone>(
+    events: &dyn crate::events::EventBus,
+    status: StatusCode,
+    version: i32,
+    record: T,
+    event: fn(Box<T>) -> dto::Event,
+) -> HttpResponse {
+    let answer = versioned(status, version, &record);
+    events.publish(event(Box::new(record)));
+    answer
+}
+
 /// The client's address for rate limits and audit: the socket peer, or, when `TRUST_PROXY` says
 /// a proxy in front sets it, the last `X-Forwarded-For` hop (the one the proxy saw; earlier hops
 /// are the client's own claims). Always a parsed IP address.

@@ -16,6 +16,7 @@ use domain::{Action, Actor, NoteVisibility, Target, TeamId, UserId, authorize};
 use dto::{Event, LiveControl, LiveEvent};
 use futures_util::StreamExt;
 use tokio::sync::broadcast::{self, error::RecvError};
+use uuid::Uuid;
 
 use crate::events::{Envelope, EventBus};
 
@@ -30,13 +31,28 @@ const MAX_FRAME: usize = 4 * 1024;
 #[derive(Clone, Debug)]
 pub struct Audience {
     actor: Actor,
+    session_id: Uuid,
     agent_teams: HashMap<UserId, TeamId>,
 }
 
 impl Audience {
-    /// `actor`, with the team of each agent in their reach.
-    pub fn new(actor: Actor, agent_teams: HashMap<UserId, TeamId>) -> Self {
-        Self { actor, agent_teams }
+    /// `actor`, signed in as `session_id`, with the team of each agent in their reach.
+    pub fn new(actor: Actor, session_id: Uuid, agent_teams: HashMap<UserId, TeamId>) -> Self {
+        Self {
+            actor,
+            session_id,
+            agent_teams,
+        }
+    }
+
+    /// Whether the event ends this connection: its person was deactivated, or its sign-in
+    /// session ended.
+    pub fn ends_with(&self, event: &Event) -> bool {
+        match event {
+            Event::UserChanged(user) => user.id == self.actor.id && !user.active,
+            Event::SignedOut { session_id, .. } => *session_id == self.session_id,
+            _ => false,
+        }
     }
 
     fn about(&self, agent: UserId) -> Target {
@@ -72,6 +88,15 @@ impl Audience {
             Event::MetricsChanged(month) => {
                 self.may(Action::ViewMetrics, &self.about(month.agent_id))
             }
+            Event::ActionPlanChanged(plan) => {
+                self.may(Action::ViewActionPlan, &self.about(plan.agent_id))
+            }
+            Event::UserChanged(user) => {
+                let teams = user.team_id.into_iter().collect();
+                self.may(Action::ViewUser, &Target::User { id: user.id, teams })
+            }
+            Event::TeamChanged(team) => self.may(Action::ViewTeam, &Target::Team { id: team.id }),
+            Event::SignedOut { .. } => false,
             Event::AnnouncementPublished(announcement) => match announcement.team_id {
                 None => true,
                 Some(team) => {
@@ -115,6 +140,10 @@ pub async fn serve(
     let outcome: Result<(), actix_ws::Closed> = loop {
         tokio::select! {
             received = events.recv() => match received {
+                Ok(envelope) if audience.ends_with(&envelope.event) => {
+                    tracing::debug!("live connection ended: signed out or deactivated");
+                    break Ok(());
+                }
                 Ok(envelope) if sent.live(envelope.seq) => {
                     if let Err(closed) = deliver(&mut session, &audience, &envelope).await {
                         break Err(closed);

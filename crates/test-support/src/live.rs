@@ -67,6 +67,22 @@ impl Live {
         }
     }
 
+    /// Waits for the server to close the connection (a close frame, or the end of the stream);
+    /// fails on any other message.
+    pub async fn closes(&mut self) {
+        use futures_util::StreamExt;
+        loop {
+            let message = tokio::time::timeout(PATIENCE, self.socket.next())
+                .await
+                .expect("the server closes the connection");
+            match message {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
+                Some(Ok(other)) => panic!("a message instead of the close: {other:?}"),
+            }
+        }
+    }
+
     /// Messages until (and with) the first whose `type` is `kind`.
     pub async fn until(&mut self, kind: &str) -> Vec<Value> {
         let mut messages = Vec::new();

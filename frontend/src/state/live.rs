@@ -179,6 +179,8 @@ fn receive(feed: &mut Feed, text: &str) {
         "session_changed" => decode(data, |session| store.sessions.upsert(session)),
         "action_item_changed" => decode(data, |item| store.items.upsert(item)),
         "quick_note_changed" => decode(data, |note| store.notes.upsert(note)),
+        "action_plan_changed" => decode(data, |plan| store.plans.upsert(plan)),
+        "user_changed" => decode(data, |person| store.people.upsert(person)),
         "quick_note_deleted" => {
             let id = js_sys::Reflect::get(&data, &JsValue::from_str("id")).ok();
             if let Some(id) = id
@@ -188,7 +190,7 @@ fn receive(feed: &mut Feed, text: &str) {
                 store.notes.remove(id);
             }
         }
-        // Metrics and announcements: no page keeps them in the store yet.
+        // Metrics, teams and announcements: no page keeps them in the store yet.
         _ => {}
     }
 }

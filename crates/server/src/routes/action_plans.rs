@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
+use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
 
@@ -41,6 +41,19 @@ pub struct PlanQuery {
 
 fn respond(row: PlanRow, status: StatusCode) -> HttpResponse {
     versioned(status, row.plan.version, &row.to_dto())
+}
+
+/// Publishes the change, then answers with the plan.
+fn changed(app: &AppState, row: PlanRow, status: StatusCode) -> HttpResponse {
+    let plan = row.to_dto();
+    let version = plan.version;
+    extract::changed(
+        &*app.events,
+        status,
+        version,
+        plan,
+        dto::Event::ActionPlanChanged,
+    )
 }
 
 /// List the plans in my scope, newest first.
@@ -105,10 +118,11 @@ pub async fn create_action_plan(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let new = new_plan(body.into_inner());
-    Ok(respond(
-        action_plans::create(&app.db, &actor, &actor.origin, new).await?,
-        StatusCode::CREATED,
-    ))
+    let row = action_plans::create(&app.db, &actor, &actor.origin, new).await?;
+    let items = row.items.clone();
+    let answer = changed(&app, row, StatusCode::CREATED);
+    crate::routes::action_items::publish_all(&app, &items);
+    Ok(answer)
 }
 
 /// Read a plan in my scope, with its targets checked against the agent's recorded metrics.
@@ -150,7 +164,8 @@ pub async fn update_action_plan(
         start_date: body.start_date,
         end_date: body.end_date,
     };
-    Ok(respond(
+    Ok(changed(
+        &app,
         action_plans::change(&app.db, &actor, &actor.origin, id.uuid(), version, change).await?,
         StatusCode::OK,
     ))
@@ -188,7 +203,8 @@ pub async fn decide_action_plan(
         "cancel" => PlanChange::Cancel(trimmed(required(body.reason, "reason")?)),
         _ => return Err(ApiError::NotFound),
     };
-    Ok(respond(
+    Ok(changed(
+        &app,
         action_plans::change(&app.db, &actor, &actor.origin, id.uuid(), version, change).await?,
         StatusCode::OK,
     ))
@@ -215,5 +231,5 @@ pub async fn add_checkpoint(
         body.date,
         body.notes,
     );
-    Ok(respond(plan.await?, StatusCode::CREATED))
+    Ok(changed(&app, plan.await?, StatusCode::CREATED))
 }

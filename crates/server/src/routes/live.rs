@@ -31,7 +31,7 @@ pub async fn open_live(
     let events = app.events.subscribe();
     let (response, session, messages) =
         actix_ws::handle(&req, body).map_err(|err| ApiError::BadRequest(err.to_string()))?;
-    let audience = Audience::new(actor.policy.clone(), agent_teams);
+    let audience = Audience::new(actor.policy.clone(), actor.session_id, agent_teams);
     let bus = app.events.clone();
     actix_web::rt::spawn(live::serve(session, messages, audience, bus, events));
     Ok(response)

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
-use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
+use crate::extract::{self, IfMatch, Valid, ValidQuery, located, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
 
@@ -34,6 +34,13 @@ pub struct TeamQuery {
 
 fn respond(status: StatusCode, row: &TeamRow) -> HttpResponse {
     versioned(status, row.team.version, &row.to_dto())
+}
+
+/// Publishes the change, then answers with the team.
+fn changed(app: &AppState, status: StatusCode, row: &TeamRow) -> HttpResponse {
+    let team = row.to_dto();
+    let version = team.version;
+    extract::changed(&*app.events, status, version, team, dto::Event::TeamChanged)
 }
 
 /// List the teams I lead, manage (or all, as admin), by name.
@@ -75,7 +82,7 @@ pub async fn create_team(
     )
     .await?;
     Ok(located(
-        respond(StatusCode::CREATED, &row),
+        changed(&app, StatusCode::CREATED, &row),
         &format!("/api/v1/teams/{}", row.team.id),
     ))
 }
@@ -120,5 +127,5 @@ pub async fn update_team(
             .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
     };
     let row = teams::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
-    Ok(respond(StatusCode::OK, &row))
+    Ok(changed(&app, StatusCode::OK, &row))
 }

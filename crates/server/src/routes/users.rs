@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
-use crate::extract::{IfMatch, Valid, ValidQuery, located, versioned};
+use crate::extract::{self, IfMatch, Valid, ValidQuery, located, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
 
@@ -45,6 +45,13 @@ pub struct UserQuery {
 
 fn respond(status: StatusCode, row: &UserRow) -> HttpResponse {
     versioned(status, row.user.version, &row.to_dto())
+}
+
+/// Publishes the change, then answers with the person.
+fn changed(app: &AppState, status: StatusCode, row: &UserRow) -> HttpResponse {
+    let user = row.to_dto();
+    let version = user.version;
+    extract::changed(&*app.events, status, version, user, dto::Event::UserChanged)
 }
 
 /// List the people in my scope, by name.
@@ -101,7 +108,7 @@ pub async fn create_user(
     let row = users::create(&app.db, &actor, &actor.origin, new).await?;
     tracing::info!(user.id = %row.user.id, role = %body.role, "user created");
     let location = format!("/api/v1/users/{}", row.user.id);
-    Ok(located(respond(StatusCode::CREATED, &row), &location))
+    Ok(located(changed(&app, StatusCode::CREATED, &row), &location))
 }
 
 /// Read a person in my scope.
@@ -143,7 +150,7 @@ pub async fn update_user(
         department: body.department,
     };
     let row = users::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
-    Ok(respond(StatusCode::OK, &row))
+    Ok(changed(&app, StatusCode::OK, &row))
 }
 
 async fn set_active(
@@ -155,7 +162,7 @@ async fn set_active(
 ) -> ApiResult<HttpResponse> {
     let row = users::set_active(&app.db, &actor, &actor.origin, id, if_match.0, active).await?;
     tracing::info!(user.id = %id, active, "user activation changed");
-    Ok(respond(StatusCode::OK, &row))
+    Ok(changed(app, StatusCode::OK, &row))
 }
 
 /// Deactivate a person: they are signed out everywhere at once and cannot sign in.

@@ -27,6 +27,21 @@ fn notes_in(messages: &[Value]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The `content` of the next `n` messages.
+async fn contents(socket: &mut test_support::Live, n: usize) -> Vec<String> {
+    let mut contents = Vec::new();
+    for _ in 0..n {
+        let message = socket.next().await;
+        contents.push(
+            message["data"]["content"]
+                .as_str()
+                .unwrap_or("-")
+                .to_owned(),
+        );
+    }
+    contents
+}
+
 async fn announce_to_everyone(app: &TestApp, admin: &Persona) {
     app.as_(admin)
         .post(
@@ -109,11 +124,7 @@ async fn a_client_that_comes_back_gets_what_it_missed_in_order() {
     socket
         .send(&json!({ "type": "resume", "after": seen }))
         .await;
-    let mut missed = Vec::new();
-    for _ in 0..3 {
-        missed.push(socket.next().await["data"]["content"].clone());
-    }
-    assert_eq!(missed, [json!("first"), json!("second"), json!("third")]);
+    assert_eq!(contents(&mut socket, 3).await, ["first", "second", "third"]);
     // Nothing else was owed: the next message is a new event.
     announce_to_everyone(&app, &org.admin).await;
     assert_eq!(socket.next().await["type"], "announcement_published");
@@ -208,9 +219,100 @@ async fn events_cross_instances_and_a_client_resumes_on_another() {
     leader_on_b
         .send(&json!({ "type": "resume", "after": seen }))
         .await;
-    let mut missed = Vec::new();
-    for _ in 0..3 {
-        missed.push(leader_on_b.next().await["data"]["content"].clone());
-    }
-    assert_eq!(missed, [json!("first"), json!("second"), json!("third")]);
+    assert_eq!(
+        contents(&mut leader_on_b, 3).await,
+        ["first", "second", "third"]
+    );
+}
+
+#[tokio::test]
+async fn signing_out_or_being_deactivated_closes_the_socket_at_once() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    // A second sign-in of the leader: its own session, its own socket.
+    let login = app
+        .login(&org.leader_a.email, test_support::org::PASSWORD)
+        .await
+        .ok(200);
+    let token = login["access_token"].as_str().expect("a token").to_owned();
+    let bearer = format!("Bearer {token}");
+    let mut signed_out = app
+        .live_with(&[("authorization", &bearer)])
+        .await
+        .expect("opens");
+    let mut still_in = app.live(&org.leader_a).await;
+    let mut agent = app.live(&org.agent_a1).await;
+
+    app.request(reqwest::Method::POST, "/api/v1/auth/logout")
+        .bearer_auth(&token)
+        .call()
+        .await
+        .good();
+    signed_out.closes().await;
+
+    app.as_(&org.admin)
+        .post(
+            &format!("/api/v1/users/{}/deactivate", org.agent_a1.id),
+            &json!({}),
+        )
+        .call()
+        .await
+        .ok(200);
+    agent.closes().await;
+    // The leader's other session stays, and hears of the change to their agent.
+    let heard = still_in.next().await;
+    assert_eq!(heard["type"], "user_changed");
+    assert_eq!(heard["data"]["active"], false);
+}
+
+#[tokio::test]
+async fn plans_people_and_teams_reach_only_their_scope() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut manager_a = app.live(&org.manager_a).await;
+    let mut leader_b = app.live(&org.leader_b).await;
+    let mut agent_a2 = app.live(&org.agent_a2).await;
+
+    let plan = app
+        .as_(&org.leader_a)
+        .create_action_plan(records::action_plan(org.agent_a1.id))
+        .await
+        .ok(201);
+    app.as_(&org.admin)
+        .patch(
+            &format!("/api/v1/teams/{}", org.team_a),
+            &json!({ "name": "Team A (renamed)", "version": 1 }),
+        )
+        .call()
+        .await
+        .ok(200);
+    announce_to_everyone(&app, &org.admin).await;
+
+    let kinds = |messages: Vec<Value>| -> Vec<String> {
+        messages
+            .iter()
+            .map(|m| m["type"].as_str().expect("type").to_owned())
+            .collect()
+    };
+    let heard = manager_a.until("announcement_published").await;
+    assert_eq!(heard[0]["resource_id"], plan["id"]);
+    assert_eq!(
+        kinds(heard),
+        [
+            "action_plan_changed",
+            "action_item_changed",
+            "action_item_changed",
+            "team_changed",
+            "announcement_published"
+        ],
+        "the plan, its two items, the team"
+    );
+    assert_eq!(
+        kinds(leader_b.until("announcement_published").await),
+        ["announcement_published"]
+    );
+    assert_eq!(
+        kinds(agent_a2.until("announcement_published").await),
+        ["announcement_published"]
+    );
 }
