@@ -222,26 +222,30 @@ impl Sent {
     }
 }
 
-/// Sends one event if the audience may see it.
-async fn deliver(
-    session: &mut Session,
-    audience: &Audience,
-    envelope: &Envelope,
-) -> Result<(), actix_ws::Closed> {
+/// The event as the audience receives it (`{seq, type, resource_id, data}`), if they may see it.
+fn message(audience: &Audience, envelope: &Envelope) -> Option<serde_json::Value> {
     if !audience.sees(&envelope.event) {
-        return Ok(());
+        return None;
     }
     let message = LiveEvent {
         seq: envelope.seq,
         resource_id: envelope.event.resource_id(),
         event: envelope.event.clone(),
     };
-    match serde_json::to_string(&message) {
-        Ok(text) => session.text(text).await,
-        Err(err) => {
-            tracing::error!(error = %err, "an event did not serialise");
-            Ok(())
-        }
+    serde_json::to_value(&message)
+        .inspect_err(|err| tracing::error!(error = %err, "an event did not serialise"))
+        .ok()
+}
+
+/// Sends one event if the audience may see it.
+async fn deliver(
+    session: &mut Session,
+    audience: &Audience,
+    envelope: &Envelope,
+) -> Result<(), actix_ws::Closed> {
+    match message(audience, envelope) {
+        Some(message) => session.text(message.to_string()).await,
+        None => Ok(()),
     }
 }
 
@@ -266,5 +270,84 @@ async fn control(session: &mut Session, message: LiveControl) -> Result<(), acti
     match serde_json::to_string(&message) {
         Ok(text) => session.text(text).await,
         Err(_) => Ok(()),
+    }
+}
+
+/// The same feed as server-sent events (`GET /api/v1/events`): `id:` is the seq, `event:` the
+/// type, `data:` the message; after `last_event_id` when the client resumes. A comment line every
+/// heartbeat keeps proxies from closing an idle stream.
+pub fn server_sent(
+    audience: Audience,
+    bus: Arc<dyn EventBus>,
+    events: broadcast::Receiver<Arc<Envelope>>,
+    last_event_id: Option<u64>,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, std::convert::Infallible>> {
+    let mut stream = Stream {
+        audience,
+        events,
+        heartbeat: tokio::time::interval(HEARTBEAT),
+        sent: Sent::default(),
+        pending: std::collections::VecDeque::new(),
+        done: false,
+    };
+    if let Some(after) = last_event_id {
+        match bus.since(after) {
+            Some(missed) => {
+                for envelope in missed {
+                    if stream.sent.replay(envelope.seq) {
+                        stream.push(&envelope);
+                    }
+                }
+            }
+            None => stream.pending.push_back(REFETCH_FRAME.to_owned()),
+        }
+    }
+    futures_util::stream::unfold(stream, |mut stream| async move {
+        let frame = stream.next_frame().await?;
+        Some((Ok(actix_web::web::Bytes::from(frame)), stream))
+    })
+}
+
+const REFETCH_FRAME: &str = "event: refetch\ndata: {\"type\":\"refetch\"}\n\n";
+
+/// One server-sent-events client's state.
+struct Stream {
+    audience: Audience,
+    events: broadcast::Receiver<Arc<Envelope>>,
+    heartbeat: tokio::time::Interval,
+    sent: Sent,
+    pending: std::collections::VecDeque<String>,
+    done: bool,
+}
+
+impl Stream {
+    fn push(&mut self, envelope: &Envelope) {
+        if let Some(data) = message(&self.audience, envelope) {
+            let kind = data["type"].as_str().unwrap_or("message");
+            let frame = format!("id: {}\nevent: {kind}\ndata: {data}\n\n", envelope.seq);
+            self.pending.push_back(frame);
+        }
+    }
+
+    /// The next frame to send; `None` ends the stream.
+    async fn next_frame(&mut self) -> Option<String> {
+        loop {
+            if let Some(frame) = self.pending.pop_front() {
+                return Some(frame);
+            }
+            if self.done {
+                return None;
+            }
+            tokio::select! {
+                received = self.events.recv() => match received {
+                    Ok(envelope) if self.audience.ends_with(&envelope.event) => self.done = true,
+                    Ok(envelope) if self.sent.live(envelope.seq) => self.push(&envelope),
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => self.pending.push_back(REFETCH_FRAME.to_owned()),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.heartbeat.tick() => self.pending.push_back(": ping\n\n".to_owned()),
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ use crate::state::AppState;
 
 crate::routes::api_routes! {
     "/ws" => get open_live;
+    "/events" => get event_stream;
 }
 
 /// Open the live connection (WebSocket): the server sends `{seq, type, resource_id, data}` for
@@ -58,4 +59,42 @@ fn same_site(req: &HttpRequest, public_url: &str) -> ApiResult<()> {
         Some(origin) if origin.eq_ignore_ascii_case(site) => Ok(()),
         _ => Err(ApiError::CsrfRejected),
     }
+}
+
+/// The live feed as server-sent events, for clients without WebSockets: `id:` is the seq,
+/// `event:` the type, `data:` the same JSON as on the WebSocket. `Last-Event-ID` resumes after
+/// that seq (or the first event is `refetch` when it is gone).
+#[utoipa::path(get, path = "/api/v1/events", tag = "live",
+    params(("Last-Event-ID" = Option<u64>, Header, description = "The last seq received")),
+    responses((status = 200, description = "An event stream", content_type = "text/event-stream")))]
+#[tracing::instrument(skip_all)]
+pub async fn event_stream(
+    actor: Actor,
+    req: HttpRequest,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let last_event_id = match req.headers().get("last-event-id") {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or_else(|| {
+                    ApiError::BadRequest("Last-Event-ID must be the seq of an event".into())
+                })?,
+        ),
+    };
+    let agent_teams = scope::agent_teams(&app.db, &actor).await?;
+    let audience = Audience::new(actor.policy.clone(), actor.session_id, agent_teams);
+    let events = app.events.subscribe();
+    let stream = live::server_sent(audience, app.events.clone(), events, last_event_id);
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        // Compressed, the stream would wait in the encoder's buffer.
+        .insert_header((header::CONTENT_ENCODING, "identity"))
+        // Proxies (nginx) pass each event on at once instead of buffering the stream.
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(stream))
 }

@@ -22,3 +22,30 @@ pub fn ids(page: &Value) -> Vec<String> {
         .map(|item| item["id"].as_str().expect("an id").to_owned())
         .collect()
 }
+
+/// The types of the events published since `events` subscribed, in order. A marker published
+/// after them arrives last (the bus keeps publishing order), so this also waits for events that
+/// travel through Redis.
+pub async fn published_kinds(
+    app: &test_support::TestApp,
+    events: &mut tokio::sync::broadcast::Receiver<std::sync::Arc<server::events::Envelope>>,
+) -> Vec<String> {
+    let marker = uuid::Uuid::now_v7();
+    app.state.events.publish(dto::Event::SignedOut {
+        user_id: marker,
+        session_id: marker,
+    });
+    let mut kinds = Vec::new();
+    loop {
+        let envelope = tokio::time::timeout(std::time::Duration::from_secs(10), events.recv())
+            .await
+            .expect("the events arrive")
+            .expect("the bus is open");
+        if matches!(envelope.event, dto::Event::SignedOut { session_id, .. } if session_id == marker)
+        {
+            return kinds;
+        }
+        let event = serde_json::to_value(&envelope.event).expect("json");
+        kinds.push(event["type"].as_str().expect("type").to_owned());
+    }
+}

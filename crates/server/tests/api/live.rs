@@ -316,3 +316,90 @@ async fn plans_people_and_teams_reach_only_their_scope() {
         ["announcement_published"]
     );
 }
+
+/// Reads a server-sent event stream until an `event: announcement_published` frame, and returns
+/// the frames (comments left out).
+async fn frames_until_announcement(response: &mut reqwest::Response) -> Vec<String> {
+    let mut text = String::new();
+    while !text.contains("event: announcement_published") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
+            .await
+            .expect("an event arrives")
+            .expect("the stream stays open")
+            .expect("the stream is not over");
+        text.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+    }
+    text.split("\n\n")
+        .filter(|frame| frame.starts_with("id: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn server_sent_events_carry_the_same_feed_and_resume_from_the_last_id() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let open = |who: &Persona, last: Option<String>| {
+        let mut request = app.as_(who).get("/api/v1/events");
+        if let Some(last) = last {
+            request = request.header("last-event-id", last);
+        }
+        request.send()
+    };
+    let mut leader = open(&org.leader_a, None).await.expect("answers");
+    assert_eq!(leader.status(), 200);
+    assert_eq!(
+        leader.headers()["content-type"].to_str().expect("ascii"),
+        "text/event-stream"
+    );
+    let mut other_agent = open(&org.agent_a2, None).await.expect("answers");
+    let note = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "over SSE", "SHARED"))
+        .await
+        .ok(201);
+    announce_to_everyone(&app, &org.admin).await;
+
+    let frames = frames_until_announcement(&mut leader).await;
+    assert_eq!(frames.len(), 2, "{frames:?}");
+    assert!(
+        frames[0].contains("event: quick_note_changed"),
+        "{frames:?}"
+    );
+    assert!(
+        frames[0].contains(note["id"].as_str().expect("id")),
+        "{frames:?}"
+    );
+    let seen = frames[1]
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("id: "))
+        .expect("an id")
+        .to_owned();
+    let theirs = frames_until_announcement(&mut other_agent).await;
+    assert_eq!(theirs.len(), 1, "only the announcement: {theirs:?}");
+    drop(leader);
+
+    for content in ["first", "second"] {
+        let note = records::note(org.agent_a1.id, content, "SHARED");
+        app.as_(&org.leader_a).write_note(note).await.ok(201);
+    }
+    announce_to_everyone(&app, &org.admin).await;
+    let mut resumed = open(&org.leader_a, Some(seen)).await.expect("answers");
+    let frames = frames_until_announcement(&mut resumed).await;
+    let contents: Vec<bool> = ["\"first\"", "\"second\""]
+        .iter()
+        .map(|content| frames.iter().any(|frame| frame.contains(content)))
+        .collect();
+    assert_eq!(contents, [true, true], "{frames:?}");
+    assert_eq!(
+        frames.len(),
+        3,
+        "the two notes and the announcement: {frames:?}"
+    );
+
+    let refused = open(&org.leader_a, Some("not-a-seq".into()))
+        .await
+        .expect("answers");
+    assert_eq!(refused.status(), 400);
+}

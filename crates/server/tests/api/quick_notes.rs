@@ -226,15 +226,7 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
     assert_eq!(entries.len(), 5);
     app.as_(&org.leader_a).get(&path).call().await.problem(404);
 
-    let mut kinds = Vec::new();
-    while let Ok(envelope) = events.try_recv() {
-        kinds.push(
-            serde_json::to_value(&envelope.event).expect("json")["type"]
-                .as_str()
-                .expect("type")
-                .to_owned(),
-        );
-    }
+    let kinds = crate::helpers::published_kinds(&app, &mut events).await;
     assert_eq!(
         kinds,
         [

@@ -198,15 +198,7 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
         .await
         .problem(409);
 
-    let mut kinds = Vec::new();
-    while let Ok(envelope) = events.try_recv() {
-        kinds.push(
-            serde_json::to_value(&envelope.event).expect("json")["type"]
-                .as_str()
-                .expect("type")
-                .to_owned(),
-        );
-    }
+    let kinds = crate::helpers::published_kinds(&app, &mut events).await;
     assert_eq!(
         kinds.iter().filter(|k| *k == "session_changed").count(),
         5,
