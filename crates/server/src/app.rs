@@ -14,7 +14,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{extract, headers, routes, spa};
+use crate::{conditional, extract, headers, routes, spa};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -69,6 +69,7 @@ impl Application {
                 .app_data(data.clone())
                 .app_data(extract::payload_config(config.body_limit))
                 .app_data(extract::path_config())
+                .wrap(actix_web::middleware::from_fn(conditional::conditional_get))
                 .wrap_fn(move |req, srv| {
                     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
                     let response = persistence::statements::counted(srv.call(req));

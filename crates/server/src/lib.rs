@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod conditional;
 pub mod config;
 pub mod dashboard;
 pub mod error;

@@ -8,6 +8,7 @@ mod action_plans;
 mod auth;
 mod budgets;
 mod cli;
+mod conditional;
 mod dashboard;
 mod errors;
 mod faults;
