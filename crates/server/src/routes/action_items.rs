@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
-use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
+use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
 
@@ -48,10 +48,14 @@ pub struct ActionItemQuery {
 }
 
 fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> HttpResponse {
-    let dto = item.to_dto();
-    app.events
-        .publish(dto::Event::ActionItemChanged(Box::new(dto.clone())));
-    versioned(status, item.version, &dto)
+    let version = item.version;
+    extract::changed(
+        &*app.events,
+        status,
+        version,
+        item.to_dto(),
+        dto::Event::ActionItemChanged,
+    )
 }
 
 /// Publishes items as committed (a session's completion created them).

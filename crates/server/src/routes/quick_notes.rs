@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
-use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
+use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
 
@@ -40,10 +40,14 @@ pub struct QuickNoteQuery {
 }
 
 fn respond(note: &quick_note::Model, app: &AppState, status: StatusCode) -> HttpResponse {
-    let dto = note.to_dto();
-    app.events
-        .publish(dto::Event::QuickNoteChanged(Box::new(dto.clone())));
-    versioned(status, note.version, &dto)
+    let version = note.version;
+    extract::changed(
+        &*app.events,
+        status,
+        version,
+        note.to_dto(),
+        dto::Event::QuickNoteChanged,
+    )
 }
 
 /// List the notes I may see: mine, and shared notes about agents in my scope. Newest first.

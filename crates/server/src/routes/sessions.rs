@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
-use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
+use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
 
@@ -58,10 +58,14 @@ pub struct SessionQuery {
 }
 
 fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse {
-    let session = row.to_dto();
-    app.events
-        .publish(dto::Event::SessionChanged(Box::new(session.clone())));
-    versioned(status, row.session.version, &session)
+    let version = row.session.version;
+    extract::changed(
+        &*app.events,
+        status,
+        version,
+        row.to_dto(),
+        dto::Event::SessionChanged,
+    )
 }
 
 /// List the sessions in my scope, by scheduled time.
