@@ -28,14 +28,24 @@ pub async fn open_live(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     same_site(&req, &app.config.public_url)?;
-    let agent_teams = scope::agent_teams(&app.db, &actor).await?;
+    let audience = audience(&actor, &app).await?;
     let events = app.events.subscribe();
     let (response, session, messages) =
         actix_ws::handle(&req, body).map_err(|err| ApiError::BadRequest(err.to_string()))?;
-    let audience = Audience::new(actor.policy.clone(), actor.session_id, agent_teams);
     let bus = app.events.clone();
     actix_web::rt::spawn(live::serve(session, messages, audience, bus, events));
     Ok(response)
+}
+
+/// Who is listening: the actor, their sign-in session, and the teams of the agents in their reach
+/// (one statement).
+async fn audience(actor: &Actor, app: &AppState) -> ApiResult<Audience> {
+    let agent_teams = scope::agent_teams(&app.db, actor).await?;
+    Ok(Audience::new(
+        actor.policy.clone(),
+        actor.session_id,
+        agent_teams,
+    ))
 }
 
 /// A browser opens a WebSocket with its cookies from any site; only pages of this site may use
@@ -85,8 +95,7 @@ pub async fn event_stream(
                 })?,
         ),
     };
-    let agent_teams = scope::agent_teams(&app.db, &actor).await?;
-    let audience = Audience::new(actor.policy.clone(), actor.session_id, agent_teams);
+    let audience = audience(&actor, &app).await?;
     let events = app.events.subscribe();
     let stream = live::server_sent(audience, app.events.clone(), events, last_event_id);
     Ok(HttpResponse::Ok()
