@@ -141,10 +141,9 @@ fn retry(feed: &Rc<RefCell<Feed>>) {
         state.backoff = (state.backoff * 2).min(MAX_BACKOFF);
         wait
     };
-    let feed = send_wrapper::SendWrapper::new(Rc::clone(feed));
+    let feed = Rc::clone(feed);
     set_timeout(
         move || {
-            let feed = feed.take();
             leptos::task::spawn_local(async move {
                 let _ = crate::api::me().await;
                 if !feed.borrow().stopped {
