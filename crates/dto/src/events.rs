@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{ActionItem, ActionPlan, Announcement, MetricMonth, QuickNote, Session, Team, User};
+use crate::{
+    ActionItem, ActionPlan, Announcement, MetricMonth, QuickNote, ScorecardSettings, Session, Team,
+    User,
+};
 
 /// A change, with the record as it is now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +22,19 @@ pub enum Event {
     QuickNoteChanged(Box<QuickNote>),
     /// An agent's month of metrics was written.
     MetricsChanged(Box<MetricMonth>),
+    /// Months of metrics were imported from a file (any agents): read scorecards again.
+    MetricsImported {
+        /// The import.
+        id: Uuid,
+        /// The earliest month in the file (`YYYY-MM`).
+        first_month: String,
+        /// The latest month in the file.
+        last_month: String,
+        /// Agent-months written.
+        rows: usize,
+    },
+    /// The KPI catalogue or a scorecard configuration changed.
+    ScorecardConfigChanged(Box<ScorecardSettings>),
     /// An announcement was published.
     AnnouncementPublished(Box<Announcement>),
     /// An action plan was drafted or changed, or got a checkpoint.
@@ -33,6 +49,14 @@ pub enum Event {
         user_id: Uuid,
         /// The sign-in session.
         session_id: Uuid,
+    },
+    /// Every sign-in session of a person but one ended (a password change); their live
+    /// connections on the others close.
+    SignedOutElsewhere {
+        /// The person.
+        user_id: Uuid,
+        /// The sign-in session that goes on.
+        kept_session_id: Uuid,
     },
     /// A quick note was deleted.
     QuickNoteDeleted {
@@ -53,11 +77,15 @@ impl Event {
             Event::ActionItemChanged(item) => item.id.uuid(),
             Event::QuickNoteChanged(note) => note.id.uuid(),
             Event::MetricsChanged(month) => month.agent_id.uuid(),
+            Event::MetricsImported { id, .. } => *id,
+            // The catalogue is one record for the organisation.
+            Event::ScorecardConfigChanged(_) => Uuid::nil(),
             Event::AnnouncementPublished(announcement) => announcement.id,
             Event::ActionPlanChanged(plan) => plan.id.uuid(),
             Event::UserChanged(user) => user.id.uuid(),
             Event::TeamChanged(team) => team.id.uuid(),
             Event::SignedOut { session_id, .. } => *session_id,
+            Event::SignedOutElsewhere { user_id, .. } => *user_id,
             Event::QuickNoteDeleted { id, .. } => *id,
         }
     }

@@ -86,7 +86,7 @@ pub enum Rotation {
     /// The token was live; it is now spent and `new_hash` replaces it.
     Rotated(auth_session::Model),
     /// The token was already spent: the session is now revoked.
-    Reused,
+    Reused(auth_session::Model),
     /// Unknown, expired or revoked.
     Invalid,
 }
@@ -148,7 +148,7 @@ pub async fn rotate(
         .await?;
         txn.commit().await?;
         tracing::warn!(session.id = %session.id, "spent refresh token presented; session revoked");
-        return Ok(Rotation::Reused);
+        return Ok(Rotation::Reused(session));
     }
     issue(&txn, session.id, replacement, session.expires_at).await?;
     txn.commit().await?;

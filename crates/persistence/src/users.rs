@@ -209,10 +209,17 @@ pub async fn agents_by_identity(
 pub struct Authenticated {
     /// Their row.
     pub user: user::Model,
-    /// The session exists, belongs to them, is not revoked and has not expired.
-    pub session_live: bool,
+    /// When the session ends, when it exists, belongs to them and is not revoked.
+    pub session_expires_at: Option<DateTime<Utc>>,
     /// What the policy needs.
     pub actor: Actor,
+}
+
+impl Authenticated {
+    /// The session exists, belongs to them, is not revoked and has not expired.
+    pub fn session_live(&self) -> bool {
+        self.session_expires_at.is_some_and(|at| at > Utc::now())
+    }
 }
 
 /// One row of [`authenticate`]'s join: the user, the session if it is theirs, one team in scope.
@@ -286,9 +293,9 @@ pub async fn authenticate(
         return Ok(None);
     };
     let user = first.user.clone();
-    let session_live = first.session_user == Some(user.id)
-        && first.session_revoked_at.is_none()
-        && first.session_expires_at.is_some_and(|at| at > Utc::now());
+    let session_expires_at = first
+        .session_expires_at
+        .filter(|_| first.session_user == Some(user.id) && first.session_revoked_at.is_none());
     let pick = |want: fn(&AuthRow, Uuid) -> bool| {
         rows.iter()
             .filter(|row| want(row, user.id))
@@ -303,7 +310,7 @@ pub async fn authenticate(
     };
     Ok(Some(Authenticated {
         user,
-        session_live,
+        session_expires_at,
         actor,
     }))
 }

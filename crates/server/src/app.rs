@@ -14,7 +14,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{conditional, extract, headers, routes, spa};
+use crate::{conditional, extract, headers, rate_limit, routes, spa};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -107,6 +107,8 @@ impl Application {
                         Ok(response)
                     }
                 })
+                // Outside the problem formatting above, so its headers survive on every answer.
+                .wrap(actix_web::middleware::from_fn(rate_limit::limit_requests))
                 .wrap(headers::security_headers(
                     config.static_dir.as_deref(),
                     config.secure_cookies(),

@@ -41,6 +41,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Login attempts allowed per account and per client address.
     pub login_limits: LoginLimits,
+    /// API requests allowed per client address and per signed-in person.
+    pub request_limits: RequestLimitConfig,
     /// Prefix of every Redis key, so several deployments (or tests) can share one Redis.
     pub redis_prefix: String,
     /// Connection pool settings.
@@ -69,6 +71,16 @@ pub struct LoginLimits {
     pub per_account: u32,
     /// Sign-in attempts per client address.
     pub per_ip: u32,
+}
+
+/// API request limits per minute.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLimitConfig {
+    /// `RATE_LIMIT_PER_IP`: requests per client address (a contact centre's agents may share
+    /// one address, so this is high).
+    pub per_ip: u32,
+    /// `RATE_LIMIT_PER_USER`: requests per signed-in person.
+    pub per_user: u32,
 }
 
 /// Every configuration problem found, one line each.
@@ -172,9 +184,25 @@ impl Config {
             "a positive number",
             &mut errors,
         );
+        let requests_per_ip = parse(
+            &var,
+            "RATE_LIMIT_PER_IP",
+            "6000",
+            "a positive number",
+            &mut errors,
+        );
+        let requests_per_user = parse(
+            &var,
+            "RATE_LIMIT_PER_USER",
+            "600",
+            "a positive number",
+            &mut errors,
+        );
         for (name, value) in [
             ("LOGIN_LIMIT_PER_ACCOUNT", per_account),
             ("LOGIN_LIMIT_PER_IP", per_ip),
+            ("RATE_LIMIT_PER_IP", requests_per_ip),
+            ("RATE_LIMIT_PER_USER", requests_per_user),
         ] {
             if value == 0u32 {
                 errors.push(format!("{name}: must be at least 1"));
@@ -226,6 +254,10 @@ impl Config {
             login_limits: LoginLimits {
                 per_account,
                 per_ip,
+            },
+            request_limits: RequestLimitConfig {
+                per_ip: requests_per_ip,
+                per_user: requests_per_user,
             },
             redis_prefix: var("REDIS_PREFIX").unwrap_or_else(|| "coaching-hub".into()),
             db: DbOptions::default(),

@@ -31,6 +31,10 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
     /// The events after `seq`, in order, while the bus still holds them all; `None` when some are
     /// gone (the client must read the data again).
     fn since(&self, seq: u64) -> Option<Vec<Arc<Envelope>>>;
+    /// Whether every instance's events reach this one now (always, in one process).
+    fn healthy(&self) -> bool {
+        true
+    }
 }
 
 /// Events for subscribers in this process, with the latest kept for clients that reconnect.
@@ -192,6 +196,10 @@ impl EventBus for RedisBus {
 
     fn since(&self, seq: u64) -> Option<Vec<Arc<Envelope>>> {
         self.local.since(seq)
+    }
+
+    fn healthy(&self) -> bool {
+        !self.degraded.load(Ordering::Relaxed)
     }
 }
 

@@ -262,14 +262,14 @@ pub fn versioned(status: StatusCode, version: i32, record: &impl serde::Serializ
 
 /// Publishes the committed change as `event(record)`, then answers like [`versioned`].
 pub fn changed<T: serde::Serialize + Clone>(
-    events: &dyn crate::events::EventBus,
+    app: &crate::state::AppState,
     status: StatusCode,
     version: i32,
     record: T,
     event: fn(Box<T>) -> dto::Event,
 ) -> HttpResponse {
     let answer = versioned(status, version, &record);
-    events.publish(event(Box::new(record)));
+    app.publish(event(Box::new(record)));
     answer
 }
 

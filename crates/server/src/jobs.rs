@@ -154,6 +154,7 @@ pub async fn start_import(
     };
     app.jobs.put(&job).await?;
     let accepted = job.clone();
+    let event = crate::metrics_csv::imported(job.id, &inputs);
     actix_web::rt::spawn(async move {
         let done = std::rc::Rc::new(std::cell::Cell::new(0));
         let counter = done.clone();
@@ -174,6 +175,7 @@ pub async fn start_import(
         job.processed = done.get();
         match result {
             Ok((created, replaced)) => {
+                event.into_iter().for_each(|event| app.publish(event));
                 job.status = JobStatus::Succeeded;
                 job.created = Some(created);
                 job.replaced = Some(replaced);

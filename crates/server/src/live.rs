@@ -51,6 +51,10 @@ impl Audience {
         match event {
             Event::UserChanged(user) => user.id == self.actor.id && !user.active,
             Event::SignedOut { session_id, .. } => *session_id == self.session_id,
+            Event::SignedOutElsewhere {
+                user_id,
+                kept_session_id,
+            } => *user_id == self.actor.id.uuid() && *kept_session_id != self.session_id,
             _ => false,
         }
     }
@@ -96,7 +100,9 @@ impl Audience {
                 self.may(Action::ViewUser, &Target::User { id: user.id, teams })
             }
             Event::TeamChanged(team) => self.may(Action::ViewTeam, &Target::Team { id: team.id }),
-            Event::SignedOut { .. } => false,
+            Event::SignedOut { .. } | Event::SignedOutElsewhere { .. } => false,
+            // Organisation-wide facts with nobody's data in them: everyone reads scorecards.
+            Event::MetricsImported { .. } | Event::ScorecardConfigChanged(_) => true,
             Event::AnnouncementPublished(announcement) => match announcement.team_id {
                 None => true,
                 Some(team) => {

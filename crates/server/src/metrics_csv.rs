@@ -343,3 +343,15 @@ pub async fn export(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiR
         .into_inner()
         .map_err(|err| ApiError::internal(err.into_error()))
 }
+
+/// The event that says an import with `id` wrote `inputs` (`None` for an empty file).
+pub fn imported(id: uuid::Uuid, inputs: &[MonthInput]) -> Option<dto::Event> {
+    let first_month = inputs.iter().map(|input| &input.month).min()?.clone();
+    let last_month = inputs.iter().map(|input| &input.month).max()?.clone();
+    Some(dto::Event::MetricsImported {
+        id,
+        first_month,
+        last_month,
+        rows: inputs.len(),
+    })
+}

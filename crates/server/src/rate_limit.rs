@@ -1,18 +1,36 @@
 //! Rate limits: fixed one-minute windows counted per key, in this process (moka) on one instance
-//! and in Redis when instances share the load. Both backends count the same way.
+//! and in Redis when instances share the load (one atomic `INCR` + `EXPIRE` transaction per
+//! check). Both backends count the same way, and a Redis that cannot be reached falls back to
+//! this process's count, with one warning, until it answers again.
+//!
+//! Two kinds of limit use them:
+//! - [`RequestLimits`]: every API request, per client address (middleware, before
+//!   authentication) and per signed-in person (the `Actor` extractor). Answers carry the tighter
+//!   of the two as `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; a refusal is
+//!   429 with `Retry-After`.
+//! - [`AuthLimits`]: sign-in and password changes, which count failures.
 //!
 //! A window can be read without counting (`peek`), which failure-only limits need: a sign-in is
 //! refused before its password is checked when earlier *failures* went over the limit, and only a
-//! failure counts. (governor's GCRA offers no read that does not spend a cell, hence the windows.)
+//! failure counts. (governor's GCRA offers no read that does not spend a cell, and keeps its
+//! state in one process, hence the windows.)
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, web};
 use deadpool_redis::Pool;
+use tracing_actix_web::RequestId;
 
-use crate::config::LoginLimits;
+use crate::config::{LoginLimits, RequestLimitConfig};
 use crate::error::ApiError;
+use crate::extract::client_ip;
+use crate::state::AppState;
 
 /// The length of one window.
 const WINDOW: Duration = Duration::from_secs(60);
@@ -30,14 +48,143 @@ pub struct Window {
     pub retry_after: u64,
 }
 
+/// What a request has left of a limit: the `RateLimit-*` headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quota {
+    /// Requests allowed per window.
+    pub limit: u32,
+    /// Requests left in this window.
+    pub remaining: u32,
+    /// Seconds until the window ends.
+    pub reset: u64,
+    /// This request went over the limit.
+    pub exceeded: bool,
+}
+
+impl Quota {
+    /// 429 when the request went over.
+    pub fn check(self) -> Result<(), ApiError> {
+        if self.exceeded {
+            Err(ApiError::RateLimited {
+                retry_after: self.reset,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Keeps the tighter of the quota already on the request and this one: a refusal first, then
+    /// the fewer requests left.
+    fn remember(self, req: &impl HttpMessage) {
+        let tightness = |quota: &Quota| (quota.exceeded, std::cmp::Reverse(quota.remaining));
+        let mut extensions = req.extensions_mut();
+        if extensions
+            .get::<Quota>()
+            .is_none_or(|known| tightness(&self) > tightness(known))
+        {
+            extensions.insert(self);
+        }
+    }
+}
+
 struct LocalWindow {
     started: Instant,
     count: AtomicU32,
 }
 
+/// Windows counted in this process.
+struct Local(moka::sync::Cache<String, Arc<LocalWindow>>);
+
+impl Local {
+    fn new() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(LOCAL_KEYS)
+                .time_to_live(WINDOW)
+                .build(),
+        )
+    }
+
+    fn count(&self, key: &str, add: u32) -> Window {
+        let window = if add == 0 {
+            match self.0.get(key) {
+                Some(window) => window,
+                None => {
+                    return Window {
+                        count: 0,
+                        retry_after: WINDOW.as_secs(),
+                    };
+                }
+            }
+        } else {
+            self.0.get_with_by_ref(key, || {
+                Arc::new(LocalWindow {
+                    started: Instant::now(),
+                    count: AtomicU32::new(0),
+                })
+            })
+        };
+        let count = window.count.fetch_add(add, Ordering::Relaxed) + add;
+        let left = WINDOW.saturating_sub(window.started.elapsed());
+        Window {
+            count,
+            retry_after: left.as_secs().max(1),
+        }
+    }
+}
+
+/// Windows counted in Redis, shared by every instance; this process's count while Redis is gone.
+struct Shared {
+    pool: Pool,
+    prefix: String,
+    fallback: Local,
+    degraded: AtomicBool,
+}
+
+impl Shared {
+    async fn count(&self, key: &str, add: u32) -> Window {
+        match self.count_in_redis(key, add).await {
+            Ok(window) => {
+                if self.degraded.swap(false, Ordering::Relaxed) {
+                    tracing::info!(limit = %self.prefix, "Redis is back: rate limits are shared again");
+                }
+                window
+            }
+            Err(err) => {
+                if !self.degraded.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(limit = %self.prefix, error = %err,
+                        "Redis unavailable: rate limits count in this instance only");
+                }
+                self.fallback.count(key, add)
+            }
+        }
+    }
+
+    async fn count_in_redis(&self, key: &str, add: u32) -> Result<Window, String> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let redis_key = format!("{}:{key}:{}", self.prefix, now / WINDOW.as_secs());
+        let mut conn = self.pool.get().await.map_err(|err| err.to_string())?;
+        let (count,): (u32,) = deadpool_redis::redis::pipe()
+            .atomic()
+            .incr(&redis_key, add)
+            .expire(&redis_key, 2 * WINDOW.as_secs() as i64)
+            .ignore()
+            .query_async(&mut conn)
+            .await
+            .map_err(|err| err.to_string())?;
+        Ok(Window {
+            count,
+            retry_after: WINDOW.as_secs() - now % WINDOW.as_secs(),
+        })
+    }
+}
+
 enum Store {
-    Local(moka::sync::Cache<String, Arc<LocalWindow>>),
-    Redis { pool: Pool, prefix: String },
+    Local(Local),
+    Redis(Shared),
 }
 
 /// One limit: at most `per_minute` counted events per key per window.
@@ -50,31 +197,24 @@ impl std::fmt::Debug for Limiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.store {
             Store::Local(_) => write!(f, "Limiter::Local({}/min)", self.per_minute),
-            Store::Redis { prefix, .. } => {
-                write!(f, "Limiter::Redis({prefix}, {}/min)", self.per_minute)
+            Store::Redis(shared) => {
+                write!(f, "Limiter::Redis({}, {}/min)", shared.prefix, self.per_minute)
             }
         }
     }
-}
-
-fn unavailable(err: impl std::error::Error + Send + Sync + 'static) -> ApiError {
-    ApiError::Unavailable(Box::new(err))
 }
 
 impl Limiter {
     /// A limit of `per_minute`, in Redis when a pool is given.
     pub fn new(per_minute: u32, redis: Option<(&Pool, String)>) -> Self {
         let store = match redis {
-            Some((pool, prefix)) => Store::Redis {
+            Some((pool, prefix)) => Store::Redis(Shared {
                 pool: pool.clone(),
                 prefix,
-            },
-            None => Store::Local(
-                moka::sync::Cache::builder()
-                    .max_capacity(LOCAL_KEYS)
-                    .time_to_live(WINDOW)
-                    .build(),
-            ),
+                fallback: Local::new(),
+                degraded: AtomicBool::new(false),
+            }),
+            None => Store::Local(Local::new()),
         };
         Self {
             per_minute: per_minute.max(1),
@@ -87,78 +227,103 @@ impl Limiter {
         self.per_minute
     }
 
+    /// Counts an event for `key` and says what is left.
+    pub async fn take(&self, key: &str) -> Quota {
+        let window = self.count(key, 1).await;
+        Quota {
+            limit: self.per_minute,
+            remaining: self.per_minute.saturating_sub(window.count),
+            reset: window.retry_after,
+            exceeded: window.count > self.per_minute,
+        }
+    }
+
     /// Counts an event for `key`; refuses with 429 when that takes it over the limit.
     pub async fn hit(&self, key: &str) -> Result<(), ApiError> {
-        let window = self.count(key, 1).await?;
-        if window.count > self.per_minute {
-            Err(ApiError::RateLimited {
-                retry_after: window.retry_after,
-            })
-        } else {
-            Ok(())
-        }
+        self.take(key).await.check()
     }
 
     /// Counts an event for `key` without refusing anything (a failure to remember).
-    pub async fn record(&self, key: &str) -> Result<(), ApiError> {
-        self.count(key, 1).await.map(drop)
+    pub async fn record(&self, key: &str) {
+        self.count(key, 1).await;
     }
 
     /// The current window of `key`, counting nothing.
-    pub async fn peek(&self, key: &str) -> Result<Window, ApiError> {
+    pub async fn peek(&self, key: &str) -> Window {
         self.count(key, 0).await
     }
 
-    async fn count(&self, key: &str, add: u32) -> Result<Window, ApiError> {
+    async fn count(&self, key: &str, add: u32) -> Window {
         match &self.store {
-            Store::Local(cache) => {
-                let window = if add == 0 {
-                    match cache.get(key) {
-                        Some(window) => window,
-                        None => {
-                            return Ok(Window {
-                                count: 0,
-                                retry_after: WINDOW.as_secs(),
-                            });
-                        }
-                    }
-                } else {
-                    cache.get_with_by_ref(key, || {
-                        Arc::new(LocalWindow {
-                            started: Instant::now(),
-                            count: AtomicU32::new(0),
-                        })
-                    })
-                };
-                let count = window.count.fetch_add(add, Ordering::Relaxed) + add;
-                let left = WINDOW.saturating_sub(window.started.elapsed());
-                Ok(Window {
-                    count,
-                    retry_after: left.as_secs().max(1),
-                })
-            }
-            Store::Redis { pool, prefix } => {
-                let now = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .as_secs();
-                let redis_key = format!("{prefix}:{key}:{}", now / WINDOW.as_secs());
-                let mut conn = pool.get().await.map_err(unavailable)?;
-                let (count,): (u32,) = deadpool_redis::redis::pipe()
-                    .atomic()
-                    .incr(&redis_key, add)
-                    .expire(&redis_key, 2 * WINDOW.as_secs() as i64)
-                    .ignore()
-                    .query_async(&mut conn)
-                    .await
-                    .map_err(unavailable)?;
-                Ok(Window {
-                    count,
-                    retry_after: WINDOW.as_secs() - now % WINDOW.as_secs(),
-                })
-            }
+            Store::Local(local) => local.count(key, add),
+            Store::Redis(shared) => shared.count(key, add).await,
         }
     }
+}
+
+/// The limits on every API request: per client address and per signed-in person.
+#[derive(Debug)]
+pub struct RequestLimits {
+    per_ip: Limiter,
+    per_user: Limiter,
+}
+
+impl RequestLimits {
+    /// The limits from configuration, kept in Redis (keys under `prefix`) when a pool is given.
+    pub fn new(limits: &RequestLimitConfig, redis: Option<&Pool>, prefix: &str) -> Self {
+        let limiter = |per_minute: u32, name: &str| {
+            Limiter::new(
+                per_minute,
+                redis.map(|pool| (pool, format!("{prefix}:rl:{name}"))),
+            )
+        };
+        Self {
+            per_ip: limiter(limits.per_ip, "api-ip"),
+            per_user: limiter(limits.per_user, "api-user"),
+        }
+    }
+
+    /// Counts a request of `user`; 429 past their limit. The quota goes on `req` for the headers.
+    pub async fn admit_user(&self, req: &impl HttpMessage, user: uuid::Uuid) -> Result<(), ApiError> {
+        let quota = self.per_user.take(&user.to_string()).await;
+        quota.remember(req);
+        quota.check()
+    }
+}
+
+/// The middleware (`actix_web::middleware::from_fn`): counts every `/api` request against its
+/// client address, refuses it with 429 past the limit, and writes the `RateLimit-*` headers of
+/// the tighter limit (address or person) on the answer.
+pub async fn limit_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let app = req.app_data::<web::Data<AppState>>().cloned();
+    let Some(app) = app.filter(|_| req.path().starts_with("/api/")) else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    let ip = client_ip(req.request(), app.config.trust_proxy);
+    let quota = app.request_limits.per_ip.take(&ip).await;
+    quota.remember(&req);
+    let mut res = match quota.check() {
+        Ok(()) => next.call(req).await?.map_into_boxed_body(),
+        Err(refused) => {
+            let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
+            req.into_response(refused.problem_response(request_id))
+        }
+    };
+    let quota = res.request().extensions().get::<Quota>().copied();
+    if let Some(quota) = quota {
+        let headers = res.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", quota.limit.into()),
+            ("ratelimit-remaining", quota.remaining.into()),
+            ("ratelimit-reset", quota.reset),
+        ] {
+            headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+        }
+    }
+    Ok(res)
 }
 
 /// The limits on signing in and on changing a password.
@@ -200,13 +365,13 @@ impl AuthLimits {
     /// Admits a sign-in attempt for `email` from `ip` before its password is checked.
     pub async fn admit_login(&self, email: &str, ip: &str) -> Result<(), ApiError> {
         self.per_ip.hit(ip).await?;
-        let source = self.per_source.peek(&source_key(email, ip)).await?;
+        let source = self.per_source.peek(&source_key(email, ip)).await;
         if source.count >= self.per_source.per_minute() {
             return Err(ApiError::RateLimited {
                 retry_after: source.retry_after,
             });
         }
-        let account = self.per_account.peek(email).await?;
+        let account = self.per_account.peek(email).await;
         if source.count > 0 && account.count >= self.per_account.per_minute() {
             return Err(ApiError::RateLimited {
                 retry_after: account.retry_after,
@@ -216,9 +381,9 @@ impl AuthLimits {
     }
 
     /// Remembers a failed sign-in.
-    pub async fn login_failed(&self, email: &str, ip: &str) -> Result<(), ApiError> {
-        self.per_source.record(&source_key(email, ip)).await?;
-        self.per_account.record(email).await
+    pub async fn login_failed(&self, email: &str, ip: &str) {
+        self.per_source.record(&source_key(email, ip)).await;
+        self.per_account.record(email).await;
     }
 
     /// Counts an attempt to change the password of `user`.
@@ -238,10 +403,10 @@ mod tests {
     #[actix_web::test]
     async fn a_local_window_counts_peeks_and_refuses_past_its_limit() {
         let limiter = Limiter::new(2, None);
-        assert_eq!(limiter.peek("k").await.expect("local").count, 0);
+        assert_eq!(limiter.peek("k").await.count, 0);
         limiter.hit("k").await.expect("first");
-        limiter.record("k").await.expect("second");
-        assert_eq!(limiter.peek("k").await.expect("local").count, 2);
+        limiter.record("k").await;
+        assert_eq!(limiter.peek("k").await.count, 2);
         let refused = limiter.hit("k").await;
         assert!(
             matches!(refused, Err(ApiError::RateLimited { retry_after }) if (1..=60).contains(&retry_after))

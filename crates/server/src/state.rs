@@ -9,13 +9,14 @@ use persistence::metrics::CatalogueCache;
 use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
 use crate::auth::tokens::Successors;
+use crate::cache::{self, Caches};
 use crate::config::Config;
 use crate::events::{EventBus, InProcessBus, RedisBus};
 
 /// Events kept for slow subscribers and for clients that resume.
 const EVENTS_KEPT: usize = 1024;
 use crate::jobs::JobStore;
-use crate::rate_limit::AuthLimits;
+use crate::rate_limit::{AuthLimits, RequestLimits};
 use secrecy::ExposeSecret;
 
 /// Application state, behind `web::Data`.
@@ -35,8 +36,12 @@ pub struct AppState {
     pub passwords: Passwords,
     /// Sign-in and password-change rate limits.
     pub auth_limits: AuthLimits,
-    /// Where committed changes are published.
+    /// Limits on every API request, per address and per person.
+    pub request_limits: RequestLimits,
+    /// Where committed changes are published ([`AppState::publish`]) and read.
     pub events: Arc<dyn EventBus>,
+    /// The actor lookup, scorecards and dashboards, forgotten as the events say.
+    pub caches: Arc<Caches>,
     /// Background job state (large imports).
     pub jobs: JobStore,
     /// The KPI catalogue, reused while unchanged.
@@ -53,24 +58,42 @@ impl AppState {
         };
         let auth_limits =
             AuthLimits::new(&config.login_limits, redis.as_ref(), &config.redis_prefix);
+        let events: Arc<dyn EventBus> = match &redis {
+            Some(pool) => Arc::new(RedisBus::start(
+                pool.clone(),
+                &config.redis_prefix,
+                EVENTS_KEPT,
+            )),
+            None => Arc::new(InProcessBus::new(EVENTS_KEPT)),
+        };
+        let caches = Arc::new(Caches::new(Arc::clone(&events)));
+        cache::follow(Arc::clone(&caches), &*events);
         Self {
             jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
             successors: Successors::new(config.jwt_secret.expose_secret().as_bytes()),
             passwords: Passwords::new(),
             auth_limits,
-            events: match &redis {
-                Some(pool) => Arc::new(RedisBus::start(
-                    pool.clone(),
-                    &config.redis_prefix,
-                    EVENTS_KEPT,
-                )),
-                None => Arc::new(InProcessBus::new(EVENTS_KEPT)),
-            },
+            request_limits: RequestLimits::new(
+                &config.request_limits,
+                redis.as_ref(),
+                &config.redis_prefix,
+            ),
+            events,
+            caches,
             jobs: JobStore::new(prefix("jobs")),
             catalogue: CatalogueCache::default(),
             config,
             db,
             redis,
         }
+    }
+}
+
+impl AppState {
+    /// Publishes a committed change: this instance forgets what it changed before anyone is
+    /// answered, then the bus carries it to every connection and instance.
+    pub fn publish(&self, event: dto::Event) {
+        self.caches.forget(&event);
+        self.events.publish(event);
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use persistence::Backend;
 use reqwest::{Method, RequestBuilder};
-use server::config::{Config, LoginLimits};
+use server::config::{Config, LoginLimits, RequestLimitConfig};
 use server::state::AppState;
 
 pub use client::{Call, IntoResponse, Response};
@@ -77,6 +77,10 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         login_limits: LoginLimits {
             per_account: 1_000,
             per_ip: 10_000,
+        },
+        request_limits: RequestLimitConfig {
+            per_ip: 1_000_000,
+            per_user: 1_000_000,
         },
         redis_prefix: format!("test-{}", uuid::Uuid::now_v7()),
         db: persistence::DbOptions {

@@ -1,9 +1,10 @@
 //! The `Actor` extractor: who is asking, authenticated once per request.
 //!
 //! A bearer JWT (API clients) or the session cookie (the browser, with the CSRF check on writes).
-//! The token is only the start: the user, the session and the teams are read again, in one
-//! statement, so a deactivated user or a revoked session is refused at once, and the team scope
-//! is always current.
+//! The token is only the start: the user, the session and the teams are read in one statement,
+//! kept in the actor cache (`crate::cache`) until an event says one of them changed, so a
+//! deactivated user or a revoked session is refused on every instance as soon as the event
+//! arrives, and the team scope is always current.
 
 use std::ops::Deref;
 
@@ -78,17 +79,25 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         .expect("AppState is registered on every app");
     let token = access_token(req)?;
     let claims = app.jwt.verify(&token)?;
-    let Some(found) = users::authenticate(&app.db, claims.sub, claims.sid).await? else {
+    let found = app
+        .caches
+        .actor(
+            (claims.sub, claims.sid),
+            users::authenticate(&app.db, claims.sub, claims.sid),
+        )
+        .await?;
+    let Some(found) = found else {
         return Err(ApiError::Unauthenticated("unknown user"));
     };
-    let user = found.user;
+    let user = found.user.clone();
     if !user.active || user.erased_at.is_some() {
         return Err(ApiError::Unauthenticated("account deactivated"));
     }
-    if !found.session_live {
+    if !found.session_live() {
         return Err(ApiError::Unauthenticated("session ended; sign in again"));
     }
-    let policy = found.actor;
+    app.request_limits.admit_user(req, user.id).await?;
+    let policy = found.actor.clone();
     let origin = Origin {
         actor_id: Some(user.id),
         ip: Some(client_ip(req, app.config.trust_proxy)),

@@ -41,7 +41,7 @@ pub async fn with_password(
     let row = match account {
         Some(row) if verified && row.user.active && row.user.erased_at.is_none() => row,
         _ => {
-            app.auth_limits.login_failed(&email, &ip).await?;
+            app.auth_limits.login_failed(&email, &ip).await;
             return Err(ApiError::Unauthenticated(BAD_CREDENTIALS));
         }
     };
@@ -96,7 +96,11 @@ pub async fn rotate(app: &AppState, presented: &str) -> ApiResult<Credentials> {
     .await?;
     let session = match rotation {
         Rotation::Rotated(session) => session,
-        Rotation::Reused => {
+        Rotation::Reused(session) => {
+            app.publish(dto::Event::SignedOut {
+                user_id: session.user_id,
+                session_id: session.id,
+            });
             return Err(ApiError::Unauthenticated(
                 "refresh token reused; the session is revoked",
             ));

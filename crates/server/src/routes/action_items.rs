@@ -50,7 +50,7 @@ pub struct ActionItemQuery {
 fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> HttpResponse {
     let version = item.version;
     extract::changed(
-        &*app.events,
+        app,
         status,
         version,
         item.to_dto(),
@@ -61,7 +61,7 @@ fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> Htt
 /// Publishes items as committed (a session's completion created them).
 pub fn publish_all(app: &AppState, items: &[action_item::Model]) {
     for item in items {
-        app.events
+        app
             .publish(dto::Event::ActionItemChanged(Box::new(item.to_dto())));
     }
 }

@@ -48,7 +48,7 @@ fn changed(app: &AppState, row: PlanRow, status: StatusCode) -> HttpResponse {
     let plan = row.to_dto();
     let version = plan.version;
     extract::changed(
-        &*app.events,
+        app,
         status,
         version,
         plan,

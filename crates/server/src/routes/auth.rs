@@ -90,7 +90,7 @@ pub async fn refresh(
 #[tracing::instrument(skip_all)]
 pub async fn logout(actor: Actor, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     auth_sessions::revoke(&app.db, &actor.origin, actor.session_id, "logout").await?;
-    app.events.publish(dto::Event::SignedOut {
+    app.publish(dto::Event::SignedOut {
         user_id: actor.id.uuid(),
         session_id: actor.session_id,
     });

@@ -1,10 +1,9 @@
 //! The actor's home page.
 
-use actix_web::web;
-use dto::Dashboard;
+use actix_web::{HttpResponse, web};
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 crate::routes::api_routes! {
@@ -16,11 +15,11 @@ crate::routes::api_routes! {
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "performance",
     responses((status = 200, body = dto::Dashboard)))]
 #[tracing::instrument(skip_all)]
-pub async fn get_dashboard(
-    actor: Actor,
-    app: web::Data<AppState>,
-) -> ApiResult<web::Json<Dashboard>> {
-    Ok(web::Json(
-        crate::dashboard::build(&app.db, &actor, &*app.catalogue.current(&app.db).await?).await?,
-    ))
+pub async fn get_dashboard(actor: Actor, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let build = async {
+        let catalogue = app.catalogue.current(&app.db).await?;
+        Ok::<_, ApiError>(crate::dashboard::build(&app.db, &actor, &catalogue).await?)
+    };
+    let dashboard = app.caches.dashboard(actor.user.id, build).await?;
+    Ok(HttpResponse::Ok().json(&*dashboard))
 }

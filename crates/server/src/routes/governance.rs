@@ -140,7 +140,7 @@ pub async fn create_announcement(
         team,
     );
     let announcement = row.await?.to_dto();
-    app.events
+    app
         .publish(dto::Event::AnnouncementPublished(Box::new(
             announcement.clone(),
         )));

@@ -93,5 +93,9 @@ pub async fn change_password(
         actor.session_id,
     )
     .await?;
+    app.publish(dto::Event::SignedOutElsewhere {
+        user_id: actor.user.id,
+        kept_session_id: actor.session_id,
+    });
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::Datelike;
 use domain::{Action, Target, TeamId, UserId, authorize};
 use dto::{
-    AgentScorecard, CreateKpi, MetricMonth, ScorecardSettings, TeamScorecard, UpdateScorecardConfig,
+    CreateKpi, MetricMonth, ScorecardSettings, UpdateScorecardConfig,
 };
 use persistence::metrics::{self};
 use serde::Deserialize;
@@ -127,7 +127,7 @@ pub async fn upsert_agent_metrics(
     );
     let (saved, values) = saved.await?;
     let saved = wire::metric_month(&catalogue, &saved, &values);
-    app.events
+    app
         .publish(dto::Event::MetricsChanged(Box::new(saved.clone())));
     Ok(versioned(StatusCode::OK, saved.version, &saved))
 }
@@ -152,15 +152,20 @@ pub async fn get_agent_scorecard(
     id: web::Path<UserId>,
     query: ValidQuery<YearQuery>,
     app: web::Data<AppState>,
-) -> ApiResult<web::Json<AgentScorecard>> {
+) -> ApiResult<HttpResponse> {
     let year = query.year.unwrap_or_else(|| chrono::Utc::now().year());
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
     }
-    let (months, with_team) = metrics::agent_year(&app.db, &actor, id.uuid(), year).await?;
-    let catalogue = app.catalogue.current(&app.db).await?;
-    let card = scorecards::agent(&catalogue, id.uuid(), year, &months, with_team);
-    Ok(web::Json(card))
+    let agent = id.uuid();
+    let compute = async {
+        let (months, with_team) = metrics::agent_year(&app.db, &actor, agent, year).await?;
+        let catalogue = app.catalogue.current(&app.db).await?;
+        Ok::<_, ApiError>(scorecards::agent(&catalogue, agent, year, &months, with_team))
+    };
+    let key = (actor.user.id, agent, year);
+    let card = app.caches.agent_scorecard(key, compute).await?;
+    Ok(HttpResponse::Ok().json(&*card))
 }
 
 /// The month to show.
@@ -183,15 +188,20 @@ pub async fn get_team_scorecard(
     id: web::Path<TeamId>,
     query: ValidQuery<MonthQuery>,
     app: web::Data<AppState>,
-) -> ApiResult<web::Json<TeamScorecard>> {
+) -> ApiResult<HttpResponse> {
     let month = match &query.month {
         Some(month) => month_param("month", month)?,
         None => domain::scorecard::previous_month(&this_month()),
     };
-    let (agents, months) = metrics::team_month(&app.db, &actor, id.uuid(), &month).await?;
-    let catalogue = app.catalogue.current(&app.db).await?;
-    let card = scorecards::team(&catalogue, id.uuid(), &month, agents, &months);
-    Ok(web::Json(card))
+    let team = id.uuid();
+    let compute = async {
+        let (agents, months) = metrics::team_month(&app.db, &actor, team, &month).await?;
+        let catalogue = app.catalogue.current(&app.db).await?;
+        Ok::<_, ApiError>(scorecards::team(&catalogue, team, &month, agents, &months))
+    };
+    let key = (actor.user.id, team, month.clone());
+    let card = app.caches.team_scorecard(key, compute).await?;
+    Ok(HttpResponse::Ok().json(&*card))
 }
 
 /// The KPI catalogue and every scorecard configuration.
@@ -217,7 +227,7 @@ pub async fn update_scorecard_config(
 ) -> ApiResult<web::Json<ScorecardSettings>> {
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::save_config(&app.db, &actor.origin, &body).await?;
-    settings(&app).await
+    changed_settings(&app).await.map(web::Json)
 }
 
 /// Add a KPI to the catalogue (admin); give it a weight with a new configuration.
@@ -232,7 +242,7 @@ pub async fn create_kpi(
 ) -> ApiResult<HttpResponse> {
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::create_kpi(&app.db, &actor.origin, &body).await?;
-    Ok(HttpResponse::Created().json(settings(&app).await?.0))
+    Ok(HttpResponse::Created().json(changed_settings(&app).await?))
 }
 
 /// Rename a KPI, set its valid range, or retire it (admin). The range applies to values written
@@ -253,11 +263,20 @@ pub async fn update_kpi(
     crate::extract::require_changes(&*body)?;
     let version = if_match.or_body(body.version)?;
     metrics::update_kpi(&app.db, &actor.origin, &key, version, &body).await?;
-    settings(&app).await
+    changed_settings(&app).await.map(web::Json)
 }
 
 /// The catalogue and configurations in force, as the API shows them.
 async fn settings(app: &AppState) -> ApiResult<web::Json<ScorecardSettings>> {
     let catalogue = app.catalogue.current(&app.db).await?;
     Ok(web::Json(wire::scorecard_settings(&catalogue)))
+}
+
+/// The settings after an admin's change, published.
+async fn changed_settings(app: &AppState) -> ApiResult<ScorecardSettings> {
+    let settings = settings(app).await?.into_inner();
+    app.publish(dto::Event::ScorecardConfigChanged(Box::new(
+        settings.clone(),
+    )));
+    Ok(settings)
 }

@@ -65,8 +65,10 @@ pub async fn import_metrics(
             .insert_header(("Location", location))
             .json(job));
     }
+    let event = metrics_csv::imported(uuid::Uuid::now_v7(), &inputs);
     let (created, replaced) = metrics::import_all(&app.db, &actor.origin, inputs, |_| {}).await?;
     tracing::info!(rows, created, replaced, "metrics imported");
+    event.into_iter().for_each(|event| app.publish(event));
     Ok(HttpResponse::Ok().json(ImportSummary {
         rows,
         created,

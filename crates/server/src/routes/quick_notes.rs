@@ -42,7 +42,7 @@ pub struct QuickNoteQuery {
 fn respond(note: &quick_note::Model, app: &AppState, status: StatusCode) -> HttpResponse {
     let version = note.version;
     extract::changed(
-        &*app.events,
+        app,
         status,
         version,
         note.to_dto(),
@@ -150,7 +150,7 @@ pub async fn delete_quick_note(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let note = quick_notes::delete(&app.db, &actor, &actor.origin, id.uuid(), if_match.0).await?;
-    app.events.publish(dto::Event::QuickNoteDeleted {
+    app.publish(dto::Event::QuickNoteDeleted {
         id: note.id,
         agent_id: note.agent_id,
         author_id: note.author_id,

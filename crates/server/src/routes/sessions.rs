@@ -60,7 +60,7 @@ pub struct SessionQuery {
 fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse {
     let version = row.session.version;
     extract::changed(
-        &*app.events,
+        app,
         status,
         version,
         row.to_dto(),

@@ -40,7 +40,7 @@ fn respond(status: StatusCode, row: &TeamRow) -> HttpResponse {
 fn changed(app: &AppState, status: StatusCode, row: &TeamRow) -> HttpResponse {
     let team = row.to_dto();
     let version = team.version;
-    extract::changed(&*app.events, status, version, team, dto::Event::TeamChanged)
+    extract::changed(app, status, version, team, dto::Event::TeamChanged)
 }
 
 /// List the teams I lead, manage (or all, as admin), by name.

@@ -51,7 +51,7 @@ fn respond(status: StatusCode, row: &UserRow) -> HttpResponse {
 fn changed(app: &AppState, status: StatusCode, row: &UserRow) -> HttpResponse {
     let user = row.to_dto();
     let version = user.version;
-    extract::changed(&*app.events, status, version, user, dto::Event::UserChanged)
+    extract::changed(app, status, version, user, dto::Event::UserChanged)
 }
 
 /// List the people in my scope, by name.

@@ -8,7 +8,7 @@ use test_support::TestApp;
 use test_support::org::PASSWORD;
 use test_support::{Call, Response};
 
-use crate::helpers::{ok_json, problem};
+use crate::helpers::{early_in_a_rate_window, ok_json, problem};
 
 fn token_with(app: &TestApp, claims: Value) -> String {
     let secret = app
@@ -442,17 +442,6 @@ async fn login_attempts_are_limited_per_account_and_per_address() {
     // Another account from the same address: allowed until the address's own limit.
     app.login(two, PASSWORD).await.ok(200);
     app.login(two, PASSWORD).await.problem(429);
-}
-
-/// Rate limits count in fixed windows that are wall-clock minutes on Redis: a burst that starts
-/// late in one would be cut in two and never reach its limit. Starts it early in a window.
-async fn early_in_a_rate_window() {
-    let into = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs() % 60);
-    if into > 30 {
-        tokio::time::sleep(std::time::Duration::from_secs(60 - into)).await;
-    }
 }
 
 /// Signs in from `ip` (the app trusts `X-Forwarded-For`, as behind a proxy).

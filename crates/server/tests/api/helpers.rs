@@ -49,3 +49,14 @@ pub async fn published_kinds(
         kinds.push(event["type"].as_str().expect("type").to_owned());
     }
 }
+
+/// Rate limits count in fixed windows that are wall-clock minutes on Redis: a burst that starts
+/// late in one would be cut in two and never reach its limit. Starts it early in a window.
+pub async fn early_in_a_rate_window() {
+    let into = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() % 60);
+    if into > 30 {
+        tokio::time::sleep(std::time::Duration::from_secs(60 - into)).await;
+    }
+}

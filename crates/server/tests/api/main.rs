@@ -15,6 +15,7 @@ mod faults;
 mod governance;
 mod health;
 mod helpers;
+mod limits;
 mod live;
 mod matrix;
 mod metrics;
