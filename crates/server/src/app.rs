@@ -31,6 +31,9 @@ impl std::fmt::Debug for Application {
     }
 }
 
+/// The longest a request waits for a Redis connection.
+const REDIS_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Opens the database (migrating it and ensuring reference data) and Redis.
 pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
     let db = persistence::db::connect(config.database_url.expose_secret(), &config.db)
@@ -43,11 +46,25 @@ pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
         .await
         .context("cannot write reference data")?;
     let redis = match &config.redis_url {
-        Some(url) => Some(
-            deadpool_redis::Config::from_url(url.expose_secret())
-                .create_pool(Some(deadpool_redis::Runtime::Tokio1))
-                .context("REDIS_URL is not a usable Redis URL")?,
-        ),
+        Some(url) => {
+            let mut redis = deadpool_redis::Config::from_url(url.expose_secret());
+            // A Redis that stops answering costs a request at most this long, never a hang:
+            // everything Redis does here has a fallback.
+            let bounded = Some(REDIS_TIMEOUT);
+            redis.pool = Some(deadpool_redis::PoolConfig {
+                timeouts: deadpool_redis::Timeouts {
+                    wait: bounded,
+                    create: bounded,
+                    recycle: bounded,
+                },
+                ..deadpool_redis::PoolConfig::default()
+            });
+            Some(
+                redis
+                    .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+                    .context("REDIS_URL is not a usable Redis URL")?,
+            )
+        }
         None => None,
     };
     Ok(AppState::new(config, db, redis))
@@ -137,6 +154,11 @@ impl Application {
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server from outside (tests stop an instance they drop).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     /// The shared state (tests reach the database through it).

@@ -219,7 +219,12 @@ impl Caches {
     ) -> Result<Arc<AgentScorecard>, E> {
         let load = async { load.await.map(Arc::new) };
         self.agent_cards
-            .through(self.usable(), &self.stats.views, (reader, agent, year), load)
+            .through(
+                self.usable(),
+                &self.stats.views,
+                (reader, agent, year),
+                load,
+            )
             .await
     }
 
@@ -284,11 +289,17 @@ impl Caches {
 
 /// Keeps `caches` right on this instance: every event that reaches it through the bus, from any
 /// instance, forgets what it changed. Runs for as long as the bus does.
-pub fn follow(caches: Arc<Caches>, bus: &dyn EventBus) {
+/// It holds the caches weakly: they hold the bus, and the bus this task's subscription.
+pub fn follow(caches: &Arc<Caches>, bus: &dyn EventBus) {
     let mut events = bus.subscribe();
+    let caches = Arc::downgrade(caches);
     tokio::spawn(async move {
         loop {
-            match events.recv().await {
+            let received = events.recv().await;
+            let Some(caches) = caches.upgrade() else {
+                return;
+            };
+            match received {
                 Ok(envelope) => caches.forget(&envelope.event),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     caches.forget_everything();

@@ -2,7 +2,8 @@
 //! see, as `domain::policy` decides, without reading the database per event.
 //!
 //! A connection holds its actor and the teams of the agents in its reach, read once when it
-//! opens (`scope::agent_teams`). It reads the bus through its own bounded subscription: a client
+//! opens (`scope::agent_teams`) and kept current by the team and person events it reads
+//! ([`Audience::learn`]). It reads the bus through its own bounded subscription: a client
 //! that stops reading falls behind alone and is told to `refetch`; nobody else waits for it.
 //! Heartbeats drop a peer that stopped answering. A client that reconnects sends
 //! `{"type":"resume","after":seq}` and gets what it missed, in order, or `refetch`.
@@ -56,6 +57,40 @@ impl Audience {
                 kept_session_id,
             } => *user_id == self.actor.id.uuid() && *kept_session_id != self.session_id,
             _ => false,
+        }
+    }
+
+    /// Keeps what the connection knows current from the events themselves, never the database:
+    /// a team's members, leader and manager (`TeamChanged`), a person's team and role
+    /// (`UserChanged`). An agent who leaves a team stops reaching its leader at once; one who
+    /// joins starts reaching the new leader. Called with each live event before it is judged.
+    pub fn learn(&mut self, event: &Event) {
+        match event {
+            Event::TeamChanged(team) => {
+                let id = team.id;
+                self.agent_teams
+                    .retain(|agent, in_team| *in_team != id || team.agent_ids.contains(agent));
+                for agent in &team.agent_ids {
+                    self.agent_teams.insert(*agent, id);
+                }
+                let me = self.actor.id;
+                member_of(&mut self.actor.led_teams, id, team.team_leader_id == me);
+                member_of(
+                    &mut self.actor.managed_teams,
+                    id,
+                    team.manager_id == Some(me),
+                );
+            }
+            Event::UserChanged(user) => {
+                match user.team_id {
+                    Some(team) => self.agent_teams.insert(user.id, team),
+                    None => self.agent_teams.remove(&user.id),
+                };
+                if user.id == self.actor.id {
+                    self.actor.role = user.role;
+                }
+            }
+            _ => {}
         }
     }
 
@@ -126,23 +161,40 @@ impl Audience {
     }
 }
 
+/// Puts `team` in `teams` or takes it out.
+fn member_of(teams: &mut Vec<TeamId>, team: TeamId, member: bool) {
+    teams.retain(|known| *known != team);
+    if member {
+        teams.push(team);
+    }
+}
+
 /// Serves one connection until either side closes it or the peer goes silent. `events` is the
 /// bus subscription, taken before the upgrade is answered so that nothing published after the
-/// client sees the socket open is missed.
+/// client sees the socket open is missed; what came after `after` (a reconnecting client's last
+/// seq) is sent first, so the client receives every event once and in order.
 pub async fn serve(
     mut session: Session,
     messages: actix_ws::MessageStream,
-    audience: Audience,
+    mut audience: Audience,
     bus: Arc<dyn EventBus>,
     mut events: broadcast::Receiver<Arc<Envelope>>,
+    after: Option<u64>,
 ) {
+    let mut sent = Sent::default();
+    if let Some(after) = after
+        && resume(&mut session, &audience, bus.as_ref(), after, &mut sent)
+            .await
+            .is_err()
+    {
+        return;
+    }
     let mut messages = messages
         .max_frame_size(MAX_FRAME)
         .aggregate_continuations()
         .max_continuation_size(MAX_FRAME);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut heard = Instant::now();
-    let mut sent = Sent::default();
     let outcome: Result<(), actix_ws::Closed> = loop {
         tokio::select! {
             received = events.recv() => match received {
@@ -150,12 +202,14 @@ pub async fn serve(
                     tracing::debug!("live connection ended: signed out or deactivated");
                     break Ok(());
                 }
-                Ok(envelope) if sent.live(envelope.seq) => {
-                    if let Err(closed) = deliver(&mut session, &audience, &envelope).await {
+                Ok(envelope) => {
+                    audience.learn(&envelope.event);
+                    if sent.live(envelope.seq)
+                        && let Err(closed) = deliver(&mut session, &audience, &envelope).await
+                    {
                         break Err(closed);
                     }
                 }
-                Ok(_) => {}
                 Err(RecvError::Lagged(_)) => {
                     if let Err(closed) = control(&mut session, LiveControl::Refetch).await {
                         break Err(closed);
@@ -347,8 +401,12 @@ impl Stream {
             tokio::select! {
                 received = self.events.recv() => match received {
                     Ok(envelope) if self.audience.ends_with(&envelope.event) => self.done = true,
-                    Ok(envelope) if self.sent.live(envelope.seq) => self.push(&envelope),
-                    Ok(_) => {}
+                    Ok(envelope) => {
+                        self.audience.learn(&envelope.event);
+                        if self.sent.live(envelope.seq) {
+                            self.push(&envelope);
+                        }
+                    }
                     Err(RecvError::Lagged(_)) => self.pending.push_back(REFETCH_FRAME.to_owned()),
                     Err(RecvError::Closed) => return None,
                 },

@@ -198,7 +198,11 @@ impl std::fmt::Debug for Limiter {
         match &self.store {
             Store::Local(_) => write!(f, "Limiter::Local({}/min)", self.per_minute),
             Store::Redis(shared) => {
-                write!(f, "Limiter::Redis({}, {}/min)", shared.prefix, self.per_minute)
+                write!(
+                    f,
+                    "Limiter::Redis({}, {}/min)",
+                    shared.prefix, self.per_minute
+                )
             }
         }
     }
@@ -284,7 +288,11 @@ impl RequestLimits {
     }
 
     /// Counts a request of `user`; 429 past their limit. The quota goes on `req` for the headers.
-    pub async fn admit_user(&self, req: &impl HttpMessage, user: uuid::Uuid) -> Result<(), ApiError> {
+    pub async fn admit_user(
+        &self,
+        req: &impl HttpMessage,
+        user: uuid::Uuid,
+    ) -> Result<(), ApiError> {
         let quota = self.per_user.take(&user.to_string()).await;
         quota.remember(req);
         quota.check()
@@ -300,7 +308,10 @@ pub async fn limit_requests(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let app = req.app_data::<web::Data<AppState>>().cloned();
     let Some(app) = app.filter(|_| req.path().starts_with("/api/")) else {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     };
     let ip = client_ip(req.request(), app.config.trust_proxy);
     let quota = app.request_limits.per_ip.take(&ip).await;

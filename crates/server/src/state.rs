@@ -67,7 +67,7 @@ impl AppState {
             None => Arc::new(InProcessBus::new(EVENTS_KEPT)),
         };
         let caches = Arc::new(Caches::new(Arc::clone(&events)));
-        cache::follow(Arc::clone(&caches), &*events);
+        cache::follow(&caches, &*events);
         Self {
             jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
             successors: Successors::new(config.jwt_secret.expose_secret().as_bytes()),

@@ -8,6 +8,7 @@
 pub mod client;
 pub mod db;
 pub mod live;
+pub mod nginx;
 pub mod ops;
 pub mod org;
 pub mod proxy;
@@ -33,8 +34,23 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's shared state (database pool, keys).
     pub state: std::sync::Arc<AppState>,
+    /// Stops this instance's server when the `TestApp` is dropped (another front door onto the
+    /// same instance has none).
+    server: Option<actix_web::dev::ServerHandle>,
     /// Keeps the database alive; dropped last.
     pub test_db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // A test may make many apps (the authorisation matrix makes one per write cell): each
+        // stops with its `TestApp` instead of serving until the test ends.
+        if let Some(server) = self.server.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(server.stop(false));
+        }
+    }
 }
 
 impl std::fmt::Debug for TestApp {
@@ -122,8 +138,10 @@ impl TestApp {
         let app = server::Application::bind(state).expect("port 0 binds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().into_inner();
+        let server = Some(app.handle());
         tokio::spawn(app.run_until_stopped());
         TestApp {
+            server,
             address,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -139,6 +157,18 @@ impl TestApp {
     pub async fn another_instance(&self) -> TestApp {
         let config = (*self.state.config).clone();
         Self::start(config, self.test_db.shared()).await
+    }
+
+    /// The same deployment reached through another front door (a proxy at `address`): every
+    /// request helper sends there instead.
+    pub fn behind(&self, address: &str) -> TestApp {
+        TestApp {
+            server: None,
+            address: address.to_owned(),
+            client: self.client.clone(),
+            state: self.state.clone(),
+            test_db: self.test_db.shared(),
+        }
     }
 
     /// The database pool.

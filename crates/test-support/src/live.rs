@@ -13,7 +13,7 @@ use crate::TestApp;
 
 /// How long a test waits for a message before it fails: far beyond any delivery time, so a
 /// failure means the message never comes.
-const PATIENCE: Duration = Duration::from_secs(10);
+pub const PATIENCE: Duration = Duration::from_secs(10);
 
 /// An open live connection.
 #[derive(Debug)]
@@ -25,7 +25,15 @@ impl TestApp {
     /// Opens the live connection with these request headers (credentials, `Origin`); the
     /// refusal's status when the server does not upgrade.
     pub async fn live_with(&self, headers: &[(&str, &str)]) -> Result<Live, u16> {
-        let url = format!("{}/api/v1/ws", self.address.replacen("http", "ws", 1));
+        self.live_at("", headers).await
+    }
+
+    /// [`TestApp::live_with`], with a query string (`?after=seq`).
+    pub async fn live_at(&self, query: &str, headers: &[(&str, &str)]) -> Result<Live, u16> {
+        let url = format!(
+            "{}/api/v1/ws{query}",
+            self.address.replacen("http", "ws", 1)
+        );
         let mut request = url.into_client_request().expect("a WebSocket URL");
         for (name, value) in headers {
             request.headers_mut().insert(
@@ -44,6 +52,14 @@ impl TestApp {
     pub async fn live(&self, persona: &crate::Persona) -> Live {
         let bearer = format!("Bearer {}", persona.token);
         self.live_with(&[("authorization", &bearer)])
+            .await
+            .expect("the live connection opens")
+    }
+
+    /// Reconnects as `persona` after the event numbered `seq` (`?after=seq`).
+    pub async fn live_after(&self, persona: &crate::Persona, seq: u64) -> Live {
+        let bearer = format!("Bearer {}", persona.token);
+        self.live_at(&format!("?after={seq}"), &[("authorization", &bearer)])
             .await
             .expect("the live connection opens")
     }

@@ -1,4 +1,6 @@
-//! A TCP proxy that tests can cut, to see how the app behaves when its database goes away.
+//! A TCP proxy that tests can cut and restore, to see how the app behaves when its database or
+//! Redis goes away and comes back: cutting drops every open connection and refuses new ones, as a
+//! stopped server would.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,5 +52,11 @@ impl ChaosProxy {
     pub fn cut(&self) {
         self.up.store(false, Ordering::SeqCst);
         let _ = self.cut.send(true);
+    }
+
+    /// Accepts connections again, as a restarted server would.
+    pub fn restore(&self) {
+        let _ = self.cut.send(false);
+        self.up.store(true, Ordering::SeqCst);
     }
 }

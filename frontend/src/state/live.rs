@@ -78,32 +78,34 @@ pub fn start(store: Store) -> Live {
     Live { online }
 }
 
-fn url() -> Option<String> {
+/// The feed's address; after a reconnect it names the last event seen, so the server sends what
+/// was missed first, in order.
+fn url(last_seq: u64) -> Option<String> {
     let location = window().location();
     let scheme = if location.protocol().ok()? == "https:" {
         "wss"
     } else {
         "ws"
     };
-    Some(format!("{scheme}://{}/api/v1/ws", location.host().ok()?))
+    let host = location.host().ok()?;
+    Some(match last_seq {
+        0 => format!("{scheme}://{host}/api/v1/ws"),
+        seq => format!("{scheme}://{host}/api/v1/ws?after={seq}"),
+    })
 }
 
 fn connect(feed: &Rc<RefCell<Feed>>) {
-    let Some(socket) = url().and_then(|url| WebSocket::new(&url).ok()) else {
+    let last_seq = feed.borrow().last_seq;
+    let Some(socket) = url(last_seq).and_then(|url| WebSocket::new(&url).ok()) else {
         retry(feed);
         return;
     };
     let on_open = {
         let feed = Rc::clone(feed);
-        let socket = socket.clone();
         Closure::<dyn FnMut()>::new(move || {
             let mut state = feed.borrow_mut();
             state.online.set(true);
             state.backoff = Duration::from_secs(1);
-            if state.last_seq > 0 {
-                let resume = format!(r#"{{"type":"resume","after":{}}}"#, state.last_seq);
-                let _ = socket.send_with_str(&resume);
-            }
         })
     };
     let on_message = {

@@ -61,8 +61,7 @@ fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> Htt
 /// Publishes items as committed (a session's completion created them).
 pub fn publish_all(app: &AppState, items: &[action_item::Model]) {
     for item in items {
-        app
-            .publish(dto::Event::ActionItemChanged(Box::new(item.to_dto())));
+        app.publish(dto::Event::ActionItemChanged(Box::new(item.to_dto())));
     }
 }
 

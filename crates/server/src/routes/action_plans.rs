@@ -47,13 +47,7 @@ fn respond(row: PlanRow, status: StatusCode) -> HttpResponse {
 fn changed(app: &AppState, row: PlanRow, status: StatusCode) -> HttpResponse {
     let plan = row.to_dto();
     let version = plan.version;
-    extract::changed(
-        app,
-        status,
-        version,
-        plan,
-        dto::Event::ActionPlanChanged,
-    )
+    extract::changed(app, status, version, plan, dto::Event::ActionPlanChanged)
 }
 
 /// List the plans in my scope, newest first.

@@ -140,9 +140,8 @@ pub async fn create_announcement(
         team,
     );
     let announcement = row.await?.to_dto();
-    app
-        .publish(dto::Event::AnnouncementPublished(Box::new(
-            announcement.clone(),
-        )));
+    app.publish(dto::Event::AnnouncementPublished(Box::new(
+        announcement.clone(),
+    )));
     Ok(HttpResponse::Created().json(announcement))
 }

@@ -3,9 +3,11 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use persistence::scope;
+use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidQuery;
 use crate::live::{self, Audience};
 use crate::state::AppState;
 
@@ -14,16 +16,30 @@ crate::routes::api_routes! {
     "/events" => get event_stream;
 }
 
+/// Where a reconnecting client left off.
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
+pub struct Resume {
+    /// The last seq the client received: what came after it is sent first, in order, before
+    /// anything new (or `{"type":"refetch"}` when it is gone).
+    pub after: Option<u64>,
+}
+
 /// Open the live connection (WebSocket): the server sends `{seq, type, resource_id, data}` for
 /// every change the caller may see. Authenticated like any request (bearer token, or the session
-/// cookie from a page of this site's origin). Send `{"type":"resume","after":seq}` after a
-/// reconnect for what was missed, or receive `{"type":"refetch"}` when it is gone.
-#[utoipa::path(get, path = "/api/v1/ws", tag = "live",
+/// cookie from a page of this site's origin). A client that reconnects names its last seq in
+/// `?after=` and gets what it missed first, in order; or it sends
+/// `{"type":"resume","after":seq}` on an open connection for what is still missing (sent after
+/// anything new that already went out). `{"type":"refetch"}` says the gap is gone.
+#[utoipa::path(get, path = "/api/v1/ws", tag = "live", params(Resume),
     responses((status = 101, description = "Switching to the WebSocket protocol")))]
 #[tracing::instrument(skip_all)]
 pub async fn open_live(
     actor: Actor,
     req: HttpRequest,
+    resume: ValidQuery<Resume>,
     body: web::Payload,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
@@ -33,7 +49,8 @@ pub async fn open_live(
     let (response, session, messages) =
         actix_ws::handle(&req, body).map_err(|err| ApiError::BadRequest(err.to_string()))?;
     let bus = app.events.clone();
-    actix_web::rt::spawn(live::serve(session, messages, audience, bus, events));
+    let after = resume.after;
+    actix_web::rt::spawn(live::serve(session, messages, audience, bus, events, after));
     Ok(response)
 }
 

@@ -6,9 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
 use domain::{Action, Target, TeamId, UserId, authorize};
-use dto::{
-    CreateKpi, MetricMonth, ScorecardSettings, UpdateScorecardConfig,
-};
+use dto::{CreateKpi, MetricMonth, ScorecardSettings, UpdateScorecardConfig};
 use persistence::metrics::{self};
 use serde::Deserialize;
 
@@ -127,8 +125,7 @@ pub async fn upsert_agent_metrics(
     );
     let (saved, values) = saved.await?;
     let saved = wire::metric_month(&catalogue, &saved, &values);
-    app
-        .publish(dto::Event::MetricsChanged(Box::new(saved.clone())));
+    app.publish(dto::Event::MetricsChanged(Box::new(saved.clone())));
     Ok(versioned(StatusCode::OK, saved.version, &saved))
 }
 
@@ -161,7 +158,9 @@ pub async fn get_agent_scorecard(
     let compute = async {
         let (months, with_team) = metrics::agent_year(&app.db, &actor, agent, year).await?;
         let catalogue = app.catalogue.current(&app.db).await?;
-        Ok::<_, ApiError>(scorecards::agent(&catalogue, agent, year, &months, with_team))
+        Ok::<_, ApiError>(scorecards::agent(
+            &catalogue, agent, year, &months, with_team,
+        ))
     };
     let key = (actor.user.id, agent, year);
     let card = app.caches.agent_scorecard(key, compute).await?;

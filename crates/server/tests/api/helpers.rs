@@ -60,3 +60,18 @@ pub async fn early_in_a_rate_window() {
         tokio::time::sleep(std::time::Duration::from_secs(60 - into)).await;
     }
 }
+
+/// Asks `probe` again until it says yes, for at most [`test_support::live::PATIENCE`]: for what
+/// another instance learns through the bus. Far shorter than any cache's time to live, so a yes
+/// comes from the event, never from an entry running out.
+pub async fn eventually<F, Fut>(what: &str, mut probe: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + test_support::live::PATIENCE;
+    while !probe().await {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -87,7 +87,11 @@ async fn a_limit_reached_through_one_instance_holds_on_another() {
     let b = a.another_instance().await;
     early_in_a_rate_window().await;
     for app in [&a, &b, &a, &b] {
-        app.as_(&org.agent_a1).get("/api/v1/me").call().await.ok(200);
+        app.as_(&org.agent_a1)
+            .get("/api/v1/me")
+            .call()
+            .await
+            .ok(200);
     }
     for app in [&a, &b] {
         app.as_(&org.agent_a1)

@@ -19,7 +19,7 @@ async fn readable_notes(app: &TestApp, who: &Persona) -> BTreeSet<String> {
 }
 
 /// The notes among `messages`.
-fn notes_in(messages: &[Value]) -> BTreeSet<String> {
+pub(crate) fn notes_in(messages: &[Value]) -> BTreeSet<String> {
     messages
         .iter()
         .filter(|m| m["type"] == "quick_note_changed")
@@ -42,7 +42,7 @@ async fn contents(socket: &mut test_support::Live, n: usize) -> Vec<String> {
     contents
 }
 
-async fn announce_to_everyone(app: &TestApp, admin: &Persona) {
+pub(crate) async fn announce_to_everyone(app: &TestApp, admin: &Persona) {
     app.as_(admin)
         .post(
             "/api/v1/announcements",
@@ -120,10 +120,7 @@ async fn a_client_that_comes_back_gets_what_it_missed_in_order() {
             .await
             .ok(201);
     }
-    let mut socket = app.live(&org.leader_a).await;
-    socket
-        .send(&json!({ "type": "resume", "after": seen }))
-        .await;
+    let mut socket = app.live_after(&org.leader_a, seen).await;
     assert_eq!(contents(&mut socket, 3).await, ["first", "second", "third"]);
     // Nothing else was owed: the next message is a new event.
     announce_to_everyone(&app, &org.admin).await;
@@ -215,10 +212,7 @@ async fn events_cross_instances_and_a_client_resumes_on_another() {
         let note = records::note(org.agent_a1.id, content, "SHARED");
         a.as_(&org.leader_a).write_note(note).await.ok(201);
     }
-    let mut leader_on_b = b.live(&org.leader_a).await;
-    leader_on_b
-        .send(&json!({ "type": "resume", "after": seen }))
-        .await;
+    let mut leader_on_b = b.live_after(&org.leader_a, seen).await;
     assert_eq!(
         contents(&mut leader_on_b, 3).await,
         ["first", "second", "third"]
@@ -319,7 +313,7 @@ async fn plans_people_and_teams_reach_only_their_scope() {
 
 /// Reads a server-sent event stream until an `event: announcement_published` frame, and returns
 /// the frames (comments left out).
-async fn frames_until_announcement(response: &mut reqwest::Response) -> Vec<String> {
+pub(crate) async fn frames_until_announcement(response: &mut reqwest::Response) -> Vec<String> {
     let mut text = String::new();
     while !text.contains("event: announcement_published") {
         let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
@@ -402,4 +396,93 @@ async fn server_sent_events_carry_the_same_feed_and_resume_from_the_last_id() {
         .await
         .expect("answers");
     assert_eq!(refused.status(), 400);
+}
+
+#[tokio::test]
+async fn an_agent_moved_between_teams_reaches_the_new_leader_and_no_longer_the_old() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut leader_a = app.live(&org.leader_a).await;
+    let mut leader_b = app.live(&org.leader_b).await;
+    let team_b = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/teams/{}", org.team_b))
+        .call()
+        .await
+        .ok(200);
+    let mut agents = team_b["agent_ids"].as_array().expect("ids").clone();
+    agents.push(json!(org.agent_a1.id));
+    app.as_(&org.admin)
+        .patch(
+            &format!("/api/v1/teams/{}", org.team_b),
+            &json!({ "agent_ids": agents, "version": team_b["version"] }),
+        )
+        .call()
+        .await
+        .ok(200);
+    // Both sockets opened before the move; a note about the agent now belongs to team B.
+    let note = app
+        .as_(&org.leader_b)
+        .write_note(records::note(org.agent_a1.id, "Now in team B", "SHARED"))
+        .await
+        .ok(201);
+    announce_to_everyone(&app, &org.admin).await;
+
+    let heard_b = notes_in(&leader_b.until("announcement_published").await);
+    assert!(heard_b.contains(note["id"].as_str().expect("id")));
+    assert_eq!(heard_b, readable_notes(&app, &org.leader_b).await);
+    let heard_a = notes_in(&leader_a.until("announcement_published").await);
+    assert!(heard_a.is_empty(), "team A's leader hears nothing of it");
+    assert!(readable_notes(&app, &org.leader_a).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_delays_nobody_and_is_told_to_refetch() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut stalled = app.live(&org.leader_a).await;
+    let mut reading = app.live(&org.leader_a).await;
+    let note: dto::QuickNote = serde_json::from_value(
+        app.as_(&org.leader_a)
+            .write_note(records::note(org.agent_a1.id, "First", "SHARED"))
+            .await
+            .ok(201),
+    )
+    .expect("a note");
+    // Far more than a connection may fall behind, each large enough to fill the stalled
+    // socket's buffers, so that its server side can no longer write. They go out in batches the
+    // reading client keeps up with, as events do in a day's work; it gets every one, in order,
+    // while the other reads nothing.
+    let (batches, batch) = (30, 100);
+    let (mut published, mut seen) = (0, 0);
+    for _ in 0..batches {
+        for _ in 0..batch {
+            let mut copy = note.clone();
+            copy.content = format!("{published:>5} {}", "x".repeat(16_000));
+            app.state
+                .events
+                .publish(dto::Event::QuickNoteChanged(Box::new(copy)));
+            published += 1;
+        }
+        while seen < published {
+            let message = reading.next().await;
+            assert_eq!(
+                message["type"], "quick_note_changed",
+                "no refetch: {message}"
+            );
+            let content = message["data"]["content"].as_str().expect("content");
+            if content != "First" {
+                assert_eq!(content[..5].trim(), seen.to_string(), "in order");
+                seen += 1;
+            }
+        }
+    }
+    // The stalled client, reading at last, is told it missed events.
+    loop {
+        let message = stalled.next().await;
+        if message["type"] == "refetch" {
+            break;
+        }
+        assert_eq!(message["type"], "quick_note_changed");
+    }
 }
