@@ -367,9 +367,10 @@ fn test() -> Result<()> {
     let mut sqlite_args = vec!["--workspace", "--exclude", "frontend"];
     if !services {
         println!(
-            "!! PostgreSQL or Redis is not running: the fault tests (PostgreSQL only) are SKIPPED"
+            "!! PostgreSQL or Redis is not running: the fault tests and the tests of several \
+             instances (they share Redis) are SKIPPED"
         );
-        sqlite_args.extend(["--", "--skip", "faults::"]);
+        sqlite_args.extend(["--", "--skip", "faults::", "--skip", "instance"]);
     }
     tally.cargo_test(&sqlite_args, &[("COACHING_HUB_TEST_DB", "sqlite")])?;
 
