@@ -488,6 +488,8 @@ fn bench() -> Result<()> {
         .env("LOG_LEVEL", "error")
         .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000")
         .env("LOGIN_LIMIT_PER_IP", "1000000")
+        .env("RATE_LIMIT_PER_USER", "1000000")
+        .env("RATE_LIMIT_PER_IP", "1000000")
         .stdout(Stdio::null())
         .spawn()
         .context("cannot start coaching-hub")?;
