@@ -205,27 +205,16 @@ impl Caches {
         reader: Uuid,
         load: impl Future<Output = Result<Dashboard, E>>,
     ) -> Result<Arc<Dashboard>, E> {
-        let load = async { load.await.map(Arc::new) };
-        self.dashboards
-            .through(self.usable(), &self.stats.views, reader, load)
-            .await
+        self.view(&self.dashboards, reader, load).await
     }
 
     /// An agent's year as `reader` sees it, through `load` on a miss.
     pub async fn agent_scorecard<E>(
         &self,
-        (reader, agent, year): AgentCardKey,
+        key: AgentCardKey,
         load: impl Future<Output = Result<AgentScorecard, E>>,
     ) -> Result<Arc<AgentScorecard>, E> {
-        let load = async { load.await.map(Arc::new) };
-        self.agent_cards
-            .through(
-                self.usable(),
-                &self.stats.views,
-                (reader, agent, year),
-                load,
-            )
-            .await
+        self.view(&self.agent_cards, key, load).await
     }
 
     /// A team's month as `reader` sees it, through `load` on a miss.
@@ -234,8 +223,21 @@ impl Caches {
         key: TeamCardKey,
         load: impl Future<Output = Result<TeamScorecard, E>>,
     ) -> Result<Arc<TeamScorecard>, E> {
+        self.view(&self.team_cards, key, load).await
+    }
+
+    async fn view<K, V, E>(
+        &self,
+        layer: &Layer<K, Arc<V>>,
+        key: K,
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<Arc<V>, E>
+    where
+        K: Clone + Hash + Eq + Send + Sync + 'static,
+        V: Send + Sync + 'static,
+    {
         let load = async { load.await.map(Arc::new) };
-        self.team_cards
+        layer
             .through(self.usable(), &self.stats.views, key, load)
             .await
     }

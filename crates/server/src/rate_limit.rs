@@ -209,12 +209,13 @@ impl std::fmt::Debug for Limiter {
 }
 
 impl Limiter {
-    /// A limit of `per_minute`, in Redis when a pool is given.
-    pub fn new(per_minute: u32, redis: Option<(&Pool, String)>) -> Self {
+    /// A limit of `per_minute` named `name`: in Redis, under `{prefix}:rl:{name}`, when a pool
+    /// is given.
+    pub fn new(per_minute: u32, name: &str, redis: Option<&Pool>, prefix: &str) -> Self {
         let store = match redis {
-            Some((pool, prefix)) => Store::Redis(Shared {
+            Some(pool) => Store::Redis(Shared {
                 pool: pool.clone(),
-                prefix,
+                prefix: format!("{prefix}:rl:{name}"),
                 fallback: Local::new(),
                 degraded: AtomicBool::new(false),
             }),
@@ -275,12 +276,7 @@ pub struct RequestLimits {
 impl RequestLimits {
     /// The limits from configuration, kept in Redis (keys under `prefix`) when a pool is given.
     pub fn new(limits: &RequestLimitConfig, redis: Option<&Pool>, prefix: &str) -> Self {
-        let limiter = |per_minute: u32, name: &str| {
-            Limiter::new(
-                per_minute,
-                redis.map(|pool| (pool, format!("{prefix}:rl:{name}"))),
-            )
-        };
+        let limiter = |per_minute, name| Limiter::new(per_minute, name, redis, prefix);
         Self {
             per_ip: limiter(limits.per_ip, "api-ip"),
             per_user: limiter(limits.per_user, "api-user"),
@@ -356,12 +352,7 @@ pub struct AuthLimits {
 impl AuthLimits {
     /// The limits from configuration, kept in Redis (keys under `prefix`) when a pool is given.
     pub fn new(limits: &LoginLimits, redis: Option<&Pool>, prefix: &str) -> Self {
-        let limiter = |per_minute: u32, name: &str| {
-            Limiter::new(
-                per_minute,
-                redis.map(|pool| (pool, format!("{prefix}:rl:{name}"))),
-            )
-        };
+        let limiter = |per_minute, name| Limiter::new(per_minute, name, redis, prefix);
         Self {
             per_ip: limiter(limits.per_ip, "login-ip"),
             per_source: limiter(limits.per_account, "login-source"),
@@ -413,7 +404,7 @@ mod tests {
 
     #[actix_web::test]
     async fn a_local_window_counts_peeks_and_refuses_past_its_limit() {
-        let limiter = Limiter::new(2, None);
+        let limiter = Limiter::new(2, "test", None, "");
         assert_eq!(limiter.peek("k").await.count, 0);
         limiter.hit("k").await.expect("first");
         limiter.record("k").await;
@@ -423,5 +414,24 @@ mod tests {
             matches!(refused, Err(ApiError::RateLimited { retry_after }) if (1..=60).contains(&retry_after))
         );
         limiter.hit("other").await.expect("keys are separate");
+    }
+
+    #[test]
+    fn the_answer_carries_the_tighter_of_the_address_and_person_quotas() {
+        let req = actix_web::test::TestRequest::default().to_http_request();
+        let quota = |remaining, exceeded| Quota {
+            limit: 10,
+            remaining,
+            reset: 5,
+            exceeded,
+        };
+        let kept = || req.extensions().get::<Quota>().copied();
+        quota(8, false).remember(&req);
+        quota(3, false).remember(&req);
+        quota(5, false).remember(&req);
+        assert_eq!(kept(), Some(quota(3, false)), "the fewest left");
+        quota(0, true).remember(&req);
+        quota(2, false).remember(&req);
+        assert_eq!(kept(), Some(quota(0, true)), "a refusal above all");
     }
 }

@@ -41,6 +41,17 @@ impl As<'_> {
         self.post(&path, &at_version(session, body)).call().await
     }
 
+    /// `PATCH /api/v1/teams/{team}` adding `agent` to its members, at the team's version as
+    /// read just before.
+    pub async fn move_agent_to(self, team: Uuid, agent: Uuid) -> Response {
+        let path = format!("/api/v1/teams/{team}");
+        let current = self.get(&path).call().await.ok(200);
+        let mut agents = current["agent_ids"].as_array().expect("members").clone();
+        agents.push(json!(agent));
+        let body = at_version(&current, json!({ "agent_ids": agents }));
+        self.patch(&path, &body).call().await
+    }
+
     /// `POST /api/v1/action-items`.
     pub async fn create_action_item(self, body: Value) -> Response {
         self.post("/api/v1/action-items", &body).call().await

@@ -101,20 +101,8 @@ async fn a_cached_reader_never_sees_what_their_scope_no_longer_allows() {
         .await
         .problem(404);
     // The agent moves to team B: leader A's cached copy goes with the team change.
-    let team = app
-        .as_(&org.admin)
-        .get(&format!("/api/v1/teams/{}", org.team_b))
-        .call()
-        .await
-        .ok(200);
-    let mut agents: Vec<Value> = team["agent_ids"].as_array().expect("ids").clone();
-    agents.push(json!(org.agent_a1.id));
     app.as_(&org.admin)
-        .patch(
-            &format!("/api/v1/teams/{}", org.team_b),
-            &json!({ "agent_ids": agents, "version": team["version"] }),
-        )
-        .call()
+        .move_agent_to(org.team_b, org.agent_a1.id)
         .await
         .ok(200);
     app.as_(&org.leader_a)

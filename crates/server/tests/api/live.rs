@@ -404,20 +404,8 @@ async fn an_agent_moved_between_teams_reaches_the_new_leader_and_no_longer_the_o
     let org = app.seed_org().await;
     let mut leader_a = app.live(&org.leader_a).await;
     let mut leader_b = app.live(&org.leader_b).await;
-    let team_b = app
-        .as_(&org.admin)
-        .get(&format!("/api/v1/teams/{}", org.team_b))
-        .call()
-        .await
-        .ok(200);
-    let mut agents = team_b["agent_ids"].as_array().expect("ids").clone();
-    agents.push(json!(org.agent_a1.id));
     app.as_(&org.admin)
-        .patch(
-            &format!("/api/v1/teams/{}", org.team_b),
-            &json!({ "agent_ids": agents, "version": team_b["version"] }),
-        )
-        .call()
+        .move_agent_to(org.team_b, org.agent_a1.id)
         .await
         .ok(200);
     // Both sockets opened before the move; a note about the agent now belongs to team B.
