@@ -1,24 +1,69 @@
-//! The demo organisation: a believable contact centre with a year of coaching history.
+//! Sample organisations, derived from a fixed seed so two runs give the same one.
 //!
-//! An admin, two managers, four team leaders and forty agents in four teams, twelve months of
-//! KPI values per agent, completed and upcoming coaching sessions with action items, and quick
-//! notes. Everything is derived from a fixed seed, so two runs give the same organisation.
+//! - The demo ([`seed`]): a believable contact centre with a year of coaching history. An admin,
+//!   two managers, four team leaders and forty agents in four teams, twelve months of KPI values
+//!   per agent, completed and upcoming coaching sessions with action items, and quick notes.
+//! - An organisation at scale ([`seed_scale`]), for benchmarks: N agents in teams of twelve, a
+//!   manager per four teams, two years of monthly KPIs, fifty sessions and two hundred quick notes
+//!   per agent, their action items, and an improvement plan for one agent in ten. Written in bulk
+//!   (multi-row inserts), not through the API.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use domain::{ActionItemStatus, NoteCategory, NoteVisibility, Priority, Role, SessionStatus};
+use domain::{
+    ActionItemStatus, NoteCategory, NoteVisibility, PlanStatus, Priority, Role, SessionStatus,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::entity::{
-    action_item, coaching_session, kpi, metric_month, metric_value, quick_note, team, team_member,
-    user,
+    action_item, action_plan, coaching_session, kpi, metric_month, metric_value, quick_note, team,
+    team_member, user,
 };
 use crate::reference::DEFAULT_KPIS;
 use crate::{Db, StoreError, db};
 
 /// The email domain of every demo account.
 pub const DOMAIN: &str = "demo.coaching-hub.example";
+
+/// The email domain of every account of an organisation at scale.
+pub const SCALE_DOMAIN: &str = "scale.coaching-hub.example";
+
+/// Agents per team in an organisation at scale.
+pub const SCALE_TEAM_SIZE: usize = 12;
+
+/// How much history each agent gets.
+#[derive(Clone, Copy, Debug)]
+struct History {
+    /// Months of KPI values, up to last month.
+    months: u32,
+    /// Completed sessions, spread over those months (one upcoming session follows).
+    sessions: usize,
+    /// Quick notes, one every `note_every_days` going back from today.
+    notes: usize,
+    note_every_days: i64,
+    /// One agent in this many has an active improvement plan (0: none).
+    plan_every: usize,
+}
+
+const DEMO_HISTORY: History = History {
+    months: 12,
+    sessions: 6,
+    notes: 3,
+    note_every_days: 20,
+    plan_every: 0,
+};
+
+const SCALE_HISTORY: History = History {
+    months: 24,
+    sessions: 49,
+    notes: 200,
+    note_every_days: 3,
+    plan_every: 10,
+};
+
+/// Rows per multi-row insert: well under both databases' limits on bound parameters.
+const ROWS_PER_INSERT: usize = 500;
 
 /// Who can sign in to the demo.
 #[derive(Clone, Debug)]
@@ -276,38 +321,235 @@ pub async fn seed(
     }
 
     let kpis = kpi::Entity::find().all(&txn).await?;
-    let this_month = month_start(today.year(), today.month());
-    for (_, _, leader_id, _, agents) in &teams {
-        for (agent_id, _) in agents {
-            seed_agent(
-                &txn, &mut dice, &kpis, *agent_id, *leader_id, this_month, today,
-            )
-            .await?;
-        }
-    }
+    let coaching: Vec<Coached> = teams
+        .iter()
+        .flat_map(|(_, _, leader, manager, agents)| {
+            agents
+                .iter()
+                .map(|(agent, _)| (*agent, *leader, Some(*manager)))
+        })
+        .collect();
+    seed_history(&txn, &mut dice, &kpis, &coaching, DEMO_HISTORY, today).await?;
     txn.commit().await?;
     Ok(Some(logins))
 }
 
-async fn seed_agent(
+/// A new person's row.
+fn person_row(
+    role: Role,
+    name: String,
+    email: String,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> user::ActiveModel {
+    user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email),
+        name: Set(name),
+        role: Set(role),
+        employee_id: Set(None),
+        department: Set(Some("Customer Operations".to_owned())),
+        active: Set(true),
+        password_hash: Set(Some(password_hash.to_owned())),
+        erased_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// Inserts `rows` in multi-row statements of [`ROWS_PER_INSERT`].
+async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), StoreError>
+where
+    A: ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Seeds an organisation of `agents` agents (rounded up to whole teams of
+/// [`SCALE_TEAM_SIZE`]) unless its admin exists; every account gets `password_hash`. Returns the
+/// admin's, the first manager's, team leader's and agent's logins, or `None` when it was there.
+pub async fn seed_scale(
+    db: &Db,
+    password_hash: &str,
+    today: NaiveDate,
+    agents: usize,
+) -> Result<Option<Vec<DemoLogin>>, StoreError> {
+    let admin_email = format!("admin@{SCALE_DOMAIN}");
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(&admin_email))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let txn = db::begin_write(db).await?;
+    let now = Utc::now();
+    let mut dice = Dice(0x05CA_1E00_0001);
+    let teams = agents.div_ceil(SCALE_TEAM_SIZE).max(1);
+    let mut people = vec![person_row(
+        Role::Admin,
+        "Scale Admin".into(),
+        admin_email,
+        password_hash,
+        now,
+    )];
+    let mut team_rows = Vec::new();
+    let mut members = Vec::new();
+    let mut coaching = Vec::new();
+    let mut manager = None;
+    for t in 0..teams {
+        if t % 4 == 0 {
+            let n = t / 4 + 1;
+            let row = person_row(
+                Role::Manager,
+                format!("Manager {n:03}"),
+                format!("manager{n:03}@{SCALE_DOMAIN}"),
+                password_hash,
+                now,
+            );
+            manager = row.id.clone().take();
+            people.push(row);
+        }
+        let leader = person_row(
+            Role::TeamLeader,
+            format!("Leader {:03}", t + 1),
+            format!("leader{:03}@{SCALE_DOMAIN}", t + 1),
+            password_hash,
+            now,
+        );
+        let leader_id = leader.id.clone().take().unwrap_or_default();
+        people.push(leader);
+        let team_id = Uuid::now_v7();
+        team_rows.push(team::ActiveModel {
+            id: Set(team_id),
+            name: Set(format!("Team {:03}", t + 1)),
+            team_leader_id: Set(leader_id),
+            manager_id: Set(manager),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+        for a in 0..SCALE_TEAM_SIZE {
+            let n = t * SCALE_TEAM_SIZE + a + 1;
+            let mut agent = person_row(
+                Role::Agent,
+                format!("Agent {n:05}"),
+                format!("agent{n:05}@{SCALE_DOMAIN}"),
+                password_hash,
+                now,
+            );
+            agent.employee_id = Set(Some(format!("S{n:05}")));
+            let agent_id = agent.id.clone().take().unwrap_or_default();
+            people.push(agent);
+            members.push(team_member::ActiveModel {
+                user_id: Set(agent_id),
+                team_id: Set(team_id),
+                created_at: Set(now),
+            });
+            coaching.push((agent_id, leader_id, manager));
+        }
+    }
+    let logins = [Role::Admin, Role::Manager, Role::TeamLeader, Role::Agent]
+        .into_iter()
+        .filter_map(|role| {
+            let first = people
+                .iter()
+                .find(|p| p.role.clone().take() == Some(role))?;
+            Some(DemoLogin {
+                role,
+                name: first.name.clone().take()?,
+                email: first.email.clone().take()?,
+            })
+        })
+        .collect();
+    insert_all(&txn, people).await?;
+    insert_all(&txn, team_rows).await?;
+    insert_all(&txn, members).await?;
+    let kpis = kpi::Entity::find().all(&txn).await?;
+    seed_history(&txn, &mut dice, &kpis, &coaching, SCALE_HISTORY, today).await?;
+    txn.commit().await?;
+    Ok(Some(logins))
+}
+
+/// An agent, their team leader and their manager.
+type Coached = (Uuid, Uuid, Option<Uuid>);
+
+/// The history of every coached agent, written in bulk.
+async fn seed_history(
     db: &impl ConnectionTrait,
     dice: &mut Dice,
     kpis: &[kpi::Model],
-    agent_id: Uuid,
-    leader_id: Uuid,
-    this_month: NaiveDate,
+    coaching: &[Coached],
+    history: History,
     today: NaiveDate,
 ) -> Result<(), StoreError> {
+    let this_month = month_start(today.year(), today.month());
+    let mut rows = Rows::default();
+    for (n, coached) in coaching.iter().enumerate() {
+        let plan = history.plan_every > 0 && n % history.plan_every == 0;
+        seed_agent(
+            &mut rows, dice, kpis, *coached, this_month, today, history, plan,
+        );
+        // Bounded memory at any scale: what one agent's history weighs, times a few hundred.
+        if rows.notes.len() >= 50_000 || n + 1 == coaching.len() {
+            rows.write(db).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Rows waiting to be written, table by table, in the order their keys need.
+#[derive(Default)]
+struct Rows {
+    months: Vec<metric_month::ActiveModel>,
+    values: Vec<metric_value::ActiveModel>,
+    sessions: Vec<coaching_session::ActiveModel>,
+    plans: Vec<action_plan::ActiveModel>,
+    items: Vec<action_item::ActiveModel>,
+    notes: Vec<quick_note::ActiveModel>,
+}
+
+impl Rows {
+    async fn write(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
+        insert_all(db, std::mem::take(&mut self.months)).await?;
+        insert_all(db, std::mem::take(&mut self.values)).await?;
+        insert_all(db, std::mem::take(&mut self.sessions)).await?;
+        insert_all(db, std::mem::take(&mut self.plans)).await?;
+        insert_all(db, std::mem::take(&mut self.items)).await?;
+        insert_all(db, std::mem::take(&mut self.notes)).await
+    }
+}
+
+// One agent's rows need all of these; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+fn seed_agent(
+    rows: &mut Rows,
+    dice: &mut Dice,
+    kpis: &[kpi::Model],
+    (agent_id, leader_id, manager_id): Coached,
+    this_month: NaiveDate,
+    today: NaiveDate,
+    history: History,
+    with_plan: bool,
+) {
     let now = Utc::now();
+    let months_back = history.months;
     let base = dice.between(68.0, 94.0);
     let drift = dice.between(-0.8, 1.2);
-    let mut months = Vec::new();
-    let mut values = Vec::new();
     let mut scores = Vec::new();
-    for back in (1..=12).rev() {
+    for back in (1..=months_back).rev() {
         let month = months_before(this_month, back);
         let month_id = Uuid::now_v7();
-        let level = base + drift * f64::from(12 - back);
+        let level = base + drift * f64::from(months_back - back);
         let (mut weighted, mut weights) = (0.0, 0.0);
         for kpi in kpis {
             let ceiling = if kpi.key == "productivity_index" || kpi.key == "efficiency_rate" {
@@ -322,14 +564,14 @@ async fn seed_agent(
                 .map_or(1.0, |d| d.weight);
             weighted += weight * value.min(100.0);
             weights += weight;
-            values.push(metric_value::ActiveModel {
+            rows.values.push(metric_value::ActiveModel {
                 metric_month_id: Set(month_id),
                 kpi_id: Set(kpi.id),
                 value: Set(value),
             });
         }
         scores.push((month, round2(weighted / weights)));
-        months.push(metric_month::ActiveModel {
+        rows.months.push(metric_month::ActiveModel {
             id: Set(month_id),
             agent_id: Set(agent_id),
             month: Set(month.format("%Y-%m").to_string()),
@@ -341,21 +583,18 @@ async fn seed_agent(
             updated_at: Set(now),
         });
     }
-    metric_month::Entity::insert_many(months).exec(db).await?;
-    metric_value::Entity::insert_many(values).exec(db).await?;
 
-    // A completed session every other month, scored from that month's scorecard.
+    // Completed sessions spread over the months, each scored from its month's scorecard.
     let mut previous = None;
-    let mut sessions = Vec::new();
-    let mut items = Vec::new();
-    for (month, score) in scores.iter().step_by(2) {
+    for k in 0..history.sessions {
+        let (month, score) = &scores[k * scores.len() / history.sessions];
         let day = month_start(month.year(), month.month())
-            + Duration::days(dice.between(3.0, 25.0) as i64);
+            + Duration::days(dice.between(1.0, 27.0) as i64);
         let scheduled = at(day, 9 + (dice.next() % 7) as u32);
         let id = Uuid::now_v7();
         let focus = dice.pick(&FOCUS);
         let acknowledged = dice.between(0.0, 1.0) < 0.85;
-        sessions.push(coaching_session::ActiveModel {
+        rows.sessions.push(coaching_session::ActiveModel {
             id: Set(id),
             agent_id: Set(agent_id),
             team_leader_id: Set(leader_id),
@@ -391,7 +630,7 @@ async fn seed_agent(
         } else {
             ActionItemStatus::InProgress
         };
-        items.push(action_item::ActiveModel {
+        rows.items.push(action_item::ActiveModel {
             id: Set(Uuid::now_v7()),
             agent_id: Set(agent_id),
             assignee_id: Set(agent_id),
@@ -418,7 +657,7 @@ async fn seed_agent(
         today + Duration::days(1 + (dice.next() % 13) as i64),
         10 + (dice.next() % 6) as u32,
     );
-    sessions.push(coaching_session::ActiveModel {
+    rows.sessions.push(coaching_session::ActiveModel {
         id: Set(Uuid::now_v7()),
         agent_id: Set(agent_id),
         team_leader_id: Set(leader_id),
@@ -440,21 +679,20 @@ async fn seed_agent(
         created_at: Set(now),
         updated_at: Set(now),
     });
-    coaching_session::Entity::insert_many(sessions)
-        .exec(db)
-        .await?;
-    action_item::Entity::insert_many(items).exec(db).await?;
+    if with_plan {
+        seed_plan(rows, dice, (agent_id, leader_id, manager_id), today, now);
+    }
 
-    let notes = (0..3).map(|n| {
+    for n in 0..history.notes {
         let (category, content) = dice.pick(&NOTES);
-        let written = now - Duration::days(5 + 20 * n);
-        quick_note::ActiveModel {
+        let written = now - Duration::days(5 + history.note_every_days * n as i64);
+        rows.notes.push(quick_note::ActiveModel {
             id: Set(Uuid::now_v7()),
             agent_id: Set(agent_id),
             author_id: Set(leader_id),
             content: Set(content.to_owned()),
             category: Set(category),
-            visibility: Set(if n == 2 {
+            visibility: Set(if n % 3 == 2 {
                 NoteVisibility::Private
             } else {
                 NoteVisibility::Shared
@@ -462,12 +700,61 @@ async fn seed_agent(
             version: Set(1),
             created_at: Set(written),
             updated_at: Set(written),
-        }
+        });
+    }
+}
+
+/// An approved improvement plan running this quarter, with two items.
+fn seed_plan(
+    rows: &mut Rows,
+    dice: &mut Dice,
+    (agent_id, leader_id, manager_id): Coached,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) {
+    let plan_id = Uuid::now_v7();
+    let start = today - Duration::days(30);
+    let focus = dice.pick(&FOCUS);
+    rows.plans.push(action_plan::ActiveModel {
+        id: Set(plan_id),
+        agent_id: Set(agent_id),
+        created_by: Set(Some(leader_id)),
+        title: Set(format!("Improve {}", focus.to_lowercase())),
+        goal: Set("Reach the team's target within the quarter.".to_owned()),
+        start_date: Set(start),
+        end_date: Set(start + Duration::days(90)),
+        status: Set(PlanStatus::Active),
+        outcome: Set(None),
+        submitted_at: Set(Some(now - Duration::days(31))),
+        approved_by: Set(manager_id),
+        approved_at: Set(Some(now - Duration::days(30))),
+        rejection_reason: Set(None),
+        cancel_reason: Set(None),
+        acknowledged_at: Set(Some(now - Duration::days(29))),
+        acknowledgement_comment: Set(Some("Understood.".to_owned())),
+        version: Set(1),
+        created_at: Set(now - Duration::days(32)),
+        updated_at: Set(now - Duration::days(29)),
     });
-    quick_note::Entity::insert_many(notes.collect::<Vec<_>>())
-        .exec(db)
-        .await?;
-    Ok(())
+    for week in [2, 6] {
+        rows.items.push(action_item::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            agent_id: Set(agent_id),
+            assignee_id: Set(agent_id),
+            created_by: Set(Some(leader_id)),
+            session_id: Set(None),
+            plan_id: Set(Some(plan_id)),
+            title: Set(format!("Week {week}: review {}", focus.to_lowercase())),
+            description: Set(None),
+            due_date: Set(start + Duration::weeks(week)),
+            priority: Set(Priority::High),
+            status: Set(ActionItemStatus::InProgress),
+            completed_at: Set(None),
+            version: Set(1),
+            created_at: Set(now - Duration::days(30)),
+            updated_at: Set(now - Duration::days(30)),
+        });
+    }
 }
 
 #[cfg(test)]

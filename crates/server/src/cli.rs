@@ -50,8 +50,12 @@ pub enum Command {
     /// Fill the database with sample data.
     Seed {
         /// The demo organisation: 1 admin, 2 managers, 4 team leaders, 40 agents, a year of history.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scale")]
         demo: bool,
+        /// An organisation of N agents for benchmarks: teams of 12, two years of KPIs, 50 sessions
+        /// and 200 quick notes per agent (accounts `…@scale.coaching-hub.example`, demo password).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        scale: Option<u32>,
     },
 }
 
@@ -81,12 +85,15 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             name,
             password,
         } => create_admin(config, email, name, password).await,
-        Command::Seed { demo } => {
-            if !demo {
-                bail!("say what to seed: `coaching-hub seed --demo`");
-            }
+        Command::Seed { demo, scale } => {
             let state = open_state(config).await?;
-            seed_demo(&state.db, &state.passwords).await
+            match (demo, scale) {
+                (true, _) => seed_demo(&state.db, &state.passwords).await,
+                (false, Some(agents)) => seed_scale(&state.db, &state.passwords, agents).await,
+                (false, None) => {
+                    bail!("say what to seed: `coaching-hub seed --demo` or `--scale N`")
+                }
+            }
         }
     }
 }
@@ -130,11 +137,14 @@ async fn refuse_unsafe_exposure(
             config.bind
         );
     }
-    let demo_admin = format!("admin@{}", persistence::demo::DOMAIN);
-    if let Some(admin) = users::find_by_email(&state.db, &demo_admin)
-        .await?
-        .map(|row| row.user)
-    {
+    for domain in [persistence::demo::DOMAIN, persistence::demo::SCALE_DOMAIN] {
+        let demo_admin = format!("admin@{domain}");
+        let Some(admin) = users::find_by_email(&state.db, &demo_admin)
+            .await?
+            .map(|row| row.user)
+        else {
+            continue;
+        };
         let published = state
             .passwords
             .verify(admin.password_hash, DEMO_PASSWORD.to_owned())
@@ -215,6 +225,30 @@ async fn seed_demo(db: &persistence::Db, passwords: &Passwords) -> anyhow::Resul
                 }
             }
             println!("  (and 38 more agents)");
+        }
+    }
+    Ok(())
+}
+
+async fn seed_scale(
+    db: &persistence::Db,
+    passwords: &Passwords,
+    agents: u32,
+) -> anyhow::Result<()> {
+    let hash = passwords.hash(DEMO_PASSWORD.to_owned()).await?;
+    let today = chrono::Utc::now().date_naive();
+    let started = std::time::Instant::now();
+    let agents = usize::try_from(agents)?;
+    match persistence::demo::seed_scale(db, &hash, today, agents).await? {
+        None => println!("an organisation at scale is already there"),
+        Some(logins) => {
+            println!(
+                "Seeded {agents} agents in {:.1} s. Sign in with password `{DEMO_PASSWORD}` as:",
+                started.elapsed().as_secs_f64()
+            );
+            for login in logins {
+                println!("  {:<12} {}", login.role.label(), login.email);
+            }
         }
     }
     Ok(())

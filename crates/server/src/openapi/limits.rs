@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 /// The sources of every type with garde rules (the DTOs and the query parameters), by their
 /// path under `crates/`.
-const SOURCES: [(&str, &str); 20] = [
+const SOURCES: [(&str, &str); 21] = [
     (
         "dto/src/action_items.rs",
         include_str!("../../../dto/src/action_items.rs"),
@@ -52,6 +52,10 @@ const SOURCES: [(&str, &str); 20] = [
     (
         "server/src/routes/action_plans.rs",
         include_str!("../routes/action_plans.rs"),
+    ),
+    (
+        "server/src/routes/live.rs",
+        include_str!("../routes/live.rs"),
     ),
     (
         "server/src/routes/governance.rs",

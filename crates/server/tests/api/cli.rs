@@ -174,3 +174,71 @@ async fn the_server_never_reaches_the_network_with_a_development_key_the_demo_pa
     let stderr = String::from_utf8_lossy(&counted.stderr);
     assert!(stderr.contains("STATEMENT_COUNT_HEADER"), "{stderr}");
 }
+
+#[tokio::test]
+async fn an_organisation_at_scale_has_the_shape_it_promises_and_serves_its_people() {
+    use persistence::entity::{action_plan, coaching_session, quick_note};
+    use test_support::{Call, TestApp, TestDb, test_config};
+
+    let test_db = TestDb::create(test_support::backend()).await;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let seeded = coaching_hub(dir.path())
+        .args(["seed", "--scale", "30"])
+        .env("DATABASE_URL", &test_db.url)
+        .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .output()
+        .expect("runs");
+    let printed = String::from_utf8_lossy(&seeded.stdout);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    assert!(
+        printed.contains("leader001@scale.coaching-hub.example"),
+        "{printed}"
+    );
+
+    let db = persistence::db::connect(&test_db.url, &Default::default())
+        .await
+        .expect("opens");
+    let count_role = |role: &'static str| {
+        user::Entity::find()
+            .filter(user::Column::Role.eq(role))
+            .count(&db)
+    };
+    // 30 agents make three whole teams of twelve.
+    let agents = 36;
+    assert_eq!(count_role("AGENT").await.expect("counts"), agents);
+    assert_eq!(count_role("TEAM_LEADER").await.expect("counts"), 3);
+    assert_eq!(count_role("MANAGER").await.expect("counts"), 1);
+    assert_eq!(team::Entity::find().count(&db).await.expect("counts"), 3);
+    let counted = [
+        (metric_month::Entity::find().count(&db).await, agents * 24),
+        (
+            coaching_session::Entity::find().count(&db).await,
+            agents * 50,
+        ),
+        (quick_note::Entity::find().count(&db).await, agents * 200),
+        (action_plan::Entity::find().count(&db).await, 4),
+    ];
+    for (count, want) in counted {
+        assert_eq!(count.expect("counts"), want);
+    }
+
+    // The first team leader signs in and sees their twelve agents and their week.
+    let config = test_config(&test_db.url, test_db.backend);
+    let app = TestApp::start(config, test_db).await;
+    let login = app
+        .login("leader001@scale.coaching-hub.example", "coaching-hub-demo")
+        .await
+        .ok(200);
+    let token = login["access_token"].as_str().expect("a token");
+    let get = |path: &str| app.request(reqwest::Method::GET, path).bearer_auth(token);
+    let people = get("/api/v1/users?role=AGENT&limit=200")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(people["items"].as_array().expect("a page").len(), 12);
+    get("/api/v1/dashboard").call().await.ok(200);
+}
