@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::TestApp;
-
 /// A running nginx, stopped when dropped.
 #[derive(Debug)]
 pub struct Nginx {
@@ -33,18 +31,19 @@ fn free_port() -> u16 {
 }
 
 impl Nginx {
-    /// Starts nginx in front of `apps` (round robin), on a free loopback port.
-    pub async fn in_front_of(apps: &[&TestApp]) -> Nginx {
+    /// Starts nginx in front of the apps at `addresses` (`http://host:port`, round robin), on a
+    /// free loopback port.
+    pub async fn in_front_of(addresses: &[&str]) -> Nginx {
         let binary = std::env::var("NGINX_PATH").unwrap_or_else(|_| "/usr/sbin/nginx".into());
         assert!(
             Path::new(&binary).exists(),
             "nginx is missing at {binary}: `apt-get install nginx` (bash .ci/run installs it)"
         );
         let port = free_port();
-        let servers: String = apps
+        let servers: String = addresses
             .iter()
-            .map(|app| {
-                let host = app.address.trim_start_matches("http://");
+            .map(|address| {
+                let host = address.trim_start_matches("http://");
                 format!("    server {host};\n")
             })
             .collect();

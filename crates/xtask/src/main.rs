@@ -8,7 +8,13 @@
 //! - `e2e`: only the browser journeys.
 //! - `bench`: the browser bundle's size against its budget, latency of the hot endpoints against
 //!   the demo organisation, proof that a wrong password and an unknown email take the same time,
-//!   and the read path's throughput as a share of a one-row reference (`throughput.rs`).
+//!   then the server at the size of a contact centre against a one-row reference, and the live
+//!   feed's fan-out (`throughput.rs`). `bench --quick` runs only the last part, smaller and
+//!   shorter (CI runs it; it reports, it never fails on a time).
+//! - `chaos`: fault runs under load (`crates/server/examples/chaos.rs`): Redis shut down,
+//!   PostgreSQL restarted, one of two instances behind nginx killed, while a writer counts what
+//!   was acknowledged; fails only when an acknowledged write is lost. It restarts this machine's
+//!   PostgreSQL and Redis. `--quick` holds each fault for one second instead of three.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -50,14 +56,17 @@ fn main() -> Result<()> {
         "run" => run(),
         "bundle" => build_frontend(),
         "test" => test(),
-        "bench" => bench(),
+        "bench" => bench(std::env::args().any(|arg| arg == "--quick")),
+        "chaos" => chaos(std::env::args().any(|arg| arg == "--quick")),
         "e2e" => {
             let mut tally = Tally::default();
             e2e(&mut tally)?;
             tally.finish()
         }
         _ => {
-            eprintln!("usage: cargo xtask <run | bundle | test | e2e | bench>");
+            eprintln!(
+                "usage: cargo xtask <run | bundle | test | e2e | bench [--quick] | chaos [--quick]>"
+            );
             std::process::exit(2);
         }
     }
@@ -459,9 +468,39 @@ fn measure(name: &str, runs: usize, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Builds the release server and the fault runner, and runs it.
+fn chaos(quick: bool) -> Result<()> {
+    step("building the release server and the fault runner");
+    sh(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--package",
+            "server",
+            "--bin",
+            "coaching-hub",
+            "--example",
+            "chaos",
+        ],
+    )?;
+    step("faults under load: Redis, PostgreSQL, one of two instances");
+    sh_env(
+        target_dir()
+            .join("release/examples/chaos")
+            .to_str()
+            .context("a UTF-8 target path")?,
+        &[],
+        &[("PHASE_SECONDS", if quick { "1" } else { "3" })],
+    )
+}
+
 /// Starts the server on a fresh embedded database with the demo organisation and times the
 /// endpoints people hit most. Loopback only; bounded number of requests.
-fn bench() -> Result<()> {
+fn bench(quick: bool) -> Result<()> {
+    if quick {
+        return throughput::run(true);
+    }
     build_frontend()?;
     step("browser bundle: wasm + js + css, gzip -9");
     let sizes = bundle_sizes()?;
@@ -557,6 +596,6 @@ fn bench() -> Result<()> {
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data);
     result?;
-    step("throughput against a one-row reference (release, PostgreSQL + Redis, wrk)");
-    throughput::run()
+    step("at scale, against a one-row reference (release, PostgreSQL + Redis, wrk)");
+    throughput::run(false)
 }

@@ -1,36 +1,91 @@
-//! The read path against a reference: the release server on PostgreSQL + Redis with the demo
-//! organisation, beside a bare actix-web endpoint that reads one row by primary key
-//! (`crates/server/examples/reference.rs`), each loaded with `wrk -t2 -c64 -d10s` as a team
-//! leader. Prints requests per second, p99, the share of the reference, and the SQL statements
-//! each request runs (the server's `X-Db-Statements`, on for this loopback run only). Last, the
-//! live feed's fan-out (`crates/server/examples/fanout.rs`): delivery p50/p99 of a quick note to
-//! 1,000 connected clients, then the server's memory as it holds 1,000, 5,000 and 10,000.
+//! The server at the size of a real contact centre, against a reference measured in the same run.
+//!
+//! The release server runs on PostgreSQL + Redis with an organisation from
+//! `coaching-hub seed --scale N` (1,000 agents; 120 with `--quick`), beside a bare actix-web
+//! endpoint that reads one row by primary key (`crates/server/examples/reference.rs`). Each
+//! endpoint is loaded with `wrk -t2 -c64` (10 s; 3 s with `--quick`) over requests that rotate
+//! through several real team leaders (a Lua script), and reported as requests per second, p50,
+//! p99 and a share of the reference, with the SQL statements one request runs (the server's
+//! `X-Db-Statements`, on for this loopback run only). A scorecard read the first time (cold) is
+//! timed request by request over distinct agents. Last, the live feed's fan-out
+//! (`crates/server/examples/fanout.rs`): delivery p50/p99 of a quick note to connected clients,
+//! then the server's memory as it holds more.
+//!
+//! Everything lands in `target/bench/bench.md` and `target/bench/bench.json`. Nothing here
+//! passes or fails on a time: the figures are for reading.
 
+use std::fmt::Write as _;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::{output, sh, step, target_dir};
+use super::{DEMO_PASSWORD, output, percentile, sh, step, target_dir, timed};
 
 const DATABASE: &str = "coaching_hub_bench";
 const SERVER_PORT: &str = "18098";
 const REFERENCE_PORT: &str = "18097";
-const LEADER: &str = "tomas.rivera@demo.coaching-hub.example";
+const DOMAIN: &str = "scale.coaching-hub.example";
+
+/// How big and how long.
+struct Size {
+    agents: u32,
+    seconds: u32,
+    leaders: usize,
+    cold_probes: usize,
+    fanout: u32,
+    hold: u32,
+}
+
+const FULL: Size = Size {
+    agents: 1_000,
+    seconds: 10,
+    leaders: 16,
+    cold_probes: 200,
+    fanout: 1_000,
+    hold: 10_000,
+};
+
+const QUICK: Size = Size {
+    agents: 120,
+    seconds: 3,
+    leaders: 8,
+    cold_probes: 40,
+    fanout: 200,
+    hold: 1_000,
+};
 
 /// One row of the table.
 struct Measured {
     name: String,
-    requests_per_second: f64,
+    requests_per_second: Option<f64>,
+    p50_ms: f64,
     p99_ms: f64,
     statements: Option<u32>,
+    failed: u64,
 }
 
-pub fn run() -> Result<()> {
+/// A signed-in team leader and an agent they coach.
+struct Leader {
+    email: String,
+    token: String,
+    agent: String,
+}
+
+/// One request of a rotation.
+struct Request {
+    method: &'static str,
+    path: String,
+    token: Option<String>,
+    body: Option<String>,
+}
+
+pub fn run(quick: bool) -> Result<()> {
+    let size = if quick { QUICK } else { FULL };
     if Command::new("wrk").arg("-v").output().is_err() {
         bail!("wrk is needed for the throughput table: `apt-get install wrk`");
     }
-    step("building the release server and the reference endpoint");
+    step("building the release server, the reference endpoint and the fan-out client");
     sh(
         "cargo",
         &[
@@ -50,43 +105,49 @@ pub fn run() -> Result<()> {
     psql(&format!("CREATE DATABASE {DATABASE}"))?;
     let url = format!("postgres://postgres@127.0.0.1:5432/{DATABASE}");
     let release = target_dir().join("release");
-    let mut server = Command::new(release.join("coaching-hub"))
-        .args(["serve", "--demo"])
-        .env("DATABASE_URL", &url)
-        .env("REDIS_URL", "redis://127.0.0.1:6379")
-        .env("REDIS_PREFIX", format!("bench-{}", std::process::id()))
-        .env(
-            "JWT_SECRET",
-            format!("bench-only-signing-key-{}", run_suffix()),
-        )
+    let server_env = |command: &mut Command| {
+        command
+            .env("DATABASE_URL", &url)
+            .env("REDIS_URL", "redis://127.0.0.1:6379")
+            .env("REDIS_PREFIX", format!("bench-{}", std::process::id()))
+            .env(
+                "JWT_SECRET",
+                format!("bench-only-signing-key-{}", run_suffix()),
+            )
+            .env("LOG_LEVEL", "error");
+    };
+
+    step(&format!("coaching-hub seed --scale {}", size.agents));
+    let seeding = Instant::now();
+    let mut seed = Command::new(release.join("coaching-hub"));
+    seed.args(["seed", "--scale", &size.agents.to_string()]);
+    server_env(&mut seed);
+    if !seed.status().context("the seed runs")?.success() {
+        bail!("seed --scale failed");
+    }
+    let seed_seconds = seeding.elapsed().as_secs_f64();
+
+    let mut serve = Command::new(release.join("coaching-hub"));
+    serve
+        .arg("serve")
         .env("PORT", SERVER_PORT)
-        .env("LOG_LEVEL", "error")
         .env("STATEMENT_COUNT_HEADER", "true")
-        .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000")
-        .env("LOGIN_LIMIT_PER_IP", "1000000")
+        .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000000")
+        .env("LOGIN_LIMIT_PER_IP", "1000000000")
         // One client makes every request here: the limits would measure themselves.
         .env("RATE_LIMIT_PER_USER", "1000000000")
         .env("RATE_LIMIT_PER_IP", "1000000000")
-        .stdout(Stdio::null())
-        .spawn()
-        .context("cannot start the release server")?;
+        .stdout(Stdio::null());
+    server_env(&mut serve);
+    let mut server = serve.spawn().context("cannot start the release server")?;
     let mut reference: Option<Child> = None;
-    let result = (|| -> Result<Vec<Measured>> {
+    let result = (|| -> Result<(Vec<Measured>, Vec<String>)> {
         let base = format!("http://127.0.0.1:{SERVER_PORT}");
         wait_for(&format!("{base}/readyz"))?;
-        let token = login(&base)?;
-        let bearer = format!("Authorization: Bearer {token}");
-        let agents = output(
-            "curl",
-            &[
-                "-sf",
-                "-H",
-                &bearer,
-                &format!("{base}/api/v1/users?role=AGENT&limit=1"),
-            ],
-        )
-        .context("an agent in scope")?;
-        let agent = field(&agents, "id").context("an agent id")?;
+        let leaders = (1..=size.leaders)
+            .map(|n| leader(&base, &format!("leader{n:03}@{DOMAIN}")))
+            .collect::<Result<Vec<_>>>()?;
+        let manager = sign_in(&base, &format!("manager001@{DOMAIN}"))?;
         reference = Some(
             Command::new(release.join("examples/reference"))
                 .env("DATABASE_URL", &url)
@@ -95,48 +156,120 @@ pub fn run() -> Result<()> {
                 .spawn()
                 .context("cannot start the reference endpoint")?,
         );
-        let one_row = format!("http://127.0.0.1:{REFERENCE_PORT}/users/{agent}");
-        wait_for(&one_row)?;
-        let note = format!(
-            r#"{{"agent_id":"{agent}","content":"Benchmark note","category":"PERFORMANCE","visibility":"SHARED"}}"#
+        let one_row = format!(
+            "http://127.0.0.1:{REFERENCE_PORT}/users/{}",
+            leaders[0].agent
         );
-        step("wrk -t2 -c64 -d10s, one endpoint at a time");
-        let mut reference_row = load("reference (one row)", &one_row, None, None)?;
+        wait_for(&one_row)?;
+
+        step(&format!(
+            "wrk -t2 -c64 -d{}s, one endpoint at a time, {} team leaders in turn",
+            size.seconds, size.leaders
+        ));
+        // A cache miss each, before anything below has read a scorecard.
+        let cold = cold_scorecards(&base, &leaders, size.cold_probes)?;
+        let each = |make: &dyn Fn(&Leader) -> Request| -> Vec<Request> {
+            leaders.iter().map(make).collect()
+        };
+        let get = |path: String, token: &str| Request {
+            method: "GET",
+            path,
+            token: Some(token.to_owned()),
+            body: None,
+        };
+        let mut rows = vec![load(
+            "reference (one row)",
+            &format!("http://127.0.0.1:{REFERENCE_PORT}"),
+            vec![Request {
+                method: "GET",
+                path: format!("/users/{}", leaders[0].agent),
+                token: None,
+                body: None,
+            }],
+            size.seconds,
+        )?];
         // One SELECT by primary key, by construction (it has no statement counter of its own).
-        reference_row.statements = Some(1);
-        let mut rows = vec![reference_row];
-        for (name, path) in [
-            ("GET /api/v1/me", "/api/v1/me".to_owned()),
+        rows[0].statements = Some(1);
+        let table: Vec<(&str, Vec<Request>)> = vec![
+            (
+                "GET /api/v1/me",
+                each(&|l| get("/api/v1/me".into(), &l.token)),
+            ),
             (
                 "GET /api/v1/sessions?limit=20",
-                "/api/v1/sessions?limit=20".to_owned(),
+                each(&|l| get("/api/v1/sessions?limit=20".into(), &l.token)),
             ),
             (
-                "GET /api/v1/agents/{id}/scorecard",
-                format!("/api/v1/agents/{agent}/scorecard"),
+                "GET /api/v1/agents/{id}/scorecard (warm)",
+                each(&|l| get(format!("/api/v1/agents/{}/scorecard", l.agent), &l.token)),
             ),
-            ("GET /api/v1/dashboard", "/api/v1/dashboard".to_owned()),
-        ] {
-            rows.push(load(name, &format!("{base}{path}"), Some(&bearer), None)?);
+            (
+                "GET /api/v1/dashboard (team leaders)",
+                each(&|l| get("/api/v1/dashboard".into(), &l.token)),
+            ),
+            (
+                "GET /api/v1/dashboard (manager of 48 agents)",
+                vec![get("/api/v1/dashboard".into(), &manager)],
+            ),
+            (
+                "GET /api/v1/search?q=",
+                each(&|l| get("/api/v1/search?q=empathy".into(), &l.token)),
+            ),
+            (
+                "POST /api/v1/quick-notes",
+                each(&|l| Request {
+                    method: "POST",
+                    path: "/api/v1/quick-notes".into(),
+                    token: Some(l.token.clone()),
+                    body: Some(format!(
+                        r#"{{"agent_id":"{}","content":"Benchmark note","category":"PERFORMANCE","visibility":"SHARED"}}"#,
+                        l.agent
+                    )),
+                }),
+            ),
+            (
+                "POST /api/v1/auth/login",
+                each(&|l| Request {
+                    method: "POST",
+                    path: "/api/v1/auth/login".into(),
+                    token: None,
+                    body: Some(format!(
+                        r#"{{"email":"{}","password":"{DEMO_PASSWORD}"}}"#,
+                        l.email
+                    )),
+                }),
+            ),
+        ];
+        for (name, requests) in table {
+            rows.push(load(name, &base, requests, size.seconds)?);
         }
-        rows.push(load(
-            "POST /api/v1/quick-notes",
-            &format!("{base}/api/v1/quick-notes"),
-            Some(&bearer),
-            Some(&note),
-        )?);
-        step("WebSocket fan-out: delivery to 1,000 clients, then 10,000 held");
+        rows.push(cold);
+
+        step(&format!(
+            "WebSocket fan-out: delivery to {} clients, then {} held",
+            size.fanout, size.hold
+        ));
         let fanout = Command::new(release.join("examples/fanout"))
             .env("BASE", &base)
-            .env("TOKEN", &token)
-            .env("AGENT", &agent)
+            .env("TOKEN", &leaders[0].token)
+            .env("AGENT", &leaders[0].agent)
             .env("SERVER_PID", server.id().to_string())
-            .status()
+            .env("FANOUT", size.fanout.to_string())
+            .env("HOLD", size.hold.to_string())
+            .output()
             .context("the fan-out client runs")?;
-        if !fanout.success() {
-            bail!("the fan-out client failed");
+        let lines: Vec<String> = String::from_utf8_lossy(&fanout.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        lines.iter().for_each(|line| println!("{line}"));
+        if !fanout.status.success() {
+            bail!(
+                "the fan-out client failed: {}",
+                String::from_utf8_lossy(&fanout.stderr)
+            );
         }
-        Ok(rows)
+        Ok((rows, lines))
     })();
     for child in [Some(&mut server), reference.as_mut()]
         .into_iter()
@@ -146,79 +279,246 @@ pub fn run() -> Result<()> {
         let _ = child.wait();
     }
     let _ = psql(&format!("DROP DATABASE IF EXISTS {DATABASE}"));
-    print_table(&result?);
-    Ok(())
+    let (rows, fanout) = result?;
+    report(&size, seed_seconds, &rows, &fanout)
 }
 
-fn print_table(rows: &[Measured]) {
-    let reference = rows.first().map_or(f64::NAN, |r| r.requests_per_second);
-    println!(
-        "\n| endpoint | req/s | p99 | share of the reference | statements per request |\n| --- | --- | --- | --- | --- |"
+/// Signs in and finds an agent the person coaches.
+fn leader(base: &str, email: &str) -> Result<Leader> {
+    let token = sign_in(base, email)?;
+    let agents = output(
+        "curl",
+        &[
+            "-sf",
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            &format!("{base}/api/v1/users?role=AGENT&limit=1"),
+        ],
+    )
+    .context("an agent in scope")?;
+    Ok(Leader {
+        email: email.to_owned(),
+        agent: field(&agents, "id").context("an agent id")?,
+        token,
+    })
+}
+
+/// The first scorecard of each of `probes` agents (a cache miss each), one request at a time.
+fn cold_scorecards(base: &str, leaders: &[Leader], probes: usize) -> Result<Measured> {
+    let mut times = Vec::new();
+    // Another year of the first agent: a miss too, and never timed.
+    let statements = statements_of(&[
+        "-H",
+        &format!("Authorization: Bearer {}", leaders[0].token),
+        &format!(
+            "{base}/api/v1/agents/{}/scorecard?year=2001",
+            leaders[0].agent
+        ),
+    ]);
+    'outer: for leader in leaders {
+        let bearer = format!("Authorization: Bearer {}", leader.token);
+        let page = output(
+            "curl",
+            &[
+                "-sf",
+                "-H",
+                &bearer,
+                &format!("{base}/api/v1/users?role=AGENT&limit=50"),
+            ],
+        )
+        .context("the leader's agents")?;
+        for agent in page.split("\"id\":\"").skip(1).filter_map(|s| s.get(..36)) {
+            let url = format!("{base}/api/v1/agents/{agent}/scorecard");
+            times.push(timed(&["-H", &bearer, &url])?);
+            if times.len() == probes {
+                break 'outer;
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let name = format!(
+        "GET /api/v1/agents/{{id}}/scorecard (cold, {} agents)",
+        times.len()
     );
-    for row in rows {
-        let statements = row
-            .statements
-            .map_or_else(|| "1".to_owned(), |n| n.to_string());
-        println!(
-            "| {} | {:.0} | {:.1} ms | {:.0}% | {statements} |",
-            row.name,
-            row.requests_per_second,
-            row.p99_ms,
-            100.0 * row.requests_per_second / reference
-        );
-    }
+    println!(
+        "{name:<52} one at a time   p50 {:>7.1} ms   p99 {:>7.1} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+    Ok(Measured {
+        name,
+        requests_per_second: None,
+        p50_ms: percentile(&times, 0.5),
+        p99_ms: percentile(&times, 0.99),
+        statements,
+        failed: 0,
+    })
 }
 
-/// Loads `url` with wrk (a POST of `body` when given) and reads the statements one request runs.
-fn load(name: &str, url: &str, header: Option<&str>, body: Option<&str>) -> Result<Measured> {
+/// The statements one request runs, from `X-Db-Statements`.
+fn statements_of(args: &[&str]) -> Option<u32> {
     let mut probe = vec!["-s", "-o", "/dev/null", "-D", "-"];
-    let mut wrk = vec!["-t2", "-c64", "-d10s", "--latency"];
-    if let Some(header) = header {
-        probe.extend(["-H", header]);
-        wrk.extend(["-H", header]);
-    }
-    let script =
-        std::env::temp_dir().join(format!("coaching-hub-bench-{}.lua", std::process::id()));
-    if let Some(body) = body {
-        probe.extend(["-H", "Content-Type: application/json", "-d", body]);
-        let lua = format!(
-            "wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
-        );
-        std::fs::write(&script, lua)?;
-        wrk.extend(["-s", script.to_str().context("a UTF-8 temp path")?]);
-    }
-    probe.push(url);
-    wrk.push(url);
-    let headers = output("curl", &probe).context("the endpoint answers")?;
-    let statements = headers.lines().find_map(|line| {
+    probe.extend(args);
+    let headers = output("curl", &probe)?;
+    headers.lines().find_map(|line| {
         let (name, value) = line.split_once(':')?;
         name.eq_ignore_ascii_case("x-db-statements")
             .then(|| value.trim().parse().ok())
             .flatten()
-    });
+    })
+}
+
+/// A Lua long string: nothing here contains `]==]`.
+fn lua(text: &str) -> String {
+    format!("[==[{text}]==]")
+}
+
+/// Loads `requests` in turn against `base` with wrk; reads the statements of the first.
+fn load(name: &str, base: &str, requests: Vec<Request>, seconds: u32) -> Result<Measured> {
+    let first = requests.first().context("at least one request")?;
+    let mut probe: Vec<String> = vec!["-X".into(), first.method.into()];
+    if let Some(token) = &first.token {
+        probe.extend(["-H".into(), format!("Authorization: Bearer {token}")]);
+    }
+    if let Some(body) = &first.body {
+        probe.extend(["-H".into(), "Content-Type: application/json".into()]);
+        probe.extend(["-d".into(), body.clone()]);
+    }
+    probe.push(format!("{base}{}", first.path));
+    let statements = statements_of(&probe.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let mut script = String::from("local requests = {\n");
+    for request in &requests {
+        let mut headers = String::new();
+        if let Some(token) = &request.token {
+            let _ = write!(
+                headers,
+                "[\"Authorization\"] = {}, ",
+                lua(&format!("Bearer {token}"))
+            );
+        }
+        if request.body.is_some() {
+            headers.push_str("[\"Content-Type\"] = \"application/json\", ");
+        }
+        let body = request.body.as_deref().map_or_else(|| "nil".into(), lua);
+        let _ = writeln!(
+            script,
+            "  {{ \"{}\", {}, {{ {headers}}}, {body} }},",
+            request.method,
+            lua(&request.path)
+        );
+    }
+    script.push_str(
+        "}\nlocal i = 0\nrequest = function()\n  i = i % #requests + 1\n  local r = requests[i]\n  \
+         return wrk.format(r[1], r[2], r[3], r[4])\nend\n",
+    );
+    let path = std::env::temp_dir().join(format!("coaching-hub-bench-{}.lua", std::process::id()));
+    std::fs::write(&path, script)?;
     let report = Command::new("wrk")
-        .args(&wrk)
+        .args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency", "-s"])
+        .arg(&path)
+        .arg(base)
         .output()
         .context("wrk runs")?;
-    let _ = std::fs::remove_file(&script);
+    let _ = std::fs::remove_file(&path);
     let text = String::from_utf8_lossy(&report.stdout);
-    let requests_per_second = text
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("Requests/sec:"))
-        .and_then(|n| n.trim().parse().ok())
+    let find = |prefix: &str| {
+        text.lines()
+            .find_map(|line| line.trim().strip_prefix(prefix))
+            .map(str::trim)
+    };
+    let requests_per_second = find("Requests/sec:")
+        .and_then(|n| n.parse().ok())
         .context("wrk printed Requests/sec")?;
-    let p99_ms = text
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("99%"))
-        .and_then(|value| milliseconds(value.trim()))
+    let p50_ms = find("50%")
+        .and_then(milliseconds)
+        .context("wrk printed the median")?;
+    let p99_ms = find("99%")
+        .and_then(milliseconds)
         .context("wrk printed the 99th percentile")?;
-    println!("{name:<40} {requests_per_second:>9.0} req/s   p99 {p99_ms:>7.1} ms");
+    let failed = find("Non-2xx or 3xx responses:")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    println!(
+        "{name:<52} {requests_per_second:>9.0} req/s   p50 {p50_ms:>7.1} ms   p99 {p99_ms:>7.1} ms{}",
+        if failed > 0 {
+            format!("   {failed} failed")
+        } else {
+            String::new()
+        }
+    );
     Ok(Measured {
         name: name.to_owned(),
-        requests_per_second,
+        requests_per_second: Some(requests_per_second),
+        p50_ms,
         p99_ms,
         statements,
+        failed,
     })
+}
+
+/// Prints the table and writes it, with the JSON, under `target/bench/`.
+fn report(size: &Size, seed_seconds: f64, rows: &[Measured], fanout: &[String]) -> Result<()> {
+    let reference = rows
+        .first()
+        .and_then(|r| r.requests_per_second)
+        .unwrap_or(f64::NAN);
+    let mut markdown = format!(
+        "Organisation: {} agents (`coaching-hub seed --scale {}`, {seed_seconds:.1} s); wrk -t2 -c64 \
+         -d{}s over {} team leaders in turn; release build on PostgreSQL + Redis.\n\n\
+         | endpoint | req/s | p50 | p99 | share of the reference | statements per request | failed |\n\
+         | --- | --- | --- | --- | --- | --- | --- |\n",
+        size.agents.div_ceil(12) * 12,
+        size.agents,
+        size.seconds,
+        size.leaders
+    );
+    let mut json_rows = Vec::new();
+    for row in rows {
+        let share = row.requests_per_second.map(|rps| 100.0 * rps / reference);
+        let _ = writeln!(
+            markdown,
+            "| {} | {} | {:.1} ms | {:.1} ms | {} | {} | {} |",
+            row.name,
+            row.requests_per_second
+                .map_or_else(|| "one at a time".into(), |rps| format!("{rps:.0}")),
+            row.p50_ms,
+            row.p99_ms,
+            share.map_or_else(|| "-".into(), |share| format!("{share:.0}%")),
+            row.statements
+                .map_or_else(|| "-".to_owned(), |n| n.to_string()),
+            row.failed
+        );
+        json_rows.push(serde_json::json!({
+            "endpoint": row.name,
+            "requests_per_second": row.requests_per_second,
+            "p50_ms": row.p50_ms,
+            "p99_ms": row.p99_ms,
+            "share_of_reference": share.map(|share| share / 100.0),
+            "statements": row.statements,
+            "failed": row.failed,
+        }));
+    }
+    markdown.push_str("\nWebSocket fan-out:\n\n");
+    for line in fanout {
+        let _ = writeln!(markdown, "- {line}");
+    }
+    let json = serde_json::json!({
+        "agents": size.agents,
+        "seed_seconds": seed_seconds,
+        "wrk_seconds": size.seconds,
+        "rows": json_rows,
+        "fanout": fanout,
+    });
+    let dir = target_dir().join("bench");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("bench.md"), &markdown)?;
+    std::fs::write(dir.join("bench.json"), serde_json::to_string_pretty(&json)?)?;
+    println!(
+        "\n{markdown}\n(written to {})",
+        dir.join("bench.md").display()
+    );
+    Ok(())
 }
 
 /// wrk's `4.80ms`, `812.00us` or `1.02s` in milliseconds.
@@ -253,11 +553,9 @@ fn wait_for(url: &str) -> Result<()> {
     }
 }
 
-fn login(base: &str) -> Result<String> {
-    let body = format!(
-        r#"{{"email":"{LEADER}","password":"{}"}}"#,
-        super::DEMO_PASSWORD
-    );
+/// An access token for `email` with the demo password.
+fn sign_in(base: &str, email: &str) -> Result<String> {
+    let body = format!(r#"{{"email":"{email}","password":"{DEMO_PASSWORD}"}}"#);
     let response = output(
         "curl",
         &[
@@ -269,7 +567,7 @@ fn login(base: &str) -> Result<String> {
             &format!("{base}/api/v1/auth/login"),
         ],
     )
-    .context("the team leader signs in")?;
+    .with_context(|| format!("{email} signs in"))?;
     field(&response, "access_token").context("an access token")
 }
 

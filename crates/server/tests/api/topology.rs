@@ -23,7 +23,7 @@ async fn two_instances_behind_nginx_serve_as_one() {
     .await;
     let org = a.seed_org().await;
     let b = a.another_instance().await;
-    let nginx = Nginx::in_front_of(&[&a, &b]).await;
+    let nginx = Nginx::in_front_of(&[&a.address, &b.address]).await;
     let front = a.behind(&nginx.address);
 
     // The live feed through nginx: a WebSocket upgrade and an unbuffered event stream.
