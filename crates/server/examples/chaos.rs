@@ -16,6 +16,7 @@
 //! `18110,18111`). Prints a Markdown table, and writes it with a JSON copy under `target/bench/`.
 
 use std::process::{Child, Command, Stdio};
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -76,8 +77,18 @@ fn redis_up() -> bool {
         .is_ok_and(|out| out.stdout.starts_with(b"PONG"))
 }
 
+/// A running instance, stopped when dropped (also when the run fails half-way).
+struct Instance(Child);
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// One instance of the deployment on `port`.
-fn instance(port: u16, demo: bool) -> Result<Child> {
+fn instance(port: u16, demo: bool) -> Result<Instance> {
     let binary = std::env::current_exe()?
         .parent()
         .and_then(|examples| examples.parent())
@@ -100,12 +111,14 @@ fn instance(port: u16, demo: bool) -> Result<Child> {
             "chaos-only-signing-key-chaos-only-signing-key",
         )
         .env("PORT", port.to_string())
+        // The tokens' issuer: the same on both instances, as behind one load balancer.
+        .env("PUBLIC_URL", "http://127.0.0.1")
         .env("TRUST_PROXY", "true")
         .env("LOG_LEVEL", "error")
         .env("RATE_LIMIT_PER_USER", "1000000000")
         .env("RATE_LIMIT_PER_IP", "1000000000")
         .stdout(Stdio::null());
-    Ok(command.spawn()?)
+    Ok(Instance(command.spawn()?))
 }
 
 async fn ready(client: &reqwest::Client, base: &str) -> Result<()> {
@@ -181,9 +194,9 @@ async fn main() -> Result<()> {
         format!("http://127.0.0.1:{port_a}"),
         format!("http://127.0.0.1:{port_b}"),
     );
-    let mut a = instance(port_a, true)?;
+    let a = instance(port_a, true)?;
     ready(&client, &a_url).await?;
-    let mut b = instance(port_b, false)?;
+    let b = instance(port_b, false)?;
     ready(&client, &b_url).await?;
     let nginx = Nginx::in_front_of(&[&a_url, &b_url]).await;
     let base = nginx.address.clone();
@@ -197,7 +210,7 @@ async fn main() -> Result<()> {
         .await?;
     let token = login["access_token"]
         .as_str()
-        .context("a token")?
+        .with_context(|| format!("a token in {login}"))?
         .to_owned();
     let agents: Value = client
         .get(format!("{base}/api/v1/users?role=AGENT&limit=1"))
@@ -208,7 +221,7 @@ async fn main() -> Result<()> {
         .await?;
     let agent = agents["items"][0]["id"]
         .as_str()
-        .context("an agent")?
+        .with_context(|| format!("an agent in {agents}"))?
         .to_owned();
 
     let log = Arc::new(Mutex::new(Log::default()));
@@ -271,10 +284,9 @@ async fn main() -> Result<()> {
     });
 
     let started = Instant::now();
-    b.kill()?;
-    b.wait()?;
+    drop(b);
     tokio::time::sleep(pause).await;
-    b = instance(port_b, false)?;
+    let b = instance(port_b, false)?;
     ready(&client, &b_url).await?;
     tokio::time::sleep(settle).await;
     phases.push(Phase {
@@ -344,11 +356,7 @@ async fn main() -> Result<()> {
         serde_json::to_string_pretty(&report)?,
     )?;
 
-    drop(nginx);
-    for child in [&mut a, &mut b] {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    drop((nginx, a, b));
     psql(&format!("DROP DATABASE IF EXISTS {DATABASE}"))?;
     if lost > 0 {
         bail!("{lost} acknowledged writes were lost");
