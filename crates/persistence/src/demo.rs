@@ -331,6 +331,9 @@ pub async fn seed(
         .collect();
     seed_history(&txn, &mut dice, &kpis, &coaching, DEMO_HISTORY, today).await?;
     txn.commit().await?;
+    // Fresh statistics for the planner: a bulk load leaves them far off until autovacuum runs,
+    // and PostgreSQL would scan whole tables meanwhile.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(Some(logins))
 }
 
@@ -477,6 +480,9 @@ pub async fn seed_scale(
     let kpis = kpi::Entity::find().all(&txn).await?;
     seed_history(&txn, &mut dice, &kpis, &coaching, SCALE_HISTORY, today).await?;
     txn.commit().await?;
+    // Fresh statistics for the planner: a bulk load leaves them far off until autovacuum runs,
+    // and PostgreSQL would scan whole tables meanwhile.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(Some(logins))
 }
 

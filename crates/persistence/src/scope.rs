@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
-use sea_orm::sea_query::{Expr, IntoColumnRef, JoinType, Query};
+use sea_orm::sea_query::{Expr, IntoColumnRef, JoinType, Query, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PrimaryKeyTrait,
     QueryFilter, QuerySelect, QueryTrait, Select,
@@ -74,16 +74,22 @@ pub fn teams(actor: &Actor) -> Condition {
 /// Records about agents (sessions, action items, notes, metrics) the actor may see: everything for
 /// an admin; otherwise records about themselves and about the agents of the teams they lead or
 /// manage. `agent` is the record's agent column.
+///
+/// One `IN` over a `UNION ALL` (the agents of the teams in reach, and the actor) rather than
+/// `agent = me OR agent IN (...)`: PostgreSQL cannot drive an index with that `OR`, and read every
+/// session of a thousand agents to list one team's (6.6 ms against 0.33 ms, `seed --scale 1000`).
 pub fn agent_records(actor: &Actor, agent: impl ColumnTrait) -> Condition {
     if actor.role == Role::Admin {
         return Condition::all();
     }
-    Condition::any().add(agent.eq(actor.id.uuid())).add(
+    let me = Query::select().expr(Expr::val(actor.id.uuid())).to_owned();
+    Condition::all().add(
         agent.in_subquery(
             Query::select()
                 .column(team_member::Column::UserId)
                 .from(team_member::Entity)
                 .and_where(team_member::Column::TeamId.is_in(teams_in_reach(actor)))
+                .union(UnionType::All, me)
                 .to_owned(),
         ),
     )
