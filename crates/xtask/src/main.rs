@@ -3,9 +3,10 @@
 //! - `run`: install what is missing, build the browser app, start the server on the embedded
 //!   default (SQLite under `./data`, demo organisation on first run).
 //! - `bundle`: only the browser app's release build, into `frontend/dist` (the image uses it).
-//! - `test`: fmt, clippy, unit and integration tests on SQLite and on PostgreSQL + Redis, and the
-//!   browser journeys. With `CI=true` nothing may be skipped.
-//! - `e2e`: only the browser journeys.
+//! - `test`: fmt, clippy, unit and integration tests on SQLite and on PostgreSQL + Redis, the
+//!   browser journeys, and (with `--fuzz`, or always with `CI=true`, then fewer cases) schemathesis
+//!   against the OpenAPI document. With `CI=true` nothing may be skipped.
+//! - `e2e`: only the browser journeys; `fuzz`: only schemathesis.
 //! - `bench`: the browser bundle's size against its budget, latency of the hot endpoints against
 //!   the demo organisation, proof that a wrong password and an unknown email take the same time,
 //!   then the server at the size of a contact centre against a one-row reference, and the live
@@ -58,6 +59,12 @@ fn main() -> Result<()> {
         "test" => test(),
         "bench" => bench(std::env::args().any(|arg| arg == "--quick")),
         "chaos" => chaos(std::env::args().any(|arg| arg == "--quick")),
+        "fuzz" => {
+            sh("cargo", &["build", "--package", "server"])?;
+            let mut tally = Tally::default();
+            fuzz(&mut tally, 50)?;
+            tally.finish()
+        }
         "e2e" => {
             let mut tally = Tally::default();
             e2e(&mut tally)?;
@@ -65,7 +72,7 @@ fn main() -> Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run | bundle | test | e2e | bench [--quick] | chaos [--quick]>"
+                "usage: cargo xtask <run | bundle | test [--fuzz] | e2e | fuzz | bench [--quick] | chaos [--quick]>"
             );
             std::process::exit(2);
         }
@@ -394,7 +401,116 @@ fn test() -> Result<()> {
     }
 
     e2e(&mut tally)?;
+    let fuzz_asked = std::env::args().any(|arg| arg == "--fuzz");
+    if fuzz_asked || is_ci() {
+        fuzz(&mut tally, if fuzz_asked { 50 } else { 10 })?;
+    }
     tally.finish()
+}
+
+/// schemathesis from PyPI, pinned; installed into its own virtualenv under the target dir.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// The OpenAPI document against the running server: schemathesis generates requests for every
+/// operation as a signed-in agent, then as an admin (`examples` random cases per operation, plus
+/// its coverage phase); no answer may be a 5xx, and every status, content type, header and body
+/// must be the one the document declares. The debug server from the browser journeys runs it, on
+/// a fresh demo database.
+fn fuzz(tally: &mut Tally, examples: u32) -> Result<()> {
+    let venv = target_dir().join("schemathesis");
+    let st = venv.join("bin/st");
+    let installed = output(st.to_str().context("a UTF-8 path")?, &["--version"]);
+    if installed.is_none_or(|v| !v.contains(SCHEMATHESIS_VERSION)) {
+        step(&format!(
+            "installing schemathesis {SCHEMATHESIS_VERSION} (PyPI, once)"
+        ));
+        sh(
+            "python3",
+            &["-m", "venv", venv.to_str().context("a UTF-8 path")?],
+        )?;
+        sh(
+            venv.join("bin/pip").to_str().context("a UTF-8 path")?,
+            &[
+                "install",
+                "-q",
+                &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+            ],
+        )?;
+    }
+    let data = std::env::temp_dir().join(format!("coaching-hub-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&data)?;
+    let port = "18141";
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(target_dir().join("debug/coaching-hub"))
+        .args(["serve", "--demo"])
+        .env("DATA_DIR", &data)
+        .env("PORT", port)
+        .env("LOG_LEVEL", "error")
+        .env("RATE_LIMIT_PER_USER", "1000000000")
+        .env("RATE_LIMIT_PER_IP", "1000000000")
+        .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000000")
+        .env("LOGIN_LIMIT_PER_IP", "1000000000")
+        .stdout(Stdio::null())
+        .spawn()
+        .context("cannot start coaching-hub")?;
+    let result = (|| -> Result<()> {
+        let ready = (0..150).any(|_| {
+            std::thread::sleep(Duration::from_millis(200));
+            output("curl", &["-sf", &format!("{base}/readyz")]).is_some()
+        });
+        if !ready {
+            bail!("the server did not become ready");
+        }
+        // The agent first: the admin's run may deactivate them.
+        for email in [
+            "aiden.clarke@demo.coaching-hub.example",
+            "admin@demo.coaching-hub.example",
+        ] {
+            step(&format!("schemathesis as {email}"));
+            let login = output(
+                "curl",
+                &[
+                    "-sf",
+                    "-H",
+                    "content-type: application/json",
+                    "-d",
+                    &format!(r#"{{"email":"{email}","password":"{DEMO_PASSWORD}"}}"#),
+                    &format!("{base}/api/v1/auth/login"),
+                ],
+            )
+            .context("signs in")?;
+            let token = login
+                .split("\"access_token\":\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .context("an access token")?;
+            let status = Command::new(&st)
+                .args(["run", &format!("{base}/api/openapi.json")])
+                .args(["-H", &format!("Authorization: Bearer {token}")])
+                .args([
+                    "--checks",
+                    "not_a_server_error,status_code_conformance,content_type_conformance,\
+                     response_schema_conformance,response_headers_conformance",
+                ])
+                .args(["--max-examples", &examples.to_string()])
+                // Signing out would end the run's own session.
+                .args(["--exclude-path", "/api/v1/auth/logout"])
+                .args(["--phases", "examples,coverage,fuzzing"])
+                .status()
+                .context("schemathesis runs")?;
+            if status.success() {
+                tally.passed += 1;
+            } else {
+                tally.failed += 1;
+                bail!("schemathesis found answers the OpenAPI document does not declare");
+            }
+        }
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    result
 }
 
 fn e2e(tally: &mut Tally) -> Result<()> {

@@ -97,7 +97,8 @@ pub async fn list_action_items(
 /// who must then be an agent).
 #[utoipa::path(post, path = "/api/v1/action-items", tag = "coaching",
     request_body = dto::CreateActionItem,
-    responses((status = 201, body = dto::ActionItem)))]
+    responses((status = 201, body = dto::ActionItem),
+        (status = 409, description = "The session or plan is closed to new items", body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn create_action_item(
     actor: Actor,

@@ -34,7 +34,8 @@ pub struct Resume {
 /// `{"type":"resume","after":seq}` on an open connection for what is still missing (sent after
 /// anything new that already went out). `{"type":"refetch"}` says the gap is gone.
 #[utoipa::path(get, path = "/api/v1/ws", tag = "live", params(Resume),
-    responses((status = 101, description = "Switching to the WebSocket protocol")))]
+    responses((status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket handshake", body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn open_live(
     actor: Actor,
@@ -93,7 +94,8 @@ fn same_site(req: &HttpRequest, public_url: &str) -> ApiResult<()> {
 /// that seq (or the first event is `refetch` when it is gone).
 #[utoipa::path(get, path = "/api/v1/events", tag = "live",
     params(("Last-Event-ID" = Option<u64>, Header, description = "The last seq received")),
-    responses((status = 200, description = "An event stream", content_type = "text/event-stream")))]
+    responses((status = 200, description = "An event stream", content_type = "text/event-stream"),
+        (status = 400, description = "`Last-Event-ID` is not the seq of an event", body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn event_stream(
     actor: Actor,
