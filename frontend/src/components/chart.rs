@@ -92,108 +92,119 @@ pub fn LineChart(
     #[prop(default = true)]
     legend: bool,
 ) -> impl IntoView {
-    // Drawn at about the size it is shown, so its text stays readable on a phone.
-    let shown = web_sys::window()
-        .and_then(|w| w.inner_width().ok())
-        .and_then(|w| w.as_f64())
-        .map_or(width, |viewport| (viewport - 56.0).max(280.0));
-    let width = width.min(shown);
-    let span = (max - min).max(1.0);
-    let plot_w = width - PAD_LEFT - PAD_RIGHT;
-    let plot_h = height - PAD_TOP - PAD_BOTTOM;
-    let steps = labels.len().saturating_sub(1).max(1) as f64;
-    let x = move |i: usize| PAD_LEFT + plot_w * i as f64 / steps;
-    let y = move |v: f64| PAD_TOP + plot_h * (1.0 - (v.clamp(min, max) - min) / span);
-    let title_id = format!("{id}-title");
-    let desc_id = format!("{id}-desc");
-    let labelled_by = format!("{title_id} {desc_id}");
-    let ticks: Vec<f64> = (0..=4).map(|i| min + span * f64::from(i) / 4.0).collect();
-    // About six labels, counted back from the latest so the last month is always named.
-    let every = (labels.len() / 6).max(1);
-    let last = labels.len().saturating_sub(1);
-    let band_rects = bands
-        .into_iter()
-        .filter(|band| band.to > min && band.from < max)
-        .map(|band| {
-            let top = y(band.to.min(max));
-            let bottom = y(band.from.max(min));
-            view! { <rect class=band.class x=PAD_LEFT y=top width=plot_w height=(bottom - top).max(0.0) /> }
-        })
-        .collect_view();
-    let grid = ticks
-        .iter()
-        .map(|tick| {
-            let at = y(*tick);
-            view! {
-                <line class="grid" x1=PAD_LEFT x2=width - PAD_RIGHT y1=at y2=at />
-                <text class="tick" x=PAD_LEFT - 4.0 y=at + 3.0 text-anchor="end">{format!("{tick:.0}")}</text>
-            }
-        })
-        .collect_view();
-    let x_labels = labels
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| (last - i).is_multiple_of(every))
-        .map(|(i, label)| {
-            view! { <text class="tick" x=x(i) y=height - 6.0 text-anchor="middle">{label.clone()}</text> }
-        })
-        .collect_view();
-    let target_line = target.map(|target| {
-        let at = y(target);
-        view! { <line class="target" x1=PAD_LEFT x2=width - PAD_RIGHT y1=at y2=at /> }
-    });
-    let lines = series
-        .iter()
-        .map(|line| {
-            // Gaps (months without data) break the line into runs.
-            let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-            for (i, value) in line.values.iter().enumerate() {
-                match (value, runs.last_mut()) {
-                    (Some(v), Some(run)) => run.push((x(i), y(*v))),
-                    _ => runs.push(Vec::new()),
+    // Drawn at about the size it is shown, so its text stays readable on a phone; drawn again
+    // when the window changes size (a phone turned, a window narrowed).
+    let shown = RwSignal::new(shown_width());
+    let resized = window_event_listener(leptos::ev::resize, move |_| shown.set(shown_width()));
+    on_cleanup(move || resized.remove());
+    move || {
+        let width = shown.get().map_or(width, |shown| width.min(shown));
+        let (title, description) = (title.clone(), description.clone());
+        let span = (max - min).max(1.0);
+        let plot_w = width - PAD_LEFT - PAD_RIGHT;
+        let plot_h = height - PAD_TOP - PAD_BOTTOM;
+        let steps = labels.len().saturating_sub(1).max(1) as f64;
+        let x = move |i: usize| PAD_LEFT + plot_w * i as f64 / steps;
+        let y = move |v: f64| PAD_TOP + plot_h * (1.0 - (v.clamp(min, max) - min) / span);
+        let title_id = format!("{id}-title");
+        let desc_id = format!("{id}-desc");
+        let labelled_by = format!("{title_id} {desc_id}");
+        let ticks: Vec<f64> = (0..=4).map(|i| min + span * f64::from(i) / 4.0).collect();
+        // About six labels, counted back from the latest so the last month is always named.
+        let every = (labels.len() / 6).max(1);
+        let last = labels.len().saturating_sub(1);
+        let band_rects = bands
+            .iter()
+            .filter(|band| band.to > min && band.from < max)
+            .map(|band| {
+                let top = y(band.to.min(max));
+                let bottom = y(band.from.max(min));
+                view! { <rect class=band.class x=PAD_LEFT y=top width=plot_w height=(bottom - top).max(0.0) /> }
+            })
+            .collect_view();
+        let grid = ticks
+            .iter()
+            .map(|tick| {
+                let at = y(*tick);
+                view! {
+                    <line class="grid" x1=PAD_LEFT x2=width - PAD_RIGHT y1=at y2=at />
+                    <text class="tick" x=PAD_LEFT - 4.0 y=at + 3.0 text-anchor="end">{format!("{tick:.0}")}</text>
                 }
-            }
-            let paths = runs
-                .into_iter()
-                .filter(|run| !run.is_empty())
-                .map(|run| {
-                    let points: Vec<String> = run
-                        .iter()
-                        .map(|(px, py)| format!("{px:.1},{py:.1}"))
-                        .collect();
-                    let dots = run
-                        .iter()
-                        .map(|(px, py)| view! { <circle cx=*px cy=*py r="3" /> })
-                        .collect_view();
-                    view! { <polyline points=points.join(" ") />{dots} }
-                })
-                .collect_view();
-            view! { <g class=format!("series {}", line.class)>{paths}</g> }
-        })
-        .collect_view();
-    let legend_items = legend.then(|| {
-        series
+            })
+            .collect_view();
+        let x_labels = labels
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (last - i).is_multiple_of(every))
+            .map(|(i, label)| {
+                view! { <text class="tick" x=x(i) y=height - 6.0 text-anchor="middle">{label.clone()}</text> }
+            })
+            .collect_view();
+        let target_line = target.map(|target| {
+            let at = y(target);
+            view! { <line class="target" x1=PAD_LEFT x2=width - PAD_RIGHT y1=at y2=at /> }
+        });
+        let lines = series
             .iter()
             .map(|line| {
-                view! { <li><span class=format!("swatch {}", line.class) aria-hidden="true"></span>{line.name.clone()}</li> }
+                // Gaps (months without data) break the line into runs.
+                let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+                for (i, value) in line.values.iter().enumerate() {
+                    match (value, runs.last_mut()) {
+                        (Some(v), Some(run)) => run.push((x(i), y(*v))),
+                        _ => runs.push(Vec::new()),
+                    }
+                }
+                let paths = runs
+                    .into_iter()
+                    .filter(|run| !run.is_empty())
+                    .map(|run| {
+                        let points: Vec<String> = run
+                            .iter()
+                            .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                            .collect();
+                        let dots = run
+                            .iter()
+                            .map(|(px, py)| view! { <circle cx=*px cy=*py r="3" /> })
+                            .collect_view();
+                        view! { <polyline points=points.join(" ") />{dots} }
+                    })
+                    .collect_view();
+                view! { <g class=format!("series {}", line.class)>{paths}</g> }
             })
-            .collect_view()
-    });
-    view! {
-        <figure class="chart">
-            <svg viewBox=format!("0 0 {width} {height}") role="img"
-                aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
-                <title id=title_id>{title}</title>
-                <desc id=desc_id>{description}</desc>
-                {band_rects}
-                {grid}
-                {target_line}
-                {lines}
-                {x_labels}
-            </svg>
-            {legend_items.map(|items| view! { <ul class="legend">{items}</ul> })}
-        </figure>
+            .collect_view();
+        let legend_items = legend.then(|| {
+            series
+                .iter()
+                .map(|line| {
+                    view! { <li><span class=format!("swatch {}", line.class) aria-hidden="true"></span>{line.name.clone()}</li> }
+                })
+                .collect_view()
+        });
+        view! {
+            <figure class="chart">
+                <svg viewBox=format!("0 0 {width} {height}") role="img"
+                    aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
+                    <title id=title_id>{title}</title>
+                    <desc id=desc_id>{description}</desc>
+                    {band_rects}
+                    {grid}
+                    {target_line}
+                    {lines}
+                    {x_labels}
+                </svg>
+                {legend_items.map(|items| view! { <ul class="legend">{items}</ul> })}
+            </figure>
+        }
     }
+}
+
+/// The width a chart is shown at: the window's, less the page's margins.
+fn shown_width() -> Option<f64> {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .map(|viewport| (viewport - 56.0).max(280.0))
 }
 
 /// The numbers of a chart as a table: one row per label, one column per series.
