@@ -237,12 +237,7 @@ pub async fn seed(
     today: NaiveDate,
 ) -> Result<Option<Vec<DemoLogin>>, StoreError> {
     let admin_email = format!("admin@{DOMAIN}");
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(&admin_email))
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if exists(db, &admin_email).await? {
         return Ok(None);
     }
     let txn = db::begin_write(db).await?;
@@ -337,6 +332,15 @@ pub async fn seed(
     Ok(Some(logins))
 }
 
+/// Whether someone signs in as `email` (an organisation's admin: it was seeded already).
+async fn exists(db: &Db, email: &str) -> Result<bool, StoreError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// A new person's row.
 fn person_row(
     role: Role,
@@ -386,12 +390,7 @@ pub async fn seed_scale(
     agents: usize,
 ) -> Result<Option<Vec<DemoLogin>>, StoreError> {
     let admin_email = format!("admin@{SCALE_DOMAIN}");
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(&admin_email))
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if exists(db, &admin_email).await? {
         return Ok(None);
     }
     let txn = db::begin_write(db).await?;

@@ -102,6 +102,11 @@ where
         }
     }
 
+    fn forget(&self, key: &K) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.entries.invalidate(key);
+    }
+
     fn forget_all(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.entries.invalidate_all();
@@ -192,10 +197,8 @@ impl Caches {
         key: (Uuid, Uuid),
         load: impl Future<Output = Result<Option<Authenticated>, E>>,
     ) -> Result<Option<Arc<Authenticated>>, E> {
-        let usable = self.usable();
         let load = async { load.await.map(|found| found.map(Arc::new)) };
-        self.actors
-            .through(usable, &self.stats.actors, key, load)
+        self.cached(&self.actors, &self.stats.actors, key, load)
             .await
     }
 
@@ -237,9 +240,21 @@ impl Caches {
         V: Send + Sync + 'static,
     {
         let load = async { load.await.map(Arc::new) };
-        layer
-            .through(self.usable(), &self.stats.views, key, load)
-            .await
+        self.cached(layer, &self.stats.views, key, load).await
+    }
+
+    async fn cached<K, V, E>(
+        &self,
+        layer: &Layer<K, V>,
+        counts: &Counts,
+        key: K,
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E>
+    where
+        K: Clone + Hash + Eq + Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        layer.through(self.usable(), counts, key, load).await
     }
 
     fn forget_views(&self) {
@@ -260,10 +275,7 @@ impl Caches {
             Event::SignedOut {
                 user_id,
                 session_id,
-            } => {
-                let key = (*user_id, *session_id);
-                self.actors.forget_if(move |entry, _| *entry == key);
-            }
+            } => self.actors.forget(&(*user_id, *session_id)),
             Event::SignedOutElsewhere { user_id, .. } => {
                 let id = *user_id;
                 self.actors.forget_if(move |(user, _), _| *user == id);

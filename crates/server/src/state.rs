@@ -87,9 +87,7 @@ impl AppState {
             redis,
         }
     }
-}
 
-impl AppState {
     /// Publishes a committed change: this instance forgets what it changed before anyone is
     /// answered, then the bus carries it to every connection and instance.
     pub fn publish(&self, event: dto::Event) {

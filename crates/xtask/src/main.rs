@@ -437,80 +437,37 @@ fn fuzz(tally: &mut Tally, examples: u32) -> Result<()> {
             ],
         )?;
     }
-    let data = std::env::temp_dir().join(format!("coaching-hub-fuzz-{}", std::process::id()));
-    std::fs::create_dir_all(&data)?;
-    let port = "18141";
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(target_dir().join("debug/coaching-hub"))
-        .args(["serve", "--demo"])
-        .env("DATA_DIR", &data)
-        .env("PORT", port)
-        .env("LOG_LEVEL", "error")
-        .env("RATE_LIMIT_PER_USER", "1000000000")
-        .env("RATE_LIMIT_PER_IP", "1000000000")
-        .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000000")
-        .env("LOGIN_LIMIT_PER_IP", "1000000000")
-        .stdout(Stdio::null())
-        .spawn()
-        .context("cannot start coaching-hub")?;
-    let result = (|| -> Result<()> {
-        let ready = (0..150).any(|_| {
-            std::thread::sleep(Duration::from_millis(200));
-            output("curl", &["-sf", &format!("{base}/readyz")]).is_some()
-        });
-        if !ready {
-            bail!("the server did not become ready");
+    let server = DemoServer::start("18141")?;
+    let base = &server.base;
+    // The agent first: the admin's run may deactivate them.
+    for email in [
+        "aiden.clarke@demo.coaching-hub.example",
+        "admin@demo.coaching-hub.example",
+    ] {
+        step(&format!("schemathesis as {email}"));
+        let token = sign_in(base, email)?;
+        let status = Command::new(&st)
+            .args(["run", &format!("{base}/api/openapi.json")])
+            .args(["-H", &format!("Authorization: Bearer {token}")])
+            .args([
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,\
+                 response_schema_conformance,response_headers_conformance",
+            ])
+            .args(["--max-examples", &examples.to_string()])
+            // Signing out would end the run's own session.
+            .args(["--exclude-path", "/api/v1/auth/logout"])
+            .args(["--phases", "examples,coverage,fuzzing"])
+            .status()
+            .context("schemathesis runs")?;
+        if status.success() {
+            tally.passed += 1;
+        } else {
+            tally.failed += 1;
+            bail!("schemathesis found answers the OpenAPI document does not declare");
         }
-        // The agent first: the admin's run may deactivate them.
-        for email in [
-            "aiden.clarke@demo.coaching-hub.example",
-            "admin@demo.coaching-hub.example",
-        ] {
-            step(&format!("schemathesis as {email}"));
-            let login = output(
-                "curl",
-                &[
-                    "-sf",
-                    "-H",
-                    "content-type: application/json",
-                    "-d",
-                    &format!(r#"{{"email":"{email}","password":"{DEMO_PASSWORD}"}}"#),
-                    &format!("{base}/api/v1/auth/login"),
-                ],
-            )
-            .context("signs in")?;
-            let token = login
-                .split("\"access_token\":\"")
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .context("an access token")?;
-            let status = Command::new(&st)
-                .args(["run", &format!("{base}/api/openapi.json")])
-                .args(["-H", &format!("Authorization: Bearer {token}")])
-                .args([
-                    "--checks",
-                    "not_a_server_error,status_code_conformance,content_type_conformance,\
-                     response_schema_conformance,response_headers_conformance",
-                ])
-                .args(["--max-examples", &examples.to_string()])
-                // Signing out would end the run's own session.
-                .args(["--exclude-path", "/api/v1/auth/logout"])
-                .args(["--phases", "examples,coverage,fuzzing"])
-                .status()
-                .context("schemathesis runs")?;
-            if status.success() {
-                tally.passed += 1;
-            } else {
-                tally.failed += 1;
-                bail!("schemathesis found answers the OpenAPI document does not declare");
-            }
-        }
-        Ok(())
-    })();
-    let _ = server.kill();
-    let _ = server.wait();
-    let _ = std::fs::remove_dir_all(&data);
-    result
+    }
+    Ok(())
 }
 
 fn e2e(tally: &mut Tally) -> Result<()> {
@@ -584,22 +541,100 @@ fn measure(name: &str, runs: usize, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Builds the release server with `examples` beside it.
+fn build_release(examples: &[&str]) -> Result<()> {
+    let mut args = vec![
+        "build",
+        "--release",
+        "--package",
+        "server",
+        "--bin",
+        "coaching-hub",
+    ];
+    for example in examples {
+        args.extend(["--example", example]);
+    }
+    sh("cargo", &args)
+}
+
+/// The debug server on a fresh embedded database with the demo organisation, every limit lifted
+/// (one client makes every request); stopped, and its data removed, when dropped.
+struct DemoServer {
+    child: std::process::Child,
+    data: PathBuf,
+    base: String,
+}
+
+impl DemoServer {
+    /// Starts it on `port` and waits until it is ready.
+    fn start(port: &str) -> Result<DemoServer> {
+        let data = std::env::temp_dir().join(format!("coaching-hub-{port}-{}", std::process::id()));
+        std::fs::create_dir_all(&data)?;
+        let child = Command::new(target_dir().join("debug/coaching-hub"))
+            .args(["serve", "--demo"])
+            .env("DATA_DIR", &data)
+            .env("PORT", port)
+            .env("LOG_LEVEL", "error")
+            .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000000")
+            .env("LOGIN_LIMIT_PER_IP", "1000000000")
+            .env("RATE_LIMIT_PER_USER", "1000000000")
+            .env("RATE_LIMIT_PER_IP", "1000000000")
+            .stdout(Stdio::null())
+            .spawn()
+            .context("cannot start coaching-hub")?;
+        let server = DemoServer {
+            child,
+            data,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let ready = (0..150).any(|_| {
+            std::thread::sleep(Duration::from_millis(200));
+            output("curl", &["-sf", &format!("{}/readyz", server.base)]).is_some()
+        });
+        if !ready {
+            bail!("the server did not become ready");
+        }
+        Ok(server)
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// An access token for `email` with the demo password.
+fn sign_in(base: &str, email: &str) -> Result<String> {
+    let body = format!(r#"{{"email":"{email}","password":"{DEMO_PASSWORD}"}}"#);
+    let response = output(
+        "curl",
+        &[
+            "-sf",
+            "-H",
+            "content-type: application/json",
+            "-d",
+            &body,
+            &format!("{base}/api/v1/auth/login"),
+        ],
+    )
+    .with_context(|| format!("{email} signs in"))?;
+    field(&response, "access_token").context("an access token")
+}
+
+/// The first string value of `"name":"…"` in a JSON text.
+fn field(json: &str, name: &str) -> Option<String> {
+    let start = json.find(&format!("\"{name}\":\""))? + name.len() + 4;
+    let rest = json.get(start..)?;
+    Some(rest.get(..rest.find('"')?)?.to_owned())
+}
+
 /// Builds the release server and the fault runner, and runs it.
 fn chaos(quick: bool) -> Result<()> {
     step("building the release server and the fault runner");
-    sh(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--package",
-            "server",
-            "--bin",
-            "coaching-hub",
-            "--example",
-            "chaos",
-        ],
-    )?;
+    build_release(&["chaos"])?;
     step("faults under load: Redis, PostgreSQL, one of two instances");
     sh_env(
         target_dir()
@@ -633,85 +668,39 @@ fn bench(quick: bool) -> Result<()> {
     }
     step("building the server (dev profile; argon2 is optimised in every profile)");
     sh("cargo", &["build", "--package", "server"])?;
-    let data = std::env::temp_dir().join(format!("coaching-hub-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&data)?;
-    let port = "18099";
-    let mut server = Command::new(target_dir().join("debug/coaching-hub"))
-        .args(["serve", "--demo"])
-        .env("DATA_DIR", &data)
-        .env("PORT", port)
-        .env("LOG_LEVEL", "error")
-        .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000")
-        .env("LOGIN_LIMIT_PER_IP", "1000000")
-        .env("RATE_LIMIT_PER_USER", "1000000")
-        .env("RATE_LIMIT_PER_IP", "1000000")
-        .stdout(Stdio::null())
-        .spawn()
-        .context("cannot start coaching-hub")?;
-    let base = format!("http://127.0.0.1:{port}");
-    let result = (|| -> Result<()> {
-        let ready = (0..100).any(|_| {
-            std::thread::sleep(Duration::from_millis(200));
-            output("curl", &["-sf", &format!("{base}/readyz")]).is_some()
-        });
-        if !ready {
-            bail!("the server did not become ready");
-        }
-        let login = format!("{base}/api/v1/auth/login");
-        let json = ["-H", "content-type: application/json", "-X", "POST"];
-        let body = |email: &str, password: &str| {
-            format!(r#"{{"email":"{email}","password":"{password}"}}"#)
-        };
-        let wrong = body("admin@demo.coaching-hub.example", "not-the-password");
-        let unknown = body("nobody@demo.coaching-hub.example", "not-the-password");
-        step("login timing: a wrong password and an unknown email must be indistinguishable");
-        measure(
-            "POST /auth/login (wrong password)",
-            60,
-            &[&json[..], &["-d", &wrong, &login]].concat(),
-        )?;
-        measure(
-            "POST /auth/login (unknown email)",
-            60,
-            &[&json[..], &["-d", &unknown, &login]].concat(),
-        )?;
-        let admin = body("admin@demo.coaching-hub.example", "coaching-hub-demo");
-        let response = output(
-            "curl",
-            &[
-                "-s",
-                "-H",
-                "content-type: application/json",
-                "-d",
-                &admin,
-                &login,
-            ],
-        )
-        .context("login")?;
-        let token = response
-            .split("\"access_token\":\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .context("an access token in the login response")?
-            .to_owned();
-        let bearer = format!("authorization: Bearer {token}");
-        step("reads as the demo admin (40 agents, a year of history)");
-        for (name, path) in [
-            ("GET /me", "/api/v1/me"),
-            ("GET /dashboard", "/api/v1/dashboard"),
-            ("GET /users?limit=50", "/api/v1/users?limit=50"),
-            ("GET /sessions?limit=50", "/api/v1/sessions?limit=50"),
-            ("GET /quick-notes?limit=50", "/api/v1/quick-notes?limit=50"),
-            ("GET /search?q=call", "/api/v1/search?q=call"),
-        ] {
-            measure(name, 100, &["-H", &bearer, &format!("{base}{path}")])?;
-        }
-        Ok(())
-    })();
-    let _ = server.kill();
-    let _ = server.wait();
-    let _ = std::fs::remove_dir_all(&data);
-    result?;
+    let server = DemoServer::start("18099")?;
+    let base = &server.base;
+    let login = format!("{base}/api/v1/auth/login");
+    let json = ["-H", "content-type: application/json", "-X", "POST"];
+    let body =
+        |email: &str, password: &str| format!(r#"{{"email":"{email}","password":"{password}"}}"#);
+    let wrong = body("admin@demo.coaching-hub.example", "not-the-password");
+    let unknown = body("nobody@demo.coaching-hub.example", "not-the-password");
+    step("login timing: a wrong password and an unknown email must be indistinguishable");
+    measure(
+        "POST /auth/login (wrong password)",
+        60,
+        &[&json[..], &["-d", &wrong, &login]].concat(),
+    )?;
+    measure(
+        "POST /auth/login (unknown email)",
+        60,
+        &[&json[..], &["-d", &unknown, &login]].concat(),
+    )?;
+    let token = sign_in(base, "admin@demo.coaching-hub.example")?;
+    let bearer = format!("authorization: Bearer {token}");
+    step("reads as the demo admin (40 agents, a year of history)");
+    for (name, path) in [
+        ("GET /me", "/api/v1/me"),
+        ("GET /dashboard", "/api/v1/dashboard"),
+        ("GET /users?limit=50", "/api/v1/users?limit=50"),
+        ("GET /sessions?limit=50", "/api/v1/sessions?limit=50"),
+        ("GET /quick-notes?limit=50", "/api/v1/quick-notes?limit=50"),
+        ("GET /search?q=call", "/api/v1/search?q=call"),
+    ] {
+        measure(name, 100, &["-H", &bearer, &format!("{base}{path}")])?;
+    }
+    drop(server);
     step("at scale, against a one-row reference (release, PostgreSQL + Redis, wrk)");
     throughput::run(false)
 }

@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::{DEMO_PASSWORD, output, percentile, sh, step, target_dir, timed};
+use super::{
+    DEMO_PASSWORD, build_release, field, output, percentile, sh, sign_in, step, target_dir, timed,
+};
 
 const DATABASE: &str = "coaching_hub_bench";
 const SERVER_PORT: &str = "18098";
@@ -86,21 +88,7 @@ pub fn run(quick: bool) -> Result<()> {
         bail!("wrk is needed for the throughput table: `apt-get install wrk`");
     }
     step("building the release server, the reference endpoint and the fan-out client");
-    sh(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--package",
-            "server",
-            "--bin",
-            "coaching-hub",
-            "--example",
-            "reference",
-            "--example",
-            "fanout",
-        ],
-    )?;
+    build_release(&["reference", "fanout"])?;
     psql(&format!("DROP DATABASE IF EXISTS {DATABASE}"))?;
     psql(&format!("CREATE DATABASE {DATABASE}"))?;
     let url = format!("postgres://postgres@127.0.0.1:5432/{DATABASE}");
@@ -551,31 +539,6 @@ fn wait_for(url: &str) -> Result<()> {
     } else {
         bail!("{url} did not answer")
     }
-}
-
-/// An access token for `email` with the demo password.
-fn sign_in(base: &str, email: &str) -> Result<String> {
-    let body = format!(r#"{{"email":"{email}","password":"{DEMO_PASSWORD}"}}"#);
-    let response = output(
-        "curl",
-        &[
-            "-sf",
-            "-H",
-            "content-type: application/json",
-            "-d",
-            &body,
-            &format!("{base}/api/v1/auth/login"),
-        ],
-    )
-    .with_context(|| format!("{email} signs in"))?;
-    field(&response, "access_token").context("an access token")
-}
-
-/// The first string value of `"name":"…"` in a JSON text.
-fn field(json: &str, name: &str) -> Option<String> {
-    let start = json.find(&format!("\"{name}\":\""))? + name.len() + 4;
-    let rest = json.get(start..)?;
-    Some(rest.get(..rest.find('"')?)?.to_owned())
 }
 
 /// A per-run suffix for the signing key (the run's process id and the time).

@@ -15,6 +15,14 @@ fn coaching_hub(data_dir: &std::path::Path) -> Command {
     command
 }
 
+/// How many people have `role`.
+async fn count_role(db: &persistence::Db, role: &'static str) -> Result<u64, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Role.eq(role))
+        .count(db)
+        .await
+}
+
 #[test]
 fn bad_configuration_stops_start_up_with_one_line_per_variable() {
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -81,11 +89,6 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
     let db = persistence::db::connect(&url, &Default::default())
         .await
         .expect("opens");
-    let count_role = |role: &'static str| {
-        user::Entity::find()
-            .filter(user::Column::Role.eq(role))
-            .count(&db)
-    };
     assert!(
         user::Entity::find()
             .filter(user::Column::Email.eq("root@org.test"))
@@ -94,10 +97,10 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
             .expect("reads")
             .is_some()
     );
-    assert_eq!(count_role("ADMIN").await.expect("counts"), 2);
-    assert_eq!(count_role("MANAGER").await.expect("counts"), 2);
-    assert_eq!(count_role("TEAM_LEADER").await.expect("counts"), 4);
-    assert_eq!(count_role("AGENT").await.expect("counts"), 40);
+    assert_eq!(count_role(&db, "ADMIN").await.expect("counts"), 2);
+    assert_eq!(count_role(&db, "MANAGER").await.expect("counts"), 2);
+    assert_eq!(count_role(&db, "TEAM_LEADER").await.expect("counts"), 4);
+    assert_eq!(count_role(&db, "AGENT").await.expect("counts"), 40);
     assert_eq!(team::Entity::find().count(&db).await.expect("counts"), 4);
     assert_eq!(
         metric_month::Entity::find()
@@ -202,16 +205,11 @@ async fn an_organisation_at_scale_has_the_shape_it_promises_and_serves_its_peopl
     let db = persistence::db::connect(&test_db.url, &Default::default())
         .await
         .expect("opens");
-    let count_role = |role: &'static str| {
-        user::Entity::find()
-            .filter(user::Column::Role.eq(role))
-            .count(&db)
-    };
     // 30 agents make three whole teams of twelve.
     let agents = 36;
-    assert_eq!(count_role("AGENT").await.expect("counts"), agents);
-    assert_eq!(count_role("TEAM_LEADER").await.expect("counts"), 3);
-    assert_eq!(count_role("MANAGER").await.expect("counts"), 1);
+    assert_eq!(count_role(&db, "AGENT").await.expect("counts"), agents);
+    assert_eq!(count_role(&db, "TEAM_LEADER").await.expect("counts"), 3);
+    assert_eq!(count_role(&db, "MANAGER").await.expect("counts"), 1);
     assert_eq!(team::Entity::find().count(&db).await.expect("counts"), 3);
     let counted = [
         (metric_month::Entity::find().count(&db).await, agents * 24),
