@@ -13,6 +13,8 @@ mod m20261127_000003_create_performance;
 mod m20261127_000004_create_coaching;
 mod m20261127_000005_create_governance;
 pub mod m20261127_000006_create_search;
+mod m20261203_000007_store_search_vectors;
+mod m20261203_000008_create_idempotency_keys;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_coaching::Migration),
             Box::new(m20261127_000005_create_governance::Migration),
             Box::new(m20261127_000006_create_search::Migration),
+            Box::new(m20261203_000007_store_search_vectors::Migration),
+            Box::new(m20261203_000008_create_idempotency_keys::Migration),
         ]
     }
 }

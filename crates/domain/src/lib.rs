@@ -11,8 +11,8 @@ pub mod scorecard;
 
 pub use ids::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
 pub use lifecycle::{
-    ActionItemStatus, InvalidTransition, NoteCategory, NoteVisibility, PlanOutcome, PlanStatus,
-    Priority, SessionStatus, TargetOperator,
+    ActionItemStatus, InvalidTransition, NoteCategory, NoteVisibility, NotificationKind,
+    PlanOutcome, PlanStatus, Priority, SessionStatus, TargetOperator,
 };
 pub use policy::{Action, Actor, Denied, Relation, Target, authorize};
 pub use role::Role;

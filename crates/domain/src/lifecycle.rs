@@ -413,3 +413,23 @@ mod tests {
         assert!("DONE".parse::<ActionItemStatus>().is_err());
     }
 }
+
+wire_enum!(
+    /// Why someone was notified.
+    NotificationKind {
+        /// An action item was assigned to them.
+        ActionItemAssigned = "ACTION_ITEM_ASSIGNED",
+        /// A coaching session was scheduled for them.
+        SessionScheduled = "SESSION_SCHEDULED",
+        /// Their session was moved, changed or cancelled.
+        SessionChanged = "SESSION_CHANGED",
+        /// The agent acknowledged the session they coached.
+        SessionAcknowledged = "SESSION_ACKNOWLEDGED",
+        /// An action plan waits for their approval.
+        PlanAwaitingApproval = "PLAN_AWAITING_APPROVAL",
+        /// Their approved action plan waits for their acknowledgement.
+        PlanAwaitingAcknowledgement = "PLAN_AWAITING_ACKNOWLEDGEMENT",
+        /// An announcement was published to them.
+        Announcement = "ANNOUNCEMENT",
+    }
+);

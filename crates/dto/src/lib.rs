@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod events;
 pub mod governance;
 pub mod metrics;
+pub mod notifications;
 pub mod page;
 pub mod problem;
 pub mod quick_notes;
@@ -33,6 +34,7 @@ pub use metrics::{
     AgentScorecard, CreateKpi, Kpi, KpiWeight, MetricMonth, ScorecardConfig, ScorecardMonth,
     ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateKpi, UpdateScorecardConfig,
 };
+pub use notifications::{MarkRead, Notification, Notifications};
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};
 pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};

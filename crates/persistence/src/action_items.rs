@@ -3,7 +3,8 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, ActionItemStatus, Actor, PlanStatus, Priority, Role, Target, TeamId, UserId, authorize,
+    Action, ActionItemStatus, Actor, NotificationKind, PlanStatus, Priority, Role, Target, TeamId,
+    UserId, authorize,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
@@ -12,6 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::action_item;
+use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
@@ -53,9 +55,17 @@ pub struct ItemFilter {
 
 /// Items the actor may see: about agents in scope, or assigned to them.
 pub(crate) fn visible(actor: &Actor) -> Condition {
-    Condition::any()
-        .add(scope::agent_records(actor, action_item::Column::AgentId))
-        .add(action_item::Column::AssigneeId.eq(actor.id.uuid()))
+    let [about, assigned] = visible_ways(actor);
+    Condition::any().add(about).add(assigned)
+}
+
+/// The two ways an item is visible, each an index's: about an agent in scope; assigned to the
+/// actor.
+pub(crate) fn visible_ways(actor: &Actor) -> [Condition; 2] {
+    [
+        scope::agent_records(actor, action_item::Column::AgentId),
+        Condition::all().add(action_item::Column::AssigneeId.eq(actor.id.uuid())),
+    ]
 }
 
 /// A page of the items the actor may see, soonest due first.
@@ -148,7 +158,26 @@ pub async fn insert(
     .insert(db)
     .await?;
     audit::record_change(db, origin, "action_item.create", item.id, None, Some(&item)).await?;
+    // A plan's items are the agent's news when the plan is approved, not while it is drafted.
+    if item.plan_id.is_none() {
+        tell_assignee(db, origin, &item).await?;
+    }
     Ok(item)
+}
+
+/// Tells an item's assignee it is theirs (unless they assigned it themselves).
+async fn tell_assignee(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    item: &action_item::Model,
+) -> Result<(), StoreError> {
+    let notice = Notice {
+        kind: NotificationKind::ActionItemAssigned,
+        title: format!("Action item for you: {}", item.title),
+        resource_type: "action_item",
+        resource_id: item.id,
+    };
+    notifications::notify(db, origin, [item.assignee_id], &notice).await
 }
 
 /// Creates an item the actor may create: from a session that is still open, in a plan that is
@@ -330,5 +359,8 @@ pub async fn update(
         row.assignee_id = Set(assignee);
     }
     let after = row.update(&txn).await?;
+    if after.assignee_id != before.assignee_id {
+        tell_assignee(&txn, origin, &after).await?;
+    }
     audit::commit(txn, origin, "action_item.update", id, Some(&before), after).await
 }

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, Actor, PlanOutcome, PlanStatus, Priority, Target, TargetOperator, UserId, authorize,
+    Action, Actor, NotificationKind, PlanOutcome, PlanStatus, Priority, Role, Target,
+    TargetOperator, UserId, authorize,
 };
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
     Set,
@@ -15,7 +17,10 @@ use uuid::Uuid;
 
 use crate::action_items::{self, NewItem};
 use crate::audit::{self, Change, Origin};
-use crate::entity::{action_item, action_plan, action_plan_checkpoint, action_plan_target};
+use crate::entity::{
+    action_item, action_plan, action_plan_checkpoint, action_plan_target, team, team_member, user,
+};
+use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, metrics, scope, versioned};
 
@@ -445,9 +450,55 @@ pub async fn change(
     };
     let updated = row.update(&txn).await?;
     let after = details(&txn, &updated).await?;
+    let (kind, title, recipients) = match action {
+        "action_plan.submit" => (
+            NotificationKind::PlanAwaitingApproval,
+            format!("Action plan to approve: {}", updated.title),
+            approvers(&txn, updated.agent_id).await?,
+        ),
+        "action_plan.approve" => (
+            NotificationKind::PlanAwaitingAcknowledgement,
+            format!("Your action plan was approved: {}", updated.title),
+            vec![updated.agent_id],
+        ),
+        _ => (NotificationKind::Announcement, String::new(), Vec::new()),
+    };
+    let notice = Notice {
+        kind,
+        title,
+        resource_type: "action_plan",
+        resource_id: id,
+    };
+    notifications::notify(&txn, origin, recipients, &notice).await?;
     audit::record_change(&txn, origin, action, id, Some(&plan), Some(&updated)).await?;
     txn.commit().await?;
     Ok(after)
+}
+
+/// Who approves a plan about `agent`: their team's manager, or the admins when it has none.
+async fn approvers(txn: &impl ConnectionTrait, agent: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    let manager = team::Entity::find()
+        .filter(
+            team::Column::Id.in_subquery(
+                Query::select()
+                    .column(team_member::Column::TeamId)
+                    .from(team_member::Entity)
+                    .and_where(team_member::Column::UserId.eq(agent))
+                    .to_owned(),
+            ),
+        )
+        .one(txn)
+        .await?
+        .and_then(|team| team.manager_id);
+    if let Some(manager) = manager {
+        return Ok(vec![manager]);
+    }
+    let admins = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::Active.eq(true))
+        .all(txn)
+        .await?;
+    Ok(admins.into_iter().map(|admin| admin.id).collect())
 }
 
 /// Adds a dated checkpoint to a plan that is not closed.

@@ -1,15 +1,17 @@
 //! Reading the audit log (and checking its chain), and announcements.
 
 use chrono::{DateTime, Utc};
-use domain::{Action, Actor, Role, Target, authorize};
+use domain::{Action, Actor, NotificationKind, Role, Target, authorize};
+use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
-use crate::entity::{announcement, audit_entry};
+use crate::entity::{announcement, audit_entry, team, team_member, user};
+use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope};
 
@@ -151,7 +153,55 @@ pub async fn announce(
     }
     .insert(&txn)
     .await?;
+    let readers = announcement_readers(&txn, team).await?;
+    let notice = Notice {
+        kind: NotificationKind::Announcement,
+        title: row.title.clone(),
+        resource_type: "announcement",
+        resource_id: row.id,
+    };
+    notifications::notify(&txn, origin, readers, &notice).await?;
     audit::commit(txn, origin, "announcement.publish", row.id, None, row).await
+}
+
+/// Who reads an announcement: every active person, or a team's members, leader and manager.
+async fn announcement_readers(
+    txn: &impl ConnectionTrait,
+    team: Option<Uuid>,
+) -> Result<Vec<Uuid>, StoreError> {
+    let mut people = user::Entity::find().filter(user::Column::Active.eq(true));
+    if let Some(team) = team {
+        let members = Query::select()
+            .column(team_member::Column::UserId)
+            .from(team_member::Entity)
+            .and_where(team_member::Column::TeamId.eq(team))
+            .to_owned();
+        let heads = Query::select()
+            .column(team::Column::TeamLeaderId)
+            .from(team::Entity)
+            .and_where(team::Column::Id.eq(team))
+            .union(
+                sea_orm::sea_query::UnionType::All,
+                Query::select()
+                    .column(team::Column::ManagerId)
+                    .from(team::Entity)
+                    .and_where(team::Column::Id.eq(team))
+                    .to_owned(),
+            )
+            .to_owned();
+        people = people.filter(
+            Condition::any()
+                .add(user::Column::Id.in_subquery(members))
+                .add(user::Column::Id.in_subquery(heads)),
+        );
+    }
+    let people = people
+        .select_only()
+        .column(user::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(txn)
+        .await?;
+    Ok(people)
 }
 
 /// Announcements the actor sees: everyone's, and those of the teams they are in, lead or manage.

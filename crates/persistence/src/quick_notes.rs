@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::quick_note;
+use crate::idempotency::{self, Idempotency, Written};
 use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
@@ -52,14 +53,19 @@ async fn claim(
 
 /// Notes the actor may see: their own, and shared notes about agents in their scope.
 pub fn visible(actor: &Actor) -> Condition {
-    let me = actor.id.uuid();
-    Condition::any()
-        .add(quick_note::Column::AuthorId.eq(me))
-        .add(
-            Condition::all()
-                .add(quick_note::Column::Visibility.eq(NoteVisibility::Shared.as_str()))
-                .add(scope::agent_records(actor, quick_note::Column::AgentId)),
-        )
+    Condition::any().add(authored(actor)).add(shared(actor))
+}
+
+/// The notes the actor wrote.
+pub fn authored(actor: &Actor) -> Condition {
+    Condition::all().add(quick_note::Column::AuthorId.eq(actor.id.uuid()))
+}
+
+/// The shared notes about the agents in the actor's scope.
+pub fn shared(actor: &Actor) -> Condition {
+    Condition::all()
+        .add(quick_note::Column::Visibility.eq(NoteVisibility::Shared.as_str()))
+        .add(scope::agent_records(actor, quick_note::Column::AgentId))
 }
 
 /// Filters for the note list.
@@ -157,12 +163,28 @@ pub async fn create(
     actor: &Actor,
     origin: &Origin,
     new: NewNote,
-) -> Result<quick_note::Model, StoreError> {
+    idempotency: Option<&Idempotency>,
+) -> Result<Written<quick_note::Model>, StoreError> {
     let txn = db::begin_write(db).await?;
+    let id = Uuid::now_v7();
+    if let Some(idempotency) = idempotency
+        && let Some(earlier) = idempotency::claim(&txn, actor.id.uuid(), idempotency, id).await?
+    {
+        txn.rollback().await?;
+        let record = quick_note::Entity::find_by_id(earlier)
+            .filter(authored(actor))
+            .one(db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        return Ok(Written {
+            record,
+            replayed: true,
+        });
+    }
     check_subject(&txn, actor, new.agent_id).await?;
     let now = Utc::now();
     let note = quick_note::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         agent_id: Set(new.agent_id),
         author_id: Set(new.author_id),
         content: Set(new.content.trim().to_owned()),
@@ -176,7 +198,10 @@ pub async fn create(
     .await?;
     record(&txn, origin, "quick_note.create", None, Some(&note)).await?;
     txn.commit().await?;
-    Ok(note)
+    Ok(Written {
+        record: note,
+        replayed: false,
+    })
 }
 
 /// Whether `actor` may write a note about `agent_id`, read inside the note's transaction: a 422

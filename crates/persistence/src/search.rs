@@ -6,7 +6,7 @@
 
 use domain::Actor;
 use migration::m20261127_000006_create_search::{SOURCES, escaped};
-use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{DbBackend, FromQueryResult, Value};
 use uuid::Uuid;
 
@@ -45,7 +45,7 @@ pub trait Engine {
     fn select(&self, kind: &str, table: &str, text: &str, terms: &[String]) -> SelectStatement;
 }
 
-/// PostgreSQL: `to_tsvector('simple', ...) @@ to_tsquery(...)`, ranked by `ts_rank`.
+/// PostgreSQL: each table's stored `search_vector @@ to_tsquery(...)`, ranked by `ts_rank`.
 #[derive(Debug)]
 pub struct Postgres;
 
@@ -71,10 +71,8 @@ impl Engine for Postgres {
             .map(|t| format!("{t}:*"))
             .collect::<Vec<_>>()
             .join(" & ");
-        let vector = format!(
-            "to_tsvector('simple', {})",
-            escaped(&text.replace("{row}", table))
-        );
+        // The stored `to_tsvector('simple', ...)` of the escaped text (migration 7).
+        let vector = format!("{table}.search_vector");
         let value = || Value::from(query.clone());
         Query::select()
             .expr_as(Expr::val(kind.to_owned()), Alias::new("kind"))
@@ -148,15 +146,38 @@ pub async fn search(
     };
     let mut hits = Vec::new();
     for (kind, table, text) in SOURCES {
-        let scope = match kind {
-            "quick_note" => quick_notes::visible(actor),
-            "session" => scope::agent_records(actor, coaching_session::Column::AgentId),
-            "action_item" => action_items::visible(actor),
-            _ => scope::users(actor),
+        // Each way a record is visible is its own branch, found through its own index (the
+        // author's notes, the shared notes of the agents in scope, ...): an `OR` of them reads
+        // every match in the organisation (a team leader's notes, 28 ms against 6 ms with
+        // `seed --scale 1000`).
+        let ways: Vec<Condition> = match kind {
+            "quick_note" => vec![quick_notes::authored(actor), quick_notes::shared(actor)],
+            "session" => vec![scope::agent_records(
+                actor,
+                coaching_session::Column::AgentId,
+            )],
+            "action_item" => action_items::visible_ways(actor).into(),
+            _ => vec![scope::users(actor)],
         };
-        let mut select = engine.select(kind, table, text, &terms);
+        let mut branches = ways.into_iter().map(|way| {
+            let mut select = engine.select(kind, table, text, &terms);
+            select.cond_where(way);
+            select
+        });
+        let Some(mut select) = branches.next() else {
+            continue;
+        };
+        let rest: Vec<_> = branches.collect();
+        if !rest.is_empty() {
+            for branch in rest {
+                select.union(UnionType::Distinct, branch);
+            }
+            select = Query::select()
+                .column(Asterisk)
+                .from_subquery(select, Alias::new("hits"))
+                .to_owned();
+        }
         select
-            .cond_where(scope)
             .order_by_expr(Expr::cust("rank"), sea_orm::sea_query::Order::Desc)
             .limit(limit);
         hits.extend(

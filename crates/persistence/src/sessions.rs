@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::{Action, Actor, Priority, Role, SessionStatus, Target, TeamId, UserId, authorize};
+use domain::{
+    Action, Actor, NotificationKind, Priority, Role, SessionStatus, Target, TeamId, UserId,
+    authorize,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -13,6 +16,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::{action_item, coaching_session, quick_note, team};
+use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
 use crate::users::UserRow;
 use crate::{Db, StoreError, db, scope, versioned};
@@ -311,6 +315,15 @@ pub async fn schedule(
     }
     .insert(&txn)
     .await?;
+    let when = session.scheduled_at.format("%-d %b %Y, %H:%M UTC");
+    tell_agent(
+        &txn,
+        origin,
+        &session,
+        NotificationKind::SessionScheduled,
+        format!("Coaching session scheduled for {when}"),
+    )
+    .await?;
     let row = SessionRow {
         session,
         action_item_ids: Vec::new(),
@@ -393,7 +406,35 @@ pub async fn update(
     }
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
+    if start != current.scheduled_at || minutes != current.duration_minutes {
+        let when = start.format("%-d %b %Y, %H:%M UTC");
+        tell_agent(
+            &txn,
+            origin,
+            &after.session,
+            NotificationKind::SessionChanged,
+            format!("Your coaching session moved to {when}"),
+        )
+        .await?;
+    }
     audit::commit(txn, origin, "session.update", id, Some(&before), after).await
+}
+
+/// Tells a session's agent what happened to it (unless they did it).
+async fn tell_agent(
+    txn: &impl ConnectionTrait,
+    origin: &Origin,
+    session: &coaching_session::Model,
+    kind: NotificationKind,
+    title: String,
+) -> Result<(), StoreError> {
+    let notice = Notice {
+        kind,
+        title,
+        resource_type: "session",
+        resource_id: session.id,
+    };
+    notifications::notify(txn, origin, [session.agent_id], &notice).await
 }
 
 /// A state change that needs no more than a reason.
@@ -441,6 +482,17 @@ pub async fn step(
     };
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
+    if action == "session.cancel" {
+        let when = after.session.scheduled_at.format("%-d %b %Y");
+        tell_agent(
+            &txn,
+            origin,
+            &after.session,
+            NotificationKind::SessionChanged,
+            format!("Your coaching session on {when} was cancelled"),
+        )
+        .await?;
+    }
     audit::commit(txn, origin, action, id, Some(&before), after).await
 }
 
@@ -645,5 +697,12 @@ pub async fn acknowledge(
     row.acknowledgement_comment = Set(Some(comment));
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
+    let notice = Notice {
+        kind: NotificationKind::SessionAcknowledged,
+        title: "Your agent acknowledged their coaching session".to_owned(),
+        resource_type: "session",
+        resource_id: id,
+    };
+    notifications::notify(&txn, origin, [after.session.team_leader_id], &notice).await?;
     audit::commit(txn, origin, "session.acknowledge", id, Some(&before), after).await
 }

@@ -72,6 +72,21 @@ pub struct Stats {
     pub views: Counts,
 }
 
+impl Stats {
+    /// Logs the counts (at `info`, target `server::cache`): the server does so as it stops.
+    pub fn report(&self) {
+        let (actor_hits, actor_misses) = self.actors.get();
+        let (view_hits, view_misses) = self.views.get();
+        tracing::info!(
+            actor_hits,
+            actor_misses,
+            view_hits,
+            view_misses,
+            "cache hits and misses since the start"
+        );
+    }
+}
+
 /// One cache with the count of changes that emptied part of it.
 struct Layer<K, V> {
     entries: Cache<K, V>,

@@ -104,11 +104,13 @@ async fn serve(config: Arc<Config>, demo: bool, dev_secret: bool) -> anyhow::Res
         seed_demo(&state.db, &state.passwords).await?;
     }
     refuse_unsafe_exposure(&config, &state, dev_secret).await?;
+    let caches = Arc::clone(&state.caches);
     let app = Application::bind(state)?;
     let url = format!("http://{}:{}", config.bind, app.port());
     tracing::info!(%url, "Coaching Hub is listening");
     println!("Coaching Hub is running at {url}  (API docs: {url}/api/docs)");
     app.run_until_stopped().await?;
+    caches.stats().report();
     Ok(())
 }
 

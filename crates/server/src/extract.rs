@@ -11,6 +11,8 @@ use futures_util::future::LocalBoxFuture;
 use garde::Validate;
 use serde::de::DeserializeOwned;
 
+use persistence::idempotency::Idempotency;
+
 use crate::error::{ApiError, ApiResult};
 
 /// A JSON body that deserialised and passed its garde rules (422 with field errors otherwise).
@@ -226,6 +228,47 @@ impl IfMatch {
     /// The version to write against: `If-Match`, else the body's `version`; 428 without either.
     pub fn or_body(self, body: Option<i32>) -> ApiResult<i32> {
         self.0.or(body).ok_or(ApiError::PreconditionRequired)
+    }
+}
+
+/// `Idempotency-Key`: 1 to 255 visible ASCII characters, when the client sends one.
+#[derive(Clone, Debug, Default)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_idempotency_key(req))
+    }
+}
+
+fn parse_idempotency_key(req: &HttpRequest) -> ApiResult<IdempotencyKey> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(IdempotencyKey(None));
+    };
+    match value.to_str() {
+        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(IdempotencyKey(Some(key.to_owned())))
+        }
+        _ => Err(ApiError::invalid(
+            "Idempotency-Key",
+            "1 to 255 visible ASCII characters",
+        )),
+    }
+}
+
+impl IdempotencyKey {
+    /// The key with a digest of what `req` asks (method, path and `body`), for the write.
+    pub fn of(&self, req: &HttpRequest, body: &impl serde::Serialize) -> Option<Idempotency> {
+        let key = self.0.clone()?;
+        let mut request = format!("{} {}\n", req.method(), req.path()).into_bytes();
+        // A body that was just deserialised serialises again.
+        request.extend(serde_json::to_vec(body).unwrap_or_default());
+        let digest = ring::digest::digest(&ring::digest::SHA256, &request);
+        let fingerprint = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        Some(Idempotency { key, fingerprint })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Rate limits: fixed one-minute windows counted per key, in this process (moka) on one instance
-//! and in Redis when instances share the load (one atomic `INCR` + `EXPIRE` transaction per
-//! check). Both backends count the same way, and a Redis that cannot be reached falls back to
+//! and in Redis when instances share the load (atomic `INCRBY` + `EXPIRE` transactions, sent in
+//! batches far from a limit and for every event near it). Both backends count the same way, and a Redis that cannot be reached falls back to
 //! this process's count, with one warning, until it answers again.
 //!
 //! Two kinds of limit use them:
@@ -134,23 +134,90 @@ impl Local {
 }
 
 /// Windows counted in Redis, shared by every instance; this process's count while Redis is gone.
+///
+/// Far from a limit, an instance does not ask Redis on every event: it counts locally and sends
+/// its count (`INCRBY`) once that reaches an eighth of the headroom Redis last reported, or a
+/// second has passed. Near a limit the headroom is small, so every event goes to Redis and a
+/// refusal is always decided on Redis's count. Another instance's unsent events are at most an
+/// eighth of the limit, so `n` instances admit at most `(n - 1) / 8` of a limit too many, and
+/// only within the second before they next send.
 struct Shared {
     pool: Pool,
     prefix: String,
+    tallies: moka::sync::Cache<(String, u64), Arc<Tally>>,
     fallback: Local,
     degraded: AtomicBool,
 }
 
+/// This instance's view of one shared window.
+struct Tally {
+    /// Redis's count when last asked (including what this instance sent).
+    known: AtomicU32,
+    /// Counted here and not yet sent.
+    unsent: AtomicU32,
+    /// When Redis was last asked; `None` before the first time.
+    asked: std::sync::Mutex<Option<Instant>>,
+}
+
+/// The longest an instance keeps its count to itself.
+const SEND_EVERY: Duration = Duration::from_secs(1);
+
+impl Tally {
+    fn new() -> Self {
+        Self {
+            known: AtomicU32::new(0),
+            unsent: AtomicU32::new(0),
+            asked: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Whether counting `add` more should go to Redis now: always for a read (`add == 0`) or
+    /// the first event, then once the unsent count reaches an eighth of the headroom, or after
+    /// [`SEND_EVERY`].
+    fn must_send(&self, add: u32, limit: u32) -> bool {
+        let asked = *self
+            .asked
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let unsent = self.unsent.load(Ordering::Relaxed);
+        let headroom =
+            limit.saturating_sub(self.known.load(Ordering::Relaxed).saturating_add(unsent));
+        add == 0 || asked.is_none_or(|at| at.elapsed() >= SEND_EVERY) || unsent + add > headroom / 8
+    }
+}
+
 impl Shared {
-    async fn count(&self, key: &str, add: u32) -> Window {
-        match self.count_in_redis(key, add).await {
-            Ok(window) => {
+    async fn count(&self, key: &str, add: u32, limit: u32) -> Window {
+        let (window, retry_after) = current_window();
+        let tally = self
+            .tallies
+            .get_with((key.to_owned(), window), || Arc::new(Tally::new()));
+        if !tally.must_send(add, limit) {
+            let unsent = tally.unsent.fetch_add(add, Ordering::Relaxed) + add;
+            return Window {
+                count: tally.known.load(Ordering::Relaxed).saturating_add(unsent),
+                retry_after,
+            };
+        }
+        let sending = tally.unsent.swap(0, Ordering::Relaxed) + add;
+        match self.count_in_redis(key, window, sending).await {
+            Ok(count) => {
                 if self.degraded.swap(false, Ordering::Relaxed) {
                     tracing::info!(limit = %self.prefix, "Redis is back: rate limits are shared again");
                 }
-                window
+                tally.known.fetch_max(count, Ordering::Relaxed);
+                *tally
+                    .asked
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Instant::now());
+                Window {
+                    count: count.saturating_add(tally.unsent.load(Ordering::Relaxed)),
+                    retry_after,
+                }
             }
             Err(err) => {
+                // Sent later, when Redis answers again.
+                tally.unsent.fetch_add(sending - add, Ordering::Relaxed);
                 if !self.degraded.swap(true, Ordering::Relaxed) {
                     tracing::warn!(limit = %self.prefix, error = %err,
                         "Redis unavailable: rate limits count in this instance only");
@@ -160,12 +227,8 @@ impl Shared {
         }
     }
 
-    async fn count_in_redis(&self, key: &str, add: u32) -> Result<Window, String> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
-        let redis_key = format!("{}:{key}:{}", self.prefix, now / WINDOW.as_secs());
+    async fn count_in_redis(&self, key: &str, window: u64, add: u32) -> Result<u32, String> {
+        let redis_key = format!("{}:{key}:{window}", self.prefix);
         let mut conn = self.pool.get().await.map_err(|err| err.to_string())?;
         let (count,): (u32,) = deadpool_redis::redis::pipe()
             .atomic()
@@ -175,11 +238,20 @@ impl Shared {
             .query_async(&mut conn)
             .await
             .map_err(|err| err.to_string())?;
-        Ok(Window {
-            count,
-            retry_after: WINDOW.as_secs() - now % WINDOW.as_secs(),
-        })
+        Ok(count)
     }
+}
+
+/// The number of the current shared window, and the seconds until it ends.
+fn current_window() -> (u64, u64) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    (
+        now / WINDOW.as_secs(),
+        WINDOW.as_secs() - now % WINDOW.as_secs(),
+    )
 }
 
 enum Store {
@@ -216,6 +288,10 @@ impl Limiter {
             Some(pool) => Store::Redis(Shared {
                 pool: pool.clone(),
                 prefix: format!("{prefix}:rl:{name}"),
+                tallies: moka::sync::Cache::builder()
+                    .max_capacity(LOCAL_KEYS)
+                    .time_to_live(2 * WINDOW)
+                    .build(),
                 fallback: Local::new(),
                 degraded: AtomicBool::new(false),
             }),
@@ -261,7 +337,7 @@ impl Limiter {
     async fn count(&self, key: &str, add: u32) -> Window {
         match &self.store {
             Store::Local(local) => local.count(key, add),
-            Store::Redis(shared) => shared.count(key, add).await,
+            Store::Redis(shared) => shared.count(key, add, self.per_minute).await,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod live;
 pub mod me;
 pub mod metrics;
 pub mod metrics_csv;
+pub mod notifications;
 pub mod quick_notes;
 pub mod search;
 pub mod sessions;
@@ -70,6 +71,7 @@ api_modules!(
     metrics,
     metrics_csv,
     governance,
+    notifications,
     dashboard,
     search,
     live,

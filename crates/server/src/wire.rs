@@ -6,7 +6,8 @@ use domain::scorecard::Band;
 use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TargetOperator, TeamId, UserId};
 use persistence::action_plans::{PlanRow, TargetRow};
 use persistence::entity::{
-    action_item, action_plan_checkpoint, announcement, audit_entry, metric_month, quick_note,
+    action_item, action_plan_checkpoint, announcement, audit_entry, metric_month, notification,
+    quick_note,
 };
 use persistence::governance::ChainCheck;
 use persistence::metrics::{Catalogue, Values};
@@ -111,6 +112,28 @@ impl ToDto for quick_note::Model {
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
+        }
+    }
+}
+
+impl ToDto for notification::Model {
+    type Dto = dto::Notification;
+    fn to_dto(&self) -> dto::Notification {
+        let about = |field: &str| self.data.as_ref().and_then(|data| data.get(field));
+        dto::Notification {
+            id: self.id,
+            // Written from a `NotificationKind` only; an unknown one reads as an announcement.
+            kind: self
+                .kind
+                .parse()
+                .unwrap_or(domain::NotificationKind::Announcement),
+            title: self.title.clone(),
+            resource_type: about("type").and_then(|v| v.as_str()).map(str::to_owned),
+            resource_id: about("id")
+                .and_then(|v| v.as_str())
+                .and_then(|id| id.parse().ok()),
+            created_at: self.created_at,
+            read_at: self.read_at,
         }
     }
 }

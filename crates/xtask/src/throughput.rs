@@ -27,6 +27,7 @@ use super::{
 const DATABASE: &str = "coaching_hub_bench";
 const SERVER_PORT: &str = "18098";
 const REFERENCE_PORT: &str = "18097";
+const MIX_PORT: &str = "18096";
 const DOMAIN: &str = "scale.coaching-hub.example";
 
 /// How big and how long.
@@ -93,15 +94,16 @@ pub fn run(quick: bool) -> Result<()> {
     psql(&format!("CREATE DATABASE {DATABASE}"))?;
     let url = format!("postgres://postgres@127.0.0.1:5432/{DATABASE}");
     let release = target_dir().join("release");
+    // One key for every server of the run: the mix's instance takes the same tokens.
+    let secret = format!("bench-only-signing-key-{}", run_suffix());
     let server_env = |command: &mut Command| {
         command
             .env("DATABASE_URL", &url)
             .env("REDIS_URL", "redis://127.0.0.1:6379")
             .env("REDIS_PREFIX", format!("bench-{}", std::process::id()))
-            .env(
-                "JWT_SECRET",
-                format!("bench-only-signing-key-{}", run_suffix()),
-            )
+            .env("JWT_SECRET", &secret)
+            // Tokens name their issuer: every instance of one deployment shares it.
+            .env("PUBLIC_URL", format!("http://127.0.0.1:{SERVER_PORT}"))
             .env("LOG_LEVEL", "error");
     };
 
@@ -115,27 +117,33 @@ pub fn run(quick: bool) -> Result<()> {
     }
     let seed_seconds = seeding.elapsed().as_secs_f64();
 
-    let mut serve = Command::new(release.join("coaching-hub"));
-    serve
-        .arg("serve")
-        .env("PORT", SERVER_PORT)
-        .env("STATEMENT_COUNT_HEADER", "true")
-        .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000000")
-        .env("LOGIN_LIMIT_PER_IP", "1000000000")
-        // One client makes every request here: the limits would measure themselves.
-        .env("RATE_LIMIT_PER_USER", "1000000000")
-        .env("RATE_LIMIT_PER_IP", "1000000000")
-        .stdout(Stdio::null());
-    server_env(&mut serve);
-    let mut server = serve.spawn().context("cannot start the release server")?;
+    let serve = |port: &str| {
+        let mut serve = Command::new(release.join("coaching-hub"));
+        serve
+            .arg("serve")
+            .env("PORT", port)
+            .env("STATEMENT_COUNT_HEADER", "true")
+            .env("LOGIN_LIMIT_PER_ACCOUNT", "1000000000")
+            .env("LOGIN_LIMIT_PER_IP", "1000000000")
+            // One client makes every request here: the limits would measure themselves.
+            .env("RATE_LIMIT_PER_USER", "1000000000")
+            .env("RATE_LIMIT_PER_IP", "1000000000")
+            .stdout(Stdio::null());
+        server_env(&mut serve);
+        serve
+    };
+    let mut server = serve(SERVER_PORT)
+        .spawn()
+        .context("cannot start the release server")?;
     let mut reference: Option<Child> = None;
-    let result = (|| -> Result<(Vec<Measured>, Vec<String>)> {
+    let result = (|| -> Result<(Vec<Measured>, Hits, Vec<String>)> {
         let base = format!("http://127.0.0.1:{SERVER_PORT}");
         wait_for(&format!("{base}/readyz"))?;
         let leaders = (1..=size.leaders)
             .map(|n| leader(&base, &format!("leader{n:03}@{DOMAIN}")))
             .collect::<Result<Vec<_>>>()?;
         let manager = sign_in(&base, &format!("manager001@{DOMAIN}"))?;
+        let admin = sign_in(&base, &format!("admin@{DOMAIN}"))?;
         reference = Some(
             Command::new(release.join("examples/reference"))
                 .env("DATABASE_URL", &url)
@@ -232,6 +240,18 @@ pub fn run(quick: bool) -> Result<()> {
             rows.push(load(name, &base, requests, size.seconds)?);
         }
         rows.push(cold);
+        rows.push(cold_dashboards(
+            &base,
+            &admin,
+            &leaders[0].agent,
+            size.cold_probes / 4,
+        )?);
+
+        step(&format!(
+            "a read-heavy mix on a fresh instance for {} s: cache hits and misses",
+            size.seconds
+        ));
+        let hits = read_heavy_mix(serve(MIX_PORT), &leaders, &admin, size.seconds)?;
 
         step(&format!(
             "WebSocket fan-out: delivery to {} clients, then {} held",
@@ -257,7 +277,7 @@ pub fn run(quick: bool) -> Result<()> {
                 String::from_utf8_lossy(&fanout.stderr)
             );
         }
-        Ok((rows, lines))
+        Ok((rows, hits, lines))
     })();
     for child in [Some(&mut server), reference.as_mut()]
         .into_iter()
@@ -267,8 +287,8 @@ pub fn run(quick: bool) -> Result<()> {
         let _ = child.wait();
     }
     let _ = psql(&format!("DROP DATABASE IF EXISTS {DATABASE}"));
-    let (rows, fanout) = result?;
-    report(&size, seed_seconds, &rows, &fanout)
+    let (rows, hits, fanout) = result?;
+    report(&size, seed_seconds, &rows, &hits, &fanout)
 }
 
 /// Signs in and finds an agent the person coaches.
@@ -446,7 +466,13 @@ fn load(name: &str, base: &str, requests: Vec<Request>, seconds: u32) -> Result<
 }
 
 /// Prints the table and writes it, with the JSON, under `target/bench/`.
-fn report(size: &Size, seed_seconds: f64, rows: &[Measured], fanout: &[String]) -> Result<()> {
+fn report(
+    size: &Size,
+    seed_seconds: f64,
+    rows: &[Measured],
+    hits: &Hits,
+    fanout: &[String],
+) -> Result<()> {
     let reference = rows
         .first()
         .and_then(|r| r.requests_per_second)
@@ -487,6 +513,21 @@ fn report(size: &Size, seed_seconds: f64, rows: &[Measured], fanout: &[String]) 
             "failed": row.failed,
         }));
     }
+    let _ = write!(
+        markdown,
+        "\nCache on a read-heavy mix ({} requests; {} action items written, one a second, each \
+         emptying every scorecard and dashboard): actor lookups {} hits / {} misses ({:.1}%), \
+         scorecards and dashboards {} hits / {} misses ({:.1}%), together {:.1}%.\n",
+        hits.requests,
+        hits.writes,
+        hits.actor.0,
+        hits.actor.1,
+        ratio(hits.actor),
+        hits.views.0,
+        hits.views.1,
+        ratio(hits.views),
+        ratio((hits.actor.0 + hits.views.0, hits.actor.1 + hits.views.1)),
+    );
     markdown.push_str("\nWebSocket fan-out:\n\n");
     for line in fanout {
         let _ = writeln!(markdown, "- {line}");
@@ -496,6 +537,14 @@ fn report(size: &Size, seed_seconds: f64, rows: &[Measured], fanout: &[String]) 
         "seed_seconds": seed_seconds,
         "wrk_seconds": size.seconds,
         "rows": json_rows,
+        "cache": {
+            "requests": hits.requests,
+            "view_writes": hits.writes,
+            "actor_hits": hits.actor.0,
+            "actor_misses": hits.actor.1,
+            "view_hits": hits.views.0,
+            "view_misses": hits.views.1,
+        },
         "fanout": fanout,
     });
     let dir = target_dir().join("bench");
@@ -507,6 +556,161 @@ fn report(size: &Size, seed_seconds: f64, rows: &[Measured], fanout: &[String]) 
         dir.join("bench.md").display()
     );
     Ok(())
+}
+
+/// Hits as a percentage of lookups.
+fn ratio((hits, misses): (u64, u64)) -> f64 {
+    100.0 * hits as f64 / (hits + misses).max(1) as f64
+}
+
+/// What a fresh instance's caches counted under the read-heavy mix.
+struct Hits {
+    requests: u64,
+    writes: u32,
+    actor: (u64, u64),
+    views: (u64, u64),
+}
+
+/// An action item for `agent`, written by `admin`: it empties every cached view.
+fn write_action_item(base: &str, admin: &str, agent: &str) -> Result<()> {
+    let body = format!(
+        r#"{{"title":"Benchmark follow-up","assignee_id":"{agent}","due_date":"2027-06-30","priority":"MEDIUM"}}"#
+    );
+    output(
+        "curl",
+        &[
+            "-sf",
+            "-o",
+            "/dev/null",
+            "-X",
+            "POST",
+            "-H",
+            &format!("Authorization: Bearer {admin}"),
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &body,
+            &format!("{base}/api/v1/action-items"),
+        ],
+    )
+    .map(drop)
+    .context("an action item is written")
+}
+
+/// The admin's dashboard (every agent of the organisation), each read right after an action
+/// item was written (which empties every cached dashboard), one request at a time.
+fn cold_dashboards(base: &str, admin: &str, agent: &str, probes: usize) -> Result<Measured> {
+    let bearer = format!("Authorization: Bearer {admin}");
+    let url = format!("{base}/api/v1/dashboard");
+    write_action_item(base, admin, agent)?;
+    let statements = statements_of(&["-H", &bearer, &url]);
+    let mut times = Vec::new();
+    for _ in 0..probes.max(1) {
+        write_action_item(base, admin, agent)?;
+        times.push(timed(&["-H", &bearer, &url])?);
+    }
+    times.sort_by(f64::total_cmp);
+    let name = format!("GET /api/v1/dashboard (admin, every agent, uncached, {probes} reads)");
+    println!(
+        "{name:<52} one at a time   p50 {:>7.1} ms   p99 {:>7.1} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+    Ok(Measured {
+        name,
+        requests_per_second: None,
+        p50_ms: percentile(&times, 0.5),
+        p99_ms: percentile(&times, 0.99),
+        statements,
+        failed: 0,
+    })
+}
+
+/// A fresh instance under what team leaders do most: their home (dashboard), an agent's
+/// scorecard, the session list, who they are, and a quick note, in turn; meanwhile the admin
+/// writes an action item every second. The instance reports its cache counts as it stops.
+fn read_heavy_mix(
+    mut serve: Command,
+    leaders: &[Leader],
+    admin: &str,
+    seconds: u32,
+) -> Result<Hits> {
+    let base = format!("http://127.0.0.1:{MIX_PORT}");
+    let server = serve
+        .env("LOG_LEVEL", "error,server::cache=info")
+        .env("LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start the mix's instance")?;
+    let measured = (|| -> Result<(u64, u32)> {
+        wait_for(&format!("{base}/readyz"))?;
+        let mut requests = Vec::new();
+        for leader in leaders {
+            let get = |path: String| Request {
+                method: "GET",
+                path,
+                token: Some(leader.token.clone()),
+                body: None,
+            };
+            requests.extend([
+                get("/api/v1/dashboard".into()),
+                get(format!("/api/v1/agents/{}/scorecard", leader.agent)),
+                get("/api/v1/sessions?limit=20".into()),
+                get("/api/v1/me".into()),
+                Request {
+                    method: "POST",
+                    path: "/api/v1/quick-notes".into(),
+                    token: Some(leader.token.clone()),
+                    body: Some(format!(
+                        r#"{{"agent_id":"{}","content":"Mix note","category":"PERFORMANCE","visibility":"SHARED"}}"#,
+                        leader.agent
+                    )),
+                },
+            ]);
+        }
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                let mut writes = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_secs(1));
+                    if write_action_item(&base, admin, &leaders[0].agent).is_ok() {
+                        writes += 1;
+                    }
+                }
+                writes
+            });
+            let loaded = load("read-heavy mix", &base, requests, seconds);
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            let writes = writer.join().unwrap_or(0);
+            let loaded = loaded?;
+            let requests =
+                (loaded.requests_per_second.unwrap_or(0.0) * f64::from(seconds)).round() as u64;
+            Ok((requests, writes))
+        })
+    })();
+    // SIGTERM: the server stops gracefully and logs its cache counts.
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let out = server
+        .wait_with_output()
+        .context("the mix's instance stops")?;
+    let (requests, writes) = measured?;
+    let log = String::from_utf8_lossy(&out.stdout);
+    let count = |name: &str| -> Result<u64> {
+        log.split(&format!("\"{name}\":"))
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .with_context(|| format!("the instance logged {name} as it stopped:\n{log}"))
+    };
+    Ok(Hits {
+        requests,
+        writes,
+        actor: (count("actor_hits")?, count("actor_misses")?),
+        views: (count("view_hits")?, count("view_misses")?),
+    })
 }
 
 /// wrk's `4.80ms`, `812.00us` or `1.02s` in milliseconds.

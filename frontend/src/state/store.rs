@@ -95,6 +95,9 @@ pub struct Store {
     pub people: Records<dto::User>,
     /// Action plans.
     pub plans: Records<dto::ActionPlan>,
+    /// Counts live events that may have brought someone a notification: the bell reads again
+    /// when it changes.
+    pub news: RwSignal<u64>,
 }
 
 impl Store {
@@ -106,6 +109,7 @@ impl Store {
             notes: Records::new(),
             people: Records::new(),
             plans: Records::new(),
+            news: RwSignal::new(0),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Quick notes: capture, list, edit, delete.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use domain::{NoteCategory, QuickNoteId, UserId};
 use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
 use persistence::PageRequest;
@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::ApiResult;
-use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
+use crate::extract::{self, IdempotencyKey, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
 
@@ -75,17 +75,25 @@ pub async fn list_quick_notes(
     }))
 }
 
-/// Write a note about an agent I coach.
+/// Write a note about an agent I coach. With `Idempotency-Key`, sending the same note again
+/// (after an answer that never arrived) answers with the note the first request made, marked
+/// `Idempotent-Replayed: true`, and writes nothing.
 #[utoipa::path(post, path = "/api/v1/quick-notes", tag = "coaching",
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "1-255 visible ASCII characters, unique per note; kept for a day")),
     request_body = dto::CreateQuickNote,
-    responses((status = 201, body = dto::QuickNote)))]
+    responses((status = 201, body = dto::QuickNote, headers(
+        ("Idempotent-Replayed" = String, description = "`true` when an earlier request with this key made the note")))))]
 #[tracing::instrument(skip_all)]
 pub async fn create_quick_note(
     actor: Actor,
+    req: HttpRequest,
+    key: IdempotencyKey,
     body: Valid<CreateQuickNote>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
+    let idempotency = key.of(&req, &body);
     let agent_id = body.agent_id.uuid();
     let new = NewNote {
         agent_id,
@@ -94,8 +102,21 @@ pub async fn create_quick_note(
         category: body.category,
         visibility: body.visibility,
     };
-    let note = quick_notes::create(&app.db, &actor, &actor.origin, new).await?;
-    Ok(respond(&note, &app, StatusCode::CREATED))
+    let written =
+        quick_notes::create(&app.db, &actor, &actor.origin, new, idempotency.as_ref()).await?;
+    if written.replayed {
+        let mut answer = versioned(
+            StatusCode::CREATED,
+            written.record.version,
+            &written.record.to_dto(),
+        );
+        answer.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("idempotent-replayed"),
+            actix_web::http::header::HeaderValue::from_static("true"),
+        );
+        return Ok(answer);
+    }
+    Ok(respond(&written.record, &app, StatusCode::CREATED))
 }
 
 /// Read a note I may see.

@@ -2,6 +2,7 @@
 //! `RateLimit-*` headers on every answer, shared by every instance through Redis.
 
 use reqwest::Method;
+use server::rate_limit::Limiter;
 use test_support::{Call, Response, TestApp, records};
 
 use crate::helpers::early_in_a_rate_window;
@@ -100,4 +101,63 @@ async fn a_limit_reached_through_one_instance_holds_on_another() {
             .await
             .problem(429);
     }
+}
+
+/// Two instances' limiters sharing Redis, as two servers would.
+fn shared_limiters(per_minute: u32) -> (Limiter, Limiter, deadpool_redis::Pool) {
+    let pool = deadpool_redis::Config::from_url(test_support::redis_url())
+        .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+        .expect("a Redis pool");
+    let prefix = format!("test-{}", uuid::Uuid::now_v7());
+    let limiter = || Limiter::new(per_minute, "batch", Some(&pool), &prefix);
+    (limiter(), limiter(), pool)
+}
+
+#[tokio::test]
+async fn instances_far_from_a_limit_send_their_counts_in_batches() {
+    let (a, _, pool) = shared_limiters(1_000_000);
+    early_in_a_rate_window().await;
+    for _ in 0..200 {
+        assert!(!a.take("someone").await.exceeded);
+    }
+    let mut conn = pool.get().await.expect("Redis");
+    let keys: Vec<String> = deadpool_redis::redis::cmd("KEYS")
+        .arg("test-*:rl:batch:someone:*")
+        .query_async(&mut conn)
+        .await
+        .expect("KEYS");
+    let mut sent = 0;
+    for key in keys {
+        let count: u32 = deadpool_redis::redis::cmd("GET")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .expect("GET");
+        sent += count;
+    }
+    assert!(
+        (1..200).contains(&sent),
+        "the first event goes to Redis, most of the rest wait for a batch: {sent} sent"
+    );
+}
+
+#[tokio::test]
+async fn two_instances_near_a_limit_admit_at_most_an_eighth_of_it_too_many() {
+    let (a, b, _pool) = shared_limiters(800);
+    early_in_a_rate_window().await;
+    let mut admitted = 0;
+    let mut refused_by = [false, false];
+    for turn in 0..2_000 {
+        let limiter = if turn % 2 == 0 { &a } else { &b };
+        if limiter.take("someone").await.exceeded {
+            refused_by[turn % 2] = true;
+        } else {
+            admitted += 1;
+        }
+    }
+    assert!(
+        (800..=900).contains(&admitted),
+        "{admitted} admitted for a limit of 800"
+    );
+    assert_eq!(refused_by, [true, true], "both instances refuse past it");
 }

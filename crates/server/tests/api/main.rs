@@ -21,6 +21,7 @@ mod live;
 mod matrix;
 mod metrics;
 mod metrics_csv;
+mod notifications;
 mod openapi;
 mod quick_notes;
 mod search;

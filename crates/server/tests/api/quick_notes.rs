@@ -245,3 +245,92 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
         .ok(200);
     assert!(ids(&all).is_empty());
 }
+
+async fn send_keyed(
+    app: &TestApp,
+    who: &Persona,
+    key: &str,
+    body: &Value,
+) -> test_support::Response {
+    app.as_(who)
+        .post("/api/v1/quick-notes", body)
+        .header("Idempotency-Key", key)
+        .call()
+        .await
+}
+
+#[tokio::test]
+async fn a_note_sent_again_with_its_key_is_written_once() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let body = records::note(org.agent_a1.id, "written offline", "SHARED");
+    let first = send_keyed(&app, &org.leader_a, "note-1", &body).await;
+    assert_eq!(first.status(), 201);
+    assert!(first.header("idempotent-replayed").is_none());
+    let first = first.ok(201);
+    let again = send_keyed(&app, &org.leader_a, "note-1", &body).await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(
+        again.ok(201)["id"],
+        first["id"],
+        "the first note, not a new one"
+    );
+    assert_eq!(
+        visible(&app, &org.leader_a, "").await,
+        ["written offline"],
+        "one note"
+    );
+
+    // The same key for another note is a mistake, named on the header.
+    let other = records::note(org.agent_a1.id, "something else", "SHARED");
+    let refused = send_keyed(&app, &org.leader_a, "note-1", &other)
+        .await
+        .problem(422);
+    assert!(refused["errors"]["Idempotency-Key"].is_array(), "{refused}");
+    // A key is a person's own: another author's same key makes their own note.
+    let theirs = send_keyed(&app, &org.manager_a, "note-1", &other)
+        .await
+        .ok(201);
+    assert_ne!(theirs["id"], first["id"]);
+    // A key that is no key.
+    for bad in ["", &"k".repeat(256), "with space"] {
+        let refused = send_keyed(&app, &org.leader_a, bad, &body)
+            .await
+            .problem(422);
+        assert!(
+            refused["errors"]["Idempotency-Key"].is_array(),
+            "{bad:?}: {refused}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_same_note_sent_concurrently_with_one_key_is_written_once() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let body = records::note(org.agent_a1.id, "sent from two tabs", "SHARED");
+    let sends = (0..6).map(|_| send_keyed(&app, &org.leader_a, "race", &body));
+    let answers = futures_util::future::join_all(sends).await;
+    let ids: std::collections::HashSet<String> = answers
+        .into_iter()
+        .map(|answer| answer.ok(201)["id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(ids.len(), 1, "every answer names the one note");
+    assert_eq!(visible(&app, &org.leader_a, "").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_note_leaves_its_key_free() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    // Another team's agent: refused, and the key is not taken by the refusal.
+    let wrong = records::note(org.agent_b1.id, "wrong agent", "SHARED");
+    send_keyed(&app, &org.leader_a, "retry", &wrong)
+        .await
+        .problem(422);
+    let right = records::note(org.agent_a1.id, "right agent", "SHARED");
+    send_keyed(&app, &org.leader_a, "retry", &right)
+        .await
+        .ok(201);
+    assert_eq!(visible(&app, &org.leader_a, "").await, ["right agent"]);
+}

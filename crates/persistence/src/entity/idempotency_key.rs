@@ -1,0 +1,22 @@
+//! The `idempotency_keys` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `idempotency_keys`: the record a person's write with this key made.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "idempotency_keys")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub key: String,
+    pub fingerprint: String,
+    pub resource_id: Uuid,
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,27 @@
+//! The `notifications` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `notifications`: something that happened to a person, until they read it.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "notifications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Who is told.
+    pub user_id: Uuid,
+    /// A `domain::NotificationKind`.
+    pub kind: String,
+    pub title: String,
+    pub body: Option<String>,
+    /// The record it is about: `{"type": "...", "id": "..."}`.
+    pub data: Option<Json>,
+    pub read_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

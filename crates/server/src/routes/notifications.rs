@@ -1,0 +1,94 @@
+//! The signed-in person's notifications: read them, mark them read. Nobody reads another's.
+
+use actix_web::web;
+use dto::{MarkRead, Notifications};
+use persistence::PageRequest;
+use persistence::notifications;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Actor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Valid, ValidQuery};
+use crate::state::AppState;
+use crate::wire;
+
+crate::routes::api_routes! {
+    "/notifications" => get list_notifications;
+    "/notifications/read" => post mark_notifications_read;
+}
+
+/// Filters and paging for notifications.
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
+pub struct NotificationQuery {
+    /// Only unread ones.
+    #[serde(default)]
+    pub unread: bool,
+    /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// My notifications, newest first, with how many are unread.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
+    params(NotificationQuery),
+    responses((status = 200, body = Notifications)))]
+#[tracing::instrument(skip_all)]
+pub async fn list_notifications(
+    actor: Actor,
+    query: ValidQuery<NotificationQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Notifications>> {
+    let query = query.into_inner();
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let me = actor.user.id;
+    let (rows, next_cursor) = notifications::list(&app.db, me, query.unread, &page).await?;
+    Ok(web::Json(Notifications {
+        items: wire::all(&rows),
+        next_cursor,
+        unread: notifications::unread(&app.db, me).await?,
+    }))
+}
+
+/// What marking read changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Marked {
+    /// Notifications marked read now.
+    pub marked: u64,
+    /// Unread notifications left.
+    pub unread: u64,
+}
+
+/// Marks some of my notifications (`ids`) or all of them (`all: true`) read. Ids that are not
+/// mine, or already read, change nothing.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications",
+    request_body = MarkRead,
+    responses((status = 200, body = Marked)))]
+#[tracing::instrument(skip_all)]
+pub async fn mark_notifications_read(
+    actor: Actor,
+    body: Valid<MarkRead>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Marked>> {
+    let body = body.into_inner();
+    let ids = match (body.ids, body.all) {
+        (Some(ids), false) => Some(ids),
+        (None, true) => None,
+        _ => {
+            return Err(ApiError::invalid(
+                "ids",
+                "give the ids to mark read, or all: true (not both)",
+            ));
+        }
+    };
+    let me = actor.user.id;
+    let marked = notifications::mark_read(&app.db, me, ids.as_deref()).await?;
+    Ok(web::Json(Marked {
+        marked,
+        unread: notifications::unread(&app.db, me).await?,
+    }))
+}
