@@ -118,7 +118,6 @@ async fn send(
     path: &str,
     body: Option<&str>,
     if_match: Option<i32>,
-    key: Option<&str>,
 ) -> Result<Response, Error> {
     let mut builder = RequestBuilder::new(path)
         .method(method.clone())
@@ -131,9 +130,6 @@ async fn send(
     }
     if let Some(version) = if_match {
         builder = builder.header("If-Match", &format!("\"{version}\""));
-    }
-    if let Some(key) = key {
-        builder = builder.header("Idempotency-Key", key);
     }
     let request = match body {
         Some(body) => builder
@@ -156,19 +152,7 @@ pub async fn call<T: DeserializeOwned>(
     if_match: Option<i32>,
 ) -> Result<T, Error> {
     let body = body.map(encode_json).transpose().map_err(Error::Decode)?;
-    let text = exchange(method, path, body, if_match, None).await?;
-    decode(&text).map_err(Error::Decode)
-}
-
-/// A create sent with an `Idempotency-Key`: sent again with the same key (after an answer that
-/// never arrived), the server answers with what the first one made and writes nothing.
-pub async fn create_once<T: DeserializeOwned>(
-    path: &str,
-    body: &(impl Serialize + ?Sized),
-    key: &str,
-) -> Result<T, Error> {
-    let body = encode_json(body).map_err(Error::Decode)?;
-    let text = exchange(Method::POST, path, Some(body), None, Some(key)).await?;
+    let text = exchange(method, path, body, if_match).await?;
     decode(&text).map_err(Error::Decode)
 }
 
@@ -198,17 +182,16 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 
 /// The untyped part of [`call`]: the answer's body, or the problem. Boxed, so that its code
 /// exists once rather than inside every typed call.
-fn exchange<'a>(
+fn exchange(
     method: Method,
-    path: &'a str,
+    path: &str,
     body: Option<String>,
     if_match: Option<i32>,
-    key: Option<&'a str>,
-) -> LocalBoxFuture<'a, Result<String, Error>> {
+) -> LocalBoxFuture<'_, Result<String, Error>> {
     Box::pin(async move {
-        let mut response = send(&method, path, body.as_deref(), if_match, key).await?;
+        let mut response = send(&method, path, body.as_deref(), if_match).await?;
         if response.status() == 401 && !path.starts_with("/api/v1/auth/") && refresh().await {
-            response = send(&method, path, body.as_deref(), if_match, key).await?;
+            response = send(&method, path, body.as_deref(), if_match).await?;
         }
         read(response).await
     })
@@ -216,7 +199,7 @@ fn exchange<'a>(
 
 /// Rotates the session's refresh cookie; whether a new access cookie was set.
 async fn refresh() -> bool {
-    send(&Method::POST, "/api/v1/auth/refresh", None, None, None)
+    send(&Method::POST, "/api/v1/auth/refresh", None, None)
         .await
         .is_ok_and(|response| response.ok())
 }

@@ -1,6 +1,5 @@
 //! Reusable pieces of the interface: components take signals and callbacks, not globals.
 
-pub mod bell;
 pub mod chart;
 pub mod conflict;
 pub mod error_banner;

@@ -5,7 +5,6 @@
 
 pub mod drafts;
 pub mod live;
-pub mod outbox;
 pub mod store;
 
 use leptos::prelude::*;

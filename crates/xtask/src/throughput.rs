@@ -7,7 +7,9 @@
 //! through several real team leaders (a Lua script), and reported as requests per second, p50,
 //! p99 and a share of the reference, with the SQL statements one request runs (the server's
 //! `X-Db-Statements`, on for this loopback run only). A scorecard read the first time (cold) is
-//! timed request by request over distinct agents. Last, the live feed's fan-out
+//! timed request by request over distinct agents, and the admin's dashboard (every agent) right
+//! after writes that empty it. A fresh instance takes a read-heavy mix and reports its cache
+//! hits and misses as it stops. Last, the live feed's fan-out
 //! (`crates/server/examples/fanout.rs`): delivery p50/p99 of a quick note to connected clients,
 //! then the server's memory as it holds more.
 //!

@@ -31,26 +31,6 @@ pub async fn dashboard() -> Result<dto::Dashboard, Error> {
     get("/api/v1/dashboard").await
 }
 
-/// The newest of my notifications, with the unread count.
-pub async fn notifications() -> Result<dto::Notifications, Error> {
-    get("/api/v1/notifications?limit=20").await
-}
-
-/// Marks every one of my notifications read.
-pub async fn mark_all_read() -> Result<serde::de::IgnoredAny, Error> {
-    let body = dto::MarkRead {
-        ids: None,
-        all: true,
-    };
-    call(
-        Method::POST,
-        "/api/v1/notifications/read",
-        Some(&body),
-        None,
-    )
-    .await
-}
-
 /// Active agents in scope (the first 200).
 pub async fn agents() -> Result<Page<dto::User>, Error> {
     get("/api/v1/users?role=AGENT&active=true&limit=200").await
@@ -184,8 +164,8 @@ pub async fn note(id: QuickNoteId) -> Result<QuickNote, Error> {
 }
 
 /// Captures a quick note.
-pub async fn create_note(body: &dto::CreateQuickNote, key: &str) -> Result<QuickNote, Error> {
-    super::create_once("/api/v1/quick-notes", body, key).await
+pub async fn create_note(body: &dto::CreateQuickNote) -> Result<QuickNote, Error> {
+    call(Method::POST, "/api/v1/quick-notes", Some(body), None).await
 }
 
 /// Edits a quick note at `version`.

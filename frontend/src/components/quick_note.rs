@@ -9,8 +9,6 @@ use crate::api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::field::FieldError;
 use crate::labels;
-use crate::state::outbox::{Delivery, Outbox};
-use crate::state::session;
 use crate::state::store::{sorted_by, store};
 
 /// The most characters a note holds.
@@ -30,22 +28,22 @@ pub fn QuickNoteCapture() -> impl IntoView {
     let shared = RwSignal::new(true);
     let content = RwSignal::new(String::new());
     let error = RwSignal::new(None::<api::Error>);
-    let saved = RwSignal::new(None::<Delivery>);
-    let outbox = expect_context::<Outbox>();
+    let saved = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(chosen) = target.0.get() {
             agent.set(chosen.map(|id| id.to_string()).unwrap_or_default());
             content.set(String::new());
             error.set(None);
-            saved.set(None);
+            saved.set(false);
             focus("note-content");
         }
     });
     let save = api::submit(
-        move |(author, body): (UserId, dto::CreateQuickNote)| outbox.send(author, body, store),
+        |body: dto::CreateQuickNote| async move { api::create_note(&body).await },
         move |reply| match reply {
-            Ok(delivery) => {
-                saved.set(Some(delivery));
+            Ok(note) => {
+                store.notes.upsert(note);
+                saved.set(true);
                 target.0.set(None);
             }
             Err(err) => error.set(Some(err)),
@@ -62,28 +60,19 @@ pub fn QuickNoteCapture() -> impl IntoView {
             }));
             return;
         };
-        let Some(author) = session()
-            .0
-            .with_untracked(|me| me.as_ref().map(|me| me.user.id))
-        else {
-            return;
-        };
-        save.dispatch((
-            author,
-            dto::CreateQuickNote {
-                agent_id,
-                content: content.get_untracked(),
-                category: category
-                    .get_untracked()
-                    .parse()
-                    .unwrap_or(NoteCategory::Other),
-                visibility: if shared.get_untracked() {
-                    NoteVisibility::Shared
-                } else {
-                    NoteVisibility::Private
-                },
+        save.dispatch(dto::CreateQuickNote {
+            agent_id,
+            content: content.get_untracked(),
+            category: category
+                .get_untracked()
+                .parse()
+                .unwrap_or(NoteCategory::Other),
+            visibility: if shared.get_untracked() {
+                NoteVisibility::Shared
+            } else {
+                NoteVisibility::Private
             },
-        ));
+        });
     };
     let agents = move || {
         sorted_by(
@@ -141,16 +130,9 @@ pub fn QuickNoteCapture() -> impl IntoView {
                 </form>
             </div>
         </Show>
-        {move || saved.get().map(|delivery| match delivery {
-            Delivery::Sent => view! {
-                <p class="toast" role="status" data-test-id="note-saved">"Note saved"</p>
-            },
-            Delivery::Kept => view! {
-                <p class="toast" role="status" data-test-id="note-kept">
-                    "Note kept on this device: it will be sent when you are back online"
-                </p>
-            },
-        })}
+        <Show when=move || saved.get()>
+            <p class="toast" role="status" data-test-id="note-saved">"Note saved"</p>
+        </Show>
     }
 }
 

@@ -7,13 +7,11 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
-use crate::components::bell::Bell;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::quick_note::{QuickNoteCapture, QuickNoteTarget};
 use crate::components::search::SearchBox;
-use crate::state::outbox::Outbox;
+use crate::state::Session;
 use crate::state::store::store;
-use crate::state::{Session, session};
 
 /// One navigation entry.
 struct NavItem {
@@ -69,7 +67,6 @@ pub fn Shell() -> impl IntoView {
     provide_context(session);
     let capture = QuickNoteTarget(RwSignal::new(None));
     provide_context(capture);
-    provide_context(Outbox::new());
     crate::pages::items::provide_mover();
     let me = api::load(api::me);
     let navigate = use_navigate();
@@ -141,7 +138,6 @@ pub fn Shell() -> impl IntoView {
                         <span class="sr-only">" (press Q)"</span>
                     </button>
                 })}
-                {move || session.0.with(Option::is_some).then(|| view! { <Bell /> })}
                 {move || session.0.get().map(|me| view! {
                     <span class="person wide-only" data-test-id="signed-in-as">{me.user.name.clone()}</span>
                 })}
@@ -187,32 +183,16 @@ pub fn Shell() -> impl IntoView {
     }
 }
 
-/// Live updates for every page while someone is signed in (they stop on sign-out), the quick
-/// notes kept while offline sent when the connection returns, and a notice while it is down.
+/// Live updates for every page while someone is signed in (they stop on sign-out), and a notice
+/// while the connection is down.
 #[component]
 fn LiveFeed() -> impl IntoView {
-    let store = store();
-    let live = crate::state::live::start(store);
-    let outbox = expect_context::<Outbox>();
-    let me = session()
-        .0
-        .with_untracked(|me| me.as_ref().map(|me| me.user.id));
-    if let Some(me) = me {
-        outbox.keep_sending(me, store, live.online);
-    }
-    let waiting = move || me.map_or(0, |me| outbox.count(me));
-    let down = move || !live.online.get() || !outbox.online.get() || waiting() != 0;
+    let live = crate::state::live::start(store());
     view! {
-        <Show when=down>
+        <Show when=move || !live.online.get()>
             <p class="offline" role="status" data-test-id="offline">
                 "Offline: changes made elsewhere will show when the connection is back."
-                {move || match waiting() {
-                    0 => String::new(),
-                    1 => " 1 note is kept on this device and will be sent then.".to_owned(),
-                    n => format!(" {n} notes are kept on this device and will be sent then."),
-                }}
             </p>
         </Show>
-        <ErrorBanner error=outbox.refused />
     }
 }

@@ -1,6 +1,6 @@
 //! Work in progress kept in the browser's local storage until it is sent or discarded: the
-//! session-planning wizard's draft, the notes typed during a session, and the quick notes
-//! written offline (`outbox`). Never the session itself (that lives in the httpOnly cookie).
+//! session-planning wizard's draft and the notes typed during a session. Never the session
+//! itself (that lives in the httpOnly cookie).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

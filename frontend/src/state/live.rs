@@ -176,15 +176,6 @@ fn receive(feed: &mut Feed, text: &str) {
         return;
     };
     let store = feed.store;
-    if matches!(
-        kind.as_str(),
-        "session_changed"
-            | "action_item_changed"
-            | "action_plan_changed"
-            | "announcement_published"
-    ) {
-        store.news.update(|n| *n += 1);
-    }
     match kind.as_str() {
         "session_changed" => decode(data, |session| store.sessions.upsert(session)),
         "action_item_changed" => decode(data, |item| store.items.upsert(item)),

@@ -95,9 +95,6 @@ pub struct Store {
     pub people: Records<dto::User>,
     /// Action plans.
     pub plans: Records<dto::ActionPlan>,
-    /// Counts live events that may have brought someone a notification: the bell reads again
-    /// when it changes.
-    pub news: RwSignal<u64>,
 }
 
 impl Store {
@@ -109,7 +106,6 @@ impl Store {
             notes: Records::new(),
             people: Records::new(),
             plans: Records::new(),
-            news: RwSignal::new(0),
         }
     }
 
