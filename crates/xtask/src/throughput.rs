@@ -345,24 +345,29 @@ fn cold_scorecards(base: &str, leaders: &[Leader], probes: usize) -> Result<Meas
             }
         }
     }
-    times.sort_by(f64::total_cmp);
     let name = format!(
         "GET /api/v1/agents/{{id}}/scorecard (cold, {} agents)",
         times.len()
     );
+    Ok(one_at_a_time(name, times, statements))
+}
+
+/// A row of requests timed one at a time: printed, with their p50 and p99.
+fn one_at_a_time(name: String, mut times: Vec<f64>, statements: Option<u32>) -> Measured {
+    times.sort_by(f64::total_cmp);
     println!(
         "{name:<52} one at a time   p50 {:>7.1} ms   p99 {:>7.1} ms",
         percentile(&times, 0.5),
         percentile(&times, 0.99)
     );
-    Ok(Measured {
+    Measured {
         name,
         requests_per_second: None,
         p50_ms: percentile(&times, 0.5),
         p99_ms: percentile(&times, 0.99),
         statements,
         failed: 0,
-    })
+    }
 }
 
 /// The statements one request runs, from `X-Db-Statements`.
@@ -611,21 +616,8 @@ fn cold_dashboards(base: &str, admin: &str, agent: &str, probes: usize) -> Resul
         write_action_item(base, admin, agent)?;
         times.push(timed(&["-H", &bearer, &url])?);
     }
-    times.sort_by(f64::total_cmp);
     let name = format!("GET /api/v1/dashboard (admin, every agent, uncached, {probes} reads)");
-    println!(
-        "{name:<52} one at a time   p50 {:>7.1} ms   p99 {:>7.1} ms",
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
-    );
-    Ok(Measured {
-        name,
-        requests_per_second: None,
-        p50_ms: percentile(&times, 0.5),
-        p99_ms: percentile(&times, 0.99),
-        statements,
-        failed: 0,
-    })
+    Ok(one_at_a_time(name, times, statements))
 }
 
 /// A fresh instance under what team leaders do most: their home (dashboard), an agent's
