@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 /// The sources of every type with garde rules (the DTOs and the query parameters), by their
 /// path under `crates/`.
-const SOURCES: [(&str, &str); 21] = [
+const SOURCES: [(&str, &str); 23] = [
     (
         "dto/src/action_items.rs",
         include_str!("../../../dto/src/action_items.rs"),
@@ -28,6 +28,10 @@ const SOURCES: [(&str, &str); 21] = [
     (
         "dto/src/metrics.rs",
         include_str!("../../../dto/src/metrics.rs"),
+    ),
+    (
+        "dto/src/notifications.rs",
+        include_str!("../../../dto/src/notifications.rs"),
     ),
     (
         "dto/src/quick_notes.rs",
@@ -69,6 +73,10 @@ const SOURCES: [(&str, &str); 21] = [
     (
         "server/src/routes/metrics_csv.rs",
         include_str!("../routes/metrics_csv.rs"),
+    ),
+    (
+        "server/src/routes/notifications.rs",
+        include_str!("../routes/notifications.rs"),
     ),
     (
         "server/src/routes/quick_notes.rs",
