@@ -103,26 +103,27 @@ async fn a_limit_reached_through_one_instance_holds_on_another() {
     }
 }
 
-/// Two instances' limiters sharing Redis, as two servers would.
-fn shared_limiters(per_minute: u32) -> (Limiter, Limiter, deadpool_redis::Pool) {
+/// Two instances' limiters sharing Redis, as two servers would, with their pool and the prefix
+/// of their keys (this test's own).
+fn shared_limiters(per_minute: u32) -> (Limiter, Limiter, deadpool_redis::Pool, String) {
     let pool = deadpool_redis::Config::from_url(test_support::redis_url())
         .create_pool(Some(deadpool_redis::Runtime::Tokio1))
         .expect("a Redis pool");
     let prefix = format!("test-{}", uuid::Uuid::now_v7());
     let limiter = || Limiter::new(per_minute, "batch", Some(&pool), &prefix);
-    (limiter(), limiter(), pool)
+    (limiter(), limiter(), pool.clone(), prefix)
 }
 
 #[tokio::test]
 async fn instances_far_from_a_limit_send_their_counts_in_batches() {
-    let (a, _, pool) = shared_limiters(1_000_000);
+    let (a, _, pool, prefix) = shared_limiters(1_000_000);
     early_in_a_rate_window().await;
     for _ in 0..200 {
         assert!(!a.take("someone").await.exceeded);
     }
     let mut conn = pool.get().await.expect("Redis");
     let keys: Vec<String> = deadpool_redis::redis::cmd("KEYS")
-        .arg("test-*:rl:batch:someone:*")
+        .arg(format!("{prefix}:rl:batch:someone:*"))
         .query_async(&mut conn)
         .await
         .expect("KEYS");
@@ -143,7 +144,7 @@ async fn instances_far_from_a_limit_send_their_counts_in_batches() {
 
 #[tokio::test]
 async fn two_instances_near_a_limit_admit_at_most_an_eighth_of_it_too_many() {
-    let (a, b, _pool) = shared_limiters(800);
+    let (a, b, _, _) = shared_limiters(800);
     early_in_a_rate_window().await;
     let mut admitted = 0;
     let mut refused_by = [false, false];
