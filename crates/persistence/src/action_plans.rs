@@ -450,26 +450,29 @@ pub async fn change(
     };
     let updated = row.update(&txn).await?;
     let after = details(&txn, &updated).await?;
-    let (kind, title, recipients) = match action {
-        "action_plan.submit" => (
+    // Submitting and approving tell whoever acts next; other changes tell nobody.
+    let told = match action {
+        "action_plan.submit" => Some((
             NotificationKind::PlanAwaitingApproval,
             format!("Action plan to approve: {}", updated.title),
             approvers(&txn, updated.agent_id).await?,
-        ),
-        "action_plan.approve" => (
+        )),
+        "action_plan.approve" => Some((
             NotificationKind::PlanAwaitingAcknowledgement,
             format!("Your action plan was approved: {}", updated.title),
             vec![updated.agent_id],
-        ),
-        _ => (NotificationKind::Announcement, String::new(), Vec::new()),
+        )),
+        _ => None,
     };
-    let notice = Notice {
-        kind,
-        title,
-        resource_type: "action_plan",
-        resource_id: id,
-    };
-    notifications::notify(&txn, origin, recipients, &notice).await?;
+    if let Some((kind, title, recipients)) = told {
+        let notice = Notice {
+            kind,
+            title,
+            resource_type: "action_plan",
+            resource_id: id,
+        };
+        notifications::notify(&txn, origin, recipients, &notice).await?;
+    }
     audit::record_change(&txn, origin, action, id, Some(&plan), Some(&updated)).await?;
     txn.commit().await?;
     Ok(after)
