@@ -113,11 +113,28 @@ fn csrf_token() -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// What a write asks of the server besides its body: the version it expects (`If-Match`), a
+/// key the server remembers so that a repeat returns the first answer and writes nothing
+/// (`Idempotency-Key`), or to run in the background (`Prefer: respond-async`).
+#[derive(Clone, Debug)]
+enum Guard {
+    Version(i32),
+    Key(String),
+    RespondAsync,
+}
+
+/// A request's body: its media type and text.
+#[derive(Clone, Debug)]
+struct Body {
+    media_type: &'static str,
+    text: String,
+}
+
 async fn send(
     method: &Method,
     path: &str,
-    body: Option<&str>,
-    if_match: Option<i32>,
+    body: Option<&Body>,
+    guard: Option<&Guard>,
 ) -> Result<Response, Error> {
     let mut builder = RequestBuilder::new(path)
         .method(method.clone())
@@ -128,13 +145,18 @@ async fn send(
     {
         builder = builder.header("X-CSRF-Token", &token);
     }
-    if let Some(version) = if_match {
-        builder = builder.header("If-Match", &format!("\"{version}\""));
+    match guard {
+        Some(Guard::Version(version)) => {
+            builder = builder.header("If-Match", &format!("\"{version}\""));
+        }
+        Some(Guard::Key(key)) => builder = builder.header("Idempotency-Key", key),
+        Some(Guard::RespondAsync) => builder = builder.header("Prefer", "respond-async"),
+        None => {}
     }
     let request = match body {
         Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body.to_owned()),
+            .header("Content-Type", body.media_type)
+            .body(body.text.clone()),
         None => builder.build(),
     }
     .map_err(|err| Error::Decode(err.to_string()))?;
@@ -151,9 +173,51 @@ pub async fn call<T: DeserializeOwned>(
     body: Option<&(impl Serialize + ?Sized)>,
     if_match: Option<i32>,
 ) -> Result<T, Error> {
-    let body = body.map(encode_json).transpose().map_err(Error::Decode)?;
-    let text = exchange(method, path, body, if_match).await?;
+    guarded(method, path, body, if_match.map(Guard::Version)).await
+}
+
+/// A POST that may be sent again with the same `key` (after a lost answer, or from the offline
+/// outbox): the server writes it once.
+pub async fn post_once<T: DeserializeOwned>(
+    path: &str,
+    body: &(impl Serialize + ?Sized),
+    key: String,
+) -> Result<T, Error> {
+    guarded(Method::POST, path, Some(body), Some(Guard::Key(key))).await
+}
+
+async fn guarded<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&(impl Serialize + ?Sized)>,
+    guard: Option<Guard>,
+) -> Result<T, Error> {
+    let body = body
+        .map(encode_json)
+        .transpose()
+        .map_err(Error::Decode)?
+        .map(|text| Body {
+            media_type: "application/json",
+            text,
+        });
+    let text = exchange(method, path, body, guard).await?;
     decode(&text).map_err(Error::Decode)
+}
+
+/// Sends a CSV file to be imported in the background (`Prefer: respond-async`): the job to
+/// follow, or the file's bad rows as a 422 naming each line.
+pub async fn import_csv(text: String) -> Result<dto::ImportJob, Error> {
+    let body = Body {
+        media_type: "text/csv",
+        text,
+    };
+    let answer = exchange(
+        Method::POST,
+        "/api/v1/metrics/import",
+        Some(body),
+        Some(Guard::RespondAsync),
+    );
+    decode(&answer.await?).map_err(Error::Decode)
 }
 
 /// Writes JSON with the browser's serializer (see [`decode`]); `None` is written as `null`.
@@ -185,13 +249,13 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 fn exchange(
     method: Method,
     path: &str,
-    body: Option<String>,
-    if_match: Option<i32>,
+    body: Option<Body>,
+    guard: Option<Guard>,
 ) -> LocalBoxFuture<'_, Result<String, Error>> {
     Box::pin(async move {
-        let mut response = send(&method, path, body.as_deref(), if_match).await?;
+        let mut response = send(&method, path, body.as_ref(), guard.as_ref()).await?;
         if response.status() == 401 && !path.starts_with("/api/v1/auth/") && refresh().await {
-            response = send(&method, path, body.as_deref(), if_match).await?;
+            response = send(&method, path, body.as_ref(), guard.as_ref()).await?;
         }
         read(response).await
     })

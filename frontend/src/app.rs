@@ -1,33 +1,49 @@
-//! The root component: the store, and a route for every page (deep links and reloads land on
+//! The root component: the store, and a page for every route (deep links and reloads land on
 //! the same page).
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
 
 use crate::components::shell::Shell;
 use crate::pages;
+use crate::router::{self, Route};
 use crate::state::store::Store;
 
 /// The application.
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Store::new());
-    view! {
-        <Router>
-            <Routes fallback=pages::not_found::NotFound>
-                <Route path=path!("/login") view=pages::login::Login />
-                <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("/") view=pages::home::Home />
-                    <Route path=path!("/agents") view=pages::agents::Agents />
-                    <Route path=path!("/agents/:id") view=pages::agent::AgentPage />
-                    <Route path=path!("/sessions") view=pages::sessions::Sessions />
-                    <Route path=path!("/sessions/new") view=pages::plan::PlanSession />
-                    <Route path=path!("/sessions/:id") view=pages::session::SessionPage />
-                    <Route path=path!("/items") view=pages::items::Board />
-                    <Route path=path!("/notes") view=pages::notes::Notes />
-                </ParentRoute>
-            </Routes>
-        </Router>
+    let location = router::start();
+    let route = Memo::new(move |_| location.path.with(|path| Route::of(path)));
+    let signing_in = Memo::new(move |_| route.get() == Route::Login);
+    move || {
+        if signing_in.get() {
+            view! { <pages::login::Login /> }.into_any()
+        } else {
+            view! { <Shell>{move || page(route.get())}</Shell> }.into_any()
+        }
+    }
+}
+
+/// The page of a signed-in route.
+fn page(route: Route) -> AnyView {
+    match route {
+        Route::Home => view! { <pages::home::Home /> }.into_any(),
+        Route::Agents => view! { <pages::agents::Agents /> }.into_any(),
+        Route::Agent(id) => view! { <pages::agent::AgentPage id=id /> }.into_any(),
+        Route::Sessions => view! { <pages::sessions::Sessions /> }.into_any(),
+        Route::PlanSession => view! { <pages::plan::PlanSession /> }.into_any(),
+        Route::Session(id) => view! { <pages::session::SessionPage id=id /> }.into_any(),
+        Route::Items => view! { <pages::items::Board /> }.into_any(),
+        Route::Notes => view! { <pages::notes::Notes /> }.into_any(),
+        Route::Plans => view! { <pages::plans::Plans /> }.into_any(),
+        Route::NewPlan => view! { <pages::plans::NewPlan /> }.into_any(),
+        Route::Plan(id) => view! { <pages::action_plan::PlanPage id=id /> }.into_any(),
+        Route::Admin => view! { <pages::admin::Admin /> }.into_any(),
+        Route::People => view! { <pages::people::People /> }.into_any(),
+        Route::Audit => view! { <pages::audit::AuditLog /> }.into_any(),
+        Route::Announcements => view! { <pages::announcements::Announcements /> }.into_any(),
+        Route::MetricsFiles => view! { <pages::import::MetricsFiles /> }.into_any(),
+        Route::Teams => view! { <pages::teams::Teams /> }.into_any(),
+        Route::Login | Route::NotFound => view! { <pages::not_found::NotFound /> }.into_any(),
     }
 }

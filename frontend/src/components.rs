@@ -4,6 +4,7 @@ pub mod chart;
 pub mod conflict;
 pub mod error_banner;
 pub mod field;
+pub mod notifications;
 pub mod quick_note;
 pub mod search;
 pub mod shell;

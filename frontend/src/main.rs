@@ -6,9 +6,11 @@
 
 mod api;
 mod app;
+mod clock;
 mod components;
 mod labels;
 mod pages;
+mod router;
 mod state;
 
 fn main() {

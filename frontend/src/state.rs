@@ -5,6 +5,7 @@
 
 pub mod drafts;
 pub mod live;
+pub mod outbox;
 pub mod store;
 
 use leptos::prelude::*;

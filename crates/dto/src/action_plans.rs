@@ -236,3 +236,16 @@ impl crate::Patch for UpdateActionPlan {
             && self.end_date.is_none()
     }
 }
+
+/// One step in a plan's history (`GET /api/v1/action-plans/{id}/history`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanEvent {
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+    /// Who (absent for the system, or a person since erased).
+    pub actor_id: Option<UserId>,
+    /// What: `create`, `update`, `submit`, `approve`, `reject`, `acknowledge`, `checkpoint`,
+    /// `complete` or `cancel`.
+    pub what: String,
+}

@@ -24,15 +24,16 @@ pub mod validate;
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use action_plans::{
     ActionPlan, Checkpoint, CreateActionPlan, CreateCheckpoint, NewPlanItem, NewPlanTarget,
-    PlanDecision, PlanTarget, TargetOperator, UpdateActionPlan,
+    PlanDecision, PlanEvent, PlanTarget, TargetOperator, UpdateActionPlan,
 };
 pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
 pub use metrics::{
-    AgentScorecard, CreateKpi, Kpi, KpiWeight, MetricMonth, ScorecardConfig, ScorecardMonth,
-    ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateKpi, UpdateScorecardConfig,
+    AgentScorecard, CreateKpi, ImportJob, JobStatus, Kpi, KpiWeight, MetricMonth, ScorecardConfig,
+    ScorecardMonth, ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateKpi,
+    UpdateScorecardConfig,
 };
 pub use notifications::{MarkRead, Notification, Notifications};
 pub use page::Page;

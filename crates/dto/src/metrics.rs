@@ -7,6 +7,7 @@ use domain::scorecard::{Band, Direction};
 use domain::{TeamId, UserId};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::users::not_blank;
 
@@ -256,4 +257,40 @@ pub struct TeamScorecard {
     pub agents: Vec<TeamScorecardRow>,
     /// Mean of the scored agents.
     pub average: Option<f64>,
+}
+
+/// Where a job is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JobStatus {
+    /// Still writing.
+    Running,
+    /// Done; see `summary`.
+    Succeeded,
+    /// Nothing was written; see `error`.
+    Failed,
+}
+
+/// A metrics import running in the background (`202` of `POST /api/v1/metrics/import` with
+/// `Prefer: respond-async`, and `GET /api/v1/metrics/import/jobs/{id}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportJob {
+    /// Id.
+    pub id: Uuid,
+    /// Who started it (only they and admins may read it).
+    pub owner: Uuid,
+    /// Where it is.
+    pub status: JobStatus,
+    /// Rows to write.
+    pub total: usize,
+    /// Rows written so far (in the import's one transaction).
+    pub processed: usize,
+    /// Months created and replaced, once succeeded.
+    pub created: Option<usize>,
+    /// Months replaced, once succeeded.
+    pub replaced: Option<usize>,
+    /// Why it failed.
+    pub error: Option<String>,
 }

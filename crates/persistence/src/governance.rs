@@ -32,6 +32,24 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// The most steps a record's history shows.
+const HISTORY_LIMIT: u64 = 500;
+
+/// The audit entries about one record, newest first (its most recent 500).
+pub async fn history(
+    db: &Db,
+    resource_type: &str,
+    id: Uuid,
+) -> Result<Vec<audit_entry::Model>, StoreError> {
+    Ok(audit_entry::Entity::find()
+        .filter(audit_entry::Column::ResourceType.eq(resource_type))
+        .filter(audit_entry::Column::ResourceId.eq(id))
+        .order_by_desc(audit_entry::Column::Seq)
+        .limit(HISTORY_LIMIT)
+        .all(db)
+        .await?)
+}
+
 /// A page of the audit log, newest first.
 pub async fn audit_page(
     db: &Db,

@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use deadpool_redis::Pool;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use persistence::metrics::{self, MonthInput};
+
+pub use dto::{ImportJob, JobStatus};
 
 use crate::auth::Actor;
 use crate::error::ApiError;
@@ -17,39 +18,6 @@ use crate::state::AppState;
 
 /// How long a finished job stays readable.
 const KEEP: Duration = Duration::from_secs(24 * 3600);
-
-/// Where a job is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum JobStatus {
-    /// Still writing.
-    Running,
-    /// Done; see `summary`.
-    Succeeded,
-    /// Nothing was written; see `error`.
-    Failed,
-}
-
-/// A metrics import running in the background.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ImportJob {
-    /// Id.
-    pub id: Uuid,
-    /// Who started it (only they and admins may read it).
-    pub owner: Uuid,
-    /// Where it is.
-    pub status: JobStatus,
-    /// Rows to write.
-    pub total: usize,
-    /// Rows written so far (in the import's one transaction).
-    pub processed: usize,
-    /// Months created and replaced, once succeeded.
-    pub created: Option<usize>,
-    /// Months replaced, once succeeded.
-    pub replaced: Option<usize>,
-    /// Why it failed.
-    pub error: Option<String>,
-}
 
 /// Job state storage.
 pub enum JobStore {

@@ -31,8 +31,12 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen 116 from crates.io: Debian's binaryen 108 miscompiles current rustc output.
 const WASM_OPT_VERSION: &str = "0.116.1";
 const DEMO_PASSWORD: &str = "coaching-hub-demo";
-/// The browser bundle's budget: wasm, JavaScript and CSS, each gzipped, summed.
-const BUNDLE_BUDGET_BYTES: u64 = 400_000;
+/// The browser bundle's budget: wasm, JavaScript and CSS, each gzipped, summed. 400,000 held
+/// the first nine screens; every role's screens (plans, the manager's and admin's homes, the
+/// admin area, the bell, the offline outbox) measured 442,620 with every size option below
+/// already in use, about 4.5 KB a screen. The budget keeps room for the admin screens still to
+/// come and fails the bench past it.
+const BUNDLE_BUDGET_BYTES: u64 = 480_000;
 
 /// The browser app's release build: the standard library rebuilt so that a panic aborts at once,
 /// with no panic messages, source locations or `Debug` text in the bundle (the page shows none of

@@ -1,10 +1,10 @@
 //! One function per endpoint the client uses, typed by the `dto` crate the server shares.
 
-use domain::{ActionItemId, QuickNoteId, SessionId, UserId};
+use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, UserId};
 use dto::{ActionItem, ActionPlan, Page, QuickNote, Session};
 use gloo_net::http::Method;
 
-use super::{Error, call, get, query};
+use super::{Error, call, get, post_once, query};
 
 /// Signs in; the server sets the session cookies. The answer's tokens are for API clients:
 /// the page reads who signed in from `me` (and skipping the body's flattened fields keeps
@@ -163,9 +163,9 @@ pub async fn note(id: QuickNoteId) -> Result<QuickNote, Error> {
     get(&format!("/api/v1/quick-notes/{id}")).await
 }
 
-/// Captures a quick note.
-pub async fn create_note(body: &dto::CreateQuickNote) -> Result<QuickNote, Error> {
-    call(Method::POST, "/api/v1/quick-notes", Some(body), None).await
+/// Captures a quick note; sent again with the same `key`, it is written once.
+pub async fn create_note(body: &dto::CreateQuickNote, key: String) -> Result<QuickNote, Error> {
+    post_once("/api/v1/quick-notes", body, key).await
 }
 
 /// Edits a quick note at `version`.
@@ -200,5 +200,133 @@ pub async fn search(q: &str) -> Result<dto::SearchResults, Error> {
         "/api/v1/search{}",
         query(&[("q", q.to_owned()), ("limit", "12".into())])
     ))
+    .await
+}
+
+/// My newest notifications, and how many are unread.
+pub async fn notifications() -> Result<dto::Notifications, Error> {
+    get("/api/v1/notifications?limit=20").await
+}
+
+/// Marks some of my notifications read (`ids`), or all of them.
+pub async fn mark_read(body: &dto::MarkRead) -> Result<(), Error> {
+    call::<serde::de::IgnoredAny>(Method::POST, "/api/v1/notifications/read", Some(body), None)
+        .await
+        .map(drop)
+}
+
+/// One plan, its targets checked against the agent's metrics.
+pub async fn action_plan(id: ActionPlanId) -> Result<ActionPlan, Error> {
+    get(&format!("/api/v1/action-plans/{id}")).await
+}
+
+/// A plan's history, newest first.
+pub async fn plan_history(id: ActionPlanId) -> Result<Vec<dto::PlanEvent>, Error> {
+    get(&format!("/api/v1/action-plans/{id}/history")).await
+}
+
+/// Drafts a plan.
+pub async fn create_plan(body: &dto::CreateActionPlan) -> Result<ActionPlan, Error> {
+    call(Method::POST, "/api/v1/action-plans", Some(body), None).await
+}
+
+/// Records a checkpoint on an active plan.
+pub async fn add_checkpoint(
+    id: ActionPlanId,
+    body: &dto::CreateCheckpoint,
+) -> Result<ActionPlan, Error> {
+    call(
+        Method::POST,
+        &format!("/api/v1/action-plans/{id}/checkpoints"),
+        Some(body),
+        None,
+    )
+    .await
+}
+
+/// The teams in my scope.
+pub async fn teams() -> Result<Page<dto::Team>, Error> {
+    get("/api/v1/teams?limit=200").await
+}
+
+/// People in my scope matching the filters (`role`, `team_id`, `active`, `q`).
+pub async fn people(filters: &[(&str, String)]) -> Result<Page<dto::User>, Error> {
+    get(&format!("/api/v1/users{}", query(filters))).await
+}
+
+/// The audit log, newest first (admins).
+pub async fn audit(filters: &[(&str, String)]) -> Result<Page<dto::AuditEntry>, Error> {
+    get(&format!("/api/v1/audit{}", query(filters))).await
+}
+
+/// Recomputes the audit chain (admins).
+pub async fn verify_audit() -> Result<dto::AuditVerification, Error> {
+    get("/api/v1/audit/verify").await
+}
+
+/// Adds a person.
+pub async fn create_person(body: &dto::CreateUser) -> Result<dto::User, Error> {
+    call(Method::POST, "/api/v1/users", Some(body), None).await
+}
+
+/// Changes a person at `version`.
+pub async fn update_person(
+    id: UserId,
+    body: &dto::UpdateUser,
+    version: i32,
+) -> Result<dto::User, Error> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/users/{id}"),
+        Some(body),
+        Some(version),
+    )
+    .await
+}
+
+/// Deactivates (`false`) or reactivates (`true`) a person.
+pub async fn set_active(id: UserId, active: bool) -> Result<dto::User, Error> {
+    let step = if active { "reactivate" } else { "deactivate" };
+    call(
+        Method::POST,
+        &format!("/api/v1/users/{id}/{step}"),
+        None::<&()>,
+        None,
+    )
+    .await
+}
+
+/// The announcements I may read, newest first.
+pub async fn announcements() -> Result<Page<dto::Announcement>, Error> {
+    get("/api/v1/announcements?limit=50").await
+}
+
+/// Publishes an announcement.
+pub async fn announce(body: &dto::CreateAnnouncement) -> Result<dto::Announcement, Error> {
+    call(Method::POST, "/api/v1/announcements", Some(body), None).await
+}
+
+/// A background import's progress.
+pub async fn import_job(id: uuid::Uuid) -> Result<dto::ImportJob, Error> {
+    get(&format!("/api/v1/metrics/import/jobs/{id}")).await
+}
+
+/// Creates a team.
+pub async fn create_team(body: &dto::CreateTeam) -> Result<dto::Team, Error> {
+    call(Method::POST, "/api/v1/teams", Some(body), None).await
+}
+
+/// Changes a team at `version`.
+pub async fn update_team(
+    id: domain::TeamId,
+    body: &dto::UpdateTeam,
+    version: i32,
+) -> Result<dto::Team, Error> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/teams/{id}"),
+        Some(body),
+        Some(version),
+    )
     .await
 }

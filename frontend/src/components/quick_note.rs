@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::field::FieldError;
 use crate::labels;
+use crate::state::outbox;
 use crate::state::store::{sorted_by, store};
 
 /// The most characters a note holds.
@@ -28,22 +29,31 @@ pub fn QuickNoteCapture() -> impl IntoView {
     let shared = RwSignal::new(true);
     let content = RwSignal::new(String::new());
     let error = RwSignal::new(None::<api::Error>);
-    let saved = RwSignal::new(false);
+    // What the last save said: sent, or kept until the connection returns.
+    let saved = RwSignal::new(None::<&'static str>);
     Effect::new(move |_| {
         if let Some(chosen) = target.0.get() {
             agent.set(chosen.map(|id| id.to_string()).unwrap_or_default());
             content.set(String::new());
             error.set(None);
-            saved.set(false);
+            saved.set(None);
             focus("note-content");
         }
     });
+    let outbox = outbox::outbox();
     let save = api::submit(
-        |body: dto::CreateQuickNote| async move { api::create_note(&body).await },
+        move |body: dto::CreateQuickNote| outbox::create_note(outbox, body),
         move |reply| match reply {
-            Ok(note) => {
-                store.notes.upsert(note);
-                saved.set(true);
+            Ok(sent) => {
+                saved.set(Some(match sent {
+                    Some(note) => {
+                        store.notes.upsert(note);
+                        "Note saved"
+                    }
+                    None => {
+                        "Kept on this device: the note is sent as soon as the server can be reached"
+                    }
+                }));
                 target.0.set(None);
             }
             Err(err) => error.set(Some(err)),
@@ -130,9 +140,9 @@ pub fn QuickNoteCapture() -> impl IntoView {
                 </form>
             </div>
         </Show>
-        <Show when=move || saved.get()>
-            <p class="toast" role="status" data-test-id="note-saved">"Note saved"</p>
-        </Show>
+        {move || saved.get().map(|said| view! {
+            <p class="toast" role="status" data-test-id="note-saved">{said}</p>
+        })}
     }
 }
 

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use crate::state::store::sorted_by;
-use leptos_router::hooks::use_navigate;
 
 use crate::api;
 
@@ -48,13 +47,12 @@ pub fn SearchBox() -> impl IntoView {
     let active = RwSignal::new(None::<usize>);
     let open = RwSignal::new(false);
     let generation = StoredValue::new(0u64);
-    let navigate = use_navigate();
     let run = move |query: String| {
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         leptos::task::spawn_local(async move {
             // Let typing settle before asking the server.
-            sleep(250).await;
+            crate::clock::sleep(250).await;
             if generation.get_value() != mine {
                 return;
             }
@@ -84,7 +82,7 @@ pub fn SearchBox() -> impl IntoView {
     let go = Callback::new(move |hit: dto::SearchHit| {
         open.set(false);
         text.set(String::new());
-        navigate(&route(&hit).0, Default::default());
+        crate::router::navigate(&route(&hit).0);
     });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let count = hits.with(Vec::len);
@@ -123,7 +121,7 @@ pub fn SearchBox() -> impl IntoView {
                 on:blur=move |_| {
                     // Leave time for a click on a result to land.
                     leptos::task::spawn_local(async move {
-                        sleep(200).await;
+                        crate::clock::sleep(200).await;
                         open.set(false);
                     });
                 } />
@@ -172,15 +170,4 @@ pub fn SearchBox() -> impl IntoView {
             </Show>
         </div>
     }
-}
-
-/// Waits `ms` milliseconds.
-pub async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            // Without a window there is nothing to wait for.
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

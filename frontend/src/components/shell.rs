@@ -3,13 +3,13 @@
 //! signed-in session every page reads.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
-use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
+use crate::components::notifications::{AnnouncementToast, Bell};
 use crate::components::quick_note::{QuickNoteCapture, QuickNoteTarget};
 use crate::components::search::SearchBox;
+use crate::router;
 use crate::state::Session;
 use crate::state::store::store;
 
@@ -21,7 +21,7 @@ struct NavItem {
     test_id: &'static str,
 }
 
-fn nav_for(coach: bool) -> Vec<NavItem> {
+fn nav_for(coach: bool, oversees: bool) -> Vec<NavItem> {
     let mut items = vec![NavItem {
         href: "/",
         label: "Home",
@@ -48,6 +48,12 @@ fn nav_for(coach: bool) -> Vec<NavItem> {
         icon: "✓",
         test_id: "nav-items",
     });
+    items.push(NavItem {
+        href: "/plans",
+        label: "Plans",
+        icon: "▤",
+        test_id: "nav-plans",
+    });
     if coach {
         items.push(NavItem {
             href: "/notes",
@@ -56,21 +62,29 @@ fn nav_for(coach: bool) -> Vec<NavItem> {
             test_id: "nav-notes",
         });
     }
+    if oversees {
+        items.push(NavItem {
+            href: "/admin",
+            label: "Admin",
+            icon: "⚙",
+            test_id: "nav-admin",
+        });
+    }
     items
 }
 
 /// The signed-in frame around a page; sends people who are not signed in to the sign-in page
 /// and back here afterwards.
 #[component]
-pub fn Shell() -> impl IntoView {
+pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let session = Session(RwSignal::new(None));
     provide_context(session);
     let capture = QuickNoteTarget(RwSignal::new(None));
     provide_context(capture);
     crate::pages::items::provide_mover();
+    crate::state::outbox::start(store());
     let me = api::load(api::me);
-    let navigate = use_navigate();
-    let location = use_location();
+    let location = router::location();
     Effect::new(move |_| match me.get() {
         Some(Ok(me)) => {
             let store = store();
@@ -85,13 +99,13 @@ pub fn Shell() -> impl IntoView {
             session.0.set(Some(me));
         }
         Some(Err(err)) if err.is_unauthenticated() => {
-            let here = location.pathname.get_untracked();
+            let here = location.path.get_untracked();
             let next = if here == "/" {
                 String::new()
             } else {
                 format!("?next={here}")
             };
-            navigate(&format!("/login{next}"), Default::default());
+            router::navigate(&format!("/login{next}"));
         }
         _ => {}
     });
@@ -101,12 +115,11 @@ pub fn Shell() -> impl IntoView {
         api::Status::Failed(err) if err.is_unauthenticated() => api::Status::Waiting,
         status => status,
     });
-    let to_login = use_navigate();
     let sign_out = api::submit(
         |()| api::logout(),
         move |_| {
             session.0.set(None);
-            to_login("/login", Default::default());
+            router::navigate("/login");
         },
     );
     // `q` anywhere outside a text field opens the quick-note capture.
@@ -128,9 +141,10 @@ pub fn Shell() -> impl IntoView {
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="top">
-            <A href="/" attr:class="brand">"Coaching Hub"</A>
+            <a href="/" class="brand">"Coaching Hub"</a>
             {move || session.0.get().map(|_| view! { <SearchBox /> })}
             <div class="who">
+                {move || session.0.with(Option::is_some).then(|| view! { <Bell /> })}
                 {move || session.is_coach().then(|| view! {
                     <button type="button" class="ghost" data-test-id="quick-note-open"
                         title="Quick note (press Q)" on:click=move |_| capture.0.set(Some(None))>
@@ -149,8 +163,13 @@ pub fn Shell() -> impl IntoView {
             <nav class="side" aria-label="Main">
                 {move || {
                     let coach = session.is_coach();
-                    let path = location.pathname.get();
-                    nav_for(coach)
+                    let oversees = session.0.with(|me| {
+                        me.as_ref().is_some_and(|me| {
+                            matches!(me.user.role, domain::Role::Admin | domain::Role::Manager)
+                        })
+                    });
+                    let path = location.path.get();
+                    nav_for(coach, oversees)
                         .into_iter()
                         .map(|item| {
                             let current = if item.href == "/" {
@@ -174,11 +193,12 @@ pub fn Shell() -> impl IntoView {
                 <LoadStatus status=me_status />
                 <Show when=move || session.0.with(Option::is_some)>
                     <LiveFeed />
-                    <Outlet />
+                    {children()}
                 </Show>
             </main>
         </div>
         <QuickNoteCapture />
+        <AnnouncementToast />
         <crate::pages::items::MoveProblems />
     }
 }
@@ -188,11 +208,23 @@ pub fn Shell() -> impl IntoView {
 #[component]
 fn LiveFeed() -> impl IntoView {
     let live = crate::state::live::start(store());
+    let outbox = crate::state::outbox::outbox();
+    // The feed reconnecting is a sign the server is back even when the browser said nothing.
+    Effect::new(move |_| {
+        if live.online.get() {
+            outbox.send();
+        }
+    });
     view! {
-        <Show when=move || !live.online.get()>
+        <Show when=move || { !live.online.get() || outbox.waiting.get() > 0 }>
             <p class="offline" role="status" data-test-id="offline">
-                "Offline: changes made elsewhere will show when the connection is back."
+                {move || match outbox.waiting.get() {
+                    0 => "Offline: changes made elsewhere will show when the connection is back.".to_owned(),
+                    1 => "Offline: 1 quick note is kept on this device and will be sent when the connection is back.".to_owned(),
+                    n => format!("Offline: {n} quick notes are kept on this device and will be sent when the connection is back."),
+                }}
             </p>
         </Show>
+        <ErrorBanner error=outbox.refused />
     }
 }

@@ -5,7 +5,6 @@
 use chrono::Datelike;
 use domain::UserId;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::chart::{ChartTable, LineChart, Series, rating_bands};
@@ -20,19 +19,7 @@ use crate::state::{agent_record, session};
 
 /// The agent page.
 #[component]
-pub fn AgentPage() -> impl IntoView {
-    let params = use_params_map();
-    move || match params
-        .with(|p| p.get("id"))
-        .and_then(|id| id.parse::<UserId>().ok())
-    {
-        Some(id) => view! { <AgentView id=id /> }.into_any(),
-        None => view! { <crate::pages::not_found::NotFound /> }.into_any(),
-    }
-}
-
-#[component]
-fn AgentView(id: UserId) -> impl IntoView {
+pub fn AgentPage(id: UserId) -> impl IntoView {
     let store = store();
     let me = session();
     let capture = expect_context::<QuickNoteTarget>();

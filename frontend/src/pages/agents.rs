@@ -70,13 +70,20 @@ pub fn Agents() -> impl IntoView {
             Ok::<_, api::Error>((latest, board.agents_needing_attention))
         }
     });
+    // `?team=` (from a manager's team card) shows one team.
+    let team = Memo::new(move |_| {
+        crate::router::query("team").and_then(|id| id.parse::<domain::TeamId>().ok())
+    });
     let rows = move || {
         let (latest, attention) = scores.get().and_then(Result::ok).unwrap_or_default();
+        let team = team.get();
         let needle = text.get().to_lowercase();
         let band_filter = band.get();
         let list: Vec<Row> = store
             .people
-            .filter(|p| p.role == domain::Role::Agent && p.active)
+            .filter(|p| {
+                p.role == domain::Role::Agent && p.active && (team.is_none() || p.team_id == team)
+            })
             .into_iter()
             .filter(|p| {
                 needle.is_empty()
@@ -100,7 +107,12 @@ pub fn Agents() -> impl IntoView {
         sorted_by(list, |row| row.0.name.clone())
     };
     view! {
-        <h1>"Agents"</h1>
+        <div class="page-head">
+            <h1>"Agents"</h1>
+            {move || team.get().map(|_| view! {
+                <span class="chip">"One team" " · " <a href="/agents" data-test-id="all-agents">"show every agent"</a></span>
+            })}
+        </div>
         <div class="filters card" role="search">
             <div>
                 <label for="agent-search">"Search"</label>

@@ -10,9 +10,14 @@ use crate::components::chart::{ChartTable, LineChart, Series, rating_bands};
 use crate::components::error_banner::{ErrorBanner, LoadStatus, Loading, when_loaded};
 use crate::labels;
 use crate::pages::items::ItemCard;
+use crate::pages::overview::{AuditSummary, PlansWaiting, TeamsOverview};
 use crate::pages::sessions::SessionRow;
 use crate::state::session;
 use crate::state::store::{sorted_by, store};
+
+/// Agents needing attention listed on the home page (lowest score first); the rest are a link
+/// away.
+const ATTENTION_SHOWN: usize = 10;
 
 /// Marks the moment the home page is usable, for the browser journeys' Performance API timing.
 fn mark_ready() {
@@ -45,8 +50,17 @@ fn CoachHome() -> impl IntoView {
         request_animation_frame(mark_ready);
         Ok(board)
     });
+    let role = session().0.with(|me| me.as_ref().map(|me| me.user.role));
+    let oversees = matches!(role, Some(domain::Role::Manager | domain::Role::Admin));
     view! {
         <h1>"Home"</h1>
+        {oversees.then(|| view! {
+            <TeamsOverview />
+            <div class="grid home">
+                <PlansWaiting />
+                {(role == Some(domain::Role::Admin)).then(|| view! { <AuditSummary /> })}
+            </div>
+        })}
         {when_loaded(board, |board| view! { <CoachBoard board=board /> })}
     }
 }
@@ -115,7 +129,7 @@ fn CoachBoard(board: dto::Dashboard) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="rows attention" data-test-id="attention">
-                            {attention.iter().map(|agent| {
+                            {attention.iter().take(ATTENTION_SHOWN).map(|agent| {
                                 let reasons = agent.reasons.iter().map(|r| view! {
                                     <span class="chip">{labels::reason(*r, agent)}</span>
                                 }).collect_view();
@@ -131,6 +145,9 @@ fn CoachBoard(board: dto::Dashboard) -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
+                        {(attention.len() > ATTENTION_SHOWN).then(|| view! {
+                            <p><a href="/agents">{format!("See all {} in Agents", attention.len())}</a></p>
+                        })}
                     }.into_any()
                 }}
             </section>

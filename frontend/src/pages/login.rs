@@ -2,7 +2,6 @@
 //! say so plainly; success returns to the page that sent the person here.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::error_banner::ErrorBanner;
@@ -13,19 +12,15 @@ pub fn Login() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<api::Error>);
-    let navigate = use_navigate();
-    let query = use_query_map();
     let sign_in = api::submit(
         move |(email, password): (String, String)| api::login(email, password),
         move |reply| match reply {
             Ok(_) => {
                 // Only a path on this site: never an address elsewhere.
-                let next = query
-                    .get_untracked()
-                    .get("next")
+                let next = crate::router::query("next")
                     .filter(|next| next.starts_with('/') && !next.starts_with("//"))
                     .unwrap_or_else(|| "/".to_owned());
-                navigate(&next, Default::default());
+                crate::router::navigate(&next);
             }
             Err(err) => error.set(Some(err)),
         },

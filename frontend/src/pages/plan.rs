@@ -6,7 +6,6 @@
 use chrono::{Duration, Local, NaiveDate, TimeZone};
 use domain::UserId;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::api;
@@ -84,10 +83,9 @@ impl Draft {
 pub fn PlanSession() -> impl IntoView {
     let store = store();
     let me = session();
-    let query = use_query_map();
     let mut initial: Draft = drafts::load(DRAFT_KEY).unwrap_or_default();
     // A link from an agent's page starts a draft for that agent (keeping one already begun).
-    if let Some(agent) = query.get_untracked().get("agent")
+    if let Some(agent) = crate::router::query("agent")
         && initial.agent != agent
     {
         initial = Draft {
@@ -99,12 +97,11 @@ pub fn PlanSession() -> impl IntoView {
     Effect::new(move |_| draft.with(|d| drafts::save(DRAFT_KEY, d)));
     let agent_id = Memo::new(move |_| draft.with(|d| d.agent.parse::<UserId>().ok()));
     let error = RwSignal::new(None::<api::Error>);
-    let navigate = use_navigate();
     let book = api::submit(book, move |reply| match reply {
         Ok(session) => {
             drafts::discard(DRAFT_KEY);
             store.sessions.upsert(session.clone());
-            navigate(&format!("/sessions/{}", session.id), Default::default());
+            crate::router::navigate(&format!("/sessions/{}", session.id));
         }
         Err(err) => {
             if err.field("scheduled_at").is_some() || err.field("duration_minutes").is_some() {

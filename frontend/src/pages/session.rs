@@ -5,7 +5,6 @@
 use chrono::Duration;
 use domain::{SessionId, SessionStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::conflict::ConflictDialog;
@@ -70,21 +69,7 @@ impl Step {
 
 /// The session page.
 #[component]
-pub fn SessionPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|id| id.parse::<SessionId>().ok())
-    };
-    move || match id() {
-        Some(id) => view! { <SessionView id=id /> }.into_any(),
-        None => view! { <crate::pages::not_found::NotFound /> }.into_any(),
-    }
-}
-
-#[component]
-fn SessionView(id: SessionId) -> impl IntoView {
+pub fn SessionPage(id: SessionId) -> impl IntoView {
     let store = store();
     let me = crate::state::session();
     let loaded = api::load(move || {

@@ -132,6 +132,8 @@ fn connect(feed: &Rc<RefCell<Feed>>) {
 }
 
 /// Waits, then connects again; an expired sign-in is renewed first (any API call does that).
+/// A sign-in that cannot be renewed (signed out elsewhere, or deactivated) goes to the sign-in
+/// page.
 fn retry(feed: &Rc<RefCell<Feed>>) {
     let wait = {
         let mut state = feed.borrow_mut();
@@ -147,7 +149,13 @@ fn retry(feed: &Rc<RefCell<Feed>>) {
     set_timeout(
         move || {
             leptos::task::spawn_local(async move {
-                let _ = crate::api::me().await;
+                if let Err(err) = crate::api::me().await
+                    && err.is_unauthenticated()
+                {
+                    feed.borrow_mut().stopped = true;
+                    crate::router::navigate("/login");
+                    return;
+                }
                 if !feed.borrow().stopped {
                     connect(&feed);
                 }
@@ -176,6 +184,15 @@ fn receive(feed: &mut Feed, text: &str) {
         return;
     };
     let store = feed.store;
+    if matches!(
+        kind.as_str(),
+        "session_changed"
+            | "action_item_changed"
+            | "action_plan_changed"
+            | "announcement_published"
+    ) {
+        store.nudges.update(|n| *n = n.wrapping_add(1));
+    }
     match kind.as_str() {
         "session_changed" => decode(data, |session| store.sessions.upsert(session)),
         "action_item_changed" => decode(data, |item| store.items.upsert(item)),
@@ -191,7 +208,12 @@ fn receive(feed: &mut Feed, text: &str) {
                 store.notes.remove(id);
             }
         }
-        // Metrics, teams and announcements: no page keeps them in the store yet.
+        "announcement_published" => {
+            decode(data, |announcement| {
+                store.announcement.set(Some(announcement))
+            });
+        }
+        // Metrics and teams: no page keeps them in the store yet.
         _ => {}
     }
 }

@@ -95,6 +95,10 @@ pub struct Store {
     pub people: Records<dto::User>,
     /// Action plans.
     pub plans: Records<dto::ActionPlan>,
+    /// Counts live events that may have notified me, so the bell reads its count again.
+    pub nudges: RwSignal<u32>,
+    /// The announcement published while I was here, until I close it.
+    pub announcement: RwSignal<Option<dto::Announcement>>,
 }
 
 impl Store {
@@ -106,6 +110,8 @@ impl Store {
             notes: Records::new(),
             people: Records::new(),
             plans: Records::new(),
+            nudges: RwSignal::new(0),
+            announcement: RwSignal::new(None),
         }
     }
 

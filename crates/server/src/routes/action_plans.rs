@@ -19,6 +19,7 @@ crate::routes::api_routes! {
     "/action-plans" => get list_action_plans, post create_action_plan;
     "/action-plans/{id}" => get get_action_plan, patch update_action_plan;
     "/action-plans/{id}/checkpoints" => post add_checkpoint;
+    "/action-plans/{id}/history" => get plan_history;
     "/action-plans/{id}/{decision}" => post decide_action_plan;
 }
 
@@ -133,6 +134,35 @@ pub async fn get_action_plan(
     Ok(respond(
         action_plans::details(&app.db, &plan).await?,
         StatusCode::OK,
+    ))
+}
+
+/// A plan's history from the audit log, newest first: who did what, when (the audit log's
+/// addresses and field values stay with admins).
+#[utoipa::path(get, path = "/api/v1/action-plans/{id}/history", tag = "coaching",
+    params(("id" = Uuid, Path, description = "Action plan id")),
+    responses((status = 200, body = Vec<dto::PlanEvent>)))]
+#[tracing::instrument(skip_all, fields(action_plan.id = %id))]
+pub async fn plan_history(
+    actor: Actor,
+    id: web::Path<ActionPlanId>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<Vec<dto::PlanEvent>>> {
+    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let entries = persistence::governance::history(&app.db, "action_plan", plan.id).await?;
+    Ok(web::Json(
+        entries
+            .into_iter()
+            .map(|entry| dto::PlanEvent {
+                occurred_at: entry.occurred_at,
+                actor_id: entry.actor_id.map(UserId::from),
+                what: entry
+                    .action
+                    .strip_prefix("action_plan.")
+                    .unwrap_or(&entry.action)
+                    .to_owned(),
+            })
+            .collect(),
     ))
 }
 

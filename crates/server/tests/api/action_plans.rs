@@ -342,3 +342,63 @@ async fn nobody_approves_a_plan_they_drafted() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn a_plans_history_says_who_did_what_to_those_who_see_the_plan() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let plan = create(&app, &org).await;
+    let submitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&plan, "submit", json!({}))
+        .await
+        .ok(200);
+    app.as_(&org.manager_a)
+        .decide_action_plan(&submitted, "approve", json!({}))
+        .await
+        .ok(200);
+    let path = format!(
+        "/api/v1/action-plans/{}/history",
+        plan["id"].as_str().expect("id")
+    );
+    // The agent, their coach, their manager and an admin read it, newest first.
+    for who in [&org.agent_a1, &org.leader_a, &org.manager_a, &org.admin] {
+        let history = app.as_(who).get(&path).call().await.ok(200);
+        let steps: Vec<(&str, &str)> = history
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|step| {
+                (
+                    step["what"].as_str().unwrap_or_default(),
+                    step["actor_id"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let (leader, manager) = (org.leader_a.id.to_string(), org.manager_a.id.to_string());
+        assert_eq!(
+            steps,
+            [
+                ("approve", manager.as_str()),
+                ("submit", leader.as_str()),
+                ("create", leader.as_str()),
+            ],
+            "{history}"
+        );
+        // The audit log's addresses and values are not part of it.
+        assert!(history[0].get("ip").is_none() && history[0].get("changes").is_none());
+    }
+    // Another team's people, and another agent of the same team, are told it does not exist.
+    for who in [&org.leader_b, &org.manager_b, &org.agent_a2, &org.agent_b1] {
+        app.as_(who).get(&path).call().await.problem(404);
+    }
+    app.request(reqwest::Method::GET, &path)
+        .call()
+        .await
+        .problem(401);
+    app.as_(&org.leader_a)
+        .get("/api/v1/action-plans/not-a-plan/history")
+        .call()
+        .await
+        .problem(404);
+}

@@ -1,0 +1,376 @@
+//! One improvement plan: goal, period, KPI targets against the agent's current values, items,
+//! checkpoints and history; and the next step for whoever is looking: the coach submits,
+//! records checkpoints and closes with an outcome, the manager approves or rejects with a
+//! reason, the agent acknowledges.
+
+use chrono::NaiveDate;
+use domain::{ActionPlanId, PlanOutcome, PlanStatus, TargetOperator};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::error_banner::{ErrorBanner, LoadStatus};
+use crate::components::field::FieldError;
+use crate::labels;
+use crate::pages::plans::{status_pill, target, waits_for};
+use crate::state::session;
+use crate::state::store::{sorted_by, store};
+
+/// A step on the plan, as sent.
+#[derive(Clone, Debug)]
+enum Step {
+    Decide(&'static str, dto::PlanDecision),
+    Checkpoint(dto::CreateCheckpoint),
+}
+
+fn decision(
+    reason: Option<String>,
+    comment: Option<String>,
+    outcome: Option<PlanOutcome>,
+) -> dto::PlanDecision {
+    dto::PlanDecision {
+        reason,
+        comment,
+        outcome,
+        version: None,
+    }
+}
+
+fn outcome_label(outcome: PlanOutcome) -> &'static str {
+    match outcome {
+        PlanOutcome::Successful => "Successful",
+        PlanOutcome::Unsuccessful => "Unsuccessful",
+        PlanOutcome::Extended => "Extended",
+    }
+}
+
+/// What a history step says.
+fn what(step: &str) -> &'static str {
+    match step {
+        "create" => "drafted the plan",
+        "update" => "edited the plan",
+        "submit" => "submitted it for approval",
+        "approve" => "approved it",
+        "reject" => "sent it back",
+        "acknowledge" => "acknowledged it",
+        "checkpoint" => "recorded a checkpoint",
+        "complete" => "closed it",
+        "cancel" => "cancelled it",
+        _ => "changed it",
+    }
+}
+
+/// The plan page.
+#[component]
+pub fn PlanPage(id: ActionPlanId) -> impl IntoView {
+    let store = store();
+    let loaded = api::load(move || async move {
+        let plan = api::action_plan(id).await?;
+        store.items.upsert_all(plan.items.clone());
+        store.plans.upsert(plan);
+        Ok(())
+    });
+    // Only this plan's changes draw the page again (not every plan the store holds).
+    let plan = Memo::new(move |_| store.plans.get(id.uuid()));
+    view! {
+        <LoadStatus status=api::status(loaded) />
+        {move || plan.get().map(|plan| view! { <PlanView plan=plan /> })}
+    }
+}
+
+#[component]
+fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
+    let store = store();
+    let me = session();
+    let id = plan.id;
+    let error = RwSignal::new(None::<api::Error>);
+    let run = api::submit(
+        move |step: Step| async move {
+            let plan = untrack(|| store.plans.get(id.uuid()));
+            match step {
+                Step::Decide(what, body) => match plan {
+                    Some(plan) => api::decide_plan(&plan, what, &body).await,
+                    None => api::action_plan(id).await,
+                },
+                Step::Checkpoint(body) => api::add_checkpoint(id, &body).await,
+            }
+        },
+        move |reply| match reply {
+            Ok(plan) => {
+                error.set(None);
+                store.plans.upsert(plan);
+            }
+            Err(err) => {
+                // Someone else moved it first: show the plan as it is now, and say so.
+                if err.is_stale() {
+                    leptos::task::spawn_local(async move {
+                        if let Ok(fresh) = api::action_plan(id).await {
+                            store.plans.upsert(fresh);
+                        }
+                    });
+                }
+                error.set(Some(err));
+            }
+        },
+    );
+    let send = move |step: Step| {
+        error.set(None);
+        run.dispatch(step);
+    };
+    // Drawn again whenever the plan changes, so the history is read again too.
+    let history = api::load(move || api::plan_history(id));
+    let status = plan.status;
+    let policy_target = target(&plan);
+    let coach = me.can(domain::Action::DraftActionPlan, &policy_target);
+    let deciding = waits_for(&me, &plan) && status == PlanStatus::PendingApproval;
+    let acknowledging = waits_for(&me, &plan) && status == PlanStatus::Active;
+    let agent = plan.agent_id;
+    let name = move |who: Option<domain::UserId>| match who {
+        Some(who) if Some(who) == me.actor().map(|a| a.id) => "You".to_owned(),
+        Some(who) => store.people.get(who.uuid()).map_or_else(
+            || {
+                if Some(who) == plan.approved_by {
+                    "The approver".to_owned()
+                } else {
+                    "A coach".to_owned()
+                }
+            },
+            |p| p.name,
+        ),
+        None => "The system".to_owned(),
+    };
+    let items = move || {
+        sorted_by(store.items.filter(|i| i.plan_id == Some(id)), |i| {
+            i.due_date
+        })
+    };
+    view! {
+        <div class="page-head">
+            <h1 data-test-id="plan-title">{plan.title.clone()}</h1>
+            {status_pill(status)}
+        </div>
+        <section class="card">
+            <dl class="facts">
+                <dt>"Agent"</dt>
+                <dd>{if me.is_coach() {
+                    view! { <a href=format!("/agents/{agent}")>{move || store.name(agent)}</a> }.into_any()
+                } else {
+                    view! { <span>{move || store.name(agent)}</span> }.into_any()
+                }}</dd>
+                <dt>"Period"</dt><dd>{labels::date(plan.start_date)} " – " {labels::date(plan.end_date)}</dd>
+                <dt>"Goal"</dt><dd class="prose">{plan.goal.clone()}</dd>
+                {plan.rejection_reason.clone().filter(|_| status == PlanStatus::Draft).map(|reason| view! {
+                    <dt>"Sent back because"</dt><dd data-test-id="plan-rejection">{reason}</dd>
+                })}
+                {plan.approved_at.map(|at| view! { <dt>"Approved"</dt><dd>{labels::when(at)}</dd> })}
+                {plan.acknowledged_at.map(|at| view! {
+                    <dt>"Acknowledged"</dt>
+                    <dd data-test-id="plan-acknowledged">{labels::when(at)} {plan.acknowledgement_comment.clone().filter(|c| !c.is_empty()).map(|c| format!(": “{c}”"))}</dd>
+                })}
+                {plan.outcome.map(|outcome| view! { <dt>"Outcome"</dt><dd data-test-id="plan-outcome">{outcome_label(outcome)}</dd> })}
+                {plan.cancel_reason.clone().map(|reason| view! { <dt>"Cancelled because"</dt><dd>{reason}</dd> })}
+            </dl>
+        </section>
+        <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+        {(coach && status == PlanStatus::Draft).then(|| view! {
+            <section class="card actions-card">
+                <button type="button" data-test-id="plan-submit"
+                    on:click=move |_| send(Step::Decide("submit", decision(None, None, None)))>"Submit for approval"</button>
+            </section>
+        })}
+        {deciding.then(|| view! {
+            <section class="card actions-card" aria-label="Your decision">
+                <button type="button" data-test-id="plan-approve"
+                    on:click=move |_| send(Step::Decide("approve", decision(None, None, None)))>"Approve"</button>
+                <ReasonForm open_label="Send back" field_label="What should change?" confirm="Send back" test_id="plan-reject"
+                    error=error on_send=Callback::new(move |reason| send(Step::Decide("reject", decision(Some(reason), None, None)))) />
+            </section>
+        })}
+        {acknowledging.then(|| view! { <Acknowledge error=error on_send=Callback::new(move |comment| send(Step::Decide("acknowledge", decision(None, Some(comment), None)))) /> })}
+        <section class="card" aria-labelledby="h-plan-targets">
+            <h2 id="h-plan-targets">"KPI targets"</h2>
+            {if plan.targets.is_empty() {
+                view! { <p class="empty">"No KPI target."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-test-id="plan-targets">
+                        <thead><tr><th scope="col">"KPI"</th><th scope="col">"Target"</th><th scope="col">"Now"</th><th scope="col">"Met"</th></tr></thead>
+                        <tbody>
+                            {plan.targets.iter().map(|t| view! {
+                                <tr>
+                                    <th scope="row">{t.kpi.clone()}</th>
+                                    <td>{if t.operator == TargetOperator::Gte { "at least " } else { "at most " }}
+                                        {t.value.to_string()} " by " {labels::month_short(&t.by_month)}</td>
+                                    <td>{t.actual.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))}</td>
+                                    <td>{match t.met {
+                                        Some(true) => view! { <span class="pill met">"Met"</span> }.into_any(),
+                                        Some(false) => view! { <span class="pill not-met">"Not yet"</span> }.into_any(),
+                                        None => view! { <span class="muted">"No data"</span> }.into_any(),
+                                    }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="h-plan-items">
+            <h2 id="h-plan-items">"Action items"</h2>
+            {move || {
+                let list = items();
+                if list.is_empty() {
+                    return view! { <p class="empty">"No action item."</p> }.into_any();
+                }
+                view! { <ul class="cards">{list.into_iter().map(|item| view! { <li><crate::pages::items::ItemCard item=item /></li> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="h-plan-checkpoints">
+            <h2 id="h-plan-checkpoints">"Checkpoints"</h2>
+            {if plan.checkpoints.is_empty() {
+                view! { <p class="empty">"No checkpoint yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows" data-test-id="plan-checkpoints">
+                        {sorted_by(plan.checkpoints.clone(), |c| c.date).into_iter().map(|c| view! {
+                            <li class="stack">
+                                <strong>{labels::date(c.date)}</strong>
+                                <span class="prose">{c.notes}</span>
+                                <span class="muted small">{name(c.author_id)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(coach && status == PlanStatus::Active).then(|| view! {
+                <CheckpointForm error=error on_send=Callback::new(move |body| send(Step::Checkpoint(body))) />
+            })}
+        </section>
+        {(coach && status == PlanStatus::Active).then(|| view! {
+            <CloseForm error=error on_send=Callback::new(move |outcome| send(Step::Decide("complete", decision(None, None, Some(outcome))))) />
+        })}
+        {(coach && matches!(status, PlanStatus::Draft | PlanStatus::PendingApproval | PlanStatus::Active)).then(|| view! {
+            <section class="card actions-card">
+                <ReasonForm open_label="Cancel the plan" field_label="Why is it cancelled?" confirm="Cancel the plan" test_id="plan-cancel"
+                    error=error on_send=Callback::new(move |reason| send(Step::Decide("cancel", decision(Some(reason), None, None)))) />
+            </section>
+        })}
+        <section class="card" aria-labelledby="h-plan-history">
+            <h2 id="h-plan-history">"History"</h2>
+            <LoadStatus status=api::status(history) />
+            <ol class="history" data-test-id="plan-history">
+                {move || history.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|step| view! {
+                    <li><span>{name(step.actor_id)} " " {what(&step.what)}</span>
+                        <span class="muted small">{labels::when(step.occurred_at)}</span></li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// A button that opens a one-field form: a reason to reject or cancel.
+#[component]
+fn ReasonForm(
+    open_label: &'static str,
+    field_label: &'static str,
+    confirm: &'static str,
+    test_id: &'static str,
+    error: RwSignal<Option<api::Error>>,
+    on_send: Callback<String>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let input = format!("{test_id}-reason");
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <button type="button" class="danger-outline" data-test-id=test_id on:click=move |_| open.set(true)>{open_label}</button>
+        }>
+            <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); on_send.run(reason.get_untracked()); }>
+                <label for=input.clone()>{field_label}</label>
+                <input id=input.clone() type="text" required maxlength="1000" bind:value=reason
+                    data-test-id=input.clone() aria-describedby="reason-error" />
+                <FieldError error=error name="reason" />
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>"Back"</button>
+                    <button type="submit" class="danger" data-test-id=format!("{test_id}-confirm")>{confirm}</button>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+/// The agent acknowledges the plan, with an optional comment.
+#[component]
+fn Acknowledge(error: RwSignal<Option<api::Error>>, on_send: Callback<String>) -> impl IntoView {
+    let comment = RwSignal::new(String::new());
+    view! {
+        <form class="card" on:submit=move |ev| { ev.prevent_default(); on_send.run(comment.get_untracked()); }>
+            <h2>"Acknowledge this plan"</h2>
+            <p class="muted">"Confirm you have read the goal, the targets and the items. Add a comment if you like."</p>
+            <label for="plan-ack-comment">"Your comment"</label>
+            <textarea id="plan-ack-comment" rows="3" maxlength="2000" bind:value=comment data-test-id="plan-ack-comment"
+                aria-describedby="comment-error"></textarea>
+            <FieldError error=error name="comment" />
+            <button type="submit" data-test-id="plan-acknowledge">"Acknowledge"</button>
+        </form>
+    }
+}
+
+/// A dated note on how the plan is going.
+#[component]
+fn CheckpointForm(
+    error: RwSignal<Option<api::Error>>,
+    on_send: Callback<dto::CreateCheckpoint>,
+) -> impl IntoView {
+    let date = RwSignal::new(labels::today().to_string());
+    let notes = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(day) = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d") else {
+            error.set(Some(api::Error::Problem {
+                problem: crate::components::quick_note::local_problem(
+                    "date",
+                    "give the checkpoint's date",
+                ),
+                retry_after: None,
+            }));
+            return;
+        };
+        on_send.run(dto::CreateCheckpoint {
+            date: day,
+            notes: notes.get_untracked(),
+        });
+        notes.set(String::new());
+    };
+    view! {
+        <form class="inline-form" on:submit=submit data-test-id="checkpoint-form">
+            <h3>"Record a checkpoint"</h3>
+            <label for="checkpoint-date">"Date"</label>
+            <input id="checkpoint-date" type="date" bind:value=date required aria-describedby="date-error" />
+            <FieldError error=error name="date" />
+            <label for="checkpoint-notes">"How is it going?"</label>
+            <textarea id="checkpoint-notes" rows="3" maxlength="5000" bind:value=notes required
+                data-test-id="checkpoint-notes" aria-describedby="notes-error"></textarea>
+            <FieldError error=error name="notes" />
+            <button type="submit" data-test-id="checkpoint-save">"Record checkpoint"</button>
+        </form>
+    }
+}
+
+/// Closing an active plan with its outcome.
+#[component]
+fn CloseForm(error: RwSignal<Option<api::Error>>, on_send: Callback<PlanOutcome>) -> impl IntoView {
+    let outcome = RwSignal::new(PlanOutcome::Successful.as_str().to_owned());
+    view! {
+        <form class="card" on:submit=move |ev| {
+            ev.prevent_default();
+            if let Ok(outcome) = outcome.get_untracked().parse() { on_send.run(outcome); }
+        }>
+            <h2>"Close the plan"</h2>
+            <label for="plan-outcome">"Outcome"</label>
+            <select id="plan-outcome" bind:value=outcome data-test-id="plan-outcome-choice" aria-describedby="outcome-error">
+                {PlanOutcome::ALL.iter().map(|o| view! { <option value=o.as_str()>{outcome_label(*o)}</option> }).collect_view()}
+            </select>
+            <FieldError error=error name="outcome" />
+            <button type="submit" class="secondary" data-test-id="plan-close">"Close with this outcome"</button>
+        </form>
+    }
+}
