@@ -43,6 +43,18 @@ test("an admin manages people, announces, and checks the audit log", async ({ br
   await newcomer.getByTestId("sign-in").click();
   await expect(newcomer.getByTestId("signed-in-as")).toHaveText(name);
 
+  // A new temporary password signs the newcomer out, and lets them in again.
+  await page.getByTestId("person-row").filter({ hasText: name }).getByRole("button", { name: `Edit ${name}` }).click();
+  await page.getByTestId("reset-password").click();
+  const reissued = (await page.getByTestId("temporary-password").textContent()) ?? "";
+  expect(reissued).toHaveLength(16);
+  await expect(newcomer.getByTestId("sign-in")).toBeVisible();
+  await newcomer.getByTestId("email").fill(email);
+  await newcomer.getByTestId("password").fill(reissued);
+  await newcomer.getByTestId("sign-in").click();
+  await expect(newcomer.getByTestId("signed-in-as")).toHaveText(name);
+  await page.getByTestId("person-form").getByRole("button", { name: "Cancel" }).click();
+
   // Deactivating the agent signs their open browser out.
   await page.getByTestId("people-search").fill(AGENT);
   const row = page.getByTestId("person-row").filter({ hasText: AGENT });

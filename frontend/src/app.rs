@@ -44,6 +44,7 @@ fn page(route: Route) -> AnyView {
         Route::Announcements => view! { <pages::announcements::Announcements /> }.into_any(),
         Route::MetricsFiles => view! { <pages::import::MetricsFiles /> }.into_any(),
         Route::Teams => view! { <pages::teams::Teams /> }.into_any(),
+        Route::Scorecard => view! { <pages::scorecard::Scorecard /> }.into_any(),
         Route::Login | Route::NotFound => view! { <pages::not_found::NotFound /> }.into_any(),
     }
 }

@@ -16,6 +16,7 @@ pub mod overview;
 pub mod people;
 pub mod plan;
 pub mod plans;
+pub mod scorecard;
 pub mod session;
 pub mod sessions;
 pub mod teams;

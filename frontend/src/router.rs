@@ -30,6 +30,7 @@ pub enum Route {
     Announcements,
     MetricsFiles,
     Teams,
+    Scorecard,
     NotFound,
 }
 
@@ -56,6 +57,7 @@ impl Route {
             ["admin", "announcements"] => Route::Announcements,
             ["admin", "metrics"] => Route::MetricsFiles,
             ["admin", "teams"] => Route::Teams,
+            ["admin", "scorecard"] => Route::Scorecard,
             _ => Route::NotFound,
         }
     }

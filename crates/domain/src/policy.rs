@@ -149,6 +149,8 @@ actions! {
     ChangeRole = "change_role",
     /// Deactivate or reactivate a person.
     DeactivateUser = "deactivate_user",
+    /// Give a person a new temporary password (signing them out everywhere).
+    ResetPassword = "reset_password",
     /// Read a team and its members.
     ViewTeam = "view_team",
     /// Create a team.
@@ -318,7 +320,7 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
             admin || manager_of
         }
         UpdateProfile => admin || manager_of || own,
-        ChangeRole | DeactivateUser | EraseUser => admin_not_self,
+        ChangeRole | DeactivateUser | ResetPassword | EraseUser => admin_not_self,
         ViewTeam => coach,
         ViewSession | ViewActionItem | ViewActionPlan | ViewMetrics | ProgressActionItem => {
             coach || own

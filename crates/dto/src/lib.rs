@@ -31,9 +31,9 @@ pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
 pub use metrics::{
-    AgentScorecard, CreateKpi, ImportJob, JobStatus, Kpi, KpiWeight, MetricMonth, ScorecardConfig,
-    ScorecardMonth, ScorecardSettings, TeamScorecard, TeamScorecardRow, UpdateKpi,
-    UpdateScorecardConfig,
+    AgentScorecard, CreateKpi, ImportJob, JobStatus, Kpi, KpiWeight, MetricMonth, PreviewRow,
+    ScorecardConfig, ScorecardMonth, ScorecardPreview, ScorecardSettings, TeamScorecard,
+    TeamScorecardRow, UpdateKpi, UpdateScorecardConfig,
 };
 pub use notifications::{MarkRead, Notification, Notifications};
 pub use page::Page;
@@ -45,7 +45,7 @@ pub use sessions::{
     SessionPreparation, Transition, UpdateSession,
 };
 pub use teams::{CreateTeam, Team, TeamSummary, UpdateTeam};
-pub use users::{CreateUser, UpdateUser, User};
+pub use users::{CreateUser, TemporaryPassword, UpdateUser, User};
 
 /// A partial update: every field optional.
 pub trait Patch {

@@ -294,3 +294,32 @@ pub struct ImportJob {
     /// Why it failed.
     pub error: Option<String>,
 }
+
+/// One agent in a [`ScorecardPreview`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreviewRow {
+    /// The agent.
+    pub agent_id: UserId,
+    /// Their name.
+    pub name: String,
+    /// The score under the configuration in force.
+    pub now: Option<f64>,
+    /// The score under the proposal.
+    pub proposed: Option<f64>,
+}
+
+/// `POST /api/v1/scorecard/config/preview`: a month's scores under proposed weights and targets,
+/// beside the scores in force; nothing is saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScorecardPreview {
+    /// The month scored.
+    pub month: String,
+    /// The mean score in force.
+    pub average_now: Option<f64>,
+    /// The mean score under the proposal.
+    pub average_proposed: Option<f64>,
+    /// Every agent with values that month, the biggest change first.
+    pub agents: Vec<PreviewRow>,
+}

@@ -205,3 +205,11 @@ mod tests {
         assert_eq!(fields, ["email", "name", "password"]);
     }
 }
+
+/// `POST /api/v1/users/{id}/password-reset`: the new temporary password, shown this once.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TemporaryPassword {
+    /// Give it to the person; they change it after signing in.
+    pub temporary_password: String,
+}

@@ -641,6 +641,47 @@ pub async fn set_active(
     audit::commit(txn, origin, action, id, Some(&current), updated).await
 }
 
+/// Stores a new password hash as a new version of the user, and records `action` in the audit
+/// log (never the hash).
+async fn set_password(
+    txn: &impl ConnectionTrait,
+    origin: &Origin,
+    current: user::Model,
+    hash: String,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    let id = current.id;
+    versioned::bump::<user::Entity>(txn, id, current.version).await?;
+    let mut row: user::ActiveModel = current.into();
+    row.password_hash = Set(Some(hash));
+    row.update(txn).await?;
+    let change = Change {
+        action,
+        resource_type: "user",
+        resource_id: Some(id),
+        changes: serde_json::Value::Object(Default::default()),
+    };
+    audit::record(txn, origin, change).await
+}
+
+/// An admin gives a user a new password (`hash` of a temporary one): every sign-in session of
+/// theirs ends in the same transaction.
+pub async fn reset_password(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    hash: String,
+) -> Result<(), StoreError> {
+    let txn = db::begin_write(db).await?;
+    let (current, target) = find_in_scope(&txn, actor, id).await?;
+    authorize(actor, Action::ResetPassword, &target)?;
+    set_password(&txn, origin, current.user, hash, "user.reset_password").await?;
+    auth_sessions::revoke_all(&txn, id, "password_reset").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Replaces a user's password hash and ends every other sign-in session, in one transaction.
 pub async fn change_password(
     db: &Db,
@@ -651,17 +692,7 @@ pub async fn change_password(
 ) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let current = find(&txn, id).await?;
-    versioned::bump::<user::Entity>(&txn, id, current.user.version).await?;
-    let mut row: user::ActiveModel = current.user.into();
-    row.password_hash = Set(Some(hash));
-    row.update(&txn).await?;
-    let change = Change {
-        action: "user.change_password",
-        resource_type: "user",
-        resource_id: Some(id),
-        changes: serde_json::Value::Object(Default::default()),
-    };
-    audit::record(&txn, origin, change).await?;
+    set_password(&txn, origin, current.user, hash, "user.change_password").await?;
     auth_sessions::revoke_all_except(&txn, id, keep_session, "password_changed").await?;
     txn.commit().await?;
     Ok(())

@@ -33,10 +33,11 @@ const WASM_OPT_VERSION: &str = "0.116.1";
 const DEMO_PASSWORD: &str = "coaching-hub-demo";
 /// The browser bundle's budget: wasm, JavaScript and CSS, each gzipped, summed. 400,000 held
 /// the first nine screens; every role's screens (plans, the manager's and admin's homes, the
-/// admin area, the bell, the offline outbox) measured 442,620 with every size option below
-/// already in use, about 4.5 KB a screen. The budget keeps room for the admin screens still to
-/// come and fails the bench past it.
-const BUNDLE_BUDGET_BYTES: u64 = 480_000;
+/// admin area, the bell, the offline outbox) measure 474,051 with every size option below
+/// already in use, about 4.5 KB a screen. The budget leaves room for the few settings screens
+/// still to come (sign-in with SSO, a second factor, tokens, templates, webhooks) and fails the
+/// bench past it.
+const BUNDLE_BUDGET_BYTES: u64 = 500_000;
 
 /// The browser app's release build: the standard library rebuilt so that a panic aborts at once,
 /// with no panic messages, source locations or `Debug` text in the bundle (the page shows none of

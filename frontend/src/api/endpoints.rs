@@ -330,3 +330,40 @@ pub async fn update_team(
     )
     .await
 }
+
+/// A new scorecard configuration from a month on.
+pub async fn update_scorecard(
+    body: &dto::UpdateScorecardConfig,
+) -> Result<dto::ScorecardSettings, Error> {
+    call(Method::PUT, "/api/v1/scorecard/config", Some(body), None).await
+}
+
+/// Adds a KPI to the catalogue.
+pub async fn create_kpi(body: &dto::CreateKpi) -> Result<dto::ScorecardSettings, Error> {
+    call(Method::POST, "/api/v1/kpis", Some(body), None).await
+}
+
+/// Gives a person a new temporary password (signing them out everywhere).
+pub async fn reset_password(id: UserId) -> Result<dto::TemporaryPassword, Error> {
+    call(
+        Method::POST,
+        &format!("/api/v1/users/{id}/password-reset"),
+        None::<&()>,
+        None,
+    )
+    .await
+}
+
+/// Last month's scores under proposed weights and targets, beside those in force (nothing is
+/// saved).
+pub async fn preview_scorecard(
+    body: &dto::UpdateScorecardConfig,
+) -> Result<dto::ScorecardPreview, Error> {
+    call(
+        Method::POST,
+        "/api/v1/scorecard/config/preview",
+        Some(body),
+        None,
+    )
+    .await
+}

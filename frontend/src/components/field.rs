@@ -19,3 +19,25 @@ pub fn FieldError(
             })
     }
 }
+
+/// The messages of the fields `keep` picks, as a list: for rows of a form that have no input of
+/// their own to sit beside (`items[2].due_date`), each named by `label`.
+#[component]
+pub fn ListedErrors(
+    #[prop(into)] error: Signal<Option<api::Error>>,
+    keep: fn(&str) -> bool,
+    label: fn(&str) -> String,
+) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            e.fields()
+                .into_iter()
+                .filter(|f| keep(f))
+                .map(|f| {
+                    let message = e.field(&f).unwrap_or_default();
+                    view! { <p class="field-error" role="alert">{label(&f)} ": " {message}</p> }
+                })
+                .collect_view()
+        })
+    }
+}

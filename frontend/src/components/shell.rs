@@ -85,6 +85,18 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     crate::state::outbox::start(store());
     let me = api::load(api::me);
     let location = router::location();
+    // (coaches, oversees teams) of the signed-in person, once known.
+    let roles = Memo::new(move |_| {
+        session.0.with(|me| {
+            me.as_ref().map(|me| {
+                let role = me.user.role;
+                (
+                    role != domain::Role::Agent,
+                    matches!(role, domain::Role::Admin | domain::Role::Manager),
+                )
+            })
+        })
+    });
     Effect::new(move |_| match me.get() {
         Some(Ok(me)) => {
             let store = store();
@@ -161,31 +173,28 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
         </header>
         <div class="frame">
             <nav class="side" aria-label="Main">
+                // Drawn once the person is known (their role decides the entries), and not again
+                // as they move around: only `aria-current` follows the path.
                 {move || {
-                    let coach = session.is_coach();
-                    let oversees = session.0.with(|me| {
-                        me.as_ref().is_some_and(|me| {
-                            matches!(me.user.role, domain::Role::Admin | domain::Role::Manager)
-                        })
-                    });
-                    let path = location.path.get();
-                    nav_for(coach, oversees)
+                    let (coach, oversees) = roles.get()?;
+                    Some(nav_for(coach, oversees)
                         .into_iter()
                         .map(|item| {
-                            let current = if item.href == "/" {
-                                path == "/"
-                            } else {
-                                path.starts_with(item.href)
+                            let href = item.href;
+                            let current = move || {
+                                location.path.with(|path| {
+                                    if href == "/" { path == "/" } else { path.starts_with(href) }
+                                })
                             };
                             view! {
-                                <a href=item.href data-test-id=item.test_id
-                                    aria-current=current.then_some("page")>
+                                <a href=href data-test-id=item.test_id
+                                    aria-current=move || current().then_some("page")>
                                     <span class="icon" aria-hidden="true">{item.icon}</span>
                                     <span class="label">{item.label}</span>
                                 </a>
                             }
                         })
-                        .collect_view()
+                        .collect_view())
                 }}
             </nav>
             <main id="main" tabindex="-1">

@@ -116,13 +116,32 @@ fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
         error.set(None);
         run.dispatch(step);
     };
-    // Drawn again whenever the plan changes, so the history is read again too.
-    let history = api::load(move || api::plan_history(id));
+    // Drawn again whenever the plan changes, so the history is read again too. A coach looks
+    // up the people it names among those they may see (anyone else stays "a coach").
+    let coach_reading = me.is_coach();
+    let history = api::load(move || async move {
+        let steps = api::plan_history(id).await?;
+        let unknown = steps
+            .iter()
+            .filter_map(|s| s.actor_id)
+            .any(|person| untrack(|| store.people.get(person.uuid()).is_none()));
+        if coach_reading
+            && unknown
+            && let Ok(page) = api::people(&[("limit", "200".to_owned())]).await
+        {
+            store.people.upsert_all(page.items);
+        }
+        Ok(steps)
+    });
     let status = plan.status;
-    let policy_target = target(&plan);
-    let coach = me.can(domain::Action::DraftActionPlan, &policy_target);
-    let deciding = waits_for(&me, &plan) && status == PlanStatus::PendingApproval;
-    let acknowledging = waits_for(&me, &plan) && status == PlanStatus::Active;
+    // Who may do what follows the store: the agent's team arrives with the people in scope,
+    // maybe after the plan.
+    let for_policy = plan.clone();
+    let coach = Memo::new(move |_| me.can(domain::Action::DraftActionPlan, &target(&for_policy)));
+    let for_waiting = plan.clone();
+    let waiting = Memo::new(move |_| waits_for(&me, &for_waiting));
+    let deciding = move || waiting.get() && status == PlanStatus::PendingApproval;
+    let acknowledging = move || waiting.get() && status == PlanStatus::Active;
     let agent = plan.agent_id;
     let name = move |who: Option<domain::UserId>| match who {
         Some(who) if Some(who) == me.actor().map(|a| a.id) => "You".to_owned(),
@@ -137,6 +156,16 @@ fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
             |p| p.name,
         ),
         None => "The system".to_owned(),
+    };
+    // KPI names for the targets (the plan names them by key).
+    let catalogue = api::load(|| async { Ok(api::scorecard_settings().await?.catalogue) });
+    let kpi_name = move |key: &str| {
+        catalogue.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.as_ref().ok())
+                .and_then(|c| c.iter().find(|k| k.key == key).map(|k| k.name.clone()))
+                .unwrap_or_else(|| key.replace('_', " "))
+        })
     };
     let items = move || {
         sorted_by(store.items.filter(|i| i.plan_id == Some(id)), |i| {
@@ -171,13 +200,13 @@ fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
             </dl>
         </section>
         <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
-        {(coach && status == PlanStatus::Draft).then(|| view! {
+        {move || (coach.get() && status == PlanStatus::Draft).then(|| view! {
             <section class="card actions-card">
                 <button type="button" data-test-id="plan-submit"
                     on:click=move |_| send(Step::Decide("submit", decision(None, None, None)))>"Submit for approval"</button>
             </section>
         })}
-        {deciding.then(|| view! {
+        {move || deciding().then(|| view! {
             <section class="card actions-card" aria-label="Your decision">
                 <button type="button" data-test-id="plan-approve"
                     on:click=move |_| send(Step::Decide("approve", decision(None, None, None)))>"Approve"</button>
@@ -185,7 +214,7 @@ fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
                     error=error on_send=Callback::new(move |reason| send(Step::Decide("reject", decision(Some(reason), None, None)))) />
             </section>
         })}
-        {acknowledging.then(|| view! { <Acknowledge error=error on_send=Callback::new(move |comment| send(Step::Decide("acknowledge", decision(None, Some(comment), None)))) /> })}
+        {move || acknowledging().then(|| view! { <Acknowledge error=error on_send=Callback::new(move |comment| send(Step::Decide("acknowledge", decision(None, Some(comment), None)))) /> })}
         <section class="card" aria-labelledby="h-plan-targets">
             <h2 id="h-plan-targets">"KPI targets"</h2>
             {if plan.targets.is_empty() {
@@ -197,7 +226,7 @@ fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
                         <tbody>
                             {plan.targets.iter().map(|t| view! {
                                 <tr>
-                                    <th scope="row">{t.kpi.clone()}</th>
+                                    <th scope="row">{let key = t.kpi.clone(); move || kpi_name(&key)}</th>
                                     <td>{if t.operator == TargetOperator::Gte { "at least " } else { "at most " }}
                                         {t.value.to_string()} " by " {labels::month_short(&t.by_month)}</td>
                                     <td>{t.actual.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))}</td>
@@ -240,14 +269,14 @@ fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            {(coach && status == PlanStatus::Active).then(|| view! {
+            {move || (coach.get() && status == PlanStatus::Active).then(|| view! {
                 <CheckpointForm error=error on_send=Callback::new(move |body| send(Step::Checkpoint(body))) />
             })}
         </section>
-        {(coach && status == PlanStatus::Active).then(|| view! {
+        {move || (coach.get() && status == PlanStatus::Active).then(|| view! {
             <CloseForm error=error on_send=Callback::new(move |outcome| send(Step::Decide("complete", decision(None, None, Some(outcome))))) />
         })}
-        {(coach && matches!(status, PlanStatus::Draft | PlanStatus::PendingApproval | PlanStatus::Active)).then(|| view! {
+        {move || (coach.get() && matches!(status, PlanStatus::Draft | PlanStatus::PendingApproval | PlanStatus::Active)).then(|| view! {
             <section class="card actions-card">
                 <ReasonForm open_label="Cancel the plan" field_label="Why is it cancelled?" confirm="Cancel the plan" test_id="plan-cancel"
                     error=error on_send=Callback::new(move |reason| send(Step::Decide("cancel", decision(Some(reason), None, None)))) />

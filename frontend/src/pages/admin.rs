@@ -12,7 +12,7 @@ struct Task {
     admins_only: bool,
 }
 
-const TASKS: [Task; 5] = [
+const TASKS: [Task; 6] = [
     Task {
         href: "/admin/people",
         title: "People",
@@ -23,6 +23,12 @@ const TASKS: [Task; 5] = [
         href: "/admin/teams",
         title: "Teams",
         what: "Create teams, choose their leader and manager, and move agents between them.",
+        admins_only: true,
+    },
+    Task {
+        href: "/admin/scorecard",
+        title: "Scorecard",
+        what: "Weights and targets of the KPIs from a month on, their versions, and new KPIs.",
         admins_only: true,
     },
     Task {

@@ -248,6 +248,19 @@ fn PersonForm(
         || "Add a person".to_owned(),
         |p| format!("Change {}", p.name),
     );
+    // An admin may give someone else a new temporary password, shown here once.
+    let resettable = person
+        .as_ref()
+        .map(|p| p.id)
+        .filter(|id| is_admin && me.actor().is_some_and(|a| a.id != *id));
+    let issued = RwSignal::new(None::<String>);
+    let reset = api::submit(
+        |id: UserId| api::reset_password(id),
+        move |reply| match reply {
+            Ok(answer) => issued.set(Some(answer.temporary_password)),
+            Err(err) => error.set(Some(err)),
+        },
+    );
     view! {
         <form class="card form" data-test-id="person-form"
             on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
@@ -294,6 +307,18 @@ fn PersonForm(
                 </div>
                 <p id="password-help" class="muted small">"Give it to the person once; they change it after signing in."</p>
                 <FieldError error=error name="password" />
+            })}
+            {resettable.map(|id| view! {
+                <div class="reset">
+                    <button type="button" class="secondary small" data-test-id="reset-password"
+                        disabled=move || reset.pending() on:click=move |_| { error.set(None); reset.dispatch(id); }>
+                        "Give a new temporary password"
+                    </button>
+                    {move || issued.get().map(|password| view! {
+                        <p class="ok" role="status">"New temporary password: " <code data-test-id="temporary-password">{password}</code>
+                            ". Give it to them once; they are signed out everywhere and change it after signing in."</p>
+                    })}
+                </div>
             })}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
             <div class="actions">

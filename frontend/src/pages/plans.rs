@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
-use crate::components::field::FieldError;
+use crate::components::field::{FieldError, ListedErrors};
 use crate::components::quick_note::local_problem;
 use crate::labels;
 use crate::router;
@@ -340,13 +340,7 @@ pub fn NewPlan() -> impl IntoView {
                     "Add a target"
                 </button>
             </fieldset>
-            {move || error.get().map(|e| {
-                // Rows have no field of their own to sit beside: their messages are listed here.
-                e.fields().into_iter().filter(|f| f.starts_with("items") || f.starts_with("targets")).map(|f| {
-                    let message = e.field(&f).unwrap_or_default();
-                    view! { <p class="field-error" role="alert">{row_label(&f)} ": " {message}</p> }
-                }).collect_view()
-            })}
+            <ListedErrors error=error keep=|f| f.starts_with("items") || f.starts_with("targets") label=row_label />
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
             <div class="actions">
                 <a class="button secondary" href="/plans">"Cancel"</a>

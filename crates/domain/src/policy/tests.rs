@@ -15,6 +15,7 @@ const MATRIX: &[(Action, &str)] = &[
     (Action::AssignTeam, "A:* M:managed"),
     (Action::ChangeRole, "A:!own"),
     (Action::DeactivateUser, "A:!own"),
+    (Action::ResetPassword, "A:!own"),
     (Action::ViewTeam, "A:* M:managed TL:led"),
     (Action::CreateTeam, "A:*"),
     (Action::UpdateTeam, "A:*"),

@@ -1,14 +1,16 @@
 //! Changes to the catalogue and its configurations (admin).
 
+use std::collections::HashMap;
+
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
-use crate::entity::{kpi, scorecard_config, scorecard_config_kpi};
+use crate::entity::{kpi, scorecard_config, scorecard_config_kpi, user};
 use crate::{Db, StoreError, db, versioned};
 
-use super::catalogue::catalogue;
+use super::catalogue::{Catalogue, Config, catalogue};
 
 /// Adds a KPI to the catalogue.
 pub async fn create_kpi(
@@ -110,24 +112,12 @@ pub async fn update_kpi(
     Ok(updated)
 }
 
-/// Saves a new configuration from `effective_from` on.
-pub async fn save_config(
-    db: &Db,
-    origin: &Origin,
+/// A configuration's weights and targets by KPI id: every key in the catalogue, none twice, one
+/// weight above 0.
+fn weights_of(
+    catalogue: &Catalogue,
     update: &dto::UpdateScorecardConfig,
-) -> Result<(), StoreError> {
-    let txn = db::begin_write(db).await?;
-    let catalogue = catalogue(&txn).await?;
-    if catalogue
-        .configs
-        .iter()
-        .any(|c| c.config.effective_from == update.effective_from)
-    {
-        return Err(StoreError::conflict(
-            "effective_from",
-            "a configuration already starts in this month",
-        ));
-    }
+) -> Result<Vec<(Uuid, f64, f64)>, StoreError> {
     let mut rows = Vec::new();
     for (index, weight) in update.kpis.iter().enumerate() {
         let kpi = catalogue.kpi(&weight.key).ok_or_else(|| {
@@ -150,6 +140,73 @@ pub async fn save_config(
             "at least one KPI needs a weight above 0",
         ));
     }
+    Ok(rows)
+}
+
+/// Every agent's `month` scored in force and under `update` (nothing is saved): (agent, name,
+/// now, proposed), for the agents with values that month.
+pub async fn preview(
+    db: &Db,
+    update: &dto::UpdateScorecardConfig,
+    month: &str,
+) -> Result<Vec<(Uuid, String, Option<f64>, Option<f64>)>, StoreError> {
+    let now = catalogue(db).await?;
+    let weights = weights_of(&now, update)?;
+    let mut proposed = now.clone();
+    proposed.configs.insert(
+        0,
+        Config {
+            config: scorecard_config::Model {
+                id: Uuid::nil(),
+                effective_from: month.to_owned(),
+                note: update.note.clone(),
+                created_by: None,
+                created_at: Utc::now(),
+            },
+            weights: weights.into_iter().map(|(id, w, t)| (id, (w, t))).collect(),
+        },
+    );
+    let months = super::months_where(db, Condition::all(), month, month).await?;
+    let ids: Vec<Uuid> = months.iter().map(|(key, _)| key.agent_id).collect();
+    let names: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(months
+        .iter()
+        .map(|(key, values)| {
+            (
+                key.agent_id,
+                names.get(&key.agent_id).cloned().unwrap_or_default(),
+                now.score(month, values),
+                proposed.score(month, values),
+            )
+        })
+        .collect())
+}
+
+/// Saves a new configuration from `effective_from` on.
+pub async fn save_config(
+    db: &Db,
+    origin: &Origin,
+    update: &dto::UpdateScorecardConfig,
+) -> Result<(), StoreError> {
+    let txn = db::begin_write(db).await?;
+    let catalogue = catalogue(&txn).await?;
+    if catalogue
+        .configs
+        .iter()
+        .any(|c| c.config.effective_from == update.effective_from)
+    {
+        return Err(StoreError::conflict(
+            "effective_from",
+            "a configuration already starts in this month",
+        ));
+    }
+    let rows = weights_of(&catalogue, update)?;
     let config = scorecard_config::ActiveModel {
         id: Set(Uuid::now_v7()),
         effective_from: Set(update.effective_from.clone()),

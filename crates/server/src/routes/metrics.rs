@@ -22,6 +22,7 @@ crate::routes::api_routes! {
     "/agents/{id}/scorecard" => get get_agent_scorecard;
     "/teams/{id}/scorecard" => get get_team_scorecard;
     "/scorecard/config" => get get_scorecard_config, put update_scorecard_config;
+    "/scorecard/config/preview" => post preview_scorecard_config;
     "/kpis" => post create_kpi;
     "/kpis/{key}" => patch update_kpi;
 }
@@ -227,6 +228,57 @@ pub async fn update_scorecard_config(
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
     metrics::save_config(&app.db, &actor.origin, &body).await?;
     changed_settings(&app).await.map(web::Json)
+}
+
+/// The month a preview scores: `month`, or last month.
+#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewQuery {
+    /// `YYYY-MM` (default: last month).
+    #[garde(inner(custom(dto::metrics::month)))]
+    pub month: Option<String>,
+}
+
+/// How a month's scores would change under proposed weights and targets (admin); nothing is
+/// saved. `effective_from` is checked but not used: the proposal scores the month asked for.
+#[utoipa::path(post, path = "/api/v1/scorecard/config/preview", tag = "performance",
+    params(PreviewQuery),
+    request_body = dto::UpdateScorecardConfig,
+    responses((status = 200, body = dto::ScorecardPreview)))]
+#[tracing::instrument(skip_all)]
+pub async fn preview_scorecard_config(
+    actor: Actor,
+    query: ValidQuery<PreviewQuery>,
+    body: Valid<UpdateScorecardConfig>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<dto::ScorecardPreview>> {
+    authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
+    let month = match &query.month {
+        Some(month) => month.clone(),
+        None => domain::scorecard::previous_month(&this_month()),
+    };
+    let rows = metrics::preview(&app.db, &body, &month).await?;
+    let mut agents: Vec<dto::PreviewRow> = rows
+        .into_iter()
+        .map(|(id, name, now, proposed)| dto::PreviewRow {
+            agent_id: UserId(id),
+            name,
+            now,
+            proposed,
+        })
+        .collect();
+    let change = |row: &dto::PreviewRow| match (row.now, row.proposed) {
+        (Some(now), Some(proposed)) => (proposed - now).abs(),
+        _ => 0.0,
+    };
+    agents.sort_by(|a, b| change(b).total_cmp(&change(a)));
+    Ok(web::Json(dto::ScorecardPreview {
+        month,
+        average_now: domain::scorecard::mean(agents.iter().filter_map(|a| a.now)),
+        average_proposed: domain::scorecard::mean(agents.iter().filter_map(|a| a.proposed)),
+        agents,
+    }))
 }
 
 /// Add a KPI to the catalogue (admin); give it a weight with a new configuration.

@@ -1,4 +1,4 @@
-//! People: list, create, read, edit, deactivate, reactivate.
+//! People: list, create, read, edit, deactivate, reactivate, reset a password.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -20,6 +20,47 @@ crate::routes::api_routes! {
     "/users/{id}" => get get_user, patch update_user;
     "/users/{id}/deactivate" => post deactivate_user;
     "/users/{id}/reactivate" => post reactivate_user;
+    "/users/{id}/password-reset" => post reset_password;
+}
+
+/// The characters a temporary password is made of (no look-alikes: 0/O, 1/l/I).
+const TEMPORARY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A 16-character temporary password from the operating system's random source (about 92
+/// bits).
+fn temporary_password() -> String {
+    let mut bytes = [0u8; 16];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .expect("the operating system's random source is available");
+    bytes
+        .iter()
+        .map(|b| char::from(TEMPORARY_ALPHABET[usize::from(*b) % TEMPORARY_ALPHABET.len()]))
+        .collect()
+}
+
+/// Give a person a new temporary password, shown once in the answer (admin; not oneself). Every
+/// sign-in session of theirs ends at once; they sign in with it and change it under "me".
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "people",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, body = dto::TemporaryPassword)))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn reset_password(
+    actor: Actor,
+    id: web::Path<UserId>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<dto::TemporaryPassword>> {
+    let id = id.uuid();
+    let password = temporary_password();
+    let hash = app.passwords.hash(password.clone()).await?;
+    users::reset_password(&app.db, &actor, &actor.origin, id, hash).await?;
+    app.publish(dto::Event::SignedOutElsewhere {
+        user_id: id,
+        kept_session_id: Uuid::nil(),
+    });
+    tracing::info!(user.id = %id, "password reset");
+    Ok(web::Json(dto::TemporaryPassword {
+        temporary_password: password,
+    }))
 }
 
 /// Filters and paging for the user list.

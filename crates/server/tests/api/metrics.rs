@@ -429,3 +429,62 @@ async fn a_negative_zero_does_not_break_the_audit_chain() {
         .ok(200);
     assert_eq!(verdict["intact"], true, "{verdict}");
 }
+
+#[tokio::test]
+async fn a_preview_scores_a_month_under_proposed_weights_and_saves_nothing() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut body = all_kpis(90.0);
+    body["quality_score"] = json!(60);
+    app.as_(&org.leader_a)
+        .put_metrics(org.agent_a1.id, "2026-01", body)
+        .await
+        .ok(200);
+    app.as_(&org.leader_b)
+        .put_metrics(org.agent_b1.id, "2026-01", all_kpis(80.0))
+        .await
+        .ok(200);
+    let proposal = json!({ "effective_from": "2026-02", "kpis": [
+        { "key": "schedule_adherence", "weight": 1.0, "target": 95 },
+        { "key": "quality_score", "weight": 3.0, "target": 95 }
+    ]});
+    let path = "/api/v1/scorecard/config/preview?month=2026-01";
+    for who in [&org.manager_a, &org.leader_a, &org.agent_a1] {
+        app.as_(who).post(path, &proposal).call().await.problem(403);
+    }
+    let preview = app
+        .as_(&org.admin)
+        .post(path, &proposal)
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(preview["month"], "2026-01");
+    // The agent whose quality lags moves most: (6.5 x 90 + 1.5 x 60) / 8 = 84.38 in force,
+    // (1 x 90 + 3 x 60) / 4 = 67.5 proposed; an agent at 80 everywhere stays at 80.
+    assert_eq!(preview["agents"][0]["agent_id"], json!(org.agent_a1.id));
+    assert_eq!(preview["agents"][0]["now"], 84.38);
+    assert_eq!(preview["agents"][0]["proposed"], 67.5);
+    assert_eq!(preview["agents"][1]["now"], 80.0);
+    assert_eq!(preview["agents"][1]["proposed"], 80.0);
+    assert_eq!(preview["agents"].as_array().map(Vec::len), Some(2));
+
+    // Bad proposals are refused as a save would be; nothing was saved.
+    let unknown = json!({ "effective_from": "2026-02", "kpis": [{ "key": "nope", "weight": 1, "target": 1 }] });
+    app.as_(&org.admin)
+        .post(path, &unknown)
+        .call()
+        .await
+        .problem(422);
+    app.as_(&org.admin)
+        .post("/api/v1/scorecard/config/preview?month=January", &proposal)
+        .call()
+        .await
+        .problem(422);
+    let settings = app
+        .as_(&org.admin)
+        .get("/api/v1/scorecard/config")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(settings["configs"].as_array().map(Vec::len), Some(1));
+}

@@ -487,3 +487,81 @@ async fn only_admins_deactivate_and_never_themselves() {
         .ok(200);
     assert_eq!(ids(&inactive), vec![org.agent_a1.id.to_string()]);
 }
+
+#[tokio::test]
+async fn an_admin_resets_a_password_and_the_person_is_signed_out_everywhere() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let path = format!("/api/v1/users/{}/password-reset", org.agent_a1.id);
+    // Nobody but an admin, and an admin not on themself; those who may not see the person learn
+    // nothing of them.
+    for who in [&org.manager_a, &org.leader_a, &org.agent_a1] {
+        app.as_(who)
+            .post(&path, &json!({}))
+            .call()
+            .await
+            .problem(403);
+    }
+    for who in [&org.manager_b, &org.agent_a2] {
+        app.as_(who)
+            .post(&path, &json!({}))
+            .call()
+            .await
+            .problem(404);
+    }
+    app.as_(&org.admin)
+        .post(
+            &format!("/api/v1/users/{}/password-reset", org.admin.id),
+            &json!({}),
+        )
+        .call()
+        .await
+        .problem(403);
+    app.as_(&org.admin)
+        .post("/api/v1/users/not-a-user/password-reset", &json!({}))
+        .call()
+        .await
+        .problem(404);
+    app.request(Method::POST, &path)
+        .json(&json!({}))
+        .call()
+        .await
+        .problem(401);
+
+    let answer = app
+        .as_(&org.admin)
+        .post(&path, &json!({}))
+        .call()
+        .await
+        .ok(200);
+    let temporary = answer["temporary_password"].as_str().expect("a password");
+    assert_eq!(temporary.chars().count(), 16, "{answer}");
+    // The old sign-in and the old password are over; the temporary one signs in.
+    let me = app
+        .request(Method::GET, "/api/v1/me")
+        .bearer_auth(&org.agent_a1.token)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(me.status().as_u16(), 401);
+    app.login(&org.agent_a1.email, test_support::org::PASSWORD)
+        .await
+        .problem(401);
+    app.login(&org.agent_a1.email, temporary).await.ok(200);
+    // Two resets give two different passwords; the audit log names the reset, never the secret.
+    let again = app
+        .as_(&org.admin)
+        .post(&path, &json!({}))
+        .call()
+        .await
+        .ok(200);
+    assert_ne!(again["temporary_password"], answer["temporary_password"]);
+    let audit = app
+        .as_(&org.admin)
+        .get("/api/v1/audit?action=user.reset_password")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(2));
+    assert!(!audit.to_string().contains(temporary));
+}
