@@ -178,7 +178,7 @@ fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<()>) -> impl
             <div class="actions">
                 <button type="button" class="secondary" data-test-id="weights-preview" disabled=move || previewing.pending()
                     on:click=show_preview>"Preview last month"</button>
-                <button type="submit" data-test-id="weights-save" disabled=move || send.pending()>"Save from this month"</button>
+                <button type="submit" data-test-id="weights-save" disabled=move || send.pending()>"Save these weights"</button>
             </div>
         </form>
     }
@@ -198,11 +198,12 @@ fn Versions(settings: dto::ScorecardSettings) -> impl IntoView {
         <section class="card" aria-labelledby="h-versions">
             <h2 id="h-versions">"Versions"</h2>
             <ul class="rows" data-test-id="versions">
-                {settings.configs.iter().map(|config| {
+                {settings.configs.iter().enumerate().map(|(i, config)| {
+                    let first = i + 1 == settings.configs.len();
                     let weights = config.kpis.iter().map(|w| format!("{} {}", name(&w.key), w.weight)).collect::<Vec<_>>().join(" · ");
                     view! {
                         <li class="stack">
-                            <strong>"From " {labels::month_short(&config.effective_from)}</strong>
+                            <strong>{if first { "From the start".to_owned() } else { format!("From {}", labels::month_short(&config.effective_from)) }}</strong>
                             {config.note.clone().map(|n| view! { <span>{n}</span> })}
                             <span class="muted small">{weights}</span>
                             <span class="muted small">"Saved " {labels::when(config.created_at)}</span>
