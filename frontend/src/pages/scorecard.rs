@@ -26,11 +26,21 @@ pub fn Scorecard() -> impl IntoView {
         saved.track();
         api::scorecard_settings()
     });
+    // Said here, not in the form: the form is drawn again from the settings read after a save.
+    let said = RwSignal::new(None::<String>);
+    let on_weights = Callback::new(move |from: String| {
+        said.set(Some(format!(
+            "Saved: the new weights apply from {}.",
+            labels::month_short(&from)
+        )));
+        saved.update(|n| *n += 1);
+    });
     view! {
         <h1>"Scorecard"</h1>
         <LoadStatus status=api::status(settings) />
+        {move || said.get().map(|text| view! { <p class="ok" role="status" data-test-id="weights-saved">{text}</p> })}
         {move || settings.get().and_then(Result::ok).map(|s| view! {
-            <WeightsForm settings=s.clone() on_saved=Callback::new(move |()| saved.update(|n| *n += 1)) />
+            <WeightsForm settings=s.clone() on_saved=on_weights />
             <Versions settings=s />
         })}
         <NewKpi on_saved=Callback::new(move |()| saved.update(|n| *n += 1)) />
@@ -39,7 +49,7 @@ pub fn Scorecard() -> impl IntoView {
 
 /// Weights and targets, from a month on.
 #[component]
-fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<()>) -> impl IntoView {
+fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<String>) -> impl IntoView {
     let current = settings.configs.first().cloned();
     let rows: Vec<Row> = settings
         .catalogue
@@ -63,14 +73,13 @@ fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<()>) -> impl
     let from = RwSignal::new(labels::month_of(first + chrono::Duration::days(32)));
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<api::Error>);
-    let done = RwSignal::new(false);
     let send = api::submit(
-        |body: dto::UpdateScorecardConfig| async move { api::update_scorecard(&body).await },
+        |body: dto::UpdateScorecardConfig| async move {
+            let from = body.effective_from.clone();
+            api::update_scorecard(&body).await.map(|_| from)
+        },
         move |reply| match reply {
-            Ok(_) => {
-                done.set(true);
-                on_saved.run(());
-            }
+            Ok(from) => on_saved.run(from),
             Err(err) => error.set(Some(err)),
         },
     );
@@ -158,9 +167,6 @@ fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<()>) -> impl
                 </div>
             </div>
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
-            <Show when=move || done.get()>
-                <p class="ok" role="status" data-test-id="weights-saved">"Saved."</p>
-            </Show>
             {move || preview.get().map(|p| view! {
                 <div class="preview" role="status" data-test-id="preview">
                     <p><strong>{format!("Scores of {}: average {} now, {} with these weights", labels::month_short(&p.month), labels::score(p.average_now), labels::score(p.average_proposed))}</strong></p>
