@@ -69,16 +69,21 @@ pub fn PlanPage(id: ActionPlanId) -> impl IntoView {
         store.plans.upsert(plan);
         Ok(())
     });
+    // KPI names for the targets (the plan names them by key), read once for the page.
+    let catalogue = api::load(|| async { Ok(api::scorecard_settings().await?.catalogue) });
     // Only this plan's changes draw the page again (not every plan the store holds).
     let plan = Memo::new(move |_| store.plans.get(id.uuid()));
     view! {
         <LoadStatus status=api::status(loaded) />
-        {move || plan.get().map(|plan| view! { <PlanView plan=plan /> })}
+        {move || plan.get().map(|plan| view! { <PlanView plan=plan catalogue=catalogue /> })}
     }
 }
 
 #[component]
-fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
+fn PlanView(
+    plan: dto::ActionPlan,
+    catalogue: ReadSignal<api::Reply<Vec<dto::Kpi>>>,
+) -> impl IntoView {
     let store = store();
     let me = session();
     let id = plan.id;
@@ -157,8 +162,6 @@ fn PlanView(plan: dto::ActionPlan) -> impl IntoView {
         ),
         None => "The system".to_owned(),
     };
-    // KPI names for the targets (the plan names them by key).
-    let catalogue = api::load(|| async { Ok(api::scorecard_settings().await?.catalogue) });
     let kpi_name = move |key: &str| {
         catalogue.with(|c| {
             c.as_ref()
