@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod account;
 pub mod action_plan;
 pub mod admin;
 pub mod agent;

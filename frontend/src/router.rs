@@ -31,6 +31,7 @@ pub enum Route {
     MetricsFiles,
     Teams,
     Scorecard,
+    Account,
     NotFound,
 }
 
@@ -58,6 +59,7 @@ impl Route {
             ["admin", "metrics"] => Route::MetricsFiles,
             ["admin", "teams"] => Route::Teams,
             ["admin", "scorecard"] => Route::Scorecard,
+            ["account"] => Route::Account,
             _ => Route::NotFound,
         }
     }

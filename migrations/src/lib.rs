@@ -15,6 +15,7 @@ mod m20261127_000005_create_governance;
 pub mod m20261127_000006_create_search;
 mod m20261203_000007_store_search_vectors;
 mod m20261203_000008_create_idempotency_keys;
+mod m20261203_000009_create_access_tokens;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_search::Migration),
             Box::new(m20261203_000007_store_search_vectors::Migration),
             Box::new(m20261203_000008_create_idempotency_keys::Migration),
+            Box::new(m20261203_000009_create_access_tokens::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod policy;
 pub mod role;
+pub mod scope;
 pub mod scorecard;
 
 pub use ids::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
@@ -16,3 +17,4 @@ pub use lifecycle::{
 };
 pub use policy::{Action, Actor, Denied, Relation, Target, authorize};
 pub use role::Role;
+pub use scope::Scope;

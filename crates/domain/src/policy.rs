@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Role, TeamId, UserId};
+use crate::{Role, Scope, TeamId, UserId};
 
 /// Who is acting, with the team scope the policy needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,10 @@ pub struct Actor {
     pub led_teams: Vec<TeamId>,
     /// Teams whose manager they are.
     pub managed_teams: Vec<TeamId>,
+    /// What the personal access token in use may do; `None` for a signed-in person, who may do
+    /// everything their role allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<Scope>>,
 }
 
 impl Actor {
@@ -32,6 +36,7 @@ impl Actor {
             role: Role::Admin,
             led_teams: Vec::new(),
             managed_teams: Vec::new(),
+            scopes: None,
         }
     }
 }
@@ -247,7 +252,11 @@ pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), D
         target,
         Target::AgentRecord { private: true, author, .. } if *author != Some(actor.id)
     );
-    if !hidden_private && permits(actor.role, action, relation(actor, target)) {
+    let in_scope = actor
+        .scopes
+        .as_ref()
+        .is_none_or(|scopes| scopes.iter().any(|scope| scope.grants(action)));
+    if in_scope && !hidden_private && permits(actor.role, action, relation(actor, target)) {
         Ok(())
     } else {
         Err(Denied {

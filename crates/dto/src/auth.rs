@@ -78,6 +78,7 @@ impl Me {
             role: self.user.role,
             led_teams: self.led_team_ids.clone(),
             managed_teams: self.managed_team_ids.clone(),
+            scopes: None,
         }
     }
 

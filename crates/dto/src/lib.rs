@@ -4,6 +4,7 @@
 //! are verb-noun (`CreateUser`), response types are nouns (`User`). OpenAPI schemas derive
 //! behind the `openapi` feature, which only the server turns on.
 
+pub mod access_tokens;
 pub mod action_items;
 pub mod action_plans;
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod teams;
 pub mod users;
 pub mod validate;
 
+pub use access_tokens::{AccessToken, CreateAccessToken, CreatedAccessToken};
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use action_plans::{
     ActionPlan, Checkpoint, CreateActionPlan, CreateCheckpoint, NewPlanItem, NewPlanTarget,

@@ -1,5 +1,6 @@
 //! sea-orm entities: one module per table, rows only. Rules live in the repositories.
 
+pub mod access_token;
 pub mod action_item;
 pub mod action_plan;
 pub mod action_plan_checkpoint;

@@ -5,6 +5,7 @@
 //! forgetting a check. Every write is one transaction; optimistic concurrency is
 //! `UPDATE ... WHERE id = ? AND version = ?`.
 
+pub mod access_tokens;
 pub mod action_items;
 pub mod action_plans;
 pub mod audit;

@@ -307,6 +307,7 @@ pub async fn authenticate(
         role: user.role,
         led_teams: pick(|row, id| row.scope_leader == Some(id)),
         managed_teams: pick(|row, id| row.scope_manager == Some(id)),
+        scopes: None,
     };
     Ok(Some(Authenticated {
         user,

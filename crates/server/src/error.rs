@@ -24,6 +24,10 @@ pub enum ApiError {
     /// 403: the policy refuses.
     #[error("forbidden")]
     Forbidden(#[from] domain::Denied),
+    /// 403: the personal access token in use lacks the scope, or the request is a signed-in
+    /// person's alone.
+    #[error("insufficient scope: {0}")]
+    InsufficientScope(&'static str),
     /// 403: a cookie-authenticated write without the matching CSRF token.
     #[error("csrf token missing or wrong")]
     CsrfRejected,
@@ -97,7 +101,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => ErrorCode::BadRequest,
             ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
-            ApiError::Forbidden(_) | ApiError::CsrfRejected => ErrorCode::Forbidden,
+            ApiError::Forbidden(_) | ApiError::InsufficientScope(_) | ApiError::CsrfRejected => {
+                ErrorCode::Forbidden
+            }
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
@@ -115,7 +121,9 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         match self {
             ApiError::BadRequest(detail) => Some(detail.clone()),
-            ApiError::Unauthenticated(detail) => Some((*detail).to_owned()),
+            ApiError::Unauthenticated(detail) | ApiError::InsufficientScope(detail) => {
+                Some((*detail).to_owned())
+            }
             ApiError::Conflict { message, .. } => Some(message.clone()),
             ApiError::Stale => Some("reload the record and apply your change again".into()),
             ApiError::PreconditionRequired => {
@@ -136,7 +144,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::InsufficientScope(_) | ApiError::CsrfRejected => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -188,6 +198,13 @@ impl ApiError {
             ApiError::Unauthenticated(_) => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            ApiError::InsufficientScope(_) => {
+                // RFC 6750 §3.1.
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"insufficient_scope\""),
+                ));
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));

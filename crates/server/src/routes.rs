@@ -1,5 +1,6 @@
 //! The route table: every aggregate's routes, assembled in one place.
 
+pub mod access_tokens;
 pub mod action_items;
 pub mod action_plans;
 pub mod auth;
@@ -62,6 +63,7 @@ macro_rules! api_modules {
 api_modules!(
     auth,
     me,
+    access_tokens,
     users,
     teams,
     sessions,

@@ -367,3 +367,26 @@ pub async fn preview_scorecard(
     )
     .await
 }
+
+/// My personal access tokens.
+pub async fn access_tokens() -> Result<Vec<dto::AccessToken>, Error> {
+    get("/api/v1/me/tokens").await
+}
+
+/// Makes a personal access token; the answer holds its secret, this once.
+pub async fn create_access_token(
+    body: &dto::CreateAccessToken,
+) -> Result<dto::CreatedAccessToken, Error> {
+    call(Method::POST, "/api/v1/me/tokens", Some(body), None).await
+}
+
+/// Revokes one of my personal access tokens.
+pub async fn revoke_access_token(id: uuid::Uuid) -> Result<(), Error> {
+    call(
+        Method::DELETE,
+        &format!("/api/v1/me/tokens/{id}"),
+        None::<&()>,
+        None,
+    )
+    .await
+}

@@ -165,7 +165,11 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                     </button>
                 })}
                 {move || session.0.get().map(|me| view! {
-                    <span class="person wide-only" data-test-id="signed-in-as">{me.user.name.clone()}</span>
+                    <a href="/account" class="person" data-test-id="account" title="Your account">
+                        <span class="narrow-only" aria-hidden="true">"☺"</span>
+                        <span class="sr-only narrow-only">"Your account"</span>
+                        <span class="wide-only" data-test-id="signed-in-as">{me.user.name.clone()}</span>
+                    </a>
                 })}
                 <button type="button" class="ghost" data-test-id="sign-out"
                     on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>

@@ -1,6 +1,8 @@
 //! The `Actor` extractor: who is asking, authenticated once per request.
 //!
-//! A bearer JWT (API clients) or the session cookie (the browser, with the CSRF check on writes).
+//! A bearer JWT (API clients that sign in), a personal access token (`chp_…`, scripts and
+//! integrations, narrowed to its scopes) or the session cookie (the browser, with the CSRF check
+//! on writes).
 //! The token is only the start: the user, the session and the teams are read in one statement,
 //! kept in the actor cache (`crate::cache`) until an event says one of them changed, so a
 //! deactivated user or a revoked session is refused on every instance as soon as the event
@@ -10,14 +12,16 @@ use std::ops::Deref;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use domain::Scope;
 use futures_util::future::LocalBoxFuture;
 use persistence::audit::Origin;
 use persistence::entity::user;
-use persistence::users;
+use persistence::{access_tokens, users};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
 use super::cookies;
+use super::tokens::hash_token;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::client_ip;
 use crate::state::AppState;
@@ -29,8 +33,11 @@ pub struct Actor {
     pub policy: domain::Actor,
     /// Their user row.
     pub user: user::Model,
-    /// The sign-in session the credentials belong to.
+    /// The sign-in session the credentials belong to (the token's id for a personal access
+    /// token, which belongs to no session).
     pub session_id: Uuid,
+    /// The personal access token in use, if the request carries one.
+    pub token_id: Option<Uuid>,
     /// Who, from where, which request: for the audit log.
     pub origin: Origin,
 }
@@ -39,6 +46,19 @@ impl Deref for Actor {
     type Target = domain::Actor;
     fn deref(&self) -> &domain::Actor {
         &self.policy
+    }
+}
+
+impl Actor {
+    /// Refuses a personal access token: what only the person, signed in, may do (manage their
+    /// tokens, change their password).
+    pub fn require_person(&self) -> ApiResult<()> {
+        match self.token_id {
+            None => Ok(()),
+            Some(_) => Err(ApiError::InsufficientScope(
+                "sign in as yourself: a personal access token cannot do this",
+            )),
+        }
     }
 }
 
@@ -78,6 +98,9 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         .app_data::<web::Data<AppState>>()
         .expect("AppState is registered on every app");
     let token = access_token(req)?;
+    if token.starts_with(PERSONAL_TOKEN_PREFIX) {
+        return authenticate_personal(req, app, &token).await;
+    }
     let claims = app.jwt.verify(&token)?;
     let found = app
         .caches
@@ -98,15 +121,78 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
     }
     app.request_limits.admit_user(req, user.id).await?;
     let policy = found.actor.clone();
-    let origin = Origin {
-        actor_id: Some(user.id),
-        ip: Some(client_ip(req, app.config.trust_proxy)),
-        request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
-    };
+    let origin = origin(req, app, user.id);
     Ok(Actor {
         policy,
         user,
         session_id: claims.sid,
+        token_id: None,
+        origin,
+    })
+}
+
+/// Who, from where, which request.
+fn origin(req: &HttpRequest, app: &AppState, user_id: Uuid) -> Origin {
+    Origin {
+        actor_id: Some(user_id),
+        ip: Some(client_ip(req, app.config.trust_proxy)),
+        request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
+    }
+}
+
+/// How every personal access token starts, so a leaked one is recognised (secret scanners) and
+/// told from a JWT without trying to parse it.
+pub const PERSONAL_TOKEN_PREFIX: &str = "chp_";
+
+async fn authenticate_personal(
+    req: &HttpRequest,
+    app: &AppState,
+    secret: &str,
+) -> ApiResult<Actor> {
+    let now = chrono::Utc::now();
+    let token = access_tokens::find_live(&app.db, &hash_token(secret), now)
+        .await?
+        .ok_or(ApiError::Unauthenticated(
+            "unknown, expired or revoked access token",
+        ))?;
+    let found = app
+        .caches
+        .actor(
+            (token.user_id, token.id),
+            users::authenticate(&app.db, token.user_id, token.id),
+        )
+        .await?;
+    let Some(found) = found else {
+        return Err(ApiError::Unauthenticated("unknown user"));
+    };
+    let user = found.user.clone();
+    if !user.active || user.erased_at.is_some() {
+        return Err(ApiError::Unauthenticated("account deactivated"));
+    }
+    let scopes = access_tokens::scopes(&token);
+    // The HTTP method is the first gate (routes that name no policy action, such as search, are
+    // covered by it); `domain::authorize` checks each action's own scope after it.
+    if req.method().is_safe() {
+        if scopes.iter().all(|scope| *scope == Scope::MetricsImport) {
+            return Err(ApiError::InsufficientScope(
+                "this token lacks the `read` scope",
+            ));
+        }
+    } else if scopes.iter().all(|scope| *scope == Scope::Read) {
+        return Err(ApiError::InsufficientScope("this token may only read"));
+    }
+    app.request_limits.admit_user(req, user.id).await?;
+    access_tokens::touch(&app.db, token.id, now).await?;
+    let policy = domain::Actor {
+        scopes: Some(scopes),
+        ..found.actor.clone()
+    };
+    let origin = origin(req, app, user.id);
+    Ok(Actor {
+        policy,
+        user,
+        session_id: token.id,
+        token_id: Some(token.id),
         origin,
     })
 }

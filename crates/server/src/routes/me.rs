@@ -73,6 +73,7 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
+    actor.require_person()?;
     app.auth_limits.admit_password_change(actor.user.id).await?;
     if !app
         .passwords

@@ -3,6 +3,7 @@
 //! Run on SQLite by default; `COACHING_HUB_TEST_DB=postgres` runs the same tests on PostgreSQL
 //! with Redis. `cargo xtask test` runs both.
 
+mod access_tokens;
 mod action_items;
 mod action_plans;
 mod auth;

@@ -1,0 +1,163 @@
+//! My account: personal access tokens for scripts and other tools: make one (its secret is shown
+//! once), see when each was last used, revoke.
+
+use domain::Scope;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::error_banner::{ErrorBanner, LoadStatus};
+use crate::components::field::FieldError;
+use crate::labels;
+use crate::state::session;
+
+/// How long a new token lives: the choices offered.
+const LIFETIMES: [(u16, &str); 4] = [
+    (30, "30 days"),
+    (90, "90 days"),
+    (180, "6 months"),
+    (366, "1 year"),
+];
+
+/// The account page.
+#[component]
+pub fn Account() -> impl IntoView {
+    let me = session();
+    let role = me.0.with(|m| m.as_ref().map(|m| m.user.role));
+    let offered: Vec<Scope> = Scope::ALL
+        .into_iter()
+        .filter(|scope| role.is_some_and(|role| scope.allowed_for(role)))
+        .collect();
+    let changed = RwSignal::new(0u32);
+    let tokens = api::load(move || {
+        changed.track();
+        api::access_tokens()
+    });
+    let name = RwSignal::new(String::new());
+    let chosen = RwSignal::new(vec![Scope::Read]);
+    let days = RwSignal::new(String::from("90"));
+    let error = RwSignal::new(None::<api::Error>);
+    let secret = RwSignal::new(None::<dto::CreatedAccessToken>);
+    let create = api::submit(
+        |body: dto::CreateAccessToken| async move { api::create_access_token(&body).await },
+        move |reply| match reply {
+            Ok(created) => {
+                name.set(String::new());
+                secret.set(Some(created));
+                changed.update(|n| *n += 1);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    let revoke = api::submit(
+        |id: uuid::Uuid| async move { api::revoke_access_token(id).await },
+        move |reply| match reply {
+            Ok(()) => changed.update(|n| *n += 1),
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    let toggle = move |scope: Scope, on: bool| {
+        chosen.update(|scopes| {
+            scopes.retain(|s| *s != scope);
+            if on {
+                scopes.push(scope);
+                scopes.sort();
+            }
+        });
+    };
+    view! {
+        <h1>"Your account"</h1>
+        <section class="card" aria-labelledby="h-tokens">
+            <h2 id="h-tokens">"Personal access tokens"</h2>
+            <p class="muted">"A token lets a script or another tool use Coaching Hub as you, limited to what you tick. "
+                "Send it as " <code>"Authorization: Bearer <token>"</code> "."</p>
+            {move || secret.get().map(|created| view! {
+                <div class="notice ok" role="status" data-test-id="token-secret-box">
+                    <p><strong>{format!("Your new token “{}”", created.token.name)}</strong>
+                        ". Copy it now: it is not shown again."</p>
+                    <input class="secret" readonly=true value=created.secret.clone() data-test-id="token-secret"
+                        aria-label="The new token" on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
+                    <div class="actions">
+                        <button type="button" class="secondary small" on:click=move |_| secret.set(None)>"Done"</button>
+                    </div>
+                </div>
+            })}
+            <LoadStatus status=api::status(tokens) />
+            {move || tokens.get().and_then(Result::ok).map(|list| if list.is_empty() {
+                view! { <p class="muted" data-test-id="no-tokens">"You have no tokens."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-test-id="tokens">
+                        <caption class="sr-only">"Your tokens"</caption>
+                        <thead><tr>
+                            <th scope="col">"Name"</th><th scope="col">"May"</th>
+                            <th scope="col">"Expires"</th><th scope="col">"Last used"</th>
+                            <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|token| {
+                                let id = token.id;
+                                let expired = token.expires_at <= chrono::Utc::now();
+                                view! {
+                                    <tr data-test-id="token-row">
+                                        <th scope="row">{token.name.clone()}
+                                            <span class="muted small block">{format!("Made {}", labels::when(token.created_at))}</span></th>
+                                        <td>{token.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
+                                        <td>{if expired {
+                                            view! { <span class="pill status-cancelled">"Expired"</span> }.into_any()
+                                        } else {
+                                            labels::when(token.expires_at).into_any()
+                                        }}</td>
+                                        <td>{token.last_used_at.map_or_else(|| "Never".to_owned(), labels::when)}</td>
+                                        <td class="cell-actions">
+                                            <button type="button" class="danger-outline small" data-test-id="token-revoke"
+                                                aria-label=format!("Revoke {}", token.name)
+                                                disabled=move || revoke.pending()
+                                                on:click=move |_| { error.set(None); revoke.dispatch(id); }>"Revoke"</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            })}
+        </section>
+        <form class="card form" data-test-id="token-form" on:submit=move |ev| {
+            ev.prevent_default();
+            error.set(None);
+            secret.set(None);
+            create.dispatch(dto::CreateAccessToken {
+                name: name.get_untracked(),
+                scopes: chosen.get_untracked(),
+                expires_in_days: days.get_untracked().parse().unwrap_or(90),
+            });
+        }>
+            <h2>"New token"</h2>
+            <label for="token-name">"What it is for"</label>
+            <input id="token-name" bind:value=name required maxlength="100" placeholder="Weekly report script"
+                data-test-id="token-name" aria-describedby="name-error" />
+            <FieldError error=error name="name" />
+            <fieldset aria-describedby="scopes-error">
+                <legend>"It may"</legend>
+                {offered.into_iter().map(|scope| view! {
+                    <label class="check">
+                        <input type="checkbox" data-test-id=format!("token-scope-{}", scope.as_str())
+                            prop:checked=move || chosen.with(|s| s.contains(&scope))
+                            on:change=move |ev| toggle(scope, event_target_checked(&ev)) />
+                        {scope.label()}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <FieldError error=error name="scopes" />
+            <label for="token-days">"Expires after"</label>
+            <select id="token-days" bind:value=days data-test-id="token-days" aria-describedby="expires_in_days-error">
+                {LIFETIMES.into_iter().map(|(n, label)| view! { <option value=n.to_string()>{label}</option> }).collect_view()}
+            </select>
+            <FieldError error=error name="expires_in_days" />
+            <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+            <div class="actions">
+                <button type="submit" data-test-id="token-create" disabled=move || create.pending()>"Make token"</button>
+            </div>
+        </form>
+    }
+}
