@@ -126,6 +126,10 @@ impl Application {
                 })
                 // Outside the problem formatting above, so its headers survive on every answer.
                 .wrap(actix_web::middleware::from_fn(rate_limit::limit_requests))
+                .wrap(headers::cors(&config.cors_origins))
+                .wrap(actix_web::middleware::from_fn(
+                    headers::no_stray_cors_header,
+                ))
                 .wrap(headers::security_headers(
                     config.static_dir.as_deref(),
                     config.secure_cookies(),

@@ -61,6 +61,9 @@ pub struct Config {
     /// it ran (tests and benchmarks hold endpoints to a budget with it). Never on a public
     /// server: a count tells an unknown email from a wrong password.
     pub statement_count_header: bool,
+    /// `CORS_ORIGINS`: other sites' origins (`https://reports.example.com`, comma-separated) whose
+    /// pages may call the API; none by default.
+    pub cors_origins: Vec<String>,
 }
 
 /// Sign-in limits per minute.
@@ -224,6 +227,8 @@ impl Config {
             &mut errors,
         );
 
+        let cors_origins = cors_origins(var("CORS_ORIGINS").as_deref(), &mut errors);
+
         let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
             let built = PathBuf::from("frontend/dist");
             built.join("index.html").exists().then_some(built)
@@ -267,6 +272,7 @@ impl Config {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             refresh_grace: Duration::from_secs(10),
             statement_count_header,
+            cors_origins,
         })
     }
 
@@ -298,6 +304,29 @@ impl Config {
         self.jwt_secret = secret.into();
         Ok(())
     }
+}
+
+/// The origins `CORS_ORIGINS` lists: each `scheme://host[:port]`, as a browser sends it in
+/// `Origin` (no path, no trailing slash, no wildcard).
+fn cors_origins(raw: Option<&str>, errors: &mut Vec<String>) -> Vec<String> {
+    let mut origins = Vec::new();
+    for origin in raw.unwrap_or_default().split(',').map(str::trim) {
+        if origin.is_empty() {
+            continue;
+        }
+        let host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        match host {
+            Some(host) if !host.is_empty() && !host.contains(['/', '*', ' ']) => {
+                origins.push(origin.to_owned());
+            }
+            _ => errors.push(format!(
+                "CORS_ORIGINS: `{origin}` is not an origin such as https://reports.example.com"
+            )),
+        }
+    }
+    origins
 }
 
 /// Parses `name` (or `default` when unset); a bad value is reported and `default` stands in.
@@ -386,6 +415,29 @@ mod tests {
                 "LOG_FORMAT"
             ]
         );
+    }
+
+    #[test]
+    fn cors_origins_are_listed_origins_only() {
+        assert!(load(&[]).expect("valid").cors_origins.is_empty());
+        let config = load(&[(
+            "CORS_ORIGINS",
+            "https://reports.example.com, http://localhost:3000,",
+        )])
+        .expect("valid");
+        assert_eq!(
+            config.cors_origins,
+            ["https://reports.example.com", "http://localhost:3000"]
+        );
+        for bad in [
+            "*",
+            "https://*.example.com",
+            "https://x.example.com/app",
+            "ftp://x",
+        ] {
+            let errors = load(&[("CORS_ORIGINS", bad)]).expect_err(bad);
+            assert!(errors.0[0].starts_with("CORS_ORIGINS: "), "{errors}");
+        }
     }
 
     #[test]

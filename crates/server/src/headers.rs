@@ -1,11 +1,57 @@
 //! Security headers, including a Content-Security-Policy that allows exactly the inline
-//! bootstrap script Trunk writes into `index.html` (by hash) and nothing else inline.
+//! bootstrap script Trunk writes into `index.html` (by hash) and nothing else inline; and CORS
+//! for the other sites `CORS_ORIGINS` lists.
 
 use std::path::Path;
 
-use actix_web::middleware::DefaultHeaders;
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName};
+use actix_web::middleware::{DefaultHeaders, Next};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+
+/// Cross-origin access for the `origins` listed, and none for any other: a listed origin's
+/// pages may call the API with a bearer token, or read with the browser's cookies (a cookie
+/// write from it is refused: `auth::cookies::check_csrf`); preflights are cached an hour.
+pub fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .supports_credentials()
+        .max_age(3600)
+}
+
+/// Removes `Access-Control-Allow-Credentials` from an answer that allows no origin: actix-cors
+/// sends it to every origin once credentials are supported, and an origin that is not listed
+/// gets no CORS header at all. Wraps [`cors`].
+pub async fn no_stray_cors_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
+    }
+    Ok(response)
+}
 
 /// The headers every response carries (handlers may override).
 pub fn security_headers(static_dir: Option<&Path>, https: bool) -> DefaultHeaders {

@@ -109,6 +109,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         refresh_grace: Duration::from_secs(10),
         workers: 1,
         statement_count_header: true,
+        cors_origins: Vec::new(),
     }
 }
 

@@ -84,10 +84,23 @@ pub fn clear(config: &Config) -> [Cookie<'static>; 3] {
     ]
 }
 
-/// Refuses a cookie-authenticated write whose `X-CSRF-Token` does not match the CSRF cookie.
+/// Refuses a cookie-authenticated write whose `X-CSRF-Token` does not match the CSRF cookie, or
+/// that comes from another site's page `CORS_ORIGINS` lets in (a sibling subdomain can set the
+/// CSRF cookie itself; cookie writes stay with this site's own pages).
 pub fn check_csrf(req: &HttpRequest) -> Result<(), ApiError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
+    }
+    let origin = req
+        .headers()
+        .get(actix_web::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    let cross_origins = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|app| app.config.cors_origins.as_slice())
+        .unwrap_or_default();
+    if origin.is_some_and(|origin| cross_origins.iter().any(|listed| listed == origin)) {
+        return Err(ApiError::CsrfRejected);
     }
     let header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     let cookie = req.cookie(CSRF);

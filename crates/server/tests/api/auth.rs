@@ -354,7 +354,7 @@ async fn deactivation_locks_out_at_once_and_reactivation_lets_back_in() {
     app.login(&org.agent_b1.email, PASSWORD).await.ok(200);
 }
 
-fn cookie_header(response: &test_support::Response) -> (String, String) {
+pub(crate) fn cookie_header(response: &test_support::Response) -> (String, String) {
     let mut pairs = Vec::new();
     let mut csrf = String::new();
     for value in response.headers().get_all("set-cookie") {

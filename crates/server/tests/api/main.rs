@@ -11,6 +11,7 @@ mod budgets;
 mod cache;
 mod cli;
 mod conditional;
+mod cors;
 mod dashboard;
 mod errors;
 mod faults;
