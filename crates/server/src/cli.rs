@@ -1,4 +1,4 @@
-//! The `coaching-hub` command line: serve, migrate, create-admin, seed.
+//! The `coaching-hub` command line: serve, migrate, create-admin, seed, audit verify.
 
 use std::sync::Arc;
 
@@ -47,6 +47,12 @@ pub enum Command {
         #[arg(long, env = "COACHING_HUB_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Work with the audit log.
+    Audit {
+        /// What to do with it.
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Fill the database with sample data.
     Seed {
         /// The demo organisation: 1 admin, 2 managers, 4 team leaders, 40 agents, a year of history.
@@ -57,6 +63,13 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
         scale: Option<u32>,
     },
+}
+
+/// The `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every entry's hash and link; exit 1 naming the first entry that does not hold.
+    Verify,
 }
 
 /// Runs the command.
@@ -85,6 +98,23 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             name,
             password,
         } => create_admin(config, email, name, password).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let state = open_state(config).await?;
+            let check = persistence::governance::verify_audit(&state.db).await?;
+            match check.first_broken_seq {
+                None => {
+                    println!("audit log intact: {} entries checked", check.entries);
+                    Ok(())
+                }
+                Some(seq) => bail!(
+                    "audit log broken at entry {seq}: its hash or its link to the entry before \
+                     does not hold ({} entries checked)",
+                    check.entries
+                ),
+            }
+        }
         Command::Seed { demo, scale } => {
             let state = open_state(config).await?;
             match (demo, scale) {

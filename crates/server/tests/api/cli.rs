@@ -1,9 +1,11 @@
-//! The `coaching-hub` binary: configuration errors, migrate, create-admin, the demo seed.
+//! The `coaching-hub` binary: configuration errors, migrate, create-admin, the demo seed, audit
+//! verify.
 
 use std::process::Command;
 
-use persistence::entity::{metric_month, team, user};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use persistence::entity::{audit_entry, metric_month, team, user};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 fn coaching_hub(data_dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_coaching-hub"));
@@ -108,6 +110,34 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
             .await
             .expect("counts"),
         40 * 12
+    );
+
+    // The audit log holds, until someone edits an entry in the database.
+    let verified = run(&["audit", "verify"]);
+    assert!(verified.status.success(), "{verified:?}");
+    let printed = String::from_utf8_lossy(&verified.stdout);
+    assert!(printed.starts_with("audit log intact: "), "{printed}");
+    let first = audit_entry::Entity::find()
+        .order_by_asc(audit_entry::Column::Seq)
+        .one(&db)
+        .await
+        .expect("reads")
+        .expect("creating the admin was audited");
+    audit_entry::Entity::update_many()
+        .col_expr(
+            audit_entry::Column::Action,
+            Expr::value("user.nothing_to_see"),
+        )
+        .filter(audit_entry::Column::Seq.eq(first.seq))
+        .exec(&db)
+        .await
+        .expect("tampers");
+    let broken = run(&["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains(&format!("audit log broken at entry {}", first.seq)),
+        "{stderr}"
     );
 }
 
