@@ -16,6 +16,7 @@ pub mod m20261127_000006_create_search;
 mod m20261203_000007_store_search_vectors;
 mod m20261203_000008_create_idempotency_keys;
 mod m20261203_000009_create_access_tokens;
+mod m20261203_000010_create_second_factors;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_store_search_vectors::Migration),
             Box::new(m20261203_000008_create_idempotency_keys::Migration),
             Box::new(m20261203_000009_create_access_tokens::Migration),
+            Box::new(m20261203_000010_create_second_factors::Migration),
         ]
     }
 }

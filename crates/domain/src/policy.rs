@@ -204,6 +204,8 @@ actions! {
     ConfigureScorecard = "configure_scorecard",
     /// Read the audit log.
     ViewAudit = "view_audit",
+    /// Decide how people sign in: which roles need a second factor.
+    ConfigureSignIn = "configure_sign_in",
     /// Broadcast an announcement.
     Announce = "announce",
     /// Export a person's data (privacy law).
@@ -324,7 +326,9 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
 
     match action {
         ViewUser => coach || own,
-        CreateUser | CreateTeam | UpdateTeam | ConfigureScorecard | ViewAudit => admin,
+        CreateUser | CreateTeam | UpdateTeam | ConfigureScorecard | ViewAudit | ConfigureSignIn => {
+            admin
+        }
         CreateAgent | UpdateEmployment | AssignTeam | SetTeamMembers | ApproveActionPlan => {
             admin || manager_of
         }

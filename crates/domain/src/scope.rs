@@ -130,7 +130,9 @@ impl Action {
             ImportMetrics => Scope::MetricsImport,
             CreateUser | CreateAgent | UpdateEmployment | AssignTeam | ChangeRole
             | DeactivateUser | ResetPassword | CreateTeam | UpdateTeam | SetTeamMembers
-            | ConfigureScorecard | ViewAudit | Announce | EraseUser => Scope::Admin,
+            | ConfigureScorecard | ViewAudit | ConfigureSignIn | Announce | EraseUser => {
+                Scope::Admin
+            }
         }
     }
 }

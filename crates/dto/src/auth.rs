@@ -52,6 +52,23 @@ pub struct LoginResponse {
     pub tokens: TokenPair,
     /// Who signed in.
     pub user: User,
+    /// Recovery codes, when this sign-in set up the second factor its role needs: shown once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+/// The answer to a right password: signed in, or a second factor to give first.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    /// Signed in.
+    SignedIn(LoginResponse),
+    /// A code is needed.
+    SecondFactor {
+        /// How to give it.
+        second_factor: crate::SecondFactorChallenge,
+    },
 }
 
 /// `GET /api/v1/me`: the actor, their teams and what they may do.

@@ -17,6 +17,7 @@ pub mod page;
 pub mod problem;
 pub mod quick_notes;
 pub mod search;
+pub mod second_factor;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -28,7 +29,7 @@ pub use action_plans::{
     ActionPlan, Checkpoint, CreateActionPlan, CreateCheckpoint, NewPlanItem, NewPlanTarget,
     PlanDecision, PlanEvent, PlanTarget, TargetOperator, UpdateActionPlan,
 };
-pub use auth::{Login, LoginResponse, Me, Refresh, TokenPair};
+pub use auth::{Login, LoginAnswer, LoginResponse, Me, Refresh, TokenPair};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
@@ -42,6 +43,10 @@ pub use page::Page;
 pub use problem::{ErrorCode, Problem};
 pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};
 pub use search::{SearchHit, SearchResults};
+pub use second_factor::{
+    CompleteSignIn, ConfirmSecondFactor, RecoveryCodes, SecondFactorChallenge,
+    SecondFactorEnrolment, SecondFactorRoles, SecondFactorStatus,
+};
 pub use sessions::{
     AcknowledgeSession, CancelSession, CompleteSession, ScheduleSession, Session,
     SessionPreparation, Transition, UpdateSession,

@@ -24,6 +24,7 @@ pub mod quick_notes;
 pub mod reference;
 pub mod scope;
 pub mod search;
+pub mod second_factors;
 pub mod sessions;
 pub mod statements;
 pub mod teams;

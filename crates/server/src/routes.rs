@@ -15,6 +15,7 @@ pub mod metrics_csv;
 pub mod notifications;
 pub mod quick_notes;
 pub mod search;
+pub mod second_factor;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -64,6 +65,7 @@ api_modules!(
     auth,
     me,
     access_tokens,
+    second_factor,
     users,
     teams,
     sessions,

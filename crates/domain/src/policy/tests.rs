@@ -52,6 +52,7 @@ const MATRIX: &[(Action, &str)] = &[
     (Action::ViewImportJob, "A:* M:own TL:own Ag:own"),
     (Action::ConfigureScorecard, "A:*"),
     (Action::ViewAudit, "A:*"),
+    (Action::ConfigureSignIn, "A:*"),
     (Action::Announce, "A:* M:*"),
     (Action::ExportUserData, "A:* M:own TL:own Ag:own"),
     (Action::EraseUser, "A:!own"),

@@ -1,17 +1,23 @@
-//! Signing in with a password and rotating refresh tokens: the flows behind `/auth/login` and
-//! `/auth/refresh`, with their rate limits and the checks on the account.
+//! Signing in with a password (and a second factor where one is set up or required) and rotating
+//! refresh tokens: the flows behind `/auth/login`, `/auth/second-factor` and `/auth/refresh`,
+//! with their rate limits and the checks on the account.
 
 use actix_web::{HttpMessage, HttpRequest};
+use chrono::Utc;
+use persistence::StoreError;
+use persistence::audit;
 use persistence::auth_sessions::{self, Origin, Rotation};
+use persistence::second_factors;
 use persistence::users::{self, UserRow};
 
-use crate::auth::cookies;
 use crate::auth::tokens::{hash_token, random_token};
+use crate::auth::{cookies, second_factor};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::client_ip;
 use crate::state::AppState;
 
 const BAD_CREDENTIALS: &str = "email or password is incorrect";
+const WRONG_CODE: &str = "the code is not right, or was used already";
 
 /// A fresh pair of credentials.
 #[derive(Debug)]
@@ -22,14 +28,14 @@ pub struct Credentials {
     pub refresh: String,
 }
 
-/// Checks the password of `email` (rate-limited per account and address) and starts a sign-in
-/// session: the credentials, and the user as the API shows them.
-pub async fn with_password(
+/// Checks the password of `email` (rate-limited per account and address): the account, when
+/// the password is right and the account may sign in.
+pub async fn check_password(
     app: &AppState,
     req: &HttpRequest,
     email: &str,
     password: String,
-) -> ApiResult<(Credentials, UserRow)> {
+) -> ApiResult<UserRow> {
     let email = users::normalise_email(email);
     let ip = client_ip(req, app.config.trust_proxy);
     app.auth_limits.admit_login(&email, &ip).await?;
@@ -38,13 +44,134 @@ pub async fn with_password(
         .as_ref()
         .and_then(|row| row.user.password_hash.clone());
     let verified = app.passwords.verify(hash, password).await?;
-    let row = match account {
-        Some(row) if verified && row.user.active && row.user.erased_at.is_none() => row,
+    match account {
+        Some(row) if verified && row.user.active && row.user.erased_at.is_none() => Ok(row),
         _ => {
             app.auth_limits.login_failed(&email, &ip).await;
-            return Err(ApiError::Unauthenticated(BAD_CREDENTIALS));
+            Err(ApiError::Unauthenticated(BAD_CREDENTIALS))
         }
+    }
+}
+
+/// Where a right password leads: `None` straight in, or the challenge of a second factor (with
+/// an enrolment when the person's role needs one they have not set up).
+pub async fn second_step(
+    app: &AppState,
+    row: &UserRow,
+) -> ApiResult<Option<dto::SecondFactorChallenge>> {
+    let user_id = row.user.id;
+    let factor = second_factors::find(&app.db, user_id).await?;
+    let enrolment = match factor {
+        Some(factor) if factor.confirmed_at.is_some() => None,
+        _ if second_factors::required_for(&app.db, row.role()).await? => {
+            let secret = second_factor::new_secret();
+            second_factors::enrol(&app.db, user_id, secret.clone()).await?;
+            Some(second_factor::enrolment(&secret, &row.user.email)?)
+        }
+        _ => return Ok(None),
     };
+    Ok(Some(dto::SecondFactorChallenge {
+        challenge: app.challenges.issue(user_id, Utc::now().timestamp()),
+        expires_in: second_factor::CHALLENGE_SECS,
+        enrolment,
+    }))
+}
+
+/// A sign-in that reached its second step, completed with a code.
+#[derive(Debug)]
+pub struct CodeSignIn {
+    /// The new session's credentials.
+    pub credentials: Credentials,
+    /// Who signed in.
+    pub row: UserRow,
+    /// Recovery codes, when the code confirmed an enrolment: shown once.
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+/// Completes the sign-in `challenge` began with `code`: a TOTP code not accepted before (which
+/// confirms an enrolment in progress), or an unused recovery code. Wrong codes count against
+/// the same limits as wrong passwords.
+pub async fn with_code(
+    app: &AppState,
+    req: &HttpRequest,
+    challenge: &str,
+    code: &str,
+) -> ApiResult<CodeSignIn> {
+    let now = Utc::now();
+    let user_id =
+        app.challenges
+            .verify(challenge, now.timestamp())
+            .ok_or(ApiError::Unauthenticated(
+                "the sign-in expired; enter your password again",
+            ))?;
+    let row = match users::find(&app.db, user_id).await {
+        Ok(row) if row.user.active && row.user.erased_at.is_none() => row,
+        Ok(_) | Err(StoreError::NotFound) => {
+            return Err(ApiError::Unauthenticated("account deactivated"));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let ip = client_ip(req, app.config.trust_proxy);
+    app.auth_limits.admit_login(&row.user.email, &ip).await?;
+    let origin = audit::Origin {
+        actor_id: Some(user_id),
+        ip: Some(ip.clone()),
+        request_id: request_id(req),
+    };
+    let factor = second_factors::find(&app.db, user_id).await?;
+    let mut recovery_codes = None;
+    let accepted = match factor {
+        None => false,
+        Some(factor) if second_factor::is_totp_code(code) => {
+            let unix = u64::try_from(now.timestamp()).unwrap_or_default();
+            match second_factor::matching_step(&factor.secret, &row.user.email, code, unix)? {
+                None => false,
+                Some(step) if factor.confirmed_at.is_some() => {
+                    second_factors::accept_step(&app.db, user_id, step).await?
+                }
+                Some(step) => {
+                    let codes = second_factor::recovery_codes();
+                    let hashes = codes
+                        .iter()
+                        .map(|code| second_factor::recovery_code_hash(code))
+                        .collect();
+                    let confirmed =
+                        second_factors::confirm(&app.db, &origin, user_id, step, hashes).await?;
+                    recovery_codes = confirmed.then_some(codes);
+                    confirmed
+                }
+            }
+        }
+        Some(factor) if factor.confirmed_at.is_some() => {
+            let hash = second_factor::recovery_code_hash(code);
+            second_factors::spend_recovery_code(&app.db, &origin, user_id, &hash).await?
+        }
+        Some(_) => false,
+    };
+    if !accepted {
+        app.auth_limits.login_failed(&row.user.email, &ip).await;
+        return Err(ApiError::Unauthenticated(WRONG_CODE));
+    }
+    let credentials = start_session(app, req, &row).await?;
+    Ok(CodeSignIn {
+        credentials,
+        row,
+        recovery_codes,
+    })
+}
+
+fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string)
+}
+
+/// Starts a sign-in session for `row`: its credentials.
+pub async fn start_session(
+    app: &AppState,
+    req: &HttpRequest,
+    row: &UserRow,
+) -> ApiResult<Credentials> {
     let refresh = random_token();
     let origin = Origin {
         user_agent: req
@@ -52,11 +179,8 @@ pub async fn with_password(
             .get("user-agent")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        ip: Some(ip),
-        request_id: req
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(ToString::to_string),
+        ip: Some(client_ip(req, app.config.trust_proxy)),
+        request_id: request_id(req),
     };
     let ttl =
         chrono::Duration::from_std(app.config.session_ttl).unwrap_or(chrono::Duration::days(30));
@@ -64,7 +188,7 @@ pub async fn with_password(
     let session = auth_sessions::start(&app.db, user_id, hash_token(&refresh), ttl, origin).await?;
     let access = app.jwt.issue(user_id, session.id, row.role());
     tracing::info!(user.id = %user_id, session.id = %session.id, "signed in");
-    Ok((Credentials { access, refresh }, row))
+    Ok(Credentials { access, refresh })
 }
 
 /// The refresh token a request presents: in the body, else in the refresh cookie (which then

@@ -11,7 +11,11 @@ use serde_json::{Map, Value, json};
 
 /// The sources of every type with garde rules (the DTOs and the query parameters), by their
 /// path under `crates/`.
-const SOURCES: [(&str, &str); 24] = [
+const SOURCES: [(&str, &str); 25] = [
+    (
+        "dto/src/second_factor.rs",
+        include_str!("../../../dto/src/second_factor.rs"),
+    ),
     (
         "dto/src/access_tokens.rs",
         include_str!("../../../dto/src/access_tokens.rs"),

@@ -1,7 +1,7 @@
 //! Signing in and out, and rotating refresh tokens.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use dto::{Login, LoginResponse, Refresh, TokenPair};
+use dto::{CompleteSignIn, Login, LoginAnswer, LoginResponse, Refresh, TokenPair};
 use persistence::auth_sessions;
 
 use crate::auth::sign_in::{self, Credentials};
@@ -13,6 +13,7 @@ use crate::wire::ToDto;
 
 crate::routes::api_routes! {
     "/auth/login" => post login;
+    "/auth/second-factor" => post complete_sign_in;
     "/auth/refresh" => post refresh;
     "/auth/logout" => post logout;
 }
@@ -21,7 +22,7 @@ crate::routes::api_routes! {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",
     request_body = dto::Login,
     responses(
-        (status = 200, description = "Signed in; session cookies set", body = dto::LoginResponse),
+        (status = 200, description = "Signed in, session cookies set; or, when the person has a second factor (or their role needs one), its challenge", body = dto::LoginAnswer),
         (status = 401, description = "Email or password is incorrect", body = dto::Problem),
         (status = 422, description = "Invalid body", body = dto::Problem),
         (status = 429, description = "Too many attempts", body = dto::Problem),
@@ -34,15 +35,58 @@ pub async fn login(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let Login { email, password } = body.into_inner();
-    let (credentials, user) = sign_in::with_password(&app, &req, &email, password).await?;
+    let row = sign_in::check_password(&app, &req, &email, password).await?;
+    if let Some(second_factor) = sign_in::second_step(&app, &row).await? {
+        return Ok(HttpResponse::Ok().json(LoginAnswer::SecondFactor { second_factor }));
+    }
+    let credentials = sign_in::start_session(&app, &req, &row).await?;
+    Ok(signed_in(&app, credentials, &row, None))
+}
+
+/// The answer that completes a sign-in: cookies for the browser, tokens for API clients.
+fn signed_in(
+    app: &AppState,
+    credentials: Credentials,
+    row: &persistence::users::UserRow,
+    recovery_codes: Option<Vec<String>>,
+) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     for cookie in cookies::issue(&app.config, &credentials.access, &credentials.refresh) {
         response.cookie(cookie);
     }
-    Ok(response.json(LoginResponse {
-        tokens: token_pair(&app, credentials),
-        user: user.to_dto(),
-    }))
+    response.json(LoginResponse {
+        tokens: token_pair(app, credentials),
+        user: row.to_dto(),
+        recovery_codes,
+    })
+}
+
+/// Complete a sign-in with the second factor: the authenticator's code (each accepted once), or
+/// a recovery code (each works once). When the sign-in began an enrolment, the first right code
+/// confirms it and the answer carries the recovery codes, this once.
+#[utoipa::path(post, path = "/api/v1/auth/second-factor", tag = "auth",
+    request_body = dto::CompleteSignIn,
+    responses(
+        (status = 200, description = "Signed in; session cookies set", body = dto::LoginResponse),
+        (status = 401, description = "Wrong, used or expired code or challenge", body = dto::Problem),
+        (status = 422, description = "Invalid body", body = dto::Problem),
+        (status = 429, description = "Too many attempts", body = dto::Problem),
+    ),
+    security(()))]
+#[tracing::instrument(skip_all)]
+pub async fn complete_sign_in(
+    req: HttpRequest,
+    body: Valid<CompleteSignIn>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let CompleteSignIn { challenge, code } = body.into_inner();
+    let done = sign_in::with_code(&app, &req, &challenge, &code).await?;
+    Ok(signed_in(
+        &app,
+        done.credentials,
+        &done.row,
+        done.recovery_codes,
+    ))
 }
 
 fn token_pair(app: &AppState, credentials: Credentials) -> TokenPair {

@@ -27,6 +27,7 @@ mod notifications;
 mod openapi;
 mod quick_notes;
 mod search;
+mod second_factor;
 mod sessions;
 mod spa;
 mod teams;

@@ -1,0 +1,21 @@
+//! The `second_factors` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `second_factors`: a person's TOTP secret, confirmed or still being enrolled.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "second_factors")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: Uuid,
+    pub secret: String,
+    pub confirmed_at: Option<DateTimeUtc>,
+    pub last_step: Option<i64>,
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

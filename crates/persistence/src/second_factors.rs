@@ -1,0 +1,248 @@
+//! Second factors: a person's TOTP secret (enrolled, then confirmed), their recovery codes, and
+//! the roles that must sign in with one. Every acceptance is one conditional `UPDATE`, so a code
+//! raced by two requests is accepted once.
+
+use chrono::Utc;
+use domain::Role;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::audit::{self, Origin};
+use crate::entity::{recovery_code, second_factor, second_factor_role};
+use crate::{Db, StoreError, db};
+
+/// How many recovery codes a confirmation issues.
+pub const RECOVERY_CODES: usize = 10;
+
+/// What the audit log keeps of a change to someone's second factor: never a secret or a code.
+#[derive(Serialize)]
+struct Audited {
+    second_factor: &'static str,
+}
+
+/// The refusal to set up a second factor over a confirmed one.
+pub fn already_set_up() -> StoreError {
+    StoreError::Conflict {
+        field: None,
+        message: "a second factor is already set up".into(),
+    }
+}
+
+/// A person's second factor, if they have begun enrolling one.
+pub async fn find(db: &Db, user_id: Uuid) -> Result<Option<second_factor::Model>, StoreError> {
+    Ok(second_factor::Entity::find_by_id(user_id).one(db).await?)
+}
+
+/// Starts (or starts again) `user_id`'s enrolment with `secret`. Refused once one is confirmed:
+/// a confirmed factor is not replaced behind its owner's back.
+pub async fn enrol(db: &Db, user_id: Uuid, secret: String) -> Result<(), StoreError> {
+    let txn = db::begin_write(db).await?;
+    let current = second_factor::Entity::find_by_id(user_id).one(&txn).await?;
+    if current.as_ref().is_some_and(|f| f.confirmed_at.is_some()) {
+        return Err(already_set_up());
+    }
+    second_factor::Entity::insert(second_factor::ActiveModel {
+        user_id: Set(user_id),
+        secret: Set(secret),
+        confirmed_at: Set(None),
+        last_step: Set(None),
+        created_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::column(second_factor::Column::UserId)
+            .update_columns([
+                second_factor::Column::Secret,
+                second_factor::Column::LastStep,
+                second_factor::Column::CreatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Accepts time step `step` for `user_id`'s factor if no later or equal step was accepted
+/// before: `false` for a replayed code.
+pub async fn accept_step(db: &Db, user_id: Uuid, step: i64) -> Result<bool, StoreError> {
+    let accepted = second_factor::Entity::update_many()
+        .col_expr(second_factor::Column::LastStep, Expr::value(step))
+        .filter(second_factor::Column::UserId.eq(user_id))
+        .filter(
+            Condition::any()
+                .add(second_factor::Column::LastStep.is_null())
+                .add(second_factor::Column::LastStep.lt(step)),
+        )
+        .exec(db)
+        .await?;
+    Ok(accepted.rows_affected == 1)
+}
+
+/// Confirms `user_id`'s enrolment (its code for `step` was right) and replaces their recovery
+/// codes with `code_hashes`, audited; `false` if there was nothing to confirm (a concurrent
+/// confirmation won, or the step was already used).
+pub async fn confirm(
+    db: &Db,
+    origin: &Origin,
+    user_id: Uuid,
+    step: i64,
+    code_hashes: Vec<String>,
+) -> Result<bool, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let confirmed = second_factor::Entity::update_many()
+        .col_expr(second_factor::Column::ConfirmedAt, Expr::value(Utc::now()))
+        .col_expr(second_factor::Column::LastStep, Expr::value(step))
+        .filter(second_factor::Column::UserId.eq(user_id))
+        .filter(second_factor::Column::ConfirmedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if confirmed.rows_affected == 0 {
+        return Ok(false);
+    }
+    replace_codes(&txn, user_id, code_hashes).await?;
+    let after = Audited {
+        second_factor: "totp",
+    };
+    audit::record_change(
+        &txn,
+        origin,
+        "user.second_factor_enabled",
+        user_id,
+        None,
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+async fn replace_codes(
+    txn: &impl sea_orm::ConnectionTrait,
+    user_id: Uuid,
+    code_hashes: Vec<String>,
+) -> Result<(), StoreError> {
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?;
+    let rows = code_hashes
+        .into_iter()
+        .map(|hash| recovery_code::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(user_id),
+            code_hash: Set(hash),
+            used_at: Set(None),
+        });
+    recovery_code::Entity::insert_many(rows).exec(txn).await?;
+    Ok(())
+}
+
+/// Spends one of `user_id`'s recovery codes, audited: `false` if no unused code has this hash.
+pub async fn spend_recovery_code(
+    db: &Db,
+    origin: &Origin,
+    user_id: Uuid,
+    code_hash: &str,
+) -> Result<bool, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let spent = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::CodeHash.eq(code_hash))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        &txn,
+        origin,
+        audit::Change {
+            action: "user.recovery_code_used",
+            resource_type: "user",
+            resource_id: Some(user_id),
+            changes: serde_json::Value::Null,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// How many of `user_id`'s recovery codes are unused.
+pub async fn recovery_codes_left(db: &Db, user_id: Uuid) -> Result<u64, StoreError> {
+    Ok(recovery_code::Entity::find()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// The roles that must sign in with a second factor.
+pub async fn required_roles(db: &Db) -> Result<Vec<Role>, StoreError> {
+    let mut roles: Vec<Role> = second_factor_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.role)
+        .collect();
+    roles.sort();
+    Ok(roles)
+}
+
+/// Whether people of `role` must sign in with a second factor.
+pub async fn required_for(db: &Db, role: Role) -> Result<bool, StoreError> {
+    Ok(second_factor_role::Entity::find_by_id(role)
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Sets the roles that must sign in with a second factor, audited.
+pub async fn set_required_roles(
+    db: &Db,
+    origin: &Origin,
+    roles: &[Role],
+) -> Result<Vec<Role>, StoreError> {
+    #[derive(Serialize)]
+    struct Required<'a> {
+        roles: &'a [Role],
+    }
+    let txn = db::begin_write(db).await?;
+    let mut before: Vec<Role> = second_factor_role::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| row.role)
+        .collect();
+    before.sort();
+    let mut after = roles.to_vec();
+    after.sort();
+    after.dedup();
+    second_factor_role::Entity::delete_many().exec(&txn).await?;
+    for role in &after {
+        second_factor_role::ActiveModel {
+            role: Set(*role),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record_change(
+        &txn,
+        origin,
+        "settings.second_factor_roles",
+        Uuid::nil(),
+        Some(&Required { roles: &before }),
+        Some(&Required { roles: &after }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}

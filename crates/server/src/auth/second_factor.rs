@@ -1,0 +1,217 @@
+//! The second factor: TOTP codes (RFC 6238 with SHA-1, 6 digits, 30-second steps, one step of
+//! clock drift either way, via `totp-rs`), single-use recovery codes, the QR code an
+//! authenticator app scans (an SVG from `qrcode`), and the short-lived challenge that carries a
+//! sign-in from the right password to the right code.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use ring::rand::{SecureRandom, SystemRandom};
+use totp_rs::{Algorithm, Secret, TOTP};
+use uuid::Uuid;
+
+use super::tokens::constant_time_eq;
+use crate::error::{ApiError, ApiResult};
+
+/// Seconds per code.
+pub const STEP_SECS: u64 = 30;
+/// How long a sign-in waits for its code.
+pub const CHALLENGE_SECS: i64 = 300;
+const ISSUER: &str = "Coaching Hub";
+
+fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    SystemRandom::new()
+        .fill(&mut bytes)
+        .expect("the operating system's random source is available");
+    bytes
+}
+
+/// A new TOTP secret: 160 random bits, base32 as authenticator apps type it.
+pub fn new_secret() -> String {
+    Secret::Raw(random::<20>().to_vec())
+        .to_encoded()
+        .to_string()
+}
+
+fn totp(secret: &str, email: &str) -> ApiResult<TOTP> {
+    let bytes = Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .map_err(|err| ApiError::internal(std::io::Error::other(format!("{err:?}"))))?;
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        STEP_SECS,
+        bytes,
+        Some(ISSUER.to_owned()),
+        email.to_owned(),
+    )
+    .map_err(|err| ApiError::internal(std::io::Error::other(format!("{err:?}"))))
+}
+
+/// What an authenticator app needs: the secret, its `otpauth://` address and that address as a
+/// QR code.
+pub fn enrolment(secret: &str, email: &str) -> ApiResult<dto::SecondFactorEnrolment> {
+    let url = totp(secret, email)?.get_url();
+    let svg = qrcode::QrCode::new(url.as_bytes())
+        .map_err(ApiError::internal)?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Ok(dto::SecondFactorEnrolment {
+        secret: secret.to_owned(),
+        otpauth_url: url,
+        qr_svg_data_url: format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg)),
+    })
+}
+
+/// The time step whose code `code` is, within one step of `now` (Unix seconds); `None` if it is
+/// no code of this secret now.
+pub fn matching_step(secret: &str, email: &str, code: &str, now: u64) -> ApiResult<Option<i64>> {
+    if !is_totp_code(code) {
+        return Ok(None);
+    }
+    let code = code.trim();
+    let totp = totp(secret, email)?;
+    let current = now / STEP_SECS;
+    Ok([current.saturating_sub(1), current, current + 1]
+        .into_iter()
+        .find(|step| constant_time_eq(&totp.generate(step * STEP_SECS), code))
+        .and_then(|step| i64::try_from(step).ok()))
+}
+
+/// Whether `code` looks like a TOTP code (six digits) rather than a recovery code.
+pub fn is_totp_code(code: &str) -> bool {
+    let code = code.trim();
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Alphabet of recovery codes: no 0/o, 1/l/i to misread.
+const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// Ten recovery codes (`xxxxx-xxxxx`, about 49 bits each), to show once.
+pub fn recovery_codes() -> Vec<String> {
+    (0..persistence::second_factors::RECOVERY_CODES)
+        .map(|_| {
+            let letters: String = random::<10>()
+                .iter()
+                .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+                .collect();
+            format!("{}-{}", &letters[..5], &letters[5..])
+        })
+        .collect()
+}
+
+/// A recovery code as stored (hashed): typed in any case, with or without its dash or spaces.
+pub fn recovery_code_hash(code: &str) -> String {
+    let normal: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    super::tokens::hash_token(&normal)
+}
+
+/// Signs challenges: `user.expiry.mac`, under a key derived from the server secret, so any
+/// instance checks one another's.
+pub struct Challenges(ring::hmac::Key);
+
+impl std::fmt::Debug for Challenges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Challenges(hmac-sha256)")
+    }
+}
+
+impl Challenges {
+    /// Keys derived from the server secret, apart from every other key.
+    pub fn new(secret: &[u8]) -> Self {
+        let master = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
+        let derived = ring::hmac::sign(&master, b"coaching-hub second-factor challenge v1");
+        Self(ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            derived.as_ref(),
+        ))
+    }
+
+    /// A challenge for `user`, good for [`CHALLENGE_SECS`] from `now`.
+    pub fn issue(&self, user: Uuid, now: i64) -> String {
+        let body = format!("{}.{}", user.simple(), now + CHALLENGE_SECS);
+        let mac = ring::hmac::sign(&self.0, body.as_bytes());
+        format!("{body}.{}", URL_SAFE_NO_PAD.encode(mac.as_ref()))
+    }
+
+    /// The user a challenge is for, if it is genuine and unexpired at `now`.
+    pub fn verify(&self, challenge: &str, now: i64) -> Option<Uuid> {
+        let (body, mac) = challenge.rsplit_once('.')?;
+        let mac = URL_SAFE_NO_PAD.decode(mac).ok()?;
+        ring::hmac::verify(&self.0, body.as_bytes(), &mac).ok()?;
+        let (user, expiry) = body.split_once('.')?;
+        let expiry: i64 = expiry.parse().ok()?;
+        (now < expiry).then(|| user.parse().ok()).flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+    #[test]
+    fn a_code_matches_its_own_step_and_the_neighbouring_ones_only() {
+        let totp = totp(SECRET, "a@b.test").expect("a valid secret");
+        let now = 1_800_000_000;
+        let step = i64::try_from(now / STEP_SECS).expect("fits");
+        for (offset, expected) in [(-1, Some(step - 1)), (0, Some(step)), (1, Some(step + 1))] {
+            let at = u64::try_from((step + offset) * 30).expect("positive");
+            let code = totp.generate(at);
+            assert_eq!(
+                matching_step(SECRET, "a@b.test", &code, now).expect("checks"),
+                expected
+            );
+        }
+        let stale = totp.generate(now - 90);
+        assert_eq!(
+            matching_step(SECRET, "a@b.test", &stale, now).expect("checks"),
+            None
+        );
+        assert_eq!(
+            matching_step(SECRET, "a@b.test", "12345a", now).expect("checks"),
+            None
+        );
+    }
+
+    #[test]
+    fn recovery_codes_are_distinct_and_typed_loosely() {
+        let codes = recovery_codes();
+        assert_eq!(codes.len(), 10);
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 10);
+        let code = &codes[0];
+        assert_eq!(code.len(), 11);
+        assert_eq!(
+            recovery_code_hash(code),
+            recovery_code_hash(&format!(" {} ", code.to_uppercase().replace('-', " ")))
+        );
+    }
+
+    #[test]
+    fn a_challenge_is_genuine_and_expires() {
+        let challenges = Challenges::new(b"0123456789abcdef0123456789abcdef");
+        let user = Uuid::now_v7();
+        let challenge = challenges.issue(user, 1000);
+        assert_eq!(challenges.verify(&challenge, 1000), Some(user));
+        assert_eq!(challenges.verify(&challenge, 1000 + CHALLENGE_SECS), None);
+        let other = Challenges::new(b"another secret of thirty-two bytes!!");
+        assert_eq!(other.verify(&challenge, 1000), None);
+        let forged = challenge.replacen(
+            &user.simple().to_string(),
+            &Uuid::nil().simple().to_string(),
+            1,
+        );
+        assert_eq!(challenges.verify(&forged, 1000), None);
+    }
+}
