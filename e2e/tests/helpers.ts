@@ -1,6 +1,7 @@
 // Shared steps of the browser journeys: signing in, accessibility checks, console watching and
 // screenshots kept as artifacts (test-results/screens/).
-import { expect, Page, TestInfo } from "@playwright/test";
+import { createHmac } from "node:crypto";
+import { APIRequestContext, expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 export const PASSWORD = "coaching-hub-demo";
@@ -64,4 +65,25 @@ export function dayFromNow(days: number): string {
   d.setDate(d.getDate() + days);
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/// The code an authenticator app with the base32 `secret` shows `offsetSteps` 30-second steps
+/// from now (RFC 6238: HMAC-SHA-1, six digits), computed here apart from the server's crate.
+export function totp(secret: string, offsetSteps = 0): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...secret.replace(/=+$/, "")].map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0")).join("");
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offsetSteps));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const at = mac[mac.length - 1] & 0xf;
+  const value = (((mac[at] & 0x7f) << 24) | (mac[at + 1] << 16) | (mac[at + 2] << 8) | mac[at + 3]) % 1_000_000;
+  return String(value).padStart(6, "0");
+}
+
+/// A bearer token for `email`, signed in through the API (for set-up and clean-up steps).
+export async function apiToken(request: APIRequestContext, email: string): Promise<string> {
+  const answer = await request.post("/api/v1/auth/login", { data: { email, password: PASSWORD } });
+  expect(answer.status()).toBe(200);
+  return (await answer.json()).access_token;
 }

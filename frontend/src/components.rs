@@ -7,4 +7,5 @@ pub mod field;
 pub mod notifications;
 pub mod quick_note;
 pub mod search;
+pub mod second_factor;
 pub mod shell;

@@ -9,11 +9,14 @@ use super::{Error, call, get, post_once, query};
 /// Signs in; the server sets the session cookies. The answer's tokens are for API clients:
 /// the page reads who signed in from `me` (and skipping the body's flattened fields keeps
 /// serde's buffering code out of the bundle).
-pub async fn login(email: String, password: String) -> Result<(), Error> {
+pub async fn login(email: String, password: String) -> Result<dto::LoginAnswer, Error> {
     let body = dto::Login { email, password };
-    call::<serde::de::IgnoredAny>(Method::POST, "/api/v1/auth/login", Some(&body), None)
-        .await
-        .map(drop)
+    call(Method::POST, "/api/v1/auth/login", Some(&body), None).await
+}
+
+/// Completes a sign-in with the second factor's code.
+pub async fn complete_sign_in(body: &dto::CompleteSignIn) -> Result<dto::LoginResponse, Error> {
+    call(Method::POST, "/api/v1/auth/second-factor", Some(body), None).await
 }
 
 /// Signs out everywhere this session is used; the server clears the cookies.
@@ -386,6 +389,47 @@ pub async fn revoke_access_token(id: uuid::Uuid) -> Result<(), Error> {
         Method::DELETE,
         &format!("/api/v1/me/tokens/{id}"),
         None::<&()>,
+        None,
+    )
+    .await
+}
+
+/// My second factor: set up, required, recovery codes left.
+pub async fn second_factor() -> Result<dto::SecondFactorStatus, Error> {
+    get("/api/v1/me/second-factor").await
+}
+
+/// Starts setting up an authenticator app.
+pub async fn enrol_second_factor() -> Result<dto::SecondFactorEnrolment, Error> {
+    call(Method::POST, "/api/v1/me/second-factor", None::<&()>, None).await
+}
+
+/// Confirms the authenticator app with its code; the answer holds the recovery codes.
+pub async fn confirm_second_factor(
+    body: &dto::ConfirmSecondFactor,
+) -> Result<dto::RecoveryCodes, Error> {
+    call(
+        Method::POST,
+        "/api/v1/me/second-factor/confirm",
+        Some(body),
+        None,
+    )
+    .await
+}
+
+/// The roles that must sign in with a second factor.
+pub async fn second_factor_roles() -> Result<dto::SecondFactorRoles, Error> {
+    get("/api/v1/settings/second-factor").await
+}
+
+/// Sets the roles that must sign in with a second factor.
+pub async fn set_second_factor_roles(
+    body: &dto::SecondFactorRoles,
+) -> Result<dto::SecondFactorRoles, Error> {
+    call(
+        Method::PUT,
+        "/api/v1/settings/second-factor",
+        Some(body),
         None,
     )
     .await

@@ -166,7 +166,9 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                 })}
                 {move || session.0.get().map(|me| view! {
                     <a href="/account" class="person" data-test-id="account" title="Your account">
-                        <span class="narrow-only" aria-hidden="true">"☺"</span>
+                        <svg class="narrow-only person-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                            <path fill="currentColor" d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4.4 0-8 2.2-8 5v2h16v-2c0-2.8-3.6-5-8-5z"/>
+                        </svg>
                         <span class="sr-only narrow-only">"Your account"</span>
                         <span class="wide-only" data-test-id="signed-in-as">{me.user.name.clone()}</span>
                     </a>

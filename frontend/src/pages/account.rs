@@ -1,5 +1,6 @@
-//! My account: personal access tokens for scripts and other tools: make one (its secret is shown
-//! once), see when each was last used, revoke.
+//! My account: two-step sign-in (set up an authenticator app, see the recovery codes left), and
+//! personal access tokens for scripts and other tools: make one (its secret is shown once), see
+//! when each was last used, revoke.
 
 use domain::Scope;
 use leptos::prelude::*;
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
+use crate::components::second_factor::{Enrolment, RecoveryCodes};
 use crate::labels;
 use crate::state::session;
 
@@ -66,6 +68,7 @@ pub fn Account() -> impl IntoView {
     };
     view! {
         <h1>"Your account"</h1>
+        <TwoStep />
         <section class="card" aria-labelledby="h-tokens">
             <h2 id="h-tokens">"Personal access tokens"</h2>
             <p class="muted">"A token lets a script or another tool use Coaching Hub as you, limited to what you tick. "
@@ -86,39 +89,28 @@ pub fn Account() -> impl IntoView {
                 view! { <p class="muted" data-test-id="no-tokens">"You have no tokens."</p> }.into_any()
             } else {
                 view! {
-                    <table class="list" data-test-id="tokens">
-                        <caption class="sr-only">"Your tokens"</caption>
-                        <thead><tr>
-                            <th scope="col">"Name"</th><th scope="col">"May"</th>
-                            <th scope="col">"Expires"</th><th scope="col">"Last used"</th>
-                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|token| {
-                                let id = token.id;
-                                let expired = token.expires_at <= chrono::Utc::now();
-                                view! {
-                                    <tr data-test-id="token-row">
-                                        <th scope="row">{token.name.clone()}
-                                            <span class="muted small block">{format!("Made {}", labels::when(token.created_at))}</span></th>
-                                        <td>{token.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
-                                        <td>{if expired {
-                                            view! { <span class="pill status-cancelled">"Expired"</span> }.into_any()
-                                        } else {
-                                            labels::when(token.expires_at).into_any()
-                                        }}</td>
-                                        <td>{token.last_used_at.map_or_else(|| "Never".to_owned(), labels::when)}</td>
-                                        <td class="cell-actions">
-                                            <button type="button" class="danger-outline small" data-test-id="token-revoke"
-                                                aria-label=format!("Revoke {}", token.name)
-                                                disabled=move || revoke.pending()
-                                                on:click=move |_| { error.set(None); revoke.dispatch(id); }>"Revoke"</button>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <ul class="rows" data-test-id="tokens" aria-label="Your tokens">
+                        {list.into_iter().map(|token| {
+                            let id = token.id;
+                            let expired = token.expires_at <= chrono::Utc::now();
+                            let scopes = token.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                            let used = token.last_used_at.map_or_else(|| "never used".to_owned(), |at| format!("last used {}", labels::when(at)));
+                            let expiry = if expired { "expired".to_owned() } else { format!("expires {}", labels::when(token.expires_at)) };
+                            view! {
+                                <li data-test-id="token-row">
+                                    <div class="grow">
+                                        <strong>{token.name.clone()}</strong>
+                                        {expired.then(|| view! { " " <span class="pill status-cancelled">"Expired"</span> })}
+                                        <span class="muted small block">{format!("May {scopes} · {expiry} · {used}")}</span>
+                                    </div>
+                                    <button type="button" class="danger-outline small" data-test-id="token-revoke"
+                                        aria-label=format!("Revoke {}", token.name)
+                                        disabled=move || revoke.pending()
+                                        on:click=move |_| { error.set(None); revoke.dispatch(id); }>"Revoke"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
                 }.into_any()
             })}
         </section>
@@ -159,5 +151,89 @@ pub fn Account() -> impl IntoView {
                 <button type="submit" data-test-id="token-create" disabled=move || create.pending()>"Make token"</button>
             </div>
         </form>
+    }
+}
+
+/// Two-step sign-in: its state, and setting up an authenticator app.
+#[component]
+fn TwoStep() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let status = api::load(move || {
+        changed.track();
+        api::second_factor()
+    });
+    let enrolment = RwSignal::new(None::<dto::SecondFactorEnrolment>);
+    let codes = RwSignal::new(None::<Vec<String>>);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<api::Error>);
+    let start = api::submit(
+        |()| api::enrol_second_factor(),
+        move |reply| match reply {
+            Ok(started) => enrolment.set(Some(started)),
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    let confirm = api::submit(
+        |body: dto::ConfirmSecondFactor| async move { api::confirm_second_factor(&body).await },
+        move |reply| match reply {
+            Ok(issued) => {
+                enrolment.set(None);
+                code.set(String::new());
+                codes.set(Some(issued.recovery_codes));
+                changed.update(|n| *n += 1);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    view! {
+        <section class="card" aria-labelledby="h-two-step" data-test-id="two-step">
+            <h2 id="h-two-step">"Two-step sign-in"</h2>
+            <LoadStatus status=api::status(status) />
+            {move || codes.get().map(|list| view! {
+                <RecoveryCodes codes=list on_done=Callback::new(move |()| codes.set(None)) />
+            })}
+            {move || status.get().and_then(Result::ok).map(|state| if state.enabled {
+                view! {
+                    <p data-test-id="two-step-on"><span class="pill status-completed">"On"</span>
+                        " Each sign-in asks for a code from your authenticator app."</p>
+                    <p class="muted small">{format!("{} of 10 recovery codes left.", state.recovery_codes_left)}</p>
+                }.into_any()
+            } else {
+                view! {
+                    <p data-test-id="two-step-off">{if state.required {
+                        "Your organisation asks people in your role to use it: you will be asked to set it up when you next sign in."
+                    } else {
+                        "Off. Turn it on so that a stolen password is not enough to sign in as you."
+                    }}</p>
+                    {move || match enrolment.get() {
+                        None => view! {
+                            <div class="actions">
+                                <button type="button" data-test-id="two-step-start" disabled=move || start.pending()
+                                    on:click=move |_| { error.set(None); start.dispatch(()); }>
+                                    "Set up an authenticator app"
+                                </button>
+                            </div>
+                        }.into_any(),
+                        Some(started) => view! {
+                            <Enrolment enrolment=started />
+                            <form class="form" data-test-id="two-step-confirm-form" on:submit=move |ev| {
+                                ev.prevent_default();
+                                error.set(None);
+                                confirm.dispatch(dto::ConfirmSecondFactor { code: code.get_untracked() });
+                            }>
+                                <label for="two-step-code">"Code from the app"</label>
+                                <input id="two-step-code" inputmode="numeric" autocomplete="one-time-code" required
+                                    maxlength="6" data-test-id="two-step-code" bind:value=code aria-describedby="code-error" />
+                                <FieldError error=error name="code" />
+                                <div class="actions">
+                                    <button type="submit" data-test-id="two-step-confirm" disabled=move || confirm.pending()>"Turn on"</button>
+                                </div>
+                            </form>
+                        }.into_any(),
+                    }}
+                }.into_any()
+            })}
+            <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+        </section>
     }
 }

@@ -1,7 +1,11 @@
-//! The way into running the organisation: one entry per task, with what it is for.
+//! The way into running the organisation: one entry per task, with what it is for; and, for
+//! admins, which roles must sign in with a second factor.
 
+use domain::Role;
 use leptos::prelude::*;
 
+use crate::api;
+use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::state::session;
 
 /// One task of the admin area.
@@ -68,5 +72,64 @@ pub fn Admin() -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        {admin.then(|| view! { <SignInSecurity /> })}
+    }
+}
+
+/// The roles that must sign in with a second factor.
+#[component]
+fn SignInSecurity() -> impl IntoView {
+    let loaded = api::load(api::second_factor_roles);
+    let chosen = RwSignal::new(Vec::<Role>::new());
+    let saved = RwSignal::new(false);
+    let error = RwSignal::new(None::<api::Error>);
+    Effect::new(move |_| {
+        if let Some(Ok(current)) = loaded.get() {
+            chosen.set(current.roles);
+        }
+    });
+    let save = api::submit(
+        |body: dto::SecondFactorRoles| async move { api::set_second_factor_roles(&body).await },
+        move |reply| match reply {
+            Ok(stored) => {
+                chosen.set(stored.roles);
+                saved.set(true);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    view! {
+        <form class="card form" data-test-id="sign-in-security" on:submit=move |ev| {
+            ev.prevent_default();
+            error.set(None);
+            saved.set(false);
+            save.dispatch(dto::SecondFactorRoles { roles: chosen.get_untracked() });
+        }>
+            <h2>"Sign-in security"</h2>
+            <LoadStatus status=api::status(loaded) />
+            <fieldset class="toggle">
+                <legend>"Two-step sign-in is required for"</legend>
+                {Role::ALL.into_iter().map(|role| view! {
+                    <label>
+                        <input type="checkbox" data-test-id=format!("require-{}", role.as_str())
+                            prop:checked=move || chosen.with(|roles| roles.contains(&role))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|roles| {
+                                    roles.retain(|r| *r != role);
+                                    if on { roles.push(role); }
+                                });
+                            } />
+                        {role.label()}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <p class="muted small">"People in these roles set up an authenticator app at their next sign-in."</p>
+            {move || saved.get().then(|| view! { <p class="ok" role="status">"Saved."</p> })}
+            <ErrorBanner error=error />
+            <div class="actions">
+                <button type="submit" data-test-id="sign-in-security-save" disabled=move || save.pending()>"Save"</button>
+            </div>
+        </form>
     }
 }

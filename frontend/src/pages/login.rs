@@ -1,26 +1,36 @@
 //! The sign-in form: wrong credentials, a lock-out with its wait, and an unreachable server each
-//! say so plainly; success returns to the page that sent the person here.
+//! say so plainly; a second factor is asked for next when the person has one (and set up first
+//! when their role needs one they lack); success returns to the page that sent them here.
 
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_banner::ErrorBanner;
+use crate::components::field::FieldError;
+use crate::components::second_factor::{Enrolment, RecoveryCodes};
 
-/// Email and password; on success, the page asked for (or home).
+/// Goes where the person was sent from (only a path on this site), or home.
+fn go_on() {
+    let next = crate::router::query("next")
+        .filter(|next| next.starts_with('/') && !next.starts_with("//"))
+        .unwrap_or_else(|| "/".to_owned());
+    crate::router::navigate(&next);
+}
+
+/// Email and password; then, where needed, the second factor.
 #[component]
 pub fn Login() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<api::Error>);
+    let challenge = RwSignal::new(None::<dto::SecondFactorChallenge>);
+    let recovery = RwSignal::new(None::<Vec<String>>);
     let sign_in = api::submit(
         move |(email, password): (String, String)| api::login(email, password),
         move |reply| match reply {
-            Ok(_) => {
-                // Only a path on this site: never an address elsewhere.
-                let next = crate::router::query("next")
-                    .filter(|next| next.starts_with('/') && !next.starts_with("//"))
-                    .unwrap_or_else(|| "/".to_owned());
-                crate::router::navigate(&next);
+            Ok(dto::LoginAnswer::SignedIn(_)) => go_on(),
+            Ok(dto::LoginAnswer::SecondFactor { second_factor }) => {
+                challenge.set(Some(second_factor));
             }
             Err(err) => error.set(Some(err)),
         },
@@ -30,24 +40,100 @@ pub fn Login() -> impl IntoView {
         error.set(None);
         sign_in.dispatch((email.get_untracked(), password.get_untracked()));
     };
+    let start_again = Callback::new(move |()| {
+        challenge.set(None);
+        password.set(String::new());
+    });
     view! {
         <main class="login-page" id="main">
             <section class="card login">
                 <h1>"Coaching Hub"</h1>
-                <p class="muted">"Sign in to coach your team."</p>
-                <form on:submit=submit>
-                    <label for="email">"Email"</label>
-                    <input id="email" type="email" autocomplete="username" required
-                        data-test-id="email" bind:value=email />
-                    <label for="password">"Password"</label>
-                    <input id="password" type="password" autocomplete="current-password" required
-                        data-test-id="password" bind:value=password />
-                    <button type="submit" data-test-id="sign-in" disabled=move || sign_in.pending()>
-                        {move || if sign_in.pending() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </form>
-                <ErrorBanner error=error />
+                {move || match (challenge.get(), recovery.get()) {
+                    (_, Some(codes)) => view! {
+                        <RecoveryCodes codes=codes on_done=Callback::new(|()| go_on()) />
+                    }.into_any(),
+                    (Some(pending), None) => view! {
+                        <SecondStep pending=pending recovery=recovery start_again=start_again />
+                    }.into_any(),
+                    (None, None) => view! {
+                        <p class="muted">"Sign in to coach your team."</p>
+                        <form on:submit=submit>
+                            <label for="email">"Email"</label>
+                            <input id="email" type="email" autocomplete="username" required
+                                data-test-id="email" bind:value=email />
+                            <label for="password">"Password"</label>
+                            <input id="password" type="password" autocomplete="current-password" required
+                                data-test-id="password" bind:value=password />
+                            <button type="submit" data-test-id="sign-in" disabled=move || sign_in.pending()>
+                                {move || if sign_in.pending() { "Signing in…" } else { "Sign in" }}
+                            </button>
+                        </form>
+                        <ErrorBanner error=error />
+                    }.into_any(),
+                }}
             </section>
         </main>
+    }
+}
+
+/// The code from the authenticator (or a recovery code); with the app's setup first when the
+/// sign-in enrols one.
+#[component]
+fn SecondStep(
+    pending: dto::SecondFactorChallenge,
+    recovery: RwSignal<Option<Vec<String>>>,
+    start_again: Callback<()>,
+) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<api::Error>);
+    let enrolling = pending.enrolment.is_some();
+    let ticket = pending.challenge.clone();
+    let complete = api::submit(
+        |body: dto::CompleteSignIn| async move { api::complete_sign_in(&body).await },
+        move |reply| match reply {
+            Ok(signed_in) => match signed_in.recovery_codes {
+                Some(codes) => recovery.set(Some(codes)),
+                None => go_on(),
+            },
+            Err(err) => {
+                code.set(String::new());
+                error.set(Some(err));
+            }
+        },
+    );
+    view! {
+        {if enrolling {
+            view! {
+                <h2>"Set up two-step sign-in"</h2>
+                <p>"Your organisation asks people in your role to confirm each sign-in with a code from their phone."</p>
+            }.into_any()
+        } else {
+            view! {
+                <h2>"Two-step sign-in"</h2>
+                <p class="muted">"Enter the six digits your authenticator app shows, or one of your recovery codes."</p>
+            }.into_any()
+        }}
+        {pending.enrolment.map(|enrolment| view! { <Enrolment enrolment=enrolment /> })}
+        <form data-test-id="second-factor-form" on:submit=move |ev| {
+            ev.prevent_default();
+            error.set(None);
+            complete.dispatch(dto::CompleteSignIn {
+                challenge: ticket.clone(),
+                code: code.get_untracked(),
+            });
+        }>
+            <label for="code">{if enrolling { "Code from the app" } else { "Code" }}</label>
+            <input id="code" autocomplete="one-time-code" required maxlength="32"
+                inputmode=if enrolling { "numeric" } else { "text" }
+                data-test-id="second-factor-code" bind:value=code aria-describedby="code-error" />
+            <FieldError error=error name="code" />
+            <button type="submit" data-test-id="second-factor-submit" disabled=move || complete.pending()>
+                {move || if complete.pending() { "Checking…" } else { "Continue" }}
+            </button>
+        </form>
+        <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+        <p class="small"><button type="button" class="link" on:click=move |_| start_again.run(())>
+            "Sign in as someone else"
+        </button></p>
     }
 }
