@@ -32,7 +32,7 @@ test("a team leader makes, uses and revokes a personal access token", async ({ p
   expect((await me.json()).user.email).toBe(LEADER);
   const write = await request.post("/api/v1/quick-notes", {
     headers: { Authorization: `Bearer ${secret}` },
-    data: { agent_id: (await me.json()).user.id, content: "x", category: "GENERAL", visibility: "SHARED" },
+    data: { agent_id: (await me.json()).user.id, content: "x", category: "OTHER", visibility: "SHARED" },
   });
   expect(write.status()).toBe(403);
 

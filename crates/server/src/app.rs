@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header::{CACHE_CONTROL, HeaderName, HeaderValue};
 use actix_web::middleware::Compress;
-use actix_web::{App, HttpMessage, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpServer, ResponseError, web};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -14,6 +14,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::telemetry::{self, CallerRole, RequestSpan};
 use crate::{conditional, extract, headers, rate_limit, routes, spa};
 
 /// A bound, not yet running, server.
@@ -101,6 +102,14 @@ impl Application {
                         {
                             // The problem body quotes the request id, as the logs do.
                             Some(err) => {
+                                if err.status_code().is_server_error() {
+                                    let role = response
+                                        .request()
+                                        .extensions()
+                                        .get::<CallerRole>()
+                                        .map(|caller| caller.0);
+                                    telemetry::report(err, request_id.as_deref(), role);
+                                }
                                 let problem = err.problem_response(request_id.clone());
                                 response.into_response(problem).map_into_right_body()
                             }
@@ -135,7 +144,7 @@ impl Application {
                     config.secure_cookies(),
                 ))
                 .wrap(Compress::default())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(routes::configure);
             match &config.static_dir {
                 Some(dir) => app.service(spa::files(dir)),

@@ -64,6 +64,9 @@ pub struct Config {
     /// `CORS_ORIGINS`: other sites' origins (`https://reports.example.com`, comma-separated) whose
     /// pages may call the API; none by default.
     pub cors_origins: Vec<String>,
+    /// `SENTRY_DSN`: where errors and panics are reported (with the request id and the caller's
+    /// role, never a name, an email, a note or a token); nowhere when unset.
+    pub sentry_dsn: Option<SecretString>,
 }
 
 /// Sign-in limits per minute.
@@ -228,6 +231,14 @@ impl Config {
         );
 
         let cors_origins = cors_origins(var("CORS_ORIGINS").as_deref(), &mut errors);
+        let sentry_dsn = var("SENTRY_DSN");
+        if let Some(dsn) = &sentry_dsn
+            && dsn.parse::<sentry::types::Dsn>().is_err()
+        {
+            errors.push(
+                "SENTRY_DSN: not a Sentry DSN such as https://key@o1.ingest.sentry.io/42".into(),
+            );
+        }
 
         let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
             let built = PathBuf::from("frontend/dist");
@@ -273,6 +284,7 @@ impl Config {
             refresh_grace: Duration::from_secs(10),
             statement_count_header,
             cors_origins,
+            sentry_dsn: sentry_dsn.map(Into::into),
         })
     }
 
@@ -438,6 +450,16 @@ mod tests {
             let errors = load(&[("CORS_ORIGINS", bad)]).expect_err(bad);
             assert!(errors.0[0].starts_with("CORS_ORIGINS: "), "{errors}");
         }
+    }
+
+    #[test]
+    fn a_sentry_dsn_is_checked_and_kept_secret() {
+        let errors = load(&[("SENTRY_DSN", "sentry.example.com")]).expect_err("not a DSN");
+        assert!(errors.0[0].starts_with("SENTRY_DSN: "), "{errors}");
+        let config = load(&[("SENTRY_DSN", "https://abc123@o1.ingest.sentry.io/42")])
+            .expect("a DSN");
+        assert!(config.sentry_dsn.is_some());
+        assert!(!format!("{config:?}").contains("abc123"));
     }
 
     #[test]

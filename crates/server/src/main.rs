@@ -24,6 +24,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     server::telemetry::init(&config.log_level, config.log_json);
+    let _reports = server::telemetry::sentry(config.sentry_dsn.as_ref());
     match cli::run(cli, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

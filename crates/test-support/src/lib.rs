@@ -110,6 +110,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         workers: 1,
         statement_count_header: true,
         cors_origins: Vec::new(),
+        sentry_dsn: None,
     }
 }
 

@@ -25,6 +25,7 @@ use super::tokens::hash_token;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::client_ip;
 use crate::state::AppState;
+use crate::telemetry::CallerRole;
 
 /// The authenticated caller with their policy scope.
 #[derive(Clone, Debug)]
@@ -120,6 +121,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         return Err(ApiError::Unauthenticated("session ended; sign in again"));
     }
     app.request_limits.admit_user(req, user.id).await?;
+    req.extensions_mut().insert(CallerRole(user.role));
     let policy = found.actor.clone();
     let origin = origin(req, app, user.id);
     Ok(Actor {
@@ -182,6 +184,7 @@ async fn authenticate_personal(
         return Err(ApiError::InsufficientScope("this token may only read"));
     }
     app.request_limits.admit_user(req, user.id).await?;
+    req.extensions_mut().insert(CallerRole(user.role));
     access_tokens::touch(&app.db, token.id, now).await?;
     let policy = domain::Actor {
         scopes: Some(scopes),

@@ -31,5 +31,6 @@ mod second_factor;
 mod sessions;
 mod spa;
 mod teams;
+mod telemetry;
 mod topology;
 mod users;
