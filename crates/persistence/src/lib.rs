@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod metrics;
 pub mod notifications;
 pub mod pagination;
+pub mod privacy;
 pub mod quick_notes;
 pub mod reference;
 pub mod scope;

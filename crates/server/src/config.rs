@@ -456,8 +456,8 @@ mod tests {
     fn a_sentry_dsn_is_checked_and_kept_secret() {
         let errors = load(&[("SENTRY_DSN", "sentry.example.com")]).expect_err("not a DSN");
         assert!(errors.0[0].starts_with("SENTRY_DSN: "), "{errors}");
-        let config = load(&[("SENTRY_DSN", "https://abc123@o1.ingest.sentry.io/42")])
-            .expect("a DSN");
+        let config =
+            load(&[("SENTRY_DSN", "https://abc123@o1.ingest.sentry.io/42")]).expect("a DSN");
         assert!(config.sentry_dsn.is_some());
         assert!(!format!("{config:?}").contains("abc123"));
     }

@@ -94,10 +94,7 @@ const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 pub fn recovery_codes() -> Vec<String> {
     (0..persistence::second_factors::RECOVERY_CODES)
         .map(|_| {
-            let letters: String = random::<10>()
-                .iter()
-                .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-                .collect();
+            let letters = super::tokens::random_text(ALPHABET, 10);
             format!("{}-{}", &letters[..5], &letters[5..])
         })
         .collect()

@@ -13,6 +13,19 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// `len` characters drawn from `alphabet` with the operating system's random source (a byte per
+/// character; the alphabets used are short enough that the slight bias costs under a bit).
+pub fn random_text(alphabet: &[u8], len: usize) -> String {
+    let mut bytes = vec![0u8; len];
+    SystemRandom::new()
+        .fill(&mut bytes)
+        .expect("the operating system's random source is available");
+    bytes
+        .iter()
+        .map(|b| char::from(alphabet[usize::from(*b) % alphabet.len()]))
+        .collect()
+}
+
 /// The SHA-256 of a token, hex: what the database stores instead of the token.
 pub fn hash_token(token: &str) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());

@@ -21,6 +21,7 @@ crate::routes::api_routes! {
     "/users/{id}/deactivate" => post deactivate_user;
     "/users/{id}/reactivate" => post reactivate_user;
     "/users/{id}/password-reset" => post reset_password;
+    "/users/{id}/export" => get export_user;
 }
 
 /// The characters a temporary password is made of (no look-alikes: 0/O, 1/l/I).
@@ -29,13 +30,29 @@ const TEMPORARY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVW
 /// A 16-character temporary password from the operating system's random source (about 92
 /// bits).
 fn temporary_password() -> String {
-    let mut bytes = [0u8; 16];
-    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
-        .expect("the operating system's random source is available");
-    bytes
-        .iter()
-        .map(|b| char::from(TEMPORARY_ALPHABET[usize::from(*b) % TEMPORARY_ALPHABET.len()]))
-        .collect()
+    crate::auth::tokens::random_text(TEMPORARY_ALPHABET, 16)
+}
+
+/// Everything stored about a person, or written by them, as JSON: one section per kind of
+/// record (privacy law's right of access). The person themselves, or an admin; stored secrets are
+/// left out; the export is audited.
+#[utoipa::path(get, path = "/api/v1/users/{id}/export", tag = "people",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, description = "One array per kind of record, and `person`", body = Object)))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn export_user(
+    actor: Actor,
+    id: web::Path<UserId>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let id = id.uuid();
+    let export = persistence::privacy::export(&app.db, &actor, &actor.origin, id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"coaching-hub-export-{id}.json\""),
+        ))
+        .json(export))
 }
 
 /// Give a person a new temporary password, shown once in the answer (admin; not oneself). Every

@@ -25,6 +25,7 @@ mod metrics;
 mod metrics_csv;
 mod notifications;
 mod openapi;
+mod privacy;
 mod quick_notes;
 mod search;
 mod second_factor;
