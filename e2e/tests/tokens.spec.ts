@@ -1,5 +1,6 @@
 // Journey: a team leader makes a personal access token for a script, sees it once, the script
-// reads with it and is refused a write, and the leader revokes it.
+// reads with it and is refused a write, the leader downloads their data and revokes the token.
+import * as fs from "node:fs";
 import { test, expect } from "@playwright/test";
 import { LEADER, checkA11y, settled, shot, signIn, watchConsole } from "./helpers";
 
@@ -45,6 +46,13 @@ test("a team leader makes, uses and revokes a personal access token", async ({ p
   await settled(page);
   await shot(page, info, "account");
   await page.setViewportSize({ width: 1440, height: 900 });
+
+  // Everything held about them, in one file.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-my-data").click()]);
+  const exported = JSON.parse(fs.readFileSync((await download.path()) ?? "", "utf8"));
+  expect(exported.person.email).toBe(LEADER);
+  expect(exported.access_tokens).toHaveLength(1);
+  expect(JSON.stringify(exported)).not.toContain(secret);
 
   await page.getByRole("button", { name: "Revoke Weekly report script" }).click();
   await expect(page.getByTestId("no-tokens")).toBeVisible();

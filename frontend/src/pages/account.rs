@@ -1,5 +1,5 @@
-//! My account: two-step sign-in (set up an authenticator app, see the recovery codes left), and
-//! personal access tokens for scripts and other tools: make one (its secret is shown once), see
+//! My account: two-step sign-in (set up an authenticator app, see the recovery codes left), a
+//! download of everything held about me, and personal access tokens for scripts and other tools: make one (its secret is shown once), see
 //! when each was last used, revoke.
 
 use domain::Scope;
@@ -69,6 +69,15 @@ pub fn Account() -> impl IntoView {
     view! {
         <h1>"Your account"</h1>
         <TwoStep />
+        <section class="card" aria-labelledby="h-data">
+            <h2 id="h-data">"Your data"</h2>
+            <p class="muted">"Everything Coaching Hub holds about you, or that you wrote, in one file (JSON)."</p>
+            {me.0.with(|m| m.as_ref().map(|m| m.user.id)).map(|id| view! {
+                <a class="button secondary" href=format!("/api/v1/users/{id}/export") download="" data-test-id="export-my-data">
+                    "Download your data"
+                </a>
+            })}
+        </section>
         <section class="card" aria-labelledby="h-tokens">
             <h2 id="h-tokens">"Personal access tokens"</h2>
             <p class="muted">"A token lets a script or another tool use Coaching Hub as you, limited to what you tick. "

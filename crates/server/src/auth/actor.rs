@@ -9,14 +9,16 @@
 //! arrives, and the team scope is always current.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use domain::Scope;
 use futures_util::future::LocalBoxFuture;
+use persistence::access_tokens;
 use persistence::audit::Origin;
 use persistence::entity::user;
-use persistence::{access_tokens, users};
+use persistence::users::{self, Authenticated};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
@@ -103,20 +105,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         return authenticate_personal(req, app, &token).await;
     }
     let claims = app.jwt.verify(&token)?;
-    let found = app
-        .caches
-        .actor(
-            (claims.sub, claims.sid),
-            users::authenticate(&app.db, claims.sub, claims.sid),
-        )
-        .await?;
-    let Some(found) = found else {
-        return Err(ApiError::Unauthenticated("unknown user"));
-    };
-    let user = found.user.clone();
-    if !user.active || user.erased_at.is_some() {
-        return Err(ApiError::Unauthenticated("account deactivated"));
-    }
+    let (found, user) = active_user(app, claims.sub, claims.sid).await?;
     if !found.session_live() {
         return Err(ApiError::Unauthenticated("session ended; sign in again"));
     }
@@ -131,6 +120,28 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         token_id: None,
         origin,
     })
+}
+
+/// The user `user_id` with their scope, through the actor cache (keyed with `credential`, the
+/// session or token id), refused unless they may still sign in.
+async fn active_user(
+    app: &AppState,
+    user_id: Uuid,
+    credential: Uuid,
+) -> ApiResult<(Arc<Authenticated>, user::Model)> {
+    let found = app
+        .caches
+        .actor(
+            (user_id, credential),
+            users::authenticate(&app.db, user_id, credential),
+        )
+        .await?
+        .ok_or(ApiError::Unauthenticated("unknown user"))?;
+    let user = found.user.clone();
+    if !user.active || user.erased_at.is_some() {
+        return Err(ApiError::Unauthenticated("account deactivated"));
+    }
+    Ok((found, user))
 }
 
 /// Who, from where, which request.
@@ -157,20 +168,7 @@ async fn authenticate_personal(
         .ok_or(ApiError::Unauthenticated(
             "unknown, expired or revoked access token",
         ))?;
-    let found = app
-        .caches
-        .actor(
-            (token.user_id, token.id),
-            users::authenticate(&app.db, token.user_id, token.id),
-        )
-        .await?;
-    let Some(found) = found else {
-        return Err(ApiError::Unauthenticated("unknown user"));
-    };
-    let user = found.user.clone();
-    if !user.active || user.erased_at.is_some() {
-        return Err(ApiError::Unauthenticated("account deactivated"));
-    }
+    let (found, user) = active_user(app, token.user_id, token.id).await?;
     let scopes = access_tokens::scopes(&token);
     // The HTTP method is the first gate (routes that name no policy action, such as search, are
     // covered by it); `domain::authorize` checks each action's own scope after it.

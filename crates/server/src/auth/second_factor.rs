@@ -123,11 +123,9 @@ impl std::fmt::Debug for Challenges {
 impl Challenges {
     /// Keys derived from the server secret, apart from every other key.
     pub fn new(secret: &[u8]) -> Self {
-        let master = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
-        let derived = ring::hmac::sign(&master, b"coaching-hub second-factor challenge v1");
-        Self(ring::hmac::Key::new(
-            ring::hmac::HMAC_SHA256,
-            derived.as_ref(),
+        Self(super::tokens::derived_key(
+            secret,
+            b"coaching-hub second-factor challenge v1",
         ))
     }
 

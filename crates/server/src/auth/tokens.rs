@@ -32,6 +32,13 @@ pub fn hash_token(token: &str) -> String {
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An HMAC-SHA256 key for one `purpose`, derived from the server secret: each use has its own.
+pub fn derived_key(secret: &[u8], purpose: &[u8]) -> ring::hmac::Key {
+    let master = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
+    let derived = ring::hmac::sign(&master, purpose);
+    ring::hmac::Key::new(ring::hmac::HMAC_SHA256, derived.as_ref())
+}
+
 /// Derives the refresh token that replaces a presented one: an HMAC of it under a server key.
 /// Every instance derives the same successor, so two tabs refreshing with one token at the same
 /// moment both receive it, and nothing but its hash is ever stored.
@@ -46,12 +53,7 @@ impl std::fmt::Debug for Successors {
 impl Successors {
     /// Keys derived from the server secret, apart from the access-token keys.
     pub fn new(secret: &[u8]) -> Self {
-        let master = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
-        let derived = ring::hmac::sign(&master, b"coaching-hub refresh successor v1");
-        Self(ring::hmac::Key::new(
-            ring::hmac::HMAC_SHA256,
-            derived.as_ref(),
-        ))
+        Self(derived_key(secret, b"coaching-hub refresh successor v1"))
     }
 
     /// The successor of `presented`, base64url like every refresh token.
