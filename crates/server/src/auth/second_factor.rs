@@ -5,7 +5,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use ring::rand::{SecureRandom, SystemRandom};
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
@@ -18,17 +17,9 @@ pub const STEP_SECS: u64 = 30;
 pub const CHALLENGE_SECS: i64 = 300;
 const ISSUER: &str = "Coaching Hub";
 
-fn random<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .expect("the operating system's random source is available");
-    bytes
-}
-
 /// A new TOTP secret: 160 random bits, base32 as authenticator apps type it.
 pub fn new_secret() -> String {
-    Secret::Raw(random::<20>().to_vec())
+    Secret::Raw(super::tokens::random_bytes::<20>().to_vec())
         .to_encoded()
         .to_string()
 }

@@ -4,13 +4,18 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::rand::{SecureRandom, SystemRandom};
 
-/// 256 random bits, base64url.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
+/// `N` bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     SystemRandom::new()
         .fill(&mut bytes)
         .expect("the operating system's random source is available");
-    URL_SAFE_NO_PAD.encode(bytes)
+    bytes
+}
+
+/// 256 random bits, base64url.
+pub fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
 }
 
 /// `len` characters drawn from `alphabet` with the operating system's random source (a byte per
