@@ -4,6 +4,8 @@
 import { test, expect, Page } from "@playwright/test";
 import { ADMIN, PASSWORD, apiToken, checkA11y, settled, shot, signIn, totp, watchConsole } from "./helpers";
 
+test.setTimeout(120_000);
+
 /// A new person of `role` (an admin adds them through the API), so no other journey's people
 /// change.
 async function newPerson(request: import("@playwright/test").APIRequestContext, role: string): Promise<string> {
@@ -51,6 +53,7 @@ test("a team leader turns on two-step sign-in and signs in with a code, then a r
   await passwordStep(page, email);
   await checkA11y(page, "two-step-challenge");
   await shot(page, info, "two-step-challenge");
+  const signedInStep = Math.floor(Date.now() / 30_000);
   await page.getByTestId("second-factor-code").fill(totp(secret, 1));
   await page.getByTestId("second-factor-submit").click();
   await expect(page.getByTestId("sign-out")).toBeVisible();
@@ -66,6 +69,16 @@ test("a team leader turns on two-step sign-in and signs in with a code, then a r
   await expect(page.getByTestId("sign-out")).toBeVisible();
   await page.getByTestId("account").click();
   await expect(page.getByTestId("two-step")).toContainText("9 of 10 recovery codes left");
+
+  // Turned off with a fresh code: the next sign-in asks for the password only.
+  // A code is accepted once: wait for a step later than the one that signed in.
+  const wait = (signedInStep + 1) * 30_000 - Date.now();
+  if (wait > 0) await page.waitForTimeout(wait + 250);
+  await page.getByTestId("two-step-off-code").fill(totp(secret, 1));
+  await page.getByTestId("two-step-turn-off").click();
+  await expect(page.getByTestId("two-step-off")).toBeVisible();
+  await page.getByTestId("sign-out").click();
+  await signIn(page, email);
   expect(problems).toEqual([]);
 });
 
@@ -95,6 +108,16 @@ test("an admin requires two-step sign-in for managers, and a manager sets it up 
     await manager.getByTestId("recovery-codes-saved").click();
     await expect(manager.getByTestId("sign-out")).toBeVisible();
     expect(managerProblems).toEqual([]);
+
+    // The manager loses their phone: the admin removes the second factor from their record.
+    await page.getByTestId("nav-admin").click();
+    await page.getByRole("link", { name: "People" }).click();
+    await settled(page);
+    await page.getByTestId("people-search").fill("Two Step Manager");
+    const row = page.getByTestId("person-row").filter({ hasText: email });
+    await row.getByRole("button", { name: /^Edit/ }).click();
+    await page.getByTestId("remove-second-factor").click();
+    await expect(page.getByTestId("person-form")).toContainText("Two-step sign-in removed");
   } finally {
     const token = await apiToken(request, ADMIN);
     const reset = await request.put("/api/v1/settings/second-factor", {

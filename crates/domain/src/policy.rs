@@ -154,7 +154,8 @@ actions! {
     ChangeRole = "change_role",
     /// Deactivate or reactivate a person.
     DeactivateUser = "deactivate_user",
-    /// Give a person a new temporary password (signing them out everywhere).
+    /// Reset a person's sign-in: a new temporary password (signing them out everywhere), or their
+    /// second factor removed (a lost phone).
     ResetPassword = "reset_password",
     /// Read a team and its members.
     ViewTeam = "view_team",

@@ -175,6 +175,33 @@ pub async fn spend_recovery_code(
     Ok(true)
 }
 
+/// Removes `user_id`'s second factor and recovery codes, audited as `action`: sign-in no longer
+/// asks for a code (until a role requirement sets one up again). `false` if there was none.
+pub async fn remove(
+    db: &Db,
+    origin: &Origin,
+    user_id: Uuid,
+    action: &'static str,
+) -> Result<bool, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let removed = second_factor::Entity::delete_by_id(user_id)
+        .exec(&txn)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Ok(false);
+    }
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    let before = Audited {
+        second_factor: "totp",
+    };
+    audit::record_change(&txn, origin, action, user_id, Some(&before), None).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// How many of `user_id`'s recovery codes are unused.
 pub async fn recovery_codes_left(db: &Db, user_id: Uuid) -> Result<u64, StoreError> {
     Ok(recovery_code::Entity::find()

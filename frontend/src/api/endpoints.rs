@@ -434,3 +434,25 @@ pub async fn set_second_factor_roles(
     )
     .await
 }
+
+/// Turns my second factor off, proven with a current code.
+pub async fn disable_second_factor(body: &dto::ConfirmSecondFactor) -> Result<(), Error> {
+    call(
+        Method::POST,
+        "/api/v1/me/second-factor/disable",
+        Some(body),
+        None,
+    )
+    .await
+}
+
+/// Removes someone's second factor (an admin, for a lost phone).
+pub async fn remove_second_factor(id: UserId) -> Result<(), Error> {
+    call(
+        Method::DELETE,
+        &format!("/api/v1/users/{id}/second-factor"),
+        None::<&()>,
+        None,
+    )
+    .await
+}

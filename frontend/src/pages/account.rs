@@ -194,6 +194,17 @@ fn TwoStep() -> impl IntoView {
             Err(err) => error.set(Some(err)),
         },
     );
+    let off_code = RwSignal::new(String::new());
+    let turn_off = api::submit(
+        |body: dto::ConfirmSecondFactor| async move { api::disable_second_factor(&body).await },
+        move |reply| match reply {
+            Ok(()) => {
+                off_code.set(String::new());
+                changed.update(|n| *n += 1);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     view! {
         <section class="card" aria-labelledby="h-two-step" data-test-id="two-step">
             <h2 id="h-two-step">"Two-step sign-in"</h2>
@@ -206,6 +217,22 @@ fn TwoStep() -> impl IntoView {
                     <p data-test-id="two-step-on"><span class="pill status-completed">"On"</span>
                         " Each sign-in asks for a code from your authenticator app."</p>
                     <p class="muted small">{format!("{} of 10 recovery codes left.", state.recovery_codes_left)}</p>
+                    {(!state.required).then(|| view! {
+                        <form class="form" data-test-id="two-step-off-form" on:submit=move |ev| {
+                            ev.prevent_default();
+                            error.set(None);
+                            turn_off.dispatch(dto::ConfirmSecondFactor { code: off_code.get_untracked() });
+                        }>
+                            <label for="two-step-off-code">"To turn it off, enter a code from the app"</label>
+                            <input id="two-step-off-code" inputmode="numeric" autocomplete="one-time-code" required
+                                maxlength="6" data-test-id="two-step-off-code" bind:value=off_code aria-describedby="code-error" />
+                            <FieldError error=error name="code" />
+                            <div class="actions">
+                                <button type="submit" class="danger-outline" data-test-id="two-step-turn-off"
+                                    disabled=move || turn_off.pending()>"Turn off"</button>
+                            </div>
+                        </form>
+                    })}
                 }.into_any()
             } else {
                 view! {

@@ -261,6 +261,20 @@ fn PersonForm(
             Err(err) => error.set(Some(err)),
         },
     );
+    // ...or remove their second factor (a lost phone).
+    let factor_note = RwSignal::new(None::<&'static str>);
+    let remove_factor = api::submit(
+        |id: UserId| api::remove_second_factor(id),
+        move |reply| match reply {
+            Ok(()) => factor_note.set(Some(
+                "Two-step sign-in removed: their next sign-in asks for the password only.",
+            )),
+            Err(err) if err.code() == Some(dto::ErrorCode::NotFound) => {
+                factor_note.set(Some("They have no two-step sign-in to remove."));
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     view! {
         <form class="card form" data-test-id="person-form"
             on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
@@ -318,6 +332,12 @@ fn PersonForm(
                         <p class="ok" role="status">"New temporary password: " <code data-test-id="temporary-password">{password}</code>
                             ". Give it to them once; they are signed out everywhere and change it after signing in."</p>
                     })}
+                    <button type="button" class="secondary small" data-test-id="remove-second-factor"
+                        disabled=move || remove_factor.pending()
+                        on:click=move |_| { error.set(None); factor_note.set(None); remove_factor.dispatch(id); }>
+                        "Remove two-step sign-in"
+                    </button>
+                    {move || factor_note.get().map(|note| view! { <p class="ok" role="status">{note}</p> })}
                 </div>
             })}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />

@@ -1,11 +1,12 @@
-//! A person's own second factor (`/api/v1/me/second-factor`), and which roles must use one
-//! (`/api/v1/settings/second-factor`, admins).
+//! A person's own second factor (`/api/v1/me/second-factor`), an admin removing someone's (a lost
+//! phone), and which roles must use one (`/api/v1/settings/second-factor`, admins).
 
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use domain::UserId;
 use domain::{Action, Target, authorize};
 use dto::{ConfirmSecondFactor, RecoveryCodes, SecondFactorRoles, SecondFactorStatus};
-use persistence::second_factors;
+use persistence::{second_factors, users};
 
 use crate::auth::Actor;
 use crate::auth::second_factor;
@@ -16,6 +17,8 @@ use crate::state::AppState;
 crate::routes::api_routes! {
     "/me/second-factor" => get get_second_factor, post enrol_second_factor;
     "/me/second-factor/confirm" => post confirm_second_factor;
+    "/me/second-factor/disable" => post disable_second_factor;
+    "/users/{id}/second-factor" => delete remove_second_factor;
     "/settings/second-factor" => get get_second_factor_roles, put set_second_factor_roles;
 }
 
@@ -87,6 +90,68 @@ pub async fn confirm_second_factor(
     Ok(web::Json(RecoveryCodes {
         recovery_codes: codes,
     }))
+}
+
+/// Turn my second factor off, proving it with a current code (not while my role must use one).
+#[utoipa::path(post, path = "/api/v1/me/second-factor/disable", tag = "auth",
+    request_body = dto::ConfirmSecondFactor,
+    responses((status = 204), (status = 409, body = dto::Problem), (status = 422, body = dto::Problem)))]
+#[tracing::instrument(skip_all)]
+pub async fn disable_second_factor(
+    actor: Actor,
+    body: Valid<ConfirmSecondFactor>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    actor.require_person()?;
+    let id = actor.user.id;
+    if second_factors::required_for(&app.db, actor.role).await? {
+        return Err(ApiError::Conflict {
+            field: None,
+            message: "your role must sign in with a second factor".into(),
+        });
+    }
+    let factor = second_factors::find(&app.db, id)
+        .await?
+        .filter(|factor| factor.confirmed_at.is_some())
+        .ok_or_else(|| ApiError::Conflict {
+            field: None,
+            message: "no second factor is set up".into(),
+        })?;
+    let now = u64::try_from(Utc::now().timestamp()).unwrap_or_default();
+    let step = second_factor::matching_step(&factor.secret, &actor.user.email, &body.code, now)?;
+    let fresh = match step {
+        Some(step) => second_factors::accept_step(&app.db, id, step).await?,
+        None => false,
+    };
+    if !fresh {
+        return Err(ApiError::invalid(
+            "code",
+            "is not the code your app shows now",
+        ));
+    }
+    second_factors::remove(&app.db, &actor.origin, id, "user.second_factor_disabled").await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Remove a person's second factor (admin, not oneself): for a lost phone without recovery
+/// codes. Their next sign-in asks for a password only, or sets one up again where their role
+/// needs it.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/second-factor", tag = "people",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 204), (status = 404, body = dto::Problem)))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn remove_second_factor(
+    actor: Actor,
+    id: web::Path<UserId>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let id = id.uuid();
+    let (_, target) = users::find_in_scope(&app.db, &actor, id).await?;
+    authorize(&actor, Action::ResetPassword, &target)?;
+    if !second_factors::remove(&app.db, &actor.origin, id, "user.second_factor_removed").await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The roles that must sign in with a second factor.

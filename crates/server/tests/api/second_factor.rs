@@ -323,3 +323,87 @@ async fn a_role_that_needs_a_second_factor_sets_one_up_at_sign_in() {
         .ok(200);
     assert!(signed_in.get("recovery_codes").is_none());
 }
+
+#[tokio::test]
+async fn a_person_turns_it_off_with_a_fresh_code_and_an_admin_removes_a_lost_one() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let agent = &org.agent_a1;
+    let (secret, _) = enrol(&app, agent).await;
+    let disable = |code: String| {
+        app.as_(agent)
+            .post("/api/v1/me/second-factor/disable", &json!({ "code": code }))
+            .call()
+    };
+    // The code that confirmed it is spent; a wrong one is wrong.
+    for code in [code(&secret, &agent.email, 0), "000000".to_owned()] {
+        let problem = disable(code).await.problem(422);
+        assert!(problem["errors"]["code"].is_array(), "{problem}");
+    }
+    disable(code(&secret, &agent.email, 1)).await.ok(204);
+    app.login(&agent.email, PASSWORD).await.ok(200)["access_token"]
+        .as_str()
+        .expect("signed in with the password alone");
+    disable(code(&secret, &agent.email, 1)).await.problem(409);
+
+    // Not while the role must use one.
+    let (other_secret, _) = enrol(&app, &org.agent_a2).await;
+    app.as_(&org.admin)
+        .request(Method::PUT, "/api/v1/settings/second-factor")
+        .json(&json!({ "roles": ["AGENT"] }))
+        .call()
+        .await
+        .ok(200);
+    app.as_(&org.agent_a2)
+        .post(
+            "/api/v1/me/second-factor/disable",
+            &json!({ "code": code(&other_secret, &org.agent_a2.email, 1) }),
+        )
+        .call()
+        .await
+        .problem(409);
+
+    // A lost phone: an admin removes it; nobody else may, nor an admin their own.
+    let (_, _) = enrol(&app, &org.leader_a).await;
+    let path = format!("/api/v1/users/{}/second-factor", org.leader_a.id);
+    app.as_(&org.manager_a)
+        .request(Method::DELETE, &path)
+        .call()
+        .await
+        .problem(403);
+    for stranger in [&org.leader_b, &org.agent_a1] {
+        app.as_(stranger)
+            .request(Method::DELETE, &path)
+            .call()
+            .await
+            .problem(404);
+    }
+    app.as_(&org.admin)
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/users/{}/second-factor", org.admin.id),
+        )
+        .call()
+        .await
+        .problem(403);
+    app.as_(&org.admin)
+        .request(Method::DELETE, &path)
+        .call()
+        .await
+        .ok(204);
+    app.as_(&org.admin)
+        .request(Method::DELETE, &path)
+        .call()
+        .await
+        .problem(404);
+    app.login(&org.leader_a.email, PASSWORD).await.ok(200)["access_token"]
+        .as_str()
+        .expect("signed in with the password alone");
+    let audit = app
+        .as_(&org.admin)
+        .get("/api/v1/audit?action=user.second_factor_removed")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1));
+}
