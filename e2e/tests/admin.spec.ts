@@ -1,5 +1,6 @@
 // Journey: an admin adds a person, deactivates an agent (whose open browser is signed out at
-// once) and reactivates them, publishes an announcement, and reads and verifies the audit log.
+// once) and reactivates them, publishes an announcement, erases the newcomer (a data-subject
+// request), and reads and verifies the audit log.
 import { test, expect } from "@playwright/test";
 import { ADMIN, PASSWORD, checkA11y, emailOf, settled, shot, signIn, watchConsole } from "./helpers";
 
@@ -101,6 +102,23 @@ test("an admin manages people, announces, and checks the audit log", async ({ br
   await page.getByRole("button", { name: "Close the announcement" }).click();
   await checkA11y(page, "announcements");
   await shot(page, info, "announcements");
+
+  // A data-subject request: the newcomer is erased, asked twice; their open browser is signed
+  // out and the list no longer holds their name or email.
+  await page.getByTestId("nav-admin").click();
+  await page.getByRole("link", { name: "People" }).click();
+  await settled(page);
+  await page.getByTestId("people-search").fill("Noor Test");
+  await page.getByTestId("person-row").filter({ hasText: name }).getByRole("button", { name: `Edit ${name}` }).click();
+  await page.getByTestId("erase-person").click();
+  await expect(page.getByTestId("erase-confirm")).toContainText("cannot be undone");
+  await checkA11y(page, "people-erase");
+  await shot(page, info, "people-erase");
+  await page.getByTestId("erase-person-confirm").click();
+  await expect(page.getByTestId("person-form")).toHaveCount(0);
+  await expect(page.getByTestId("person-row").filter({ hasText: name })).toHaveCount(0);
+  await expect(page.getByText(email)).toHaveCount(0);
+  await expect(newcomer.getByTestId("sign-in")).toBeVisible();
 
   // The audit log names the deactivation, with what changed, and the chain holds.
   await page.getByTestId("nav-admin").click();

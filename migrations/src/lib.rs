@@ -17,6 +17,8 @@ mod m20261203_000007_store_search_vectors;
 mod m20261203_000008_create_idempotency_keys;
 mod m20261203_000009_create_access_tokens;
 mod m20261203_000010_create_second_factors;
+mod m20261204_000011_seal_personal_text;
+mod m20261204_000012_redactable_audit;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_create_idempotency_keys::Migration),
             Box::new(m20261203_000009_create_access_tokens::Migration),
             Box::new(m20261203_000010_create_second_factors::Migration),
+            Box::new(m20261204_000011_seal_personal_text::Migration),
+            Box::new(m20261204_000012_redactable_audit::Migration),
         ]
     }
 }

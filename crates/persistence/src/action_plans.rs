@@ -267,7 +267,7 @@ pub async fn create(
         agent_id: Set(new.agent_id),
         created_by: Set(origin.actor_id),
         title: Set(new.title.trim().to_owned()),
-        goal: Set(new.goal.trim().to_owned()),
+        goal: Set(new.goal.trim().into()),
         start_date: Set(new.start_date),
         end_date: Set(new.end_date),
         status: Set(PlanStatus::Draft),
@@ -403,7 +403,7 @@ pub async fn change(
                 row.title = Set(title.trim().to_owned());
             }
             if let Some(goal) = goal {
-                row.goal = Set(goal.trim().to_owned());
+                row.goal = Set(goal.trim().into());
             }
             row.start_date = Set(start);
             row.end_date = Set(end);
@@ -434,7 +434,7 @@ pub async fn change(
                 ));
             }
             row.acknowledged_at = Set(Some(now));
-            row.acknowledgement_comment = Set(Some(comment));
+            row.acknowledgement_comment = Set(Some(comment.into()));
             "action_plan.acknowledge"
         }
         PlanChange::Complete(outcome) => {
@@ -528,7 +528,7 @@ pub async fn add_checkpoint(
         id: Set(Uuid::now_v7()),
         plan_id: Set(id),
         date: Set(date),
-        notes: Set(notes.trim().to_owned()),
+        notes: Set(notes.trim().into()),
         author_id: Set(origin.actor_id),
         version: Set(1),
         created_at: Set(now),

@@ -1,6 +1,11 @@
 //! The audit log: who changed what, when, from where, written in the same transaction as the
 //! change. Rows form a hash chain (each hashes the previous one), so an edited or deleted row
 //! breaks the chain.
+//!
+//! The two fields that can hold personal data, the client address and the recorded changes, are
+//! hashed into the chain through their digests, stored beside them. Erasing a person removes
+//! those fields from the entries about them ([`redact`]) and the chain still verifies: an entry's
+//! time, actor, action and record stay proven, and so does every field not removed.
 
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
@@ -26,7 +31,28 @@ pub struct Origin {
 /// Fields never written to the log.
 const SECRET_FIELDS: [&str; 3] = ["password", "password_hash", "token_hash"];
 
-/// What changed between two JSON snapshots: `{field: {"from": .., "to": ..}}`, secrets left out.
+/// Fields holding sealed personal text: the log says they changed, never what they say (the log
+/// is not encrypted, and erasure must not have to rewrite it).
+const SEALED_FIELDS: [&str; 6] = [
+    "content",
+    "preparation_notes",
+    "session_notes",
+    "goal",
+    "acknowledgement_comment",
+    "notes",
+];
+
+/// `value`, or a marker in its place for a sealed field.
+fn logged(key: &str, value: Option<&Value>) -> Value {
+    match value {
+        None | Some(Value::Null) => Value::Null,
+        Some(_) if SEALED_FIELDS.contains(&key) => Value::from("[sealed]"),
+        Some(value) => value.clone(),
+    }
+}
+
+/// What changed between two JSON snapshots: `{field: {"from": .., "to": ..}}`, secrets left out,
+/// sealed text withheld.
 pub fn diff(before: Option<&Value>, after: Option<&Value>) -> Value {
     let empty = Map::new();
     let before = before.and_then(Value::as_object).unwrap_or(&empty);
@@ -41,7 +67,7 @@ pub fn diff(before: Option<&Value>, after: Option<&Value>) -> Value {
         if old != new && !changes.contains_key(key) {
             changes.insert(
                 key.clone(),
-                serde_json::json!({ "from": old.cloned().unwrap_or(Value::Null), "to": new.cloned().unwrap_or(Value::Null) }),
+                serde_json::json!({ "from": logged(key, old), "to": logged(key, new) }),
             );
         }
     }
@@ -128,6 +154,8 @@ pub async fn record(
     let occurred_at = Utc::now().trunc_subsecs(6);
     let changes =
         (!change.changes.as_object().is_some_and(Map::is_empty)).then_some(change.changes);
+    let ip_digest = Some(ip_digest(origin.ip.as_deref()));
+    let changes_digest = Some(changes_digest(changes.as_ref()));
     let entry = audit_entry::Model {
         id: Uuid::now_v7(),
         seq,
@@ -141,6 +169,9 @@ pub async fn record(
         changes,
         prev_hash,
         hash: String::new(),
+        ip_digest,
+        changes_digest,
+        redacted_at: None,
     };
     let hash = chain_hash(&entry);
     audit_entry::ActiveModel {
@@ -152,9 +183,99 @@ pub async fn record(
     Ok(())
 }
 
-/// The hash of an entry: SHA-256 over the previous hash and every field, hex.
-pub fn chain_hash(entry: &audit_entry::Model) -> String {
-    let text = format!(
+fn sha256_hex(text: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The digest the chain holds of an entry's client address.
+fn ip_digest(ip: Option<&str>) -> String {
+    sha256_hex(ip.unwrap_or_default())
+}
+
+/// The digest the chain holds of an entry's changes.
+fn changes_digest(changes: Option<&Value>) -> String {
+    sha256_hex(
+        &changes
+            .map(|changes| canonical(changes).to_string())
+            .unwrap_or_default(),
+    )
+}
+
+/// The hash of an entry: SHA-256 over the previous hash, every field but the two personal ones,
+/// and the digests of those two, hex.
+fn chain_hash(entry: &audit_entry::Model) -> String {
+    sha256_hex(&format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        entry.prev_hash,
+        entry.seq,
+        entry.occurred_at.to_rfc3339(),
+        entry.actor_id.map(|id| id.to_string()).unwrap_or_default(),
+        entry.action,
+        entry.resource_type,
+        entry
+            .resource_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        entry.request_id.as_deref().unwrap_or_default(),
+        entry.ip_digest.as_deref().unwrap_or_default(),
+        entry.changes_digest.as_deref().unwrap_or_default(),
+    ))
+}
+
+/// Whether an entry is as it was written: its hash, and each personal field against its digest
+/// (a field removed by a person's erasure is gone, not altered).
+pub fn holds(entry: &audit_entry::Model) -> bool {
+    let redacted = entry.redacted_at.is_some();
+    let ip = (redacted && entry.ip.is_none())
+        || entry.ip_digest.as_deref() == Some(ip_digest(entry.ip.as_deref()).as_str());
+    let changes = (redacted && entry.changes.is_none())
+        || entry.changes_digest.as_deref() == Some(changes_digest(entry.changes.as_ref()).as_str());
+    ip && changes && chain_hash(entry) == entry.hash
+}
+
+/// Removes from the log what it holds of erased data: the recorded changes of every entry about
+/// `records` (a person's user record and the records about them, or records past retention) and
+/// the client address of every entry `actor` made. Returns how many entries lost a field.
+pub async fn redact(
+    db: &impl ConnectionTrait,
+    actor: Option<Uuid>,
+    records: &[Uuid],
+) -> Result<u64, StoreError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let now = Utc::now();
+    let mut redacted = 0;
+    if let Some(actor) = actor {
+        redacted += audit_entry::Entity::update_many()
+            .col_expr(audit_entry::Column::Ip, Expr::value(Option::<String>::None))
+            .col_expr(audit_entry::Column::RedactedAt, Expr::value(now))
+            .filter(audit_entry::Column::ActorId.eq(actor))
+            .filter(audit_entry::Column::Ip.is_not_null())
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    for chunk in records.chunks(500) {
+        redacted += audit_entry::Entity::update_many()
+            .col_expr(
+                audit_entry::Column::Changes,
+                Expr::value(Option::<Value>::None),
+            )
+            .col_expr(audit_entry::Column::RedactedAt, Expr::value(now))
+            .filter(audit_entry::Column::ResourceId.is_in(chunk.iter().copied()))
+            .filter(audit_entry::Column::Changes.is_not_null())
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    Ok(redacted)
+}
+
+/// The hash entries had before their personal fields were hashed through digests (migration
+/// 12): SHA-256 over the previous hash and every field. Public for the upgrade's test.
+pub fn legacy_hash(entry: &audit_entry::Model) -> String {
+    sha256_hex(&format!(
         "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
         entry.prev_hash,
         entry.seq,
@@ -173,9 +294,79 @@ pub fn chain_hash(entry: &audit_entry::Model) -> String {
             .as_ref()
             .map(|changes| canonical(changes).to_string())
             .unwrap_or_default(),
-    );
-    let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    ))
+}
+
+/// Re-hashes entries written under [`legacy_hash`] with digests, and every entry after the first
+/// of them (their links change). An entry that does not verify under the old rule keeps its old
+/// hash, so a later `audit verify` still names it: re-hashing must not bless a tampered log.
+/// Returns how many entries were re-hashed; runs after the migrations, in their transaction.
+pub async fn upgrade_chain(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let Some(first) = audit_entry::Entity::find()
+        .filter(audit_entry::Column::IpDigest.is_null())
+        .order_by_asc(audit_entry::Column::Seq)
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let before = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Seq.lt(first.seq))
+        .order_by_desc(audit_entry::Column::Seq)
+        .one(db)
+        .await?;
+    // The chain as it was (what the next entry links to) and as it is re-written.
+    let mut old_previous = before
+        .as_ref()
+        .map_or(GENESIS.to_owned(), |e| e.hash.clone());
+    let mut new_previous = old_previous.clone();
+    let mut after_seq = first.seq - 1;
+    let mut upgraded = 0;
+    loop {
+        let batch = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Seq.gt(after_seq))
+            .order_by_asc(audit_entry::Column::Seq)
+            .limit(500)
+            .all(db)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after_seq = last.seq;
+        for entry in batch {
+            let legacy = entry.ip_digest.is_none();
+            let intact = entry.prev_hash == old_previous
+                && if legacy {
+                    legacy_hash(&entry) == entry.hash
+                } else {
+                    holds(&entry)
+                };
+            old_previous = entry.hash.clone();
+            let mut row = entry;
+            if legacy {
+                row.ip_digest = Some(ip_digest(row.ip.as_deref()));
+                row.changes_digest = Some(changes_digest(row.changes.as_ref()));
+            }
+            row.prev_hash = new_previous.clone();
+            if intact {
+                row.hash = chain_hash(&row);
+            }
+            new_previous = row.hash.clone();
+            audit_entry::Entity::update_many()
+                .col_expr(audit_entry::Column::PrevHash, Expr::value(row.prev_hash))
+                .col_expr(audit_entry::Column::Hash, Expr::value(row.hash))
+                .col_expr(audit_entry::Column::IpDigest, Expr::value(row.ip_digest))
+                .col_expr(
+                    audit_entry::Column::ChangesDigest,
+                    Expr::value(row.changes_digest),
+                )
+                .filter(audit_entry::Column::Id.eq(row.id))
+                .exec(db)
+                .await?;
+            upgraded += 1;
+        }
+    }
+    Ok(upgraded)
 }
 
 /// `value` with numbers in the one form every database gives back: PostgreSQL's `jsonb` keeps
@@ -223,6 +414,13 @@ mod tests {
         assert_eq!(
             diff(None, Some(&serde_json::json!({ "name": "N" }))),
             serde_json::json!({ "name": { "from": null, "to": "N" } })
+        );
+        assert_eq!(
+            diff(
+                Some(&serde_json::json!({ "content": "Rude to a caller" })),
+                Some(&serde_json::json!({ "content": "Curt with a caller" }))
+            ),
+            serde_json::json!({ "content": { "from": "[sealed]", "to": "[sealed]" } })
         );
     }
 }

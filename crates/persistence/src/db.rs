@@ -67,6 +67,9 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, StoreError> {
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
+                // Deleted and overwritten content is zeroed, not left in free space: an erased
+                // person's data must not stay readable in the file.
+                .pragma("secure_delete", "on")
                 .busy_timeout(Duration::from_secs(10))
         });
     let mut db = Database::connect(connect).await?;
@@ -74,17 +77,36 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, StoreError> {
     Ok(db)
 }
 
-/// Applies every pending migration. On PostgreSQL the migrations run in one transaction holding
-/// an advisory lock, so instances starting together do not race.
+/// Applies every pending migration, then brings the audit chain to the current hash rule. On
+/// PostgreSQL this runs in one transaction holding an advisory lock, so instances starting
+/// together do not race.
 pub async fn migrate(db: &Db) -> Result<(), StoreError> {
     if db.get_database_backend() == DbBackend::Postgres {
         let txn = db.begin().await?;
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7270717)")
             .await?;
         Migrator::up(&txn, None).await?;
+        crate::audit::upgrade_chain(&txn).await?;
         txn.commit().await?;
     } else {
         Migrator::up(db, None).await?;
+        let txn = begin_write(db).await?;
+        crate::audit::upgrade_chain(&txn).await?;
+        txn.commit().await?;
+    }
+    Ok(())
+}
+
+/// After an erasure: leaves no trace of what was removed where the database would otherwise keep
+/// it for a while. On SQLite the full-text index merges away its deleted entries and the
+/// write-ahead log is folded into the file and emptied; PostgreSQL's dead rows are its vacuum's
+/// (autovacuum reclaims them; no query sees them).
+pub async fn scrub(db: &Db) -> Result<(), StoreError> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("INSERT INTO search_fts(search_fts) VALUES('optimize')")
+            .await?;
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
     }
     Ok(())
 }

@@ -12,7 +12,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use domain::{
     ActionItemStatus, NoteCategory, NoteVisibility, PlanStatus, Priority, Role, SessionStatus,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,7 +23,7 @@ use crate::entity::{
     team_member, user,
 };
 use crate::reference::DEFAULT_KPIS;
-use crate::{Db, StoreError, db};
+use crate::{Db, StoreError, db, search_index};
 
 /// The email domain of every demo account.
 pub const DOMAIN: &str = "demo.coaching-hub.example";
@@ -527,10 +529,28 @@ impl Rows {
     async fn write(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
         insert_all(db, std::mem::take(&mut self.months)).await?;
         insert_all(db, std::mem::take(&mut self.values)).await?;
-        insert_all(db, std::mem::take(&mut self.sessions)).await?;
+        let sessions = std::mem::take(&mut self.sessions);
+        let indexed: Vec<coaching_session::Model> = sessions
+            .iter()
+            .filter_map(|session| session.clone().try_into_model().ok())
+            .collect();
+        insert_all(db, sessions).await?;
+        let terms: Vec<_> = indexed.iter().map(|s| (s.id, s.search_texts())).collect();
+        search_index::add(db, "session", &terms).await?;
         insert_all(db, std::mem::take(&mut self.plans)).await?;
         insert_all(db, std::mem::take(&mut self.items)).await?;
-        insert_all(db, std::mem::take(&mut self.notes)).await
+        let notes = std::mem::take(&mut self.notes);
+        let indexed: Vec<quick_note::Model> = notes
+            .iter()
+            .filter_map(|note| note.clone().try_into_model().ok())
+            .collect();
+        insert_all(db, notes).await?;
+        let terms: Vec<_> = indexed
+            .iter()
+            .map(|n| (n.id, vec![n.content.as_str()]))
+            .collect();
+        search_index::add(db, "quick_note", &terms).await?;
+        Ok(())
     }
 }
 
@@ -607,23 +627,27 @@ fn seed_agent(
             duration_minutes: Set(if *score < 70.0 { 90 } else { 60 }),
             status: Set(SessionStatus::Completed),
             focus_areas: Set(json!([focus])),
-            preparation_notes: Set(Some(format!(
-                "Review {} and last month's scorecard.",
-                focus.to_lowercase()
-            ))),
-            session_notes: Set(Some(format!(
-                "Discussed {}. Agreed on concrete steps and a follow-up in two months.",
-                focus.to_lowercase()
-            ))),
+            preparation_notes: Set(Some(
+                format!(
+                    "Review {} and last month's scorecard.",
+                    focus.to_lowercase()
+                )
+                .into(),
+            )),
+            session_notes: Set(Some(
+                format!(
+                    "Discussed {}. Agreed on concrete steps and a follow-up in two months.",
+                    focus.to_lowercase()
+                )
+                .into(),
+            )),
             started_at: Set(Some(scheduled)),
             completed_at: Set(Some(scheduled + Duration::minutes(55))),
             previous_score: Set(previous),
             current_score: Set(Some(*score)),
             cancel_reason: Set(None),
             acknowledged_at: Set(acknowledged.then(|| scheduled + Duration::days(1))),
-            acknowledgement_comment: Set(
-                acknowledged.then(|| "Thanks, clear next steps.".to_owned())
-            ),
+            acknowledgement_comment: Set(acknowledged.then(|| "Thanks, clear next steps.".into())),
             created_by: Set(Some(leader_id)),
             version: Set(1),
             created_at: Set(scheduled - Duration::days(7)),
@@ -670,7 +694,7 @@ fn seed_agent(
         duration_minutes: Set(60),
         status: Set(SessionStatus::Scheduled),
         focus_areas: Set(json!([dice.pick(&FOCUS)])),
-        preparation_notes: Set(Some("Look at the trend since the last session.".to_owned())),
+        preparation_notes: Set(Some("Look at the trend since the last session.".into())),
         session_notes: Set(None),
         started_at: Set(None),
         completed_at: Set(None),
@@ -695,7 +719,7 @@ fn seed_agent(
             id: Set(Uuid::now_v7()),
             agent_id: Set(agent_id),
             author_id: Set(leader_id),
-            content: Set(content.to_owned()),
+            content: Set(content.into()),
             category: Set(category),
             visibility: Set(if n % 3 == 2 {
                 NoteVisibility::Private
@@ -725,7 +749,7 @@ fn seed_plan(
         agent_id: Set(agent_id),
         created_by: Set(Some(leader_id)),
         title: Set(format!("Improve {}", focus.to_lowercase())),
-        goal: Set("Reach the team's target within the quarter.".to_owned()),
+        goal: Set("Reach the team's target within the quarter.".into()),
         start_date: Set(start),
         end_date: Set(start + Duration::days(90)),
         status: Set(PlanStatus::Active),
@@ -736,7 +760,7 @@ fn seed_plan(
         rejection_reason: Set(None),
         cancel_reason: Set(None),
         acknowledged_at: Set(Some(now - Duration::days(29))),
-        acknowledgement_comment: Set(Some("Understood.".to_owned())),
+        acknowledgement_comment: Set(Some("Understood.".into())),
         version: Set(1),
         created_at: Set(now - Duration::days(32)),
         updated_at: Set(now - Duration::days(29)),

@@ -42,6 +42,9 @@ pub enum StoreError {
     /// The database cannot be reached.
     #[error("database unavailable")]
     Unavailable(#[source] DbErr),
+    /// The encryption keys do not open what the database holds.
+    #[error(transparent)]
+    Sealing(#[from] crate::sealed::SealError),
     /// Anything else the database reported.
     #[error("database error")]
     Other(#[source] DbErr),

@@ -1,12 +1,16 @@
-//! A data subject's right of access: every record stored about a person, or written by them, as
-//! JSON, one section per kind of record. Stored secrets (password hash, token hashes, the TOTP
+//! A data subject's rights: access ([`export`]: every record stored about a person, or written by
+//! them, as JSON, one section per kind of record) and erasure ([`erase`]).
+//!
+//! Export: Stored secrets (password hash, token hashes, the TOTP
 //! secret) are left out: they are no information about the person, and a copy of them is a way
 //! in. Notes about the person are all included, private ones too: the right of access covers
 //! personal data about them, whoever wrote it.
 
-use sea_orm::sea_query::Query;
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -14,22 +18,23 @@ use uuid::Uuid;
 use crate::audit::{self, Origin};
 use crate::entity::{
     access_token, action_item, action_plan, action_plan_checkpoint, announcement, audit_entry,
-    auth_session, coaching_session, metric_month, metric_value, notification, quick_note,
-    second_factor, team, team_member,
+    auth_session, coaching_session, idempotency_key, metric_month, metric_value, notification,
+    quick_note, recovery_code, refresh_token, second_factor, team, team_member, user,
 };
-use crate::{Db, StoreError, db, users};
+use crate::sealed::Sealed;
+use crate::{Db, StoreError, db, search_index, users};
 use domain::{Action, Actor, authorize};
 
 /// Columns that hold secrets rather than information about anyone.
 const SECRETS: [&str; 4] = ["password_hash", "token_hash", "secret", "last_step"];
 
-/// The rows `select` finds, as JSON objects without [`SECRETS`].
+/// The rows `select` finds, as JSON objects without [`SECRETS`], sealed text opened.
 async fn section<E: EntityTrait>(
     db: &impl ConnectionTrait,
     select: Select<E>,
 ) -> Result<Value, StoreError> {
     let rows = select.into_json().all(db).await?;
-    Ok(Value::Array(
+    let mut rows = Value::Array(
         rows.into_iter()
             .map(|mut row| {
                 if let Some(fields) = row.as_object_mut() {
@@ -40,7 +45,10 @@ async fn section<E: EntityTrait>(
                 row
             })
             .collect(),
-    ))
+    );
+    // The rows are read as JSON, past the sealed fields' types: their text is opened here.
+    crate::sealed::open_json(&mut rows)?;
+    Ok(rows)
 }
 
 /// Everything about person `id`, for `actor` (themselves, or an admin), audited as an export
@@ -265,4 +273,330 @@ pub async fn export(
         export.insert(name.into(), value);
     }
     Ok(Value::Object(export))
+}
+
+/// What erased free text reads afterwards.
+pub const ERASED: &str = "[erased]";
+
+/// The name an erased person goes by.
+pub const ERASED_NAME: &str = "Erased person";
+
+/// Erases person `id` (admin, not oneself), in one transaction: their name, email, employee
+/// number and department become a tombstone; their credentials, sign-in sessions and
+/// notifications go; the free text of every record about them (notes, session notes and focus
+/// areas, action items, plans and their checkpoints) is replaced by [`ERASED`], with its search
+/// terms; the audit log loses the changes recorded about those records and the addresses the
+/// person signed in from ([`audit::redact`]). Metrics and scores stay, under the tombstone, so
+/// team figures stay true; records the person wrote about others stay, theirs to keep. The
+/// erasure itself is audited with counts, never with what was erased.
+pub async fn erase(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    version: Option<i32>,
+) -> Result<users::UserRow, StoreError> {
+    let txn = db::begin_write(db).await?;
+    let (mut current, target) = users::find_in_scope(&txn, actor, id).await?;
+    authorize(actor, Action::EraseUser, &target)?;
+    if current.user.erased_at.is_some() {
+        return Err(StoreError::conflict("id", "this person is already erased"));
+    }
+    users::claim(&txn, &mut current, version).await?;
+    let now = Utc::now();
+    let erased = || Expr::value(Sealed::from(ERASED));
+    let none = || Expr::value(Option::<String>::None);
+
+    let notes = ids_about::<quick_note::Entity>(&txn, quick_note::Column::AgentId, id).await?;
+    quick_note::Entity::update_many()
+        .col_expr(quick_note::Column::Content, erased())
+        .col_expr(
+            quick_note::Column::Version,
+            Expr::col(quick_note::Column::Version).add(1),
+        )
+        .col_expr(quick_note::Column::UpdatedAt, Expr::value(now))
+        .filter(quick_note::Column::AgentId.eq(id))
+        .exec(&txn)
+        .await?;
+    search_index::forget(&txn, "quick_note", &notes).await?;
+
+    let about_them = Condition::all().add(coaching_session::Column::AgentId.eq(id));
+    let sessions = blank_sessions(&txn, about_them, now).await?;
+
+    let items = ids_about::<action_item::Entity>(&txn, action_item::Column::AgentId, id).await?;
+    action_item::Entity::update_many()
+        .col_expr(action_item::Column::Title, Expr::value(ERASED))
+        .col_expr(action_item::Column::Description, none())
+        .col_expr(
+            action_item::Column::Version,
+            Expr::col(action_item::Column::Version).add(1),
+        )
+        .col_expr(action_item::Column::UpdatedAt, Expr::value(now))
+        .filter(action_item::Column::AgentId.eq(id))
+        .exec(&txn)
+        .await?;
+
+    let plans = ids_about::<action_plan::Entity>(&txn, action_plan::Column::AgentId, id).await?;
+    action_plan::Entity::update_many()
+        .col_expr(action_plan::Column::Title, Expr::value(ERASED))
+        .col_expr(action_plan::Column::Goal, erased())
+        .col_expr(action_plan::Column::AcknowledgementComment, none())
+        .col_expr(action_plan::Column::RejectionReason, none())
+        .col_expr(action_plan::Column::CancelReason, none())
+        .col_expr(
+            action_plan::Column::Version,
+            Expr::col(action_plan::Column::Version).add(1),
+        )
+        .col_expr(action_plan::Column::UpdatedAt, Expr::value(now))
+        .filter(action_plan::Column::AgentId.eq(id))
+        .exec(&txn)
+        .await?;
+    let checkpoints: Vec<Uuid> = action_plan_checkpoint::Entity::find()
+        .select_only()
+        .column(action_plan_checkpoint::Column::Id)
+        .filter(action_plan_checkpoint::Column::PlanId.is_in(plans.iter().copied()))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    action_plan_checkpoint::Entity::update_many()
+        .col_expr(action_plan_checkpoint::Column::Notes, erased())
+        .filter(action_plan_checkpoint::Column::Id.is_in(checkpoints.iter().copied()))
+        .exec(&txn)
+        .await?;
+
+    // Notifications name the records they are about (an item's title): theirs, and everyone's
+    // about the records erased.
+    let mut about: Vec<Uuid> = [&sessions, &items, &plans]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+    about.push(id);
+    notification::Entity::delete_many()
+        .filter(notification::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    for chunk in about.chunks(500) {
+        notification::Entity::delete_many()
+            .filter(notification_about(&txn).is_in(chunk.iter().map(Uuid::to_string)))
+            .exec(&txn)
+            .await?;
+    }
+
+    // Their ways in, and where they signed in from.
+    refresh_token::Entity::delete_many()
+        .filter(
+            refresh_token::Column::SessionId.in_subquery(
+                Query::select()
+                    .column(auth_session::Column::Id)
+                    .from(auth_session::Entity)
+                    .and_where(auth_session::Column::UserId.eq(id))
+                    .to_owned(),
+            ),
+        )
+        .exec(&txn)
+        .await?;
+    auth_session::Entity::delete_many()
+        .filter(auth_session::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    access_token::Entity::delete_many()
+        .filter(access_token::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    second_factor::Entity::delete_many()
+        .filter(second_factor::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+
+    let mut person: user::ActiveModel = current.user.clone().into();
+    person.name = Set(ERASED_NAME.to_owned());
+    person.email = Set(format!("erased-{id}@erased.invalid"));
+    person.employee_id = Set(None);
+    person.department = Set(None);
+    person.password_hash = Set(None);
+    person.active = Set(false);
+    person.erased_at = Set(Some(now));
+    person.update(&txn).await?;
+
+    let mut records: Vec<Uuid> = [&notes, &checkpoints]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+    records.extend(about);
+    let redacted = audit::redact(&txn, Some(id), &records).await?;
+    audit::record(
+        &txn,
+        origin,
+        audit::Change {
+            action: "user.erase",
+            resource_type: "user",
+            resource_id: Some(id),
+            changes: serde_json::json!({
+                "records_erased": records.len() - 1,
+                "audit_entries_redacted": redacted,
+            }),
+        },
+    )
+    .await?;
+    let row = users::find(&txn, id).await?;
+    txn.commit().await?;
+    db::scrub(db).await?;
+    Ok(row)
+}
+
+/// Clears the free text of the sessions `which` selects (notes, comments, focus areas, a
+/// cancellation's reason) and their search terms; returns their ids. Times, people and scores
+/// stay.
+async fn blank_sessions(
+    db: &impl ConnectionTrait,
+    which: Condition,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<Uuid>, StoreError> {
+    let ids: Vec<Uuid> = coaching_session::Entity::find()
+        .select_only()
+        .column(coaching_session::Column::Id)
+        .filter(which)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let none = || Expr::value(Option::<String>::None);
+    for chunk in ids.chunks(500) {
+        coaching_session::Entity::update_many()
+            .col_expr(
+                coaching_session::Column::FocusAreas,
+                Expr::value(serde_json::json!([])),
+            )
+            .col_expr(coaching_session::Column::PreparationNotes, none())
+            .col_expr(coaching_session::Column::SessionNotes, none())
+            .col_expr(coaching_session::Column::AcknowledgementComment, none())
+            .col_expr(coaching_session::Column::CancelReason, none())
+            .col_expr(
+                coaching_session::Column::Version,
+                Expr::col(coaching_session::Column::Version).add(1),
+            )
+            .col_expr(coaching_session::Column::UpdatedAt, Expr::value(now))
+            .filter(coaching_session::Column::Id.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    search_index::forget(db, "session", &ids).await?;
+    Ok(ids)
+}
+
+/// What a retention run removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Retention {
+    /// Quick notes deleted.
+    pub notes: u64,
+    /// Ended sessions whose text was cleared.
+    pub sessions: u64,
+}
+
+/// Applies the retention period: quick notes written more than `months` months ago are deleted,
+/// and sessions that ended (completed or cancelled) and were due more than `months` months ago
+/// lose their free text (their scores stay, for the trends), with the audit log's record of
+/// what they said. Audited with counts; safe to run on several instances at once.
+pub async fn apply_retention(
+    db: &Db,
+    origin: &Origin,
+    months: u32,
+) -> Result<Retention, StoreError> {
+    use domain::SessionStatus;
+    let now = Utc::now();
+    let Some(cutoff) = now.checked_sub_months(chrono::Months::new(months)) else {
+        return Ok(Retention::default());
+    };
+    let txn = db::begin_write(db).await?;
+    let notes: Vec<Uuid> = quick_note::Entity::find()
+        .select_only()
+        .column(quick_note::Column::Id)
+        .filter(quick_note::Column::CreatedAt.lt(cutoff))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for chunk in notes.chunks(500) {
+        quick_note::Entity::delete_many()
+            .filter(quick_note::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
+    search_index::forget(&txn, "quick_note", &notes).await?;
+    let has_text = Condition::any()
+        .add(coaching_session::Column::PreparationNotes.is_not_null())
+        .add(coaching_session::Column::SessionNotes.is_not_null())
+        .add(coaching_session::Column::AcknowledgementComment.is_not_null())
+        .add(coaching_session::Column::CancelReason.is_not_null());
+    let sessions = blank_sessions(
+        &txn,
+        Condition::all()
+            .add(
+                coaching_session::Column::Status
+                    .is_in([SessionStatus::Completed, SessionStatus::Cancelled]),
+            )
+            .add(coaching_session::Column::ScheduledAt.lt(cutoff))
+            .add(has_text),
+        now,
+    )
+    .await?;
+    let records: Vec<Uuid> = notes.iter().chain(&sessions).copied().collect();
+    let retention = Retention {
+        notes: notes.len() as u64,
+        sessions: sessions.len() as u64,
+    };
+    if records.is_empty() {
+        return Ok(retention);
+    }
+    audit::redact(&txn, None, &records).await?;
+    audit::record(
+        &txn,
+        origin,
+        audit::Change {
+            action: "retention.apply",
+            resource_type: "retention",
+            resource_id: None,
+            changes: serde_json::json!({
+                "months": months,
+                "notes_deleted": retention.notes,
+                "sessions_cleared": retention.sessions,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    db::scrub(db).await?;
+    Ok(retention)
+}
+
+/// The ids of `E`'s rows about agent `id` (`agent` is their agent column; `E`'s key is `id`).
+async fn ids_about<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    agent: E::Column,
+    id: Uuid,
+) -> Result<Vec<Uuid>, StoreError> {
+    use sea_orm::sea_query::Alias;
+    Ok(E::find()
+        .select_only()
+        .expr(Expr::col(Alias::new("id")))
+        .filter(agent.eq(id))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The id of the record a notification is about, as text (its `data` is `{"type", "id"}`).
+fn notification_about(db: &impl ConnectionTrait) -> Expr {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => Expr::cust("(data->>'id')"),
+        _ => Expr::cust("json_extract(data, '$.id')"),
+    }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::{Action, Actor, NoteCategory, NoteVisibility, Target, UserId, authorize};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
 };
@@ -98,12 +98,13 @@ pub async fn list(
     if let Some(since) = filter.since {
         query = query.filter(quick_note::Column::CreatedAt.gte(since));
     }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", crate::users::escape_like(&q.to_lowercase()));
-        query = query.filter(
-            Expr::expr(Func::lower(Expr::col(quick_note::Column::Content)))
-                .like(LikeExpr::new(pattern).escape('\\')),
-        );
+    if let Some(q) = filter.q.as_deref() {
+        // The text is sealed: its words are found through the blind index, each as a prefix.
+        let words: Vec<String> = crate::search_index::words(q).take(8).collect();
+        if !words.is_empty() {
+            let id = Expr::col((quick_note::Entity, quick_note::Column::Id));
+            query = query.filter(crate::search_index::matching("quick_note", id, &words)?);
+        }
     }
     let sort = (
         quick_note::Column::CreatedAt,
@@ -138,23 +139,11 @@ async fn record(
     before: Option<&quick_note::Model>,
     after: Option<&quick_note::Model>,
 ) -> Result<(), StoreError> {
-    // A private note is its author's alone: the log records that it changed, never what it says.
-    let private = before
-        .or(after)
-        .is_some_and(|n| n.visibility == NoteVisibility::Private)
-        || after.is_some_and(|n| n.visibility == NoteVisibility::Private);
-    let view = |note: &quick_note::Model| {
-        let mut note = note.clone();
-        if private {
-            note.content = "[private]".into();
-        }
-        note
-    };
-    let (before, after) = (before.map(view), after.map(view));
-    let Some(id) = after.as_ref().or(before.as_ref()).map(|note| note.id) else {
+    // Note text is sealed: the log records that it changed, never what it says (audit.rs).
+    let Some(id) = after.or(before).map(|note| note.id) else {
         return Ok(());
     };
-    audit::record_change(db, origin, action, id, before.as_ref(), after.as_ref()).await
+    audit::record_change(db, origin, action, id, before, after).await
 }
 
 /// Writes a note.
@@ -187,7 +176,7 @@ pub async fn create(
         id: Set(id),
         agent_id: Set(new.agent_id),
         author_id: Set(new.author_id),
-        content: Set(new.content.trim().to_owned()),
+        content: Set(new.content.trim().into()),
         category: Set(new.category),
         visibility: Set(new.visibility),
         version: Set(1),
@@ -240,7 +229,7 @@ pub async fn update(
     let before = claim(&txn, actor, id, Some(version)).await?;
     let mut row: quick_note::ActiveModel = before.clone().into();
     if let Some(content) = changes.content {
-        row.content = Set(content.trim().to_owned());
+        row.content = Set(content.trim().into());
     }
     if let Some(category) = changes.category {
         row.category = Set(category);
@@ -272,6 +261,7 @@ pub async fn delete(
     let txn = db::begin_write(db).await?;
     let note = claim(&txn, actor, id, version).await?;
     quick_note::Entity::delete_by_id(id).exec(&txn).await?;
+    crate::search_index::forget(&txn, "quick_note", &[id]).await?;
     record(&txn, origin, "quick_note.delete", Some(&note), None).await?;
     txn.commit().await?;
     Ok(note)

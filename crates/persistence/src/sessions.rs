@@ -299,7 +299,7 @@ pub async fn schedule(
                 .map(|area| area.trim())
                 .collect::<Vec<_>>()
         )),
-        preparation_notes: Set(new.preparation_notes),
+        preparation_notes: Set(new.preparation_notes.map(Into::into)),
         session_notes: Set(None),
         started_at: Set(None),
         completed_at: Set(None),
@@ -402,7 +402,7 @@ pub async fn update(
         row.focus_areas = Set(serde_json::json!(focus));
     }
     if let Some(notes) = changes.preparation_notes {
-        row.preparation_notes = Set(Some(notes));
+        row.preparation_notes = Set(Some(notes.into()));
     }
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
@@ -623,7 +623,7 @@ pub async fn complete(
     let now = Utc::now();
     let mut row: coaching_session::ActiveModel = session.clone().into();
     row.status = Set(status);
-    row.session_notes = Set(Some(completion.session_notes));
+    row.session_notes = Set(Some(completion.session_notes.into()));
     row.current_score = Set(Some(completion.current_score));
     row.previous_score = Set(previous);
     row.completed_at = Set(Some(now));
@@ -694,7 +694,7 @@ pub async fn acknowledge(
     }
     let mut row: coaching_session::ActiveModel = before.session.clone().into();
     row.acknowledged_at = Set(Some(Utc::now()));
-    row.acknowledgement_comment = Set(Some(comment));
+    row.acknowledgement_comment = Set(Some(comment.into()));
     row.update(&txn).await?;
     let after = find(&txn, id).await?;
     let notice = Notice {

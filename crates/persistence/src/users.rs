@@ -504,7 +504,7 @@ fn authorize_changes(
 }
 
 /// Claims the user read at `version` (the one read when `None`) inside `txn`.
-async fn claim(
+pub(crate) async fn claim(
     txn: &impl ConnectionTrait,
     row: &mut UserRow,
     version: Option<i32>,

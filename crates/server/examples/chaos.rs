@@ -110,6 +110,10 @@ fn instance(port: u16, demo: bool) -> Result<Instance> {
             "JWT_SECRET",
             "chaos-only-signing-key-chaos-only-signing-key",
         )
+        .env(
+            "ENCRYPTION_KEYS",
+            "chaos1:Y2hhb3Mtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
+        )
         .env("PORT", port.to_string())
         // The tokens' issuer: the same on both instances, as behind one load balancer.
         .env("PUBLIC_URL", "http://127.0.0.1")

@@ -43,6 +43,12 @@ pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
     persistence::db::migrate(&db)
         .await
         .context("cannot migrate the database")?;
+    let keyring = persistence::sealed::Keyring::parse(config.encryption_keys.expose_secret())
+        .context("ENCRYPTION_KEYS")?;
+    persistence::sealed::check_keys(&db, &keyring)
+        .await
+        .context("ENCRYPTION_KEYS cannot open the personal data this database holds")?;
+    persistence::sealed::install(keyring);
     persistence::reference::ensure(&db)
         .await
         .context("cannot write reference data")?;
@@ -78,6 +84,9 @@ impl Application {
         let listener = TcpListener::bind((config.bind, config.port))
             .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
         let port = listener.local_addr()?.port();
+        if let Some(months) = config.retention_months {
+            crate::retention::spawn(state.db.clone(), months);
+        }
         let state = web::Data::new(state);
         let data = state.clone();
         let mut server = HttpServer::new(move || {

@@ -1,4 +1,5 @@
-//! The `coaching-hub` command line: serve, migrate, create-admin, seed, audit verify.
+//! The `coaching-hub` command line: serve, migrate, create-admin, seed, audit verify,
+//! rotate-key, retention.
 
 use std::sync::Arc;
 
@@ -53,6 +54,16 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Re-seal all personal text under the first key of ENCRYPTION_KEYS (after putting a new key
+    /// first, the old one still listed, on every server); safe while servers run, resumable.
+    RotateKey {
+        /// Rows per batch.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        batch: u64,
+    },
+    /// Apply RETENTION_MONTHS now (a running server does so every hour): delete older quick
+    /// notes, clear the text of older ended sessions.
+    Retention,
     /// Fill the database with sample data.
     Seed {
         /// The demo organisation: 1 admin, 2 managers, 4 team leaders, 40 agents, a year of history.
@@ -114,6 +125,44 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
                     check.entries
                 ),
             }
+        }
+        Command::RotateKey { batch } => {
+            let state = open_state(config.clone()).await?;
+            let keyring = persistence::sealed::keyring()?;
+            let rotation =
+                persistence::rotation::rotate(&state.db, &keyring, batch, |table, rows| {
+                    tracing::info!(table, rows, "re-sealed a batch");
+                })
+                .await?;
+            if rotation.left > 0 {
+                bail!(
+                    "{} rows are still sealed under an old key: another server wrote them with \
+                     the old ENCRYPTION_KEYS; restart every server with the new list and run \
+                     rotate-key again ({} re-sealed)",
+                    rotation.left,
+                    rotation.resealed
+                );
+            }
+            println!(
+                "{} rows re-sealed under key `{}`; the other keys may now be removed from \
+                 ENCRYPTION_KEYS",
+                rotation.resealed,
+                keyring.primary()
+            );
+            Ok(())
+        }
+        Command::Retention => {
+            let Some(months) = config.retention_months else {
+                bail!("RETENTION_MONTHS is not set: everything is kept");
+            };
+            let state = open_state(config).await?;
+            let origin = persistence::audit::Origin::default();
+            let done = persistence::privacy::apply_retention(&state.db, &origin, months).await?;
+            println!(
+                "{} quick notes deleted, {} ended sessions cleared (older than {months} months)",
+                done.notes, done.sessions
+            );
+            Ok(())
         }
         Command::Seed { demo, scale } => {
             let state = open_state(config).await?;

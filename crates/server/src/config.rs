@@ -64,6 +64,12 @@ pub struct Config {
     /// `CORS_ORIGINS`: other sites' origins (`https://reports.example.com`, comma-separated) whose
     /// pages may call the API; none by default.
     pub cors_origins: Vec<String>,
+    /// `ENCRYPTION_KEYS`: `id:base64 key` pairs sealing personal text, the first sealing new
+    /// values (see `persistence::sealed`).
+    pub encryption_keys: SecretString,
+    /// `RETENTION_MONTHS`: quick notes, and the text of ended sessions, older than this many
+    /// months are erased every hour; kept for ever when unset.
+    pub retention_months: Option<u32>,
     /// `SENTRY_DSN`: where errors and panics are reported (with the request id and the caller's
     /// role, never a name, an email, a note or a token); nowhere when unset.
     pub sentry_dsn: Option<SecretString>,
@@ -162,6 +168,25 @@ impl Config {
             }
         };
 
+        let encryption_keys = match var("ENCRYPTION_KEYS") {
+            Some(raw) => {
+                if let Err(error) = persistence::sealed::Keyring::parse(&raw) {
+                    errors.push(error.to_string());
+                }
+                raw
+            }
+            // As with the signing key, only the embedded default generates one into DATA_DIR.
+            None if embedded => String::new(),
+            None => {
+                errors.push(
+                    "ENCRYPTION_KEYS: required when DATABASE_URL is set (`k1:` and 32 random \
+                     bytes in base64: echo k1:$(openssl rand -base64 32))"
+                        .into(),
+                );
+                String::new()
+            }
+        };
+
         let log_level = var("LOG_LEVEL").unwrap_or_else(|| "info".into());
         if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
             errors.push(format!(
@@ -231,6 +256,16 @@ impl Config {
         );
 
         let cors_origins = cors_origins(var("CORS_ORIGINS").as_deref(), &mut errors);
+        let retention_months =
+            var("RETENTION_MONTHS").and_then(|raw| match raw.trim().parse::<u32>() {
+                Ok(months) if (1..=1200).contains(&months) => Some(months),
+                _ => {
+                    errors.push(format!(
+                        "RETENTION_MONTHS: `{raw}` is not a number of months from 1 to 1200"
+                    ));
+                    None
+                }
+            });
         let sentry_dsn = var("SENTRY_DSN");
         if let Some(dsn) = &sentry_dsn
             && dsn.parse::<sentry::types::Dsn>().is_err()
@@ -284,6 +319,8 @@ impl Config {
             refresh_grace: Duration::from_secs(10),
             statement_count_header,
             cors_origins,
+            encryption_keys: encryption_keys.into(),
+            retention_months,
             sentry_dsn: sentry_dsn.map(Into::into),
         })
     }
@@ -293,9 +330,30 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
-    /// Fills in the development signing key of the embedded default: read from
-    /// `DATA_DIR/jwt-secret`, or generated there (mode 0600) with a warning.
+    /// Fills in the development keys of the embedded default: the signing key (read from
+    /// `DATA_DIR/jwt-secret`) and the encryption key (`DATA_DIR/encryption-keys`), each
+    /// generated there (mode 0600) with a warning when missing.
     pub fn ensure_dev_secret(&mut self) -> std::io::Result<()> {
+        if self.encryption_keys.expose_secret().is_empty() {
+            let path = self.data_dir.join("encryption-keys");
+            let keys = match std::fs::read_to_string(&path) {
+                Ok(keys) if persistence::sealed::Keyring::parse(&keys).is_ok() => {
+                    keys.trim().to_owned()
+                }
+                _ => {
+                    std::fs::create_dir_all(&self.data_dir)?;
+                    let keys = persistence::sealed::Keyring::generate_entry("dev1");
+                    write_private(&path, &keys)?;
+                    tracing::warn!(
+                        path = %path.display(),
+                        "generated a development encryption key; set ENCRYPTION_KEYS in \
+                         production, and keep a copy: notes cannot be read without it"
+                    );
+                    keys
+                }
+            };
+            self.encryption_keys = keys.into();
+        }
         if !self.jwt_secret.expose_secret().is_empty() {
             return Ok(());
         }
@@ -383,6 +441,9 @@ mod tests {
 
     use super::*;
 
+    /// A well-formed `ENCRYPTION_KEYS`.
+    const KEYS: &str = "k1:c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcy0hISE=";
+
     fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
         let env: HashMap<String, String> = pairs
             .iter()
@@ -424,6 +485,7 @@ mod tests {
                 "BIND",
                 "PORT",
                 "JWT_SECRET",
+                "ENCRYPTION_KEYS",
                 "LOG_FORMAT"
             ]
         );
@@ -453,6 +515,17 @@ mod tests {
     }
 
     #[test]
+    fn a_retention_period_is_a_number_of_months_or_nothing() {
+        assert_eq!(load(&[]).expect("valid").retention_months, None);
+        let config = load(&[("RETENTION_MONTHS", " 24 ")]).expect("valid");
+        assert_eq!(config.retention_months, Some(24));
+        for bad in ["0", "-3", "two years", "1201"] {
+            let errors = load(&[("RETENTION_MONTHS", bad)]).expect_err(bad);
+            assert!(errors.0[0].starts_with("RETENTION_MONTHS: "), "{errors}");
+        }
+    }
+
+    #[test]
     fn a_sentry_dsn_is_checked_and_kept_secret() {
         let errors = load(&[("SENTRY_DSN", "sentry.example.com")]).expect_err("not a DSN");
         assert!(errors.0[0].starts_with("SENTRY_DSN: "), "{errors}");
@@ -469,6 +542,7 @@ mod tests {
         let good = load(&[
             ("DATABASE_URL", "postgres://db/x"),
             ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("ENCRYPTION_KEYS", KEYS),
             ("PUBLIC_URL", "https://coaching.example.com/"),
         ])
         .expect("valid");
@@ -482,10 +556,12 @@ mod tests {
         let config = load(&[
             ("DATABASE_URL", "postgres://u:hunter2@db/x"),
             ("JWT_SECRET", "0123456789abcdef0123456789abcdef-secret"),
+            ("ENCRYPTION_KEYS", KEYS),
         ])
         .expect("valid");
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"));
         assert!(!shown.contains("abcdef-secret"));
+        assert!(!shown.contains(&KEYS[3..]));
     }
 }

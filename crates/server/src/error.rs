@@ -244,6 +244,7 @@ impl From<StoreError> for ApiError {
             StoreError::Stale => ApiError::Stale,
             StoreError::VersionRequired => ApiError::PreconditionRequired,
             StoreError::Unavailable(source) => ApiError::Unavailable(Box::new(source)),
+            StoreError::Sealing(source) => ApiError::internal(source),
             StoreError::Other(source) => ApiError::internal(source),
         }
     }

@@ -20,6 +20,7 @@ pub mod live;
 pub mod metrics_csv;
 pub mod openapi;
 pub mod rate_limit;
+pub mod retention;
 pub mod routes;
 pub mod scorecards;
 pub mod spa;

@@ -194,3 +194,54 @@ impl Drop for TestDb {
         let _ = handle.join();
     }
 }
+
+impl TestDb {
+    /// Everything the database holds, as text to search: on SQLite the bytes of its file and
+    /// write-ahead log (free pages and all); on PostgreSQL every row of every table, read back as
+    /// text (TOAST-compressed values decompressed).
+    pub async fn stored_text(&self, db: &persistence::Db) -> String {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self
+                    .url
+                    .trim_start_matches("sqlite://")
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let mut bytes = std::fs::read(&path).expect("the database file reads");
+                if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+                    bytes.extend(wal);
+                }
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            Backend::Postgres => {
+                let tables = db
+                    .query_all_raw(sea_orm::Statement::from_string(
+                        sea_orm::DbBackend::Postgres,
+                        "SELECT table_name FROM information_schema.tables \
+                         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+                    ))
+                    .await
+                    .expect("the tables list");
+                let mut text = String::new();
+                for table in tables {
+                    let name: String = table.try_get("", "table_name").expect("a name");
+                    let rows = db
+                        .query_all_raw(sea_orm::Statement::from_string(
+                            sea_orm::DbBackend::Postgres,
+                            format!("SELECT t::text AS row FROM \"{name}\" t"),
+                        ))
+                        .await
+                        .expect("the table reads");
+                    for row in rows {
+                        let row: String = row.try_get("", "row").expect("a row as text");
+                        text.push_str(&row);
+                        text.push('\n');
+                    }
+                }
+                text
+            }
+        }
+    }
+}

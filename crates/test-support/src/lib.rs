@@ -74,6 +74,14 @@ pub fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
+/// The encryption keys of every server a test starts in its own process: the keys are process
+/// configuration ([`persistence::sealed::install`]), so one process has one set. `test1` seals;
+/// `test2` opens what [`ROTATED_ENCRYPTION_KEYS`] sealed.
+pub const TEST_ENCRYPTION_KEYS: &str = "test1:dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyEhISE=,test2:YS1zZWNvbmQtdGVzdC1lbmNyeXB0aW9uLWtleS0zMiE=";
+
+/// The same keys after a rotation: `test2` first.
+pub const ROTATED_ENCRYPTION_KEYS: &str = "test2:YS1zZWNvbmQtdGVzdC1lbmNyeXB0aW9uLWtleS0zMiE=,test1:dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyEhISE=";
+
 /// A configuration for tests: port 0, generous login limits, a random key, a fresh database.
 pub fn test_config(database_url: &str, backend: Backend) -> Config {
     Config {
@@ -110,6 +118,8 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         workers: 1,
         statement_count_header: true,
         cors_origins: Vec::new(),
+        encryption_keys: TEST_ENCRYPTION_KEYS.to_owned().into(),
+        retention_months: None,
         sentry_dsn: None,
     }
 }

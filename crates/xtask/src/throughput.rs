@@ -30,6 +30,9 @@ const DATABASE: &str = "coaching_hub_bench";
 const SERVER_PORT: &str = "18098";
 const REFERENCE_PORT: &str = "18097";
 const MIX_PORT: &str = "18096";
+/// The benchmark database's encryption key (a throwaway database).
+const BENCH_ENCRYPTION_KEYS: &str = "bench1:YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=";
+
 const DOMAIN: &str = "scale.coaching-hub.example";
 
 /// How big and how long.
@@ -104,6 +107,7 @@ pub fn run(quick: bool) -> Result<()> {
             .env("REDIS_URL", "redis://127.0.0.1:6379")
             .env("REDIS_PREFIX", format!("bench-{}", std::process::id()))
             .env("JWT_SECRET", &secret)
+            .env("ENCRYPTION_KEYS", BENCH_ENCRYPTION_KEYS)
             // Tokens name their issuer: every instance of one deployment shares it.
             .env("PUBLIC_URL", format!("http://127.0.0.1:{SERVER_PORT}"))
             .env("LOG_LEVEL", "error");

@@ -287,6 +287,17 @@ pub async fn update_person(
     .await
 }
 
+/// Erases a person for good (admins), at the version shown: their tombstone.
+pub async fn erase_person(id: UserId, version: i32) -> Result<dto::User, Error> {
+    call(
+        Method::POST,
+        &format!("/api/v1/users/{id}/erase"),
+        None::<&()>,
+        Some(version),
+    )
+    .await
+}
+
 /// Deactivates (`false`) or reactivates (`true`) a person.
 pub async fn set_active(id: UserId, active: bool) -> Result<dto::User, Error> {
     let step = if active { "reactivate" } else { "deactivate" };

@@ -1,6 +1,6 @@
 //! People (admins, and managers for the agents of their teams): find someone by name, role or
 //! state; add a person with a temporary password; change their name, role or team; deactivate
-//! (they are signed out everywhere at once) and reactivate.
+//! (they are signed out everywhere at once) and reactivate; an admin erases someone for good.
 
 use domain::{Role, TeamId, UserId};
 use leptos::prelude::*;
@@ -261,6 +261,19 @@ fn PersonForm(
             Err(err) => error.set(Some(err)),
         },
     );
+    // ...or erase them (a data-subject request): asked twice, it cannot be undone.
+    let version = person.as_ref().map_or(0, |p| p.version);
+    let confirming_erase = RwSignal::new(false);
+    let erase = api::submit(
+        move |id: UserId| api::erase_person(id, version),
+        move |reply| match reply {
+            Ok(tombstone) => {
+                store.people.upsert(tombstone);
+                on_done.run(true);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     // ...or remove their second factor (a lost phone).
     let factor_note = RwSignal::new(None::<&'static str>);
     let remove_factor = api::submit(
@@ -338,6 +351,23 @@ fn PersonForm(
                         "Remove two-step sign-in"
                     </button>
                     {move || factor_note.get().map(|note| view! { <p class="ok" role="status">{note}</p> })}
+                    <button type="button" class="danger-outline small" data-test-id="erase-person"
+                        on:click=move |_| confirming_erase.set(true)>
+                        "Erase personal data…"
+                    </button>
+                    {move || confirming_erase.get().then(|| view! {
+                        <div class="warning" role="alert" data-test-id="erase-confirm">
+                            <p>"Their name, email and sign-in go, and the text of every note, session, action item and plan about them is replaced with “[erased]”. Their scores stay, so team figures do not change. This cannot be undone."</p>
+                            <div class="actions">
+                                <button type="button" class="secondary small" on:click=move |_| confirming_erase.set(false)>"Keep them"</button>
+                                <button type="button" class="danger small" data-test-id="erase-person-confirm"
+                                    disabled=move || erase.pending()
+                                    on:click=move |_| { error.set(None); erase.dispatch(id); }>
+                                    "Erase for good"
+                                </button>
+                            </div>
+                        </div>
+                    })}
                 </div>
             })}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::sealed::Sealed;
+
 /// One row of `action_plans`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "action_plans")]
@@ -11,7 +13,7 @@ pub struct Model {
     pub agent_id: Uuid,
     pub created_by: Option<Uuid>,
     pub title: String,
-    pub goal: String,
+    pub goal: Sealed,
     pub start_date: Date,
     pub end_date: Date,
     pub status: domain::PlanStatus,
@@ -22,7 +24,7 @@ pub struct Model {
     pub rejection_reason: Option<String>,
     pub cancel_reason: Option<String>,
     pub acknowledged_at: Option<DateTimeUtc>,
-    pub acknowledgement_comment: Option<String>,
+    pub acknowledgement_comment: Option<Sealed>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

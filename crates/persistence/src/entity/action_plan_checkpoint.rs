@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::sealed::Sealed;
+
 /// One row of `action_plan_checkpoints`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "action_plan_checkpoints")]
@@ -10,7 +12,7 @@ pub struct Model {
     pub id: Uuid,
     pub plan_id: Uuid,
     pub date: Date,
-    pub notes: String,
+    pub notes: Sealed,
     pub author_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -19,6 +19,12 @@ pub struct Model {
     pub changes: Option<Json>,
     pub prev_hash: String,
     pub hash: String,
+    /// SHA-256 of `ip` as written: the chain hashes this, so `ip` can be erased.
+    pub ip_digest: Option<String>,
+    /// SHA-256 of `changes` as written (canonical JSON), for the same reason.
+    pub changes_digest: Option<String>,
+    /// When a person's erasure removed `ip` or `changes` from this entry.
+    pub redacted_at: Option<DateTimeUtc>,
 }
 
 /// No relations are declared; repositories join explicitly.

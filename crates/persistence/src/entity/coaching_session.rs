@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::sealed::Sealed;
+
 /// One row of `coaching_sessions`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "coaching_sessions")]
@@ -14,15 +16,15 @@ pub struct Model {
     pub duration_minutes: i32,
     pub status: domain::SessionStatus,
     pub focus_areas: Json,
-    pub preparation_notes: Option<String>,
-    pub session_notes: Option<String>,
+    pub preparation_notes: Option<Sealed>,
+    pub session_notes: Option<Sealed>,
     pub started_at: Option<DateTimeUtc>,
     pub completed_at: Option<DateTimeUtc>,
     pub previous_score: Option<f64>,
     pub current_score: Option<f64>,
     pub cancel_reason: Option<String>,
     pub acknowledged_at: Option<DateTimeUtc>,
-    pub acknowledgement_comment: Option<String>,
+    pub acknowledgement_comment: Option<Sealed>,
     pub created_by: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
@@ -33,4 +35,30 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+/// Every write of a session rewrites its search terms (its notes are sealed, see
+/// `search_index`).
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn after_save<C>(model: Model, db: &C, insert: bool) -> Result<Model, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        crate::search_index::store(db, "session", model.id, &model.search_texts(), !insert).await?;
+        Ok(model)
+    }
+}
+
+impl Model {
+    /// The texts a search finds the session by: its notes and focus areas.
+    pub fn search_texts(&self) -> Vec<&str> {
+        let mut texts: Vec<&str> = [&self.preparation_notes, &self.session_notes]
+            .into_iter()
+            .flatten()
+            .map(|notes| notes.as_str())
+            .collect();
+        if let Some(areas) = self.focus_areas.as_array() {
+            texts.extend(areas.iter().filter_map(serde_json::Value::as_str));
+        }
+        texts
+    }
+}

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::sealed::Sealed;
+
 /// One row of `quick_notes`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "quick_notes")]
@@ -10,7 +12,7 @@ pub struct Model {
     pub id: Uuid,
     pub agent_id: Uuid,
     pub author_id: Uuid,
-    pub content: String,
+    pub content: Sealed,
     pub category: domain::NoteCategory,
     pub visibility: domain::NoteVisibility,
     pub version: i32,
@@ -22,4 +24,14 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+/// Every write of a note rewrites its search terms (its text is sealed, see `search_index`).
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn after_save<C>(model: Model, db: &C, insert: bool) -> Result<Model, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        crate::search_index::store(db, "quick_note", model.id, &[&model.content], !insert).await?;
+        Ok(model)
+    }
+}

@@ -4,14 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::rand::{SecureRandom, SystemRandom};
 
-/// `N` bytes from the operating system's random source.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .expect("the operating system's random source is available");
-    bytes
-}
+pub use persistence::sealed::random_bytes;
 
 /// 256 random bits, base64url.
 pub fn random_token() -> String {

@@ -30,7 +30,7 @@ pub struct QuickNoteQuery {
     pub agent_id: Option<UserId>,
     /// Only this category.
     pub category: Option<NoteCategory>,
-    /// Content contains this.
+    /// Every word of this begins a word of the content (a word of one or two letters: is one).
     pub q: Option<String>,
     /// Page size, 1-200 (default 50).
     #[garde(inner(range(min = 1, max = 200)))]

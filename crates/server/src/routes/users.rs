@@ -1,4 +1,4 @@
-//! People: list, create, read, edit, deactivate, reactivate, reset a password.
+//! People: list, create, read, edit, deactivate, reactivate, reset a password, export, erase.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -22,6 +22,7 @@ crate::routes::api_routes! {
     "/users/{id}/reactivate" => post reactivate_user;
     "/users/{id}/password-reset" => post reset_password;
     "/users/{id}/export" => get export_user;
+    "/users/{id}/erase" => post erase_user;
 }
 
 /// The characters a temporary password is made of (no look-alikes: 0/O, 1/l/I).
@@ -53,6 +54,27 @@ pub async fn export_user(
             format!("attachment; filename=\"coaching-hub-export-{id}.json\""),
         ))
         .json(export))
+}
+
+/// Erase a person (admin; not oneself; privacy law's right to erasure): their name, email and
+/// credentials, and the text of every record about them, are replaced by a tombstone at once, in
+/// one transaction; their scores stay, so team figures stay true. Cannot be undone. `If-Match`
+/// (optional) guards against erasing a version you have not seen.
+#[utoipa::path(post, path = "/api/v1/users/{id}/erase", tag = "people",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, description = "The tombstone", body = dto::User),
+        (status = 409, description = "Already erased")))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn erase_user(
+    actor: Actor,
+    id: web::Path<UserId>,
+    if_match: IfMatch,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let row =
+        persistence::privacy::erase(&app.db, &actor, &actor.origin, id.uuid(), if_match.0).await?;
+    tracing::info!(user.id = %row.user.id, "person erased");
+    Ok(changed(&app, StatusCode::OK, &row))
 }
 
 /// Give a person a new temporary password, shown once in the answer (admin; not oneself). Every

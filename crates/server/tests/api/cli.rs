@@ -37,9 +37,11 @@ fn bad_configuration_stops_start_up_with_one_line_per_variable() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(lines.len(), 3, "{stderr}");
     assert!(
-        lines[0].contains("PORT") && lines[1].contains("JWT_SECRET"),
+        lines[0].contains("PORT")
+            && lines[1].contains("JWT_SECRET")
+            && lines[2].contains("ENCRYPTION_KEYS"),
         "{stderr}"
     );
 }
@@ -53,6 +55,7 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
             .args(args)
             .env("DATABASE_URL", &url)
             .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+            .env("ENCRYPTION_KEYS", test_support::TEST_ENCRYPTION_KEYS)
             .env("COACHING_HUB_ADMIN_PASSWORD", "an-admin-passphrase")
             .output()
             .expect("runs")
@@ -168,18 +171,26 @@ async fn the_server_never_reaches_the_network_with_a_development_key_the_demo_pa
         "nothing is seeded unless asked"
     );
 
-    // A real key, but the demo organisation with its published password.
+    // A real key, but the demo organisation with its published password. The database already
+    // holds a check value sealed under the generated encryption key, so that key stays listed.
+    let dev_keys = std::fs::read_to_string(dir.path().join("encryption-keys")).expect("generated");
     let seeded = coaching_hub(dir.path())
         .args(["seed", "--demo"])
         .env("DATABASE_URL", &url)
         .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .env("ENCRYPTION_KEYS", dev_keys.trim())
         .output()
         .expect("runs");
-    assert!(seeded.status.success());
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
     let exposed = coaching_hub(dir.path())
         .args(["serve"])
         .env("DATABASE_URL", &url)
         .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .env("ENCRYPTION_KEYS", dev_keys.trim())
         .env("BIND", "0.0.0.0")
         .env("PORT", "0")
         .output()
@@ -198,6 +209,7 @@ async fn the_server_never_reaches_the_network_with_a_development_key_the_demo_pa
         .args(["serve"])
         .env("DATABASE_URL", &empty)
         .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .env("ENCRYPTION_KEYS", test_support::TEST_ENCRYPTION_KEYS)
         .env("STATEMENT_COUNT_HEADER", "true")
         .env("BIND", "0.0.0.0")
         .env("PORT", "0")
@@ -219,6 +231,7 @@ async fn an_organisation_at_scale_has_the_shape_it_promises_and_serves_its_peopl
         .args(["seed", "--scale", "30"])
         .env("DATABASE_URL", &test_db.url)
         .env("JWT_SECRET", "0123456789abcdef0123456789abcdef")
+        .env("ENCRYPTION_KEYS", test_support::TEST_ENCRYPTION_KEYS)
         .output()
         .expect("runs");
     let printed = String::from_utf8_lossy(&seeded.stdout);

@@ -75,6 +75,100 @@ async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
 }
 
 #[tokio::test]
+async fn a_log_hashed_by_the_old_rule_is_re_hashed_and_a_tampered_entry_stays_found() {
+    use persistence::entity::audit_entry;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    // The log as a server before digests wrote it: no digests, hashes over the raw fields.
+    let entries = audit_entry::Entity::find()
+        .order_by_asc(audit_entry::Column::Seq)
+        .all(app.db())
+        .await
+        .expect("reads");
+    assert!(entries.len() >= 12);
+    let mut previous = "0".repeat(64);
+    for mut entry in entries {
+        entry.prev_hash = previous;
+        entry.ip_digest = None;
+        entry.changes_digest = None;
+        entry.hash = persistence::audit::legacy_hash(&entry);
+        previous = entry.hash.clone();
+        audit_entry::Entity::update_many()
+            .col_expr(audit_entry::Column::PrevHash, Expr::value(entry.prev_hash))
+            .col_expr(audit_entry::Column::Hash, Expr::value(entry.hash))
+            .col_expr(
+                audit_entry::Column::IpDigest,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                audit_entry::Column::ChangesDigest,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(audit_entry::Column::Id.eq(entry.id))
+            .exec(app.db())
+            .await
+            .expect("rewrites");
+    }
+    // Someone edited entry 4 under the old rule.
+    audit_entry::Entity::update_many()
+        .col_expr(audit_entry::Column::Ip, Expr::value("203.0.113.66"))
+        .filter(audit_entry::Column::Seq.eq(4))
+        .exec(app.db())
+        .await
+        .expect("tampers");
+
+    persistence::db::migrate(app.db()).await.expect("upgrades");
+
+    let verified = app
+        .as_(&org.admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(verified["first_broken_seq"], 4, "{verified}");
+    let upgraded = audit_entry::Entity::find()
+        .order_by_asc(audit_entry::Column::Seq)
+        .all(app.db())
+        .await
+        .expect("reads");
+    for pair in upgraded.windows(2) {
+        assert_eq!(
+            pair[1].prev_hash, pair[0].hash,
+            "entry {} links",
+            pair[1].seq
+        );
+    }
+    for entry in &upgraded {
+        assert!(entry.ip_digest.is_some() && entry.changes_digest.is_some());
+        assert_eq!(
+            persistence::audit::holds(entry),
+            entry.seq != 4,
+            "entry {}",
+            entry.seq
+        );
+    }
+    // A change to what an entry recorded, not an erasure's removal, is found too.
+    audit_entry::Entity::update_many()
+        .col_expr(
+            audit_entry::Column::Changes,
+            Expr::value(json!({ "role": "ADMIN" })),
+        )
+        .filter(audit_entry::Column::Seq.eq(2))
+        .exec(app.db())
+        .await
+        .expect("tampers");
+    let verified = app
+        .as_(&org.admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(verified["first_broken_seq"], 2, "{verified}");
+}
+
+#[tokio::test]
 async fn announcements_reach_exactly_their_audience() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;

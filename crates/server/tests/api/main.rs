@@ -13,6 +13,7 @@ mod cli;
 mod conditional;
 mod cors;
 mod dashboard;
+mod encryption;
 mod errors;
 mod faults;
 mod governance;

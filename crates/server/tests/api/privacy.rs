@@ -1,5 +1,7 @@
 //! The right of access: `GET /api/v1/users/{id}/export` gives a person (or an admin) every kind
-//! of record about them, secrets left out, and nobody else anything.
+//! of record about them, secrets left out, and nobody else anything. The right to erasure:
+//! `POST /api/v1/users/{id}/erase` (admins) leaves nothing of the person in any table, keeps their
+//! team's scores, and the audit chain still verifies.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -174,4 +176,336 @@ async fn only_the_person_and_admins_export() {
         .ok(200);
     assert!(own.to_string().contains("Leader's own words"));
     assert!(!section(&own, "teams_led_or_managed").is_empty());
+}
+
+fn erase_path(person: &Persona) -> String {
+    format!("/api/v1/users/{}/erase", person.id)
+}
+
+#[tokio::test]
+async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain() {
+    use crate::encryption::{self, marker};
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let agent = &org.agent_a1;
+    let (note, session, plan) = encryption::write_sealed_text(&app, &org).await;
+    let item_title = "Shadow Xylographer on billing calls";
+    let mut item = records::action_item(agent.id, 7);
+    item["title"] = json!(item_title);
+    item["description"] = json!("Quillwort checklist");
+    app.as_(&org.leader_a)
+        .create_action_item(item)
+        .await
+        .ok(201);
+    for (who, score) in [(agent, 91.0), (&org.agent_a2, 63.0)] {
+        app.as_(&org.leader_a)
+            .put_metrics(who.id, "2026-01", records::all_kpis(score))
+            .await
+            .ok(200);
+    }
+    let scorecard = format!("/api/v1/teams/{}/scorecard?month=2026-01", org.team_a);
+    let scores = |card: &Value| {
+        let rows = card["agents"].as_array().expect("agents").clone();
+        let scores: Vec<(Value, Value, Value)> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row["agent_id"].clone(),
+                    row["score"].clone(),
+                    row["rank"].clone(),
+                )
+            })
+            .collect();
+        (scores, card["average"].clone())
+    };
+    let before = scores(&app.as_(&org.leader_a).get(&scorecard).call().await.ok(200));
+    let stored = app.test_db.stored_text(&app.state.db).await;
+    for seeded in [agent.email.as_str(), "Agent A1", item_title] {
+        assert!(
+            stored.contains(seeded),
+            "`{seeded}` is stored before erasure"
+        );
+    }
+
+    let tombstone = app
+        .as_(&org.admin)
+        .post(&erase_path(agent), &json!({}))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(tombstone["name"], "Erased person");
+    assert_eq!(tombstone["active"], false);
+
+    // No table holds their name, email or what was written about them.
+    let stored = app.test_db.stored_text(&app.state.db).await.to_lowercase();
+    let mut seeded = vec![
+        agent.email.as_str(),
+        "agent a1",
+        "agent.a1",
+        item_title,
+        "quillwort",
+    ];
+    for text in [
+        encryption::NOTE,
+        encryption::PREPARATION,
+        encryption::SESSION_NOTES,
+        encryption::SESSION_COMMENT,
+        encryption::GOAL,
+        encryption::PLAN_COMMENT,
+        encryption::CHECKPOINT,
+    ] {
+        seeded.push(marker(text));
+    }
+    for text in &seeded {
+        assert!(
+            !stored.contains(&text.to_lowercase()),
+            "`{text}` is still stored"
+        );
+    }
+    // Nor does anything read back or search to it, key or not.
+    let leader = app.as_(&org.leader_a);
+    let id_of = |record: &Value| record["id"].as_str().expect("an id").to_owned();
+    let read_note = leader
+        .get(&format!("/api/v1/quick-notes/{}", id_of(&note)))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(read_note["content"], "[erased]");
+    let read_session = leader
+        .get(&format!("/api/v1/sessions/{}", id_of(&session)))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(read_session["session_notes"], Value::Null);
+    assert_eq!(read_session["focus_areas"], json!([]));
+    let read_plan = leader
+        .get(&format!("/api/v1/action-plans/{}", id_of(&plan)))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(read_plan["goal"], "[erased]");
+    assert_eq!(read_plan["checkpoints"][0]["notes"], "[erased]");
+    for word in [marker(encryption::NOTE), "Xylographer", "Agent A1"] {
+        let hits = app.as_(&org.admin).search(word).await.ok(200);
+        assert_eq!(hits["items"], json!([]), "a search for {word} finds {hits}");
+    }
+    // Their scores stay, under the tombstone: the team's figures do not move.
+    let after = scores(&app.as_(&org.leader_a).get(&scorecard).call().await.ok(200));
+    assert_eq!(before, after);
+    // They cannot sign in or use a token they held.
+    app.as_(agent).get("/api/v1/me").call().await.problem(401);
+    // The chain still verifies; the erasure is in it, with counts only.
+    let verified = app
+        .as_(&org.admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(verified["intact"], true, "{verified}");
+    let erased = app
+        .as_(&org.admin)
+        .get("/api/v1/audit?action=user.erase")
+        .call()
+        .await
+        .ok(200);
+    let entry = &erased["items"][0];
+    assert_eq!(entry["resource_id"], json!(agent.id));
+    assert!(
+        entry["changes"]["records_erased"].as_u64() >= Some(5),
+        "{entry}"
+    );
+    // Once is enough.
+    app.as_(&org.admin)
+        .post(&erase_path(agent), &json!({}))
+        .call()
+        .await
+        .problem(409);
+}
+
+#[tokio::test]
+async fn only_admins_erase_others_at_the_version_they_saw() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let agent = &org.agent_a1;
+    for coach in [&org.leader_a, &org.manager_a] {
+        app.as_(coach)
+            .post(&erase_path(agent), &json!({}))
+            .call()
+            .await
+            .problem(403);
+    }
+    for stranger in [&org.leader_b, &org.manager_b, &org.agent_a2] {
+        app.as_(stranger)
+            .post(&erase_path(agent), &json!({}))
+            .call()
+            .await
+            .problem(404);
+    }
+    app.as_(agent)
+        .post(&erase_path(agent), &json!({}))
+        .call()
+        .await
+        .problem(403);
+    app.as_(&org.admin)
+        .post(&erase_path(&org.admin), &json!({}))
+        .call()
+        .await
+        .problem(403);
+    app.as_(&org.admin)
+        .post(
+            &format!("/api/v1/users/{}/erase", uuid::Uuid::now_v7()),
+            &json!({}),
+        )
+        .call()
+        .await
+        .problem(404);
+    app.request(Method::POST, &erase_path(agent))
+        .call()
+        .await
+        .problem(401);
+    // An admin who saw an older version of the person erases nothing.
+    let stale = app
+        .as_(&org.admin)
+        .request(Method::POST, &erase_path(agent))
+        .header("if-match", "\"0\"")
+        .send()
+        .await
+        .expect("answers");
+    crate::helpers::problem(stale, 412).await;
+    let person = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/users/{}", agent.id))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(person["email"], agent.email.as_str());
+    let version = person["version"].as_i64().expect("a version");
+    let current = app
+        .as_(&org.admin)
+        .request(Method::POST, &erase_path(agent))
+        .header("if-match", format!("\"{version}\""))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(current.status(), 200);
+}
+
+#[tokio::test]
+async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
+    use crate::encryption::{self, marker};
+    use persistence::entity::{coaching_session, quick_note};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let (old_note, old_session, _) = encryption::write_sealed_text(&app, &org).await;
+    let leader = app.as_(&org.leader_a);
+    let recent = leader
+        .write_note(records::note(
+            org.agent_a1.id,
+            "Written this week",
+            "SHARED",
+        ))
+        .await
+        .ok(201);
+    let id_of = |record: &Value| {
+        record["id"]
+            .as_str()
+            .and_then(|id| id.parse::<uuid::Uuid>().ok())
+            .expect("an id")
+    };
+    // The first note and the completed session are two years old.
+    let two_years_ago = chrono::Utc::now() - chrono::Duration::days(730);
+    quick_note::Entity::update_many()
+        .col_expr(quick_note::Column::CreatedAt, Expr::value(two_years_ago))
+        .filter(quick_note::Column::Id.eq(id_of(&old_note)))
+        .exec(app.db())
+        .await
+        .expect("ages the note");
+    coaching_session::Entity::update_many()
+        .col_expr(
+            coaching_session::Column::ScheduledAt,
+            Expr::value(two_years_ago),
+        )
+        .filter(coaching_session::Column::Id.eq(id_of(&old_session)))
+        .exec(app.db())
+        .await
+        .expect("ages the session");
+
+    let retention = || {
+        encryption::coaching_hub(&app, test_support::TEST_ENCRYPTION_KEYS)
+            .arg("retention")
+            .env("RETENTION_MONTHS", "12")
+            .output()
+            .expect("runs")
+    };
+    let run = retention();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("1 quick notes deleted, 1 ended sessions cleared"),
+        "{stdout}"
+    );
+
+    leader
+        .get(&format!("/api/v1/quick-notes/{}", id_of(&old_note)))
+        .call()
+        .await
+        .problem(404);
+    leader
+        .get(&format!("/api/v1/quick-notes/{}", id_of(&recent)))
+        .call()
+        .await
+        .ok(200);
+    let session = leader
+        .get(&format!("/api/v1/sessions/{}", id_of(&old_session)))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(session["session_notes"], Value::Null);
+    assert_eq!(session["preparation_notes"], Value::Null);
+    assert_eq!(session["acknowledgement_comment"], Value::Null);
+    assert_eq!(
+        session["current_score"], 80.0,
+        "the score stays for the trends"
+    );
+    for text in [encryption::NOTE, encryption::SESSION_NOTES] {
+        let hits = app.as_(&org.admin).search(marker(text)).await.ok(200);
+        assert_eq!(hits["items"], json!([]), "{hits}");
+    }
+    let verified = app
+        .as_(&org.admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(verified["intact"], true, "{verified}");
+    let logged = app
+        .as_(&org.admin)
+        .get("/api/v1/audit?action=retention.apply")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(
+        logged["items"][0]["changes"]["notes_deleted"], 1,
+        "{logged}"
+    );
+
+    // Nothing older is left: a second run changes nothing.
+    let again = retention();
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .contains("0 quick notes deleted, 0 ended sessions cleared")
+    );
+    // Without a period, nothing is ever erased.
+    let unset = encryption::coaching_hub(&app, test_support::TEST_ENCRYPTION_KEYS)
+        .arg("retention")
+        .output()
+        .expect("runs");
+    assert!(!unset.status.success());
+    assert!(String::from_utf8_lossy(&unset.stderr).contains("RETENTION_MONTHS is not set"));
 }

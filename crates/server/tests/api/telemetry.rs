@@ -156,7 +156,7 @@ async fn logs_and_error_reports_hold_no_personal_data_or_secrets() {
         "zelda.quixote@pii.example",
         "Zelda-Secret-Passphrase-9",
     );
-    json_of(
+    let person = json_of(
         post(
             "/api/v1/users",
             Some(&token),
@@ -224,6 +224,18 @@ async fn logs_and_error_reports_hold_no_personal_data_or_secrets() {
             .get(format!("{base}/api/v1/me"))
             .bearer_auth(&secret)
             .send()
+            .await
+            .expect("answers"),
+    )
+    .await;
+
+    // Erasing a person: the log says it happened, never who they were.
+    let erase = format!(
+        "/api/v1/users/{}/erase",
+        person["id"].as_str().expect("an id")
+    );
+    json_of(
+        post(&erase, Some(&token), json!({}))
             .await
             .expect("answers"),
     )

@@ -1,0 +1,52 @@
+//! The audit chain hashes digests of an entry's personal fields (the client address and the
+//! recorded changes) instead of the fields themselves, so erasing a person can remove them from
+//! the log and leave the chain verifiable. `redacted_at` marks an entry whose fields were
+//! removed. Existing entries are re-hashed by the application after it has verified them under
+//! the old rule (`persistence::audit::upgrade_chain`).
+
+use sea_orm_migration::prelude::*;
+
+use crate::columns::at_null;
+
+/// The migration.
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // One column a statement: SQLite alters a table one column at a time.
+        for column in [
+            ColumnDef::new("ip_digest").string_len(64).null().to_owned(),
+            ColumnDef::new("changes_digest")
+                .string_len(64)
+                .null()
+                .to_owned(),
+            at_null("redacted_at"),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("audit_log")
+                        .add_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["ip_digest", "changes_digest", "redacted_at"] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("audit_log")
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
