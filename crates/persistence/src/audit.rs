@@ -206,7 +206,19 @@ fn changes_digest(changes: Option<&Value>) -> String {
 /// and the digests of those two, hex.
 fn chain_hash(entry: &audit_entry::Model) -> String {
     sha256_hex(&format!(
-        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}",
+        record_fields(entry),
+        entry.request_id.as_deref().unwrap_or_default(),
+        entry.ip_digest.as_deref().unwrap_or_default(),
+        entry.changes_digest.as_deref().unwrap_or_default(),
+    ))
+}
+
+/// What both hash rules begin with: the previous hash, the position, the time, who, what, and
+/// which record.
+fn record_fields(entry: &audit_entry::Model) -> String {
+    format!(
+        "{}|{}|{}|{}|{}|{}|{}",
         entry.prev_hash,
         entry.seq,
         entry.occurred_at.to_rfc3339(),
@@ -217,10 +229,7 @@ fn chain_hash(entry: &audit_entry::Model) -> String {
             .resource_id
             .map(|id| id.to_string())
             .unwrap_or_default(),
-        entry.request_id.as_deref().unwrap_or_default(),
-        entry.ip_digest.as_deref().unwrap_or_default(),
-        entry.changes_digest.as_deref().unwrap_or_default(),
-    ))
+    )
 }
 
 /// Whether an entry is as it was written: its hash, and each personal field against its digest
@@ -276,17 +285,8 @@ pub async fn redact(
 /// 12): SHA-256 over the previous hash and every field. Public for the upgrade's test.
 pub fn legacy_hash(entry: &audit_entry::Model) -> String {
     sha256_hex(&format!(
-        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
-        entry.prev_hash,
-        entry.seq,
-        entry.occurred_at.to_rfc3339(),
-        entry.actor_id.map(|id| id.to_string()).unwrap_or_default(),
-        entry.action,
-        entry.resource_type,
-        entry
-            .resource_id
-            .map(|id| id.to_string())
-            .unwrap_or_default(),
+        "{}|{}|{}|{}",
+        record_fields(entry),
         entry.ip.as_deref().unwrap_or_default(),
         entry.request_id.as_deref().unwrap_or_default(),
         entry

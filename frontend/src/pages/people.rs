@@ -86,6 +86,18 @@ pub fn People() -> impl IntoView {
             Err(err) => error.set(Some(err)),
         },
     );
+    // Erasing is sent from here, not from the form: the erasure's own live event re-renders the
+    // row that holds the form, and a form's reply is dropped once it has gone.
+    let erase = api::submit(
+        |(id, version): (UserId, i32)| api::erase_person(id, version),
+        move |reply| match reply {
+            Ok(tombstone) => {
+                editing.set(None);
+                store.people.upsert(tombstone);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
     let my_id = me.actor().map(|a| a.id);
     view! {
         <div class="page-head">
@@ -93,7 +105,7 @@ pub fn People() -> impl IntoView {
             <button type="button" class="small" data-test-id="add-person" on:click=move |_| adding.set(true)>"Add a person"</button>
         </div>
         <Show when=move || adding.get()>
-            <PersonForm person=None teams=teams on_done=Callback::new(move |saved: bool| {
+            <PersonForm person=None teams=teams erase=erase on_done=Callback::new(move |saved: bool| {
                 adding.set(false);
                 if saved {
                     added.update(|n| *n += 1);
@@ -153,7 +165,7 @@ pub fn People() -> impl IntoView {
                             </tr>
                             {move || (editing.get() == Some(id)).then(|| view! {
                                 <tr><td colspan="5">
-                                    <PersonForm person=Some(edited.clone()) teams=teams on_done=Callback::new(move |_| editing.set(None)) />
+                                    <PersonForm person=Some(edited.clone()) teams=teams erase=erase on_done=Callback::new(move |_| editing.set(None)) />
                                 </td></tr>
                             })}
                         }
@@ -169,6 +181,8 @@ pub fn People() -> impl IntoView {
 fn PersonForm(
     person: Option<dto::User>,
     teams: ReadSignal<api::Reply<Vec<dto::Team>>>,
+    /// Erases a person at a version (the page's: see `People`).
+    erase: api::Submit<(UserId, i32)>,
     /// Closes the form: `true` once saved.
     on_done: Callback<bool>,
 ) -> impl IntoView {
@@ -236,9 +250,10 @@ fn PersonForm(
             }
         },
         move |reply| match reply {
+            // The form closes first: the store's change re-renders the row that holds it.
             Ok(saved) => {
-                store.people.upsert(saved);
                 on_done.run(true);
+                store.people.upsert(saved);
             }
             Err(err) => error.set(Some(err)),
         },
@@ -264,16 +279,6 @@ fn PersonForm(
     // ...or erase them (a data-subject request): asked twice, it cannot be undone.
     let version = person.as_ref().map_or(0, |p| p.version);
     let confirming_erase = RwSignal::new(false);
-    let erase = api::submit(
-        move |id: UserId| api::erase_person(id, version),
-        move |reply| match reply {
-            Ok(tombstone) => {
-                store.people.upsert(tombstone);
-                on_done.run(true);
-            }
-            Err(err) => error.set(Some(err)),
-        },
-    );
     // ...or remove their second factor (a lost phone).
     let factor_note = RwSignal::new(None::<&'static str>);
     let remove_factor = api::submit(
@@ -362,7 +367,7 @@ fn PersonForm(
                                 <button type="button" class="secondary small" on:click=move |_| confirming_erase.set(false)>"Keep them"</button>
                                 <button type="button" class="danger small" data-test-id="erase-person-confirm"
                                     disabled=move || erase.pending()
-                                    on:click=move |_| { error.set(None); erase.dispatch(id); }>
+                                    on:click=move |_| { error.set(None); erase.dispatch((id, version)); }>
                                     "Erase for good"
                                 </button>
                             </div>

@@ -9,6 +9,8 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use test_support::{Call, Org, TestApp, records};
 
+use crate::helpers::run_ok;
+
 /// A made-up word per sealed field, so a find in the stored bytes can only be that field's text.
 pub(crate) const NOTE: &str = "Zorblingly patient with a shouting caller";
 pub(crate) const PREPARATION: &str = "Quibbleton escalations since March";
@@ -83,6 +85,12 @@ pub(crate) async fn write_sealed_text(app: &TestApp, org: &Org) -> (Value, Value
     (note, session, plan)
 }
 
+/// A note's content as `who` reads it.
+async fn note_text(app: &TestApp, who: &test_support::Persona, note: &Value) -> Value {
+    let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
+    app.as_(who).get(&path).call().await.ok(200)["content"].clone()
+}
+
 async fn search_kinds(app: &TestApp, who: &test_support::Persona, q: &str) -> Vec<Value> {
     app.as_(who).search(q).await.ok(200)["items"]
         .as_array()
@@ -138,16 +146,7 @@ async fn personal_text_is_sealed_at_rest_yet_reads_and_searches_as_before() {
     assert_eq!(plan["goal"], GOAL);
     assert_eq!(plan["acknowledgement_comment"], PLAN_COMMENT);
     assert_eq!(plan["checkpoints"][0]["notes"], CHECKPOINT);
-    let read = app
-        .as_(&org.agent_a1)
-        .get(&format!(
-            "/api/v1/quick-notes/{}",
-            note["id"].as_str().expect("id")
-        ))
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(read["content"], NOTE);
+    assert_eq!(note_text(&app, &org.agent_a1, &note).await, NOTE);
 
     // Search finds sealed text by a word or a word's start, highlighted, in scope only.
     let hits = search_kinds(&app, &org.leader_a, "zorbling").await;
@@ -192,15 +191,12 @@ async fn rotate_key_reseals_everything_resumably_and_search_still_finds_it() {
     let org = app.seed_org().await;
     let (note, ..) = write_sealed_text(&app, &org).await;
 
-    let run = coaching_hub(&app, test_support::ROTATED_ENCRYPTION_KEYS)
-        .args(["rotate-key", "--batch", "1"])
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let stdout = run_ok(
+        coaching_hub(&app, test_support::ROTATED_ENCRYPTION_KEYS).args([
+            "rotate-key",
+            "--batch",
+            "1",
+        ]),
     );
     // A note, a session (three texts), a plan (two) and a checkpoint.
     assert!(
@@ -229,41 +225,17 @@ async fn rotate_key_reseals_everything_resumably_and_search_still_finds_it() {
     // Servers holding both keys read and find everything.
     let hits = search_kinds(&app, &org.leader_a, "zorbling").await;
     assert_eq!(hits.len(), 1, "{hits:?}");
-    let read = app
-        .as_(&org.leader_a)
-        .get(&format!(
-            "/api/v1/quick-notes/{}",
-            note["id"].as_str().expect("id")
-        ))
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(read["content"], NOTE);
+    assert_eq!(note_text(&app, &org.leader_a, &note).await, NOTE);
 
     // Run again (or after a stop half-way): only what is left is re-sealed.
-    let again = coaching_hub(&app, test_support::ROTATED_ENCRYPTION_KEYS)
-        .arg("rotate-key")
-        .output()
-        .expect("runs");
-    assert!(
-        String::from_utf8_lossy(&again.stdout).starts_with("0 rows re-sealed"),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    let again = run_ok(coaching_hub(&app, test_support::ROTATED_ENCRYPTION_KEYS).arg("rotate-key"));
+    assert!(again.starts_with("0 rows re-sealed"), "{again}");
     // The old key is retired: a server may start without it.
     let new_only = test_support::ROTATED_ENCRYPTION_KEYS
         .split(',')
         .next()
         .expect("the new key");
-    let started = coaching_hub(&app, new_only)
-        .arg("migrate")
-        .output()
-        .expect("runs");
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
-    );
+    run_ok(coaching_hub(&app, new_only).arg("migrate"));
 }
 
 #[tokio::test]

@@ -49,12 +49,7 @@ async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
         all["next_cursor"].is_string(),
         "the persona set-up wrote more than two entries"
     );
-    let verified = app
-        .as_(&org.admin)
-        .get("/api/v1/audit/verify")
-        .call()
-        .await
-        .ok(200);
+    let verified = crate::helpers::audit_verification(&app, &org.admin).await;
     assert_eq!(verified["intact"], true);
     assert!(verified["entries"].as_u64().is_some_and(|n| n >= 12));
 
@@ -64,12 +59,7 @@ async fn admins_read_and_verify_the_audit_log_and_nobody_else_does() {
         .execute_unprepared("UPDATE audit_log SET action = 'user.nothing' WHERE seq = 3")
         .await
         .expect("tampers");
-    let broken = app
-        .as_(&org.admin)
-        .get("/api/v1/audit/verify")
-        .call()
-        .await
-        .ok(200);
+    let broken = crate::helpers::audit_verification(&app, &org.admin).await;
     assert_eq!(broken["intact"], false);
     assert_eq!(broken["first_broken_seq"], 3);
 }
@@ -121,12 +111,7 @@ async fn a_log_hashed_by_the_old_rule_is_re_hashed_and_a_tampered_entry_stays_fo
 
     persistence::db::migrate(app.db()).await.expect("upgrades");
 
-    let verified = app
-        .as_(&org.admin)
-        .get("/api/v1/audit/verify")
-        .call()
-        .await
-        .ok(200);
+    let verified = crate::helpers::audit_verification(&app, &org.admin).await;
     assert_eq!(verified["first_broken_seq"], 4, "{verified}");
     let upgraded = audit_entry::Entity::find()
         .order_by_asc(audit_entry::Column::Seq)
@@ -159,12 +144,7 @@ async fn a_log_hashed_by_the_old_rule_is_re_hashed_and_a_tampered_entry_stays_fo
         .exec(app.db())
         .await
         .expect("tampers");
-    let verified = app
-        .as_(&org.admin)
-        .get("/api/v1/audit/verify")
-        .call()
-        .await
-        .ok(200);
+    let verified = crate::helpers::audit_verification(&app, &org.admin).await;
     assert_eq!(verified["first_broken_seq"], 2, "{verified}");
 }
 

@@ -13,6 +13,30 @@ pub async fn ok_json(response: impl IntoResponse, status: u16) -> Value {
     response.into_response().await.ok(status)
 }
 
+/// What `GET /api/v1/audit/verify` answers an admin.
+pub async fn audit_verification(
+    app: &test_support::TestApp,
+    admin: &test_support::Persona,
+) -> Value {
+    use test_support::Call;
+    app.as_(admin)
+        .get("/api/v1/audit/verify")
+        .call()
+        .await
+        .ok(200)
+}
+
+/// Runs a `coaching-hub` command that must succeed; returns what it printed.
+pub fn run_ok(command: &mut std::process::Command) -> String {
+    let run = command.output().expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}
+
 /// The ids in a page of items.
 pub fn ids(page: &Value) -> Vec<String> {
     page["items"]

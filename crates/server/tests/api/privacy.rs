@@ -295,12 +295,7 @@ async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain
     // They cannot sign in or use a token they held.
     app.as_(agent).get("/api/v1/me").call().await.problem(401);
     // The chain still verifies; the erasure is in it, with counts only.
-    let verified = app
-        .as_(&org.admin)
-        .get("/api/v1/audit/verify")
-        .call()
-        .await
-        .ok(200);
+    let verified = crate::helpers::audit_verification(&app, &org.admin).await;
     assert_eq!(verified["intact"], true, "{verified}");
     let erased = app
         .as_(&org.admin)
@@ -433,19 +428,13 @@ async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
         .expect("ages the session");
 
     let retention = || {
-        encryption::coaching_hub(&app, test_support::TEST_ENCRYPTION_KEYS)
-            .arg("retention")
-            .env("RETENTION_MONTHS", "12")
-            .output()
-            .expect("runs")
+        crate::helpers::run_ok(
+            encryption::coaching_hub(&app, test_support::TEST_ENCRYPTION_KEYS)
+                .arg("retention")
+                .env("RETENTION_MONTHS", "12"),
+        )
     };
-    let run = retention();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let stdout = retention();
     assert!(
         stdout.contains("1 quick notes deleted, 1 ended sessions cleared"),
         "{stdout}"
@@ -477,12 +466,7 @@ async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
         let hits = app.as_(&org.admin).search(marker(text)).await.ok(200);
         assert_eq!(hits["items"], json!([]), "{hits}");
     }
-    let verified = app
-        .as_(&org.admin)
-        .get("/api/v1/audit/verify")
-        .call()
-        .await
-        .ok(200);
+    let verified = crate::helpers::audit_verification(&app, &org.admin).await;
     assert_eq!(verified["intact"], true, "{verified}");
     let logged = app
         .as_(&org.admin)
@@ -498,8 +482,8 @@ async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
     // Nothing older is left: a second run changes nothing.
     let again = retention();
     assert!(
-        String::from_utf8_lossy(&again.stdout)
-            .contains("0 quick notes deleted, 0 ended sessions cleared")
+        again.contains("0 quick notes deleted, 0 ended sessions cleared"),
+        "{again}"
     );
     // Without a period, nothing is ever erased.
     let unset = encryption::coaching_hub(&app, test_support::TEST_ENCRYPTION_KEYS)
