@@ -100,7 +100,7 @@ pub async fn list(
     }
     if let Some(q) = filter.q.as_deref() {
         // The text is sealed: its words are found through the blind index, each as a prefix.
-        let words: Vec<String> = crate::search_index::words(q).take(8).collect();
+        let words = crate::search::terms(q);
         if !words.is_empty() {
             let id = Expr::col((quick_note::Entity, quick_note::Column::Id));
             query = query.filter(crate::search_index::matching("quick_note", id, &words)?);

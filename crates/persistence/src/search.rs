@@ -10,10 +10,10 @@
 use domain::Actor;
 use migration::m20261127_000006_create_search::{SOURCES, escaped};
 use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, Query, SelectStatement, UnionType};
-use sea_orm::{DbBackend, FromQueryResult, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Value,
+};
 use uuid::Uuid;
-
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::{coaching_session, quick_note};
 use crate::{Db, StoreError, action_items, quick_notes, scope, search_index};
@@ -41,53 +41,78 @@ pub fn terms(query: &str) -> Vec<String> {
 /// The kinds whose searched text is sealed.
 const SEALED: [&str; 2] = ["quick_note", "session"];
 
-/// The newest `limit` records of sealed `kind` holding every term, that the actor may see.
+/// The newest `limit` records of sealed `kind` holding every term, that the actor may see. As
+/// for clear text (see [`search`]), each way a record is visible is its own branch.
 async fn sealed_matches(
     db: &Db,
     actor: &Actor,
     kind: &str,
+    table: &str,
     terms: &[String],
     limit: u64,
 ) -> Result<Vec<Hit>, StoreError> {
-    let ids: Vec<Uuid> = if kind == "quick_note" {
-        let id = Expr::col((quick_note::Entity, quick_note::Column::Id));
-        quick_note::Entity::find()
-            .select_only()
-            .column(quick_note::Column::Id)
-            .filter(quick_notes::visible(actor))
-            .filter(search_index::matching(kind, id, terms)?)
-            .order_by_desc(quick_note::Column::CreatedAt)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        let id = Expr::col((coaching_session::Entity, coaching_session::Column::Id));
-        coaching_session::Entity::find()
-            .select_only()
-            .column(coaching_session::Column::Id)
-            .filter(scope::agent_records(
+    let (ways, newest) = match kind {
+        "quick_note" => (
+            vec![quick_notes::authored(actor), quick_notes::shared(actor)],
+            "created_at",
+        ),
+        _ => (
+            vec![scope::agent_records(
                 actor,
                 coaching_session::Column::AgentId,
-            ))
-            .filter(search_index::matching(kind, id, terms)?)
-            .order_by_desc(coaching_session::Column::ScheduledAt)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?
+            )],
+            "scheduled_at",
+        ),
     };
+    let table = Alias::new(table);
+    let matching =
+        search_index::matching(kind, Expr::col((table.clone(), Alias::new("id"))), terms)?;
+    let branches = ways.into_iter().map(|way| {
+        Query::select()
+            .column((table.clone(), Alias::new("id")))
+            .column((table.clone(), Alias::new(newest)))
+            .from(table.clone())
+            .cond_where(way)
+            .cond_where(matching.clone())
+            .to_owned()
+    });
+    let Some(mut select) = union_of(branches) else {
+        return Ok(Vec::new());
+    };
+    select
+        .order_by(Alias::new(newest), sea_orm::sea_query::Order::Desc)
+        .limit(limit);
+    let rows = db.query_all(&select).await?;
     // Every sealed match ranks alike: there is no term frequency to rank by, only recency.
-    Ok(ids
-        .into_iter()
-        .map(|id| Hit {
-            kind: kind.to_owned(),
-            id,
-            title: None,
-            snippet: None,
-            rank: 1.0,
+    rows.iter()
+        .map(|row| {
+            Ok(Hit {
+                kind: kind.to_owned(),
+                id: row.try_get("", "id")?,
+                title: None,
+                snippet: None,
+                rank: 1.0,
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// One statement over every branch: the first alone, or their distinct union as `hits`.
+fn union_of(mut branches: impl Iterator<Item = SelectStatement>) -> Option<SelectStatement> {
+    let mut select = branches.next()?;
+    let rest: Vec<_> = branches.collect();
+    if rest.is_empty() {
+        return Some(select);
+    }
+    for branch in rest {
+        select.union(UnionType::Distinct, branch);
+    }
+    Some(
+        Query::select()
+            .column(Asterisk)
+            .from_subquery(select, Alias::new("hits"))
+            .to_owned(),
+    )
 }
 
 /// The first 80 characters of `text`.
@@ -289,7 +314,7 @@ pub async fn search(
     let mut hits = Vec::new();
     for (kind, table, text) in SOURCES {
         if SEALED.contains(&kind) {
-            hits.extend(sealed_matches(db, actor, kind, &terms, limit).await?);
+            hits.extend(sealed_matches(db, actor, kind, table, &terms, limit).await?);
             continue;
         }
         // Each way a record is visible is its own branch, found through its own index (the
@@ -300,24 +325,14 @@ pub async fn search(
             "action_item" => action_items::visible_ways(actor).into(),
             _ => vec![scope::users(actor)],
         };
-        let mut branches = ways.into_iter().map(|way| {
+        let branches = ways.into_iter().map(|way| {
             let mut select = engine.select(kind, table, text, &terms, false);
             select.cond_where(way);
             select
         });
-        let Some(mut select) = branches.next() else {
+        let Some(mut select) = union_of(branches) else {
             continue;
         };
-        let rest: Vec<_> = branches.collect();
-        if !rest.is_empty() {
-            for branch in rest {
-                select.union(UnionType::Distinct, branch);
-            }
-            select = Query::select()
-                .column(Asterisk)
-                .from_subquery(select, Alias::new("hits"))
-                .to_owned();
-        }
         select
             .order_by_expr(Expr::cust("rank"), sea_orm::sea_query::Order::Desc)
             .limit(limit);

@@ -1,5 +1,6 @@
 //! The `coaching_sessions` table.
 
+use sea_orm::TryIntoModel;
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::Sealed;
@@ -35,16 +36,25 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-/// Every write of a session rewrites its search terms (its notes are sealed, see
-/// `search_index`).
+/// A write of a session's searched fields (notes, focus areas) rewrites its search terms (its
+/// notes are sealed, see `search_index`); starting or cancelling it does not.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn after_save<C>(model: Model, db: &C, insert: bool) -> Result<Model, DbErr>
+    async fn before_save<C>(self, db: &C, insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        crate::search_index::store(db, "session", model.id, &model.search_texts(), !insert).await?;
-        Ok(model)
+        let searched = [
+            self.preparation_notes.is_set(),
+            self.session_notes.is_set(),
+            self.focus_areas.is_set(),
+        ];
+        if insert || searched.contains(&true) {
+            let session = self.clone().try_into_model()?;
+            crate::search_index::store(db, "session", session.id, &session.search_texts(), !insert)
+                .await?;
+        }
+        Ok(self)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `quick_notes` table.
 
+use sea_orm::TryIntoModel;
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::Sealed;
@@ -24,14 +25,19 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-/// Every write of a note rewrites its search terms (its text is sealed, see `search_index`).
+/// A write of a note's text rewrites its search terms (the text is sealed, see `search_index`);
+/// a change of category or visibility does not.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn after_save<C>(model: Model, db: &C, insert: bool) -> Result<Model, DbErr>
+    async fn before_save<C>(self, db: &C, insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        crate::search_index::store(db, "quick_note", model.id, &[&model.content], !insert).await?;
-        Ok(model)
+        if insert || self.content.is_set() {
+            let note = self.clone().try_into_model()?;
+            crate::search_index::store(db, "quick_note", note.id, &[&note.content], !insert)
+                .await?;
+        }
+        Ok(self)
     }
 }
