@@ -114,6 +114,9 @@ test("an admin manages people, announces, and checks the audit log", async ({ br
   await expect(page.getByTestId("erase-confirm")).toContainText("cannot be undone");
   await checkA11y(page, "people-erase");
   await shot(page, info, "people-erase");
+  await page.setViewportSize({ width: 375, height: 812 });
+  await shot(page, info, "people-erase");
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByTestId("erase-person-confirm").click();
   await expect(page.getByTestId("person-form")).toHaveCount(0);
   await expect(page.getByTestId("person-row").filter({ hasText: name })).toHaveCount(0);
