@@ -1,11 +1,14 @@
 // Playwright drives the machine's Chromium (never a downloaded browser) against the real
-// server, started here on a fresh embedded database that seeds the demo organisation.
+// server, started here on a fresh embedded database that seeds the demo organisation, with single
+// sign-on at a real OpenID Connect provider (oidc-provider.mjs), started first: the server
+// discovers it at start-up.
 import { defineConfig } from "@playwright/test";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as fs from "node:fs";
 
 const port = Number(process.env.E2E_PORT ?? 18080);
+const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 18090);
 const binary = process.env.COACHING_HUB_BIN ?? path.resolve(__dirname, "../target/debug/coaching-hub");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "coaching-hub-e2e-"));
 
@@ -37,17 +40,29 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `${binary} serve --demo`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    env: {
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      STATIC_DIR: path.resolve(__dirname, "../frontend/dist"),
-      LOG_LEVEL: "warn",
+  webServer: [
+    {
+      command: `node oidc-provider.mjs --port ${oidcPort} --redirect-uri http://127.0.0.1:${port}/login/sso`,
+      url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
     },
-  },
+    {
+      command: `${binary} serve --demo`,
+      url: `http://127.0.0.1:${port}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      env: {
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        STATIC_DIR: path.resolve(__dirname, "../frontend/dist"),
+        LOG_LEVEL: "warn",
+        OIDC_ISSUER_URL: `http://127.0.0.1:${oidcPort}`,
+        OIDC_CLIENT_ID: "coaching-hub",
+        OIDC_CLIENT_SECRET: "test-client-secret",
+      },
+    },
+  ],
 });

@@ -41,7 +41,7 @@ impl Route {
         let parts: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
         match parts.as_slice() {
             [] | [""] => Route::Home,
-            ["login"] => Route::Login,
+            ["login"] | ["login", "sso"] => Route::Login,
             ["agents"] => Route::Agents,
             ["agents", id] => id.parse().map_or(Route::NotFound, Route::Agent),
             ["sessions"] => Route::Sessions,
@@ -149,6 +149,17 @@ pub fn navigate(to: &str) {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to));
     }
     window.scroll_to_with_x_and_y(0.0, 0.0);
+    if let Some(location) = CURRENT.with(std::cell::Cell::get) {
+        read(location);
+    }
+}
+
+/// Shows `to` in place of the current history entry (an address not to come back to).
+pub fn replace(to: &str) {
+    let window = window();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to));
+    }
     if let Some(location) = CURRENT.with(std::cell::Cell::get) {
         read(location);
     }

@@ -19,6 +19,7 @@ mod m20261203_000009_create_access_tokens;
 mod m20261203_000010_create_second_factors;
 mod m20261204_000011_seal_personal_text;
 mod m20261204_000012_redactable_audit;
+mod m20261204_000013_create_sso_identities;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_create_second_factors::Migration),
             Box::new(m20261204_000011_seal_personal_text::Migration),
             Box::new(m20261204_000012_redactable_audit::Migration),
+            Box::new(m20261204_000013_create_sso_identities::Migration),
         ]
     }
 }

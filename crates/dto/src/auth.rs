@@ -19,6 +19,32 @@ pub struct Login {
     pub password: String,
 }
 
+/// `POST /api/v1/auth/sso/callback`: what the provider sent the browser back with.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SsoCallback {
+    /// The authorization code (`code` in the query of the page the provider sent back to).
+    #[garde(length(min = 1, max = 2048))]
+    pub code: String,
+    /// The state (`state` in that query): the sign-in this browser began.
+    #[garde(length(min = 1, max = 512))]
+    pub state: String,
+    /// The issuer (`iss` in that query), when the provider names itself (RFC 9207): it must be
+    /// the configured one.
+    #[garde(inner(length(min = 1, max = 512)))]
+    #[serde(default)]
+    pub iss: Option<String>,
+}
+
+/// `GET /api/v1/config`: what this server offers the browser before anyone signs in.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientConfig {
+    /// Whether people may sign in with single sign-on (`GET /api/v1/auth/sso` begins it).
+    pub sso: bool,
+}
+
 /// `POST /api/v1/auth/refresh`: the browser sends its refresh cookie instead of a body field.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -29,7 +29,9 @@ pub use action_plans::{
     ActionPlan, Checkpoint, CreateActionPlan, CreateCheckpoint, NewPlanItem, NewPlanTarget,
     PlanDecision, PlanEvent, PlanTarget, TargetOperator, UpdateActionPlan,
 };
-pub use auth::{Login, LoginAnswer, LoginResponse, Me, Refresh, TokenPair};
+pub use auth::{
+    ClientConfig, Login, LoginAnswer, LoginResponse, Me, Refresh, SsoCallback, TokenPair,
+};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};

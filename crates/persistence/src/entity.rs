@@ -21,6 +21,7 @@ pub mod scorecard_config;
 pub mod scorecard_config_kpi;
 pub mod second_factor;
 pub mod second_factor_role;
+pub mod sso_identity;
 pub mod team;
 pub mod team_member;
 pub mod user;

@@ -30,6 +30,7 @@ pub mod search;
 pub mod search_index;
 pub mod second_factors;
 pub mod sessions;
+pub mod sso_identities;
 pub mod statements;
 pub mod teams;
 pub mod users;

@@ -19,7 +19,7 @@ use crate::audit::{self, Origin};
 use crate::entity::{
     access_token, action_item, action_plan, action_plan_checkpoint, announcement, audit_entry,
     auth_session, coaching_session, idempotency_key, metric_month, metric_value, notification,
-    quick_note, recovery_code, refresh_token, second_factor, team, team_member, user,
+    quick_note, recovery_code, refresh_token, second_factor, sso_identity, team, team_member, user,
 };
 use crate::sealed::Sealed;
 use crate::{Db, StoreError, db, search_index, users};
@@ -233,6 +233,14 @@ pub async fn export(
             .await?,
         ),
         (
+            "sso_identity",
+            section(
+                &txn,
+                sso_identity::Entity::find().filter(sso_identity::Column::UserId.eq(id)),
+            )
+            .await?,
+        ),
+        (
             "audit_entries",
             section(
                 &txn,
@@ -410,6 +418,10 @@ pub async fn erase(
         .await?;
     second_factor::Entity::delete_many()
         .filter(second_factor::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    sso_identity::Entity::delete_many()
+        .filter(sso_identity::Column::UserId.eq(id))
         .exec(&txn)
         .await?;
     idempotency_key::Entity::delete_many()

@@ -11,6 +11,7 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
 
+use crate::auth::sso::Sso;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -74,7 +75,20 @@ pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
         }
         None => None,
     };
-    Ok(AppState::new(config, db, redis))
+    let sso = match &config.oidc {
+        Some(oidc) => Some(
+            Sso::discover(
+                oidc,
+                &config.public_url,
+                config.jwt_secret.expose_secret().as_bytes(),
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    let mut state = AppState::new(config, db, redis);
+    state.sso = sso;
+    Ok(state)
 }
 
 impl Application {

@@ -6,6 +6,7 @@ pub mod jwt;
 pub mod password;
 pub mod second_factor;
 pub mod sign_in;
+pub mod sso;
 pub mod tokens;
 
 pub use actor::Actor;

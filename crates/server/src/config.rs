@@ -73,6 +73,20 @@ pub struct Config {
     /// `SENTRY_DSN`: where errors and panics are reported (with the request id and the caller's
     /// role, never a name, an email, a note or a token); nowhere when unset.
     pub sentry_dsn: Option<SecretString>,
+    /// `OIDC_ISSUER_URL`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`: single sign-on with an
+    /// OpenID Connect provider; off when unset.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// An OpenID Connect provider people may sign in with.
+#[derive(Clone, Debug)]
+pub struct OidcConfig {
+    /// `OIDC_ISSUER_URL`: the provider's issuer, where its discovery document lives.
+    pub issuer_url: String,
+    /// `OIDC_CLIENT_ID`: this server's client id at the provider.
+    pub client_id: String,
+    /// `OIDC_CLIENT_SECRET`: this server's client secret at the provider.
+    pub client_secret: SecretString,
 }
 
 /// Sign-in limits per minute.
@@ -275,6 +289,8 @@ impl Config {
             );
         }
 
+        let oidc = oidc(&var, &mut errors);
+
         let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
             let built = PathBuf::from("frontend/dist");
             built.join("index.html").exists().then_some(built)
@@ -322,6 +338,7 @@ impl Config {
             encryption_keys: encryption_keys.into(),
             retention_months,
             sentry_dsn: sentry_dsn.map(Into::into),
+            oidc,
         })
     }
 
@@ -397,6 +414,41 @@ fn cors_origins(raw: Option<&str>, errors: &mut Vec<String>) -> Vec<String> {
         }
     }
     origins
+}
+
+/// The provider the three `OIDC_` variables name: all three or none. The issuer is `https`, but
+/// for a provider on this machine.
+fn oidc(var: &impl Fn(&str) -> Option<String>, errors: &mut Vec<String>) -> Option<OidcConfig> {
+    let names = ["OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"];
+    let [issuer_url, client_id, client_secret] = names.map(var);
+    match (issuer_url, client_id, client_secret) {
+        (None, None, None) => None,
+        (Some(issuer_url), Some(client_id), Some(client_secret)) => {
+            let issuer_url = issuer_url.trim().to_owned();
+            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|prefix| issuer_url.starts_with(prefix));
+            if !issuer_url.starts_with("https://") && !loopback {
+                errors.push(format!(
+                    "OIDC_ISSUER_URL: `{issuer_url}` is not an https:// URL such as \
+                     https://login.example.com/realms/staff"
+                ));
+            }
+            Some(OidcConfig {
+                issuer_url,
+                client_id,
+                client_secret: client_secret.into(),
+            })
+        }
+        _ => {
+            errors.push(
+                "OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for \
+                 single sign-on, or none"
+                    .into(),
+            );
+            None
+        }
+    }
 }
 
 /// Parses `name` (or `default` when unset); a bad value is reported and `default` stands in.
@@ -512,6 +564,28 @@ mod tests {
             let errors = load(&[("CORS_ORIGINS", bad)]).expect_err(bad);
             assert!(errors.0[0].starts_with("CORS_ORIGINS: "), "{errors}");
         }
+    }
+
+    #[test]
+    fn single_sign_on_takes_all_three_variables_and_an_https_issuer() {
+        assert!(load(&[]).expect("valid").oidc.is_none());
+        let all = |issuer| {
+            load(&[
+                ("OIDC_ISSUER_URL", issuer),
+                ("OIDC_CLIENT_ID", "coaching-hub"),
+                ("OIDC_CLIENT_SECRET", "s3cret"),
+            ])
+        };
+        let config = all(" https://login.example.com/realms/staff ").expect("valid");
+        let oidc = config.oidc.expect("configured");
+        assert_eq!(oidc.issuer_url, "https://login.example.com/realms/staff");
+        assert_eq!(oidc.client_id, "coaching-hub");
+        assert!(all("http://127.0.0.1:9000").is_ok(), "loopback may be http");
+        let errors = all("http://login.example.com").expect_err("not https");
+        assert!(errors.0[0].starts_with("OIDC_ISSUER_URL: "), "{errors}");
+        let errors =
+            load(&[("OIDC_ISSUER_URL", "https://login.example.com")]).expect_err("two missing");
+        assert!(errors.0[0].contains("set all three"), "{errors}");
     }
 
     #[test]

@@ -282,3 +282,22 @@ impl From<actix_web::error::BlockingError> for ApiError {
         ApiError::internal(err)
     }
 }
+
+impl From<crate::auth::sso::SsoError> for ApiError {
+    fn from(err: crate::auth::sso::SsoError) -> Self {
+        use crate::auth::sso::SsoError;
+        // The reason is logged for whoever runs the server; the person is told what to do.
+        tracing::warn!(error = %err, "single sign-on refused");
+        match err {
+            SsoError::Flow => ApiError::Unauthenticated(
+                "the sign-in did not begin in this browser, or took too long; start it again",
+            ),
+            SsoError::Refused(_) | SsoError::IdToken(_) => ApiError::Unauthenticated(
+                "the sign-in provider's answer could not be verified; start the sign-in again",
+            ),
+            SsoError::Unreachable(_) | SsoError::Discovery { .. } => {
+                ApiError::Unavailable(Box::new(err))
+            }
+        }
+    }
+}

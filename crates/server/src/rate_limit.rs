@@ -440,6 +440,11 @@ impl AuthLimits {
         }
     }
 
+    /// Admits a step of a single sign-on from `ip` (the provider guards its own passwords).
+    pub async fn admit_sso(&self, ip: &str) -> Result<(), ApiError> {
+        self.per_ip.hit(ip).await
+    }
+
     /// Admits a sign-in attempt for `email` from `ip` before its password is checked.
     pub async fn admit_login(&self, email: &str, ip: &str) -> Result<(), ApiError> {
         self.per_ip.hit(ip).await?;

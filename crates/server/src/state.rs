@@ -9,6 +9,7 @@ use persistence::metrics::CatalogueCache;
 use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
 use crate::auth::second_factor::Challenges;
+use crate::auth::sso::Sso;
 use crate::auth::tokens::Successors;
 use crate::cache::{self, Caches};
 use crate::config::Config;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub jobs: JobStore,
     /// The KPI catalogue, reused while unchanged.
     pub catalogue: CatalogueCache,
+    /// The single sign-on provider, when one is configured (discovered at start-up).
+    pub sso: Option<Sso>,
 }
 
 impl AppState {
@@ -86,6 +89,7 @@ impl AppState {
             caches,
             jobs: JobStore::new(prefix("jobs")),
             catalogue: CatalogueCache::default(),
+            sso: None,
             config,
             db,
             redis,

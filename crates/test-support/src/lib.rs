@@ -9,6 +9,7 @@ pub mod client;
 pub mod db;
 pub mod live;
 pub mod nginx;
+pub mod oidc;
 pub mod ops;
 pub mod org;
 pub mod proxy;
@@ -23,6 +24,7 @@ use server::state::AppState;
 pub use client::{Call, IntoResponse, Response};
 pub use db::TestDb;
 pub use live::Live;
+pub use oidc::OidcProvider;
 pub use ops::records;
 pub use org::{Org, Persona};
 
@@ -121,6 +123,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         encryption_keys: TEST_ENCRYPTION_KEYS.to_owned().into(),
         retention_months: None,
         sentry_dsn: None,
+        oidc: None,
     }
 }
 

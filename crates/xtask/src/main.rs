@@ -72,6 +72,7 @@ fn main() -> Result<()> {
         }
         "e2e" => {
             let mut tally = Tally::default();
+            npm_ci()?;
             e2e(&mut tally)?;
             tally.finish()
         }
@@ -384,6 +385,8 @@ fn test() -> Result<()> {
         bail!("CI=true but PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) is unreachable");
     }
 
+    // The single sign-on tests run a real OpenID Connect provider from npm.
+    npm_ci()?;
     step("unit and integration tests on SQLite");
     let mut sqlite_args = vec!["--workspace", "--exclude", "frontend"];
     if !services {
@@ -475,6 +478,17 @@ fn fuzz(tally: &mut Tally, examples: u32) -> Result<()> {
     Ok(())
 }
 
+/// The npm packages of `e2e/`: Playwright (without its browser download) and the OpenID Connect
+/// provider the single sign-on tests and journey sign in at.
+fn npm_ci() -> Result<()> {
+    step("npm ci --prefix e2e (Playwright without its browser download, oidc-provider)");
+    sh_env(
+        "npm",
+        &["ci", "--prefix", "e2e", "--no-audit", "--no-fund"],
+        &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
+    )
+}
+
 fn e2e(tally: &mut Tally) -> Result<()> {
     build_frontend()?;
     step("building the server for the browser journeys");
@@ -485,12 +499,6 @@ fn e2e(tally: &mut Tally) -> Result<()> {
             "Chromium is missing at {chromium}: `apt-get install chromium` (Playwright never downloads one here)"
         );
     }
-    step("npm ci (Playwright without its browser download)");
-    sh_env(
-        "npm",
-        &["ci", "--prefix", "e2e", "--no-audit", "--no-fund"],
-        &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
-    )?;
     step("browser journeys (Playwright + Chromium)");
     let binary = std::fs::canonicalize(target_dir().join("debug/coaching-hub"))
         .context("the server binary is built")?;

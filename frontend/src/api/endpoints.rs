@@ -14,6 +14,16 @@ pub async fn login(email: String, password: String) -> Result<dto::LoginAnswer, 
     call(Method::POST, "/api/v1/auth/login", Some(&body), None).await
 }
 
+/// What the sign-in page offers (single sign-on or not).
+pub async fn client_config() -> Result<dto::ClientConfig, Error> {
+    get("/api/v1/config").await
+}
+
+/// Finishes a single sign-on with what the provider sent the browser back with.
+pub async fn finish_sso(body: dto::SsoCallback) -> Result<dto::LoginAnswer, Error> {
+    call(Method::POST, "/api/v1/auth/sso/callback", Some(&body), None).await
+}
+
 /// Completes a sign-in with the second factor's code.
 pub async fn complete_sign_in(body: &dto::CompleteSignIn) -> Result<dto::LoginResponse, Error> {
     call(Method::POST, "/api/v1/auth/second-factor", Some(body), None).await

@@ -1,6 +1,8 @@
 //! The sign-in form: wrong credentials, a lock-out with its wait, and an unreachable server each
 //! say so plainly; a second factor is asked for next when the person has one (and set up first
 //! when their role needs one they lack); success returns to the page that sent them here.
+//! Where single sign-on is configured, "Sign in with SSO" goes to the provider, which sends the
+//! browser back to `/login/sso`: this page finishes the sign-in from there.
 
 use leptos::prelude::*;
 
@@ -25,16 +27,40 @@ pub fn Login() -> impl IntoView {
     let error = RwSignal::new(None::<api::Error>);
     let challenge = RwSignal::new(None::<dto::SecondFactorChallenge>);
     let recovery = RwSignal::new(None::<Vec<String>>);
+    let answered = move |reply: Result<dto::LoginAnswer, api::Error>| match reply {
+        Ok(dto::LoginAnswer::SignedIn(_)) => go_on(),
+        Ok(dto::LoginAnswer::SecondFactor { second_factor }) => {
+            challenge.set(Some(second_factor));
+        }
+        Err(err) => error.set(Some(err)),
+    };
     let sign_in = api::submit(
         move |(email, password): (String, String)| api::login(email, password),
-        move |reply| match reply {
-            Ok(dto::LoginAnswer::SignedIn(_)) => go_on(),
-            Ok(dto::LoginAnswer::SecondFactor { second_factor }) => {
-                challenge.set(Some(second_factor));
-            }
-            Err(err) => error.set(Some(err)),
-        },
+        answered,
     );
+    let offers = api::load(api::client_config);
+    let sso = move || matches!(offers.get(), Some(Ok(dto::ClientConfig { sso: true })));
+    // Back from the provider: the code is spent once, so its address is not kept in history.
+    let returned = untrack(|| {
+        let query = crate::router::query;
+        (query("code"), query("state"), query("iss"), query("error"))
+    });
+    let finish_sso = api::submit(api::finish_sso, move |reply| {
+        crate::router::replace("/login");
+        answered(reply);
+    });
+    let provider_refused = RwSignal::new(None::<String>);
+    match returned {
+        (Some(code), Some(state), iss, _) => {
+            finish_sso.dispatch(dto::SsoCallback { code, state, iss })
+        }
+        (_, _, _, Some(refusal)) => {
+            let why = untrack(|| crate::router::query("error_description")).unwrap_or(refusal);
+            provider_refused.set(Some(why));
+            crate::router::replace("/login");
+        }
+        _ => {}
+    }
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         error.set(None);
@@ -55,8 +81,16 @@ pub fn Login() -> impl IntoView {
                     (Some(pending), None) => view! {
                         <SecondStep pending=pending recovery=recovery start_again=start_again />
                     }.into_any(),
+                    (None, None) if finish_sso.pending() => view! {
+                        <p role="status" data-test-id="sso-finishing">"Signing you in…"</p>
+                    }.into_any(),
                     (None, None) => view! {
                         <p class="muted">"Sign in to coach your team."</p>
+                        {move || provider_refused.get().map(|why| view! {
+                            <p class="warning" role="alert">
+                                "Your sign-in provider did not sign you in (" {why} "). Try again, or use your password."
+                            </p>
+                        })}
                         <form on:submit=submit>
                             <label for="email">"Email"</label>
                             <input id="email" type="email" autocomplete="username" required
@@ -68,6 +102,12 @@ pub fn Login() -> impl IntoView {
                                 {move || if sign_in.pending() { "Signing in…" } else { "Sign in" }}
                             </button>
                         </form>
+                        {move || sso().then(|| view! {
+                            <p class="or"><span>"or"</span></p>
+                            <a class="button secondary wide" href="/api/v1/auth/sso" data-test-id="sso">
+                                "Sign in with SSO"
+                            </a>
+                        })}
                         <ErrorBanner error=error />
                     }.into_any(),
                 }}

@@ -1,6 +1,6 @@
-//! Signing in with a password (and a second factor where one is set up or required) and rotating
-//! refresh tokens: the flows behind `/auth/login`, `/auth/second-factor` and `/auth/refresh`,
-//! with their rate limits and the checks on the account.
+//! Signing in with a password or single sign-on (and a second factor where one is set up or
+//! required) and rotating refresh tokens: the flows behind `/auth/login`, `/auth/sso/callback`,
+//! `/auth/second-factor` and `/auth/refresh`, with their rate limits and the checks on the account.
 
 use actix_web::{HttpMessage, HttpRequest};
 use chrono::Utc;
@@ -8,8 +8,10 @@ use persistence::StoreError;
 use persistence::audit;
 use persistence::auth_sessions::{self, Origin, Rotation};
 use persistence::second_factors;
+use persistence::sso_identities;
 use persistence::users::{self, UserRow};
 
+use crate::auth::sso::Identity;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{cookies, second_factor};
 use crate::error::{ApiError, ApiResult};
@@ -45,12 +47,68 @@ pub async fn check_password(
         .and_then(|row| row.user.password_hash.clone());
     let verified = app.passwords.verify(hash, password).await?;
     match account {
-        Some(row) if verified && row.user.active && row.user.erased_at.is_none() => Ok(row),
+        Some(row) if verified && may_sign_in(&row) => Ok(row),
         _ => {
             app.auth_limits.login_failed(&email, &ip).await;
             Err(ApiError::Unauthenticated(BAD_CREDENTIALS))
         }
     }
+}
+
+/// The account a provider's identity signs in as: the one linked to it, else the active
+/// account with the email the provider verified, linked from then on. Never a new account.
+pub async fn sso_account(
+    app: &AppState,
+    req: &HttpRequest,
+    issuer: &str,
+    identity: Identity,
+) -> ApiResult<UserRow> {
+    let row = match sso_identities::find_user(&app.db, issuer, &identity.subject).await? {
+        Some(row) => row,
+        None => {
+            let email = match identity.email {
+                Some(email) if identity.email_verified => email,
+                Some(_) => {
+                    return Err(ApiError::Unauthenticated(
+                        "your sign-in provider has not verified your email address",
+                    ));
+                }
+                None => {
+                    return Err(ApiError::Unauthenticated(
+                        "your sign-in provider did not share your email address",
+                    ));
+                }
+            };
+            let row = users::find_by_email(&app.db, &email)
+                .await?
+                .filter(may_sign_in)
+                .ok_or(ApiError::Unauthenticated(
+                    "no active account here has the email your sign-in provider gave; ask an \
+                     administrator to add you",
+                ))?;
+            let origin = audit::Origin {
+                actor_id: Some(row.user.id),
+                ip: Some(client_ip(req, app.config.trust_proxy)),
+                request_id: request_id(req),
+            };
+            if !sso_identities::link(&app.db, &origin, row.user.id, issuer, &identity.subject)
+                .await?
+            {
+                return Err(ApiError::Unauthenticated(
+                    "this account signs in with another single sign-on identity",
+                ));
+            }
+            row
+        }
+    };
+    if !may_sign_in(&row) {
+        return Err(ApiError::Unauthenticated("account deactivated"));
+    }
+    Ok(row)
+}
+
+fn may_sign_in(row: &UserRow) -> bool {
+    row.user.active && row.user.erased_at.is_none()
 }
 
 /// Where a right password leads: `None` straight in, or the challenge of a second factor (with
@@ -105,7 +163,7 @@ pub async fn with_code(
                 "the sign-in expired; enter your password again",
             ))?;
     let row = match users::find(&app.db, user_id).await {
-        Ok(row) if row.user.active && row.user.erased_at.is_none() => row,
+        Ok(row) if may_sign_in(&row) => row,
         Ok(_) | Err(StoreError::NotFound) => {
             return Err(ApiError::Unauthenticated("account deactivated"));
         }
@@ -234,7 +292,7 @@ pub async fn rotate(app: &AppState, presented: &str) -> ApiResult<Credentials> {
         }
     };
     let row = users::find(&app.db, session.user_id).await?;
-    if !row.user.active || row.user.erased_at.is_some() {
+    if !may_sign_in(&row) {
         return Err(ApiError::Unauthenticated("account deactivated"));
     }
     Ok(Credentials {

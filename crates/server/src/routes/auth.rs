@@ -1,18 +1,31 @@
-//! Signing in and out, and rotating refresh tokens.
+//! Signing in (with a password or single sign-on) and out, rotating refresh tokens, and what the
+//! sign-in page offers.
 
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
-use dto::{CompleteSignIn, Login, LoginAnswer, LoginResponse, Refresh, TokenPair};
+use chrono::Utc;
+use dto::{
+    ClientConfig, CompleteSignIn, Login, LoginAnswer, LoginResponse, Refresh, SsoCallback,
+    TokenPair,
+};
 use persistence::auth_sessions;
 
 use crate::auth::sign_in::{self, Credentials};
+use crate::auth::sso::{FLOW_COOKIE, FLOW_PATH, FLOW_SECS, SsoError};
 use crate::auth::{Actor, cookies};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::client_ip;
 use crate::extract::{Valid, parse_json};
 use crate::state::AppState;
 use crate::wire::ToDto;
 
 crate::routes::api_routes! {
+    "/config" => get client_config;
     "/auth/login" => post login;
+    "/auth/sso" => get begin_sso;
+    "/auth/sso/callback" => post finish_sso;
     "/auth/second-factor" => post complete_sign_in;
     "/auth/refresh" => post refresh;
     "/auth/logout" => post logout;
@@ -36,11 +49,111 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let Login { email, password } = body.into_inner();
     let row = sign_in::check_password(&app, &req, &email, password).await?;
-    if let Some(second_factor) = sign_in::second_step(&app, &row).await? {
+    first_step_done(&app, &req, &row).await
+}
+
+/// The answer once the first step of a sign-in (password or provider) is done: signed in, or
+/// the challenge of a second factor.
+async fn first_step_done(
+    app: &AppState,
+    req: &HttpRequest,
+    row: &persistence::users::UserRow,
+) -> ApiResult<HttpResponse> {
+    if let Some(second_factor) = sign_in::second_step(app, row).await? {
         return Ok(HttpResponse::Ok().json(LoginAnswer::SecondFactor { second_factor }));
     }
-    let credentials = sign_in::start_session(&app, &req, &row).await?;
-    Ok(signed_in(&app, credentials, &row, None))
+    let credentials = sign_in::start_session(app, req, row).await?;
+    Ok(signed_in(app, credentials, row, None))
+}
+
+/// What the sign-in page offers: whether single sign-on is configured.
+#[utoipa::path(get, path = "/api/v1/config", tag = "auth",
+    responses((status = 200, description = "What this server offers", body = dto::ClientConfig)),
+    security(()))]
+pub async fn client_config(app: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(ClientConfig {
+        sso: app.sso.is_some(),
+    })
+}
+
+/// Begin signing in with single sign-on: a redirect to the provider, and a short-lived cookie
+/// binding the sign-in (its state, nonce and PKCE verifier) to this browser. The provider sends
+/// the browser back to `/login/sso`, whose page finishes with `POST /api/v1/auth/sso/callback`.
+#[utoipa::path(get, path = "/api/v1/auth/sso", tag = "auth",
+    responses(
+        (status = 303, description = "To the provider; the sign-in cookie set"),
+        (status = 404, description = "Single sign-on is not configured", body = dto::Problem),
+        (status = 429, description = "Too many attempts", body = dto::Problem),
+    ),
+    security(()))]
+#[tracing::instrument(skip_all)]
+pub async fn begin_sso(req: HttpRequest, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
+    app.auth_limits
+        .admit_sso(&client_ip(&req, app.config.trust_proxy))
+        .await?;
+    let begun = sso.begin(Utc::now().timestamp());
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, begun.authorization_url))
+        .cookie(flow_cookie(&app, begun.flow, FLOW_SECS))
+        .finish())
+}
+
+/// The sign-in cookie: sent back on the provider's top-level redirect (`Lax`), to the sign-in
+/// endpoints only.
+fn flow_cookie(app: &AppState, value: String, max_age: i64) -> Cookie<'static> {
+    Cookie::build(FLOW_COOKIE, value)
+        .path(FLOW_PATH)
+        .http_only(true)
+        .secure(app.config.secure_cookies())
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::seconds(max_age))
+        .finish()
+}
+
+/// Finish signing in with single sign-on, with what the provider sent the browser back with. The
+/// provider's identity signs in as the account linked to it, or else as the active account with
+/// the email the provider verified (linked from then on); nobody is created. The answer is the
+/// password sign-in's: signed in, or the challenge of a second factor.
+#[utoipa::path(post, path = "/api/v1/auth/sso/callback", tag = "auth",
+    request_body = dto::SsoCallback,
+    responses(
+        (status = 200, description = "Signed in, session cookies set; or the challenge of a second factor", body = dto::LoginAnswer),
+        (status = 401, description = "The sign-in did not begin in this browser, the provider's answer failed a check, or no account here matches", body = dto::Problem),
+        (status = 404, description = "Single sign-on is not configured", body = dto::Problem),
+        (status = 422, description = "Invalid body", body = dto::Problem),
+        (status = 429, description = "Too many attempts", body = dto::Problem),
+        (status = 503, description = "The provider did not answer", body = dto::Problem),
+    ),
+    security(()))]
+#[tracing::instrument(skip_all)]
+pub async fn finish_sso(
+    req: HttpRequest,
+    body: Valid<SsoCallback>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
+    app.auth_limits
+        .admit_sso(&client_ip(&req, app.config.trust_proxy))
+        .await?;
+    let SsoCallback { code, state, iss } = body.into_inner();
+    let flow = req
+        .cookie(FLOW_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .unwrap_or_default();
+    if iss.is_some_and(|iss| iss != sso.issuer()) {
+        return Err(SsoError::Flow.into());
+    }
+    let identity = sso
+        .finish(&flow, &code, &state, Utc::now().timestamp())
+        .await?;
+    let row = sign_in::sso_account(&app, &req, sso.issuer(), identity).await?;
+    // A finished sign-in's cookie goes (a failed one's expires with it).
+    let mut response = first_step_done(&app, &req, &row).await?;
+    response
+        .add_cookie(&flow_cookie(&app, String::new(), 0))
+        .map_err(ApiError::internal)?;
+    Ok(response)
 }
 
 /// The answer that completes a sign-in: cookies for the browser, tokens for API clients.

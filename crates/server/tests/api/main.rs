@@ -32,6 +32,7 @@ mod search;
 mod second_factor;
 mod sessions;
 mod spa;
+mod sso;
 mod teams;
 mod telemetry;
 mod topology;

@@ -1,0 +1,20 @@
+//! The `sso_identities` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `sso_identities`: the single sign-on identity a person is linked to.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "sso_identities")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: Uuid,
+    pub issuer: String,
+    pub subject: String,
+    pub linked_at: DateTimeUtc,
+}
+
+/// No relations are declared; repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
