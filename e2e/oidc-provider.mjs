@@ -2,6 +2,7 @@
 // the API tests (crates/test-support/src/oidc.rs) and the browser journey start it on loopback.
 //
 //   node oidc-provider.mjs --port 0 --redirect-uri http://127.0.0.1/login/sso [--exit-with-stdin]
+//                          [--minimal-id-token]
 //
 // It prints `ready <issuer>` once it listens. One client is registered: `coaching-hub` with the
 // secret `test-client-secret`. People are registered by the test (POST /__test/accounts with
@@ -9,22 +10,30 @@
 // browser, by the email typed into the provider's page. POST /__test/next-id-token with claims
 // makes the next token response carry an ID token with those claims changed, signed with the
 // provider's own key: how the tests get a wrong audience, issuer, nonce or expiry from a provider
-// whose signature is otherwise genuine.
+// whose signature is otherwise genuine. POST /__test/rotate-key signs with a new key from then on,
+// published beside the old one.
 import { createServer } from "node:http";
 import { generateKeyPairSync } from "node:crypto";
 import Provider from "oidc-provider";
 import * as jose from "jose";
 
-const options = { port: "0", "redirect-uri": "", "exit-with-stdin": false };
+const options = { port: "0", "redirect-uri": "", "exit-with-stdin": false, "minimal-id-token": false };
 for (let i = 2; i < process.argv.length; i++) {
   const name = process.argv[i].replace(/^--/, "");
   if (typeof options[name] === "boolean") options[name] = true;
   else options[name] = process.argv[++i];
 }
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const jwk = { ...privateKey.export({ format: "jwk" }), kid: "test-key", alg: "RS256", use: "sig" };
-const signingKey = await jose.importJWK(jwk, "RS256");
+// An RSA signing key as a private JWK, and the key to sign with.
+async function newKey(kid) {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" };
+  return { jwk, key: await jose.importJWK(jwk, "RS256") };
+}
+const first = await newKey("test-key-1");
+// The key ID tokens are signed with: the first, until a test rotates it.
+let signing = first;
+const published = [];
 
 const accounts = new Map();
 let nextIdToken = null;
@@ -43,9 +52,10 @@ const provider = new Provider(issuer, {
       grant_types: ["authorization_code"],
     },
   ],
-  jwks: { keys: [jwk] },
+  jwks: { keys: [first.jwk] },
   claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-  // The claims of the scopes asked for go in the ID token, as most providers put them.
+  // The claims of the scopes asked for go in the ID token, as most providers put them (with
+  // --minimal-id-token they are taken out again below, as Okta leaves them to user info).
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: false } },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -93,6 +103,14 @@ provider.use(async (ctx, next) => {
     ctx.status = 204;
     return;
   }
+  if (ctx.method === "POST" && ctx.path === "/__test/rotate-key") {
+    // A new key signs from now on and is published beside the old one, as providers rotate.
+    signing = await newKey(`test-key-${published.length + 2}`);
+    const { d, p, q, dp, dq, qi, ...publicJwk } = signing.jwk;
+    published.push(publicJwk);
+    ctx.status = 204;
+    return;
+  }
   if (ctx.method === "POST" && ctx.path === "/__test/next-id-token") {
     nextIdToken = JSON.parse(await body(ctx.req));
     ctx.status = 204;
@@ -113,12 +131,17 @@ provider.use(async (ctx, next) => {
     return;
   }
   await next();
-  if (ctx.path === "/token" && nextIdToken && ctx.body?.id_token) {
-    const changes = nextIdToken;
+  if (ctx.path === "/jwks" && published.length > 0) {
+    ctx.body = { keys: [...ctx.body.keys, ...published] };
+  }
+  const minimal = options["minimal-id-token"];
+  if (ctx.path === "/token" && (nextIdToken || signing !== first || minimal) && ctx.body?.id_token) {
+    const changes = nextIdToken ?? {};
     nextIdToken = null;
     const claims = { ...jose.decodeJwt(ctx.body.id_token), ...changes };
-    const header = jose.decodeProtectedHeader(ctx.body.id_token);
-    const idToken = await new jose.SignJWT(claims).setProtectedHeader(header).sign(signingKey);
+    if (minimal) for (const claim of ["email", "email_verified", "name"]) delete claims[claim];
+    const header = { ...jose.decodeProtectedHeader(ctx.body.id_token), kid: signing.jwk.kid };
+    const idToken = await new jose.SignJWT(claims).setProtectedHeader(header).sign(signing.key);
     ctx.body = { ...ctx.body, id_token: idToken };
   }
 });

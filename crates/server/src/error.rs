@@ -292,9 +292,11 @@ impl From<crate::auth::sso::SsoError> for ApiError {
             SsoError::Flow => ApiError::Unauthenticated(
                 "the sign-in did not begin in this browser, or took too long; start it again",
             ),
-            SsoError::Refused(_) | SsoError::IdToken(_) => ApiError::Unauthenticated(
-                "the sign-in provider's answer could not be verified; start the sign-in again",
-            ),
+            SsoError::Refused(_) | SsoError::IdToken(_) | SsoError::UnknownKey => {
+                ApiError::Unauthenticated(
+                    "the sign-in provider's answer could not be verified; start the sign-in again",
+                )
+            }
             SsoError::Unreachable(_) | SsoError::Discovery { .. } => {
                 ApiError::Unavailable(Box::new(err))
             }

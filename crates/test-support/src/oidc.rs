@@ -58,6 +58,11 @@ impl Callback {
 impl OidcProvider {
     /// Starts a provider that sends people back to `public_url` + `/login/sso`.
     pub fn start(public_url: &str) -> OidcProvider {
+        Self::start_with(public_url, &[])
+    }
+
+    /// [`OidcProvider::start`] with more of the script's flags (`--minimal-id-token`).
+    pub fn start_with(public_url: &str, flags: &[&str]) -> OidcProvider {
         let e2e = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../e2e");
         assert!(
             e2e.join("node_modules/oidc-provider").exists(),
@@ -73,6 +78,7 @@ impl OidcProvider {
                 &redirect_uri,
                 "--exit-with-stdin",
             ])
+            .args(flags)
             .current_dir(&e2e)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -116,6 +122,11 @@ impl OidcProvider {
     /// The next ID token the provider issues has `claims` changed, still signed with its key.
     pub async fn tamper_next_id_token(&self, claims: Value) {
         self.control("/__test/next-id-token", claims).await;
+    }
+
+    /// The provider signs with a new key from now on, and publishes it beside the old one.
+    pub async fn rotate_key(&self) {
+        self.control("/__test/rotate-key", json!({})).await;
     }
 
     async fn control(&self, path: &str, body: Value) {

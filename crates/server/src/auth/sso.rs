@@ -7,15 +7,20 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
+use std::sync::{Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreTokenResponse, CoreUserInfoClaims,
+};
 use openidconnect::{
-    AccessTokenHash, AsyncHttpClient, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
+    AccessToken, AccessTokenHash, AsyncHttpClient, AuthorizationCode, ClaimsVerificationError,
+    ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl,
+    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
+    RequestTokenError, Scope, SignatureVerificationError, SubjectIdentifier, TokenResponse,
+    UserInfoError,
 };
 use secrecy::ExposeSecret;
 
@@ -30,6 +35,8 @@ pub const FLOW_PATH: &str = "/api/v1/auth/sso";
 pub const FLOW_SECS: i64 = 600;
 /// The browser page the provider sends people back to, under `PUBLIC_URL`.
 pub const REDIRECT_PATH: &str = "/login/sso";
+/// The least time between two readings of the provider's keys after start-up.
+const KEYS_REREAD_SECS: u64 = 60;
 /// The longest the provider may take to answer one request.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -53,6 +60,9 @@ pub enum SsoError {
     /// The ID token failed a check: signature, issuer, audience, expiry, nonce or token hash.
     #[error("the ID token is not valid: {0}")]
     IdToken(String),
+    /// The ID token is signed with a key the provider does not publish (even when read again).
+    #[error("the ID token is signed with a key the provider does not publish")]
+    UnknownKey,
     /// The provider did not answer.
     #[error("the provider did not answer: {0}")]
     Unreachable(String),
@@ -89,18 +99,47 @@ type Client = CoreClient<
 
 /// The configured provider.
 pub struct Sso {
-    client: Client,
-    issuer: String,
+    /// The client built from the provider's discovery document (its keys included); replaced
+    /// when the provider signs with a key it did not publish before.
+    client: RwLock<Client>,
+    config: OidcConfig,
+    redirect: RedirectUrl,
     http: Http,
     flows: ring::hmac::Key,
+    /// When the keys were last read again.
+    keys_reread_at: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for Sso {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sso")
-            .field("issuer", &self.issuer)
+            .field("issuer", &self.config.issuer_url)
             .finish_non_exhaustive()
     }
+}
+
+/// Reads the provider's discovery document (and its keys): the client.
+async fn discover_client(
+    config: &OidcConfig,
+    redirect: &RedirectUrl,
+    http: &Http,
+) -> Result<Client, SsoError> {
+    let discovery = |reason: String| SsoError::Discovery {
+        url: config.issuer_url.clone(),
+        reason,
+    };
+    let issuer = IssuerUrl::new(config.issuer_url.clone()).map_err(|e| discovery(e.to_string()))?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, http)
+        .await
+        .map_err(|e| discovery(error_chain(&e)))?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(config.client_id.clone()),
+        Some(ClientSecret::new(
+            config.client_secret.expose_secret().to_owned(),
+        )),
+    )
+    .set_redirect_uri(redirect.clone()))
 }
 
 impl Sso {
@@ -110,44 +149,68 @@ impl Sso {
         public_url: &str,
         secret: &[u8],
     ) -> Result<Self, SsoError> {
-        let discovery = |reason: String| SsoError::Discovery {
-            url: config.issuer_url.clone(),
-            reason,
-        };
-        let issuer =
-            IssuerUrl::new(config.issuer_url.clone()).map_err(|e| discovery(e.to_string()))?;
+        let redirect = RedirectUrl::new(format!("{public_url}{REDIRECT_PATH}")).map_err(|e| {
+            SsoError::Discovery {
+                url: config.issuer_url.clone(),
+                reason: e.to_string(),
+            }
+        })?;
         let http = Http::new();
-        let metadata = CoreProviderMetadata::discover_async(issuer, &http)
-            .await
-            .map_err(|e| discovery(error_chain(&e)))?;
-        let redirect = RedirectUrl::new(format!("{public_url}{REDIRECT_PATH}"))
-            .map_err(|e| discovery(e.to_string()))?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(config.client_id.clone()),
-            Some(ClientSecret::new(
-                config.client_secret.expose_secret().to_owned(),
-            )),
-        )
-        .set_redirect_uri(redirect);
+        let client = discover_client(config, &redirect, &http).await?;
         Ok(Self {
-            client,
-            issuer: config.issuer_url.clone(),
+            client: RwLock::new(client),
+            config: config.clone(),
+            redirect,
             http,
             flows: super::tokens::derived_key(secret, b"coaching-hub sso flow v1"),
+            keys_reread_at: Mutex::new(None),
         })
+    }
+
+    fn client(&self) -> Client {
+        self.client
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Reads the provider's keys again, after it signed with one it had not published (keys
+    /// rotate); at most once every [`KEYS_REREAD_SECS`], so a stream of forged tokens cannot
+    /// make this server hammer the provider. Whether there are new keys to try.
+    async fn reread_keys(&self) -> bool {
+        {
+            let mut at = self
+                .keys_reread_at
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if at.is_some_and(|at| at.elapsed() < Duration::from_secs(KEYS_REREAD_SECS)) {
+                return false;
+            }
+            *at = Some(Instant::now());
+        }
+        match discover_client(&self.config, &self.redirect, &self.http).await {
+            Ok(client) => {
+                *self.client.write().unwrap_or_else(PoisonError::into_inner) = client;
+                tracing::info!("read the sign-in provider's keys again");
+                true
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the sign-in provider's keys again");
+                false
+            }
+        }
     }
 
     /// The issuer, as configured.
     pub fn issuer(&self) -> &str {
-        &self.issuer
+        &self.config.issuer_url
     }
 
     /// Begins a sign-in at `now` (Unix seconds).
     pub fn begin(&self, now: i64) -> Begun {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = self
-            .client
+            .client()
             .authorize_url(
                 CoreAuthenticationFlow::AuthorizationCode,
                 CsrfToken::new_random,
@@ -187,7 +250,7 @@ impl Sso {
             return Err(SsoError::Flow);
         }
         let response = self
-            .client
+            .client()
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| SsoError::Refused(e.to_string()))?
             .set_pkce_verifier(PkceCodeVerifier::new(verifier))
@@ -198,30 +261,44 @@ impl Sso {
                 RequestTokenError::ServerResponse(e) => SsoError::Refused(e.error().to_string()),
                 other => SsoError::Refused(error_chain(&other)),
             })?;
-        let invalid = |e: &dyn std::error::Error| SsoError::IdToken(error_chain(e));
-        let id_token = response
-            .id_token()
-            .ok_or_else(|| SsoError::IdToken("the provider sent none".into()))?;
-        let verifier = self.client.id_token_verifier();
-        let claims = id_token
-            .claims(&verifier, &Nonce::new(nonce))
-            .map_err(|e| invalid(&e))?;
-        if let Some(expected) = claims.access_token_hash() {
-            let actual = AccessTokenHash::from_token(
-                response.access_token(),
-                id_token.signing_alg().map_err(|e| invalid(&e))?,
-                id_token.signing_key(&verifier).map_err(|e| invalid(&e))?,
-            )
-            .map_err(|e| invalid(&e))?;
-            if actual != *expected {
-                return Err(SsoError::IdToken("the access token hash differs".into()));
+        let nonce = Nonce::new(nonce);
+        let mut identity = match identity(&self.client(), &response, &nonce) {
+            Err(SsoError::UnknownKey) if self.reread_keys().await => {
+                identity(&self.client(), &response, &nonce)
             }
+            checked => checked,
+        }?;
+        if identity.email.is_none() {
+            self.ask_user_info(response.access_token(), &mut identity)
+                .await?;
         }
-        Ok(Identity {
-            subject: claims.subject().to_string(),
-            email: claims.email().map(|email| email.to_string()),
-            email_verified: claims.email_verified().unwrap_or(false),
-        })
+        Ok(identity)
+    }
+
+    /// Fills in the email from the provider's user info endpoint, for providers that keep the ID
+    /// token minimal (Okta, for one, when an access token comes with it). The answer must be
+    /// about the ID token's subject.
+    async fn ask_user_info(
+        &self,
+        access_token: &AccessToken,
+        identity: &mut Identity,
+    ) -> Result<(), SsoError> {
+        let client = self.client();
+        let subject = SubjectIdentifier::new(identity.subject.clone());
+        let Ok(request) = client.user_info(access_token.clone(), Some(subject)) else {
+            return Ok(()); // The provider has no user info endpoint: no email, then.
+        };
+        let claims: CoreUserInfoClaims =
+            request
+                .request_async(&self.http)
+                .await
+                .map_err(|e| match e {
+                    UserInfoError::Request(e) => SsoError::Unreachable(e.to_string()),
+                    other => SsoError::IdToken(error_chain(&other)),
+                })?;
+        identity.email = claims.email().map(|email| email.to_string());
+        identity.email_verified = claims.email_verified().unwrap_or(false);
+        Ok(())
     }
 
     /// The state, nonce and verifier of a genuine, unexpired flow.
@@ -235,6 +312,43 @@ impl Sso {
         let expiry: i64 = expiry.parse().ok()?;
         (now < expiry).then(|| (state.to_owned(), nonce.to_owned(), verifier.to_owned()))
     }
+}
+
+/// Who the token response's ID token names, once it passes every check: signed by one of the
+/// provider's keys, issued by it, for this client, unexpired, with the flow's nonce, and bound to
+/// the access token it came with.
+fn identity(
+    client: &Client,
+    response: &CoreTokenResponse,
+    nonce: &Nonce,
+) -> Result<Identity, SsoError> {
+    let invalid = |e: &dyn std::error::Error| SsoError::IdToken(error_chain(e));
+    let id_token = response
+        .id_token()
+        .ok_or_else(|| SsoError::IdToken("the provider sent none".into()))?;
+    let verifier = client.id_token_verifier();
+    let claims = id_token.claims(&verifier, nonce).map_err(|e| match e {
+        ClaimsVerificationError::SignatureVerification(
+            SignatureVerificationError::NoMatchingKey,
+        ) => SsoError::UnknownKey,
+        other => invalid(&other),
+    })?;
+    if let Some(expected) = claims.access_token_hash() {
+        let actual = AccessTokenHash::from_token(
+            response.access_token(),
+            id_token.signing_alg().map_err(|e| invalid(&e))?,
+            id_token.signing_key(&verifier).map_err(|e| invalid(&e))?,
+        )
+        .map_err(|e| invalid(&e))?;
+        if actual != *expected {
+            return Err(SsoError::IdToken("the access token hash differs".into()));
+        }
+    }
+    Ok(Identity {
+        subject: claims.subject().to_string(),
+        email: claims.email().map(|email| email.to_string()),
+        email_verified: claims.email_verified().unwrap_or(false),
+    })
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

@@ -368,6 +368,56 @@ async fn every_answer_that_fails_a_check_is_refused_and_signs_nobody_in() {
 }
 
 #[tokio::test]
+async fn a_provider_that_rotates_its_signing_key_is_followed_without_a_restart() {
+    let provider = OidcProvider::start(PUBLIC_URL);
+    let app = app_with(&provider).await;
+    let org = app.seed_org().await;
+    provider
+        .account("idp-agent", &org.agent_a1.email, true)
+        .await;
+    sign_in(&app, &provider, "idp-agent").await.ok(200);
+
+    // Signed with a key the server has not seen: it reads the provider's keys again.
+    provider.rotate_key().await;
+    let again = sign_in(&app, &provider, "idp-agent").await.ok(200);
+    assert_eq!(again["user"]["id"], org.agent_a1.id.to_string());
+    // Another new key within the minute is not fetched: forged tokens cannot make the server
+    // hammer the provider.
+    provider.rotate_key().await;
+    let problem = sign_in(&app, &provider, "idp-agent").await.problem(401);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("could not be verified")),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn the_email_is_read_from_user_info_when_the_id_token_leaves_it_out() {
+    let provider = OidcProvider::start_with(PUBLIC_URL, &["--minimal-id-token"]);
+    let app = app_with(&provider).await;
+    let org = app.seed_org().await;
+    provider
+        .account("idp-agent", &org.agent_a1.email, true)
+        .await;
+    let answer = sign_in(&app, &provider, "idp-agent").await.ok(200);
+    assert_eq!(answer["user"]["id"], org.agent_a1.id.to_string());
+    provider
+        .account("idp-unverified", &org.agent_a2.email, false)
+        .await;
+    let problem = sign_in(&app, &provider, "idp-unverified")
+        .await
+        .problem(401);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("not verified your email")),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
 async fn a_provider_that_cannot_be_discovered_stops_start_up_with_a_clear_error() {
     let test_db = test_support::TestDb::create(test_support::backend()).await;
     let mut config = test_support::test_config(&test_db.url, test_db.backend);
