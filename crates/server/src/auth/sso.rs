@@ -3,7 +3,8 @@
 //! bound to the browser that began the sign-in by a signed, short-lived cookie. What the provider
 //! answers is an [`Identity`]; who that is here is `sign_in::sso_account`'s decision.
 //!
-//! The provider is discovered once, at start-up, and its signing keys kept from then on.
+//! The provider is discovered at start-up; its signing keys are read again when it signs with one
+//! this server has not seen (providers rotate them).
 
 use std::future::Future;
 use std::pin::Pin;

@@ -37,6 +37,16 @@ fn set_cookie(response: &Response, name: &str) -> Option<String> {
         .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
 }
 
+/// Asserts a refusal's detail says `words` (`case` names what was tried).
+fn says(problem: &Value, words: &str, case: &str) {
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains(words)),
+        "{case}: {problem}"
+    );
+}
+
 /// `POST /api/v1/auth/sso/callback` from the browser holding `flow`.
 async fn finish(app: &TestApp, flow: &str, body: &Value) -> Response {
     app.request(Method::POST, "/api/v1/auth/sso/callback")
@@ -167,11 +177,7 @@ async fn a_provider_identity_signs_in_as_the_person_with_its_verified_email_then
 
     // A replayed code (with its browser's cookie and state) is refused by the provider.
     let problem = finish(&app, &flow, &callback.body()).await.problem(401);
-    assert!(
-        problem["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("could not be verified"))
-    );
+    says(&problem, "could not be verified", "");
 
     // The link is the provider's subject: a new email there still signs in the same person, and
     // another provider identity with their email does not.
@@ -182,12 +188,7 @@ async fn a_provider_identity_signs_in_as_the_person_with_its_verified_email_then
     assert_eq!(again["user"]["id"], person.id.to_string());
     provider.account("idp-impostor", &person.email, true).await;
     let problem = sign_in(&app, &provider, "idp-impostor").await.problem(401);
-    assert!(
-        problem["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("another single sign-on identity")),
-        "{problem}"
-    );
+    says(&problem, "another single sign-on identity", "");
     let linked = audit_actions(&app, person.id).await;
     assert_eq!(
         linked
@@ -318,12 +319,7 @@ async fn every_answer_that_fails_a_check_is_refused_and_signs_nobody_in() {
     ] {
         provider.tamper_next_id_token(tampered).await;
         let problem = sign_in(&app, &provider, sub).await.problem(401);
-        assert!(
-            problem["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains(detail)),
-            "{case}: {problem}"
-        );
+        says(&problem, detail, case);
     }
 
     // A callback for another sign-in (its state), with no sign-in begun, or naming another
@@ -344,12 +340,7 @@ async fn every_answer_that_fails_a_check_is_refused_and_signs_nobody_in() {
         ),
     ] {
         let problem = finish(&app, flow, &callback.body()).await.problem(401);
-        assert!(
-            problem["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("did not begin")),
-            "{case}: {problem}"
-        );
+        says(&problem, "did not begin", case);
     }
 
     assert_eq!(
@@ -385,12 +376,7 @@ async fn a_provider_that_rotates_its_signing_key_is_followed_without_a_restart()
     // hammer the provider.
     provider.rotate_key().await;
     let problem = sign_in(&app, &provider, "idp-agent").await.problem(401);
-    assert!(
-        problem["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("could not be verified")),
-        "{problem}"
-    );
+    says(&problem, "could not be verified", "");
 }
 
 #[tokio::test]
@@ -409,12 +395,7 @@ async fn the_email_is_read_from_user_info_when_the_id_token_leaves_it_out() {
     let problem = sign_in(&app, &provider, "idp-unverified")
         .await
         .problem(401);
-    assert!(
-        problem["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("not verified your email")),
-        "{problem}"
-    );
+    says(&problem, "not verified your email", "");
 }
 
 #[tokio::test]
