@@ -9,7 +9,8 @@
 
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryOrder, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait,
+    QueryOrder, Set,
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -204,6 +205,11 @@ fn changes_digest(changes: Option<&Value>) -> String {
 
 /// The hash of an entry: SHA-256 over the previous hash, every field but the two personal ones,
 /// and the digests of those two, hex.
+/// How many entries the audit log's chain holds.
+pub async fn chain_length(db: &crate::Db) -> Result<u64, StoreError> {
+    Ok(audit_entry::Entity::find().count(db).await?)
+}
+
 fn chain_hash(entry: &audit_entry::Model) -> String {
     sha256_hex(&format!(
         "{}|{}|{}|{}",

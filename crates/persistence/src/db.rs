@@ -111,6 +111,22 @@ pub async fn scrub(db: &Db) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The connection pool now: connections in use and idle.
+pub fn pool_state(db: &Db) -> (i64, i64) {
+    let (size, idle) = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+    };
+    let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+    (i64::from(size) - idle, idle)
+}
+
 /// Whether the database answers.
 pub async fn ping(db: &Db) -> Result<(), StoreError> {
     db.execute_unprepared("SELECT 1").await?;

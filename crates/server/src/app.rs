@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::telemetry::{self, CallerRole, RequestSpan};
-use crate::{conditional, extract, headers, rate_limit, routes, spa};
+use crate::{conditional, extract, headers, instruments, rate_limit, routes, spa};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -158,6 +158,9 @@ impl Application {
                 })
                 // Outside the problem formatting above, so its headers survive on every answer.
                 .wrap(actix_web::middleware::from_fn(rate_limit::limit_requests))
+                .wrap(actix_web::middleware::from_fn(
+                    instruments::observe_requests,
+                ))
                 .wrap(headers::cors(&config.cors_origins))
                 .wrap(actix_web::middleware::from_fn(
                     headers::no_stray_cors_header,

@@ -76,6 +76,9 @@ pub struct Config {
     /// `OIDC_ISSUER_URL`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`: single sign-on with an
     /// OpenID Connect provider; off when unset.
     pub oidc: Option<OidcConfig>,
+    /// `METRICS_TOKEN`: the bearer token `GET /metrics` (Prometheus) asks for; not served
+    /// without one.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// An OpenID Connect provider people may sign in with.
@@ -290,6 +293,10 @@ impl Config {
         }
 
         let oidc = oidc(&var, &mut errors);
+        let metrics_token = var("METRICS_TOKEN");
+        if metrics_token.as_ref().is_some_and(|token| token.len() < 32) {
+            errors.push("METRICS_TOKEN: must be at least 32 characters".into());
+        }
 
         let static_dir = var("STATIC_DIR").map(PathBuf::from).or_else(|| {
             let built = PathBuf::from("frontend/dist");
@@ -339,6 +346,7 @@ impl Config {
             retention_months,
             sentry_dsn: sentry_dsn.map(Into::into),
             oidc,
+            metrics_token: metrics_token.map(Into::into),
         })
     }
 
@@ -586,6 +594,16 @@ mod tests {
         let errors =
             load(&[("OIDC_ISSUER_URL", "https://login.example.com")]).expect_err("two missing");
         assert!(errors.0[0].contains("set all three"), "{errors}");
+    }
+
+    #[test]
+    fn a_metrics_token_is_long_or_absent() {
+        assert!(load(&[]).expect("valid").metrics_token.is_none());
+        let token = "0123456789abcdef0123456789abcdef";
+        let config = load(&[("METRICS_TOKEN", token)]).expect("valid");
+        assert!(config.metrics_token.is_some());
+        let errors = load(&[("METRICS_TOKEN", "short")]).expect_err("too short");
+        assert!(errors.0[0].starts_with("METRICS_TOKEN: "), "{errors}");
     }
 
     #[test]

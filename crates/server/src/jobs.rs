@@ -121,6 +121,7 @@ pub async fn start_import(
         error: None,
     };
     app.jobs.put(&job).await?;
+    app.instruments.job("started");
     let accepted = job.clone();
     let event = crate::metrics_csv::imported(job.id, &inputs);
     actix_web::rt::spawn(async move {
@@ -144,12 +145,14 @@ pub async fn start_import(
         match result {
             Ok((created, replaced)) => {
                 event.into_iter().for_each(|event| app.publish(event));
+                app.instruments.job("succeeded");
                 job.status = JobStatus::Succeeded;
                 job.created = Some(created);
                 job.replaced = Some(replaced);
             }
             Err(err) => {
                 tracing::error!(error = %err, "background import failed; nothing was written");
+                app.instruments.job("failed");
                 job.status = JobStatus::Failed;
                 job.error = Some("the import failed and wrote nothing; try again".into());
             }

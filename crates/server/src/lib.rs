@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod headers;
+pub mod instruments;
 pub mod jobs;
 pub mod live;
 pub mod metrics_csv;

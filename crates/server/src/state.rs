@@ -14,6 +14,7 @@ use crate::auth::tokens::Successors;
 use crate::cache::{self, Caches};
 use crate::config::Config;
 use crate::events::{EventBus, InProcessBus, RedisBus};
+use crate::instruments::Instruments;
 
 /// Events kept for slow subscribers and for clients that resume.
 const EVENTS_KEPT: usize = 1024;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub catalogue: CatalogueCache,
     /// The single sign-on provider, when one is configured (discovered at start-up).
     pub sso: Option<Sso>,
+    /// This instance's Prometheus metrics.
+    pub instruments: Instruments,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
             jobs: JobStore::new(prefix("jobs")),
             catalogue: CatalogueCache::default(),
             sso: None,
+            instruments: Instruments::new(),
             config,
             db,
             redis,

@@ -124,6 +124,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         retention_months: None,
         sentry_dsn: None,
         oidc: None,
+        metrics_token: None,
     }
 }
 

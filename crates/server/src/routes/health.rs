@@ -1,13 +1,50 @@
-//! Liveness and readiness for load balancers and orchestrators.
+//! Liveness and readiness for load balancers and orchestrators, and metrics for Prometheus.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::ExposeSecret;
 use serde::Serialize;
 
+use crate::auth::tokens::constant_time_eq;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 crate::routes::api_routes! {
     "/healthz" => get healthz;
     "/readyz" => get readyz;
+    "/metrics" => get metrics;
+}
+
+/// This instance's metrics in Prometheus' text format (see `instruments`), for the bearer token
+/// `METRICS_TOKEN` names; 404 when none is set, so the figures are never public by default.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses(
+        (status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain", body = String),
+        (status = 401, description = "No bearer token, or not the one METRICS_TOKEN names", body = dto::Problem),
+        (status = 404, description = "METRICS_TOKEN is not set", body = dto::Problem),
+    ),
+    security(()))]
+pub async fn metrics(req: HttpRequest, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let expected = app
+        .config
+        .metrics_token
+        .as_ref()
+        .ok_or(ApiError::NotFound)?;
+    let presented = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !constant_time_eq(presented, expected.expose_secret()) {
+        return Err(ApiError::Unauthenticated(
+            "send METRICS_TOKEN as a bearer token",
+        ));
+    }
+    let text = app.instruments.scrape(&app).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(prometheus::TEXT_FORMAT)
+        .body(text))
 }
 
 /// The process is up.

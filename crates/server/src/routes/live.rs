@@ -51,7 +51,11 @@ pub async fn open_live(
         actix_ws::handle(&req, body).map_err(|err| ApiError::BadRequest(err.to_string()))?;
     let bus = app.events.clone();
     let after = resume.after;
-    actix_web::rt::spawn(live::serve(session, messages, audience, bus, events, after));
+    let open = app.instruments.websocket_opened();
+    actix_web::rt::spawn(async move {
+        live::serve(session, messages, audience, bus, events, after).await;
+        drop(open);
+    });
     Ok(response)
 }
 

@@ -28,6 +28,7 @@ mod notifications;
 mod openapi;
 mod privacy;
 mod quick_notes;
+mod scrape;
 mod search;
 mod second_factor;
 mod sessions;
