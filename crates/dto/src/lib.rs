@@ -8,6 +8,7 @@ pub mod access_tokens;
 pub mod action_items;
 pub mod action_plans;
 pub mod auth;
+pub mod calendar;
 pub mod dashboard;
 pub mod events;
 pub mod governance;
@@ -32,6 +33,7 @@ pub use action_plans::{
 pub use auth::{
     ClientConfig, Login, LoginAnswer, LoginResponse, Me, Refresh, SsoCallback, TokenPair,
 };
+pub use calendar::{CalendarFeed, CreatedCalendarFeed};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};

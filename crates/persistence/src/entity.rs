@@ -8,6 +8,7 @@ pub mod action_plan_target;
 pub mod announcement;
 pub mod audit_entry;
 pub mod auth_session;
+pub mod calendar_feed;
 pub mod coaching_session;
 pub mod idempotency_key;
 pub mod kpi;

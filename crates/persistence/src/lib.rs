@@ -10,6 +10,7 @@ pub mod action_items;
 pub mod action_plans;
 pub mod audit;
 pub mod auth_sessions;
+pub mod calendar_feeds;
 pub mod dashboard;
 pub mod db;
 pub mod demo;

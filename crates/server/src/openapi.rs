@@ -22,6 +22,7 @@ use crate::routes;
         (name = "coaching", description = "Sessions, action items, quick notes"),
         (name = "performance", description = "Monthly KPIs and scorecards"),
         (name = "governance", description = "Audit log and announcements"),
+        (name = "calendar", description = "The signed-in person's calendar feed"),
         (name = "notifications", description = "What happened to the signed-in person"),
         (name = "live", description = "Live updates over a WebSocket"),
         (name = "operations", description = "Health and readiness"),

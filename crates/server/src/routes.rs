@@ -4,6 +4,7 @@ pub mod access_tokens;
 pub mod action_items;
 pub mod action_plans;
 pub mod auth;
+pub mod calendar;
 pub mod dashboard;
 pub mod docs;
 pub mod governance;
@@ -65,6 +66,7 @@ api_modules!(
     auth,
     me,
     access_tokens,
+    calendar,
     second_factor,
     users,
     teams,

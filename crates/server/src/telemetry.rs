@@ -70,7 +70,16 @@ pub fn report(error: &ApiError, request_id: Option<&str>, role: Option<Role>) {
     );
 }
 
-/// The span around each request: method, path without the query, request id, and the status
+/// `path` as the logs keep it: a calendar feed's path is its secret, so its token is left out.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/api/v1/calendar/") {
+        "/api/v1/calendar/{token}.ics"
+    } else {
+        path
+    }
+}
+
+/// The span around each request: method, path without the query (a feed's token left out), request id, and the status
 /// once answered.
 #[derive(Debug)]
 pub struct RequestSpan;
@@ -85,7 +94,7 @@ impl RootSpanBuilder for RequestSpan {
         tracing::info_span!(
             "request",
             http.method = %request.method(),
-            http.path = %request.path(),
+            http.path = %loggable_path(request.path()),
             request_id = %request_id,
             http.status_code = tracing::field::Empty,
         )

@@ -415,6 +415,22 @@ pub async fn revoke_access_token(id: uuid::Uuid) -> Result<(), Error> {
     .await
 }
 
+/// Whether I have a calendar feed.
+pub async fn calendar_feed() -> Result<dto::CalendarFeed, Error> {
+    get("/api/v1/me/calendar").await
+}
+
+/// Makes my calendar feed, or a new one that retires the old URL; the answer holds its URL, this
+/// once.
+pub async fn create_calendar_feed() -> Result<dto::CreatedCalendarFeed, Error> {
+    call(Method::POST, "/api/v1/me/calendar", None::<&()>, None).await
+}
+
+/// Ends my calendar feed.
+pub async fn remove_calendar_feed() -> Result<(), Error> {
+    call(Method::DELETE, "/api/v1/me/calendar", None::<&()>, None).await
+}
+
 /// My second factor: set up, required, recovery codes left.
 pub async fn second_factor() -> Result<dto::SecondFactorStatus, Error> {
     get("/api/v1/me/second-factor").await

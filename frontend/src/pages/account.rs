@@ -1,6 +1,7 @@
 //! My account: two-step sign-in (set up an authenticator app, see the recovery codes left), a
-//! download of everything held about me, and personal access tokens for scripts and other tools: make one (its secret is shown once), see
-//! when each was last used, revoke.
+//! download of everything held about me, my calendar feed (its URL shown once; a new one retires
+//! the old), and personal access tokens for scripts and other tools: make one (its secret is
+//! shown once), see when each was last used, revoke.
 
 use domain::Scope;
 use leptos::prelude::*;
@@ -78,6 +79,7 @@ pub fn Account() -> impl IntoView {
                 </a>
             })}
         </section>
+        <CalendarFeed />
         <section class="card" aria-labelledby="h-tokens">
             <h2 id="h-tokens">"Personal access tokens"</h2>
             <p class="muted">"A token lets a script or another tool use Coaching Hub as you, limited to what you tick. "
@@ -160,6 +162,77 @@ pub fn Account() -> impl IntoView {
                 <button type="submit" data-test-id="token-create" disabled=move || create.pending()>"Make token"</button>
             </div>
         </form>
+    }
+}
+
+/// My calendar feed: make it (its URL shown this once), replace it, end it.
+#[component]
+fn CalendarFeed() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let feed = api::load(move || {
+        changed.track();
+        api::calendar_feed()
+    });
+    let url = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<api::Error>);
+    let create = api::submit(
+        |(): ()| async move { api::create_calendar_feed().await },
+        move |reply| match reply {
+            Ok(created) => {
+                url.set(Some(created.url));
+                changed.update(|n| *n += 1);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    let remove = api::submit(
+        |(): ()| async move { api::remove_calendar_feed().await },
+        move |reply| match reply {
+            Ok(()) => {
+                url.set(None);
+                changed.update(|n| *n += 1);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    let busy = move || create.pending() || remove.pending();
+    view! {
+        <section class="card" aria-labelledby="h-calendar" data-test-id="calendar-feed">
+            <h2 id="h-calendar">"Calendar feed"</h2>
+            <p class="muted">"Subscribe to your coaching sessions from Outlook, Google Calendar or Apple Calendar: "
+                "times and names only, never notes. Anyone with the address can see them, so keep it like a password."</p>
+            {move || url.get().map(|address| view! {
+                <div class="notice ok" role="status">
+                    <p><strong>"Your feed address"</strong>". Copy it into your calendar app now: it is not shown again."</p>
+                    <input class="secret" readonly=true value=address data-test-id="calendar-url"
+                        aria-label="Your calendar feed address" on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
+                    <div class="actions">
+                        <button type="button" class="secondary small" on:click=move |_| url.set(None)>"Done"</button>
+                    </div>
+                </div>
+            })}
+            <LoadStatus status=api::status(feed) />
+            {move || feed.get().and_then(Result::ok).map(|feed| match feed.created_at {
+                Some(at) => view! {
+                    <p data-test-id="calendar-status">{format!("Your feed was made {}.", labels::when(at))}</p>
+                    <div class="actions">
+                        <button type="button" class="secondary" data-test-id="calendar-replace" disabled=busy
+                            on:click=move |_| { error.set(None); create.dispatch(()); }>"New address"</button>
+                        <button type="button" class="danger-outline" data-test-id="calendar-remove" disabled=busy
+                            on:click=move |_| { error.set(None); remove.dispatch(()); }>"Turn off"</button>
+                    </div>
+                    <p class="muted small">"A new address stops the old one working."</p>
+                }.into_any(),
+                None => view! {
+                    <p class="muted" data-test-id="calendar-status">"You have no calendar feed."</p>
+                    <div class="actions">
+                        <button type="button" data-test-id="calendar-create" disabled=busy
+                            on:click=move |_| { error.set(None); create.dispatch(()); }>"Make a feed"</button>
+                    </div>
+                }.into_any(),
+            })}
+            <ErrorBanner error=Signal::derive(move || error.get()) />
+        </section>
     }
 }
 

@@ -9,6 +9,7 @@ mod action_plans;
 mod auth;
 mod budgets;
 mod cache;
+mod calendar;
 mod cli;
 mod conditional;
 mod cors;

@@ -65,6 +65,12 @@ async fn a_person_gets_every_kind_of_record_about_them_and_no_secret() {
         .await
         .ok(201);
 
+    app.as_(agent)
+        .post("/api/v1/me/calendar", &json!({}))
+        .call()
+        .await
+        .ok(201);
+
     let answer = app.as_(agent).get(&export_path(agent)).call().await;
     assert!(
         answer
@@ -84,6 +90,7 @@ async fn a_person_gets_every_kind_of_record_about_them_and_no_secret() {
         ("notifications", 1),
         ("sign_in_sessions", 1),
         ("access_tokens", 1),
+        ("calendar_feed", 1),
         ("audit_entries", 1),
     ] {
         let rows = section(&export, name).len();

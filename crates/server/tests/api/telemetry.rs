@@ -229,6 +229,27 @@ async fn logs_and_error_reports_hold_no_personal_data_or_secrets() {
     )
     .await;
 
+    // A calendar feed's URL is its secret: the log keeps the route, not the token.
+    let feed = json_of(
+        post("/api/v1/me/calendar", Some(&token), json!({}))
+            .await
+            .expect("answers"),
+    )
+    .await;
+    let feed_url = feed["url"].as_str().expect("a url");
+    let feed_token = feed_url
+        .rsplit('/')
+        .next()
+        .and_then(|file| file.strip_suffix(".ics"))
+        .expect("a token")
+        .to_owned();
+    let fed = client
+        .get(format!("{base}/api/v1/calendar/{feed_token}.ics"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(fed.status(), 200);
+
     // Erasing a person: the log says it happened, never who they were.
     let erase = format!(
         "/api/v1/users/{}/erase",
@@ -302,6 +323,7 @@ async fn logs_and_error_reports_hold_no_personal_data_or_secrets() {
         &token,
         &refresh,
         &secret,
+        &feed_token,
     ];
     for secret in secrets {
         assert!(!logs.contains(secret), "the logs hold `{secret}`:\n{logs}");
