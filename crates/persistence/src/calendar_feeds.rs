@@ -1,8 +1,6 @@
 //! Calendar feeds: a person's coaching sessions for their calendar app, at a secret URL whose
 //! token is stored only as a hash. A new feed replaces the old one, whose URL then finds nothing.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -10,7 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
-use crate::entity::{calendar_feed, coaching_session, user};
+use crate::entity::{calendar_feed, coaching_session};
 use crate::{Db, StoreError, db, scope, users};
 
 /// The most sessions a feed lists (the latest ones): a calendar app rereads the whole feed every
@@ -148,20 +146,10 @@ pub async fn sessions(
         .all(db)
         .await?;
     rows.reverse();
-    let people: Vec<Uuid> = rows
+    let people = rows
         .iter()
-        .flat_map(|session| [session.agent_id, session.team_leader_id])
-        .collect();
-    let names: HashMap<Uuid, String> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::Name)
-        .filter(user::Column::Id.is_in(people))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+        .flat_map(|session| [session.agent_id, session.team_leader_id]);
+    let names = users::names(db, people.collect::<Vec<_>>()).await?;
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
     Ok(Some(
         rows.into_iter()

@@ -94,6 +94,23 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreE
         .ok_or(StoreError::NotFound)
 }
 
+/// The names of the people `ids` names (an erased person's is their tombstone), by id.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, String>, StoreError> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// `select` with each user's team (as an agent) alongside: rows and teams in one statement.
 fn with_team(select: Select<user::Entity>) -> Selector<SelectModel<UserWithTeam>> {
     scope::with_agent_team(select, (user::Entity, user::Column::Id)).into_model::<UserWithTeam>()

@@ -12,7 +12,7 @@ use persistence::metrics::{self, MonthInput};
 use persistence::users::{self, UserFilter, UserRow};
 
 use crate::error::{ApiError, ApiResult};
-use crate::spreadsheet;
+use crate::spreadsheet::{self, Cell, Sheet};
 use crate::state::AppState;
 
 /// Most rows in one import.
@@ -271,19 +271,16 @@ fn in_scope(actor: &Actor, agent: &UserRow) -> bool {
         )
 }
 
-/// Every month from `from` to `to` of the agents whose metrics the actor may see, as CSV.
-pub async fn export(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiResult<Vec<u8>> {
+/// The months of every agent in `actor`'s scope from `from` to `to`: the import's columns and
+/// the score, as the CSV and XLSX exports write them.
+pub async fn sheet(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiResult<Sheet> {
     let db = &app.db;
     let catalogue = app.catalogue.current(db).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "employee_id".to_owned(),
-        "email".to_owned(),
-        "month".to_owned(),
-    ];
-    header.extend(catalogue.kpis.iter().map(|k| k.key.clone()));
-    header.push("score".to_owned());
-    writer.write_record(&header).map_err(ApiError::internal)?;
+    let mut sheet = Sheet::new("Metrics", &["employee_id", "email", "month"]);
+    sheet
+        .columns
+        .extend(catalogue.kpis.iter().map(|k| k.key.clone()));
+    sheet.columns.push("score".to_owned());
     // Page through the agents in scope; each page's months come in two queries.
     let filter = UserFilter {
         role: Some(Role::Agent),
@@ -292,7 +289,7 @@ pub async fn export(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiR
     let mut page = PageRequest::new(Some(200), None)?;
     loop {
         let (agents, next) = users::list(db, actor, &filter, &page).await?;
-        let visible: Vec<(uuid::Uuid, Option<String>, String)> = agents
+        let identity: HashMap<uuid::Uuid, (Option<String>, String)> = agents
             .iter()
             .filter(|row| {
                 actor.can(
@@ -303,45 +300,40 @@ pub async fn export(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiR
             .map(|row| {
                 (
                     row.user.id,
-                    row.user.employee_id.clone(),
-                    row.user.email.clone(),
+                    (row.user.employee_id.clone(), row.user.email.clone()),
                 )
             })
             .collect();
-        let identity: HashMap<uuid::Uuid, (Option<String>, String)> = visible
+        let ids: Vec<uuid::Uuid> = agents
             .iter()
-            .map(|(id, e, m)| (*id, (e.clone(), m.clone())))
+            .map(|row| row.user.id)
+            .filter(|id| identity.contains_key(id))
             .collect();
-        let ids: Vec<uuid::Uuid> = visible.iter().map(|(id, _, _)| *id).collect();
         for (month, values) in metrics::months(db, &ids, from, to).await? {
             let (employee_id, email) = identity.get(&month.agent_id).cloned().unwrap_or_default();
-            let mut record = vec![
-                spreadsheet::neutralise(&employee_id.unwrap_or_default()).into_owned(),
-                spreadsheet::neutralise(&email).into_owned(),
-                month.month.clone(),
+            let first_day =
+                chrono::NaiveDate::parse_from_str(&format!("{}-01", month.month), "%Y-%m-%d")
+                    .map_err(ApiError::internal)?;
+            let mut row = vec![
+                Cell::from(employee_id),
+                Cell::from(email),
+                Cell::Month(first_day),
             ];
-            record.extend(
+            row.extend(
                 catalogue
                     .kpis
                     .iter()
-                    .map(|k| values.get(&k.id).map(|v| v.to_string()).unwrap_or_default()),
+                    .map(|k| Cell::from(values.get(&k.id).copied())),
             );
-            record.push(
-                catalogue
-                    .score(&month.month, &values)
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
-            );
-            writer.write_record(&record).map_err(ApiError::internal)?;
+            row.push(Cell::from(catalogue.score(&month.month, &values)));
+            sheet.rows.push(row);
         }
         match next {
             Some(cursor) => page = PageRequest::new(Some(200), Some(&cursor))?,
             None => break,
         }
     }
-    writer
-        .into_inner()
-        .map_err(|err| ApiError::internal(err.into_error()))
+    Ok(sheet)
 }
 
 /// The event that says an import with `id` wrote `inputs` (`None` for an empty file).

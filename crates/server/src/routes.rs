@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod dashboard;
 pub mod docs;
+pub mod exports;
 pub mod governance;
 pub mod health;
 pub mod live;
@@ -71,6 +72,8 @@ api_modules!(
     users,
     teams,
     sessions,
+    // Before the lists, whose `/{id}` would take `export.xlsx` for an id.
+    exports,
     action_items,
     action_plans,
     quick_notes,

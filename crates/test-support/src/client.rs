@@ -53,6 +53,11 @@ impl<T: DeserializeOwned> Response<T> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The body as it came.
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()

@@ -171,10 +171,16 @@ pub fn MetricsFiles() -> impl IntoView {
                     <input id="export-to" type="month" bind:value=export_to />
                 </div>
             </div>
-            <a class="button" download="metrics.csv" data-test-id="export-csv"
-                href=move || format!("/api/v1/metrics/export.csv?from={}&to={}", export_from.get(), export_to.get())>
-                "Download CSV"
-            </a>
+            <div class="actions">
+                <a class="button" download="metrics.csv" data-test-id="export-csv"
+                    href=move || format!("/api/v1/metrics/export.csv?from={}&to={}", export_from.get(), export_to.get())>
+                    "Download CSV"
+                </a>
+                <a class="button secondary" download="metrics.xlsx" data-test-id="export-xlsx"
+                    href=move || format!("/api/v1/metrics/export.xlsx?from={}&to={}", export_from.get(), export_to.get())>
+                    "Download Excel"
+                </a>
+            </div>
         </section>
     }
 }

@@ -225,7 +225,11 @@ pub fn Board() -> impl IntoView {
         }
     };
     view! {
-        <h1>"Action items"</h1>
+        <div class="page-head">
+            <h1>"Action items"</h1>
+            <a class="button secondary small" download="" data-test-id="items-export"
+                href="/api/v1/action-items/export.xlsx">"Download (Excel)"</a>
+        </div>
         <LoadStatus status=api::status(loaded) />
         <div class="board" data-test-id="board">
             {COLUMNS.into_iter().map(|status| view! {

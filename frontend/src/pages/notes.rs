@@ -153,7 +153,11 @@ pub fn Notes() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Quick notes"</h1>
-            <button type="button" data-test-id="notes-new" on:click=move |_| capture.0.set(Some(None))>"New note"</button>
+            <div class="actions">
+                <a class="button secondary small" download="" data-test-id="notes-export"
+                    href=move || export_path("/api/v1/quick-notes/export.xlsx", &agent.get())>"Download (Excel)"</a>
+                <button type="button" data-test-id="notes-new" on:click=move |_| capture.0.set(Some(None))>"New note"</button>
+            </div>
         </div>
         <div class="filters card" role="search">
             <div>
@@ -195,5 +199,14 @@ pub fn Notes() -> impl IntoView {
                     }
             })}
         </section>
+    }
+}
+
+/// The spreadsheet of `base`, of one agent when `agent` names one.
+fn export_path(base: &str, agent: &str) -> String {
+    if agent.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?agent_id={agent}")
     }
 }

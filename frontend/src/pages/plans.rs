@@ -85,9 +85,13 @@ pub fn Plans() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Improvement plans"</h1>
-            {me.is_coach().then(|| view! {
-                <a class="button small" href="/plans/new" data-test-id="new-plan">"New plan"</a>
-            })}
+            <div class="actions">
+                <a class="button secondary small" download="" data-test-id="plans-export"
+                    href="/api/v1/action-plans/export.xlsx">"Download (Excel)"</a>
+                {me.is_coach().then(|| view! {
+                    <a class="button small" href="/plans/new" data-test-id="new-plan">"New plan"</a>
+                })}
+            </div>
         </div>
         <LoadStatus status=api::status(loaded) />
         {move || {

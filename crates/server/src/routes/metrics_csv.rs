@@ -3,7 +3,7 @@
 //! Import validates every row before writing any, and writes all rows in one transaction, or
 //! none: each bad row is reported with its line number and reason.
 
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
 use domain::{Action, Target};
 use persistence::metrics;
@@ -15,6 +15,7 @@ use crate::extract::ValidQuery;
 use crate::jobs::{self, ImportJob};
 use crate::metrics_csv;
 use crate::routes::metrics::MonthRange;
+use crate::spreadsheet::{self, FileType};
 use crate::state::AppState;
 
 /// Largest accepted CSV file.
@@ -24,6 +25,7 @@ crate::routes::api_routes! {
     "/metrics/import" with web::PayloadConfig::new(IMPORT_LIMIT) => post import_metrics;
     "/metrics/import/jobs/{id}" => get get_import_job;
     "/metrics/export.csv" => get export_metrics;
+    "/metrics/export.xlsx" => get export_metrics_xlsx;
 }
 
 /// The result of an import.
@@ -134,13 +136,29 @@ pub async fn export_metrics(
     range: ValidQuery<MonthRange>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
+    export(&actor, &range, &app, FileType::Csv).await
+}
+
+/// The same months as an Excel workbook: numbers as numbers, months as dates.
+#[utoipa::path(get, path = "/api/v1/metrics/export.xlsx", tag = "performance",
+    params(MonthRange),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+#[tracing::instrument(skip_all)]
+pub async fn export_metrics_xlsx(
+    actor: Actor,
+    range: ValidQuery<MonthRange>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    export(&actor, &range, &app, FileType::Xlsx).await
+}
+
+async fn export(
+    actor: &Actor,
+    range: &MonthRange,
+    app: &AppState,
+    file_type: FileType,
+) -> ApiResult<HttpResponse> {
     let (from, to) = range.resolve()?;
-    let bytes = metrics_csv::export(&app, &actor, &from, &to).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            CONTENT_DISPOSITION,
-            format!("attachment; filename=\"metrics-{from}-to-{to}.csv\""),
-        ))
-        .body(bytes))
+    let sheet = metrics_csv::sheet(app, actor, &from, &to).await?;
+    spreadsheet::download(&sheet, file_type, &format!("metrics-{from}-to-{to}"))
 }

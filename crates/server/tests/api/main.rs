@@ -16,6 +16,7 @@ mod cors;
 mod dashboard;
 mod encryption;
 mod errors;
+mod exports;
 mod faults;
 mod governance;
 mod health;
