@@ -22,7 +22,6 @@ test("a team leader subscribes to a calendar feed, replaces it and turns it off"
   expect(first).toMatch(/\/api\/v1\/calendar\/chc_[A-Za-z0-9_-]+\.ics$/);
   await expect(card.getByTestId("calendar-status")).toContainText("Your feed was made");
   await checkA11y(page, "account-calendar");
-  await card.scrollIntoViewIfNeeded();
   await shot(page, info, "account-calendar");
 
   // What the calendar app reads: the leader's sessions, as iCalendar.
@@ -36,7 +35,6 @@ test("a team leader subscribes to a calendar feed, replaces it and turns it off"
 
   await page.setViewportSize({ width: 375, height: 812 });
   await settled(page);
-  await card.scrollIntoViewIfNeeded();
   await shot(page, info, "account-calendar");
   await page.setViewportSize({ width: 1440, height: 900 });
 

@@ -43,6 +43,8 @@ pub struct SsoCallback {
 pub struct ClientConfig {
     /// Whether people may sign in with single sign-on (`GET /api/v1/auth/sso` begins it).
     pub sso: bool,
+    /// Whether live updates are served (`ENABLE_REAL_TIME`); off, the browser does not connect.
+    pub real_time: bool,
 }
 
 /// `POST /api/v1/auth/refresh`: the browser sends its refresh cookie instead of a body field.

@@ -79,6 +79,9 @@ pub struct Config {
     /// `METRICS_TOKEN`: the bearer token `GET /metrics` (Prometheus) asks for; not served
     /// without one.
     pub metrics_token: Option<SecretString>,
+    /// `ENABLE_REAL_TIME` (default `true`): live updates (`/api/v1/ws`, `/api/v1/events`); off,
+    /// they answer 404 and the browser reloads what it shows instead of following changes.
+    pub real_time: bool,
 }
 
 /// An OpenID Connect provider people may sign in with.
@@ -150,10 +153,18 @@ impl Config {
         });
 
         let redis_url = var("REDIS_URL");
-        if let Some(url) = &redis_url
-            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
-        {
-            errors.push("REDIS_URL: must start with redis:// or rediss://".into());
+        if let Some(url) = &redis_url {
+            if url.starts_with("rediss://") {
+                // The redis crate is built without TLS: refused here rather than failing at
+                // the first connection.
+                errors.push(
+                    "REDIS_URL: rediss:// (TLS) is not supported by this build; use redis:// on a \
+                     private network, or a TLS tunnel such as stunnel beside each instance"
+                        .into(),
+                );
+            } else if !url.starts_with("redis://") {
+                errors.push("REDIS_URL: must start with redis://".into());
+            }
         }
 
         let bind = parse(
@@ -264,6 +275,13 @@ impl Config {
             "`true` or `false`",
             &mut errors,
         );
+        let real_time = parse(
+            &var,
+            "ENABLE_REAL_TIME",
+            "true",
+            "`true` or `false`",
+            &mut errors,
+        );
         let statement_count_header = parse(
             &var,
             "STATEMENT_COUNT_HEADER",
@@ -347,6 +365,7 @@ impl Config {
             sentry_dsn: sentry_dsn.map(Into::into),
             oidc,
             metrics_token: metrics_token.map(Into::into),
+            real_time,
         })
     }
 
@@ -604,6 +623,25 @@ mod tests {
         assert!(config.metrics_token.is_some());
         let errors = load(&[("METRICS_TOKEN", "short")]).expect_err("too short");
         assert!(errors.0[0].starts_with("METRICS_TOKEN: "), "{errors}");
+    }
+
+    #[test]
+    fn real_time_is_on_unless_turned_off() {
+        assert!(load(&[]).expect("valid").real_time);
+        assert!(
+            !load(&[("ENABLE_REAL_TIME", "false")])
+                .expect("valid")
+                .real_time
+        );
+        let errors = load(&[("ENABLE_REAL_TIME", "no")]).expect_err("not a flag");
+        assert!(errors.0[0].starts_with("ENABLE_REAL_TIME: "), "{errors}");
+    }
+
+    #[test]
+    fn redis_over_tls_is_refused_at_start_up_as_this_build_cannot_speak_it() {
+        assert!(load(&[("REDIS_URL", "redis://cache:6379")]).is_ok());
+        let errors = load(&[("REDIS_URL", "rediss://cache:6380")]).expect_err("no TLS");
+        assert!(errors.0[0].starts_with("REDIS_URL: rediss://"), "{errors}");
     }
 
     #[test]

@@ -125,6 +125,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         sentry_dsn: None,
         oidc: None,
         metrics_token: None,
+        real_time: true,
     }
 }
 

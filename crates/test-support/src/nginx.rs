@@ -55,8 +55,16 @@ impl Nginx {
             + shipped[upstream_start..]
                 .find('}')
                 .expect("the upstream block ends");
+        // The shipped upstream's servers are swapped for these instances; its other lines
+        // (keep-alive) stay.
+        let kept: String = shipped[upstream_start..upstream_end]
+            .lines()
+            .skip(1)
+            .filter(|line| !line.trim_start().starts_with("server "))
+            .map(|line| format!("{line}\n"))
+            .collect();
         let site = format!(
-            "{}upstream coaching_hub {{\n{servers}{}",
+            "{}upstream coaching_hub {{\n{servers}{kept}{}",
             &shipped[..upstream_start],
             &shipped[upstream_end..]
         )

@@ -218,20 +218,36 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// Live updates for every page while someone is signed in (they stop on sign-out), and a notice
-/// while the connection is down.
+/// Live updates for every page while someone is signed in (they stop on sign-out), unless the
+/// server has them turned off; and a notice while the connection is down or notes wait to be sent.
 #[component]
 fn LiveFeed() -> impl IntoView {
-    let live = crate::state::live::start(store());
+    let offered = api::load(api::client_config);
+    move || match offered.get() {
+        None => ().into_any(),
+        Some(Ok(dto::ClientConfig {
+            real_time: false, ..
+        })) => view! { <Connection online=Signal::stored(true) /> }.into_any(),
+        Some(_) => {
+            let live = crate::state::live::start(store());
+            view! { <Connection online=live.online.into() /> }.into_any()
+        }
+    }
+}
+
+/// The notice while the live feed is down (`online` false) or quick notes wait in the outbox,
+/// which is sent whenever the feed comes back.
+#[component]
+fn Connection(online: Signal<bool>) -> impl IntoView {
     let outbox = crate::state::outbox::outbox();
     // The feed reconnecting is a sign the server is back even when the browser said nothing.
     Effect::new(move |_| {
-        if live.online.get() {
+        if online.get() {
             outbox.send();
         }
     });
     view! {
-        <Show when=move || { !live.online.get() || outbox.waiting.get() > 0 }>
+        <Show when=move || { !online.get() || outbox.waiting.get() > 0 }>
             <p class="offline" role="status" data-test-id="offline">
                 {move || match outbox.waiting.get() {
                     0 => "Offline: changes made elsewhere will show when the connection is back.".to_owned(),

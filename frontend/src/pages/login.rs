@@ -39,7 +39,7 @@ pub fn Login() -> impl IntoView {
         answered,
     );
     let offers = api::load(api::client_config);
-    let sso = move || matches!(offers.get(), Some(Ok(dto::ClientConfig { sso: true })));
+    let sso = move || matches!(offers.get(), Some(Ok(dto::ClientConfig { sso: true, .. })));
     // Back from the provider: the code is spent once, so its address is not kept in history.
     let returned = untrack(|| {
         let query = crate::router::query;

@@ -66,13 +66,15 @@ async fn first_step_done(
     Ok(signed_in(app, credentials, row, None))
 }
 
-/// What the sign-in page offers: whether single sign-on is configured.
+/// What the browser needs before sign-in: whether single sign-on is offered, and the features
+/// turned on.
 #[utoipa::path(get, path = "/api/v1/config", tag = "auth",
     responses((status = 200, description = "What this server offers", body = dto::ClientConfig)),
     security(()))]
 pub async fn client_config(app: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(ClientConfig {
         sso: app.sso.is_some(),
+        real_time: app.config.real_time,
     })
 }
 

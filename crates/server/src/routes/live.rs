@@ -35,7 +35,8 @@ pub struct Resume {
 /// anything new that already went out). `{"type":"refetch"}` says the gap is gone.
 #[utoipa::path(get, path = "/api/v1/ws", tag = "live", params(Resume),
     responses((status = 101, description = "Switching to the WebSocket protocol"),
-        (status = 400, description = "Not a WebSocket handshake", body = dto::Problem)))]
+        (status = 400, description = "Not a WebSocket handshake", body = dto::Problem),
+        (status = 404, description = "Live updates are turned off (`ENABLE_REAL_TIME=false`)", body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn open_live(
     actor: Actor,
@@ -44,6 +45,7 @@ pub async fn open_live(
     body: web::Payload,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
+    real_time_on(&app)?;
     same_site(&req, &app.config.public_url)?;
     let audience = audience(&actor, &app).await?;
     let events = app.events.subscribe();
@@ -68,6 +70,15 @@ async fn audience(actor: &Actor, app: &AppState) -> ApiResult<Audience> {
         actor.session_id,
         agent_teams,
     ))
+}
+
+/// Live updates are served unless `ENABLE_REAL_TIME` turned them off (404: nothing is here).
+fn real_time_on(app: &AppState) -> ApiResult<()> {
+    if app.config.real_time {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 /// A browser opens a WebSocket with its cookies from any site; only pages of this site may use
@@ -99,13 +110,15 @@ fn same_site(req: &HttpRequest, public_url: &str) -> ApiResult<()> {
 #[utoipa::path(get, path = "/api/v1/events", tag = "live",
     params(("Last-Event-ID" = Option<u64>, Header, description = "The last seq received")),
     responses((status = 200, description = "An event stream", content_type = "text/event-stream"),
-        (status = 400, description = "`Last-Event-ID` is not the seq of an event", body = dto::Problem)))]
+        (status = 400, description = "`Last-Event-ID` is not the seq of an event", body = dto::Problem),
+        (status = 404, description = "Live updates are turned off (`ENABLE_REAL_TIME=false`)", body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn event_stream(
     actor: Actor,
     req: HttpRequest,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
+    real_time_on(&app)?;
     let last_event_id = match req.headers().get("last-event-id") {
         None => None,
         Some(value) => Some(

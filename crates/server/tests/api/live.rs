@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use reqwest::Method;
 use serde_json::{Value, json};
 use test_support::records;
 use test_support::{Call, Persona, TestApp};
@@ -473,4 +474,40 @@ async fn a_client_that_stops_reading_delays_nobody_and_is_told_to_refetch() {
         }
         assert_eq!(message["type"], "quick_note_changed");
     }
+}
+
+#[tokio::test]
+async fn with_real_time_turned_off_nothing_is_streamed_and_the_browser_is_told() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let config = app
+        .request(Method::GET, "/api/v1/config")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(config["real_time"], true);
+
+    let off = TestApp::spawn_with(|config| config.real_time = false).await;
+    let org_off = off.seed_org().await;
+    let config = off
+        .request(Method::GET, "/api/v1/config")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(config["real_time"], false);
+    for path in ["/api/v1/ws", "/api/v1/events"] {
+        off.as_(&org_off.leader_a)
+            .get(path)
+            .call()
+            .await
+            .problem(404);
+    }
+    // Turned on, the same requests are served (the stream's first bytes are its headers).
+    let answer = app
+        .as_(&org.leader_a)
+        .get("/api/v1/events")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 200);
 }
