@@ -21,3 +21,4 @@ pub mod scorecard;
 pub mod session;
 pub mod sessions;
 pub mod teams;
+pub mod templates;

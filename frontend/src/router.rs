@@ -18,6 +18,8 @@ pub enum Route {
     Agent(UserId),
     Sessions,
     PlanSession,
+    /// `/sessions/templates`: the session templates.
+    Templates,
     Session(SessionId),
     Items,
     Notes,
@@ -46,6 +48,7 @@ impl Route {
             ["agents", id] => id.parse().map_or(Route::NotFound, Route::Agent),
             ["sessions"] => Route::Sessions,
             ["sessions", "new"] => Route::PlanSession,
+            ["sessions", "templates"] => Route::Templates,
             ["sessions", id] => id.parse().map_or(Route::NotFound, Route::Session),
             ["items"] => Route::Items,
             ["notes"] => Route::Notes,

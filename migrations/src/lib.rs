@@ -21,6 +21,7 @@ mod m20261204_000011_seal_personal_text;
 mod m20261204_000012_redactable_audit;
 mod m20261204_000013_create_sso_identities;
 mod m20261205_000014_create_calendar_feeds;
+mod m20261205_000015_create_session_templates;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_redactable_audit::Migration),
             Box::new(m20261204_000013_create_sso_identities::Migration),
             Box::new(m20261205_000014_create_calendar_feeds::Migration),
+            Box::new(m20261205_000015_create_session_templates::Migration),
         ]
     }
 }

@@ -213,6 +213,10 @@ actions! {
     ExportUserData = "export_user_data",
     /// Erase a person's personal data (privacy law).
     EraseUser = "erase_user",
+    /// Read a session template: one for a team (the target), or one for everyone (`Global`).
+    ViewSessionTemplate = "view_session_template",
+    /// Make, change or delete a session template of a team, or (admins) one for everyone.
+    ManageSessionTemplate = "manage_session_template",
 }
 
 /// The policy refused.
@@ -339,8 +343,15 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
         ViewSession | ViewActionItem | ViewActionPlan | ViewMetrics | ProgressActionItem => {
             coach || own
         }
-        ManageSession | CreateActionItem | ManageActionItem | DraftActionPlan | CreateNote
-        | WriteMetrics => coach,
+        ManageSession
+        | CreateActionItem
+        | ManageActionItem
+        | DraftActionPlan
+        | CreateNote
+        | WriteMetrics
+        | ManageSessionTemplate => coach,
+        // Everyone who coaches uses the organisation's templates, and their teams'.
+        ViewSessionTemplate => coach || (relation == Relation::Global && role != Agent),
         AcknowledgeSession | AcknowledgeActionPlan => agent_self,
         ViewNote => coach || own || relation == Author,
         EditNote => admin || relation == Author,

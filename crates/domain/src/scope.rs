@@ -114,7 +114,7 @@ impl Action {
         use Action::*;
         match self {
             ViewUser | ViewTeam | ViewSession | ViewActionItem | ViewActionPlan | ViewNote
-            | ViewMetrics | ViewImportJob | ExportUserData => Scope::Read,
+            | ViewMetrics | ViewImportJob | ExportUserData | ViewSessionTemplate => Scope::Read,
             UpdateProfile
             | ManageSession
             | AcknowledgeSession
@@ -126,7 +126,8 @@ impl Action {
             | AcknowledgeActionPlan
             | CreateNote
             | EditNote
-            | WriteMetrics => Scope::Write,
+            | WriteMetrics
+            | ManageSessionTemplate => Scope::Write,
             ImportMetrics => Scope::MetricsImport,
             CreateUser | CreateAgent | UpdateEmployment | AssignTeam | ChangeRole
             | DeactivateUser | ResetPassword | CreateTeam | UpdateTeam | SetTeamMembers

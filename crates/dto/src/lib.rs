@@ -19,6 +19,7 @@ pub mod problem;
 pub mod quick_notes;
 pub mod search;
 pub mod second_factor;
+pub mod session_templates;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -51,6 +52,7 @@ pub use second_factor::{
     CompleteSignIn, ConfirmSecondFactor, RecoveryCodes, SecondFactorChallenge,
     SecondFactorEnrolment, SecondFactorRoles, SecondFactorStatus,
 };
+pub use session_templates::{SessionTemplate, TemplateItem, WriteSessionTemplate};
 pub use sessions::{
     AcknowledgeSession, CancelSession, CompleteSession, ScheduleSession, Session,
     SessionPreparation, Transition, UpdateSession,

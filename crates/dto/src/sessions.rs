@@ -55,7 +55,7 @@ pub struct Session {
 }
 
 #[expect(clippy::ptr_arg, reason = "garde passes the field as it is declared")]
-fn valid_focus_areas(areas: &Vec<String>, _: &()) -> garde::Result {
+pub(crate) fn valid_focus_areas(areas: &Vec<String>, _: &()) -> garde::Result {
     if areas.len() > 10 {
         return Err(garde::Error::new("at most 10 focus areas"));
     }

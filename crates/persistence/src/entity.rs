@@ -22,6 +22,7 @@ pub mod scorecard_config;
 pub mod scorecard_config_kpi;
 pub mod second_factor;
 pub mod second_factor_role;
+pub mod session_template;
 pub mod sso_identity;
 pub mod team;
 pub mod team_member;

@@ -30,6 +30,7 @@ pub mod sealed;
 pub mod search;
 pub mod search_index;
 pub mod second_factors;
+pub mod session_templates;
 pub mod sessions;
 pub mod sso_identities;
 pub mod statements;

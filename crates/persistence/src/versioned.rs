@@ -96,5 +96,6 @@ versioned!(
     action_plan,
     quick_note,
     metric_month,
-    kpi
+    kpi,
+    session_template
 );

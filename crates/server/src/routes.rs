@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod quick_notes;
 pub mod search;
 pub mod second_factor;
+pub mod session_templates;
 pub mod sessions;
 pub mod teams;
 pub mod users;
@@ -72,6 +73,7 @@ api_modules!(
     users,
     teams,
     sessions,
+    session_templates,
     // Before the lists, whose `/{id}` would take `export.xlsx` for an id.
     exports,
     action_items,

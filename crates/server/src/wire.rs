@@ -7,7 +7,7 @@ use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TargetOperator,
 use persistence::action_plans::{PlanRow, TargetRow};
 use persistence::entity::{
     action_item, action_plan_checkpoint, announcement, audit_entry, metric_month, notification,
-    quick_note,
+    quick_note, session_template,
 };
 use persistence::governance::ChainCheck;
 use persistence::metrics::{Catalogue, Values};
@@ -109,6 +109,25 @@ impl ToDto for quick_note::Model {
             content: self.content.to_string(),
             category: self.category,
             visibility: self.visibility,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+impl ToDto for session_template::Model {
+    type Dto = dto::SessionTemplate;
+    /// The JSON columns hold what the API wrote; anything else reads as empty.
+    fn to_dto(&self) -> dto::SessionTemplate {
+        dto::SessionTemplate {
+            id: self.id,
+            name: self.name.clone(),
+            team_id: self.team_id.map(TeamId),
+            focus_areas: serde_json::from_value(self.focus_areas.clone()).unwrap_or_default(),
+            agenda: self.agenda.clone(),
+            duration_minutes: self.duration_minutes,
+            action_items: serde_json::from_value(self.action_items.clone()).unwrap_or_default(),
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,

@@ -415,6 +415,31 @@ pub async fn revoke_access_token(id: uuid::Uuid) -> Result<(), Error> {
     .await
 }
 
+/// The session templates I may use.
+pub async fn session_templates() -> Result<Vec<dto::SessionTemplate>, Error> {
+    get("/api/v1/session-templates").await
+}
+
+/// Makes a session template, or (with an id) replaces one's content at its version.
+pub async fn save_session_template(
+    id: Option<uuid::Uuid>,
+    body: &dto::WriteSessionTemplate,
+) -> Result<dto::SessionTemplate, Error> {
+    match id {
+        None => call(Method::POST, "/api/v1/session-templates", Some(body), None).await,
+        Some(id) => {
+            let path = format!("/api/v1/session-templates/{id}");
+            call(Method::PUT, &path, Some(body), None).await
+        }
+    }
+}
+
+/// Deletes a session template.
+pub async fn delete_session_template(id: uuid::Uuid) -> Result<(), Error> {
+    let path = format!("/api/v1/session-templates/{id}");
+    call(Method::DELETE, &path, None::<&()>, None).await
+}
+
 /// Whether I have a calendar feed.
 pub async fn calendar_feed() -> Result<dto::CalendarFeed, Error> {
     get("/api/v1/me/calendar").await

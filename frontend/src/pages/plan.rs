@@ -289,8 +289,68 @@ fn FocusStep(
         let list = items.get();
         draft.update(|d| d.items = list);
     });
+    let templates = api::load(api::session_templates);
+    let chosen = RwSignal::new(String::new());
+    // A template fills in what it has: focus areas (ticked when they are KPIs, else in words),
+    // the agenda as preparation notes, the length, and its action items after any already drafted.
+    let apply = move |id: String| {
+        let Some(template) = templates
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|t| t.id.to_string() == id))
+        else {
+            return;
+        };
+        let kpis: Vec<String> = settings
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|s| {
+                s.catalogue
+                    .into_iter()
+                    .filter(|k| k.active)
+                    .map(|k| k.name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (ticked, other): (Vec<String>, Vec<String>) = template
+            .focus_areas
+            .iter()
+            .cloned()
+            .partition(|area| kpis.contains(area));
+        draft.update(|d| {
+            d.focus = ticked;
+            d.other_focus = other.join(", ");
+            if let Some(agenda) = &template.agenda {
+                d.preparation = if d.preparation.trim().is_empty() {
+                    agenda.clone()
+                } else {
+                    format!("{}\n\n{agenda}", d.preparation.trim_end())
+                };
+            }
+            d.duration = template.duration_minutes.to_string();
+        });
+        items.update(|list| {
+            list.extend(template.action_items.iter().map(|item| DraftItem {
+                title: item.title.clone(),
+                due_date:
+                    (labels::today() + Duration::days(i64::from(item.due_in_days))).to_string(),
+                priority: item.priority.as_str().to_owned(),
+            }));
+        });
+    };
     view! {
         <h2>"2. Focus"</h2>
+        {move || templates.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+            <div class="template-pick">
+                <label for="plan-template">"Start from a template"</label>
+                <select id="plan-template" data-test-id="plan-template" prop:value=move || chosen.get()
+                    on:change=move |ev| { let id = event_target_value(&ev); apply(id.clone()); chosen.set(id); }>
+                    <option value="">"No template"</option>
+                    {list.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
+                </select>
+                <a class="small" href="/sessions/templates">"Manage templates"</a>
+            </div>
+        })}
         <fieldset class="focus">
             <legend>"Focus areas"</legend>
             {move || settings.get().and_then(Result::ok).map(|settings| {

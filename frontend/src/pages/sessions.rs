@@ -75,6 +75,7 @@ pub fn Sessions() -> impl IntoView {
                         data-test-id="list-view" on:click=move |_| calendar.set(false)>"List"</button>
                 </div>
                 {session.is_coach().then(|| view! {
+                    <a class="button secondary" href="/sessions/templates" data-test-id="session-templates">"Templates"</a>
                     <a class="button" href="/sessions/new" data-test-id="plan-session">"Plan a session"</a>
                 })}
             </div>

@@ -56,6 +56,11 @@ const MATRIX: &[(Action, &str)] = &[
     (Action::Announce, "A:* M:*"),
     (Action::ExportUserData, "A:* M:own TL:own Ag:own"),
     (Action::EraseUser, "A:!own"),
+    (
+        Action::ViewSessionTemplate,
+        "A:* M:managed,global TL:led,global",
+    ),
+    (Action::ManageSessionTemplate, "A:* M:managed TL:led"),
 ];
 
 fn role_code(role: Role) -> &'static str {

@@ -33,6 +33,7 @@ mod quick_notes;
 mod scrape;
 mod search;
 mod second_factor;
+mod session_templates;
 mod sessions;
 mod spa;
 mod sso;
