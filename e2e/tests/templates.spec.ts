@@ -6,22 +6,21 @@ import { LEADER, checkA11y, dayFromNow, settled, shot, signIn, watchConsole } fr
 
 test("a team leader writes a template and plans a session from it", async ({ page }, info) => {
   test.setTimeout(90_000);
-  const problems = watchConsole(page);
+  // The blank name below is refused by the server on purpose.
+  const problems = watchConsole(page, [/status of 422/]);
   await signIn(page, LEADER);
   await page.getByTestId("nav-sessions").first().click();
   await page.getByTestId("session-templates").click();
   await expect(page.getByRole("heading", { name: "Session templates" })).toBeVisible();
   await settled(page);
 
-  // A blank name and an item due after 0 days are refused, each at its field.
+  // A blank name is refused at its field (the browser itself keeps the days between 1 and 365).
   await page.getByTestId("template-new").click();
   await page.getByTestId("template-add-item").click();
   await page.getByTestId("template-item-title").fill("Shadow a senior agent for an hour");
-  await page.getByTestId("template-item-days").fill("0");
   await page.getByTestId("template-name").fill(" ");
   await page.getByTestId("template-save").click();
-  await expect(page.locator("#name-error")).not.toBeEmpty();
-  await expect(page.getByTestId("template-item").locator(".field-error")).toBeVisible();
+  await expect(page.locator("#name-error")).toContainText("blank");
 
   await page.getByTestId("template-name").fill("Call control clinic");
   await page.getByTestId("template-focus").fill("Quality score, Call control");

@@ -221,6 +221,11 @@ pub struct As<'a> {
 }
 
 impl As<'_> {
+    /// Whom requests are sent as.
+    pub fn persona(&self) -> &Persona {
+        self.persona
+    }
+
     /// Any method.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.app

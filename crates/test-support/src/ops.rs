@@ -9,8 +9,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::As;
 use crate::client::{Call, Response};
+use crate::{As, Persona};
 
 /// The `id` of a record read from the API.
 fn id_of(record: &Value) -> &str {
@@ -24,6 +24,27 @@ fn at_version(record: &Value, mut body: Value) -> Value {
 }
 
 impl As<'_> {
+    /// A personal access token (`POST /api/v1/me/tokens`) with `scopes`: the persona a script
+    /// holding it is.
+    pub async fn script(self, scopes: &[&str]) -> Persona {
+        let body = json!({ "name": "Script", "scopes": scopes, "expires_in_days": 1 });
+        let created = self.post("/api/v1/me/tokens", &body).call().await.ok(201);
+        Persona {
+            token: created["secret"].as_str().expect("a secret").to_owned(),
+            ..self.persona().clone()
+        }
+    }
+
+    /// A person's name as this persona reads it (`GET /api/v1/users/{id}`).
+    pub async fn name_of(self, person: Uuid) -> String {
+        let user = self
+            .get(&format!("/api/v1/users/{person}"))
+            .call()
+            .await
+            .ok(200);
+        user["name"].as_str().expect("a name").to_owned()
+    }
+
     /// `GET /api/v1/me`.
     pub async fn me(self) -> Response {
         self.get("/api/v1/me").call().await

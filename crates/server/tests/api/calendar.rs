@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use icalendar::{Calendar, CalendarDateTime, Component, DatePerhapsTime, Event, EventStatus};
 use reqwest::Method;
 use serde_json::{Value, json};
-use test_support::{Call, Org, Persona, TestApp, records};
+use test_support::{Call, Persona, TestApp, records};
 
 /// `owner` makes a feed; returns its path (the URL without the server's address).
 async fn feed_of(app: &TestApp, owner: &Persona) -> String {
@@ -39,14 +39,12 @@ async fn read(app: &TestApp, path: &str) -> Vec<Event> {
         .collect()
 }
 
-async fn name_of(app: &TestApp, org: &Org, person: &Persona) -> String {
-    let user = app
-        .as_(&org.admin)
-        .get(&format!("/api/v1/users/{}", person.id))
-        .call()
-        .await
-        .ok(200);
-    user["name"].as_str().expect("a name").to_owned()
+/// The feed's one event.
+async fn only_event(app: &TestApp, path: &str) -> Event {
+    let events = read(app, path).await;
+    <[Event; 1]>::try_from(events)
+        .map(|[event]| event)
+        .unwrap_or_else(|events| panic!("one event: {events:?}"))
 }
 
 fn starts(event: &Event) -> DateTime<Utc> {
@@ -78,17 +76,14 @@ async fn a_reschedule_raises_the_sequence_and_a_cancellation_shows_as_cancelled(
         .ok(201);
     let path = feed_of(&app, &org.agent_a1).await;
 
-    let events = read(&app, &path).await;
-    let [event] = events.as_slice() else {
-        panic!("one event: {events:?}")
-    };
+    let event = &only_event(&app, &path).await;
     assert_eq!(event.get_uid(), Some(uid_of(&session).as_str()));
     assert_eq!(event.get_sequence(), Some(0));
     assert_eq!(event.get_status(), Some(EventStatus::Confirmed));
     assert_eq!(starts(event), at(&session, "scheduled_at"));
     let summary = event.get_summary().expect("a summary");
     for person in [&org.agent_a1, &org.leader_a] {
-        let name = name_of(&app, &org, person).await;
+        let name = app.as_(&org.admin).name_of(person.id).await;
         assert!(summary.contains(&name), "{summary} names {name}");
     }
     let text = app.request(Method::GET, &path).call().await.text();
@@ -104,10 +99,7 @@ async fn a_reschedule_raises_the_sequence_and_a_cancellation_shows_as_cancelled(
         .call()
         .await
         .ok(200);
-    let events = read(&app, &path).await;
-    let [event] = events.as_slice() else {
-        panic!("still one event: {events:?}")
-    };
+    let event = &only_event(&app, &path).await;
     assert_eq!(event.get_uid(), Some(uid_of(&session).as_str()));
     assert_eq!(event.get_sequence(), Some(1));
     assert_eq!(starts(event), at(&moved, "scheduled_at"));
@@ -117,10 +109,7 @@ async fn a_reschedule_raises_the_sequence_and_a_cancellation_shows_as_cancelled(
         .session_step(&moved, "cancel", json!({ "reason": "Agent on leave" }))
         .await
         .ok(200);
-    let events = read(&app, &path).await;
-    let [event] = events.as_slice() else {
-        panic!("still one event: {events:?}")
-    };
+    let event = &only_event(&app, &path).await;
     assert_eq!(event.get_uid(), Some(uid_of(&session).as_str()));
     assert_eq!(event.get_sequence(), Some(2));
     assert_eq!(event.get_status(), Some(EventStatus::Cancelled));
@@ -239,19 +228,7 @@ async fn a_deactivated_owners_feed_is_gone_and_only_a_signed_in_person_makes_one
         .call()
         .await
         .problem(401);
-    let created = app
-        .as_(&org.leader_a)
-        .post(
-            "/api/v1/me/tokens",
-            &json!({ "name": "Script", "scopes": ["read", "write"], "expires_in_days": 1 }),
-        )
-        .call()
-        .await
-        .ok(201);
-    let script = Persona {
-        token: created["secret"].as_str().expect("a secret").to_owned(),
-        ..org.leader_a.clone()
-    };
+    let script = app.as_(&org.leader_a).script(&["read", "write"]).await;
     app.as_(&script)
         .post("/api/v1/me/calendar", &json!({}))
         .call()

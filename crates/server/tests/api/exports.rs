@@ -80,13 +80,8 @@ async fn listed(app: &TestApp, who: &Persona, path: &str) -> Vec<Value> {
 async fn names(app: &TestApp, org: &Org) -> Vec<(uuid::Uuid, String)> {
     let mut names = Vec::new();
     for (_, person) in org.everyone() {
-        let user = app
-            .as_(&org.admin)
-            .get(&format!("/api/v1/users/{}", person.id))
-            .call()
-            .await
-            .ok(200);
-        names.push((person.id, user["name"].as_str().expect("a name").to_owned()));
+        let name = app.as_(&org.admin).name_of(person.id).await;
+        names.push((person.id, name));
     }
     names
 }

@@ -96,7 +96,7 @@ fn people() -> Vec<Row> {
     ]
 }
 
-/// The coaching records of agent A1, made by A1's team leader.
+/// The coaching records of agent A1, made by A1's team leader, and team A's session template.
 fn coaching() -> Vec<Row> {
     use Method as M;
     let seen = [200, 200, 404, 200, 404, 200, 404, 404, 404];
@@ -167,10 +167,38 @@ fn coaching() -> Vec<Row> {
             json!({ "quality_score": 90 }),
             coach,
         ),
+        row(
+            "read team A's template",
+            M::GET,
+            "/api/v1/session-templates/{template}",
+            [200, 200, 404, 200, 404, 404, 404, 404, 404],
+        ),
+        write(
+            "edit team A's template",
+            M::PUT,
+            "/api/v1/session-templates/{template}",
+            json!({ "name": "Edited", "team_id": "{team_a}", "duration_minutes": 30, "version": 1 }),
+            [200, 200, 404, 200, 404, 404, 404, 404, 404],
+        ),
+        write(
+            "template for team A",
+            M::POST,
+            "/api/v1/session-templates",
+            json!({ "name": "New", "team_id": "{team_a}", "duration_minutes": 30 }),
+            [201, 201, 403, 201, 403, 403, 403, 403, 403],
+        ),
+        write(
+            "template for everyone",
+            M::POST,
+            "/api/v1/session-templates",
+            json!({ "name": "New", "duration_minutes": 30 }),
+            [201, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
     ]
 }
 
-/// The placeholders rows use: the organisation's people and teams, and A1's records.
+/// The placeholders rows use: the organisation's people and teams, A1's records and team A's
+/// template.
 async fn places(app: &TestApp, org: &Org) -> Vec<(&'static str, String)> {
     let leader = app.as_(&org.leader_a);
     let a1 = org.agent_a1.id;
@@ -190,6 +218,11 @@ async fn places(app: &TestApp, org: &Org) -> Vec<(&'static str, String)> {
             "note",
             "/api/v1/quick-notes",
             json!({ "agent_id": a1, "content": "Shared note", "category": "OTHER", "visibility": "SHARED" }),
+        ),
+        (
+            "template",
+            "/api/v1/session-templates",
+            json!({ "name": "Team A", "team_id": org.team_a, "duration_minutes": 30 }),
         ),
         (
             "plan",

@@ -221,19 +221,7 @@ async fn a_forged_or_foreign_challenge_is_refused_and_input_is_checked() {
         .problem(422);
     assert!(problem["errors"]["challenge"].is_array() && problem["errors"]["code"].is_array());
     // A personal access token cannot set up or read a second factor.
-    let token = app
-        .as_(&org.leader_b)
-        .post(
-            "/api/v1/me/tokens",
-            &json!({ "name": "Script", "scopes": ["read", "write"], "expires_in_days": 1 }),
-        )
-        .call()
-        .await
-        .ok(201);
-    let script = Persona {
-        token: token["secret"].as_str().expect("a secret").to_owned(),
-        ..org.leader_b.clone()
-    };
+    let script = app.as_(&org.leader_b).script(&["read", "write"]).await;
     app.as_(&script)
         .post("/api/v1/me/second-factor", &json!({}))
         .call()
