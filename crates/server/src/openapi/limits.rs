@@ -11,7 +11,15 @@ use serde_json::{Map, Value, json};
 
 /// The sources of every type with garde rules (the DTOs and the query parameters), by their
 /// path under `crates/`.
-const SOURCES: [(&str, &str); 25] = [
+const SOURCES: [(&str, &str); 27] = [
+    (
+        "server/src/routes/exports.rs",
+        include_str!("../routes/exports.rs"),
+    ),
+    (
+        "dto/src/session_templates.rs",
+        include_str!("../../../dto/src/session_templates.rs"),
+    ),
     (
         "dto/src/second_factor.rs",
         include_str!("../../../dto/src/second_factor.rs"),
