@@ -3,7 +3,7 @@
 //! as an Excel workbook with a bold, frozen, filtered header and typed cells (see
 //! `crate::spreadsheet`). The metrics workbook sits beside its CSV twin in `metrics_csv`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::future::Future;
 
 use actix_web::{HttpResponse, web};
@@ -58,11 +58,6 @@ where
     }
 }
 
-/// The names of the people named in the rows.
-async fn names_of(app: &AppState, people: BTreeSet<Uuid>) -> ApiResult<HashMap<Uuid, String>> {
-    Ok(users::names(&app.db, people).await?)
-}
-
 fn name(names: &HashMap<Uuid, String>, id: Uuid) -> Cell {
     Cell::from(names.get(&id).cloned())
 }
@@ -91,7 +86,7 @@ pub async fn export_quick_notes(
     })
     .await?;
     let people = notes.iter().flat_map(|n| [n.agent_id, n.author_id]);
-    let names = names_of(&app, people.collect()).await?;
+    let names = users::names(&app.db, people.collect::<Vec<_>>()).await?;
     let mut sheet = Sheet::new(
         "Quick notes",
         &[
@@ -139,7 +134,7 @@ pub async fn export_action_items(
     })
     .await?;
     let people = items.iter().flat_map(|i| [i.agent_id, i.assignee_id]);
-    let names = names_of(&app, people.collect()).await?;
+    let names = users::names(&app.db, people.collect::<Vec<_>>()).await?;
     // Overdue as the list says it: open and due before today (UTC).
     let today = chrono::Utc::now().date_naive();
     let mut sheet = Sheet::new(
@@ -196,7 +191,11 @@ pub async fn export_action_plans(
         async move { action_plans::list(db, actor, filter, &page).await }
     })
     .await?;
-    let names = names_of(&app, plans.iter().map(|p| p.plan.agent_id).collect()).await?;
+    let names = users::names(
+        &app.db,
+        plans.iter().map(|p| p.plan.agent_id).collect::<Vec<_>>(),
+    )
+    .await?;
     let mut sheet = Sheet::new(
         "Action plans",
         &[
