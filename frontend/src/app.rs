@@ -46,6 +46,7 @@ fn page(route: Route) -> AnyView {
         Route::MetricsFiles => view! { <pages::import::MetricsFiles /> }.into_any(),
         Route::Teams => view! { <pages::teams::Teams /> }.into_any(),
         Route::Scorecard => view! { <pages::scorecard::Scorecard /> }.into_any(),
+        Route::Webhooks => view! { <pages::webhooks::Webhooks /> }.into_any(),
         Route::Account => view! { <pages::account::Account /> }.into_any(),
         Route::Login | Route::NotFound => view! { <pages::not_found::NotFound /> }.into_any(),
     }

@@ -22,3 +22,4 @@ pub mod session;
 pub mod sessions;
 pub mod teams;
 pub mod templates;
+pub mod webhooks;

@@ -33,6 +33,8 @@ pub enum Route {
     MetricsFiles,
     Teams,
     Scorecard,
+    /// `/admin/webhooks`: outbound webhooks (admins).
+    Webhooks,
     Account,
     NotFound,
 }
@@ -62,6 +64,7 @@ impl Route {
             ["admin", "metrics"] => Route::MetricsFiles,
             ["admin", "teams"] => Route::Teams,
             ["admin", "scorecard"] => Route::Scorecard,
+            ["admin", "webhooks"] => Route::Webhooks,
             ["account"] => Route::Account,
             _ => Route::NotFound,
         }

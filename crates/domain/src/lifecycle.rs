@@ -431,5 +431,7 @@ wire_enum!(
         PlanAwaitingAcknowledgement = "PLAN_AWAITING_ACKNOWLEDGEMENT",
         /// An announcement was published to them.
         Announcement = "ANNOUNCEMENT",
+        /// A webhook was turned off after a day of failed deliveries (admins).
+        WebhookDisabled = "WEBHOOK_DISABLED",
     }
 );

@@ -217,6 +217,8 @@ actions! {
     ViewSessionTemplate = "view_session_template",
     /// Make, change or delete a session template of a team, or (admins) one for everyone.
     ManageSessionTemplate = "manage_session_template",
+    /// Register, change or remove outbound webhooks, and read their deliveries.
+    ManageWebhooks = "manage_webhooks",
 }
 
 /// The policy refused.
@@ -331,9 +333,8 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
 
     match action {
         ViewUser => coach || own,
-        CreateUser | CreateTeam | UpdateTeam | ConfigureScorecard | ViewAudit | ConfigureSignIn => {
-            admin
-        }
+        CreateUser | CreateTeam | UpdateTeam | ConfigureScorecard | ViewAudit | ConfigureSignIn
+        | ManageWebhooks => admin,
         CreateAgent | UpdateEmployment | AssignTeam | SetTeamMembers | ApproveActionPlan => {
             admin || manager_of
         }

@@ -131,9 +131,8 @@ impl Action {
             ImportMetrics => Scope::MetricsImport,
             CreateUser | CreateAgent | UpdateEmployment | AssignTeam | ChangeRole
             | DeactivateUser | ResetPassword | CreateTeam | UpdateTeam | SetTeamMembers
-            | ConfigureScorecard | ViewAudit | ConfigureSignIn | Announce | EraseUser => {
-                Scope::Admin
-            }
+            | ConfigureScorecard | ViewAudit | ConfigureSignIn | Announce | EraseUser
+            | ManageWebhooks => Scope::Admin,
         }
     }
 }

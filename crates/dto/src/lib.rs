@@ -24,6 +24,7 @@ pub mod sessions;
 pub mod teams;
 pub mod users;
 pub mod validate;
+pub mod webhooks;
 
 pub use access_tokens::{AccessToken, CreateAccessToken, CreatedAccessToken};
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
@@ -59,6 +60,10 @@ pub use sessions::{
 };
 pub use teams::{CreateTeam, Team, TeamSummary, UpdateTeam};
 pub use users::{CreateUser, TemporaryPassword, UpdateUser, User};
+pub use webhooks::{
+    CreateWebhook, CreatedWebhook, UpdateWebhook, Webhook, WebhookChange, WebhookDelivery,
+    WebhookPayload,
+};
 
 /// A partial update: every field optional.
 pub trait Patch {

@@ -30,7 +30,7 @@ pub struct Origin {
 }
 
 /// Fields never written to the log.
-const SECRET_FIELDS: [&str; 3] = ["password", "password_hash", "token_hash"];
+const SECRET_FIELDS: [&str; 4] = ["password", "password_hash", "token_hash", "secret"];
 
 /// Fields holding sealed personal text: the log says they changed, never what they say (the log
 /// is not encrypted, and erasure must not have to rewrite it).

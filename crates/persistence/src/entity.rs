@@ -27,3 +27,5 @@ pub mod sso_identity;
 pub mod team;
 pub mod team_member;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;

@@ -37,6 +37,7 @@ pub mod statements;
 pub mod teams;
 pub mod users;
 pub mod versioned;
+pub mod webhooks;
 
 pub use db::{Backend, Db, DbOptions};
 pub use error::StoreError;

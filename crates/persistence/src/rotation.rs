@@ -13,7 +13,7 @@ use crate::sealed::{Keyring, PREFIX};
 use crate::{Db, StoreError, db, search_index};
 
 /// The sealed columns of each table.
-pub const SEALED_COLUMNS: [(&str, &[&str]); 4] = [
+pub const SEALED_COLUMNS: [(&str, &[&str]); 5] = [
     ("quick_notes", &["content"]),
     (
         "coaching_sessions",
@@ -25,6 +25,7 @@ pub const SEALED_COLUMNS: [(&str, &[&str]); 4] = [
     ),
     ("action_plans", &["goal", "acknowledgement_comment"]),
     ("action_plan_checkpoints", &["notes"]),
+    ("webhooks", &["secret"]),
 ];
 
 /// What a run did.

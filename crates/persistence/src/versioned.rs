@@ -97,5 +97,6 @@ versioned!(
     quick_note,
     metric_month,
     kpi,
-    session_template
+    session_template,
+    webhook
 );

@@ -23,6 +23,8 @@ pub struct Application {
     server: Server,
     port: u16,
     state: web::Data<AppState>,
+    /// The webhook sender, stopped with the server.
+    webhooks: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for Application {
@@ -102,6 +104,7 @@ impl Application {
             crate::retention::spawn(state.db.clone(), months);
         }
         let state = web::Data::new(state);
+        let webhooks = crate::webhooks::spawn(state.clone());
         let data = state.clone();
         let mut server = HttpServer::new(move || {
             let config = &data.config;
@@ -187,6 +190,7 @@ impl Application {
             server,
             port,
             state,
+            webhooks,
         })
     }
 
@@ -207,6 +211,8 @@ impl Application {
 
     /// Serves until the process is told to stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.webhooks.abort();
+        served
     }
 }

@@ -82,6 +82,18 @@ pub struct Config {
     /// `ENABLE_REAL_TIME` (default `true`): live updates (`/api/v1/ws`, `/api/v1/events`); off,
     /// they answer 404 and the browser reloads what it shows instead of following changes.
     pub real_time: bool,
+    /// `WEBHOOK_RETRY_SECONDS` (default 5) and `WEBHOOK_DISABLE_AFTER_SECONDS` (default a day):
+    /// how webhook deliveries are retried and when a failing webhook is turned off.
+    pub webhooks: WebhookTiming,
+}
+
+/// How webhook deliveries are retried.
+#[derive(Clone, Copy, Debug)]
+pub struct WebhookTiming {
+    /// The wait after a first failure; it doubles with each further one, up to an hour.
+    pub retry: Duration,
+    /// A webhook whose every attempt has failed for this long is turned off.
+    pub disable_after: Duration,
 }
 
 /// An OpenID Connect provider people may sign in with.
@@ -282,6 +294,22 @@ impl Config {
             "`true` or `false`",
             &mut errors,
         );
+        let webhooks = WebhookTiming {
+            retry: Duration::from_secs(parse(
+                &var,
+                "WEBHOOK_RETRY_SECONDS",
+                "5",
+                "a number of seconds",
+                &mut errors,
+            )),
+            disable_after: Duration::from_secs(parse(
+                &var,
+                "WEBHOOK_DISABLE_AFTER_SECONDS",
+                "86400",
+                "a number of seconds",
+                &mut errors,
+            )),
+        };
         let statement_count_header = parse(
             &var,
             "STATEMENT_COUNT_HEADER",
@@ -366,6 +394,7 @@ impl Config {
             oidc,
             metrics_token: metrics_token.map(Into::into),
             real_time,
+            webhooks,
         })
     }
 

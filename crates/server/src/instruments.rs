@@ -31,6 +31,7 @@ pub struct Instruments {
     latency: HistogramVec,
     websockets: IntGauge,
     jobs: IntCounterVec,
+    webhooks: IntCounterVec,
     pool: IntGaugeVec,
     cache: IntGaugeVec,
     audit_entries: IntGauge,
@@ -76,6 +77,14 @@ impl Instruments {
             &["outcome"],
         )
         .expect("valid");
+        let webhooks = IntCounterVec::new(
+            Opts::new(
+                "webhook_deliveries_total",
+                "Webhook delivery attempts by outcome",
+            ),
+            &["outcome"],
+        )
+        .expect("valid");
         let pool = IntGaugeVec::new(
             Opts::new("db_pool_connections", "Database pool connections by state"),
             &["state"],
@@ -99,6 +108,7 @@ impl Instruments {
             Box::new(latency.clone()),
             Box::new(websockets.clone()),
             Box::new(jobs.clone()),
+            Box::new(webhooks.clone()),
             Box::new(pool.clone()),
             Box::new(cache.clone()),
             Box::new(audit_entries.clone()),
@@ -111,6 +121,7 @@ impl Instruments {
             latency,
             websockets,
             jobs,
+            webhooks,
             pool,
             cache,
             audit_entries,
@@ -126,6 +137,11 @@ impl Instruments {
     /// Counts a background import reaching `outcome` (`started`, `succeeded`, `failed`).
     pub fn job(&self, outcome: &str) {
         self.jobs.with_label_values(&[outcome]).inc();
+    }
+
+    /// Counts a webhook delivery attempt reaching `outcome` (`delivered`, `failed`).
+    pub fn webhook_attempt(&self, outcome: &str) {
+        self.webhooks.with_label_values(&[outcome]).inc();
     }
 
     /// Counts an answered request: its method, route pattern (`None`: no route matched), status

@@ -28,6 +28,7 @@ pub mod spa;
 pub mod spreadsheet;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;
 pub mod wire;
 
 pub use app::Application;

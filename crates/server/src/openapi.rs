@@ -23,6 +23,7 @@ use crate::routes;
         (name = "performance", description = "Monthly KPIs and scorecards"),
         (name = "governance", description = "Audit log and announcements"),
         (name = "calendar", description = "The signed-in person's calendar feed"),
+        (name = "webhooks", description = "Outbound webhooks: endpoints told of changes, signed per Standard Webhooks"),
         (name = "notifications", description = "What happened to the signed-in person"),
         (name = "live", description = "Live updates over a WebSocket"),
         (name = "operations", description = "Health and readiness"),

@@ -22,6 +22,7 @@ pub mod session_templates;
 pub mod sessions;
 pub mod teams;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::Method;
@@ -85,6 +86,7 @@ api_modules!(
     notifications,
     dashboard,
     search,
+    webhooks,
     live,
 );
 

@@ -7,7 +7,7 @@ use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TargetOperator,
 use persistence::action_plans::{PlanRow, TargetRow};
 use persistence::entity::{
     action_item, action_plan_checkpoint, announcement, audit_entry, metric_month, notification,
-    quick_note, session_template,
+    quick_note, session_template, webhook, webhook_delivery,
 };
 use persistence::governance::ChainCheck;
 use persistence::metrics::{Catalogue, Values};
@@ -131,6 +131,44 @@ impl ToDto for session_template::Model {
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
+        }
+    }
+}
+
+impl ToDto for webhook::Model {
+    type Dto = dto::Webhook;
+    fn to_dto(&self) -> dto::Webhook {
+        dto::Webhook {
+            id: self.id,
+            url: self.url.clone(),
+            description: self.description.clone(),
+            events: serde_json::from_value(self.events.clone()).unwrap_or_default(),
+            enabled: self.enabled,
+            failing_since: self.failing_since,
+            disabled_at: self.disabled_at,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+impl ToDto for webhook_delivery::Model {
+    type Dto = dto::WebhookDelivery;
+    fn to_dto(&self) -> dto::WebhookDelivery {
+        let pending = self.status == persistence::webhooks::PENDING;
+        dto::WebhookDelivery {
+            id: self.id,
+            event_type: self.event_type.clone(),
+            status: self.status.clone(),
+            attempts: self.attempts,
+            next_attempt_at: pending.then_some(self.next_attempt_at),
+            last_attempt_at: self.last_attempt_at,
+            response_status: self.response_status,
+            last_error: self.last_error.clone(),
+            created_at: self.created_at,
+            delivered_at: self.delivered_at,
+            payload: serde_json::from_str(&self.payload).unwrap_or_default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod oidc;
 pub mod ops;
 pub mod org;
 pub mod proxy;
+pub mod receiver;
 
 use std::time::Duration;
 
@@ -126,6 +127,10 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         oidc: None,
         metrics_token: None,
         real_time: true,
+        webhooks: server::config::WebhookTiming {
+            retry: Duration::from_millis(200),
+            disable_after: Duration::from_secs(86400),
+        },
     }
 }
 
@@ -174,6 +179,14 @@ impl TestApp {
     pub async fn another_instance(&self) -> TestApp {
         let config = (*self.state.config).clone();
         Self::start(config, self.test_db.shared()).await
+    }
+
+    /// Stops this instance (its server and background work) as a killed process would stop
+    /// serving; its database stays for the instances that share it.
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop(false).await;
+        }
     }
 
     /// The same deployment reached through another front door (a proxy at `address`): every

@@ -440,6 +440,36 @@ pub async fn delete_session_template(id: uuid::Uuid) -> Result<(), Error> {
     call(Method::DELETE, &path, None::<&()>, None).await
 }
 
+/// Every webhook (admins).
+pub async fn webhooks() -> Result<Vec<dto::Webhook>, Error> {
+    get("/api/v1/webhooks").await
+}
+
+/// Registers a webhook; the answer holds its signing secret, this once.
+pub async fn create_webhook(body: &dto::CreateWebhook) -> Result<dto::CreatedWebhook, Error> {
+    call(Method::POST, "/api/v1/webhooks", Some(body), None).await
+}
+
+/// Changes a webhook at its version.
+pub async fn update_webhook(
+    id: uuid::Uuid,
+    body: &dto::UpdateWebhook,
+) -> Result<dto::Webhook, Error> {
+    let path = format!("/api/v1/webhooks/{id}");
+    call(Method::PATCH, &path, Some(body), None).await
+}
+
+/// Removes a webhook and its deliveries.
+pub async fn delete_webhook(id: uuid::Uuid) -> Result<(), Error> {
+    let path = format!("/api/v1/webhooks/{id}");
+    call(Method::DELETE, &path, None::<&()>, None).await
+}
+
+/// A webhook's newest deliveries.
+pub async fn webhook_deliveries(id: uuid::Uuid) -> Result<Page<dto::WebhookDelivery>, Error> {
+    get(&format!("/api/v1/webhooks/{id}/deliveries?limit=20")).await
+}
+
 /// Whether I have a calendar feed.
 pub async fn calendar_feed() -> Result<dto::CalendarFeed, Error> {
     get("/api/v1/me/calendar").await

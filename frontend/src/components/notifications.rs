@@ -15,6 +15,7 @@ fn link(notice: &dto::Notification) -> Option<String> {
         "session" => Some(format!("/sessions/{id}")),
         "action_item" => Some("/items".to_owned()),
         "action_plan" => Some(format!("/plans/{id}")),
+        "webhook" => Some("/admin/webhooks".to_owned()),
         _ => None,
     }
 }
@@ -29,6 +30,7 @@ fn icon(kind: NotificationKind) -> &'static str {
             "▤"
         }
         NotificationKind::Announcement => "✉",
+        NotificationKind::WebhookDisabled => "⚠",
     }
 }
 

@@ -16,7 +16,7 @@ struct Task {
     admins_only: bool,
 }
 
-const TASKS: [Task; 6] = [
+const TASKS: [Task; 7] = [
     Task {
         href: "/admin/people",
         title: "People",
@@ -51,6 +51,12 @@ const TASKS: [Task; 6] = [
         href: "/admin/audit",
         title: "Audit log",
         what: "Every change, who made it and what it changed; check that nobody rewrote it.",
+        admins_only: true,
+    },
+    Task {
+        href: "/admin/webhooks",
+        title: "Webhooks",
+        what: "Tell your BI, WFM or chat tools of changes as they happen, signed, with every delivery listed.",
         admins_only: true,
     },
 ];

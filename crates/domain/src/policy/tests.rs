@@ -53,6 +53,7 @@ const MATRIX: &[(Action, &str)] = &[
     (Action::ConfigureScorecard, "A:*"),
     (Action::ViewAudit, "A:*"),
     (Action::ConfigureSignIn, "A:*"),
+    (Action::ManageWebhooks, "A:*"),
     (Action::Announce, "A:* M:*"),
     (Action::ExportUserData, "A:* M:own TL:own Ag:own"),
     (Action::EraseUser, "A:!own"),

@@ -11,7 +11,15 @@ use serde_json::{Map, Value, json};
 
 /// The sources of every type with garde rules (the DTOs and the query parameters), by their
 /// path under `crates/`.
-const SOURCES: [(&str, &str); 27] = [
+const SOURCES: [(&str, &str); 29] = [
+    (
+        "server/src/routes/webhooks.rs",
+        include_str!("../routes/webhooks.rs"),
+    ),
+    (
+        "dto/src/webhooks.rs",
+        include_str!("../../../dto/src/webhooks.rs"),
+    ),
     (
         "server/src/routes/exports.rs",
         include_str!("../routes/exports.rs"),

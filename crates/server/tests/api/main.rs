@@ -41,3 +41,4 @@ mod teams;
 mod telemetry;
 mod topology;
 mod users;
+mod webhooks;

@@ -194,6 +194,19 @@ fn coaching() -> Vec<Row> {
             json!({ "name": "New", "duration_minutes": 30 }),
             [201, 403, 403, 403, 403, 403, 403, 403, 403],
         ),
+        row(
+            "list webhooks",
+            M::GET,
+            "/api/v1/webhooks",
+            [200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        write(
+            "register a webhook",
+            M::POST,
+            "/api/v1/webhooks",
+            json!({ "url": "https://bi.example.com/hooks", "events": ["session_changed"] }),
+            [201, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
     ]
 }
 
