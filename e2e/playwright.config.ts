@@ -10,7 +10,10 @@ import * as fs from "node:fs";
 const port = Number(process.env.E2E_PORT ?? 18080);
 const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 18090);
 const binary = process.env.COACHING_HUB_BIN ?? path.resolve(__dirname, "../target/debug/coaching-hub");
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 18025);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "coaching-hub-e2e-"));
+// Where the SMTP sink keeps what the server emails (journeys read it; workers inherit this).
+process.env.E2E_MAILDIR ??= path.join(dataDir, "mail");
 
 export default defineConfig({
   testDir: "./tests",
@@ -42,6 +45,14 @@ export default defineConfig({
   },
   webServer: [
     {
+      // An SMTP server keeping every email in a Maildir (aiosmtpd, from PyPI).
+      command: `${process.env.SMTP_SINK_PYTHON ?? "python3"} -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${process.env.E2E_MAILDIR}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+    },
+    {
       command: `node oidc-provider.mjs --port ${oidcPort} --redirect-uri http://127.0.0.1:${port}/login/sso`,
       url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
       reuseExistingServer: false,
@@ -62,6 +73,8 @@ export default defineConfig({
         OIDC_ISSUER_URL: `http://127.0.0.1:${oidcPort}`,
         OIDC_CLIENT_ID: "coaching-hub",
         OIDC_CLIENT_SECRET: "test-client-secret",
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SMTP_RETRY_SECONDS: "1",
       },
     },
   ],

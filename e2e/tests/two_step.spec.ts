@@ -104,7 +104,8 @@ test("an admin requires two-step sign-in for managers, and a manager sets it up 
     const secret = (await manager.getByTestId("enrolment-secret").textContent()) ?? "";
     await manager.getByTestId("second-factor-code").fill(totp(secret));
     await manager.getByTestId("second-factor-submit").click();
-    await expect(manager.getByTestId("recovery-codes").locator("code")).toHaveCount(10);
+    // Ten recovery codes are hashed (argon2, a debug build) before the answer: slow on a busy machine.
+    await expect(manager.getByTestId("recovery-codes").locator("code")).toHaveCount(10, { timeout: 15_000 });
     await manager.getByTestId("recovery-codes-saved").click();
     await expect(manager.getByTestId("sign-out")).toBeVisible();
     expect(managerProblems).toEqual([]);

@@ -23,6 +23,7 @@ mod m20261204_000013_create_sso_identities;
 mod m20261205_000014_create_calendar_feeds;
 mod m20261205_000015_create_session_templates;
 mod m20261205_000016_create_webhooks;
+mod m20261205_000017_email_notifications;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_create_calendar_feeds::Migration),
             Box::new(m20261205_000015_create_session_templates::Migration),
             Box::new(m20261205_000016_create_webhooks::Migration),
+            Box::new(m20261205_000017_email_notifications::Migration),
         ]
     }
 }

@@ -45,6 +45,9 @@ pub struct ClientConfig {
     pub sso: bool,
     /// Whether live updates are served (`ENABLE_REAL_TIME`); off, the browser does not connect.
     pub real_time: bool,
+    /// Whether email notifications are sent (`SMTP_URL`, `ENABLE_EMAIL`); off, nobody is
+    /// offered the choice.
+    pub email: bool,
 }
 
 /// `POST /api/v1/auth/refresh`: the browser sends its refresh cookie instead of a body field.

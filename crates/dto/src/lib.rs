@@ -44,7 +44,7 @@ pub use metrics::{
     ScorecardConfig, ScorecardMonth, ScorecardPreview, ScorecardSettings, TeamScorecard,
     TeamScorecardRow, UpdateKpi, UpdateScorecardConfig,
 };
-pub use notifications::{MarkRead, Notification, Notifications};
+pub use notifications::{EmailNotifications, MarkRead, Notification, Notifications};
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};
 pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};

@@ -52,3 +52,14 @@ pub struct MarkRead {
     #[serde(default)]
     pub all: bool,
 }
+
+/// `GET/PUT /api/v1/me/email-notifications`: whether I am emailed what needs me (sessions
+/// scheduled or changed, action items assigned, plans awaiting my decision or acknowledgement).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmailNotifications {
+    /// On (the default) or off.
+    #[garde(skip)]
+    pub enabled: bool,
+}

@@ -146,18 +146,31 @@ pub async fn sessions(
         .all(db)
         .await?;
     rows.reverse();
+    Ok(Some(named(db, rows).await?))
+}
+
+/// Session `id` with its people's names, for an email's invitation.
+pub async fn session(db: &Db, id: Uuid) -> Result<Option<FeedSession>, StoreError> {
+    let rows = coaching_session::Entity::find_by_id(id).all(db).await?;
+    Ok(named(db, rows).await?.pop())
+}
+
+/// `rows` with their agents' and team leaders' names.
+async fn named(
+    db: &Db,
+    rows: Vec<coaching_session::Model>,
+) -> Result<Vec<FeedSession>, StoreError> {
     let people = rows
         .iter()
         .flat_map(|session| [session.agent_id, session.team_leader_id]);
     let names = users::names(db, people.collect::<Vec<_>>()).await?;
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
-    Ok(Some(
-        rows.into_iter()
-            .map(|session| FeedSession {
-                agent_name: name(&session.agent_id),
-                team_leader_name: name(&session.team_leader_id),
-                session,
-            })
-            .collect(),
-    ))
+    Ok(rows
+        .into_iter()
+        .map(|session| FeedSession {
+            agent_name: name(&session.agent_id),
+            team_leader_name: name(&session.team_leader_id),
+            session,
+        })
+        .collect())
 }

@@ -10,6 +10,7 @@ pub mod audit_entry;
 pub mod auth_session;
 pub mod calendar_feed;
 pub mod coaching_session;
+pub mod email_opt_out;
 pub mod idempotency_key;
 pub mod kpi;
 pub mod metric_month;

@@ -14,6 +14,7 @@ pub mod calendar_feeds;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod emails;
 pub mod entity;
 pub mod error;
 pub mod governance;

@@ -53,6 +53,9 @@ pub async fn notify(
             }))),
             read_at: Set(None),
             created_at: Set(now),
+            email_state: Set(None),
+            email_attempts: Set(0),
+            email_next_at: Set(None),
         })
         .collect();
     // A few hundred rows a statement: an announcement to everyone stays within the backends'

@@ -18,9 +18,9 @@ use uuid::Uuid;
 use crate::audit::{self, Origin};
 use crate::entity::{
     access_token, action_item, action_plan, action_plan_checkpoint, announcement, audit_entry,
-    auth_session, calendar_feed, coaching_session, idempotency_key, metric_month, metric_value,
-    notification, quick_note, recovery_code, refresh_token, second_factor, sso_identity, team,
-    team_member, user,
+    auth_session, calendar_feed, coaching_session, email_opt_out, idempotency_key, metric_month,
+    metric_value, notification, quick_note, recovery_code, refresh_token, second_factor,
+    sso_identity, team, team_member, user,
 };
 use crate::sealed::Sealed;
 use crate::{Db, StoreError, db, search_index, users};
@@ -242,6 +242,14 @@ pub async fn export(
             .await?,
         ),
         (
+            "email_opt_out",
+            section(
+                &txn,
+                email_opt_out::Entity::find().filter(email_opt_out::Column::UserId.eq(id)),
+            )
+            .await?,
+        ),
+        (
             "sso_identity",
             section(
                 &txn,
@@ -435,6 +443,10 @@ pub async fn erase(
         .await?;
     calendar_feed::Entity::delete_many()
         .filter(calendar_feed::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    email_opt_out::Entity::delete_many()
+        .filter(email_opt_out::Column::UserId.eq(id))
         .exec(&txn)
         .await?;
     idempotency_key::Entity::delete_many()

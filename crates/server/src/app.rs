@@ -23,8 +23,8 @@ pub struct Application {
     server: Server,
     port: u16,
     state: web::Data<AppState>,
-    /// The webhook sender, stopped with the server.
-    webhooks: tokio::task::JoinHandle<()>,
+    /// The webhook sender and the mailer, stopped with the server.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -104,7 +104,8 @@ impl Application {
             crate::retention::spawn(state.db.clone(), months);
         }
         let state = web::Data::new(state);
-        let webhooks = crate::webhooks::spawn(state.clone());
+        let mut background = vec![crate::webhooks::spawn(state.clone())];
+        background.extend(crate::mailer::spawn(state.clone())?);
         let data = state.clone();
         let mut server = HttpServer::new(move || {
             let config = &data.config;
@@ -190,7 +191,7 @@ impl Application {
             server,
             port,
             state,
-            webhooks,
+            background,
         })
     }
 
@@ -212,7 +213,9 @@ impl Application {
     /// Serves until the process is told to stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        self.webhooks.abort();
+        for task in &self.background {
+            task.abort();
+        }
         served
     }
 }

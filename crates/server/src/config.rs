@@ -85,6 +85,22 @@ pub struct Config {
     /// `WEBHOOK_RETRY_SECONDS` (default 5) and `WEBHOOK_DISABLE_AFTER_SECONDS` (default a day):
     /// how webhook deliveries are retried and when a failing webhook is turned off.
     pub webhooks: WebhookTiming,
+    /// `SMTP_URL` and `SMTP_FROM`, unless `ENABLE_EMAIL=false`: email notifications; off when
+    /// unset.
+    pub email: Option<EmailConfig>,
+}
+
+/// Where email notifications are sent through.
+#[derive(Clone, Debug)]
+pub struct EmailConfig {
+    /// `SMTP_URL`: `smtp://user:password@host:587?tls=required` (STARTTLS), `smtps://…:465`, or
+    /// plain `smtp://host:25` (a relay on this machine).
+    pub smtp_url: SecretString,
+    /// `SMTP_FROM` (default `Coaching Hub <coaching-hub@` + the public URL's host + `>`).
+    pub from: lettre::message::Mailbox,
+    /// `SMTP_RETRY_SECONDS` (default 30): the wait after a first failure, doubling after each
+    /// further one up to an hour; an email is given up after 8 attempts.
+    pub retry: Duration,
 }
 
 /// How webhook deliveries are retried.
@@ -339,6 +355,7 @@ impl Config {
         }
 
         let oidc = oidc(&var, &mut errors);
+        let email = email(&var, &public_url, &mut errors);
         let metrics_token = var("METRICS_TOKEN");
         if metrics_token.as_ref().is_some_and(|token| token.len() < 32) {
             errors.push("METRICS_TOKEN: must be at least 32 characters".into());
@@ -395,6 +412,7 @@ impl Config {
             metrics_token: metrics_token.map(Into::into),
             real_time,
             webhooks,
+            email,
         })
     }
 
@@ -508,6 +526,45 @@ fn oidc(var: &impl Fn(&str) -> Option<String>, errors: &mut Vec<String>) -> Opti
 }
 
 /// Parses `name` (or `default` when unset); a bad value is reported and `default` stands in.
+/// Email, when `SMTP_URL` is set and `ENABLE_EMAIL` is not `false`.
+fn email(
+    var: &impl Fn(&str) -> Option<String>,
+    public_url: &str,
+    errors: &mut Vec<String>,
+) -> Option<EmailConfig> {
+    let enabled: bool = parse(var, "ENABLE_EMAIL", "true", "`true` or `false`", errors);
+    let smtp_url = var("SMTP_URL").filter(|_| enabled)?;
+    if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
+        errors.push("SMTP_URL: must start with smtp:// or smtps://".into());
+        return None;
+    }
+    let host = public_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .filter(|host| !host.is_empty())
+        .unwrap_or("localhost");
+    let retry = Duration::from_secs(parse(
+        var,
+        "SMTP_RETRY_SECONDS",
+        "30",
+        "a number of seconds",
+        errors,
+    ));
+    let from = var("SMTP_FROM").unwrap_or_else(|| format!("Coaching Hub <coaching-hub@{host}>"));
+    match from.parse() {
+        Ok(from) => Some(EmailConfig {
+            smtp_url: smtp_url.into(),
+            from,
+            retry,
+        }),
+        Err(_) => {
+            errors.push(format!("SMTP_FROM: `{from}` is not an email address"));
+            None
+        }
+    }
+}
+
 fn parse<T: std::str::FromStr>(
     var: &impl Fn(&str) -> Option<String>,
     name: &str,
@@ -652,6 +709,28 @@ mod tests {
         assert!(config.metrics_token.is_some());
         let errors = load(&[("METRICS_TOKEN", "short")]).expect_err("too short");
         assert!(errors.0[0].starts_with("METRICS_TOKEN: "), "{errors}");
+    }
+
+    #[test]
+    fn email_is_on_with_an_smtp_url_unless_turned_off() {
+        assert!(load(&[]).expect("valid").email.is_none());
+        let smtp = ("SMTP_URL", "smtp://mail.example.com:587?tls=required");
+        let on = load(&[smtp, ("PUBLIC_URL", "https://coaching.example.com")]).expect("valid");
+        let email = on.email.expect("on");
+        assert_eq!(
+            email.from.email.to_string(),
+            "coaching-hub@coaching.example.com"
+        );
+        assert!(
+            load(&[smtp, ("ENABLE_EMAIL", "false")])
+                .expect("valid")
+                .email
+                .is_none()
+        );
+        let errors = load(&[("SMTP_URL", "mail.example.com")]).expect_err("no scheme");
+        assert!(errors.0[0].starts_with("SMTP_URL: "), "{errors}");
+        let errors = load(&[smtp, ("SMTP_FROM", "not an address")]).expect_err("bad from");
+        assert!(errors.0[0].starts_with("SMTP_FROM: "), "{errors}");
     }
 
     #[test]

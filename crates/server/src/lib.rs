@@ -18,6 +18,7 @@ pub mod headers;
 pub mod instruments;
 pub mod jobs;
 pub mod live;
+pub mod mailer;
 pub mod metrics_csv;
 pub mod openapi;
 pub mod rate_limit;

@@ -43,8 +43,9 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<S
     Some(format!("v1,{}", STANDARD.encode(tag.as_ref())))
 }
 
-/// The wait before the next attempt after `attempts` failed ones (1 or more).
-fn backoff(first: Duration, attempts: i32) -> Duration {
+/// The wait before the next attempt after `attempts` failed ones (1 or more): `first`, doubled
+/// for each further failure, up to an hour.
+pub fn backoff(first: Duration, attempts: i32) -> Duration {
     let doublings = u32::try_from(attempts.saturating_sub(1))
         .unwrap_or(0)
         .min(20);

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod org;
 pub mod proxy;
 pub mod receiver;
+pub mod smtp;
 
 use std::time::Duration;
 
@@ -131,6 +132,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
             retry: Duration::from_millis(200),
             disable_after: Duration::from_secs(86400),
         },
+        email: None,
     }
 }
 

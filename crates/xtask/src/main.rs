@@ -73,7 +73,8 @@ fn main() -> Result<()> {
         "e2e" => {
             let mut tally = Tally::default();
             npm_ci()?;
-            e2e(&mut tally)?;
+            let smtp = smtp_sink()?;
+            e2e(&mut tally, &smtp)?;
             tally.finish()
         }
         _ => {
@@ -385,8 +386,10 @@ fn test() -> Result<()> {
         bail!("CI=true but PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) is unreachable");
     }
 
-    // The single sign-on tests run a real OpenID Connect provider from npm.
+    // The single sign-on tests run a real OpenID Connect provider from npm; the email tests a
+    // real SMTP server from PyPI.
     npm_ci()?;
+    let smtp = smtp_sink()?;
     step("unit and integration tests on SQLite");
     let mut sqlite_args = vec!["--workspace", "--exclude", "frontend"];
     if !services {
@@ -396,19 +399,28 @@ fn test() -> Result<()> {
         );
         sqlite_args.extend(["--", "--skip", "faults::", "--skip", "instance"]);
     }
-    tally.cargo_test(&sqlite_args, &[("COACHING_HUB_TEST_DB", "sqlite")])?;
+    tally.cargo_test(
+        &sqlite_args,
+        &[
+            ("COACHING_HUB_TEST_DB", "sqlite"),
+            ("SMTP_SINK_PYTHON", &smtp),
+        ],
+    )?;
 
     if services {
         step("integration tests on PostgreSQL + Redis");
         tally.cargo_test(
             &["--package", "server", "--test", "api"],
-            &[("COACHING_HUB_TEST_DB", "postgres")],
+            &[
+                ("COACHING_HUB_TEST_DB", "postgres"),
+                ("SMTP_SINK_PYTHON", &smtp),
+            ],
         )?;
     } else {
         println!("!! PostgreSQL or Redis is not running: the PostgreSQL + Redis pass is SKIPPED");
     }
 
-    e2e(&mut tally)?;
+    e2e(&mut tally, &smtp)?;
     let fuzz_asked = std::env::args().any(|arg| arg == "--fuzz");
     if fuzz_asked || is_ci() {
         fuzz(&mut tally, if fuzz_asked { 50 } else { 10 })?;
@@ -489,7 +501,35 @@ fn npm_ci() -> Result<()> {
     )
 }
 
-fn e2e(tally: &mut Tally) -> Result<()> {
+/// aiosmtpd from PyPI, pinned: the SMTP server email tests and journeys send to.
+const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// The Python of a virtualenv under the target dir holding aiosmtpd, installed once.
+fn smtp_sink() -> Result<String> {
+    let venv = target_dir().join("aiosmtpd");
+    let python = venv.join("bin/python");
+    let python = python.to_str().context("a UTF-8 path")?.to_owned();
+    let installed = output(
+        &python,
+        &["-c", "import aiosmtpd; print(aiosmtpd.__version__)"],
+    );
+    if installed.is_none_or(|v| !v.contains(AIOSMTPD_VERSION)) {
+        step(&format!(
+            "installing aiosmtpd {AIOSMTPD_VERSION} (PyPI, once)"
+        ));
+        sh(
+            "python3",
+            &["-m", "venv", venv.to_str().context("a UTF-8 path")?],
+        )?;
+        sh(
+            venv.join("bin/pip").to_str().context("a UTF-8 path")?,
+            &["install", "-q", &format!("aiosmtpd=={AIOSMTPD_VERSION}")],
+        )?;
+    }
+    Ok(python)
+}
+
+fn e2e(tally: &mut Tally, smtp_python: &str) -> Result<()> {
     build_frontend()?;
     step("building the server for the browser journeys");
     sh("cargo", &["build", "--package", "server"])?;
@@ -507,7 +547,8 @@ fn e2e(tally: &mut Tally) -> Result<()> {
         .args(["playwright", "test"])
         .current_dir("e2e")
         .env("COACHING_HUB_BIN", binary)
-        .env("CHROMIUM_PATH", &chromium);
+        .env("CHROMIUM_PATH", &chromium)
+        .env("SMTP_SINK_PYTHON", smtp_python);
     let status = stream(&mut playwright, |line| {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {

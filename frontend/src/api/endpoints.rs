@@ -470,6 +470,19 @@ pub async fn webhook_deliveries(id: uuid::Uuid) -> Result<Page<dto::WebhookDeliv
     get(&format!("/api/v1/webhooks/{id}/deliveries?limit=20")).await
 }
 
+/// Whether I get email notifications.
+pub async fn email_notifications() -> Result<dto::EmailNotifications, Error> {
+    get("/api/v1/me/email-notifications").await
+}
+
+/// Turns my email notifications on or off.
+pub async fn set_email_notifications(
+    body: dto::EmailNotifications,
+) -> Result<dto::EmailNotifications, Error> {
+    let path = "/api/v1/me/email-notifications";
+    call(Method::PUT, path, Some(&body), None).await
+}
+
 /// Whether I have a calendar feed.
 pub async fn calendar_feed() -> Result<dto::CalendarFeed, Error> {
     get("/api/v1/me/calendar").await

@@ -79,6 +79,7 @@ pub fn Account() -> impl IntoView {
                 </a>
             })}
         </section>
+        <EmailChoice />
         <CalendarFeed />
         <section class="card" aria-labelledby="h-tokens">
             <h2 id="h-tokens">"Personal access tokens"</h2>
@@ -162,6 +163,47 @@ pub fn Account() -> impl IntoView {
                 <button type="submit" data-test-id="token-create" disabled=move || create.pending()>"Make token"</button>
             </div>
         </form>
+    }
+}
+
+/// Whether I am emailed what needs me; shown only when the server sends email.
+#[component]
+fn EmailChoice() -> impl IntoView {
+    let offered = api::load(api::client_config);
+    let changed = RwSignal::new(0u32);
+    let choice = api::load(move || {
+        changed.track();
+        api::email_notifications()
+    });
+    let error = RwSignal::new(None::<api::Error>);
+    let save = api::submit(
+        |enabled: bool| async move {
+            api::set_email_notifications(dto::EmailNotifications { enabled }).await
+        },
+        move |reply| match reply {
+            Ok(_) => changed.update(|n| *n += 1),
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    let on = move || offered.get().and_then(Result::ok).is_some_and(|c| c.email);
+    view! {
+        <Show when=on>
+            <section class="card" aria-labelledby="h-email" data-test-id="email-choice">
+                <h2 id="h-email">"Email"</h2>
+                <LoadStatus status=api::status(choice) />
+                {move || choice.get().and_then(Result::ok).map(|current| view! {
+                    <label class="check">
+                        <input type="checkbox" data-test-id="email-enabled" prop:checked=current.enabled
+                            disabled=move || save.pending()
+                            on:change=move |ev| { error.set(None); save.dispatch(event_target_checked(&ev)); } />
+                        "Email me what needs me: sessions scheduled or changed (with a calendar invitation), "
+                        "action items assigned to me, and plans waiting for my approval or acknowledgement"
+                    </label>
+                })}
+                <p class="muted small">"Everything still arrives in the bell."</p>
+                <ErrorBanner error=Signal::derive(move || error.get()) />
+            </section>
+        </Show>
     }
 }
 

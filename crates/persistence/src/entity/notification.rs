@@ -18,6 +18,13 @@ pub struct Model {
     pub data: Option<Json>,
     pub read_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Its email: none yet, `sent`, `skipped` (the person asked for none, or cannot get it) or
+    /// `failed` (after every attempt).
+    pub email_state: Option<String>,
+    /// Attempts at its email so far.
+    pub email_attempts: i32,
+    /// When its email is next tried (a claimed one: when the claim lapses).
+    pub email_next_at: Option<DateTimeUtc>,
 }
 
 /// No relations are declared; repositories join explicitly.

@@ -92,8 +92,8 @@ pub async fn feed(token: web::Path<String>, app: web::Data<AppState>) -> ApiResu
         .body(calendar.to_string()))
 }
 
-/// One session as an event.
-fn event(row: &FeedSession, public_url: &str) -> Event {
+/// One session as an event (the feed's, and an email's invitation).
+pub fn event(row: &FeedSession, public_url: &str) -> Event {
     let session = &row.session;
     let ends = session.scheduled_at + Duration::minutes(i64::from(session.duration_minutes));
     let status = if session.status == domain::SessionStatus::Cancelled {

@@ -1,9 +1,9 @@
 //! The signed-in person's notifications: read them, mark them read. Nobody reads another's.
 
 use actix_web::web;
-use dto::{MarkRead, Notifications};
+use dto::{EmailNotifications, MarkRead, Notifications};
 use persistence::PageRequest;
-use persistence::notifications;
+use persistence::{emails, notifications};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Actor;
@@ -15,6 +15,34 @@ use crate::wire;
 crate::routes::api_routes! {
     "/notifications" => get list_notifications;
     "/notifications/read" => post mark_notifications_read;
+    "/me/email-notifications" => get get_email_notifications, put set_email_notifications;
+}
+
+/// Whether I am emailed what needs me (when the server sends email: `GET /api/v1/config`).
+#[utoipa::path(get, path = "/api/v1/me/email-notifications", tag = "notifications",
+    responses((status = 200, body = EmailNotifications)))]
+#[tracing::instrument(skip_all)]
+pub async fn get_email_notifications(
+    actor: Actor,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<EmailNotifications>> {
+    let out = emails::opted_out(&app.db, actor.user.id).await?;
+    Ok(web::Json(EmailNotifications { enabled: !out }))
+}
+
+/// Turn my email notifications on or off (the bell keeps every notification either way).
+#[utoipa::path(put, path = "/api/v1/me/email-notifications", tag = "notifications",
+    request_body = EmailNotifications,
+    responses((status = 200, body = EmailNotifications), (status = 422, body = dto::Problem)))]
+#[tracing::instrument(skip_all)]
+pub async fn set_email_notifications(
+    actor: Actor,
+    body: Valid<EmailNotifications>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<EmailNotifications>> {
+    let body = body.into_inner();
+    emails::set_opted_out(&app.db, actor.user.id, !body.enabled).await?;
+    Ok(web::Json(body))
 }
 
 /// Filters and paging for notifications.

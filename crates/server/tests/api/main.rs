@@ -14,6 +14,7 @@ mod cli;
 mod conditional;
 mod cors;
 mod dashboard;
+mod emails;
 mod encryption;
 mod errors;
 mod exports;

@@ -66,6 +66,12 @@ async fn a_person_gets_every_kind_of_record_about_them_and_no_secret() {
         .ok(201);
 
     app.as_(agent)
+        .request(reqwest::Method::PUT, "/api/v1/me/email-notifications")
+        .json(&json!({ "enabled": false }))
+        .call()
+        .await
+        .ok(200);
+    app.as_(agent)
         .post("/api/v1/me/calendar", &json!({}))
         .call()
         .await
@@ -91,6 +97,7 @@ async fn a_person_gets_every_kind_of_record_about_them_and_no_secret() {
         ("sign_in_sessions", 1),
         ("access_tokens", 1),
         ("calendar_feed", 1),
+        ("email_opt_out", 1),
         ("audit_entries", 1),
     ] {
         let rows = section(&export, name).len();

@@ -1,0 +1,144 @@
+//! Email notifications (`SMTP_URL`, the `lettre` crate): a session scheduled or changed (with the
+//! session as an `.ics` invitation), an action item assigned, a plan awaiting approval or
+//! acknowledgement.
+//!
+//! The outbox is the notifications table (`persistence::emails`): written with the change, read
+//! here after commit by a background task of every instance, each email leased to one instance,
+//! retried with doubling waits, never on a request's path.
+
+use std::time::Duration;
+
+use actix_web::web;
+use anyhow::Context;
+use chrono::Utc;
+use icalendar::Calendar;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use persistence::calendar_feeds;
+use persistence::emails::{self, Outgoing};
+use secrecy::ExposeSecret;
+use tokio::task::JoinHandle;
+
+use crate::state::AppState;
+
+/// How often an instance looks for email to send.
+const TICK: Duration = Duration::from_secs(1);
+/// How long an email leased to this instance is its own: longer than sending can take.
+const LEASE: chrono::Duration = chrono::Duration::seconds(60);
+/// The longest a conversation with the SMTP server may take.
+const TIMEOUT: Duration = Duration::from_secs(15);
+/// Emails sent per look.
+const BATCH: u64 = 20;
+/// Attempts before an email is given up.
+const ATTEMPTS: i32 = 8;
+
+/// Starts this instance's mailer when email is configured; it runs until the handle is aborted.
+pub fn spawn(app: web::Data<AppState>) -> anyhow::Result<Option<JoinHandle<()>>> {
+    let Some(email) = &app.config.email else {
+        return Ok(None);
+    };
+    let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(email.smtp_url.expose_secret())
+        .context("SMTP_URL")?
+        .timeout(Some(TIMEOUT))
+        .build();
+    Ok(Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(error) = round(&app, &smtp).await {
+                tracing::warn!(%error, "email notifications wait for the database");
+            }
+        }
+    })))
+}
+
+async fn round(
+    app: &AppState,
+    smtp: &AsyncSmtpTransport<Tokio1Executor>,
+) -> Result<(), persistence::StoreError> {
+    for outgoing in emails::claim(&app.db, Utc::now(), LEASE, BATCH).await? {
+        let id = outgoing.notification.id;
+        let attempts = outgoing.notification.email_attempts + 1;
+        let sent = match message(app, &outgoing).await {
+            Ok(message) => smtp.send(message).await.map_err(|e| e.to_string()),
+            Err(error) => Err(error),
+        };
+        match sent {
+            Ok(_) => emails::sent(&app.db, id).await?,
+            Err(error) => {
+                tracing::info!(notification.id = %id, attempts, %error, "email not sent");
+                let retry_at = (attempts < ATTEMPTS).then(|| {
+                    let first = app.config.email.as_ref().map_or(TIMEOUT, |e| e.retry);
+                    let wait = crate::webhooks::backoff(first, attempts);
+                    Utc::now() + chrono::Duration::from_std(wait).unwrap_or(LEASE)
+                });
+                emails::failed(&app.db, id, retry_at).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The email of one notification: its title as the subject, a link to what it is about, and a
+/// session's invitation attached.
+async fn message(app: &AppState, outgoing: &Outgoing) -> Result<Message, String> {
+    let config = &app.config;
+    let from = config
+        .email
+        .as_ref()
+        .map(|email| email.from.clone())
+        .ok_or("email is off")?;
+    let notice = &outgoing.notification;
+    let to = Mailbox::new(
+        Some(outgoing.name.clone()),
+        outgoing.email.parse().map_err(|_| "no valid address")?,
+    );
+    let about = notice.data.as_ref();
+    let kind = about.and_then(|d| d["type"].as_str()).unwrap_or_default();
+    let id = about
+        .and_then(|d| d["id"].as_str())
+        .and_then(|id| id.parse::<uuid::Uuid>().ok());
+    let link = match (kind, id) {
+        ("session", Some(id)) => format!("{}/sessions/{id}", config.public_url),
+        ("action_plan", Some(id)) => format!("{}/plans/{id}", config.public_url),
+        ("action_item", _) => format!("{}/items", config.public_url),
+        _ => config.public_url.clone(),
+    };
+    let text = format!(
+        "Hello {},\n\n{}\n\nOpen it in Coaching Hub: {link}\n\n-- \nYou get this because Coaching Hub \
+         emails you what needs you. Turn it off on your account page: {}/account\n",
+        outgoing.name, notice.title, config.public_url
+    );
+    let body = SinglePart::plain(text);
+    let invitation = match (kind, id) {
+        ("session", Some(id)) => calendar_feeds::session(&app.db, id)
+            .await
+            .map_err(|e| e.to_string())?
+            .map(|session| {
+                let mut calendar = Calendar::new();
+                calendar.push(crate::routes::calendar::event(&session, &config.public_url));
+                calendar.append_property(("METHOD", "PUBLISH"));
+                calendar.done().to_string()
+            }),
+        _ => None,
+    };
+    let builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(notice.title.clone());
+    let built = match invitation {
+        Some(ics) => {
+            let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                .map_err(|e| e.to_string())?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(body)
+                    .singlepart(Attachment::new("session.ics".to_owned()).body(ics, kind)),
+            )
+        }
+        None => builder.singlepart(body),
+    };
+    built.map_err(|e| e.to_string())
+}
