@@ -499,10 +499,7 @@ fn oidc(var: &impl Fn(&str) -> Option<String>, errors: &mut Vec<String>) -> Opti
         (None, None, None) => None,
         (Some(issuer_url), Some(client_id), Some(client_secret)) => {
             let issuer_url = issuer_url.trim().to_owned();
-            let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-                .iter()
-                .any(|prefix| issuer_url.starts_with(prefix));
-            if !issuer_url.starts_with("https://") && !loopback {
+            if !https_or_loopback(&issuer_url) {
                 errors.push(format!(
                     "OIDC_ISSUER_URL: `{issuer_url}` is not an https:// URL such as \
                      https://login.example.com/realms/staff"
@@ -525,7 +522,22 @@ fn oidc(var: &impl Fn(&str) -> Option<String>, errors: &mut Vec<String>) -> Opti
     }
 }
 
-/// Parses `name` (or `default` when unset); a bad value is reported and `default` stands in.
+/// Whether `url` is `https://`, or plain `http://` to this machine only: what crosses a network
+/// (a token exchange, a signed webhook) goes encrypted. Decided on the parsed host, so
+/// `http://localhost.example.com` is not this machine.
+pub fn https_or_loopback(url: &str) -> bool {
+    let Ok(parsed) = openidconnect::url::Url::parse(url) else {
+        return false;
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback)
+}
+
 /// Email, when `SMTP_URL` is set and `ENABLE_EMAIL` is not `false`.
 fn email(
     var: &impl Fn(&str) -> Option<String>,
@@ -565,6 +577,7 @@ fn email(
     }
 }
 
+/// Parses `name` (or `default` when unset); a bad value is reported and `default` stands in.
 fn parse<T: std::str::FromStr>(
     var: &impl Fn(&str) -> Option<String>,
     name: &str,
@@ -694,6 +707,9 @@ mod tests {
         assert_eq!(oidc.issuer_url, "https://login.example.com/realms/staff");
         assert_eq!(oidc.client_id, "coaching-hub");
         assert!(all("http://127.0.0.1:9000").is_ok(), "loopback may be http");
+        assert!(all("http://[::1]:9000").is_ok(), "loopback may be http");
+        let errors = all("http://localhost.example.com").expect_err("not this machine");
+        assert!(errors.0[0].starts_with("OIDC_ISSUER_URL: "), "{errors}");
         let errors = all("http://login.example.com").expect_err("not https");
         assert!(errors.0[0].starts_with("OIDC_ISSUER_URL: "), "{errors}");
         let errors =

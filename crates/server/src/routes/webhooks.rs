@@ -39,13 +39,7 @@ pub struct DeliveryQuery {
 fn checked(url: &str) -> ApiResult<String> {
     let parsed = openidconnect::url::Url::parse(url)
         .map_err(|err| ApiError::invalid("url", format!("is not a web address: {err}")))?;
-    let host = parsed.host_str().unwrap_or_default();
-    let local = host == "localhost"
-        || host
-            .trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if parsed.scheme() != "https" && !local {
+    if !crate::config::https_or_loopback(parsed.as_str()) {
         return Err(ApiError::invalid(
             "url",
             "must start with https:// (plain http only to this machine)",
