@@ -8,6 +8,10 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 
 const port = Number(process.env.E2E_PORT ?? 18080);
+// A second server with the optional features turned off (ENABLE_REAL_TIME, ENABLE_ANALYTICS),
+// for the journey that checks the browser hides them; journeys find it in E2E_FLAGS_OFF_URL.
+const flagsOffPort = Number(process.env.E2E_FLAGS_OFF_PORT ?? port + 1);
+process.env.E2E_FLAGS_OFF_URL ??= `http://127.0.0.1:${flagsOffPort}`;
 const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 18090);
 const binary = process.env.COACHING_HUB_BIN ?? path.resolve(__dirname, "../target/debug/coaching-hub");
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 18025);
@@ -75,6 +79,21 @@ export default defineConfig({
         OIDC_CLIENT_SECRET: "test-client-secret",
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         SMTP_RETRY_SECONDS: "1",
+      },
+    },
+    {
+      command: `${binary} serve --demo`,
+      url: `http://127.0.0.1:${flagsOffPort}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      env: {
+        PORT: String(flagsOffPort),
+        DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "coaching-hub-e2e-flags-off-")),
+        STATIC_DIR: path.resolve(__dirname, "../frontend/dist"),
+        LOG_LEVEL: "warn",
+        ENABLE_REAL_TIME: "false",
+        ENABLE_ANALYTICS: "false",
       },
     },
   ],

@@ -45,6 +45,9 @@ pub struct ClientConfig {
     pub sso: bool,
     /// Whether live updates are served (`ENABLE_REAL_TIME`); off, the browser does not connect.
     pub real_time: bool,
+    /// Whether team trends and comparisons are shown (`ENABLE_ANALYTICS`); off, the home page
+    /// leaves them out.
+    pub analytics: bool,
     /// Whether email notifications are sent (`SMTP_URL`, `ENABLE_EMAIL`); off, nobody is
     /// offered the choice.
     pub email: bool,

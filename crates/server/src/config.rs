@@ -82,6 +82,10 @@ pub struct Config {
     /// `ENABLE_REAL_TIME` (default `true`): live updates (`/api/v1/ws`, `/api/v1/events`); off,
     /// they answer 404 and the browser reloads what it shows instead of following changes.
     pub real_time: bool,
+    /// `ENABLE_ANALYTICS` (default `true`): the team-level trends and comparisons (the home
+    /// page's team score trend, the managers' teams side by side); off, the dashboard leaves its
+    /// trend out and the browser hides both. An agent's own scorecard is not analytics.
+    pub analytics: bool,
     /// `WEBHOOK_RETRY_SECONDS` (default 5) and `WEBHOOK_DISABLE_AFTER_SECONDS` (default a day):
     /// how webhook deliveries are retried and when a failing webhook is turned off.
     pub webhooks: WebhookTiming,
@@ -310,6 +314,13 @@ impl Config {
             "`true` or `false`",
             &mut errors,
         );
+        let analytics = parse(
+            &var,
+            "ENABLE_ANALYTICS",
+            "true",
+            "`true` or `false`",
+            &mut errors,
+        );
         let webhooks = WebhookTiming {
             retry: Duration::from_secs(parse(
                 &var,
@@ -411,6 +422,7 @@ impl Config {
             oidc,
             metrics_token: metrics_token.map(Into::into),
             real_time,
+            analytics,
             webhooks,
             email,
         })
@@ -750,15 +762,17 @@ mod tests {
     }
 
     #[test]
-    fn real_time_is_on_unless_turned_off() {
-        assert!(load(&[]).expect("valid").real_time);
-        assert!(
-            !load(&[("ENABLE_REAL_TIME", "false")])
-                .expect("valid")
-                .real_time
-        );
-        let errors = load(&[("ENABLE_REAL_TIME", "no")]).expect_err("not a flag");
-        assert!(errors.0[0].starts_with("ENABLE_REAL_TIME: "), "{errors}");
+    fn real_time_and_analytics_are_on_unless_turned_off() {
+        let flags = |config: &Config| (config.real_time, config.analytics);
+        assert_eq!(flags(&load(&[]).expect("valid")), (true, true));
+        let off = load(&[("ENABLE_REAL_TIME", "false"), ("ENABLE_ANALYTICS", "false")]);
+        assert_eq!(flags(&off.expect("valid")), (false, false));
+        let on = load(&[("ENABLE_REAL_TIME", "true"), ("ENABLE_ANALYTICS", "true")]);
+        assert_eq!(flags(&on.expect("valid")), (true, true));
+        for name in ["ENABLE_REAL_TIME", "ENABLE_ANALYTICS"] {
+            let errors = load(&[(name, "no")]).expect_err("not a flag");
+            assert!(errors.0[0].starts_with(&format!("{name}: ")), "{errors}");
+        }
     }
 
     #[test]

@@ -28,11 +28,13 @@ const SHOWN: u64 = 20;
 /// The most agents a dashboard scores.
 const AGENTS: u64 = 200;
 
-/// Builds the dashboard of `actor`.
+/// Builds the dashboard of `actor`; with `analytics` off (`ENABLE_ANALYTICS`), without the
+/// team trend.
 pub async fn build(
     db: &Db,
     actor: &Actor,
     catalogue: &metrics::Catalogue,
+    analytics: bool,
 ) -> Result<dto::Dashboard, StoreError> {
     let now = Utc::now();
     let today = now.date_naive();
@@ -61,12 +63,14 @@ pub async fn build(
     let (overdue, _) = action_items::list(db, actor, &overdue, &page).await?;
 
     let (attention, trend) = if actor.role == Role::Agent {
-        (
-            Vec::new(),
+        let trend = if analytics {
             trend_of(db, catalogue, &[actor.id.uuid()], &HashMap::new())
                 .await?
-                .1,
-        )
+                .1
+        } else {
+            Vec::new()
+        };
+        (Vec::new(), trend)
     } else {
         let agents = UserFilter {
             role: Some(Role::Agent),
@@ -95,7 +99,7 @@ pub async fn build(
         pending_acknowledgements: wire::all(&pending),
         overdue_action_items: wire::all(&overdue),
         agents_needing_attention: attention,
-        team_trend: trend,
+        team_trend: if analytics { trend } else { Vec::new() },
     })
 }
 

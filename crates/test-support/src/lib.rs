@@ -128,6 +128,7 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         oidc: None,
         metrics_token: None,
         real_time: true,
+        analytics: true,
         webhooks: server::config::WebhookTiming {
             retry: Duration::from_millis(200),
             disable_after: Duration::from_secs(86400),

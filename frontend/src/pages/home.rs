@@ -52,21 +52,29 @@ fn CoachHome() -> impl IntoView {
     });
     let role = session().0.with(|me| me.as_ref().map(|me| me.user.role));
     let oversees = matches!(role, Some(domain::Role::Manager | domain::Role::Admin));
+    // Team trends and comparisons are analytics, which the server may have turned off.
+    let offered = api::load(api::client_config);
+    let analytics = Signal::derive(move || {
+        offered
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|config| config.analytics)
+    });
     view! {
         <h1>"Home"</h1>
         {oversees.then(|| view! {
-            <TeamsOverview />
+            {move || analytics.get().then(|| view! { <TeamsOverview /> })}
             <div class="grid home">
                 <PlansWaiting />
                 {(role == Some(domain::Role::Admin)).then(|| view! { <AuditSummary /> })}
             </div>
         })}
-        {when_loaded(board, |board| view! { <CoachBoard board=board /> })}
+        {when_loaded(board, move |board| view! { <CoachBoard board=board analytics=analytics /> })}
     }
 }
 
 #[component]
-fn CoachBoard(board: dto::Dashboard) -> impl IntoView {
+fn CoachBoard(board: dto::Dashboard, analytics: Signal<bool>) -> impl IntoView {
     let store = store();
     let today = labels::today();
     let upcoming_ids: Vec<_> = board.upcoming_sessions.iter().map(|s| s.id).collect();
@@ -168,20 +176,22 @@ fn CoachBoard(board: dto::Dashboard) -> impl IntoView {
                     }
                 }}
             </section>
-            <section class="card wide" aria-labelledby="h-trend">
-                <h2 id="h-trend">"Team score trend"</h2>
-                {if trend.is_empty() {
-                    view! { <p class="empty">"No scores recorded in the last six months."</p> }.into_any()
-                } else {
-                    view! {
-                        <LineChart id="team-trend" title="Team average score by month"
-                            description="The mean weighted score of the agents in scope, over the last months, against the rating bands."
-                            labels=labels_x.clone() series=series.clone() bands=rating_bands() min=40.0 max=100.0
-                            width=900.0 height=240.0 />
-                        <ChartTable caption="Team average score by month" labels=labels_x series=series />
-                    }.into_any()
-                }}
-            </section>
+            {move || analytics.get().then(|| view! {
+                <section class="card wide" aria-labelledby="h-trend" data-test-id="team-trend-card">
+                    <h2 id="h-trend">"Team score trend"</h2>
+                    {if trend.is_empty() {
+                        view! { <p class="empty">"No scores recorded in the last six months."</p> }.into_any()
+                    } else {
+                        view! {
+                            <LineChart id="team-trend" title="Team average score by month"
+                                description="The mean weighted score of the agents in scope, over the last months, against the rating bands."
+                                labels=labels_x.clone() series=series.clone() bands=rating_bands() min=40.0 max=100.0
+                                width=900.0 height=240.0 />
+                            <ChartTable caption="Team average score by month" labels=labels_x.clone() series=series.clone() />
+                        }.into_any()
+                    }}
+                </section>
+            })}
         </div>
     }
 }

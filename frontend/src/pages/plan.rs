@@ -340,7 +340,9 @@ fn FocusStep(
     };
     view! {
         <h2>"2. Focus"</h2>
-        {move || templates.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+        // The picker waits for the KPI catalogue too: a template's focus areas are sorted into
+        // ticked KPIs and words by it, and choosing before it arrived would tick nothing.
+        {move || settings.get().and(templates.get()).and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
             <div class="template-pick">
                 <label for="plan-template">"Start from a template"</label>
                 <select id="plan-template" data-test-id="plan-template" prop:value=move || chosen.get()

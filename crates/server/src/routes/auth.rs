@@ -75,6 +75,7 @@ pub async fn client_config(app: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(ClientConfig {
         sso: app.sso.is_some(),
         real_time: app.config.real_time,
+        analytics: app.config.analytics,
         email: app.config.email.is_some(),
     })
 }

@@ -11,14 +11,17 @@ crate::routes::api_routes! {
 }
 
 /// What to look at now: upcoming sessions, sign-offs pending, overdue items, agents whose score
-/// dropped or is under target, the team's trend. Everything within the actor's scope.
+/// dropped or is under target, the team's trend (empty with `ENABLE_ANALYTICS=false`).
+/// Everything within the actor's scope.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "performance",
     responses((status = 200, body = dto::Dashboard)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_dashboard(actor: Actor, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let build = async {
         let catalogue = app.catalogue.current(&app.db).await?;
-        Ok::<_, ApiError>(crate::dashboard::build(&app.db, &actor, &catalogue).await?)
+        Ok::<_, ApiError>(
+            crate::dashboard::build(&app.db, &actor, &catalogue, app.config.analytics).await?,
+        )
     };
     let dashboard = app.caches.dashboard(actor.user.id, build).await?;
     Ok(HttpResponse::Ok().json(&*dashboard))

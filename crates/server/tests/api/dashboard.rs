@@ -23,6 +23,27 @@ fn count(board: &Value, list: &str) -> usize {
     board[list].as_array().map_or(0, Vec::len)
 }
 
+/// Records every KPI of `agent` at `earlier` two months ago and `later` last month.
+async fn record_scores(
+    app: &TestApp,
+    leader: &Persona,
+    agent: uuid::Uuid,
+    earlier: f64,
+    later: f64,
+) {
+    for (month, value) in [(month_back(2), earlier), (month_back(1), later)] {
+        let kpis = json!({ "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
+                           "task_completion_rate": value, "productivity_index": value, "quality_score": value, "efficiency_rate": value });
+        let path = format!("/api/v1/agents/{agent}/metrics/{month}");
+        app.as_(leader)
+            .request(reqwest::Method::PUT, &path)
+            .json(&kpis)
+            .call()
+            .await
+            .ok(200);
+    }
+}
+
 #[tokio::test]
 async fn the_dashboard_shows_what_needs_doing_in_scope() {
     let app = TestApp::spawn().await;
@@ -57,21 +78,8 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
         .await
         .ok(201);
     // A1 dropped from 90 to 80 (-10); A2 is steady at 70 (under target).
-    let all = |value: f64| {
-        json!({ "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
-                "task_completion_rate": value, "productivity_index": value, "quality_score": value, "efficiency_rate": value })
-    };
-    for (agent, earlier, later) in [(org.agent_a1.id, 90.0, 80.0), (org.agent_a2.id, 70.0, 70.0)] {
-        for (month, value) in [(month_back(2), earlier), (month_back(1), later)] {
-            let path = format!("/api/v1/agents/{agent}/metrics/{month}");
-            app.as_(&org.leader_a)
-                .request(reqwest::Method::PUT, &path)
-                .json(&all(value))
-                .call()
-                .await
-                .ok(200);
-        }
-    }
+    record_scores(&app, &org.leader_a, org.agent_a1.id, 90.0, 80.0).await;
+    record_scores(&app, &org.leader_a, org.agent_a2.id, 70.0, 70.0).await;
 
     let leader = dashboard(&app, &org.leader_a).await;
     assert_eq!(count(&leader, "upcoming_sessions"), 1);
@@ -144,4 +152,45 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
         leader_b["agents_needing_attention"][0]["reasons"],
         json!(["NO_RECENT_SESSION"])
     );
+}
+
+#[tokio::test]
+async fn with_analytics_turned_off_the_dashboard_leaves_out_the_trend_and_the_browser_is_told() {
+    let app = TestApp::spawn_with(|config| config.analytics = false).await;
+    let org = app.seed_org().await;
+    let config = app
+        .request(reqwest::Method::GET, "/api/v1/config")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(config["analytics"], false);
+    record_scores(&app, &org.leader_a, org.agent_a1.id, 90.0, 80.0).await;
+
+    let leader = dashboard(&app, &org.leader_a).await;
+    assert_eq!(count(&leader, "team_trend"), 0);
+    assert_eq!(
+        leader["agents_needing_attention"][0]["reasons"],
+        json!(["SCORE_DROPPED", "NO_RECENT_SESSION"]),
+        "who needs coaching is not analytics"
+    );
+    assert_eq!(
+        count(&dashboard(&app, &org.agent_a1).await, "team_trend"),
+        0
+    );
+    // The agent's own scorecard stays.
+    let last_month = month_back(1);
+    let year = &last_month[..4];
+    let card = app
+        .as_(&org.agent_a1)
+        .get(&format!(
+            "/api/v1/agents/{}/scorecard?year={year}",
+            org.agent_a1.id
+        ))
+        .call()
+        .await
+        .ok(200);
+    let scored = card["months"]
+        .as_array()
+        .and_then(|months| months.iter().find(|m| m["month"] == json!(last_month)));
+    assert_eq!(scored.map(|m| &m["score"]), Some(&json!(80.0)), "{card}");
 }
