@@ -1,21 +1,21 @@
 // Journey: an admin adds a person, deactivates an agent (whose open browser is signed out at
 // once) and reactivates them, publishes an announcement, erases the newcomer (a data-subject
 // request), and reads and verifies the audit log.
-import { test, expect } from "@playwright/test";
-import { ADMIN, PASSWORD, checkA11y, emailOf, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { ADMIN, checkA11y, emailOf, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Farah Haddad";
 
 test.setTimeout(120_000);
 
-test("an admin manages people, announces, and checks the audit log", async ({ browser }, info) => {
+test("an admin manages people, announces, and checks the audit log", async ({ newContext }, info) => {
   // The agent is signed in on their own device.
-  const agent = await (await browser.newContext()).newPage();
+  const agent = await (await newContext()).newPage();
   const agentProblems = watchConsole(agent, [/401/, /WebSocket/]);
   await signIn(agent, emailOf(AGENT));
   await settled(agent);
 
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await newContext()).newPage();
   const problems = watchConsole(page);
   await signIn(page, ADMIN);
   await page.getByTestId("nav-admin").click();
@@ -37,7 +37,7 @@ test("an admin manages people, announces, and checks the audit log", async ({ br
   await expect(page.getByTestId("person-form")).toHaveCount(0);
   await page.getByTestId("people-search").fill("Noor Test");
   await expect(page.getByTestId("person-row").filter({ hasText: name })).toContainText("Billing Support");
-  const newcomer = await (await browser.newContext()).newPage();
+  const newcomer = await (await newContext()).newPage();
   await newcomer.goto("/login");
   await newcomer.getByTestId("email").fill(email);
   await newcomer.getByTestId("password").fill(temporary);

@@ -1,7 +1,7 @@
 // Journey, on a phone (375x812): an agent finds a completed session on their home, acknowledges
 // it with a comment, and moves their action item forward.
-import { test, expect } from "@playwright/test";
-import { LEADER, PASSWORD, checkA11y, emailOf, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { checkA11y, emailOf, LEADER, PASSWORD, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Chen Wei";
 

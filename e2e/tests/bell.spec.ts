@@ -1,7 +1,7 @@
 // Notifications: an item assigned in another browser context raises the agent's bell count
 // live, the bell lists it and marks it read; an announcement shows as a toast to everyone online.
-import { test, expect, APIRequestContext } from "@playwright/test";
-import { ADMIN, LEADER, PASSWORD, checkA11y, emailOf, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect, APIRequestContext } from "@playwright/test";
+import { ADMIN, checkA11y, emailOf, LEADER, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Elif Yilmaz";
 
@@ -11,8 +11,8 @@ async function bearer(request: APIRequestContext, email: string): Promise<Record
   return { Authorization: `Bearer ${(await login.json()).access_token}` };
 }
 
-test("the bell counts an item assigned in another browser and an announcement pops up", async ({ browser, request }, info) => {
-  const page = await (await browser.newContext()).newPage();
+test("the bell counts an item assigned in another browser and an announcement pops up", async ({ newContext, request }, info) => {
+  const page = await (await newContext()).newPage();
   const problems = watchConsole(page);
   await signIn(page, emailOf(AGENT));
   await settled(page);

@@ -1,8 +1,8 @@
 // Journey: a team leader subscribes to their coaching sessions from a calendar app: makes a feed,
 // copies its address (shown once), the calendar app reads it, a new address retires the old,
 // and turning the feed off retires that too.
-import { test, expect } from "@playwright/test";
-import { LEADER, checkA11y, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { checkA11y, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 /// The path of a feed address (the server answers it at the test's base URL).
 function pathOf(url: string): string {

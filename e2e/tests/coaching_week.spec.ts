@@ -2,24 +2,24 @@
 // and completes it with two action items; the agent acknowledges it with a comment and completes
 // an item; the team leader's board shows the change. Then: a double booking is refused with the
 // clash named, a stale move gets the conflict dialog, and a quick note is captured with `Q`.
-import { test, expect, Browser, Page } from "@playwright/test";
+import { expect, Page } from "@playwright/test";
 import * as fs from "node:fs";
-import { LEADER, PASSWORD, checkA11y, dayFromNow, emailOf, settled, shot, signIn, watchConsole } from "./helpers";
+import { checkA11y, dayFromNow, emailOf, LEADER, NewContext, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Aiden Clarke";
 const SLOT_DAY = dayFromNow(20);
 
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
-async function leaderPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
+async function leaderPage(newContext: NewContext): Promise<Page> {
+  const context = await newContext();
   const page = await context.newPage();
   await signIn(page, LEADER);
   return page;
 }
 
-test("a team leader plans, runs and completes a session; the agent acknowledges it", async ({ browser }, info) => {
-  const leader = await leaderPage(browser);
+test("a team leader plans, runs and completes a session; the agent acknowledges it", async ({ newContext }, info) => {
+  const leader = await leaderPage(newContext);
   const problems = watchConsole(leader);
 
   // Home: interactive time measured with the Performance API on a fresh load.
@@ -87,7 +87,7 @@ test("a team leader plans, runs and completes a session; the agent acknowledges 
   await expect(again.getByTestId("session-score")).toContainText("82.0");
 
   // The agent: home shows it, acknowledges with a comment, completes one item.
-  const agentContext = await browser.newContext();
+  const agentContext = await newContext();
   const agent = await agentContext.newPage();
   const agentProblems = watchConsole(agent);
   await signIn(agent, emailOf(AGENT));
@@ -127,8 +127,8 @@ async function book(page: Page, agent: string, day: string, time: string): Promi
   await page.getByTestId("book-session").click();
 }
 
-test("a double booking is refused with the clash named", async ({ browser }, info) => {
-  const page = await leaderPage(browser);
+test("a double booking is refused with the clash named", async ({ newContext }, info) => {
+  const page = await leaderPage(newContext);
   const problems = watchConsole(page, [/status of 409/]);
   await book(page, "Bianca Rossi", SLOT_DAY, "10:00");
   await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}$/);
@@ -151,8 +151,8 @@ test("a double booking is refused with the clash named", async ({ browser }, inf
   expect(problems).toEqual([]);
 });
 
-test("a stale move shows the conflict dialog instead of overwriting", async ({ browser, request }, info) => {
-  const first = await leaderPage(browser);
+test("a stale move shows the conflict dialog instead of overwriting", async ({ newContext, request }, info) => {
+  const first = await leaderPage(newContext);
   const problems = watchConsole(first, [/status of 412/]);
   // This page's live feed has not delivered the other change yet (the race a conflict answers):
   // its socket opens but hears nothing.
@@ -192,8 +192,8 @@ test("a stale move shows the conflict dialog instead of overwriting", async ({ b
   expect(problems).toEqual([]);
 });
 
-test("a quick note is captured with the keyboard shortcut", async ({ browser }, info) => {
-  const page = await leaderPage(browser);
+test("a quick note is captured with the keyboard shortcut", async ({ newContext }, info) => {
+  const page = await leaderPage(newContext);
   const problems = watchConsole(page);
   await page.goto("/");
   await expect(page.getByTestId("home-ready")).toBeVisible();

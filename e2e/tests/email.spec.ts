@@ -2,8 +2,8 @@
 // again; a session they schedule reaches its agent by email, with the calendar invitation.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { test, expect } from "@playwright/test";
-import { LEADER, apiToken, checkA11y, emailOf, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { apiToken, checkA11y, emailOf, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Chen Wei";
 

@@ -1,8 +1,8 @@
 // Journey: the optional features the server turns off (ENABLE_ANALYTICS, ENABLE_REAL_TIME) are
 // hidden in the browser. The same manager's home on the journeys' server (everything on) and on
 // a second server with both off (playwright.config.ts starts it).
-import { test, expect, Page } from "@playwright/test";
-import { emailOf, LEADER, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect, Page } from "@playwright/test";
+import { emailOf, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const MANAGER = emailOf("Grace Okafor");
 
@@ -35,14 +35,14 @@ test("with everything on, a manager's home shows the teams side by side and the 
   expect(problems).toEqual([]);
 });
 
-test("with analytics and live updates off, home leaves out the team trends and nothing connects", async ({ browser }, info) => {
+test("with analytics and live updates off, home leaves out the team trends and nothing connects", async ({ newContext }, info) => {
   const offUrl = process.env.E2E_FLAGS_OFF_URL;
   expect(offUrl, "playwright.config.ts starts the second server").toBeTruthy();
   for (const [who, viewport] of [
     [MANAGER, { width: 1440, height: 900 }],
     [LEADER, { width: 375, height: 812 }],
   ] as const) {
-    const context = await browser.newContext({ baseURL: offUrl, viewport });
+    const context = await newContext({ baseURL: offUrl, viewport });
     const page = await context.newPage();
     const problems = watchConsole(page);
     const opened = liveConnections(page);

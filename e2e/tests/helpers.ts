@@ -1,8 +1,26 @@
 // Shared steps of the browser journeys: signing in, accessibility checks, console watching and
 // screenshots kept as artifacts (test-results/screens/).
 import { createHmac } from "node:crypto";
-import { APIRequestContext, expect, Page, TestInfo } from "@playwright/test";
+import { APIRequestContext, BrowserContext, BrowserContextOptions, expect, Page, test as base, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+
+/// Opens another browser (a context of its own: its own cookies, storage and live connection).
+export type NewContext = (options?: BrowserContextOptions) => Promise<BrowserContext>;
+
+/// Playwright's `test` with `newContext`: every browser a journey opens is closed when it ends,
+/// so no signed-in page of an earlier journey keeps running (and loading the machine) behind the
+/// next one.
+export const test = base.extend<{ newContext: NewContext }>({
+  newContext: async ({ browser }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async (options) => {
+      const context = await browser.newContext(options);
+      opened.push(context);
+      return context;
+    });
+    await Promise.all(opened.map((context) => context.close()));
+  },
+});
 
 export const PASSWORD = "coaching-hub-demo";
 export const DOMAIN = "demo.coaching-hub.example";

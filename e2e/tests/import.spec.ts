@@ -1,8 +1,8 @@
 // Journey: an admin imports a metrics CSV with a bad row and sees the row named (nothing is
 // written), fixes the file and imports it with the progress bar reaching the end, and the agent's
 // score chart shows the new month.
-import { test, expect } from "@playwright/test";
-import { ADMIN, PASSWORD, checkA11y, emailOf, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { ADMIN, checkA11y, emailOf, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Gabriel Silva";
 

@@ -1,12 +1,12 @@
 // Live updates: a quick note written in one browser shows on another browser's open agent page,
 // with no reload.
-import { test, expect } from "@playwright/test";
-import { LEADER, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Aiden Clarke";
 
-test("a note written in one browser shows on another's open agent page", async ({ browser }, info) => {
-  const watcher = await (await browser.newContext()).newPage();
+test("a note written in one browser shows on another's open agent page", async ({ newContext }, info) => {
+  const watcher = await (await newContext()).newPage();
   const problems = watchConsole(watcher);
   const socket = watcher.waitForEvent("websocket");
   await signIn(watcher, LEADER);
@@ -17,7 +17,7 @@ test("a note written in one browser shows on another's open agent page", async (
   await settled(watcher);
 
   // The same team leader on another device writes a note about the agent.
-  const writer = await (await browser.newContext()).newPage();
+  const writer = await (await newContext()).newPage();
   await signIn(writer, LEADER);
   await writer.locator("body").press("q");
   await writer.getByTestId("note-agent").selectOption({ label: AGENT });

@@ -1,8 +1,8 @@
 // Offline quick notes: with the network cut, two notes are kept in the browser and sent in order
 // when it returns; a note whose answer was lost is sent again under the same Idempotency-Key.
 // Each exists exactly once on the server.
-import { test, expect, APIRequestContext } from "@playwright/test";
-import { LEADER, PASSWORD, shot, signIn, settled, watchConsole } from "./helpers";
+import { expect, APIRequestContext } from "@playwright/test";
+import { LEADER, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Bianca Rossi";
 
@@ -12,11 +12,11 @@ async function notesAbout(request: APIRequestContext, auth: Record<string, strin
   return page.items.map((n: { content: string }) => n.content).filter((c: string) => c.includes(marker));
 }
 
-test("notes written offline are sent once each when the network returns", async ({ browser, request }, info) => {
+test("notes written offline are sent once each when the network returns", async ({ newContext, request }, info) => {
   const login = await request.post("/api/v1/auth/login", { data: { email: LEADER, password: PASSWORD } });
   expect(login.ok()).toBeTruthy();
   const auth = { Authorization: `Bearer ${(await login.json()).access_token}` };
-  const context = await browser.newContext();
+  const context = await newContext();
   const page = await context.newPage();
   // The browser reports the refused requests and the dropped socket itself.
   const problems = watchConsole(page, [/ERR_INTERNET_DISCONNECTED/, /ERR_FAILED/, /WebSocket/]);

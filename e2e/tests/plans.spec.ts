@@ -1,19 +1,19 @@
 // Journey: the team leader drafts and submits an improvement plan, the manager approves it, the
 // agent acknowledges it, and the team leader records a checkpoint. Each in their own browser.
-import { test, expect } from "@playwright/test";
-import { LEADER, checkA11y, emailOf, settled, shot, signIn, watchConsole, dayFromNow } from "./helpers";
+import { expect } from "@playwright/test";
+import { checkA11y, dayFromNow, emailOf, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Dana Whitfield";
 const MANAGER = "Grace Okafor";
 
 test.setTimeout(120_000);
 
-test("a plan goes from the team leader to the manager to the agent and back", async ({ browser }, info) => {
+test("a plan goes from the team leader to the manager to the agent and back", async ({ newContext }, info) => {
   const title = `Shorter holds ${Date.now()}`;
   const month = dayFromNow(35).slice(0, 7);
 
   // The team leader drafts the plan and submits it.
-  const leader = await (await browser.newContext()).newPage();
+  const leader = await (await newContext()).newPage();
   const leaderProblems = watchConsole(leader);
   await signIn(leader, LEADER);
   await leader.getByTestId("nav-plans").click();
@@ -37,7 +37,7 @@ test("a plan goes from the team leader to the manager to the agent and back", as
   const planUrl = leader.url();
 
   // The manager finds it waiting for them, and approves it.
-  const manager = await (await browser.newContext()).newPage();
+  const manager = await (await newContext()).newPage();
   const managerProblems = watchConsole(manager);
   await signIn(manager, emailOf(MANAGER));
   await manager.getByTestId("nav-plans").click();
@@ -50,7 +50,7 @@ test("a plan goes from the team leader to the manager to the agent and back", as
   await expect(manager.getByTestId("plan-status")).toHaveText("Active");
 
   // The agent acknowledges it, on a phone.
-  const agentContext = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  const agentContext = await newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
   const agent = await agentContext.newPage();
   const agentProblems = watchConsole(agent);
   await signIn(agent, emailOf(AGENT));

@@ -1,7 +1,7 @@
 // Journey: an admin changes a KPI's weight from next month; last month's scores stay as they
 // were, and the change shows as a new version.
-import { test, expect } from "@playwright/test";
-import { ADMIN, PASSWORD, checkA11y, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { ADMIN, checkA11y, PASSWORD, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Hugo Laurent";
 

@@ -1,7 +1,7 @@
 // Journey: a person signs in through the page, the session survives a reload, sign-out ends it;
 // wrong credentials say so and leave no session.
-import { test, expect } from "@playwright/test";
-import { ADMIN, PASSWORD, checkA11y, shot, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { ADMIN, checkA11y, PASSWORD, shot, test, watchConsole } from "./helpers";
 
 test("the demo admin signs in, reloads, and signs out", async ({ page }, info) => {
   const problems = watchConsole(page, [/status of 401/]);

@@ -1,8 +1,8 @@
 // Journey: a team leader signs in with single sign-on at the organisation's provider (a real
 // OpenID Connect provider on loopback, e2e/oidc-provider.mjs), and someone the provider knows
 // but this site does not is told so and signed in as nobody.
-import { test, expect } from "@playwright/test";
-import { LEADER, checkA11y, shot, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { checkA11y, LEADER, shot, test, watchConsole } from "./helpers";
 
 const PROVIDER = `http://127.0.0.1:${process.env.E2E_OIDC_PORT ?? 18090}`;
 const STRANGER = "stranger@elsewhere.example";

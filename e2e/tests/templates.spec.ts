@@ -1,8 +1,8 @@
 // Journey: a team leader writes a session template for their team (focus areas, agenda, length,
 // an action item), then plans a session from it: the wizard fills in what the template holds, and
 // the booked session carries the template's action item.
-import { test, expect } from "@playwright/test";
-import { LEADER, checkA11y, dayFromNow, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { checkA11y, dayFromNow, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 test("a team leader writes a template and plans a session from it", async ({ page }, info) => {
   test.setTimeout(90_000);

@@ -1,8 +1,8 @@
 // Journey: a team leader makes a personal access token for a script, sees it once, the script
 // reads with it and is refused a write, the leader downloads their data and revokes the token.
 import * as fs from "node:fs";
-import { test, expect } from "@playwright/test";
-import { LEADER, checkA11y, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { checkA11y, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 test("a team leader makes, uses and revokes a personal access token", async ({ page, request }, info) => {
   const problems = watchConsole(page);

@@ -1,8 +1,8 @@
 // Journeys: a team leader turns on two-step sign-in and signs in with a code, then with a
 // recovery code; an admin requires it for managers, and a manager is walked through setting it up
 // at sign-in.
-import { test, expect, Page } from "@playwright/test";
-import { ADMIN, PASSWORD, apiToken, checkA11y, settled, shot, signIn, totp, watchConsole } from "./helpers";
+import { expect, Page } from "@playwright/test";
+import { ADMIN, apiToken, checkA11y, PASSWORD, settled, shot, signIn, test, totp, watchConsole } from "./helpers";
 
 test.setTimeout(120_000);
 
@@ -82,7 +82,7 @@ test("a team leader turns on two-step sign-in and signs in with a code, then a r
   expect(problems).toEqual([]);
 });
 
-test("an admin requires two-step sign-in for managers, and a manager sets it up at sign-in", async ({ page, browser, request }, info) => {
+test("an admin requires two-step sign-in for managers, and a manager sets it up at sign-in", async ({ page, newContext, request }, info) => {
   const problems = watchConsole(page);
   const email = await newPerson(request, "MANAGER");
   await signIn(page, ADMIN);
@@ -95,7 +95,7 @@ test("an admin requires two-step sign-in for managers, and a manager sets it up 
     await checkA11y(page, "admin-sign-in-security");
     await shot(page, info, "admin-sign-in-security");
 
-    const manager = await (await browser.newContext({ viewport: { width: 375, height: 812 } })).newPage();
+    const manager = await (await newContext({ viewport: { width: 375, height: 812 } })).newPage();
     const managerProblems = watchConsole(manager);
     await passwordStep(manager, email);
     await expect(manager.getByTestId("enrolment")).toBeVisible();
@@ -104,7 +104,7 @@ test("an admin requires two-step sign-in for managers, and a manager sets it up 
     const secret = (await manager.getByTestId("enrolment-secret").textContent()) ?? "";
     await manager.getByTestId("second-factor-code").fill(totp(secret));
     await manager.getByTestId("second-factor-submit").click();
-    // Ten recovery codes are hashed (argon2, a debug build) before the answer: slow on a busy machine.
+    // Confirming writes the factor, ten recovery codes and an audit entry: slow on a busy machine.
     await expect(manager.getByTestId("recovery-codes").locator("code")).toHaveCount(10, { timeout: 15_000 });
     await manager.getByTestId("recovery-codes-saved").click();
     await expect(manager.getByTestId("sign-out")).toBeVisible();

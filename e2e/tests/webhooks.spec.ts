@@ -4,8 +4,8 @@
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
-import { test, expect } from "@playwright/test";
-import { ADMIN, apiToken, checkA11y, settled, shot, signIn, watchConsole } from "./helpers";
+import { expect } from "@playwright/test";
+import { ADMIN, apiToken, checkA11y, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 type Received = { headers: http.IncomingHttpHeaders; body: string };
 
