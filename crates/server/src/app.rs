@@ -100,12 +100,13 @@ impl Application {
         let listener = TcpListener::bind((config.bind, config.port))
             .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
         let port = listener.local_addr()?.port();
-        if let Some(months) = config.retention_months {
-            crate::retention::spawn(state.db.clone(), months);
-        }
+        let retention = config
+            .retention_months
+            .map(|months| crate::retention::spawn(state.db.clone(), months));
         let state = web::Data::new(state);
         let mut background = vec![crate::webhooks::spawn(state.clone())];
         background.extend(crate::mailer::spawn(state.clone())?);
+        background.extend(retention);
         let data = state.clone();
         let mut server = HttpServer::new(move || {
             let config = &data.config;

@@ -13,6 +13,7 @@ pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod events;
+pub mod every;
 pub mod extract;
 pub mod headers;
 pub mod instruments;

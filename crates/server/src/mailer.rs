@@ -42,11 +42,9 @@ pub fn spawn(app: web::Data<AppState>) -> anyhow::Result<Option<JoinHandle<()>>>
         .context("SMTP_URL")?
         .timeout(Some(TIMEOUT))
         .build();
-    Ok(Some(tokio::spawn(async move {
-        let mut tick = tokio::time::interval(TICK);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
+    Ok(Some(crate::every::every(TICK, move || {
+        let (app, smtp) = (app.clone(), smtp.clone());
+        async move {
             if let Err(error) = round(&app, &smtp).await {
                 tracing::warn!(%error, "email notifications wait for the database");
             }

@@ -10,12 +10,11 @@ use persistence::privacy::{self, Retention};
 /// How often the period is applied.
 const EVERY: Duration = Duration::from_secs(3600);
 
-/// Applies the period now, then every hour, for as long as the process runs.
-pub fn spawn(db: persistence::Db, months: u32) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        loop {
-            tick.tick().await;
+/// Applies the period now, then every hour, until the server stops.
+pub fn spawn(db: persistence::Db, months: u32) -> tokio::task::JoinHandle<()> {
+    crate::every::every(EVERY, move || {
+        let db = db.clone();
+        async move {
             match privacy::apply_retention(&db, &Origin::default(), months).await {
                 Ok(done) if done != Retention::default() => {
                     tracing::info!(
@@ -30,5 +29,5 @@ pub fn spawn(db: persistence::Db, months: u32) {
                 }
             }
         }
-    });
+    })
 }

@@ -54,18 +54,16 @@ pub fn backoff(first: Duration, attempts: i32) -> Duration {
 
 /// Starts this instance's sender; it runs until the handle is aborted.
 pub fn spawn(app: web::Data<AppState>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let config = ureq::Agent::config_builder()
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .timeout_global(Some(TIMEOUT))
-            .build();
-        let agent = ureq::Agent::new_with_config(config);
-        let slots = Arc::new(Semaphore::new(IN_FLIGHT));
-        let mut tick = tokio::time::interval(TICK);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
+    let config = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(TIMEOUT))
+        .build();
+    let agent = ureq::Agent::new_with_config(config);
+    let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+    crate::every::every(TICK, move || {
+        let (app, agent, slots) = (app.clone(), agent.clone(), slots.clone());
+        async move {
             if let Err(error) = round(&app, &agent, &slots).await {
                 tracing::warn!(%error, "webhook deliveries wait for the database");
             }

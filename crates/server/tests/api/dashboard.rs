@@ -34,11 +34,8 @@ async fn record_scores(
     for (month, value) in [(month_back(2), earlier), (month_back(1), later)] {
         let kpis = json!({ "schedule_adherence": value, "attendance_rate": value, "punctuality": value, "break_compliance": value,
                            "task_completion_rate": value, "productivity_index": value, "quality_score": value, "efficiency_rate": value });
-        let path = format!("/api/v1/agents/{agent}/metrics/{month}");
         app.as_(leader)
-            .request(reqwest::Method::PUT, &path)
-            .json(&kpis)
-            .call()
+            .put_metrics(agent, &month, kpis)
             .await
             .ok(200);
     }
