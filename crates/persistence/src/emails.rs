@@ -3,6 +3,8 @@
 //! kind is emailed and whose email is not settled, for one instance at a time, and settles each
 //! ([`sent`], [`failed`]). People may ask for none ([`set_opted_out`]).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Duration, Utc};
 use domain::NotificationKind;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -64,7 +66,7 @@ pub async fn claim(
         .limit(limit)
         .all(db)
         .await?;
-    let mut leased = Vec::new();
+    let mut taken = Vec::new();
     for candidate in candidates {
         let mut take = notification::Entity::update_many()
             .col_expr(notification::Column::EmailNextAt, Expr::value(now + lease))
@@ -74,23 +76,41 @@ pub async fn claim(
             Some(at) => take.filter(notification::Column::EmailNextAt.eq(at)),
             None => take.filter(notification::Column::EmailNextAt.is_null()),
         };
-        if take.exec(db).await?.rows_affected == 0 {
-            continue;
+        if take.exec(db).await?.rows_affected == 1 {
+            taken.push(candidate);
         }
-        let person = user::Entity::find_by_id(candidate.user_id).one(db).await?;
-        let opted_out = email_opt_out::Entity::find_by_id(candidate.user_id)
-            .one(db)
-            .await?
-            .is_some();
-        match person {
-            Some(person) if person.active && person.erased_at.is_none() && !opted_out => {
-                leased.push(Outgoing {
-                    notification: candidate,
-                    name: person.name,
-                    email: person.email,
-                });
-            }
-            _ => settle(db, candidate.id, SKIPPED).await?,
+    }
+    if taken.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The recipients, and who of them asked for none: two reads for the whole batch.
+    let recipients: Vec<Uuid> = taken.iter().map(|n| n.user_id).collect();
+    let people: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(recipients.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|person| (person.id, person))
+        .collect();
+    let opted_out: HashSet<Uuid> = email_opt_out::Entity::find()
+        .filter(email_opt_out::Column::UserId.is_in(recipients))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.user_id)
+        .collect();
+    let mut leased = Vec::new();
+    for notification in taken {
+        let recipient = people.get(&notification.user_id).filter(|person| {
+            person.active && person.erased_at.is_none() && !opted_out.contains(&person.id)
+        });
+        match recipient {
+            Some(person) => leased.push(Outgoing {
+                name: person.name.clone(),
+                email: person.email.clone(),
+                notification,
+            }),
+            None => settle(db, notification.id, SKIPPED).await?,
         }
     }
     Ok(leased)
