@@ -6,14 +6,26 @@ import { emailOf, LEADER, settled, shot, signIn, test, watchConsole } from "./he
 
 const MANAGER = emailOf("Grace Okafor");
 
-/// Opens home once the browser has read what the server offers (`/api/v1/config`): what is off
-/// is hidden only after that answer, so checking before it would prove nothing.
+/// Opens home and waits until every read of what the server offers (`/api/v1/config`: the shell
+/// and the home page each make one) has its answer and the page has drawn it: what is off is
+/// hidden only after that, so checking before would prove nothing.
 async function home(page: Page): Promise<void> {
-  const offered = page.waitForResponse((r) => r.url().endsWith("/api/v1/config") && r.ok());
+  let asked = 0;
+  let waiting = 0;
+  const isConfig = (url: string) => url.endsWith("/api/v1/config");
+  page.on("request", (r) => {
+    if (isConfig(r.url())) (asked += 1), (waiting += 1);
+  });
+  const answered = (r: { url(): string }) => {
+    if (isConfig(r.url())) waiting -= 1;
+  };
+  page.on("requestfinished", answered);
+  page.on("requestfailed", answered);
   await page.goto("/");
-  await offered;
   await expect(page.getByTestId("home-ready")).toBeVisible();
   await settled(page);
+  await expect.poll(() => asked > 0 && waiting === 0).toBe(true);
+  await page.evaluate(() => new Promise((drawn) => requestAnimationFrame(() => drawn(null))));
 }
 
 /// Every live-update connection the page opens (a WebSocket or the event stream).
