@@ -43,11 +43,12 @@ pub enum Event {
     UserChanged(Box<User>),
     /// A team was created or changed.
     TeamChanged(Box<Team>),
-    /// A sign-in session ended (sign-out); its live connections close.
+    /// A sign-in session ended (sign-out), or a personal access token was revoked; its live
+    /// connections close.
     SignedOut {
         /// The person.
         user_id: Uuid,
-        /// The sign-in session.
+        /// The sign-in session, or the personal access token.
         session_id: Uuid,
     },
     /// Every sign-in session of a person but one ended (a password change); their live
@@ -66,6 +67,8 @@ pub enum Event {
         agent_id: Uuid,
         /// Its author.
         author_id: Uuid,
+        /// Who could see it: a private note's deletion reaches its author alone.
+        visibility: domain::NoteVisibility,
     },
 }
 

@@ -13,6 +13,21 @@ use crate::audit::{self, Origin};
 use crate::entity::access_token;
 use crate::{Db, StoreError, db};
 
+/// Revokes every live token of `user_id` (their password was reset or changed, or they were
+/// deactivated): their owner makes new ones.
+pub async fn revoke_all(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: Uuid,
+) -> Result<(), StoreError> {
+    access_token::Entity::update_many()
+        .col_expr(access_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(access_token::Column::UserId.eq(user_id))
+        .filter(access_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// How stale `last_used_at` may get before a use writes it again: one write a minute per
 /// token, not one per request.
 pub const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);

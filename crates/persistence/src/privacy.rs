@@ -1,15 +1,17 @@
 //! A data subject's rights: access ([`export`]: every record stored about a person, or written by
 //! them, as JSON, one section per kind of record) and erasure ([`erase`]).
 //!
-//! Export: Stored secrets (password hash, token hashes, the TOTP
-//! secret) are left out: they are no information about the person, and a copy of them is a way
-//! in. Notes about the person are all included, private ones too: the right of access covers
-//! personal data about them, whoever wrote it.
+//! Export: what the person it is about has a right to see, whoever asks for it (the person, or an
+//! admin on their behalf gets the same): their own records, and what others wrote about them that
+//! is shared with them. A private note is its author's alone: it is in its author's own export
+//! and in no other. Stored secrets (password hash, token hashes, the TOTP secret) are left out:
+//! they are no information about the person, and a copy of them is a way in. Audit entries of
+//! what others did to the person's records carry no address or request id of those others.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::{Map, Value};
@@ -23,38 +25,41 @@ use crate::entity::{
     sso_identity, team, team_member, user,
 };
 use crate::sealed::Sealed;
-use crate::{Db, StoreError, db, search_index, users};
-use domain::{Action, Actor, authorize};
+use crate::{Db, StoreError, db, search_index, users, webhooks};
+use domain::{Action, Actor, NoteVisibility, authorize};
 
 /// Columns that hold secrets rather than information about anyone.
 const SECRETS: [&str; 4] = ["password_hash", "token_hash", "secret", "last_step"];
 
-/// The rows `select` finds, as JSON objects without [`SECRETS`], sealed text opened.
-async fn section<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-) -> Result<Value, StoreError> {
-    let rows = select.into_json().all(db).await?;
-    let mut rows = Value::Array(
-        rows.into_iter()
-            .map(|mut row| {
-                if let Some(fields) = row.as_object_mut() {
-                    for secret in SECRETS {
-                        fields.remove(secret);
-                    }
-                }
-                row
-            })
-            .collect(),
-    );
-    // The rows are read as JSON, past the sealed fields' types: their text is opened here.
-    crate::sealed::open_json(&mut rows)?;
-    Ok(rows)
+/// Where and through which request someone else acted: no part of the person's record.
+const OTHERS_TRACES: [&str; 3] = ["ip", "ip_digest", "request_id"];
+
+/// The rows `select` finds, as JSON objects without [`SECRETS`]. The rows are read as their
+/// entity models, so a sealed column is opened by its type and nothing else is: a text that
+/// merely looks sealed stays text.
+async fn section<E>(db: &impl ConnectionTrait, select: Select<E>) -> Result<Value, StoreError>
+where
+    E: EntityTrait,
+    E::Model: serde::Serialize,
+{
+    let rows = select.all(db).await?;
+    let rows = serde_json::to_value(rows).map_err(|err| DbErr::Json(err.to_string()))?;
+    let Value::Array(mut rows) = rows else {
+        return Ok(Value::Array(Vec::new()));
+    };
+    for row in &mut rows {
+        if let Some(fields) = row.as_object_mut() {
+            for secret in SECRETS {
+                fields.remove(secret);
+            }
+        }
+    }
+    Ok(Value::Array(rows))
 }
 
-/// Everything about person `id`, for `actor` (themselves, or an admin), audited as an export
-/// (not its content). 404 outside the actor's scope, 403 when they may see the person but not
-/// export them.
+/// Everything about person `id` that they may see, for `actor` (themselves, or an admin),
+/// audited as an export (not its content). 404 outside the actor's scope, 403 when they may see
+/// the person but not export them.
 pub async fn export(
     db: &Db,
     actor: &Actor,
@@ -166,6 +171,7 @@ pub async fn export(
                             .add(quick_note::Column::AgentId.eq(id))
                             .add(quick_note::Column::AuthorId.eq(id)),
                     )
+                    .filter(readable_notes(actor, id))
                     .order_by_asc(quick_note::Column::CreatedAt),
             )
             .await?,
@@ -272,6 +278,19 @@ pub async fn export(
             .await?,
         ),
     ];
+    let mut sections = sections;
+    if let Some((_, Value::Array(entries))) = sections
+        .iter_mut()
+        .find(|(name, _)| *name == "audit_entries")
+    {
+        for entry in entries.iter_mut().filter_map(Value::as_object_mut) {
+            if entry.get("actor_id") != Some(&Value::String(id.to_string())) {
+                for trace in OTHERS_TRACES {
+                    entry.remove(trace);
+                }
+            }
+        }
+    }
     audit::record(
         &txn,
         origin,
@@ -298,6 +317,17 @@ pub async fn export(
         export.insert(name.into(), value);
     }
     Ok(Value::Object(export))
+}
+
+/// The notes of person `id`'s export: shared ones, and private ones only in their author's own
+/// export, asked for by the author.
+fn readable_notes(actor: &Actor, id: Uuid) -> Condition {
+    let shared = Condition::any().add(quick_note::Column::Visibility.eq(NoteVisibility::Shared));
+    if actor.id.uuid() == id {
+        shared.add(quick_note::Column::AuthorId.eq(id))
+    } else {
+        shared
+    }
 }
 
 /// What erased free text reads afterwards.
@@ -471,6 +501,7 @@ pub async fn erase(
         .collect();
     records.extend(about);
     let redacted = audit::redact(&txn, Some(id), &records).await?;
+    webhooks::redact_deliveries(&txn, &records).await?;
     audit::record(
         &txn,
         origin,
@@ -594,6 +625,7 @@ pub async fn apply_retention(
         return Ok(retention);
     }
     audit::redact(&txn, None, &records).await?;
+    webhooks::redact_deliveries(&txn, &records).await?;
     audit::record(
         &txn,
         origin,

@@ -271,27 +271,6 @@ pub async fn retire_old_keys(
     Ok(())
 }
 
-/// Opens every sealed string in `value` (a row read as JSON, for an export).
-pub fn open_json(value: &mut serde_json::Value) -> Result<(), SealError> {
-    match value {
-        serde_json::Value::String(text) if text.starts_with(PREFIX) => {
-            *text = keyring()?.open(text)?;
-        }
-        serde_json::Value::Array(items) => {
-            for item in items {
-                open_json(item)?;
-            }
-        }
-        serde_json::Value::Object(fields) => {
-            for item in fields.values_mut() {
-                open_json(item)?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
 /// Text stored sealed: clear in memory, sealed in the database.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -84,12 +84,14 @@ pub async fn accept_step(db: &Db, user_id: Uuid, step: i64) -> Result<bool, Stor
 }
 
 /// Confirms `user_id`'s enrolment (its code for `step` was right) and replaces their recovery
-/// codes with `code_hashes`, audited; `false` if there was nothing to confirm (a concurrent
-/// confirmation won, or the step was already used).
+/// codes with `code_hashes`, audited; every other sign-in session of theirs ends (`keep` goes
+/// on). `false` if there was nothing to confirm (a concurrent confirmation won, or the step was
+/// already used).
 pub async fn confirm(
     db: &Db,
     origin: &Origin,
     user_id: Uuid,
+    keep: Uuid,
     step: i64,
     code_hashes: Vec<String>,
 ) -> Result<bool, StoreError> {
@@ -105,6 +107,7 @@ pub async fn confirm(
         return Ok(false);
     }
     replace_codes(&txn, user_id, code_hashes).await?;
+    crate::auth_sessions::revoke_all_except(&txn, user_id, keep, "second_factor_enabled").await?;
     let after = Audited {
         second_factor: "totp",
     };
@@ -176,11 +179,14 @@ pub async fn spend_recovery_code(
 }
 
 /// Removes `user_id`'s second factor and recovery codes, audited as `action`: sign-in no longer
-/// asks for a code (until a role requirement sets one up again). `false` if there was none.
+/// asks for a code (until a role requirement sets one up again). When they turn it off
+/// themselves (`keep`, the session they do it from), every other sign-in session of theirs ends.
+/// `false` if there was none.
 pub async fn remove(
     db: &Db,
     origin: &Origin,
     user_id: Uuid,
+    keep: Option<Uuid>,
     action: &'static str,
 ) -> Result<bool, StoreError> {
     let txn = db::begin_write(db).await?;
@@ -194,6 +200,10 @@ pub async fn remove(
         .filter(recovery_code::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
+    if let Some(keep) = keep {
+        crate::auth_sessions::revoke_all_except(&txn, user_id, keep, "second_factor_disabled")
+            .await?;
+    }
     let before = Audited {
         second_factor: "totp",
     };

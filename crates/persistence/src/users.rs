@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::audit::{self, Change, Origin};
 use crate::entity::{auth_session, team, team_member, user};
 use crate::pagination::{self, Cursor, PageRequest};
-use crate::{Db, StoreError, auth_sessions, db, scope, versioned};
+use crate::{Db, StoreError, access_tokens, auth_sessions, db, scope, versioned};
 
 /// A user with the team they are an agent of.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -630,8 +630,8 @@ async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<()
     Ok(())
 }
 
-/// Deactivates or reactivates a user. Deactivation revokes every sign-in session in the same
-/// transaction, so the user is locked out at once.
+/// Deactivates or reactivates a user. Deactivation revokes every sign-in session and personal
+/// access token in the same transaction, so the user is locked out at once.
 pub async fn set_active(
     db: &Db,
     actor: &Actor,
@@ -648,7 +648,9 @@ pub async fn set_active(
     row.active = Set(active);
     row.update(&txn).await?;
     if !active {
+        // Reactivated, they start clean: new sign-ins, new tokens.
         auth_sessions::revoke_all(&txn, id, "deactivated").await?;
+        access_tokens::revoke_all(&txn, id).await?;
     }
     let updated = find(&txn, id).await?;
     let action = if active {
@@ -682,8 +684,8 @@ async fn set_password(
     audit::record(txn, origin, change).await
 }
 
-/// An admin gives a user a new password (`hash` of a temporary one): every sign-in session of
-/// theirs ends in the same transaction.
+/// An admin gives a user a new password (`hash` of a temporary one): every sign-in session and
+/// personal access token of theirs ends in the same transaction.
 pub async fn reset_password(
     db: &Db,
     actor: &Actor,
@@ -696,11 +698,13 @@ pub async fn reset_password(
     authorize(actor, Action::ResetPassword, &target)?;
     set_password(&txn, origin, current.user, hash, "user.reset_password").await?;
     auth_sessions::revoke_all(&txn, id, "password_reset").await?;
+    access_tokens::revoke_all(&txn, id).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// Replaces a user's password hash and ends every other sign-in session, in one transaction.
+/// Replaces a user's password hash and ends every other sign-in session and every personal
+/// access token, in one transaction.
 pub async fn change_password(
     db: &Db,
     origin: &Origin,
@@ -712,6 +716,7 @@ pub async fn change_password(
     let current = find(&txn, id).await?;
     set_password(&txn, origin, current.user, hash, "user.change_password").await?;
     auth_sessions::revoke_all_except(&txn, id, keep_session, "password_changed").await?;
+    access_tokens::revoke_all(&txn, id).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -325,6 +325,54 @@ pub async fn enqueue(db: &Db, batch: u64) -> Result<u64, StoreError> {
     Ok(made)
 }
 
+/// Rewrites the deliveries told of the audit entries about `records` from those entries as they
+/// are now: called after [`audit::redact`] (an erasure, the retention period), so what a
+/// delivery holds, sent or still to send, is no more than what the log still holds.
+pub async fn redact_deliveries(
+    db: &impl ConnectionTrait,
+    records: &[Uuid],
+) -> Result<u64, StoreError> {
+    let mut rewritten = 0;
+    for chunk in records.chunks(500) {
+        let entries = audit_entry::Entity::find()
+            .filter(audit_entry::Column::ResourceId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        let by_seq: std::collections::HashMap<i64, &audit_entry::Model> =
+            entries.iter().map(|entry| (entry.seq, entry)).collect();
+        let deliveries = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::AuditSeq.is_in(by_seq.keys().copied()))
+            .all(db)
+            .await?;
+        for delivery in deliveries {
+            let Some(entry) = by_seq.get(&delivery.audit_seq) else {
+                continue;
+            };
+            webhook_delivery::Entity::update_many()
+                .col_expr(
+                    webhook_delivery::Column::Payload,
+                    Expr::value(payload(&delivery.event_type, entry)?),
+                )
+                .filter(webhook_delivery::Column::Id.eq(delivery.id))
+                .exec(db)
+                .await?;
+            rewritten += 1;
+        }
+    }
+    Ok(rewritten)
+}
+
+/// Deletes the deliveries their receivers accepted before `before`: what was sent is not kept
+/// longer than it helps to see that it arrived.
+pub async fn prune_delivered(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    Ok(webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.eq(DELIVERED))
+        .filter(webhook_delivery::Column::DeliveredAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// A delivery leased to this instance, with where to send it and how to sign it.
 #[derive(Clone, Debug)]
 pub struct Due {

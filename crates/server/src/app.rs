@@ -104,7 +104,7 @@ impl Application {
             .retention_months
             .map(|months| crate::retention::spawn(state.db.clone(), months));
         let state = web::Data::new(state);
-        let mut background = vec![crate::webhooks::spawn(state.clone())];
+        let mut background = Vec::from(crate::webhooks::spawn(state.clone()));
         background.extend(crate::mailer::spawn(state.clone())?);
         background.extend(retention);
         let data = state.clone();

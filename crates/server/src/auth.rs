@@ -9,4 +9,4 @@ pub mod sign_in;
 pub mod sso;
 pub mod tokens;
 
-pub use actor::Actor;
+pub use actor::{Actor, TokenScopes};

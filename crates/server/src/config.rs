@@ -86,9 +86,10 @@ pub struct Config {
     /// page's team score trend, the managers' teams side by side); off, the dashboard leaves its
     /// trend out and the browser hides both. An agent's own scorecard is not analytics.
     pub analytics: bool,
-    /// `WEBHOOK_RETRY_SECONDS` (default 5) and `WEBHOOK_DISABLE_AFTER_SECONDS` (default a day):
-    /// how webhook deliveries are retried and when a failing webhook is turned off.
-    pub webhooks: WebhookTiming,
+    /// `WEBHOOK_RETRY_SECONDS` (default 5), `WEBHOOK_DISABLE_AFTER_SECONDS` (default a day) and
+    /// `WEBHOOK_ALLOW_PRIVATE`: how webhook deliveries are retried, when a failing webhook is
+    /// turned off, and whether receivers may be on private addresses.
+    pub webhooks: WebhookConfig,
     /// `SMTP_URL` and `SMTP_FROM`, unless `ENABLE_EMAIL=false`: email notifications; off when
     /// unset.
     pub email: Option<EmailConfig>,
@@ -107,13 +108,16 @@ pub struct EmailConfig {
     pub retry: Duration,
 }
 
-/// How webhook deliveries are retried.
+/// How webhook deliveries are retried, and where they may go.
 #[derive(Clone, Copy, Debug)]
-pub struct WebhookTiming {
+pub struct WebhookConfig {
     /// The wait after a first failure; it doubles with each further one, up to an hour.
     pub retry: Duration,
     /// A webhook whose every attempt has failed for this long is turned off.
     pub disable_after: Duration,
+    /// `WEBHOOK_ALLOW_PRIVATE` (default `false`): receivers on this machine or a private network
+    /// are allowed (development and tests); otherwise only public addresses are.
+    pub allow_private: bool,
 }
 
 /// An OpenID Connect provider people may sign in with.
@@ -207,7 +211,21 @@ impl Config {
             &mut errors,
         );
         let port = parse(&var, "PORT", "8080", "a port number (0-65535)", &mut errors);
-        let public_url = var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}:{port}"));
+        let public_url = match var("PUBLIC_URL") {
+            Some(url) => url,
+            None => {
+                if redis_url.is_some() {
+                    // Tokens name the public URL as their issuer: instances that each made up
+                    // their own would refuse each other's tokens behind a load balancer.
+                    errors.push(
+                        "PUBLIC_URL: must be set when REDIS_URL is (every instance signs tokens \
+                         for the one address people reach)"
+                            .into(),
+                    );
+                }
+                format!("http://{bind}:{port}")
+            }
+        };
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             errors.push("PUBLIC_URL: must start with http:// or https://".into());
         }
@@ -321,7 +339,7 @@ impl Config {
             "`true` or `false`",
             &mut errors,
         );
-        let webhooks = WebhookTiming {
+        let webhooks = WebhookConfig {
             retry: Duration::from_secs(parse(
                 &var,
                 "WEBHOOK_RETRY_SECONDS",
@@ -336,6 +354,13 @@ impl Config {
                 "a number of seconds",
                 &mut errors,
             )),
+            allow_private: parse(
+                &var,
+                "WEBHOOK_ALLOW_PRIVATE",
+                "false",
+                "`true` or `false`",
+                &mut errors,
+            ),
         };
         let statement_count_header = parse(
             &var,
@@ -661,7 +686,7 @@ mod tests {
             ("REDIS_URL", "http://cache"),
             ("LOG_FORMAT", "xml"),
         ])
-        .expect_err("five problems");
+        .expect_err("six problems");
         let names: Vec<&str> = errors
             .0
             .iter()
@@ -674,11 +699,27 @@ mod tests {
                 "REDIS_URL",
                 "BIND",
                 "PORT",
+                "PUBLIC_URL",
                 "JWT_SECRET",
                 "ENCRYPTION_KEYS",
                 "LOG_FORMAT"
             ]
         );
+    }
+
+    #[test]
+    fn several_instances_need_the_one_public_url() {
+        let keys = [
+            ("JWT_SECRET", "x".repeat(32)),
+            ("ENCRYPTION_KEYS", KEYS.into()),
+        ];
+        let mut pairs: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        pairs.push(("REDIS_URL", "redis://127.0.0.1:6379"));
+        let errors = load(&pairs).expect_err("no PUBLIC_URL");
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
+        assert!(errors.0[0].starts_with("PUBLIC_URL: must be set when REDIS_URL is"));
+        pairs.push(("PUBLIC_URL", "https://coaching.example.com"));
+        assert!(load(&pairs).is_ok());
     }
 
     #[test]
@@ -777,8 +818,9 @@ mod tests {
 
     #[test]
     fn redis_over_tls_is_refused_at_start_up_as_this_build_cannot_speak_it() {
-        assert!(load(&[("REDIS_URL", "redis://cache:6379")]).is_ok());
-        let errors = load(&[("REDIS_URL", "rediss://cache:6380")]).expect_err("no TLS");
+        let public = ("PUBLIC_URL", "https://coaching.example.com");
+        assert!(load(&[("REDIS_URL", "redis://cache:6379"), public]).is_ok());
+        let errors = load(&[("REDIS_URL", "rediss://cache:6380"), public]).expect_err("no TLS");
         assert!(errors.0[0].starts_with("REDIS_URL: rediss://"), "{errors}");
     }
 

@@ -340,6 +340,7 @@ mod tests {
             id: uuid::Uuid::from_u128(n),
             agent_id: uuid::Uuid::nil(),
             author_id: uuid::Uuid::nil(),
+            visibility: domain::NoteVisibility::Shared,
         }
     }
 

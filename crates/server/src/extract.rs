@@ -179,6 +179,28 @@ fn strip_position(message: &str) -> String {
         .to_owned()
 }
 
+/// A raw request body (CSV, or JSON read by hand), read under the route's size limit: past it a
+/// problem+json 413, like every other error, never actix's plain text.
+#[derive(Debug)]
+pub struct Body(pub web::Bytes);
+
+impl Deref for Body {
+    type Target = web::Bytes;
+    fn deref(&self) -> &web::Bytes {
+        &self.0
+    }
+}
+
+impl FromRequest for Body {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move { Ok(Body(bytes.await.map_err(|err| payload_error(&err))?)) })
+    }
+}
+
 /// A body read error: over the limit is 413, anything else 400.
 fn payload_error(err: &actix_web::Error) -> ApiError {
     if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
@@ -198,7 +220,12 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound.into())
 }
 
-/// The version a write is based on, from `If-Match: "3"` (or `W/"3"`).
+/// The version a write is based on, from `If-Match: "3"`.
+///
+/// An `If-Match` that names no version of ours (empty, `*`, a weak tag such as `W/"3"`, which
+/// RFC 9110's strong comparison never matches, or anything else) is not refused here: it stands
+/// for [`IfMatch::UNMATCHABLE`], so the write is checked like any other (the record's existence
+/// and the caller's sight of it, the body, the policy) and fails its version check last, with 412.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct IfMatch(pub Option<i32>);
 
@@ -215,16 +242,25 @@ fn parse_if_match(req: &HttpRequest) -> ApiResult<IfMatch> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(IfMatch(None));
     };
-    let text = value
+    let version = value
         .to_str()
-        .map_err(|_| ApiError::BadRequest("If-Match is not text".into()))?;
-    let tag = text.trim().trim_start_matches("W/").trim_matches('"');
-    tag.parse()
-        .map(|version| IfMatch(Some(version)))
-        .map_err(|_| ApiError::Stale)
+        .ok()
+        .and_then(|text| {
+            text.trim()
+                .strip_prefix('"')?
+                .strip_suffix('"')?
+                .parse()
+                .ok()
+        })
+        .filter(|version: &i32| *version >= 1)
+        .unwrap_or(IfMatch::UNMATCHABLE);
+    Ok(IfMatch(Some(version)))
 }
 
 impl IfMatch {
+    /// A version no record has (they start at 1): what an `If-Match` that names none stands for.
+    pub const UNMATCHABLE: i32 = 0;
+
     /// The version to write against: `If-Match`, else the body's `version`; 428 without either.
     pub fn or_body(self, body: Option<i32>) -> ApiResult<i32> {
         self.0.or(body).ok_or(ApiError::PreconditionRequired)

@@ -33,21 +33,37 @@ const MAX_FRAME: usize = 4 * 1024;
 pub struct Audience {
     actor: Actor,
     session_id: Uuid,
+    expires_at: chrono::DateTime<chrono::Utc>,
     agent_teams: HashMap<UserId, TeamId>,
 }
 
 impl Audience {
-    /// `actor`, signed in as `session_id`, with the team of each agent in their reach.
-    pub fn new(actor: Actor, session_id: Uuid, agent_teams: HashMap<UserId, TeamId>) -> Self {
+    /// `actor`, signed in as `session_id` (a sign-in session, or a personal access token) until
+    /// `expires_at`, with the team of each agent in their reach.
+    pub fn new(
+        actor: Actor,
+        session_id: Uuid,
+        expires_at: chrono::DateTime<chrono::Utc>,
+        agent_teams: HashMap<UserId, TeamId>,
+    ) -> Self {
         Self {
             actor,
             session_id,
+            expires_at,
             agent_teams,
         }
     }
 
+    /// When the credentials expire: the connection ends then, as a request would be refused.
+    fn expiry(&self) -> tokio::time::Instant {
+        let left = (self.expires_at - chrono::Utc::now())
+            .to_std()
+            .unwrap_or(Duration::ZERO);
+        tokio::time::Instant::now() + left
+    }
+
     /// Whether the event ends this connection: its person was deactivated, or its sign-in
-    /// session ended.
+    /// session ended or its access token was revoked.
     pub fn ends_with(&self, event: &Event) -> bool {
         match event {
             Event::UserChanged(user) => user.id == self.actor.id && !user.active,
@@ -117,13 +133,17 @@ impl Audience {
                 note.author_id,
                 note.visibility == NoteVisibility::Private,
             ),
-            // What the note was is gone with it: only those who could see it even if it was
-            // private (its author) or shared learn its id.
+            // Only those who could see the note learn that it is gone: a private one's author.
             Event::QuickNoteDeleted {
                 agent_id,
                 author_id,
+                visibility,
                 ..
-            } => self.sees_note(UserId(*agent_id), UserId(*author_id), false),
+            } => self.sees_note(
+                UserId(*agent_id),
+                UserId(*author_id),
+                *visibility == NoteVisibility::Private,
+            ),
             Event::MetricsChanged(month) => {
                 self.may(Action::ViewMetrics, &self.about(month.agent_id))
             }
@@ -195,8 +215,14 @@ pub async fn serve(
         .max_continuation_size(MAX_FRAME);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut heard = Instant::now();
+    let expiry = tokio::time::sleep_until(audience.expiry());
+    tokio::pin!(expiry);
     let outcome: Result<(), actix_ws::Closed> = loop {
         tokio::select! {
+            () = &mut expiry => {
+                tracing::debug!("live connection ended: its credentials expired");
+                break Ok(());
+            }
             received = events.recv() => match received {
                 Ok(envelope) if audience.ends_with(&envelope.event) => {
                     tracing::debug!("live connection ended: signed out or deactivated");
@@ -342,8 +368,10 @@ pub fn server_sent(
     events: broadcast::Receiver<Arc<Envelope>>,
     last_event_id: Option<u64>,
 ) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, std::convert::Infallible>> {
+    let expiry = Box::pin(tokio::time::sleep_until(audience.expiry()));
     let mut stream = Stream {
         audience,
+        expiry,
         events,
         heartbeat: tokio::time::interval(HEARTBEAT),
         sent: Sent::default(),
@@ -373,6 +401,7 @@ const REFETCH_FRAME: &str = "event: refetch\ndata: {\"type\":\"refetch\"}\n\n";
 /// One server-sent-events client's state.
 struct Stream {
     audience: Audience,
+    expiry: std::pin::Pin<Box<tokio::time::Sleep>>,
     events: broadcast::Receiver<Arc<Envelope>>,
     heartbeat: tokio::time::Interval,
     sent: Sent,
@@ -399,6 +428,7 @@ impl Stream {
                 return None;
             }
             tokio::select! {
+                () = &mut self.expiry => self.done = true,
                 received = self.events.recv() => match received {
                     Ok(envelope) if self.audience.ends_with(&envelope.event) => self.done = true,
                     Ok(envelope) => {

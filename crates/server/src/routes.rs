@@ -31,14 +31,14 @@ use actix_web::{FromRequest, Handler, HttpResponse, Responder, web};
 use crate::error::ApiError;
 
 /// A module's route table, written once: each resource with the method and handler of each of
-/// its operations. It registers the resources (an unsupported method is a 405 naming the others)
+/// its operations, and `with` what it configures (a body limit, the token scopes it serves). It registers the resources (an unsupported method is a 405 naming the others)
 /// and gathers the handlers' `#[utoipa::path]` operations into the module's `Api` for the OpenAPI
 /// document.
 macro_rules! api_routes {
-    ($($path:literal $(with $data:expr)? => $($method:ident $handler:ident),+;)+) => {
+    ($($path:literal $(with $data:expr),* => $($method:ident $handler:ident),+;)+) => {
         /// Registers the routes.
         pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-            $(cfg.service($crate::routes::resource($path)$(.app_data($data))?$(.$method($handler))+);)+
+            $(cfg.service($crate::routes::resource($path)$(.app_data($data))*$(.$method($handler))+);)+
         }
 
         /// This module's operations, for the OpenAPI document.

@@ -19,6 +19,8 @@ use tokio::task::JoinHandle;
 
 use crate::state::AppState;
 
+pub mod address;
+
 /// How often an instance looks for work.
 const TICK: Duration = Duration::from_millis(500);
 /// The longest a receiver may take to answer.
@@ -31,6 +33,10 @@ const BATCH: u64 = 200;
 const IN_FLIGHT: usize = 16;
 /// The longest wait between attempts.
 const MAX_WAIT: Duration = Duration::from_secs(3600);
+/// How long a delivered payload is kept, for the deliveries list.
+const KEEP_DELIVERED: chrono::Duration = chrono::Duration::days(30);
+/// How often delivered payloads past [`KEEP_DELIVERED`] are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// The `webhook-signature` header of a delivery: `v1,` and the base64 HMAC-SHA256 of
 /// `{id}.{timestamp}.{body}` keyed with the secret's bytes (base64 after `whsec_`).
@@ -52,14 +58,34 @@ pub fn backoff(first: Duration, attempts: i32) -> Duration {
     first.saturating_mul(2u32.pow(doublings)).min(MAX_WAIT)
 }
 
-/// Starts this instance's sender; it runs until the handle is aborted.
-pub fn spawn(app: web::Data<AppState>) -> JoinHandle<()> {
+/// Starts this instance's sender, and the deletion of old delivered payloads; they run until
+/// the handles are aborted.
+pub fn spawn(app: web::Data<AppState>) -> [JoinHandle<()>; 2] {
+    let db = app.db.clone();
+    let pruning = crate::every::every(PRUNE_EVERY, move || {
+        let db = db.clone();
+        async move {
+            match webhooks::prune_delivered(&db, Utc::now() - KEEP_DELIVERED).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::info!(pruned, "old webhook deliveries deleted"),
+                Err(error) => tracing::warn!(%error, "old webhook deliveries not deleted"),
+            }
+        }
+    });
+    [sender(app), pruning]
+}
+
+fn sender(app: web::Data<AppState>) -> JoinHandle<()> {
     let config = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_global(Some(TIMEOUT))
         .build();
-    let agent = ureq::Agent::new_with_config(config);
+    let agent = ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        address::PublicOnly::new(app.config.webhooks.allow_private),
+    );
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
     crate::every::every(TICK, move || {
         let (app, agent, slots) = (app.clone(), agent.clone(), slots.clone());
@@ -147,12 +173,26 @@ fn post(agent: &ureq::Agent, due: &Due) -> Result<u16, (Option<u16>, String)> {
         .header("webhook-timestamp", &timestamp.to_string())
         .header("webhook-signature", &signature)
         .send(due.delivery.payload.as_str())
-        .map_err(|error| (None, error.to_string()))?;
+        .map_err(|error| (None, failure_class(&error).to_owned()))?;
     let status = response.status().as_u16();
     if response.status().is_success() {
         Ok(status)
     } else {
-        Err((Some(status), format!("the receiver answered {status}")))
+        let class = if status < 500 { "4xx" } else { "5xx" };
+        Err((Some(status), format!("the receiver answered {class}")))
+    }
+}
+
+/// What admins are told of a delivery that got no answer: a coarse class, so the deliveries list
+/// tells nothing more of what listens where (a refused port and a missing host read alike).
+fn failure_class(error: &ureq::Error) -> &'static str {
+    match error {
+        ureq::Error::Timeout(_) => "timed out",
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::TlsRequired => "TLS failed",
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            "could not connect: the address is not public"
+        }
+        _ => "could not connect",
     }
 }
 

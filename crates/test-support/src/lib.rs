@@ -129,9 +129,11 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         metrics_token: None,
         real_time: true,
         analytics: true,
-        webhooks: server::config::WebhookTiming {
+        webhooks: server::config::WebhookConfig {
             retry: Duration::from_millis(200),
             disable_after: Duration::from_secs(86400),
+            // The tests' receivers listen on loopback.
+            allow_private: true,
         },
         email: None,
     }
@@ -180,7 +182,13 @@ impl TestApp {
     /// Another instance of the same deployment: the same database, Redis, keys and prefix; its
     /// own port and memory.
     pub async fn another_instance(&self) -> TestApp {
-        let config = (*self.state.config).clone();
+        self.another_instance_with(|_| {}).await
+    }
+
+    /// Another instance of the same deployment, its configuration adjusted by `customize`.
+    pub async fn another_instance_with(&self, customize: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = (*self.state.config).clone();
+        customize(&mut config);
         Self::start(config, self.test_db.shared()).await
     }
 

@@ -633,6 +633,8 @@ impl DemoServer {
             .env("LOGIN_LIMIT_PER_IP", "1000000000")
             .env("RATE_LIMIT_PER_USER", "1000000000")
             .env("RATE_LIMIT_PER_IP", "1000000000")
+            // The webhook journey's receiver listens on loopback.
+            .env("WEBHOOK_ALLOW_PRIVATE", "true")
             .stdout(Stdio::null())
             .spawn()
             .context("cannot start coaching-hub")?;

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `access_tokens`: a personal access token, by the hash of its secret.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "access_tokens")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 use crate::sealed::Sealed;
 
 /// One row of `action_plan_checkpoints`.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "action_plan_checkpoints")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `metric_values`.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "metric_values")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

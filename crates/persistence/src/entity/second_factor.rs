@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `second_factors`: a person's TOTP secret, confirmed or still being enrolled.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "second_factors")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `sso_identities`: the single sign-on identity a person is linked to.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "sso_identities")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

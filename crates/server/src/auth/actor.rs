@@ -41,6 +41,9 @@ pub struct Actor {
     pub session_id: Uuid,
     /// The personal access token in use, if the request carries one.
     pub token_id: Option<Uuid>,
+    /// When the credentials stop working: the sign-in session's end, or the token's expiry. A
+    /// live connection closes then.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
     /// Who, from where, which request: for the audit log.
     pub origin: Origin,
 }
@@ -106,9 +109,9 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
     }
     let claims = app.jwt.verify(&token)?;
     let (found, user) = active_user(app, claims.sub, claims.sid).await?;
-    if !found.session_live() {
+    let Some(expires_at) = found.session_expires_at.filter(|_| found.session_live()) else {
         return Err(ApiError::Unauthenticated("session ended; sign in again"));
-    }
+    };
     app.request_limits.admit_user(req, user.id).await?;
     req.extensions_mut().insert(CallerRole(user.role));
     let policy = found.actor.clone();
@@ -118,6 +121,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
         user,
         session_id: claims.sid,
         token_id: None,
+        expires_at,
         origin,
     })
 }
@@ -153,6 +157,43 @@ fn origin(req: &HttpRequest, app: &AppState, user_id: Uuid) -> Origin {
     }
 }
 
+/// The token scopes a route serves, any one of them sufficing: a resource names them with
+/// `with TokenScopes::…` in its route table, else they follow from the method
+/// ([`TokenScopes::by_method`]).
+#[derive(Clone, Copy, Debug)]
+pub struct TokenScopes {
+    scopes: &'static [Scope],
+    refusal: &'static str,
+}
+
+impl TokenScopes {
+    /// Reading: `read`, and the scopes that read too.
+    pub const READ: TokenScopes = TokenScopes {
+        scopes: &[Scope::Read, Scope::Write, Scope::Admin],
+        refusal: "this token lacks the `read` scope",
+    };
+    /// Changing something: `write` or `admin` (the policy tells which of them an action needs).
+    pub const CHANGE: TokenScopes = TokenScopes {
+        scopes: &[Scope::Write, Scope::Admin],
+        refusal: "this token lacks the `write` scope",
+    };
+    /// Importing metrics and following the import, writing and reading months: every scope,
+    /// `metrics:import` included; the policy's action decides.
+    pub const METRICS: TokenScopes = TokenScopes {
+        scopes: &Scope::ALL,
+        refusal: "this token lacks the scope this needs",
+    };
+
+    /// What a route that names no scopes serves: reads for safe methods, changes otherwise.
+    pub fn by_method(method: &actix_web::http::Method) -> TokenScopes {
+        if method.is_safe() {
+            TokenScopes::READ
+        } else {
+            TokenScopes::CHANGE
+        }
+    }
+}
+
 /// How every personal access token starts, so a leaked one is recognised (secret scanners) and
 /// told from a JWT without trying to parse it.
 pub const PERSONAL_TOKEN_PREFIX: &str = "chp_";
@@ -170,16 +211,15 @@ async fn authenticate_personal(
         ))?;
     let (found, user) = active_user(app, token.user_id, token.id).await?;
     let scopes = access_tokens::scopes(&token);
-    // The HTTP method is the first gate (routes that name no policy action, such as search, are
-    // covered by it); `domain::authorize` checks each action's own scope after it.
-    if req.method().is_safe() {
-        if scopes.iter().all(|scope| *scope == Scope::MetricsImport) {
-            return Err(ApiError::InsufficientScope(
-                "this token lacks the `read` scope",
-            ));
-        }
-    } else if scopes.iter().all(|scope| *scope == Scope::Read) {
-        return Err(ApiError::InsufficientScope("this token may only read"));
+    // The route's scopes are the first gate (routes that name no policy action, such as search or
+    // one's email settings, are covered by it); `domain::authorize` checks each action's own
+    // scope after it.
+    let needs = req
+        .app_data::<TokenScopes>()
+        .copied()
+        .unwrap_or_else(|| TokenScopes::by_method(req.method()));
+    if !scopes.iter().any(|scope| needs.scopes.contains(scope)) {
+        return Err(ApiError::InsufficientScope(needs.refusal));
     }
     app.request_limits.admit_user(req, user.id).await?;
     req.extensions_mut().insert(CallerRole(user.role));
@@ -194,6 +234,7 @@ async fn authenticate_personal(
         user,
         session_id: token.id,
         token_id: Some(token.id),
+        expires_at: token.expires_at,
         origin,
     })
 }

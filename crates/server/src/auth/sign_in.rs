@@ -17,6 +17,7 @@ use crate::auth::{cookies, second_factor};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::client_ip;
 use crate::state::AppState;
+use uuid::Uuid;
 
 const BAD_CREDENTIALS: &str = "email or password is incorrect";
 const WRONG_CODE: &str = "the code is not right, or was used already";
@@ -193,8 +194,22 @@ pub async fn with_code(
                         .iter()
                         .map(|code| second_factor::recovery_code_hash(code))
                         .collect();
-                    let confirmed =
-                        second_factors::confirm(&app.db, &origin, user_id, step, hashes).await?;
+                    // Enrolled while signing in: no earlier sign-in of theirs goes on.
+                    let confirmed = second_factors::confirm(
+                        &app.db,
+                        &origin,
+                        user_id,
+                        Uuid::nil(),
+                        step,
+                        hashes,
+                    )
+                    .await?;
+                    if confirmed {
+                        app.publish(dto::Event::SignedOutElsewhere {
+                            user_id,
+                            kept_session_id: Uuid::nil(),
+                        });
+                    }
                     recovery_codes = confirmed.then_some(codes);
                     confirmed
                 }

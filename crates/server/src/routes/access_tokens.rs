@@ -85,7 +85,8 @@ pub async fn create_token(
     }))
 }
 
-/// Revoke one of my tokens: it is refused from the next request on.
+/// Revoke one of my tokens: it is refused from the next request on, and its live connections
+/// close on every instance.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "auth",
     params(("id" = Uuid, Path, description = "Token id")),
     responses((status = 204), (status = 404, body = dto::Problem)))]
@@ -96,6 +97,11 @@ pub async fn revoke_token(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     actor.require_person()?;
-    access_tokens::revoke(&app.db, &actor.origin, actor.user.id, id.into_inner()).await?;
+    let id = id.into_inner();
+    access_tokens::revoke(&app.db, &actor.origin, actor.user.id, id).await?;
+    app.publish(dto::Event::SignedOut {
+        user_id: actor.user.id,
+        session_id: id,
+    });
     Ok(HttpResponse::NoContent().finish())
 }

@@ -228,7 +228,7 @@ fn token_pair(app: &AppState, credentials: Credentials) -> TokenPair {
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
     req: HttpRequest,
-    body: web::Bytes,
+    body: crate::extract::Body,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let in_body = if body.iter().all(u8::is_ascii_whitespace) {

@@ -68,6 +68,7 @@ async fn audience(actor: &Actor, app: &AppState) -> ApiResult<Audience> {
     Ok(Audience::new(
         actor.policy.clone(),
         actor.session_id,
+        actor.expires_at,
         agent_teams,
     ))
 }

@@ -10,7 +10,7 @@ use dto::{CreateKpi, MetricMonth, ScorecardSettings, UpdateScorecardConfig};
 use persistence::metrics::{self};
 use serde::Deserialize;
 
-use crate::auth::Actor;
+use crate::auth::{Actor, TokenScopes};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use crate::{scorecards, wire};
 
 crate::routes::api_routes! {
     "/agents/{id}/metrics" => get list_agent_metrics;
-    "/agents/{id}/metrics/{month}" => put upsert_agent_metrics;
+    "/agents/{id}/metrics/{month}" with TokenScopes::METRICS => put upsert_agent_metrics;
     "/agents/{id}/scorecard" => get get_agent_scorecard;
     "/teams/{id}/scorecard" => get get_team_scorecard;
     "/scorecard/config" => get get_scorecard_config, put update_scorecard_config;

@@ -9,7 +9,7 @@ use domain::{Action, Target};
 use persistence::metrics;
 use serde::Serialize;
 
-use crate::auth::Actor;
+use crate::auth::{Actor, TokenScopes};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidQuery;
 use crate::jobs::{self, ImportJob};
@@ -22,8 +22,9 @@ use crate::state::AppState;
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
 
 crate::routes::api_routes! {
-    "/metrics/import" with web::PayloadConfig::new(IMPORT_LIMIT) => post import_metrics;
-    "/metrics/import/jobs/{id}" => get get_import_job;
+    "/metrics/import" with web::PayloadConfig::new(IMPORT_LIMIT), with TokenScopes::METRICS
+        => post import_metrics;
+    "/metrics/import/jobs/{id}" with TokenScopes::METRICS => get get_import_job;
     "/metrics/export.csv" => get export_metrics;
     "/metrics/export.xlsx" => get export_metrics_xlsx;
 }
@@ -52,7 +53,7 @@ pub struct ImportSummary {
 pub async fn import_metrics(
     actor: Actor,
     req: HttpRequest,
-    body: web::Bytes,
+    body: crate::extract::Body,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     domain::authorize(&actor, Action::ImportMetrics, &Target::Global)?;

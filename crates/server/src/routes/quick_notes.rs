@@ -175,6 +175,7 @@ pub async fn delete_quick_note(
         id: note.id,
         agent_id: note.agent_id,
         author_id: note.author_id,
+        visibility: note.visibility,
     });
     Ok(HttpResponse::NoContent().finish())
 }

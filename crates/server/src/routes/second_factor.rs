@@ -84,9 +84,10 @@ pub async fn confirm_second_factor(
         .iter()
         .map(|code| second_factor::recovery_code_hash(code))
         .collect();
-    if !second_factors::confirm(&app.db, &actor.origin, id, step, hashes).await? {
+    if !second_factors::confirm(&app.db, &actor.origin, id, actor.session_id, step, hashes).await? {
         return Err(second_factors::already_set_up().into());
     }
+    app.publish(signed_out_elsewhere(&actor));
     Ok(web::Json(RecoveryCodes {
         recovery_codes: codes,
     }))
@@ -129,7 +130,15 @@ pub async fn disable_second_factor(
             "is not the code your app shows now",
         ));
     }
-    second_factors::remove(&app.db, &actor.origin, id, "user.second_factor_disabled").await?;
+    second_factors::remove(
+        &app.db,
+        &actor.origin,
+        id,
+        Some(actor.session_id),
+        "user.second_factor_disabled",
+    )
+    .await?;
+    app.publish(signed_out_elsewhere(&actor));
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -148,7 +157,15 @@ pub async fn remove_second_factor(
     let id = id.uuid();
     let (_, target) = users::find_in_scope(&app.db, &actor, id).await?;
     authorize(&actor, Action::ResetPassword, &target)?;
-    if !second_factors::remove(&app.db, &actor.origin, id, "user.second_factor_removed").await? {
+    if !second_factors::remove(
+        &app.db,
+        &actor.origin,
+        id,
+        None,
+        "user.second_factor_removed",
+    )
+    .await?
+    {
         return Err(ApiError::NotFound);
     }
     Ok(HttpResponse::NoContent().finish())
@@ -182,4 +199,12 @@ pub async fn set_second_factor_roles(
     authorize(&actor, Action::ConfigureSignIn, &Target::Global)?;
     let roles = second_factors::set_required_roles(&app.db, &actor.origin, &body.roles).await?;
     Ok(web::Json(SecondFactorRoles { roles }))
+}
+
+/// Every sign-in of the actor's but this one ended: their caches and live connections go.
+fn signed_out_elsewhere(actor: &Actor) -> dto::Event {
+    dto::Event::SignedOutElsewhere {
+        user_id: actor.user.id,
+        kept_session_id: actor.session_id,
+    }
 }

@@ -34,18 +34,10 @@ pub struct DeliveryQuery {
     pub cursor: Option<String>,
 }
 
-/// The address checked past what the DTO can: a real URL, and plain `http` only to this
-/// machine (a signed payload crossing a network in clear text could be read).
-fn checked(url: &str) -> ApiResult<String> {
-    let parsed = openidconnect::url::Url::parse(url)
-        .map_err(|err| ApiError::invalid("url", format!("is not a web address: {err}")))?;
-    if !crate::config::https_or_loopback(parsed.as_str()) {
-        return Err(ApiError::invalid(
-            "url",
-            "must start with https:// (plain http only to this machine)",
-        ));
-    }
-    Ok(parsed.to_string())
+/// The address checked past what the DTO can (`crate::webhooks::address`).
+fn checked(app: &AppState, url: &str) -> ApiResult<String> {
+    crate::webhooks::address::check(url, app.config.webhooks.allow_private)
+        .map_err(|refused| ApiError::invalid("url", refused.to_string()))
 }
 
 /// Every webhook.
@@ -74,7 +66,7 @@ pub async fn create_webhook(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let url = checked(&body.url)?;
+    let url = checked(&app, &body.url)?;
     let row = webhooks::create(
         &app.db,
         &actor,
@@ -123,7 +115,11 @@ pub async fn update_webhook(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let changes = WebhookChanges {
-        url: body.url.as_deref().map(checked).transpose()?,
+        url: body
+            .url
+            .as_deref()
+            .map(|url| checked(&app, url))
+            .transpose()?,
         description: body.description,
         events: body.events,
         enabled: body.enabled,

@@ -79,7 +79,7 @@ async fn a_read_token_reads_what_its_owner_sees_and_writes_nothing() {
         Some("Bearer error=\"insufficient_scope\"")
     );
     let problem = refused.problem(403);
-    assert_eq!(problem["detail"], "this token may only read");
+    assert_eq!(problem["detail"], "this token lacks the `write` scope");
 
     // The owner sees the token, its use, and never its secret again.
     let listed = app
@@ -353,4 +353,118 @@ async fn concurrent_revokes_revoke_once() {
         .await
         .ok(200);
     assert!(!made.to_string().contains("token_hash"), "{made}");
+}
+
+#[tokio::test]
+async fn a_password_reset_a_password_change_and_deactivation_end_every_token() {
+    let (app, org) = seeded().await;
+    let leader = &org.leader_a;
+    let before_reset = app.as_(leader).script(&["read"]).await;
+    let reset = app
+        .as_(&org.admin)
+        .post(
+            &format!("/api/v1/users/{}/password-reset", leader.id),
+            &json!({}),
+        )
+        .call()
+        .await
+        .ok(200);
+    app.as_(&before_reset).me().await.problem(401);
+
+    let temporary = reset["temporary_password"].as_str().expect("a password");
+    let signed_in = app.login(&leader.email, temporary).await.ok(200);
+    let leader = Persona {
+        token: signed_in["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned(),
+        ..leader.clone()
+    };
+    let before_change = app.as_(&leader).script(&["read"]).await;
+    app.as_(&leader)
+        .post(
+            "/api/v1/me/password",
+            &json!({ "current_password": temporary, "new_password": "a-brand-new-passphrase" }),
+        )
+        .call()
+        .await
+        .ok(204);
+    app.as_(&before_change).me().await.problem(401);
+    app.as_(&leader).me().await.ok(200);
+
+    // A reactivated person starts clean: the tokens made before are over.
+    let before_deactivation = app.as_(&org.agent_a1).script(&["read"]).await;
+    for step in ["deactivate", "reactivate"] {
+        let person = app
+            .as_(&org.admin)
+            .get(&format!("/api/v1/users/{}", org.agent_a1.id))
+            .call()
+            .await
+            .ok(200);
+        app.as_(&org.admin)
+            .post(
+                &format!("/api/v1/users/{}/{step}", org.agent_a1.id),
+                &json!({ "version": person["version"] }),
+            )
+            .call()
+            .await
+            .ok(200);
+    }
+    app.as_(&before_deactivation).me().await.problem(401);
+    let listed = app
+        .as_(&leader)
+        .get("/api/v1/me/tokens")
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(listed, json!([]), "revoked tokens are not listed");
+}
+
+#[tokio::test]
+async fn an_import_token_imports_and_follows_its_job_and_changes_nothing_else() {
+    let (app, org) = seeded().await;
+    let importer = app.as_(&org.manager_a).script(&["metrics:import"]).await;
+    let csv = format!(
+        "email,month,schedule_adherence\n{},2026-01,91\n",
+        org.agent_a1.email
+    );
+    let started = app
+        .as_(&importer)
+        .request(Method::POST, "/api/v1/metrics/import")
+        .header("content-type", "text/csv")
+        .header("prefer", "respond-async")
+        .body(csv)
+        .call()
+        .await
+        .ok(202);
+    let job = format!(
+        "/api/v1/metrics/import/jobs/{}",
+        started["id"].as_str().expect("a job id")
+    );
+    app.as_(&importer).get(&job).call().await.ok(200);
+    // Another person's token does not read the job.
+    let other = app.as_(&org.manager_b).script(&["read"]).await;
+    app.as_(&other).get(&job).call().await.problem(404);
+
+    for (method, path, body) in [
+        (
+            Method::PUT,
+            "/api/v1/me/email-notifications",
+            json!({ "enabled": false }),
+        ),
+        (Method::POST, "/api/v1/notifications/read", json!({})),
+        (Method::POST, "/api/v1/me/calendar", json!({})),
+    ] {
+        let refused = app
+            .as_(&importer)
+            .request(method, path)
+            .json(&body)
+            .call()
+            .await
+            .problem(403);
+        assert_eq!(
+            refused["detail"], "this token lacks the `write` scope",
+            "{path}"
+        );
+    }
 }

@@ -62,3 +62,33 @@ async fn an_unchanged_answer_is_304_and_a_changed_one_is_sent_again() {
         .await;
     foreign.problem(404);
 }
+
+#[tokio::test]
+async fn an_if_match_naming_no_version_is_checked_last_and_weak_tags_never_match() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let note = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "Good recap", "SHARED"))
+        .await
+        .ok(201);
+    let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
+    let edit = |who, tag: &'static str, content: &'static str| {
+        app.as_(who)
+            .patch(&path, &serde_json::json!({ "content": content }))
+            .header("if-match", tag)
+            .call()
+    };
+    // Whatever the tag, the record's sight, the policy and the body come first.
+    for tag in ["", "*", "W/\"1\"", "\"x\""] {
+        edit(&org.leader_b, tag, "Mine now").await.problem(404);
+        edit(&org.agent_a1, tag, "Mine now").await.problem(403);
+        let invalid = edit(&org.leader_a, tag, "").await.problem(422);
+        assert!(invalid["errors"]["content"].is_array(), "{invalid}");
+        // Then the version: none of these names one (strong comparison: a weak tag never
+        // matches).
+        edit(&org.leader_a, tag, "Better recap").await.problem(412);
+    }
+    let edited = edit(&org.leader_a, "\"1\"", "Better recap").await.ok(200);
+    assert_eq!(edited["version"], 2);
+}

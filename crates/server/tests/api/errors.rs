@@ -46,6 +46,17 @@ async fn malformed_bodies_are_client_errors() {
         .await
         .expect("answers");
     problem(oversized, 413).await;
+    // A raw body past its route's own limit too (a metrics file over 10 MiB).
+    let file = format!("email,month\n{}", "x,2026-01\n".repeat(1_100_000));
+    let oversized_file = app
+        .as_(&org.admin)
+        .request(Method::POST, "/api/v1/metrics/import")
+        .header("content-type", "text/csv")
+        .body(file)
+        .send()
+        .await
+        .expect("answers");
+    problem(oversized_file, 413).await;
     let empty = users()
         .header("content-type", "application/json")
         .send()

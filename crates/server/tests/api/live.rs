@@ -511,3 +511,128 @@ async fn with_real_time_turned_off_nothing_is_streamed_and_the_browser_is_told()
         .expect("answers");
     assert_eq!(answer.status(), 200);
 }
+
+/// Reads an event stream until the server ends it.
+async fn stream_ends(response: &mut reqwest::Response) {
+    loop {
+        let chunk = tokio::time::timeout(test_support::live::PATIENCE, response.chunk())
+            .await
+            .expect("the server ends the stream");
+        match chunk {
+            Ok(Some(bytes)) => {
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(
+                    !text.contains("id: "),
+                    "an event instead of the end: {text}"
+                );
+            }
+            Ok(None) | Err(_) => return,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_token_closes_its_streams_on_every_instance() {
+    let a = TestApp::spawn_with(|config| config.redis_url = Some(test_support::redis_url().into()))
+        .await;
+    let org = a.seed_org().await;
+    let b = a.another_instance().await;
+    let token = a
+        .as_(&org.leader_a)
+        .post(
+            "/api/v1/me/tokens",
+            &json!({ "name": "Wallboard", "scopes": ["read"], "expires_in_days": 1 }),
+        )
+        .call()
+        .await
+        .ok(201);
+    let script = Persona {
+        token: token["secret"].as_str().expect("a secret").to_owned(),
+        ..org.leader_a.clone()
+    };
+    let mut socket = b.live(&script).await;
+    let mut stream = b
+        .as_(&script)
+        .get("/api/v1/events")
+        .send()
+        .await
+        .expect("the stream opens");
+    assert_eq!(stream.status(), 200);
+    // The owner's own sign-in goes on listening.
+    let mut owner = b.live(&org.leader_a).await;
+
+    let id = token["id"].as_str().expect("an id");
+    a.as_(&org.leader_a)
+        .request(Method::DELETE, &format!("/api/v1/me/tokens/{id}"))
+        .call()
+        .await
+        .ok(204);
+    socket.closes().await;
+    stream_ends(&mut stream).await;
+    b.as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "Still heard", "SHARED"))
+        .await
+        .ok(201);
+    assert_eq!(owner.next().await["data"]["content"], "Still heard");
+}
+
+#[tokio::test]
+async fn a_stream_closes_when_its_sign_in_session_expires() {
+    let short =
+        TestApp::spawn_with(|config| config.session_ttl = std::time::Duration::from_secs(2)).await;
+    let org = short.seed_org().await;
+    let login = short
+        .login(&org.leader_a.email, test_support::org::PASSWORD)
+        .await
+        .ok(200);
+    let bearer = format!(
+        "Bearer {}",
+        login["access_token"].as_str().expect("a token")
+    );
+    let mut socket = short
+        .live_with(&[("authorization", &bearer)])
+        .await
+        .expect("opens");
+    let mut stream = short
+        .request(Method::GET, "/api/v1/events")
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .expect("the stream opens");
+    assert_eq!(stream.status(), 200);
+    socket.closes().await;
+    stream_ends(&mut stream).await;
+}
+
+#[tokio::test]
+async fn a_private_notes_deletion_reaches_its_author_alone() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut author = app.live(&org.leader_a).await;
+    let mut manager = app.live(&org.manager_a).await;
+    let mut agent = app.live(&org.agent_a1).await;
+    let note = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "Rota worries", "PRIVATE"))
+        .await
+        .ok(201);
+    let id = note["id"].as_str().expect("an id");
+    app.as_(&org.leader_a)
+        .request(Method::DELETE, &format!("/api/v1/quick-notes/{id}"))
+        .header("if-match", format!("\"{}\"", note["version"]))
+        .call()
+        .await
+        .ok(204);
+    announce_to_everyone(&app, &org.admin).await;
+    let heard = author.until("announcement_published").await;
+    assert!(
+        heard
+            .iter()
+            .any(|m| m["type"] == "quick_note_deleted" && m["resource_id"] == id),
+        "{heard:?}"
+    );
+    for socket in [&mut manager, &mut agent] {
+        let heard = socket.until("announcement_published").await;
+        assert!(heard.iter().all(|m| m["resource_id"] != id), "{heard:?}");
+    }
+}

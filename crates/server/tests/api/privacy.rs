@@ -88,7 +88,7 @@ async fn a_person_gets_every_kind_of_record_about_them_and_no_secret() {
     for (name, at_least) in [
         ("team_memberships", 1),
         ("coaching_sessions", 1),
-        ("quick_notes", 2),
+        ("quick_notes", 1),
         ("action_items", 3),
         ("action_plans", 1),
         ("metric_months", 1),
@@ -104,10 +104,9 @@ async fn a_person_gets_every_kind_of_record_about_them_and_no_secret() {
         assert!(rows >= at_least, "{name}: {rows} rows, wanted {at_least}+");
     }
     let text = export.to_string();
-    // Private notes about the person are theirs to see here too.
-    assert!(
-        text.contains("Calm with an angry caller") && text.contains("Ask about the rota change")
-    );
+    // A private note is its author's alone, whoever it is about.
+    assert!(text.contains("Calm with an angry caller"));
+    assert!(!text.contains("Ask about the rota change"));
     for secret in ["password_hash", "token_hash", "\"secret\""] {
         assert!(!text.contains(secret), "the export holds {secret}");
     }
@@ -133,6 +132,108 @@ async fn a_person_gets_every_kind_of_record_about_them_and_no_secret() {
         .ok(200);
     assert_eq!(audit["items"].as_array().map(Vec::len), Some(2));
     assert!(!audit.to_string().contains("Calm with an angry caller"));
+}
+
+#[tokio::test]
+async fn a_private_note_is_in_its_authors_own_export_and_no_other() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let coach = &org.leader_a;
+    app.as_(coach)
+        .write_note(records::note(
+            org.agent_a1.id,
+            "Ask about the rota change",
+            "PRIVATE",
+        ))
+        .await
+        .ok(201);
+    app.as_(coach)
+        .write_note(records::note(
+            org.agent_a1.id,
+            "Great hold etiquette",
+            "SHARED",
+        ))
+        .await
+        .ok(201);
+    // Something the agent did themselves, audited with their address.
+    let me = app
+        .as_(&org.agent_a1)
+        .get(&format!("/api/v1/users/{}", org.agent_a1.id))
+        .call()
+        .await
+        .ok(200);
+    app.as_(&org.agent_a1)
+        .patch(
+            &format!("/api/v1/users/{}", org.agent_a1.id),
+            &json!({ "name": "Ana Agent", "version": me["version"] }),
+        )
+        .call()
+        .await
+        .ok(200);
+    let own = app.as_(coach).get(&export_path(coach)).call().await.ok(200);
+    assert_eq!(section(&own, "quick_notes").len(), 2);
+    assert!(own.to_string().contains("Ask about the rota change"));
+
+    let by_admin = app
+        .as_(&org.admin)
+        .get(&export_path(coach))
+        .call()
+        .await
+        .ok(200);
+    let by_agent = app
+        .as_(&org.agent_a1)
+        .get(&export_path(&org.agent_a1))
+        .call()
+        .await
+        .ok(200);
+    for export in [&by_admin, &by_agent] {
+        let text = export.to_string();
+        assert!(!text.contains("Ask about the rota change"), "{text}");
+        assert!(text.contains("Great hold etiquette"));
+        assert_eq!(section(export, "quick_notes").len(), 1);
+    }
+    // The agent's audit entries include what the coach did to their records, without where the
+    // coach was or which request it was.
+    let others = section(&by_agent, "audit_entries")
+        .iter()
+        .filter(|entry| entry["actor_id"] != json!(org.agent_a1.id))
+        .collect::<Vec<_>>();
+    assert!(!others.is_empty(), "{by_agent}");
+    for entry in others {
+        for trace in ["ip", "ip_digest", "request_id"] {
+            assert!(entry.get(trace).is_none(), "{trace} in {entry}");
+        }
+    }
+    let mine = section(&by_agent, "audit_entries")
+        .iter()
+        .find(|entry| entry["actor_id"] == json!(org.agent_a1.id));
+    assert!(
+        mine.is_some_and(|entry| entry["ip"].is_string()),
+        "{by_agent}"
+    );
+}
+
+#[tokio::test]
+async fn a_name_that_looks_sealed_is_exported_as_the_text_it_is() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let agent = &org.agent_a1;
+    let me = app
+        .as_(agent)
+        .get(&format!("/api/v1/users/{}", agent.id))
+        .call()
+        .await
+        .ok(200);
+    app.as_(agent)
+        .patch(
+            &format!("/api/v1/users/{}", agent.id),
+            &json!({ "name": "enc1:zz:AA", "version": me["version"] }),
+        )
+        .call()
+        .await
+        .ok(200);
+    let export = app.as_(agent).get(&export_path(agent)).call().await.ok(200);
+    assert_eq!(export["person"]["name"], "enc1:zz:AA");
 }
 
 #[tokio::test]

@@ -395,3 +395,39 @@ async fn a_person_turns_it_off_with_a_fresh_code_and_an_admin_removes_a_lost_one
         .ok(200);
     assert_eq!(audit["items"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn turning_it_on_or_off_ends_every_other_sign_in_and_its_live_connection() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let agent = &org.agent_a1;
+    let elsewhere = app.persona(agent.id).await;
+    let mut socket = app.live(&elsewhere).await;
+    let (secret, recovery) = enrol(&app, agent).await;
+    app.as_(&elsewhere).me().await.problem(401);
+    socket.closes().await;
+    app.as_(agent).me().await.ok(200);
+
+    // Signed in again elsewhere, with a recovery code; turning it off ends that sign-in too.
+    let step = challenge(&app, &agent.email).await;
+    let signed_in = complete(&app, &step, &recovery[0]).await.ok(200);
+    let elsewhere = Persona {
+        token: signed_in["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned(),
+        ..agent.clone()
+    };
+    let mut socket = app.live(&elsewhere).await;
+    app.as_(agent)
+        .post(
+            "/api/v1/me/second-factor/disable",
+            &json!({ "code": code(&secret, &agent.email, 1) }),
+        )
+        .call()
+        .await
+        .ok(204);
+    app.as_(&elsewhere).me().await.problem(401);
+    socket.closes().await;
+    app.as_(agent).me().await.ok(200);
+}

@@ -440,3 +440,205 @@ async fn two_edits_of_one_version_leave_one_winner_and_a_removed_webhook_is_gone
         json!([])
     );
 }
+
+#[tokio::test]
+async fn internal_addresses_are_refused_when_registered_and_when_a_delivery_connects() {
+    let (mut open, org) = seeded().await;
+    let public_only = open
+        .another_instance_with(|config| config.webhooks.allow_private = false)
+        .await;
+    for url in [
+        "http://127.0.0.1:1/",
+        "http://localhost:1/",
+        "http://2130706433/",
+        "https://10.0.0.1/",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/",
+        "https://[::ffff:127.0.0.1]/",
+        "https://user:pw@bi.example.com/",
+        "https://bi.example.com:22/",
+        "http://127.0.0.1:9000/hook",
+    ] {
+        let problem = public_only
+            .as_(&org.admin)
+            .post(
+                "/api/v1/webhooks",
+                &json!({ "url": url, "events": ["team_changed"] }),
+            )
+            .call()
+            .await
+            .problem(422);
+        assert!(problem["errors"]["url"].is_array(), "{url}: {problem}");
+        assert!(!problem.to_string().contains("pw@"), "{problem}");
+    }
+
+    // A receiver on this machine, registered where that was allowed, is not reached by an
+    // instance that allows only public addresses: the address is checked as it connects.
+    let receiver = Receiver::start(Answer::Accept).await;
+    let created = register(
+        &open,
+        &org,
+        &format!("http://{}/hook", receiver.addr),
+        &["team_changed"],
+    )
+    .await;
+    open.stop().await;
+    public_only
+        .as_(&org.admin)
+        .patch(
+            &format!("/api/v1/teams/{}", org.team_a),
+            &json!({ "name": "Team Aurora", "version": 1 }),
+        )
+        .call()
+        .await
+        .ok(200);
+    eventually("the delivery fails", || async {
+        deliveries(&public_only, &org, &created)
+            .await
+            .iter()
+            .any(|d| d["attempts"].as_i64() >= Some(1))
+    })
+    .await;
+    let listed = deliveries(&public_only, &org, &created).await;
+    assert_eq!(
+        listed[0]["last_error"], "could not connect: the address is not public",
+        "{listed:?}"
+    );
+    assert!(receiver.received().is_empty());
+}
+
+#[tokio::test]
+async fn an_erased_persons_details_leave_every_delivery_sent_or_waiting() {
+    let (app, org) = seeded().await;
+    let receiver = Receiver::start(Answer::Accept).await;
+    let created = register(
+        &app,
+        &org,
+        &format!("http://{}/hook", receiver.addr),
+        &["user_changed"],
+    )
+    .await;
+    let person = app
+        .as_(&org.admin)
+        .post(
+            "/api/v1/users",
+            &json!({
+                "email": "jo.leaving@org.test", "name": "Jo Leaving", "role": "AGENT",
+                "team_id": org.team_a, "employee_id": "E-LEAVE", "department": "Retention desk",
+            }),
+        )
+        .call()
+        .await
+        .ok(201);
+    eventually("the creation is delivered", || async {
+        deliveries(&app, &org, &created)
+            .await
+            .iter()
+            .any(|d| d["status"] == "delivered")
+    })
+    .await;
+    // The receiver goes down: the next change waits.
+    receiver.answer(Answer::Fail);
+    let id = person["id"].as_str().expect("an id");
+    let person = app
+        .as_(&org.admin)
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &json!({ "name": "Jo Renamed", "version": person["version"] }),
+        )
+        .call()
+        .await
+        .ok(200);
+    eventually("the rename waits", || async {
+        deliveries(&app, &org, &created)
+            .await
+            .iter()
+            .any(|d| d["status"] == "pending" && d["attempts"].as_i64() >= Some(1))
+    })
+    .await;
+    let before = receiver.received().len();
+    app.as_(&org.admin)
+        .post(
+            &format!("/api/v1/users/{id}/erase"),
+            &json!({ "version": person["version"] }),
+        )
+        .call()
+        .await
+        .ok(200);
+    let traces = [
+        "Jo Leaving",
+        "Jo Renamed",
+        "jo.leaving@",
+        "E-LEAVE",
+        "Retention desk",
+    ];
+    let listed = serde_json::to_string(&deliveries(&app, &org, &created).await).expect("JSON");
+    for trace in traces {
+        assert!(!listed.contains(trace), "{trace} in {listed}");
+    }
+    // What was waiting is sent without them.
+    receiver.answer(Answer::Accept);
+    eventually("every delivery is made", || async {
+        deliveries(&app, &org, &created)
+            .await
+            .iter()
+            .all(|d| d["status"] == "delivered")
+    })
+    .await;
+    let sent: Vec<String> = receiver.received()[before..]
+        .iter()
+        .map(|r| r.body.clone())
+        .collect();
+    assert!(!sent.is_empty());
+    for body in &sent {
+        for trace in traces {
+            assert!(!body.contains(trace), "{trace} sent in {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn delivered_payloads_are_deleted_after_thirty_days() {
+    use persistence::entity::webhook_delivery;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let (app, org) = seeded().await;
+    let receiver = Receiver::start(Answer::Accept).await;
+    let created = register(
+        &app,
+        &org,
+        &format!("http://{}/hook", receiver.addr),
+        &["quick_note_changed"],
+    )
+    .await;
+    write_note(&app, &org, "Old news", "SHARED").await;
+    write_note(&app, &org, "Fresh news", "SHARED").await;
+    eventually("both are delivered", || async {
+        let listed = deliveries(&app, &org, &created).await;
+        listed.len() == 2 && listed.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    let oldest = deliveries(&app, &org, &created).await[1]["id"]
+        .as_str()
+        .expect("an id")
+        .parse::<uuid::Uuid>()
+        .expect("a uuid");
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::DeliveredAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::days(31)),
+        )
+        .filter(webhook_delivery::Column::Id.eq(oldest))
+        .exec(app.db())
+        .await
+        .expect("backdated");
+    // An instance deletes what is past the period when it starts, and every hour after.
+    let _next = app.another_instance().await;
+    eventually("the old delivery is gone", || async {
+        deliveries(&app, &org, &created).await.len() == 1
+    })
+    .await;
+    let kept = deliveries(&app, &org, &created).await;
+    assert_ne!(kept[0]["id"], oldest.to_string());
+}
