@@ -433,5 +433,7 @@ wire_enum!(
         Announcement = "ANNOUNCEMENT",
         /// A webhook was turned off after a day of failed deliveries (admins).
         WebhookDisabled = "WEBHOOK_DISABLED",
+        /// Too many wrong sign-in codes in an hour: signing in with a code is paused.
+        SecondFactorPaused = "SECOND_FACTOR_PAUSED",
     }
 );

@@ -24,6 +24,7 @@ pub mod scorecard_config_kpi;
 pub mod second_factor;
 pub mod second_factor_role;
 pub mod session_template;
+pub mod sign_in_challenge;
 pub mod sso_identity;
 pub mod team;
 pub mod team_member;

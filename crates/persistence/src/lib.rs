@@ -33,6 +33,7 @@ pub mod search_index;
 pub mod second_factors;
 pub mod session_templates;
 pub mod sessions;
+pub mod sign_in_challenges;
 pub mod sso_identities;
 pub mod statements;
 pub mod teams;

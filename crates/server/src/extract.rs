@@ -374,6 +374,21 @@ pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
         .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
+/// The client's network, as rate limits count it: its IPv4 address, or the /64 its IPv6 address
+/// is in (one subscriber is handed a whole /64, so each of its addresses is no new client).
+pub fn client_network(req: &HttpRequest, trust_proxy: bool) -> String {
+    let ip = client_ip(req, trust_proxy);
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{prefix}/64")
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().map_or(ip, |v4| v4.to_string()),
+        _ => ip,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::test::TestRequest;

@@ -29,7 +29,7 @@ use tracing_actix_web::RequestId;
 
 use crate::config::{LoginLimits, RequestLimitConfig};
 use crate::error::ApiError;
-use crate::extract::client_ip;
+use crate::extract::client_network;
 use crate::state::AppState;
 
 /// The length of one window.
@@ -385,8 +385,8 @@ pub async fn limit_requests(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let ip = client_ip(req.request(), app.config.trust_proxy);
-    let quota = app.request_limits.per_ip.take(&ip).await;
+    let network = client_network(req.request(), app.config.trust_proxy);
+    let quota = app.request_limits.per_ip.take(&network).await;
     quota.remember(&req);
     let mut res = match quota.check() {
         Ok(()) => next.call(req).await?.map_into_boxed_body(),

@@ -8,7 +8,6 @@ use persistence::metrics::CatalogueCache;
 
 use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
-use crate::auth::second_factor::Challenges;
 use crate::auth::sso::Sso;
 use crate::auth::tokens::Successors;
 use crate::cache::{self, Caches};
@@ -35,8 +34,6 @@ pub struct AppState {
     pub jwt: Jwt,
     /// Derives each refresh token's successor.
     pub successors: Successors,
-    /// Signs the challenges between a right password and a second factor.
-    pub challenges: Challenges,
     /// Password hashing.
     pub passwords: Passwords,
     /// Sign-in and password-change rate limits.
@@ -80,7 +77,6 @@ impl AppState {
         Self {
             jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
             successors: Successors::new(config.jwt_secret.expose_secret().as_bytes()),
-            challenges: Challenges::new(config.jwt_secret.expose_secret().as_bytes()),
             passwords: Passwords::new(),
             auth_limits,
             request_limits: RequestLimits::new(

@@ -30,7 +30,7 @@ fn icon(kind: NotificationKind) -> &'static str {
             "▤"
         }
         NotificationKind::Announcement => "✉",
-        NotificationKind::WebhookDisabled => "⚠",
+        NotificationKind::WebhookDisabled | NotificationKind::SecondFactorPaused => "⚠",
     }
 }
 

@@ -1,12 +1,11 @@
 //! The second factor: TOTP codes (RFC 6238 with SHA-1, 6 digits, 30-second steps, one step of
 //! clock drift either way, via `totp-rs`), single-use recovery codes, the QR code an
-//! authenticator app scans (an SVG from `qrcode`), and the short-lived challenge that carries a
-//! sign-in from the right password to the right code.
+//! authenticator app scans (an SVG from `qrcode`). The challenge that carries a sign-in from the
+//! right password to the right code is kept by the server (`persistence::sign_in_challenges`).
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use totp_rs::{Algorithm, Secret, TOTP};
-use uuid::Uuid;
 
 use super::tokens::constant_time_eq;
 use crate::error::{ApiError, ApiResult};
@@ -101,43 +100,6 @@ pub fn recovery_code_hash(code: &str) -> String {
     super::tokens::hash_token(&normal)
 }
 
-/// Signs challenges: `user.expiry.mac`, under a key derived from the server secret, so any
-/// instance checks one another's.
-pub struct Challenges(ring::hmac::Key);
-
-impl std::fmt::Debug for Challenges {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Challenges(hmac-sha256)")
-    }
-}
-
-impl Challenges {
-    /// Keys derived from the server secret, apart from every other key.
-    pub fn new(secret: &[u8]) -> Self {
-        Self(super::tokens::derived_key(
-            secret,
-            b"coaching-hub second-factor challenge v1",
-        ))
-    }
-
-    /// A challenge for `user`, good for [`CHALLENGE_SECS`] from `now`.
-    pub fn issue(&self, user: Uuid, now: i64) -> String {
-        let body = format!("{}.{}", user.simple(), now + CHALLENGE_SECS);
-        let mac = ring::hmac::sign(&self.0, body.as_bytes());
-        format!("{body}.{}", URL_SAFE_NO_PAD.encode(mac.as_ref()))
-    }
-
-    /// The user a challenge is for, if it is genuine and unexpired at `now`.
-    pub fn verify(&self, challenge: &str, now: i64) -> Option<Uuid> {
-        let (body, mac) = challenge.rsplit_once('.')?;
-        let mac = URL_SAFE_NO_PAD.decode(mac).ok()?;
-        ring::hmac::verify(&self.0, body.as_bytes(), &mac).ok()?;
-        let (user, expiry) = body.split_once('.')?;
-        let expiry: i64 = expiry.parse().ok()?;
-        (now < expiry).then(|| user.parse().ok()).flatten()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,22 +144,5 @@ mod tests {
             recovery_code_hash(code),
             recovery_code_hash(&format!(" {} ", code.to_uppercase().replace('-', " ")))
         );
-    }
-
-    #[test]
-    fn a_challenge_is_genuine_and_expires() {
-        let challenges = Challenges::new(b"0123456789abcdef0123456789abcdef");
-        let user = Uuid::now_v7();
-        let challenge = challenges.issue(user, 1000);
-        assert_eq!(challenges.verify(&challenge, 1000), Some(user));
-        assert_eq!(challenges.verify(&challenge, 1000 + CHALLENGE_SECS), None);
-        let other = Challenges::new(b"another secret of thirty-two bytes!!");
-        assert_eq!(other.verify(&challenge, 1000), None);
-        let forged = challenge.replacen(
-            &user.simple().to_string(),
-            &Uuid::nil().simple().to_string(),
-            1,
-        );
-        assert_eq!(challenges.verify(&forged, 1000), None);
     }
 }

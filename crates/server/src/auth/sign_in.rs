@@ -8,6 +8,7 @@ use persistence::StoreError;
 use persistence::audit;
 use persistence::auth_sessions::{self, Origin, Rotation};
 use persistence::second_factors;
+use persistence::sign_in_challenges::{self, Attempt};
 use persistence::sso_identities;
 use persistence::users::{self, UserRow};
 
@@ -15,7 +16,7 @@ use crate::auth::sso::Identity;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{cookies, second_factor};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::client_ip;
+use crate::extract::{client_ip, client_network};
 use crate::state::AppState;
 use uuid::Uuid;
 
@@ -40,8 +41,8 @@ pub async fn check_password(
     password: String,
 ) -> ApiResult<UserRow> {
     let email = users::normalise_email(email);
-    let ip = client_ip(req, app.config.trust_proxy);
-    app.auth_limits.admit_login(&email, &ip).await?;
+    let network = client_network(req, app.config.trust_proxy);
+    app.auth_limits.admit_login(&email, &network).await?;
     let account = users::find_by_email(&app.db, &email).await?;
     let hash = account
         .as_ref()
@@ -50,7 +51,7 @@ pub async fn check_password(
     match account {
         Some(row) if verified && may_sign_in(&row) => Ok(row),
         _ => {
-            app.auth_limits.login_failed(&email, &ip).await;
+            app.auth_limits.login_failed(&email, &network).await;
             Err(ApiError::Unauthenticated(BAD_CREDENTIALS))
         }
     }
@@ -129,8 +130,11 @@ pub async fn second_step(
         }
         _ => return Ok(None),
     };
+    let challenge = random_token();
+    let expires_at = Utc::now() + chrono::Duration::seconds(second_factor::CHALLENGE_SECS);
+    sign_in_challenges::issue(&app.db, user_id, hash_token(&challenge), expires_at).await?;
     Ok(Some(dto::SecondFactorChallenge {
-        challenge: app.challenges.issue(user_id, Utc::now().timestamp()),
+        challenge,
         expires_in: second_factor::CHALLENGE_SECS,
         enrolment,
     }))
@@ -148,8 +152,9 @@ pub struct CodeSignIn {
 }
 
 /// Completes the sign-in `challenge` began with `code`: a TOTP code not accepted before (which
-/// confirms an enrolment in progress), or an unused recovery code. Wrong codes count against
-/// the same limits as wrong passwords.
+/// confirms an enrolment in progress), or an unused recovery code. A challenge is used once and
+/// allows a few codes; wrong codes count against the person's hourly limit
+/// (`persistence::sign_in_challenges`) and the same limits as wrong passwords.
 pub async fn with_code(
     app: &AppState,
     req: &HttpRequest,
@@ -157,12 +162,16 @@ pub async fn with_code(
     code: &str,
 ) -> ApiResult<CodeSignIn> {
     let now = Utc::now();
-    let user_id =
-        app.challenges
-            .verify(challenge, now.timestamp())
-            .ok_or(ApiError::Unauthenticated(
-                "the sign-in expired; enter your password again",
-            ))?;
+    let (attempt, user_id) =
+        match sign_in_challenges::take(&app.db, &hash_token(challenge), now).await? {
+            Attempt::Taken { challenge, user_id } => (challenge, user_id),
+            Attempt::Paused { retry_after } => return Err(ApiError::RateLimited { retry_after }),
+            Attempt::Over => {
+                return Err(ApiError::Unauthenticated(
+                    "the sign-in expired; enter your password again",
+                ));
+            }
+        };
     let row = match users::find(&app.db, user_id).await {
         Ok(row) if may_sign_in(&row) => row,
         Ok(_) | Err(StoreError::NotFound) => {
@@ -170,11 +179,13 @@ pub async fn with_code(
         }
         Err(err) => return Err(err.into()),
     };
-    let ip = client_ip(req, app.config.trust_proxy);
-    app.auth_limits.admit_login(&row.user.email, &ip).await?;
+    let network = client_network(req, app.config.trust_proxy);
+    app.auth_limits
+        .admit_login(&row.user.email, &network)
+        .await?;
     let origin = audit::Origin {
         actor_id: Some(user_id),
-        ip: Some(ip.clone()),
+        ip: Some(client_ip(req, app.config.trust_proxy)),
         request_id: request_id(req),
     };
     let factor = second_factors::find(&app.db, user_id).await?;
@@ -222,9 +233,13 @@ pub async fn with_code(
         Some(_) => false,
     };
     if !accepted {
-        app.auth_limits.login_failed(&row.user.email, &ip).await;
+        sign_in_challenges::failed(&app.db, &origin, user_id).await?;
+        app.auth_limits
+            .login_failed(&row.user.email, &network)
+            .await;
         return Err(ApiError::Unauthenticated(WRONG_CODE));
     }
+    sign_in_challenges::succeeded(&app.db, attempt).await?;
     let credentials = start_session(app, req, &row).await?;
     Ok(CodeSignIn {
         credentials,

@@ -16,7 +16,7 @@ use crate::auth::sign_in::{self, Credentials};
 use crate::auth::sso::{FLOW_COOKIE, FLOW_PATH, FLOW_SECS, SsoError};
 use crate::auth::{Actor, cookies};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::client_ip;
+use crate::extract::client_network;
 use crate::extract::{Valid, parse_json};
 use crate::state::AppState;
 use crate::wire::ToDto;
@@ -94,7 +94,7 @@ pub async fn client_config(app: web::Data<AppState>) -> HttpResponse {
 pub async fn begin_sso(req: HttpRequest, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
     app.auth_limits
-        .admit_sso(&client_ip(&req, app.config.trust_proxy))
+        .admit_sso(&client_network(&req, app.config.trust_proxy))
         .await?;
     let begun = sso.begin(Utc::now().timestamp());
     Ok(HttpResponse::SeeOther()
@@ -138,7 +138,7 @@ pub async fn finish_sso(
 ) -> ApiResult<HttpResponse> {
     let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
     app.auth_limits
-        .admit_sso(&client_ip(&req, app.config.trust_proxy))
+        .admit_sso(&client_network(&req, app.config.trust_proxy))
         .await?;
     let SsoCallback { code, state, iss } = body.into_inner();
     let flow = req

@@ -90,6 +90,9 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
 /// Checks a webhook's URL (`allow_private`: `WEBHOOK_ALLOW_PRIVATE`); returns it normalised.
 pub fn check(raw: &str, allow_private: bool) -> Result<String, Refused> {
     let url = Url::parse(raw).map_err(|_| Refused::NotAUrl)?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(Refused::Scheme);
+    }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Refused::Credentials);
     }

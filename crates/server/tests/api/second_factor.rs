@@ -296,8 +296,17 @@ async fn a_role_that_needs_a_second_factor_sets_one_up_at_sign_in() {
         signed_in["recovery_codes"].as_array().map(Vec::len),
         Some(10)
     );
+    // Turning it on ended the sign-ins from before it.
+    app.as_(&org.leader_b).me().await.problem(401);
+    let leader_b = Persona {
+        token: signed_in["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned(),
+        ..org.leader_b.clone()
+    };
     let status = app
-        .as_(&org.leader_b)
+        .as_(&leader_b)
         .get("/api/v1/me/second-factor")
         .call()
         .await
@@ -430,4 +439,81 @@ async fn turning_it_on_or_off_ends_every_other_sign_in_and_its_live_connection()
     app.as_(&elsewhere).me().await.problem(401);
     socket.closes().await;
     app.as_(agent).me().await.ok(200);
+}
+
+#[tokio::test]
+async fn a_challenge_is_used_once_allows_five_codes_and_wrong_codes_pause_the_person_for_an_hour() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let person = &org.leader_a;
+    let (secret, recovery) = enrol(&app, person).await;
+
+    // Used once: a second code on a spent challenge is refused.
+    let pending = challenge(&app, &person.email).await;
+    complete(&app, &pending, &recovery[0]).await.ok(200);
+    let problem = complete(&app, &pending, &recovery[1]).await.problem(401);
+    assert_eq!(
+        problem["detail"],
+        "the sign-in expired; enter your password again"
+    );
+
+    // Five codes in all: after five wrong ones even the right one is refused.
+    let pending = challenge(&app, &person.email).await;
+    for _ in 0..5 {
+        let problem = complete(&app, &pending, "000000").await.problem(401);
+        assert_ne!(
+            problem["detail"],
+            "the sign-in expired; enter your password again"
+        );
+    }
+    complete(&app, &pending, &code(&secret, &person.email, 1))
+        .await
+        .problem(401);
+
+    // Ten wrong codes in an hour, over several challenges: no code is checked for the person,
+    // the right one neither, and they are told once.
+    let pending = challenge(&app, &person.email).await;
+    for _ in 0..5 {
+        complete(&app, &pending, "000000").await.problem(401);
+    }
+    let pending = challenge(&app, &person.email).await;
+    let paused = complete(&app, &pending, &recovery[2]).await;
+    let retry_after: u64 = paused
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After");
+    assert!((1..=3600).contains(&retry_after), "{retry_after}");
+    paused.problem(429);
+    let notices = app
+        .as_(person)
+        .get("/api/v1/notifications")
+        .call()
+        .await
+        .ok(200);
+    let paused = notices["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|n| n["kind"] == "SECOND_FACTOR_PAUSED")
+        .count();
+    assert_eq!(paused, 1, "{notices}");
+}
+
+#[tokio::test]
+async fn an_ipv6_client_is_limited_by_its_64() {
+    let app = TestApp::spawn_with(|config| {
+        config.trust_proxy = true;
+        config.request_limits.per_ip = 3;
+    })
+    .await;
+    let from = |address: &'static str| {
+        app.request(Method::GET, "/api/v1/config")
+            .header("x-forwarded-for", address)
+            .call()
+    };
+    for address in ["2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:ffff::3"] {
+        from(address).await.ok(200);
+    }
+    from("2001:db8:7:1::4").await.problem(429);
+    from("2001:db8:7:2::1").await.ok(200);
 }
