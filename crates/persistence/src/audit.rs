@@ -155,7 +155,8 @@ pub async fn record(
     let occurred_at = Utc::now().trunc_subsecs(6);
     let changes =
         (!change.changes.as_object().is_some_and(Map::is_empty)).then_some(change.changes);
-    let ip_digest = Some(ip_digest(origin.ip.as_deref()));
+    let ip_salt = hex(&crate::sealed::random_bytes::<16>());
+    let ip_digest = Some(ip_digest(Some(&ip_salt), origin.ip.as_deref()));
     let changes_digest = Some(changes_digest(changes.as_ref()));
     let entry = audit_entry::Model {
         id: Uuid::now_v7(),
@@ -173,6 +174,7 @@ pub async fn record(
         ip_digest,
         changes_digest,
         redacted_at: None,
+        ip_salt: Some(ip_salt),
     };
     let hash = chain_hash(&entry);
     audit_entry::ActiveModel {
@@ -185,13 +187,21 @@ pub async fn record(
 }
 
 fn sha256_hex(text: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    hex(ring::digest::digest(&ring::digest::SHA256, text.as_bytes()).as_ref())
 }
 
-/// The digest the chain holds of an entry's client address.
-fn ip_digest(ip: Option<&str>) -> String {
-    sha256_hex(ip.unwrap_or_default())
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The digest the chain holds of an entry's client address: salted (entries written before
+/// salts existed have none).
+fn ip_digest(salt: Option<&str>, ip: Option<&str>) -> String {
+    let ip = ip.unwrap_or_default();
+    match salt {
+        Some(salt) => sha256_hex(&format!("{salt}|{ip}")),
+        None => sha256_hex(ip),
+    }
 }
 
 /// The digest the chain holds of an entry's changes.
@@ -243,7 +253,8 @@ fn record_fields(entry: &audit_entry::Model) -> String {
 pub fn holds(entry: &audit_entry::Model) -> bool {
     let redacted = entry.redacted_at.is_some();
     let ip = (redacted && entry.ip.is_none())
-        || entry.ip_digest.as_deref() == Some(ip_digest(entry.ip.as_deref()).as_str());
+        || entry.ip_digest.as_deref()
+            == Some(ip_digest(entry.ip_salt.as_deref(), entry.ip.as_deref()).as_str());
     let changes = (redacted && entry.changes.is_none())
         || entry.changes_digest.as_deref() == Some(changes_digest(entry.changes.as_ref()).as_str());
     ip && changes && chain_hash(entry) == entry.hash
@@ -264,6 +275,10 @@ pub async fn redact(
     if let Some(actor) = actor {
         redacted += audit_entry::Entity::update_many()
             .col_expr(audit_entry::Column::Ip, Expr::value(Option::<String>::None))
+            .col_expr(
+                audit_entry::Column::IpSalt,
+                Expr::value(Option::<String>::None),
+            )
             .col_expr(audit_entry::Column::RedactedAt, Expr::value(now))
             .filter(audit_entry::Column::ActorId.eq(actor))
             .filter(audit_entry::Column::Ip.is_not_null())
@@ -350,7 +365,7 @@ pub async fn upgrade_chain(db: &impl ConnectionTrait) -> Result<u64, StoreError>
             old_previous = entry.hash.clone();
             let mut row = entry;
             if legacy {
-                row.ip_digest = Some(ip_digest(row.ip.as_deref()));
+                row.ip_digest = Some(ip_digest(row.ip_salt.as_deref(), row.ip.as_deref()));
                 row.changes_digest = Some(changes_digest(row.changes.as_ref()));
             }
             row.prev_hash = new_previous.clone();

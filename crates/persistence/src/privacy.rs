@@ -29,7 +29,13 @@ use crate::{Db, StoreError, db, search_index, users, webhooks};
 use domain::{Action, Actor, NoteVisibility, authorize};
 
 /// Columns that hold secrets rather than information about anyone.
-const SECRETS: [&str; 4] = ["password_hash", "token_hash", "secret", "last_step"];
+const SECRETS: [&str; 5] = [
+    "password_hash",
+    "token_hash",
+    "secret",
+    "last_step",
+    "ip_salt",
+];
 
 /// Where and through which request someone else acted: no part of the person's record.
 const OTHERS_TRACES: [&str; 3] = ["ip", "ip_digest", "request_id"];

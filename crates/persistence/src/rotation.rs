@@ -12,20 +12,22 @@ use crate::entity::{coaching_session, quick_note};
 use crate::sealed::{Keyring, PREFIX};
 use crate::{Db, StoreError, db, search_index};
 
-/// The sealed columns of each table.
-pub const SEALED_COLUMNS: [(&str, &[&str]); 5] = [
-    ("quick_notes", &["content"]),
+/// The sealed columns of each table, with the table's key column.
+pub const SEALED_COLUMNS: [(&str, &str, &[&str]); 6] = [
+    ("quick_notes", "id", &["content"]),
     (
         "coaching_sessions",
+        "id",
         &[
             "preparation_notes",
             "session_notes",
             "acknowledgement_comment",
         ],
     ),
-    ("action_plans", &["goal", "acknowledgement_comment"]),
-    ("action_plan_checkpoints", &["notes"]),
-    ("webhooks", &["secret"]),
+    ("action_plans", "id", &["goal", "acknowledgement_comment"]),
+    ("action_plan_checkpoints", "id", &["notes"]),
+    ("webhooks", "id", &["secret"]),
+    ("second_factors", "user_id", &["secret"]),
 ];
 
 /// What a run did.
@@ -59,14 +61,14 @@ pub async fn rotate(
     mut progress: impl FnMut(&str, u64),
 ) -> Result<Rotation, StoreError> {
     let mut rotation = Rotation::default();
-    for (table, columns) in SEALED_COLUMNS {
+    for (table, key, columns) in SEALED_COLUMNS {
         loop {
             let select = Query::select()
-                .column(Alias::new("id"))
+                .column(Alias::new(key))
                 .columns(columns.iter().map(|c| Alias::new(*c)))
                 .from(Alias::new(table))
                 .cond_where(outdated(columns, keyring.primary()))
-                .order_by(Alias::new("id"), sea_orm::Order::Asc)
+                .order_by(Alias::new(key), sea_orm::Order::Asc)
                 .limit(batch)
                 .to_owned();
             let rows = db.query_all(&select).await?;
@@ -75,12 +77,12 @@ pub async fn rotate(
             }
             let mut done = 0;
             for row in &rows {
-                let id: Uuid = row.try_get("", "id")?;
+                let id: Uuid = row.try_get("", key)?;
                 let mut stored = Vec::new();
                 for column in columns {
                     stored.push(row.try_get::<Option<String>>("", column)?);
                 }
-                if reseal(db, keyring, table, columns, id, &stored).await? {
+                if reseal(db, keyring, (table, key), columns, id, &stored).await? {
                     done += 1;
                 }
             }
@@ -103,7 +105,7 @@ pub async fn rotate(
 async fn reseal(
     db: &Db,
     keyring: &Keyring,
-    table: &str,
+    (table, key): (&str, &str),
     columns: &[&str],
     id: Uuid,
     stored: &[Option<String>],
@@ -112,7 +114,7 @@ async fn reseal(
     let mut update = Query::update();
     update
         .table(Alias::new(table))
-        .and_where(Expr::col(Alias::new("id")).eq(id));
+        .and_where(Expr::col(Alias::new(key)).eq(id));
     for (column, value) in columns.iter().zip(stored) {
         match value {
             Some(value) => {

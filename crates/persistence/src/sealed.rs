@@ -1,6 +1,7 @@
 //! Field-level encryption of the free text that holds personal judgements: quick-note content,
 //! session preparation and session notes, action-plan goals and checkpoint notes, and
-//! acknowledgement comments.
+//! acknowledgement comments; and the secrets the server must read back (a webhook's signing
+//! secret, a person's TOTP secret).
 //!
 //! Such a column holds `enc1:{key id}:{base64url(nonce ‖ AES-256-GCM ciphertext ‖ tag)}`; the
 //! key id is bound into the tag as associated data. The entity fields are [`Sealed`], which seals

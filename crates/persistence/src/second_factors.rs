@@ -47,7 +47,7 @@ pub async fn enrol(db: &Db, user_id: Uuid, secret: String) -> Result<(), StoreEr
     }
     second_factor::Entity::insert(second_factor::ActiveModel {
         user_id: Set(user_id),
-        secret: Set(secret),
+        secret: Set(secret.into()),
         confirmed_at: Set(None),
         last_step: Set(None),
         created_at: Set(Utc::now()),

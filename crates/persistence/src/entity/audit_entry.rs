@@ -19,12 +19,16 @@ pub struct Model {
     pub changes: Option<Json>,
     pub prev_hash: String,
     pub hash: String,
-    /// SHA-256 of `ip` as written: the chain hashes this, so `ip` can be erased.
+    /// SHA-256 of `ip_salt` and `ip` as written (of `ip` alone before salts existed): the chain
+    /// hashes this, so `ip` can be erased.
     pub ip_digest: Option<String>,
     /// SHA-256 of `changes` as written (canonical JSON), for the same reason.
     pub changes_digest: Option<String>,
     /// When a person's erasure removed `ip` or `changes` from this entry.
     pub redacted_at: Option<DateTimeUtc>,
+    /// Random per entry, so `ip_digest` cannot be reversed by trying every address; dropped with
+    /// `ip` when the entry is redacted.
+    pub ip_salt: Option<String>,
 }
 
 /// No relations are declared; repositories join explicitly.

@@ -8,7 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: Uuid,
-    pub secret: String,
+    /// The TOTP secret, sealed like personal text.
+    pub secret: crate::sealed::Sealed,
     pub confirmed_at: Option<DateTimeUtc>,
     pub last_step: Option<i64>,
     pub created_at: DateTimeUtc,

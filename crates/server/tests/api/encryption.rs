@@ -208,14 +208,14 @@ async fn rotate_key_reseals_everything_resumably_and_search_still_finds_it() {
     assert!(stored.contains("enc1:test2:"));
     let old = persistence::rotation::SEALED_COLUMNS
         .iter()
-        .flat_map(|(table, columns)| columns.iter().map(move |c| (table, c)));
-    for (table, column) in old {
+        .flat_map(|(table, key, columns)| columns.iter().map(move |c| (table, key, c)));
+    for (table, key, column) in old {
         let under_old: Vec<sea_orm::QueryResult> = app
             .state
             .db
             .query_all_raw(sea_orm::Statement::from_string(
                 app.state.db.get_database_backend(),
-                format!("SELECT id FROM {table} WHERE {column} LIKE 'enc1:test1:%'"),
+                format!("SELECT {key} FROM {table} WHERE {column} LIKE 'enc1:test1:%'"),
             ))
             .await
             .expect("reads");

@@ -608,3 +608,51 @@ async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
     assert!(!unset.status.success());
     assert!(String::from_utf8_lossy(&unset.stderr).contains("RETENTION_MONTHS is not set"));
 }
+
+#[tokio::test]
+async fn an_erased_persons_address_cannot_be_recovered_from_the_audit_log() {
+    use persistence::entity::audit_entry;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let agent = &org.agent_a1;
+    app.as_(agent)
+        .post("/api/v1/me/calendar", &json!({}))
+        .call()
+        .await
+        .ok(201);
+    let theirs = || {
+        audit_entry::Entity::find()
+            .filter(audit_entry::Column::ActorId.eq(agent.id))
+            .all(app.db())
+    };
+    let before = theirs().await.expect("reads");
+    assert!(!before.is_empty());
+    for entry in &before {
+        let ip = entry.ip.as_deref().expect("an address");
+        let bare = ring::digest::digest(&ring::digest::SHA256, ip.as_bytes());
+        let bare: String = bare.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert_ne!(entry.ip_digest.as_deref(), Some(bare.as_str()), "salted");
+        assert!(entry.ip_salt.is_some());
+    }
+    let person = app
+        .as_(&org.admin)
+        .get(&format!("/api/v1/users/{}", agent.id))
+        .call()
+        .await
+        .ok(200);
+    app.as_(&org.admin)
+        .post(
+            &format!("/api/v1/users/{}/erase", agent.id),
+            &json!({ "version": person["version"] }),
+        )
+        .call()
+        .await
+        .ok(200);
+    for entry in theirs().await.expect("reads") {
+        assert!(entry.ip.is_none() && entry.ip_salt.is_none(), "{entry:?}");
+    }
+    let verified = crate::helpers::audit_verification(&app, &org.admin).await;
+    assert_eq!(verified["intact"], true, "{verified}");
+}

@@ -517,3 +517,31 @@ async fn an_ipv6_client_is_limited_by_its_64() {
     from("2001:db8:7:1::4").await.problem(429);
     from("2001:db8:7:2::1").await.ok(200);
 }
+
+#[tokio::test]
+async fn the_totp_secret_is_stored_sealed() {
+    use persistence::entity::second_factor;
+    use sea_orm::{ConnectionTrait, EntityTrait};
+
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let (secret, _) = enrol(&app, &org.agent_a1).await;
+    let stored = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            // The one person with a second factor.
+            "SELECT secret FROM second_factors".to_owned(),
+        ))
+        .await
+        .expect("reads")
+        .expect("a row");
+    let raw: String = stored.try_get("", "secret").expect("text");
+    assert!(raw.starts_with("enc1:") && !raw.contains(&secret), "{raw}");
+    let opened = second_factor::Entity::find_by_id(org.agent_a1.id)
+        .one(app.db())
+        .await
+        .expect("reads")
+        .expect("a row");
+    assert_eq!(opened.secret.as_str(), secret);
+}
