@@ -539,7 +539,10 @@ impl Rows {
     async fn write(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
         insert_all(db, std::mem::take(&mut self.months)).await?;
         insert_all(db, std::mem::take(&mut self.values)).await?;
-        let sessions = std::mem::take(&mut self.sessions);
+        let sessions: Vec<_> = std::mem::take(&mut self.sessions)
+            .into_iter()
+            .map(coaching_session::ActiveModel::bind_sealed)
+            .collect();
         let indexed: Vec<coaching_session::Model> = sessions
             .iter()
             .filter_map(|session| session.clone().try_into_model().ok())
@@ -547,9 +550,16 @@ impl Rows {
         insert_all(db, sessions).await?;
         let terms: Vec<_> = indexed.iter().map(|s| (s.id, s.search_texts())).collect();
         search_index::add(db, "session", &terms).await?;
-        insert_all(db, std::mem::take(&mut self.plans)).await?;
+        let plans = std::mem::take(&mut self.plans)
+            .into_iter()
+            .map(action_plan::ActiveModel::bind_sealed)
+            .collect();
+        insert_all(db, plans).await?;
         insert_all(db, std::mem::take(&mut self.items)).await?;
-        let notes = std::mem::take(&mut self.notes);
+        let notes: Vec<_> = std::mem::take(&mut self.notes)
+            .into_iter()
+            .map(quick_note::ActiveModel::bind_sealed)
+            .collect();
         let indexed: Vec<quick_note::Model> = notes
             .iter()
             .filter_map(|note| note.clone().try_into_model().ok())

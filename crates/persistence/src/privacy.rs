@@ -24,7 +24,6 @@ use crate::entity::{
     metric_value, notification, quick_note, recovery_code, refresh_token, second_factor,
     sso_identity, team, team_member, user,
 };
-use crate::sealed::Sealed;
 use crate::{Db, StoreError, db, search_index, users, webhooks};
 use domain::{Action, Actor, NoteVisibility, authorize};
 
@@ -365,7 +364,9 @@ pub async fn erase(
     }
     users::claim(&txn, &mut current, version).await?;
     let now = Utc::now();
-    let erased = || Expr::value(Sealed::from(ERASED));
+    // Clear, like text written before sealing: it says nothing of anyone, and a bulk update
+    // binds no value to its row.
+    let erased = || Expr::value(ERASED);
     let none = || Expr::value(Option::<String>::None);
 
     let notes = ids_about::<quick_note::Entity>(&txn, quick_note::Column::AgentId, id).await?;

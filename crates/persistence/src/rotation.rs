@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, Value};
 use uuid::Uuid;
 
 use crate::entity::{coaching_session, quick_note};
-use crate::sealed::{Keyring, PREFIX};
+use crate::sealed::{BOUND_PREFIX, Keyring, place};
 use crate::{Db, StoreError, db, search_index};
 
 /// The sealed columns of each table, with the table's key column.
@@ -40,9 +40,9 @@ pub struct Rotation {
     pub left: u64,
 }
 
-/// Rows of `table` with a value of `columns` not sealed under `primary`.
+/// Rows of `table` with a value of `columns` not sealed under `primary` and bound to its place.
 fn outdated(columns: &[&str], primary: &str) -> Condition {
-    let current = format!("{PREFIX}{primary}:%");
+    let current = format!("{BOUND_PREFIX}{primary}:%");
     columns.iter().fold(Condition::any(), |any, column| {
         any.add(
             Expr::col(Alias::new(*column))
@@ -118,9 +118,13 @@ async fn reseal(
     for (column, value) in columns.iter().zip(stored) {
         match value {
             Some(value) => {
-                let clear = keyring.open(value)?;
+                let place = place(table, column, id);
+                let clear = keyring.open_at(value, Some(&place))?;
                 update
-                    .value(Alias::new(*column), Value::from(keyring.seal(&clear)))
+                    .value(
+                        Alias::new(*column),
+                        Value::from(keyring.seal_bound(&clear, &place)),
+                    )
                     .and_where(Expr::col(Alias::new(*column)).eq(value.as_str()));
             }
             None => {

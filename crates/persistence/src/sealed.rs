@@ -3,17 +3,23 @@
 //! acknowledgement comments; and the secrets the server must read back (a webhook's signing
 //! secret, a person's TOTP secret).
 //!
-//! Such a column holds `enc1:{key id}:{base64url(nonce ‖ AES-256-GCM ciphertext ‖ tag)}`; the
-//! key id is bound into the tag as associated data. The entity fields are [`Sealed`], which seals
-//! on the way into a statement and opens on the way out of a row, so no repository handles
-//! ciphertext. Sea-orm's value conversions take no context, so the keys are process
-//! configuration, installed once at start-up ([`install`]) like the logger.
+//! Such a column holds `enc2:{key id}:{base64url(nonce ‖ AES-256-GCM ciphertext ‖ tag)}`; the
+//! key id and the value's place (table, column and the row's key) are bound into the tag as
+//! associated data, so a ciphertext copied to another row, column or table does not open there
+//! (a private note's text moved into a shared note's row stays unreadable). The entity fields are
+//! [`Sealed`], typed by their column ([`columns`]): a value is bound to its row by its entity's
+//! `before_save` and sealed on the way into a statement, and opened on the way out of a row with
+//! the row's key read from the same result, so no repository handles ciphertext. `enc1:` values
+//! (sealed before binding, bound to the key id only) still open, until `rotate-key` binds them.
+//! Sea-orm's value conversions take no context, so the keys are process configuration, installed
+//! once at start-up ([`install`]) like the logger.
 //!
 //! `ENCRYPTION_KEYS` lists `id:base64 key` pairs, the first sealing new values, the rest only
 //! opening old ones until `coaching-hub rotate-key` has re-sealed them. A value without the
 //! prefix is text written before encryption existed; it reads as it is, and `rotate-key` seals it.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::{Arc, RwLock};
 
 use base64::Engine as _;
@@ -23,9 +29,27 @@ use ring::hmac;
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-/// What every sealed value starts with.
+/// What a sealed value that belongs to no row starts with (and every value sealed before values
+/// were bound to their place).
 pub const PREFIX: &str = "enc1:";
+/// What a value bound to its table, column and row starts with.
+pub const BOUND_PREFIX: &str = "enc2:";
+
+/// Where a value is stored, as its binding says it: table, column and the row's key.
+pub fn place(table: &str, column: &str, row: Uuid) -> String {
+    format!("{table}.{column}.{row}")
+}
+
+/// The associated data of a value: the key id, and its place when it is bound.
+fn associated(key: &str, place: &str) -> String {
+    if place.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{key}|{place}")
+    }
+}
 
 /// Why the keys or a sealed value are unusable.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -133,14 +157,25 @@ impl Keyring {
         self.keys.iter().map(|k| k.id.as_str())
     }
 
-    /// `clear`, sealed under the primary key.
+    /// `clear`, sealed under the primary key, unbound (`enc1:`): for values that belong to no row
+    /// (the keys' check values).
     pub fn seal(&self, clear: &str) -> String {
+        self.seal_as(PREFIX, clear, "")
+    }
+
+    /// `clear`, sealed under the primary key and bound to where it is stored (`enc2:`; `place` is
+    /// [`place`]'s): it opens only there.
+    pub fn seal_bound(&self, clear: &str, place: &str) -> String {
+        self.seal_as(BOUND_PREFIX, clear, place)
+    }
+
+    fn seal_as(&self, prefix: &str, clear: &str, place: &str) -> String {
         let key = &self.keys[0];
         let nonce_bytes = random_bytes::<NONCE_LEN>();
         let mut buffer = clear.as_bytes().to_vec();
         let sealing = key.aead.seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce_bytes),
-            Aad::from(key.id.as_bytes()),
+            Aad::from(associated(&key.id, place).as_bytes()),
             &mut buffer,
         );
         // AES-GCM refuses only a message over 64 GiB; a request body is at most a few hundred KiB.
@@ -150,13 +185,29 @@ impl Keyring {
         );
         let mut sealed = nonce_bytes.to_vec();
         sealed.extend_from_slice(&buffer);
-        format!("{PREFIX}{}:{}", key.id, URL_SAFE_NO_PAD.encode(sealed))
+        format!("{prefix}{}:{}", key.id, URL_SAFE_NO_PAD.encode(sealed))
     }
 
-    /// The clear text of a stored value (one written before encryption reads as it is).
+    /// The clear text of a stored value that belongs to no row (one written before encryption
+    /// reads as it is). A bound value does not open here.
     pub fn open(&self, stored: &str) -> Result<String, SealError> {
-        let Some(rest) = stored.strip_prefix(PREFIX) else {
-            return Ok(stored.to_owned());
+        self.open_at(stored, None)
+    }
+
+    /// The clear text of the value stored at `place` ([`place`]'s): bound there (`enc2:`), or
+    /// written before binding (`enc1:`) or before encryption (clear), which `rotate-key` binds.
+    pub fn open_at(&self, stored: &str, place: Option<&str>) -> Result<String, SealError> {
+        let (rest, place) = match (stored.strip_prefix(BOUND_PREFIX), place) {
+            (Some(rest), Some(place)) => (rest, place),
+            (Some(rest), None) => {
+                return Err(SealError::WrongKey(
+                    key_of(stored).unwrap_or(rest).to_owned(),
+                ));
+            }
+            (None, _) => match stored.strip_prefix(PREFIX) {
+                Some(rest) => (rest, ""),
+                None => return Ok(stored.to_owned()),
+            },
         };
         let (id, body) = rest.split_once(':').unwrap_or((rest, ""));
         let key = self
@@ -173,7 +224,11 @@ impl Keyring {
         let nonce = Nonce::try_assume_unique_for_key(&bytes).map_err(|_| wrong())?;
         let clear = key
             .aead
-            .open_in_place(nonce, Aad::from(id.as_bytes()), &mut ciphertext)
+            .open_in_place(
+                nonce,
+                Aad::from(associated(id, place).as_bytes()),
+                &mut ciphertext,
+            )
             .map_err(|_| wrong())?;
         String::from_utf8(clear.to_vec()).map_err(|_| wrong())
     }
@@ -194,7 +249,9 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// The key id a stored value is sealed under; `None` for clear text.
 pub fn key_of(stored: &str) -> Option<&str> {
-    let rest = stored.strip_prefix(PREFIX)?;
+    let rest = stored
+        .strip_prefix(BOUND_PREFIX)
+        .or_else(|| stored.strip_prefix(PREFIX))?;
     Some(rest.split_once(':').map_or(rest, |(id, _)| id))
 }
 
@@ -272,84 +329,188 @@ pub async fn retire_old_keys(
     Ok(())
 }
 
-/// Text stored sealed: clear in memory, sealed in the database.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Sealed(String);
+/// A sealed column: its table, its name, and the column holding its row's key. Each is a marker
+/// type ([`columns`]), so a value knows where it may be stored and opened.
+pub trait SealedColumn: Clone + Copy + Default + PartialEq + Eq + Send + Sync + 'static {
+    /// The table.
+    const TABLE: &'static str;
+    /// The column.
+    const COLUMN: &'static str;
+    /// The column of the row's key (`id`, or `user_id` for a person's second factor).
+    const KEY: &'static str;
+}
 
-impl Sealed {
+/// The sealed columns.
+pub mod columns {
+    macro_rules! sealed_columns {
+        ($($marker:ident = $table:literal . $column:literal by $key:literal;)+) => {$(
+            #[doc = concat!("`", $table, ".", $column, "`.")]
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+            pub struct $marker;
+            impl super::SealedColumn for $marker {
+                const TABLE: &'static str = $table;
+                const COLUMN: &'static str = $column;
+                const KEY: &'static str = $key;
+            }
+        )+};
+    }
+
+    sealed_columns! {
+        NoteContent = "quick_notes"."content" by "id";
+        SessionPreparation = "coaching_sessions"."preparation_notes" by "id";
+        SessionNotes = "coaching_sessions"."session_notes" by "id";
+        SessionAcknowledgement = "coaching_sessions"."acknowledgement_comment" by "id";
+        PlanGoal = "action_plans"."goal" by "id";
+        PlanAcknowledgement = "action_plans"."acknowledgement_comment" by "id";
+        CheckpointNotes = "action_plan_checkpoints"."notes" by "id";
+        WebhookSecret = "webhooks"."secret" by "id";
+        TotpSecret = "second_factors"."secret" by "user_id";
+    }
+}
+
+/// Text stored sealed in column `C`: clear in memory, sealed in the database and bound to its
+/// row, so a value copied to another row, column or table does not open.
+///
+/// Reading opens it with the row's key from the same result row. Writing binds it to the row its
+/// entity's `before_save` names ([`Sealed::bind`]): a value written without a row (a bulk insert
+/// or update) cannot be bound, which debug builds refuse.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Sealed<C: SealedColumn> {
+    text: String,
+    row: Option<Uuid>,
+    column: PhantomData<C>,
+}
+
+impl<C: SealedColumn> Sealed<C> {
     /// The clear text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// The clear text, owned.
     pub fn into_inner(self) -> String {
-        self.0
+        self.text
+    }
+
+    /// The value bound to row `row` (its key), as it will be sealed.
+    pub fn bound_to(mut self, row: Uuid) -> Self {
+        self.row = Some(row);
+        self
+    }
+
+    /// Binds a value about to be written to row `row` (for an entity's `before_save`).
+    pub fn bind(value: &mut sea_orm::ActiveValue<Self>, row: Option<Uuid>) {
+        if let (sea_orm::ActiveValue::Set(sealed), Some(row)) = (value, row) {
+            sealed.row = Some(row);
+        }
+    }
+
+    /// Binds an optional value about to be written to row `row`.
+    pub fn bind_option(value: &mut sea_orm::ActiveValue<Option<Self>>, row: Option<Uuid>) {
+        if let (sea_orm::ActiveValue::Set(Some(sealed)), Some(row)) = (value, row) {
+            sealed.row = Some(row);
+        }
     }
 }
 
-impl fmt::Debug for Sealed {
+impl<C: SealedColumn> fmt::Debug for Sealed<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never the text: a model printed to a log must not carry it.
-        write!(f, "Sealed({} bytes)", self.0.len())
+        write!(f, "Sealed({} bytes)", self.text.len())
     }
 }
 
-impl std::ops::Deref for Sealed {
+impl<C: SealedColumn> Serialize for Sealed<C> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.text.serialize(serializer)
+    }
+}
+
+impl<'de, C: SealedColumn> Deserialize<'de> for Sealed<C> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl<C: SealedColumn> std::ops::Deref for Sealed<C> {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
-impl From<String> for Sealed {
+impl<C: SealedColumn> From<String> for Sealed<C> {
     fn from(clear: String) -> Self {
-        Sealed(clear)
+        Sealed {
+            text: clear,
+            row: None,
+            column: PhantomData,
+        }
     }
 }
 
-impl From<&str> for Sealed {
+impl<C: SealedColumn> From<&str> for Sealed<C> {
     fn from(clear: &str) -> Self {
-        Sealed(clear.to_owned())
+        Sealed::from(clear.to_owned())
     }
 }
 
-impl From<Sealed> for String {
-    fn from(sealed: Sealed) -> Self {
-        sealed.0
+impl<C: SealedColumn> From<Sealed<C>> for String {
+    fn from(sealed: Sealed<C>) -> Self {
+        sealed.text
     }
 }
 
-impl From<Sealed> for Value {
-    fn from(sealed: Sealed) -> Self {
+impl<C: SealedColumn> From<Sealed<C>> for Value {
+    fn from(sealed: Sealed<C>) -> Self {
         // Start-up installs the keys before the first connection opens; without them nothing is
         // written rather than clear text.
-        let stored = match keyring() {
-            Ok(keys) => keys.seal(&sealed.0),
-            Err(_) => {
-                panic!("a sealed value was written before the encryption keys were installed")
-            }
+        let Ok(keys) = keyring() else {
+            panic!("a sealed value was written before the encryption keys were installed")
+        };
+        debug_assert!(
+            sealed.row.is_some(),
+            "{}.{} written without its row: bind it in before_save",
+            C::TABLE,
+            C::COLUMN
+        );
+        let stored = match sealed.row {
+            Some(row) => keys.seal_bound(&sealed.text, &place(C::TABLE, C::COLUMN, row)),
+            None => keys.seal(&sealed.text),
         };
         Value::String(Some(stored))
     }
 }
 
-fn opened(stored: &str) -> Result<Sealed, SealError> {
-    Ok(Sealed(keyring()?.open(stored)?))
-}
-
-impl TryGetable for Sealed {
+impl<C: SealedColumn> TryGetable for Sealed<C> {
     fn try_get_by<I: ColIdx>(res: &QueryResult, index: I) -> Result<Self, TryGetError> {
         let stored = String::try_get_by(res, index)?;
-        opened(&stored).map_err(|e| TryGetError::DbErr(DbErr::Type(e.to_string())))
+        // The row's key, from the same result row: the column's name with `KEY` for `COLUMN`
+        // (a joined select prefixes both alike).
+        let row = index
+            .as_str()
+            .and_then(|name| name.strip_suffix(C::COLUMN))
+            .and_then(|prefix| Uuid::try_get_by(res, format!("{prefix}{}", C::KEY).as_str()).ok());
+        let place = row.map(|row| place(C::TABLE, C::COLUMN, row));
+        let text = keyring()
+            .and_then(|keys| keys.open_at(&stored, place.as_deref()))
+            .map_err(|e| TryGetError::DbErr(DbErr::Type(e.to_string())))?;
+        Ok(Sealed {
+            text,
+            row,
+            column: PhantomData,
+        })
     }
 }
 
-impl ValueType for Sealed {
+impl<C: SealedColumn> ValueType for Sealed<C> {
     fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
+        // A value alone names no row: only one that belongs to none opens here.
         match v {
-            Value::String(Some(stored)) => opened(&stored).map_err(|_| ValueTypeErr),
+            Value::String(Some(stored)) => keyring()
+                .and_then(|keys| keys.open(&stored))
+                .map(Self::from)
+                .map_err(|_| ValueTypeErr),
             _ => Err(ValueTypeErr),
         }
     }
@@ -367,14 +528,14 @@ impl ValueType for Sealed {
     }
 }
 
-impl Nullable for Sealed {
+impl<C: SealedColumn> Nullable for Sealed<C> {
     fn null() -> Value {
         Value::String(None)
     }
 }
 
-impl sea_orm::IntoActiveValue<Sealed> for Sealed {
-    fn into_active_value(self) -> sea_orm::ActiveValue<Sealed> {
+impl<C: SealedColumn> sea_orm::IntoActiveValue<Sealed<C>> for Sealed<C> {
+    fn into_active_value(self) -> sea_orm::ActiveValue<Sealed<C>> {
         sea_orm::ActiveValue::Set(self)
     }
 }
@@ -464,7 +625,39 @@ mod tests {
     }
 
     #[test]
+    fn a_bound_value_opens_only_where_it_was_stored() {
+        let keys = ring(K1);
+        let row = Uuid::now_v7();
+        let here = place("quick_notes", "content", row);
+        let sealed = keys.seal_bound("Rota worries", &here);
+        assert!(sealed.starts_with("enc2:k1:"), "{sealed}");
+        assert_eq!(
+            keys.open_at(&sealed, Some(&here)).as_deref(),
+            Ok("Rota worries")
+        );
+        for elsewhere in [
+            place("quick_notes", "content", Uuid::now_v7()),
+            place("coaching_sessions", "session_notes", row),
+            place("quick_notes", "category", row),
+        ] {
+            assert_eq!(
+                keys.open_at(&sealed, Some(&elsewhere)),
+                Err(SealError::WrongKey("k1".into())),
+                "{elsewhere}"
+            );
+        }
+        assert!(keys.open(&sealed).is_err(), "a bound value names its place");
+        // Values sealed before binding still open anywhere, until rotate-key binds them.
+        let legacy = keys.seal("written in 2026");
+        assert_eq!(
+            keys.open_at(&legacy, Some(&here)).as_deref(),
+            Ok("written in 2026")
+        );
+    }
+
+    #[test]
     fn debug_output_never_shows_the_text() {
-        assert_eq!(format!("{:?}", Sealed::from("secret")), "Sealed(6 bytes)");
+        let sealed: Sealed<columns::NoteContent> = Sealed::from("secret");
+        assert_eq!(format!("{sealed:?}"), "Sealed(6 bytes)");
     }
 }

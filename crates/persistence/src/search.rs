@@ -145,12 +145,15 @@ async fn sealed_passages(db: &Db, hits: &mut [Hit], terms: &[String]) -> Result<
         .all(db)
         .await?
     {
-        let title = [&session.session_notes, &session.preparation_notes]
-            .into_iter()
-            .flatten()
-            .map(|notes| opening(notes))
-            .next()
-            .unwrap_or_else(|| "Coaching session".to_owned());
+        let title = [
+            session.session_notes.as_deref(),
+            session.preparation_notes.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(opening)
+        .next()
+        .unwrap_or_else(|| "Coaching session".to_owned());
         let snippet = search_index::snippet(&session.search_texts().join(" "), terms);
         passages.push((session.id, title, snippet));
     }

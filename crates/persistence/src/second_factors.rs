@@ -47,7 +47,8 @@ pub async fn enrol(db: &Db, user_id: Uuid, secret: String) -> Result<(), StoreEr
     }
     second_factor::Entity::insert(second_factor::ActiveModel {
         user_id: Set(user_id),
-        secret: Set(secret.into()),
+        // An upsert runs no `before_save`: the secret is bound to its person here.
+        secret: Set(crate::sealed::Sealed::from(secret).bound_to(user_id)),
         confirmed_at: Set(None),
         last_step: Set(None),
         created_at: Set(Utc::now()),

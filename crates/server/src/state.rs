@@ -8,6 +8,7 @@ use persistence::metrics::CatalogueCache;
 
 use crate::auth::jwt::Jwt;
 use crate::auth::password::Passwords;
+use crate::auth::second_factor::RecoveryCodeHasher;
 use crate::auth::sso::Sso;
 use crate::auth::tokens::Successors;
 use crate::cache::{self, Caches};
@@ -34,6 +35,8 @@ pub struct AppState {
     pub jwt: Jwt,
     /// Derives each refresh token's successor.
     pub successors: Successors,
+    /// Hashes second-factor recovery codes.
+    pub recovery_codes: RecoveryCodeHasher,
     /// Password hashing.
     pub passwords: Passwords,
     /// Sign-in and password-change rate limits.
@@ -77,6 +80,7 @@ impl AppState {
         Self {
             jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
             successors: Successors::new(config.jwt_secret.expose_secret().as_bytes()),
+            recovery_codes: RecoveryCodeHasher::new(config.jwt_secret.expose_secret().as_bytes()),
             passwords: Passwords::new(),
             auth_limits,
             request_limits: RequestLimits::new(

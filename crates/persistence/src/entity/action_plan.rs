@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::sealed::Sealed;
+use crate::sealed::{Sealed, columns};
 
 /// One row of `action_plans`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -13,7 +13,7 @@ pub struct Model {
     pub agent_id: Uuid,
     pub created_by: Option<Uuid>,
     pub title: String,
-    pub goal: Sealed,
+    pub goal: Sealed<columns::PlanGoal>,
     pub start_date: Date,
     pub end_date: Date,
     pub status: domain::PlanStatus,
@@ -24,7 +24,7 @@ pub struct Model {
     pub rejection_reason: Option<String>,
     pub cancel_reason: Option<String>,
     pub acknowledged_at: Option<DateTimeUtc>,
-    pub acknowledgement_comment: Option<Sealed>,
+    pub acknowledgement_comment: Option<Sealed<columns::PlanAcknowledgement>>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -34,4 +34,23 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+impl ActiveModel {
+    /// Binds the sealed text about to be written to this row (bulk inserts call it themselves).
+    pub fn bind_sealed(mut self) -> Self {
+        let row = self.id.try_as_ref().copied();
+        Sealed::bind(&mut self.goal, row);
+        Sealed::bind_option(&mut self.acknowledgement_comment, row);
+        self
+    }
+}
+
+/// Sealed text is bound to its row as it is written.
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(self, _: &C, _: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        Ok(self.bind_sealed())
+    }
+}

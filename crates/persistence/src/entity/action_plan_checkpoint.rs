@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::sealed::Sealed;
+use crate::sealed::{Sealed, columns};
 
 /// One row of `action_plan_checkpoints`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -12,7 +12,7 @@ pub struct Model {
     pub id: Uuid,
     pub plan_id: Uuid,
     pub date: Date,
-    pub notes: Sealed,
+    pub notes: Sealed<columns::CheckpointNotes>,
     pub author_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
@@ -23,4 +23,15 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+/// Sealed text is bound to its row as it is written.
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _: &C, _: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        let row = self.id.try_as_ref().copied();
+        Sealed::bind(&mut self.notes, row);
+        Ok(self)
+    }
+}

@@ -3,7 +3,7 @@
 use sea_orm::TryIntoModel;
 use sea_orm::entity::prelude::*;
 
-use crate::sealed::Sealed;
+use crate::sealed::{Sealed, columns};
 
 /// One row of `coaching_sessions`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -17,15 +17,15 @@ pub struct Model {
     pub duration_minutes: i32,
     pub status: domain::SessionStatus,
     pub focus_areas: Json,
-    pub preparation_notes: Option<Sealed>,
-    pub session_notes: Option<Sealed>,
+    pub preparation_notes: Option<Sealed<columns::SessionPreparation>>,
+    pub session_notes: Option<Sealed<columns::SessionNotes>>,
     pub started_at: Option<DateTimeUtc>,
     pub completed_at: Option<DateTimeUtc>,
     pub previous_score: Option<f64>,
     pub current_score: Option<f64>,
     pub cancel_reason: Option<String>,
     pub acknowledged_at: Option<DateTimeUtc>,
-    pub acknowledgement_comment: Option<Sealed>,
+    pub acknowledgement_comment: Option<Sealed<columns::SessionAcknowledgement>>,
     pub created_by: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
@@ -36,14 +36,26 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
+impl ActiveModel {
+    /// Binds the sealed text about to be written to this row (bulk inserts call it themselves).
+    pub fn bind_sealed(mut self) -> Self {
+        let row = self.id.try_as_ref().copied();
+        Sealed::bind_option(&mut self.preparation_notes, row);
+        Sealed::bind_option(&mut self.session_notes, row);
+        Sealed::bind_option(&mut self.acknowledgement_comment, row);
+        self
+    }
+}
+
 /// A write of a session's searched fields (notes, focus areas) rewrites its search terms (its
 /// notes are sealed, see `search_index`); starting or cancelling it does not.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, db: &C, insert: bool) -> Result<Self, DbErr>
+    async fn before_save<C>(mut self, db: &C, insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
+        self = self.bind_sealed();
         let searched = [
             self.preparation_notes.is_set(),
             self.session_notes.is_set(),
@@ -61,11 +73,13 @@ impl ActiveModelBehavior for ActiveModel {
 impl Model {
     /// The texts a search finds the session by: its notes and focus areas.
     pub fn search_texts(&self) -> Vec<&str> {
-        let mut texts: Vec<&str> = [&self.preparation_notes, &self.session_notes]
-            .into_iter()
-            .flatten()
-            .map(|notes| notes.as_str())
-            .collect();
+        let mut texts: Vec<&str> = [
+            self.preparation_notes.as_deref(),
+            self.session_notes.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         if let Some(areas) = self.focus_areas.as_array() {
             texts.extend(areas.iter().filter_map(serde_json::Value::as_str));
         }

@@ -3,7 +3,7 @@
 use sea_orm::TryIntoModel;
 use sea_orm::entity::prelude::*;
 
-use crate::sealed::Sealed;
+use crate::sealed::{Sealed, columns};
 
 /// One row of `quick_notes`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -13,7 +13,7 @@ pub struct Model {
     pub id: Uuid,
     pub agent_id: Uuid,
     pub author_id: Uuid,
-    pub content: Sealed,
+    pub content: Sealed<columns::NoteContent>,
     pub category: domain::NoteCategory,
     pub visibility: domain::NoteVisibility,
     pub version: i32,
@@ -25,14 +25,24 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
+impl ActiveModel {
+    /// Binds the sealed text about to be written to this row (bulk inserts call it themselves).
+    pub fn bind_sealed(mut self) -> Self {
+        let row = self.id.try_as_ref().copied();
+        Sealed::bind(&mut self.content, row);
+        self
+    }
+}
+
 /// A write of a note's text rewrites its search terms (the text is sealed, see `search_index`);
 /// a change of category or visibility does not.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, db: &C, insert: bool) -> Result<Self, DbErr>
+    async fn before_save<C>(mut self, db: &C, insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
+        self = self.bind_sealed();
         if insert || self.content.is_set() {
             let note = self.clone().try_into_model()?;
             crate::search_index::store(db, "quick_note", note.id, &[&note.content], !insert)

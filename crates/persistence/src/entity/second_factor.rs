@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::sealed::{Sealed, columns};
+
 /// One row of `second_factors`: a person's TOTP secret, confirmed or still being enrolled.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "second_factors")]
@@ -9,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: Uuid,
     /// The TOTP secret, sealed like personal text.
-    pub secret: crate::sealed::Sealed,
+    pub secret: Sealed<columns::TotpSecret>,
     pub confirmed_at: Option<DateTimeUtc>,
     pub last_step: Option<i64>,
     pub created_at: DateTimeUtc,
@@ -19,4 +21,15 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+/// The secret is bound to its person as it is written.
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _: &C, _: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        let row = self.user_id.try_as_ref().copied();
+        Sealed::bind(&mut self.secret, row);
+        Ok(self)
+    }
+}

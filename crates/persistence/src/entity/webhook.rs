@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::sealed::Sealed;
+use crate::sealed::{Sealed, columns};
 
 /// One row of `webhooks`: an endpoint an admin registered.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -15,7 +15,7 @@ pub struct Model {
     /// A JSON array of event types (`session_changed`, ...).
     pub events: Json,
     /// The signing secret (`whsec_` and base64), sealed at rest; never logged or audited.
-    pub secret: Sealed,
+    pub secret: Sealed<columns::WebhookSecret>,
     pub enabled: bool,
     /// The last audit entry turned into deliveries.
     pub cursor: i64,
@@ -32,4 +32,15 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+/// The secret is bound to its row as it is written.
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _: &C, _: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        let row = self.id.try_as_ref().copied();
+        Sealed::bind(&mut self.secret, row);
+        Ok(self)
+    }
+}

@@ -90,14 +90,42 @@ pub fn recovery_codes() -> Vec<String> {
         .collect()
 }
 
-/// A recovery code as stored (hashed): typed in any case, with or without its dash or spaces.
-pub fn recovery_code_hash(code: &str) -> String {
-    let normal: String = code
-        .chars()
+/// Hashes recovery codes under a server key (an HMAC, so a copy of the table alone does not let
+/// anyone try the 49-bit codes offline), derived from `JWT_SECRET` apart from every other key.
+pub struct RecoveryCodeHasher(ring::hmac::Key);
+
+impl std::fmt::Debug for RecoveryCodeHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryCodeHasher(hmac-sha256)")
+    }
+}
+
+impl RecoveryCodeHasher {
+    /// The hasher of the server whose secret is `secret`.
+    pub fn new(secret: &[u8]) -> Self {
+        Self(super::tokens::derived_key(
+            secret,
+            b"coaching-hub recovery codes v1",
+        ))
+    }
+
+    /// A recovery code as stored: typed in any case, with or without its dash or spaces.
+    pub fn hash(&self, code: &str) -> String {
+        let tag = ring::hmac::sign(&self.0, normal_code(code).as_bytes());
+        tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// How codes were stored before they were keyed (bare SHA-256): still accepted, once.
+pub fn legacy_recovery_code_hash(code: &str) -> String {
+    super::tokens::hash_token(&normal_code(code))
+}
+
+fn normal_code(code: &str) -> String {
+    code.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
-        .collect();
-    super::tokens::hash_token(&normal)
+        .collect()
 }
 
 #[cfg(test)]
@@ -140,9 +168,11 @@ mod tests {
         assert_eq!(unique.len(), 10);
         let code = &codes[0];
         assert_eq!(code.len(), 11);
-        assert_eq!(
-            recovery_code_hash(code),
-            recovery_code_hash(&format!(" {} ", code.to_uppercase().replace('-', " ")))
-        );
+        let hasher = RecoveryCodeHasher::new(b"0123456789abcdef0123456789abcdef");
+        let typed = format!(" {} ", code.to_uppercase().replace('-', " "));
+        assert_eq!(hasher.hash(code), hasher.hash(&typed));
+        let other = RecoveryCodeHasher::new(b"another secret of thirty-two bytes!!");
+        assert_ne!(hasher.hash(code), other.hash(code), "keyed");
+        assert_ne!(hasher.hash(code), legacy_recovery_code_hash(code));
     }
 }

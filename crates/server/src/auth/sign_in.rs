@@ -203,7 +203,7 @@ pub async fn with_code(
                     let codes = second_factor::recovery_codes();
                     let hashes = codes
                         .iter()
-                        .map(|code| second_factor::recovery_code_hash(code))
+                        .map(|code| app.recovery_codes.hash(code))
                         .collect();
                     // Enrolled while signing in: no earlier sign-in of theirs goes on.
                     let confirmed = second_factors::confirm(
@@ -227,8 +227,10 @@ pub async fn with_code(
             }
         }
         Some(factor) if factor.confirmed_at.is_some() => {
-            let hash = second_factor::recovery_code_hash(code);
-            second_factors::spend_recovery_code(&app.db, &origin, user_id, &hash).await?
+            let keyed = app.recovery_codes.hash(code);
+            let legacy = second_factor::legacy_recovery_code_hash(code);
+            second_factors::spend_recovery_code(&app.db, &origin, user_id, &keyed).await?
+                || second_factors::spend_recovery_code(&app.db, &origin, user_id, &legacy).await?
         }
         Some(_) => false,
     };

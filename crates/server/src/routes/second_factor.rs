@@ -82,7 +82,7 @@ pub async fn confirm_second_factor(
     let codes = second_factor::recovery_codes();
     let hashes = codes
         .iter()
-        .map(|code| second_factor::recovery_code_hash(code))
+        .map(|code| app.recovery_codes.hash(code))
         .collect();
     if !second_factors::confirm(&app.db, &actor.origin, id, actor.session_id, step, hashes).await? {
         return Err(second_factors::already_set_up().into());

@@ -132,7 +132,7 @@ async fn personal_text_is_sealed_at_rest_yet_reads_and_searches_as_before() {
             "`{word}` is stored in clear"
         );
     }
-    assert!(stored.contains("enc1:test1:"), "sealed values are stored");
+    assert!(stored.contains("enc2:test1:"), "sealed values are stored");
     assert!(
         stored.contains("[sealed]"),
         "the audit log says a sealed field changed"
@@ -205,7 +205,7 @@ async fn rotate_key_reseals_everything_resumably_and_search_still_finds_it() {
     );
 
     let stored = app.test_db.stored_text(&app.state.db).await;
-    assert!(stored.contains("enc1:test2:"));
+    assert!(stored.contains("enc2:test2:"));
     let old = persistence::rotation::SEALED_COLUMNS
         .iter()
         .flat_map(|(table, key, columns)| columns.iter().map(move |c| (table, key, c)));
@@ -215,7 +215,7 @@ async fn rotate_key_reseals_everything_resumably_and_search_still_finds_it() {
             .db
             .query_all_raw(sea_orm::Statement::from_string(
                 app.state.db.get_database_backend(),
-                format!("SELECT {key} FROM {table} WHERE {column} LIKE 'enc1:test1:%'"),
+                format!("SELECT {key} FROM {table} WHERE {column} LIKE 'enc%:test1:%'"),
             ))
             .await
             .expect("reads");
@@ -265,4 +265,56 @@ async fn a_wrong_or_missing_key_is_a_clear_start_up_error() {
             "{stderr}"
         );
     }
+}
+
+#[tokio::test]
+async fn sealed_text_copied_into_another_row_does_not_open_there() {
+    use sea_orm::ConnectionTrait;
+
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let private = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "Rota worries", "PRIVATE"))
+        .await
+        .ok(201);
+    let shared = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "Good close", "SHARED"))
+        .await
+        .ok(201);
+    let id = |note: &Value| {
+        note["id"]
+            .as_str()
+            .expect("an id")
+            .parse::<uuid::Uuid>()
+            .expect("a uuid")
+    };
+    // Someone with the database, not the key, moves the private note's ciphertext into the
+    // shared note the agent reads.
+    let copy = sea_orm::Statement::from_sql_and_values(
+        app.db().get_database_backend(),
+        match app.db().get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                "UPDATE quick_notes SET content = (SELECT content FROM quick_notes WHERE id = $1) WHERE id = $2"
+            }
+            _ => {
+                "UPDATE quick_notes SET content = (SELECT content FROM quick_notes WHERE id = ?) WHERE id = ?"
+            }
+        },
+        [id(&private).into(), id(&shared).into()],
+    );
+    app.db().execute_raw(copy).await.expect("copied");
+    let answer = app
+        .as_(&org.agent_a1)
+        .get(&format!("/api/v1/quick-notes/{}", id(&shared)))
+        .call()
+        .await;
+    assert!(!answer.text().contains("Rota worries"));
+    answer.problem(500);
+    // The note in its own row still reads.
+    assert_eq!(
+        note_text(&app, &org.leader_a, &private).await,
+        "Rota worries"
+    );
 }

@@ -519,13 +519,30 @@ async fn an_ipv6_client_is_limited_by_its_64() {
 }
 
 #[tokio::test]
-async fn the_totp_secret_is_stored_sealed() {
-    use persistence::entity::second_factor;
+async fn the_totp_secret_is_stored_sealed_and_recovery_codes_under_a_server_key() {
+    use persistence::entity::{recovery_code, second_factor};
     use sea_orm::{ConnectionTrait, EntityTrait};
 
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let (secret, _) = enrol(&app, &org.agent_a1).await;
+    let (secret, codes) = enrol(&app, &org.agent_a1).await;
+    let stored: Vec<String> = recovery_code::Entity::find()
+        .all(app.db())
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|row| row.code_hash)
+        .collect();
+    assert_eq!(stored.len(), 10);
+    for code in &codes {
+        let normal = code.replace('-', "");
+        let bare = ring::digest::digest(&ring::digest::SHA256, normal.as_bytes());
+        let bare: String = bare.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert!(
+            !stored.contains(&bare),
+            "a bare SHA-256 of a code is stored"
+        );
+    }
     let stored = app
         .db()
         .query_one_raw(sea_orm::Statement::from_string(
@@ -537,7 +554,7 @@ async fn the_totp_secret_is_stored_sealed() {
         .expect("reads")
         .expect("a row");
     let raw: String = stored.try_get("", "secret").expect("text");
-    assert!(raw.starts_with("enc1:") && !raw.contains(&secret), "{raw}");
+    assert!(raw.starts_with("enc2:") && !raw.contains(&secret), "{raw}");
     let opened = second_factor::Entity::find_by_id(org.agent_a1.id)
         .one(app.db())
         .await
