@@ -32,7 +32,7 @@ pub struct AccessToken {
 #[serde(deny_unknown_fields)]
 pub struct CreateAccessToken {
     /// What it is for (`Payroll export`).
-    #[garde(length(min = 1, max = 100), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 100), custom(not_blank))]
     pub name: String,
     /// What it may do: each must be one the owner's role may hold.
     #[garde(length(min = 1, max = 4), custom(distinct))]

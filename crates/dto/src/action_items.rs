@@ -52,10 +52,10 @@ pub struct ActionItem {
 #[garde(allow_unvalidated)]
 pub struct NewActionItem {
     /// What to do.
-    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// Details.
-    #[garde(inner(length(max = 5000)))]
+    #[garde(inner(length(chars, max = 5000)))]
     #[serde(default)]
     pub description: Option<String>,
     /// By when.
@@ -75,10 +75,10 @@ pub struct NewActionItem {
 #[garde(allow_unvalidated)]
 pub struct CreateActionItem {
     /// What to do.
-    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// Details.
-    #[garde(inner(length(max = 5000)))]
+    #[garde(inner(length(chars, max = 5000)))]
     #[serde(default)]
     pub description: Option<String>,
     /// Who does it; without a session or plan, the agent it is about.
@@ -106,11 +106,11 @@ pub struct UpdateActionItem {
     #[serde(default)]
     pub status: Option<ActionItemStatus>,
     /// New title.
-    #[garde(inner(length(min = 1, max = 200), custom(not_blank)))]
+    #[garde(inner(length(chars, min = 1, max = 200), custom(not_blank)))]
     #[serde(default)]
     pub title: Option<String>,
     /// New description (`null` clears it).
-    #[garde(inner(inner(length(max = 5000))))]
+    #[garde(inner(inner(length(chars, max = 5000))))]
     #[serde(
         default,
         with = "double_option",

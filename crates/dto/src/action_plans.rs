@@ -103,13 +103,13 @@ pub struct ActionPlan {
 #[garde(allow_unvalidated)]
 pub struct NewPlanItem {
     /// What to do.
-    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// By when.
     #[garde(custom(crate::validate::plausible_date))]
     pub due_date: NaiveDate,
     /// Details.
-    #[garde(inner(length(max = 5000)))]
+    #[garde(inner(length(chars, max = 5000)))]
     #[serde(default)]
     pub description: Option<String>,
     /// How urgent (default MEDIUM).
@@ -124,7 +124,7 @@ pub struct NewPlanItem {
 #[garde(allow_unvalidated)]
 pub struct NewPlanTarget {
     /// A KPI key of the catalogue.
-    #[garde(length(min = 1, max = 64))]
+    #[garde(length(chars, min = 1, max = 64))]
     pub kpi: String,
     /// How it compares.
     pub operator: TargetOperator,
@@ -144,10 +144,10 @@ pub struct CreateActionPlan {
     /// The agent.
     pub agent_id: UserId,
     /// Title.
-    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// What the agent must achieve.
-    #[garde(length(min = 1, max = 5000), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 5000), custom(not_blank))]
     pub goal: String,
     /// First day.
     #[garde(custom(crate::validate::plausible_date))]
@@ -182,10 +182,10 @@ fn on_or_after(start: &NaiveDate) -> impl FnOnce(&NaiveDate, &()) -> garde::Resu
 #[garde(allow_unvalidated)]
 pub struct UpdateActionPlan {
     /// New title.
-    #[garde(inner(length(min = 1, max = 200), custom(not_blank)))]
+    #[garde(inner(length(chars, min = 1, max = 200), custom(not_blank)))]
     pub title: Option<String>,
     /// New goal.
-    #[garde(inner(length(min = 1, max = 5000), custom(not_blank)))]
+    #[garde(inner(length(chars, min = 1, max = 5000), custom(not_blank)))]
     pub goal: Option<String>,
     /// New first day.
     #[garde(inner(custom(crate::validate::plausible_date)))]
@@ -204,10 +204,10 @@ pub struct UpdateActionPlan {
 #[garde(allow_unvalidated)]
 pub struct PlanDecision {
     /// Why (reject, cancel: required).
-    #[garde(inner(length(min = 1, max = 2000), custom(not_blank)))]
+    #[garde(inner(length(chars, min = 1, max = 2000), custom(not_blank)))]
     pub reason: Option<String>,
     /// The agent's comment (acknowledge).
-    #[garde(inner(length(max = 2000)))]
+    #[garde(inner(length(chars, max = 2000)))]
     pub comment: Option<String>,
     /// How it ended (complete: required).
     pub outcome: Option<PlanOutcome>,
@@ -224,7 +224,7 @@ pub struct CreateCheckpoint {
     #[garde(custom(crate::validate::plausible_date))]
     pub date: NaiveDate,
     /// What was found.
-    #[garde(length(min = 1, max = 5000), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 5000), custom(not_blank))]
     pub notes: String,
 }
 

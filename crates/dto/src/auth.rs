@@ -12,10 +12,10 @@ use crate::{TeamSummary, User};
 #[serde(deny_unknown_fields)]
 pub struct Login {
     /// The account's email address.
-    #[garde(length(min = 3, max = 254))]
+    #[garde(length(chars, min = 3, max = 254))]
     pub email: String,
     /// The password.
-    #[garde(length(min = 1, max = 1024))]
+    #[garde(length(chars, min = 1, max = 1024))]
     pub password: String,
 }
 
@@ -25,14 +25,14 @@ pub struct Login {
 #[serde(deny_unknown_fields)]
 pub struct SsoCallback {
     /// The authorization code (`code` in the query of the page the provider sent back to).
-    #[garde(length(min = 1, max = 2048))]
+    #[garde(length(chars, min = 1, max = 2048))]
     pub code: String,
     /// The state (`state` in that query): the sign-in this browser began.
-    #[garde(length(min = 1, max = 512))]
+    #[garde(length(chars, min = 1, max = 512))]
     pub state: String,
     /// The issuer (`iss` in that query), when the provider names itself (RFC 9207): it must be
     /// the configured one.
-    #[garde(inner(length(min = 1, max = 512)))]
+    #[garde(inner(length(chars, min = 1, max = 512)))]
     #[serde(default)]
     pub iss: Option<String>,
 }
@@ -59,7 +59,7 @@ pub struct ClientConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct Refresh {
     /// The refresh token from the last login or refresh.
-    #[garde(inner(length(min = 1, max = 512)))]
+    #[garde(inner(length(chars, min = 1, max = 512)))]
     pub refresh_token: Option<String>,
 }
 

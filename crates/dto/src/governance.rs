@@ -70,10 +70,10 @@ pub struct Announcement {
 #[garde(allow_unvalidated)]
 pub struct CreateAnnouncement {
     /// Title.
-    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// Text.
-    #[garde(length(min = 1, max = 5000), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 5000), custom(not_blank))]
     pub body: String,
     /// One team (required for managers: one they manage); everyone when absent (admins).
     #[serde(default)]

@@ -65,6 +65,18 @@ pub use webhooks::{
     WebhookPayload,
 };
 
+/// The request bodies that are partial updates ([`Patch`]), by their schema names: the OpenAPI
+/// document says each must name a field to change besides `version`.
+pub const PATCH_BODIES: [&str; 7] = [
+    "UpdateTeam",
+    "UpdateSession",
+    "UpdateActionItem",
+    "UpdateQuickNote",
+    "UpdateUser",
+    "UpdateActionPlan",
+    "UpdateKpi",
+];
+
 /// A partial update: every field optional.
 pub trait Patch {
     /// Whether it changes nothing (such a request is refused rather than bumping the version).

@@ -44,7 +44,7 @@ pub struct Kpi {
 #[garde(allow_unvalidated)]
 pub struct UpdateKpi {
     /// Name.
-    #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
+    #[garde(inner(length(chars, min = 1, max = 120), custom(not_blank)))]
     pub name: Option<String>,
     /// Smallest valid value.
     #[garde(inner(range(min = -1_000_000.0, max = 1_000_000.0)))]
@@ -74,20 +74,21 @@ impl crate::Patch for UpdateKpi {
 #[garde(allow_unvalidated)]
 pub struct CreateKpi {
     /// Stable key: lower case letters, digits and `_`.
-    #[garde(length(min = 2, max = 64), custom(kpi_key))]
+    #[garde(length(chars, min = 2, max = 64), custom(kpi_key))]
     pub key: String,
     /// Name.
-    #[garde(length(min = 1, max = 120), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 120), custom(not_blank))]
     pub name: String,
     /// Unit.
-    #[garde(length(min = 1, max = 16))]
+    #[garde(length(chars, min = 1, max = 16))]
     pub unit: String,
     /// Whether more is better.
     pub direction: Direction,
     /// Smallest valid value.
     #[garde(range(min = -1_000_000.0, max = 1_000_000.0))]
     pub min_value: f64,
-    /// Largest valid value.
+    /// Largest valid value: above `min_value` (a 422 on `max_value` otherwise, which a schema
+    /// cannot say).
     #[garde(range(min = -1_000_000.0, max = 1_000_000.0))]
     pub max_value: f64,
 }
@@ -99,7 +100,7 @@ pub struct CreateKpi {
 #[garde(allow_unvalidated)]
 pub struct KpiWeight {
     /// The KPI's key.
-    #[garde(length(min = 1, max = 64))]
+    #[garde(length(chars, min = 1, max = 64))]
     pub key: String,
     /// Weight, 0-10 (0 keeps the KPI visible but out of the score).
     #[garde(range(min = 0.0, max = 10.0))]
@@ -142,7 +143,7 @@ pub struct UpdateScorecardConfig {
     #[garde(custom(month))]
     pub effective_from: String,
     /// Why it changes.
-    #[garde(inner(length(max = 1000)))]
+    #[garde(inner(length(chars, max = 1000)))]
     #[serde(default)]
     pub note: Option<String>,
     /// Weights and targets of every KPI that counts.

@@ -35,10 +35,10 @@ pub struct SecondFactorChallenge {
 #[serde(deny_unknown_fields)]
 pub struct CompleteSignIn {
     /// From the sign-in's answer.
-    #[garde(length(min = 1, max = 200))]
+    #[garde(length(chars, min = 1, max = 200))]
     pub challenge: String,
     /// The authenticator's six digits, or one recovery code.
-    #[garde(length(min = 1, max = 32))]
+    #[garde(length(chars, min = 1, max = 32))]
     pub code: String,
 }
 
@@ -48,7 +48,7 @@ pub struct CompleteSignIn {
 #[serde(deny_unknown_fields)]
 pub struct ConfirmSecondFactor {
     /// The authenticator's six digits.
-    #[garde(length(min = 6, max = 6), custom(digits))]
+    #[garde(length(chars, min = 6, max = 6), custom(digits))]
     pub code: String,
 }
 

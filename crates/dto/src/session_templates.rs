@@ -15,7 +15,7 @@ use crate::users::not_blank;
 #[serde(deny_unknown_fields)]
 pub struct TemplateItem {
     /// What to do.
-    #[garde(length(min = 1, max = 200), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// How urgent.
     #[garde(skip)]
@@ -58,7 +58,7 @@ pub struct SessionTemplate {
 #[serde(deny_unknown_fields)]
 pub struct WriteSessionTemplate {
     /// 1-100 characters.
-    #[garde(length(min = 1, max = 100), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 100), custom(not_blank))]
     pub name: String,
     /// A team the author leads or manages; none (admins only): the whole organisation.
     #[garde(skip)]
@@ -69,7 +69,7 @@ pub struct WriteSessionTemplate {
     #[serde(default)]
     pub focus_areas: Vec<String>,
     /// Up to 5000 characters.
-    #[garde(inner(length(max = 5000)))]
+    #[garde(inner(length(chars, max = 5000)))]
     #[serde(default)]
     pub agenda: Option<String>,
     /// 15-240 minutes.

@@ -99,7 +99,7 @@ pub struct ScheduleSession {
     #[serde(default)]
     pub focus_areas: Vec<String>,
     /// Preparation.
-    #[garde(inner(length(max = 5000)))]
+    #[garde(inner(length(chars, max = 5000)))]
     #[serde(default)]
     pub preparation_notes: Option<String>,
 }
@@ -120,7 +120,7 @@ pub struct UpdateSession {
     #[garde(inner(custom(valid_focus_areas)))]
     pub focus_areas: Option<Vec<String>>,
     /// New preparation notes.
-    #[garde(inner(length(max = 5000)))]
+    #[garde(inner(length(chars, max = 5000)))]
     pub preparation_notes: Option<String>,
     /// The version edited (or `If-Match`).
     pub version: Option<i32>,
@@ -143,7 +143,7 @@ pub struct Transition {
 #[garde(allow_unvalidated)]
 pub struct CompleteSession {
     /// What was discussed and agreed.
-    #[garde(length(min = 1, max = 10000), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 10000), custom(not_blank))]
     pub session_notes: String,
     /// The agent's score now, 0-100, two decimals.
     #[garde(custom(score))]
@@ -168,7 +168,7 @@ pub struct CompleteSession {
 #[garde(allow_unvalidated)]
 pub struct CancelSession {
     /// Why.
-    #[garde(length(min = 1, max = 1000), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 1000), custom(not_blank))]
     pub reason: String,
     /// The version acted on (or `If-Match`).
     #[serde(default)]
@@ -182,7 +182,7 @@ pub struct CancelSession {
 #[garde(allow_unvalidated)]
 pub struct AcknowledgeSession {
     /// The agent's comment.
-    #[garde(length(max = 2000))]
+    #[garde(length(chars, max = 2000))]
     #[serde(default)]
     pub comment: String,
     /// The version acted on (or `If-Match`).

@@ -46,7 +46,7 @@ pub struct TeamSummary {
 #[garde(allow_unvalidated)]
 pub struct CreateTeam {
     /// Name; unique.
-    #[garde(length(min = 1, max = 120), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 120), custom(not_blank))]
     pub name: String,
     /// A user whose role is `TEAM_LEADER`.
     pub team_leader_id: UserId,
@@ -62,7 +62,7 @@ pub struct CreateTeam {
 #[garde(allow_unvalidated)]
 pub struct UpdateTeam {
     /// New name.
-    #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
+    #[garde(inner(length(chars, min = 1, max = 120), custom(not_blank)))]
     #[serde(default)]
     pub name: Option<String>,
     /// New team leader.

@@ -40,26 +40,26 @@ pub struct User {
 #[garde(allow_unvalidated)]
 pub struct CreateUser {
     /// Email address; unique, case-insensitive.
-    #[garde(email, length(max = 254))]
+    #[garde(email, length(chars, max = 254))]
     pub email: String,
     /// Display name.
-    #[garde(length(min = 1, max = 120), custom(not_blank))]
+    #[garde(length(chars, min = 1, max = 120), custom(not_blank))]
     pub name: String,
     /// Role.
     pub role: Role,
     /// Initial password (12-128 characters); without one the user signs in through SSO only.
-    #[garde(inner(length(min = 12, max = 128)))]
+    #[garde(inner(length(chars, min = 12, max = 128)))]
     #[serde(default)]
     pub password: Option<String>,
     /// Team to join as an agent.
     #[serde(default)]
     pub team_id: Option<TeamId>,
     /// HR employee id; unique.
-    #[garde(inner(length(min = 1, max = 64)))]
+    #[garde(inner(length(chars, min = 1, max = 64)))]
     #[serde(default)]
     pub employee_id: Option<String>,
     /// Department.
-    #[garde(inner(length(min = 1, max = 120)))]
+    #[garde(inner(length(chars, min = 1, max = 120)))]
     #[serde(default)]
     pub department: Option<String>,
 }
@@ -71,7 +71,7 @@ pub struct CreateUser {
 #[garde(allow_unvalidated)]
 pub struct UpdateUser {
     /// Display name.
-    #[garde(inner(length(min = 1, max = 120), custom(not_blank)))]
+    #[garde(inner(length(chars, min = 1, max = 120), custom(not_blank)))]
     #[serde(default)]
     pub name: Option<String>,
     /// Role (admin only).
@@ -86,7 +86,7 @@ pub struct UpdateUser {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub team_id: Option<Option<TeamId>>,
     /// HR employee id (`null` clears it).
-    #[garde(inner(inner(length(min = 1, max = 64))))]
+    #[garde(inner(inner(length(chars, min = 1, max = 64))))]
     #[serde(
         default,
         with = "double_option",
@@ -95,7 +95,7 @@ pub struct UpdateUser {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub employee_id: Option<Option<String>>,
     /// Department (`null` clears it).
-    #[garde(inner(inner(length(min = 1, max = 120))))]
+    #[garde(inner(inner(length(chars, min = 1, max = 120))))]
     #[serde(
         default,
         with = "double_option",
@@ -108,7 +108,8 @@ pub struct UpdateUser {
     pub version: Option<i32>,
 }
 
-pub(crate) fn not_blank(value: &str, _: &()) -> garde::Result {
+/// Garde rule: not empty or only white space.
+pub fn not_blank(value: &str, _: &()) -> garde::Result {
     if value.trim().is_empty() {
         Err(garde::Error::new("must not be blank"))
     } else {

@@ -67,10 +67,10 @@ pub struct CreatedWebhook {
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhook {
     /// `https://…` (plain `http://` only to this machine), up to 2000 characters.
-    #[garde(length(max = 2000), custom(endpoint))]
+    #[garde(length(chars, max = 2000), custom(endpoint))]
     pub url: String,
     /// Up to 200 characters.
-    #[garde(length(max = 200))]
+    #[garde(length(chars, max = 200))]
     #[serde(default)]
     pub description: String,
     /// One or more of [`EVENT_TYPES`].
@@ -84,11 +84,11 @@ pub struct CreateWebhook {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhook {
     /// As for a new webhook.
-    #[garde(inner(length(max = 2000), custom(endpoint)))]
+    #[garde(inner(length(chars, max = 2000), custom(endpoint)))]
     #[serde(default)]
     pub url: Option<String>,
     /// Up to 200 characters.
-    #[garde(inner(length(max = 200)))]
+    #[garde(inner(length(chars, max = 200)))]
     #[serde(default)]
     pub description: Option<String>,
     /// One or more of [`EVENT_TYPES`].

@@ -58,7 +58,9 @@ impl PageRequest {
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(PageError::Limit);
         }
+        // An empty `cursor=` is no cursor: the first page.
         let after = cursor
+            .filter(|cursor| !cursor.is_empty())
             .map(Cursor::decode)
             .transpose()
             .map_err(|_| PageError::Cursor)?;

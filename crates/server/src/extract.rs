@@ -67,17 +67,57 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
         let field = nul_path(&value, String::new()).unwrap_or_else(|| "body".to_owned());
         return Err(ApiError::invalid(field, NUL_MESSAGE));
     }
+    let data_error = |path: String, inner: &serde_json::Error| {
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::invalid(field, strip_position(&inner.to_string()))
+    };
+    // JSON Schema counts `15.0` as an integer: a body that may hold one is read as a value and
+    // its whole numbers written as integers first (the rest are read directly).
+    if may_hold_whole_fraction(bytes)
+        && let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes)
+    {
+        integral_numbers(&mut value);
+        return serde_path_to_error::deserialize(value).map_err(|err| {
+            let path = err.path().to_string();
+            data_error(path, err.inner())
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         if inner.is_data() {
-            let field = if path == "." { "body".to_owned() } else { path };
-            ApiError::invalid(field, strip_position(&inner.to_string()))
+            data_error(path, &inner)
         } else {
             ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
         }
     })
+}
+
+/// Whether JSON text may hold a number written with a fraction of zeros (`15.0`).
+fn may_hold_whole_fraction(bytes: &[u8]) -> bool {
+    bytes
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2] == b'0')
+}
+
+/// Writes every number of `value` that is whole (`15.0`) as an integer (`15`).
+fn integral_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                // Whole and within f64's exact integers: the cast loses nothing.
+                let whole = float as i64;
+                *value = serde_json::Value::from(whole);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 const NUL_MESSAGE: &str = "must not contain a NUL character";
@@ -394,6 +434,30 @@ mod tests {
     use actix_web::test::TestRequest;
 
     use super::*;
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_read_as_integers() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Body {
+            minutes: i32,
+            score: f64,
+            note: String,
+        }
+        let body: Body = parse_json(br#"{"minutes": 15.0, "score": 2.5, "note": "1.0"}"#)
+            .expect("15.0 is an integer");
+        assert_eq!(
+            body,
+            Body {
+                minutes: 15,
+                score: 2.5,
+                note: "1.0".into()
+            }
+        );
+        let half = parse_json::<Body>(br#"{"minutes": 15.5, "score": 1, "note": ""}"#);
+        assert!(
+            matches!(half, Err(ApiError::Validation(errors)) if errors.contains_key("minutes"))
+        );
+    }
 
     #[test]
     fn nul_characters_are_found_where_json_writes_them() {

@@ -65,7 +65,33 @@ pub fn document() -> Value {
     let mut doc = serde_json::to_value(api).unwrap_or(Value::Null);
     declare_problems(&mut doc);
     limits::declare(&mut doc);
+    declare_patches(&mut doc);
     doc
+}
+
+/// A partial update must change something (`extract::require_changes`): its schema says so as
+/// "at least one of its fields besides `version`".
+fn declare_patches(doc: &mut Value) {
+    for name in dto::PATCH_BODIES {
+        let Some(schema) = doc
+            .pointer_mut(&format!("/components/schemas/{name}"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let fields: Vec<Value> = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|properties| {
+                properties
+                    .keys()
+                    .filter(|field| *field != "version")
+                    .map(|field| json!({ "required": [field] }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        schema.insert("anyOf".to_owned(), Value::Array(fields));
+    }
 }
 
 /// Declares the problem answers the server gives, by what an operation has:
@@ -75,7 +101,8 @@ pub fn document() -> Value {
 /// - 400, 413, 415 and 422 where a body is read; 422 where query parameters are read;
 /// - 404 where a path names a record; 409 where a write names one (its state forbids it);
 /// - 412 and 428 on writes to a versioned record (`PATCH`, `DELETE`, lifecycle `POST`s);
-/// - 429 on the rate-limited sign-in operations.
+/// - 429 on the rate-limited sign-in operations (a password, a second factor's code, a password
+///   change).
 fn declare_problems(doc: &mut Value) {
     let default_security = doc.get("security").cloned();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -140,7 +167,10 @@ fn declare_operation(
     if versioned {
         statuses.extend([412, 428]);
     }
-    if matches!(path, "/api/v1/auth/login" | "/api/v1/me/password") {
+    if matches!(
+        path,
+        "/api/v1/auth/login" | "/api/v1/auth/second-factor" | "/api/v1/me/password"
+    ) {
         statuses.push(429);
     }
     let responses = operation

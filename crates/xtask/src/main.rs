@@ -433,8 +433,9 @@ const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 /// The OpenAPI document against the running server: schemathesis generates requests for every
 /// operation as a signed-in agent, then as an admin (`examples` random cases per operation, plus
-/// its coverage phase); no answer may be a 5xx, and every status, content type, header and body
-/// must be the one the document declares. The debug server from the browser journeys runs it, on
+/// its coverage phase), most of them on real records at their current version (the fixtures in
+/// `crates/xtask/fuzz`); no answer may be a 5xx, and every status, content type, header and body
+/// must be the one the document declares. It prints how many operations answered 2xx. The debug server from the browser journeys runs it, on
 /// a fresh demo database.
 fn fuzz(tally: &mut Tally, examples: u32) -> Result<()> {
     let venv = target_dir().join("schemathesis");
@@ -466,8 +467,16 @@ fn fuzz(tally: &mut Tally, examples: u32) -> Result<()> {
     ] {
         step(&format!("schemathesis as {email}"));
         let token = sign_in(base, email)?;
+        let report = target_dir().join(format!("fuzz-{email}.json"));
+        let _ = std::fs::remove_file(&report);
         let status = Command::new(&st)
             .args(["run", &format!("{base}/api/openapi.json")])
+            // Real ids and current versions for the generated requests (`crates/xtask/fuzz`).
+            .env("PYTHONPATH", "crates/xtask/fuzz")
+            .env("SCHEMATHESIS_HOOKS", "coaching_hub_fixtures")
+            .env("FUZZ_BASE", base)
+            .env("FUZZ_TOKEN", &token)
+            .env("FUZZ_REPORT", &report)
             .args(["-H", &format!("Authorization: Bearer {token}")])
             .args([
                 "--checks",
@@ -480,6 +489,13 @@ fn fuzz(tally: &mut Tally, examples: u32) -> Result<()> {
             .args(["--phases", "examples,coverage,fuzzing"])
             .status()
             .context("schemathesis runs")?;
+        if let Ok(tally) = std::fs::read_to_string(&report) {
+            let tally: serde_json::Value = serde_json::from_str(&tally).unwrap_or_default();
+            println!(
+                "{email}: {} of {} operations answered 2xx at least once",
+                tally["with_2xx"], tally["operations"]
+            );
+        }
         if status.success() {
             tally.passed += 1;
         } else {

@@ -239,10 +239,14 @@ fn keywords(garde: &str, ty: &str) -> Map<String, Value> {
         let pattern = match custom.rsplit("::").next() {
             Some("month") => Some(r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
             Some("not_blank") => Some(r"\S"),
+            Some("kpi_key") => Some(r"^[a-z][a-z0-9_]*$"),
             _ => None,
         };
         if let Some(pattern) = pattern {
             schema.insert("pattern".into(), json!(pattern));
+        }
+        if custom.rsplit("::").next() == Some("distinct") {
+            schema.insert("uniqueItems".into(), json!(true));
         }
     }
     schema

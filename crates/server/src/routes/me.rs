@@ -52,10 +52,10 @@ pub async fn get_me(actor: Actor, app: web::Data<AppState>) -> ApiResult<web::Js
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     /// The current password.
-    #[garde(length(min = 1, max = 1024))]
+    #[garde(length(chars, min = 1, max = 1024))]
     pub current_password: String,
     /// The new password (12-128 characters).
-    #[garde(length(min = 12, max = 128))]
+    #[garde(length(chars, min = 12, max = 128))]
     pub new_password: String,
 }
 

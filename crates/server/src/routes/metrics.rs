@@ -54,7 +54,8 @@ pub struct MonthRange {
 }
 
 impl MonthRange {
-    /// The first and last month, defaults filled in: the twelve months to this one.
+    /// The first and last month, defaults filled in: the twelve months to this one. A `from`
+    /// after `to` selects nothing.
     pub fn resolve(&self) -> ApiResult<(String, String)> {
         let to = match &self.to {
             Some(to) => month_param("to", to)?,
@@ -67,9 +68,7 @@ impl MonthRange {
                 format!("{:04}{}", year - 1, &to[4..])
             }
         };
-        if from > to {
-            return Err(ApiError::invalid("from", "must not be after `to`"));
-        }
+        // `from` after `to` is an empty range, not an error: no month is in it.
         Ok((from, to))
     }
 }
@@ -136,7 +135,8 @@ pub async fn upsert_agent_metrics(
 #[serde(deny_unknown_fields)]
 #[garde(allow_unvalidated)]
 pub struct YearQuery {
-    /// The year (default: this year).
+    /// The year, 2000-2100 (default: this year).
+    #[garde(inner(range(min = 2000, max = 2100)))]
     pub year: Option<i32>,
 }
 
@@ -152,9 +152,6 @@ pub async fn get_agent_scorecard(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let year = query.year.unwrap_or_else(|| chrono::Utc::now().year());
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::invalid("year", "must be between 2000 and 2100"));
-    }
     let agent = id.uuid();
     let compute = async {
         let (months, with_team) = metrics::agent_year(&app.db, &actor, agent, year).await?;

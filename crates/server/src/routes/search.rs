@@ -5,7 +5,7 @@ use dto::{SearchHit, SearchResults};
 use serde::Deserialize;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::ValidQuery;
 use crate::state::AppState;
 
@@ -19,7 +19,8 @@ crate::routes::api_routes! {
 #[serde(deny_unknown_fields)]
 #[garde(allow_unvalidated)]
 pub struct SearchQuery {
-    /// Words to find (each matched as a prefix; all must appear).
+    /// Words to find (each matched as a prefix; all must appear), 1-200 characters.
+    #[garde(length(chars, min = 1, max = 200), custom(dto::users::not_blank))]
     pub q: String,
     /// Most hits, 1-50 (default 20).
     #[garde(inner(range(min = 1, max = 50)))]
@@ -38,12 +39,6 @@ pub async fn search(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<SearchResults>> {
     let limit = query.limit.unwrap_or(20);
-    if !(1..=50).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 50"));
-    }
-    if query.q.trim().is_empty() || query.q.chars().count() > 200 {
-        return Err(ApiError::invalid("q", "must have 1-200 characters"));
-    }
     let hits = persistence::search::search(&app.db, &actor, &query.q, limit).await?;
     Ok(web::Json(SearchResults {
         items: hits

@@ -335,4 +335,64 @@ async fn the_document_states_the_limits_the_server_enforces() {
     assert_eq!(email["format"], "email", "{email}");
     let weights = schema("UpdateScorecardConfig", "kpis");
     assert_eq!(weights["maxItems"].as_u64(), Some(50), "{weights}");
+    // What schemathesis found looser than the server.
+    let year = parameter("/api/v1/agents/{id}/scorecard", "year");
+    assert_eq!(
+        (year["minimum"].as_f64(), year["maximum"].as_f64()),
+        (Some(2000.0), Some(2100.0)),
+        "{year}"
+    );
+    let q = parameter("/api/v1/search", "q");
+    assert_eq!(
+        (q["minLength"].as_u64(), q["maxLength"].as_u64()),
+        (Some(1), Some(200)),
+        "{q}"
+    );
+    assert!(q["pattern"].is_string(), "non-blank: {q}");
+    assert_eq!(schema("CreateKpi", "key")["pattern"], "^[a-z][a-z0-9_]*$");
+    assert_eq!(schema("CreateAccessToken", "scopes")["uniqueItems"], true);
+    let patch = &doc["components"]["schemas"]["UpdateQuickNote"]["anyOf"];
+    let required: Vec<&Value> = patch
+        .as_array()
+        .map(|branches| branches.iter().map(|b| &b["required"][0]).collect())
+        .unwrap_or_default();
+    assert!(
+        required.contains(&&json!("content")) && !required.contains(&&json!("version")),
+        "a partial update names a field to change: {patch}"
+    );
+}
+
+#[tokio::test]
+async fn what_the_document_allows_the_server_accepts() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let agent = &org.agent_a1;
+    // An empty cursor is the first page; a range whose start is after its end holds nothing.
+    app.as_(agent)
+        .get("/api/v1/quick-notes?cursor=")
+        .call()
+        .await
+        .ok(200);
+    let months = app
+        .as_(&org.leader_a)
+        .get(&format!(
+            "/api/v1/agents/{}/metrics?from=2026-06&to=2026-01",
+            agent.id
+        ))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(months, json!([]));
+    // Text limits count characters, as JSON Schema does, not bytes.
+    let accented = "é".repeat(200);
+    app.as_(agent)
+        .get(&format!("/api/v1/search?q={accented}"))
+        .call()
+        .await
+        .ok(200);
+    app.as_(agent)
+        .get(&format!("/api/v1/search?q={accented}é"))
+        .call()
+        .await
+        .problem(422);
 }
