@@ -368,6 +368,39 @@ pub mod columns {
     }
 }
 
+/// `ActiveModel::bind_sealed` for an entity whose row key is `key`: binds the `sealed` fields and
+/// the `optional` ones (`Option<Sealed<_>>`) about to be written to the row. With `on save`, also
+/// the entity's `ActiveModelBehavior`, binding them in `before_save` (an entity with more to do
+/// there calls `bind_sealed` from its own). Bulk inserts, which run no `before_save`, call it.
+macro_rules! bind_sealed {
+    (key: $key:ident, sealed: [$($one:ident),*], optional: [$($opt:ident),*]) => {
+        impl ActiveModel {
+            /// Binds the sealed text about to be written to this row.
+            pub fn bind_sealed(mut self) -> Self {
+                let row = self.$key.try_as_ref().copied();
+                $($crate::sealed::Sealed::bind(&mut self.$one, row);)*
+                $($crate::sealed::Sealed::bind_option(&mut self.$opt, row);)*
+                self
+            }
+        }
+    };
+    (key: $key:ident, sealed: [$($one:ident),*], optional: [$($opt:ident),*], on save) => {
+        $crate::sealed::bind_sealed!(key: $key, sealed: [$($one),*], optional: [$($opt),*]);
+
+        /// Sealed text is bound to its row as it is written.
+        #[async_trait::async_trait]
+        impl ActiveModelBehavior for ActiveModel {
+            async fn before_save<C>(self, _: &C, _: bool) -> Result<Self, DbErr>
+            where
+                C: ConnectionTrait,
+            {
+                Ok(self.bind_sealed())
+            }
+        }
+    };
+}
+pub(crate) use bind_sealed;
+
 /// Text stored sealed in column `C`: clear in memory, sealed in the database and bound to its
 /// row, so a value copied to another row, column or table does not open.
 ///

@@ -10,7 +10,7 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<api::Error>>) -> impl Into
     move || {
         error.get().map(|error| {
             let message = match (&error, error.retry_after()) {
-                (_, Some(wait)) => format!("Too many attempts. Try again in {wait} seconds."),
+                (_, Some(wait)) => format!("Too many attempts. Try again in {}.", wait_words(wait)),
                 (api::Error::Problem { problem, .. }, None)
                     if problem.code == dto::ErrorCode::Validation && problem.errors.is_some() =>
                 {
@@ -27,6 +27,18 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<api::Error>>) -> impl Into
                 </div>
             }
         })
+    }
+}
+
+/// A wait as people say it: seconds up to a minute and a half, then whole minutes (rounded up).
+fn wait_words(seconds: u64) -> String {
+    match seconds {
+        1 => "a second".to_owned(),
+        0..=90 => format!("{seconds} seconds"),
+        _ => match seconds.div_ceil(60) {
+            1 => "a minute".to_owned(),
+            minutes => format!("{minutes} minutes"),
+        },
     }
 }
 

@@ -34,23 +34,4 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModel {
-    /// Binds the sealed text about to be written to this row (bulk inserts call it themselves).
-    pub fn bind_sealed(mut self) -> Self {
-        let row = self.id.try_as_ref().copied();
-        Sealed::bind(&mut self.goal, row);
-        Sealed::bind_option(&mut self.acknowledgement_comment, row);
-        self
-    }
-}
-
-/// Sealed text is bound to its row as it is written.
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _: &C, _: bool) -> Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        Ok(self.bind_sealed())
-    }
-}
+crate::sealed::bind_sealed!(key: id, sealed: [goal], optional: [acknowledgement_comment], on save);

@@ -36,16 +36,11 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModel {
-    /// Binds the sealed text about to be written to this row (bulk inserts call it themselves).
-    pub fn bind_sealed(mut self) -> Self {
-        let row = self.id.try_as_ref().copied();
-        Sealed::bind_option(&mut self.preparation_notes, row);
-        Sealed::bind_option(&mut self.session_notes, row);
-        Sealed::bind_option(&mut self.acknowledgement_comment, row);
-        self
-    }
-}
+crate::sealed::bind_sealed!(
+    key: id,
+    sealed: [],
+    optional: [preparation_notes, session_notes, acknowledgement_comment]
+);
 
 /// A write of a session's searched fields (notes, focus areas) rewrites its search terms (its
 /// notes are sealed, see `search_index`); starting or cancelling it does not.

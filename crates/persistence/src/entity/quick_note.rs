@@ -25,14 +25,7 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModel {
-    /// Binds the sealed text about to be written to this row (bulk inserts call it themselves).
-    pub fn bind_sealed(mut self) -> Self {
-        let row = self.id.try_as_ref().copied();
-        Sealed::bind(&mut self.content, row);
-        self
-    }
-}
+crate::sealed::bind_sealed!(key: id, sealed: [content], optional: []);
 
 /// A write of a note's text rewrites its search terms (the text is sealed, see `search_index`);
 /// a change of category or visibility does not.

@@ -32,15 +32,4 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-/// The secret is bound to its row as it is written.
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(mut self, _: &C, _: bool) -> Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        let row = self.id.try_as_ref().copied();
-        Sealed::bind(&mut self.secret, row);
-        Ok(self)
-    }
-}
+crate::sealed::bind_sealed!(key: id, sealed: [secret], optional: [], on save);

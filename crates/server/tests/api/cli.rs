@@ -46,6 +46,23 @@ fn bad_configuration_stops_start_up_with_one_line_per_variable() {
     );
 }
 
+#[test]
+fn several_instances_refuse_to_start_without_the_one_public_url() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let output = coaching_hub(dir.path())
+        .args(["serve"])
+        .env("REDIS_URL", "redis://127.0.0.1:6379")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("PUBLIC_URL: must be set when REDIS_URL is"),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn migrate_create_admin_and_seed_build_a_usable_database() {
     let dir = tempfile::tempdir().expect("a temp dir");

@@ -34,6 +34,13 @@ async fn register(app: &TestApp, org: &Org, url: &str, events: &[&str]) -> Value
         .ok(201)
 }
 
+/// A receiver on loopback that accepts everything, and a webhook at it for `events`.
+async fn listening(app: &TestApp, org: &Org, events: &[&str]) -> (Receiver, Value) {
+    let receiver = Receiver::start(Answer::Accept).await;
+    let created = register(app, org, &format!("http://{}/hook", receiver.addr), events).await;
+    (receiver, created)
+}
+
 fn path(created: &Value) -> String {
     format!(
         "/api/v1/webhooks/{}",
@@ -474,14 +481,7 @@ async fn internal_addresses_are_refused_when_registered_and_when_a_delivery_conn
 
     // A receiver on this machine, registered where that was allowed, is not reached by an
     // instance that allows only public addresses: the address is checked as it connects.
-    let receiver = Receiver::start(Answer::Accept).await;
-    let created = register(
-        &open,
-        &org,
-        &format!("http://{}/hook", receiver.addr),
-        &["team_changed"],
-    )
-    .await;
+    let (receiver, created) = listening(&open, &org, &["team_changed"]).await;
     open.stop().await;
     public_only
         .as_(&org.admin)
@@ -510,14 +510,7 @@ async fn internal_addresses_are_refused_when_registered_and_when_a_delivery_conn
 #[tokio::test]
 async fn an_erased_persons_details_leave_every_delivery_sent_or_waiting() {
     let (app, org) = seeded().await;
-    let receiver = Receiver::start(Answer::Accept).await;
-    let created = register(
-        &app,
-        &org,
-        &format!("http://{}/hook", receiver.addr),
-        &["user_changed"],
-    )
-    .await;
+    let (receiver, created) = listening(&app, &org, &["user_changed"]).await;
     let person = app
         .as_(&org.admin)
         .post(
@@ -604,14 +597,7 @@ async fn delivered_payloads_are_deleted_after_thirty_days() {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     let (app, org) = seeded().await;
-    let receiver = Receiver::start(Answer::Accept).await;
-    let created = register(
-        &app,
-        &org,
-        &format!("http://{}/hook", receiver.addr),
-        &["quick_note_changed"],
-    )
-    .await;
+    let (_receiver, created) = listening(&app, &org, &["quick_note_changed"]).await;
     write_note(&app, &org, "Old news", "SHARED").await;
     write_note(&app, &org, "Fresh news", "SHARED").await;
     eventually("both are delivered", || async {
