@@ -42,8 +42,9 @@ test("a team leader turns on two-step sign-in and signs in with a code, then a r
   await shot(page, info, "two-step-enrol");
   await page.getByTestId("two-step-code").fill(totp(secret));
   await page.getByTestId("two-step-confirm").click();
-  const codes = (await page.getByTestId("recovery-codes").locator("code").allTextContents());
-  expect(codes).toHaveLength(10);
+  // The codes arrive with the server's answer: wait for them before reading them.
+  await expect(page.getByTestId("recovery-codes").locator("code")).toHaveCount(10);
+  const codes = await page.getByTestId("recovery-codes").locator("code").allTextContents();
   await shot(page, info, "two-step-codes");
   await page.getByTestId("recovery-codes-saved").click();
   await expect(page.getByTestId("two-step-on")).toBeVisible();
