@@ -53,6 +53,25 @@ pub async fn issue(
     Ok(())
 }
 
+/// `user_id`'s challenges of the window that took a code that was not found right.
+async fn failing_in_window(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<sign_in_challenge::Model>, StoreError> {
+    Ok(sign_in_challenge::Entity::find()
+        .filter(sign_in_challenge::Column::UserId.eq(user_id))
+        .filter(sign_in_challenge::Column::CreatedAt.gt(now - WINDOW))
+        .filter(sign_in_challenge::Column::Failures.gt(0))
+        .all(db)
+        .await?)
+}
+
+/// The wrong codes `challenges` took.
+fn failures(challenges: &[sign_in_challenge::Model]) -> i64 {
+    challenges.iter().map(|c| i64::from(c.failures)).sum()
+}
+
 /// What presenting a challenge came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
@@ -83,13 +102,8 @@ pub async fn take(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Attem
     else {
         return Ok(Attempt::Over);
     };
-    let recent = sign_in_challenge::Entity::find()
-        .filter(sign_in_challenge::Column::UserId.eq(challenge.user_id))
-        .filter(sign_in_challenge::Column::CreatedAt.gt(now - WINDOW))
-        .filter(sign_in_challenge::Column::Failures.gt(0))
-        .all(&txn)
-        .await?;
-    let failed: i64 = recent.iter().map(|c| i64::from(c.failures)).sum();
+    let recent = failing_in_window(&txn, challenge.user_id, now).await?;
+    let failed = failures(&recent);
     if failed >= FAILED_PER_HOUR {
         let oldest = recent.iter().map(|c| c.created_at).min().unwrap_or(now);
         let retry_after = Ord::max((oldest + WINDOW - now).num_seconds(), 1);
@@ -139,14 +153,7 @@ pub async fn succeeded(db: &Db, challenge: Uuid) -> Result<(), StoreError> {
 pub async fn failed(db: &Db, origin: &Origin, user_id: Uuid) -> Result<(), StoreError> {
     let now = Utc::now();
     let txn = db::begin_write(db).await?;
-    let failed: i64 = sign_in_challenge::Entity::find()
-        .filter(sign_in_challenge::Column::UserId.eq(user_id))
-        .filter(sign_in_challenge::Column::CreatedAt.gt(now - WINDOW))
-        .all(&txn)
-        .await?
-        .iter()
-        .map(|c| i64::from(c.failures))
-        .sum();
+    let failed = failures(&failing_in_window(&txn, user_id, now).await?);
     if failed == FAILED_PER_HOUR {
         let notice = Notice {
             kind: NotificationKind::SecondFactorPaused,
