@@ -5,6 +5,7 @@ pub mod conflict;
 pub mod error_banner;
 pub mod field;
 pub mod notifications;
+pub mod password;
 pub mod quick_note;
 pub mod search;
 pub mod second_factor;

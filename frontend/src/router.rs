@@ -45,7 +45,7 @@ impl Route {
         let parts: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
         match parts.as_slice() {
             [] | [""] => Route::Home,
-            ["login"] | ["login", "sso"] => Route::Login,
+            ["login"] | ["login", "sso"] | ["reset-password"] => Route::Login,
             ["agents"] => Route::Agents,
             ["agents", id] => id.parse().map_or(Route::NotFound, Route::Agent),
             ["sessions"] => Route::Sessions,

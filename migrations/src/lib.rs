@@ -27,6 +27,7 @@ mod m20261205_000017_email_notifications;
 mod m20261206_000018_create_sign_in_challenges;
 mod m20261206_000019_salt_audit_addresses;
 mod m20261206_000020_seal_totp_secrets;
+mod m20261207_000021_password_links;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_create_sign_in_challenges::Migration),
             Box::new(m20261206_000019_salt_audit_addresses::Migration),
             Box::new(m20261206_000020_seal_totp_secrets::Migration),
+            Box::new(m20261207_000021_password_links::Migration),
         ]
     }
 }

@@ -2,14 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A status change that the current state does not allow.
+/// A status change that the current state does not allow. It reads as a person would say it
+/// ("cannot start it while it is cancelled"), never with the state's wire name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("cannot {action} a record that is {from}")]
+#[error("cannot {action} it while it is {}", self.state())]
 pub struct InvalidTransition {
     /// The current state, as its wire name.
     pub from: &'static str,
     /// What was attempted.
     pub action: &'static str,
+}
+
+impl InvalidTransition {
+    /// The current state in words: `IN_PROGRESS` reads "in progress".
+    fn state(&self) -> String {
+        self.from.to_lowercase().replace('_', " ")
+    }
 }
 
 macro_rules! wire_enum {
@@ -142,12 +150,14 @@ wire_enum!(
 );
 
 impl ActionItemStatus {
-    /// Moves to `to`: forward only, and cancelling only from an open state.
+    /// Moves to `to`: forward, back from done (reopening), and cancelling only from an open
+    /// state.
     pub fn transition(self, to: ActionItemStatus) -> Result<ActionItemStatus, InvalidTransition> {
         use ActionItemStatus::*;
         match (self, to) {
             (Pending, InProgress)
             | (Pending | InProgress, Completed)
+            | (Completed, Pending | InProgress)
             | (Pending | InProgress, Cancelled) => Ok(to),
             (from, to) => Err(InvalidTransition {
                 from: from.as_str(),
@@ -360,6 +370,8 @@ mod tests {
             (Pending, InProgress),
             (Pending, Completed),
             (InProgress, Completed),
+            (Completed, Pending),
+            (Completed, InProgress),
             (Pending, Cancelled),
             (InProgress, Cancelled),
         ];

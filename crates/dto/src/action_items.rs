@@ -37,6 +37,8 @@ pub struct ActionItem {
     pub overdue: bool,
     /// When it was completed.
     pub completed_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Created.
@@ -102,9 +104,14 @@ pub struct CreateActionItem {
 #[serde(deny_unknown_fields)]
 #[garde(allow_unvalidated)]
 pub struct UpdateActionItem {
-    /// New status (forward only; `CANCELLED` by the coach side).
+    /// New status: forward, back from `COMPLETED` (reopening), or `CANCELLED` by the coach side
+    /// with a `cancel_reason`.
     #[serde(default)]
     pub status: Option<ActionItemStatus>,
+    /// Why it is cancelled: required with `status: CANCELLED`, refused otherwise.
+    #[garde(inner(length(chars, min = 1, max = 1000), custom(not_blank)))]
+    #[serde(default)]
+    pub cancel_reason: Option<String>,
     /// New title.
     #[garde(inner(length(chars, min = 1, max = 200), custom(not_blank)))]
     #[serde(default)]

@@ -91,7 +91,8 @@ pub struct LoginResponse {
     pub recovery_codes: Option<Vec<String>>,
 }
 
-/// The answer to a right password: signed in, or a second factor to give first.
+/// The answer to a right password: signed in, a second factor to give first, or a temporary
+/// password to replace first.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
@@ -103,6 +104,63 @@ pub enum LoginAnswer {
         /// How to give it.
         second_factor: crate::SecondFactorChallenge,
     },
+    /// The password was a temporary one: choose your own with `POST /api/v1/auth/new-password`
+    /// and this token, which completes the sign-in.
+    NewPassword {
+        /// The one-time token for `POST /api/v1/auth/new-password`.
+        new_password: NewPasswordChallenge,
+    },
+}
+
+/// A sign-in waiting for its temporary password to be replaced.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPasswordChallenge {
+    /// Send it back with the new password.
+    pub token: String,
+    /// Seconds it stays valid.
+    pub expires_in: i64,
+}
+
+/// The rules every new password follows, shown before typing.
+pub const PASSWORD_RULES: &str = "Use 12 to 128 characters. A few unrelated words make a strong \
+                                  password that is easy to remember.";
+
+/// `POST /api/v1/me/password`.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The current password.
+    #[garde(length(chars, min = 1, max = 1024))]
+    pub current_password: String,
+    /// The new password (12-128 characters).
+    #[garde(length(chars, min = 12, max = 128))]
+    pub new_password: String,
+}
+
+/// `POST /api/v1/auth/forgot-password`: email me a link that sets a new password.
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPassword {
+    /// The account's email address.
+    #[garde(length(chars, min = 3, max = 254))]
+    pub email: String,
+}
+
+/// `POST /api/v1/auth/new-password`: set a password with a one-time token (from an emailed link,
+/// or from a sign-in with a temporary password).
+#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPassword {
+    /// The token.
+    #[garde(length(chars, min = 1, max = 512))]
+    pub token: String,
+    /// The new password (12-128 characters).
+    #[garde(length(chars, min = 12, max = 128))]
+    pub new_password: String,
 }
 
 /// `GET /api/v1/me`: the actor, their teams and what they may do.

@@ -33,7 +33,8 @@ pub use action_plans::{
     PlanDecision, PlanEvent, PlanTarget, TargetOperator, UpdateActionPlan,
 };
 pub use auth::{
-    ClientConfig, Login, LoginAnswer, LoginResponse, Me, Refresh, SsoCallback, TokenPair,
+    ChangePassword, ClientConfig, ForgotPassword, Login, LoginAnswer, LoginResponse, Me,
+    NewPassword, NewPasswordChallenge, Refresh, SsoCallback, TokenPair,
 };
 pub use calendar::{CalendarFeed, CreatedCalendarFeed};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};

@@ -47,7 +47,9 @@ pub struct CreateUser {
     pub name: String,
     /// Role.
     pub role: Role,
-    /// Initial password (12-128 characters); without one the user signs in through SSO only.
+    /// A temporary password (12-128 characters): it works for 7 days and the person chooses their
+    /// own at the first sign-in. Without one the person signs in through SSO, or with a link an
+    /// admin emails them (`POST /api/v1/users/{id}/password-link`).
     #[garde(inner(length(chars, min = 12, max = 128)))]
     #[serde(default)]
     pub password: Option<String>,

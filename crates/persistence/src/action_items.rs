@@ -151,6 +151,7 @@ pub async fn insert(
         priority: Set(new.priority),
         status: Set(ActionItemStatus::Pending),
         completed_at: Set(None),
+        cancel_reason: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -271,6 +272,8 @@ async fn plan_agent(
 pub struct ItemChanges {
     /// New status (checked by the state machine).
     pub status: Option<ActionItemStatus>,
+    /// Why it is cancelled (with `status: Cancelled` only).
+    pub cancel_reason: Option<String>,
     /// New title.
     pub title: Option<String>,
     /// New description.
@@ -333,14 +336,31 @@ pub async fn update(
     }
     let (read, updated) = (&mut before.version, &mut before.updated_at);
     versioned::claim::<action_item::Entity>(&txn, id, version, read, updated).await?;
+    let cancelling = changes.status == Some(ActionItemStatus::Cancelled);
+    match (&changes.cancel_reason, cancelling) {
+        (None, true) if before.status != ActionItemStatus::Cancelled => {
+            return Err(StoreError::invalid(
+                "cancel_reason",
+                "say why the action item is cancelled",
+            ));
+        }
+        (Some(_), false) => {
+            return Err(StoreError::invalid(
+                "cancel_reason",
+                "give a reason only when cancelling",
+            ));
+        }
+        _ => {}
+    }
     let mut row: action_item::ActiveModel = before.clone().into();
     if let Some(to) = changes.status
         && to != before.status
     {
         let status = before.status.transition(to)?;
         row.status = Set(status);
-        if status == ActionItemStatus::Completed {
-            row.completed_at = Set(Some(Utc::now()));
+        row.completed_at = Set((status == ActionItemStatus::Completed).then(Utc::now));
+        if let Some(reason) = changes.cancel_reason {
+            row.cancel_reason = Set(Some(reason.trim().to_owned()));
         }
     }
     if let Some(title) = changes.title {

@@ -264,6 +264,7 @@ pub async fn seed(
             active: Set(true),
             password_hash: Set(Some(password_hash.to_owned())),
             erased_at: Set(None),
+            temporary_password_until: Set(None),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -366,6 +367,7 @@ fn person_row(
         active: Set(true),
         password_hash: Set(Some(password_hash.to_owned())),
         erased_at: Set(None),
+        temporary_password_until: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -696,6 +698,7 @@ fn seed_agent(
             completed_at: Set(
                 (status == ActionItemStatus::Completed).then(|| at(due - Duration::days(3), 16))
             ),
+            cancel_reason: Set(None),
             version: Set(1),
             created_at: Set(scheduled),
             updated_at: Set(scheduled),
@@ -799,6 +802,7 @@ fn seed_plan(
             priority: Set(Priority::High),
             status: Set(ActionItemStatus::InProgress),
             completed_at: Set(None),
+            cancel_reason: Set(None),
             version: Set(1),
             created_at: Set(now - Duration::days(30)),
             updated_at: Set(now - Duration::days(30)),

@@ -16,6 +16,7 @@ pub mod kpi;
 pub mod metric_month;
 pub mod metric_value;
 pub mod notification;
+pub mod password_link;
 pub mod quick_note;
 pub mod recovery_code;
 pub mod refresh_token;

@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod metrics;
 pub mod notifications;
 pub mod pagination;
+pub mod password_links;
 pub mod privacy;
 pub mod quick_notes;
 pub mod reference;

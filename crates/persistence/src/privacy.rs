@@ -21,8 +21,8 @@ use crate::audit::{self, Origin};
 use crate::entity::{
     access_token, action_item, action_plan, action_plan_checkpoint, announcement, audit_entry,
     auth_session, calendar_feed, coaching_session, email_opt_out, idempotency_key, metric_month,
-    metric_value, notification, quick_note, recovery_code, refresh_token, second_factor,
-    sso_identity, team, team_member, user,
+    metric_value, notification, password_link, quick_note, recovery_code, refresh_token,
+    second_factor, sso_identity, team, team_member, user,
 };
 use crate::{Db, StoreError, db, search_index, users, webhooks};
 use domain::{Action, Actor, NoteVisibility, authorize};
@@ -389,6 +389,7 @@ pub async fn erase(
     action_item::Entity::update_many()
         .col_expr(action_item::Column::Title, Expr::value(ERASED))
         .col_expr(action_item::Column::Description, none())
+        .col_expr(action_item::Column::CancelReason, none())
         .col_expr(
             action_item::Column::Version,
             Expr::col(action_item::Column::Version).add(1),
@@ -486,6 +487,10 @@ pub async fn erase(
         .filter(email_opt_out::Column::UserId.eq(id))
         .exec(&txn)
         .await?;
+    password_link::Entity::delete_many()
+        .filter(password_link::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
     idempotency_key::Entity::delete_many()
         .filter(idempotency_key::Column::UserId.eq(id))
         .exec(&txn)
@@ -497,6 +502,7 @@ pub async fn erase(
     person.employee_id = Set(None);
     person.department = Set(None);
     person.password_hash = Set(None);
+    person.temporary_password_until = Set(None);
     person.active = Set(false);
     person.erased_at = Set(Some(now));
     person.update(&txn).await?;

@@ -44,6 +44,9 @@ pub struct NewUser {
     pub role: Role,
     /// An argon2id PHC string, or none for SSO-only accounts.
     pub password_hash: Option<String>,
+    /// Whether the password is a temporary one someone else chose: it must be changed at the
+    /// first sign-in, and works for [`TEMPORARY_PASSWORD_LIFETIME`].
+    pub temporary: bool,
     /// Team to join (agents only).
     pub team_id: Option<Uuid>,
     /// HR employee id.
@@ -431,6 +434,8 @@ pub async fn create(
         employee_id: Set(new.employee_id),
         department: Set(new.department),
         active: Set(true),
+        temporary_password_until: Set((new.temporary && new.password_hash.is_some())
+            .then(|| now + TEMPORARY_PASSWORD_LIFETIME)),
         password_hash: Set(new.password_hash),
         erased_at: Set(None),
         version: Set(1),
@@ -661,19 +666,24 @@ pub async fn set_active(
     audit::commit(txn, origin, action, id, Some(&current), updated).await
 }
 
-/// Stores a new password hash as a new version of the user, and records `action` in the audit
-/// log (never the hash).
-async fn set_password(
+/// How long a temporary password an admin gives works: it must be changed at the next sign-in.
+pub const TEMPORARY_PASSWORD_LIFETIME: chrono::Duration = chrono::Duration::days(7);
+
+/// Stores a new password hash as a new version of the user (temporary until `temporary_until`,
+/// or for good), and records `action` in the audit log (never the hash).
+pub(crate) async fn set_password(
     txn: &impl ConnectionTrait,
     origin: &Origin,
     current: user::Model,
     hash: String,
+    temporary_until: Option<DateTime<Utc>>,
     action: &'static str,
 ) -> Result<(), StoreError> {
     let id = current.id;
     versioned::bump::<user::Entity>(txn, id, current.version).await?;
     let mut row: user::ActiveModel = current.into();
     row.password_hash = Set(Some(hash));
+    row.temporary_password_until = Set(temporary_until);
     row.update(txn).await?;
     let change = Change {
         action,
@@ -684,8 +694,9 @@ async fn set_password(
     audit::record(txn, origin, change).await
 }
 
-/// An admin gives a user a new password (`hash` of a temporary one): every sign-in session and
-/// personal access token of theirs ends in the same transaction.
+/// An admin gives a user a new password (`hash` of a temporary one, which works for
+/// [`TEMPORARY_PASSWORD_LIFETIME`] and must be changed at the next sign-in): every sign-in
+/// session and personal access token of theirs ends in the same transaction.
 pub async fn reset_password(
     db: &Db,
     actor: &Actor,
@@ -696,11 +707,27 @@ pub async fn reset_password(
     let txn = db::begin_write(db).await?;
     let (current, target) = find_in_scope(&txn, actor, id).await?;
     authorize(actor, Action::ResetPassword, &target)?;
-    set_password(&txn, origin, current.user, hash, "user.reset_password").await?;
+    let until = Utc::now() + TEMPORARY_PASSWORD_LIFETIME;
+    set_password(
+        &txn,
+        origin,
+        current.user,
+        hash,
+        Some(until),
+        "user.reset_password",
+    )
+    .await?;
     auth_sessions::revoke_all(&txn, id, "password_reset").await?;
     access_tokens::revoke_all(&txn, id).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The person `id`, when `actor` may give them a new password (see [`reset_password`]).
+pub async fn password_resettable(db: &Db, actor: &Actor, id: Uuid) -> Result<UserRow, StoreError> {
+    let (current, target) = find_in_scope(db, actor, id).await?;
+    authorize(actor, Action::ResetPassword, &target)?;
+    Ok(current)
 }
 
 /// Replaces a user's password hash and ends every other sign-in session and every personal
@@ -714,7 +741,15 @@ pub async fn change_password(
 ) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let current = find(&txn, id).await?;
-    set_password(&txn, origin, current.user, hash, "user.change_password").await?;
+    set_password(
+        &txn,
+        origin,
+        current.user,
+        hash,
+        None,
+        "user.change_password",
+    )
+    .await?;
     auth_sessions::revoke_all_except(&txn, id, keep_session, "password_changed").await?;
     access_tokens::revoke_all(&txn, id).await?;
     txn.commit().await?;

@@ -4,6 +4,7 @@ pub mod actor;
 pub mod cookies;
 pub mod jwt;
 pub mod password;
+pub mod password_links;
 pub mod second_factor;
 pub mod sign_in;
 pub mod sso;

@@ -248,7 +248,6 @@ async fn create_admin(
     name: String,
     password: String,
 ) -> anyhow::Result<()> {
-    use garde::Validate;
     let request = dto::CreateUser {
         email,
         name,
@@ -258,7 +257,7 @@ async fn create_admin(
         employee_id: None,
         department: None,
     };
-    if let Err(report) = request.validate() {
+    if let Err(report) = dto::validate::check(&request) {
         bail!("{report}");
     }
     let state = open_state(config).await?;
@@ -275,6 +274,7 @@ async fn create_admin(
             name: request.name,
             role: Role::Admin,
             password_hash: Some(hash),
+            temporary: false,
             team_id: None,
             employee_id: None,
             department: None,

@@ -51,7 +51,7 @@ where
             }
             let bytes = bytes.await.map_err(|err| payload_error(&err))?;
             let body: T = parse_json(&bytes)?;
-            body.validate()?;
+            dto::validate::check(&body)?;
             Ok(Valid(body))
         })
     }
@@ -204,7 +204,7 @@ where
             .map_err(|err| ApiError::invalid("query", err.to_string()))
             .and_then(|query| {
                 let query = query.into_inner();
-                query.validate()?;
+                dto::validate::check(&query)?;
                 Ok(ValidQuery(query))
             });
         std::future::ready(parsed)

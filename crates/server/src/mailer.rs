@@ -38,10 +38,7 @@ pub fn spawn(app: web::Data<AppState>) -> anyhow::Result<Option<JoinHandle<()>>>
     let Some(email) = &app.config.email else {
         return Ok(None);
     };
-    let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(email.smtp_url.expose_secret())
-        .context("SMTP_URL")?
-        .timeout(Some(TIMEOUT))
-        .build();
+    let smtp = transport(email)?;
     Ok(Some(crate::every::every(TICK, move || {
         let (app, smtp) = (app.clone(), smtp.clone());
         async move {
@@ -50,6 +47,52 @@ pub fn spawn(app: web::Data<AppState>) -> anyhow::Result<Option<JoinHandle<()>>>
             }
         }
     })))
+}
+
+/// The SMTP connection pool of `SMTP_URL`.
+fn transport(
+    email: &crate::config::EmailConfig,
+) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    Ok(
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(email.smtp_url.expose_secret())
+            .context("SMTP_URL")?
+            .timeout(Some(TIMEOUT))
+            .build(),
+    )
+}
+
+/// Emails `to` a link that sets their password (`crate::auth::password_links`), now.
+pub async fn send_password_link(
+    app: &AppState,
+    to: &persistence::users::UserRow,
+    token: &str,
+    purpose: persistence::password_links::Purpose,
+) -> anyhow::Result<()> {
+    let email = app.config.email.as_ref().context("email is off")?;
+    let link = format!("{}/reset-password#{token}", app.config.public_url);
+    let minutes = crate::auth::password_links::EMAILED_FOR.num_minutes();
+    let why = match purpose {
+        persistence::password_links::Purpose::SentByAdmin => {
+            "An administrator sent you this link to set your Coaching Hub password."
+        }
+        _ => "Someone, hopefully you, asked to set a new password for your Coaching Hub account.",
+    };
+    let text = format!(
+        "Hello {},\n\n{why}\n\nChoose your password here within {minutes} minutes (the link \
+         works once):\n{link}\n\nIf you did not ask for this, ignore this email: your password \
+         stays as it is.\n",
+        to.user.name
+    );
+    let message = Message::builder()
+        .from(email.from.clone())
+        .to(Mailbox::new(
+            Some(to.user.name.clone()),
+            to.user.email.parse().context("no valid address")?,
+        ))
+        .subject("Set your Coaching Hub password")
+        .singlepart(SinglePart::plain(text))?;
+    transport(email)?.send(message).await?;
+    Ok(())
 }
 
 async fn round(

@@ -423,7 +423,11 @@ pub struct AuthLimits {
     per_source: Limiter,
     per_account: Limiter,
     password_changes: Limiter,
+    password_links: Limiter,
 }
+
+/// Password links an address may be sent, against the sign-in attempts it may make.
+const LINK_DIVISOR: u32 = 5;
 
 impl AuthLimits {
     /// The limits from configuration, kept in Redis (keys under `prefix`) when a pool is given.
@@ -437,11 +441,24 @@ impl AuthLimits {
                 "login-account",
             ),
             password_changes: limiter(limits.per_account, "password-change"),
+            // An email to an inbox: a fifth of the sign-in attempts (2 a minute by default).
+            password_links: limiter(
+                Ord::max(limits.per_account / LINK_DIVISOR, 1),
+                "password-link",
+            ),
         }
     }
 
-    /// Admits a step of a single sign-on from `ip` (the provider guards its own passwords).
-    pub async fn admit_sso(&self, ip: &str) -> Result<(), ApiError> {
+    /// Admits a request for a password link for `email` from `ip`: counted per client address
+    /// like sign-ins, and per email address.
+    pub async fn admit_password_link(&self, email: &str, ip: &str) -> Result<(), ApiError> {
+        self.per_ip.hit(ip).await?;
+        self.password_links.hit(email).await
+    }
+
+    /// Admits a step of a single sign-on, or of setting a password with a token, from `ip` (the
+    /// provider guards its own passwords; a token is too long to guess).
+    pub async fn admit_client(&self, ip: &str) -> Result<(), ApiError> {
         self.per_ip.hit(ip).await
     }
 

@@ -97,6 +97,7 @@ impl TestApp {
                 name: name.to_owned(),
                 role,
                 password_hash: Some(password_hash().await),
+                temporary: false,
                 team_id: team,
                 employee_id: None,
                 department: None,

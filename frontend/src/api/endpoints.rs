@@ -561,3 +561,35 @@ pub async fn remove_second_factor(id: UserId) -> Result<(), Error> {
     )
     .await
 }
+
+/// Emails a person a link that sets their password (admins), instead of a temporary password.
+pub async fn send_password_link(id: UserId) -> Result<(), Error> {
+    call(
+        Method::POST,
+        &format!("/api/v1/users/{id}/password-link"),
+        None::<&()>,
+        None,
+    )
+    .await
+}
+
+/// Changes my password; every other sign-in and personal token ends.
+pub async fn change_password(body: &dto::ChangePassword) -> Result<(), Error> {
+    call(Method::POST, "/api/v1/me/password", Some(body), None).await
+}
+
+/// Asks for a link that sets a new password, by email.
+pub async fn forgot_password(body: &dto::ForgotPassword) -> Result<(), Error> {
+    call(
+        Method::POST,
+        "/api/v1/auth/forgot-password",
+        Some(body),
+        None,
+    )
+    .await
+}
+
+/// Sets a new password with a one-time token; the answer is a sign-in's.
+pub async fn new_password(body: &dto::NewPassword) -> Result<dto::LoginAnswer, Error> {
+    call(Method::POST, "/api/v1/auth/new-password", Some(body), None).await
+}

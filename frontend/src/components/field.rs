@@ -15,6 +15,7 @@ pub fn FieldError(
             .get()
             .and_then(|error| error.field(name))
             .map(|message| {
+                let message = sentence(&message);
                 view! { <p class="field-error" id=format!("{name}-error") data-test-id=format!("{name}-error")>{message}</p> }
             })
     }
@@ -34,10 +35,19 @@ pub fn ListedErrors(
                 .into_iter()
                 .filter(|f| keep(f))
                 .map(|f| {
-                    let message = e.field(&f).unwrap_or_default();
+                    let message = sentence(&e.field(&f).unwrap_or_default());
                     view! { <p class="field-error" role="alert">{label(&f)} ": " {message}</p> }
                 })
                 .collect_view()
         })
     }
+}
+
+/// A server message as a sentence: its first letter capitalised ("use at least 12 characters"
+/// reads "Use at least 12 characters").
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }

@@ -1,4 +1,4 @@
-//! My account: two-step sign-in (set up an authenticator app, see the recovery codes left), a
+//! My account: my password (every other sign-in and token ends when it changes), two-step sign-in (set up an authenticator app, see the recovery codes left), a
 //! download of everything held about me, my calendar feed (its URL shown once; a new one retires
 //! the old), and personal access tokens for scripts and other tools: make one (its secret is
 //! shown once), see when each was last used, revoke.
@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
+use crate::components::password::{NewPasswordFields, typed_alike};
 use crate::components::second_factor::{Enrolment, RecoveryCodes};
 use crate::labels;
 use crate::state::session;
@@ -69,6 +70,7 @@ pub fn Account() -> impl IntoView {
     };
     view! {
         <h1>"Your account"</h1>
+        <Password />
         <TwoStep />
         <section class="card" aria-labelledby="h-data">
             <h2 id="h-data">"Your data"</h2>
@@ -161,6 +163,57 @@ pub fn Account() -> impl IntoView {
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
             <div class="actions">
                 <button type="submit" data-test-id="token-create" disabled=move || create.pending()>"Make token"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Change my password: the current one first; the rules are shown before typing.
+#[component]
+fn Password() -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<api::Error>);
+    let changed = RwSignal::new(false);
+    let change = api::submit(
+        |body: dto::ChangePassword| async move { api::change_password(&body).await },
+        move |reply| match reply {
+            Ok(()) => {
+                for field in [current, password, again] {
+                    field.set(String::new());
+                }
+                changed.set(true);
+            }
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    view! {
+        <form class="card form" aria-labelledby="h-password" data-test-id="password-form" on:submit=move |ev| {
+            ev.prevent_default();
+            error.set(None);
+            changed.set(false);
+            if typed_alike(password, again, error) {
+                change.dispatch(dto::ChangePassword {
+                    current_password: current.get_untracked(),
+                    new_password: password.get_untracked(),
+                });
+            }
+        }>
+            <h2 id="h-password">"Password"</h2>
+            <label for="current-password">"Current password"</label>
+            <input id="current-password" type="password" autocomplete="current-password" required
+                data-test-id="current-password" bind:value=current aria-describedby="current_password-error" />
+            <FieldError error=error name="current_password" />
+            <NewPasswordFields password=password again=again error=error />
+            <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+            {move || changed.get().then(|| view! {
+                <p class="ok" role="status" data-test-id="password-changed">
+                    "Password changed. You stay signed in here; every other sign-in and personal access token has ended."
+                </p>
+            })}
+            <div class="actions">
+                <button type="submit" data-test-id="change-password" disabled=move || change.pending()>"Change password"</button>
             </div>
         </form>
     }

@@ -3,12 +3,15 @@
 //! when their role needs one they lack); success returns to the page that sent them here.
 //! Where single sign-on is configured, "Sign in with SSO" goes to the provider, which sends the
 //! browser back to `/login/sso`: this page finishes the sign-in from there.
+//! A temporary password is replaced before the sign-in completes. Where email is on, "Forgot
+//! your password?" emails a link to `/reset-password#<token>`, which this page also serves.
 
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::field::FieldError;
+use crate::components::password::ChooseNewPassword;
 use crate::components::second_factor::{Enrolment, RecoveryCodes};
 
 /// Goes where the person was sent from (only a path on this site), or home.
@@ -27,19 +30,42 @@ pub fn Login() -> impl IntoView {
     let error = RwSignal::new(None::<api::Error>);
     let challenge = RwSignal::new(None::<dto::SecondFactorChallenge>);
     let recovery = RwSignal::new(None::<Vec<String>>);
+    // An emailed link's token (`/reset-password#<token>`), or a temporary password's.
+    let link = untrack(|| {
+        let address = window().location();
+        let token = address.hash().unwrap_or_default();
+        (address.pathname().unwrap_or_default() == "/reset-password")
+            .then(|| token.trim_start_matches('#').to_owned())
+    });
+    let replacing = RwSignal::new(link.clone().map(|token| (token, Replacing::Forgotten)));
+    let forgot = RwSignal::new(false);
     let answered = move |reply: Result<dto::LoginAnswer, api::Error>| match reply {
         Ok(dto::LoginAnswer::SignedIn(_)) => go_on(),
         Ok(dto::LoginAnswer::SecondFactor { second_factor }) => {
+            replacing.set(None);
             challenge.set(Some(second_factor));
+        }
+        Ok(dto::LoginAnswer::NewPassword { new_password }) => {
+            replacing.set(Some((new_password.token, Replacing::Temporary)));
         }
         Err(err) => error.set(Some(err)),
     };
+    if link.is_some() {
+        // The token is not kept in history (it works once anyway).
+        crate::router::replace("/reset-password");
+    }
     let sign_in = api::submit(
         move |(email, password): (String, String)| api::login(email, password),
         answered,
     );
     let offers = api::load(api::client_config);
     let sso = move || matches!(offers.get(), Some(Ok(dto::ClientConfig { sso: true, .. })));
+    let email_on = move || {
+        matches!(
+            offers.get(),
+            Some(Ok(dto::ClientConfig { email: true, .. }))
+        )
+    };
     // Back from the provider: the code is spent once, so its address is not kept in history.
     let returned = untrack(|| {
         let query = crate::router::query;
@@ -75,6 +101,22 @@ pub fn Login() -> impl IntoView {
             <section class="card login">
                 <h1>"Coaching Hub"</h1>
                 {move || match (challenge.get(), recovery.get()) {
+                    (None, None) if replacing.get().is_some() => {
+                        let (token, why) = replacing.get().unwrap_or_default();
+                        view! {
+                            <h2>{why.heading()}</h2>
+                            <p class="muted">{why.explanation()}</p>
+                            {if token.is_empty() {
+                                view! { <p class="warning" role="alert">"This link is incomplete. Open the link from the email again, or ask for a new one."</p> }.into_any()
+                            } else {
+                                view! { <ChooseNewPassword token=token on_answer=Callback::new(move |answer| answered(Ok(answer))) /> }.into_any()
+                            }}
+                            <p class="small"><a href="/login" on:click=move |_| replacing.set(None)>"Back to sign in"</a></p>
+                        }.into_any()
+                    }
+                    (None, None) if forgot.get() => view! {
+                        <Forgotten on_back=Callback::new(move |()| forgot.set(false)) />
+                    }.into_any(),
                     (_, Some(codes)) => view! {
                         <RecoveryCodes codes=codes on_done=Callback::new(|()| go_on()) />
                     }.into_any(),
@@ -102,6 +144,10 @@ pub fn Login() -> impl IntoView {
                                 {move || if sign_in.pending() { "Signing in…" } else { "Sign in" }}
                             </button>
                         </form>
+                        {move || email_on().then(|| view! {
+                            <p class="small"><button type="button" class="link" data-test-id="forgot-password"
+                                on:click=move |_| { error.set(None); forgot.set(true); }>"Forgot your password?"</button></p>
+                        })}
                         {move || sso().then(|| view! {
                             <p class="or"><span>"or"</span></p>
                             <a class="button secondary wide" href="/api/v1/auth/sso" data-test-id="sso">
@@ -113,6 +159,79 @@ pub fn Login() -> impl IntoView {
                 }}
             </section>
         </main>
+    }
+}
+
+/// Why a new password is being chosen.
+#[derive(Clone, Copy, Debug, Default)]
+enum Replacing {
+    /// From an emailed link.
+    #[default]
+    Forgotten,
+    /// A sign-in with a temporary password.
+    Temporary,
+}
+
+impl Replacing {
+    fn heading(self) -> &'static str {
+        match self {
+            Replacing::Forgotten => "Set your password",
+            Replacing::Temporary => "Choose your own password",
+        }
+    }
+
+    fn explanation(self) -> &'static str {
+        match self {
+            Replacing::Forgotten => {
+                "Choose a new password. You will be signed in with it, and signed out everywhere else."
+            }
+            Replacing::Temporary => {
+                "You signed in with a temporary password. Choose your own to continue."
+            }
+        }
+    }
+}
+
+/// "Forgot your password?": an email address, then word that a link is on its way if the
+/// address has an account (the answer is the same either way).
+#[component]
+fn Forgotten(on_back: Callback<()>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<api::Error>);
+    let sent = RwSignal::new(false);
+    let ask = api::submit(
+        |body: dto::ForgotPassword| async move { api::forgot_password(&body).await },
+        move |reply| match reply {
+            Ok(()) => sent.set(true),
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    view! {
+        <h2>"Forgot your password?"</h2>
+        <Show when=move || sent.get() fallback=move || view! {
+            <p class="muted">"Give the email address you sign in with. We will email it a link to set a new password."</p>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                error.set(None);
+                ask.dispatch(dto::ForgotPassword { email: email.get_untracked() });
+            }>
+                <label for="forgot-email">"Email"</label>
+                <input id="forgot-email" type="email" autocomplete="username" required
+                    data-test-id="forgot-email" bind:value=email aria-describedby="email-error" />
+                <FieldError error=error name="email" />
+                <button type="submit" data-test-id="send-link" disabled=move || ask.pending()>
+                    {move || if ask.pending() { "Sending…" } else { "Email me a link" }}
+                </button>
+            </form>
+            <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+        }>
+            <p class="ok" role="status" data-test-id="link-sent">
+                "If an account has that address, a link is on its way. It works once, for 30 minutes. Check your spam folder if it does not arrive."
+            </p>
+        </Show>
+        <p class="small"><button type="button" class="link" data-test-id="back-to-sign-in" on:click=move |_| on_back.run(())>
+            "Back to sign in"
+        </button></p>
     }
 }
 

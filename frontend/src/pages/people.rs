@@ -276,6 +276,17 @@ fn PersonForm(
             Err(err) => error.set(Some(err)),
         },
     );
+    // ...or email them a link to set one themselves, where email is on.
+    let offers = api::load(api::client_config);
+    let email_on = move || offers.get().and_then(Result::ok).is_some_and(|c| c.email);
+    let link_sent = RwSignal::new(false);
+    let send_link = api::submit(
+        |id: UserId| api::send_password_link(id),
+        move |reply| match reply {
+            Ok(()) => link_sent.set(true),
+            Err(err) => error.set(Some(err)),
+        },
+    );
     // ...or erase them (a data-subject request): asked twice, it cannot be undone.
     let version = person.as_ref().map_or(0, |p| p.version);
     let confirming_erase = RwSignal::new(false);
@@ -337,7 +348,7 @@ fn PersonForm(
                         autocomplete="off" data-test-id="person-password" aria-describedby="password-help password-error" />
                     <button type="button" class="secondary small" on:click=move |_| password.set(temporary_password())>"New password"</button>
                 </div>
-                <p id="password-help" class="muted small">"Give it to the person once; they change it after signing in."</p>
+                <p id="password-help" class="muted small">"Give it to the person once. It works for 7 days; they choose their own when they first sign in."</p>
                 <FieldError error=error name="password" />
             })}
             {resettable.map(|id| view! {
@@ -348,7 +359,17 @@ fn PersonForm(
                     </button>
                     {move || issued.get().map(|password| view! {
                         <p class="ok" role="status">"New temporary password: " <code data-test-id="temporary-password">{password}</code>
-                            ". Give it to them once; they are signed out everywhere and change it after signing in."</p>
+                            ". Give it to them once. They are signed out everywhere; it works for 7 days, and they choose their own when they sign in."</p>
+                    })}
+                    {move || email_on().then(|| view! {
+                        <button type="button" class="secondary small" data-test-id="send-password-link"
+                            disabled=move || send_link.pending()
+                            on:click=move |_| { error.set(None); link_sent.set(false); send_link.dispatch(id); }>
+                            "Email them a link to set a password"
+                        </button>
+                    })}
+                    {move || link_sent.get().then(|| view! {
+                        <p class="ok" role="status" data-test-id="password-link-sent">"A link is on its way to their email. It works once, for 30 minutes."</p>
                     })}
                     <button type="button" class="secondary small" data-test-id="remove-second-factor"
                         disabled=move || remove_factor.pending()

@@ -19,6 +19,8 @@ pub struct Model {
     pub priority: domain::Priority,
     pub status: domain::ActionItemStatus,
     pub completed_at: Option<DateTimeUtc>,
+    /// Why it was dropped.
+    pub cancel_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

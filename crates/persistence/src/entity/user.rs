@@ -16,6 +16,9 @@ pub struct Model {
     pub active: bool,
     pub password_hash: Option<String>,
     pub erased_at: Option<DateTimeUtc>,
+    /// Set while the password is a temporary one an admin gave: it must be changed at the next
+    /// sign-in, and stops working at this time.
+    pub temporary_password_until: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

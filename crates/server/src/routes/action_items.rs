@@ -152,6 +152,7 @@ pub async fn update_action_item(
     crate::extract::require_changes(&body)?;
     let changes = ItemChanges {
         status: body.status,
+        cancel_reason: body.cancel_reason,
         title: body.title,
         description: body.description,
         due_date: body.due_date,

@@ -7,11 +7,12 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use dto::{
-    ClientConfig, CompleteSignIn, Login, LoginAnswer, LoginResponse, Refresh, SsoCallback,
-    TokenPair,
+    ClientConfig, CompleteSignIn, ForgotPassword, Login, LoginAnswer, LoginResponse, NewPassword,
+    Refresh, SsoCallback, TokenPair,
 };
 use persistence::auth_sessions;
 
+use crate::auth::password_links;
 use crate::auth::sign_in::{self, Credentials};
 use crate::auth::sso::{FLOW_COOKIE, FLOW_PATH, FLOW_SECS, SsoError};
 use crate::auth::{Actor, cookies};
@@ -27,6 +28,8 @@ crate::routes::api_routes! {
     "/auth/sso" => get begin_sso;
     "/auth/sso/callback" => post finish_sso;
     "/auth/second-factor" => post complete_sign_in;
+    "/auth/forgot-password" => post forgot_password;
+    "/auth/new-password" => post new_password;
     "/auth/refresh" => post refresh;
     "/auth/logout" => post logout;
 }
@@ -35,8 +38,8 @@ crate::routes::api_routes! {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",
     request_body = dto::Login,
     responses(
-        (status = 200, description = "Signed in, session cookies set; or, when the person has a second factor (or their role needs one), its challenge", body = dto::LoginAnswer),
-        (status = 401, description = "Email or password is incorrect", body = dto::Problem),
+        (status = 200, description = "Signed in, session cookies set; or, when the person has a second factor (or their role needs one), its challenge; or, when the password is a temporary one, the token for choosing a new one", body = dto::LoginAnswer),
+        (status = 401, description = "Email or password is incorrect, or the temporary password has expired", body = dto::Problem),
         (status = 422, description = "Invalid body", body = dto::Problem),
         (status = 429, description = "Too many attempts", body = dto::Problem),
     ),
@@ -49,6 +52,66 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let Login { email, password } = body.into_inner();
     let row = sign_in::check_password(&app, &req, &email, password).await?;
+    if let Some(new_password) = password_links::replace_temporary(&app, &req, &row).await? {
+        return Ok(HttpResponse::Ok().json(LoginAnswer::NewPassword { new_password }));
+    }
+    first_step_done(&app, &req, &row).await
+}
+
+/// Forgot my password: when email is on, a link that sets a new password (valid 30 minutes,
+/// once) is emailed to the address if it has an account. The answer is the same whether or not
+/// it has one, and is rate limited per address and per client.
+#[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "auth",
+    request_body = dto::ForgotPassword,
+    responses(
+        (status = 202, description = "If the address has an account, a link is on its way"),
+        (status = 404, description = "Email is off on this server", body = dto::Problem),
+        (status = 422, description = "Invalid body", body = dto::Problem),
+        (status = 429, description = "Too many requests", body = dto::Problem),
+    ),
+    security(()))]
+#[tracing::instrument(skip_all)]
+pub async fn forgot_password(
+    req: HttpRequest,
+    body: Valid<ForgotPassword>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    if app.config.email.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    let email = persistence::users::normalise_email(&body.into_inner().email);
+    app.auth_limits
+        .admit_password_link(&email, &client_network(&req, app.config.trust_proxy))
+        .await?;
+    password_links::email_if_known(app.clone(), &req, email);
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Set a new password with a one-time token: an emailed link's, or a sign-in's with a temporary
+/// password. Every sign-in session and personal access token of the person ends; the answer is
+/// the sign-in's (signed in, or the challenge of a second factor).
+#[utoipa::path(post, path = "/api/v1/auth/new-password", tag = "auth",
+    request_body = dto::NewPassword,
+    responses(
+        (status = 200, description = "Signed in, session cookies set; or the challenge of a second factor", body = dto::LoginAnswer),
+        (status = 422, description = "Invalid body, or the token was used or has expired", body = dto::Problem),
+        (status = 429, description = "Too many attempts", body = dto::Problem),
+    ),
+    security(()))]
+#[tracing::instrument(skip_all)]
+pub async fn new_password(
+    req: HttpRequest,
+    body: Valid<NewPassword>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    app.auth_limits
+        .admit_client(&client_network(&req, app.config.trust_proxy))
+        .await?;
+    let NewPassword {
+        token,
+        new_password,
+    } = body.into_inner();
+    let row = password_links::redeem(&app, &req, &token, new_password).await?;
     first_step_done(&app, &req, &row).await
 }
 
@@ -94,7 +157,7 @@ pub async fn client_config(app: web::Data<AppState>) -> HttpResponse {
 pub async fn begin_sso(req: HttpRequest, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
     app.auth_limits
-        .admit_sso(&client_network(&req, app.config.trust_proxy))
+        .admit_client(&client_network(&req, app.config.trust_proxy))
         .await?;
     let begun = sso.begin(Utc::now().timestamp());
     Ok(HttpResponse::SeeOther()
@@ -138,7 +201,7 @@ pub async fn finish_sso(
 ) -> ApiResult<HttpResponse> {
     let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
     app.auth_limits
-        .admit_sso(&client_network(&req, app.config.trust_proxy))
+        .admit_client(&client_network(&req, app.config.trust_proxy))
         .await?;
     let SsoCallback { code, state, iss } = body.into_inner();
     let flow = req

@@ -2,10 +2,8 @@
 
 use actix_web::{HttpResponse, web};
 use domain::Action;
-use dto::{Me, TeamSummary};
-use garde::Validate;
+use dto::{ChangePassword, Me, TeamSummary};
 use persistence::{teams, users};
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
@@ -47,21 +45,9 @@ pub async fn get_me(actor: Actor, app: web::Data<AppState>) -> ApiResult<web::Js
     }))
 }
 
-/// `POST /api/v1/me/password`.
-#[derive(Debug, Deserialize, Validate, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChangePassword {
-    /// The current password.
-    #[garde(length(chars, min = 1, max = 1024))]
-    pub current_password: String,
-    /// The new password (12-128 characters).
-    #[garde(length(chars, min = 12, max = 128))]
-    pub new_password: String,
-}
-
 /// Change my password; every other sign-in session ends.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth",
-    request_body = ChangePassword,
+    request_body = dto::ChangePassword,
     responses((status = 204), (status = 429, body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
@@ -75,6 +61,12 @@ pub async fn change_password(
     } = body.into_inner();
     actor.require_person()?;
     app.auth_limits.admit_password_change(actor.user.id).await?;
+    if new_password == current_password {
+        return Err(ApiError::invalid(
+            "new_password",
+            "choose a password different from your current one",
+        ));
+    }
     if !app
         .passwords
         .verify(actor.user.password_hash.clone(), current_password)

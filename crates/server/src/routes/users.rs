@@ -10,7 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{self, IfMatch, Valid, ValidQuery, located, versioned};
 use crate::state::AppState;
 use crate::wire::{self, ToDto};
@@ -21,6 +21,7 @@ crate::routes::api_routes! {
     "/users/{id}/deactivate" => post deactivate_user;
     "/users/{id}/reactivate" => post reactivate_user;
     "/users/{id}/password-reset" => post reset_password;
+    "/users/{id}/password-link" => post send_password_link;
     "/users/{id}/export" => get export_user;
     "/users/{id}/erase" => post erase_user;
 }
@@ -78,7 +79,8 @@ pub async fn erase_user(
 }
 
 /// Give a person a new temporary password, shown once in the answer (admin; not oneself). Every
-/// sign-in session of theirs ends at once; they sign in with it and change it under "me".
+/// sign-in session and personal token of theirs ends at once; the password works for 7 days,
+/// and signing in with it asks for a new one first (`new_password` in the login answer).
 #[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "people",
     params(("id" = Uuid, Path, description = "User id")),
     responses((status = 200, body = dto::TemporaryPassword)))]
@@ -100,6 +102,35 @@ pub async fn reset_password(
     Ok(web::Json(dto::TemporaryPassword {
         temporary_password: password,
     }))
+}
+
+/// Email a person a link that sets their password (valid 30 minutes, once), instead of telling
+/// them a temporary password: admins, as for a reset. Their sessions end when the link is used.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-link", tag = "people",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses(
+        (status = 202, description = "The link is on its way"),
+        (status = 404, description = "No such person in scope, or email is off on this server", body = dto::Problem),
+        (status = 409, description = "The person is deactivated", body = dto::Problem),
+    ))]
+#[tracing::instrument(skip_all, fields(user.id = %id))]
+pub async fn send_password_link(
+    actor: Actor,
+    id: web::Path<UserId>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    if app.config.email.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    let row = users::password_resettable(&app.db, &actor, id.uuid()).await?;
+    if !row.user.active {
+        return Err(ApiError::Conflict {
+            field: Some("id"),
+            message: "this person is deactivated: reactivate them first".into(),
+        });
+    }
+    crate::auth::password_links::send_for_admin(app.clone(), actor.origin.clone(), row);
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// Filters and paging for the user list.
@@ -181,6 +212,7 @@ pub async fn create_user(
         name: body.name,
         role: body.role,
         password_hash,
+        temporary: true,
         team_id: body.team_id.map(TeamId::uuid),
         employee_id: body.employee_id,
         department: body.department,

@@ -82,7 +82,10 @@ async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
         .ok(200);
     assert!(done["completed_at"].is_string());
     app.as_(&org.leader_a)
-        .update_action_item(&done, json!({ "status": "CANCELLED" }))
+        .update_action_item(
+            &done,
+            json!({ "status": "CANCELLED", "cancel_reason": "Not needed" }),
+        )
         .await
         .problem(409);
 
@@ -97,9 +100,13 @@ async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
     assert_eq!(edited["assignee_id"], json!(org.agent_a2.id));
     let cancelled = app
         .as_(&org.manager_a)
-        .update_action_item(&edited, json!({ "status": "CANCELLED" }))
+        .update_action_item(
+            &edited,
+            json!({ "status": "CANCELLED", "cancel_reason": "Covered by the new plan" }),
+        )
         .await
         .ok(200);
+    assert_eq!(cancelled["cancel_reason"], "Covered by the new plan");
     app.as_(&org.leader_a)
         .update_action_item(&cancelled, json!({ "status": "IN_PROGRESS" }))
         .await
@@ -173,10 +180,85 @@ async fn concurrent_item_updates_have_one_winner() {
     let (a, b) = tokio::join!(
         app.as_(&org.agent_b1)
             .update_action_item(&item, json!({ "status": "COMPLETED" })),
-        app.as_(&org.leader_b)
-            .update_action_item(&item, json!({ "status": "CANCELLED" }))
+        app.as_(&org.leader_b).update_action_item(
+            &item,
+            json!({ "status": "CANCELLED", "cancel_reason": "Dropped" })
+        )
     );
     let mut statuses = [a.status(), b.status()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 412]);
+}
+
+#[tokio::test]
+async fn a_done_item_reopens_and_a_cancelled_one_says_why() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let item = app
+        .as_(&org.leader_a)
+        .create_action_item(records::action_item(org.agent_a1.id, 7))
+        .await
+        .ok(201);
+    let done = app
+        .as_(&org.agent_a1)
+        .update_action_item(&item, json!({ "status": "COMPLETED" }))
+        .await
+        .ok(200);
+    let reopened = app
+        .as_(&org.leader_a)
+        .update_action_item(&done, json!({ "status": "IN_PROGRESS" }))
+        .await
+        .ok(200);
+    assert_eq!(reopened["status"], "IN_PROGRESS");
+    assert!(
+        reopened["completed_at"].is_null(),
+        "a reopened item is not done"
+    );
+
+    let no_reason = app
+        .as_(&org.leader_a)
+        .update_action_item(&reopened, json!({ "status": "CANCELLED" }))
+        .await
+        .problem(422);
+    assert!(
+        no_reason["errors"]["cancel_reason"].is_array(),
+        "{no_reason}"
+    );
+    let blank = app
+        .as_(&org.leader_a)
+        .update_action_item(
+            &reopened,
+            json!({ "status": "CANCELLED", "cancel_reason": "  " }),
+        )
+        .await
+        .problem(422);
+    assert!(blank["errors"]["cancel_reason"].is_array(), "{blank}");
+    let stray = app
+        .as_(&org.leader_a)
+        .update_action_item(
+            &reopened,
+            json!({ "title": "Other", "cancel_reason": "why" }),
+        )
+        .await
+        .problem(422);
+    assert!(stray["errors"]["cancel_reason"].is_array(), "{stray}");
+    let cancelled = app
+        .as_(&org.leader_a)
+        .update_action_item(
+            &reopened,
+            json!({ "status": "CANCELLED", "cancel_reason": " Replaced by the plan " }),
+        )
+        .await
+        .ok(200);
+    assert_eq!(cancelled["cancel_reason"], "Replaced by the plan");
+    let refused = app
+        .as_(&org.leader_a)
+        .update_action_item(&cancelled, json!({ "status": "PENDING" }))
+        .await
+        .problem(409);
+    let detail = refused["detail"].as_str().unwrap_or_default();
+    assert!(
+        !detail.contains("CANCELLED"),
+        "no wire names for people: {detail}"
+    );
 }

@@ -29,6 +29,7 @@ mod metrics;
 mod metrics_csv;
 mod notifications;
 mod openapi;
+mod passwords;
 mod privacy;
 mod quick_notes;
 mod scrape;

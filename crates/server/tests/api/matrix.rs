@@ -143,7 +143,7 @@ fn coaching() -> Vec<Row> {
             "cancel item",
             M::PATCH,
             "/api/v1/action-items/{item}",
-            json!({ "status": "CANCELLED", "version": 1 }),
+            json!({ "status": "CANCELLED", "cancel_reason": "Not needed", "version": 1 }),
             coach,
         ),
         write(
