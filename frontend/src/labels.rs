@@ -143,14 +143,25 @@ fn abbreviated(name: &str) -> &str {
     name.get(..3).unwrap_or(name)
 }
 
-/// A moment in the browser's time zone: `Tue 3 Mar, 14:30`.
+/// ` 2027` for a year other than this one, else nothing.
+fn other_year(year: i32) -> String {
+    if year == today().year() {
+        String::new()
+    } else {
+        format!(" {year}")
+    }
+}
+
+/// A moment in the browser's time zone: `Tue 3 Mar, 14:30` (`Tue 3 Mar 2027, 14:30` in another
+/// year).
 pub fn when(at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&Local);
     format!(
-        "{} {} {}, {}",
+        "{} {} {}{}, {}",
         abbreviated(weekday_name(&local)),
         local.day(),
         abbreviated(month_name(&local)),
+        other_year(local.year()),
         time(at)
     )
 }
@@ -161,13 +172,13 @@ pub fn time(at: DateTime<Utc>) -> String {
     format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
-/// A date: `3 Mar 2026`.
+/// A date: `3 Mar` (`3 Mar 2027` in another year).
 pub fn date(date: NaiveDate) -> String {
     format!(
-        "{} {} {}",
+        "{} {}{}",
         date.day(),
         abbreviated(month_name(&date)),
-        date.year()
+        other_year(date.year())
     )
 }
 
@@ -186,7 +197,7 @@ pub fn day_long(date: NaiveDate) -> String {
     )
 }
 
-/// A month `YYYY-MM` as `Mar 26`.
+/// A month `YYYY-MM` as `Mar 2026`.
 pub fn month_short(month: &str) -> String {
     month
         .split_once('-')
@@ -194,7 +205,7 @@ pub fn month_short(month: &str) -> String {
         .and_then(|(year, m)| NaiveDate::from_ymd_opt(year, m, 1))
         .map_or_else(
             || month.to_owned(),
-            |d| format!("{} {:02}", abbreviated(month_name(&d)), d.year() % 100),
+            |d| format!("{} {}", abbreviated(month_name(&d)), d.year()),
         )
 }
 

@@ -1,7 +1,8 @@
 //! Password links and temporary passwords: a one-time link (by the SHA-256 of its token) that
 //! sets a person's password, sent by email ("forgot password", or by an admin) or handed to a
-//! sign-in with a temporary password; when a temporary password stops working; and why an
-//! action item was cancelled.
+//! sign-in with a temporary password; when a temporary password stops working; why an action
+//! item was cancelled; and whether it waits for its plan's approval (its agent sees it once the
+//! plan is active).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -37,16 +38,28 @@ impl MigrationTrait for Migration {
         for (table, column) in [
             ("users", at_null("temporary_password_until")),
             ("action_items", text_null("cancel_reason")),
+            (
+                "action_items",
+                boolean("awaiting_plan").default(false).to_owned(),
+            ),
         ] {
             manager
                 .alter_table(Table::alter().table(table).add_column(column).to_owned())
                 .await?;
         }
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE action_items SET awaiting_plan = TRUE WHERE plan_id IN \
+                 (SELECT id FROM action_plans WHERE approved_at IS NULL)",
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, column) in [
+            ("action_items", "awaiting_plan"),
             ("action_items", "cancel_reason"),
             ("users", "temporary_password_until"),
         ] {

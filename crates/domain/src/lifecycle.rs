@@ -441,6 +441,10 @@ wire_enum!(
         PlanAwaitingApproval = "PLAN_AWAITING_APPROVAL",
         /// Their approved action plan waits for their acknowledgement.
         PlanAwaitingAcknowledgement = "PLAN_AWAITING_ACKNOWLEDGEMENT",
+        /// The plan they drafted was approved (it is active).
+        PlanApproved = "PLAN_APPROVED",
+        /// The plan they drafted was sent back to draft, with the reason.
+        PlanSentBack = "PLAN_SENT_BACK",
         /// An announcement was published to them.
         Announcement = "ANNOUNCEMENT",
         /// A webhook was turned off after a day of failed deliveries (admins).

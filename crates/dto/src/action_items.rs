@@ -39,6 +39,8 @@ pub struct ActionItem {
     pub completed_at: Option<DateTime<Utc>>,
     /// Why it was cancelled.
     pub cancel_reason: Option<String>,
+    /// In a plan that waits for approval: its agent sees it once the plan is active.
+    pub awaiting_plan: bool,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Created.
@@ -143,6 +145,7 @@ pub struct UpdateActionItem {
 impl crate::Patch for UpdateActionItem {
     fn is_empty(&self) -> bool {
         self.status.is_none()
+            && self.cancel_reason.is_none()
             && self.title.is_none()
             && self.description.is_none()
             && self.due_date.is_none()

@@ -28,6 +28,9 @@ pub async fn find_in_scope(
         scope::find_with_agent_team::<action_item::Entity>(db, id, action_item::Column::AgentId)
             .await?;
     let target = Target::about_agent(UserId(item.agent_id), team);
+    if !shown_to(actor, &item) {
+        return Err(StoreError::NotFound);
+    }
     if item.assignee_id != actor.id.uuid() {
         scope::sees(actor, Action::ViewActionItem, &target)?;
     }
@@ -60,12 +63,26 @@ pub(crate) fn visible(actor: &Actor) -> Condition {
 }
 
 /// The two ways an item is visible, each an index's: about an agent in scope; assigned to the
-/// actor.
+/// actor. An agent does not see the items of a plan that waits for approval.
 pub(crate) fn visible_ways(actor: &Actor) -> [Condition; 2] {
+    let shown = || {
+        let condition = Condition::all();
+        if actor.role == Role::Agent {
+            condition.add(action_item::Column::AwaitingPlan.eq(false))
+        } else {
+            condition
+        }
+    };
     [
-        scope::agent_records(actor, action_item::Column::AgentId),
-        Condition::all().add(action_item::Column::AssigneeId.eq(actor.id.uuid())),
+        shown().add(scope::agent_records(actor, action_item::Column::AgentId)),
+        shown().add(action_item::Column::AssigneeId.eq(actor.id.uuid())),
     ]
+}
+
+/// Whether `actor` sees `item` as far as its plan goes: an agent sees a plan's items once the
+/// plan is active.
+pub fn shown_to(actor: &Actor, item: &action_item::Model) -> bool {
+    !(item.awaiting_plan && actor.role == Role::Agent)
 }
 
 /// A page of the items the actor may see, soonest due first.
@@ -152,6 +169,8 @@ pub async fn insert(
         status: Set(ActionItemStatus::Pending),
         completed_at: Set(None),
         cancel_reason: Set(None),
+        // Items are added to draft plans only.
+        awaiting_plan: Set(new.plan_id.is_some()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -8,7 +8,7 @@ use domain::{
     Action, Actor, NotificationKind, PlanOutcome, PlanStatus, Priority, Role, Target,
     TargetOperator, UserId, authorize,
 };
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
     Set,
@@ -75,6 +75,15 @@ pub struct PlanRow {
     pub targets: Vec<TargetRow>,
     /// Its checkpoints, in date order.
     pub checkpoints: Vec<action_plan_checkpoint::Model>,
+}
+
+impl PlanRow {
+    /// The plan as `actor` sees it: without the items its agent does not see yet.
+    pub fn seen_by(mut self, actor: &Actor) -> Self {
+        self.items
+            .retain(|item| crate::action_items::shown_to(actor, item));
+        self
+    }
 }
 
 /// A KPI target with the KPI's key and the agent's recorded value for its month.
@@ -209,7 +218,11 @@ pub async fn list(
             (plan.created_at.to_rfc3339(), plan.id)
         })
         .await?;
-    Ok((expand(db, &plans).await?, next))
+    let rows = expand(db, &plans).await?;
+    Ok((
+        rows.into_iter().map(|row| row.seen_by(actor)).collect(),
+        next,
+    ))
 }
 
 /// A plan to draft.
@@ -449,22 +462,60 @@ pub async fn change(
         }
     };
     let updated = row.update(&txn).await?;
-    let after = details(&txn, &updated).await?;
-    // Submitting and approving tell whoever acts next; other changes tell nobody.
-    let told = match action {
-        "action_plan.submit" => Some((
+    if action == "action_plan.approve" {
+        // The agent sees the plan's items from now on.
+        action_item::Entity::update_many()
+            .col_expr(action_item::Column::AwaitingPlan, Expr::value(false))
+            .filter(action_item::Column::PlanId.eq(id))
+            .exec(&txn)
+            .await?;
+    }
+    let after = details(&txn, &updated).await?.seen_by(actor);
+    // Submitting tells whoever approves; a decision tells whoever drafted the plan, by the
+    // decider's name, and an approval the agent too; other changes tell nobody.
+    let decider = || async {
+        match origin.actor_id {
+            Some(id) => Ok::<_, StoreError>(crate::users::find(&txn, id).await?.user.name),
+            None => Ok("Someone".to_owned()),
+        }
+    };
+    let drafter: Vec<Uuid> = updated.created_by.into_iter().collect();
+    let mut told = Vec::new();
+    match action {
+        "action_plan.submit" => told.push((
             NotificationKind::PlanAwaitingApproval,
             format!("Action plan to approve: {}", updated.title),
             approvers(&txn, updated.agent_id).await?,
         )),
-        "action_plan.approve" => Some((
-            NotificationKind::PlanAwaitingAcknowledgement,
-            format!("Your action plan was approved: {}", updated.title),
-            vec![updated.agent_id],
+        "action_plan.approve" => {
+            told.push((
+                NotificationKind::PlanAwaitingAcknowledgement,
+                format!("Your action plan was approved: {}", updated.title),
+                vec![updated.agent_id],
+            ));
+            told.push((
+                NotificationKind::PlanApproved,
+                format!(
+                    "{} approved the action plan “{}”",
+                    decider().await?,
+                    updated.title
+                ),
+                drafter,
+            ));
+        }
+        "action_plan.reject" => told.push((
+            NotificationKind::PlanSentBack,
+            format!(
+                "{} sent back the action plan “{}”: {}",
+                decider().await?,
+                updated.title,
+                updated.rejection_reason.as_deref().unwrap_or_default()
+            ),
+            drafter,
         )),
-        _ => None,
-    };
-    if let Some((kind, title, recipients)) = told {
+        _ => {}
+    }
+    for (kind, title, recipients) in told {
         let notice = Notice {
             kind,
             title,

@@ -699,6 +699,7 @@ fn seed_agent(
                 (status == ActionItemStatus::Completed).then(|| at(due - Duration::days(3), 16))
             ),
             cancel_reason: Set(None),
+            awaiting_plan: Set(false),
             version: Set(1),
             created_at: Set(scheduled),
             updated_at: Set(scheduled),
@@ -803,6 +804,7 @@ fn seed_plan(
             status: Set(ActionItemStatus::InProgress),
             completed_at: Set(None),
             cancel_reason: Set(None),
+            awaiting_plan: Set(false),
             version: Set(1),
             created_at: Set(now - Duration::days(30)),
             updated_at: Set(now - Duration::days(30)),

@@ -15,12 +15,14 @@ use crate::entity::{email_opt_out, notification, user};
 use crate::{Db, StoreError};
 
 /// The kinds of notification also sent by email.
-pub const EMAILED: [NotificationKind; 5] = [
+pub const EMAILED: [NotificationKind; 7] = [
     NotificationKind::SessionScheduled,
     NotificationKind::SessionChanged,
     NotificationKind::ActionItemAssigned,
     NotificationKind::PlanAwaitingApproval,
     NotificationKind::PlanAwaitingAcknowledgement,
+    NotificationKind::PlanApproved,
+    NotificationKind::PlanSentBack,
 ];
 
 /// An email sent.

@@ -118,12 +118,35 @@ impl Audience {
         authorize(&self.actor, action, target).is_ok()
     }
 
+    fn is_agent(&self) -> bool {
+        self.actor.role == domain::Role::Agent
+    }
+
+    /// The event as the actor may see it: `None` when they may not see the record; an agent's
+    /// plan without the items that wait for its approval.
+    pub fn shown(&self, event: &Event) -> Option<Event> {
+        if !self.sees(event) {
+            return None;
+        }
+        match event {
+            Event::ActionPlanChanged(plan)
+                if self.is_agent() && plan.items.iter().any(|i| i.awaiting_plan) =>
+            {
+                let mut plan = plan.clone();
+                plan.items.retain(|i| !i.awaiting_plan);
+                Some(Event::ActionPlanChanged(plan))
+            }
+            _ => Some(event.clone()),
+        }
+    }
+
     /// Whether the actor may see the record the event is about.
     pub fn sees(&self, event: &Event) -> bool {
         match event {
             Event::SessionChanged(session) => {
                 self.may(Action::ViewSession, &self.about(session.agent_id))
             }
+            Event::ActionItemChanged(item) if item.awaiting_plan && self.is_agent() => false,
             Event::ActionItemChanged(item) => {
                 item.assignee_id == self.actor.id
                     || self.may(Action::ViewActionItem, &self.about(item.agent_id))
@@ -310,13 +333,11 @@ impl Sent {
 
 /// The event as the audience receives it (`{seq, type, resource_id, data}`), if they may see it.
 fn message(audience: &Audience, envelope: &Envelope) -> Option<serde_json::Value> {
-    if !audience.sees(&envelope.event) {
-        return None;
-    }
+    let event = audience.shown(&envelope.event)?;
     let message = LiveEvent {
         seq: envelope.seq,
-        resource_id: envelope.event.resource_id(),
-        event: envelope.event.clone(),
+        resource_id: event.resource_id(),
+        event,
     };
     serde_json::to_value(&message)
         .inspect_err(|err| tracing::error!(error = %err, "an event did not serialise"))

@@ -288,6 +288,7 @@ impl ToDto for action_item::Model {
             overdue: item.status.is_open() && item.due_date < Utc::now().date_naive(),
             completed_at: item.completed_at,
             cancel_reason: item.cancel_reason.clone(),
+            awaiting_plan: item.awaiting_plan,
             version: item.version,
             created_at: item.created_at,
             updated_at: item.updated_at,

@@ -100,6 +100,21 @@ pub async fn schedule(body: &dto::ScheduleSession) -> Result<Session, Error> {
     call(Method::POST, "/api/v1/sessions", Some(body), None).await
 }
 
+/// Changes a booked session (time, length, focus areas, preparation) at `version`.
+pub async fn update_session(
+    id: SessionId,
+    body: &dto::UpdateSession,
+    version: i32,
+) -> Result<Session, Error> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/sessions/{id}"),
+        Some(body),
+        Some(version),
+    )
+    .await
+}
+
 /// A lifecycle step of a session (`start`, `no-show`, `cancel`, `complete`, `acknowledge`).
 pub async fn session_step(
     id: SessionId,

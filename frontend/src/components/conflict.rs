@@ -3,15 +3,12 @@
 
 use leptos::prelude::*;
 
-/// A dialog about a stale write: `current_version` is what the server holds now.
+/// A dialog about a stale write (the caller knows the version the server holds now).
 #[component]
 pub fn ConflictDialog(
     /// Whether it shows.
     #[prop(into)]
     open: Signal<bool>,
-    /// The version the server holds now, when known.
-    #[prop(into)]
-    current_version: Signal<Option<i32>>,
     /// Drop my change and show the record as it is now.
     on_reload: Callback<()>,
     /// Send my change again, based on the current version.
@@ -24,9 +21,7 @@ pub fn ConflictDialog(
                     aria-describedby="conflict-text" data-test-id="conflict-dialog">
                     <h2 id="conflict-title">"Changed by someone else"</h2>
                     <p id="conflict-text">
-                        "This record was changed after you opened it"
-                        {move || current_version.get().map(|v| format!(" (it is now at version {v})"))}
-                        ". Reload to see their change, or apply yours on top of it."
+                        "Someone else changed this after you opened it. Reload to see their change, or apply yours on top of it."
                     </p>
                     <div class="actions">
                         <button type="button" class="secondary" data-test-id="conflict-reload"

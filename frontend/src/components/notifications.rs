@@ -26,9 +26,10 @@ fn icon(kind: NotificationKind) -> &'static str {
         NotificationKind::SessionScheduled
         | NotificationKind::SessionChanged
         | NotificationKind::SessionAcknowledged => "◷",
-        NotificationKind::PlanAwaitingApproval | NotificationKind::PlanAwaitingAcknowledgement => {
-            "▤"
-        }
+        NotificationKind::PlanAwaitingApproval
+        | NotificationKind::PlanAwaitingAcknowledgement
+        | NotificationKind::PlanApproved
+        | NotificationKind::PlanSentBack => "▤",
         NotificationKind::Announcement => "✉",
         NotificationKind::WebhookDisabled | NotificationKind::SecondFactorPaused => "⚠",
     }

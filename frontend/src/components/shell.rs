@@ -82,6 +82,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     let capture = QuickNoteTarget(RwSignal::new(None));
     provide_context(capture);
     crate::pages::items::provide_mover();
+    crate::pages::items::provide_editor();
     crate::state::outbox::start(store());
     let me = api::load(api::me);
     let location = router::location();
@@ -215,6 +216,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
         <QuickNoteCapture />
         <AnnouncementToast />
         <crate::pages::items::MoveProblems />
+        <crate::pages::items::ItemDialog />
     }
 }
 

@@ -246,7 +246,15 @@ fn PlanView(
             }}
         </section>
         <section class="card" aria-labelledby="h-plan-items">
-            <h2 id="h-plan-items">"Action items"</h2>
+            <div class="section-head">
+                <h2 id="h-plan-items">"Action items"</h2>
+                {move || (coach.get() && !matches!(status, PlanStatus::Completed | PlanStatus::Cancelled)).then(|| view! {
+                    <button type="button" class="small secondary" data-test-id="plan-new-item"
+                        on:click=move |_| crate::pages::items::edit_item(crate::pages::items::Editing::New { agent: Some(agent), plan: Some(id) })>
+                        "New action item"
+                    </button>
+                })}
+            </div>
             {move || {
                 let list = items();
                 if list.is_empty() {

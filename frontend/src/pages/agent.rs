@@ -28,18 +28,20 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
         store.people.upsert(user.clone());
         Ok(user)
     });
+    // The four lists at once, not one after another.
     let lists = api::load(move || async move {
         let agent = [("agent_id", id.to_string()), ("limit", "100".into())];
-        store
-            .sessions
-            .upsert_all(api::sessions(&agent).await?.items);
-        store
-            .items
-            .upsert_all(api::action_items(&agent).await?.items);
-        store.notes.upsert_all(api::notes(&agent).await?.items);
-        store
-            .plans
-            .upsert_all(api::action_plans(&agent).await?.items);
+        let (sessions, items, notes, plans) = futures::future::try_join4(
+            api::sessions(&agent),
+            api::action_items(&agent),
+            api::notes(&agent),
+            api::action_plans(&agent),
+        )
+        .await?;
+        store.sessions.upsert_all(sessions.items);
+        store.items.upsert_all(items.items);
+        store.notes.upsert_all(notes.items);
+        store.plans.upsert_all(plans.items);
         Ok(())
     });
     let sessions = move || {
@@ -62,6 +64,7 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
         let target = agent_record(&agent);
         let may_plan = me.can(domain::Action::ManageSession, &target);
         let may_note = me.can(domain::Action::CreateNote, &target);
+        let may_add_item = me.can(domain::Action::ManageActionItem, &target);
         view! {
             <div class="page-head">
                 <div>
@@ -97,7 +100,15 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
                     }}
                 </section>
                 <section class="card" aria-labelledby="h-agent-items">
-                    <h2 id="h-agent-items">"Action items"</h2>
+                    <div class="section-head">
+                        <h2 id="h-agent-items">"Action items"</h2>
+                        {may_add_item.then(|| view! {
+                            <button type="button" class="small secondary" data-test-id="agent-new-item"
+                                on:click=move |_| crate::pages::items::edit_item(crate::pages::items::Editing::New { agent: Some(id), plan: None })>
+                                "New action item"
+                            </button>
+                        })}
+                    </div>
                     {move || {
                         let list = items();
                         if list.is_empty() { view! { <p class="empty">"No action items."</p> }.into_any() }

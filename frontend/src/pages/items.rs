@@ -1,6 +1,7 @@
 //! Action items as a board by status. A card moves by dragging it to another column, or by its
-//! buttons from the keyboard; overdue cards say so. A move someone else beat shows the conflict
-//! dialog instead of overwriting.
+//! buttons from the keyboard (a done card moves back: reopened); overdue cards say so. A move
+//! someone else beat shows the conflict dialog instead of overwriting. New items and changes
+//! (cancelling included) go through the item dialog (`editor`).
 
 use domain::{ActionItemId, ActionItemStatus};
 use leptos::prelude::*;
@@ -11,6 +12,10 @@ use crate::components::error_banner::LoadStatus;
 use crate::labels;
 use crate::state::store::{sorted_by, store};
 use crate::state::{Session, session};
+
+mod editor;
+
+pub use editor::{Editing, ItemDialog, open as edit_item, provide_editor};
 
 const COLUMNS: [ActionItemStatus; 3] = [
     ActionItemStatus::Pending,
@@ -108,8 +113,20 @@ pub fn MoveProblems() -> impl IntoView {
     });
     view! {
         <ConflictDialog open=Signal::derive(move || mover.conflict.with(Option::is_some))
-            current_version=Signal::derive(move || mover.conflict.with(|c| c.as_ref().and_then(|(_, v)| *v)))
             on_reload=on_reload on_reapply=on_reapply />
+    }
+}
+
+/// The policy's view of `item`: a record about its agent.
+fn target(item: &dto::ActionItem) -> domain::Target {
+    domain::Target::AgentRecord {
+        agent: item.agent_id,
+        team: store()
+            .people
+            .get(item.agent_id.uuid())
+            .and_then(|p| p.team_id),
+        author: None,
+        private: false,
     }
 }
 
@@ -118,17 +135,8 @@ fn may_move(session: &Session, item: &dto::ActionItem, to: ActionItemStatus) -> 
     if item.status == to || item.status.transition(to).is_err() {
         return false;
     }
-    let target = domain::Target::AgentRecord {
-        agent: item.agent_id,
-        team: store()
-            .people
-            .get(item.agent_id.uuid())
-            .and_then(|p| p.team_id),
-        author: None,
-        private: false,
-    };
     let own = session.me().is_some_and(|m| m.user.id == item.assignee_id);
-    own || session.can(domain::Action::ManageActionItem, &target)
+    own || session.can(domain::Action::ManageActionItem, &target(item))
 }
 
 /// One action item: what, who, when, and the moves allowed.
@@ -141,6 +149,14 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
     let version = item.version;
     let title = item.title.clone();
     // Reactive: the policy needs the agent's team, which may arrive after the item.
+    let editable = {
+        let item = item.clone();
+        Memo::new(move |_| {
+            item.status != ActionItemStatus::Cancelled
+                && me.can(domain::Action::ManageActionItem, &target(&item))
+        })
+    };
+    let for_editing = item.clone();
     let allowed = {
         let item = item.clone();
         Memo::new(move |_| {
@@ -168,12 +184,22 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
                 <span class="pill">{labels::item_status(item.status)}</span>
                 {item.overdue.then(|| view! { <span class="pill overdue" data-test-id="overdue">"Overdue"</span> })}
             </p>
+            {item.cancel_reason.clone().map(|why| view! { <p class="muted small">"Cancelled: " {why}</p> })}
             {move || {
                 let moves = allowed.get();
-                (!moves.is_empty()).then(|| {
+                let edit = editable.get().then(|| {
+                    let item = for_editing.clone();
+                    let label = format!("Change “{}”", item.title);
+                    view! {
+                        <button type="button" class="small ghost" aria-label=label data-test-id="item-edit"
+                            on:click=move |_| edit_item(Editing::Existing(item.clone()))>"Change"</button>
+                    }
+                });
+                (!moves.is_empty() || edit.is_some()).then(|| {
                     let title = title.clone();
                     view! {
                         <div class="moves">
+                            {edit}
                             {moves.into_iter().map(|to| {
                                 let label = format!("Move “{}” to {}", title, labels::item_status(to));
                                 view! {
@@ -227,8 +253,14 @@ pub fn Board() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Action items"</h1>
-            <a class="button secondary small" download="" data-test-id="items-export"
-                href="/api/v1/action-items/export.xlsx">"Download (Excel)"</a>
+            <div class="actions">
+                <a class="button secondary small" download="" data-test-id="items-export"
+                    href="/api/v1/action-items/export.xlsx">"Download (Excel)"</a>
+                {session().is_coach().then(|| view! {
+                    <button type="button" class="small" data-test-id="new-item"
+                        on:click=move |_| edit_item(Editing::New { agent: None, plan: None })>"New action item"</button>
+                })}
+            </div>
         </div>
         <LoadStatus status=api::status(loaded) />
         <div class="board" data-test-id="board">

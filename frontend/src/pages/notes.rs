@@ -115,7 +115,6 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
             })}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
             <ConflictDialog open=Signal::derive(move || conflict.with(Option::is_some))
-                current_version=Signal::derive(move || conflict.get().flatten())
                 on_reload=on_reload on_reapply=on_reapply />
         </li>
     }

@@ -1,4 +1,5 @@
-//! One coaching session: prepare (the previous session, notes since, open items), start, write
+//! One coaching session: change its time, length, focus or preparation while it is booked;
+//! prepare (the previous session, notes since, open items), start, write
 //! notes (kept in this browser while typing), score, agree action items and complete; cancel with
 //! a reason or mark a no-show; the agent acknowledges with a comment.
 
@@ -16,7 +17,7 @@ use crate::state::{agent_record, drafts};
 mod forms;
 mod preparation;
 
-use forms::{AcknowledgeForm, CancelForm, CompleteForm, notes_key};
+use forms::{AcknowledgeForm, CancelForm, CompleteForm, EditForm, notes_key};
 pub use forms::{DraftItem, ItemDrafts, new_item};
 use preparation::Preparation;
 pub use preparation::{NoteList, OpenItems};
@@ -24,6 +25,7 @@ pub use preparation::{NoteList, OpenItems};
 /// A step sent to the server, kept so it can be sent again after a conflict.
 #[derive(Clone, Debug)]
 enum Step {
+    Edit(dto::UpdateSession),
     Start,
     NoShow,
     Cancel(String),
@@ -34,6 +36,7 @@ enum Step {
 impl Step {
     fn path(&self) -> &'static str {
         match self {
+            Step::Edit(_) => "",
             Step::Start => "start",
             Step::NoShow => "no-show",
             Step::Cancel(_) => "cancel",
@@ -45,6 +48,7 @@ impl Step {
     async fn send(self, id: SessionId, version: i32) -> Result<dto::Session, api::Error> {
         let path = self.path();
         match self {
+            Step::Edit(body) => api::update_session(id, &body, version).await,
             Step::Start | Step::NoShow => {
                 api::session_step(id, path, &dto::Transition { version: None }, version).await
             }
@@ -203,6 +207,7 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
         </section>
         <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
         {(may_manage && status == SessionStatus::Scheduled).then(|| view! {
+            <EditForm session=session.clone() error=error on_save=Callback::new(move |body| send(Step::Edit(body))) />
             <Preparation id=id />
             <section class="card actions-card">
                 <button type="button" data-test-id="start-session" on:click=move |_| send(Step::Start)>"Start the session"</button>
@@ -222,7 +227,6 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
         })}
         <SessionItems session=session.clone() />
         <ConflictDialog open=Signal::derive(move || conflict.with(Option::is_some))
-            current_version=Signal::derive(move || conflict.with(|c| c.as_ref().and_then(|(_, v)| *v)))
             on_reload=on_reload on_reapply=on_reapply />
     }
 }

@@ -1,10 +1,12 @@
-//! Sessions: a list (coming and past) and a week calendar.
+//! Sessions: a list (coming and past) and a week calendar. A booked session is dragged to
+//! another day of the week to move it there at the same time of day (the session page changes
+//! it from the keyboard).
 
 use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_banner::LoadStatus;
+use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::labels;
 use crate::state::session;
 use crate::state::store::{sorted_by, store};
@@ -56,6 +58,57 @@ pub fn Sessions() -> impl IntoView {
             Ok(())
         }
     });
+    // Moving a booked session to another day by dragging it there.
+    let move_error = RwSignal::new(None::<api::Error>);
+    let reschedule = api::submit(
+        |(id, body, version): (domain::SessionId, dto::UpdateSession, i32)| async move {
+            api::update_session(id, &body, version).await
+        },
+        move |reply| match reply {
+            Ok(moved) => {
+                move_error.set(None);
+                store.sessions.upsert(moved);
+            }
+            Err(err) => move_error.set(Some(err)),
+        },
+    );
+    let may_move = move |s: &dto::Session| {
+        s.status == domain::SessionStatus::Scheduled
+            && store.people.get(s.agent_id.uuid()).is_some_and(|agent| {
+                session.can(
+                    domain::Action::ManageSession,
+                    &crate::state::agent_record(&agent),
+                )
+            })
+    };
+    let drop_on = move |day: NaiveDate| {
+        move |ev: leptos::ev::DragEvent| {
+            ev.prevent_default();
+            let id = ev
+                .data_transfer()
+                .and_then(|d| d.get_data("text/plain").ok())
+                .and_then(|text| text.parse::<domain::SessionId>().ok());
+            let Some(dragged) = id.and_then(|id| store.sessions.get(id.uuid())) else {
+                return;
+            };
+            if labels::on_day(dragged.scheduled_at, day) {
+                return;
+            }
+            let shift = day
+                - dragged
+                    .scheduled_at
+                    .with_timezone(&chrono::Local)
+                    .date_naive();
+            let body = dto::UpdateSession {
+                scheduled_at: Some(dragged.scheduled_at + shift),
+                duration_minutes: None,
+                focus_areas: None,
+                preparation_notes: None,
+                version: None,
+            };
+            reschedule.dispatch((dragged.id, body, dragged.version));
+        }
+    };
     let in_week = move |day: NaiveDate| {
         sorted_by(
             store
@@ -81,6 +134,7 @@ pub fn Sessions() -> impl IntoView {
             </div>
         </div>
         <LoadStatus status=api::status(loaded) />
+        <ErrorBanner error=move_error />
         <Show when=move || calendar.get() fallback=move || view! { <SessionList /> }>
             <div class="week-nav">
                 <button type="button" class="secondary" on:click=move |_| week.update(|w| *w -= Duration::days(7))>
@@ -99,19 +153,28 @@ pub fn Sessions() -> impl IntoView {
                         let day = start + Duration::days(offset);
                         let list = in_week(day);
                         view! {
-                            <section class="day" class:today=day == today aria-label=labels::day_long(day)>
+                            <section class="day" class:today=day == today aria-label=labels::day_long(day)
+                                data-test-id=format!("day-{day}")
+                                on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                                on:drop=drop_on(day)>
                                 <h3>{labels::day_short(day)}</h3>
                                 {if list.is_empty() {
                                     view! { <p class="empty small">"—"</p> }.into_any()
                                 } else {
-                                    view! { <ul>{list.into_iter().map(|s| view! {
-                                        <li class=format!("slot status-{}", s.status.as_str().to_lowercase())>
+                                    view! { <ul>{list.into_iter().map(|s| { let id = s.id; view! {
+                                        <li class=format!("slot status-{}", s.status.as_str().to_lowercase())
+                                            draggable=may_move(&s).to_string() data-test-id="week-slot"
+                                            on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                                if let Some(data) = ev.data_transfer() {
+                                                    let _ = data.set_data("text/plain", &id.to_string());
+                                                }
+                                            }>
                                             <a href=format!("/sessions/{}", s.id)>
                                                 <span class="time">{labels::time(s.scheduled_at)}</span>
                                                 <span>{store.name(s.agent_id)}</span>
                                             </a>
                                         </li>
-                                    }).collect_view()}</ul> }.into_any()
+                                    } }).collect_view()}</ul> }.into_any()
                                 }}
                             </section>
                         }

@@ -21,6 +21,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// Why it was dropped.
     pub cancel_reason: Option<String>,
+    /// In a plan that waits for approval: its agent sees it once the plan is active.
+    pub awaiting_plan: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

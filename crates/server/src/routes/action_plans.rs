@@ -132,7 +132,7 @@ pub async fn get_action_plan(
 ) -> ApiResult<HttpResponse> {
     let (plan, _) = action_plans::find_in_scope(&app.db, &actor, id.uuid()).await?;
     Ok(respond(
-        action_plans::details(&app.db, &plan).await?,
+        action_plans::details(&app.db, &plan).await?.seen_by(&actor),
         StatusCode::OK,
     ))
 }

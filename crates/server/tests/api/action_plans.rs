@@ -338,8 +338,8 @@ async fn nobody_approves_a_plan_they_drafted() {
     assert!(
         refused["detail"]
             .as_str()
-            .is_some_and(|d| d.contains("ACTIVE")),
-        "{refused}"
+            .is_some_and(|d| d.contains("while it is active")),
+        "in words, not the state's wire name: {refused}"
     );
 }
 
@@ -401,4 +401,191 @@ async fn a_plans_history_says_who_did_what_to_those_who_see_the_plan() {
         .call()
         .await
         .problem(404);
+}
+
+/// The titles of `who`'s notifications of `kind`.
+async fn told(app: &TestApp, who: &test_support::Persona, kind: &str) -> Vec<String> {
+    let list = app
+        .as_(who)
+        .get("/api/v1/notifications")
+        .call()
+        .await
+        .ok(200);
+    list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["kind"] == kind)
+        .filter_map(|n| n["title"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_decision_tells_whoever_drafted_the_plan_by_name() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let plan = create(&app, &org).await;
+    let submitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&plan, "submit", json!({}))
+        .await
+        .ok(200);
+    let rejected = app
+        .as_(&org.manager_a)
+        .decide_action_plan(
+            &submitted,
+            "reject",
+            json!({ "reason": "Targets too soft" }),
+        )
+        .await
+        .ok(200);
+    let sent_back = told(&app, &org.leader_a, "PLAN_SENT_BACK").await;
+    assert_eq!(sent_back.len(), 1, "{sent_back:?}");
+    assert!(
+        sent_back[0].contains("Manager A") && sent_back[0].contains("Targets too soft"),
+        "{sent_back:?}"
+    );
+    assert!(told(&app, &org.agent_a1, "PLAN_SENT_BACK").await.is_empty());
+    let resubmitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&rejected, "submit", json!({}))
+        .await
+        .ok(200);
+    app.as_(&org.manager_a)
+        .decide_action_plan(&resubmitted, "approve", json!({}))
+        .await
+        .ok(200);
+    let approved = told(&app, &org.leader_a, "PLAN_APPROVED").await;
+    assert_eq!(approved.len(), 1, "{approved:?}");
+    assert!(approved[0].contains("Manager A"), "{approved:?}");
+    assert_eq!(
+        told(&app, &org.agent_a1, "PLAN_AWAITING_ACKNOWLEDGEMENT")
+            .await
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_agent_sees_a_plans_items_once_the_plan_is_active() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut live = app.live(&org.agent_a1).await;
+    let plan = create(&app, &org).await;
+    let plan_id = plan["id"].as_str().expect("id").to_owned();
+    let extra = app
+        .as_(&org.leader_a)
+        .post(
+            "/api/v1/action-items",
+            &json!({ "title": "Shadow a senior colleague", "assignee_id": org.agent_a1.id,
+                     "due_date": "2026-02-10", "priority": "LOW", "plan_id": plan_id }),
+        )
+        .call()
+        .await
+        .ok(201);
+    assert_eq!(extra["awaiting_plan"], true);
+    let extra_id = extra["id"].as_str().expect("id").to_owned();
+
+    let agent_items = |query: String| {
+        let app = &app;
+        let agent = &org.agent_a1;
+        async move {
+            ids(&app
+                .as_(agent)
+                .get(&format!("/api/v1/action-items{query}"))
+                .call()
+                .await
+                .ok(200))
+            .len()
+        }
+    };
+    let hidden = || async {
+        assert_eq!(
+            agent_items(String::new()).await,
+            0,
+            "not in the agent's list"
+        );
+        assert_eq!(
+            agent_items(format!("?plan_id={plan_id}")).await,
+            0,
+            "not by the plan either"
+        );
+        app.as_(&org.agent_a1)
+            .get(&format!("/api/v1/action-items/{extra_id}"))
+            .call()
+            .await
+            .problem(404);
+        let seen = app
+            .as_(&org.agent_a1)
+            .get(&format!("/api/v1/action-plans/{plan_id}"))
+            .call()
+            .await
+            .ok(200);
+        assert_eq!(
+            seen["items"],
+            json!([]),
+            "the plan shows the agent no items yet"
+        );
+        let found = app
+            .as_(&org.agent_a1)
+            .get("/api/v1/search?q=shadow")
+            .call()
+            .await
+            .ok(200);
+        assert!(!found.to_string().contains(&extra_id), "{found}");
+    };
+    hidden().await;
+    let coach = app
+        .as_(&org.leader_a)
+        .get(&format!("/api/v1/action-plans/{plan_id}"))
+        .call()
+        .await
+        .ok(200);
+    assert_eq!(coach["items"].as_array().map(Vec::len), Some(3));
+
+    let submitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&coach, "submit", json!({}))
+        .await
+        .ok(200);
+    hidden().await;
+    let active = app
+        .as_(&org.manager_a)
+        .decide_action_plan(&submitted, "approve", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(active["items"][0]["awaiting_plan"], false);
+    assert_eq!(agent_items(String::new()).await, 3, "shown once active");
+    app.as_(&org.agent_a1)
+        .get(&format!("/api/v1/action-items/{extra_id}"))
+        .call()
+        .await
+        .ok(200);
+
+    // Live: the draft's item and the plan's items stayed out of the agent's stream until then.
+    let mut messages = Vec::new();
+    while !messages
+        .last()
+        .is_some_and(|m: &Value| m["data"]["status"] == "ACTIVE")
+    {
+        messages.extend(live.until("action_plan_changed").await);
+    }
+    assert!(
+        messages.iter().all(|m| m["type"] != "action_item_changed"),
+        "{messages:?}"
+    );
+    let plans: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["type"] == "action_plan_changed")
+        .collect();
+    let (active_event, earlier) = plans.split_last().expect("the plan's events");
+    assert!(
+        earlier.iter().all(|m| m["data"]["items"] == json!([])),
+        "{earlier:?}"
+    );
+    assert_eq!(
+        active_event["data"]["items"].as_array().map(Vec::len),
+        Some(3),
+        "{active_event}"
+    );
 }

@@ -1,5 +1,6 @@
-//! The forms of a session: notes, score and action items to complete it (kept in this browser
-//! while typing), cancelling with a reason, and the agent's acknowledgement.
+//! The forms of a session: changing it while booked, notes, score and action items to complete
+//! it (kept in this browser while typing), cancelling with a reason, and the agent's
+//! acknowledgement.
 
 use chrono::Duration;
 use domain::{Priority, SessionId};
@@ -169,6 +170,124 @@ pub fn ItemDrafts(
             }}
             <button type="button" class="secondary small" data-test-id="add-item" on:click=add>"Add an action item"</button>
         </fieldset>
+    }
+}
+
+/// The lengths a session may be booked for, in minutes.
+pub const LENGTHS: [i32; 7] = [15, 30, 45, 60, 90, 120, 180];
+
+/// Change the time, length, focus areas or preparation of a booked session (the agent is told
+/// of a new time). Only what changed is sent.
+#[component]
+pub fn EditForm(
+    session: dto::Session,
+    error: RwSignal<Option<api::Error>>,
+    on_save: Callback<dto::UpdateSession>,
+) -> impl IntoView {
+    use chrono::{Local, TimeZone, Timelike};
+    let open = RwSignal::new(false);
+    let local = session.scheduled_at.with_timezone(&Local);
+    let date = RwSignal::new(local.date_naive().to_string());
+    let time = RwSignal::new(format!("{:02}:{:02}", local.hour(), local.minute()));
+    let minutes = RwSignal::new(session.duration_minutes.to_string());
+    let focus = RwSignal::new(session.focus_areas.join(", "));
+    let notes = RwSignal::new(session.preparation_notes.clone().unwrap_or_default());
+    let before = StoredValue::new(session.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        let before = before.get_value();
+        ev.prevent_default();
+        error.set(None);
+        let start = date
+            .get_untracked()
+            .parse::<chrono::NaiveDate>()
+            .ok()
+            .zip(labels::parse_time(&time.get_untracked()))
+            .and_then(|(d, t)| Local.from_local_datetime(&d.and_time(t)).earliest())
+            .map(|at| at.with_timezone(&chrono::Utc));
+        let Some(start) = start else {
+            error.set(Some(api::Error::Problem {
+                problem: crate::components::quick_note::local_problem(
+                    "scheduled_at",
+                    "choose a date and a time",
+                ),
+                retry_after: None,
+            }));
+            return;
+        };
+        let length = minutes
+            .get_untracked()
+            .parse()
+            .unwrap_or(before.duration_minutes);
+        let areas: Vec<String> = focus
+            .get_untracked()
+            .split(',')
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty())
+            .collect();
+        let preparation = notes.get_untracked().trim().to_owned();
+        let body = dto::UpdateSession {
+            scheduled_at: (start != before.scheduled_at).then_some(start),
+            duration_minutes: (length != before.duration_minutes).then_some(length),
+            focus_areas: (areas != before.focus_areas).then_some(areas),
+            preparation_notes: (Some(&preparation) != before.preparation_notes.as_ref()
+                && !(preparation.is_empty() && before.preparation_notes.is_none()))
+            .then_some(preparation),
+            version: None,
+        };
+        if dto::Patch::is_empty(&body) {
+            open.set(false);
+        } else {
+            on_save.run(body);
+        }
+    };
+    let lengths: Vec<i32> = LENGTHS
+        .into_iter()
+        .chain((!LENGTHS.contains(&session.duration_minutes)).then_some(session.duration_minutes))
+        .collect();
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <section class="card actions-card">
+                <button type="button" class="secondary" data-test-id="edit-session" on:click=move |_| open.set(true)>
+                    "Change time or details"
+                </button>
+            </section>
+        }>
+            <form class="card form" data-test-id="edit-session-form" aria-labelledby="h-edit-session" on:submit=submit>
+                <h2 id="h-edit-session">"Change the session"</h2>
+                <div class="row">
+                    <div>
+                        <label for="edit-date">"Date"</label>
+                        <input id="edit-date" type="date" required data-test-id="edit-date" bind:value=date
+                            aria-describedby="scheduled_at-error" />
+                    </div>
+                    <div>
+                        <label for="edit-time">"Time"</label>
+                        <input id="edit-time" type="time" step="900" required data-test-id="edit-time" bind:value=time />
+                    </div>
+                    <div>
+                        <label for="edit-length">"Length"</label>
+                        <select id="edit-length" data-test-id="edit-length" bind:value=minutes>
+                            {lengths.clone().into_iter().map(|m| view! { <option value=m.to_string()>{m} " min"</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <FieldError error=error name="scheduled_at" />
+                <FieldError error=error name="duration_minutes" />
+                <label for="edit-focus">"Focus areas (separate with commas)"</label>
+                <input id="edit-focus" type="text" maxlength="600" data-test-id="edit-focus" bind:value=focus
+                    aria-describedby="focus_areas-error" />
+                <FieldError error=error name="focus_areas" />
+                <label for="edit-preparation">"Preparation notes"</label>
+                <textarea id="edit-preparation" rows="4" maxlength="5000" data-test-id="edit-preparation"
+                    bind:value=notes aria-describedby="preparation_notes-error"></textarea>
+                <FieldError error=error name="preparation_notes" />
+                <p class="muted small">"A new time is sent to the agent, and their calendar follows."</p>
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>"Keep it as it is"</button>
+                    <button type="submit" data-test-id="save-session">"Save changes"</button>
+                </div>
+            </form>
+        </Show>
     }
 }
 
