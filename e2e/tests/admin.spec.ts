@@ -42,6 +42,18 @@ test("an admin manages people, announces, and checks the audit log", async ({ ne
   await newcomer.getByTestId("email").fill(email);
   await newcomer.getByTestId("password").fill(temporary);
   await newcomer.getByTestId("sign-in").click();
+  // A temporary password is replaced before the sign-in completes.
+  await expect(newcomer.getByTestId("new-password-form")).toBeVisible();
+  await expect(newcomer.getByTestId("password-rules")).toContainText("12");
+  await newcomer.getByTestId("new-password").fill("short");
+  await newcomer.getByTestId("new-password-again").fill("short");
+  await newcomer.getByTestId("set-password").click();
+  await expect(newcomer.getByTestId("new_password-error")).toHaveText("Use at least 12 characters");
+  await checkA11y(newcomer, "new-password");
+  await shot(newcomer, info, "new-password");
+  await newcomer.getByTestId("new-password").fill("my own long passphrase");
+  await newcomer.getByTestId("new-password-again").fill("my own long passphrase");
+  await newcomer.getByTestId("set-password").click();
   await expect(newcomer.getByTestId("signed-in-as")).toHaveText(name);
 
   // A new temporary password signs the newcomer out, and lets them in again.
@@ -53,6 +65,9 @@ test("an admin manages people, announces, and checks the audit log", async ({ ne
   await newcomer.getByTestId("email").fill(email);
   await newcomer.getByTestId("password").fill(reissued);
   await newcomer.getByTestId("sign-in").click();
+  await newcomer.getByTestId("new-password").fill("another long passphrase");
+  await newcomer.getByTestId("new-password-again").fill("another long passphrase");
+  await newcomer.getByTestId("set-password").click();
   await expect(newcomer.getByTestId("signed-in-as")).toHaveText(name);
   await page.getByTestId("person-form").getByRole("button", { name: "Cancel" }).click();
 

@@ -157,12 +157,17 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
         })
     };
     let for_editing = item.clone();
+    let done = item.status == ActionItemStatus::Completed;
+    let reopens = move |to: ActionItemStatus| done && to == ActionItemStatus::Pending;
     let allowed = {
         let item = item.clone();
         Memo::new(move |_| {
+            // A done item is reopened to "To do" by its button (dragging may drop it anywhere).
+            let reopening = item.status == ActionItemStatus::Completed;
             COLUMNS
                 .into_iter()
                 .filter(|to| may_move(&me, &item, *to))
+                .filter(|to| !reopening || *to == ActionItemStatus::Pending)
                 .collect::<Vec<_>>()
         })
     };
@@ -201,12 +206,17 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
                         <div class="moves">
                             {edit}
                             {moves.into_iter().map(|to| {
-                                let label = format!("Move “{}” to {}", title, labels::item_status(to));
+                                let reopen = reopens(to);
+                                let label = if reopen {
+                                    format!("Reopen “{title}”")
+                                } else {
+                                    format!("Move “{}” to {}", title, labels::item_status(to))
+                                };
                                 view! {
                                     <button type="button" class="small secondary" aria-label=label
                                         data-test-id=format!("move-{}", to.as_str().to_lowercase())
                                         on:click=move |_| { mover.send.dispatch(Move { item: id, to, version }); }>
-                                        {labels::item_status(to)}
+                                        {if reopen { "Reopen" } else { labels::item_status(to) }}
                                     </button>
                                 }
                             }).collect_view()}

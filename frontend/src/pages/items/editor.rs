@@ -285,8 +285,20 @@ fn Dialog(editing: Editing, editor: Editor) -> impl IntoView {
             save.dispatch(Save::Update(id, body, version));
         }
     });
+    // A modal: focus moves in, and Esc closes it from anywhere.
+    crate::components::quick_note::focus(if choose_agent {
+        "item-agent"
+    } else {
+        "item-title"
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && conflict.with_untracked(Option::is_none) {
+            close(editor);
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
-        <div class="backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close(editor) }>
+        <div class="backdrop">
             <form class="dialog form" role="dialog" aria-modal="true" aria-labelledby="item-dialog-title"
                 data-test-id="item-dialog" on:submit=submit>
                 <h2 id="item-dialog-title">{heading}</h2>
@@ -299,7 +311,7 @@ fn Dialog(editing: Editing, editor: Editor) -> impl IntoView {
                     </select>
                 })}
                 <label for="item-title">"What"</label>
-                <input id="item-title" type="text" required maxlength="200" autofocus
+                <input id="item-title" type="text" required maxlength="200"
                     data-test-id="item-edit-title" bind:value=fields.title aria-describedby="title-error" />
                 <FieldError error=error name="title" />
                 <label for="item-description">"Details (optional)"</label>
