@@ -16,6 +16,10 @@ async function newPerson(request: import("@playwright/test").APIRequestContext, 
     data: { email, name: `Two Step ${role === "MANAGER" ? "Manager" : "Leader"}`, role, password: PASSWORD },
   });
   expect(created.status()).toBe(201);
+  // A password an admin gives is temporary: the person makes it theirs at the first sign-in.
+  const first = await (await request.post("/api/v1/auth/login", { data: { email, password: PASSWORD } })).json();
+  const own = await request.post("/api/v1/auth/new-password", { data: { token: first.new_password.token, new_password: PASSWORD } });
+  expect(own.status()).toBe(200);
   return email;
 }
 

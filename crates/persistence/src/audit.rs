@@ -7,7 +7,7 @@
 //! those fields from the entries about them ([`redact`]) and the chain still verifies: an entry's
 //! time, actor, action and record stay proven, and so does every field not removed.
 
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait,
     QueryOrder, Set,
@@ -138,6 +138,17 @@ pub async fn record(
     origin: &Origin,
     change: Change,
 ) -> Result<(), StoreError> {
+    record_at(db, origin, change, Utc::now()).await
+}
+
+/// [`record`], saying the change happened at `when` (the demo organisation's history, written
+/// in the order it happened).
+pub async fn record_at(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    change: Change,
+    when: DateTime<Utc>,
+) -> Result<(), StoreError> {
     if db.get_database_backend() == DbBackend::Postgres {
         // One writer at a time extends the chain; SQLite's IMMEDIATE transactions already are.
         db.execute_unprepared("SELECT pg_advisory_xact_lock(727072)")
@@ -152,7 +163,7 @@ pub async fn record(
         None => (1, GENESIS.to_owned()),
     };
     // Microseconds: what PostgreSQL keeps, so the hash verifies after a round trip.
-    let occurred_at = Utc::now().trunc_subsecs(6);
+    let occurred_at = when.trunc_subsecs(6);
     let changes =
         (!change.changes.as_object().is_some_and(Map::is_empty)).then_some(change.changes);
     let ip_salt = hex(&crate::sealed::random_bytes::<16>());

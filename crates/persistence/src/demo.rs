@@ -46,6 +46,10 @@ struct History {
     note_every_days: i64,
     /// One agent in this many has an active improvement plan (0: none).
     plan_every: usize,
+    /// Whether the last weeks are lived in: sessions done in the last 30 days and earlier this
+    /// week with items still open, and a plan waiting for approval after each active one (the
+    /// demo; the organisation at scale keeps its fixed shape for the benchmarks).
+    lived_in: bool,
 }
 
 const DEMO_HISTORY: History = History {
@@ -53,7 +57,8 @@ const DEMO_HISTORY: History = History {
     sessions: 6,
     notes: 3,
     note_every_days: 20,
-    plan_every: 0,
+    plan_every: 5,
+    lived_in: true,
 };
 
 const SCALE_HISTORY: History = History {
@@ -62,6 +67,7 @@ const SCALE_HISTORY: History = History {
     notes: 200,
     note_every_days: 3,
     plan_every: 10,
+    lived_in: false,
 };
 
 /// Rows per multi-row insert: well under both databases' limits on bound parameters.
@@ -328,6 +334,7 @@ pub async fn seed(
         })
         .collect();
     seed_history(&txn, &mut dice, &kpis, &coaching, DEMO_HISTORY, today).await?;
+    seed_news(&txn, now).await?;
     txn.commit().await?;
     // Fresh statistics for the planner: a bulk load leaves them far off until autovacuum runs,
     // and PostgreSQL would scan whole tables meanwhile. PostgreSQL also vacuums, as autovacuum
@@ -338,6 +345,127 @@ pub async fn seed(
     };
     db.execute_unprepared(refresh).await?;
     Ok(Some(logins))
+}
+
+/// What the last month of the demo would have left behind: the audit trail of its sessions,
+/// plans and items, in the order they happened, and the bell's news (an item for an agent, a
+/// plan for a manager to approve).
+async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), StoreError> {
+    use crate::audit::{self, Change, Origin};
+    use crate::notifications::{self, Notice};
+    use domain::NotificationKind;
+    use sea_orm::QueryOrder;
+
+    let since = now - Duration::days(30);
+    // (when, who, action, kind of record, record)
+    let mut trail: Vec<(DateTime<Utc>, Uuid, &'static str, &'static str, Uuid)> = Vec::new();
+    let sessions = coaching_session::Entity::find()
+        .filter(coaching_session::Column::ScheduledAt.gte(since))
+        .order_by_asc(coaching_session::Column::ScheduledAt)
+        .all(txn)
+        .await?;
+    for session in &sessions {
+        let leader = session.team_leader_id;
+        trail.push((
+            session.created_at,
+            leader,
+            "session.create",
+            "session",
+            session.id,
+        ));
+        if let Some(done) = session.completed_at {
+            trail.push((done, leader, "session.complete", "session", session.id));
+        }
+        if let Some(seen) = session.acknowledged_at {
+            trail.push((
+                seen,
+                session.agent_id,
+                "session.acknowledge",
+                "session",
+                session.id,
+            ));
+        }
+    }
+    let items = action_item::Entity::find()
+        .filter(action_item::Column::CreatedAt.gte(since))
+        .filter(action_item::Column::SessionId.is_not_null())
+        .all(txn)
+        .await?;
+    for item in &items {
+        let by = item.created_by.unwrap_or(item.agent_id);
+        trail.push((
+            item.created_at,
+            by,
+            "action_item.create",
+            "action_item",
+            item.id,
+        ));
+    }
+    let plans = action_plan::Entity::find().all(txn).await?;
+    for plan in &plans {
+        let by = plan.created_by.unwrap_or(plan.agent_id);
+        trail.push((
+            plan.created_at,
+            by,
+            "action_plan.create",
+            "action_plan",
+            plan.id,
+        ));
+        if let Some(at) = plan.submitted_at {
+            trail.push((at, by, "action_plan.submit", "action_plan", plan.id));
+        }
+        if let (Some(at), Some(manager)) = (plan.approved_at, plan.approved_by) {
+            trail.push((at, manager, "action_plan.approve", "action_plan", plan.id));
+        }
+    }
+    trail.sort_by_key(|(when, ..)| *when);
+    for (when, actor, action, resource_type, id) in trail {
+        let origin = Origin {
+            actor_id: Some(actor),
+            ip: Some("192.0.2.10".to_owned()),
+            request_id: None,
+        };
+        let change = Change {
+            action,
+            resource_type,
+            resource_id: Some(id),
+            changes: json!({}),
+        };
+        audit::record_at(txn, &origin, change, when).await?;
+    }
+
+    let nobody = Origin {
+        actor_id: None,
+        ip: None,
+        request_id: None,
+    };
+    for item in items.iter().filter(|i| i.status.is_open()) {
+        let notice = Notice {
+            kind: NotificationKind::ActionItemAssigned,
+            title: format!("Action item for you: {}", item.title),
+            resource_type: "action_item",
+            resource_id: item.id,
+        };
+        notifications::notify(txn, &nobody, [item.assignee_id], &notice).await?;
+    }
+    for plan in plans
+        .iter()
+        .filter(|p| p.status == PlanStatus::PendingApproval)
+    {
+        let manager = team::Entity::find()
+            .filter(team::Column::TeamLeaderId.eq(plan.created_by))
+            .one(txn)
+            .await?
+            .and_then(|team| team.manager_id);
+        let notice = Notice {
+            kind: NotificationKind::PlanAwaitingApproval,
+            title: format!("Action plan to approve: {}", plan.title),
+            resource_type: "action_plan",
+            resource_id: plan.id,
+        };
+        notifications::notify(txn, &nobody, manager, &notice).await?;
+    }
+    Ok(())
 }
 
 /// Whether someone signs in as `email` (an organisation's admin: it was seeded already).
@@ -514,7 +642,12 @@ async fn seed_history(
     let this_month = month_start(today.year(), today.month());
     let mut rows = Rows::default();
     for (n, coached) in coaching.iter().enumerate() {
-        let plan = history.plan_every > 0 && n % history.plan_every == 0;
+        let plan = match (history.plan_every, n % history.plan_every.max(1)) {
+            (0, _) => None,
+            (_, 0) => Some(PlanStatus::Active),
+            (every, 1) if every > 1 && history.lived_in => Some(PlanStatus::PendingApproval),
+            _ => None,
+        };
         seed_agent(
             &mut rows, dice, kpis, *coached, this_month, today, history, plan,
         );
@@ -586,7 +719,7 @@ fn seed_agent(
     this_month: NaiveDate,
     today: NaiveDate,
     history: History,
-    with_plan: bool,
+    plan: Option<PlanStatus>,
 ) {
     let now = Utc::now();
     let months_back = history.months;
@@ -706,6 +839,87 @@ fn seed_agent(
         });
         previous = Some(*score);
     }
+    // The last weeks, so that home, the week calendar and needs-attention look lived in on any
+    // day: a session done in the last 30 days, and for some agents one done earlier this week,
+    // not all of them acknowledged yet; each with an item still open, every third one overdue.
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let mut recent = Vec::new();
+    if history.lived_in {
+        recent.push(today - Duration::days(8 + (dice.next() % 20) as i64));
+    }
+    let days_this_week = (today - monday).num_days();
+    if history.lived_in && days_this_week > 0 && dice.next() % 2 == 0 {
+        recent.push(monday + Duration::days((dice.next() % days_this_week as u64) as i64));
+    }
+    let (_, last_score) = scores.last().copied().unwrap_or((this_month, base));
+    for day in recent {
+        let scheduled = at(day, 9 + (dice.next() % 7) as u32);
+        let id = Uuid::now_v7();
+        let focus = dice.pick(&FOCUS);
+        let score = round2((last_score + dice.between(-4.0, 5.0)).clamp(40.0, 100.0));
+        let acknowledged = day < today - Duration::days(2) && dice.between(0.0, 1.0) < 0.6;
+        rows.sessions.push(coaching_session::ActiveModel {
+            id: Set(id),
+            agent_id: Set(agent_id),
+            team_leader_id: Set(leader_id),
+            scheduled_at: Set(scheduled),
+            duration_minutes: Set(45),
+            status: Set(SessionStatus::Completed),
+            focus_areas: Set(json!([focus])),
+            preparation_notes: Set(Some("Check the items from last time first.".into())),
+            session_notes: Set(Some(
+                format!(
+                    "Went through two recent calls on {}. Good progress; one habit to build.",
+                    focus.to_lowercase()
+                )
+                .into(),
+            )),
+            started_at: Set(Some(scheduled)),
+            completed_at: Set(Some(scheduled + Duration::minutes(45))),
+            previous_score: Set(previous),
+            current_score: Set(Some(score)),
+            cancel_reason: Set(None),
+            acknowledged_at: Set(acknowledged.then(|| scheduled + Duration::days(1))),
+            acknowledgement_comment: Set(acknowledged.then(|| "Got it, thanks.".into())),
+            created_by: Set(Some(leader_id)),
+            version: Set(1),
+            created_at: Set(scheduled - Duration::days(5)),
+            updated_at: Set(scheduled),
+        });
+        let overdue = dice.next() % 3 == 0;
+        let due = if overdue {
+            today - Duration::days(1 + (dice.next() % 6) as i64)
+        } else {
+            today + Duration::days(2 + (dice.next() % 14) as i64)
+        };
+        rows.items.push(action_item::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            agent_id: Set(agent_id),
+            assignee_id: Set(agent_id),
+            created_by: Set(Some(leader_id)),
+            session_id: Set(Some(id)),
+            plan_id: Set(None),
+            title: Set(format!(
+                "Use the {} checklist on every call",
+                focus.to_lowercase()
+            )),
+            description: Set(None),
+            due_date: Set(due),
+            priority: Set(dice.pick(Priority::ALL)),
+            status: Set(if overdue {
+                ActionItemStatus::Pending
+            } else {
+                ActionItemStatus::InProgress
+            }),
+            completed_at: Set(None),
+            cancel_reason: Set(None),
+            awaiting_plan: Set(false),
+            version: Set(1),
+            created_at: Set(scheduled),
+            updated_at: Set(scheduled),
+        });
+        previous = Some(score);
+    }
     let upcoming = at(
         today + Duration::days(1 + (dice.next() % 13) as i64),
         10 + (dice.next() % 6) as u32,
@@ -732,8 +946,15 @@ fn seed_agent(
         created_at: Set(now),
         updated_at: Set(now),
     });
-    if with_plan {
-        seed_plan(rows, dice, (agent_id, leader_id, manager_id), today, now);
+    if let Some(status) = plan {
+        seed_plan(
+            rows,
+            dice,
+            (agent_id, leader_id, manager_id),
+            status,
+            today,
+            now,
+        );
     }
 
     for n in 0..history.notes {
@@ -757,16 +978,23 @@ fn seed_agent(
     }
 }
 
-/// An approved improvement plan running this quarter, with two items.
+/// An improvement plan with two items: approved and running this quarter, or submitted
+/// yesterday and waiting for the manager's approval.
 fn seed_plan(
     rows: &mut Rows,
     dice: &mut Dice,
     (agent_id, leader_id, manager_id): Coached,
+    status: PlanStatus,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) {
     let plan_id = Uuid::now_v7();
-    let start = today - Duration::days(30);
+    let active = status == PlanStatus::Active;
+    let start = if active {
+        today - Duration::days(30)
+    } else {
+        today + Duration::days(3)
+    };
     let focus = dice.pick(&FOCUS);
     rows.plans.push(action_plan::ActiveModel {
         id: Set(plan_id),
@@ -776,18 +1004,18 @@ fn seed_plan(
         goal: Set("Reach the team's target within the quarter.".into()),
         start_date: Set(start),
         end_date: Set(start + Duration::days(90)),
-        status: Set(PlanStatus::Active),
+        status: Set(status),
         outcome: Set(None),
-        submitted_at: Set(Some(now - Duration::days(31))),
-        approved_by: Set(manager_id),
-        approved_at: Set(Some(now - Duration::days(30))),
+        submitted_at: Set(Some(now - Duration::days(if active { 31 } else { 1 }))),
+        approved_by: Set(manager_id.filter(|_| active)),
+        approved_at: Set(active.then(|| now - Duration::days(30))),
         rejection_reason: Set(None),
         cancel_reason: Set(None),
-        acknowledged_at: Set(Some(now - Duration::days(29))),
-        acknowledgement_comment: Set(Some("Understood.".into())),
+        acknowledged_at: Set(active.then(|| now - Duration::days(29))),
+        acknowledgement_comment: Set(active.then(|| "Understood.".into())),
         version: Set(1),
-        created_at: Set(now - Duration::days(32)),
-        updated_at: Set(now - Duration::days(29)),
+        created_at: Set(now - Duration::days(if active { 32 } else { 2 })),
+        updated_at: Set(now - Duration::days(if active { 29 } else { 1 })),
     });
     for week in [2, 6] {
         rows.items.push(action_item::ActiveModel {
@@ -801,10 +1029,14 @@ fn seed_plan(
             description: Set(None),
             due_date: Set(start + Duration::weeks(week)),
             priority: Set(Priority::High),
-            status: Set(ActionItemStatus::InProgress),
+            status: Set(if active {
+                ActionItemStatus::InProgress
+            } else {
+                ActionItemStatus::Pending
+            }),
             completed_at: Set(None),
             cancel_reason: Set(None),
-            awaiting_plan: Set(false),
+            awaiting_plan: Set(!active),
             version: Set(1),
             created_at: Set(now - Duration::days(30)),
             updated_at: Set(now - Duration::days(30)),
