@@ -41,22 +41,6 @@ pub fn filter_time(value: &DateTime<Utc>, ctx: &()) -> garde::Result {
     filter_date(&value.date_naive(), ctx)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn far_dates_are_refused() {
-        let date = |y| NaiveDate::from_ymd_opt(y, 1, 1).expect("a date");
-        assert!(plausible_date(&date(2026), &()).is_ok());
-        assert!(plausible_date(&date(1999), &()).is_err());
-        assert!(plausible_date(&date(262_000), &()).is_err());
-        assert!(filter_date(&date(1970), &()).is_ok());
-        assert!(filter_date(&date(-5000), &()).is_err());
-        assert!(filter_date(&date(10_000), &()).is_err());
-    }
-}
-
 /// Garde's rules told as a person would say them ("use at least 12 characters", never "length
 /// is lower than 12"): the server validates every body and query with these words, and the
 /// browser shows them as they come.
@@ -122,4 +106,20 @@ impl garde::I18n for PlainWords {
 /// Validates `value` with garde's rules in [`PlainWords`].
 pub fn check<T: garde::Validate<Context = ()>>(value: &T) -> Result<(), garde::Report> {
     garde::with_i18n(PlainWords, || value.validate())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn far_dates_are_refused() {
+        let date = |y| NaiveDate::from_ymd_opt(y, 1, 1).expect("a date");
+        assert!(plausible_date(&date(2026), &()).is_ok());
+        assert!(plausible_date(&date(1999), &()).is_err());
+        assert!(plausible_date(&date(262_000), &()).is_err());
+        assert!(filter_date(&date(1970), &()).is_ok());
+        assert!(filter_date(&date(-5000), &()).is_err());
+        assert!(filter_date(&date(10_000), &()).is_err());
+    }
 }

@@ -848,7 +848,7 @@ fn seed_agent(
         recent.push(today - Duration::days(8 + (dice.next() % 20) as i64));
     }
     let days_this_week = (today - monday).num_days();
-    if history.lived_in && days_this_week > 0 && dice.next() % 2 == 0 {
+    if history.lived_in && days_this_week > 0 && dice.next().is_multiple_of(2) {
         recent.push(monday + Duration::days((dice.next() % days_this_week as u64) as i64));
     }
     let (_, last_score) = scores.last().copied().unwrap_or((this_month, base));
@@ -886,7 +886,7 @@ fn seed_agent(
             created_at: Set(scheduled - Duration::days(5)),
             updated_at: Set(scheduled),
         });
-        let overdue = dice.next() % 3 == 0;
+        let overdue = dice.next().is_multiple_of(3);
         let due = if overdue {
             today - Duration::days(1 + (dice.next() % 6) as i64)
         } else {
