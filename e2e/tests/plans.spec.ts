@@ -1,5 +1,7 @@
-// Journey: the team leader drafts and submits an improvement plan, the manager approves it, the
-// agent acknowledges it, and the team leader records a checkpoint. Each in their own browser.
+// Journey: the team leader drafts and submits an improvement plan, the manager sends it back with
+// a reason (the team leader is told who and why), the team leader changes the draft and submits
+// it again, the manager approves it, the agent (who sees its items only now) acknowledges it, and
+// the team leader records a checkpoint. Each in their own browser.
 import { expect } from "@playwright/test";
 import { checkA11y, dayFromNow, emailOf, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
 
@@ -46,15 +48,42 @@ test("a plan goes from the team leader to the manager to the agent and back", as
   await expect(manager.getByTestId("plan-targets")).toBeVisible();
   await checkA11y(manager, "plan-approval");
   await shot(manager, info, "plan-approval");
-  await manager.getByTestId("plan-approve").click();
-  await expect(manager.getByTestId("plan-status")).toHaveText("Active");
 
-  // The agent acknowledges it, on a phone.
+  // The agent, on a phone, sees the plan waiting but none of its items yet.
   const agentContext = await newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
   const agent = await agentContext.newPage();
   const agentProblems = watchConsole(agent);
   await signIn(agent, emailOf(AGENT));
   await agent.goto(planUrl);
+  await expect(agent.getByTestId("plan-status")).toHaveText("Waiting for approval");
+  await expect(agent.getByText("Shadow a senior agent for two calls")).toHaveCount(0);
+
+  // Sent back: the team leader is told who and why, changes the draft and submits it again.
+  await manager.getByTestId("plan-reject").click();
+  await manager.getByTestId("plan-reject-reason").fill("Aim higher: 85 is realistic for Dana.");
+  await manager.getByTestId("plan-reject-confirm").click();
+  await expect(manager.getByTestId("plan-status")).toHaveText("Draft");
+  await leader.reload();
+  await expect(leader.getByTestId("plan-rejection")).toContainText("Aim higher");
+  await leader.getByTestId("bell").click();
+  await expect(leader.getByTestId("inbox")).toContainText(`${MANAGER} sent back the action plan`);
+  await leader.getByTestId("bell").click();
+  await leader.getByTestId("plan-edit").click();
+  await leader.getByTestId("plan-target-value").fill("85");
+  await leader.getByTestId("plan-edit-goal").fill("Bring average hold time under 50 seconds by using the knowledge base first.");
+  await checkA11y(leader, "plan-edit");
+  await shot(leader, info, "plan-edit");
+  await leader.getByTestId("plan-edit-save").click();
+  await expect(leader.getByTestId("plan-targets")).toContainText("85");
+  await leader.getByTestId("plan-submit").click();
+  await expect(leader.getByTestId("plan-status")).toHaveText("Waiting for approval");
+  await manager.reload();
+  await manager.getByTestId("plan-approve").click();
+  await expect(manager.getByTestId("plan-status")).toHaveText("Active");
+
+  // The agent acknowledges it; its items show now.
+  await agent.reload();
+  await expect(agent.getByText("Shadow a senior agent for two calls")).toBeVisible();
   await agent.getByTestId("plan-ack-comment").fill("Agreed, I will book the shadowing this week.");
   await agent.getByTestId("plan-acknowledge").click();
   await expect(agent.getByTestId("plan-acknowledged")).toContainText("Agreed");
@@ -68,7 +97,8 @@ test("a plan goes from the team leader to the manager to the agent and back", as
   await leader.getByTestId("checkpoint-save").click();
   await expect(leader.getByTestId("plan-checkpoints")).toContainText("First shadowing done");
   const history = leader.getByTestId("plan-history");
-  await expect(history.locator("li")).toHaveCount(5);
+  // Drafted, submitted, sent back, edited, submitted, approved, acknowledged, checkpoint.
+  await expect(history.locator("li")).toHaveCount(8);
   await expect(history.locator("li").first()).toContainText("recorded a checkpoint");
   await expect(history).toContainText("approved it");
   await expect(history).toContainText("acknowledged it");

@@ -28,6 +28,19 @@ pub struct PlanTarget {
     pub actual: Option<f64>,
     /// Whether the actual value meets the target (none until recorded).
     pub met: Option<bool>,
+    /// The agent's recorded values from the plan's first month to the target's month, oldest
+    /// first: where they stand now, and the trend towards the target.
+    pub progress: Vec<MonthValue>,
+}
+
+/// A KPI's value in one month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthValue {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The recorded value.
+    pub value: f64,
 }
 
 /// A dated checkpoint with notes.
@@ -193,6 +206,9 @@ pub struct UpdateActionPlan {
     /// New last day.
     #[garde(inner(custom(crate::validate::plausible_date)))]
     pub end_date: Option<NaiveDate>,
+    /// New KPI targets, replacing all of them (a draft only).
+    #[garde(length(max = 20), dive)]
+    pub targets: Option<Vec<NewPlanTarget>>,
     /// The version edited (or `If-Match`).
     pub version: Option<i32>,
 }
@@ -234,6 +250,7 @@ impl crate::Patch for UpdateActionPlan {
             && self.goal.is_none()
             && self.start_date.is_none()
             && self.end_date.is_none()
+            && self.targets.is_none()
     }
 }
 

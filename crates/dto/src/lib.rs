@@ -29,8 +29,8 @@ pub mod webhooks;
 pub use access_tokens::{AccessToken, CreateAccessToken, CreatedAccessToken};
 pub use action_items::{ActionItem, CreateActionItem, NewActionItem, UpdateActionItem};
 pub use action_plans::{
-    ActionPlan, Checkpoint, CreateActionPlan, CreateCheckpoint, NewPlanItem, NewPlanTarget,
-    PlanDecision, PlanEvent, PlanTarget, TargetOperator, UpdateActionPlan,
+    ActionPlan, Checkpoint, CreateActionPlan, CreateCheckpoint, MonthValue, NewPlanItem,
+    NewPlanTarget, PlanDecision, PlanEvent, PlanTarget, TargetOperator, UpdateActionPlan,
 };
 pub use auth::{
     ChangePassword, ClientConfig, ForgotPassword, Login, LoginAnswer, LoginResponse, Me,

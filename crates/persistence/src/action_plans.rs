@@ -95,6 +95,8 @@ pub struct TargetRow {
     pub kpi: String,
     /// The agent's recorded value for `by_month`, if any.
     pub actual: Option<f64>,
+    /// The agent's recorded values from the plan's first month to `by_month`, oldest first.
+    pub progress: Vec<(String, f64)>,
 }
 
 /// A plan with everything hanging off it.
@@ -141,7 +143,11 @@ async fn expand(
         .await?;
     let catalogue = metrics::catalogue(db).await?;
     let agents: Vec<Uuid> = plans.iter().map(|p| p.agent_id).collect();
-    let months = targets.iter().map(|t| t.by_month.clone());
+    let first_month = |plan: &action_plan::Model| plan.start_date.format("%Y-%m").to_string();
+    let months = targets
+        .iter()
+        .map(|t| t.by_month.clone())
+        .chain(plans.iter().map(first_month));
     let recorded: HashMap<(Uuid, String), metrics::Values> =
         match (months.clone().min(), months.max()) {
             (Some(first), Some(last)) => metrics::months(db, &agents, &first, &last)
@@ -151,13 +157,26 @@ async fn expand(
                 .collect(),
             _ => HashMap::new(),
         };
-    let agent_of: HashMap<Uuid, Uuid> = plans.iter().map(|p| (p.id, p.agent_id)).collect();
+    let plan_of: HashMap<Uuid, &action_plan::Model> = plans.iter().map(|p| (p.id, p)).collect();
     let mut plan_targets: HashMap<Uuid, Vec<TargetRow>> = HashMap::new();
     for target in targets {
-        let actual = agent_of
-            .get(&target.plan_id)
-            .and_then(|agent| recorded.get(&(*agent, target.by_month.clone())))
+        let Some(plan) = plan_of.get(&target.plan_id) else {
+            continue;
+        };
+        let actual = recorded
+            .get(&(plan.agent_id, target.by_month.clone()))
             .and_then(|values| values.get(&target.kpi_id).copied());
+        let start = first_month(plan);
+        let mut progress: Vec<(String, f64)> = recorded
+            .iter()
+            .filter(|((agent, month), _)| {
+                *agent == plan.agent_id && *month >= start && *month <= target.by_month
+            })
+            .filter_map(|((_, month), values)| {
+                values.get(&target.kpi_id).map(|v| (month.clone(), *v))
+            })
+            .collect();
+        progress.sort_by(|a, b| a.0.cmp(&b.0));
         let kpi = catalogue
             .kpis
             .iter()
@@ -171,6 +190,7 @@ async fn expand(
                 target,
                 kpi,
                 actual,
+                progress,
             });
     }
     Ok(plans
@@ -263,17 +283,7 @@ pub async fn create(
         found => found?,
     };
     authorize(actor, Action::DraftActionPlan, &about)?;
-    let catalogue = metrics::catalogue(&txn).await?;
-    let mut targets = Vec::new();
-    for (index, (key, operator, value, month)) in new.targets.iter().enumerate() {
-        let kpi = catalogue.kpi(key).ok_or_else(|| {
-            StoreError::invalid(
-                "targets",
-                format!("targets[{index}].kpi `{key}` is not in the catalogue"),
-            )
-        })?;
-        targets.push((kpi.id, *operator, *value, month.clone()));
-    }
+    let targets = catalogued(&txn, &new.targets).await?;
     let now = Utc::now();
     let plan = action_plan::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -310,21 +320,7 @@ pub async fn create(
         };
         action_items::insert(&txn, origin, new.agent_id, item).await?;
     }
-    for (kpi_id, operator, value, by_month) in targets {
-        action_plan_target::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            plan_id: Set(plan.id),
-            kpi_id: Set(kpi_id),
-            operator: Set(operator),
-            value: Set(value),
-            by_month: Set(by_month),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    insert_targets(&txn, plan.id, targets).await?;
     let created = details(&txn, &plan).await?;
     audit::record_change(
         &txn,
@@ -337,6 +333,56 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(created)
+}
+
+/// A target as stored: KPI id, comparison, value, month.
+type KpiTarget = (Uuid, TargetOperator, f64, String);
+
+/// `targets` (KPI key, comparison, value, month) with their KPIs looked up in the catalogue; a
+/// key it lacks is refused on its field.
+async fn catalogued(
+    txn: &impl ConnectionTrait,
+    targets: &[(String, TargetOperator, f64, String)],
+) -> Result<Vec<KpiTarget>, StoreError> {
+    let catalogue = metrics::catalogue(txn).await?;
+    targets
+        .iter()
+        .enumerate()
+        .map(|(index, (key, operator, value, month))| {
+            let kpi = catalogue.kpi(key).ok_or_else(|| {
+                StoreError::invalid(
+                    format!("targets[{index}].kpi"),
+                    format!("`{key}` is not in the catalogue"),
+                )
+            })?;
+            Ok((kpi.id, *operator, *value, month.clone()))
+        })
+        .collect()
+}
+
+/// Adds `targets` to the plan `plan_id`.
+async fn insert_targets(
+    txn: &impl ConnectionTrait,
+    plan_id: Uuid,
+    targets: Vec<KpiTarget>,
+) -> Result<(), StoreError> {
+    let now = Utc::now();
+    for (kpi_id, operator, value, by_month) in targets {
+        action_plan_target::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            plan_id: Set(plan_id),
+            kpi_id: Set(kpi_id),
+            operator: Set(operator),
+            value: Set(value),
+            by_month: Set(by_month),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// What a plan change does.
@@ -352,6 +398,8 @@ pub enum PlanChange {
         start_date: Option<NaiveDate>,
         /// New last day.
         end_date: Option<NaiveDate>,
+        /// New targets, replacing all: KPI key, comparison, value, month.
+        targets: Option<Vec<(String, TargetOperator, f64, String)>>,
     },
     /// Send for approval.
     Submit,
@@ -402,8 +450,17 @@ pub async fn change(
             goal,
             start_date,
             end_date,
+            targets,
         } => {
             status.editable()?;
+            if let Some(targets) = targets {
+                let targets = catalogued(&txn, &targets).await?;
+                action_plan_target::Entity::delete_many()
+                    .filter(action_plan_target::Column::PlanId.eq(id))
+                    .exec(&txn)
+                    .await?;
+                insert_targets(&txn, id, targets).await?;
+            }
             let start = start_date.unwrap_or(plan.start_date);
             let end = end_date.unwrap_or(plan.end_date);
             if end < start {

@@ -264,6 +264,14 @@ impl ToDto for TargetRow {
                 TargetOperator::Gte => actual >= target.value,
                 TargetOperator::Lte => actual <= target.value,
             }),
+            progress: self
+                .progress
+                .iter()
+                .map(|(month, value)| dto::MonthValue {
+                    month: month.clone(),
+                    value: *value,
+                })
+                .collect(),
         }
     }
 }

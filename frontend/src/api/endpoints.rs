@@ -243,6 +243,21 @@ pub async fn mark_read(body: &dto::MarkRead) -> Result<(), Error> {
         .map(drop)
 }
 
+/// Changes a draft plan (title, goal, period, KPI targets) at `version`.
+pub async fn update_plan(
+    id: ActionPlanId,
+    body: &dto::UpdateActionPlan,
+    version: i32,
+) -> Result<ActionPlan, Error> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/action-plans/{id}"),
+        Some(body),
+        Some(version),
+    )
+    .await
+}
+
 /// One plan, its targets checked against the agent's metrics.
 pub async fn action_plan(id: ActionPlanId) -> Result<ActionPlan, Error> {
     get(&format!("/api/v1/action-plans/{id}")).await

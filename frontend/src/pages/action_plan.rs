@@ -18,6 +18,7 @@ use crate::state::store::{sorted_by, store};
 /// A step on the plan, as sent.
 #[derive(Clone, Debug)]
 enum Step {
+    Edit(dto::UpdateActionPlan),
     Decide(&'static str, dto::PlanDecision),
     Checkpoint(dto::CreateCheckpoint),
 }
@@ -92,6 +93,10 @@ fn PlanView(
         move |step: Step| async move {
             let plan = untrack(|| store.plans.get(id.uuid()));
             match step {
+                Step::Edit(body) => match plan {
+                    Some(plan) => api::update_plan(id, &body, plan.version).await,
+                    None => api::action_plan(id).await,
+                },
                 Step::Decide(what, body) => match plan {
                     Some(plan) => api::decide_plan(&plan, what, &body).await,
                     None => api::action_plan(id).await,
@@ -148,6 +153,7 @@ fn PlanView(
     let deciding = move || waiting.get() && status == PlanStatus::PendingApproval;
     let acknowledging = move || waiting.get() && status == PlanStatus::Active;
     let agent = plan.agent_id;
+    let plan_for_edit = plan.clone();
     let name = move |who: Option<domain::UserId>| match who {
         Some(who) if Some(who) == me.actor().map(|a| a.id) => "You".to_owned(),
         Some(who) => store.people.get(who.uuid()).map_or_else(
@@ -204,6 +210,7 @@ fn PlanView(
         </section>
         <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
         {move || (coach.get() && status == PlanStatus::Draft).then(|| view! {
+            <EditDraft plan=plan_for_edit.clone() error=error on_save=Callback::new(move |body| send(Step::Edit(body))) />
             <section class="card actions-card">
                 <button type="button" data-test-id="plan-submit"
                     on:click=move |_| send(Step::Decide("submit", decision(None, None, None)))>"Submit for approval"</button>
@@ -225,19 +232,25 @@ fn PlanView(
             } else {
                 view! {
                     <table class="list" data-test-id="plan-targets">
-                        <thead><tr><th scope="col">"KPI"</th><th scope="col">"Target"</th><th scope="col">"Now"</th><th scope="col">"Met"</th></tr></thead>
+                        <thead><tr><th scope="col">"KPI"</th><th scope="col">"Target"</th><th scope="col">"Now"</th><th scope="col" class="wide-only">"Trend"</th></tr></thead>
                         <tbody>
                             {plan.targets.iter().map(|t| view! {
-                                <tr>
+                                <tr data-test-id="plan-target">
                                     <th scope="row">{let key = t.kpi.clone(); move || kpi_name(&key)}</th>
                                     <td>{if t.operator == TargetOperator::Gte { "at least " } else { "at most " }}
                                         {t.value.to_string()} " by " {labels::month_short(&t.by_month)}</td>
-                                    <td>{t.actual.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))}</td>
-                                    <td>{match t.met {
-                                        Some(true) => view! { <span class="pill met">"Met"</span> }.into_any(),
-                                        Some(false) => view! { <span class="pill not-met">"Not yet"</span> }.into_any(),
-                                        None => view! { <span class="muted">"No data"</span> }.into_any(),
-                                    }}</td>
+                                    <td data-test-id="target-now">
+                                        <span class="block">{t.progress.last().map_or_else(
+                                            || "No value yet".to_owned(),
+                                            |now| format!("{:.1} in {}", now.value, labels::month_short(&now.month)),
+                                        )}</span>
+                                        {match t.met {
+                                            Some(true) => view! { <span class="pill met">"Met"</span> }.into_any(),
+                                            Some(false) => view! { <span class="pill not-met">"Not met"</span> }.into_any(),
+                                            None => view! { <span class="muted small">{target_outlook(t)}</span> }.into_any(),
+                                        }}
+                                    </td>
+                                    <td class="wide-only"><TargetTrend target=t.clone() /></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -412,5 +425,142 @@ fn CloseForm(error: RwSignal<Option<api::Error>>, on_send: Callback<PlanOutcome>
             <FieldError error=error name="outcome" />
             <button type="submit" class="secondary" data-test-id="plan-close">"Close with this outcome"</button>
         </form>
+    }
+}
+
+/// Before the target's month: whether the latest value already meets it.
+fn target_outlook(target: &dto::PlanTarget) -> &'static str {
+    match target.progress.last() {
+        None => "Not yet due",
+        Some(now) if meets(target, now.value) => "On track",
+        Some(_) => "Behind",
+    }
+}
+
+fn meets(target: &dto::PlanTarget, value: f64) -> bool {
+    match target.operator {
+        TargetOperator::Gte => value >= target.value,
+        TargetOperator::Lte => value <= target.value,
+    }
+}
+
+/// A small line of the recorded values against the target (dashed), with its numbers for
+/// assistive technology.
+#[component]
+fn TargetTrend(target: dto::PlanTarget) -> impl IntoView {
+    const W: f64 = 96.0;
+    const H: f64 = 28.0;
+    let values: Vec<f64> = target.progress.iter().map(|p| p.value).collect();
+    if values.is_empty() {
+        return view! { <span class="muted">"—"</span> }.into_any();
+    }
+    let low = values.iter().copied().fold(target.value, f64::min) - 1.0;
+    let high = values.iter().copied().fold(target.value, f64::max) + 1.0;
+    let y = move |v: f64| H - (v - low) / (high - low) * H;
+    let step = if values.len() > 1 {
+        W / (values.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, y(*v)))
+        .collect();
+    let words = target
+        .progress
+        .iter()
+        .map(|p| format!("{} {:.1}", labels::month_short(&p.month), p.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let goal = y(target.value);
+    view! {
+        <svg class="spark" width="96" height="28" viewBox="0 0 96 28" role="img" aria-label=format!("Recorded: {words}")>
+            <line x1="0" x2="96" y1=format!("{goal:.1}") y2=format!("{goal:.1}") class="spark-goal" />
+            <polyline points=points.join(" ") class="spark-line" />
+            {values.last().map(|v| view! { <circle cx=format!("{:.1}", (values.len() - 1) as f64 * step) cy=format!("{:.1}", y(*v)) r="2.5" class="spark-dot" /> })}
+        </svg>
+    }
+    .into_any()
+}
+
+/// A draft's title, goal, period and KPI targets, changed before it is (re)submitted; items
+/// are changed on their cards.
+#[component]
+fn EditDraft(
+    plan: dto::ActionPlan,
+    error: RwSignal<Option<api::Error>>,
+    on_save: Callback<dto::UpdateActionPlan>,
+) -> impl IntoView {
+    use crate::pages::plans::{Row, TargetRows, read_targets, row_label};
+    let open = RwSignal::new(false);
+    let title = RwSignal::new(plan.title.clone());
+    let goal = RwSignal::new(plan.goal.clone());
+    let start = RwSignal::new(plan.start_date.to_string());
+    let end = RwSignal::new(plan.end_date.to_string());
+    let targets = RwSignal::new(plan.targets.iter().map(Row::of).collect::<Vec<_>>());
+    let refuse = move |field: &str, message: &str| {
+        error.set(Some(api::Error::Problem {
+            problem: crate::components::quick_note::local_problem(field, message),
+            retry_after: None,
+        }));
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let (Ok(start_date), Ok(end_date)) = (
+            start.get_untracked().parse::<NaiveDate>(),
+            end.get_untracked().parse::<NaiveDate>(),
+        ) else {
+            return refuse("end_date", "give the first and last day of the plan");
+        };
+        let Some(new_targets) = read_targets(&targets.get_untracked(), refuse) else {
+            return;
+        };
+        on_save.run(dto::UpdateActionPlan {
+            title: Some(title.get_untracked()),
+            goal: Some(goal.get_untracked()),
+            start_date: Some(start_date),
+            end_date: Some(end_date),
+            targets: Some(new_targets),
+            version: None,
+        });
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <section class="card actions-card">
+                <button type="button" class="secondary" data-test-id="plan-edit" on:click=move |_| open.set(true)>
+                    "Change the plan"
+                </button>
+            </section>
+        }>
+            <form class="card form" data-test-id="plan-edit-form" aria-labelledby="h-plan-edit" on:submit=submit>
+                <h2 id="h-plan-edit">"Change the plan"</h2>
+                <label for="edit-plan-title">"Title"</label>
+                <input id="edit-plan-title" bind:value=title maxlength="200" required aria-describedby="title-error" />
+                <FieldError error=error name="title" />
+                <label for="edit-plan-goal">"Goal"</label>
+                <textarea id="edit-plan-goal" rows="3" bind:value=goal maxlength="5000" required
+                    data-test-id="plan-edit-goal" aria-describedby="goal-error"></textarea>
+                <FieldError error=error name="goal" />
+                <div class="row">
+                    <div>
+                        <label for="edit-plan-start">"First day"</label>
+                        <input id="edit-plan-start" type="date" bind:value=start required />
+                    </div>
+                    <div>
+                        <label for="edit-plan-end">"Last day"</label>
+                        <input id="edit-plan-end" type="date" bind:value=end required aria-describedby="end_date-error" />
+                        <FieldError error=error name="end_date" />
+                    </div>
+                </div>
+                <TargetRows targets=targets />
+                <crate::components::field::ListedErrors error=error keep=|f| f.starts_with("targets") label=row_label />
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>"Keep it as it is"</button>
+                    <button type="submit" data-test-id="plan-edit-save">"Save the draft"</button>
+                </div>
+            </form>
+        </Show>
     }
 }

@@ -127,9 +127,9 @@ pub fn Plans() -> impl IntoView {
     }
 }
 
-/// One item or target row of the draft, as typed.
+/// One item or target row of a draft, as typed.
 #[derive(Clone, Debug, Default)]
-struct Row {
+pub struct Row {
     text: RwSignal<String>,
     date: RwSignal<String>,
     operator: RwSignal<String>,
@@ -145,10 +145,98 @@ impl Row {
             value: RwSignal::new(String::new()),
         }
     }
+
+    /// The row of a target as it stands.
+    pub fn of(target: &dto::PlanTarget) -> Self {
+        Self {
+            text: RwSignal::new(target.kpi.clone()),
+            date: RwSignal::new(target.by_month.clone()),
+            operator: RwSignal::new(target.operator.as_str().to_owned()),
+            value: RwSignal::new(target.value.to_string()),
+        }
+    }
+}
+
+/// The targets `rows` hold; the first one that does not read is refused on its field.
+pub fn read_targets(rows: &[Row], refuse: impl Fn(&str, &str)) -> Option<Vec<dto::NewPlanTarget>> {
+    let mut targets = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let Ok(value) = row.value.get_untracked().trim().parse::<f64>() else {
+            refuse(&format!("targets[{i}].value"), "give the value to reach");
+            return None;
+        };
+        targets.push(dto::NewPlanTarget {
+            kpi: row.text.get_untracked(),
+            operator: row
+                .operator
+                .get_untracked()
+                .parse()
+                .unwrap_or(TargetOperator::Gte),
+            value,
+            by_month: row.date.get_untracked(),
+        });
+    }
+    Some(targets)
+}
+
+/// The KPI targets of a draft: a KPI, at least or at most, a value, by a month; rows added and
+/// removed.
+#[component]
+pub fn TargetRows(targets: RwSignal<Vec<Row>>) -> impl IntoView {
+    let kpis = api::load(|| async { Ok(api::scorecard_settings().await?.catalogue) });
+    let kpi_options = move || {
+        kpis.with(|k| {
+            k.as_ref()
+                .and_then(|k| k.as_ref().ok())
+                .map(|k| {
+                    k.iter()
+                        .filter(|k| k.active)
+                        .map(|k| (k.key.clone(), format!("{} ({})", k.name, k.unit)))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <fieldset>
+            <legend>"KPI targets"</legend>
+            {move || targets.get().into_iter().enumerate().map(|(i, row)| view! {
+                <div class="row">
+                    <div class="grow">
+                        <label for=format!("target-kpi-{i}")>"KPI"</label>
+                        <select id=format!("target-kpi-{i}") bind:value=row.text data-test-id="plan-target-kpi">
+                            <option value="">"Choose a KPI"</option>
+                            {kpi_options().into_iter().map(|(key, name)| view! { <option value=key.clone() selected=move || row.text.get_untracked() == key>{name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label for=format!("target-op-{i}")>"Reach"</label>
+                        <select id=format!("target-op-{i}") bind:value=row.operator>
+                            <option value=TargetOperator::Gte.as_str()>"at least"</option>
+                            <option value=TargetOperator::Lte.as_str()>"at most"</option>
+                        </select>
+                    </div>
+                    <div>
+                        <label for=format!("target-value-{i}")>"Value"</label>
+                        <input id=format!("target-value-{i}") inputmode="decimal" bind:value=row.value data-test-id="plan-target-value" />
+                    </div>
+                    <div>
+                        <label for=format!("target-month-{i}")>"By month"</label>
+                        <input id=format!("target-month-{i}") type="month" placeholder="YYYY-MM" bind:value=row.date data-test-id="plan-target-month" />
+                    </div>
+                    <button type="button" class="ghost" aria-label=format!("Remove target {}", i + 1)
+                        on:click=move |_| targets.update(|l| { if i < l.len() { l.remove(i); } })>"✕"</button>
+                </div>
+            }).collect_view()}
+            <button type="button" class="secondary small" on:click=move |_| targets.update(|l| l.push(Row::new()))>
+                "Add a target"
+            </button>
+        </fieldset>
+    }
 }
 
 /// "Target 2, by month" for `targets[1].by_month`.
-fn row_label(field: &str) -> String {
+pub fn row_label(field: &str) -> String {
     let (kind, rest) = field.split_once('[').unwrap_or((field, ""));
     let (index, name) = rest.split_once("].").unwrap_or((rest, ""));
     let number = index.parse::<usize>().map_or(0, |i| i + 1);
@@ -173,7 +261,6 @@ pub fn NewPlan() -> impl IntoView {
     let items = RwSignal::new(vec![Row::new()]);
     let targets = RwSignal::new(Vec::<Row>::new());
     let error = RwSignal::new(None::<api::Error>);
-    let kpis = api::load(|| async { Ok(api::scorecard_settings().await?.catalogue) });
     let save = api::submit(
         |body: dto::CreateActionPlan| async move { api::create_plan(&body).await },
         move |reply| match reply {
@@ -218,22 +305,9 @@ pub fn NewPlan() -> impl IntoView {
                 priority: None,
             });
         }
-        let mut new_targets = Vec::new();
-        for (i, row) in targets.get_untracked().iter().enumerate() {
-            let Ok(value) = row.value.get_untracked().trim().parse::<f64>() else {
-                return refuse(&format!("targets[{i}].value"), "give the value to reach");
-            };
-            new_targets.push(dto::NewPlanTarget {
-                kpi: row.text.get_untracked(),
-                operator: row
-                    .operator
-                    .get_untracked()
-                    .parse()
-                    .unwrap_or(TargetOperator::Gte),
-                value,
-                by_month: row.date.get_untracked(),
-            });
-        }
+        let Some(new_targets) = read_targets(&targets.get_untracked(), refuse) else {
+            return;
+        };
         save.dispatch(dto::CreateActionPlan {
             agent_id,
             title: title.get_untracked(),
@@ -249,19 +323,6 @@ pub fn NewPlan() -> impl IntoView {
             store.people.filter(|p| p.role == domain::Role::Agent),
             |p| p.name.clone(),
         )
-    };
-    let kpi_options = move || {
-        kpis.with(|k| {
-            k.as_ref()
-                .and_then(|k| k.as_ref().ok())
-                .map(|k| {
-                    k.iter()
-                        .filter(|k| k.active)
-                        .map(|k| (k.key.clone(), format!("{} ({})", k.name, k.unit)))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
     };
     view! {
         <div class="page-head"><h1>"New improvement plan"</h1></div>
@@ -312,38 +373,7 @@ pub fn NewPlan() -> impl IntoView {
                     "Add an item"
                 </button>
             </fieldset>
-            <fieldset>
-                <legend>"KPI targets"</legend>
-                {move || targets.get().into_iter().enumerate().map(|(i, row)| view! {
-                    <div class="row">
-                        <div class="grow">
-                            <label for=format!("target-kpi-{i}")>"KPI"</label>
-                            <select id=format!("target-kpi-{i}") bind:value=row.text data-test-id="plan-target-kpi">
-                                <option value="">"Choose a KPI"</option>
-                                {kpi_options().into_iter().map(|(key, name)| view! { <option value=key>{name}</option> }).collect_view()}
-                            </select>
-                        </div>
-                        <div>
-                            <label for=format!("target-op-{i}")>"Reach"</label>
-                            <select id=format!("target-op-{i}") bind:value=row.operator>
-                                <option value=TargetOperator::Gte.as_str()>"at least"</option>
-                                <option value=TargetOperator::Lte.as_str()>"at most"</option>
-                            </select>
-                        </div>
-                        <div>
-                            <label for=format!("target-value-{i}")>"Value"</label>
-                            <input id=format!("target-value-{i}") inputmode="decimal" bind:value=row.value data-test-id="plan-target-value" />
-                        </div>
-                        <div>
-                            <label for=format!("target-month-{i}")>"By month"</label>
-                            <input id=format!("target-month-{i}") type="month" placeholder="YYYY-MM" bind:value=row.date data-test-id="plan-target-month" />
-                        </div>
-                    </div>
-                }).collect_view()}
-                <button type="button" class="secondary small" on:click=move |_| targets.update(|l| l.push(Row::new()))>
-                    "Add a target"
-                </button>
-            </fieldset>
+            <TargetRows targets=targets />
             <ListedErrors error=error keep=|f| f.starts_with("items") || f.starts_with("targets") label=row_label />
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
             <div class="actions">

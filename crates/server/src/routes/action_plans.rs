@@ -187,6 +187,12 @@ pub async fn update_action_plan(
         goal: body.goal,
         start_date: body.start_date,
         end_date: body.end_date,
+        targets: body.targets.map(|targets| {
+            targets
+                .into_iter()
+                .map(|t| (t.kpi, t.operator, t.value, t.by_month))
+                .collect()
+        }),
     };
     Ok(changed(
         &app,

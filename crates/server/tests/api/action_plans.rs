@@ -167,14 +167,22 @@ async fn targets_are_checked_against_the_agents_real_metrics() {
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
     assert_eq!(plan["targets"][0]["actual"], Value::Null);
-    let metrics = json!({ "schedule_adherence": 91.5, "quality_score": 93 });
-    let path = format!("/api/v1/agents/{}/metrics/2026-02", org.agent_a1.id);
-    app.as_(&org.leader_a)
-        .request(reqwest::Method::PUT, &path)
-        .json(&metrics)
-        .call()
-        .await
-        .ok(200);
+    // Before the plan, during it, and after the target's month: the progress is the middle.
+    for (month, adherence) in [
+        ("2025-12", 70.0),
+        ("2026-01", 84.0),
+        ("2026-02", 91.5),
+        ("2026-03", 95.0),
+    ] {
+        let metrics = json!({ "schedule_adherence": adherence, "quality_score": 93 });
+        let path = format!("/api/v1/agents/{}/metrics/{month}", org.agent_a1.id);
+        app.as_(&org.leader_a)
+            .request(reqwest::Method::PUT, &path)
+            .json(&metrics)
+            .call()
+            .await
+            .ok(200);
+    }
     let read = app
         .as_(&org.agent_a1)
         .get(&format!(
@@ -192,6 +200,11 @@ async fn targets_are_checked_against_the_agents_real_metrics() {
     assert_eq!(
         (adherence["actual"].clone(), adherence["met"].clone()),
         (json!(91.5), json!(true))
+    );
+    assert_eq!(
+        adherence["progress"],
+        json!([{ "month": "2026-01", "value": 84.0 }, { "month": "2026-02", "value": 91.5 }]),
+        "from the plan's first month to the target's"
     );
     let quality = targets
         .iter()
@@ -446,11 +459,37 @@ async fn a_decision_tells_whoever_drafted_the_plan_by_name() {
         "{sent_back:?}"
     );
     assert!(told(&app, &org.agent_a1, "PLAN_SENT_BACK").await.is_empty());
-    let resubmitted = app
+
+    // Back in draft, the targets are changed as a whole; an unknown KPI is refused on its field.
+    let path = format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id"));
+    let unknown = app
         .as_(&org.leader_a)
-        .decide_action_plan(&rejected, "submit", json!({}))
+        .patch(&path, &json!({ "targets": [{ "kpi": "nope", "operator": "GTE", "value": 1, "by_month": "2026-02" }], "version": rejected["version"] }))
+        .call()
+        .await
+        .problem(422);
+    assert!(unknown["errors"]["targets[0].kpi"].is_array(), "{unknown}");
+    let firmer = app
+        .as_(&org.leader_a)
+        .patch(&path, &json!({ "targets": [{ "kpi": "schedule_adherence", "operator": "GTE", "value": 93, "by_month": "2026-03" }], "version": rejected["version"] }))
+        .call()
         .await
         .ok(200);
+    assert_eq!(firmer["targets"].as_array().map(Vec::len), Some(1));
+    assert_eq!(firmer["targets"][0]["value"], 93.0);
+    let resubmitted = app
+        .as_(&org.leader_a)
+        .decide_action_plan(&firmer, "submit", json!({}))
+        .await
+        .ok(200);
+    app.as_(&org.leader_a)
+        .patch(
+            &path,
+            &json!({ "targets": [], "version": resubmitted["version"] }),
+        )
+        .call()
+        .await
+        .problem(409);
     app.as_(&org.manager_a)
         .decide_action_plan(&resubmitted, "approve", json!({}))
         .await
