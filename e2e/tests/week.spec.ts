@@ -294,3 +294,26 @@ test("an admin emails a person a link to set their password", async ({ page, req
   expect(mailTo(agent.email).join("\n")).toContain("administrator");
   expect(problems).toEqual([]);
 });
+
+test("home ranks who needs attention, per team for a manager", async ({ newContext }, info) => {
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 375, height: 812 }]) {
+    const page = await (await newContext({ viewport })).newPage();
+    const problems = watchConsole(page);
+    await signIn(page, emailOf("Grace Okafor"));
+    await settled(page);
+    const teams = page.getByTestId("attention-team");
+    await expect(teams.first()).toBeVisible();
+    const names = await teams.allTextContents();
+    expect(names).toEqual(expect.arrayContaining(["Billing Support", "Technical Support"]));
+    // Every agent listed says why.
+    const rows = page.getByTestId("attention").locator("li");
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const row of await rows.all()) {
+      await expect(row.locator(".chip").first()).toBeVisible();
+    }
+    await checkA11y(page, "manager-home");
+    await shot(page, info, "manager-home");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    expect(problems).toEqual([]);
+  }
+});

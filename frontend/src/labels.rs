@@ -95,7 +95,14 @@ pub fn reason(reason: dto::AttentionReason, attention: &dto::AgentAttention) -> 
             1 => "1 overdue item".to_owned(),
             n => format!("{n} overdue items"),
         },
-        dto::AttentionReason::NoRecentSession => "No session in 30 days".to_owned(),
+        dto::AttentionReason::NoRecentSession => match attention.days_since_session {
+            Some(days) => format!("No session for {days} days"),
+            None => "Never coached".to_owned(),
+        },
+        dto::AttentionReason::Unacknowledged => match attention.unacknowledged {
+            1 => "1 not acknowledged".to_owned(),
+            n => format!("{n} not acknowledged"),
+        },
     }
 }
 

@@ -3,6 +3,7 @@
 //! Invariants: no IO, no async, no database or HTTP types. Everything here compiles for
 //! `wasm32-unknown-unknown`, so the browser draws exactly the controls the server allows.
 
+pub mod attention;
 pub mod ids;
 pub mod lifecycle;
 pub mod policy;

@@ -19,6 +19,8 @@ pub enum AttentionReason {
     OverdueItems,
     /// No completed coaching session in the last 30 days.
     NoRecentSession,
+    /// A completed session or an active plan waits for their acknowledgement past 48 hours.
+    Unacknowledged,
 }
 
 /// An agent whose latest month needs a look.
@@ -39,6 +41,14 @@ pub struct AgentAttention {
     pub change: Option<f64>,
     /// Their open action items past due.
     pub overdue_items: u32,
+    /// Days since their last completed session (none: never coached).
+    pub days_since_session: Option<i64>,
+    /// Completed sessions and active plans waiting for their acknowledgement past 48 hours.
+    pub unacknowledged: u32,
+    /// Their team.
+    pub team_id: Option<domain::TeamId>,
+    /// How much attention they need now, the list's order (`domain::attention`): most first.
+    pub weight: f64,
     /// Every reason that applies, most pressing first.
     pub reasons: Vec<AttentionReason>,
 }

@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, Utc};
+use domain::attention::{self, Need, Signals};
 use domain::scorecard::{self, Band};
 use domain::{Actor, Role, SessionStatus, UserId};
 use persistence::action_items::{self, ItemFilter};
-use persistence::dashboard::{coached_since, overdue_counts};
+use persistence::dashboard::{last_coached, overdue, unacknowledged};
 use persistence::metrics;
 use persistence::pagination::PageRequest;
 use persistence::sessions::{self, SessionFilter};
@@ -17,12 +18,6 @@ use uuid::Uuid;
 
 use crate::wire;
 
-/// The score under which an agent needs attention: the start of the "good" band.
-pub const SCORE_TARGET: f64 = 75.0;
-/// A month-on-month fall that needs attention.
-pub const SCORE_DROP: f64 = 5.0;
-/// Days without a completed session after which an agent needs attention.
-pub const COACHING_GAP_DAYS: i64 = 30;
 /// How many rows each list shows.
 const SHOWN: u64 = 20;
 /// The most agents a dashboard scores.
@@ -87,9 +82,9 @@ pub async fn build(
             },
         )
         .await?;
-        let names: HashMap<Uuid, String> = agents
+        let names: HashMap<Uuid, (String, Option<Uuid>)> = agents
             .into_iter()
-            .map(|row| (row.user.id, row.user.name))
+            .map(|row| (row.user.id, (row.user.name, row.team_id)))
             .collect();
         let ids: Vec<Uuid> = names.keys().copied().collect();
         trend_of(db, catalogue, &ids, &names).await?
@@ -103,13 +98,14 @@ pub async fn build(
     })
 }
 
-/// The agents needing attention (by their latest month, overdue items and last session), and the
-/// mean score per month over the last seven months of `agents`.
+/// The agents needing attention, most first (`domain::attention`: their latest month, overdue
+/// items, last session and waiting acknowledgements), and the mean score per month over the last
+/// seven months of `agents`.
 async fn trend_of(
     db: &Db,
     catalogue: &metrics::Catalogue,
     agents: &[Uuid],
-    names: &HashMap<Uuid, String>,
+    names: &HashMap<Uuid, (String, Option<Uuid>)>,
 ) -> Result<(Vec<dto::AgentAttention>, Vec<dto::TrendPoint>), StoreError> {
     let this_month = Utc::now().format("%Y-%m").to_string();
     let mut from = this_month.clone();
@@ -128,11 +124,18 @@ async fn trend_of(
             by_month.entry(month.month.clone()).or_default().push(score);
         }
     }
-    let overdue = overdue_counts(db, agents).await?;
-    let coached = coached_since(db, agents, Utc::now() - Duration::days(COACHING_GAP_DAYS)).await?;
-    let mut attention: Vec<dto::AgentAttention> = names
+    let now = Utc::now();
+    let overdue = overdue(db, agents).await?;
+    let coached = last_coached(db, agents).await?;
+    let waiting = unacknowledged(
+        db,
+        agents,
+        now - Duration::hours(attention::ACKNOWLEDGE_WITHIN_HOURS),
+    )
+    .await?;
+    let mut needing: Vec<dto::AgentAttention> = names
         .iter()
-        .filter_map(|(agent, name)| {
+        .filter_map(|(agent, (name, team))| {
             let latest = by_agent.get(agent).and_then(|months| {
                 let (month, score) = months.iter().next_back()?;
                 let change = months
@@ -140,39 +143,40 @@ async fn trend_of(
                     .map(|before| scorecard::round2(score - before));
                 Some((month.clone(), *score, change))
             });
-            let overdue_items = overdue.get(agent).copied().unwrap_or(0);
-            let mut reasons = Vec::new();
-            if let Some((_, score, change)) = &latest {
-                if *score < SCORE_TARGET {
-                    reasons.push(dto::AttentionReason::BelowTarget);
-                }
-                if change.is_some_and(|change| change <= -SCORE_DROP) {
-                    reasons.push(dto::AttentionReason::ScoreDropped);
-                }
-            }
-            if overdue_items > 0 {
-                reasons.push(dto::AttentionReason::OverdueItems);
-            }
-            if !coached.contains(agent) {
-                reasons.push(dto::AttentionReason::NoRecentSession);
-            }
+            let (overdue_items, oldest) =
+                overdue.get(agent).copied().unwrap_or((0, now.date_naive()));
+            let signals = Signals {
+                score: latest
+                    .as_ref()
+                    .map(|(month, score, _)| (*score, months_between(month, &this_month))),
+                change: latest.as_ref().and_then(|(_, _, change)| *change),
+                overdue_items,
+                oldest_overdue_days: (now.date_naive() - oldest).num_days(),
+                days_since_session: coached.get(agent).map(|at| (now - *at).num_days()),
+                unacknowledged: waiting.get(agent).copied().unwrap_or(0),
+            };
+            let reasons: Vec<dto::AttentionReason> =
+                signals.needs().into_iter().map(reason).collect();
             (!reasons.is_empty()).then(|| dto::AgentAttention {
                 agent_id: UserId(*agent),
                 name: name.clone(),
                 month: latest.as_ref().map(|(month, _, _)| month.clone()),
                 score: latest.as_ref().map(|(_, score, _)| *score),
                 band: latest.as_ref().map(|(_, score, _)| Band::of(*score)),
-                change: latest.and_then(|(_, _, change)| change),
+                change: signals.change,
                 overdue_items,
+                days_since_session: signals.days_since_session,
+                unacknowledged: signals.unacknowledged,
+                team_id: team.map(domain::TeamId),
+                weight: signals.weight(),
                 reasons,
             })
         })
         .collect();
-    // The lowest score first; unscored agents after the scored ones, then by name.
-    attention.sort_by(|a, b| {
-        let score = |x: &dto::AgentAttention| x.score.unwrap_or(f64::INFINITY);
-        score(a)
-            .total_cmp(&score(b))
+    // Most in need first; equal needs by name.
+    needing.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
             .then_with(|| a.name.cmp(&b.name))
     });
     let trend = by_month
@@ -186,5 +190,25 @@ async fn trend_of(
             })
         })
         .collect();
-    Ok((attention, trend))
+    Ok((needing, trend))
+}
+
+/// The wire name of a need.
+fn reason(need: Need) -> dto::AttentionReason {
+    match need {
+        Need::BelowTarget => dto::AttentionReason::BelowTarget,
+        Need::ScoreDropped => dto::AttentionReason::ScoreDropped,
+        Need::OverdueItems => dto::AttentionReason::OverdueItems,
+        Need::NoRecentSession => dto::AttentionReason::NoRecentSession,
+        Need::Unacknowledged => dto::AttentionReason::Unacknowledged,
+    }
+}
+
+/// Whole months from `earlier` to `later` (`YYYY-MM` each).
+fn months_between(earlier: &str, later: &str) -> u32 {
+    let index = |month: &str| {
+        let (year, month) = month.split_once('-').unwrap_or(("0", "1"));
+        year.parse::<i64>().unwrap_or(0) * 12 + month.parse::<i64>().unwrap_or(1)
+    };
+    u32::try_from(index(later) - index(earlier)).unwrap_or(0)
 }

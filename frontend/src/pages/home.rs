@@ -15,7 +15,7 @@ use crate::pages::sessions::SessionRow;
 use crate::state::session;
 use crate::state::store::{sorted_by, store};
 
-/// Agents needing attention listed on the home page (lowest score first); the rest are a link
+/// Agents needing attention listed on the home page (most in need first); the rest are a link
 /// away.
 const ATTENTION_SHOWN: usize = 10;
 
@@ -130,35 +130,7 @@ fn CoachBoard(board: dto::Dashboard, analytics: Signal<bool>) -> impl IntoView {
                     }.into_any()
                 }}
             </section>
-            <section class="card" aria-labelledby="h-attention">
-                <h2 id="h-attention">"Agents needing attention"</h2>
-                {if attention.is_empty() {
-                    view! { <p class="empty">"Everyone is on track."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="rows attention" data-test-id="attention">
-                            {attention.iter().take(ATTENTION_SHOWN).map(|agent| {
-                                let reasons = agent.reasons.iter().map(|r| view! {
-                                    <span class="chip">{labels::reason(*r, agent)}</span>
-                                }).collect_view();
-                                let band = agent.band.map(|b| view! {
-                                    <span class=format!("pill {}", labels::band_class(b))>{labels::score(agent.score)}</span>
-                                });
-                                view! {
-                                    <li>
-                                        <a href=format!("/agents/{}", agent.agent_id)>{agent.name.clone()}</a>
-                                        {band}
-                                        <span class="chips">{reasons}</span>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                        {(attention.len() > ATTENTION_SHOWN).then(|| view! {
-                            <p><a href="/agents">{format!("See all {} in Agents", attention.len())}</a></p>
-                        })}
-                    }.into_any()
-                }}
-            </section>
+            <Attention attention=attention />
             <section class="card" aria-labelledby="h-overdue">
                 <h2 id="h-overdue">"Overdue action items"</h2>
                 {move || {
@@ -346,5 +318,78 @@ fn PlanAcknowledge(plan: dto::ActionPlan) -> impl IntoView {
             </button>
             <ErrorBanner error=error />
         </li>
+    }
+}
+
+/// Agents needing attention, most in need first, with why; for a manager or an admin, per team.
+#[component]
+fn Attention(attention: Vec<dto::AgentAttention>) -> impl IntoView {
+    let oversees = session().0.with(|me| {
+        me.as_ref()
+            .is_some_and(|me| matches!(me.user.role, domain::Role::Manager | domain::Role::Admin))
+    });
+    let teams = api::load(move || async move {
+        if oversees {
+            Ok(api::teams().await?.items)
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let total = attention.len();
+    let rows = move |list: Vec<dto::AgentAttention>| {
+        view! {
+            <ul class="rows attention" data-test-id="attention">
+                {list.into_iter().take(ATTENTION_SHOWN).map(|agent| {
+                    let reasons = agent.reasons.iter().map(|r| view! {
+                        <span class="chip">{labels::reason(*r, &agent)}</span>
+                    }).collect_view();
+                    let band = agent.band.map(|b| view! {
+                        <span class=format!("pill {}", labels::band_class(b))>{labels::score(agent.score)}</span>
+                    });
+                    view! {
+                        <li>
+                            <a href=format!("/agents/{}", agent.agent_id)>{agent.name.clone()}</a>
+                            {band}
+                            <span class="chips">{reasons}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="h-attention">
+            <h2 id="h-attention">"Agents needing attention"</h2>
+            {if attention.is_empty() {
+                view! { <p class="empty">"Everyone is on track."</p> }.into_any()
+            } else if oversees {
+                // Per team, in the order of their most pressing agent.
+                let mut order: Vec<Option<domain::TeamId>> = Vec::new();
+                for agent in &attention {
+                    if !order.contains(&agent.team_id) {
+                        order.push(agent.team_id);
+                    }
+                }
+                view! {
+                    {order.into_iter().map(|team| {
+                        let list: Vec<_> = attention.iter().filter(|a| a.team_id == team).cloned().collect();
+                        let name = move || team.and_then(|team| {
+                            teams.get().and_then(Result::ok).and_then(|all| all.into_iter().find(|t| t.id == team).map(|t| t.name))
+                        }).unwrap_or_else(|| "No team".to_owned());
+                        view! {
+                            <h3 class="sub" data-test-id="attention-team">{name}</h3>
+                            {rows(list)}
+                        }
+                    }).collect_view()}
+                }.into_any()
+            } else {
+                view! {
+                    {rows(attention.clone())}
+                    {(total > ATTENTION_SHOWN).then(|| view! {
+                        <p><a href="/agents">{format!("See all {total} in Agents")}</a></p>
+                    })}
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -85,7 +85,9 @@ async fn the_hot_endpoints_stay_within_their_statement_budgets() {
             None,
             3,
         ),
-        (Method::GET, "/api/v1/dashboard".into(), None, 10),
+        // Two more than before needs-attention was ranked: the sessions and the plans waiting
+        // for each agent's acknowledgement.
+        (Method::GET, "/api/v1/dashboard".into(), None, 12),
         // One ranking per kind, then the passages of the hits kept, one per kind among them
         // (four here): highlighting every ranked match cost more than the extra statements.
         (Method::GET, "/api/v1/search?q=Agent".into(), None, 7),

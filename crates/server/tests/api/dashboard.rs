@@ -85,22 +85,57 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     assert_eq!(leader["overdue_action_items"][0]["overdue"], true);
     let attention = leader["agents_needing_attention"].as_array().expect("list");
     assert_eq!(attention.len(), 2);
+    // A1 fell 10 points, has an item 3 days late and was never coached; A2 is 5 under target
+    // last month and was coached today: A1 needs it most (`domain::attention`'s weights).
     assert_eq!(
         attention[0]["agent_id"],
-        json!(org.agent_a2.id),
-        "lowest score first"
+        json!(org.agent_a1.id),
+        "most in need first"
     );
     assert_eq!(
         attention[0]["reasons"],
-        json!(["BELOW_TARGET"]),
-        "A2 was coached: their session is completed"
-    );
-    assert_eq!(
-        attention[1]["reasons"],
         json!(["SCORE_DROPPED", "OVERDUE_ITEMS", "NO_RECENT_SESSION"])
     );
-    assert_eq!(attention[1]["change"], -10.0);
-    assert_eq!(attention[1]["overdue_items"], 1);
+    assert_eq!(attention[0]["change"], -10.0);
+    assert_eq!(attention[0]["overdue_items"], 1);
+    assert_eq!(attention[0]["days_since_session"], Value::Null);
+    assert_eq!(attention[0]["weight"], 34.5);
+    assert_eq!(attention[0]["team_id"], json!(org.team_a));
+    assert_eq!(
+        attention[1]["reasons"],
+        json!(["BELOW_TARGET"]),
+        "A2 was coached: their session is completed, and not yet due for acknowledgement"
+    );
+    assert_eq!(attention[1]["days_since_session"], 0);
+    assert_eq!(attention[1]["weight"], 2.5);
+
+    // Two days on, A2's session still waits for their acknowledgement: that counts too.
+    {
+        use persistence::entity::coaching_session;
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let id: uuid::Uuid = done["id"].as_str().expect("id").parse().expect("uuid");
+        let mut aged = coaching_session::Entity::find_by_id(id)
+            .one(app.db())
+            .await
+            .expect("read")
+            .expect("the session")
+            .into_active_model();
+        aged.completed_at = Set(Some(Utc::now() - Duration::hours(49)));
+        aged.update(app.db()).await.expect("aged");
+    }
+    // (Another instance: this one keeps the dashboard it built a moment ago in memory.)
+    let later = dashboard(&app.another_instance().await, &org.leader_a).await;
+    let a2 = later["agents_needing_attention"]
+        .as_array()
+        .and_then(|list| {
+            list.iter()
+                .find(|a| a["agent_id"] == json!(org.agent_a2.id))
+                .cloned()
+        })
+        .expect("A2 still listed");
+    assert_eq!(a2["reasons"], json!(["BELOW_TARGET", "UNACKNOWLEDGED"]));
+    assert_eq!(a2["unacknowledged"], 1);
+    assert_eq!(a2["weight"], 6.5);
     let trend = leader["team_trend"].as_array().expect("list");
     assert_eq!(trend.len(), 2);
     assert_eq!(trend[0]["average"], 80.0);
