@@ -211,6 +211,15 @@ test("on a phone: the item dialog, a session's changes and the password form", a
   }
   await page.goto("/account");
   await settled(page);
+  // Reminders, each kind on its own: turned off, kept after a reload, turned on again.
+  await page.getByTestId("reminder-sessions").uncheck();
+  await expect(page.getByTestId("reminder-sessions")).toBeEnabled();
+  await page.reload();
+  await settled(page);
+  await expect(page.getByTestId("reminder-sessions")).not.toBeChecked();
+  await expect(page.getByTestId("reminder-overdue")).toBeChecked();
+  await page.getByTestId("reminder-sessions").check();
+  await expect(page.getByTestId("reminder-sessions")).toBeEnabled();
   await checkA11y(page, "account-phone");
   await shot(page, info, "account-password");
   for (const screen of ["/sessions", "/account"]) {

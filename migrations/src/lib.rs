@@ -28,6 +28,7 @@ mod m20261206_000018_create_sign_in_challenges;
 mod m20261206_000019_salt_audit_addresses;
 mod m20261206_000020_seal_totp_secrets;
 mod m20261207_000021_password_links;
+mod m20261207_000022_reminders;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_salt_audit_addresses::Migration),
             Box::new(m20261206_000020_seal_totp_secrets::Migration),
             Box::new(m20261207_000021_password_links::Migration),
+            Box::new(m20261207_000022_reminders::Migration),
         ]
     }
 }

@@ -445,6 +445,12 @@ wire_enum!(
         PlanApproved = "PLAN_APPROVED",
         /// The plan they drafted was sent back to draft, with the reason.
         PlanSentBack = "PLAN_SENT_BACK",
+        /// A completed session or an active plan still waits for their acknowledgement.
+        AcknowledgementReminder = "ACKNOWLEDGEMENT_REMINDER",
+        /// A session they take part in starts within a day, or now.
+        SessionReminder = "SESSION_REMINDER",
+        /// The day's overdue action items: their own, or their team's.
+        OverdueDigest = "OVERDUE_DIGEST",
         /// An announcement was published to them.
         Announcement = "ANNOUNCEMENT",
         /// A webhook was turned off after a day of failed deliveries (admins).

@@ -45,7 +45,9 @@ pub use metrics::{
     ScorecardConfig, ScorecardMonth, ScorecardPreview, ScorecardSettings, TeamScorecard,
     TeamScorecardRow, UpdateKpi, UpdateScorecardConfig,
 };
-pub use notifications::{EmailNotifications, MarkRead, Notification, Notifications};
+pub use notifications::{
+    EmailNotifications, MarkRead, Notification, Notifications, ReminderChoices,
+};
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};
 pub use quick_notes::{CreateQuickNote, QuickNote, UpdateQuickNote};

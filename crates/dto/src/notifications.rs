@@ -63,3 +63,19 @@ pub struct EmailNotifications {
     #[garde(skip)]
     pub enabled: bool,
 }
+
+/// `GET/PUT /api/v1/me/reminders`: which reminders I get (each on by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReminderChoices {
+    /// A completed session or an active plan of mine still waits for my acknowledgement.
+    #[garde(skip)]
+    pub acknowledgements: bool,
+    /// A session I take part in starts within a day, or now.
+    #[garde(skip)]
+    pub sessions: bool,
+    /// Each day, the overdue action items I do, or (a team leader) my team's.
+    #[garde(skip)]
+    pub overdue_digest: bool,
+}

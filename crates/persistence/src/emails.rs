@@ -15,7 +15,7 @@ use crate::entity::{email_opt_out, notification, user};
 use crate::{Db, StoreError};
 
 /// The kinds of notification also sent by email.
-pub const EMAILED: [NotificationKind; 7] = [
+pub const EMAILED: [NotificationKind; 10] = [
     NotificationKind::SessionScheduled,
     NotificationKind::SessionChanged,
     NotificationKind::ActionItemAssigned,
@@ -23,6 +23,9 @@ pub const EMAILED: [NotificationKind; 7] = [
     NotificationKind::PlanAwaitingAcknowledgement,
     NotificationKind::PlanApproved,
     NotificationKind::PlanSentBack,
+    NotificationKind::AcknowledgementReminder,
+    NotificationKind::SessionReminder,
+    NotificationKind::OverdueDigest,
 ];
 
 /// An email sent.

@@ -20,6 +20,8 @@ pub mod password_link;
 pub mod quick_note;
 pub mod recovery_code;
 pub mod refresh_token;
+pub mod reminder_opt_out;
+pub mod reminder_sent;
 pub mod scorecard_config;
 pub mod scorecard_config_kpi;
 pub mod second_factor;

@@ -26,6 +26,7 @@ pub mod password_links;
 pub mod privacy;
 pub mod quick_notes;
 pub mod reference;
+pub mod reminders;
 pub mod rotation;
 pub mod scope;
 pub mod sealed;

@@ -22,7 +22,7 @@ use crate::entity::{
     access_token, action_item, action_plan, action_plan_checkpoint, announcement, audit_entry,
     auth_session, calendar_feed, coaching_session, email_opt_out, idempotency_key, metric_month,
     metric_value, notification, password_link, quick_note, recovery_code, refresh_token,
-    second_factor, sso_identity, team, team_member, user,
+    reminder_opt_out, reminder_sent, second_factor, sso_identity, team, team_member, user,
 };
 use crate::{Db, StoreError, db, search_index, users, webhooks};
 use domain::{Action, Actor, NoteVisibility, authorize};
@@ -489,6 +489,14 @@ pub async fn erase(
         .await?;
     password_link::Entity::delete_many()
         .filter(password_link::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    reminder_sent::Entity::delete_many()
+        .filter(reminder_sent::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    reminder_opt_out::Entity::delete_many()
+        .filter(reminder_opt_out::Column::UserId.eq(id))
         .exec(&txn)
         .await?;
     idempotency_key::Entity::delete_many()

@@ -106,6 +106,7 @@ impl Application {
         let state = web::Data::new(state);
         let mut background = Vec::from(crate::webhooks::spawn(state.clone()));
         background.extend(crate::mailer::spawn(state.clone())?);
+        background.push(crate::reminders::spawn(state.clone()));
         background.extend(retention);
         let data = state.clone();
         let mut server = HttpServer::new(move || {

@@ -93,6 +93,18 @@ pub struct Config {
     /// `SMTP_URL` and `SMTP_FROM`, unless `ENABLE_EMAIL=false`: email notifications; off when
     /// unset.
     pub email: Option<EmailConfig>,
+    /// `ACK_REMINDER_HOURS` (default 48): reminders, and how often an instance looks for them.
+    pub reminders: ReminderConfig,
+}
+
+/// When reminders are due.
+#[derive(Clone, Copy, Debug)]
+pub struct ReminderConfig {
+    /// `ACK_REMINDER_HOURS` (1-720, default 48): hours an agent has to acknowledge a completed
+    /// session or an active plan before being reminded.
+    pub ack_hours: u32,
+    /// How often each instance looks for reminders due (a minute).
+    pub every: Duration,
 }
 
 /// Where email notifications are sent through.
@@ -390,6 +402,22 @@ impl Config {
             );
         }
 
+        let ack_hours: u32 = parse(
+            &var,
+            "ACK_REMINDER_HOURS",
+            "48",
+            "a number of hours from 1 to 720",
+            &mut errors,
+        );
+        if !(1..=720).contains(&ack_hours) {
+            errors.push(format!(
+                "ACK_REMINDER_HOURS: `{ack_hours}` is not a number of hours from 1 to 720"
+            ));
+        }
+        let reminders = ReminderConfig {
+            ack_hours,
+            every: Duration::from_secs(60),
+        };
         let oidc = oidc(&var, &mut errors);
         let email = email(&var, &public_url, &mut errors);
         let metrics_token = var("METRICS_TOKEN");
@@ -450,6 +478,7 @@ impl Config {
             analytics,
             webhooks,
             email,
+            reminders,
         })
     }
 

@@ -23,6 +23,7 @@ pub mod mailer;
 pub mod metrics_csv;
 pub mod openapi;
 pub mod rate_limit;
+pub mod reminders;
 pub mod retention;
 pub mod routes;
 pub mod scorecards;

@@ -136,6 +136,12 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
             allow_private: true,
         },
         email: None,
+        // Reminders are looked for once at start (an empty database) and then hourly: the
+        // reminder tests set their own pace.
+        reminders: server::config::ReminderConfig {
+            ack_hours: 48,
+            every: std::time::Duration::from_secs(3600),
+        },
     }
 }
 

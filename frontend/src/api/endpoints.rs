@@ -623,3 +623,13 @@ pub async fn forgot_password(body: &dto::ForgotPassword) -> Result<(), Error> {
 pub async fn new_password(body: &dto::NewPassword) -> Result<dto::LoginAnswer, Error> {
     call(Method::POST, "/api/v1/auth/new-password", Some(body), None).await
 }
+
+/// Which reminders I get.
+pub async fn reminders() -> Result<dto::ReminderChoices, Error> {
+    get("/api/v1/me/reminders").await
+}
+
+/// Turns each kind of reminder on or off for me.
+pub async fn set_reminders(body: &dto::ReminderChoices) -> Result<dto::ReminderChoices, Error> {
+    call(Method::PUT, "/api/v1/me/reminders", Some(body), None).await
+}

@@ -32,6 +32,9 @@ fn icon(kind: NotificationKind) -> &'static str {
         | NotificationKind::PlanSentBack => "▤",
         NotificationKind::Announcement => "✉",
         NotificationKind::WebhookDisabled | NotificationKind::SecondFactorPaused => "⚠",
+        NotificationKind::AcknowledgementReminder
+        | NotificationKind::SessionReminder
+        | NotificationKind::OverdueDigest => "⏰",
     }
 }
 

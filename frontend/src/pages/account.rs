@@ -81,6 +81,7 @@ pub fn Account() -> impl IntoView {
                 </a>
             })}
         </section>
+        <Reminders />
         <EmailChoice />
         <CalendarFeed />
         <section class="card" aria-labelledby="h-tokens">
@@ -216,6 +217,69 @@ fn Password() -> impl IntoView {
                 <button type="submit" data-test-id="change-password" disabled=move || change.pending()>"Change password"</button>
             </div>
         </form>
+    }
+}
+
+/// Which reminders I get, each on its own.
+#[component]
+fn Reminders() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let choices = api::load(move || {
+        changed.track();
+        api::reminders()
+    });
+    let error = RwSignal::new(None::<api::Error>);
+    let save = api::submit(
+        |body: dto::ReminderChoices| async move { api::set_reminders(&body).await },
+        move |reply| match reply {
+            Ok(_) => changed.update(|n| *n += 1),
+            Err(err) => error.set(Some(err)),
+        },
+    );
+    type Pick = fn(&mut dto::ReminderChoices) -> &mut bool;
+    let kinds: [(&str, &str, Pick); 3] = [
+        (
+            "reminder-acknowledgements",
+            "A session or plan of mine still waits for my acknowledgement (after 48 hours)",
+            |c| &mut c.acknowledgements,
+        ),
+        (
+            "reminder-sessions",
+            "A session I take part in starts within a day, and when it starts",
+            |c| &mut c.sessions,
+        ),
+        (
+            "reminder-overdue",
+            "Each day, my overdue action items (and a team leader's, their team's)",
+            |c| &mut c.overdue_digest,
+        ),
+    ];
+    view! {
+        <section class="card" aria-labelledby="h-reminders" data-test-id="reminders">
+            <h2 id="h-reminders">"Reminders"</h2>
+            <p class="muted">"In the bell, and by email when you have email on."</p>
+            <LoadStatus status=api::status(choices) />
+            {move || choices.get().and_then(Result::ok).map(|current| {
+                kinds.into_iter().map(|(id, label, pick)| {
+                    let mut on = current;
+                    let checked = *pick(&mut on);
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" data-test-id=id prop:checked=checked
+                                disabled=move || save.pending()
+                                on:change=move |ev| {
+                                    let mut next = current;
+                                    *pick(&mut next) = event_target_checked(&ev);
+                                    error.set(None);
+                                    save.dispatch(next);
+                                } />
+                            {label}
+                        </label>
+                    }
+                }).collect_view()
+            })}
+            <ErrorBanner error=error />
+        </section>
     }
 }
 

@@ -1,8 +1,10 @@
-//! The signed-in person's notifications: read them, mark them read. Nobody reads another's.
+//! The signed-in person's notifications: read them, mark them read, choose email and reminders.
+//! Nobody reads another's.
 
 use actix_web::web;
 use dto::{EmailNotifications, MarkRead, Notifications};
 use persistence::PageRequest;
+use persistence::reminders::{self, Kind};
 use persistence::{emails, notifications};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,7 @@ crate::routes::api_routes! {
     "/notifications" => get list_notifications;
     "/notifications/read" => post mark_notifications_read;
     "/me/email-notifications" => get get_email_notifications, put set_email_notifications;
+    "/me/reminders" => get get_reminders, put set_reminders;
 }
 
 /// Whether I am emailed what needs me (when the server sends email: `GET /api/v1/config`).
@@ -42,6 +45,45 @@ pub async fn set_email_notifications(
 ) -> ApiResult<web::Json<EmailNotifications>> {
     let body = body.into_inner();
     emails::set_opted_out(&app.db, actor.user.id, !body.enabled).await?;
+    Ok(web::Json(body))
+}
+
+/// Which reminders I get (`crate::reminders`).
+#[utoipa::path(get, path = "/api/v1/me/reminders", tag = "notifications",
+    responses((status = 200, body = dto::ReminderChoices)))]
+#[tracing::instrument(skip_all)]
+pub async fn get_reminders(
+    actor: Actor,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<dto::ReminderChoices>> {
+    let on = reminders::choices(&app.db, actor.user.id).await?;
+    Ok(web::Json(dto::ReminderChoices {
+        acknowledgements: on.contains(&Kind::Acknowledge),
+        sessions: on.contains(&Kind::Session),
+        overdue_digest: on.contains(&Kind::OverdueDigest),
+    }))
+}
+
+/// Turn each kind of reminder on or off for me.
+#[utoipa::path(put, path = "/api/v1/me/reminders", tag = "notifications",
+    request_body = dto::ReminderChoices,
+    responses((status = 200, body = dto::ReminderChoices), (status = 422, body = dto::Problem)))]
+#[tracing::instrument(skip_all)]
+pub async fn set_reminders(
+    actor: Actor,
+    body: Valid<dto::ReminderChoices>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<dto::ReminderChoices>> {
+    let body = body.into_inner();
+    let on: Vec<Kind> = [
+        (body.acknowledgements, Kind::Acknowledge),
+        (body.sessions, Kind::Session),
+        (body.overdue_digest, Kind::OverdueDigest),
+    ]
+    .into_iter()
+    .filter_map(|(on, kind)| on.then_some(kind))
+    .collect();
+    reminders::set_choices(&app.db, actor.user.id, &on).await?;
     Ok(web::Json(body))
 }
 

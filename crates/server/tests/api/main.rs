@@ -32,6 +32,7 @@ mod openapi;
 mod passwords;
 mod privacy;
 mod quick_notes;
+mod reminders;
 mod scrape;
 mod search;
 mod second_factor;
