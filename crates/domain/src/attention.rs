@@ -17,8 +17,6 @@ pub const SCORE_TARGET: f64 = 75.0;
 pub const SCORE_DROP: f64 = 5.0;
 /// Days without a completed session after which an agent needs attention.
 pub const COACHING_GAP_DAYS: i64 = 30;
-/// Hours an agent has to acknowledge a completed session or an active plan.
-pub const ACKNOWLEDGE_WITHIN_HOURS: i64 = 48;
 
 /// What is known about one agent now.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,7 +31,8 @@ pub struct Signals {
     pub oldest_overdue_days: i64,
     /// Days since their last completed session (`None`: never coached).
     pub days_since_session: Option<i64>,
-    /// Completed sessions and active plans waiting for their acknowledgement past its time.
+    /// Completed sessions and active plans waiting for their acknowledgement past its time
+    /// (`ACK_REMINDER_HOURS`).
     pub unacknowledged: u32,
 }
 

@@ -19,7 +19,8 @@ pub enum AttentionReason {
     OverdueItems,
     /// No completed coaching session in the last 30 days.
     NoRecentSession,
-    /// A completed session or an active plan waits for their acknowledgement past 48 hours.
+    /// A completed session or an active plan waits for their acknowledgement past
+    /// `ACK_REMINDER_HOURS` (48).
     Unacknowledged,
 }
 
@@ -43,7 +44,8 @@ pub struct AgentAttention {
     pub overdue_items: u32,
     /// Days since their last completed session (none: never coached).
     pub days_since_session: Option<i64>,
-    /// Completed sessions and active plans waiting for their acknowledgement past 48 hours.
+    /// Completed sessions and active plans waiting for their acknowledgement past
+    /// `ACK_REMINDER_HOURS`.
     pub unacknowledged: u32,
     /// Their team.
     pub team_id: Option<domain::TeamId>,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, Utc};
-use domain::attention::{self, Need, Signals};
+use domain::attention::{Need, Signals};
 use domain::scorecard::{self, Band};
 use domain::{Actor, Role, SessionStatus, UserId};
 use persistence::action_items::{self, ItemFilter};
@@ -23,14 +23,16 @@ const SHOWN: u64 = 20;
 /// The most agents a dashboard scores.
 const AGENTS: u64 = 200;
 
-/// Builds the dashboard of `actor`; with `analytics` off (`ENABLE_ANALYTICS`), without the
-/// team trend.
+/// Builds the dashboard of `actor`; with analytics off (`ENABLE_ANALYTICS`), without the team
+/// trend; acknowledgements are late after `ACK_REMINDER_HOURS`.
 pub async fn build(
     db: &Db,
     actor: &Actor,
     catalogue: &metrics::Catalogue,
-    analytics: bool,
+    config: &crate::Config,
 ) -> Result<dto::Dashboard, StoreError> {
+    let analytics = config.analytics;
+    let acknowledge_within = Duration::hours(i64::from(config.reminders.ack_hours));
     let now = Utc::now();
     let today = now.date_naive();
     let page = PageRequest {
@@ -59,9 +61,15 @@ pub async fn build(
 
     let (attention, trend) = if actor.role == Role::Agent {
         let trend = if analytics {
-            trend_of(db, catalogue, &[actor.id.uuid()], &HashMap::new())
-                .await?
-                .1
+            trend_of(
+                db,
+                catalogue,
+                &[actor.id.uuid()],
+                &HashMap::new(),
+                acknowledge_within,
+            )
+            .await?
+            .1
         } else {
             Vec::new()
         };
@@ -87,7 +95,7 @@ pub async fn build(
             .map(|row| (row.user.id, (row.user.name, row.team_id)))
             .collect();
         let ids: Vec<Uuid> = names.keys().copied().collect();
-        trend_of(db, catalogue, &ids, &names).await?
+        trend_of(db, catalogue, &ids, &names, acknowledge_within).await?
     };
     Ok(dto::Dashboard {
         upcoming_sessions: wire::all(&upcoming),
@@ -106,6 +114,7 @@ async fn trend_of(
     catalogue: &metrics::Catalogue,
     agents: &[Uuid],
     names: &HashMap<Uuid, (String, Option<Uuid>)>,
+    acknowledge_within: Duration,
 ) -> Result<(Vec<dto::AgentAttention>, Vec<dto::TrendPoint>), StoreError> {
     let this_month = Utc::now().format("%Y-%m").to_string();
     let mut from = this_month.clone();
@@ -127,12 +136,7 @@ async fn trend_of(
     let now = Utc::now();
     let overdue = overdue(db, agents).await?;
     let coached = last_coached(db, agents).await?;
-    let waiting = unacknowledged(
-        db,
-        agents,
-        now - Duration::hours(attention::ACKNOWLEDGE_WITHIN_HOURS),
-    )
-    .await?;
+    let waiting = unacknowledged(db, agents, now - acknowledge_within).await?;
     let mut needing: Vec<dto::AgentAttention> = names
         .iter()
         .filter_map(|(agent, (name, team))| {

@@ -19,9 +19,7 @@ crate::routes::api_routes! {
 pub async fn get_dashboard(actor: Actor, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let build = async {
         let catalogue = app.catalogue.current(&app.db).await?;
-        Ok::<_, ApiError>(
-            crate::dashboard::build(&app.db, &actor, &catalogue, app.config.analytics).await?,
-        )
+        Ok::<_, ApiError>(crate::dashboard::build(&app.db, &actor, &catalogue, &app.config).await?)
     };
     let dashboard = app.caches.dashboard(actor.user.id, build).await?;
     Ok(HttpResponse::Ok().json(&*dashboard))
