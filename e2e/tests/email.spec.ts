@@ -1,21 +1,10 @@
 // Journey: a team leader finds email notifications on their account page, turns them off and on
 // again; a session they schedule reaches its agent by email, with the calendar invitation.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { expect } from "@playwright/test";
-import { apiToken, checkA11y, emailOf, LEADER, settled, shot, signIn, test, watchConsole } from "./helpers";
+import { apiToken, checkA11y, emailOf, LEADER, mailTo, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Chen Wei";
 
-/// The raw emails the sink holds for `address`.
-function mailTo(address: string): string[] {
-  const dir = path.join(process.env.E2E_MAILDIR ?? "", "new");
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
-    .filter((raw) => raw.includes(`<${address}>`));
-}
 
 test("a team leader chooses email, and a session they schedule is emailed to its agent", async ({ page, request }, info) => {
   const problems = watchConsole(page);

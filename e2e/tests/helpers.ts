@@ -1,6 +1,8 @@
 // Shared steps of the browser journeys: signing in, accessibility checks, console watching and
 // screenshots kept as artifacts (test-results/screens/).
 import { createHmac } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { APIRequestContext, BrowserContext, BrowserContextOptions, expect, Page, test as base, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
@@ -104,4 +106,14 @@ export async function apiToken(request: APIRequestContext, email: string): Promi
   const answer = await request.post("/api/v1/auth/login", { data: { email, password: PASSWORD } });
   expect(answer.status()).toBe(200);
   return (await answer.json()).access_token;
+}
+
+/// The raw emails the journeys' SMTP sink holds for `address`.
+export function mailTo(address: string): string[] {
+  const dir = path.join(process.env.E2E_MAILDIR ?? "", "new");
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
+    .filter((raw) => raw.includes(`<${address}>`));
 }

@@ -2,9 +2,11 @@
 // when it returns; a note whose answer was lost is sent again under the same Idempotency-Key.
 // Each exists exactly once on the server.
 import { expect, APIRequestContext } from "@playwright/test";
-import { LEADER, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
+import { ADMIN, checkA11y, LEADER, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 const AGENT = "Bianca Rossi";
+/// An agent of the team leader's that no other journey uses.
+const MOVED = "Hana Kobayashi";
 
 /// The contents of the team leader's notes that contain `marker`, newest first.
 async function notesAbout(request: APIRequestContext, auth: Record<string, string>, marker: string): Promise<string[]> {
@@ -70,5 +72,54 @@ test("notes written offline are sent once each when the network returns", async 
   expect(await notesAbout(request, auth, `${marker} third`)).toHaveLength(1);
   await page.unroute("**/api/v1/quick-notes");
 
+  expect(problems).toEqual([]);
+});
+
+test("a note refused when the network returns stays with the reason, to fix or discard", async ({ newContext, request }, info) => {
+  const admin = await request.post("/api/v1/auth/login", { data: { email: ADMIN, password: PASSWORD } });
+  const adminAuth = { Authorization: `Bearer ${(await admin.json()).access_token}` };
+  const people = await (await request.get("/api/v1/users?role=AGENT&limit=200", { headers: adminAuth })).json();
+  const agent = people.items.find((u: { name: string }) => u.name === MOVED);
+  const teams = await (await request.get("/api/v1/teams?limit=200", { headers: adminAuth })).json();
+  const elsewhere = teams.items.find((t: { name: string }) => t.name === "Technical Support");
+  const context = await newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page, [/ERR_INTERNET_DISCONNECTED/, /ERR_FAILED/, /WebSocket/, /422/]);
+  await signIn(page, LEADER);
+  await settled(page);
+
+  await context.setOffline(true);
+  await page.locator("body").press("q");
+  await page.getByTestId("note-agent").selectOption({ label: MOVED });
+  await page.getByTestId("note-content").fill("Offline: great empathy on the billing call");
+  await page.getByTestId("note-save").click();
+  await expect(page.getByTestId("offline")).toContainText("1 quick note is kept on this device");
+
+  // Meanwhile the agent moves to another team: the note is no longer the team leader's to write.
+  const moved = await request.patch(`/api/v1/users/${agent.id}`, {
+    headers: adminAuth,
+    data: { team_id: elsewhere.id, version: agent.version },
+  });
+  expect(moved.status()).toBe(200);
+  try {
+    await context.setOffline(false);
+    const refused = page.getByTestId("refused-note");
+    await expect(refused).toBeVisible();
+    await expect(refused).toContainText(MOVED);
+    await expect(page.getByTestId("refused-content")).toHaveValue("Offline: great empathy on the billing call");
+    await checkA11y(page, "refused-note");
+    await shot(page, info, "refused-note");
+    // It stays after a reload (it is kept on this device), until discarded.
+    await page.reload();
+    await expect(page.getByTestId("refused-note")).toBeVisible();
+    await page.getByTestId("refused-discard").click();
+    await expect(page.getByTestId("refused-notes")).toHaveCount(0);
+  } finally {
+    const current = await (await request.get(`/api/v1/users/${agent.id}`, { headers: adminAuth })).json();
+    await request.patch(`/api/v1/users/${agent.id}`, {
+      headers: adminAuth,
+      data: { team_id: agent.team_id, version: current.version },
+    });
+  }
   expect(problems).toEqual([]);
 });

@@ -21,6 +21,11 @@ test("a team leader makes, uses and revokes a personal access token", async ({ p
   await page.getByTestId("token-create").click();
   const secret = await page.getByTestId("token-secret").inputValue();
   expect(secret).toMatch(/^chp_/);
+  // "Copy" puts it on the clipboard.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByTestId("token-secret-box").getByTestId("copy").click();
+  await expect(page.getByTestId("token-secret-box").getByRole("status").last()).toHaveText("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   const row = page.getByTestId("token-row").filter({ hasText: "Weekly report script" });
   await expect(row).toContainText("read");
   await expect(row).toContainText("never used");

@@ -3,15 +3,13 @@
 // action items are made, changed, reopened and cancelled outside any session, with the keyboard
 // and on a phone; a person changes their password, gets a forgotten one back by email, and an
 // admin emails someone a link instead of telling them a temporary password.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { APIRequestContext, expect, Page } from "@playwright/test";
-import { ADMIN, apiToken, checkA11y, emailOf, LEADER, NewContext, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
+import { ADMIN, apiToken, checkA11y, emailOf, LEADER, mailTo, PASSWORD, settled, shot, signIn, test, watchConsole } from "./helpers";
 
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 /// Agents other journeys use: this one leaves them alone.
-const TAKEN = ["Aiden Clarke", "Bianca Rossi", "Chen Wei", "Dana Whitfield", "Elif Yilmaz", "Farah Haddad", "Gabriel Silva", "Hugo Laurent"];
+const TAKEN = ["Aiden Clarke", "Bianca Rossi", "Chen Wei", "Dana Whitfield", "Elif Yilmaz", "Farah Haddad", "Gabriel Silva", "Hana Kobayashi", "Hugo Laurent"];
 
 type Person = { id: string; name: string; email: string };
 
@@ -37,15 +35,6 @@ function ymd(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/// The raw emails the sink holds for `address`.
-function mailTo(address: string): string[] {
-  const dir = path.join(process.env.E2E_MAILDIR ?? "", "new");
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
-    .filter((raw) => raw.includes(`<${address}>`));
-}
 
 /// The token of the last password link emailed to `address`.
 async function emailedLink(address: string): Promise<string> {
@@ -119,8 +108,8 @@ function card(page: Page, title: string) {
 }
 
 test("action items are made, changed, reopened and cancelled outside a session", async ({ page, request }, info) => {
-  // The 422 of cancelling without a reason, shown in the dialog.
-  const problems = watchConsole(page, [/422/]);
+  // The 422 of cancelling without a reason, shown in the dialog; the requests made offline.
+  const problems = watchConsole(page, [/422/, /ERR_INTERNET_DISCONNECTED/, /ERR_FAILED/, /WebSocket/]);
   const agent = await spareAgent(request);
   const title = `Review three refund calls ${Date.now()}`;
   await signIn(page, LEADER);
@@ -178,6 +167,19 @@ test("action items are made, changed, reopened and cancelled outside a session",
   await page.getByTestId("item-save").click();
   await expect(page.getByTestId("item-dialog")).toHaveCount(0);
   await expect(page.getByTestId("item-card").filter({ hasText: "Shadow a senior colleague" }).first()).toBeVisible();
+
+  // A move made offline says so and offers to try again once the connection is back.
+  await page.goto("/items");
+  await settled(page);
+  const shadow = page.getByTestId("column-pending").getByTestId("item-card").filter({ hasText: "Shadow a senior colleague" }).first();
+  await page.context().setOffline(true);
+  await shadow.getByTestId("move-in_progress").click();
+  await expect(page.getByTestId("move-unsent")).toBeVisible();
+  await shot(page, info, "move-unsent");
+  await page.context().setOffline(false);
+  await page.getByTestId("move-retry").click();
+  await expect(page.getByTestId("move-unsent")).toHaveCount(0);
+  await expect(page.getByTestId("column-in_progress").getByText("Shadow a senior colleague").first()).toBeVisible();
   expect(problems).toEqual([]);
 });
 
@@ -323,6 +325,17 @@ test("home ranks who needs attention, per team for a manager", async ({ newConte
     await checkA11y(page, "manager-home");
     await shot(page, info, "manager-home");
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    if (viewport.width > 1000) {
+      // The agents list: a team column, and a team filter.
+      await page.goto("/agents");
+      await settled(page);
+      await page.getByTestId("team-filter").selectOption({ label: "Technical Support" });
+      await expect(page).toHaveURL(/\/agents\?team=/);
+      const teamsShown = await page.getByTestId("agent-team").allTextContents();
+      expect(teamsShown.length).toBeGreaterThan(0);
+      expect(new Set(teamsShown)).toEqual(new Set(["Technical Support"]));
+      await shot(page, info, "agents-by-team");
+    }
     expect(problems).toEqual([]);
   }
 });

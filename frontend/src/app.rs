@@ -1,6 +1,7 @@
 //! The root component: the store, and a page for every route (deep links and reloads land on
 //! the same page).
 
+use domain::Action;
 use leptos::prelude::*;
 
 use crate::components::shell::Shell;
@@ -24,8 +25,41 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// What a page is for, when it is not for everyone: the person's role must be allowed one of these
+/// actions (`dto::Me::permissions`, from the one policy), or the page says it is not for them
+/// instead of offering forms the server would refuse.
+fn needs(route: Route) -> &'static [Action] {
+    match route {
+        Route::Admin => &[
+            Action::CreateAgent,
+            Action::ViewAudit,
+            Action::Announce,
+            Action::ConfigureScorecard,
+            Action::ManageWebhooks,
+        ],
+        Route::People => &[Action::CreateAgent],
+        Route::Teams => &[Action::UpdateTeam],
+        Route::Audit => &[Action::ViewAudit],
+        Route::Announcements => &[Action::Announce],
+        Route::MetricsFiles => &[Action::ImportMetrics],
+        Route::Scorecard => &[Action::ConfigureScorecard],
+        Route::Webhooks => &[Action::ManageWebhooks],
+        Route::PlanSession => &[Action::ManageSession],
+        Route::NewPlan => &[Action::DraftActionPlan],
+        _ => &[],
+    }
+}
+
 /// The page of a signed-in route.
 fn page(route: Route) -> AnyView {
+    let needed = needs(route);
+    let allowed = needed.is_empty()
+        || crate::state::session()
+            .me()
+            .is_some_and(|me| needed.iter().any(|action| me.permissions.contains(action)));
+    if !allowed {
+        return view! { <pages::not_found::NotForYou /> }.into_any();
+    }
     match route {
         Route::Home => view! { <pages::home::Home /> }.into_any(),
         Route::Agents => view! { <pages::agents::Agents /> }.into_any(),

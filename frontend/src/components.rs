@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod conflict;
+pub mod copy;
 pub mod error_banner;
 pub mod field;
 pub mod notifications;

@@ -115,12 +115,8 @@ fn union_of(mut branches: impl Iterator<Item = SelectStatement>) -> Option<Selec
     )
 }
 
-/// The first 80 characters of `text`.
-fn opening(text: &str) -> String {
-    text.chars().take(80).collect()
-}
-
-/// Titles and passages of the sealed hits among `hits`, from their opened text.
+/// Titles and passages of the sealed hits among `hits`, from their opened text: a note's or a
+/// session's title names whom it is about and its day ("Aiden Clarke · 3 Mar 2026").
 async fn sealed_passages(db: &Db, hits: &mut [Hit], terms: &[String]) -> Result<(), StoreError> {
     let ids = |kind: &str| -> Vec<Uuid> {
         hits.iter()
@@ -128,34 +124,41 @@ async fn sealed_passages(db: &Db, hits: &mut [Hit], terms: &[String]) -> Result<
             .map(|h| h.id)
             .collect()
     };
-    let mut passages = Vec::new();
-    for note in quick_note::Entity::find()
+    let notes = quick_note::Entity::find()
         .filter(quick_note::Column::Id.is_in(ids("quick_note")))
         .all(db)
-        .await?
-    {
+        .await?;
+    let sessions = coaching_session::Entity::find()
+        .filter(coaching_session::Column::Id.is_in(ids("session")))
+        .all(db)
+        .await?;
+    let names = crate::users::names(
+        db,
+        notes
+            .iter()
+            .map(|n| n.agent_id)
+            .chain(sessions.iter().map(|s| s.agent_id)),
+    )
+    .await?;
+    let about = |agent: Uuid, at: chrono::DateTime<chrono::Utc>| {
+        let name = names.get(&agent).map_or("An agent", String::as_str);
+        format!("{name} · {}", at.format("%-d %b %Y"))
+    };
+    let mut passages = Vec::new();
+    for note in notes {
         passages.push((
             note.id,
-            opening(&note.content),
+            about(note.agent_id, note.created_at),
             search_index::snippet(&note.content, terms),
         ));
     }
-    for session in coaching_session::Entity::find()
-        .filter(coaching_session::Column::Id.is_in(ids("session")))
-        .all(db)
-        .await?
-    {
-        let title = [
-            session.session_notes.as_deref(),
-            session.preparation_notes.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(opening)
-        .next()
-        .unwrap_or_else(|| "Coaching session".to_owned());
+    for session in sessions {
         let snippet = search_index::snippet(&session.search_texts().join(" "), terms);
-        passages.push((session.id, title, snippet));
+        passages.push((
+            session.id,
+            about(session.agent_id, session.scheduled_at),
+            snippet,
+        ));
     }
     for (id, title, snippet) in passages {
         if let Some(hit) = hits.iter_mut().find(|h| h.id == id) {

@@ -14,9 +14,10 @@ use super::Error;
 /// What a load holds: nothing until the first reply, then the newest reply.
 pub type Reply<T> = Option<Result<T, Error>>;
 
-/// Fetches now, and again whenever a signal that `fetch` reads changes. A newer request
-/// cancels the one still running, and leaving the page cancels it too: an older reply never
-/// lands after a newer one, nor do the store writes `fetch` makes on the way.
+/// Fetches now, and again whenever a signal that `fetch` reads changes, or when the browser comes
+/// back online after the last try could not reach the server. A newer request cancels the one
+/// still running, and leaving the page cancels it too: an older reply never lands after a newer
+/// one, nor do the store writes `fetch` makes on the way.
 pub fn load<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Reply<T>>
 where
     T: Send + Sync + 'static,
@@ -29,9 +30,16 @@ where
 fn load_boxed<T: Send + Sync + 'static>(
     fetch: Box<dyn Fn() -> LocalBoxFuture<'static, Result<T, Error>>>,
 ) -> ReadSignal<Reply<T>> {
-    let (reply, set_reply) = signal(None);
+    let (reply, set_reply) = signal(None::<Result<T, Error>>);
     let running = StoredValue::new(None::<AbortHandle>);
+    let retry = RwSignal::new(0u32);
+    let back_online = window_event_listener(leptos::ev::online, move |_| {
+        if reply.with_untracked(|r| matches!(r, Some(Err(Error::Network(_))))) {
+            retry.update(|n| *n += 1);
+        }
+    });
     Effect::new(move |_| {
+        retry.track();
         let (request, handle) = abortable(fetch());
         if let Some(older) = running.try_update_value(|r| r.replace(handle)).flatten() {
             older.abort();
@@ -43,6 +51,7 @@ fn load_boxed<T: Send + Sync + 'static>(
         });
     });
     on_cleanup(move || {
+        back_online.remove();
         if let Some(last) = running.try_update_value(Option::take).flatten() {
             last.abort();
         }

@@ -22,6 +22,7 @@ pub fn Enrolment(enrolment: dto::SecondFactorEnrolment) -> impl IntoView {
 /// Recovery codes, to keep somewhere safe: each signs in once without the app.
 #[component]
 pub fn RecoveryCodes(codes: Vec<String>, on_done: Callback<()>) -> impl IntoView {
+    let all = codes.join("\n");
     view! {
         <div class="notice ok" role="status" data-test-id="recovery-codes">
             <p><strong>"Your recovery codes"</strong>
@@ -30,6 +31,7 @@ pub fn RecoveryCodes(codes: Vec<String>, on_done: Callback<()>) -> impl IntoView
                 {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
             </ul>
             <div class="actions">
+                <crate::components::copy::CopyButton text=all what="the recovery codes" />
                 <button type="button" data-test-id="recovery-codes-saved" on:click=move |_| on_done.run(())>
                     "I have saved them"
                 </button>

@@ -258,6 +258,39 @@ fn Connection(online: Signal<bool>) -> impl IntoView {
                 }}
             </p>
         </Show>
-        <ErrorBanner error=outbox.refused />
+        <RefusedNotes />
+    }
+}
+
+/// Quick notes the server refused when they were sent from the outbox: each with why, to fix
+/// and send again, or to discard.
+#[component]
+fn RefusedNotes() -> impl IntoView {
+    let outbox = crate::state::outbox::outbox();
+    let store = store();
+    view! {
+        <Show when=move || outbox.refused.with(|r| !r.is_empty())>
+            <section class="card warning-card" role="alert" data-test-id="refused-notes">
+                <h2>"Quick notes that were not saved"</h2>
+                {move || outbox.refused.get().into_iter().map(|note| {
+                    let text = RwSignal::new(note.content.clone());
+                    let (key, again) = (note.key.clone(), note.key.clone());
+                    let id = format!("refused-{}", note.key);
+                    view! {
+                        <div class="refused" data-test-id="refused-note">
+                            <p><strong>{move || store.name(note.agent_id)}</strong> ": " {note.reason.clone()}</p>
+                            <label class="sr-only" for=id.clone()>"The note"</label>
+                            <textarea id=id rows="2" maxlength="5000" bind:value=text data-test-id="refused-content"></textarea>
+                            <div class="actions">
+                                <button type="button" class="secondary small" data-test-id="refused-discard"
+                                    on:click=move |_| outbox.discard(&key)>"Discard"</button>
+                                <button type="button" class="small" data-test-id="refused-retry"
+                                    on:click=move |_| outbox.retry(&again, text.get_untracked())>"Send again"</button>
+                            </div>
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        </Show>
     }
 }

@@ -7,6 +7,7 @@ use domain::Scope;
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::copy::CopyButton;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
 use crate::components::password::{NewPasswordFields, typed_alike};
@@ -95,6 +96,7 @@ pub fn Account() -> impl IntoView {
                     <input class="secret" readonly=true value=created.secret.clone() data-test-id="token-secret"
                         aria-label="The new token" on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
                     <div class="actions">
+                        <CopyButton text=created.secret.clone() what="the token" />
                         <button type="button" class="secondary small" on:click=move |_| secret.set(None)>"Done"</button>
                     </div>
                 </div>
@@ -363,9 +365,10 @@ fn CalendarFeed() -> impl IntoView {
             {move || url.get().map(|address| view! {
                 <div class="notice ok" role="status">
                     <p><strong>"Your feed address"</strong>". Copy it into your calendar app now: it is not shown again."</p>
-                    <input class="secret" readonly=true value=address data-test-id="calendar-url"
+                    <input class="secret" readonly=true value=address.clone() data-test-id="calendar-url"
                         aria-label="Your calendar feed address" on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
                     <div class="actions">
+                        <CopyButton text=address what="the feed address" />
                         <button type="button" class="secondary small" on:click=move |_| url.set(None)>"Done"</button>
                     </div>
                 </div>

@@ -224,7 +224,6 @@ fn PlanView(
                     error=error on_send=Callback::new(move |reason| send(Step::Decide("reject", decision(Some(reason), None, None)))) />
             </section>
         })}
-        {move || acknowledging().then(|| view! { <Acknowledge error=error on_send=Callback::new(move |comment| send(Step::Decide("acknowledge", decision(None, Some(comment), None)))) /> })}
         <section class="card" aria-labelledby="h-plan-targets">
             <h2 id="h-plan-targets">"KPI targets"</h2>
             {if plan.targets.is_empty() {
@@ -276,6 +275,8 @@ fn PlanView(
                 view! { <ul class="cards">{list.into_iter().map(|item| view! { <li><crate::pages::items::ItemCard item=item /></li> }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        // The agent acknowledges after reading the goal, the targets and the items above.
+        {move || acknowledging().then(|| view! { <Acknowledge error=error on_send=Callback::new(move |comment| send(Step::Decide("acknowledge", decision(None, Some(comment), None)))) /> })}
         <section class="card" aria-labelledby="h-plan-checkpoints">
             <h2 id="h-plan-checkpoints">"Checkpoints"</h2>
             {if plan.checkpoints.is_empty() {

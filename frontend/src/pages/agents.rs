@@ -1,5 +1,6 @@
-//! The agents in scope: search by name, email or employee id; filter by rating band and by
-//! whether they need attention (and why).
+//! The agents in scope: search by name, email or employee id; filter by rating band, by whether
+//! they need attention (and why), and (whoever oversees several teams) by team, with a team
+//! column.
 
 use std::collections::HashMap;
 
@@ -70,10 +71,38 @@ pub fn Agents() -> impl IntoView {
             Ok::<_, api::Error>((latest, board.agents_needing_attention))
         }
     });
-    // `?team=` (from a manager's team card) shows one team.
+    // `?team=` (from a manager's team card, or the team filter) shows one team.
     let team = Memo::new(move |_| {
         crate::router::query("team").and_then(|id| id.parse::<domain::TeamId>().ok())
     });
+    // Whoever oversees teams (managers, admins) gets the team column and filter.
+    let oversees = me
+        .me()
+        .is_some_and(|m| matches!(m.user.role, domain::Role::Manager | domain::Role::Admin));
+    let teams = api::load(move || async move {
+        if oversees {
+            Ok(api::teams().await?.items)
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let team_name = move |id: Option<domain::TeamId>| {
+        teams.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .and_then(|t| t.iter().find(|team| Some(team.id) == id))
+                .map_or_else(|| "—".to_owned(), |team| team.name.clone())
+        })
+    };
+    let choose_team = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let to = if value.is_empty() {
+            "/agents".to_owned()
+        } else {
+            format!("/agents?team={value}")
+        };
+        crate::router::replace(&to);
+    };
     let rows = move || {
         let (latest, attention) = scores.get().and_then(Result::ok).unwrap_or_default();
         let team = team.get();
@@ -128,6 +157,18 @@ pub fn Agents() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            {oversees.then(|| view! {
+                <div>
+                    <label for="team-filter">"Team"</label>
+                    <select id="team-filter" data-test-id="team-filter" on:change=choose_team
+                        prop:value=move || team.get().map(|t| t.to_string()).unwrap_or_default()>
+                        <option value="">"Every team"</option>
+                        {move || teams.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| view! {
+                            <option value=t.id.to_string() selected=move || team.get() == Some(t.id)>{t.name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
             <label class="check">
                 <input type="checkbox" data-test-id="attention-filter" bind:checked=attention_only />
                 " Needs attention"
@@ -137,17 +178,20 @@ pub fn Agents() -> impl IntoView {
         <section class="card">
             <table class="list" data-test-id="agents">
                 <caption class="sr-only">"Agents in your scope"</caption>
-                <thead><tr><th scope="col">"Agent"</th><th scope="col">"Score"</th><th scope="col">"Needs attention"</th></tr></thead>
+                <thead><tr><th scope="col">"Agent"</th>
+                    {oversees.then(|| view! { <th scope="col" class="wide-only">"Team"</th> })}
+                    <th scope="col">"Score"</th><th scope="col">"Needs attention"</th></tr></thead>
                 <tbody>
                     {move || {
                         let list = rows();
                         if list.is_empty() {
-                            return view! { <tr><td colspan="3" class="empty">"No agent matches."</td></tr> }.into_any();
+                            return view! { <tr><td colspan="4" class="empty">"No agent matches."</td></tr> }.into_any();
                         }
                         list.into_iter().map(|(agent, score, band, why)| view! {
                             <tr>
                                 <th scope="row"><a href=format!("/agents/{}", agent.id)>{agent.name.clone()}</a>
                                     <span class="muted small block">{agent.employee_id.clone().unwrap_or_else(|| agent.email.clone())}</span></th>
+                                {oversees.then(|| view! { <td class="wide-only" data-test-id="agent-team">{team_name(agent.team_id)}</td> })}
                                 <td>{band.map(|b| view! { <span class=format!("pill {}", labels::band_class(b))>{labels::score(score)} " · " {labels::band(b)}</span> })}</td>
                                 <td><span class="chips">{why.map(|why| why.reasons.iter().map(|r| view! { <span class="chip">{labels::reason(*r, &why)}</span> }).collect_view())}</span></td>
                             </tr>

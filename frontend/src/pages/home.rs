@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::chart::{ChartTable, LineChart, Series, rating_bands};
-use crate::components::error_banner::{ErrorBanner, LoadStatus, Loading, when_loaded};
+use crate::components::error_banner::{LoadStatus, Loading, when_loaded};
 use crate::labels;
 use crate::pages::items::ItemCard;
 use crate::pages::overview::{AuditSummary, PlansWaiting, TeamsOverview};
@@ -247,7 +247,12 @@ fn AgentHome() -> impl IntoView {
                                     <a class="button small" href=format!("/sessions/{}", s.id)>"Review and acknowledge"</a>
                                 </li>
                             }).collect_view()}
-                            {plans.into_iter().map(|p| view! { <PlanAcknowledge plan=p /> }).collect_view()}
+                            {plans.into_iter().map(|p| view! {
+                                <li>
+                                    <a href=format!("/plans/{}", p.id)>"Improvement plan: " {p.title.clone()}</a>
+                                    <a class="button small" href=format!("/plans/{}", p.id) data-test-id="plan-review">"Review and acknowledge"</a>
+                                </li>
+                            }).collect_view()}
                         </ul>
                     }.into_any()
                 }}
@@ -275,50 +280,15 @@ fn AgentHome() -> impl IntoView {
                 }}
             </section>
             <section class="card wide" aria-labelledby="h-card">
-                <h2 id="h-card">"Your scorecard"</h2>
+                <div class="section-head">
+                    <h2 id="h-card">"Your scorecard"</h2>
+                    <a class="button small secondary" href=format!("/agents/{my_id}") data-test-id="my-kpis">"Your KPI charts"</a>
+                </div>
                 <crate::pages::agent::ScoreHistory agent=my_id />
             </section>
         </div>
     }
     .into_any()
-}
-
-/// An active plan the agent acknowledges, with an optional comment.
-#[component]
-fn PlanAcknowledge(plan: dto::ActionPlan) -> impl IntoView {
-    let store = store();
-    let comment = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<api::Error>);
-    let plan_for_send = plan.clone();
-    let send = api::submit(
-        move |comment: String| {
-            let body = dto::PlanDecision {
-                reason: None,
-                comment: Some(comment),
-                outcome: None,
-                version: None,
-            };
-            let plan = plan_for_send.clone();
-            async move { api::decide_plan(&plan, "acknowledge", &body).await }
-        },
-        move |reply| match reply {
-            Ok(plan) => store.plans.upsert(plan),
-            Err(err) => error.set(Some(err)),
-        },
-    );
-    let id = format!("plan-comment-{}", plan.id);
-    view! {
-        <li class="stack">
-            <strong>"Improvement plan: " {plan.title.clone()}</strong>
-            <span class="muted">{plan.goal.clone()}</span>
-            <label for=id.clone()>"Your comment (optional)"</label>
-            <input id=id type="text" bind:value=comment maxlength="2000" />
-            <button type="button" class="small" on:click=move |_| { send.dispatch(comment.get_untracked()); }>
-                "Acknowledge plan"
-            </button>
-            <ErrorBanner error=error />
-        </li>
-    }
 }
 
 /// Agents needing attention, most in need first, with why; for a manager or an admin, per team.

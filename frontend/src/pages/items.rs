@@ -40,6 +40,8 @@ struct Mover {
     send: api::Submit<Move>,
     conflict: RwSignal<Option<(Move, Option<i32>)>>,
     error: RwSignal<Option<api::Error>>,
+    /// A move that could not reach the server, to try again.
+    unsent: RwSignal<Option<Move>>,
 }
 
 /// The page-independent mover, provided once by the shell so a move outlives the card that
@@ -48,6 +50,7 @@ pub fn provide_mover() {
     let store = store();
     let conflict = RwSignal::new(None::<(Move, Option<i32>)>);
     let error = RwSignal::new(None::<api::Error>);
+    let unsent = RwSignal::new(None::<Move>);
     let last = StoredValue::new(None::<Move>);
     let send = api::submit(
         move |step: Move| {
@@ -61,8 +64,10 @@ pub fn provide_mover() {
         move |reply| match reply {
             Ok(item) => {
                 error.set(None);
+                unsent.set(None);
                 store.items.upsert(item);
             }
+            Err(api::Error::Network(_)) => unsent.set(last.get_value()),
             Err(err) if err.is_stale() => {
                 if let Some(step) = last.get_value() {
                     leptos::task::spawn_local(async move {
@@ -78,6 +83,7 @@ pub fn provide_mover() {
         send,
         conflict,
         error,
+        unsent,
     });
 }
 
@@ -112,6 +118,13 @@ pub fn MoveProblems() -> impl IntoView {
         }
     });
     view! {
+        {move || mover.unsent.get().map(|step| view! {
+            <p class="offline unsent" role="alert" data-test-id="move-unsent">
+                "The item could not be moved: the server cannot be reached. "
+                <button type="button" class="small" data-test-id="move-retry"
+                    on:click=move |_| mover.send.dispatch(step)>"Try again"</button>
+            </p>
+        })}
         <ConflictDialog open=Signal::derive(move || mover.conflict.with(Option::is_some))
             on_reload=on_reload on_reapply=on_reapply />
     }
@@ -295,7 +308,10 @@ pub fn Board() -> impl IntoView {
                                 sorted_by(list, |i| (!i.overdue, i.due_date))
                             };
                             if list.is_empty() {
-                                return view! { <li class="empty small">"Nothing here."</li> }.into_any();
+                                // Not loaded for want of a connection is not "nothing".
+                                let offline = loaded.with(|r| matches!(r, Some(Err(api::Error::Network(_)))));
+                                let empty = if offline { "Offline: the items show when the connection returns." } else { "Nothing here." };
+                                return view! { <li class="empty small">{empty}</li> }.into_any();
                             }
                             list.into_iter().map(|item| view! { <li><ItemCard item=item /></li> }).collect_view().into_any()
                         }}

@@ -50,6 +50,7 @@ pub fn Webhooks() -> impl IntoView {
                 <input class="secret" readonly=true value=created.secret.clone() data-test-id="webhook-secret"
                     aria-label="The signing secret" on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
                 <div class="actions">
+                    <crate::components::copy::CopyButton text=created.secret.clone() what="the signing secret" />
                     <button type="button" class="secondary small" on:click=move |_| secret.set(None)>"Done"</button>
                 </div>
             </div>

@@ -1,7 +1,9 @@
 //! The live feed: one WebSocket per signed-in tab. Its events go into the [`Store`], so every
 //! open page that shows a record follows changes made anywhere else, without a reload. It
 //! reconnects with back-off and resumes after the last event it saw; while it is down, the shell
-//! says that updates are paused.
+//! says that updates are paused. When a WebSocket cannot open at all (a proxy that blocks them),
+//! the feed switches to the same events as server-sent events (`/api/v1/events`), resuming at
+//! the same place.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,6 +25,22 @@ pub struct Live {
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// WebSockets in a row that closed without ever opening, or within [`QUICK_CLOSE_MS`] of opening
+/// with nothing received (a proxy that accepts the upgrade and drops it), before the feed takes
+/// them to be blocked and uses server-sent events instead.
+const SOCKET_TRIES: u32 = 2;
+/// See [`SOCKET_TRIES`].
+const QUICK_CLOSE_MS: f64 = 5_000.0;
+/// The events a page follows (server-sent events arrive by name).
+const KINDS: [&str; 7] = [
+    "session_changed",
+    "action_item_changed",
+    "quick_note_changed",
+    "action_plan_changed",
+    "user_changed",
+    "quick_note_deleted",
+    "announcement_published",
+];
 
 struct Feed {
     store: Store,
@@ -31,6 +49,17 @@ struct Feed {
     backoff: Duration,
     stopped: bool,
     socket: Option<Connection>,
+    /// Sockets in a row that closed without opening.
+    failed_opens: u32,
+    stream: Option<Stream>,
+}
+
+/// The server-sent events' stream, with the handlers that must live as long as it does.
+struct Stream {
+    source: web_sys::EventSource,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut()>,
 }
 
 /// An open socket with the handlers that must live as long as it does.
@@ -51,12 +80,17 @@ pub fn start(store: Store) -> Live {
         backoff: Duration::from_secs(1),
         stopped: false,
         socket: None,
+        failed_opens: 0,
+        stream: None,
     }));
     connect(&feed);
     let stop = send_wrapper::SendWrapper::new(Rc::clone(&feed));
     on_cleanup(move || {
         let mut feed = stop.borrow_mut();
         feed.stopped = true;
+        if let Some(stream) = feed.stream.take() {
+            stream.source.close();
+        }
         if let Some(Connection { socket, .. }) = feed.socket.take() {
             // Its handlers go with it: none may run once they are dropped.
             socket.set_onmessage(None);
@@ -95,8 +129,78 @@ fn url(last_seq: u64) -> Option<String> {
 }
 
 fn connect(feed: &Rc<RefCell<Feed>>) {
-    let last_seq = feed.borrow().last_seq;
+    let (last_seq, blocked) = {
+        let state = feed.borrow();
+        (state.last_seq, state.failed_opens >= SOCKET_TRIES)
+    };
+    if blocked {
+        listen(feed);
+        return;
+    }
     let Some(socket) = url(last_seq).and_then(|url| WebSocket::new(&url).ok()) else {
+        retry(feed);
+        return;
+    };
+    // When it opened, and whether anything came: a socket that never carries anything is no use.
+    let opened = Rc::new(std::cell::Cell::new(None::<f64>));
+    let heard = Rc::new(std::cell::Cell::new(false));
+    let on_open = {
+        let feed = Rc::clone(feed);
+        let opened = Rc::clone(&opened);
+        Closure::<dyn FnMut()>::new(move || {
+            opened.set(Some(js_sys::Date::now()));
+            let mut state = feed.borrow_mut();
+            state.online.set(true);
+            state.backoff = Duration::from_secs(1);
+        })
+    };
+    let on_message = {
+        let feed = Rc::clone(feed);
+        let heard = Rc::clone(&heard);
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            heard.set(true);
+            let mut state = feed.borrow_mut();
+            state.failed_opens = 0;
+            if let Some(text) = event.data().as_string() {
+                receive(&mut state, &text);
+            }
+        })
+    };
+    let on_close = {
+        let feed = Rc::clone(feed);
+        Closure::<dyn FnMut()>::new(move || {
+            let useless = match opened.get() {
+                None => true,
+                Some(at) => !heard.get() && js_sys::Date::now() - at < QUICK_CLOSE_MS,
+            };
+            {
+                let mut state = feed.borrow_mut();
+                state.failed_opens = if useless { state.failed_opens + 1 } else { 0 };
+            }
+            retry(&feed);
+        })
+    };
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    feed.borrow_mut().socket = Some(Connection {
+        socket,
+        _on_open: on_open,
+        _on_message: on_message,
+        _on_close: on_close,
+    });
+}
+
+/// Follows the server-sent events from the last seq seen. The browser's `EventSource` reconnects
+/// by itself (sending `Last-Event-ID`); one it gives up on (signed out, turned off) is retried
+/// like a socket.
+fn listen(feed: &Rc<RefCell<Feed>>) {
+    let last_seq = feed.borrow().last_seq;
+    let url = match last_seq {
+        0 => "/api/v1/events".to_owned(),
+        seq => format!("/api/v1/events?after={seq}"),
+    };
+    let Ok(source) = web_sys::EventSource::new(&url) else {
         retry(feed);
         return;
     };
@@ -116,18 +220,27 @@ fn connect(feed: &Rc<RefCell<Feed>>) {
             }
         })
     };
-    let on_close = {
+    let on_error = {
         let feed = Rc::clone(feed);
-        Closure::<dyn FnMut()>::new(move || retry(&feed))
+        let watched = source.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            feed.borrow().online.set(false);
+            // (Replaced, not dropped, here: this handler is part of what it would drop.)
+            if watched.ready_state() == web_sys::EventSource::CLOSED {
+                retry(&feed);
+            }
+        })
     };
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    feed.borrow_mut().socket = Some(Connection {
-        socket,
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    for kind in KINDS {
+        let _ = source.add_event_listener_with_callback(kind, on_message.as_ref().unchecked_ref());
+    }
+    feed.borrow_mut().stream = Some(Stream {
+        source,
         _on_open: on_open,
         _on_message: on_message,
-        _on_close: on_close,
+        _on_error: on_error,
     });
 }
 

@@ -1,7 +1,9 @@
 //! Quick notes written while the server cannot be reached. Each is kept in local storage with
 //! the `Idempotency-Key` it was first sent with, and sent again, oldest first, when the
 //! connection returns: the server writes a key once, so a note whose answer was lost is not
-//! doubled, and one never sent is not lost (closing the tab keeps it for the next visit).
+//! doubled, and one never sent is not lost (closing the tab keeps it for the next visit). A note
+//! the server refuses then (its agent left the team meanwhile, say) stays, with the reason, for
+//! its writer to fix and send again, or to discard: never dropped behind their back.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -12,11 +14,27 @@ use crate::state::store::Store;
 
 const STORAGE_KEY: &str = "coaching-hub.outbox";
 
-/// A note waiting to be sent.
+/// A note waiting to be sent, or refused.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Pending {
     key: String,
     note: dto::CreateQuickNote,
+    /// Why the server refused it, in its words; not sent again until changed.
+    #[serde(default)]
+    refused: Option<String>,
+}
+
+/// A note the server refused, for its writer to fix or discard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    /// Its key in the outbox.
+    pub key: String,
+    /// Whom it is about.
+    pub agent_id: domain::UserId,
+    /// What it says.
+    pub content: String,
+    /// Why it was refused.
+    pub reason: String,
 }
 
 fn pending() -> Vec<Pending> {
@@ -36,9 +54,8 @@ fn keep_all(list: &[Pending]) {
 pub struct Outbox {
     /// How many notes wait to be sent.
     pub waiting: RwSignal<usize>,
-    /// Why the server refused a note that waited (it is then dropped: sending it again would
-    /// be refused again).
-    pub refused: RwSignal<Option<api::Error>>,
+    /// The notes the server refused, with why.
+    pub refused: RwSignal<Vec<Refused>>,
     sending: StoredValue<bool>,
     store: Store,
 }
@@ -54,11 +71,12 @@ pub fn new_key() -> String {
 /// Creates the outbox (provided to the components below) and sends what an earlier visit left.
 pub fn start(store: Store) -> Outbox {
     let outbox = Outbox {
-        waiting: RwSignal::new(pending().len()),
-        refused: RwSignal::new(None),
+        waiting: RwSignal::new(0),
+        refused: RwSignal::new(Vec::new()),
         sending: StoredValue::new(false),
         store,
     };
+    outbox.count();
     provide_context(outbox);
     let online = window_event_listener(leptos::ev::online, move |_| outbox.send());
     on_cleanup(move || online.remove());
@@ -87,34 +105,99 @@ pub async fn create_note(
         }
     }
     let mut list = pending();
-    list.push(Pending { key, note });
+    list.push(Pending {
+        key,
+        note,
+        refused: None,
+    });
     keep_all(&list);
-    outbox.waiting.set(list.len());
+    outbox.count();
     // Tried again at once: only the answer may have been lost, with the server still there.
     outbox.send();
     Ok(None)
 }
 
 impl Outbox {
-    /// Sends the waiting notes in order; stops at the first that cannot reach the server.
+    /// Reads the counts and the refused notes from storage into the signals.
+    fn count(self) {
+        let list = pending();
+        self.waiting
+            .set(list.iter().filter(|p| p.refused.is_none()).count());
+        self.refused.set(
+            list.into_iter()
+                .filter_map(|p| {
+                    Some(Refused {
+                        reason: p.refused?,
+                        key: p.key,
+                        agent_id: p.note.agent_id,
+                        content: p.note.content,
+                    })
+                })
+                .collect(),
+        );
+    }
+
+    /// Sends the waiting notes in order; stops at the first that cannot reach the server. A
+    /// refused one stays, marked with the reason.
     pub fn send(self) {
-        if self.sending.get_value() || pending().is_empty() {
+        let next_waiting = || pending().into_iter().find(|p| p.refused.is_none());
+        if self.sending.get_value() || next_waiting().is_none() {
             return;
         }
         self.sending.set_value(true);
         leptos::task::spawn_local(async move {
-            while let Some(next) = pending().into_iter().next() {
-                match api::create_note(&next.note, next.key.clone()).await {
+            while let Some(next) = next_waiting() {
+                let reason = match api::create_note(&next.note, next.key.clone()).await {
                     Err(api::Error::Network(_)) => break,
-                    Ok(note) => self.store.notes.upsert(note),
-                    Err(err) => self.refused.set(Some(err)),
-                }
+                    Ok(note) => {
+                        self.store.notes.upsert(note);
+                        None
+                    }
+                    Err(err) => Some(crate::components::field::sentence(&refusal(&err))),
+                };
                 let mut list = pending();
-                list.retain(|p| p.key != next.key);
+                match reason {
+                    None => list.retain(|p| p.key != next.key),
+                    Some(reason) => {
+                        if let Some(kept) = list.iter_mut().find(|p| p.key == next.key) {
+                            kept.refused = Some(reason);
+                        }
+                    }
+                }
                 keep_all(&list);
-                self.waiting.set(list.len());
+                self.count();
             }
             self.sending.set_value(false);
         });
     }
+
+    /// Sends a refused note again with `content` (under a new key: the old one's answer was
+    /// the refusal).
+    pub fn retry(self, key: &str, content: String) {
+        let mut list = pending();
+        if let Some(note) = list.iter_mut().find(|p| p.key == key) {
+            note.note.content = content;
+            note.refused = None;
+            note.key = new_key();
+        }
+        keep_all(&list);
+        self.count();
+        self.send();
+    }
+
+    /// Drops a refused note for good.
+    pub fn discard(self, key: &str) {
+        let mut list = pending();
+        list.retain(|p| p.key != key);
+        keep_all(&list);
+        self.count();
+    }
+}
+
+/// A refusal in words: the field's message when it names one, else the problem's.
+fn refusal(err: &api::Error) -> String {
+    err.fields()
+        .first()
+        .and_then(|field| err.field(field))
+        .unwrap_or_else(|| err.to_string())
 }

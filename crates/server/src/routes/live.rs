@@ -105,11 +105,13 @@ fn same_site(req: &HttpRequest, public_url: &str) -> ApiResult<()> {
     }
 }
 
-/// The live feed as server-sent events, for clients without WebSockets: `id:` is the seq,
-/// `event:` the type, `data:` the same JSON as on the WebSocket. `Last-Event-ID` resumes after
-/// that seq (or the first event is `refetch` when it is gone).
+/// The live feed as server-sent events, for clients without WebSockets (the browser falls back
+/// to it when a proxy blocks them): `id:` is the seq, `event:` the type, `data:` the same JSON as
+/// on the WebSocket. `Last-Event-ID` (an `EventSource` reconnecting by itself), else `?after=`
+/// (a client opening a new stream), resumes after that seq (or the first event is `refetch` when
+/// it is gone).
 #[utoipa::path(get, path = "/api/v1/events", tag = "live",
-    params(("Last-Event-ID" = Option<u64>, Header, description = "The last seq received")),
+    params(("Last-Event-ID" = Option<u64>, Header, description = "The last seq received"), Resume),
     responses((status = 200, description = "An event stream", content_type = "text/event-stream"),
         (status = 400, description = "`Last-Event-ID` is not the seq of an event", body = dto::Problem),
         (status = 404, description = "Live updates are turned off (`ENABLE_REAL_TIME=false`)", body = dto::Problem)))]
@@ -117,11 +119,12 @@ fn same_site(req: &HttpRequest, public_url: &str) -> ApiResult<()> {
 pub async fn event_stream(
     actor: Actor,
     req: HttpRequest,
+    resume: ValidQuery<Resume>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     real_time_on(&app)?;
     let last_event_id = match req.headers().get("last-event-id") {
-        None => None,
+        None => resume.after,
         Some(value) => Some(
             value
                 .to_str()

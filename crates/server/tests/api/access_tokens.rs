@@ -371,8 +371,15 @@ async fn a_password_reset_a_password_change_and_deactivation_end_every_token() {
         .ok(200);
     app.as_(&before_reset).me().await.problem(401);
 
+    // A temporary password is replaced before the sign-in completes.
     let temporary = reset["temporary_password"].as_str().expect("a password");
-    let signed_in = app.login(&leader.email, temporary).await.ok(200);
+    let replace = app.login(&leader.email, temporary).await.ok(200);
+    let signed_in = app
+        .request(reqwest::Method::POST, "/api/v1/auth/new-password")
+        .json(&json!({ "token": replace["new_password"]["token"], "new_password": "the leader's own passphrase" }))
+        .call()
+        .await
+        .ok(200);
     let leader = Persona {
         token: signed_in["access_token"]
             .as_str()
@@ -384,7 +391,7 @@ async fn a_password_reset_a_password_change_and_deactivation_end_every_token() {
     app.as_(&leader)
         .post(
             "/api/v1/me/password",
-            &json!({ "current_password": temporary, "new_password": "a-brand-new-passphrase" }),
+            &json!({ "current_password": "the leader's own passphrase", "new_password": "a-brand-new-passphrase" }),
         )
         .call()
         .await

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Org, TestApp};
 
-use crate::helpers::{ids, ok_json, problem};
+use crate::helpers::{ids, notified, ok_json, problem};
 use test_support::records::action_plan;
 
 async fn create(app: &TestApp, org: &Org) -> Value {
@@ -416,23 +416,6 @@ async fn a_plans_history_says_who_did_what_to_those_who_see_the_plan() {
         .problem(404);
 }
 
-/// The titles of `who`'s notifications of `kind`.
-async fn told(app: &TestApp, who: &test_support::Persona, kind: &str) -> Vec<String> {
-    let list = app
-        .as_(who)
-        .get("/api/v1/notifications")
-        .call()
-        .await
-        .ok(200);
-    list["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|n| n["kind"] == kind)
-        .filter_map(|n| n["title"].as_str().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn a_decision_tells_whoever_drafted_the_plan_by_name() {
     let app = TestApp::spawn().await;
@@ -452,13 +435,17 @@ async fn a_decision_tells_whoever_drafted_the_plan_by_name() {
         )
         .await
         .ok(200);
-    let sent_back = told(&app, &org.leader_a, "PLAN_SENT_BACK").await;
+    let sent_back = notified(&app, &org.leader_a, "PLAN_SENT_BACK").await;
     assert_eq!(sent_back.len(), 1, "{sent_back:?}");
     assert!(
         sent_back[0].contains("Manager A") && sent_back[0].contains("Targets too soft"),
         "{sent_back:?}"
     );
-    assert!(told(&app, &org.agent_a1, "PLAN_SENT_BACK").await.is_empty());
+    assert!(
+        notified(&app, &org.agent_a1, "PLAN_SENT_BACK")
+            .await
+            .is_empty()
+    );
 
     // Back in draft, the targets are changed as a whole; an unknown KPI is refused on its field.
     let path = format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id"));
@@ -494,11 +481,11 @@ async fn a_decision_tells_whoever_drafted_the_plan_by_name() {
         .decide_action_plan(&resubmitted, "approve", json!({}))
         .await
         .ok(200);
-    let approved = told(&app, &org.leader_a, "PLAN_APPROVED").await;
+    let approved = notified(&app, &org.leader_a, "PLAN_APPROVED").await;
     assert_eq!(approved.len(), 1, "{approved:?}");
     assert!(approved[0].contains("Manager A"), "{approved:?}");
     assert_eq!(
-        told(&app, &org.agent_a1, "PLAN_AWAITING_ACKNOWLEDGEMENT")
+        notified(&app, &org.agent_a1, "PLAN_AWAITING_ACKNOWLEDGEMENT")
             .await
             .len(),
         1

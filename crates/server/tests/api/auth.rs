@@ -8,7 +8,7 @@ use test_support::TestApp;
 use test_support::org::PASSWORD;
 use test_support::{Call, Response};
 
-use crate::helpers::{early_in_a_rate_window, ok_json, problem};
+use crate::helpers::{early_in_a_rate_window, me_status, ok_json, problem};
 
 fn token_with(app: &TestApp, claims: Value) -> String {
     let secret = app
@@ -30,16 +30,6 @@ fn claims(app: &TestApp, sub: uuid::Uuid, sid: uuid::Uuid, exp_offset: i64, aud:
     let now = chrono::Utc::now().timestamp();
     json!({ "sub": sub, "sid": sid, "role": "ADMIN", "iat": now, "exp": now + exp_offset,
             "aud": aud, "iss": app.state.config.public_url, "jti": uuid::Uuid::now_v7() })
-}
-
-async fn me_status(app: &TestApp, token: &str) -> u16 {
-    app.request(Method::GET, "/api/v1/me")
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("answers")
-        .status()
-        .as_u16()
 }
 
 fn session_of(token: &str) -> uuid::Uuid {

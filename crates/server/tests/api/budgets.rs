@@ -90,7 +90,8 @@ async fn the_hot_endpoints_stay_within_their_statement_budgets() {
         (Method::GET, "/api/v1/dashboard".into(), None, 12),
         // One ranking per kind, then the passages of the hits kept, one per kind among them
         // (four here): highlighting every ranked match cost more than the extra statements.
-        (Method::GET, "/api/v1/search?q=Agent".into(), None, 7),
+        // One more since hits on notes and sessions name whom they are about: their names.
+        (Method::GET, "/api/v1/search?q=Agent".into(), None, 8),
         // One more than before notes were sealed: the note's search terms (the database cannot
         // index text it only holds encrypted), one insert for all of them.
         (Method::POST, "/api/v1/quick-notes".into(), Some(note), 5),

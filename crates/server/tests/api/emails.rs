@@ -10,19 +10,7 @@ use serde_json::{Value, json};
 use test_support::smtp::{SmtpSink, free_port};
 use test_support::{Call, TestApp, records};
 
-use crate::helpers::eventually;
-
-fn emailing(url: String) -> impl FnOnce(&mut server::Config) {
-    move |config| {
-        config.email = Some(server::config::EmailConfig {
-            smtp_url: url.into(),
-            from: "Coaching Hub <coaching-hub@org.test>"
-                .parse()
-                .expect("an address"),
-            retry: std::time::Duration::from_millis(200),
-        });
-    }
-}
+use crate::helpers::{emailing, eventually};
 
 /// The messages the sink holds for `address`.
 fn to(sink: &SmtpSink, address: &str) -> Vec<Vec<u8>> {

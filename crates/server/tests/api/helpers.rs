@@ -99,3 +99,49 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// The titles of `who`'s notifications of `kind` (`PLAN_SENT_BACK`, ...), newest first.
+pub async fn notified(
+    app: &test_support::TestApp,
+    who: &test_support::Persona,
+    kind: &str,
+) -> Vec<String> {
+    use test_support::Call;
+    let list = app
+        .as_(who)
+        .get("/api/v1/notifications?limit=200")
+        .call()
+        .await
+        .ok(200);
+    list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["kind"] == kind)
+        .filter_map(|n| n["title"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The status `GET /api/v1/me` answers `token`.
+pub async fn me_status(app: &test_support::TestApp, token: &str) -> u16 {
+    app.request(reqwest::Method::GET, "/api/v1/me")
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("answers")
+        .status()
+        .as_u16()
+}
+
+/// The configuration change that emails through the SMTP server at `url` (retrying fast).
+pub fn emailing(url: String) -> impl FnOnce(&mut server::Config) {
+    move |config| {
+        config.email = Some(server::config::EmailConfig {
+            smtp_url: url.into(),
+            from: "Coaching Hub <coaching-hub@org.test>"
+                .parse()
+                .expect("an address"),
+            retry: std::time::Duration::from_millis(200),
+        });
+    }
+}

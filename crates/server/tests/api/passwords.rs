@@ -11,31 +11,9 @@ use test_support::org::PASSWORD;
 use test_support::smtp::{SmtpSink, free_port};
 use test_support::{Call, TestApp};
 
-use crate::helpers::eventually;
+use crate::helpers::{emailing, eventually, me_status};
 
 const NEW: &str = "a-brand-new-passphrase";
-
-async fn me_status(app: &TestApp, token: &str) -> u16 {
-    app.request(Method::GET, "/api/v1/me")
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("answers")
-        .status()
-        .as_u16()
-}
-
-fn emailing(url: String) -> impl FnOnce(&mut server::Config) {
-    move |config| {
-        config.email = Some(server::config::EmailConfig {
-            smtp_url: url.into(),
-            from: "Coaching Hub <coaching-hub@org.test>"
-                .parse()
-                .expect("an address"),
-            retry: std::time::Duration::from_millis(200),
-        });
-    }
-}
 
 /// The one-time token of the last link emailed to `address`.
 async fn emailed_token(sink: &SmtpSink, address: &str) -> String {
@@ -316,16 +294,29 @@ async fn a_forgotten_password_is_reset_by_a_one_time_link() {
     assert_eq!(reused.status(), 422, "a link works once");
     app.login(&org.agent_a2.email, NEW).await.ok(200);
 
-    // A newer link replaces an older one; an expired one does nothing.
-    forgot(&org.agent_a2.email).await.expect("answers");
-    let first = emailed_token(&sink, &org.agent_a2.email).await;
-    forgot(&org.agent_a2.email).await.expect("answers");
-    eventually("the second link arrives", || {
-        let count = links(&sink, &org.agent_a2.email).len();
-        async move { count == 3 }
-    })
-    .await;
-    let second = links(&sink, &org.agent_a2.email).pop().expect("a link");
+    // A newer link replaces an older one; an expired one does nothing. (The sink keeps its
+    // messages in no particular order: a new link is the one not seen before.)
+    let address = org.agent_a2.email.clone();
+    let fresh_link = |seen: Vec<String>| {
+        let (sink, address) = (&sink, &address);
+        async move {
+            let known = seen.len();
+            eventually("a new link arrives", || {
+                let count = links(sink, address).len();
+                async move { count > known }
+            })
+            .await;
+            links(sink, address)
+                .into_iter()
+                .find(|link| !seen.contains(link))
+                .expect("the new link")
+        }
+    };
+    let seen = links(&sink, &address);
+    forgot(&address).await.expect("answers");
+    let first = fresh_link(seen.clone()).await;
+    forgot(&address).await.expect("answers");
+    let second = fresh_link([seen, vec![first.clone()]].concat()).await;
     assert_ne!(first, second);
     assert_eq!(
         set_password(&app, &first, "replaced-link-passphrase")

@@ -11,34 +11,17 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use serde_json::{Value, json};
 use test_support::{Call, Persona, TestApp, records};
 
-use crate::helpers::eventually;
+use crate::helpers::{eventually, notified};
 
 /// Reminders looked for five times a second.
 fn reminding(config: &mut server::Config) {
     config.reminders.every = Duration::from_millis(200);
 }
 
-/// The titles of `who`'s notifications of `kind`.
-async fn reminded(app: &TestApp, who: &Persona, kind: &str) -> Vec<String> {
-    let list = app
-        .as_(who)
-        .get("/api/v1/notifications?limit=200")
-        .call()
-        .await
-        .ok(200);
-    list["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|n| n["kind"] == kind)
-        .filter_map(|n| n["title"].as_str().map(str::to_owned))
-        .collect()
-}
-
 /// Waits until `who` has `count` reminders of `kind`.
 async fn until(app: &TestApp, who: &Persona, kind: &str, count: usize) {
     eventually(&format!("{count} {kind} for {}", who.email), || async {
-        reminded(app, who, kind).await.len() == count
+        notified(app, who, kind).await.len() == count
     })
     .await;
 }
@@ -116,14 +99,14 @@ async fn an_unacknowledged_session_is_reminded_once_across_instances_and_restart
     until(&app, &org.agent_a2, "ACKNOWLEDGEMENT_REMINDER", 1).await;
     a_while().await;
     assert_eq!(
-        reminded(&app, &org.agent_a2, "ACKNOWLEDGEMENT_REMINDER")
+        notified(&app, &org.agent_a2, "ACKNOWLEDGEMENT_REMINDER")
             .await
             .len(),
         1,
         "once, though two instances look"
     );
     assert!(
-        reminded(&app, &org.agent_a1, "ACKNOWLEDGEMENT_REMINDER")
+        notified(&app, &org.agent_a1, "ACKNOWLEDGEMENT_REMINDER")
             .await
             .is_empty(),
         "47 hours is within the 48 an agent has"
@@ -135,7 +118,7 @@ async fn an_unacknowledged_session_is_reminded_once_across_instances_and_restart
     let again = app.another_instance().await;
     a_while().await;
     assert_eq!(
-        reminded(&again, &org.agent_a2, "ACKNOWLEDGEMENT_REMINDER")
+        notified(&again, &org.agent_a2, "ACKNOWLEDGEMENT_REMINDER")
             .await
             .len(),
         1
@@ -156,7 +139,7 @@ async fn an_unacknowledged_session_is_reminded_once_across_instances_and_restart
     completed_ago(&again, &fresh, 72).await;
     a_while().await;
     assert!(
-        reminded(&again, &org.agent_a1, "ACKNOWLEDGEMENT_REMINDER")
+        notified(&again, &org.agent_a1, "ACKNOWLEDGEMENT_REMINDER")
             .await
             .is_empty()
     );
@@ -231,25 +214,25 @@ async fn sessions_are_reminded_a_day_ahead_and_at_the_start_never_when_cancelled
     until(&app, &org.agent_a1, "SESSION_REMINDER", 1).await;
     until(&app, &org.leader_b, "SESSION_REMINDER", 1).await;
     a_while().await;
-    let agent = reminded(&app, &org.agent_a1, "SESSION_REMINDER").await;
+    let agent = notified(&app, &org.agent_a1, "SESSION_REMINDER").await;
     assert!(
         agent[0].contains("Leader A"),
         "names the other side: {agent:?}"
     );
     assert_eq!(
-        reminded(&app, &org.leader_a, "SESSION_REMINDER")
+        notified(&app, &org.leader_a, "SESSION_REMINDER")
             .await
             .len(),
         1
     );
     assert!(
-        reminded(&app, &org.agent_a2, "SESSION_REMINDER")
+        notified(&app, &org.agent_a2, "SESSION_REMINDER")
             .await
             .is_empty(),
         "a cancelled session is not reminded of, nor one 30 hours ahead"
     );
     assert!(
-        reminded(&app, &org.agent_b1, "SESSION_REMINDER")
+        notified(&app, &org.agent_b1, "SESSION_REMINDER")
             .await
             .is_empty(),
         "turned off"
@@ -258,7 +241,7 @@ async fn sessions_are_reminded_a_day_ahead_and_at_the_start_never_when_cancelled
     // It starts: one more, "now".
     starts_in(&app, &soon, -1).await;
     until(&app, &org.agent_a1, "SESSION_REMINDER", 2).await;
-    let both = reminded(&app, &org.agent_a1, "SESSION_REMINDER").await;
+    let both = notified(&app, &org.agent_a1, "SESSION_REMINDER").await;
     assert!(both.iter().any(|t| t.ends_with("starts now")), "{both:?}");
 }
 
@@ -298,16 +281,16 @@ async fn overdue_items_are_digested_once_a_day_for_their_owner_and_team_leader()
     until(&app, &org.leader_a, "OVERDUE_DIGEST", 1).await;
     a_while().await;
     assert_eq!(
-        reminded(&app, &org.agent_a1, "OVERDUE_DIGEST").await,
+        notified(&app, &org.agent_a1, "OVERDUE_DIGEST").await,
         ["2 of your action items are overdue"],
         "the cancelled one is not counted; once a day"
     );
     assert_eq!(
-        reminded(&app, &org.leader_a, "OVERDUE_DIGEST").await,
+        notified(&app, &org.leader_a, "OVERDUE_DIGEST").await,
         ["2 action items in your team are overdue"]
     );
     assert!(
-        reminded(&app, &org.leader_b, "OVERDUE_DIGEST")
+        notified(&app, &org.leader_b, "OVERDUE_DIGEST")
             .await
             .is_empty()
     );

@@ -93,6 +93,13 @@ async fn search_ranks_and_highlights_within_scope_only() {
         .expect("the shared note");
     let snippet = shared["snippet"].as_str().expect("snippet");
     assert!(snippet.contains("<mark>"), "{snippet}");
+    let title = shared["title"].as_str().expect("a title");
+    let today = chrono::Utc::now().format("%-d %b %Y").to_string();
+    assert_eq!(
+        title,
+        format!("Agent A1 · {today}"),
+        "whom the note is about, and its day"
+    );
     assert!(
         snippet.contains("&lt;") && !snippet.contains("<b>") && !snippet.contains("</b>"),
         "stored markup is escaped: {snippet}"

@@ -168,8 +168,8 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     assert!(
         conflict["detail"]
             .as_str()
-            .is_some_and(|d| d.contains("COMPLETED")),
-        "{conflict}"
+            .is_some_and(|d| d.contains("while it is completed")),
+        "in words, not the state's wire name: {conflict}"
     );
     app.as_(&org.leader_a)
         .session_step(&done, "cancel", json!({ "reason": "late" }))
@@ -275,7 +275,8 @@ async fn only_the_agent_acknowledges_and_only_a_completed_session_once() {
     assert!(
         early["detail"]
             .as_str()
-            .is_some_and(|d| d.contains("SCHEDULED"))
+            .is_some_and(|d| d.contains("while it is scheduled")),
+        "{early}"
     );
     let done = app
         .as_(&org.leader_a)
