@@ -86,8 +86,13 @@ fn main() -> Result<()> {
     }
 }
 
+/// The checkout `cargo xtask` was run in. `cargo run` names xtask's folder at run time too: that
+/// one wins over the folder it was compiled in, since checkouts that share a target directory
+/// (CI clones beside a working copy) may run a binary another one built.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .ancestors()
         .nth(2)
         .expect("xtask lives in crates/xtask")
