@@ -80,7 +80,9 @@ pub struct Due {
     pub resource_id: Uuid,
 }
 
-/// Every reminder due at `now`, acknowledgements being due `ack_after` after the work finished.
+/// Every reminder due at `now` and not sent yet, acknowledgements being due `ack_after` after
+/// the work finished. (Work stays due until it is done, a digest all day: what went out already
+/// is left out here with one read, rather than each claimed again every minute in a write.)
 pub async fn due(db: &Db, now: DateTime<Utc>, ack_after: Duration) -> Result<Vec<Due>, StoreError> {
     let mut due = Vec::new();
     let acknowledge_before = now - ack_after;
@@ -163,6 +165,21 @@ pub async fn due(db: &Db, now: DateTime<Utc>, ack_after: Duration) -> Result<Vec
     }
 
     due.extend(overdue_digests(db, now.date_naive()).await?);
+    unsent(db, due).await
+}
+
+/// `due` without the reminders that went out already.
+async fn unsent(db: &Db, mut due: Vec<Due>) -> Result<Vec<Due>, StoreError> {
+    let mut sent = std::collections::HashSet::new();
+    for chunk in due.chunks(500) {
+        let rows = reminder_sent::Entity::find()
+            .filter(reminder_sent::Column::UserId.is_in(chunk.iter().map(|d| d.user_id)))
+            .filter(reminder_sent::Column::Occasion.is_in(chunk.iter().map(|d| d.occasion.clone())))
+            .all(db)
+            .await?;
+        sent.extend(rows.into_iter().map(|r| (r.kind, r.user_id, r.occasion)));
+    }
+    due.retain(|d| !sent.contains(&(d.kind.as_str().to_owned(), d.user_id, d.occasion.clone())));
     Ok(due)
 }
 
