@@ -30,6 +30,9 @@ export default defineConfig({
     testIdAttribute: "data-test-id",
     // The laptop the journeys are judged on; the phone journeys set 375x812 themselves.
     viewport: { width: 1440, height: 900 },
+    // The browser's language: dates and numbers follow it (`Tue 3 Mar, 14:30` in British
+    // English); one journey opens an American browser to see them follow.
+    locale: "en-GB",
     baseURL: `http://127.0.0.1:${port}`,
     screenshot: "on",
     trace: "retain-on-failure",

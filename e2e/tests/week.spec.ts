@@ -142,9 +142,11 @@ test("action items are made, changed, reopened and cancelled outside a session",
   await page.getByTestId("item-save").click();
   await expect(card(page, `${title} (with Ana)`)).toContainText("Low");
 
-  // Done, then reopened from the done column.
-  await card(page, title).getByTestId("move-completed").click();
+  // Done from the keyboard (focus follows the card to its new column), then reopened.
+  await card(page, title).getByTestId("move-completed").focus();
+  await page.keyboard.press("Enter");
   await expect(page.getByTestId("column-completed").getByText(title)).toBeVisible();
+  await expect(page.getByTestId("column-completed").getByTestId("item-card").filter({ hasText: title })).toBeFocused();
   await page.getByTestId("column-completed").getByTestId("item-card").filter({ hasText: title }).getByRole("button", { name: /^Reopen/ }).click();
   await expect(page.getByTestId("column-pending").getByText(title)).toBeVisible();
 

@@ -33,8 +33,8 @@ pub enum Error {
         /// Seconds to wait, from `Retry-After`.
         retry_after: Option<u64>,
     },
-    /// The answer was not what the contract says.
-    #[error("Unexpected answer from the server: {0}")]
+    /// The answer was not what the contract says (the detail is for developers, not shown).
+    #[error("The server's answer could not be read. Reload the page and try again.")]
     Decode(String),
 }
 

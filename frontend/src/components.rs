@@ -5,6 +5,7 @@ pub mod conflict;
 pub mod copy;
 pub mod error_banner;
 pub mod field;
+pub mod narrowing;
 pub mod notifications;
 pub mod password;
 pub mod quick_note;

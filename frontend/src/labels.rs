@@ -1,8 +1,12 @@
-//! Words and formats for people: statuses, bands, dates in the browser's time zone.
+//! Words and formats for people: statuses, bands, and dates and numbers in the browser's time
+//! zone and language (see `locale`).
+
+mod locale;
 
 use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use domain::scorecard::Band;
 use domain::{ActionItemStatus, NoteCategory, NoteVisibility, PlanStatus, Priority, SessionStatus};
+use locale::Style;
 
 /// A session's state.
 pub fn session_status(status: SessionStatus) -> &'static str {
@@ -88,7 +92,7 @@ pub fn reason(reason: dto::AttentionReason, attention: &dto::AgentAttention) -> 
     match reason {
         dto::AttentionReason::BelowTarget => "Below target".to_owned(),
         dto::AttentionReason::ScoreDropped => match attention.change {
-            Some(change) => format!("Score dropped {:.1}", change.abs()),
+            Some(change) => format!("Score dropped {}", score(Some(change.abs()))),
             None => "Score dropped".to_owned(),
         },
         dto::AttentionReason::OverdueItems => match attention.overdue_items {
@@ -106,102 +110,56 @@ pub fn reason(reason: dto::AttentionReason, attention: &dto::AgentAttention) -> 
     }
 }
 
-/// A score with one decimal.
+/// A score with one decimal, written the browser's way (`92.5`, `92,5`).
 pub fn score(score: Option<f64>) -> String {
-    score.map_or_else(|| "—".to_owned(), |s| format!("{s:.1}"))
+    score.map_or_else(|| "—".to_owned(), |s| locale::number(s, (1, 1)))
 }
 
-// Dates are written out by hand rather than with chrono's `format`: its strftime machinery
-// was a twentieth of the browser bundle for six patterns.
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
-fn month_name(date: &impl Datelike) -> &'static str {
-    MONTHS[date.month0() as usize % 12]
+/// A KPI value or target as it is, to two decimals, written the browser's way.
+pub fn value(value: f64) -> String {
+    locale::number(value, (0, 2))
 }
 
-fn weekday_name(date: &impl Datelike) -> &'static str {
-    WEEKDAYS[date.weekday().num_days_from_monday() as usize % 7]
+/// Whether a year is not this one (then a date says it).
+fn other_year(year: i32) -> bool {
+    year != today().year()
 }
 
-/// The first three letters of an English month or weekday name.
-fn abbreviated(name: &str) -> &str {
-    name.get(..3).unwrap_or(name)
-}
-
-/// ` 2027` for a year other than this one, else nothing.
-fn other_year(year: i32) -> String {
-    if year == today().year() {
-        String::new()
-    } else {
-        format!(" {year}")
-    }
-}
-
-/// A moment in the browser's time zone: `Tue 3 Mar, 14:30` (`Tue 3 Mar 2027, 14:30` in another
-/// year).
+/// A moment in the browser's time zone and language: `Tue 3 Mar, 14:30` in British English
+/// (with the year when it is not this one).
 pub fn when(at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&Local);
-    format!(
-        "{} {} {}{}, {}",
-        abbreviated(weekday_name(&local)),
-        local.day(),
-        abbreviated(month_name(&local)),
-        other_year(local.year()),
-        time(at)
-    )
+    let year = at.with_timezone(&Local).year();
+    let style = if other_year(year) {
+        Style::WhenYear
+    } else {
+        Style::When
+    };
+    locale::moment(style, at)
 }
 
-/// A time of day in the browser's time zone: `14:30`.
+/// A time of day in the browser's time zone: `14:30` (`2:30 PM` in American English).
 pub fn time(at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&Local);
-    format!("{:02}:{:02}", local.hour(), local.minute())
+    locale::moment(Style::Time, at)
 }
 
-/// A date: `3 Mar` (`3 Mar 2027` in another year).
+/// A date: `3 Mar` (with the year when it is not this one).
 pub fn date(date: NaiveDate) -> String {
-    format!(
-        "{} {}{}",
-        date.day(),
-        abbreviated(month_name(&date)),
-        other_year(date.year())
-    )
+    let style = if other_year(date.year()) {
+        Style::DateYear
+    } else {
+        Style::Date
+    };
+    locale::day(style, date)
 }
 
 /// A day in a week's heading: `Tue 3`.
 pub fn day_short(date: NaiveDate) -> String {
-    format!("{} {}", abbreviated(weekday_name(&date)), date.day())
+    format!("{} {}", locale::day(Style::Weekday, date), date.day())
 }
 
 /// A day in full, for assistive technology: `Tuesday 3 March`.
 pub fn day_long(date: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        weekday_name(&date),
-        date.day(),
-        month_name(&date)
-    )
+    locale::day(Style::DayLong, date)
 }
 
 /// A month `YYYY-MM` as `Mar 2026`.
@@ -210,10 +168,7 @@ pub fn month_short(month: &str) -> String {
         .split_once('-')
         .and_then(|(year, m)| Some((year.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
         .and_then(|(year, m)| NaiveDate::from_ymd_opt(year, m, 1))
-        .map_or_else(
-            || month.to_owned(),
-            |d| format!("{} {}", abbreviated(month_name(&d)), d.year()),
-        )
+        .map_or_else(|| month.to_owned(), |d| locale::day(Style::Month, d))
 }
 
 /// A time typed as `HH:MM`.

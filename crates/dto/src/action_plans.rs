@@ -131,7 +131,7 @@ pub struct NewPlanItem {
 }
 
 /// A target drafted with a plan.
-#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 #[garde(allow_unvalidated)]

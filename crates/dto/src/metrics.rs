@@ -131,6 +131,9 @@ pub struct ScorecardSettings {
     pub catalogue: Vec<Kpi>,
     /// Every configuration, newest first; the first is in force for new months.
     pub configs: Vec<ScorecardConfig>,
+    /// How many configurations were saved: a new one is based on it (`If-Match` or `version`),
+    /// so an admin never saves over a configuration they have not seen.
+    pub version: i32,
 }
 
 /// `PUT /api/v1/scorecard/config`: a new configuration from a month on (admin). Months before
@@ -149,6 +152,11 @@ pub struct UpdateScorecardConfig {
     /// Weights and targets of every KPI that counts.
     #[garde(length(min = 1, max = 50), dive)]
     pub kpis: Vec<KpiWeight>,
+    /// The settings' `version` this is based on, when `If-Match` does not carry it (not needed
+    /// for a preview).
+    #[garde(skip)]
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 fn kpi_key(value: &str, _: &()) -> garde::Result {

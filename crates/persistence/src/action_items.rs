@@ -52,6 +52,8 @@ pub struct ItemFilter {
     pub status: Option<ActionItemStatus>,
     /// Only due before this date.
     pub due_before: Option<NaiveDate>,
+    /// Only due on or after this date.
+    pub due_from: Option<NaiveDate>,
     /// Only pending or in-progress items.
     pub open_only: bool,
 }
@@ -115,6 +117,9 @@ pub async fn list(
     }
     if let Some(before) = filter.due_before {
         query = query.filter(action_item::Column::DueDate.lt(before));
+    }
+    if let Some(from) = filter.due_from {
+        query = query.filter(action_item::Column::DueDate.gte(from));
     }
     let sort = (
         action_item::Column::DueDate,

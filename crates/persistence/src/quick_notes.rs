@@ -79,6 +79,8 @@ pub struct NoteFilter {
     pub q: Option<String>,
     /// Written at or after.
     pub since: Option<DateTime<Utc>>,
+    /// Written before.
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// A page of the notes the actor may see, newest first.
@@ -97,6 +99,9 @@ pub async fn list(
     }
     if let Some(since) = filter.since {
         query = query.filter(quick_note::Column::CreatedAt.gte(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(quick_note::Column::CreatedAt.lt(until));
     }
     if let Some(q) = filter.q.as_deref() {
         // The text is sealed: its words are found through the blind index, each as a prefix.

@@ -68,8 +68,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
         return Err(ApiError::invalid(field, NUL_MESSAGE));
     }
     let data_error = |path: String, inner: &serde_json::Error| {
-        let field = if path == "." { "body".to_owned() } else { path };
-        ApiError::invalid(field, strip_position(&inner.to_string()))
+        let (field, message) = in_words(&path, &strip_position(&inner.to_string()));
+        ApiError::invalid(field, message)
     };
     // JSON Schema counts `15.0` as an integer: a body that may hold one is read as a value and
     // its whole numbers written as integers first (the rest are read directly).
@@ -209,6 +209,65 @@ where
             });
         std::future::ready(parsed)
     }
+}
+
+/// A JSON data error as a field and words for people: what the field needs, without Rust types
+/// (`invalid type: integer `42`, expected a string` on `email` is "give text"). A missing field
+/// is named as the field (serde names it in the message, at its parent's path).
+fn in_words(path: &str, message: &str) -> (String, String) {
+    let at = |name: &str| match path {
+        "." => name.to_owned(),
+        parent => format!("{parent}.{name}"),
+    };
+    let quoted = |text: &str| text.split('`').nth(1).map(str::to_owned);
+    let field = if path == "." {
+        "body".to_owned()
+    } else {
+        path.to_owned()
+    };
+    if let Some(name) = message.strip_prefix("missing field ").and_then(quoted) {
+        return (at(&name), "this is required".to_owned());
+    }
+    if message.starts_with("unknown field ") {
+        return (field, "this is not part of this request".to_owned());
+    }
+    if let Some((_, choices)) = message
+        .strip_prefix("unknown variant ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        let choices = choices.trim_start_matches("one of ").replace('`', "");
+        return (field, format!("choose one of: {choices}"));
+    }
+    let expected = message.split_once(", expected ").map_or("", |(_, e)| e);
+    let whole = [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "integer",
+    ];
+    let words = if whole
+        .iter()
+        .any(|t| expected.split_whitespace().any(|w| w == *t))
+    {
+        if message.starts_with("invalid value") {
+            "give a whole number within the allowed range"
+        } else {
+            "give a whole number"
+        }
+    } else if ["f32", "f64", "a number"]
+        .iter()
+        .any(|t| expected.contains(t))
+    {
+        "give a number"
+    } else if expected.contains("boolean") {
+        "give true or false"
+    } else if expected.contains("sequence") {
+        "give a list"
+    } else if expected.contains("map") || expected.starts_with("struct") {
+        "give an object"
+    } else if expected.contains("string") || expected.contains("char") {
+        "give text"
+    } else {
+        "this is not in the expected form"
+    };
+    (field, words.to_owned())
 }
 
 fn strip_position(message: &str) -> String {

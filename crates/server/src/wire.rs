@@ -414,5 +414,6 @@ pub fn scorecard_settings(catalogue: &Catalogue) -> dto::ScorecardSettings {
                 }
             })
             .collect(),
+        version: catalogue.version(),
     }
 }

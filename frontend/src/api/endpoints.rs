@@ -1,6 +1,6 @@
 //! One function per endpoint the client uses, typed by the `dto` crate the server shares.
 
-use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, UserId};
+use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
 use dto::{ActionItem, ActionPlan, Page, QuickNote, Session};
 use gloo_net::http::Method;
 
@@ -292,6 +292,11 @@ pub async fn teams() -> Result<Page<dto::Team>, Error> {
     get("/api/v1/teams?limit=200").await
 }
 
+/// One team as it is now.
+pub async fn team(id: TeamId) -> Result<dto::Team, Error> {
+    get(&format!("/api/v1/teams/{id}")).await
+}
+
 /// People in my scope matching the filters (`role`, `team_id`, `active`, `q`).
 pub async fn people(filters: &[(&str, String)]) -> Result<Page<dto::User>, Error> {
     get(&format!("/api/v1/users{}", query(filters))).await
@@ -305,6 +310,11 @@ pub async fn audit(filters: &[(&str, String)]) -> Result<Page<dto::AuditEntry>, 
 /// Recomputes the audit chain (admins).
 pub async fn verify_audit() -> Result<dto::AuditVerification, Error> {
     get("/api/v1/audit/verify").await
+}
+
+/// One person as they are now.
+pub async fn person(id: UserId) -> Result<dto::User, Error> {
+    get(&format!("/api/v1/users/{id}")).await
 }
 
 /// Adds a person.
@@ -450,6 +460,11 @@ pub async fn session_templates() -> Result<Vec<dto::SessionTemplate>, Error> {
     get("/api/v1/session-templates").await
 }
 
+/// One session template as it is now.
+pub async fn session_template(id: uuid::Uuid) -> Result<dto::SessionTemplate, Error> {
+    get(&format!("/api/v1/session-templates/{id}")).await
+}
+
 /// Makes a session template, or (with an id) replaces one's content at its version.
 pub async fn save_session_template(
     id: Option<uuid::Uuid>,
@@ -478,6 +493,11 @@ pub async fn webhooks() -> Result<Vec<dto::Webhook>, Error> {
 /// Registers a webhook; the answer holds its signing secret, this once.
 pub async fn create_webhook(body: &dto::CreateWebhook) -> Result<dto::CreatedWebhook, Error> {
     call(Method::POST, "/api/v1/webhooks", Some(body), None).await
+}
+
+/// One webhook as it is now.
+pub async fn webhook(id: uuid::Uuid) -> Result<dto::Webhook, Error> {
+    get(&format!("/api/v1/webhooks/{id}")).await
 }
 
 /// Changes a webhook at its version.

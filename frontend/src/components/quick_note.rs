@@ -154,9 +154,10 @@ pub fn local_problem(field: &str, message: &str) -> dto::Problem {
 }
 
 /// Moves focus to the element with `id` once it is drawn.
-pub fn focus(id: &'static str) {
+pub fn focus(id: impl Into<String>) {
+    let id = id.into();
     request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(id)
+        if let Some(element) = document().get_element_by_id(&id)
             && let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)
         {
             let _ = element.focus();

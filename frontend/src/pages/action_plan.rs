@@ -8,17 +8,21 @@ use domain::{ActionPlanId, PlanOutcome, PlanStatus, TargetOperator};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::conflict::{Stale, StaleDialog};
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
 use crate::labels;
-use crate::pages::plans::{status_pill, target, waits_for};
+use crate::pages::plans::{
+    Row, TargetRows, read_targets, row_label, status_pill, target, waits_for,
+};
 use crate::state::session;
 use crate::state::store::{sorted_by, store};
 
 /// A step on the plan, as sent.
 #[derive(Clone, Debug)]
 enum Step {
-    Edit(dto::UpdateActionPlan),
+    /// A change of the draft, based on the version the form opened at.
+    Edit(dto::UpdateActionPlan, i32),
     Decide(&'static str, dto::PlanDecision),
     Checkpoint(dto::CreateCheckpoint),
 }
@@ -74,9 +78,10 @@ pub fn PlanPage(id: ActionPlanId) -> impl IntoView {
     let catalogue = api::load(|| async { Ok(api::scorecard_settings().await?.catalogue) });
     // Only this plan's changes draw the page again (not every plan the store holds).
     let plan = Memo::new(move |_| store.plans.get(id.uuid()));
+    let draft = Draft::new();
     view! {
         <LoadStatus status=api::status(loaded) />
-        {move || plan.get().map(|plan| view! { <PlanView plan=plan catalogue=catalogue /> })}
+        {move || plan.get().map(|plan| view! { <PlanView plan=plan catalogue=catalogue draft=draft /> })}
     }
 }
 
@@ -84,6 +89,7 @@ pub fn PlanPage(id: ActionPlanId) -> impl IntoView {
 fn PlanView(
     plan: dto::ActionPlan,
     catalogue: ReadSignal<api::Reply<Vec<dto::Kpi>>>,
+    draft: Draft,
 ) -> impl IntoView {
     let store = store();
     let me = session();
@@ -93,10 +99,13 @@ fn PlanView(
         move |step: Step| async move {
             let plan = untrack(|| store.plans.get(id.uuid()));
             match step {
-                Step::Edit(body) => match plan {
-                    Some(plan) => api::update_plan(id, &body, plan.version).await,
-                    None => api::action_plan(id).await,
-                },
+                Step::Edit(body, version) => {
+                    let reply = api::update_plan(id, &body, version).await;
+                    if reply.is_ok() {
+                        draft.open.set(false);
+                    }
+                    reply
+                }
                 Step::Decide(what, body) => match plan {
                     Some(plan) => api::decide_plan(&plan, what, &body).await,
                     None => api::action_plan(id).await,
@@ -108,6 +117,12 @@ fn PlanView(
             Ok(plan) => {
                 error.set(None);
                 store.plans.upsert(plan);
+            }
+            Err(err) if err.is_stale() && draft.open.get_untracked() => {
+                draft.stale.ask(
+                    async move { Ok(api::action_plan(id).await?.version) },
+                    error,
+                );
             }
             Err(err) => {
                 // Someone else moved it first: show the plan as it is now, and say so.
@@ -210,7 +225,8 @@ fn PlanView(
         </section>
         <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
         {move || (coach.get() && status == PlanStatus::Draft).then(|| view! {
-            <EditDraft plan=plan_for_edit.clone() error=error on_save=Callback::new(move |body| send(Step::Edit(body))) />
+            <EditDraft plan=plan_for_edit.clone() draft=draft error=error
+                on_save=Callback::new(move |body| send(Step::Edit(body, draft.stale.base()))) />
             <section class="card actions-card">
                 <button type="button" data-test-id="plan-submit"
                     on:click=move |_| send(Step::Decide("submit", decision(None, None, None)))>"Submit for approval"</button>
@@ -237,11 +253,11 @@ fn PlanView(
                                 <tr data-test-id="plan-target">
                                     <th scope="row">{let key = t.kpi.clone(); move || kpi_name(&key)}</th>
                                     <td>{if t.operator == TargetOperator::Gte { "at least " } else { "at most " }}
-                                        {t.value.to_string()} " by " {labels::month_short(&t.by_month)}</td>
+                                        {labels::value(t.value)} " by " {labels::month_short(&t.by_month)}</td>
                                     <td data-test-id="target-now">
                                         <span class="block">{t.progress.last().map_or_else(
                                             || "No value yet".to_owned(),
-                                            |now| format!("{:.1} in {}", now.value, labels::month_short(&now.month)),
+                                            |now| format!("{} in {}", labels::value(now.value), labels::month_short(&now.month)),
                                         )}</span>
                                         {match t.met {
                                             Some(true) => view! { <span class="pill met">"Met"</span> }.into_any(),
@@ -471,7 +487,13 @@ fn TargetTrend(target: dto::PlanTarget) -> impl IntoView {
     let words = target
         .progress
         .iter()
-        .map(|p| format!("{} {:.1}", labels::month_short(&p.month), p.value))
+        .map(|p| {
+            format!(
+                "{} {}",
+                labels::month_short(&p.month),
+                labels::value(p.value)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let goal = y(target.value);
@@ -485,29 +507,75 @@ fn TargetTrend(target: dto::PlanTarget) -> impl IntoView {
     .into_any()
 }
 
+/// A change of a draft plan, held by the page: a live change of the plan draws the plan again,
+/// never dropping what is typed here, and a change someone else beat asks what to do.
+#[derive(Clone, Copy)]
+struct Draft {
+    open: RwSignal<bool>,
+    title: RwSignal<String>,
+    goal: RwSignal<String>,
+    start: RwSignal<String>,
+    end: RwSignal<String>,
+    targets: RwSignal<Vec<Row>>,
+    /// The plan as the form opened on it: only what changed from it is sent, so applying mine
+    /// again keeps what someone else changed in the other fields.
+    was: StoredValue<Option<dto::ActionPlan>>,
+    stale: Stale,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Self {
+            open: RwSignal::new(false),
+            title: RwSignal::new(String::new()),
+            goal: RwSignal::new(String::new()),
+            start: RwSignal::new(String::new()),
+            end: RwSignal::new(String::new()),
+            targets: RwSignal::new(Vec::new()),
+            was: StoredValue::new(None),
+            stale: Stale::new(0),
+        }
+    }
+
+    /// Opens the form on the plan as it is.
+    fn begin(self, plan: &dto::ActionPlan) {
+        self.title.set(plan.title.clone());
+        self.goal.set(plan.goal.clone());
+        self.start.set(plan.start_date.to_string());
+        self.end.set(plan.end_date.to_string());
+        self.targets.set(plan.targets.iter().map(Row::of).collect());
+        self.stale.rebase(plan.version);
+        self.was.set_value(Some(plan.clone()));
+        self.open.set(true);
+    }
+}
 /// A draft's title, goal, period and KPI targets, changed before it is (re)submitted; items
 /// are changed on their cards.
 #[component]
 fn EditDraft(
     plan: dto::ActionPlan,
+    draft: Draft,
     error: RwSignal<Option<api::Error>>,
     on_save: Callback<dto::UpdateActionPlan>,
 ) -> impl IntoView {
-    use crate::pages::plans::{Row, TargetRows, read_targets, row_label};
-    let open = RwSignal::new(false);
-    let title = RwSignal::new(plan.title.clone());
-    let goal = RwSignal::new(plan.goal.clone());
-    let start = RwSignal::new(plan.start_date.to_string());
-    let end = RwSignal::new(plan.end_date.to_string());
-    let targets = RwSignal::new(plan.targets.iter().map(Row::of).collect::<Vec<_>>());
+    let store = store();
+    let Draft {
+        open,
+        title,
+        goal,
+        start,
+        end,
+        targets,
+        was,
+        stale,
+    } = draft;
     let refuse = move |field: &str, message: &str| {
         error.set(Some(api::Error::Problem {
             problem: crate::components::quick_note::local_problem(field, message),
             retry_after: None,
         }));
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let save = move || {
         error.set(None);
         let (Ok(start_date), Ok(end_date)) = (
             start.get_untracked().parse::<NaiveDate>(),
@@ -518,24 +586,56 @@ fn EditDraft(
         let Some(new_targets) = read_targets(&targets.get_untracked(), refuse) else {
             return;
         };
-        on_save.run(dto::UpdateActionPlan {
-            title: Some(title.get_untracked()),
-            goal: Some(goal.get_untracked()),
-            start_date: Some(start_date),
-            end_date: Some(end_date),
-            targets: Some(new_targets),
+        let Some(was) = was.get_value() else {
+            return;
+        };
+        let old_targets: Vec<dto::NewPlanTarget> = was
+            .targets
+            .iter()
+            .map(|t| dto::NewPlanTarget {
+                kpi: t.kpi.clone(),
+                operator: t.operator,
+                value: t.value,
+                by_month: t.by_month.clone(),
+            })
+            .collect();
+        let body = dto::UpdateActionPlan {
+            title: Some(title.get_untracked()).filter(|t| *t != was.title),
+            goal: Some(goal.get_untracked()).filter(|g| *g != was.goal),
+            start_date: Some(start_date).filter(|d| *d != was.start_date),
+            end_date: Some(end_date).filter(|d| *d != was.end_date),
+            targets: Some(new_targets).filter(|t| *t != old_targets),
             version: None,
-        });
+        };
+        if dto::Patch::is_empty(&body) {
+            open.set(false);
+        } else {
+            on_save.run(body);
+        }
     };
+    let id = plan.id;
+    let on_reload = Callback::new(move |()| {
+        open.set(false);
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = api::action_plan(id).await {
+                store.plans.upsert(fresh);
+            }
+        });
+    });
     view! {
+        <StaleDialog stale on_reload on_reapply=Callback::new(move |()| save()) />
         <Show when=move || open.get() fallback=move || view! {
             <section class="card actions-card">
-                <button type="button" class="secondary" data-test-id="plan-edit" on:click=move |_| open.set(true)>
+                <button type="button" class="secondary" data-test-id="plan-edit" on:click={
+                    let plan = plan.clone();
+                    move |_| draft.begin(&plan)
+                }>
                     "Change the plan"
                 </button>
             </section>
         }>
-            <form class="card form" data-test-id="plan-edit-form" aria-labelledby="h-plan-edit" on:submit=submit>
+            <form class="card form" data-test-id="plan-edit-form" aria-labelledby="h-plan-edit"
+                on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <h2 id="h-plan-edit">"Change the plan"</h2>
                 <label for="edit-plan-title">"Title"</label>
                 <input id="edit-plan-title" bind:value=title maxlength="200" required aria-describedby="title-error" />

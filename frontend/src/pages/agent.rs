@@ -180,7 +180,7 @@ pub fn ScoreHistory(agent: UserId, #[prop(default = false)] compact: bool) -> im
         let summary = latest.map(|s| {
                 let band = domain::scorecard::Band::of(s);
                 view! {
-                    <p class="summary">"Latest: " <strong>{format!("{s:.1}")}</strong> " "
+                    <p class="summary">"Latest: " <strong>{labels::score(Some(s))}</strong> " "
                         <span class=format!("pill {}", labels::band_class(band))>{labels::band(band)}</span></p>
                 }
             });

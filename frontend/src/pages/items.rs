@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::conflict::ConflictDialog;
 use crate::components::error_banner::LoadStatus;
+use crate::components::narrowing::{Narrowing, NarrowingFields};
 use crate::labels;
 use crate::state::store::{sorted_by, store};
 use crate::state::{Session, session};
@@ -44,6 +45,11 @@ struct Mover {
     unsent: RwSignal<Option<Move>>,
 }
 
+/// The element id of an item's card (focus follows a card to its new column).
+fn card_id(item: ActionItemId) -> String {
+    format!("item-{item}")
+}
+
 /// The page-independent mover, provided once by the shell so a move outlives the card that
 /// started it (cards are redrawn as the store changes).
 pub fn provide_mover() {
@@ -65,7 +71,11 @@ pub fn provide_mover() {
             Ok(item) => {
                 error.set(None);
                 unsent.set(None);
+                let id = item.id;
                 store.items.upsert(item);
+                // The card is drawn again in its new column: focus goes with it, so a keyboard
+                // user carries on from where the card is now.
+                crate::components::quick_note::focus(card_id(id));
             }
             Err(api::Error::Network(_)) => unsent.set(last.get_value()),
             Err(err) if err.is_stale() => {
@@ -185,7 +195,7 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
         })
     };
     view! {
-        <article class="item" class:overdue=item.overdue
+        <article class="item" class:overdue=item.overdue id=card_id(id) tabindex="-1"
             draggable=move || allowed.with(|m| !m.is_empty()).to_string()
             data-test-id="item-card" data-status=item.status.as_str()
             on:dragstart=move |ev: leptos::ev::DragEvent| {
@@ -246,12 +256,44 @@ pub fn ItemCard(item: dto::ActionItem) -> impl IntoView {
 pub fn Board() -> impl IntoView {
     let store = store();
     let mover = mover();
-    let loaded = api::load(move || async move {
-        store
-            .items
-            .upsert_all(api::action_items(&[("limit", "200".into())]).await?.items);
-        Ok(())
+    // The board shows the items of the narrowing's agent and due days, read a page at a time.
+    let narrowing = Narrowing::new(None);
+    let shown = RwSignal::new(Vec::<ActionItemId>::new());
+    let more = RwSignal::new(None::<String>);
+    let loaded = api::load(move || {
+        let mut filters = narrowing.due_dates();
+        filters.push(("limit", "200".into()));
+        async move {
+            let page = api::action_items(&filters).await?;
+            shown.set(page.items.iter().map(|i| i.id).collect());
+            more.set(page.next_cursor);
+            store.items.upsert_all(page.items);
+            Ok(())
+        }
     });
+    let next = api::submit(
+        move |cursor: String| {
+            let mut filters = untrack(|| narrowing.due_dates());
+            filters.extend([("limit", "200".into()), ("cursor", cursor)]);
+            async move { api::action_items(&filters).await }
+        },
+        move |reply| {
+            if let Ok(page) = reply {
+                shown.update(|ids| ids.extend(page.items.iter().map(|i| i.id)));
+                more.set(page.next_cursor);
+                store.items.upsert_all(page.items);
+            }
+        },
+    );
+    // Shown: what the last read found, and items made here since (they match when nothing
+    // narrows the board).
+    let on_board = move |item: &dto::ActionItem, status: ActionItemStatus| {
+        item.status == status
+            && (shown.with(|ids| ids.contains(&item.id))
+                || narrowing.agent.with(String::is_empty)
+                    && narrowing.from.with(String::is_empty)
+                    && narrowing.to.with(String::is_empty))
+    };
     let show_all_done = RwSignal::new(false);
     let drop_on = move |to: ActionItemStatus| {
         move |ev: leptos::ev::DragEvent| {
@@ -285,6 +327,9 @@ pub fn Board() -> impl IntoView {
                 })}
             </div>
         </div>
+        <div class="filters card" role="search">
+            <NarrowingFields narrowing id="items" what="Due" />
+        </div>
         <LoadStatus status=api::status(loaded) />
         <div class="board" data-test-id="board">
             {COLUMNS.into_iter().map(|status| view! {
@@ -293,10 +338,10 @@ pub fn Board() -> impl IntoView {
                     on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                     on:drop=drop_on(status)>
                     <h2 id=format!("col-{}", status.as_str())>{labels::item_status(status)}
-                        <span class="count">{move || store.items.filter(|i| i.status == status).len()}</span></h2>
+                        <span class="count">{move || store.items.filter(|i| on_board(i, status)).len()}</span></h2>
                     <ul class="cards">
                         {move || {
-                            let list = store.items.filter(|i| i.status == status);
+                            let list = store.items.filter(|i| on_board(i, status));
                             let list = if status == ActionItemStatus::Completed {
                                 // The latest done first; the long tail on request.
                                 let mut list = sorted_by(list, |i| std::cmp::Reverse(i.completed_at.unwrap_or(i.updated_at)));
@@ -317,12 +362,16 @@ pub fn Board() -> impl IntoView {
                         }}
                     </ul>
                     {(status == ActionItemStatus::Completed).then(|| view! {
-                        <Show when=move || { !show_all_done.get() && store.items.filter(|i| i.status == status).len() > DONE_SHOWN }>
+                        <Show when=move || { !show_all_done.get() && store.items.filter(|i| on_board(i, status)).len() > DONE_SHOWN }>
                             <button type="button" class="secondary small" on:click=move |_| show_all_done.set(true)>"Show all done"</button>
                         </Show>
                     })}
                 </section>
             }).collect_view()}
         </div>
+        {move || more.get().map(|cursor| view! {
+            <button type="button" class="secondary small" data-test-id="items-more" disabled=move || next.pending()
+                on:click=move |_| next.dispatch(cursor.clone())>"Show more items"</button>
+        })}
     }
 }

@@ -8,10 +8,11 @@ use crate::api;
 use crate::components::conflict::ConflictDialog;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
+use crate::components::narrowing::{Narrowing, NarrowingFields};
 use crate::components::quick_note::{NOTE_LIMIT, QuickNoteTarget};
 use crate::labels;
-use crate::state::session;
 use crate::state::store::{sorted_by, store};
+use crate::state::{drafts, session};
 
 /// One note: what, about whom, when; edit and delete for its author.
 #[component]
@@ -29,12 +30,25 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
                 private: note.visibility == NoteVisibility::Private,
             },
         );
-    let editing = RwSignal::new(false);
-    let text = RwSignal::new(note.content.clone());
+    let id = note.id;
+    // An edit in progress is kept in the browser with the version it started from: a live
+    // change draws the list again (and a reload the page), and the row opens on it again.
+    let key = format!("note-edit:{id}");
+    let kept = drafts::load::<(String, i32)>(&key).filter(|_| may_edit);
+    let editing = RwSignal::new(kept.is_some());
+    let (typed, base) = kept.unwrap_or_else(|| (note.content.clone(), note.version));
+    let text = RwSignal::new(typed);
+    let version = RwSignal::new(base);
     let error = RwSignal::new(None::<api::Error>);
     let conflict = RwSignal::new(None::<Option<i32>>);
-    let id = note.id;
-    let version = RwSignal::new(note.version);
+    let forget = move || drafts::discard(&format!("note-edit:{id}"));
+    Effect::new(move |_| {
+        if editing.get() {
+            drafts::save(&key, &(text.get(), version.get()));
+        } else {
+            forget();
+        }
+    });
     let save = api::submit(
         move |(content, version): (String, i32)| {
             let body = dto::UpdateQuickNote {
@@ -47,6 +61,8 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
         },
         move |reply| match reply {
             Ok(note) => {
+                // Forgotten before the list is drawn again, so the new row does not reopen it.
+                forget();
                 editing.set(false);
                 store.notes.upsert(note);
             }
@@ -68,6 +84,7 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
     );
     let on_reload = Callback::new(move |_| {
         conflict.set(None);
+        forget();
         editing.set(false);
         leptos::task::spawn_local(async move {
             if let Ok(fresh) = api::note(id).await {
@@ -100,7 +117,7 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
                     <textarea id=edit_id.clone() rows="3" maxlength=NOTE_LIMIT bind:value=text data-test-id="note-edit"></textarea>
                     <FieldError error=error name="content" />
                     <div class="actions">
-                        <button type="button" class="secondary small" on:click=move |_| editing.set(false)>"Cancel"</button>
+                        <button type="button" class="secondary small" on:click=move |_| { forget(); editing.set(false); }>"Cancel"</button>
                         <button type="submit" class="small" data-test-id="note-update">"Save"</button>
                     </div>
                 </form>
@@ -125,30 +142,46 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
 pub fn Notes() -> impl IntoView {
     let store = store();
     let capture = expect_context::<QuickNoteTarget>();
-    let agent = RwSignal::new(String::new());
+    let narrowing = Narrowing::new(None);
+    let agent = narrowing.agent;
     let category = RwSignal::new(String::new());
     let words = RwSignal::new(String::new());
     let shown = RwSignal::new(Vec::<QuickNoteId>::new());
-    let loaded = api::load(move || {
-        let filters = [
-            ("agent_id", agent.get()),
+    // The cursor of the older notes, when there are more than shown.
+    let older = RwSignal::new(None::<String>);
+    let filters = move || {
+        let mut filters = narrowing.times();
+        filters.extend([
             ("category", category.get()),
             ("q", words.get()),
-            ("limit", "100".to_owned()),
-        ];
+            ("limit", "50".to_owned()),
+        ]);
+        filters
+    };
+    let loaded = api::load(move || {
+        let filters = filters();
         async move {
             let page = api::notes(&filters).await?;
             shown.set(page.items.iter().map(|n| n.id).collect());
+            older.set(page.next_cursor);
             store.notes.upsert_all(page.items);
             Ok(())
         }
     });
-    let agents = move || {
-        sorted_by(
-            store.people.filter(|p| p.role == domain::Role::Agent),
-            |p| p.name.clone(),
-        )
-    };
+    let more = api::submit(
+        move |cursor: String| {
+            let mut filters = untrack(filters);
+            filters.push(("cursor", cursor));
+            async move { api::notes(&filters).await }
+        },
+        move |reply| {
+            if let Ok(page) = reply {
+                shown.update(|ids| ids.extend(page.items.iter().map(|n| n.id)));
+                older.set(page.next_cursor);
+                store.notes.upsert_all(page.items);
+            }
+        },
+    );
     view! {
         <div class="page-head">
             <h1>"Quick notes"</h1>
@@ -159,13 +192,7 @@ pub fn Notes() -> impl IntoView {
             </div>
         </div>
         <div class="filters card" role="search">
-            <div>
-                <label for="notes-agent">"Agent"</label>
-                <select id="notes-agent" bind:value=agent data-test-id="notes-agent">
-                    <option value="">"Every agent"</option>
-                    {move || agents().into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
-                </select>
-            </div>
+            <NarrowingFields narrowing id="notes" what="Written" />
             <div>
                 <label for="notes-category">"Category"</label>
                 <select id="notes-category" bind:value=category>
@@ -184,11 +211,13 @@ pub fn Notes() -> impl IntoView {
                     // Shown: the notes of the last query, plus any captured since (newest first).
                     let ids = shown.get();
                     let filter_agent = agent.get();
+                    let open_ended = narrowing.to.with(String::is_empty);
                     let list = store.notes.filter(|n| {
                         ids.contains(&n.id)
                             || (filter_agent.is_empty() || n.agent_id.to_string() == filter_agent)
                                 && category.with(String::is_empty)
                                 && words.with(String::is_empty)
+                                && open_ended
                     });
                     let list = sorted_by(list, |n| std::cmp::Reverse(n.created_at));
                     if list.is_empty() {
@@ -196,6 +225,12 @@ pub fn Notes() -> impl IntoView {
                     } else {
                         view! { <ul class="rows notes" data-test-id="notes">{list.into_iter().map(|n| view! { <NoteRow note=n /> }).collect_view()}</ul> }.into_any()
                     }
+            })}
+            {move || older.get().map(|cursor| view! {
+                <button type="button" class="secondary small" data-test-id="notes-older"
+                    disabled=move || more.pending() on:click=move |_| more.dispatch(cursor.clone())>
+                    "Show older notes"
+                </button>
             })}
         </section>
     }

@@ -103,8 +103,8 @@ pub fn TeamsOverview() -> impl IntoView {
             <div class="team-grid">
                 {move || loaded.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
                     let trend = match (t.average, t.previous) {
-                        (Some(now), Some(then)) if now > then + 0.05 => format!("▲ {:.1} on the month before", now - then),
-                        (Some(now), Some(then)) if now < then - 0.05 => format!("▼ {:.1} on the month before", then - now),
+                        (Some(now), Some(then)) if now > then + 0.05 => format!("▲ {} on the month before", labels::score(Some(now - then))),
+                        (Some(now), Some(then)) if now < then - 0.05 => format!("▼ {} on the month before", labels::score(Some(then - now))),
                         (Some(_), Some(_)) => "Level with the month before".to_owned(),
                         _ => String::new(),
                     };

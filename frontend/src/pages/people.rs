@@ -6,6 +6,7 @@ use domain::{Role, TeamId, UserId};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::conflict::{Stale, StaleDialog};
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
 use crate::state::session;
@@ -86,8 +87,8 @@ pub fn People() -> impl IntoView {
             Err(err) => error.set(Some(err)),
         },
     );
-    // Erasing is sent from here, not from the form: the erasure's own live event re-renders the
-    // row that holds the form, and a form's reply is dropped once it has gone.
+    // Erasing is sent from here, not from the form: its reply closes the form, and a form's reply
+    // is dropped once it has gone.
     let erase = api::submit(
         |(id, version): (UserId, i32)| api::erase_person(id, version),
         move |reply| match reply {
@@ -112,6 +113,11 @@ pub fn People() -> impl IntoView {
                 }
             }) />
         </Show>
+        // Outside the list: a live change to the person re-renders their row, never the form and
+        // what is typed in it (a change based on what they saw meets the conflict dialog).
+        {move || editing.get().and_then(|id| untrack(|| store.people.get(id.uuid()))).map(|person| view! {
+            <PersonForm person=Some(person) teams=teams erase=erase on_done=Callback::new(move |_| editing.set(None)) />
+        })}
         <div class="filters card" role="search">
             <div>
                 <label for="people-search">"Search"</label>
@@ -143,7 +149,6 @@ pub fn People() -> impl IntoView {
                     {move || rows().into_iter().map(|person| {
                         let id = person.id;
                         let active = person.active;
-                        let edited = person.clone();
                         view! {
                             <tr data-test-id="person-row">
                                 <th scope="row">{person.name.clone()}<span class="muted small block">{person.email.clone()}</span></th>
@@ -163,11 +168,6 @@ pub fn People() -> impl IntoView {
                                     })}
                                 </td>
                             </tr>
-                            {move || (editing.get() == Some(id)).then(|| view! {
-                                <tr><td colspan="5">
-                                    <PersonForm person=Some(edited.clone()) teams=teams erase=erase on_done=Callback::new(move |_| editing.set(None)) />
-                                </td></tr>
-                            })}
                         }
                     }).collect_view()}
                 </tbody>
@@ -213,6 +213,10 @@ fn PersonForm(
         String::new()
     });
     let error = RwSignal::new(None::<api::Error>);
+    let edited = person.as_ref().map(|p| p.id);
+    // It opens at the top of the page: focus (and the view) moves to it.
+    crate::components::quick_note::focus("person-name");
+    let stale = Stale::new(person.as_ref().map_or(0, |p| p.version));
     let save = api::submit(
         move |()| {
             let role = role.get_untracked().parse::<Role>().unwrap_or(Role::Agent);
@@ -244,16 +248,20 @@ fn PersonForm(
                             team_id: (team_id != person.team_id).then_some(team_id),
                             ..Default::default()
                         };
-                        api::update_person(person.id, &body, person.version).await
+                        api::update_person(person.id, &body, stale.base()).await
                     }
                 }
             }
         },
         move |reply| match reply {
-            // The form closes first: the store's change re-renders the row that holds it.
             Ok(saved) => {
                 on_done.run(true);
                 store.people.upsert(saved);
+            }
+            Err(err) if err.is_stale() => {
+                if let Some(id) = edited {
+                    stale.ask(async move { Ok(api::person(id).await?.version) }, error);
+                }
             }
             Err(err) => error.set(Some(err)),
         },
@@ -288,7 +296,6 @@ fn PersonForm(
         },
     );
     // ...or erase them (a data-subject request): asked twice, it cannot be undone.
-    let version = person.as_ref().map_or(0, |p| p.version);
     let confirming_erase = RwSignal::new(false);
     // ...or remove their second factor (a lost phone).
     let factor_note = RwSignal::new(None::<&'static str>);
@@ -388,7 +395,7 @@ fn PersonForm(
                                 <button type="button" class="secondary small" on:click=move |_| confirming_erase.set(false)>"Keep them"</button>
                                 <button type="button" class="danger small" data-test-id="erase-person-confirm"
                                     disabled=move || erase.pending()
-                                    on:click=move |_| { error.set(None); erase.dispatch((id, version)); }>
+                                    on:click=move |_| { error.set(None); erase.dispatch((id, stale.base())); }>
                                     "Erase for good"
                                 </button>
                             </div>
@@ -397,6 +404,18 @@ fn PersonForm(
                 </div>
             })}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+            <StaleDialog stale
+                on_reload=Callback::new(move |()| {
+                    on_done.run(false);
+                    if let Some(id) = edited {
+                        leptos::task::spawn_local(async move {
+                            if let Ok(fresh) = api::person(id).await {
+                                store.people.upsert(fresh);
+                            }
+                        });
+                    }
+                })
+                on_reapply=Callback::new(move |()| save.dispatch(())) />
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| on_done.run(false)>"Cancel"</button>
                 <button type="submit" data-test-id="person-save" disabled=move || save.pending()>"Save"</button>

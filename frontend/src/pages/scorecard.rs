@@ -5,6 +5,7 @@ use domain::scorecard::Direction;
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::conflict::{Stale, StaleDialog};
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::{FieldError, ListedErrors};
 use crate::labels;
@@ -40,7 +41,8 @@ pub fn Scorecard() -> impl IntoView {
         <LoadStatus status=api::status(settings) />
         {move || said.get().map(|text| view! { <p class="ok" role="status" data-test-id="weights-saved">{text}</p> })}
         {move || settings.get().and_then(Result::ok).map(|s| view! {
-            <WeightsForm settings=s.clone() on_saved=on_weights />
+            <WeightsForm settings=s.clone() on_saved=on_weights
+                on_reload=Callback::new(move |()| { said.set(None); saved.update(|n| *n += 1); }) />
             <Versions settings=s />
         })}
         <NewKpi on_saved=Callback::new(move |()| saved.update(|n| *n += 1)) />
@@ -49,7 +51,13 @@ pub fn Scorecard() -> impl IntoView {
 
 /// Weights and targets, from a month on.
 #[component]
-fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<String>) -> impl IntoView {
+fn WeightsForm(
+    settings: dto::ScorecardSettings,
+    on_saved: Callback<String>,
+    /// Reads the settings again (another admin saved a configuration first).
+    on_reload: Callback<()>,
+) -> impl IntoView {
+    let stale = Stale::new(settings.version);
     let current = settings.configs.first().cloned();
     let rows: Vec<Row> = settings
         .catalogue
@@ -80,6 +88,12 @@ fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<String>) -> 
         },
         move |reply| match reply {
             Ok(from) => on_saved.run(from),
+            Err(err) if err.is_stale() => {
+                stale.ask(
+                    async { Ok(api::scorecard_settings().await?.version) },
+                    error,
+                );
+            }
             Err(err) => error.set(Some(err)),
         },
     );
@@ -121,9 +135,15 @@ fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<String>) -> 
             effective_from: from.get_untracked(),
             note: (!note.trim().is_empty()).then_some(note),
             kpis,
+            version: Some(stale.base()),
         })
     };
     let proposal = StoredValue::new_local(proposal);
+    let reapply = Callback::new(move |()| {
+        if let Some(body) = proposal.with_value(|p| p()) {
+            send.dispatch(body);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(body) = proposal.with_value(|p| p()) {
@@ -138,6 +158,7 @@ fn WeightsForm(settings: dto::ScorecardSettings, on_saved: Callback<String>) -> 
     view! {
         <form class="card form" on:submit=submit data-test-id="weights-form">
             <h2>"Weights and targets"</h2>
+            <StaleDialog stale on_reload on_reapply=reapply />
             <p class="muted">"A change applies from the month you choose; months before keep the weights they were scored with."</p>
             <table class="list">
                 <thead><tr><th scope="col">"KPI"</th><th scope="col">"Weight (0–10)"</th><th scope="col">"Target"</th></tr></thead>

@@ -17,7 +17,7 @@ use crate::state::{agent_record, drafts};
 mod forms;
 mod preparation;
 
-use forms::{AcknowledgeForm, CancelForm, CompleteForm, EditForm, notes_key};
+use forms::{AcknowledgeForm, CancelForm, CompleteForm, EditForm, change_key, notes_key};
 pub use forms::{DraftItem, ItemDrafts, new_item};
 use preparation::Preparation;
 pub use preparation::{NoteList, OpenItems};
@@ -134,6 +134,8 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
                 if updated.status == SessionStatus::Completed {
                     drafts::discard(&notes_key(id));
                 }
+                // Sent: the page drawn again must not open the change form on it.
+                drafts::discard(&change_key(id));
                 store.sessions.upsert(updated);
                 error.set(None);
             }
@@ -150,14 +152,16 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
             Err(err) => error.set(Some(err)),
         },
     );
-    let version = session.version;
-    let send = move |step: Step| {
+    let send_at = move |step: Step, version: i32| {
         error.set(None);
         last_step.set_value(Some(step.clone()));
         run.dispatch((step, version));
     };
+    let version = session.version;
+    let send = move |step: Step| send_at(step, version);
     let on_reload = Callback::new(move |_| {
         conflict.set(None);
+        drafts::discard(&change_key(id));
         leptos::task::spawn_local(async move {
             if let Ok(fresh) = api::session(id).await {
                 store.sessions.upsert(fresh);
@@ -195,7 +199,7 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
                 {session.preparation_notes.clone().map(|notes| view! { <dt>"Preparation"</dt><dd class="prose">{notes}</dd> })}
                 {session.current_score.map(|score| view! {
                     <dt>"Score"</dt>
-                    <dd data-test-id="session-score">{labels::score(session.previous_score)} " → " {format!("{score:.1}")}</dd>
+                    <dd data-test-id="session-score">{labels::score(session.previous_score)} " → " {labels::score(Some(score))}</dd>
                 })}
                 {session.cancel_reason.clone().map(|reason| view! { <dt>"Cancelled because"</dt><dd>{reason}</dd> })}
                 {session.session_notes.clone().map(|notes| view! { <dt>"Notes"</dt><dd class="prose">{notes}</dd> })}
@@ -207,7 +211,8 @@ fn SessionDetail(session: dto::Session) -> impl IntoView {
         </section>
         <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
         {(may_manage && status == SessionStatus::Scheduled).then(|| view! {
-            <EditForm session=session.clone() error=error on_save=Callback::new(move |body| send(Step::Edit(body))) />
+            <EditForm session=session.clone() error=error
+                on_save=Callback::new(move |(body, base)| send_at(Step::Edit(body), base)) />
             <Preparation id=id />
             <section class="card actions-card">
                 <button type="button" data-test-id="start-session" on:click=move |_| send(Step::Start)>"Start the session"</button>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
+use crate::components::narrowing::{Narrowing, NarrowingFields};
 use crate::labels;
 use crate::state::session;
 use crate::state::store::{sorted_by, store};
@@ -185,34 +186,89 @@ pub fn Sessions() -> impl IntoView {
     }
 }
 
-/// Every loaded session: coming first (soonest first), then past (latest first).
+/// The sessions of an agent and a span of days (from four weeks ago by default, further back on
+/// request): coming first (soonest first), then past (latest first).
 #[component]
 fn SessionList() -> impl IntoView {
     let store = store();
+    let narrowing = Narrowing::new(Some(labels::today() - Duration::days(28)));
+    let shown = RwSignal::new(Vec::<domain::SessionId>::new());
+    let more = RwSignal::new(None::<String>);
+    let loaded = api::load(move || {
+        let mut filters = narrowing.times();
+        filters.push(("limit", "200".into()));
+        async move {
+            let page = api::sessions(&filters).await?;
+            shown.set(page.items.iter().map(|s| s.id).collect());
+            more.set(page.next_cursor);
+            store.sessions.upsert_all(page.items);
+            Ok(())
+        }
+    });
+    let next = api::submit(
+        move |cursor: String| {
+            let mut filters = untrack(|| narrowing.times());
+            filters.extend([("limit", "200".into()), ("cursor", cursor)]);
+            async move { api::sessions(&filters).await }
+        },
+        move |reply| {
+            if let Ok(page) = reply {
+                shown.update(|ids| ids.extend(page.items.iter().map(|s| s.id)));
+                more.set(page.next_cursor);
+                store.sessions.upsert_all(page.items);
+            }
+        },
+    );
     let now = chrono::Utc::now();
-    let coming = move || {
-        sorted_by(store.sessions.filter(|s| s.scheduled_at >= now), |s| {
-            s.scheduled_at
-        })
+    let listed = move |coming: bool| {
+        let ids = shown.get();
+        let list = store
+            .sessions
+            .filter(|s| ids.contains(&s.id) && (s.scheduled_at >= now) == coming);
+        if coming {
+            sorted_by(list, |s| s.scheduled_at)
+        } else {
+            sorted_by(list, |s| std::cmp::Reverse(s.scheduled_at))
+        }
     };
-    let past = move || {
-        sorted_by(store.sessions.filter(|s| s.scheduled_at < now), |s| {
-            std::cmp::Reverse(s.scheduled_at)
-        })
+    let since = move || {
+        narrowing.first_day().map_or_else(
+            || "Past".to_owned(),
+            |day| format!("Past, since {}", labels::date(day)),
+        )
     };
     view! {
+        <div class="filters card" role="search">
+            <NarrowingFields narrowing id="sessions" what="Scheduled" />
+        </div>
+        <LoadStatus status=api::status(loaded) />
         <section class="card">
             <h2>"Coming"</h2>
             {move || {
-                let list = coming();
+                let list = listed(true);
                 if list.is_empty() {
                     view! { <p class="empty">"Nothing booked."</p> }.into_any()
                 } else {
                     view! { <ul class="rows">{list.into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul> }.into_any()
                 }
             }}
-            <h2>"Past four weeks"</h2>
-            <ul class="rows">{move || past().into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul>
+            <h2>{since}</h2>
+            {move || {
+                let list = listed(false);
+                if list.is_empty() {
+                    view! { <p class="empty">"No session in this span."</p> }.into_any()
+                } else {
+                    view! { <ul class="rows" data-test-id="past-sessions">{list.into_iter().map(|s| view! { <SessionRow session=s /> }).collect_view()}</ul> }.into_any()
+                }
+            }}
+            <div class="actions">
+                {move || more.get().map(|cursor| view! {
+                    <button type="button" class="secondary small" disabled=move || next.pending()
+                        on:click=move |_| next.dispatch(cursor.clone())>"Show more"</button>
+                })}
+                <button type="button" class="secondary small" data-test-id="sessions-earlier"
+                    on:click=move |_| narrowing.earlier()>"Four weeks earlier"</button>
+            </div>
         </section>
     }
 }

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use domain::{Role, TeamId, UserId};
+use domain::{Role, UserId};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::conflict::{Stale, StaleDialog};
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
 use crate::state::store::sorted_by;
@@ -52,7 +53,7 @@ pub fn Teams() -> impl IntoView {
     });
     let everyone = api::load(people);
     let adding = RwSignal::new(false);
-    let editing = RwSignal::new(None::<TeamId>);
+    let editing = RwSignal::new(None::<dto::Team>);
     let done = Callback::new(move |()| {
         adding.set(false);
         editing.set(None);
@@ -76,6 +77,8 @@ pub fn Teams() -> impl IntoView {
         <Show when=move || adding.get()>
             <TeamForm team=None everyone=everyone on_done=done />
         </Show>
+        // Outside the list: reading the teams again never drops what is typed in the form.
+        {move || editing.get().map(|team| view! { <TeamForm team=Some(team) everyone=everyone on_done=done /> })}
         <LoadStatus status=api::status(teams) />
         <section class="card">
             <table class="list" data-test-id="teams">
@@ -93,12 +96,9 @@ pub fn Teams() -> impl IntoView {
                                 <td>{team.agent_ids.len()}</td>
                                 <td class="cell-actions">
                                     <button type="button" class="secondary small" aria-label=format!("Change {}", team.name)
-                                        on:click=move |_| editing.set(Some(id))>"Change"</button>
+                                        on:click=move |_| editing.set(Some(edited.clone()))>"Change"</button>
                                 </td>
                             </tr>
-                            {move || (editing.get() == Some(id)).then(|| view! {
-                                <tr><td colspan="5"><TeamForm team=Some(edited.clone()) everyone=everyone on_done=done /></td></tr>
-                            })}
                         }
                     }).collect_view()}
                 </tbody>
@@ -132,6 +132,9 @@ fn TeamForm(
             .unwrap_or_default(),
     );
     let error = RwSignal::new(None::<api::Error>);
+    let edited = team.as_ref().map(|t| t.id);
+    let stale = Stale::new(team.as_ref().map_or(0, |t| t.version));
+    crate::components::quick_note::focus("team-name");
     let existing = team.clone();
     let save = api::submit(
         move |()| {
@@ -168,13 +171,18 @@ fn TeamForm(
                             agent_ids: (members != team.agent_ids).then_some(members),
                             version: None,
                         };
-                        api::update_team(team.id, &body, team.version).await
+                        api::update_team(team.id, &body, stale.base()).await
                     }
                 }
             }
         },
         move |reply| match reply {
             Ok(_) => on_done.run(()),
+            Err(err) if err.is_stale() => {
+                if let Some(id) = edited {
+                    stale.ask(async move { Ok(api::team(id).await?.version) }, error);
+                }
+            }
             Err(err) => error.set(Some(err)),
         },
     );
@@ -231,6 +239,7 @@ fn TeamForm(
                 </fieldset>
             })}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
+            <StaleDialog stale on_reload=on_done on_reapply=Callback::new(move |()| save.dispatch(())) />
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| on_done.run(())>"Cancel"</button>
                 <button type="submit" data-test-id="team-save" disabled=move || save.pending()>"Save"</button>

@@ -6,6 +6,7 @@ use domain::{Action, Priority, Target, TeamId};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::conflict::{Stale, StaleDialog};
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
 use crate::labels;
@@ -134,6 +135,8 @@ pub fn Templates() -> impl IntoView {
     let first_team = move || my_teams().first().copied();
     let form = RwSignal::new(None::<Form>);
     let error = RwSignal::new(None::<api::Error>);
+    // Templates are saved whole: the version is the form's own (see `on_reapply`).
+    let stale = Stale::new(0);
     let save = api::submit(
         |form: Form| async move { api::save_session_template(form.id, &form.body()).await },
         move |reply| match reply {
@@ -141,9 +144,34 @@ pub fn Templates() -> impl IntoView {
                 form.set(None);
                 changed.update(|n| *n += 1);
             }
+            Err(err) if err.is_stale() => {
+                if let Some(id) = form.with_untracked(|f| f.as_ref().and_then(|f| f.id)) {
+                    stale.ask(
+                        async move { Ok(api::session_template(id).await?.version) },
+                        error,
+                    );
+                }
+            }
             Err(err) => error.set(Some(err)),
         },
     );
+    // Someone else saved the template first: drop mine, or save it over theirs.
+    let on_reload = Callback::new(move |()| {
+        form.set(None);
+        changed.update(|n| *n += 1);
+    });
+    let on_reapply = Callback::new(move |()| {
+        form.update(|f| {
+            if let Some(f) = f {
+                f.version = Some(stale.base());
+            }
+        });
+        if let Some(f) = form.get_untracked() {
+            save.dispatch(f);
+        }
+    });
+    // Drawn when the form opens or closes, not at each key typed into it.
+    let open = Memo::new(move |_| form.with(Option::is_some));
     let remove = api::submit(
         |id: uuid::Uuid| async move { api::delete_session_template(id).await },
         move |reply| match reply {
@@ -161,8 +189,9 @@ pub fn Templates() -> impl IntoView {
             </button>
         </div>
         <p class="muted">"Start a session plan from a template: its focus areas, agenda, length and action items fill the planning wizard."</p>
-        {move || form.get().is_none().then(|| view! { <ErrorBanner error=Signal::derive(move || error.get()) /> })}
-        {move || form.get().map(|_| view! {
+        {move || (!open.get()).then(|| view! { <ErrorBanner error=Signal::derive(move || error.get()) /> })}
+        <StaleDialog stale on_reload on_reapply />
+        {move || open.get().then(|| view! {
             <TemplateForm form=form error=error pending=Signal::derive(move || save.pending())
                 teams=Signal::derive(move || my_teams().into_iter().map(|id| (id, team_name(id))).collect())
                 for_everyone=for_everyone

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::conflict::{Stale, StaleDialog};
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
 use crate::components::field::FieldError;
 use crate::labels;
@@ -82,7 +83,7 @@ fn Endpoint(
 ) -> impl IntoView {
     let id = hook.id;
     let enabled = hook.enabled;
-    let version = hook.version;
+    let stale = Stale::new(hook.version);
     let shown = RwSignal::new(false);
     let done = move |reply: Result<_, api::Error>| match reply {
         Ok(_) => reload(),
@@ -95,12 +96,17 @@ fn Endpoint(
         move |(): ()| async move {
             let body = dto::UpdateWebhook {
                 enabled: Some(!enabled),
-                version: Some(version),
+                version: Some(stale.base()),
                 ..dto::UpdateWebhook::default()
             };
             api::update_webhook(id, &body).await.map(|_| ())
         },
-        done,
+        move |reply| match reply {
+            Err(err) if err.is_stale() => {
+                stale.ask(async move { Ok(api::webhook(id).await?.version) }, error);
+            }
+            reply => done(reply),
+        },
     );
     let remove = api::submit(
         move |(): ()| async move { api::delete_webhook(id).await },
@@ -126,6 +132,8 @@ fn Endpoint(
     let url = hook.url.clone();
     view! {
         <li data-test-id="webhook-row" class="stack">
+            <StaleDialog stale on_reload=Callback::new(move |()| reload())
+                on_reapply=Callback::new(move |()| toggle.dispatch(())) />
             <div class="row-line">
                 <div class="grow">
                     <strong class="break">{hook.url.clone()}</strong> " " {state}

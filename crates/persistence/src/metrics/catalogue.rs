@@ -28,6 +28,14 @@ pub struct Catalogue {
     pub configs: Vec<Config>,
 }
 
+impl Catalogue {
+    /// The version of the scorecard settings: how many configurations were saved (one is never
+    /// changed or removed, only followed by another).
+    pub fn version(&self) -> i32 {
+        i32::try_from(self.configs.len()).unwrap_or(i32::MAX)
+    }
+}
+
 /// A month's values by KPI id.
 pub type Values = HashMap<Uuid, f64>;
 

@@ -193,9 +193,13 @@ pub async fn save_config(
     db: &Db,
     origin: &Origin,
     update: &dto::UpdateScorecardConfig,
+    version: i32,
 ) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let catalogue = catalogue(&txn).await?;
+    if catalogue.version() != version {
+        return Err(StoreError::Stale);
+    }
     if catalogue
         .configs
         .iter()

@@ -40,6 +40,9 @@ pub struct ActionItemQuery {
     /// Only due before this date.
     #[garde(inner(custom(dto::validate::filter_date)))]
     pub due_before: Option<NaiveDate>,
+    /// Only due on or after this date.
+    #[garde(inner(custom(dto::validate::filter_date)))]
+    pub due_from: Option<NaiveDate>,
     /// Page size, 1-200 (default 50).
     #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
@@ -84,6 +87,7 @@ pub async fn list_action_items(
         plan_id: query.plan_id.map(ActionPlanId::uuid),
         status: query.status,
         due_before: query.due_before,
+        due_from: query.due_from,
         open_only: false,
     };
     let (items, next_cursor) = action_items::list(&app.db, &actor, &filter, &page).await?;

@@ -208,23 +208,29 @@ pub async fn get_team_scorecard(
 pub async fn get_scorecard_config(
     _actor: Actor,
     app: web::Data<AppState>,
-) -> ApiResult<web::Json<ScorecardSettings>> {
-    settings(&app).await
+) -> ApiResult<HttpResponse> {
+    let settings = settings(&app).await?.into_inner();
+    Ok(versioned(StatusCode::OK, settings.version, &settings))
 }
 
 /// Save new weights and targets from a month on (admin); earlier months keep theirs.
 #[utoipa::path(put, path = "/api/v1/scorecard/config", tag = "performance",
+    params(("If-Match" = Option<String>, Header, description = "ETag of the settings seen")),
     request_body = dto::UpdateScorecardConfig,
-    responses((status = 200, body = dto::ScorecardSettings), (status = 409, body = dto::Problem)))]
+    responses((status = 200, body = dto::ScorecardSettings), (status = 409, body = dto::Problem),
+        (status = 412, body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn update_scorecard_config(
     actor: Actor,
+    if_match: IfMatch,
     body: Valid<UpdateScorecardConfig>,
     app: web::Data<AppState>,
-) -> ApiResult<web::Json<ScorecardSettings>> {
+) -> ApiResult<HttpResponse> {
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
-    metrics::save_config(&app.db, &actor.origin, &body).await?;
-    changed_settings(&app).await.map(web::Json)
+    let version = if_match.or_body(body.version)?;
+    metrics::save_config(&app.db, &actor.origin, &body, version).await?;
+    let settings = changed_settings(&app).await?;
+    Ok(versioned(StatusCode::OK, settings.version, &settings))
 }
 
 /// The month a preview scores: `month`, or last month.

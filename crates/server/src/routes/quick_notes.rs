@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use domain::{NoteCategory, QuickNoteId, UserId};
 use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
 use persistence::PageRequest;
@@ -32,6 +33,12 @@ pub struct QuickNoteQuery {
     pub category: Option<NoteCategory>,
     /// Every word of this begins a word of the content (a word of one or two letters: is one).
     pub q: Option<String>,
+    /// Written at or after.
+    #[garde(inner(custom(dto::validate::filter_time)))]
+    pub from: Option<DateTime<Utc>>,
+    /// Written before.
+    #[garde(inner(custom(dto::validate::filter_time)))]
+    pub to: Option<DateTime<Utc>>,
     /// Page size, 1-200 (default 50).
     #[garde(inner(range(min = 1, max = 200)))]
     pub limit: Option<u64>,
@@ -66,7 +73,8 @@ pub async fn list_quick_notes(
         agent_id: query.agent_id.map(UserId::uuid),
         category: query.category,
         q: query.q,
-        since: None,
+        since: query.from,
+        until: query.to,
     };
     let (notes, next_cursor) = quick_notes::list(&app.db, &actor, &filter, &page).await?;
     Ok(web::Json(Page {

@@ -163,6 +163,19 @@ async fn overdue_is_derived_and_lists_stay_in_scope() {
     let due_soon = format!("/api/v1/action-items?due_before={tomorrow}");
     let page = app.as_(&org.admin).get(&due_soon).call().await.ok(200);
     assert_eq!(ids(&page).len(), 1);
+    assert_eq!(list(&org.admin, "?due_from=2000-01-01").await, 3);
+    let later = format!("/api/v1/action-items?due_from={tomorrow}");
+    let page = app.as_(&org.admin).get(&later).call().await.ok(200);
+    assert_eq!(ids(&page).len(), 2, "the two due in five days");
+    let window = format!("/api/v1/action-items?due_from={tomorrow}&due_before={tomorrow}");
+    let page = app.as_(&org.admin).get(&window).call().await.ok(200);
+    assert!(ids(&page).is_empty());
+    let page = app.as_(&org.leader_a).get(&later).call().await.ok(200);
+    assert_eq!(
+        ids(&page).len(),
+        1,
+        "another team's item is never in a window"
+    );
     let other_team = format!("/api/v1/action-items?agent_id={}", org.agent_b1.id);
     let smuggled = app.as_(&org.leader_a).get(&other_team).call().await.ok(200);
     assert!(ids(&smuggled).is_empty());

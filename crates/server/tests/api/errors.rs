@@ -32,13 +32,55 @@ async fn malformed_bodies_are_client_errors() {
         .await
         .expect("answers");
     let body = problem(wrong_field_type, 422).await;
-    assert!(body["errors"]["email"].is_array(), "{body}");
+    // Said in words for people: no Rust types, no parser positions.
+    assert_eq!(body["errors"]["email"], json!(["give text"]), "{body}");
     let unknown_field = users()
         .json(&json!({ "email": "u@org.test", "name": "N", "role": "AGENT", "is_admin": true }))
         .send()
         .await
         .expect("answers");
-    problem(unknown_field, 422).await;
+    let body = problem(unknown_field, 422).await;
+    assert_eq!(
+        body["errors"]["is_admin"],
+        json!(["this is not part of this request"]),
+        "{body}"
+    );
+    let missing = users()
+        .json(&json!({ "name": "N", "role": "AGENT" }))
+        .send()
+        .await
+        .expect("answers");
+    let body = problem(missing, 422).await;
+    assert_eq!(
+        body["errors"]["email"],
+        json!(["this is required"]),
+        "{body}"
+    );
+    let too_big = app
+        .as_(&org.admin)
+        .request(Method::POST, "/api/v1/session-templates")
+        .json(&json!({ "name": "T", "duration_minutes": 99_999_999_999_i64 }))
+        .send()
+        .await
+        .expect("answers");
+    let body = problem(too_big, 422).await;
+    assert_eq!(
+        body["errors"]["duration_minutes"],
+        json!(["give a whole number within the allowed range"]),
+        "{body}"
+    );
+    let bad_role = users()
+        .json(&json!({ "email": "u@org.test", "name": "N", "role": "WIZARD" }))
+        .send()
+        .await
+        .expect("answers");
+    let body = problem(bad_role, 422).await;
+    let said = body["errors"]["role"][0].as_str().unwrap_or_default();
+    assert!(
+        said.starts_with("choose one of: ") && said.contains("AGENT"),
+        "{body}"
+    );
+    assert!(!said.contains('`') && !said.contains("line"), "{body}");
     let huge = "x".repeat(300 * 1024);
     let oversized = users()
         .json(&json!({ "email": "big@org.test", "name": huge, "role": "AGENT" }))
@@ -237,6 +279,8 @@ async fn dates_outside_four_digit_years_are_refused_not_500() {
         ("/api/v1/sessions?from=-5000-01-01T00:00:00Z", "from"),
         ("/api/v1/sessions?to=%2B10000-01-01T00:00:00Z", "to"),
         ("/api/v1/action-items?due_before=-5000-01-01", "due_before"),
+        ("/api/v1/action-items?due_from=%2B10000-01-01", "due_from"),
+        ("/api/v1/quick-notes?from=-5000-01-01T00:00:00Z", "from"),
         ("/api/v1/audit?from=-5000-01-01T00:00:00Z", "from"),
     ] {
         let body = app.as_(&org.admin).get(path).call().await.problem(422);

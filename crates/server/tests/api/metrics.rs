@@ -213,28 +213,67 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
         { "key": "quality_score", "weight": 3.0, "target": 95 },
         { "key": "repeat_contact_rate", "weight": 1.0, "target": 10 }
     ]});
-    let put_config = |who| {
+    // A configuration is based on the settings' version (their ETag): one saved since is never
+    // saved over unseen.
+    let seen = app
+        .as_(&org.admin)
+        .get("/api/v1/scorecard/config")
+        .call()
+        .await;
+    let etag = seen
+        .header("etag")
+        .expect("the settings carry an ETag")
+        .to_owned();
+    let version = seen.ok(200)["version"].as_i64().expect("a version");
+    assert_eq!(etag, format!("\"{version}\""));
+    let put_config = |who, if_match: Option<String>, config: &Value| {
         let app = &app;
         let config = config.clone();
         async move {
-            app.as_(who)
+            let request = app
+                .as_(who)
                 .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
-                .json(&config)
-                .call()
-                .await
+                .json(&config);
+            match if_match {
+                Some(tag) => request.header("if-match", &tag),
+                None => request,
+            }
+            .call()
+            .await
         }
     };
-    put_config(&org.manager_a).await.problem(403);
-    let settings = put_config(&org.admin).await.ok(200);
+    put_config(&org.manager_a, Some(etag.clone()), &config)
+        .await
+        .problem(403);
+    put_config(&org.admin, None, &config).await.problem(428);
+    let saved = put_config(&org.admin, Some(etag.clone()), &config).await;
+    let next = format!("\"{}\"", version + 1);
+    assert_eq!(saved.header("etag"), Some(next.as_str()));
+    let settings = saved.ok(200);
     assert_eq!(settings["configs"][0]["effective_from"], "2026-04");
-    put_config(&org.admin).await.problem(409);
-    let unknown = json!({ "effective_from": "2026-05", "kpis": [{ "key": "nope", "weight": 1, "target": 1 }] });
-    app.as_(&org.admin)
-        .request(reqwest::Method::PUT, "/api/v1/scorecard/config")
-        .json(&unknown)
+    assert_eq!(settings["version"], version + 1);
+    // Another admin's change based on what they saw before it: refused, nothing saved.
+    let mut later = config.clone();
+    later["effective_from"] = json!("2026-06");
+    put_config(&org.admin, Some(etag), &later)
+        .await
+        .problem(412);
+    let mut in_body = config.clone();
+    in_body["version"] = json!(version + 1);
+    put_config(&org.admin, None, &in_body).await.problem(409);
+    let unknown = json!({ "effective_from": "2026-05", "version": version + 1, "kpis": [{ "key": "nope", "weight": 1, "target": 1 }] });
+    put_config(&org.admin, None, &unknown).await.problem(422);
+    let now = app
+        .as_(&org.admin)
+        .get("/api/v1/scorecard/config")
         .call()
         .await
-        .problem(422);
+        .ok(200);
+    assert_eq!(
+        now["version"],
+        version + 1,
+        "only the first change was saved"
+    );
 
     let months = app
         .as_(&org.leader_a)

@@ -94,6 +94,73 @@ async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() 
 }
 
 #[tokio::test]
+async fn notes_filter_by_when_they_were_written_and_page_back() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let mut written = Vec::new();
+    for text in ["first note", "second note", "third note"] {
+        let note = app
+            .as_(&org.leader_a)
+            .write_note(records::note(org.agent_a1.id, text, "SHARED"))
+            .await
+            .ok(201);
+        // As stored (a database may keep fewer digits of a second than the clock gave).
+        let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
+        let stored = app.as_(&org.leader_a).get(&path).call().await.ok(200);
+        written.push(
+            stored["created_at"]
+                .as_str()
+                .expect("created_at")
+                .to_owned(),
+        );
+    }
+    app.as_(&org.leader_b)
+        .write_note(records::note(org.agent_b1.id, "another team", "SHARED"))
+        .await
+        .ok(201);
+    let second = written[1].replace('+', "%2B");
+    assert_eq!(
+        visible(&app, &org.leader_a, &format!("?from={second}")).await,
+        ["third note", "second note"]
+    );
+    assert_eq!(
+        visible(&app, &org.leader_a, &format!("?to={second}")).await,
+        ["first note"]
+    );
+    assert_eq!(
+        visible(&app, &org.manager_a, &format!("?from={second}&to={second}")).await,
+        Vec::<String>::new()
+    );
+    assert!(
+        !visible(&app, &org.leader_b, &format!("?from={second}"))
+            .await
+            .contains(&"third note".to_owned()),
+        "another team's notes stay out of a date filter"
+    );
+    // Newest first, a page at a time, back to the first.
+    let mut shown = Vec::new();
+    let mut path = format!("/api/v1/quick-notes?agent_id={}&limit=1", org.agent_a1.id);
+    loop {
+        let page = app.as_(&org.leader_a).get(&path).call().await.ok(200);
+        shown.extend(
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|n| n["content"].as_str().expect("content").to_owned()),
+        );
+        let Some(next) = page["next_cursor"].as_str() else {
+            break;
+        };
+        path = format!(
+            "/api/v1/quick-notes?agent_id={}&limit=1&cursor={next}",
+            org.agent_a1.id
+        );
+    }
+    assert_eq!(shown, ["third note", "second note", "first note"]);
+}
+
+#[tokio::test]
 async fn only_coaches_in_scope_write_notes_and_content_is_bounded() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;

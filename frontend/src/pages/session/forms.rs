@@ -35,6 +35,24 @@ pub fn notes_key(id: SessionId) -> String {
     format!("coaching-hub.session-notes.{id}")
 }
 
+/// A change of a booked session being typed, kept in this browser with the session as it was
+/// when the change began: a live change draws the page again, and the form opens on it again;
+/// the change is sent based on that session's version (someone else's meets the conflict
+/// dialog, never a silent overwrite).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Change {
+    date: String,
+    time: String,
+    minutes: String,
+    focus: String,
+    notes: String,
+    before: dto::Session,
+}
+
+pub fn change_key(id: SessionId) -> String {
+    format!("coaching-hub.session-change.{id}")
+}
+
 /// Notes, score and action items, then complete; the typing is kept in this browser.
 #[component]
 pub fn CompleteForm(
@@ -182,17 +200,45 @@ pub const LENGTHS: [i32; 7] = [15, 30, 45, 60, 90, 120, 180];
 pub fn EditForm(
     session: dto::Session,
     error: RwSignal<Option<api::Error>>,
-    on_save: Callback<dto::UpdateSession>,
+    /// Sends the change, based on the version it began from.
+    on_save: Callback<(dto::UpdateSession, i32)>,
 ) -> impl IntoView {
     use chrono::{Local, TimeZone, Timelike};
-    let open = RwSignal::new(false);
-    let local = session.scheduled_at.with_timezone(&Local);
-    let date = RwSignal::new(local.date_naive().to_string());
-    let time = RwSignal::new(format!("{:02}:{:02}", local.hour(), local.minute()));
-    let minutes = RwSignal::new(session.duration_minutes.to_string());
-    let focus = RwSignal::new(session.focus_areas.join(", "));
-    let notes = RwSignal::new(session.preparation_notes.clone().unwrap_or_default());
-    let before = StoredValue::new(session.clone());
+    let key = change_key(session.id);
+    let kept = drafts::load::<Change>(&key);
+    let open = RwSignal::new(kept.is_some());
+    let kept = kept.unwrap_or_else(|| {
+        let local = session.scheduled_at.with_timezone(&Local);
+        Change {
+            date: local.date_naive().to_string(),
+            time: format!("{:02}:{:02}", local.hour(), local.minute()),
+            minutes: session.duration_minutes.to_string(),
+            focus: session.focus_areas.join(", "),
+            notes: session.preparation_notes.clone().unwrap_or_default(),
+            before: session.clone(),
+        }
+    });
+    let date = RwSignal::new(kept.date);
+    let time = RwSignal::new(kept.time);
+    let minutes = RwSignal::new(kept.minutes);
+    let focus = RwSignal::new(kept.focus);
+    let notes = RwSignal::new(kept.notes);
+    let before = StoredValue::new(kept.before);
+    Effect::new(move |_| {
+        if open.get() {
+            let change = Change {
+                date: date.get(),
+                time: time.get(),
+                minutes: minutes.get(),
+                focus: focus.get(),
+                notes: notes.get(),
+                before: before.get_value(),
+            };
+            drafts::save(&key, &change);
+        } else {
+            drafts::discard(&key);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         let before = before.get_value();
         ev.prevent_default();
@@ -237,7 +283,7 @@ pub fn EditForm(
         if dto::Patch::is_empty(&body) {
             open.set(false);
         } else {
-            on_save.run(body);
+            on_save.run((body, before.version));
         }
     };
     let lengths: Vec<i32> = LENGTHS
