@@ -38,7 +38,10 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // The browser's own language too: its date and time pickers follow it, not `locale`.
+      env: { ...process.env, LANG: "en_GB.UTF-8", LANGUAGE: "en_GB" },
       args: [
+        "--lang=en-GB",
         "--headless=new",
         "--no-sandbox",
         "--disable-gpu",

@@ -75,7 +75,7 @@ test("a team changed by someone else: reloading shows theirs", async ({ page, re
   await signIn(page, ADMIN);
   await page.goto("/admin/teams");
   await settled(page);
-  await page.getByRole("button", { name: "Change Night shift" }).click();
+  await page.getByRole("button", { name: "Change Night shift", exact: true }).click();
   await page.getByTestId("team-name").fill("Night shift (EMEA)");
   await admin.send("patch", `/api/v1/teams/${team.id}`, { name: "Late shift" }, team.version as number);
 
@@ -132,9 +132,10 @@ test("a scorecard configuration saved by another admin first is not saved over u
 
 test("a webhook turned off elsewhere first: turning it off again asks", async ({ page, request }, info) => {
   const admin = await client(request, ADMIN);
-  const hook = await admin.send("post", "/api/v1/webhooks", {
-    url: "http://127.0.0.1:9/stale", description: "Stale-edit check", events: ["session.completed"],
+  const created = await admin.send("post", "/api/v1/webhooks", {
+    url: "http://127.0.0.1:9999/stale", description: "Stale-edit check", events: ["session_changed"],
   });
+  const hook = created.webhook as Json;
   const problems = watchConsole(page, [/status of 412/]);
   await signIn(page, ADMIN);
   await page.goto("/admin/webhooks");
@@ -198,7 +199,7 @@ test("a booked session changed live while its form is open keeps what is typed",
   await page.getByTestId("edit-preparation").fill("Listen to the two escalated calls first.");
 
   await leader.send("patch", `/api/v1/sessions/${session.id}`, { focus_areas: ["Empathy"] }, session.version as number);
-  await expect(page.getByText("Empathy")).toBeVisible();
+  await expect(page.locator(".facts")).toContainText("Empathy");
   await expect(page.getByTestId("edit-preparation")).toHaveValue("Listen to the two escalated calls first.");
   await shot(page, info, "session-change-kept");
 

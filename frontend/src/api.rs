@@ -13,10 +13,12 @@ use web_sys::RequestCredentials;
 
 mod endpoints;
 mod load;
+mod paged;
 mod submit;
 
 pub use endpoints::*;
 pub use load::{Reply, Status, load, status};
+pub use paged::{ShowMore, paged};
 pub use submit::{Submit, submit};
 
 /// Why a call failed.

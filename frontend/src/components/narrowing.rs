@@ -73,6 +73,14 @@ impl Narrowing {
     fn last_day(self) -> Option<NaiveDate> {
         self.to.get().parse().ok()
     }
+
+    /// Whether a record about `agent` on `day` is within the narrowing (for records that arrive
+    /// after the list was read: made here, or live).
+    pub fn holds(self, agent: domain::UserId, day: NaiveDate) -> bool {
+        self.agent.with(|a| a.is_empty() || *a == agent.to_string())
+            && self.first_day().is_none_or(|first| day >= first)
+            && self.last_day().is_none_or(|last| day <= last)
+    }
 }
 
 /// The agent picker and the two days, labelled for what the days are (`what`: "Scheduled",

@@ -12,11 +12,11 @@ use wasm_bindgen::JsValue;
 /// The ways a moment or a day is written.
 #[derive(Clone, Copy)]
 pub enum Style {
-    /// Weekday, day, month and time.
+    /// Weekday, day and month (a moment's day).
     When,
     /// [`Style::When`] with the year.
     WhenYear,
-    /// Hours and minutes.
+    /// Hours and minutes, as the language writes a time (`14:30`, `2:30 PM`).
     Time,
     /// Day and month.
     Date,
@@ -34,24 +34,16 @@ const STYLES: usize = 8;
 
 impl Style {
     fn options(self) -> &'static [(&'static str, &'static str)] {
-        const TIME: [(&str, &str); 2] = [("hour", "numeric"), ("minute", "2-digit")];
         match self {
-            Style::When => &[
-                ("weekday", "short"),
-                ("day", "numeric"),
-                ("month", "short"),
-                TIME[0],
-                TIME[1],
-            ],
+            Style::When => &[("weekday", "short"), ("day", "numeric"), ("month", "short")],
             Style::WhenYear => &[
                 ("weekday", "short"),
                 ("day", "numeric"),
                 ("month", "short"),
                 ("year", "numeric"),
-                TIME[0],
-                TIME[1],
             ],
-            Style::Time => &TIME,
+            // The language's own short time: two-digit hours where the day has 24 of them.
+            Style::Time => &[("timeStyle", "short")],
             Style::Date => &[("day", "numeric"), ("month", "short")],
             Style::DateYear => &[("day", "numeric"), ("month", "short"), ("year", "numeric")],
             Style::Weekday => &[("weekday", "short")],
@@ -94,9 +86,14 @@ fn written(format: &Function, millis: f64) -> String {
         .unwrap_or_default()
 }
 
-/// A moment, in the browser's time zone.
+/// A moment, in the browser's time zone: its day in `style`, then its time.
 pub fn moment(style: Style, at: DateTime<Utc>) -> String {
-    written(&formatter(style, false), at.timestamp_millis() as f64)
+    let millis = at.timestamp_millis() as f64;
+    let time = written(&formatter(Style::Time, false), millis);
+    match style {
+        Style::Time => time,
+        day => format!("{}, {time}", written(&formatter(day, false), millis)),
+    }
 }
 
 /// A calendar day.

@@ -521,6 +521,9 @@ struct Draft {
     /// again keeps what someone else changed in the other fields.
     was: StoredValue<Option<dto::ActionPlan>>,
     stale: Stale,
+    /// The page's owner: the target rows' signals, made when the form opens (in a click), live
+    /// as long as the page, not as long as the button that opened it.
+    owner: StoredValue<Owner>,
 }
 
 impl Draft {
@@ -534,6 +537,7 @@ impl Draft {
             targets: RwSignal::new(Vec::new()),
             was: StoredValue::new(None),
             stale: Stale::new(0),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }
 
@@ -543,7 +547,10 @@ impl Draft {
         self.goal.set(plan.goal.clone());
         self.start.set(plan.start_date.to_string());
         self.end.set(plan.end_date.to_string());
-        self.targets.set(plan.targets.iter().map(Row::of).collect());
+        let rows = self
+            .owner
+            .with_value(|owner| owner.with(|| plan.targets.iter().map(Row::of).collect()));
+        self.targets.set(rows);
         self.stale.rebase(plan.version);
         self.was.set_value(Some(plan.clone()));
         self.open.set(true);
@@ -568,6 +575,7 @@ fn EditDraft(
         targets,
         was,
         stale,
+        ..
     } = draft;
     let refuse = move |field: &str, message: &str| {
         error.set(Some(api::Error::Problem {

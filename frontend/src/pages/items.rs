@@ -258,41 +258,21 @@ pub fn Board() -> impl IntoView {
     let mover = mover();
     // The board shows the items of the narrowing's agent and due days, read a page at a time.
     let narrowing = Narrowing::new(None);
-    let shown = RwSignal::new(Vec::<ActionItemId>::new());
-    let more = RwSignal::new(None::<String>);
-    let loaded = api::load(move || {
-        let mut filters = narrowing.due_dates();
-        filters.push(("limit", "200".into()));
-        async move {
-            let page = api::action_items(&filters).await?;
-            shown.set(page.items.iter().map(|i| i.id).collect());
-            more.set(page.next_cursor);
-            store.items.upsert_all(page.items);
-            Ok(())
-        }
-    });
-    let next = api::submit(
-        move |cursor: String| {
-            let mut filters = untrack(|| narrowing.due_dates());
-            filters.extend([("limit", "200".into()), ("cursor", cursor)]);
-            async move { api::action_items(&filters).await }
-        },
-        move |reply| {
-            if let Ok(page) = reply {
-                shown.update(|ids| ids.extend(page.items.iter().map(|i| i.id)));
-                more.set(page.next_cursor);
-                store.items.upsert_all(page.items);
-            }
+    let items = api::paged(
+        move || narrowing.due_dates(),
+        |filters| async move { api::action_items(&filters).await },
+        move |page: Vec<dto::ActionItem>| {
+            let ids = page.iter().map(|i| i.id).collect::<Vec<ActionItemId>>();
+            store.items.upsert_all(page);
+            ids
         },
     );
-    // Shown: what the last read found, and items made here since (they match when nothing
-    // narrows the board).
+    let (shown, loaded) = (items.shown, items.loaded);
+    // Shown: what the last read found, and items made or changed since that the narrowing holds.
     let on_board = move |item: &dto::ActionItem, status: ActionItemStatus| {
         item.status == status
             && (shown.with(|ids| ids.contains(&item.id))
-                || narrowing.agent.with(String::is_empty)
-                    && narrowing.from.with(String::is_empty)
-                    && narrowing.to.with(String::is_empty))
+                || narrowing.holds(item.agent_id, item.due_date))
     };
     let show_all_done = RwSignal::new(false);
     let drop_on = move |to: ActionItemStatus| {
@@ -369,9 +349,6 @@ pub fn Board() -> impl IntoView {
                 </section>
             }).collect_view()}
         </div>
-        {move || more.get().map(|cursor| view! {
-            <button type="button" class="secondary small" data-test-id="items-more" disabled=move || next.pending()
-                on:click=move |_| next.dispatch(cursor.clone())>"Show more items"</button>
-        })}
+        <api::ShowMore list=items label="Show more items" test_id="items-more" />
     }
 }

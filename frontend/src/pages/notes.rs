@@ -34,7 +34,9 @@ pub fn NoteRow(note: dto::QuickNote) -> impl IntoView {
     // An edit in progress is kept in the browser with the version it started from: a live
     // change draws the list again (and a reload the page), and the row opens on it again.
     let key = format!("note-edit:{id}");
-    let kept = drafts::load::<(String, i32)>(&key).filter(|_| may_edit);
+    // Kept text the note already holds was saved (its live event may arrive before its answer).
+    let kept =
+        drafts::load::<(String, i32)>(&key).filter(|(text, _)| may_edit && *text != note.content);
     let editing = RwSignal::new(kept.is_some());
     let (typed, base) = kept.unwrap_or_else(|| (note.content.clone(), note.version));
     let text = RwSignal::new(typed);
@@ -146,42 +148,20 @@ pub fn Notes() -> impl IntoView {
     let agent = narrowing.agent;
     let category = RwSignal::new(String::new());
     let words = RwSignal::new(String::new());
-    let shown = RwSignal::new(Vec::<QuickNoteId>::new());
-    // The cursor of the older notes, when there are more than shown.
-    let older = RwSignal::new(None::<String>);
-    let filters = move || {
-        let mut filters = narrowing.times();
-        filters.extend([
-            ("category", category.get()),
-            ("q", words.get()),
-            ("limit", "50".to_owned()),
-        ]);
-        filters
-    };
-    let loaded = api::load(move || {
-        let filters = filters();
-        async move {
-            let page = api::notes(&filters).await?;
-            shown.set(page.items.iter().map(|n| n.id).collect());
-            older.set(page.next_cursor);
-            store.notes.upsert_all(page.items);
-            Ok(())
-        }
-    });
-    let more = api::submit(
-        move |cursor: String| {
-            let mut filters = untrack(filters);
-            filters.push(("cursor", cursor));
-            async move { api::notes(&filters).await }
+    let notes = api::paged(
+        move || {
+            let mut filters = narrowing.times();
+            filters.extend([("category", category.get()), ("q", words.get())]);
+            filters
         },
-        move |reply| {
-            if let Ok(page) = reply {
-                shown.update(|ids| ids.extend(page.items.iter().map(|n| n.id)));
-                older.set(page.next_cursor);
-                store.notes.upsert_all(page.items);
-            }
+        |filters| async move { api::notes(&filters).await },
+        move |page: Vec<dto::QuickNote>| {
+            let ids = page.iter().map(|n| n.id).collect::<Vec<QuickNoteId>>();
+            store.notes.upsert_all(page);
+            ids
         },
     );
+    let (shown, loaded) = (notes.shown, notes.loaded);
     view! {
         <div class="page-head">
             <h1>"Quick notes"</h1>
@@ -210,14 +190,11 @@ pub fn Notes() -> impl IntoView {
             {move || loaded.with(Option::is_some).then(|| {
                     // Shown: the notes of the last query, plus any captured since (newest first).
                     let ids = shown.get();
-                    let filter_agent = agent.get();
-                    let open_ended = narrowing.to.with(String::is_empty);
                     let list = store.notes.filter(|n| {
                         ids.contains(&n.id)
-                            || (filter_agent.is_empty() || n.agent_id.to_string() == filter_agent)
+                            || narrowing.holds(n.agent_id, n.created_at.with_timezone(&chrono::Local).date_naive())
                                 && category.with(String::is_empty)
                                 && words.with(String::is_empty)
-                                && open_ended
                     });
                     let list = sorted_by(list, |n| std::cmp::Reverse(n.created_at));
                     if list.is_empty() {
@@ -226,12 +203,7 @@ pub fn Notes() -> impl IntoView {
                         view! { <ul class="rows notes" data-test-id="notes">{list.into_iter().map(|n| view! { <NoteRow note=n /> }).collect_view()}</ul> }.into_any()
                     }
             })}
-            {move || older.get().map(|cursor| view! {
-                <button type="button" class="secondary small" data-test-id="notes-older"
-                    disabled=move || more.pending() on:click=move |_| more.dispatch(cursor.clone())>
-                    "Show older notes"
-                </button>
-            })}
+            <api::ShowMore list=notes label="Show older notes" test_id="notes-older" />
         </section>
     }
 }

@@ -192,33 +192,19 @@ pub fn Sessions() -> impl IntoView {
 fn SessionList() -> impl IntoView {
     let store = store();
     let narrowing = Narrowing::new(Some(labels::today() - Duration::days(28)));
-    let shown = RwSignal::new(Vec::<domain::SessionId>::new());
-    let more = RwSignal::new(None::<String>);
-    let loaded = api::load(move || {
-        let mut filters = narrowing.times();
-        filters.push(("limit", "200".into()));
-        async move {
-            let page = api::sessions(&filters).await?;
-            shown.set(page.items.iter().map(|s| s.id).collect());
-            more.set(page.next_cursor);
-            store.sessions.upsert_all(page.items);
-            Ok(())
-        }
-    });
-    let next = api::submit(
-        move |cursor: String| {
-            let mut filters = untrack(|| narrowing.times());
-            filters.extend([("limit", "200".into()), ("cursor", cursor)]);
-            async move { api::sessions(&filters).await }
-        },
-        move |reply| {
-            if let Ok(page) = reply {
-                shown.update(|ids| ids.extend(page.items.iter().map(|s| s.id)));
-                more.set(page.next_cursor);
-                store.sessions.upsert_all(page.items);
-            }
+    let sessions = api::paged(
+        move || narrowing.times(),
+        |filters| async move { api::sessions(&filters).await },
+        move |page: Vec<dto::Session>| {
+            let ids = page
+                .iter()
+                .map(|s| s.id)
+                .collect::<Vec<domain::SessionId>>();
+            store.sessions.upsert_all(page);
+            ids
         },
     );
+    let (shown, loaded) = (sessions.shown, sessions.loaded);
     let now = chrono::Utc::now();
     let listed = move |coming: bool| {
         let ids = shown.get();
@@ -262,10 +248,7 @@ fn SessionList() -> impl IntoView {
                 }
             }}
             <div class="actions">
-                {move || more.get().map(|cursor| view! {
-                    <button type="button" class="secondary small" disabled=move || next.pending()
-                        on:click=move |_| next.dispatch(cursor.clone())>"Show more"</button>
-                })}
+                <api::ShowMore list=sessions label="Show more" test_id="sessions-more" />
                 <button type="button" class="secondary small" data-test-id="sessions-earlier"
                     on:click=move |_| narrowing.earlier()>"Four weeks earlier"</button>
             </div>

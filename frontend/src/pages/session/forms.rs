@@ -53,6 +53,63 @@ pub fn change_key(id: SessionId) -> String {
     format!("coaching-hub.session-change.{id}")
 }
 
+impl Change {
+    /// The form filled from `session`.
+    fn of(session: &dto::Session) -> Self {
+        use chrono::{Local, Timelike};
+        let local = session.scheduled_at.with_timezone(&Local);
+        Change {
+            date: local.date_naive().to_string(),
+            time: format!("{:02}:{:02}", local.hour(), local.minute()),
+            minutes: session.duration_minutes.to_string(),
+            focus: session.focus_areas.join(", "),
+            notes: session.preparation_notes.clone().unwrap_or_default(),
+            before: session.clone(),
+        }
+    }
+
+    /// Whether `session` holds every change typed here (each field changed from `before` has
+    /// the value typed): the change was sent.
+    fn applied(&self, session: &dto::Session) -> bool {
+        let (Some(mine), Some(left)) = (self.body(&self.before), self.body(session)) else {
+            return false;
+        };
+        (mine.scheduled_at.is_none() || left.scheduled_at.is_none())
+            && (mine.duration_minutes.is_none() || left.duration_minutes.is_none())
+            && (mine.focus_areas.is_none() || left.focus_areas.is_none())
+            && (mine.preparation_notes.is_none() || left.preparation_notes.is_none())
+    }
+
+    /// What differs from `session` (`None`: the date and time do not read).
+    fn body(&self, session: &dto::Session) -> Option<dto::UpdateSession> {
+        use chrono::{Local, TimeZone};
+        let start = self
+            .date
+            .parse::<chrono::NaiveDate>()
+            .ok()
+            .zip(labels::parse_time(&self.time))
+            .and_then(|(d, t)| Local.from_local_datetime(&d.and_time(t)).earliest())
+            .map(|at| at.with_timezone(&chrono::Utc))?;
+        let length = self.minutes.parse().unwrap_or(session.duration_minutes);
+        let areas: Vec<String> = self
+            .focus
+            .split(',')
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty())
+            .collect();
+        let preparation = self.notes.trim().to_owned();
+        Some(dto::UpdateSession {
+            scheduled_at: (start != session.scheduled_at).then_some(start),
+            duration_minutes: (length != session.duration_minutes).then_some(length),
+            focus_areas: (areas != session.focus_areas).then_some(areas),
+            preparation_notes: (Some(&preparation) != session.preparation_notes.as_ref()
+                && !(preparation.is_empty() && session.preparation_notes.is_none()))
+            .then_some(preparation),
+            version: None,
+        })
+    }
+}
+
 /// Notes, score and action items, then complete; the typing is kept in this browser.
 #[component]
 pub fn CompleteForm(
@@ -203,54 +260,38 @@ pub fn EditForm(
     /// Sends the change, based on the version it began from.
     on_save: Callback<(dto::UpdateSession, i32)>,
 ) -> impl IntoView {
-    use chrono::{Local, TimeZone, Timelike};
     let key = change_key(session.id);
-    let kept = drafts::load::<Change>(&key);
+    // A kept change that the session already holds was sent (its live event may arrive before
+    // its answer): the form stays closed.
+    let kept = drafts::load::<Change>(&key).filter(|change| !change.applied(&session));
     let open = RwSignal::new(kept.is_some());
-    let kept = kept.unwrap_or_else(|| {
-        let local = session.scheduled_at.with_timezone(&Local);
-        Change {
-            date: local.date_naive().to_string(),
-            time: format!("{:02}:{:02}", local.hour(), local.minute()),
-            minutes: session.duration_minutes.to_string(),
-            focus: session.focus_areas.join(", "),
-            notes: session.preparation_notes.clone().unwrap_or_default(),
-            before: session.clone(),
-        }
-    });
+    let kept = kept.unwrap_or_else(|| Change::of(&session));
     let date = RwSignal::new(kept.date);
     let time = RwSignal::new(kept.time);
     let minutes = RwSignal::new(kept.minutes);
     let focus = RwSignal::new(kept.focus);
     let notes = RwSignal::new(kept.notes);
     let before = StoredValue::new(kept.before);
+    let change = move || Change {
+        date: date.get(),
+        time: time.get(),
+        minutes: minutes.get(),
+        focus: focus.get(),
+        notes: notes.get(),
+        before: before.get_value(),
+    };
     Effect::new(move |_| {
         if open.get() {
-            let change = Change {
-                date: date.get(),
-                time: time.get(),
-                minutes: minutes.get(),
-                focus: focus.get(),
-                notes: notes.get(),
-                before: before.get_value(),
-            };
-            drafts::save(&key, &change);
+            drafts::save(&key, &change());
         } else {
             drafts::discard(&key);
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        let before = before.get_value();
         ev.prevent_default();
         error.set(None);
-        let start = date
-            .get_untracked()
-            .parse::<chrono::NaiveDate>()
-            .ok()
-            .zip(labels::parse_time(&time.get_untracked()))
-            .and_then(|(d, t)| Local.from_local_datetime(&d.and_time(t)).earliest())
-            .map(|at| at.with_timezone(&chrono::Utc));
-        let Some(start) = start else {
+        let before = before.get_value();
+        let Some(body) = untrack(change).body(&before) else {
             error.set(Some(api::Error::Problem {
                 problem: crate::components::quick_note::local_problem(
                     "scheduled_at",
@@ -259,26 +300,6 @@ pub fn EditForm(
                 retry_after: None,
             }));
             return;
-        };
-        let length = minutes
-            .get_untracked()
-            .parse()
-            .unwrap_or(before.duration_minutes);
-        let areas: Vec<String> = focus
-            .get_untracked()
-            .split(',')
-            .map(|a| a.trim().to_owned())
-            .filter(|a| !a.is_empty())
-            .collect();
-        let preparation = notes.get_untracked().trim().to_owned();
-        let body = dto::UpdateSession {
-            scheduled_at: (start != before.scheduled_at).then_some(start),
-            duration_minutes: (length != before.duration_minutes).then_some(length),
-            focus_areas: (areas != before.focus_areas).then_some(areas),
-            preparation_notes: (Some(&preparation) != before.preparation_notes.as_ref()
-                && !(preparation.is_empty() && before.preparation_notes.is_none()))
-            .then_some(preparation),
-            version: None,
         };
         if dto::Patch::is_empty(&body) {
             open.set(false);
