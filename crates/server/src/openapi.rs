@@ -100,7 +100,8 @@ fn declare_patches(doc: &mut Value) {
 /// - 503 everywhere (the database is out of reach); 401 and 403 where credentials are needed;
 /// - 400, 413, 415 and 422 where a body is read; 422 where query parameters are read;
 /// - 404 where a path names a record; 409 where a write names one (its state forbids it);
-/// - 412 and 428 on writes to a versioned record (`PATCH`, `DELETE`, lifecycle `POST`s);
+/// - 412 and 428 on writes to a versioned record (`PATCH`, `DELETE`, lifecycle `POST`s, and any
+///   write that takes `If-Match`);
 /// - 429 on the rate-limited sign-in operations (a password, a second factor's code, a password
 ///   change).
 fn declare_problems(doc: &mut Value) {
@@ -144,10 +145,19 @@ fn declare_operation(
     let (query, in_path) = (params("query"), params("path"));
     let body = operation.contains_key("requestBody");
     let write = method != "get";
+    // Based on a version it names in `If-Match` (the scorecard's settings, as a whole).
+    let if_match = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| {
+            ps.iter()
+                .any(|p| p["in"] == "header" && p["name"] == "If-Match")
+        });
     // `/things/{id}` itself, or an action on it (`/sessions/{id}/start`).
-    let versioned = in_path
+    let versioned = (in_path
         && matches!(method, "patch" | "delete" | "post" | "put")
-        && !path.ends_with("/checkpoints");
+        && !path.ends_with("/checkpoints"))
+        || (write && if_match);
     let mut statuses: Vec<u16> = vec![503];
     if secured {
         statuses.extend([401, 403]);
