@@ -3,13 +3,26 @@
 use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
 use dto::{ActionItem, ActionPlan, Page, QuickNote, Session};
 use gloo_net::http::Method;
+use serde::Deserialize;
 
 use super::{Error, call, get, post_once, query};
 
-/// Signs in; the server sets the session cookies. The answer's tokens are for API clients:
-/// the page reads who signed in from `me` (and skipping the body's flattened fields keeps
-/// serde's buffering code out of the bundle).
-pub async fn login(email: String, password: String) -> Result<dto::LoginAnswer, Error> {
+/// What the browser reads of a sign-in's answer (`dto::LoginAnswer`, `dto::LoginResponse`): the
+/// step left, if any. The session itself is in the cookies and the page reads who signed in from
+/// `me`. Read as optional fields, not as the untagged enum with flattened tokens, whose decoding
+/// buffers the whole answer first (serde's `Content`: 25 KB of code before `wasm-opt`).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SignIn {
+    /// A code from the second factor is needed first.
+    pub second_factor: Option<dto::SecondFactorChallenge>,
+    /// A temporary password is to be replaced first.
+    pub new_password: Option<dto::NewPasswordChallenge>,
+    /// This sign-in set up the second factor: its recovery codes, shown once.
+    pub recovery_codes: Option<Vec<String>>,
+}
+
+/// Signs in; the server sets the session cookies.
+pub async fn login(email: String, password: String) -> Result<SignIn, Error> {
     let body = dto::Login { email, password };
     call(Method::POST, "/api/v1/auth/login", Some(&body), None).await
 }
@@ -20,12 +33,12 @@ pub async fn client_config() -> Result<dto::ClientConfig, Error> {
 }
 
 /// Finishes a single sign-on with what the provider sent the browser back with.
-pub async fn finish_sso(body: dto::SsoCallback) -> Result<dto::LoginAnswer, Error> {
+pub async fn finish_sso(body: dto::SsoCallback) -> Result<SignIn, Error> {
     call(Method::POST, "/api/v1/auth/sso/callback", Some(&body), None).await
 }
 
 /// Completes a sign-in with the second factor's code.
-pub async fn complete_sign_in(body: &dto::CompleteSignIn) -> Result<dto::LoginResponse, Error> {
+pub async fn complete_sign_in(body: &dto::CompleteSignIn) -> Result<SignIn, Error> {
     call(Method::POST, "/api/v1/auth/second-factor", Some(body), None).await
 }
 
@@ -437,10 +450,18 @@ pub async fn access_tokens() -> Result<Vec<dto::AccessToken>, Error> {
     get("/api/v1/me/tokens").await
 }
 
+/// What the page shows of a new personal access token (`dto::CreatedAccessToken`, read without
+/// its flattened token and so without serde's buffering code): its name and its secret.
+#[derive(Clone, Debug, Deserialize)]
+pub struct NewToken {
+    /// The name it was given.
+    pub name: String,
+    /// The bearer secret, shown this once.
+    pub secret: String,
+}
+
 /// Makes a personal access token; the answer holds its secret, this once.
-pub async fn create_access_token(
-    body: &dto::CreateAccessToken,
-) -> Result<dto::CreatedAccessToken, Error> {
+pub async fn create_access_token(body: &dto::CreateAccessToken) -> Result<NewToken, Error> {
     call(Method::POST, "/api/v1/me/tokens", Some(body), None).await
 }
 
@@ -640,7 +661,7 @@ pub async fn forgot_password(body: &dto::ForgotPassword) -> Result<(), Error> {
 }
 
 /// Sets a new password with a one-time token; the answer is a sign-in's.
-pub async fn new_password(body: &dto::NewPassword) -> Result<dto::LoginAnswer, Error> {
+pub async fn new_password(body: &dto::NewPassword) -> Result<SignIn, Error> {
     call(Method::POST, "/api/v1/auth/new-password", Some(body), None).await
 }
 

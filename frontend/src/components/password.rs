@@ -47,7 +47,7 @@ pub fn typed_alike(
 
 /// Sets a password with `token`; `on_answer` gets the sign-in it completes.
 #[component]
-pub fn ChooseNewPassword(token: String, on_answer: Callback<dto::LoginAnswer>) -> impl IntoView {
+pub fn ChooseNewPassword(token: String, on_answer: Callback<api::SignIn>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let error = RwSignal::new(None::<api::Error>);

@@ -41,7 +41,7 @@ pub fn Account() -> impl IntoView {
     let chosen = RwSignal::new(vec![Scope::Read]);
     let days = RwSignal::new(String::from("90"));
     let error = RwSignal::new(None::<api::Error>);
-    let secret = RwSignal::new(None::<dto::CreatedAccessToken>);
+    let secret = RwSignal::new(None::<api::NewToken>);
     let create = api::submit(
         |body: dto::CreateAccessToken| async move { api::create_access_token(&body).await },
         move |reply| match reply {
@@ -91,7 +91,7 @@ pub fn Account() -> impl IntoView {
                 "Send it as " <code>"Authorization: Bearer <token>"</code> "."</p>
             {move || secret.get().map(|created| view! {
                 <div class="notice ok" role="status" data-test-id="token-secret-box">
-                    <p><strong>{format!("Your new token “{}”", created.token.name)}</strong>
+                    <p><strong>{format!("Your new token “{}”", created.name)}</strong>
                         ". Copy it now: it is not shown again."</p>
                     <input class="secret" readonly=true value=created.secret.clone() data-test-id="token-secret"
                         aria-label="The new token" on:focus=|ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />

@@ -394,7 +394,7 @@ fn CheckpointForm(
     let notes = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(day) = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d") else {
+        let Ok(day) = date.get_untracked().parse::<NaiveDate>() else {
             error.set(Some(api::Error::Problem {
                 problem: crate::components::quick_note::local_problem(
                     "date",

@@ -88,7 +88,7 @@ pub fn AuditLog() -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     let filters = move || {
         let day = |text: String, plus: i64| {
-            NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            text.parse::<NaiveDate>()
                 .ok()
                 .map(|d| labels::api_time(labels::local_midnight(d + chrono::Duration::days(plus))))
                 .unwrap_or_default()

@@ -39,15 +39,21 @@ pub fn Login() -> impl IntoView {
     });
     let replacing = RwSignal::new(link.clone().map(|token| (token, Replacing::Forgotten)));
     let forgot = RwSignal::new(false);
-    let answered = move |reply: Result<dto::LoginAnswer, api::Error>| match reply {
-        Ok(dto::LoginAnswer::SignedIn(_)) => go_on(),
-        Ok(dto::LoginAnswer::SecondFactor { second_factor }) => {
+    let answered = move |reply: Result<api::SignIn, api::Error>| match reply {
+        Ok(api::SignIn {
+            second_factor: Some(second_factor),
+            ..
+        }) => {
             replacing.set(None);
             challenge.set(Some(second_factor));
         }
-        Ok(dto::LoginAnswer::NewPassword { new_password }) => {
+        Ok(api::SignIn {
+            new_password: Some(new_password),
+            ..
+        }) => {
             replacing.set(Some((new_password.token, Replacing::Temporary)));
         }
+        Ok(_) => go_on(),
         Err(err) => error.set(Some(err)),
     };
     if link.is_some() {

@@ -245,7 +245,7 @@ pub fn row_label(field: &str) -> String {
 }
 
 fn day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    text.parse::<NaiveDate>().ok()
 }
 
 /// Drafting a plan: agent, title, goal, period, items with due dates, and KPI targets by month.
