@@ -98,7 +98,7 @@ fn PlanView(
     let run = api::submit(
         move |step: Step| async move {
             let plan = untrack(|| store.plans.get(id.uuid()));
-            match step {
+            let reply = match step {
                 Step::Edit(body, version) => {
                     let reply = api::update_plan(id, &body, version).await;
                     if reply.is_ok() {
@@ -111,13 +111,17 @@ fn PlanView(
                     None => api::action_plan(id).await,
                 },
                 Step::Checkpoint(body) => api::add_checkpoint(id, &body).await,
+            };
+            // Stored here, not in the handler below: the page's own read of the plan may land
+            // first and draw this view again, and a redrawn view's replies are dropped. The
+            // store outlives it.
+            if let Ok(plan) = &reply {
+                store.plans.upsert(plan.clone());
             }
+            reply
         },
         move |reply| match reply {
-            Ok(plan) => {
-                error.set(None);
-                store.plans.upsert(plan);
-            }
+            Ok(_) => error.set(None),
             Err(err) if err.is_stale() && draft.open.get_untracked() => {
                 draft.stale.ask(
                     async move { Ok(api::action_plan(id).await?.version) },

@@ -8,6 +8,8 @@ use uuid::Uuid;
 pub trait Record: Clone + Send + Sync + 'static {
     /// Its id.
     fn key(&self) -> Uuid;
+    /// Its version: each change makes it higher.
+    fn version(&self) -> i32;
 }
 
 macro_rules! records {
@@ -15,6 +17,10 @@ macro_rules! records {
         $(impl Record for $kind {
             fn key(&self) -> Uuid {
                 self.id.uuid()
+            }
+
+            fn version(&self) -> i32 {
+                self.version
             }
         })*
     };
@@ -47,11 +53,13 @@ impl<T: Record> Records<T> {
         Self(RwSignal::new(Vec::new()))
     }
 
-    /// Adds or replaces records.
+    /// Adds or replaces records; an older version never replaces a newer one (a read sent
+    /// before a change may be answered after it).
     pub fn upsert_all(&self, records: impl IntoIterator<Item = T>) {
         self.0.update(|list| {
             for record in records {
                 match list.iter_mut().find(|r| r.key() == record.key()) {
+                    Some(slot) if slot.version() > record.version() => {}
                     Some(slot) => *slot = record,
                     None => list.push(record),
                 }
