@@ -95,9 +95,22 @@ pub struct CreateActionItem {
     /// The session it comes from.
     #[serde(default)]
     pub session_id: Option<SessionId>,
-    /// The plan it belongs to.
+    /// The plan it belongs to (an item comes from a session or a plan, not both).
+    #[garde(custom(not_with(&self.session_id)))]
     #[serde(default)]
     pub plan_id: Option<ActionPlanId>,
+}
+
+/// A plan, when no session is named too.
+fn not_with(
+    session: &Option<SessionId>,
+) -> impl FnOnce(&Option<ActionPlanId>, &()) -> garde::Result + '_ {
+    move |plan, _| match (session, plan) {
+        (Some(_), Some(_)) => Err(garde::Error::new(
+            "an item comes from a session or a plan, not both",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `PATCH /api/v1/action-items/{id}`.

@@ -1,10 +1,11 @@
-//! Action items: created on their own, from a session, or in a plan; moved forward by their
-//! assignee, cancelled or re-assigned by the coach side.
+//! Action items: created on their own, or added through the session or plan they belong to
+//! (`sessions::add_item`, `action_plans::add_item`); moved forward by their assignee, cancelled
+//! or re-assigned by the coach side.
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, ActionItemStatus, Actor, NotificationKind, PlanStatus, Priority, Role, Target, TeamId,
-    UserId, authorize,
+    Action, ActionItemStatus, Actor, NotificationKind, Priority, Role, Target, TeamId, UserId,
+    authorize,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
@@ -15,7 +16,7 @@ use crate::audit::{self, Origin};
 use crate::entity::action_item;
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
-use crate::{Db, StoreError, db, scope, versioned};
+use crate::{Db, StoreError, db, scope, users, versioned};
 
 /// The item `id` if `actor` may see it (it is about an agent in their scope, or assigned to
 /// them), with the policy's view of it, in one statement; `NotFound` otherwise.
@@ -138,10 +139,6 @@ pub async fn list(
 pub struct NewItem {
     /// Who does it.
     pub assignee_id: Uuid,
-    /// From this session.
-    pub session_id: Option<Uuid>,
-    /// In this plan.
-    pub plan_id: Option<Uuid>,
     /// What to do.
     pub title: String,
     /// Details.
@@ -152,21 +149,36 @@ pub struct NewItem {
     pub priority: Priority,
 }
 
+/// What a new item belongs to besides its agent, checked by that record's module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parent {
+    /// The session it was agreed in.
+    Session(Uuid),
+    /// The plan it is part of.
+    Plan(Uuid),
+}
+
 /// Inserts an item and its audit entry inside the caller's transaction.
 pub async fn insert(
     db: &impl ConnectionTrait,
     origin: &Origin,
     agent_id: Uuid,
+    parent: Option<Parent>,
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
     let now = Utc::now();
+    let (session_id, plan_id) = match parent {
+        Some(Parent::Session(id)) => (Some(id), None),
+        Some(Parent::Plan(id)) => (None, Some(id)),
+        None => (None, None),
+    };
     let item = action_item::ActiveModel {
         id: Set(Uuid::now_v7()),
         agent_id: Set(agent_id),
         assignee_id: Set(new.assignee_id),
         created_by: Set(origin.actor_id),
-        session_id: Set(new.session_id),
-        plan_id: Set(new.plan_id),
+        session_id: Set(session_id),
+        plan_id: Set(plan_id),
         title: Set(new.title.trim().to_owned()),
         description: Set(new.description),
         due_date: Set(new.due_date),
@@ -175,7 +187,7 @@ pub async fn insert(
         completed_at: Set(None),
         cancel_reason: Set(None),
         // Items are added to draft plans only.
-        awaiting_plan: Set(new.plan_id.is_some()),
+        awaiting_plan: Set(plan_id.is_some()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -205,8 +217,7 @@ async fn tell_assignee(
     notifications::notify(db, origin, [item.assignee_id], &notice).await
 }
 
-/// Creates an item the actor may create: from a session that is still open, in a plan that is
-/// still a draft, or on its own (about its assignee, who must then be an agent).
+/// Creates an item on its own, about its assignee, who must then be an agent.
 pub async fn create(
     db: &Db,
     actor: &Actor,
@@ -214,81 +225,18 @@ pub async fn create(
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
     let txn = db::begin_write(db).await?;
-    let assignee = scope::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
-    let (agent_id, record) = match (new.session_id, new.plan_id) {
-        (Some(_), Some(_)) => {
-            return Err(StoreError::invalid(
-                "plan_id",
-                "an item comes from a session or a plan, not both",
-            ));
-        }
-        (Some(session), None) => session_agent(&txn, actor, session).await?,
-        (None, Some(plan)) => plan_agent(&txn, actor, plan).await?,
-        (None, None) if assignee.role() == Role::Agent => {
-            let team = assignee.team_id.map(TeamId);
-            (
-                new.assignee_id,
-                Target::about_agent(UserId(new.assignee_id), team),
-            )
-        }
-        (None, None) => {
-            return Err(StoreError::invalid(
-                "assignee_id",
-                "without a session, the assignee must be the agent the item is about",
-            ));
-        }
-    };
-    authorize(actor, Action::CreateActionItem, &record)?;
-    let item = insert(&txn, origin, agent_id, new).await?;
+    let assignee = users::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
+    if assignee.role() != Role::Agent {
+        return Err(StoreError::invalid(
+            "assignee_id",
+            "without a session, the assignee must be the agent the item is about",
+        ));
+    }
+    let about = Target::about_agent(UserId(new.assignee_id), assignee.team_id.map(TeamId));
+    authorize(actor, Action::CreateActionItem, &about)?;
+    let item = insert(&txn, origin, new.assignee_id, None, new).await?;
     txn.commit().await?;
     Ok(item)
-}
-
-/// The agent of a session an item is agreed in: one in scope and still open.
-async fn session_agent(
-    txn: &impl ConnectionTrait,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<(Uuid, Target), StoreError> {
-    let (session, target) = match crate::sessions::find_in_scope(txn, actor, id).await {
-        Err(StoreError::NotFound) => {
-            return Err(StoreError::invalid(
-                "session_id",
-                "no such session in your scope",
-            ));
-        }
-        found => found?,
-    };
-    // A session's items are agreed while it runs; a closed session never changes.
-    session.status().editable()?;
-    Ok((session.session.agent_id, target))
-}
-
-/// The agent of a plan an item is added to: one in scope and still a draft, since its items are
-/// part of what the manager approves.
-async fn plan_agent(
-    txn: &impl ConnectionTrait,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<(Uuid, Target), StoreError> {
-    let (plan, target) = match crate::action_plans::find_in_scope(txn, actor, id).await {
-        Err(StoreError::NotFound) => {
-            return Err(StoreError::invalid(
-                "plan_id",
-                "no such action plan in your scope",
-            ));
-        }
-        found => found?,
-    };
-    let status = plan.status;
-    if status != PlanStatus::Draft {
-        return Err(domain::InvalidTransition {
-            from: status.as_str(),
-            action: "add an item to",
-        }
-        .into());
-    }
-    Ok((plan.agent_id, target))
 }
 
 /// Changes to an item; `None` leaves a field as it is.
@@ -356,7 +304,7 @@ pub async fn update(
     let (mut before, target) = find_in_scope(&txn, actor, id).await?;
     authorize_changes(actor, &before, &target, &changes)?;
     if let Some(assignee) = changes.assignee_id {
-        scope::named_person(&txn, actor, assignee, "assignee_id").await?;
+        users::named_person(&txn, actor, assignee, "assignee_id").await?;
     }
     let (read, updated) = (&mut before.version, &mut before.updated_at);
     versioned::claim::<action_item::Entity>(&txn, id, version, read, updated).await?;

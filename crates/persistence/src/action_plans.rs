@@ -15,14 +15,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::action_items::{self, NewItem};
+use crate::action_items::{self, NewItem, Parent};
 use crate::audit::{self, Change, Origin};
 use crate::entity::{
     action_item, action_plan, action_plan_checkpoint, action_plan_target, team, team_member, user,
 };
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
-use crate::{Db, StoreError, db, metrics, scope, versioned};
+use crate::{Db, StoreError, db, metrics, scope, users, versioned};
 
 /// The plan `id` if `actor` may see it, with the policy's view of it, in one statement;
 /// `NotFound` otherwise.
@@ -37,6 +37,34 @@ pub async fn find_in_scope(
     let target = Target::about_agent(UserId(plan.agent_id), team);
     scope::sees(actor, Action::ViewActionPlan, &target)?;
     Ok((plan, target))
+}
+
+/// Adds an item to plan `id`: one in scope and still a draft, since its items are part of what
+/// the manager approves; its assignee any person in scope.
+pub async fn add_item(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    new: NewItem,
+) -> Result<action_item::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    users::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
+    let (plan, about) = find_in_scope(&txn, actor, id)
+        .await
+        .map_err(|err| err.named_in("plan_id", "action plan"))?;
+    if plan.status != PlanStatus::Draft {
+        return Err(domain::InvalidTransition {
+            from: plan.status.as_str(),
+            action: "add an item to",
+        }
+        .into());
+    }
+    authorize(actor, Action::CreateActionItem, &about)?;
+    let item =
+        action_items::insert(&txn, origin, plan.agent_id, Some(Parent::Plan(id)), new).await?;
+    txn.commit().await?;
+    Ok(item)
 }
 
 /// Claims the plan at `version` for `action` by `actor` inside `txn` and returns it as it was:
@@ -273,7 +301,7 @@ pub async fn create(
     new: NewPlan,
 ) -> Result<PlanRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    let (_, about) = match scope::named_agent(&txn, actor, new.agent_id, "agent_id").await {
+    let (_, about) = match users::named_agent(&txn, actor, new.agent_id, "agent_id").await {
         Err(StoreError::Invalid { .. }) => {
             return Err(StoreError::invalid(
                 "agent_id",
@@ -311,14 +339,13 @@ pub async fn create(
     for (title, due_date, description, priority) in new.items {
         let item = NewItem {
             assignee_id: new.agent_id,
-            session_id: None,
-            plan_id: Some(plan.id),
             title,
             description,
             due_date,
             priority,
         };
-        action_items::insert(&txn, origin, new.agent_id, item).await?;
+        let parent = Some(Parent::Plan(plan.id));
+        action_items::insert(&txn, origin, new.agent_id, parent, item).await?;
     }
     insert_targets(&txn, plan.id, targets).await?;
     let created = details(&txn, &plan).await?;

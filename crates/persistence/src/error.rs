@@ -61,6 +61,17 @@ impl StoreError {
 }
 
 impl StoreError {
+    /// What a request names in `field`, read in the actor's scope: a record they may not see, or
+    /// that does not exist, is an invalid value there (422), the same either way.
+    pub fn named_in(self, field: impl Into<std::borrow::Cow<'static, str>>, what: &str) -> Self {
+        match self {
+            StoreError::NotFound => {
+                StoreError::invalid(field, format!("no such {what} in your scope"))
+            }
+            other => other,
+        }
+    }
+
     /// An invalid value in one field.
     pub fn invalid(
         field: impl Into<std::borrow::Cow<'static, str>>,

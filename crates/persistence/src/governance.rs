@@ -142,12 +142,10 @@ pub async fn announce(
     authorize(actor, Action::Announce, &Target::Global)?;
     let txn = db::begin_write(db).await?;
     match team {
-        Some(team) => match crate::teams::find_in_scope(&txn, actor, team).await {
-            Err(StoreError::NotFound) => {
-                return Err(StoreError::invalid("team_id", "no such team in your scope"));
-            }
-            found => found.map(drop)?,
-        },
+        Some(team) => crate::teams::find_in_scope(&txn, actor, team)
+            .await
+            .map(drop)
+            .map_err(|err| err.named_in("team_id", "team"))?,
         None if actor.role != Role::Admin => {
             return Err(StoreError::invalid(
                 "team_id",

@@ -13,7 +13,7 @@ use crate::audit::{self, Origin};
 use crate::entity::quick_note;
 use crate::idempotency::{self, Idempotency, Written};
 use crate::pagination::{self, PageRequest};
-use crate::{Db, StoreError, db, scope, versioned};
+use crate::{Db, StoreError, db, scope, users, versioned};
 
 /// The note `id` if `actor` may see it, with the policy's view of it, in one statement;
 /// `NotFound` otherwise.
@@ -105,7 +105,7 @@ pub async fn list(
     }
     if let Some(q) = filter.q.as_deref() {
         // The text is sealed: its words are found through the blind index, each as a prefix.
-        let words = crate::search::terms(q);
+        let words = crate::search_index::query_terms(q);
         if !words.is_empty() {
             let id = Expr::col((quick_note::Entity, quick_note::Column::Id));
             query = query.filter(crate::search_index::matching("quick_note", id, &words)?);
@@ -206,7 +206,7 @@ async fn check_subject(
     actor: &Actor,
     agent_id: Uuid,
 ) -> Result<(), StoreError> {
-    let (_, about) = scope::named_agent(txn, actor, agent_id, "agent_id").await?;
+    let (_, about) = users::named_agent(txn, actor, agent_id, "agent_id").await?;
     Ok(authorize(actor, Action::CreateNote, &about)?)
 }
 

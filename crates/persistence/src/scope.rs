@@ -1,11 +1,10 @@
-//! Visibility: the rows of each kind an actor may see at all, as query conditions, and the
-//! people and agents a request names, checked against the policy.
+//! Visibility: the rows of each kind an actor may see at all, as query conditions.
 //!
 //! Lists, search and exports filter with the conditions, so a row outside the actor's scope is
-//! never fetched, let alone returned. Writes check what they name with [`named_person`] and
-//! [`named_agent`] inside their transaction.
+//! never fetched, let alone returned. Writes check the people they name with
+//! [`users::named_person`](crate::users::named_person) and
+//! [`users::named_agent`](crate::users::named_agent) inside their transaction.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
@@ -18,7 +17,6 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::entity::{team, team_member, user};
-use crate::users::{self, UserRow};
 
 /// The teams an actor coaches or manages.
 pub fn teams_in_reach(actor: &Actor) -> Vec<Uuid> {
@@ -149,45 +147,6 @@ where
 /// not see does not exist for them.
 pub(crate) fn sees(actor: &Actor, action: Action, target: &Target) -> Result<(), StoreError> {
     authorize(actor, action, target).map_err(|_| StoreError::NotFound)
-}
-
-/// A record about `agent` (session, action item, plan, metrics), with the agent's current team.
-pub async fn agent_record(db: &impl ConnectionTrait, agent: Uuid) -> Result<Target, StoreError> {
-    let team = users::team_of(db, agent).await?.map(TeamId);
-    Ok(Target::about_agent(UserId(agent), team))
-}
-
-/// The person a request names in `field`, when `actor` may see them; otherwise a 422 on that
-/// field, the same whether they do not exist or are out of scope.
-pub async fn named_person(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: Uuid,
-    field: impl Into<Cow<'static, str>>,
-) -> Result<UserRow, StoreError> {
-    match users::find_in_scope(db, actor, id).await {
-        Ok((row, _)) => Ok(row),
-        Err(StoreError::NotFound) => {
-            Err(StoreError::invalid(field, "no such person in your scope"))
-        }
-        Err(err) => Err(err),
-    }
-}
-
-/// The agent a request names in `field`, as [`named_person`], with the policy's view of a record
-/// about them; a 422 when the person is not an agent.
-pub async fn named_agent(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: Uuid,
-    field: &'static str,
-) -> Result<(UserRow, Target), StoreError> {
-    let row = named_person(db, actor, id, field).await?;
-    if row.role() != Role::Agent {
-        return Err(StoreError::invalid(field, "must be an agent"));
-    }
-    let record = Target::about_agent(UserId(id), row.team_id.map(TeamId));
-    Ok((row, record))
 }
 
 /// The team of every agent whose records the actor may see because of a team (the agents of the

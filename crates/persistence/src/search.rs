@@ -33,11 +33,6 @@ pub struct Hit {
     pub rank: f64,
 }
 
-/// The search terms: words of letters and digits, at most eight, each matched as a prefix.
-pub fn terms(query: &str) -> Vec<String> {
-    search_index::words(query).take(8).collect()
-}
-
 /// The kinds whose searched text is sealed.
 const SEALED: [&str; 2] = ["quick_note", "session"];
 
@@ -308,7 +303,7 @@ pub async fn search(
     query: &str,
     limit: u64,
 ) -> Result<Vec<Hit>, StoreError> {
-    let terms = terms(query);
+    let terms = search_index::query_terms(query);
     if terms.is_empty() {
         return Ok(Vec::new());
     }
@@ -384,18 +379,4 @@ pub async fn search(
         }
     }
     Ok(hits)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn terms_are_words_only_so_no_query_syntax_reaches_the_database() {
-        assert_eq!(
-            terms(r#"Refund "OR" -x* (call)"#),
-            ["refund", "or", "x", "call"]
-        );
-        assert!(terms("!!! ***").is_empty());
-    }
 }

@@ -36,6 +36,11 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// The terms of a search query: its words, at most eight, each matched as a prefix.
+pub fn query_terms(query: &str) -> Vec<String> {
+    words(query).take(8).collect()
+}
+
 /// What a search word is looked up as: its first [`LONGEST`] characters.
 fn search_term(word: &str) -> String {
     word.chars().take(LONGEST).collect()
@@ -184,6 +189,15 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_terms_are_words_only_so_no_query_syntax_reaches_the_database() {
+        assert_eq!(
+            query_terms(r#"Refund "OR" -x* (call)"#),
+            ["refund", "or", "x", "call"]
+        );
+        assert!(query_terms("!!! ***").is_empty());
+    }
 
     #[test]
     fn a_word_is_found_by_its_prefixes() {

@@ -18,8 +18,8 @@ use crate::audit::{self, Origin};
 use crate::entity::{action_item, coaching_session, quick_note, team};
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
-use crate::users::UserRow;
-use crate::{Db, StoreError, db, scope, versioned};
+use crate::users::{self, UserRow};
+use crate::{Db, StoreError, action_items, db, scope, versioned};
 
 /// The longest session: bounds the double-booking look-back.
 const MAX_MINUTES: i64 = 240;
@@ -94,6 +94,29 @@ pub async fn find_in_scope(
         action_item_ids,
     };
     Ok((row, target))
+}
+
+/// Adds an item agreed in session `id`: one in scope and still open (a closed session never
+/// changes), its assignee any person in scope.
+pub async fn add_item(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    new: action_items::NewItem,
+) -> Result<action_item::Model, StoreError> {
+    let txn = db::begin_write(db).await?;
+    users::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
+    let (session, about) = find_in_scope(&txn, actor, id)
+        .await
+        .map_err(|err| err.named_in("session_id", "session"))?;
+    session.status().editable()?;
+    authorize(actor, Action::CreateActionItem, &about)?;
+    let parent = Some(action_items::Parent::Session(id));
+    let agent = session.session.agent_id;
+    let item = action_items::insert(&txn, origin, agent, parent, new).await?;
+    txn.commit().await?;
+    Ok(item)
 }
 
 /// Filters for the session list.
@@ -268,7 +291,7 @@ pub async fn schedule(
     new: NewSession,
 ) -> Result<SessionRow, StoreError> {
     let txn = db::begin_write(db).await?;
-    let agent = scope::named_person(&txn, actor, new.agent_id, "agent_id").await?;
+    let agent = users::named_person(&txn, actor, new.agent_id, "agent_id").await?;
     if agent.role() != Role::Agent || !agent.user.active {
         return Err(StoreError::invalid("agent_id", "must be an active agent"));
     }
@@ -571,12 +594,12 @@ pub async fn preparation(db: &Db, actor: &Actor, id: Uuid) -> Result<Preparation
         ..Default::default()
     };
     let (notes, _) = crate::quick_notes::list(db, actor, &notes, &page).await?;
-    let items = crate::action_items::ItemFilter {
+    let items = action_items::ItemFilter {
         agent_id,
         open_only: true,
         ..Default::default()
     };
-    let (open_items, _) = crate::action_items::list(db, actor, &items, &page).await?;
+    let (open_items, _) = action_items::list(db, actor, &items, &page).await?;
     Ok(Preparation {
         session,
         previous,
@@ -637,22 +660,21 @@ pub async fn complete(
             None => session.agent_id,
             Some(assignee) => {
                 let field = format!("action_items[{index}].assignee_id");
-                scope::named_person(&txn, actor, assignee, field)
+                users::named_person(&txn, actor, assignee, field)
                     .await?
                     .user
                     .id
             }
         };
-        let new = crate::action_items::NewItem {
+        let new = action_items::NewItem {
             assignee_id,
-            session_id: Some(id),
-            plan_id: None,
             title: item.title,
             description: item.description,
             due_date: item.due_date,
             priority: item.priority,
         };
-        items.push(crate::action_items::insert(&txn, origin, session.agent_id, new).await?);
+        let parent = Some(action_items::Parent::Session(id));
+        items.push(action_items::insert(&txn, origin, session.agent_id, parent, new).await?);
     }
     let after = find(&txn, id).await?;
     audit::record_change(

@@ -1,5 +1,6 @@
 //! People: accounts, roles, team membership, activation.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -759,4 +760,34 @@ pub async fn change_password(
 /// Whether any user exists (first-run detection).
 pub async fn any_exist(db: &Db) -> Result<bool, StoreError> {
     Ok(user::Entity::find().count(db).await? > 0)
+}
+
+/// The person a request names in `field`, when `actor` may see them; otherwise a 422 on that
+/// field, the same whether they do not exist or are out of scope.
+pub async fn named_person(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    field: impl Into<Cow<'static, str>>,
+) -> Result<UserRow, StoreError> {
+    find_in_scope(db, actor, id)
+        .await
+        .map(|(row, _)| row)
+        .map_err(|err| err.named_in(field, "person"))
+}
+
+/// The agent a request names in `field`, as [`named_person`], with the policy's view of a record
+/// about them; a 422 when the person is not an agent.
+pub async fn named_agent(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+    field: &'static str,
+) -> Result<(UserRow, Target), StoreError> {
+    let row = named_person(db, actor, id, field).await?;
+    if row.role() != Role::Agent {
+        return Err(StoreError::invalid(field, "must be an agent"));
+    }
+    let record = Target::about_agent(UserId(id), row.team_id.map(TeamId));
+    Ok((row, record))
 }

@@ -114,6 +114,8 @@ impl Application {
             let count_statements = config.statement_count_header;
             let app = App::new()
                 .app_data(data.clone())
+                .app_data(data.request_limits.clone())
+                .app_data(data.instruments.clone())
                 .app_data(extract::payload_config(config.body_limit))
                 .app_data(extract::path_config())
                 .wrap(actix_web::middleware::from_fn(conditional::conditional_get))

@@ -18,7 +18,7 @@ use prometheus::{
     TextEncoder,
 };
 
-use crate::state::AppState;
+use crate::cache::Caches;
 
 /// The route label of a request that matched no route (a page of the browser app, a 404): one
 /// label for them all, so that stray paths cannot grow the label set.
@@ -159,11 +159,15 @@ impl Instruments {
     }
 
     /// The metrics in Prometheus' text format, with the figures read now.
-    pub async fn scrape(&self, app: &AppState) -> Result<String, crate::error::ApiError> {
-        let (in_use, idle) = persistence::db::pool_state(&app.db);
+    pub async fn scrape(
+        &self,
+        db: &persistence::Db,
+        caches: &Caches,
+    ) -> Result<String, crate::error::ApiError> {
+        let (in_use, idle) = persistence::db::pool_state(db);
         self.pool.with_label_values(&["in_use"]).set(in_use);
         self.pool.with_label_values(&["idle"]).set(idle);
-        let stats = app.caches.stats();
+        let stats = caches.stats();
         let (actor_hits, actor_misses) = stats.actors.get();
         let (view_hits, view_misses) = stats.views.get();
         for (cache, result, count) in [
@@ -176,7 +180,7 @@ impl Instruments {
                 .with_label_values(&[cache, result])
                 .set(i64::try_from(count).unwrap_or(i64::MAX));
         }
-        let entries = persistence::audit::chain_length(&app.db).await?;
+        let entries = persistence::audit::chain_length(db).await?;
         self.audit_entries
             .set(i64::try_from(entries).unwrap_or(i64::MAX));
         let mut text = Vec::new();
@@ -204,11 +208,11 @@ pub async fn observe_requests(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let app = req.app_data::<web::Data<AppState>>().cloned();
+    let instruments = req.app_data::<web::Data<Instruments>>().cloned();
     let method = req.method().clone();
     let response = next.call(req).await?;
-    if let Some(app) = app {
-        app.instruments.observe(
+    if let Some(instruments) = instruments {
+        instruments.observe(
             method.as_str(),
             response.request().match_pattern().as_deref(),
             response.status().as_u16(),

@@ -1,4 +1,5 @@
-//! Background jobs that clients poll: a large CSV import reports its progress here.
+//! The state of background jobs that clients poll: a large CSV import reports its progress here
+//! (`metrics_csv::start_import`).
 //!
 //! Job state lives in Redis when it is configured (any instance answers the poll), otherwise in
 //! this process (moka, expiring after a day).
@@ -8,13 +9,9 @@ use std::time::Duration;
 use deadpool_redis::Pool;
 use uuid::Uuid;
 
-use persistence::metrics::{self, MonthInput};
-
 pub use dto::{ImportJob, JobStatus};
 
-use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// How long a finished job stays readable.
 const KEEP: Duration = Duration::from_secs(24 * 3600);
@@ -101,65 +98,4 @@ impl JobStore {
             }
         }
     }
-}
-
-/// Writes validated metric months in the background, recording progress where any instance can
-/// answer a poll, and returns the job as it starts.
-pub async fn start_import(
-    app: std::sync::Arc<AppState>,
-    actor: Actor,
-    inputs: Vec<MonthInput>,
-) -> Result<ImportJob, ApiError> {
-    let mut job = ImportJob {
-        id: uuid::Uuid::now_v7(),
-        owner: actor.user.id,
-        status: JobStatus::Running,
-        total: inputs.len(),
-        processed: 0,
-        created: None,
-        replaced: None,
-        error: None,
-    };
-    app.jobs.put(&job).await?;
-    app.instruments.job("started");
-    let accepted = job.clone();
-    let event = crate::metrics_csv::imported(job.id, &inputs);
-    actix_web::rt::spawn(async move {
-        let done = std::rc::Rc::new(std::cell::Cell::new(0));
-        let counter = done.clone();
-        let write = metrics::import_all(&app.db, &actor.origin, inputs, move |n| counter.set(n));
-        tokio::pin!(write);
-        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
-        let result = loop {
-            tokio::select! {
-                result = &mut write => break result,
-                _ = tick.tick() => {
-                    job.processed = done.get();
-                    if let Err(err) = app.jobs.put(&job).await {
-                        tracing::warn!(error = %err, "cannot record import progress");
-                    }
-                }
-            }
-        };
-        job.processed = done.get();
-        match result {
-            Ok((created, replaced)) => {
-                event.into_iter().for_each(|event| app.publish(event));
-                app.instruments.job("succeeded");
-                job.status = JobStatus::Succeeded;
-                job.created = Some(created);
-                job.replaced = Some(replaced);
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "background import failed; nothing was written");
-                app.instruments.job("failed");
-                job.status = JobStatus::Failed;
-                job.error = Some("the import failed and wrote nothing; try again".into());
-            }
-        }
-        if let Err(err) = app.jobs.put(&job).await {
-            tracing::error!(error = %err, "cannot record the import's outcome");
-        }
-    });
-    Ok(accepted)
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod cache;
 pub mod cli;
+pub mod client_address;
 pub mod conditional;
 pub mod config;
 pub mod dashboard;

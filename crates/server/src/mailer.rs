@@ -61,16 +61,17 @@ fn transport(
     )
 }
 
-/// Emails `to` a link that sets their password (`crate::auth::password_links`), now.
+/// Emails `to` a link that sets their password and works for `valid_for`, now.
 pub async fn send_password_link(
     app: &AppState,
     to: &persistence::users::UserRow,
     token: &str,
     purpose: persistence::password_links::Purpose,
+    valid_for: chrono::Duration,
 ) -> anyhow::Result<()> {
     let email = app.config.email.as_ref().context("email is off")?;
     let link = format!("{}/reset-password#{token}", app.config.public_url);
-    let minutes = crate::auth::password_links::EMAILED_FOR.num_minutes();
+    let minutes = valid_for.num_minutes();
     let why = match purpose {
         persistence::password_links::Purpose::SentByAdmin => {
             "An administrator sent you this link to set your Coaching Hub password."

@@ -12,6 +12,7 @@ use persistence::metrics::{self, MonthInput};
 use persistence::users::{self, UserFilter, UserRow};
 
 use crate::error::{ApiError, ApiResult};
+use crate::jobs::{ImportJob, JobStatus};
 use crate::spreadsheet::{self, Cell, Sheet};
 use crate::state::AppState;
 
@@ -346,4 +347,65 @@ pub fn imported(id: uuid::Uuid, inputs: &[MonthInput]) -> Option<dto::Event> {
         last_month,
         rows: inputs.len(),
     })
+}
+
+/// Writes validated metric months in the background, recording progress where any instance can
+/// answer a poll, and returns the job as it starts.
+pub async fn start_import(
+    app: std::sync::Arc<AppState>,
+    actor: crate::auth::Actor,
+    inputs: Vec<MonthInput>,
+) -> Result<ImportJob, ApiError> {
+    let mut job = ImportJob {
+        id: uuid::Uuid::now_v7(),
+        owner: actor.user.id,
+        status: JobStatus::Running,
+        total: inputs.len(),
+        processed: 0,
+        created: None,
+        replaced: None,
+        error: None,
+    };
+    app.jobs.put(&job).await?;
+    app.instruments.job("started");
+    let accepted = job.clone();
+    let event = imported(job.id, &inputs);
+    actix_web::rt::spawn(async move {
+        let done = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counter = done.clone();
+        let write = metrics::import_all(&app.db, &actor.origin, inputs, move |n| counter.set(n));
+        tokio::pin!(write);
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+        let result = loop {
+            tokio::select! {
+                result = &mut write => break result,
+                _ = tick.tick() => {
+                    job.processed = done.get();
+                    if let Err(err) = app.jobs.put(&job).await {
+                        tracing::warn!(error = %err, "cannot record import progress");
+                    }
+                }
+            }
+        };
+        job.processed = done.get();
+        match result {
+            Ok((created, replaced)) => {
+                event.into_iter().for_each(|event| app.publish(event));
+                app.instruments.job("succeeded");
+                job.status = JobStatus::Succeeded;
+                job.created = Some(created);
+                job.replaced = Some(replaced);
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "background import failed; nothing was written");
+                app.instruments.job("failed");
+                job.status = JobStatus::Failed;
+                job.error = Some("the import failed and wrote nothing; try again".into());
+            }
+        }
+        if let Err(err) = app.jobs.put(&job).await {
+            tracing::error!(error = %err, "cannot record the import's outcome");
+        }
+    });
+    Ok(accepted)
 }

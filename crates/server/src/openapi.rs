@@ -1,12 +1,11 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+pub mod docs;
 mod limits;
 
 use serde_json::{Map, Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-
-use crate::routes;
 
 /// The HTTP contract of Coaching Hub, v1.
 #[derive(OpenApi)]
@@ -55,11 +54,11 @@ impl Modify for Security {
     }
 }
 
-/// The document as served: generated from the annotations, then with the error answers every
-/// operation can give declared once, here, for all (see [`declare_problems`]).
-pub fn document() -> Value {
+/// The document of `operations` as served: generated from the annotations, then with the error
+/// answers every operation can give declared once, here, for all (see [`declare_problems`]).
+pub fn document(operations: Vec<utoipa::openapi::OpenApi>) -> Value {
     let mut api = ApiDoc::openapi();
-    for operations in routes::operations() {
+    for operations in operations {
         api.merge(operations);
     }
     let mut doc = serde_json::to_value(api).unwrap_or(Value::Null);

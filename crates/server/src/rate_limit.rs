@@ -27,10 +27,9 @@ use actix_web::{HttpMessage, web};
 use deadpool_redis::Pool;
 use tracing_actix_web::RequestId;
 
+use crate::client_address::client_network;
 use crate::config::{LoginLimits, RequestLimitConfig};
 use crate::error::ApiError;
-use crate::extract::client_network;
-use crate::state::AppState;
 
 /// The length of one window.
 const WINDOW: Duration = Duration::from_secs(60);
@@ -347,15 +346,23 @@ impl Limiter {
 pub struct RequestLimits {
     per_ip: Limiter,
     per_user: Limiter,
+    /// Whether a proxy in front names the client (`TRUST_PROXY`).
+    trust_proxy: bool,
 }
 
 impl RequestLimits {
     /// The limits from configuration, kept in Redis (keys under `prefix`) when a pool is given.
-    pub fn new(limits: &RequestLimitConfig, redis: Option<&Pool>, prefix: &str) -> Self {
+    pub fn new(
+        limits: &RequestLimitConfig,
+        trust_proxy: bool,
+        redis: Option<&Pool>,
+        prefix: &str,
+    ) -> Self {
         let limiter = |per_minute, name| Limiter::new(per_minute, name, redis, prefix);
         Self {
             per_ip: limiter(limits.per_ip, "api-ip"),
             per_user: limiter(limits.per_user, "api-user"),
+            trust_proxy,
         }
     }
 
@@ -378,15 +385,15 @@ pub async fn limit_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let app = req.app_data::<web::Data<AppState>>().cloned();
-    let Some(app) = app.filter(|_| req.path().starts_with("/api/")) else {
+    let limits = req.app_data::<web::Data<RequestLimits>>().cloned();
+    let Some(limits) = limits.filter(|_| req.path().starts_with("/api/")) else {
         return next
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let network = client_network(req.request(), app.config.trust_proxy);
-    let quota = app.request_limits.per_ip.take(&network).await;
+    let network = client_network(req.request(), limits.trust_proxy);
+    let quota = limits.per_ip.take(&network).await;
     quota.remember(&req);
     let mut res = match quota.check() {
         Ok(()) => next.call(req).await?.map_into_boxed_body(),

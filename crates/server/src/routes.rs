@@ -6,7 +6,6 @@ pub mod action_plans;
 pub mod auth;
 pub mod calendar;
 pub mod dashboard;
-pub mod docs;
 pub mod exports;
 pub mod governance;
 pub mod health;
@@ -94,7 +93,7 @@ api_modules!(
 /// problem+json 404, never the SPA.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(health::configure)
-        .configure(docs::configure)
+        .configure(crate::openapi::docs::configure(operations))
         .service(
             web::scope("/api/v1")
                 .configure(configure_v1)

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use actix_web::web;
 use deadpool_redis::Pool;
 use persistence::Db;
 use persistence::metrics::CatalogueCache;
@@ -41,8 +42,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// Sign-in and password-change rate limits.
     pub auth_limits: AuthLimits,
-    /// Limits on every API request, per address and per person.
-    pub request_limits: RequestLimits,
+    /// Limits on every API request, per address and per person (shared with the middleware).
+    pub request_limits: web::Data<RequestLimits>,
     /// Where committed changes are published ([`AppState::publish`]) and read.
     pub events: Arc<dyn EventBus>,
     /// The actor lookup, scorecards and dashboards, forgotten as the events say.
@@ -53,8 +54,8 @@ pub struct AppState {
     pub catalogue: CatalogueCache,
     /// The single sign-on provider, when one is configured (discovered at start-up).
     pub sso: Option<Sso>,
-    /// This instance's Prometheus metrics.
-    pub instruments: Instruments,
+    /// This instance's Prometheus metrics (shared with the middleware).
+    pub instruments: web::Data<Instruments>,
 }
 
 impl AppState {
@@ -83,17 +84,18 @@ impl AppState {
             recovery_codes: RecoveryCodeHasher::new(config.jwt_secret.expose_secret().as_bytes()),
             passwords: Passwords::new(),
             auth_limits,
-            request_limits: RequestLimits::new(
+            request_limits: web::Data::new(RequestLimits::new(
                 &config.request_limits,
+                config.trust_proxy,
                 redis.as_ref(),
                 &config.redis_prefix,
-            ),
+            )),
             events,
             caches,
             jobs: JobStore::new(prefix("jobs")),
             catalogue: CatalogueCache::default(),
             sso: None,
-            instruments: Instruments::new(),
+            instruments: web::Data::new(Instruments::new()),
             config,
             db,
             redis,

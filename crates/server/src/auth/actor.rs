@@ -24,8 +24,8 @@ use uuid::Uuid;
 
 use super::cookies;
 use super::tokens::hash_token;
+use crate::client_address::client_ip;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::client_ip;
 use crate::state::AppState;
 use crate::telemetry::CallerRole;
 

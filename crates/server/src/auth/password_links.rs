@@ -14,12 +14,12 @@ use persistence::password_links::{self, Purpose};
 use persistence::users::{self, UserRow};
 
 use crate::auth::tokens::{hash_token, random_token};
+use crate::client_address::client_ip;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::client_ip;
 use crate::state::AppState;
 
 /// How long an emailed link works.
-pub const EMAILED_FOR: Duration = Duration::minutes(30);
+const EMAILED_FOR: Duration = Duration::minutes(30);
 /// How long a sign-in with a temporary password waits for the new one.
 const TEMPORARY_FOR: Duration = Duration::minutes(15);
 
@@ -105,7 +105,7 @@ async fn email_link(app: &AppState, origin: &Origin, row: &UserRow, purpose: Pur
     )
     .await;
     let sent = match stored {
-        Ok(()) => crate::mailer::send_password_link(app, row, &token, purpose)
+        Ok(()) => crate::mailer::send_password_link(app, row, &token, purpose, EMAILED_FOR)
             .await
             .map_err(|e| e.to_string()),
         Err(error) => Err(error.to_string()),

@@ -15,8 +15,8 @@ use persistence::users::{self, UserRow};
 use crate::auth::sso::Identity;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{cookies, second_factor};
+use crate::client_address::{client_ip, client_network};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{client_ip, client_network};
 use crate::state::AppState;
 use uuid::Uuid;
 

@@ -8,6 +8,7 @@ use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
 use persistence::PageRequest;
 use persistence::action_items::{self, ItemChanges, ItemFilter, NewItem};
 use persistence::entity::action_item;
+use persistence::{action_plans, sessions};
 use serde::Deserialize;
 
 use crate::auth::Actor;
@@ -112,14 +113,18 @@ pub async fn create_action_item(
     let body = body.into_inner();
     let new = NewItem {
         assignee_id: body.assignee_id.uuid(),
-        session_id: body.session_id.map(|id| id.uuid()),
-        plan_id: body.plan_id.map(|id| id.uuid()),
         title: body.title,
         description: body.description,
         due_date: body.due_date,
         priority: body.priority,
     };
-    let item = action_items::create(&app.db, &actor, &actor.origin, new).await?;
+    // The body names a session or a plan, not both (`dto::CreateActionItem` checks it).
+    let (db, origin) = (&app.db, &actor.origin);
+    let item = match (body.session_id, body.plan_id) {
+        (Some(session), _) => sessions::add_item(db, &actor, origin, session.uuid(), new).await?,
+        (None, Some(plan)) => action_plans::add_item(db, &actor, origin, plan.uuid(), new).await?,
+        (None, None) => action_items::create(db, &actor, origin, new).await?,
+    };
     Ok(respond(&item, &app, StatusCode::CREATED))
 }
 

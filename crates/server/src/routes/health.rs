@@ -41,7 +41,7 @@ pub async fn metrics(req: HttpRequest, app: web::Data<AppState>) -> ApiResult<Ht
             "send METRICS_TOKEN as a bearer token",
         ));
     }
-    let text = app.instruments.scrape(&app).await?;
+    let text = app.instruments.scrape(&app.db, &app.caches).await?;
     Ok(HttpResponse::Ok()
         .content_type(prometheus::TEXT_FORMAT)
         .body(text))

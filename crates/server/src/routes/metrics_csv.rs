@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::auth::{Actor, TokenScopes};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidQuery;
-use crate::jobs::{self, ImportJob};
+use crate::jobs::ImportJob;
 use crate::metrics_csv;
 use crate::routes::metrics::MonthRange;
 use crate::spreadsheet::{self, FileType};
@@ -62,7 +62,7 @@ pub async fn import_metrics(
     drop(body);
     let rows = inputs.len();
     if respond_async(&req) {
-        let job = jobs::start_import(app.into_inner(), actor, inputs).await?;
+        let job = crate::metrics_csv::start_import(app.into_inner(), actor, inputs).await?;
         let location = format!("/api/v1/metrics/import/jobs/{}", job.id);
         return Ok(HttpResponse::Accepted()
             .insert_header(("Location", location))

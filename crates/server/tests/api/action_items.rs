@@ -43,6 +43,17 @@ async fn the_coach_side_creates_items_for_agents_in_scope() {
         .await
         .expect("answers");
     problem(bad, 422).await;
+    // An item comes from a session or a plan: naming both is refused before anything is read.
+    let mut both = records::action_item(org.agent_a1.id, 7);
+    both["session_id"] = json!(uuid::Uuid::now_v7());
+    both["plan_id"] = json!(uuid::Uuid::now_v7());
+    let refused = app
+        .as_(&org.leader_a)
+        .create_action_item(both)
+        .await
+        .problem(422);
+    assert!(refused["errors"]["plan_id"].is_array(), "{refused}");
+    assert!(refused["errors"].get("session_id").is_none(), "{refused}");
 }
 
 #[tokio::test]
