@@ -13,10 +13,11 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::sso::Sso;
 use crate::config::Config;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
+use crate::http::{conditional, extract, headers, instruments, rate_limit, spa};
+use crate::routes;
 use crate::state::AppState;
 use crate::telemetry::{self, CallerRole, RequestSpan};
-use crate::{conditional, extract, headers, instruments, rate_limit, routes, spa};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -40,13 +41,13 @@ const REDIS_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500)
 
 /// Opens the database (migrating it and ensuring reference data) and Redis.
 pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
-    let db = persistence::db::connect(config.database_url.expose_secret(), &config.db)
+    let db = persistence::db::connect(config.store.database_url.expose_secret(), &config.store.db)
         .await
         .context("cannot open the database (DATABASE_URL)")?;
     persistence::db::migrate(&db)
         .await
         .context("cannot migrate the database")?;
-    let keyring = persistence::sealed::Keyring::parse(config.encryption_keys.expose_secret())
+    let keyring = persistence::sealed::Keyring::parse(config.keys.encryption_keys.expose_secret())
         .context("ENCRYPTION_KEYS")?;
     persistence::sealed::check_keys(&db, &keyring)
         .await
@@ -55,7 +56,7 @@ pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
     persistence::reference::ensure(&db)
         .await
         .context("cannot write reference data")?;
-    let redis = match &config.redis_url {
+    let redis = match &config.store.redis_url {
         Some(url) => {
             let mut redis = deadpool_redis::Config::from_url(url.expose_secret());
             // A Redis that stops answering costs a request at most this long, never a hang:
@@ -77,12 +78,12 @@ pub async fn open_state(config: Arc<Config>) -> anyhow::Result<AppState> {
         }
         None => None,
     };
-    let sso = match &config.oidc {
+    let sso = match &config.sign_in.oidc {
         Some(oidc) => Some(
             Sso::discover(
                 oidc,
-                &config.public_url,
-                config.jwt_secret.expose_secret().as_bytes(),
+                &config.http.public_url,
+                config.keys.jwt_secret.expose_secret().as_bytes(),
             )
             .await?,
         ),
@@ -97,26 +98,29 @@ impl Application {
     /// Binds `BIND:PORT` (port 0 picks a free one) around an opened state.
     pub fn bind(state: AppState) -> anyhow::Result<Self> {
         let config = state.config.clone();
-        let listener = TcpListener::bind((config.bind, config.port))
-            .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
+        let listener =
+            TcpListener::bind((config.http.bind, config.http.port)).with_context(|| {
+                format!("cannot listen on {}:{}", config.http.bind, config.http.port)
+            })?;
         let port = listener.local_addr()?.port();
         let retention = config
+            .store
             .retention_months
-            .map(|months| crate::retention::spawn(state.db.clone(), months));
+            .map(|months| crate::workers::retention::spawn(state.db.clone(), months));
         let state = web::Data::new(state);
-        let mut background = Vec::from(crate::webhooks::spawn(state.clone()));
-        background.extend(crate::mailer::spawn(state.clone())?);
-        background.push(crate::reminders::spawn(state.clone()));
+        let mut background = Vec::from(crate::workers::webhooks::spawn(state.clone()));
+        background.extend(crate::workers::mailer::spawn(state.clone())?);
+        background.push(crate::workers::reminders::spawn(state.clone()));
         background.extend(retention);
         let data = state.clone();
         let mut server = HttpServer::new(move || {
             let config = &data.config;
-            let count_statements = config.statement_count_header;
+            let count_statements = config.http.statement_count_header;
             let app = App::new()
                 .app_data(data.clone())
                 .app_data(data.request_limits.clone())
                 .app_data(data.instruments.clone())
-                .app_data(extract::payload_config(config.body_limit))
+                .app_data(extract::payload_config(config.http.body_limit))
                 .app_data(extract::path_config())
                 .wrap(actix_web::middleware::from_fn(conditional::conditional_get))
                 .wrap_fn(move |req, srv| {
@@ -169,26 +173,26 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(
                     instruments::observe_requests,
                 ))
-                .wrap(headers::cors(&config.cors_origins))
+                .wrap(headers::cors(&config.http.cors_origins))
                 .wrap(actix_web::middleware::from_fn(
                     headers::no_stray_cors_header,
                 ))
                 .wrap(headers::security_headers(
-                    config.static_dir.as_deref(),
-                    config.secure_cookies(),
+                    config.http.static_dir.as_deref(),
+                    config.http.secure_cookies(),
                 ))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(routes::configure);
-            match &config.static_dir {
+            match &config.http.static_dir {
                 Some(dir) => app.service(spa::files(dir)),
                 None => app,
             }
         })
         .listen(listener)?
         .shutdown_timeout(10);
-        if config.workers > 0 {
-            server = server.workers(config.workers);
+        if config.http.workers > 0 {
+            server = server.workers(config.http.workers);
         }
         let server = server.run();
         Ok(Self {

@@ -85,14 +85,14 @@ pub enum AuditCommand {
 
 /// Runs the command.
 pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
-    let dev_secret = config.jwt_secret.expose_secret().is_empty();
+    let dev_secret = config.keys.jwt_secret.expose_secret().is_empty();
     config
         .ensure_dev_secret()
         .context("cannot write the development key into DATA_DIR")?;
-    if config.embedded {
-        std::fs::create_dir_all(&config.data_dir).context("cannot create DATA_DIR")?;
+    if config.store.embedded {
+        std::fs::create_dir_all(&config.store.data_dir).context("cannot create DATA_DIR")?;
         tracing::warn!(
-            data_dir = %config.data_dir.display(),
+            data_dir = %config.store.data_dir.display(),
             "no DATABASE_URL: running on the embedded SQLite database (development only)"
         );
     }
@@ -152,7 +152,7 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Retention => {
-            let Some(months) = config.retention_months else {
+            let Some(months) = config.store.retention_months else {
                 bail!("RETENTION_MONTHS is not set: everything is kept");
             };
             let state = open_state(config).await?;
@@ -185,7 +185,7 @@ async fn serve(config: Arc<Config>, demo: bool, dev_secret: bool) -> anyhow::Res
     refuse_unsafe_exposure(&config, &state, dev_secret).await?;
     let caches = Arc::clone(&state.caches);
     let app = Application::bind(state)?;
-    let url = format!("http://{}:{}", config.bind, app.port());
+    let url = format!("http://{}:{}", config.http.bind, app.port());
     tracing::info!(%url, "Coaching Hub is listening");
     println!("Coaching Hub is running at {url}  (API docs: {url}/api/docs)");
     app.run_until_stopped().await?;
@@ -201,21 +201,21 @@ async fn refuse_unsafe_exposure(
     state: &crate::state::AppState,
     dev_secret: bool,
 ) -> anyhow::Result<()> {
-    if config.bind.is_loopback() {
+    if config.http.bind.is_loopback() {
         return Ok(());
     }
     if dev_secret {
         bail!(
             "BIND={} reaches the network, but the signing key is the generated development key: \
              set JWT_SECRET (32+ random characters)",
-            config.bind
+            config.http.bind
         );
     }
-    if config.statement_count_header {
+    if config.http.statement_count_header {
         bail!(
             "BIND={} reaches the network, but STATEMENT_COUNT_HEADER is on: its counts tell an \
              unknown email from a wrong password; leave it for local measurement",
-            config.bind
+            config.http.bind
         );
     }
     for domain in [persistence::demo::DOMAIN, persistence::demo::SCALE_DOMAIN] {
@@ -235,7 +235,7 @@ async fn refuse_unsafe_exposure(
             bail!(
                 "BIND={} reaches the network, but {demo_admin} still has the published demo \
                  password: change it, or deactivate the account",
-                config.bind
+                config.http.bind
             );
         }
     }

@@ -23,8 +23,8 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    server::telemetry::init(&config.log_level, config.log_json);
-    let _reports = server::telemetry::sentry(config.sentry_dsn.as_ref());
+    server::telemetry::init(&config.telemetry.log_level, config.telemetry.log_json);
+    let _reports = server::telemetry::sentry(config.telemetry.sentry_dsn.as_ref());
     match cli::run(cli, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

@@ -27,7 +27,7 @@ use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::Method;
 use actix_web::{FromRequest, Handler, HttpResponse, Responder, web};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// A module's route table, written once: each resource with the method and handler of each of
 /// its operations, and `with` what it configures (a body limit, the token scopes it serves). It registers the resources (an unsupported method is a 405 naming the others)

@@ -15,12 +15,12 @@ use crate::auth::tokens::Successors;
 use crate::cache::{self, Caches};
 use crate::config::Config;
 use crate::events::{EventBus, InProcessBus, RedisBus};
-use crate::instruments::Instruments;
+use crate::http::instruments::Instruments;
 
 /// Events kept for slow subscribers and for clients that resume.
 const EVENTS_KEPT: usize = 1024;
-use crate::jobs::JobStore;
-use crate::rate_limit::{AuthLimits, RequestLimits};
+use crate::http::rate_limit::{AuthLimits, RequestLimits};
+use crate::workers::jobs::JobStore;
 use secrecy::ExposeSecret;
 
 /// Application state, behind `web::Data`.
@@ -64,14 +64,17 @@ impl AppState {
         let prefix = |name: &str| {
             redis
                 .as_ref()
-                .map(|pool| (pool, format!("{}:rl:{name}", config.redis_prefix)))
+                .map(|pool| (pool, format!("{}:rl:{name}", config.store.redis_prefix)))
         };
-        let auth_limits =
-            AuthLimits::new(&config.login_limits, redis.as_ref(), &config.redis_prefix);
+        let auth_limits = AuthLimits::new(
+            &config.sign_in.login_limits,
+            redis.as_ref(),
+            &config.store.redis_prefix,
+        );
         let events: Arc<dyn EventBus> = match &redis {
             Some(pool) => Arc::new(RedisBus::start(
                 pool.clone(),
-                &config.redis_prefix,
+                &config.store.redis_prefix,
                 EVENTS_KEPT,
             )),
             None => Arc::new(InProcessBus::new(EVENTS_KEPT)),
@@ -79,16 +82,22 @@ impl AppState {
         let caches = Arc::new(Caches::new(Arc::clone(&events)));
         cache::follow(&caches, &*events);
         Self {
-            jwt: Jwt::new(&config.jwt_secret, &config.public_url, config.access_ttl),
-            successors: Successors::new(config.jwt_secret.expose_secret().as_bytes()),
-            recovery_codes: RecoveryCodeHasher::new(config.jwt_secret.expose_secret().as_bytes()),
+            jwt: Jwt::new(
+                &config.keys.jwt_secret,
+                &config.http.public_url,
+                config.sign_in.access_ttl,
+            ),
+            successors: Successors::new(config.keys.jwt_secret.expose_secret().as_bytes()),
+            recovery_codes: RecoveryCodeHasher::new(
+                config.keys.jwt_secret.expose_secret().as_bytes(),
+            ),
             passwords: Passwords::new(),
             auth_limits,
             request_limits: web::Data::new(RequestLimits::new(
-                &config.request_limits,
-                config.trust_proxy,
+                &config.http.request_limits,
+                config.http.trust_proxy,
                 redis.as_ref(),
-                &config.redis_prefix,
+                &config.store.redis_prefix,
             )),
             events,
             caches,

@@ -17,7 +17,7 @@ use tracing::Span;
 use tracing_actix_web::{RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Installs the global subscriber once; later calls (tests) are no-ops.
 pub fn init(level: &str, json: bool) {

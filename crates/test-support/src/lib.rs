@@ -20,7 +20,10 @@ use std::time::Duration;
 
 use persistence::Backend;
 use reqwest::{Method, RequestBuilder};
-use server::config::{Config, LoginLimits, RequestLimitConfig};
+use server::config::{
+    Config, Features, HttpConfig, KeysConfig, LoginLimits, ReminderConfig, RequestLimitConfig,
+    SignInConfig, StoreConfig, TelemetryConfig, WebhookConfig,
+};
 use server::state::AppState;
 
 pub use client::{Call, IntoResponse, Response};
@@ -89,47 +92,59 @@ pub const ROTATED_ENCRYPTION_KEYS: &str = "test2:YS1zZWNvbmQtdGVzdC1lbmNyeXB0aW9
 /// A configuration for tests: port 0, generous login limits, a random key, a fresh database.
 pub fn test_config(database_url: &str, backend: Backend) -> Config {
     Config {
-        database_url: database_url.to_owned().into(),
-        backend,
-        redis_url: (backend == Backend::Postgres).then(|| redis_url().into()),
-        bind: std::net::Ipv4Addr::LOCALHOST.into(),
-        port: 0,
-        public_url: "http://127.0.0.1".into(),
-        jwt_secret: format!("test-secret-{}", uuid::Uuid::now_v7()).into(),
-        data_dir: std::env::temp_dir(),
-        static_dir: None,
-        log_level: "warn".into(),
-        log_json: false,
-        embedded: false,
-        trust_proxy: false,
-        login_limits: LoginLimits {
-            per_account: 1_000,
-            per_ip: 10_000,
+        store: StoreConfig {
+            database_url: database_url.to_owned().into(),
+            backend,
+            embedded: false,
+            data_dir: std::env::temp_dir(),
+            db: persistence::DbOptions {
+                max_connections: 5,
+                acquire_timeout: Duration::from_secs(3),
+            },
+            redis_url: (backend == Backend::Postgres).then(|| redis_url().into()),
+            redis_prefix: format!("test-{}", uuid::Uuid::now_v7()),
+            retention_months: None,
         },
-        request_limits: RequestLimitConfig {
-            per_ip: 1_000_000,
-            per_user: 1_000_000,
+        http: HttpConfig {
+            bind: std::net::Ipv4Addr::LOCALHOST.into(),
+            port: 0,
+            public_url: "http://127.0.0.1".into(),
+            static_dir: None,
+            trust_proxy: false,
+            cors_origins: Vec::new(),
+            body_limit: 256 * 1024,
+            workers: 1,
+            request_limits: RequestLimitConfig {
+                per_ip: 1_000_000,
+                per_user: 1_000_000,
+            },
+            statement_count_header: true,
         },
-        redis_prefix: format!("test-{}", uuid::Uuid::now_v7()),
-        db: persistence::DbOptions {
-            max_connections: 5,
-            acquire_timeout: Duration::from_secs(3),
+        keys: KeysConfig {
+            jwt_secret: format!("test-secret-{}", uuid::Uuid::now_v7()).into(),
+            encryption_keys: TEST_ENCRYPTION_KEYS.to_owned().into(),
         },
-        body_limit: 256 * 1024,
-        access_ttl: Duration::from_secs(15 * 60),
-        session_ttl: Duration::from_secs(30 * 24 * 3600),
-        refresh_grace: Duration::from_secs(10),
-        workers: 1,
-        statement_count_header: true,
-        cors_origins: Vec::new(),
-        encryption_keys: TEST_ENCRYPTION_KEYS.to_owned().into(),
-        retention_months: None,
-        sentry_dsn: None,
-        oidc: None,
-        metrics_token: None,
-        real_time: true,
-        analytics: true,
-        webhooks: server::config::WebhookConfig {
+        sign_in: SignInConfig {
+            access_ttl: Duration::from_secs(15 * 60),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_grace: Duration::from_secs(10),
+            login_limits: LoginLimits {
+                per_account: 1_000,
+                per_ip: 10_000,
+            },
+            oidc: None,
+        },
+        telemetry: TelemetryConfig {
+            log_level: "warn".into(),
+            log_json: false,
+            sentry_dsn: None,
+            metrics_token: None,
+        },
+        features: Features {
+            real_time: true,
+            analytics: true,
+        },
+        webhooks: WebhookConfig {
             retry: Duration::from_millis(200),
             disable_after: Duration::from_secs(86400),
             // The tests' receivers listen on loopback.
@@ -138,9 +153,9 @@ pub fn test_config(database_url: &str, backend: Backend) -> Config {
         email: None,
         // Reminders are looked for once at start (an empty database) and then hourly: the
         // reminder tests set their own pace.
-        reminders: server::config::ReminderConfig {
+        reminders: ReminderConfig {
             ack_hours: 48,
-            every: std::time::Duration::from_secs(3600),
+            every: Duration::from_secs(3600),
         },
     }
 }

@@ -24,8 +24,8 @@ use uuid::Uuid;
 
 use super::cookies;
 use super::tokens::hash_token;
-use crate::client_address::client_ip;
-use crate::error::{ApiError, ApiResult};
+use crate::http::client_address::client_ip;
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::telemetry::CallerRole;
 
@@ -152,7 +152,7 @@ async fn active_user(
 fn origin(req: &HttpRequest, app: &AppState, user_id: Uuid) -> Origin {
     Origin {
         actor_id: Some(user_id),
-        ip: Some(client_ip(req, app.config.trust_proxy)),
+        ip: Some(client_ip(req, app.config.http.trust_proxy)),
         request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
     }
 }

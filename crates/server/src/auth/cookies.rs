@@ -11,7 +11,7 @@ use actix_web::http::Method;
 
 use super::tokens::{constant_time_eq, random_token};
 use crate::config::Config;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The access-token cookie.
 pub const ACCESS: &str = "ch_access";
@@ -35,7 +35,7 @@ fn cookie(
     Cookie::build(name, value)
         .path(path)
         .http_only(http_only)
-        .secure(config.secure_cookies())
+        .secure(config.http.secure_cookies())
         .same_site(SameSite::Strict)
         .max_age(CookieDuration::seconds(max_age))
         .finish()
@@ -53,7 +53,7 @@ pub fn issue(config: &Config, access: &str, refresh: &str) -> [Cookie<'static>; 
             ACCESS,
             access.to_owned(),
             "/",
-            secs(config.access_ttl),
+            secs(config.sign_in.access_ttl),
             true,
         ),
         cookie(
@@ -61,7 +61,7 @@ pub fn issue(config: &Config, access: &str, refresh: &str) -> [Cookie<'static>; 
             REFRESH,
             refresh.to_owned(),
             REFRESH_PATH,
-            secs(config.session_ttl),
+            secs(config.sign_in.session_ttl),
             true,
         ),
         cookie(
@@ -69,7 +69,7 @@ pub fn issue(config: &Config, access: &str, refresh: &str) -> [Cookie<'static>; 
             CSRF,
             random_token(),
             "/",
-            secs(config.session_ttl),
+            secs(config.sign_in.session_ttl),
             false,
         ),
     ]
@@ -97,7 +97,7 @@ pub fn check_csrf(req: &HttpRequest) -> Result<(), ApiError> {
         .and_then(|v| v.to_str().ok());
     let cross_origins = req
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
-        .map(|app| app.config.cors_origins.as_slice())
+        .map(|app| app.config.http.cors_origins.as_slice())
         .unwrap_or_default();
     if origin.is_some_and(|origin| cross_origins.iter().any(|listed| listed == origin)) {
         return Err(ApiError::CsrfRejected);

@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The audience every access token names; a token for anything else is refused.
 pub const AUDIENCE: &str = "coaching-hub-api";

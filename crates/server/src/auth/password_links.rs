@@ -14,8 +14,8 @@ use persistence::password_links::{self, Purpose};
 use persistence::users::{self, UserRow};
 
 use crate::auth::tokens::{hash_token, random_token};
-use crate::client_address::client_ip;
-use crate::error::{ApiError, ApiResult};
+use crate::http::client_address::client_ip;
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// How long an emailed link works.
@@ -27,7 +27,7 @@ const TEMPORARY_FOR: Duration = Duration::minutes(15);
 fn anonymous(req: &HttpRequest, app: &AppState) -> Origin {
     Origin {
         actor_id: None,
-        ip: Some(client_ip(req, app.config.trust_proxy)),
+        ip: Some(client_ip(req, app.config.http.trust_proxy)),
         request_id: req
             .extensions()
             .get::<tracing_actix_web::RequestId>()
@@ -105,9 +105,11 @@ async fn email_link(app: &AppState, origin: &Origin, row: &UserRow, purpose: Pur
     )
     .await;
     let sent = match stored {
-        Ok(()) => crate::mailer::send_password_link(app, row, &token, purpose, EMAILED_FOR)
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(()) => {
+            crate::workers::mailer::send_password_link(app, row, &token, purpose, EMAILED_FOR)
+                .await
+                .map_err(|e| e.to_string())
+        }
         Err(error) => Err(error.to_string()),
     };
     match sent {

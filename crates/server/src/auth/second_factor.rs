@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::tokens::constant_time_eq;
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
 
 /// Seconds per code.
 pub const STEP_SECS: u64 = 30;

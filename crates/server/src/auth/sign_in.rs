@@ -15,8 +15,8 @@ use persistence::users::{self, UserRow};
 use crate::auth::sso::Identity;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{cookies, second_factor};
-use crate::client_address::{client_ip, client_network};
-use crate::error::{ApiError, ApiResult};
+use crate::http::client_address::{client_ip, client_network};
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use uuid::Uuid;
 
@@ -41,7 +41,7 @@ pub async fn check_password(
     password: String,
 ) -> ApiResult<UserRow> {
     let email = users::normalise_email(email);
-    let network = client_network(req, app.config.trust_proxy);
+    let network = client_network(req, app.config.http.trust_proxy);
     app.auth_limits.admit_login(&email, &network).await?;
     let account = users::find_by_email(&app.db, &email).await?;
     let hash = account
@@ -90,7 +90,7 @@ pub async fn sso_account(
                 ))?;
             let origin = audit::Origin {
                 actor_id: Some(row.user.id),
-                ip: Some(client_ip(req, app.config.trust_proxy)),
+                ip: Some(client_ip(req, app.config.http.trust_proxy)),
                 request_id: request_id(req),
             };
             if !sso_identities::link(&app.db, &origin, row.user.id, issuer, &identity.subject)
@@ -179,13 +179,13 @@ pub async fn with_code(
         }
         Err(err) => return Err(err.into()),
     };
-    let network = client_network(req, app.config.trust_proxy);
+    let network = client_network(req, app.config.http.trust_proxy);
     app.auth_limits
         .admit_login(&row.user.email, &network)
         .await?;
     let origin = audit::Origin {
         actor_id: Some(user_id),
-        ip: Some(client_ip(req, app.config.trust_proxy)),
+        ip: Some(client_ip(req, app.config.http.trust_proxy)),
         request_id: request_id(req),
     };
     let factor = second_factors::find(&app.db, user_id).await?;
@@ -269,11 +269,11 @@ pub async fn start_session(
             .get("user-agent")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        ip: Some(client_ip(req, app.config.trust_proxy)),
+        ip: Some(client_ip(req, app.config.http.trust_proxy)),
         request_id: request_id(req),
     };
-    let ttl =
-        chrono::Duration::from_std(app.config.session_ttl).unwrap_or(chrono::Duration::days(30));
+    let ttl = chrono::Duration::from_std(app.config.sign_in.session_ttl)
+        .unwrap_or(chrono::Duration::days(30));
     let user_id = row.user.id;
     let session = auth_sessions::start(&app.db, user_id, hash_token(&refresh), ttl, origin).await?;
     let access = app.jwt.issue(user_id, session.id, row.role());
@@ -299,8 +299,8 @@ pub fn presented_refresh(req: &HttpRequest, in_body: Option<String>) -> ApiResul
 /// same successor is answered again.
 pub async fn rotate(app: &AppState, presented: &str) -> ApiResult<Credentials> {
     let replacement = app.successors.of(presented);
-    let grace =
-        chrono::Duration::from_std(app.config.refresh_grace).unwrap_or(chrono::Duration::zero());
+    let grace = chrono::Duration::from_std(app.config.sign_in.refresh_grace)
+        .unwrap_or(chrono::Duration::zero());
     let rotation = auth_sessions::rotate(
         &app.db,
         &hash_token(presented),

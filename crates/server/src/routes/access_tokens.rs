@@ -11,8 +11,8 @@ use uuid::Uuid;
 use crate::auth::Actor;
 use crate::auth::actor::PERSONAL_TOKEN_PREFIX;
 use crate::auth::tokens::{hash_token, random_token};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::Valid;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::Valid;
 use crate::state::AppState;
 
 crate::routes::api_routes! {

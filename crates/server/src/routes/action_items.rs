@@ -12,10 +12,10 @@ use persistence::{action_plans, sessions};
 use serde::Deserialize;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
+use crate::http::error::ApiResult;
+use crate::http::extract::{self, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/action-items" => get list_action_items, post create_action_item;
@@ -158,7 +158,7 @@ pub async fn update_action_item(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    crate::extract::require_changes(&body)?;
+    crate::http::extract::require_changes(&body)?;
     let changes = ItemChanges {
         status: body.status,
         cancel_reason: body.cancel_reason,

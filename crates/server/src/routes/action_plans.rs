@@ -10,10 +10,10 @@ use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter, PlanRow};
 use serde::Deserialize;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{self, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/action-plans" => get list_action_plans, post create_action_plan;
@@ -181,7 +181,7 @@ pub async fn update_action_plan(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    crate::extract::require_changes(&body)?;
+    crate::http::extract::require_changes(&body)?;
     let change = PlanChange::Edit {
         title: body.title,
         goal: body.goal,

@@ -16,11 +16,11 @@ use crate::auth::password_links;
 use crate::auth::sign_in::{self, Credentials};
 use crate::auth::sso::{FLOW_COOKIE, FLOW_PATH, FLOW_SECS, SsoError};
 use crate::auth::{Actor, cookies};
-use crate::client_address::client_network;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Valid, parse_json};
+use crate::http::client_address::client_network;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{Valid, parse_json};
 use crate::state::AppState;
-use crate::wire::ToDto;
+use crate::views::wire::ToDto;
 
 crate::routes::api_routes! {
     "/config" => get client_config;
@@ -81,7 +81,7 @@ pub async fn forgot_password(
     }
     let email = persistence::users::normalise_email(&body.into_inner().email);
     app.auth_limits
-        .admit_password_link(&email, &client_network(&req, app.config.trust_proxy))
+        .admit_password_link(&email, &client_network(&req, app.config.http.trust_proxy))
         .await?;
     password_links::email_if_known(app.clone(), &req, email);
     Ok(HttpResponse::Accepted().finish())
@@ -105,7 +105,7 @@ pub async fn new_password(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     app.auth_limits
-        .admit_client(&client_network(&req, app.config.trust_proxy))
+        .admit_client(&client_network(&req, app.config.http.trust_proxy))
         .await?;
     let NewPassword {
         token,
@@ -137,8 +137,8 @@ async fn first_step_done(
 pub async fn client_config(app: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(ClientConfig {
         sso: app.sso.is_some(),
-        real_time: app.config.real_time,
-        analytics: app.config.analytics,
+        real_time: app.config.features.real_time,
+        analytics: app.config.features.analytics,
         email: app.config.email.is_some(),
     })
 }
@@ -157,7 +157,7 @@ pub async fn client_config(app: web::Data<AppState>) -> HttpResponse {
 pub async fn begin_sso(req: HttpRequest, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
     app.auth_limits
-        .admit_client(&client_network(&req, app.config.trust_proxy))
+        .admit_client(&client_network(&req, app.config.http.trust_proxy))
         .await?;
     let begun = sso.begin(Utc::now().timestamp());
     Ok(HttpResponse::SeeOther()
@@ -172,7 +172,7 @@ fn flow_cookie(app: &AppState, value: String, max_age: i64) -> Cookie<'static> {
     Cookie::build(FLOW_COOKIE, value)
         .path(FLOW_PATH)
         .http_only(true)
-        .secure(app.config.secure_cookies())
+        .secure(app.config.http.secure_cookies())
         .same_site(SameSite::Lax)
         .max_age(CookieDuration::seconds(max_age))
         .finish()
@@ -201,7 +201,7 @@ pub async fn finish_sso(
 ) -> ApiResult<HttpResponse> {
     let sso = app.sso.as_ref().ok_or(ApiError::NotFound)?;
     app.auth_limits
-        .admit_client(&client_network(&req, app.config.trust_proxy))
+        .admit_client(&client_network(&req, app.config.http.trust_proxy))
         .await?;
     let SsoCallback { code, state, iss } = body.into_inner();
     let flow = req
@@ -291,7 +291,7 @@ fn token_pair(app: &AppState, credentials: Credentials) -> TokenPair {
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
     req: HttpRequest,
-    body: crate::extract::Body,
+    body: crate::http::extract::Body,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let in_body = if body.iter().all(u8::is_ascii_whitespace) {

@@ -11,7 +11,7 @@ use persistence::calendar_feeds::{self, FeedSession};
 
 use crate::auth::Actor;
 use crate::auth::tokens::{hash_token, random_token};
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 crate::routes::api_routes! {
@@ -48,7 +48,7 @@ pub async fn create_feed(actor: Actor, app: web::Data<AppState>) -> ApiResult<Ht
     let token = format!("{FEED_TOKEN_PREFIX}{}", random_token());
     let created_at =
         calendar_feeds::replace(&app.db, &actor.origin, actor.user.id, hash_token(&token)).await?;
-    let url = format!("{}/api/v1/calendar/{token}.ics", app.config.public_url);
+    let url = format!("{}/api/v1/calendar/{token}.ics", app.config.http.public_url);
     Ok(HttpResponse::Created().json(CreatedCalendarFeed { url, created_at }))
 }
 
@@ -84,7 +84,7 @@ pub async fn feed(token: web::Path<String>, app: web::Data<AppState>) -> ApiResu
         .ok_or(ApiError::NotFound)?;
     let mut calendar = Calendar::new().name("Coaching sessions").done();
     for session in &sessions {
-        calendar.push(event(session, &app.config.public_url));
+        calendar.push(event(session, &app.config.http.public_url));
     }
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 crate::routes::api_routes! {
@@ -19,7 +19,9 @@ crate::routes::api_routes! {
 pub async fn get_dashboard(actor: Actor, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let build = async {
         let catalogue = app.catalogue.current(&app.db).await?;
-        Ok::<_, ApiError>(crate::dashboard::build(&app.db, &actor, &catalogue, &app.config).await?)
+        Ok::<_, ApiError>(
+            crate::views::dashboard::build(&app.db, &actor, &catalogue, &app.config).await?,
+        )
     };
     let dashboard = app.caches.dashboard(actor.user.id, build).await?;
     Ok(HttpResponse::Ok().json(&*dashboard))

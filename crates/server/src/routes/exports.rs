@@ -1,7 +1,7 @@
 //! Spreadsheets of the coaching lists (`/api/v1/{quick-notes,action-items,action-plans}/export.xlsx`):
 //! every row the actor may read in the list (the same scoped queries), optionally of one agent,
 //! as an Excel workbook with a bold, frozen, filtered header and typed cells (see
-//! `crate::spreadsheet`). The metrics workbook sits beside its CSV twin in `metrics_csv`.
+//! `crate::views::spreadsheet`). The metrics workbook sits beside its CSV twin in `metrics_csv`.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,10 +17,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::extract::ValidQuery;
-use crate::spreadsheet::{self, Cell, FileType, Sheet};
+use crate::http::error::ApiResult;
+use crate::http::extract::ValidQuery;
 use crate::state::AppState;
+use crate::views::spreadsheet::{self, Cell, FileType, Sheet};
 
 crate::routes::api_routes! {
     "/quick-notes/export.xlsx" => get export_quick_notes;

@@ -10,10 +10,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::extract::{Valid, ValidQuery};
+use crate::http::error::ApiResult;
+use crate::http::extract::{Valid, ValidQuery};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/audit" => get list_audit;

@@ -6,7 +6,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 
 use crate::auth::tokens::constant_time_eq;
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 crate::routes::api_routes! {
@@ -27,6 +27,7 @@ crate::routes::api_routes! {
 pub async fn metrics(req: HttpRequest, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let expected = app
         .config
+        .telemetry
         .metrics_token
         .as_ref()
         .ok_or(ApiError::NotFound)?;

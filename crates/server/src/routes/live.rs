@@ -6,8 +6,8 @@ use persistence::scope;
 use serde::Deserialize;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidQuery;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::ValidQuery;
 use crate::live::{self, Audience};
 use crate::state::AppState;
 
@@ -46,7 +46,7 @@ pub async fn open_live(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     real_time_on(&app)?;
-    same_site(&req, &app.config.public_url)?;
+    same_site(&req, &app.config.http.public_url)?;
     let audience = audience(&actor, &app).await?;
     let events = app.events.subscribe();
     let (response, session, messages) =
@@ -75,7 +75,7 @@ async fn audience(actor: &Actor, app: &AppState) -> ApiResult<Audience> {
 
 /// Live updates are served unless `ENABLE_REAL_TIME` turned them off (404: nothing is here).
 fn real_time_on(app: &AppState) -> ApiResult<()> {
-    if app.config.real_time {
+    if app.config.features.real_time {
         Ok(())
     } else {
         Err(ApiError::NotFound)

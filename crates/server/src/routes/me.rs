@@ -6,10 +6,10 @@ use dto::{ChangePassword, Me, TeamSummary};
 use persistence::{teams, users};
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::Valid;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::Valid;
 use crate::state::AppState;
-use crate::wire::ToDto;
+use crate::views::wire::ToDto;
 
 crate::routes::api_routes! {
     "/me" => get get_me;

@@ -11,10 +11,10 @@ use persistence::metrics::{self};
 use serde::Deserialize;
 
 use crate::auth::{Actor, TokenScopes};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
 use crate::state::AppState;
-use crate::{scorecards, wire};
+use crate::views::{scorecards, wire};
 
 crate::routes::api_routes! {
     "/agents/{id}/metrics" => get list_agent_metrics;
@@ -314,7 +314,7 @@ pub async fn update_kpi(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<dto::ScorecardSettings>> {
     authorize(&actor, Action::ConfigureScorecard, &Target::Global)?;
-    crate::extract::require_changes(&*body)?;
+    crate::http::extract::require_changes(&*body)?;
     let version = if_match.or_body(body.version)?;
     metrics::update_kpi(&app.db, &actor.origin, &key, version, &body).await?;
     changed_settings(&app).await.map(web::Json)

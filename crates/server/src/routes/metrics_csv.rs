@@ -1,4 +1,4 @@
-//! CSV import and export of monthly metrics (the file handling is in `crate::metrics_csv`).
+//! CSV import and export of monthly metrics (the file handling is in `crate::views::metrics_csv`).
 //!
 //! Import validates every row before writing any, and writes all rows in one transaction, or
 //! none: each bad row is reported with its line number and reason.
@@ -10,13 +10,13 @@ use persistence::metrics;
 use serde::Serialize;
 
 use crate::auth::{Actor, TokenScopes};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidQuery;
-use crate::jobs::ImportJob;
-use crate::metrics_csv;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::ValidQuery;
 use crate::routes::metrics::MonthRange;
-use crate::spreadsheet::{self, FileType};
 use crate::state::AppState;
+use crate::views::metrics_csv;
+use crate::views::spreadsheet::{self, FileType};
+use crate::workers::jobs::ImportJob;
 
 /// Largest accepted CSV file.
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
@@ -53,7 +53,7 @@ pub struct ImportSummary {
 pub async fn import_metrics(
     actor: Actor,
     req: HttpRequest,
-    body: crate::extract::Body,
+    body: crate::http::extract::Body,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     domain::authorize(&actor, Action::ImportMetrics, &Target::Global)?;
@@ -62,7 +62,7 @@ pub async fn import_metrics(
     drop(body);
     let rows = inputs.len();
     if respond_async(&req) {
-        let job = crate::metrics_csv::start_import(app.into_inner(), actor, inputs).await?;
+        let job = crate::views::metrics_csv::start_import(app.into_inner(), actor, inputs).await?;
         let location = format!("/api/v1/metrics/import/jobs/{}", job.id);
         return Ok(HttpResponse::Accepted()
             .insert_header(("Location", location))

@@ -9,10 +9,10 @@ use persistence::{emails, notifications};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Valid, ValidQuery};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{Valid, ValidQuery};
 use crate::state::AppState;
-use crate::wire;
+use crate::views::wire;
 
 crate::routes::api_routes! {
     "/notifications" => get list_notifications;
@@ -48,7 +48,7 @@ pub async fn set_email_notifications(
     Ok(web::Json(body))
 }
 
-/// Which reminders I get (`crate::reminders`).
+/// Which reminders I get (`crate::workers::reminders`).
 #[utoipa::path(get, path = "/api/v1/me/reminders", tag = "notifications",
     responses((status = 200, body = dto::ReminderChoices)))]
 #[tracing::instrument(skip_all)]

@@ -11,10 +11,10 @@ use persistence::quick_notes::{self, NewNote, NoteChanges, NoteFilter};
 use serde::Deserialize;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::extract::{self, IdempotencyKey, IfMatch, Valid, ValidQuery, versioned};
+use crate::http::error::ApiResult;
+use crate::http::extract::{self, IdempotencyKey, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/quick-notes" => get list_quick_notes, post create_quick_note;
@@ -156,7 +156,7 @@ pub async fn update_quick_note(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    crate::extract::require_changes(&body)?;
+    crate::http::extract::require_changes(&body)?;
     let changes = NoteChanges {
         content: body.content,
         category: body.category,

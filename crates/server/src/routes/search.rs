@@ -5,8 +5,8 @@ use dto::{SearchHit, SearchResults};
 use serde::Deserialize;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::extract::ValidQuery;
+use crate::http::error::ApiResult;
+use crate::http::extract::ValidQuery;
 use crate::state::AppState;
 
 crate::routes::api_routes! {

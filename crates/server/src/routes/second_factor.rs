@@ -10,8 +10,8 @@ use persistence::{second_factors, users};
 
 use crate::auth::Actor;
 use crate::auth::second_factor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::Valid;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::Valid;
 use crate::state::AppState;
 
 crate::routes::api_routes! {

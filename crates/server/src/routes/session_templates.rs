@@ -8,10 +8,10 @@ use persistence::session_templates::{self, TemplateContent};
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, versioned};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{IfMatch, Valid, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/session-templates" => get list_templates, post create_template;

@@ -16,10 +16,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::extract::{self, IfMatch, Valid, ValidQuery, versioned};
+use crate::http::error::ApiResult;
+use crate::http::extract::{self, IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/sessions" => get list_sessions, post schedule_session;
@@ -171,7 +171,7 @@ pub async fn update_session(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    crate::extract::require_changes(&body)?;
+    crate::http::extract::require_changes(&body)?;
     let changes = SessionChanges {
         scheduled_at: body.scheduled_at,
         duration_minutes: body.duration_minutes,

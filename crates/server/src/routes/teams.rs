@@ -9,10 +9,10 @@ use persistence::teams::{self, TeamChanges, TeamRow};
 use serde::Deserialize;
 
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::extract::{self, IfMatch, Valid, ValidQuery, located, versioned};
+use crate::http::error::ApiResult;
+use crate::http::extract::{self, IfMatch, Valid, ValidQuery, located, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/teams" => get list_teams, post create_team;
@@ -117,7 +117,7 @@ pub async fn update_team(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    crate::extract::require_changes(&body)?;
+    crate::http::extract::require_changes(&body)?;
     let changes = TeamChanges {
         name: body.name,
         team_leader_id: body.team_leader_id.map(UserId::uuid),

@@ -10,10 +10,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{self, IfMatch, Valid, ValidQuery, located, versioned};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{self, IfMatch, Valid, ValidQuery, located, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/users" => get list_users, post create_user;
@@ -253,7 +253,7 @@ pub async fn update_user(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
-    crate::extract::require_changes(&body)?;
+    crate::http::extract::require_changes(&body)?;
     let changes = UserChanges {
         name: body.name,
         role: body.role,

@@ -1,5 +1,5 @@
 //! Outbound webhooks: `/api/v1/webhooks` (admins). Registering, editing, removing endpoints and
-//! reading their deliveries; `crate::webhooks` sends them.
+//! reading their deliveries; `crate::workers::webhooks` sends them.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -10,10 +10,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Valid, ValidQuery, versioned};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{IfMatch, Valid, ValidQuery, versioned};
 use crate::state::AppState;
-use crate::wire::{self, ToDto};
+use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/webhooks" => get list_webhooks, post create_webhook;
@@ -34,9 +34,9 @@ pub struct DeliveryQuery {
     pub cursor: Option<String>,
 }
 
-/// The address checked past what the DTO can (`crate::webhooks::address`).
+/// The address checked past what the DTO can (`crate::workers::webhooks::address`).
 fn checked(app: &AppState, url: &str) -> ApiResult<String> {
-    crate::webhooks::address::check(url, app.config.webhooks.allow_private)
+    crate::workers::webhooks::address::check(url, app.config.webhooks.allow_private)
         .map_err(|refused| ApiError::invalid("url", refused.to_string()))
 }
 

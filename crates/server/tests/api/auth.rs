@@ -14,6 +14,7 @@ fn token_with(app: &TestApp, claims: Value) -> String {
     let secret = app
         .state
         .config
+        .keys
         .jwt_secret
         .expose_secret()
         .as_bytes()
@@ -29,7 +30,7 @@ fn token_with(app: &TestApp, claims: Value) -> String {
 fn claims(app: &TestApp, sub: uuid::Uuid, sid: uuid::Uuid, exp_offset: i64, aud: &str) -> Value {
     let now = chrono::Utc::now().timestamp();
     json!({ "sub": sub, "sid": sid, "role": "ADMIN", "iat": now, "exp": now + exp_offset,
-            "aud": aud, "iss": app.state.config.public_url, "jti": uuid::Uuid::now_v7() })
+            "aud": aud, "iss": app.state.config.http.public_url, "jti": uuid::Uuid::now_v7() })
 }
 
 fn session_of(token: &str) -> uuid::Uuid {
@@ -196,7 +197,9 @@ async fn forged_tokens_are_refused() {
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_session() {
     // No grace: the replay below is a copy, not a second tab.
-    let app = TestApp::spawn_with(|config| config.refresh_grace = std::time::Duration::ZERO).await;
+    let app =
+        TestApp::spawn_with(|config| config.sign_in.refresh_grace = std::time::Duration::ZERO)
+            .await;
     let org = app.seed_org().await;
     let refresh = |token: String| {
         app.request(Method::POST, "/api/v1/auth/refresh")
@@ -276,7 +279,7 @@ async fn two_tabs_refreshing_at_once_both_keep_the_session() {
 #[tokio::test]
 async fn a_replay_after_the_grace_period_revokes_the_family() {
     let app = TestApp::spawn_with(|config| {
-        config.refresh_grace = std::time::Duration::from_millis(300);
+        config.sign_in.refresh_grace = std::time::Duration::from_millis(300);
     })
     .await;
     let org = app.seed_org().await;
@@ -409,8 +412,8 @@ async fn cookie_sessions_work_and_writes_need_the_csrf_token() {
 #[tokio::test]
 async fn login_attempts_are_limited_per_account_and_per_address() {
     let app = TestApp::spawn_with(|config| {
-        config.login_limits.per_account = 3;
-        config.login_limits.per_ip = 5;
+        config.sign_in.login_limits.per_account = 3;
+        config.sign_in.login_limits.per_ip = 5;
     })
     .await;
     app.create_user("Rate One", domain::Role::Agent, None).await;
@@ -446,9 +449,9 @@ async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> Res
 #[tokio::test]
 async fn failures_elsewhere_never_lock_a_person_out_of_their_correct_sign_in() {
     let app = TestApp::spawn_with(|config| {
-        config.trust_proxy = true;
-        config.login_limits.per_account = 10;
-        config.login_limits.per_ip = 1_000;
+        config.http.trust_proxy = true;
+        config.sign_in.login_limits.per_account = 10;
+        config.sign_in.login_limits.per_ip = 1_000;
     })
     .await;
     let org = app.seed_org().await;
@@ -486,7 +489,7 @@ async fn failures_elsewhere_never_lock_a_person_out_of_their_correct_sign_in() {
 
 #[tokio::test]
 async fn password_changes_are_rate_limited_per_user() {
-    let app = TestApp::spawn_with(|config| config.login_limits.per_account = 5).await;
+    let app = TestApp::spawn_with(|config| config.sign_in.login_limits.per_account = 5).await;
     let org = app.seed_org().await;
     let attempt = || {
         app.as_(&org.leader_a)

@@ -119,8 +119,10 @@ async fn refused(app: &TestApp, who: &Persona) -> bool {
 
 #[tokio::test]
 async fn another_instance_forgets_what_one_changed() {
-    let a = TestApp::spawn_with(|config| config.redis_url = Some(test_support::redis_url().into()))
-        .await;
+    let a = TestApp::spawn_with(|config| {
+        config.store.redis_url = Some(test_support::redis_url().into())
+    })
+    .await;
     let Org {
         admin,
         leader_a,

@@ -12,7 +12,7 @@ const LISTED: &str = "https://reports.example.org";
 const UNLISTED: &str = "https://evil.example.net";
 
 async fn with_listed_origin() -> TestApp {
-    TestApp::spawn_with(|config| config.cors_origins = vec![LISTED.to_owned()]).await
+    TestApp::spawn_with(|config| config.http.cors_origins = vec![LISTED.to_owned()]).await
 }
 
 fn preflight(app: &TestApp, origin: &str) -> reqwest::RequestBuilder {
@@ -133,7 +133,9 @@ async fn a_listed_origin_reads_with_the_cookies_but_never_writes_with_them() {
         .ok(200);
     assert_eq!(read["user"]["name"], "Agent A1");
     // The site's own page writes as before.
-    let renamed = rename(Some(&app.state.config.public_url)).await.ok(200);
+    let renamed = rename(Some(&app.state.config.http.public_url))
+        .await
+        .ok(200);
     assert_eq!(renamed["name"], "Renamed From Afar");
     // A bearer token from the listed origin writes: it is no ambient credential.
     app.as_(&org.agent_a1)

@@ -188,7 +188,7 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
 
 #[tokio::test]
 async fn with_analytics_turned_off_the_dashboard_leaves_out_the_trend_and_the_browser_is_told() {
-    let app = TestApp::spawn_with(|config| config.analytics = false).await;
+    let app = TestApp::spawn_with(|config| config.features.analytics = false).await;
     let org = app.seed_org().await;
     let config = app
         .request(reqwest::Method::GET, "/api/v1/config")

@@ -75,8 +75,8 @@ async fn behind_proxy() -> (TestApp, ChaosProxy) {
         .url
         .replacen("127.0.0.1:5432", &proxy.addr.to_string(), 1);
     let mut config = test_config(&proxied_url, persistence::Backend::Postgres);
-    config.redis_url = None;
-    config.db.acquire_timeout = Duration::from_secs(1);
+    config.store.redis_url = None;
+    config.store.db.acquire_timeout = Duration::from_secs(1);
     // The proxied database is this test's own: it is dropped with the app.
     let app = TestApp::start(config, db).await;
     (app, proxy)
@@ -182,7 +182,7 @@ async fn redis_going_away_fails_no_request_and_events_resume_when_it_returns() {
     let upstream = "127.0.0.1:6379".parse().expect("an address");
     let proxy = ChaosProxy::start(upstream).await;
     let redis = format!("redis://{}", proxy.addr);
-    let a = TestApp::spawn_with(|config| config.redis_url = Some(redis.into())).await;
+    let a = TestApp::spawn_with(|config| config.store.redis_url = Some(redis.into())).await;
     let org = a.seed_org().await;
     let b = Arc::new(a.another_instance().await);
     let a = Arc::new(a);

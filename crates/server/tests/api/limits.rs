@@ -2,7 +2,7 @@
 //! `RateLimit-*` headers on every answer, shared by every instance through Redis.
 
 use reqwest::Method;
-use server::rate_limit::Limiter;
+use server::http::rate_limit::Limiter;
 use test_support::{Call, Response, TestApp, records};
 
 use crate::helpers::early_in_a_rate_window;
@@ -16,7 +16,7 @@ fn number(response: &Response, name: &str) -> u64 {
 
 #[tokio::test]
 async fn each_person_has_their_own_request_limit_and_is_told_what_is_left() {
-    let app = TestApp::spawn_with(|config| config.request_limits.per_user = 3).await;
+    let app = TestApp::spawn_with(|config| config.http.request_limits.per_user = 3).await;
     let org = app.seed_org().await;
     early_in_a_rate_window().await;
     for left in [2, 1, 0] {
@@ -46,8 +46,8 @@ async fn each_person_has_their_own_request_limit_and_is_told_what_is_left() {
 #[tokio::test]
 async fn an_address_is_limited_before_anyone_signs_in_and_pages_are_not() {
     let app = TestApp::spawn_with(|config| {
-        config.request_limits.per_ip = 2;
-        config.trust_proxy = true;
+        config.http.request_limits.per_ip = 2;
+        config.http.trust_proxy = true;
     })
     .await;
     early_in_a_rate_window().await;
@@ -80,8 +80,8 @@ async fn an_address_is_limited_before_anyone_signs_in_and_pages_are_not() {
 #[tokio::test]
 async fn a_limit_reached_through_one_instance_holds_on_another() {
     let a = TestApp::spawn_with(|config| {
-        config.redis_url = Some(test_support::redis_url().into());
-        config.request_limits.per_user = 4;
+        config.store.redis_url = Some(test_support::redis_url().into());
+        config.http.request_limits.per_user = 4;
     })
     .await;
     let org = a.seed_org().await;

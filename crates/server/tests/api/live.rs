@@ -185,8 +185,10 @@ async fn the_socket_needs_credentials_and_cookies_only_from_this_site() {
 #[tokio::test]
 async fn events_cross_instances_and_a_client_resumes_on_another() {
     // Two instances of one deployment share the database and Redis (SQLite's file too).
-    let a = TestApp::spawn_with(|config| config.redis_url = Some(test_support::redis_url().into()))
-        .await;
+    let a = TestApp::spawn_with(|config| {
+        config.store.redis_url = Some(test_support::redis_url().into())
+    })
+    .await;
     let org = a.seed_org().await;
     let b = a.another_instance().await;
     let mut leader_on_a = a.live(&org.leader_a).await;
@@ -487,7 +489,7 @@ async fn with_real_time_turned_off_nothing_is_streamed_and_the_browser_is_told()
         .ok(200);
     assert_eq!(config["real_time"], true);
 
-    let off = TestApp::spawn_with(|config| config.real_time = false).await;
+    let off = TestApp::spawn_with(|config| config.features.real_time = false).await;
     let org_off = off.seed_org().await;
     let config = off
         .request(Method::GET, "/api/v1/config")
@@ -533,8 +535,10 @@ async fn stream_ends(response: &mut reqwest::Response) {
 
 #[tokio::test]
 async fn a_revoked_token_closes_its_streams_on_every_instance() {
-    let a = TestApp::spawn_with(|config| config.redis_url = Some(test_support::redis_url().into()))
-        .await;
+    let a = TestApp::spawn_with(|config| {
+        config.store.redis_url = Some(test_support::redis_url().into())
+    })
+    .await;
     let org = a.seed_org().await;
     let b = a.another_instance().await;
     let token = a
@@ -578,8 +582,10 @@ async fn a_revoked_token_closes_its_streams_on_every_instance() {
 
 #[tokio::test]
 async fn a_stream_closes_when_its_sign_in_session_expires() {
-    let short =
-        TestApp::spawn_with(|config| config.session_ttl = std::time::Duration::from_secs(2)).await;
+    let short = TestApp::spawn_with(|config| {
+        config.sign_in.session_ttl = std::time::Duration::from_secs(2)
+    })
+    .await;
     let org = short.seed_org().await;
     let login = short
         .login(&org.leader_a.email, test_support::org::PASSWORD)

@@ -285,7 +285,7 @@ async fn export(app: &TestApp, who: &Persona) -> String {
 
 #[tokio::test]
 async fn a_file_of_millions_of_bad_lines_gets_a_short_answer() {
-    let app = TestApp::spawn_with(|config| config.body_limit = 10 * 1024 * 1024).await;
+    let app = TestApp::spawn_with(|config| config.http.body_limit = 10 * 1024 * 1024).await;
     let org = app.seed_org().await;
     let mut csv = String::from("employee_id,month,quality_score\n");
     csv.push_str(&"x\n".repeat(2_000_000));

@@ -356,7 +356,7 @@ async fn asking_for_links_is_rate_limited_and_needs_email() {
     let sink = SmtpSink::start_on(free_port());
     let app = TestApp::spawn_with(|config| {
         emailing(sink.url())(config);
-        config.login_limits.per_account = 10;
+        config.sign_in.login_limits.per_account = 10;
     })
     .await;
     let org = app.seed_org().await;

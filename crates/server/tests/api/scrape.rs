@@ -9,7 +9,8 @@ use test_support::{Call, TestApp};
 const TOKEN: &str = "a-metrics-token-of-more-than-32-characters";
 
 async fn app_with_token() -> TestApp {
-    TestApp::spawn_with(|config| config.metrics_token = Some(TOKEN.to_owned().into())).await
+    TestApp::spawn_with(|config| config.telemetry.metrics_token = Some(TOKEN.to_owned().into()))
+        .await
 }
 
 /// The metrics as Prometheus reads them, and their text.

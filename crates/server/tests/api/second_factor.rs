@@ -502,8 +502,8 @@ async fn a_challenge_is_used_once_allows_five_codes_and_wrong_codes_pause_the_pe
 #[tokio::test]
 async fn an_ipv6_client_is_limited_by_its_64() {
     let app = TestApp::spawn_with(|config| {
-        config.trust_proxy = true;
-        config.request_limits.per_ip = 3;
+        config.http.trust_proxy = true;
+        config.http.request_limits.per_ip = 3;
     })
     .await;
     let from = |address: &'static str| {

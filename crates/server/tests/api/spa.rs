@@ -11,7 +11,7 @@ async fn client_routes_get_index_html_and_assets_are_cached_forever() {
     std::fs::write(dir.path().join("index.html"), index).expect("writes");
     std::fs::write(dir.path().join("frontend-0123456789abcdef.js"), "export {}").expect("writes");
     let static_dir = dir.path().to_path_buf();
-    let app = TestApp::spawn_with(move |config| config.static_dir = Some(static_dir)).await;
+    let app = TestApp::spawn_with(move |config| config.http.static_dir = Some(static_dir)).await;
 
     for route in ["/", "/login", "/users/0193ab4c-7d2e-7a10-9b1c-5e6f7a8b9c0d"] {
         let response = app

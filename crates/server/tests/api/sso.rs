@@ -14,7 +14,7 @@ const PUBLIC_URL: &str = "http://127.0.0.1";
 
 async fn app_with(provider: &OidcProvider) -> TestApp {
     let oidc = provider.config();
-    TestApp::spawn_with(|config| config.oidc = Some(oidc)).await
+    TestApp::spawn_with(|config| config.sign_in.oidc = Some(oidc)).await
 }
 
 /// `GET /api/v1/auth/sso`: the provider's authorization URL and the flow cookie.
@@ -402,7 +402,7 @@ async fn the_email_is_read_from_user_info_when_the_id_token_leaves_it_out() {
 async fn a_provider_that_cannot_be_discovered_stops_start_up_with_a_clear_error() {
     let test_db = test_support::TestDb::create(test_support::backend()).await;
     let mut config = test_support::test_config(&test_db.url, test_db.backend);
-    config.oidc = Some(server::config::OidcConfig {
+    config.sign_in.oidc = Some(server::config::OidcConfig {
         issuer_url: "http://127.0.0.1:9".into(),
         client_id: "coaching-hub".into(),
         client_secret: "secret".to_owned().into(),

@@ -17,8 +17,8 @@ fn lookups(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn two_instances_behind_nginx_serve_as_one() {
     let a = TestApp::spawn_with(|config| {
-        config.redis_url = Some(test_support::redis_url().into());
-        config.trust_proxy = true;
+        config.store.redis_url = Some(test_support::redis_url().into());
+        config.http.trust_proxy = true;
     })
     .await;
     let org = a.seed_org().await;

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use persistence::idempotency::Idempotency;
 
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
 
 /// A JSON body that deserialised and passed its garde rules (422 with field errors otherwise).
 #[derive(Debug)]

@@ -16,7 +16,7 @@ use persistence::users::{self, UserFilter};
 use persistence::{Db, StoreError};
 use uuid::Uuid;
 
-use crate::wire;
+use crate::views::wire;
 
 /// How many rows each list shows.
 const SHOWN: u64 = 20;
@@ -31,7 +31,7 @@ pub async fn build(
     catalogue: &metrics::Catalogue,
     config: &crate::Config,
 ) -> Result<dto::Dashboard, StoreError> {
-    let analytics = config.analytics;
+    let analytics = config.features.analytics;
     let acknowledge_within = Duration::hours(i64::from(config.reminders.ack_hours));
     let now = Utc::now();
     let today = now.date_naive();

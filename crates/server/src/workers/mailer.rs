@@ -39,7 +39,7 @@ pub fn spawn(app: web::Data<AppState>) -> anyhow::Result<Option<JoinHandle<()>>>
         return Ok(None);
     };
     let smtp = transport(email)?;
-    Ok(Some(crate::every::every(TICK, move || {
+    Ok(Some(crate::workers::every::every(TICK, move || {
         let (app, smtp) = (app.clone(), smtp.clone());
         async move {
             if let Err(error) = round(&app, &smtp).await {
@@ -70,7 +70,7 @@ pub async fn send_password_link(
     valid_for: chrono::Duration,
 ) -> anyhow::Result<()> {
     let email = app.config.email.as_ref().context("email is off")?;
-    let link = format!("{}/reset-password#{token}", app.config.public_url);
+    let link = format!("{}/reset-password#{token}", app.config.http.public_url);
     let minutes = valid_for.num_minutes();
     let why = match purpose {
         persistence::password_links::Purpose::SentByAdmin => {
@@ -113,7 +113,7 @@ async fn round(
                 tracing::info!(notification.id = %id, attempts, %error, "email not sent");
                 let retry_at = (attempts < ATTEMPTS).then(|| {
                     let first = app.config.email.as_ref().map_or(TIMEOUT, |e| e.retry);
-                    let wait = crate::webhooks::backoff(first, attempts);
+                    let wait = crate::workers::webhooks::backoff(first, attempts);
                     Utc::now() + chrono::Duration::from_std(wait).unwrap_or(LEASE)
                 });
                 emails::failed(&app.db, id, retry_at).await?;
@@ -143,15 +143,15 @@ async fn message(app: &AppState, outgoing: &Outgoing) -> Result<Message, String>
         .and_then(|d| d["id"].as_str())
         .and_then(|id| id.parse::<uuid::Uuid>().ok());
     let link = match (kind, id) {
-        ("session", Some(id)) => format!("{}/sessions/{id}", config.public_url),
-        ("action_plan", Some(id)) => format!("{}/plans/{id}", config.public_url),
-        ("action_item", _) => format!("{}/items", config.public_url),
-        _ => config.public_url.clone(),
+        ("session", Some(id)) => format!("{}/sessions/{id}", config.http.public_url),
+        ("action_plan", Some(id)) => format!("{}/plans/{id}", config.http.public_url),
+        ("action_item", _) => format!("{}/items", config.http.public_url),
+        _ => config.http.public_url.clone(),
     };
     let text = format!(
         "Hello {},\n\n{}\n\nOpen it in Coaching Hub: {link}\n\n-- \nYou get this because Coaching Hub \
          emails you what needs you. Turn it off on your account page: {}/account\n",
-        outgoing.name, notice.title, config.public_url
+        outgoing.name, notice.title, config.http.public_url
     );
     let body = SinglePart::plain(text);
     let invitation = match (kind, id) {
@@ -160,7 +160,10 @@ async fn message(app: &AppState, outgoing: &Outgoing) -> Result<Message, String>
             .map_err(|e| e.to_string())?
             .map(|session| {
                 let mut calendar = Calendar::new();
-                calendar.push(crate::routes::calendar::event(&session, &config.public_url));
+                calendar.push(crate::routes::calendar::event(
+                    &session,
+                    &config.http.public_url,
+                ));
                 calendar.append_property(("METHOD", "PUBLISH"));
                 calendar.done().to_string()
             }),

@@ -14,7 +14,7 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 
-use crate::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult};
 
 /// The media type of an XLSX file.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 pub use dto::{ImportJob, JobStatus};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// How long a finished job stays readable.
 const KEEP: Duration = Duration::from_secs(24 * 3600);

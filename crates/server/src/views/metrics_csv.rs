@@ -11,10 +11,10 @@ use persistence::PageRequest;
 use persistence::metrics::{self, MonthInput};
 use persistence::users::{self, UserFilter, UserRow};
 
-use crate::error::{ApiError, ApiResult};
-use crate::jobs::{ImportJob, JobStatus};
-use crate::spreadsheet::{self, Cell, Sheet};
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::views::spreadsheet::{self, Cell, Sheet};
+use crate::workers::jobs::{ImportJob, JobStatus};
 
 /// Most rows in one import.
 const MAX_ROWS: usize = 20_000;

@@ -62,7 +62,7 @@ pub fn backoff(first: Duration, attempts: i32) -> Duration {
 /// the handles are aborted.
 pub fn spawn(app: web::Data<AppState>) -> [JoinHandle<()>; 2] {
     let db = app.db.clone();
-    let pruning = crate::every::every(PRUNE_EVERY, move || {
+    let pruning = crate::workers::every::every(PRUNE_EVERY, move || {
         let db = db.clone();
         async move {
             match webhooks::prune_delivered(&db, Utc::now() - KEEP_DELIVERED).await {
@@ -87,7 +87,7 @@ fn sender(app: web::Data<AppState>) -> JoinHandle<()> {
         address::PublicOnly::new(app.config.webhooks.allow_private),
     );
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
-    crate::every::every(TICK, move || {
+    crate::workers::every::every(TICK, move || {
         let (app, agent, slots) = (app.clone(), agent.clone(), slots.clone());
         async move {
             if let Err(error) = round(&app, &agent, &slots).await {

@@ -27,9 +27,9 @@ use actix_web::{HttpMessage, web};
 use deadpool_redis::Pool;
 use tracing_actix_web::RequestId;
 
-use crate::client_address::client_network;
 use crate::config::{LoginLimits, RequestLimitConfig};
-use crate::error::ApiError;
+use crate::http::client_address::client_network;
+use crate::http::error::ApiError;
 
 /// The length of one window.
 const WINDOW: Duration = Duration::from_secs(60);

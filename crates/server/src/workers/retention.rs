@@ -12,7 +12,7 @@ const EVERY: Duration = Duration::from_secs(3600);
 
 /// Applies the period now, then every hour, until the server stops.
 pub fn spawn(db: persistence::Db, months: u32) -> tokio::task::JoinHandle<()> {
-    crate::every::every(EVERY, move || {
+    crate::workers::every::every(EVERY, move || {
         let db = db.clone();
         async move {
             match privacy::apply_retention(&db, &Origin::default(), months).await {

@@ -163,7 +163,7 @@ impl Instruments {
         &self,
         db: &persistence::Db,
         caches: &Caches,
-    ) -> Result<String, crate::error::ApiError> {
+    ) -> Result<String, crate::http::error::ApiError> {
         let (in_use, idle) = persistence::db::pool_state(db);
         self.pool.with_label_values(&["in_use"]).set(in_use);
         self.pool.with_label_values(&["idle"]).set(idle);
@@ -186,8 +186,8 @@ impl Instruments {
         let mut text = Vec::new();
         TextEncoder::new()
             .encode(&self.registry.gather(), &mut text)
-            .map_err(crate::error::ApiError::internal)?;
-        String::from_utf8(text).map_err(crate::error::ApiError::internal)
+            .map_err(crate::http::error::ApiError::internal)?;
+        String::from_utf8(text).map_err(crate::http::error::ApiError::internal)
     }
 }
 

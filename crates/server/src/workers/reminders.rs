@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Starts this instance's reminders; they run until the handle is aborted.
 pub fn spawn(app: web::Data<AppState>) -> JoinHandle<()> {
     let config = app.config.reminders;
-    crate::every::every(config.every, move || {
+    crate::workers::every::every(config.every, move || {
         let app = app.clone();
         async move {
             if let Err(error) = round(&app).await {
