@@ -293,7 +293,6 @@ async fn read(response: Response) -> Result<String, Error> {
     }
 }
 
-/// A GET.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Error> {
     call(Method::GET, path, None::<&()>, None).await
 }

@@ -65,7 +65,7 @@ fn page(route: Route) -> AnyView {
         Route::Agents => view! { <pages::agents::Agents /> }.into_any(),
         Route::Agent(id) => view! { <pages::agent::AgentPage id=id /> }.into_any(),
         Route::Sessions => view! { <pages::sessions::Sessions /> }.into_any(),
-        Route::PlanSession => view! { <pages::plan::PlanSession /> }.into_any(),
+        Route::PlanSession => view! { <pages::plan_session::PlanSession /> }.into_any(),
         Route::Templates => view! { <pages::templates::Templates /> }.into_any(),
         Route::Session(id) => view! { <pages::session::SessionPage id=id /> }.into_any(),
         Route::Items => view! { <pages::items::Board /> }.into_any(),

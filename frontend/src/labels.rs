@@ -40,7 +40,6 @@ pub fn plan_status(status: PlanStatus) -> &'static str {
     }
 }
 
-/// A priority.
 pub fn priority(priority: Priority) -> &'static str {
     match priority {
         Priority::Low => "Low",

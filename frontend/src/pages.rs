@@ -15,7 +15,7 @@ pub mod not_found;
 pub mod notes;
 pub mod overview;
 pub mod people;
-pub mod plan;
+pub mod plan_session;
 pub mod plans;
 pub mod scorecard;
 pub mod session;

@@ -48,7 +48,7 @@ pub fn actor(me: &dto::Me) -> domain::Actor {
         role: me.user.role,
         led_teams: me.led_team_ids.clone(),
         managed_teams: me.managed_team_ids.clone(),
-        scopes: None,
+        grants: None,
     }
 }
 

@@ -4,13 +4,14 @@
 //! `wasm32-unknown-unknown`, so the browser draws exactly the controls the server allows.
 
 pub mod attention;
+pub mod grant;
 pub mod ids;
 pub mod lifecycle;
 pub mod policy;
 pub mod role;
-pub mod scope;
 pub mod scorecard;
 
+pub use grant::Grant;
 pub use ids::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
 pub use lifecycle::{
     ActionItemStatus, InvalidTransition, NoteCategory, NoteVisibility, NotificationKind,
@@ -18,4 +19,3 @@ pub use lifecycle::{
 };
 pub use policy::{Action, Actor, Denied, Relation, Target, authorize};
 pub use role::Role;
-pub use scope::Scope;

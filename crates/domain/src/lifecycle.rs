@@ -183,11 +183,8 @@ impl ActionItemStatus {
 wire_enum!(
     /// How urgent an action item is.
     Priority {
-        /// Low.
         Low = "LOW",
-        /// Medium.
         Medium = "MEDIUM",
-        /// High.
         High = "HIGH",
     }
 );

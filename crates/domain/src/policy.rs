@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Role, Scope, TeamId, UserId};
+use crate::{Grant, Role, TeamId, UserId};
 
 /// Who is acting, with the team scope the policy needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,7 +24,7 @@ pub struct Actor {
     /// What the personal access token in use may do; `None` for a signed-in person, who may do
     /// everything their role allows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<Scope>>,
+    pub grants: Option<Vec<Grant>>,
 }
 
 impl Actor {
@@ -36,7 +36,7 @@ impl Actor {
             role: Role::Admin,
             led_teams: Vec::new(),
             managed_teams: Vec::new(),
-            scopes: None,
+            grants: None,
         }
     }
 }
@@ -53,7 +53,6 @@ pub enum Target {
         /// Their teams.
         teams: Vec<TeamId>,
     },
-    /// A team.
     Team {
         /// The team.
         id: TeamId,
@@ -262,9 +261,9 @@ pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), D
         Target::AgentRecord { private: true, author, .. } if *author != Some(actor.id)
     );
     let in_scope = actor
-        .scopes
+        .grants
         .as_ref()
-        .is_none_or(|scopes| scopes.iter().any(|scope| scope.grants(action)));
+        .is_none_or(|grants| grants.iter().any(|grant| grant.grants(action)));
     if in_scope && !hidden_private && permits(actor.role, action, relation(actor, target)) {
         Ok(())
     } else {

@@ -67,7 +67,6 @@ pub fn attainment(value: f64, direction: Direction) -> f64 {
 pub struct Weighted {
     /// Weight (0 leaves the KPI out).
     pub weight: f64,
-    /// Direction.
     pub direction: Direction,
     /// This month's value, if any.
     pub value: Option<f64>,

@@ -1,7 +1,7 @@
 //! Personal access tokens (`/api/v1/me/tokens`).
 
 use chrono::{DateTime, Utc};
-use domain::Scope;
+use domain::Grant;
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -12,12 +12,11 @@ use crate::users::not_blank;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessToken {
-    /// Id.
     pub id: Uuid,
     /// What its owner calls it.
     pub name: String,
     /// What it may do.
-    pub scopes: Vec<Scope>,
+    pub scopes: Vec<Grant>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// When it stops working.
@@ -36,14 +35,14 @@ pub struct CreateAccessToken {
     pub name: String,
     /// What it may do: each must be one the owner's role may hold.
     #[garde(length(min = 1, max = 4), custom(distinct))]
-    pub scopes: Vec<Scope>,
+    pub scopes: Vec<Grant>,
     /// Days until it expires (1-366).
     #[garde(range(min = 1, max = 366))]
     pub expires_in_days: u16,
 }
 
 /// Garde rule: no scope twice.
-fn distinct(scopes: &[Scope], _: &()) -> garde::Result {
+fn distinct(scopes: &[Grant], _: &()) -> garde::Result {
     let mut seen = scopes.to_vec();
     seen.sort();
     seen.dedup();
@@ -58,7 +57,6 @@ fn distinct(scopes: &[Scope], _: &()) -> garde::Result {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedAccessToken {
-    /// The token.
     #[serde(flatten)]
     pub token: AccessToken,
     /// The bearer secret (`chp_…`): store it now, it cannot be read again.

@@ -7,11 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::users::{double_option, not_blank};
 
-/// An action item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionItem {
-    /// Id.
     pub id: ActionItemId,
     /// The agent it is about.
     pub agent_id: UserId,
@@ -43,7 +41,6 @@ pub struct ActionItem {
     pub awaiting_plan: bool,
     /// Optimistic-concurrency version.
     pub version: i32,
-    /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,

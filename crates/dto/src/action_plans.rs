@@ -47,7 +47,6 @@ pub struct MonthValue {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checkpoint {
-    /// Id.
     pub id: Uuid,
     /// The day of the review.
     pub date: NaiveDate,
@@ -63,13 +62,10 @@ pub struct Checkpoint {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionPlan {
-    /// Id.
     pub id: ActionPlanId,
-    /// The agent.
     pub agent_id: UserId,
     /// Who drafted it.
     pub created_by: Option<UserId>,
-    /// Title.
     pub title: String,
     /// What the agent must achieve.
     pub goal: String,
@@ -103,7 +99,6 @@ pub struct ActionPlan {
     pub checkpoints: Vec<Checkpoint>,
     /// Optimistic-concurrency version.
     pub version: i32,
-    /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
@@ -154,9 +149,7 @@ pub struct NewPlanTarget {
 #[serde(deny_unknown_fields)]
 #[garde(allow_unvalidated)]
 pub struct CreateActionPlan {
-    /// The agent.
     pub agent_id: UserId,
-    /// Title.
     #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// What the agent must achieve.

@@ -14,7 +14,6 @@ pub struct Login {
     /// The account's email address.
     #[garde(length(chars, min = 3, max = 254))]
     pub email: String,
-    /// The password.
     #[garde(length(chars, min = 1, max = 1024))]
     pub password: String,
 }
@@ -81,7 +80,6 @@ pub struct TokenPair {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
-    /// The tokens.
     #[serde(flatten)]
     pub tokens: TokenPair,
     /// Who signed in.
@@ -97,7 +95,6 @@ pub struct LoginResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum LoginAnswer {
-    /// Signed in.
     SignedIn(LoginResponse),
     /// A code is needed.
     SecondFactor {
@@ -131,12 +128,23 @@ pub const PASSWORD_RULES: &str = "Use 12 to 128 characters. A few unrelated word
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
-    /// The current password.
     #[garde(length(chars, min = 1, max = 1024))]
     pub current_password: String,
-    /// The new password (12-128 characters).
-    #[garde(length(chars, min = 12, max = 128))]
+    /// The new password (12-128 characters), not the current one.
+    #[garde(length(chars, min = 12, max = 128), custom(differs_from(&self.current_password)))]
     pub new_password: String,
+}
+
+/// A new password, when it is not the current one.
+fn differs_from(current: &str) -> impl FnOnce(&String, &()) -> garde::Result + '_ {
+    move |new, _| {
+        if new == current {
+            return Err(garde::Error::new(
+                "choose a password different from your current one",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `POST /api/v1/auth/forgot-password`: email me a link that sets a new password.
@@ -155,7 +163,6 @@ pub struct ForgotPassword {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
-    /// The token.
     #[garde(length(chars, min = 1, max = 512))]
     pub token: String,
     /// The new password (12-128 characters).
@@ -187,7 +194,7 @@ impl Me {
             role: self.user.role,
             led_teams: self.led_team_ids.clone(),
             managed_teams: self.managed_team_ids.clone(),
-            scopes: None,
+            grants: None,
         }
     }
 

@@ -28,7 +28,6 @@ pub enum AttentionReason {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentAttention {
-    /// The agent.
     pub agent_id: UserId,
     /// Their name.
     pub name: String,

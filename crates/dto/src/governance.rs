@@ -26,7 +26,6 @@ pub struct AuditEntry {
     pub resource_id: Option<Uuid>,
     /// The client's address.
     pub ip: Option<String>,
-    /// The request id.
     pub request_id: Option<String>,
     /// Changed fields: `{field: {from, to}}`, secrets left out.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
@@ -45,15 +44,12 @@ pub struct AuditVerification {
     pub first_broken_seq: Option<i64>,
 }
 
-/// An announcement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Announcement {
-    /// Id.
     pub id: Uuid,
     /// Who published it.
     pub author_id: Option<UserId>,
-    /// Title.
     pub title: String,
     /// Text.
     pub body: String,
@@ -69,7 +65,6 @@ pub struct Announcement {
 #[serde(deny_unknown_fields)]
 #[garde(allow_unvalidated)]
 pub struct CreateAnnouncement {
-    /// Title.
     #[garde(length(chars, min = 1, max = 200), custom(not_blank))]
     pub title: String,
     /// Text.

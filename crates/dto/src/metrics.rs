@@ -17,7 +17,6 @@ use crate::users::not_blank;
 pub struct Kpi {
     /// Stable key, used in APIs and CSV headers.
     pub key: String,
-    /// Name.
     pub name: String,
     /// Unit (`%`).
     pub unit: String,
@@ -43,7 +42,6 @@ pub struct Kpi {
 #[serde(deny_unknown_fields, default)]
 #[garde(allow_unvalidated)]
 pub struct UpdateKpi {
-    /// Name.
     #[garde(inner(length(chars, min = 1, max = 120), custom(not_blank)))]
     pub name: Option<String>,
     /// Smallest valid value.
@@ -76,10 +74,8 @@ pub struct CreateKpi {
     /// Stable key: lower case letters, digits and `_`.
     #[garde(length(chars, min = 2, max = 64), custom(kpi_key))]
     pub key: String,
-    /// Name.
     #[garde(length(chars, min = 1, max = 120), custom(not_blank))]
     pub name: String,
-    /// Unit.
     #[garde(length(chars, min = 1, max = 16))]
     pub unit: String,
     /// Whether more is better.
@@ -184,7 +180,6 @@ pub fn month(value: &str, _: &()) -> garde::Result {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MetricMonth {
-    /// The agent.
     pub agent_id: UserId,
     /// `YYYY-MM`.
     pub month: String,
@@ -224,9 +219,7 @@ pub struct ScorecardMonth {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentScorecard {
-    /// The agent.
     pub agent_id: UserId,
-    /// The year.
     pub year: i32,
     /// Months with data, in order.
     pub months: Vec<ScorecardMonth>,
@@ -242,7 +235,6 @@ pub struct AgentScorecard {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamScorecardRow {
-    /// The agent.
     pub agent_id: UserId,
     /// Their name.
     pub name: String,
@@ -258,7 +250,6 @@ pub struct TeamScorecardRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamScorecard {
-    /// The team.
     pub team_id: TeamId,
     /// `YYYY-MM`.
     pub month: String,
@@ -286,7 +277,6 @@ pub enum JobStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportJob {
-    /// Id.
     pub id: Uuid,
     /// Who started it (only they and admins may read it).
     pub owner: Uuid,
@@ -308,7 +298,6 @@ pub struct ImportJob {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreviewRow {
-    /// The agent.
     pub agent_id: UserId,
     /// Their name.
     pub name: String,

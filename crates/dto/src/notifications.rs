@@ -10,7 +10,6 @@ use uuid::Uuid;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
-    /// Id.
     pub id: Uuid,
     /// Why.
     pub kind: NotificationKind,

@@ -11,7 +11,6 @@ use crate::users::not_blank;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuickNote {
-    /// Id.
     pub id: QuickNoteId,
     /// The agent it is about.
     pub agent_id: UserId,
@@ -25,7 +24,6 @@ pub struct QuickNote {
     pub visibility: NoteVisibility,
     /// Optimistic-concurrency version.
     pub version: i32,
-    /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,

@@ -86,7 +86,6 @@ pub struct SecondFactorStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SecondFactorRoles {
-    /// The roles.
     #[garde(length(max = 4))]
     pub roles: Vec<Role>,
 }

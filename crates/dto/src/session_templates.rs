@@ -25,11 +25,9 @@ pub struct TemplateItem {
     pub due_in_days: u16,
 }
 
-/// A session template.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionTemplate {
-    /// Id.
     pub id: Uuid,
     /// What coaches call it (`Monthly scorecard review`).
     pub name: String,

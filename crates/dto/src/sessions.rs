@@ -12,7 +12,6 @@ use crate::users::not_blank;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
-    /// Id.
     pub id: SessionId,
     /// The agent coached.
     pub agent_id: UserId,
@@ -48,7 +47,6 @@ pub struct Session {
     pub action_item_ids: Vec<ActionItemId>,
     /// Optimistic-concurrency version.
     pub version: i32,
-    /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
@@ -194,7 +192,6 @@ pub struct AcknowledgeSession {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionPreparation {
-    /// The session.
     pub session: Session,
     /// The agent's last completed session before it.
     pub previous_session: Option<Session>,

@@ -11,11 +11,9 @@ use crate::users::not_blank;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Team {
-    /// Id.
     pub id: TeamId,
     /// Name; unique.
     pub name: String,
-    /// The team leader.
     pub team_leader_id: UserId,
     /// The manager, if any.
     pub manager_id: Option<UserId>,
@@ -23,7 +21,6 @@ pub struct Team {
     pub agent_ids: Vec<UserId>,
     /// Optimistic-concurrency version.
     pub version: i32,
-    /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
@@ -33,9 +30,7 @@ pub struct Team {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamSummary {
-    /// Id.
     pub id: TeamId,
-    /// Name.
     pub name: String,
 }
 

@@ -9,25 +9,21 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
-    /// Id.
     pub id: UserId,
     /// Email address (lower case).
     pub email: String,
     /// Display name.
     pub name: String,
-    /// Role.
     pub role: Role,
     /// The team they are an agent of.
     pub team_id: Option<TeamId>,
     /// HR employee id.
     pub employee_id: Option<String>,
-    /// Department.
     pub department: Option<String>,
     /// Deactivated users cannot sign in.
     pub active: bool,
     /// Optimistic-concurrency version.
     pub version: i32,
-    /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
@@ -45,7 +41,6 @@ pub struct CreateUser {
     /// Display name.
     #[garde(length(chars, min = 1, max = 120), custom(not_blank))]
     pub name: String,
-    /// Role.
     pub role: Role,
     /// A temporary password (12-128 characters): it works for 7 days and the person chooses their
     /// own at the first sign-in. Without one the person signs in through SSO, or with a link an
@@ -60,7 +55,6 @@ pub struct CreateUser {
     #[garde(inner(length(chars, min = 1, max = 64)))]
     #[serde(default)]
     pub employee_id: Option<String>,
-    /// Department.
     #[garde(inner(length(chars, min = 1, max = 120)))]
     #[serde(default)]
     pub department: Option<String>,

@@ -29,7 +29,6 @@ pub const EVENT_TYPES: [&str; 10] = [
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
-    /// Id.
     pub id: Uuid,
     /// Where deliveries are posted.
     pub url: String,
@@ -55,7 +54,6 @@ pub struct Webhook {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedWebhook {
-    /// The webhook.
     pub webhook: Webhook,
     /// `whsec_` and base64: the key receivers verify signatures with. Kept like a password.
     pub secret: String,

@@ -1,7 +1,7 @@
-//! Personal access tokens: a person's own, stored by the hash of the secret, narrowed to scopes.
+//! Personal access tokens: a person's own, stored by the hash of the secret, narrowed to grants (`scopes` on the wire).
 
 use chrono::{DateTime, Duration, Utc};
-use domain::Scope;
+use domain::Grant;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -40,7 +40,7 @@ pub struct NewToken {
     /// What the owner calls it.
     pub name: String,
     /// What it may do.
-    pub scopes: Vec<Scope>,
+    pub grants: Vec<Grant>,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
     /// SHA-256 of the secret, hex.
@@ -67,11 +67,11 @@ impl<'a> From<&'a access_token::Model> for Audited<'a> {
     }
 }
 
-/// The scopes a row holds (a spelling no longer known grants nothing).
-pub fn scopes(row: &access_token::Model) -> Vec<Scope> {
+/// The grants a row holds (a spelling no longer known grants nothing).
+pub fn grants(row: &access_token::Model) -> Vec<Grant> {
     row.scopes
         .split_whitespace()
-        .filter_map(|scope| scope.parse().ok())
+        .filter_map(|grant| grant.parse().ok())
         .collect()
 }
 
@@ -83,9 +83,9 @@ pub async fn create(
 ) -> Result<access_token::Model, StoreError> {
     let txn = db::begin_write(db).await?;
     let stored = new
-        .scopes
+        .grants
         .iter()
-        .map(|scope| scope.as_str())
+        .map(|grant| grant.as_str())
         .collect::<Vec<_>>()
         .join(" ");
     let row = access_token::ActiveModel {

@@ -276,11 +276,8 @@ pub async fn list(
 /// A plan to draft.
 #[derive(Clone, Debug)]
 pub struct NewPlan {
-    /// The agent.
     pub agent_id: Uuid,
-    /// Title.
     pub title: String,
-    /// Goal.
     pub goal: String,
     /// First day.
     pub start_date: NaiveDate,
@@ -430,7 +427,6 @@ pub enum PlanChange {
     },
     /// Send for approval.
     Submit,
-    /// Approve.
     Approve,
     /// Send back to draft.
     Reject(String),

@@ -25,7 +25,6 @@ pub struct Origin {
     pub actor_id: Option<Uuid>,
     /// The client's address.
     pub ip: Option<String>,
-    /// The request id.
     pub request_id: Option<String>,
 }
 

@@ -99,7 +99,6 @@ pub async fn remove(db: &Db, origin: &Origin, user_id: Uuid) -> Result<(), Store
 /// A session as a calendar shows it: when, who, its state and how often it changed.
 #[derive(Clone, Debug)]
 pub struct FeedSession {
-    /// The session.
     pub session: coaching_session::Model,
     /// The agent's name.
     pub agent_name: String,

@@ -76,11 +76,8 @@ const ROWS_PER_INSERT: usize = 500;
 /// Who can sign in to the demo.
 #[derive(Clone, Debug)]
 pub struct DemoLogin {
-    /// Role.
     pub role: Role,
-    /// Name.
     pub name: String,
-    /// Email.
     pub email: String,
 }
 

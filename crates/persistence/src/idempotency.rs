@@ -26,7 +26,6 @@ pub struct Idempotency {
 /// A record written now, or found from an earlier write with the same key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Written<T> {
-    /// The record.
     pub record: T,
     /// It was made by an earlier request with this key: nothing was written now.
     pub replayed: bool,

@@ -13,7 +13,7 @@ use crate::audit::{self, Origin};
 use crate::entity::quick_note;
 use crate::idempotency::{self, Idempotency, Written};
 use crate::pagination::{self, PageRequest};
-use crate::{Db, StoreError, db, scope, users, versioned};
+use crate::{Db, StoreError, db, scope, search_index, users, versioned};
 
 /// The note `id` if `actor` may see it, with the policy's view of it, in one statement;
 /// `NotFound` otherwise.
@@ -105,10 +105,10 @@ pub async fn list(
     }
     if let Some(q) = filter.q.as_deref() {
         // The text is sealed: its words are found through the blind index, each as a prefix.
-        let words = crate::search_index::query_terms(q);
+        let words = search_index::query_terms(q);
         if !words.is_empty() {
             let id = Expr::col((quick_note::Entity, quick_note::Column::Id));
-            query = query.filter(crate::search_index::matching("quick_note", id, &words)?);
+            query = query.filter(search_index::matching("quick_note", id, &words)?);
         }
     }
     let sort = (
@@ -125,15 +125,11 @@ pub async fn list(
 /// A note to write.
 #[derive(Clone, Debug)]
 pub struct NewNote {
-    /// The agent.
     pub agent_id: Uuid,
-    /// The author.
     pub author_id: Uuid,
     /// The text.
     pub content: String,
-    /// Category.
     pub category: NoteCategory,
-    /// Visibility.
     pub visibility: NoteVisibility,
 }
 
@@ -149,6 +145,17 @@ async fn record(
         return Ok(());
     };
     audit::record_change(db, origin, action, id, before, after).await
+}
+
+/// Writes a note's words into the search index (`replacing` those it had): its text is sealed,
+/// so the database cannot index it itself (see `search_index`).
+async fn index(
+    txn: &impl ConnectionTrait,
+    note: &quick_note::Model,
+    replacing: bool,
+) -> Result<(), StoreError> {
+    let texts = [note.content.as_str()];
+    Ok(search_index::store(txn, "quick_note", note.id, &texts, replacing).await?)
 }
 
 /// Writes a note.
@@ -190,6 +197,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    index(&txn, &note, false).await?;
     record(&txn, origin, "quick_note.create", None, Some(&note)).await?;
     txn.commit().await?;
     Ok(Written {
@@ -233,6 +241,7 @@ pub async fn update(
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, id, Some(version)).await?;
     let mut row: quick_note::ActiveModel = before.clone().into();
+    let reworded = changes.content.is_some();
     if let Some(content) = changes.content {
         row.content = Set(content.trim().into());
     }
@@ -243,6 +252,9 @@ pub async fn update(
         row.visibility = Set(visibility);
     }
     let after = row.update(&txn).await?;
+    if reworded {
+        index(&txn, &after, true).await?;
+    }
     record(
         &txn,
         origin,
@@ -266,7 +278,7 @@ pub async fn delete(
     let txn = db::begin_write(db).await?;
     let note = claim(&txn, actor, id, version).await?;
     quick_note::Entity::delete_by_id(id).exec(&txn).await?;
-    crate::search_index::forget(&txn, "quick_note", &[id]).await?;
+    search_index::forget(&txn, "quick_note", &[id]).await?;
     record(&txn, origin, "quick_note.delete", Some(&note), None).await?;
     txn.commit().await?;
     Ok(note)

@@ -332,9 +332,7 @@ pub async fn retire_old_keys(
 /// A sealed column: its table, its name, and the column holding its row's key. Each is a marker
 /// type ([`columns`]), so a value knows where it may be stored and opened.
 pub trait SealedColumn: Clone + Copy + Default + PartialEq + Eq + Send + Sync + 'static {
-    /// The table.
     const TABLE: &'static str;
-    /// The column.
     const COLUMN: &'static str;
     /// The column of the row's key (`id`, or `user_id` for a person's second factor).
     const KEY: &'static str;

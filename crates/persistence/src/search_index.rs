@@ -17,7 +17,6 @@ use uuid::Uuid;
 
 use crate::sealed;
 
-/// The table.
 const TABLE: &str = "search_terms";
 
 /// Prefixes shorter than this are not indexed (a word shorter is indexed whole).

@@ -3,10 +3,11 @@
 //! raced by two requests is accepted once.
 
 use chrono::Utc;
-use domain::Role;
+use domain::{Action, Actor, Role, authorize};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -30,6 +31,25 @@ pub fn already_set_up() -> StoreError {
         field: None,
         message: "a second factor is already set up".into(),
     }
+}
+
+/// The refusal to switch off a second factor the person's role must sign in with.
+pub fn required_by_role() -> StoreError {
+    StoreError::Conflict {
+        field: None,
+        message: "your role must sign in with a second factor".into(),
+    }
+}
+
+/// A person's confirmed second factor; a conflict when they have none.
+pub async fn find_confirmed(db: &Db, user_id: Uuid) -> Result<second_factor::Model, StoreError> {
+    find(db, user_id)
+        .await?
+        .filter(|factor| factor.confirmed_at.is_some())
+        .ok_or_else(|| StoreError::Conflict {
+            field: None,
+            message: "no second factor is set up".into(),
+        })
 }
 
 /// A person's second factor, if they have begun enrolling one.
@@ -70,7 +90,11 @@ pub async fn enrol(db: &Db, user_id: Uuid, secret: String) -> Result<(), StoreEr
 
 /// Accepts time step `step` for `user_id`'s factor if no later or equal step was accepted
 /// before: `false` for a replayed code.
-pub async fn accept_step(db: &Db, user_id: Uuid, step: i64) -> Result<bool, StoreError> {
+pub async fn accept_step(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    step: i64,
+) -> Result<bool, StoreError> {
     let accepted = second_factor::Entity::update_many()
         .col_expr(second_factor::Column::LastStep, Expr::value(step))
         .filter(second_factor::Column::UserId.eq(user_id))
@@ -179,18 +203,35 @@ pub async fn spend_recovery_code(
     Ok(true)
 }
 
-/// Removes `user_id`'s second factor and recovery codes, audited as `action`: sign-in no longer
-/// asks for a code (until a role requirement sets one up again). When they turn it off
-/// themselves (`keep`, the session they do it from), every other sign-in session of theirs ends.
-/// `false` if there was none.
+/// Who takes a second factor away, and what that proves.
+#[derive(Clone, Copy, Debug)]
+pub enum Removal<'a> {
+    /// Its owner switched it off with the code of `step`, which must not have been used before
+    /// (a replayed code removes nothing); their other sign-in sessions end, `keep` goes on.
+    ByOwner { step: i64, keep: Uuid },
+    /// Someone whom the policy lets reset the person's password removed it (a lost phone
+    /// without recovery codes).
+    ByAdmin { actor: &'a Actor },
+}
+
+/// Removes `user_id`'s second factor and recovery codes in one transaction, audited. `false` if
+/// there was none, or the owner's code was already used.
 pub async fn remove(
     db: &Db,
     origin: &Origin,
     user_id: Uuid,
-    keep: Option<Uuid>,
-    action: &'static str,
+    removal: Removal<'_>,
 ) -> Result<bool, StoreError> {
     let txn = db::begin_write(db).await?;
+    if let Removal::ByAdmin { actor } = removal {
+        let (_, target) = crate::users::find_in_scope(&txn, actor, user_id).await?;
+        authorize(actor, Action::ResetPassword, &target)?;
+    }
+    if let Removal::ByOwner { step, .. } = removal
+        && !accept_step(&txn, user_id, step).await?
+    {
+        return Ok(false);
+    }
     let removed = second_factor::Entity::delete_by_id(user_id)
         .exec(&txn)
         .await?;
@@ -201,10 +242,14 @@ pub async fn remove(
         .filter(recovery_code::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
-    if let Some(keep) = keep {
-        crate::auth_sessions::revoke_all_except(&txn, user_id, keep, "second_factor_disabled")
-            .await?;
-    }
+    let action = match removal {
+        Removal::ByOwner { keep, .. } => {
+            crate::auth_sessions::revoke_all_except(&txn, user_id, keep, "second_factor_disabled")
+                .await?;
+            "user.second_factor_disabled"
+        }
+        Removal::ByAdmin { .. } => "user.second_factor_removed",
+    };
     let before = Audited {
         second_factor: "totp",
     };

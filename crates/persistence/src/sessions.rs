@@ -19,7 +19,7 @@ use crate::entity::{action_item, coaching_session, quick_note, team};
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
 use crate::users::{self, UserRow};
-use crate::{Db, StoreError, action_items, db, scope, versioned};
+use crate::{Db, StoreError, action_items, db, scope, search_index, versioned};
 
 /// The longest session: bounds the double-booking look-back.
 const MAX_MINUTES: i64 = 240;
@@ -189,7 +189,6 @@ pub async fn list(
 /// A session to book.
 #[derive(Clone, Debug)]
 pub struct NewSession {
-    /// The agent.
     pub agent_id: Uuid,
     /// When.
     pub scheduled_at: DateTime<Utc>,
@@ -338,6 +337,7 @@ pub async fn schedule(
     }
     .insert(&txn)
     .await?;
+    index(&txn, &session, false).await?;
     let when = session.scheduled_at.format("%-d %b %Y, %H:%M UTC");
     tell_agent(
         &txn,
@@ -421,13 +421,17 @@ pub async fn update(
     let mut row: coaching_session::ActiveModel = current.clone().into();
     row.scheduled_at = Set(start);
     row.duration_minutes = Set(minutes);
+    let reworded = changes.focus_areas.is_some() || changes.preparation_notes.is_some();
     if let Some(focus) = changes.focus_areas {
         row.focus_areas = Set(serde_json::json!(focus));
     }
     if let Some(notes) = changes.preparation_notes {
         row.preparation_notes = Set(Some(notes.into()));
     }
-    row.update(&txn).await?;
+    let updated = row.update(&txn).await?;
+    if reworded {
+        index(&txn, &updated, true).await?;
+    }
     let after = find(&txn, id).await?;
     if start != current.scheduled_at || minutes != current.duration_minutes {
         let when = start.format("%-d %b %Y, %H:%M UTC");
@@ -441,6 +445,17 @@ pub async fn update(
         .await?;
     }
     audit::commit(txn, origin, "session.update", id, Some(&before), after).await
+}
+
+/// Writes a session's words (its notes and focus areas) into the search index (`replacing` those
+/// it had): its notes are sealed, so the database cannot index them itself (see `search_index`).
+async fn index(
+    txn: &impl ConnectionTrait,
+    session: &coaching_session::Model,
+    replacing: bool,
+) -> Result<(), StoreError> {
+    let texts = session.search_texts();
+    Ok(search_index::store(txn, "session", session.id, &texts, replacing).await?)
 }
 
 /// Tells a session's agent what happened to it (unless they did it).
@@ -569,7 +584,6 @@ pub async fn previous_completed(
 /// What to read before a session, only what the actor may see.
 #[derive(Clone, Debug)]
 pub struct Preparation {
-    /// The session.
     pub session: SessionRow,
     /// The agent's last completed session before it.
     pub previous: Option<SessionRow>,
@@ -653,7 +667,8 @@ pub async fn complete(
     if session.started_at.is_none() {
         row.started_at = Set(Some(session.scheduled_at.min(now)));
     }
-    row.update(&txn).await?;
+    let completed = row.update(&txn).await?;
+    index(&txn, &completed, true).await?;
     let mut items = Vec::with_capacity(completion.action_items.len());
     for (index, item) in completion.action_items.into_iter().enumerate() {
         let assignee_id = match item.assignee_id {

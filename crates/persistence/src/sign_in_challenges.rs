@@ -84,7 +84,6 @@ pub enum Attempt {
     },
     /// One attempt taken: the code may be checked, then [`succeeded`] or [`failed`] said.
     Taken {
-        /// The challenge.
         challenge: Uuid,
         /// Whose it is.
         user_id: Uuid,

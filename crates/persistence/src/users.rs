@@ -41,7 +41,6 @@ pub struct NewUser {
     pub email: String,
     /// Display name.
     pub name: String,
-    /// Role.
     pub role: Role,
     /// An argon2id PHC string, or none for SSO-only accounts.
     pub password_hash: Option<String>,
@@ -52,7 +51,6 @@ pub struct NewUser {
     pub team_id: Option<Uuid>,
     /// HR employee id.
     pub employee_id: Option<String>,
-    /// Department.
     pub department: Option<String>,
 }
 
@@ -328,7 +326,7 @@ pub async fn authenticate(
         role: user.role,
         led_teams: pick(|row, id| row.scope_leader == Some(id)),
         managed_teams: pick(|row, id| row.scope_manager == Some(id)),
-        scopes: None,
+        grants: None,
     };
     Ok(Some(Authenticated {
         user,

@@ -376,7 +376,6 @@ pub async fn prune_delivered(db: &Db, before: DateTime<Utc>) -> Result<u64, Stor
 /// A delivery leased to this instance, with where to send it and how to sign it.
 #[derive(Clone, Debug)]
 pub struct Due {
-    /// The delivery.
     pub delivery: webhook_delivery::Model,
     /// The webhook's address.
     pub url: String,

@@ -10,4 +10,4 @@ pub mod sign_in;
 pub mod sso;
 pub mod tokens;
 
-pub use actor::{Actor, TokenScopes};
+pub use actor::{Actor, TokenGrants};

@@ -30,7 +30,7 @@ use actix_web::{FromRequest, Handler, HttpResponse, Responder, web};
 use crate::http::error::ApiError;
 
 /// A module's route table, written once: each resource with the method and handler of each of
-/// its operations, and `with` what it configures (a body limit, the token scopes it serves). It registers the resources (an unsupported method is a 405 naming the others)
+/// its operations, and `with` what it configures (a body limit, the token grants it serves). It registers the resources (an unsupported method is a 405 naming the others)
 /// and gathers the handlers' `#[utoipa::path]` operations into the module's `Api` for the OpenAPI
 /// document.
 macro_rules! api_routes {

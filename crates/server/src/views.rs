@@ -2,6 +2,7 @@
 //! scorecards, spreadsheets and the metrics CSV.
 
 pub mod dashboard;
+pub mod exports;
 pub mod metrics_csv;
 pub mod scorecards;
 pub mod spreadsheet;

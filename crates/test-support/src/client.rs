@@ -43,7 +43,6 @@ impl<T: DeserializeOwned> Response<T> {
         self.status.as_u16()
     }
 
-    /// The headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }

@@ -43,7 +43,6 @@ pub struct Persona {
 /// Two teams and their people.
 #[derive(Clone, Debug)]
 pub struct Org {
-    /// The admin.
     pub admin: Persona,
     /// Manages team A.
     pub manager_a: Persona,
@@ -61,9 +60,7 @@ pub struct Org {
     pub agent_b1: Persona,
     /// An agent in no team.
     pub loner: Persona,
-    /// Team A.
     pub team_a: Uuid,
-    /// Team B.
     pub team_b: Uuid,
 }
 

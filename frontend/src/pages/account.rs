@@ -3,7 +3,7 @@
 //! the old), and personal access tokens for scripts and other tools: make one (its secret is
 //! shown once), see when each was last used, revoke.
 
-use domain::Scope;
+use domain::Grant;
 use leptos::prelude::*;
 
 use crate::api;
@@ -28,7 +28,7 @@ const LIFETIMES: [(u16, &str); 4] = [
 pub fn Account() -> impl IntoView {
     let me = session();
     let role = me.0.with(|m| m.as_ref().map(|m| m.user.role));
-    let offered: Vec<Scope> = Scope::ALL
+    let offered: Vec<Grant> = Grant::ALL
         .into_iter()
         .filter(|scope| role.is_some_and(|role| scope.allowed_for(role)))
         .collect();
@@ -38,7 +38,7 @@ pub fn Account() -> impl IntoView {
         api::access_tokens()
     });
     let name = RwSignal::new(String::new());
-    let chosen = RwSignal::new(vec![Scope::Read]);
+    let chosen = RwSignal::new(vec![Grant::Read]);
     let days = RwSignal::new(String::from("90"));
     let error = RwSignal::new(None::<api::Error>);
     let secret = RwSignal::new(None::<api::NewToken>);
@@ -60,7 +60,7 @@ pub fn Account() -> impl IntoView {
             Err(err) => error.set(Some(err)),
         },
     );
-    let toggle = move |scope: Scope, on: bool| {
+    let toggle = move |scope: Grant, on: bool| {
         chosen.update(|scopes| {
             scopes.retain(|s| *s != scope);
             if on {

@@ -64,7 +64,6 @@ fn what(step: &str) -> &'static str {
     }
 }
 
-/// The plan page.
 #[component]
 pub fn PlanPage(id: ActionPlanId) -> impl IntoView {
     let store = store();

@@ -17,7 +17,6 @@ use crate::pages::sessions::SessionRow;
 use crate::state::store::{sorted_by, store};
 use crate::state::{agent_record, session};
 
-/// The agent page.
 #[component]
 pub fn AgentPage(id: UserId) -> impl IntoView {
     let store = store();

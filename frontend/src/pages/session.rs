@@ -71,7 +71,6 @@ impl Step {
     }
 }
 
-/// The session page.
 #[component]
 pub fn SessionPage(id: SessionId) -> impl IntoView {
     let store = store();

@@ -136,7 +136,7 @@ fn actor(role: Role, led: &[u128], managed: &[u128]) -> Actor {
         role,
         led_teams: led.iter().map(|&t| TeamId(id(t))).collect(),
         managed_teams: managed.iter().map(|&t| TeamId(id(t))).collect(),
-        scopes: None,
+        grants: None,
     }
 }
 
@@ -218,25 +218,25 @@ fn a_leader_cannot_reach_another_teams_agent() {
 }
 
 #[test]
-fn a_token_narrows_its_owner_to_its_scopes() {
+fn a_token_narrows_its_owner_to_its_grants() {
     let agent_record = Target::about_agent(UserId(id(9)), Some(TeamId(id(10))));
     let leader = actor(Role::TeamLeader, &[10], &[]);
     let read_only = Actor {
-        scopes: Some(vec![crate::Scope::Read]),
+        grants: Some(vec![crate::Grant::Read]),
         ..leader.clone()
     };
     assert!(read_only.can(Action::ViewSession, &agent_record));
     assert!(!read_only.can(Action::ManageSession, &agent_record));
     // `write` reads what it changes.
     let write_only = Actor {
-        scopes: Some(vec![crate::Scope::Write]),
+        grants: Some(vec![crate::Grant::Write]),
         ..leader.clone()
     };
     assert!(write_only.can(Action::ManageSession, &agent_record));
     assert!(write_only.can(Action::ViewSession, &agent_record));
     assert!(!write_only.can(Action::ViewAudit, &Target::Global));
     let importer = Actor {
-        scopes: Some(vec![crate::Scope::MetricsImport]),
+        grants: Some(vec![crate::Grant::MetricsImport]),
         ..actor(Role::Manager, &[], &[10])
     };
     assert!(importer.can(Action::ImportMetrics, &Target::Global));
@@ -245,12 +245,12 @@ fn a_token_narrows_its_owner_to_its_scopes() {
     assert!(!importer.can(Action::CreateNote, &agent_record));
     // A scope adds nothing the role lacks: an admin scope on a leader's token creates no team.
     let over_scoped = Actor {
-        scopes: Some(crate::Scope::ALL.to_vec()),
+        grants: Some(crate::Grant::ALL.to_vec()),
         ..leader
     };
     assert!(!over_scoped.can(Action::CreateTeam, &Target::Global));
     let admin_reader = Actor {
-        scopes: Some(vec![crate::Scope::Read]),
+        grants: Some(vec![crate::Grant::Read]),
         ..actor(Role::Admin, &[], &[])
     };
     assert!(!admin_reader.can(Action::ViewAudit, &Target::Global));

@@ -1,6 +1,5 @@
 //! The `coaching_sessions` table.
 
-use sea_orm::TryIntoModel;
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::{Sealed, columns};
@@ -42,26 +41,15 @@ crate::sealed::bind_sealed!(
     optional: [preparation_notes, session_notes, acknowledgement_comment]
 );
 
-/// A write of a session's searched fields (notes, focus areas) rewrites its search terms (its
-/// notes are sealed, see `search_index`); starting or cancelling it does not.
+/// Its notes are sealed before they are written; its search terms are written by `sessions`,
+/// beside its audit entry.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(mut self, db: &C, insert: bool) -> Result<Self, DbErr>
+    async fn before_save<C>(self, _: &C, _: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        self = self.bind_sealed();
-        let searched = [
-            self.preparation_notes.is_set(),
-            self.session_notes.is_set(),
-            self.focus_areas.is_set(),
-        ];
-        if insert || searched.contains(&true) {
-            let session = self.clone().try_into_model()?;
-            crate::search_index::store(db, "session", session.id, &session.search_texts(), !insert)
-                .await?;
-        }
-        Ok(self)
+        Ok(self.bind_sealed())
     }
 }
 

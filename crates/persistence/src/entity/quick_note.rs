@@ -1,6 +1,5 @@
 //! The `quick_notes` table.
 
-use sea_orm::TryIntoModel;
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::{Sealed, columns};
@@ -27,20 +26,14 @@ pub enum Relation {}
 
 crate::sealed::bind_sealed!(key: id, sealed: [content], optional: []);
 
-/// A write of a note's text rewrites its search terms (the text is sealed, see `search_index`);
-/// a change of category or visibility does not.
+/// Its text is sealed before it is written; its search terms are written by `quick_notes`,
+/// beside its audit entry.
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(mut self, db: &C, insert: bool) -> Result<Self, DbErr>
+    async fn before_save<C>(self, _: &C, _: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        self = self.bind_sealed();
-        if insert || self.content.is_set() {
-            let note = self.clone().try_into_model()?;
-            crate::search_index::store(db, "quick_note", note.id, &[&note.content], !insert)
-                .await?;
-        }
-        Ok(self)
+        Ok(self.bind_sealed())
     }
 }

@@ -53,7 +53,6 @@ pub async fn agent_months(
 /// Whose month it is: what scoring and exports need of a month.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MonthKey {
-    /// The agent.
     pub agent_id: Uuid,
     /// `YYYY-MM`.
     pub month: String,
@@ -174,7 +173,6 @@ async fn stored_months(
 /// What a month upsert writes.
 #[derive(Clone, Debug)]
 pub struct MonthInput {
-    /// The agent.
     pub agent_id: Uuid,
     /// `YYYY-MM`.
     pub month: String,

@@ -1,7 +1,7 @@
 //! The `Actor` extractor: who is asking, authenticated once per request.
 //!
 //! A bearer JWT (API clients that sign in), a personal access token (`chp_…`, scripts and
-//! integrations, narrowed to its scopes) or the session cookie (the browser, with the CSRF check
+//! integrations, narrowed to its grants) or the session cookie (the browser, with the CSRF check
 //! on writes).
 //! The token is only the start: the user, the session and the teams are read in one statement,
 //! kept in the actor cache (`crate::cache`) until an event says one of them changed, so a
@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use domain::Scope;
+use domain::Grant;
 use futures_util::future::LocalBoxFuture;
 use persistence::access_tokens;
 use persistence::audit::Origin;
@@ -157,39 +157,39 @@ fn origin(req: &HttpRequest, app: &AppState, user_id: Uuid) -> Origin {
     }
 }
 
-/// The token scopes a route serves, any one of them sufficing: a resource names them with
-/// `with TokenScopes::…` in its route table, else they follow from the method
-/// ([`TokenScopes::by_method`]).
+/// The token grants a route serves, any one of them sufficing: a resource names them with
+/// `with TokenGrants::…` in its route table, else they follow from the method
+/// ([`TokenGrants::by_method`]).
 #[derive(Clone, Copy, Debug)]
-pub struct TokenScopes {
-    scopes: &'static [Scope],
+pub struct TokenGrants {
+    grants: &'static [Grant],
     refusal: &'static str,
 }
 
-impl TokenScopes {
-    /// Reading: `read`, and the scopes that read too.
-    pub const READ: TokenScopes = TokenScopes {
-        scopes: &[Scope::Read, Scope::Write, Scope::Admin],
+impl TokenGrants {
+    /// Reading: `read`, and the grants that read too.
+    pub const READ: TokenGrants = TokenGrants {
+        grants: &[Grant::Read, Grant::Write, Grant::Admin],
         refusal: "this token lacks the `read` scope",
     };
     /// Changing something: `write` or `admin` (the policy tells which of them an action needs).
-    pub const CHANGE: TokenScopes = TokenScopes {
-        scopes: &[Scope::Write, Scope::Admin],
+    pub const CHANGE: TokenGrants = TokenGrants {
+        grants: &[Grant::Write, Grant::Admin],
         refusal: "this token lacks the `write` scope",
     };
-    /// Importing metrics and following the import, writing and reading months: every scope,
+    /// Importing metrics and following the import, writing and reading months: every grant,
     /// `metrics:import` included; the policy's action decides.
-    pub const METRICS: TokenScopes = TokenScopes {
-        scopes: &Scope::ALL,
+    pub const METRICS: TokenGrants = TokenGrants {
+        grants: &Grant::ALL,
         refusal: "this token lacks the scope this needs",
     };
 
-    /// What a route that names no scopes serves: reads for safe methods, changes otherwise.
-    pub fn by_method(method: &actix_web::http::Method) -> TokenScopes {
+    /// What a route that names no grants serves: reads for safe methods, changes otherwise.
+    pub fn by_method(method: &actix_web::http::Method) -> TokenGrants {
         if method.is_safe() {
-            TokenScopes::READ
+            TokenGrants::READ
         } else {
-            TokenScopes::CHANGE
+            TokenGrants::CHANGE
         }
     }
 }
@@ -210,22 +210,22 @@ async fn authenticate_personal(
             "unknown, expired or revoked access token",
         ))?;
     let (found, user) = active_user(app, token.user_id, token.id).await?;
-    let scopes = access_tokens::scopes(&token);
-    // The route's scopes are the first gate (routes that name no policy action, such as search or
+    let grants = access_tokens::grants(&token);
+    // The route's grants are the first gate (routes that name no policy action, such as search or
     // one's email settings, are covered by it); `domain::authorize` checks each action's own
-    // scope after it.
+    // grant after it.
     let needs = req
-        .app_data::<TokenScopes>()
+        .app_data::<TokenGrants>()
         .copied()
-        .unwrap_or_else(|| TokenScopes::by_method(req.method()));
-    if !scopes.iter().any(|scope| needs.scopes.contains(scope)) {
+        .unwrap_or_else(|| TokenGrants::by_method(req.method()));
+    if !grants.iter().any(|grant| needs.grants.contains(grant)) {
         return Err(ApiError::InsufficientScope(needs.refusal));
     }
     app.request_limits.admit_user(req, user.id).await?;
     req.extensions_mut().insert(CallerRole(user.role));
     access_tokens::touch(&app.db, token.id, now).await?;
     let policy = domain::Actor {
-        scopes: Some(scopes),
+        grants: Some(grants),
         ..found.actor.clone()
     };
     let origin = origin(req, app, user.id);

@@ -28,7 +28,6 @@ use secrecy::ExposeSecret;
 use super::tokens::constant_time_eq;
 use crate::config::OidcConfig;
 
-/// The flow cookie.
 pub const FLOW_COOKIE: &str = "ch_sso";
 /// Where the flow cookie is sent: the start and the callback.
 pub const FLOW_PATH: &str = "/api/v1/auth/sso";

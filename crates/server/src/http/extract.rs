@@ -438,6 +438,17 @@ pub fn versioned(status: StatusCode, version: i32, record: &impl serde::Serializ
         .json(record)
 }
 
+/// A retried create (the same `Idempotency-Key`) answered as it was the first time, marked
+/// `Idempotent-Replayed: true`; nothing is published again.
+pub fn replayed(version: i32, record: &impl serde::Serialize) -> HttpResponse {
+    let mut answer = versioned(StatusCode::CREATED, version, record);
+    answer.headers_mut().insert(
+        header::HeaderName::from_static("idempotent-replayed"),
+        header::HeaderValue::from_static("true"),
+    );
+    answer
+}
+
 /// Publishes the committed change as `event(record)`, then answers like [`versioned`].
 pub fn changed<T: serde::Serialize + Clone>(
     app: &crate::state::AppState,

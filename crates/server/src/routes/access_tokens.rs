@@ -24,7 +24,7 @@ fn to_dto(row: &access_token::Model) -> AccessToken {
     AccessToken {
         id: row.id,
         name: row.name.clone(),
-        scopes: access_tokens::scopes(row),
+        scopes: access_tokens::grants(row),
         created_at: row.created_at,
         expires_at: row.expires_at,
         last_used_at: row.last_used_at,
@@ -55,30 +55,22 @@ pub async fn create_token(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     actor.require_person()?;
-    let CreateAccessToken {
-        name,
-        scopes,
-        expires_in_days,
-    } = body.into_inner();
-    if let Some(scope) = scopes.iter().find(|scope| !scope.allowed_for(actor.role)) {
+    let body = body.into_inner();
+    if let Some(scope) = body.scopes.iter().find(|s| !s.allowed_for(actor.role)) {
         return Err(ApiError::invalid(
             "scopes",
             format!("a {} may not hold `{scope}`", actor.role.label()),
         ));
     }
     let secret = format!("{PERSONAL_TOKEN_PREFIX}{}", random_token());
-    let row = access_tokens::create(
-        &app.db,
-        &actor.origin,
-        NewToken {
-            user_id: actor.user.id,
-            name: name.trim().to_owned(),
-            scopes,
-            expires_at: Utc::now() + Duration::days(i64::from(expires_in_days)),
-            token_hash: hash_token(&secret),
-        },
-    )
-    .await?;
+    let new = NewToken {
+        user_id: actor.user.id,
+        name: body.name.trim().to_owned(),
+        grants: body.scopes,
+        expires_at: Utc::now() + Duration::days(i64::from(body.expires_in_days)),
+        token_hash: hash_token(&secret),
+    };
+    let row = access_tokens::create(&app.db, &actor.origin, new).await?;
     Ok(HttpResponse::Created().json(CreatedAccessToken {
         token: to_dto(&row),
         secret,

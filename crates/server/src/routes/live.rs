@@ -123,18 +123,7 @@ pub async fn event_stream(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     real_time_on(&app)?;
-    let last_event_id = match req.headers().get("last-event-id") {
-        None => resume.after,
-        Some(value) => Some(
-            value
-                .to_str()
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .ok_or_else(|| {
-                    ApiError::BadRequest("Last-Event-ID must be the seq of an event".into())
-                })?,
-        ),
-    };
+    let last_event_id = last_event_id(&req, resume.after)?;
     let audience = audience(&actor, &app).await?;
     let events = app.events.subscribe();
     let stream = live::server_sent(audience, app.events.clone(), events, last_event_id);
@@ -146,4 +135,14 @@ pub async fn event_stream(
         // Proxies (nginx) pass each event on at once instead of buffering the stream.
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(stream))
+}
+
+/// Where a reconnecting stream resumes: the browser's `Last-Event-ID`, else `?after=`.
+fn last_event_id(req: &HttpRequest, after: Option<u64>) -> ApiResult<Option<u64>> {
+    let Some(value) = req.headers().get("last-event-id") else {
+        return Ok(after);
+    };
+    let seq = value.to_str().ok().and_then(|v| v.trim().parse().ok());
+    seq.map(Some)
+        .ok_or_else(|| ApiError::BadRequest("Last-Event-ID must be the seq of an event".into()))
 }

@@ -61,31 +61,16 @@ pub async fn change_password(
     } = body.into_inner();
     actor.require_person()?;
     app.auth_limits.admit_password_change(actor.user.id).await?;
-    if new_password == current_password {
-        return Err(ApiError::invalid(
-            "new_password",
-            "choose a password different from your current one",
-        ));
-    }
-    if !app
-        .passwords
-        .verify(actor.user.password_hash.clone(), current_password)
-        .await?
-    {
+    let current_hash = actor.user.password_hash.clone();
+    if !app.passwords.verify(current_hash, current_password).await? {
         return Err(ApiError::invalid(
             "current_password",
             "is not your current password",
         ));
     }
     let hash = app.passwords.hash(new_password).await?;
-    users::change_password(
-        &app.db,
-        &actor.origin,
-        actor.user.id,
-        hash,
-        actor.session_id,
-    )
-    .await?;
+    let (id, keep) = (actor.user.id, actor.session_id);
+    users::change_password(&app.db, &actor.origin, id, hash, keep).await?;
     app.publish(dto::Event::SignedOutElsewhere {
         user_id: actor.user.id,
         kept_session_id: actor.session_id,

@@ -10,7 +10,7 @@ use dto::{CreateKpi, MetricMonth, ScorecardSettings, UpdateScorecardConfig};
 use persistence::metrics::{self};
 use serde::Deserialize;
 
-use crate::auth::{Actor, TokenScopes};
+use crate::auth::{Actor, TokenGrants};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{IfMatch, Valid, ValidQuery, parse_json, versioned};
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use crate::views::{scorecards, wire};
 
 crate::routes::api_routes! {
     "/agents/{id}/metrics" => get list_agent_metrics;
-    "/agents/{id}/metrics/{month}" with TokenScopes::METRICS => put upsert_agent_metrics;
+    "/agents/{id}/metrics/{month}" with TokenGrants::METRICS => put upsert_agent_metrics;
     "/agents/{id}/scorecard" => get get_agent_scorecard;
     "/teams/{id}/scorecard" => get get_team_scorecard;
     "/scorecard/config" => get get_scorecard_config, put update_scorecard_config;
@@ -262,26 +262,7 @@ pub async fn preview_scorecard_config(
         None => domain::scorecard::previous_month(&this_month()),
     };
     let rows = metrics::preview(&app.db, &body, &month).await?;
-    let mut agents: Vec<dto::PreviewRow> = rows
-        .into_iter()
-        .map(|(id, name, now, proposed)| dto::PreviewRow {
-            agent_id: UserId(id),
-            name,
-            now,
-            proposed,
-        })
-        .collect();
-    let change = |row: &dto::PreviewRow| match (row.now, row.proposed) {
-        (Some(now), Some(proposed)) => (proposed - now).abs(),
-        _ => 0.0,
-    };
-    agents.sort_by(|a, b| change(b).total_cmp(&change(a)));
-    Ok(web::Json(dto::ScorecardPreview {
-        month,
-        average_now: domain::scorecard::mean(agents.iter().filter_map(|a| a.now)),
-        average_proposed: domain::scorecard::mean(agents.iter().filter_map(|a| a.proposed)),
-        agents,
-    }))
+    Ok(web::Json(scorecards::preview(month, rows)))
 }
 
 /// Add a KPI to the catalogue (admin); give it a weight with a new configuration.

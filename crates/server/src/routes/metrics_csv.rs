@@ -9,7 +9,7 @@ use domain::{Action, Target};
 use persistence::metrics;
 use serde::Serialize;
 
-use crate::auth::{Actor, TokenScopes};
+use crate::auth::{Actor, TokenGrants};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ValidQuery;
 use crate::routes::metrics::MonthRange;
@@ -22,9 +22,9 @@ use crate::workers::jobs::ImportJob;
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
 
 crate::routes::api_routes! {
-    "/metrics/import" with web::PayloadConfig::new(IMPORT_LIMIT), with TokenScopes::METRICS
+    "/metrics/import" with web::PayloadConfig::new(IMPORT_LIMIT), with TokenGrants::METRICS
         => post import_metrics;
-    "/metrics/import/jobs/{id}" with TokenScopes::METRICS => get get_import_job;
+    "/metrics/import/jobs/{id}" with TokenGrants::METRICS => get get_import_job;
     "/metrics/export.csv" => get export_metrics;
     "/metrics/export.xlsx" => get export_metrics_xlsx;
 }

@@ -102,9 +102,8 @@ pub async fn create_quick_note(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let idempotency = key.of(&req, &body);
-    let agent_id = body.agent_id.uuid();
     let new = NewNote {
-        agent_id,
+        agent_id: body.agent_id.uuid(),
         author_id: actor.user.id,
         content: body.content,
         category: body.category,
@@ -113,16 +112,10 @@ pub async fn create_quick_note(
     let written =
         quick_notes::create(&app.db, &actor, &actor.origin, new, idempotency.as_ref()).await?;
     if written.replayed {
-        let mut answer = versioned(
-            StatusCode::CREATED,
+        return Ok(extract::replayed(
             written.record.version,
             &written.record.to_dto(),
-        );
-        answer.headers_mut().insert(
-            actix_web::http::header::HeaderName::from_static("idempotent-replayed"),
-            actix_web::http::header::HeaderValue::from_static("true"),
-        );
-        return Ok(answer);
+        ));
     }
     Ok(respond(&written.record, &app, StatusCode::CREATED))
 }

@@ -6,7 +6,8 @@ use chrono::Utc;
 use domain::UserId;
 use domain::{Action, Target, authorize};
 use dto::{ConfirmSecondFactor, RecoveryCodes, SecondFactorRoles, SecondFactorStatus};
-use persistence::{second_factors, users};
+use persistence::second_factors;
+use persistence::second_factors::Removal;
 
 use crate::auth::Actor;
 use crate::auth::second_factor;
@@ -106,38 +107,20 @@ pub async fn disable_second_factor(
     actor.require_person()?;
     let id = actor.user.id;
     if second_factors::required_for(&app.db, actor.role).await? {
-        return Err(ApiError::Conflict {
-            field: None,
-            message: "your role must sign in with a second factor".into(),
-        });
+        return Err(second_factors::required_by_role().into());
     }
-    let factor = second_factors::find(&app.db, id)
-        .await?
-        .filter(|factor| factor.confirmed_at.is_some())
-        .ok_or_else(|| ApiError::Conflict {
-            field: None,
-            message: "no second factor is set up".into(),
-        })?;
+    let factor = second_factors::find_confirmed(&app.db, id).await?;
     let now = u64::try_from(Utc::now().timestamp()).unwrap_or_default();
-    let step = second_factor::matching_step(&factor.secret, &actor.user.email, &body.code, now)?;
-    let fresh = match step {
-        Some(step) => second_factors::accept_step(&app.db, id, step).await?,
-        None => false,
+    let wrong_code = || ApiError::invalid("code", "is not the code your app shows now");
+    let step = second_factor::matching_step(&factor.secret, &actor.user.email, &body.code, now)?
+        .ok_or_else(wrong_code)?;
+    let removal = Removal::ByOwner {
+        step,
+        keep: actor.session_id,
     };
-    if !fresh {
-        return Err(ApiError::invalid(
-            "code",
-            "is not the code your app shows now",
-        ));
+    if !second_factors::remove(&app.db, &actor.origin, id, removal).await? {
+        return Err(wrong_code());
     }
-    second_factors::remove(
-        &app.db,
-        &actor.origin,
-        id,
-        Some(actor.session_id),
-        "user.second_factor_disabled",
-    )
-    .await?;
     app.publish(signed_out_elsewhere(&actor));
     Ok(HttpResponse::NoContent().finish())
 }
@@ -154,18 +137,8 @@ pub async fn remove_second_factor(
     id: web::Path<UserId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.uuid();
-    let (_, target) = users::find_in_scope(&app.db, &actor, id).await?;
-    authorize(&actor, Action::ResetPassword, &target)?;
-    if !second_factors::remove(
-        &app.db,
-        &actor.origin,
-        id,
-        None,
-        "user.second_factor_removed",
-    )
-    .await?
-    {
+    let removal = Removal::ByAdmin { actor: &actor };
+    if !second_factors::remove(&app.db, &actor.origin, id.uuid(), removal).await? {
         return Err(ApiError::NotFound);
     }
     Ok(HttpResponse::NoContent().finish())

@@ -111,3 +111,31 @@ pub fn team(
         agents: rows,
     }
 }
+
+/// What a proposed configuration would do to each agent's score in `month` (`rows`: agent,
+/// name, score now, score proposed), the agents it moves most first.
+pub fn preview(
+    month: String,
+    rows: Vec<(Uuid, String, Option<f64>, Option<f64>)>,
+) -> dto::ScorecardPreview {
+    let mut agents: Vec<dto::PreviewRow> = rows
+        .into_iter()
+        .map(|(id, name, now, proposed)| dto::PreviewRow {
+            agent_id: UserId(id),
+            name,
+            now,
+            proposed,
+        })
+        .collect();
+    let change = |row: &dto::PreviewRow| match (row.now, row.proposed) {
+        (Some(now), Some(proposed)) => (proposed - now).abs(),
+        _ => 0.0,
+    };
+    agents.sort_by(|a, b| change(b).total_cmp(&change(a)));
+    dto::ScorecardPreview {
+        month,
+        average_now: scorecard::mean(agents.iter().filter_map(|a| a.now)),
+        average_proposed: scorecard::mean(agents.iter().filter_map(|a| a.proposed)),
+        agents,
+    }
+}

@@ -46,9 +46,7 @@ pub fn download(sheet: &Sheet, file_type: FileType, stem: &str) -> ApiResult<Htt
 /// One cell of an export.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
-    /// Text.
     Text(String),
-    /// A number.
     Number(f64),
     /// A day.
     Date(NaiveDate),
@@ -103,7 +101,6 @@ pub struct Sheet {
     pub name: &'static str,
     /// The column titles.
     pub columns: Vec<String>,
-    /// The rows.
     pub rows: Vec<Vec<Cell>>,
 }
 

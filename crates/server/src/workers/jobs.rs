@@ -22,7 +22,6 @@ pub enum JobStore {
     Local(moka::sync::Cache<Uuid, ImportJob>),
     /// Shared by every instance.
     Redis {
-        /// The pool.
         pool: Pool,
         /// Key prefix.
         prefix: String,

@@ -396,3 +396,14 @@ async fn what_the_document_allows_the_server_accepts() {
         .await
         .problem(422);
 }
+
+/// The whole contract as a reviewed file: a change to any path, parameter or schema shows in the
+/// diff of `snapshots/api__openapi__the_contract_changes_only_with_its_snapshot.snap`, and the
+/// tests fail until the snapshot is accepted (`cargo insta review`, or `INSTA_UPDATE=always`
+/// outside CI).
+#[test]
+fn the_contract_changes_only_with_its_snapshot() {
+    let doc = server::openapi::document(server::routes::operations());
+    let pretty = serde_json::to_string_pretty(&doc).expect("the document is JSON");
+    insta::assert_snapshot!(pretty);
+}

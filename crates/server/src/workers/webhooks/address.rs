@@ -15,7 +15,6 @@ use ureq::unversioned::transport::NextTimeout;
 /// Why a webhook's URL is refused, for the `url` field's error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
-    /// Not a URL.
     #[error("is not a web address")]
     NotAUrl,
     /// Neither `https`, nor `http` to this machine where private receivers are allowed.
