@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
+use crate::caller::Caller;
 use crate::entity::action_item;
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
@@ -220,10 +221,10 @@ async fn tell_assignee(
 /// Creates an item on its own, about its assignee, who must then be an agent.
 pub async fn create(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let assignee = users::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
     if assignee.role() != Role::Agent {
@@ -294,12 +295,12 @@ fn authorize_changes(
 /// Applies `changes` to the item at `version`, when the actor may make them.
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     changes: ItemChanges,
 ) -> Result<action_item::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (mut before, target) = find_in_scope(&txn, actor, id).await?;
     authorize_changes(actor, &before, &target, &changes)?;

@@ -16,7 +16,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::action_items::{self, NewItem, Parent};
-use crate::audit::{self, Change, Origin};
+use crate::audit::{self, Change};
+use crate::caller::Caller;
 use crate::entity::{
     action_item, action_plan, action_plan_checkpoint, action_plan_target, team, team_member, user,
 };
@@ -43,11 +44,11 @@ pub async fn find_in_scope(
 /// the manager approves; its assignee any person in scope.
 pub async fn add_item(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     users::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
     let (plan, about) = find_in_scope(&txn, actor, id)
@@ -291,12 +292,8 @@ pub struct NewPlan {
 
 /// Drafts a plan, with its items and targets, for an agent the actor coaches, in one
 /// transaction.
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
-    origin: &Origin,
-    new: NewPlan,
-) -> Result<PlanRow, StoreError> {
+pub async fn create(db: &Db, caller: &Caller, new: NewPlan) -> Result<PlanRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (_, about) = match users::named_agent(&txn, actor, new.agent_id, "agent_id").await {
         Err(StoreError::Invalid { .. }) => {
@@ -453,12 +450,12 @@ impl PlanChange {
 /// Applies a change the actor may make to the plan at `version`, in one transaction.
 pub async fn change(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     change: PlanChange,
 ) -> Result<PlanRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let plan = claim(&txn, actor, change.action(), id, Some(version)).await?;
     if matches!(change, PlanChange::Approve) {
@@ -638,12 +635,12 @@ async fn approvers(txn: &impl ConnectionTrait, agent: Uuid) -> Result<Vec<Uuid>,
 /// Adds a dated checkpoint to a plan that is not closed.
 pub async fn add_checkpoint(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     date: NaiveDate,
     notes: String,
 ) -> Result<PlanRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     // Claimed like a transition: a checkpoint never lands on a plan closed meanwhile.
     let plan = claim(&txn, actor, Action::DraftActionPlan, id, None).await?;

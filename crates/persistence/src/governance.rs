@@ -9,7 +9,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::{self, Origin};
+use crate::audit;
+use crate::caller::Caller;
 use crate::entity::{announcement, audit_entry, team, team_member, user};
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
@@ -133,12 +134,12 @@ pub async fn verify_audit(db: &Db) -> Result<ChainCheck, StoreError> {
 /// Publishes an announcement to everyone, or to one team.
 pub async fn announce(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     title: &str,
     body: &str,
     team: Option<Uuid>,
 ) -> Result<announcement::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     authorize(actor, Action::Announce, &Target::Global)?;
     let txn = db::begin_write(db).await?;
     match team {

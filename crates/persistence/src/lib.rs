@@ -11,6 +11,7 @@ pub mod action_plans;
 pub mod audit;
 pub mod auth_sessions;
 pub mod calendar_feeds;
+pub mod caller;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
@@ -43,6 +44,7 @@ pub mod users;
 pub mod versioned;
 pub mod webhooks;
 
+pub use caller::Caller;
 pub use db::{Backend, Db, DbOptions};
 pub use error::StoreError;
 pub use pagination::{Cursor, PageRequest};

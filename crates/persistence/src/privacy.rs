@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
+use crate::caller::Caller;
 use crate::entity::{
     access_token, action_item, action_plan, action_plan_checkpoint, announcement, audit_entry,
     auth_session, calendar_feed, coaching_session, email_opt_out, idempotency_key, metric_month,
@@ -65,12 +66,8 @@ where
 /// Everything about person `id` that they may see, for `actor` (themselves, or an admin),
 /// audited as an export (not its content). 404 outside the actor's scope, 403 when they may see
 /// the person but not export them.
-pub async fn export(
-    db: &Db,
-    actor: &Actor,
-    origin: &Origin,
-    id: Uuid,
-) -> Result<Value, StoreError> {
+pub async fn export(db: &Db, caller: &Caller, id: Uuid) -> Result<Value, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (_, target) = users::find_in_scope(&txn, actor, id).await?;
     authorize(actor, Action::ExportUserData, &target)?;
@@ -351,11 +348,11 @@ pub const ERASED_NAME: &str = "Erased person";
 /// erasure itself is audited with counts, never with what was erased.
 pub async fn erase(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: Option<i32>,
 ) -> Result<users::UserRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (mut current, target) = users::find_in_scope(&txn, actor, id).await?;
     authorize(actor, Action::EraseUser, &target)?;

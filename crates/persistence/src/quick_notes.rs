@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
+use crate::caller::Caller;
 use crate::entity::quick_note;
 use crate::idempotency::{self, Idempotency, Written};
 use crate::pagination::{self, PageRequest};
@@ -161,11 +162,11 @@ async fn index(
 /// Writes a note.
 pub async fn create(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     new: NewNote,
     idempotency: Option<&Idempotency>,
 ) -> Result<Written<quick_note::Model>, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let id = Uuid::now_v7();
     if let Some(idempotency) = idempotency
@@ -232,12 +233,12 @@ pub struct NoteChanges {
 /// Edits the note at `version`.
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     changes: NoteChanges,
 ) -> Result<quick_note::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, id, Some(version)).await?;
     let mut row: quick_note::ActiveModel = before.clone().into();
@@ -270,11 +271,11 @@ pub async fn update(
 /// Deletes the note at `version`.
 pub async fn delete(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: Option<i32>,
 ) -> Result<quick_note::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let note = claim(&txn, actor, id, version).await?;
     quick_note::Entity::delete_by_id(id).exec(&txn).await?;

@@ -10,7 +10,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::{self, Origin};
+use crate::audit;
+use crate::caller::Caller;
 use crate::entity::{session_template, team};
 use crate::{Db, StoreError, db, scope, versioned};
 
@@ -77,11 +78,11 @@ fn json(value: &impl serde::Serialize) -> Result<serde_json::Value, StoreError> 
 /// Makes a template for `team_id` (or the organisation), audited.
 pub async fn create(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     team_id: Option<Uuid>,
     content: TemplateContent,
 ) -> Result<session_template::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     if let Some(id) = team_id
         && team::Entity::find_by_id(id).one(&txn).await?.is_none()
@@ -117,12 +118,12 @@ fn trimmed(areas: &[String]) -> Vec<String> {
 /// Replaces the content of template `id` at `version`, audited.
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     content: TemplateContent,
 ) -> Result<session_template::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let mut current = find(&txn, actor, id).await?;
     authorize(
@@ -158,7 +159,8 @@ pub async fn update(
 }
 
 /// Deletes template `id`, audited.
-pub async fn delete(db: &Db, actor: &Actor, origin: &Origin, id: Uuid) -> Result<(), StoreError> {
+pub async fn delete(db: &Db, caller: &Caller, id: Uuid) -> Result<(), StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let current = find(&txn, actor, id).await?;
     authorize(

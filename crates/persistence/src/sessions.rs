@@ -15,6 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
+use crate::caller::Caller;
 use crate::entity::{action_item, coaching_session, quick_note, team};
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
@@ -100,11 +101,11 @@ pub async fn find_in_scope(
 /// changes), its assignee any person in scope.
 pub async fn add_item(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     new: action_items::NewItem,
 ) -> Result<action_item::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     users::named_person(&txn, actor, new.assignee_id, "assignee_id").await?;
     let (session, about) = find_in_scope(&txn, actor, id)
@@ -283,12 +284,8 @@ async fn coach_for(
 
 /// Books a session with an agent the actor may coach, with the agent's team leader, when neither
 /// is booked at that time.
-pub async fn schedule(
-    db: &Db,
-    actor: &Actor,
-    origin: &Origin,
-    new: NewSession,
-) -> Result<SessionRow, StoreError> {
+pub async fn schedule(db: &Db, caller: &Caller, new: NewSession) -> Result<SessionRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let agent = users::named_person(&txn, actor, new.agent_id, "agent_id").await?;
     if agent.role() != Role::Agent || !agent.user.active {
@@ -394,12 +391,12 @@ pub struct SessionChanges {
 /// Edits a session that is not yet over.
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     changes: SessionChanges,
 ) -> Result<SessionRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, Action::ManageSession, id, version).await?;
     before.status().editable()?;
@@ -492,12 +489,12 @@ pub enum Step {
 /// Applies a simple state change.
 pub async fn step(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     step: Step,
 ) -> Result<SessionRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, Action::ManageSession, id, version).await?;
     let status = before.status();
@@ -643,12 +640,12 @@ async fn last_score(
 /// completion that committed is never reported as failed).
 pub async fn complete(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     completion: Completion,
 ) -> Result<(SessionRow, Vec<action_item::Model>), StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, Action::ManageSession, id, version).await?;
     let status = before.status().complete()?;
@@ -708,12 +705,12 @@ pub async fn complete(
 /// The agent signs off a completed session.
 pub async fn acknowledge(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     comment: String,
 ) -> Result<SessionRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, Action::AcknowledgeSession, id, version).await?;
     if before.status() != SessionStatus::Completed {

@@ -12,6 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
+use crate::caller::Caller;
 use crate::entity::{team, team_member, user};
 use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
@@ -228,12 +229,12 @@ pub async fn create(
 /// Applies `changes` to the team at `version`, in one transaction.
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     changes: TeamChanges,
 ) -> Result<TeamRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let mut current = find_in_scope(&txn, actor, id).await?;
     authorize_changes(&txn, actor, &current, &changes).await?;

@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
+use crate::caller::Caller;
 use crate::entity::{auth_session, team, team_member, user};
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, access_tokens, auth_sessions, db, scope, versioned};
@@ -394,12 +395,8 @@ pub fn escape_like(text: &str) -> String {
 }
 
 /// Creates a user the actor may create (and their team membership) in one transaction.
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
-    origin: &Origin,
-    new: NewUser,
-) -> Result<UserRow, StoreError> {
+pub async fn create(db: &Db, caller: &Caller, new: NewUser) -> Result<UserRow, StoreError> {
+    let Caller { actor, origin } = caller;
     domain::policy::authorize_new_user(actor, new.role, new.team_id.map(TeamId))?;
     if new.team_id.is_some() && new.role != Role::Agent {
         return Err(StoreError::invalid(
@@ -565,12 +562,12 @@ pub async fn find_in_scope(
 /// Applies `changes` the actor may make to the user at `version`, in one transaction.
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     changes: UserChanges,
 ) -> Result<UserRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (mut current, target) = find_in_scope(&txn, actor, id).await?;
     authorize_changes(actor, &target, &changes)?;
@@ -638,12 +635,12 @@ async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<()
 /// access token in the same transaction, so the user is locked out at once.
 pub async fn set_active(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: Option<i32>,
     active: bool,
 ) -> Result<UserRow, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (mut current, target) = find_in_scope(&txn, actor, id).await?;
     authorize(actor, Action::DeactivateUser, &target)?;
@@ -698,11 +695,11 @@ pub(crate) async fn set_password(
 /// session and personal access token of theirs ends in the same transaction.
 pub async fn reset_password(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     hash: String,
 ) -> Result<(), StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (current, target) = find_in_scope(&txn, actor, id).await?;
     authorize(actor, Action::ResetPassword, &target)?;

@@ -22,6 +22,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::audit::{self, Origin};
+use crate::caller::Caller;
 use crate::entity::{audit_entry, quick_note, user, webhook, webhook_delivery};
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
@@ -89,12 +90,12 @@ pub async fn find(
 /// its secret.
 pub async fn create(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     url: String,
     description: String,
     events: &[String],
 ) -> Result<webhook::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     authorize(actor, Action::ManageWebhooks, &Target::Global)?;
     let txn = db::begin_write(db).await?;
     let cursor = audit_entry::Entity::find()
@@ -140,12 +141,12 @@ pub struct WebhookChanges {
 /// Changes webhook `id` at `version`; audited.
 pub async fn update(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     id: Uuid,
     version: i32,
     changes: WebhookChanges,
 ) -> Result<webhook::Model, StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let mut current = find(&txn, actor, id).await?;
     let before = current.clone();
@@ -179,7 +180,8 @@ pub async fn update(
 }
 
 /// Removes webhook `id` and its deliveries; audited.
-pub async fn delete(db: &Db, actor: &Actor, origin: &Origin, id: Uuid) -> Result<(), StoreError> {
+pub async fn delete(db: &Db, caller: &Caller, id: Uuid) -> Result<(), StoreError> {
+    let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let current = find(&txn, actor, id).await?;
     webhook_delivery::Entity::delete_many()

@@ -267,8 +267,7 @@ async fn create_admin(
         .await?;
     let row = users::create(
         &state.db,
-        &domain::Actor::operator(),
-        &persistence::audit::Origin::default(),
+        &persistence::Caller::operator(),
         NewUser {
             email: request.email,
             name: request.name,

@@ -87,8 +87,7 @@ impl TestApp {
         let email = format!("{}@org.test", name.to_lowercase().replace(' ', "."));
         users::create(
             self.db(),
-            &domain::Actor::operator(),
-            &Origin::default(),
+            &persistence::Caller::operator(),
             NewUser {
                 email,
                 name: name.to_owned(),

@@ -12,6 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
+use crate::caller::Caller;
 use crate::entity::{metric_month, metric_value};
 use crate::{Db, StoreError, db, users, versioned};
 
@@ -277,13 +278,13 @@ pub async fn upsert(
 /// `version`. Returns the month saved and its values.
 pub async fn save_month(
     db: &Db,
-    actor: &Actor,
-    origin: &Origin,
+    caller: &Caller,
     catalogue: &Catalogue,
     agent: Uuid,
     month: (String, &BTreeMap<String, f64>),
     version: Option<i32>,
 ) -> Result<(metric_month::Model, Values), StoreError> {
+    let Caller { actor, origin } = caller;
     let (month, input) = month;
     let (about, _) = agent_in_scope(db, actor, agent).await?;
     authorize(actor, Action::WriteMetrics, &about)?;

@@ -15,10 +15,10 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use domain::Grant;
 use futures_util::future::LocalBoxFuture;
-use persistence::access_tokens;
 use persistence::audit::Origin;
 use persistence::entity::user;
 use persistence::users::{self, Authenticated};
+use persistence::{Caller, access_tokens};
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
@@ -29,11 +29,12 @@ use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::telemetry::CallerRole;
 
-/// The authenticated caller with their policy scope.
+/// The authenticated caller: what the policy and the audit log need of them (`Caller`, which it
+/// dereferences to), and their credentials.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    /// What the policy needs: id, role, teams led and managed.
-    pub policy: domain::Actor,
+    /// The policy's actor (id, role, teams led and managed) and the request's origin.
+    pub caller: Caller,
     /// Their user row.
     pub user: user::Model,
     /// The sign-in session the credentials belong to (the token's id for a personal access
@@ -44,14 +45,12 @@ pub struct Actor {
     /// When the credentials stop working: the sign-in session's end, or the token's expiry. A
     /// live connection closes then.
     pub expires_at: chrono::DateTime<chrono::Utc>,
-    /// Who, from where, which request: for the audit log.
-    pub origin: Origin,
 }
 
 impl Deref for Actor {
-    type Target = domain::Actor;
-    fn deref(&self) -> &domain::Actor {
-        &self.policy
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
     }
 }
 
@@ -114,15 +113,16 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
     };
     app.request_limits.admit_user(req, user.id).await?;
     req.extensions_mut().insert(CallerRole(user.role));
-    let policy = found.actor.clone();
-    let origin = origin(req, app, user.id);
+    let caller = Caller {
+        actor: found.actor.clone(),
+        origin: origin(req, app, user.id),
+    };
     Ok(Actor {
-        policy,
+        caller,
         user,
         session_id: claims.sid,
         token_id: None,
         expires_at,
-        origin,
     })
 }
 
@@ -224,17 +224,19 @@ async fn authenticate_personal(
     app.request_limits.admit_user(req, user.id).await?;
     req.extensions_mut().insert(CallerRole(user.role));
     access_tokens::touch(&app.db, token.id, now).await?;
-    let policy = domain::Actor {
+    let actor = domain::Actor {
         grants: Some(grants),
         ..found.actor.clone()
     };
-    let origin = origin(req, app, user.id);
+    let caller = Caller {
+        actor,
+        origin: origin(req, app, user.id),
+    };
     Ok(Actor {
-        policy,
+        caller,
         user,
         session_id: token.id,
         token_id: Some(token.id),
         expires_at: token.expires_at,
-        origin,
     })
 }

@@ -119,11 +119,11 @@ pub async fn create_action_item(
         priority: body.priority,
     };
     // The body names a session or a plan, not both (`dto::CreateActionItem` checks it).
-    let (db, origin) = (&app.db, &actor.origin);
+    let db = &app.db;
     let item = match (body.session_id, body.plan_id) {
-        (Some(session), _) => sessions::add_item(db, &actor, origin, session.uuid(), new).await?,
-        (None, Some(plan)) => action_plans::add_item(db, &actor, origin, plan.uuid(), new).await?,
-        (None, None) => action_items::create(db, &actor, origin, new).await?,
+        (Some(session), _) => sessions::add_item(db, &actor, session.uuid(), new).await?,
+        (None, Some(plan)) => action_plans::add_item(db, &actor, plan.uuid(), new).await?,
+        (None, None) => action_items::create(db, &actor, new).await?,
     };
     Ok(respond(&item, &app, StatusCode::CREATED))
 }
@@ -168,7 +168,6 @@ pub async fn update_action_item(
         priority: body.priority,
         assignee_id: body.assignee_id.map(|id| id.uuid()),
     };
-    let item =
-        action_items::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
+    let item = action_items::update(&app.db, &actor, id.uuid(), version, changes).await?;
     Ok(respond(&item, &app, StatusCode::OK))
 }

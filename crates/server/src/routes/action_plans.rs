@@ -113,7 +113,7 @@ pub async fn create_action_plan(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let new = new_plan(body.into_inner());
-    let row = action_plans::create(&app.db, &actor, &actor.origin, new).await?;
+    let row = action_plans::create(&app.db, &actor, new).await?;
     let items = row.items.clone();
     let answer = changed(&app, row, StatusCode::CREATED);
     crate::routes::action_items::publish_all(&app, &items);
@@ -196,7 +196,7 @@ pub async fn update_action_plan(
     };
     Ok(changed(
         &app,
-        action_plans::change(&app.db, &actor, &actor.origin, id.uuid(), version, change).await?,
+        action_plans::change(&app.db, &actor, id.uuid(), version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -235,7 +235,7 @@ pub async fn decide_action_plan(
     };
     Ok(changed(
         &app,
-        action_plans::change(&app.db, &actor, &actor.origin, id.uuid(), version, change).await?,
+        action_plans::change(&app.db, &actor, id.uuid(), version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -253,13 +253,6 @@ pub async fn add_checkpoint(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let plan = action_plans::add_checkpoint(
-        &app.db,
-        &actor,
-        &actor.origin,
-        id.uuid(),
-        body.date,
-        body.notes,
-    );
+    let plan = action_plans::add_checkpoint(&app.db, &actor, id.uuid(), body.date, body.notes);
     Ok(changed(&app, plan.await?, StatusCode::CREATED))
 }

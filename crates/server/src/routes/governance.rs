@@ -131,14 +131,7 @@ pub async fn create_announcement(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let team = body.team_id.map(TeamId::uuid);
-    let row = governance::announce(
-        &app.db,
-        &actor,
-        &actor.origin,
-        &body.title,
-        &body.body,
-        team,
-    );
+    let row = governance::announce(&app.db, &actor, &body.title, &body.body, team);
     let announcement = row.await?.to_dto();
     app.publish(dto::Event::AnnouncementPublished(Box::new(
         announcement.clone(),

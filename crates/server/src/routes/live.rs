@@ -66,7 +66,7 @@ pub async fn open_live(
 async fn audience(actor: &Actor, app: &AppState) -> ApiResult<Audience> {
     let agent_teams = scope::agent_teams(&app.db, actor).await?;
     Ok(Audience::new(
-        actor.policy.clone(),
+        actor.actor.clone(),
         actor.session_id,
         actor.expires_at,
         agent_teams,

@@ -114,15 +114,7 @@ pub async fn upsert_agent_metrics(
     let version = input.remove("version").map(|v| v as i32).or(if_match.0);
     let catalogue = app.catalogue.current(&app.db).await?;
     let month = (month, &input);
-    let saved = metrics::save_month(
-        &app.db,
-        &actor,
-        &actor.origin,
-        &catalogue,
-        agent.uuid(),
-        month,
-        version,
-    );
+    let saved = metrics::save_month(&app.db, &actor, &catalogue, agent.uuid(), month, version);
     let (saved, values) = saved.await?;
     let saved = wire::metric_month(&catalogue, &saved, &values);
     app.publish(dto::Event::MetricsChanged(Box::new(saved.clone())));

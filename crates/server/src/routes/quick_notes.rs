@@ -109,8 +109,7 @@ pub async fn create_quick_note(
         category: body.category,
         visibility: body.visibility,
     };
-    let written =
-        quick_notes::create(&app.db, &actor, &actor.origin, new, idempotency.as_ref()).await?;
+    let written = quick_notes::create(&app.db, &actor, new, idempotency.as_ref()).await?;
     if written.replayed {
         return Ok(extract::replayed(
             written.record.version,
@@ -155,8 +154,7 @@ pub async fn update_quick_note(
         category: body.category,
         visibility: body.visibility,
     };
-    let note =
-        quick_notes::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
+    let note = quick_notes::update(&app.db, &actor, id.uuid(), version, changes).await?;
     Ok(respond(&note, &app, StatusCode::OK))
 }
 
@@ -171,7 +169,7 @@ pub async fn delete_quick_note(
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let note = quick_notes::delete(&app.db, &actor, &actor.origin, id.uuid(), if_match.0).await?;
+    let note = quick_notes::delete(&app.db, &actor, id.uuid(), if_match.0).await?;
     app.publish(dto::Event::QuickNoteDeleted {
         id: note.id,
         agent_id: note.agent_id,

@@ -59,8 +59,7 @@ pub async fn create_template(
         ));
     }
     let team = body.team_id.map(|team| team.uuid());
-    let row =
-        session_templates::create(&app.db, &actor, &actor.origin, team, content(body)).await?;
+    let row = session_templates::create(&app.db, &actor, team, content(body)).await?;
     Ok(versioned(StatusCode::CREATED, row.version, &row.to_dto()))
 }
 
@@ -101,9 +100,7 @@ pub async fn update_template(
             "a template stays with its team: make a new one for another",
         ));
     }
-    let row =
-        session_templates::update(&app.db, &actor, &actor.origin, *id, version, content(body))
-            .await?;
+    let row = session_templates::update(&app.db, &actor, *id, version, content(body)).await?;
     Ok(versioned(StatusCode::OK, row.version, &row.to_dto()))
 }
 
@@ -117,6 +114,6 @@ pub async fn delete_template(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    session_templates::delete(&app.db, &actor, &actor.origin, *id).await?;
+    session_templates::delete(&app.db, &actor, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

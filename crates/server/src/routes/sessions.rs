@@ -114,7 +114,7 @@ pub async fn schedule_session(
         focus_areas: body.focus_areas,
         preparation_notes: body.preparation_notes,
     };
-    let row = sessions::schedule(&app.db, &actor, &actor.origin, new).await?;
+    let row = sessions::schedule(&app.db, &actor, new).await?;
     Ok(respond(&row, &app, StatusCode::CREATED))
 }
 
@@ -178,7 +178,7 @@ pub async fn update_session(
         focus_areas: body.focus_areas,
         preparation_notes: body.preparation_notes,
     };
-    let row = sessions::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
+    let row = sessions::update(&app.db, &actor, id.uuid(), version, changes).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }
 
@@ -189,7 +189,7 @@ async fn step(
     step: Step,
     app: &AppState,
 ) -> ApiResult<HttpResponse> {
-    let row = sessions::step(&app.db, &actor, &actor.origin, id, version, step).await?;
+    let row = sessions::step(&app.db, &actor, id, version, step).await?;
     Ok(respond(&row, app, StatusCode::OK))
 }
 
@@ -288,15 +288,7 @@ pub async fn complete_session(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let completion = completion(body);
-    let (row, items) = sessions::complete(
-        &app.db,
-        &actor,
-        &actor.origin,
-        id.uuid(),
-        version,
-        completion,
-    )
-    .await?;
+    let (row, items) = sessions::complete(&app.db, &actor, id.uuid(), version, completion).await?;
     crate::routes::action_items::publish_all(&app, &items);
     Ok(respond(&row, &app, StatusCode::OK))
 }
@@ -316,7 +308,6 @@ pub async fn acknowledge_session(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let comment = body.comment.trim().to_owned();
-    let row =
-        sessions::acknowledge(&app.db, &actor, &actor.origin, id.uuid(), version, comment).await?;
+    let row = sessions::acknowledge(&app.db, &actor, id.uuid(), version, comment).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }

@@ -126,6 +126,6 @@ pub async fn update_team(
             .agent_ids
             .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
     };
-    let row = teams::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
+    let row = teams::update(&app.db, &actor, id.uuid(), version, changes).await?;
     Ok(changed(&app, StatusCode::OK, &row))
 }

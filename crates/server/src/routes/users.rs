@@ -48,7 +48,7 @@ pub async fn export_user(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let id = id.uuid();
-    let export = persistence::privacy::export(&app.db, &actor, &actor.origin, id).await?;
+    let export = persistence::privacy::export(&app.db, &actor, id).await?;
     Ok(HttpResponse::Ok()
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
@@ -72,8 +72,7 @@ pub async fn erase_user(
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let row =
-        persistence::privacy::erase(&app.db, &actor, &actor.origin, id.uuid(), if_match.0).await?;
+    let row = persistence::privacy::erase(&app.db, &actor, id.uuid(), if_match.0).await?;
     tracing::info!(user.id = %row.user.id, "person erased");
     Ok(changed(&app, StatusCode::OK, &row))
 }
@@ -93,7 +92,7 @@ pub async fn reset_password(
     let id = id.uuid();
     let password = temporary_password();
     let hash = app.passwords.hash(password.clone()).await?;
-    users::reset_password(&app.db, &actor, &actor.origin, id, hash).await?;
+    users::reset_password(&app.db, &actor, id, hash).await?;
     app.publish(dto::Event::SignedOutElsewhere {
         user_id: id,
         kept_session_id: Uuid::nil(),
@@ -217,7 +216,7 @@ pub async fn create_user(
         employee_id: body.employee_id,
         department: body.department,
     };
-    let row = users::create(&app.db, &actor, &actor.origin, new).await?;
+    let row = users::create(&app.db, &actor, new).await?;
     tracing::info!(user.id = %row.user.id, role = %body.role, "user created");
     let location = format!("/api/v1/users/{}", row.user.id);
     Ok(located(changed(&app, StatusCode::CREATED, &row), &location))
@@ -261,7 +260,7 @@ pub async fn update_user(
         employee_id: body.employee_id,
         department: body.department,
     };
-    let row = users::update(&app.db, &actor, &actor.origin, id.uuid(), version, changes).await?;
+    let row = users::update(&app.db, &actor, id.uuid(), version, changes).await?;
     Ok(changed(&app, StatusCode::OK, &row))
 }
 
@@ -272,7 +271,7 @@ async fn set_active(
     app: &AppState,
     active: bool,
 ) -> ApiResult<HttpResponse> {
-    let row = users::set_active(&app.db, &actor, &actor.origin, id, if_match.0, active).await?;
+    let row = users::set_active(&app.db, &actor, id, if_match.0, active).await?;
     tracing::info!(user.id = %id, active, "user activation changed");
     Ok(changed(app, StatusCode::OK, &row))
 }

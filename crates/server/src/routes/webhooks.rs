@@ -67,15 +67,7 @@ pub async fn create_webhook(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let url = checked(&app, &body.url)?;
-    let row = webhooks::create(
-        &app.db,
-        &actor,
-        &actor.origin,
-        url,
-        body.description,
-        &body.events,
-    )
-    .await?;
+    let row = webhooks::create(&app.db, &actor, url, body.description, &body.events).await?;
     let created = CreatedWebhook {
         secret: row.secret.as_str().to_owned(),
         webhook: row.to_dto(),
@@ -124,7 +116,7 @@ pub async fn update_webhook(
         events: body.events,
         enabled: body.enabled,
     };
-    let row = webhooks::update(&app.db, &actor, &actor.origin, *id, version, changes).await?;
+    let row = webhooks::update(&app.db, &actor, *id, version, changes).await?;
     Ok(versioned(StatusCode::OK, row.version, &row.to_dto()))
 }
 
@@ -138,7 +130,7 @@ pub async fn delete_webhook(
     id: web::Path<Uuid>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    webhooks::delete(&app.db, &actor, &actor.origin, *id).await?;
+    webhooks::delete(&app.db, &actor, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
