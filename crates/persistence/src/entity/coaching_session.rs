@@ -35,23 +35,13 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
+// Its search terms are written by `sessions`, beside its audit entry.
 crate::sealed::bind_sealed!(
     key: id,
     sealed: [],
-    optional: [preparation_notes, session_notes, acknowledgement_comment]
+    optional: [preparation_notes, session_notes, acknowledgement_comment],
+    on save
 );
-
-/// Its notes are sealed before they are written; its search terms are written by `sessions`,
-/// beside its audit entry.
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _: &C, _: bool) -> Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        Ok(self.bind_sealed())
-    }
-}
 
 impl Model {
     /// The texts a search finds the session by: its notes and focus areas.

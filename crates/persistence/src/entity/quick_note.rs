@@ -24,16 +24,5 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-crate::sealed::bind_sealed!(key: id, sealed: [content], optional: []);
-
-/// Its text is sealed before it is written; its search terms are written by `quick_notes`,
-/// beside its audit entry.
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _: &C, _: bool) -> Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        Ok(self.bind_sealed())
-    }
-}
+// Its search terms are written by `quick_notes`, beside its audit entry.
+crate::sealed::bind_sealed!(key: id, sealed: [content], optional: [], on save);
