@@ -1,7 +1,8 @@
 //! Newtype identifiers, so a team id can never be passed where a user id is meant.
 //!
 //! Ids are UUIDv7 (time-ordered); they are minted by `persistence`, never here, so this crate
-//! needs no randomness.
+//! needs no randomness. With the `sea-orm` feature they are column types too, so the entities
+//! hold them and an id is typed from the database to the browser.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -11,8 +12,18 @@ macro_rules! id {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType))]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
+
+        // A primary key's type must say how it would come from an auto-increment number: a
+        // UUID never does.
+        #[cfg(feature = "sea-orm")]
+        impl sea_orm::TryFromU64 for $name {
+            fn try_from_u64(n: u64) -> Result<Self, sea_orm::DbErr> {
+                Uuid::try_from_u64(n).map(Self)
+            }
+        }
 
         impl $name {
             /// The raw UUID.
@@ -24,6 +35,12 @@ macro_rules! id {
         impl From<Uuid> for $name {
             fn from(id: Uuid) -> Self {
                 Self(id)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Uuid {
+                id.0
             }
         }
 

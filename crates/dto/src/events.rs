@@ -1,6 +1,7 @@
 //! Domain events: what changed, published after each commit. The WebSocket hub delivers them to
 //! every client whose actor may see the record.
 
+use domain::{QuickNoteId, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -46,27 +47,24 @@ pub enum Event {
     /// A sign-in session ended (sign-out), or a personal access token was revoked; its live
     /// connections close.
     SignedOut {
-        /// The person.
-        user_id: Uuid,
+        user_id: UserId,
         /// The sign-in session, or the personal access token.
         session_id: Uuid,
     },
     /// Every sign-in session of a person but one ended (a password change); their live
     /// connections on the others close.
     SignedOutElsewhere {
-        /// The person.
-        user_id: Uuid,
+        user_id: UserId,
         /// The sign-in session that goes on.
         kept_session_id: Uuid,
     },
     /// A quick note was deleted.
     QuickNoteDeleted {
-        /// The note.
-        id: Uuid,
+        id: QuickNoteId,
         /// The agent it was about.
-        agent_id: Uuid,
+        agent_id: UserId,
         /// Its author.
-        author_id: Uuid,
+        author_id: UserId,
         /// Who could see it: a private note's deletion reaches its author alone.
         visibility: domain::NoteVisibility,
     },
@@ -88,8 +86,8 @@ impl Event {
             Event::UserChanged(user) => user.id.uuid(),
             Event::TeamChanged(team) => team.id.uuid(),
             Event::SignedOut { session_id, .. } => *session_id,
-            Event::SignedOutElsewhere { user_id, .. } => *user_id,
-            Event::QuickNoteDeleted { id, .. } => *id,
+            Event::SignedOutElsewhere { user_id, .. } => user_id.uuid(),
+            Event::QuickNoteDeleted { id, .. } => id.uuid(),
         }
     }
 }

@@ -279,7 +279,7 @@ pub enum JobStatus {
 pub struct ImportJob {
     pub id: Uuid,
     /// Who started it (only they and admins may read it).
-    pub owner: Uuid,
+    pub owner: UserId,
     /// Where it is.
     pub status: JobStatus,
     /// Rows to write.

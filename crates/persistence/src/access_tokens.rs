@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::Grant;
+use domain::UserId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -17,7 +18,7 @@ use crate::{Db, StoreError, db};
 /// deactivated): their owner makes new ones.
 pub async fn revoke_all(
     db: &impl sea_orm::ConnectionTrait,
-    user_id: Uuid,
+    user_id: UserId,
 ) -> Result<(), StoreError> {
     access_token::Entity::update_many()
         .col_expr(access_token::Column::RevokedAt, Expr::value(Utc::now()))
@@ -36,7 +37,7 @@ pub const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
 #[derive(Clone, Debug)]
 pub struct NewToken {
     /// Its owner.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// What the owner calls it.
     pub name: String,
     /// What it may do.
@@ -116,7 +117,7 @@ pub async fn create(
 
 /// A person's tokens that are not revoked, newest first (expired ones included, to be seen as
 /// such).
-pub async fn list(db: &Db, user_id: Uuid) -> Result<Vec<access_token::Model>, StoreError> {
+pub async fn list(db: &Db, user_id: UserId) -> Result<Vec<access_token::Model>, StoreError> {
     Ok(access_token::Entity::find()
         .filter(access_token::Column::UserId.eq(user_id))
         .filter(access_token::Column::RevokedAt.is_null())
@@ -128,7 +129,7 @@ pub async fn list(db: &Db, user_id: Uuid) -> Result<Vec<access_token::Model>, St
 
 /// Revokes one of `user_id`'s tokens, audited. Revoking a revoked token changes nothing; another
 /// person's token is not found.
-pub async fn revoke(db: &Db, origin: &Origin, user_id: Uuid, id: Uuid) -> Result<(), StoreError> {
+pub async fn revoke(db: &Db, origin: &Origin, user_id: UserId, id: Uuid) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let before = access_token::Entity::find_by_id(id)
         .filter(access_token::Column::UserId.eq(user_id))

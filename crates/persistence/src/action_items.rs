@@ -4,9 +4,9 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::{
-    Action, ActionItemStatus, Actor, NotificationKind, Priority, Role, Target, TeamId, UserId,
-    authorize,
+    Action, ActionItemStatus, Actor, NotificationKind, Priority, Role, Target, UserId, authorize,
 };
+use domain::{ActionItemId, ActionPlanId, SessionId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set,
 };
@@ -24,16 +24,16 @@ use crate::{Db, StoreError, db, scope, users, versioned};
 pub async fn find_in_scope(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: ActionItemId,
 ) -> Result<(action_item::Model, Target), StoreError> {
     let (item, team) =
         scope::find_with_agent_team::<action_item::Entity>(db, id, action_item::Column::AgentId)
             .await?;
-    let target = Target::about_agent(UserId(item.agent_id), team);
+    let target = Target::about_agent(item.agent_id, team);
     if !shown_to(actor, &item) {
         return Err(StoreError::NotFound);
     }
-    if item.assignee_id != actor.id.uuid() {
+    if item.assignee_id != actor.id {
         scope::sees(actor, Action::ViewActionItem, &target)?;
     }
     Ok((item, target))
@@ -43,13 +43,13 @@ pub async fn find_in_scope(
 #[derive(Clone, Debug, Default)]
 pub struct ItemFilter {
     /// Only items this person does.
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
     /// Only items about this agent.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only from this session.
-    pub session_id: Option<Uuid>,
+    pub session_id: Option<SessionId>,
     /// Only in this plan.
-    pub plan_id: Option<Uuid>,
+    pub plan_id: Option<ActionPlanId>,
     /// Only in this state.
     pub status: Option<ActionItemStatus>,
     /// Only due before this date.
@@ -79,7 +79,7 @@ pub(crate) fn visible_ways(actor: &Actor) -> [Condition; 2] {
     };
     [
         shown().add(scope::agent_records(actor, action_item::Column::AgentId)),
-        shown().add(action_item::Column::AssigneeId.eq(actor.id.uuid())),
+        shown().add(action_item::Column::AssigneeId.eq(actor.id)),
     ]
 }
 
@@ -98,10 +98,19 @@ pub async fn list(
 ) -> Result<(Vec<action_item::Model>, Option<String>), StoreError> {
     let mut query = action_item::Entity::find().filter(visible(actor));
     let equal = [
-        (action_item::Column::AssigneeId, filter.assignee_id),
-        (action_item::Column::AgentId, filter.agent_id),
-        (action_item::Column::SessionId, filter.session_id),
-        (action_item::Column::PlanId, filter.plan_id),
+        (
+            action_item::Column::AssigneeId,
+            filter.assignee_id.map(Uuid::from),
+        ),
+        (
+            action_item::Column::AgentId,
+            filter.agent_id.map(Uuid::from),
+        ),
+        (
+            action_item::Column::SessionId,
+            filter.session_id.map(Uuid::from),
+        ),
+        (action_item::Column::PlanId, filter.plan_id.map(Uuid::from)),
     ];
     for (column, value) in equal {
         if let Some(value) = value {
@@ -129,7 +138,7 @@ pub async fn list(
         Order::Asc,
     );
     pagination::page::<_, NaiveDate>(db, query, sort, page, |item| {
-        (item.due_date.to_string(), item.id)
+        (item.due_date.to_string(), item.id.into())
     })
     .await
 }
@@ -139,7 +148,7 @@ pub async fn list(
 #[derive(Clone, Debug)]
 pub struct NewItem {
     /// Who does it.
-    pub assignee_id: Uuid,
+    pub assignee_id: UserId,
     /// What to do.
     pub title: String,
     /// Details.
@@ -154,16 +163,16 @@ pub struct NewItem {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Parent {
     /// The session it was agreed in.
-    Session(Uuid),
+    Session(SessionId),
     /// The plan it is part of.
-    Plan(Uuid),
+    Plan(ActionPlanId),
 }
 
 /// Inserts an item and its audit entry inside the caller's transaction.
 pub async fn insert(
     db: &impl ConnectionTrait,
     origin: &Origin,
-    agent_id: Uuid,
+    agent_id: UserId,
     parent: Option<Parent>,
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
@@ -174,7 +183,7 @@ pub async fn insert(
         None => (None, None),
     };
     let item = action_item::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ActionItemId(Uuid::now_v7())),
         agent_id: Set(agent_id),
         assignee_id: Set(new.assignee_id),
         created_by: Set(origin.actor_id),
@@ -213,7 +222,7 @@ async fn tell_assignee(
         kind: NotificationKind::ActionItemAssigned,
         title: format!("Action item for you: {}", item.title),
         resource_type: "action_item",
-        resource_id: item.id,
+        resource_id: item.id.into(),
     };
     notifications::notify(db, origin, [item.assignee_id], &notice).await
 }
@@ -233,7 +242,7 @@ pub async fn create(
             "without a session, the assignee must be the agent the item is about",
         ));
     }
-    let about = Target::about_agent(UserId(new.assignee_id), assignee.team_id.map(TeamId));
+    let about = Target::about_agent(new.assignee_id, assignee.team_id);
     authorize(actor, Action::CreateActionItem, &about)?;
     let item = insert(&txn, origin, new.assignee_id, None, new).await?;
     txn.commit().await?;
@@ -256,7 +265,7 @@ pub struct ItemChanges {
     /// New priority.
     pub priority: Option<Priority>,
     /// New assignee.
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
 }
 
 impl ItemChanges {
@@ -278,7 +287,7 @@ fn authorize_changes(
     target: &Target,
     changes: &ItemChanges,
 ) -> Result<(), StoreError> {
-    let assignee_moves_forward = item.assignee_id == actor.id.uuid();
+    let assignee_moves_forward = item.assignee_id == actor.id;
     match changes.status {
         Some(ActionItemStatus::Cancelled) => authorize(actor, Action::ManageActionItem, target)?,
         Some(_) if !assignee_moves_forward => {
@@ -296,7 +305,7 @@ fn authorize_changes(
 pub async fn update(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: ActionItemId,
     version: i32,
     changes: ItemChanges,
 ) -> Result<action_item::Model, StoreError> {

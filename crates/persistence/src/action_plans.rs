@@ -1,6 +1,7 @@
 //! Action plans: drafted by the coach, approved by the agent's manager, acknowledged by the
 //! agent, closed with an outcome. Targets are checked against the agent's recorded metrics.
 
+use domain::ActionPlanId;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
@@ -30,12 +31,12 @@ use crate::{Db, StoreError, db, metrics, scope, users, versioned};
 pub async fn find_in_scope(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: ActionPlanId,
 ) -> Result<(action_plan::Model, Target), StoreError> {
     let (plan, team) =
         scope::find_with_agent_team::<action_plan::Entity>(db, id, action_plan::Column::AgentId)
             .await?;
-    let target = Target::about_agent(UserId(plan.agent_id), team);
+    let target = Target::about_agent(plan.agent_id, team);
     scope::sees(actor, Action::ViewActionPlan, &target)?;
     Ok((plan, target))
 }
@@ -45,7 +46,7 @@ pub async fn find_in_scope(
 pub async fn add_item(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: ActionPlanId,
     new: NewItem,
 ) -> Result<action_item::Model, StoreError> {
     let Caller { actor, origin } = caller;
@@ -75,7 +76,7 @@ async fn claim(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     action: Action,
-    id: Uuid,
+    id: ActionPlanId,
     version: Option<i32>,
 ) -> Result<action_plan::Model, StoreError> {
     let (mut plan, target) = find_in_scope(txn, actor, id).await?;
@@ -141,8 +142,8 @@ async fn expand(
     db: &impl ConnectionTrait,
     plans: &[action_plan::Model],
 ) -> Result<Vec<PlanRow>, StoreError> {
-    let ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
-    let mut items: HashMap<Uuid, Vec<action_item::Model>> = HashMap::new();
+    let ids: Vec<ActionPlanId> = plans.iter().map(|p| p.id).collect();
+    let mut items: HashMap<ActionPlanId, Vec<action_item::Model>> = HashMap::new();
     for item in action_item::Entity::find()
         .filter(action_item::Column::PlanId.is_in(ids.clone()))
         .order_by_asc(action_item::Column::DueDate)
@@ -153,7 +154,7 @@ async fn expand(
             items.entry(plan).or_default().push(item);
         }
     }
-    let mut checkpoints: HashMap<Uuid, Vec<action_plan_checkpoint::Model>> = HashMap::new();
+    let mut checkpoints: HashMap<ActionPlanId, Vec<action_plan_checkpoint::Model>> = HashMap::new();
     for checkpoint in action_plan_checkpoint::Entity::find()
         .filter(action_plan_checkpoint::Column::PlanId.is_in(ids.clone()))
         .order_by_asc(action_plan_checkpoint::Column::Date)
@@ -171,13 +172,13 @@ async fn expand(
         .all(db)
         .await?;
     let catalogue = metrics::catalogue(db).await?;
-    let agents: Vec<Uuid> = plans.iter().map(|p| p.agent_id).collect();
+    let agents: Vec<UserId> = plans.iter().map(|p| p.agent_id).collect();
     let first_month = |plan: &action_plan::Model| plan.start_date.format("%Y-%m").to_string();
     let months = targets
         .iter()
         .map(|t| t.by_month.clone())
         .chain(plans.iter().map(first_month));
-    let recorded: HashMap<(Uuid, String), metrics::Values> =
+    let recorded: HashMap<(UserId, String), metrics::Values> =
         match (months.clone().min(), months.max()) {
             (Some(first), Some(last)) => metrics::months(db, &agents, &first, &last)
                 .await?
@@ -186,8 +187,9 @@ async fn expand(
                 .collect(),
             _ => HashMap::new(),
         };
-    let plan_of: HashMap<Uuid, &action_plan::Model> = plans.iter().map(|p| (p.id, p)).collect();
-    let mut plan_targets: HashMap<Uuid, Vec<TargetRow>> = HashMap::new();
+    let plan_of: HashMap<ActionPlanId, &action_plan::Model> =
+        plans.iter().map(|p| (p.id, p)).collect();
+    let mut plan_targets: HashMap<ActionPlanId, Vec<TargetRow>> = HashMap::new();
     for target in targets {
         let Some(plan) = plan_of.get(&target.plan_id) else {
             continue;
@@ -237,7 +239,7 @@ async fn expand(
 #[derive(Clone, Debug, Default)]
 pub struct PlanFilter {
     /// Only this agent's.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only in this state.
     pub status: Option<PlanStatus>,
 }
@@ -264,7 +266,7 @@ pub async fn list(
     );
     let (plans, next) =
         pagination::page::<_, chrono::DateTime<Utc>>(db, query, sort, page, |plan| {
-            (plan.created_at.to_rfc3339(), plan.id)
+            (plan.created_at.to_rfc3339(), plan.id.into())
         })
         .await?;
     let rows = expand(db, &plans).await?;
@@ -277,7 +279,7 @@ pub async fn list(
 /// A plan to draft.
 #[derive(Clone, Debug)]
 pub struct NewPlan {
-    pub agent_id: Uuid,
+    pub agent_id: UserId,
     pub title: String,
     pub goal: String,
     /// First day.
@@ -308,7 +310,7 @@ pub async fn create(db: &Db, caller: &Caller, new: NewPlan) -> Result<PlanRow, S
     let targets = catalogued(&txn, &new.targets).await?;
     let now = Utc::now();
     let plan = action_plan::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ActionPlanId(Uuid::now_v7())),
         agent_id: Set(new.agent_id),
         created_by: Set(origin.actor_id),
         title: Set(new.title.trim().to_owned()),
@@ -384,7 +386,7 @@ async fn catalogued(
 /// Adds `targets` to the plan `plan_id`.
 async fn insert_targets(
     txn: &impl ConnectionTrait,
-    plan_id: Uuid,
+    plan_id: ActionPlanId,
     targets: Vec<KpiTarget>,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
@@ -451,7 +453,7 @@ impl PlanChange {
 pub async fn change(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: ActionPlanId,
     version: i32,
     change: PlanChange,
 ) -> Result<PlanRow, StoreError> {
@@ -459,7 +461,7 @@ pub async fn change(
     let txn = db::begin_write(db).await?;
     let plan = claim(&txn, actor, change.action(), id, Some(version)).await?;
     if matches!(change, PlanChange::Approve) {
-        domain::policy::authorize_approval(actor, plan.created_by.map(UserId))?;
+        domain::policy::authorize_approval(actor, plan.created_by)?;
     }
     let status = plan.status;
     let now = Utc::now();
@@ -556,7 +558,7 @@ pub async fn change(
             None => Ok("Someone".to_owned()),
         }
     };
-    let drafter: Vec<Uuid> = updated.created_by.into_iter().collect();
+    let drafter: Vec<UserId> = updated.created_by.into_iter().collect();
     let mut told = Vec::new();
     match action {
         "action_plan.submit" => told.push((
@@ -597,7 +599,7 @@ pub async fn change(
             kind,
             title,
             resource_type: "action_plan",
-            resource_id: id,
+            resource_id: id.into(),
         };
         notifications::notify(&txn, origin, recipients, &notice).await?;
     }
@@ -607,7 +609,7 @@ pub async fn change(
 }
 
 /// Who approves a plan about `agent`: their team's manager, or the admins when it has none.
-async fn approvers(txn: &impl ConnectionTrait, agent: Uuid) -> Result<Vec<Uuid>, StoreError> {
+async fn approvers(txn: &impl ConnectionTrait, agent: UserId) -> Result<Vec<UserId>, StoreError> {
     let manager = team::Entity::find()
         .filter(
             team::Column::Id.in_subquery(
@@ -636,7 +638,7 @@ async fn approvers(txn: &impl ConnectionTrait, agent: Uuid) -> Result<Vec<Uuid>,
 pub async fn add_checkpoint(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: ActionPlanId,
     date: NaiveDate,
     notes: String,
 ) -> Result<PlanRow, StoreError> {
@@ -667,7 +669,7 @@ pub async fn add_checkpoint(
     let change = Change {
         action: "action_plan.checkpoint",
         resource_type: "action_plan",
-        resource_id: Some(id),
+        resource_id: Some(id.into()),
         changes: serde_json::json!({ "checkpoint": { "from": null, "to": { "id": checkpoint.id, "date": date } } }),
     };
     audit::record(&txn, origin, change).await?;

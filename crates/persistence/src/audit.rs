@@ -8,6 +8,7 @@
 //! time, actor, action and record stay proven, and so does every field not removed.
 
 use chrono::{DateTime, SubsecRound, Utc};
+use domain::UserId;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait,
     QueryOrder, Set,
@@ -22,7 +23,7 @@ use crate::entity::audit_entry;
 #[derive(Clone, Debug, Default)]
 pub struct Origin {
     /// The signed-in user, if any.
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     /// The client's address.
     pub ip: Option<String>,
     pub request_id: Option<String>,
@@ -100,10 +101,11 @@ pub async fn record_change<T: serde::Serialize>(
     db: &impl ConnectionTrait,
     origin: &Origin,
     action: &'static str,
-    id: Uuid,
+    id: impl Into<Uuid>,
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<(), StoreError> {
+    let id: Uuid = id.into();
     let resource_type = action.split('.').next().unwrap_or(action);
     let change = Change {
         action,
@@ -120,7 +122,7 @@ pub async fn commit<T: serde::Serialize>(
     txn: DatabaseTransaction,
     origin: &Origin,
     action: &'static str,
-    id: Uuid,
+    id: impl Into<Uuid>,
     before: Option<&T>,
     after: T,
 ) -> Result<T, StoreError> {

@@ -4,6 +4,7 @@
 //! the whole family is revoked and every token in it stops working.
 
 use chrono::{DateTime, Duration, Utc};
+use domain::UserId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -25,7 +26,7 @@ pub struct Origin {
 /// Starts a session for `user_id` whose first refresh token hashes to `token_hash`.
 pub async fn start(
     db: &Db,
-    user_id: Uuid,
+    user_id: UserId,
     token_hash: String,
     lifetime: Duration,
     origin: Origin,
@@ -193,7 +194,7 @@ pub async fn revoke(
 /// Revokes every session of a user (deactivation, password change).
 pub async fn revoke_all(
     db: &impl ConnectionTrait,
-    user_id: Uuid,
+    user_id: UserId,
     reason: &str,
 ) -> Result<(), StoreError> {
     revoke_where(db, auth_session::Column::UserId.eq(user_id), reason).await
@@ -202,7 +203,7 @@ pub async fn revoke_all(
 /// Revokes every session of a user but one (password change keeps the current sign-in).
 pub async fn revoke_all_except(
     db: &impl ConnectionTrait,
-    user_id: Uuid,
+    user_id: UserId,
     keep: Uuid,
     reason: &str,
 ) -> Result<(), StoreError> {

@@ -2,6 +2,7 @@
 //! token is stored only as a hash. A new feed replaces the old one, whose URL then finds nothing.
 
 use chrono::{DateTime, Utc};
+use domain::UserId;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
@@ -22,7 +23,7 @@ struct Audited {
 }
 
 /// When `user_id`'s current feed was made, if they have one.
-pub async fn created_at(db: &Db, user_id: Uuid) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn created_at(db: &Db, user_id: UserId) -> Result<Option<DateTime<Utc>>, StoreError> {
     Ok(calendar_feed::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -33,7 +34,7 @@ pub async fn created_at(db: &Db, user_id: Uuid) -> Result<Option<DateTime<Utc>>,
 pub async fn replace(
     db: &Db,
     origin: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     token_hash: String,
 ) -> Result<DateTime<Utc>, StoreError> {
     let now = Utc::now();
@@ -72,7 +73,7 @@ pub async fn replace(
 }
 
 /// Ends `user_id`'s feed, audited; nothing to do when they have none.
-pub async fn remove(db: &Db, origin: &Origin, user_id: Uuid) -> Result<(), StoreError> {
+pub async fn remove(db: &Db, origin: &Origin, user_id: UserId) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let Some(before) = calendar_feed::Entity::find_by_id(user_id).one(&txn).await? else {
         return Ok(());
@@ -163,7 +164,7 @@ async fn named(
         .iter()
         .flat_map(|session| [session.agent_id, session.team_leader_id]);
     let names = users::names(db, people.collect::<Vec<_>>()).await?;
-    let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
+    let name = |id: &UserId| names.get(id).cloned().unwrap_or_default();
     Ok(rows
         .into_iter()
         .map(|session| FeedSession {

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::UserId;
 use domain::{PlanStatus, SessionStatus};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-use uuid::Uuid;
 
 use crate::entity::{action_item, action_plan, coaching_session};
 use crate::{Db, StoreError};
@@ -14,12 +14,12 @@ use crate::{Db, StoreError};
 /// Open action items past due, per agent: how many, and the oldest due date.
 pub async fn overdue(
     db: &Db,
-    agents: &[Uuid],
-) -> Result<HashMap<Uuid, (u32, NaiveDate)>, StoreError> {
+    agents: &[UserId],
+) -> Result<HashMap<UserId, (u32, NaiveDate)>, StoreError> {
     let today = Utc::now().date_naive();
-    let mut overdue: HashMap<Uuid, (u32, NaiveDate)> = HashMap::new();
+    let mut overdue: HashMap<UserId, (u32, NaiveDate)> = HashMap::new();
     for chunk in agents.chunks(500) {
-        let rows: Vec<(Uuid, NaiveDate)> = action_item::Entity::find()
+        let rows: Vec<(UserId, NaiveDate)> = action_item::Entity::find()
             .select_only()
             .column(action_item::Column::AgentId)
             .column(action_item::Column::DueDate)
@@ -41,11 +41,11 @@ pub async fn overdue(
 /// When each agent's last completed session was (agents never coached are absent).
 pub async fn last_coached(
     db: &Db,
-    agents: &[Uuid],
-) -> Result<HashMap<Uuid, DateTime<Utc>>, StoreError> {
+    agents: &[UserId],
+) -> Result<HashMap<UserId, DateTime<Utc>>, StoreError> {
     let mut last = HashMap::new();
     for chunk in agents.chunks(500) {
-        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = coaching_session::Entity::find()
+        let rows: Vec<(UserId, Option<DateTime<Utc>>)> = coaching_session::Entity::find()
             .select_only()
             .column(coaching_session::Column::AgentId)
             .column_as(coaching_session::Column::CompletedAt.max(), "last")
@@ -67,12 +67,12 @@ pub async fn last_coached(
 /// before `before`.
 pub async fn unacknowledged(
     db: &Db,
-    agents: &[Uuid],
+    agents: &[UserId],
     before: DateTime<Utc>,
-) -> Result<HashMap<Uuid, u32>, StoreError> {
+) -> Result<HashMap<UserId, u32>, StoreError> {
     let mut counts = HashMap::new();
     for chunk in agents.chunks(500) {
-        let sessions: Vec<Uuid> = coaching_session::Entity::find()
+        let sessions: Vec<UserId> = coaching_session::Entity::find()
             .select_only()
             .column(coaching_session::Column::AgentId)
             .filter(coaching_session::Column::AgentId.is_in(chunk.iter().copied()))
@@ -82,7 +82,7 @@ pub async fn unacknowledged(
             .into_tuple()
             .all(db)
             .await?;
-        let plans: Vec<Uuid> = action_plan::Entity::find()
+        let plans: Vec<UserId> = action_plan::Entity::find()
             .select_only()
             .column(action_plan::Column::AgentId)
             .filter(action_plan::Column::AgentId.is_in(chunk.iter().copied()))

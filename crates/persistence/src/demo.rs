@@ -10,7 +10,8 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use domain::{
-    ActionItemStatus, NoteCategory, NoteVisibility, PlanStatus, Priority, Role, SessionStatus,
+    ActionItemId, ActionItemStatus, ActionPlanId, NoteCategory, NoteVisibility, PlanStatus,
+    Priority, QuickNoteId, Role, SessionId, SessionStatus, TeamId, UserId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
@@ -251,7 +252,7 @@ pub async fn seed(
     let mut logins = Vec::new();
     let mut people = Vec::new();
     let mut person = |role: Role, name: &str, email: String, employee: Option<String>| {
-        let id = Uuid::now_v7();
+        let id = UserId(Uuid::now_v7());
         logins.push(DemoLogin {
             role,
             name: name.to_owned(),
@@ -283,7 +284,7 @@ pub async fn seed(
             .entry(*manager)
             .or_insert_with(|| person(Role::Manager, manager, email_of(manager), None));
         let leader_id = person(Role::TeamLeader, leader, email_of(leader), None);
-        let agents: Vec<(Uuid, &str)> = AGENTS[index * 10..index * 10 + 10]
+        let agents: Vec<(UserId, &str)> = AGENTS[index * 10..index * 10 + 10]
             .iter()
             .enumerate()
             .map(|(n, name)| {
@@ -294,7 +295,13 @@ pub async fn seed(
                 )
             })
             .collect();
-        teams.push((Uuid::now_v7(), *team_name, leader_id, manager_id, agents));
+        teams.push((
+            TeamId(Uuid::now_v7()),
+            *team_name,
+            leader_id,
+            manager_id,
+            agents,
+        ));
     }
     user::Entity::insert_many(people).exec(&txn).await?;
 
@@ -355,7 +362,7 @@ async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(),
 
     let since = now - Duration::days(30);
     // (when, who, action, kind of record, record)
-    let mut trail: Vec<(DateTime<Utc>, Uuid, &'static str, &'static str, Uuid)> = Vec::new();
+    let mut trail: Vec<(DateTime<Utc>, UserId, &'static str, &'static str, Uuid)> = Vec::new();
     let sessions = coaching_session::Entity::find()
         .filter(coaching_session::Column::ScheduledAt.gte(since))
         .order_by_asc(coaching_session::Column::ScheduledAt)
@@ -368,10 +375,16 @@ async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(),
             leader,
             "session.create",
             "session",
-            session.id,
+            session.id.into(),
         ));
         if let Some(done) = session.completed_at {
-            trail.push((done, leader, "session.complete", "session", session.id));
+            trail.push((
+                done,
+                leader,
+                "session.complete",
+                "session",
+                session.id.into(),
+            ));
         }
         if let Some(seen) = session.acknowledged_at {
             trail.push((
@@ -379,7 +392,7 @@ async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(),
                 session.agent_id,
                 "session.acknowledge",
                 "session",
-                session.id,
+                session.id.into(),
             ));
         }
     }
@@ -395,7 +408,7 @@ async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(),
             by,
             "action_item.create",
             "action_item",
-            item.id,
+            item.id.into(),
         ));
     }
     let plans = action_plan::Entity::find().all(txn).await?;
@@ -406,13 +419,19 @@ async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(),
             by,
             "action_plan.create",
             "action_plan",
-            plan.id,
+            plan.id.into(),
         ));
         if let Some(at) = plan.submitted_at {
-            trail.push((at, by, "action_plan.submit", "action_plan", plan.id));
+            trail.push((at, by, "action_plan.submit", "action_plan", plan.id.into()));
         }
         if let (Some(at), Some(manager)) = (plan.approved_at, plan.approved_by) {
-            trail.push((at, manager, "action_plan.approve", "action_plan", plan.id));
+            trail.push((
+                at,
+                manager,
+                "action_plan.approve",
+                "action_plan",
+                plan.id.into(),
+            ));
         }
     }
     trail.sort_by_key(|(when, ..)| *when);
@@ -441,7 +460,7 @@ async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(),
             kind: NotificationKind::ActionItemAssigned,
             title: format!("Action item for you: {}", item.title),
             resource_type: "action_item",
-            resource_id: item.id,
+            resource_id: item.id.into(),
         };
         notifications::notify(txn, &nobody, [item.assignee_id], &notice).await?;
     }
@@ -458,7 +477,7 @@ async fn seed_news(txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(),
             kind: NotificationKind::PlanAwaitingApproval,
             title: format!("Action plan to approve: {}", plan.title),
             resource_type: "action_plan",
-            resource_id: plan.id,
+            resource_id: plan.id.into(),
         };
         notifications::notify(txn, &nobody, manager, &notice).await?;
     }
@@ -476,6 +495,7 @@ async fn exists(db: &Db, email: &str) -> Result<bool, StoreError> {
 
 /// A new person's row.
 fn person_row(
+    id: UserId,
     role: Role,
     name: String,
     email: String,
@@ -483,7 +503,7 @@ fn person_row(
     now: DateTime<Utc>,
 ) -> user::ActiveModel {
     user::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         email: Set(email),
         name: Set(name),
         role: Set(role),
@@ -532,6 +552,7 @@ pub async fn seed_scale(
     let mut dice = Dice(0x05CA_1E00_0001);
     let teams = agents.div_ceil(SCALE_TEAM_SIZE).max(1);
     let mut people = vec![person_row(
+        UserId(Uuid::now_v7()),
         Role::Admin,
         "Scale Admin".into(),
         admin_email,
@@ -546,6 +567,7 @@ pub async fn seed_scale(
         if t % 4 == 0 {
             let n = t / 4 + 1;
             let row = person_row(
+                UserId(Uuid::now_v7()),
                 Role::Manager,
                 format!("Manager {n:03}"),
                 format!("manager{n:03}@{SCALE_DOMAIN}"),
@@ -555,16 +577,17 @@ pub async fn seed_scale(
             manager = row.id.clone().take();
             people.push(row);
         }
+        let leader_id = UserId(Uuid::now_v7());
         let leader = person_row(
+            leader_id,
             Role::TeamLeader,
             format!("Leader {:03}", t + 1),
             format!("leader{:03}@{SCALE_DOMAIN}", t + 1),
             password_hash,
             now,
         );
-        let leader_id = leader.id.clone().take().unwrap_or_default();
         people.push(leader);
-        let team_id = Uuid::now_v7();
+        let team_id = TeamId(Uuid::now_v7());
         team_rows.push(team::ActiveModel {
             id: Set(team_id),
             name: Set(format!("Team {:03}", t + 1)),
@@ -576,7 +599,9 @@ pub async fn seed_scale(
         });
         for a in 0..SCALE_TEAM_SIZE {
             let n = t * SCALE_TEAM_SIZE + a + 1;
+            let agent_id = UserId(Uuid::now_v7());
             let mut agent = person_row(
+                agent_id,
                 Role::Agent,
                 format!("Agent {n:05}"),
                 format!("agent{n:05}@{SCALE_DOMAIN}"),
@@ -584,7 +609,6 @@ pub async fn seed_scale(
                 now,
             );
             agent.employee_id = Set(Some(format!("S{n:05}")));
-            let agent_id = agent.id.clone().take().unwrap_or_default();
             people.push(agent);
             members.push(team_member::ActiveModel {
                 user_id: Set(agent_id),
@@ -625,7 +649,7 @@ pub async fn seed_scale(
 }
 
 /// An agent, their team leader and their manager.
-type Coached = (Uuid, Uuid, Option<Uuid>);
+type Coached = (UserId, UserId, Option<UserId>);
 
 /// The history of every coached agent, written in bulk.
 async fn seed_history(
@@ -680,7 +704,10 @@ impl Rows {
             .filter_map(|session| session.clone().try_into_model().ok())
             .collect();
         insert_all(db, sessions).await?;
-        let terms: Vec<_> = indexed.iter().map(|s| (s.id, s.search_texts())).collect();
+        let terms: Vec<_> = indexed
+            .iter()
+            .map(|s| (s.id.uuid(), s.search_texts()))
+            .collect();
         search_index::add(db, "session", &terms).await?;
         let plans = std::mem::take(&mut self.plans)
             .into_iter()
@@ -699,7 +726,7 @@ impl Rows {
         insert_all(db, notes).await?;
         let terms: Vec<_> = indexed
             .iter()
-            .map(|n| (n.id, vec![n.content.as_str()]))
+            .map(|n| (n.id.uuid(), vec![n.content.as_str()]))
             .collect();
         search_index::add(db, "quick_note", &terms).await?;
         Ok(())
@@ -768,7 +795,7 @@ fn seed_agent(
         let day = month_start(month.year(), month.month())
             + Duration::days(dice.between(1.0, 27.0) as i64);
         let scheduled = at(day, 9 + (dice.next() % 7) as u32);
-        let id = Uuid::now_v7();
+        let id = SessionId(Uuid::now_v7());
         let focus = dice.pick(&FOCUS);
         let acknowledged = dice.between(0.0, 1.0) < 0.85;
         rows.sessions.push(coaching_session::ActiveModel {
@@ -812,7 +839,7 @@ fn seed_agent(
             ActionItemStatus::InProgress
         };
         rows.items.push(action_item::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(ActionItemId(Uuid::now_v7())),
             agent_id: Set(agent_id),
             assignee_id: Set(agent_id),
             created_by: Set(Some(leader_id)),
@@ -851,7 +878,7 @@ fn seed_agent(
     let (_, last_score) = scores.last().copied().unwrap_or((this_month, base));
     for day in recent {
         let scheduled = at(day, 9 + (dice.next() % 7) as u32);
-        let id = Uuid::now_v7();
+        let id = SessionId(Uuid::now_v7());
         let focus = dice.pick(&FOCUS);
         let score = round2((last_score + dice.between(-4.0, 5.0)).clamp(40.0, 100.0));
         let acknowledged = day < today - Duration::days(2) && dice.between(0.0, 1.0) < 0.6;
@@ -890,7 +917,7 @@ fn seed_agent(
             today + Duration::days(2 + (dice.next() % 14) as i64)
         };
         rows.items.push(action_item::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(ActionItemId(Uuid::now_v7())),
             agent_id: Set(agent_id),
             assignee_id: Set(agent_id),
             created_by: Set(Some(leader_id)),
@@ -922,7 +949,7 @@ fn seed_agent(
         10 + (dice.next() % 6) as u32,
     );
     rows.sessions.push(coaching_session::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(SessionId(Uuid::now_v7())),
         agent_id: Set(agent_id),
         team_leader_id: Set(leader_id),
         scheduled_at: Set(upcoming),
@@ -958,7 +985,7 @@ fn seed_agent(
         let (category, content) = dice.pick(&NOTES);
         let written = now - Duration::days(5 + history.note_every_days * n as i64);
         rows.notes.push(quick_note::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(QuickNoteId(Uuid::now_v7())),
             agent_id: Set(agent_id),
             author_id: Set(leader_id),
             content: Set(content.into()),
@@ -985,7 +1012,7 @@ fn seed_plan(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) {
-    let plan_id = Uuid::now_v7();
+    let plan_id = ActionPlanId(Uuid::now_v7());
     let active = status == PlanStatus::Active;
     let start = if active {
         today - Duration::days(30)
@@ -1016,7 +1043,7 @@ fn seed_plan(
     });
     for week in [2, 6] {
         rows.items.push(action_item::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(ActionItemId(Uuid::now_v7())),
             agent_id: Set(agent_id),
             assignee_id: Set(agent_id),
             created_by: Set(Some(leader_id)),

@@ -3,6 +3,7 @@
 //! kind is emailed and whose email is not settled, for one instance at a time, and settles each
 //! ([`sent`], [`failed`]). People may ask for none ([`set_opted_out`]).
 
+use domain::UserId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -89,15 +90,15 @@ pub async fn claim(
         return Ok(Vec::new());
     }
     // The recipients, and who of them asked for none: two reads for the whole batch.
-    let recipients: Vec<Uuid> = taken.iter().map(|n| n.user_id).collect();
-    let people: HashMap<Uuid, user::Model> = user::Entity::find()
+    let recipients: Vec<UserId> = taken.iter().map(|n| n.user_id).collect();
+    let people: HashMap<UserId, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(recipients.clone()))
         .all(db)
         .await?
         .into_iter()
         .map(|person| (person.id, person))
         .collect();
-    let opted_out: HashSet<Uuid> = email_opt_out::Entity::find()
+    let opted_out: HashSet<UserId> = email_opt_out::Entity::find()
         .filter(email_opt_out::Column::UserId.is_in(recipients))
         .all(db)
         .await?
@@ -158,7 +159,7 @@ pub async fn failed(db: &Db, id: Uuid, retry_at: Option<DateTime<Utc>>) -> Resul
 }
 
 /// Whether `user_id` asked for no email notifications.
-pub async fn opted_out(db: &Db, user_id: Uuid) -> Result<bool, StoreError> {
+pub async fn opted_out(db: &Db, user_id: UserId) -> Result<bool, StoreError> {
     Ok(email_opt_out::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -166,7 +167,7 @@ pub async fn opted_out(db: &Db, user_id: Uuid) -> Result<bool, StoreError> {
 }
 
 /// Asks for no email notifications for `user_id` (`true`), or for them again.
-pub async fn set_opted_out(db: &Db, user_id: Uuid, out: bool) -> Result<(), StoreError> {
+pub async fn set_opted_out(db: &Db, user_id: UserId, out: bool) -> Result<(), StoreError> {
     if out {
         email_opt_out::Entity::insert(email_opt_out::ActiveModel {
             user_id: Set(user_id),

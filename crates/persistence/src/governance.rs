@@ -1,7 +1,7 @@
 //! Reading the audit log (and checking its chain), and announcements.
 
 use chrono::{DateTime, Utc};
-use domain::{Action, Actor, NotificationKind, Role, Target, authorize};
+use domain::{Action, Actor, NotificationKind, Role, Target, TeamId, UserId, authorize};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter,
@@ -20,7 +20,7 @@ use crate::{Db, StoreError, db, scope};
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     /// Only this person's changes.
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     /// Only this action (`session.complete`).
     pub action: Option<String>,
     /// Only this kind of record.
@@ -40,8 +40,9 @@ const HISTORY_LIMIT: u64 = 500;
 pub async fn history(
     db: &Db,
     resource_type: &str,
-    id: Uuid,
+    id: impl Into<Uuid>,
 ) -> Result<Vec<audit_entry::Model>, StoreError> {
+    let id: Uuid = id.into();
     Ok(audit_entry::Entity::find()
         .filter(audit_entry::Column::ResourceType.eq(resource_type))
         .filter(audit_entry::Column::ResourceId.eq(id))
@@ -137,7 +138,7 @@ pub async fn announce(
     caller: &Caller,
     title: &str,
     body: &str,
-    team: Option<Uuid>,
+    team: Option<TeamId>,
 ) -> Result<announcement::Model, StoreError> {
     let Caller { actor, origin } = caller;
     authorize(actor, Action::Announce, &Target::Global)?;
@@ -184,8 +185,8 @@ pub async fn announce(
 /// Who reads an announcement: every active person, or a team's members, leader and manager.
 async fn announcement_readers(
     txn: &impl ConnectionTrait,
-    team: Option<Uuid>,
-) -> Result<Vec<Uuid>, StoreError> {
+    team: Option<TeamId>,
+) -> Result<Vec<UserId>, StoreError> {
     let mut people = user::Entity::find().filter(user::Column::Active.eq(true));
     if let Some(team) = team {
         let members = Query::select()
@@ -215,7 +216,7 @@ async fn announcement_readers(
     let people = people
         .select_only()
         .column(user::Column::Id)
-        .into_tuple::<Uuid>()
+        .into_tuple::<UserId>()
         .all(txn)
         .await?;
     Ok(people)
@@ -230,7 +231,7 @@ pub async fn announcements(
     let mut query = announcement::Entity::find();
     if actor.role != Role::Admin {
         let mut teams = scope::teams_in_reach(actor);
-        teams.extend(crate::users::team_of(db, actor.id.uuid()).await?);
+        teams.extend(crate::users::team_of(db, actor.id).await?);
         query = query.filter(
             Condition::any()
                 .add(announcement::Column::TeamId.is_null())

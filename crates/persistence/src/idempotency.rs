@@ -4,6 +4,7 @@
 //! writes with a key).
 
 use chrono::{Duration, Utc};
+use domain::UserId;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -38,7 +39,7 @@ pub struct Written<T> {
 /// refused (422 on `Idempotency-Key`).
 pub async fn claim(
     txn: &impl ConnectionTrait,
-    user: Uuid,
+    user: UserId,
     idempotency: &Idempotency,
     resource_id: Uuid,
 ) -> Result<Option<Uuid>, StoreError> {

@@ -2,7 +2,7 @@
 //! caused it, and read only by that person.
 
 use chrono::{DateTime, Utc};
-use domain::NotificationKind;
+use domain::{NotificationKind, UserId};
 use sea_orm::sea_query::Order;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -33,7 +33,7 @@ pub struct Notice {
 pub async fn notify(
     txn: &impl ConnectionTrait,
     origin: &Origin,
-    recipients: impl IntoIterator<Item = Uuid>,
+    recipients: impl IntoIterator<Item = UserId>,
     notice: &Notice,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
@@ -71,7 +71,7 @@ pub async fn notify(
 /// A page of `user`'s notifications, newest first; only unread ones when `unread_only`.
 pub async fn list(
     db: &Db,
-    user: Uuid,
+    user: UserId,
     unread_only: bool,
     page: &PageRequest,
 ) -> Result<(Vec<notification::Model>, Option<String>), StoreError> {
@@ -91,7 +91,7 @@ pub async fn list(
 }
 
 /// How many of `user`'s notifications are unread.
-pub async fn unread(db: &Db, user: Uuid) -> Result<u64, StoreError> {
+pub async fn unread(db: &Db, user: UserId) -> Result<u64, StoreError> {
     Ok(notification::Entity::find()
         .filter(notification::Column::UserId.eq(user))
         .filter(notification::Column::ReadAt.is_null())
@@ -101,7 +101,7 @@ pub async fn unread(db: &Db, user: Uuid) -> Result<u64, StoreError> {
 
 /// Marks `user`'s notifications read: those in `ids`, or all when `ids` is `None`. Others'
 /// notifications and ones already read are left as they are; returns how many changed.
-pub async fn mark_read(db: &Db, user: Uuid, ids: Option<&[Uuid]>) -> Result<u64, StoreError> {
+pub async fn mark_read(db: &Db, user: UserId, ids: Option<&[Uuid]>) -> Result<u64, StoreError> {
     let mut update = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notification::Column::UserId.eq(user))

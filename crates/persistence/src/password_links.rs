@@ -8,6 +8,7 @@
 //! transaction.
 
 use chrono::{DateTime, Utc};
+use domain::UserId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -42,7 +43,7 @@ impl Purpose {
 pub async fn issue(
     db: &Db,
     origin: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     purpose: Purpose,
     token_hash: String,
     expires_at: DateTime<Utc>,
@@ -54,7 +55,7 @@ pub async fn issue(
         audit::Change {
             action: purpose.action(),
             resource_type: "user",
-            resource_id: Some(user_id),
+            resource_id: Some(user_id.into()),
             changes: serde_json::json!({ "expires_at": expires_at }),
         },
     )

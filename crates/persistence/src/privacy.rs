@@ -26,7 +26,7 @@ use crate::entity::{
     reminder_opt_out, reminder_sent, second_factor, sso_identity, team, team_member, user,
 };
 use crate::{Db, StoreError, db, search_index, users, webhooks};
-use domain::{Action, Actor, NoteVisibility, authorize};
+use domain::{Action, Actor, NoteVisibility, UserId, authorize};
 
 /// Columns that hold secrets rather than information about anyone.
 const SECRETS: [&str; 5] = [
@@ -66,7 +66,7 @@ where
 /// Everything about person `id` that they may see, for `actor` (themselves, or an admin),
 /// audited as an export (not its content). 404 outside the actor's scope, 403 when they may see
 /// the person but not export them.
-pub async fn export(db: &Db, caller: &Caller, id: Uuid) -> Result<Value, StoreError> {
+pub async fn export(db: &Db, caller: &Caller, id: UserId) -> Result<Value, StoreError> {
     let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let (_, target) = users::find_in_scope(&txn, actor, id).await?;
@@ -299,7 +299,7 @@ pub async fn export(db: &Db, caller: &Caller, id: Uuid) -> Result<Value, StoreEr
         audit::Change {
             action: "user.export",
             resource_type: "user",
-            resource_id: Some(id),
+            resource_id: Some(id.into()),
             changes: Value::Null,
         },
     )
@@ -323,9 +323,9 @@ pub async fn export(db: &Db, caller: &Caller, id: Uuid) -> Result<Value, StoreEr
 
 /// The notes of person `id`'s export: shared ones, and private ones only in their author's own
 /// export, asked for by the author.
-fn readable_notes(actor: &Actor, id: Uuid) -> Condition {
+fn readable_notes(actor: &Actor, id: UserId) -> Condition {
     let shared = Condition::any().add(quick_note::Column::Visibility.eq(NoteVisibility::Shared));
-    if actor.id.uuid() == id {
+    if actor.id == id {
         shared.add(quick_note::Column::AuthorId.eq(id))
     } else {
         shared
@@ -349,7 +349,7 @@ pub const ERASED_NAME: &str = "Erased person";
 pub async fn erase(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: UserId,
     version: Option<i32>,
 ) -> Result<users::UserRow, StoreError> {
     let Caller { actor, origin } = caller;
@@ -366,7 +366,8 @@ pub async fn erase(
     let erased = || Expr::value(ERASED);
     let none = || Expr::value(Option::<String>::None);
 
-    let notes = ids_about::<quick_note::Entity>(&txn, quick_note::Column::AgentId, id).await?;
+    let notes =
+        ids_about::<quick_note::Entity>(&txn, quick_note::Column::AgentId, id.into()).await?;
     quick_note::Entity::update_many()
         .col_expr(quick_note::Column::Content, erased())
         .col_expr(
@@ -382,7 +383,8 @@ pub async fn erase(
     let about_them = Condition::all().add(coaching_session::Column::AgentId.eq(id));
     let sessions = blank_sessions(&txn, about_them, now).await?;
 
-    let items = ids_about::<action_item::Entity>(&txn, action_item::Column::AgentId, id).await?;
+    let items =
+        ids_about::<action_item::Entity>(&txn, action_item::Column::AgentId, id.into()).await?;
     action_item::Entity::update_many()
         .col_expr(action_item::Column::Title, Expr::value(ERASED))
         .col_expr(action_item::Column::Description, none())
@@ -396,7 +398,8 @@ pub async fn erase(
         .exec(&txn)
         .await?;
 
-    let plans = ids_about::<action_plan::Entity>(&txn, action_plan::Column::AgentId, id).await?;
+    let plans =
+        ids_about::<action_plan::Entity>(&txn, action_plan::Column::AgentId, id.into()).await?;
     action_plan::Entity::update_many()
         .col_expr(action_plan::Column::Title, Expr::value(ERASED))
         .col_expr(action_plan::Column::Goal, erased())
@@ -431,7 +434,7 @@ pub async fn erase(
         .flatten()
         .copied()
         .collect();
-    about.push(id);
+    about.push(id.into());
     notification::Entity::delete_many()
         .filter(notification::Column::UserId.eq(id))
         .exec(&txn)
@@ -518,7 +521,7 @@ pub async fn erase(
         .copied()
         .collect();
     records.extend(about);
-    let redacted = audit::redact(&txn, Some(id), &records).await?;
+    let redacted = audit::redact(&txn, Some(id.into()), &records).await?;
     webhooks::redact_deliveries(&txn, &records).await?;
     audit::record(
         &txn,
@@ -526,7 +529,7 @@ pub async fn erase(
         audit::Change {
             action: "user.erase",
             resource_type: "user",
-            resource_id: Some(id),
+            resource_id: Some(id.into()),
             changes: serde_json::json!({
                 "records_erased": records.len() - 1,
                 "audit_entries_redacted": redacted,

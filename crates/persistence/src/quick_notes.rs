@@ -2,6 +2,7 @@
 //! everyone who may see the agent.
 
 use chrono::{DateTime, Utc};
+use domain::QuickNoteId;
 use domain::{Action, Actor, NoteCategory, NoteVisibility, Target, UserId, authorize};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -21,15 +22,15 @@ use crate::{Db, StoreError, db, scope, search_index, users, versioned};
 pub async fn find_in_scope(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: QuickNoteId,
 ) -> Result<(quick_note::Model, Target), StoreError> {
     let (note, team) =
         scope::find_with_agent_team::<quick_note::Entity>(db, id, quick_note::Column::AgentId)
             .await?;
     let target = Target::AgentRecord {
-        agent: UserId(note.agent_id),
+        agent: note.agent_id,
         team,
-        author: Some(UserId(note.author_id)),
+        author: Some(note.author_id),
         private: note.visibility == NoteVisibility::Private,
     };
     scope::sees(actor, Action::ViewNote, &target)?;
@@ -41,7 +42,7 @@ pub async fn find_in_scope(
 async fn claim(
     txn: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: QuickNoteId,
     version: Option<i32>,
 ) -> Result<quick_note::Model, StoreError> {
     let (mut note, target) = find_in_scope(txn, actor, id).await?;
@@ -59,7 +60,7 @@ pub fn visible(actor: &Actor) -> Condition {
 
 /// The notes the actor wrote.
 pub fn authored(actor: &Actor) -> Condition {
-    Condition::all().add(quick_note::Column::AuthorId.eq(actor.id.uuid()))
+    Condition::all().add(quick_note::Column::AuthorId.eq(actor.id))
 }
 
 /// The shared notes about the agents in the actor's scope.
@@ -73,7 +74,7 @@ pub fn shared(actor: &Actor) -> Condition {
 #[derive(Clone, Debug, Default)]
 pub struct NoteFilter {
     /// Only about this agent.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only this category.
     pub category: Option<NoteCategory>,
     /// Content contains this, any case.
@@ -118,7 +119,7 @@ pub async fn list(
         Order::Desc,
     );
     pagination::page::<_, DateTime<Utc>>(db, query, sort, page, |note| {
-        (note.created_at.to_rfc3339(), note.id)
+        (note.created_at.to_rfc3339(), note.id.into())
     })
     .await
 }
@@ -126,8 +127,8 @@ pub async fn list(
 /// A note to write.
 #[derive(Clone, Debug)]
 pub struct NewNote {
-    pub agent_id: Uuid,
-    pub author_id: Uuid,
+    pub agent_id: UserId,
+    pub author_id: UserId,
     /// The text.
     pub content: String,
     pub category: NoteCategory,
@@ -168,12 +169,12 @@ pub async fn create(
 ) -> Result<Written<quick_note::Model>, StoreError> {
     let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
-    let id = Uuid::now_v7();
+    let id = QuickNoteId(Uuid::now_v7());
     if let Some(idempotency) = idempotency
-        && let Some(earlier) = idempotency::claim(&txn, actor.id.uuid(), idempotency, id).await?
+        && let Some(earlier) = idempotency::claim(&txn, actor.id, idempotency, id.into()).await?
     {
         txn.rollback().await?;
-        let record = quick_note::Entity::find_by_id(earlier)
+        let record = quick_note::Entity::find_by_id(QuickNoteId(earlier))
             .filter(authored(actor))
             .one(db)
             .await?
@@ -213,7 +214,7 @@ pub async fn create(
 async fn check_subject(
     txn: &impl ConnectionTrait,
     actor: &Actor,
-    agent_id: Uuid,
+    agent_id: UserId,
 ) -> Result<(), StoreError> {
     let (_, about) = users::named_agent(txn, actor, agent_id, "agent_id").await?;
     Ok(authorize(actor, Action::CreateNote, &about)?)
@@ -234,7 +235,7 @@ pub struct NoteChanges {
 pub async fn update(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: QuickNoteId,
     version: i32,
     changes: NoteChanges,
 ) -> Result<quick_note::Model, StoreError> {
@@ -272,14 +273,14 @@ pub async fn update(
 pub async fn delete(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: QuickNoteId,
     version: Option<i32>,
 ) -> Result<quick_note::Model, StoreError> {
     let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let note = claim(&txn, actor, id, version).await?;
     quick_note::Entity::delete_by_id(id).exec(&txn).await?;
-    search_index::forget(&txn, "quick_note", &[id]).await?;
+    search_index::forget(&txn, "quick_note", &[id.into()]).await?;
     record(&txn, origin, "quick_note.delete", Some(&note), None).await?;
     txn.commit().await?;
     Ok(note)

@@ -9,10 +9,11 @@
 //! was cancelled or done is never due: each look reads only open work. A person may turn each
 //! kind off ([`set_choices`]).
 
+use domain::UserId;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use domain::{NotificationKind, PlanStatus, SessionStatus};
+use domain::{NotificationKind, PlanStatus, SessionStatus, TeamId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -69,7 +70,7 @@ pub struct Due {
     /// What kind.
     pub kind: Kind,
     /// Whom to.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// What makes it unique for them: the record and its moment, or the day.
     pub occasion: String,
     /// The bell's line.
@@ -104,7 +105,7 @@ pub async fn due(db: &Db, now: DateTime<Utc>, ack_after: Duration) -> Result<Vec
                 session.scheduled_at.format("%-d %b")
             ),
             resource_type: "session",
-            resource_id: session.id,
+            resource_id: session.id.into(),
         });
     }
     let plans = action_plan::Entity::find()
@@ -121,7 +122,7 @@ pub async fn due(db: &Db, now: DateTime<Utc>, ack_after: Duration) -> Result<Vec
             occasion: format!("plan/{}", plan.id),
             title: format!("Please acknowledge your action plan: {}", plan.title),
             resource_type: "action_plan",
-            resource_id: plan.id,
+            resource_id: plan.id.into(),
         });
     }
 
@@ -159,7 +160,7 @@ pub async fn due(db: &Db, now: DateTime<Utc>, ack_after: Duration) -> Result<Vec
                     format!("Coaching session with {with} at {at}")
                 },
                 resource_type: "session",
-                resource_id: session.id,
+                resource_id: session.id.into(),
             });
         }
     }
@@ -194,21 +195,21 @@ async fn overdue_digests(db: &Db, today: NaiveDate) -> Result<Vec<Due>, StoreErr
     if late.is_empty() {
         return Ok(Vec::new());
     }
-    let memberships: HashMap<Uuid, Uuid> = team_member::Entity::find()
+    let memberships: HashMap<UserId, TeamId> = team_member::Entity::find()
         .filter(team_member::Column::UserId.is_in(late.iter().map(|i| i.agent_id)))
         .all(db)
         .await?
         .into_iter()
         .map(|m| (m.user_id, m.team_id))
         .collect();
-    let leaders: HashMap<Uuid, Uuid> = team::Entity::find()
+    let leaders: HashMap<TeamId, UserId> = team::Entity::find()
         .all(db)
         .await?
         .into_iter()
         .map(|t| (t.id, t.team_leader_id))
         .collect();
     // (person, whose) -> the items, the first one linked.
-    let mut digests: BTreeMap<(Uuid, &'static str), Vec<&action_item::Model>> = BTreeMap::new();
+    let mut digests: BTreeMap<(UserId, &'static str), Vec<&action_item::Model>> = BTreeMap::new();
     for item in &late {
         if item.awaiting_plan {
             continue;
@@ -241,7 +242,7 @@ async fn overdue_digests(db: &Db, today: NaiveDate) -> Result<Vec<Due>, StoreErr
                 occasion: format!("{today}/{whose}"),
                 title,
                 resource_type: "action_item",
-                resource_id: first.id,
+                resource_id: first.id.into(),
             })
         })
         .collect())
@@ -290,7 +291,7 @@ pub async fn send(db: &Db, due: &Due) -> Result<bool, StoreError> {
 }
 
 /// The kinds `user_id` has on.
-pub async fn choices(db: &Db, user_id: Uuid) -> Result<Vec<Kind>, StoreError> {
+pub async fn choices(db: &Db, user_id: UserId) -> Result<Vec<Kind>, StoreError> {
     let off: Vec<String> = reminder_opt_out::Entity::find()
         .filter(reminder_opt_out::Column::UserId.eq(user_id))
         .all(db)
@@ -305,7 +306,7 @@ pub async fn choices(db: &Db, user_id: Uuid) -> Result<Vec<Kind>, StoreError> {
 }
 
 /// Turns each kind on or off for `user_id`.
-pub async fn set_choices(db: &Db, user_id: Uuid, on: &[Kind]) -> Result<(), StoreError> {
+pub async fn set_choices(db: &Db, user_id: UserId, on: &[Kind]) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     reminder_opt_out::Entity::delete_many()
         .filter(reminder_opt_out::Column::UserId.eq(user_id))

@@ -13,18 +13,17 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PrimaryKeyTrait,
     QueryFilter, QuerySelect, QueryTrait, Select,
 };
-use uuid::Uuid;
 
 use crate::StoreError;
 use crate::entity::{team, team_member, user};
 
 /// The teams an actor coaches or manages.
-pub fn teams_in_reach(actor: &Actor) -> Vec<Uuid> {
+pub fn teams_in_reach(actor: &Actor) -> Vec<TeamId> {
     actor
         .led_teams
         .iter()
         .chain(&actor.managed_teams)
-        .map(|team| team.uuid())
+        .copied()
         .collect()
 }
 
@@ -35,7 +34,7 @@ pub fn users(actor: &Actor) -> Condition {
         return Condition::all();
     }
     let teams = teams_in_reach(actor);
-    let mut visible = Condition::any().add(user::Column::Id.eq(actor.id.uuid()));
+    let mut visible = Condition::any().add(user::Column::Id.eq(actor.id));
     if !teams.is_empty() {
         visible = visible
             .add(
@@ -80,7 +79,7 @@ pub fn agent_records(actor: &Actor, agent: impl ColumnTrait) -> Condition {
     if actor.role == Role::Admin {
         return Condition::all();
     }
-    let me = Query::select().expr(Expr::val(actor.id.uuid())).to_owned();
+    let me = Query::select().expr(Expr::val(actor.id)).to_owned();
     Condition::all().add(
         agent.in_subquery(
             Query::select()
@@ -120,27 +119,26 @@ pub(crate) fn with_agent_team<E: EntityTrait>(
 pub(crate) struct WithAgentTeam<M: FromQueryResult> {
     #[sea_orm(nested)]
     record: M,
-    agent_team: Option<Uuid>,
+    agent_team: Option<TeamId>,
 }
 
 /// The record `id` of `E` with the team of the agent its `agent` column names, in one statement
 /// (`NotFound` when there is none).
 pub(crate) async fn find_with_agent_team<E>(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
     agent: E::Column,
 ) -> Result<(E::Model, Option<TeamId>), StoreError>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Send + Sync,
-    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
     let found = with_agent_team(E::find_by_id(id), (E::default(), agent))
         .into_model::<WithAgentTeam<E::Model>>()
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    Ok((found.record, found.agent_team.map(TeamId)))
+    Ok((found.record, found.agent_team))
 }
 
 /// `NotFound` unless the policy lets `actor` do `action` (a read) to `target`: what the actor may
@@ -160,7 +158,7 @@ pub async fn agent_teams(
     let query = team_member::Entity::find();
     let query = match actor.role {
         Role::Admin => return Ok(HashMap::new()),
-        Role::Agent => query.filter(team_member::Column::UserId.eq(actor.id.uuid())),
+        Role::Agent => query.filter(team_member::Column::UserId.eq(actor.id)),
         Role::Manager | Role::TeamLeader => {
             query.filter(team_member::Column::TeamId.is_in(teams_in_reach(actor)))
         }
@@ -169,6 +167,6 @@ pub async fn agent_teams(
         .all(db)
         .await?
         .into_iter()
-        .map(|member| (UserId(member.user_id), TeamId(member.team_id)))
+        .map(|member| (member.user_id, member.team_id))
         .collect())
 }

@@ -375,7 +375,7 @@ macro_rules! bind_sealed {
         impl ActiveModel {
             /// Binds the sealed text about to be written to this row.
             pub fn bind_sealed(mut self) -> Self {
-                let row = self.$key.try_as_ref().copied();
+                let row: Option<uuid::Uuid> = self.$key.try_as_ref().copied().map(Into::into);
                 $($crate::sealed::Sealed::bind(&mut self.$one, row);)*
                 $($crate::sealed::Sealed::bind_option(&mut self.$opt, row);)*
                 self

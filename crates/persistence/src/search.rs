@@ -7,7 +7,7 @@
 //! index ([`search_index`]), newest first, and its passages are cut here from the opened text.
 //! The scope conditions are the same ones every list uses.
 
-use domain::Actor;
+use domain::{Actor, UserId};
 use migration::m20261127_000006_create_search::{SOURCES, escaped};
 use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{
@@ -135,14 +135,14 @@ async fn sealed_passages(db: &Db, hits: &mut [Hit], terms: &[String]) -> Result<
             .chain(sessions.iter().map(|s| s.agent_id)),
     )
     .await?;
-    let about = |agent: Uuid, at: chrono::DateTime<chrono::Utc>| {
+    let about = |agent: UserId, at: chrono::DateTime<chrono::Utc>| {
         let name = names.get(&agent).map_or("An agent", String::as_str);
         format!("{name} · {}", at.format("%-d %b %Y"))
     };
     let mut passages = Vec::new();
     for note in notes {
         passages.push((
-            note.id,
+            note.id.uuid(),
             about(note.agent_id, note.created_at),
             search_index::snippet(&note.content, terms),
         ));
@@ -150,7 +150,7 @@ async fn sealed_passages(db: &Db, hits: &mut [Hit], terms: &[String]) -> Result<
     for session in sessions {
         let snippet = search_index::snippet(&session.search_texts().join(" "), terms);
         passages.push((
-            session.id,
+            session.id.uuid(),
             about(session.agent_id, session.scheduled_at),
             snippet,
         ));

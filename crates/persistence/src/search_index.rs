@@ -71,10 +71,11 @@ fn keys_error(error: sealed::SealError) -> DbErr {
 pub async fn store(
     db: &impl ConnectionTrait,
     kind: &str,
-    id: Uuid,
+    id: impl Into<Uuid>,
     texts: &[&str],
     replacing: bool,
 ) -> Result<(), DbErr> {
+    let id: Uuid = id.into();
     if replacing {
         forget(db, kind, &[id]).await?;
     }

@@ -3,6 +3,7 @@
 //! raced by two requests is accepted once.
 
 use chrono::Utc;
+use domain::UserId;
 use domain::{Action, Actor, Role, authorize};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -42,7 +43,7 @@ pub fn required_by_role() -> StoreError {
 }
 
 /// A person's confirmed second factor; a conflict when they have none.
-pub async fn find_confirmed(db: &Db, user_id: Uuid) -> Result<second_factor::Model, StoreError> {
+pub async fn find_confirmed(db: &Db, user_id: UserId) -> Result<second_factor::Model, StoreError> {
     find(db, user_id)
         .await?
         .filter(|factor| factor.confirmed_at.is_some())
@@ -53,13 +54,13 @@ pub async fn find_confirmed(db: &Db, user_id: Uuid) -> Result<second_factor::Mod
 }
 
 /// A person's second factor, if they have begun enrolling one.
-pub async fn find(db: &Db, user_id: Uuid) -> Result<Option<second_factor::Model>, StoreError> {
+pub async fn find(db: &Db, user_id: UserId) -> Result<Option<second_factor::Model>, StoreError> {
     Ok(second_factor::Entity::find_by_id(user_id).one(db).await?)
 }
 
 /// Starts (or starts again) `user_id`'s enrolment with `secret`. Refused once one is confirmed:
 /// a confirmed factor is not replaced behind its owner's back.
-pub async fn enrol(db: &Db, user_id: Uuid, secret: String) -> Result<(), StoreError> {
+pub async fn enrol(db: &Db, user_id: UserId, secret: String) -> Result<(), StoreError> {
     let txn = db::begin_write(db).await?;
     let current = second_factor::Entity::find_by_id(user_id).one(&txn).await?;
     if current.as_ref().is_some_and(|f| f.confirmed_at.is_some()) {
@@ -68,7 +69,7 @@ pub async fn enrol(db: &Db, user_id: Uuid, secret: String) -> Result<(), StoreEr
     second_factor::Entity::insert(second_factor::ActiveModel {
         user_id: Set(user_id),
         // An upsert runs no `before_save`: the secret is bound to its person here.
-        secret: Set(crate::sealed::Sealed::from(secret).bound_to(user_id)),
+        secret: Set(crate::sealed::Sealed::from(secret).bound_to(user_id.into())),
         confirmed_at: Set(None),
         last_step: Set(None),
         created_at: Set(Utc::now()),
@@ -92,7 +93,7 @@ pub async fn enrol(db: &Db, user_id: Uuid, secret: String) -> Result<(), StoreEr
 /// before: `false` for a replayed code.
 pub async fn accept_step(
     db: &impl ConnectionTrait,
-    user_id: Uuid,
+    user_id: UserId,
     step: i64,
 ) -> Result<bool, StoreError> {
     let accepted = second_factor::Entity::update_many()
@@ -115,7 +116,7 @@ pub async fn accept_step(
 pub async fn confirm(
     db: &Db,
     origin: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     keep: Uuid,
     step: i64,
     code_hashes: Vec<String>,
@@ -151,7 +152,7 @@ pub async fn confirm(
 
 async fn replace_codes(
     txn: &impl sea_orm::ConnectionTrait,
-    user_id: Uuid,
+    user_id: UserId,
     code_hashes: Vec<String>,
 ) -> Result<(), StoreError> {
     recovery_code::Entity::delete_many()
@@ -174,7 +175,7 @@ async fn replace_codes(
 pub async fn spend_recovery_code(
     db: &Db,
     origin: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     code_hash: &str,
 ) -> Result<bool, StoreError> {
     let txn = db::begin_write(db).await?;
@@ -194,7 +195,7 @@ pub async fn spend_recovery_code(
         audit::Change {
             action: "user.recovery_code_used",
             resource_type: "user",
-            resource_id: Some(user_id),
+            resource_id: Some(user_id.into()),
             changes: serde_json::Value::Null,
         },
     )
@@ -219,7 +220,7 @@ pub enum Removal<'a> {
 pub async fn remove(
     db: &Db,
     origin: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     removal: Removal<'_>,
 ) -> Result<bool, StoreError> {
     let txn = db::begin_write(db).await?;
@@ -259,7 +260,7 @@ pub async fn remove(
 }
 
 /// How many of `user_id`'s recovery codes are unused.
-pub async fn recovery_codes_left(db: &Db, user_id: Uuid) -> Result<u64, StoreError> {
+pub async fn recovery_codes_left(db: &Db, user_id: UserId) -> Result<u64, StoreError> {
     Ok(recovery_code::Entity::find()
         .filter(recovery_code::Column::UserId.eq(user_id))
         .filter(recovery_code::Column::UsedAt.is_null())

@@ -31,8 +31,8 @@ pub struct TemplateContent {
 }
 
 /// What the policy sees of a template: its team, or the organisation.
-fn target(team_id: Option<Uuid>) -> Target {
-    team_id.map_or(Target::Global, |id| Target::Team { id: TeamId(id) })
+fn target(team_id: Option<TeamId>) -> Target {
+    team_id.map_or(Target::Global, |id| Target::Team { id })
 }
 
 /// The templates `actor` may read, the organisation's first, then by name.
@@ -79,7 +79,7 @@ fn json(value: &impl serde::Serialize) -> Result<serde_json::Value, StoreError> 
 pub async fn create(
     db: &Db,
     caller: &Caller,
-    team_id: Option<Uuid>,
+    team_id: Option<TeamId>,
     content: TemplateContent,
 ) -> Result<session_template::Model, StoreError> {
     let Caller { actor, origin } = caller;

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use domain::{
-    Action, Actor, NotificationKind, Priority, Role, SessionStatus, Target, TeamId, UserId,
-    authorize,
+    Action, ActionItemId, Actor, NotificationKind, Priority, Role, SessionId, SessionStatus,
+    Target, UserId, authorize,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
@@ -32,7 +32,7 @@ pub struct SessionRow {
     #[serde(flatten)]
     pub session: coaching_session::Model,
     /// Action items created from it.
-    pub action_item_ids: Vec<Uuid>,
+    pub action_item_ids: Vec<ActionItemId>,
 }
 
 impl SessionRow {
@@ -44,9 +44,9 @@ impl SessionRow {
 
 async fn items_of(
     db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Uuid>>, StoreError> {
-    let mut by_session: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    ids: &[SessionId],
+) -> Result<HashMap<SessionId, Vec<ActionItemId>>, StoreError> {
+    let mut by_session: HashMap<SessionId, Vec<ActionItemId>> = HashMap::new();
     let items = action_item::Entity::find()
         .filter(action_item::Column::SessionId.is_in(ids.iter().copied()))
         .order_by_asc(action_item::Column::Id)
@@ -61,7 +61,7 @@ async fn items_of(
 }
 
 /// One session, whatever the scope (callers check it with the policy).
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<SessionRow, StoreError> {
+pub async fn find(db: &impl ConnectionTrait, id: SessionId) -> Result<SessionRow, StoreError> {
     let session = coaching_session::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -79,7 +79,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<SessionRow, Sto
 pub async fn find_in_scope(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: SessionId,
 ) -> Result<(SessionRow, Target), StoreError> {
     let (session, team) = scope::find_with_agent_team::<coaching_session::Entity>(
         db,
@@ -87,7 +87,7 @@ pub async fn find_in_scope(
         coaching_session::Column::AgentId,
     )
     .await?;
-    let target = Target::about_agent(UserId(session.agent_id), team);
+    let target = Target::about_agent(session.agent_id, team);
     scope::sees(actor, Action::ViewSession, &target)?;
     let action_item_ids = items_of(db, &[id]).await?.remove(&id).unwrap_or_default();
     let row = SessionRow {
@@ -102,7 +102,7 @@ pub async fn find_in_scope(
 pub async fn add_item(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: SessionId,
     new: action_items::NewItem,
 ) -> Result<action_item::Model, StoreError> {
     let Caller { actor, origin } = caller;
@@ -124,9 +124,9 @@ pub async fn add_item(
 #[derive(Clone, Debug, Default)]
 pub struct SessionFilter {
     /// Only this agent's.
-    pub agent_id: Option<Uuid>,
+    pub agent_id: Option<UserId>,
     /// Only this coach's.
-    pub team_leader_id: Option<Uuid>,
+    pub team_leader_id: Option<UserId>,
     /// Only in this state.
     pub status: Option<SessionStatus>,
     /// Scheduled at or after.
@@ -172,10 +172,10 @@ pub async fn list(
         Order::Asc,
     );
     let (sessions, next) = pagination::page::<_, DateTime<Utc>>(db, query, sort, page, |s| {
-        (s.scheduled_at.to_rfc3339(), s.id)
+        (s.scheduled_at.to_rfc3339(), s.id.into())
     })
     .await?;
-    let ids: Vec<Uuid> = sessions.iter().map(|s| s.id).collect();
+    let ids: Vec<SessionId> = sessions.iter().map(|s| s.id).collect();
     let mut items = items_of(db, &ids).await?;
     let rows = sessions
         .into_iter()
@@ -190,7 +190,7 @@ pub async fn list(
 /// A session to book.
 #[derive(Clone, Debug)]
 pub struct NewSession {
-    pub agent_id: Uuid,
+    pub agent_id: UserId,
     /// When.
     pub scheduled_at: DateTime<Utc>,
     /// How long.
@@ -202,7 +202,7 @@ pub struct NewSession {
 }
 
 /// Serialises bookings of these people on PostgreSQL (SQLite's write lock already does).
-async fn lock_people(db: &impl ConnectionTrait, people: [Uuid; 2]) -> Result<(), StoreError> {
+async fn lock_people(db: &impl ConnectionTrait, people: [UserId; 2]) -> Result<(), StoreError> {
     if db.get_database_backend() == DbBackend::Postgres {
         let mut keys: Vec<String> = people
             .iter()
@@ -220,11 +220,11 @@ async fn lock_people(db: &impl ConnectionTrait, people: [Uuid; 2]) -> Result<(),
 /// Refuses a slot that overlaps another open session of the coach or the agent.
 async fn ensure_free(
     db: &impl ConnectionTrait,
-    team_leader: Uuid,
-    agent: Uuid,
+    team_leader: UserId,
+    agent: UserId,
     start: DateTime<Utc>,
     minutes: i32,
-    except: Option<Uuid>,
+    except: Option<SessionId>,
 ) -> Result<(), StoreError> {
     let end = start + Duration::minutes(i64::from(minutes));
     let mut query = coaching_session::Entity::find()
@@ -266,9 +266,9 @@ async fn coach_for(
     db: &impl ConnectionTrait,
     actor: &Actor,
     agent: &UserRow,
-) -> Result<Uuid, StoreError> {
+) -> Result<UserId, StoreError> {
     if actor.role == Role::TeamLeader {
-        return Ok(actor.id.uuid());
+        return Ok(actor.id);
     }
     let no_leader =
         || StoreError::invalid("agent_id", "the agent is in no team, so has no team leader");
@@ -276,7 +276,7 @@ async fn coach_for(
     team::Entity::find_by_id(team)
         .select_only()
         .column(team::Column::TeamLeaderId)
-        .into_tuple::<Uuid>()
+        .into_tuple::<UserId>()
         .one(db)
         .await?
         .ok_or_else(no_leader)
@@ -291,7 +291,7 @@ pub async fn schedule(db: &Db, caller: &Caller, new: NewSession) -> Result<Sessi
     if agent.role() != Role::Agent || !agent.user.active {
         return Err(StoreError::invalid("agent_id", "must be an active agent"));
     }
-    let about = Target::about_agent(UserId(new.agent_id), agent.team_id.map(TeamId));
+    let about = Target::about_agent(new.agent_id, agent.team_id);
     authorize(actor, Action::ManageSession, &about)?;
     let team_leader_id = coach_for(&txn, actor, &agent).await?;
     lock_people(&txn, [team_leader_id, new.agent_id]).await?;
@@ -306,7 +306,7 @@ pub async fn schedule(db: &Db, caller: &Caller, new: NewSession) -> Result<Sessi
     .await?;
     let now = Utc::now();
     let session = coaching_session::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(SessionId(Uuid::now_v7())),
         agent_id: Set(new.agent_id),
         team_leader_id: Set(team_leader_id),
         scheduled_at: Set(new.scheduled_at),
@@ -358,7 +358,7 @@ async fn claim(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     action: Action,
-    id: Uuid,
+    id: SessionId,
     version: i32,
 ) -> Result<SessionRow, StoreError> {
     let (mut row, target) = find_in_scope(txn, actor, id).await?;
@@ -392,7 +392,7 @@ pub struct SessionChanges {
 pub async fn update(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: SessionId,
     version: i32,
     changes: SessionChanges,
 ) -> Result<SessionRow, StoreError> {
@@ -467,7 +467,7 @@ async fn tell_agent(
         kind,
         title,
         resource_type: "session",
-        resource_id: session.id,
+        resource_id: session.id.into(),
     };
     notifications::notify(txn, origin, [session.agent_id], &notice).await
 }
@@ -490,7 +490,7 @@ pub enum Step {
 pub async fn step(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: SessionId,
     version: i32,
     step: Step,
 ) -> Result<SessionRow, StoreError> {
@@ -543,7 +543,7 @@ pub struct AgreedItem {
     /// How urgent.
     pub priority: Priority,
     /// Who does it; the session's agent when not given.
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<UserId>,
 }
 
 /// What completing a session records.
@@ -591,7 +591,7 @@ pub struct Preparation {
 }
 
 /// The preparation for session `id` in the actor's scope (`NotFound` outside it).
-pub async fn preparation(db: &Db, actor: &Actor, id: Uuid) -> Result<Preparation, StoreError> {
+pub async fn preparation(db: &Db, actor: &Actor, id: SessionId) -> Result<Preparation, StoreError> {
     let (session, _) = find_in_scope(db, actor, id).await?;
     let agent_id = Some(session.session.agent_id);
     let previous = previous_completed(db, &session.session).await?;
@@ -622,8 +622,8 @@ pub async fn preparation(db: &Db, actor: &Actor, id: Uuid) -> Result<Preparation
 /// The agent's score at their last completed session.
 async fn last_score(
     db: &impl ConnectionTrait,
-    agent: Uuid,
-    except: Uuid,
+    agent: UserId,
+    except: SessionId,
 ) -> Result<Option<f64>, StoreError> {
     Ok(coaching_session::Entity::find()
         .filter(coaching_session::Column::AgentId.eq(agent))
@@ -641,7 +641,7 @@ async fn last_score(
 pub async fn complete(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: SessionId,
     version: i32,
     completion: Completion,
 ) -> Result<(SessionRow, Vec<action_item::Model>), StoreError> {
@@ -706,7 +706,7 @@ pub async fn complete(
 pub async fn acknowledge(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: SessionId,
     version: i32,
     comment: String,
 ) -> Result<SessionRow, StoreError> {
@@ -735,7 +735,7 @@ pub async fn acknowledge(
         kind: NotificationKind::SessionAcknowledged,
         title: "Your agent acknowledged their coaching session".to_owned(),
         resource_type: "session",
-        resource_id: id,
+        resource_id: id.into(),
     };
     notifications::notify(&txn, origin, [after.session.team_leader_id], &notice).await?;
     audit::commit(txn, origin, "session.acknowledge", id, Some(&before), after).await

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::NotificationKind;
+use domain::UserId;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -27,7 +28,7 @@ const WINDOW: Duration = Duration::hours(1);
 /// the person's challenges older than the window go.
 pub async fn issue(
     db: &Db,
-    user_id: Uuid,
+    user_id: UserId,
     token_hash: String,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -56,7 +57,7 @@ pub async fn issue(
 /// `user_id`'s challenges of the window that took a code that was not found right.
 async fn failing_in_window(
     db: &impl sea_orm::ConnectionTrait,
-    user_id: Uuid,
+    user_id: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<sign_in_challenge::Model>, StoreError> {
     Ok(sign_in_challenge::Entity::find()
@@ -86,7 +87,7 @@ pub enum Attempt {
     Taken {
         challenge: Uuid,
         /// Whose it is.
-        user_id: Uuid,
+        user_id: UserId,
     },
 }
 
@@ -149,7 +150,7 @@ pub async fn succeeded(db: &Db, challenge: Uuid) -> Result<(), StoreError> {
 
 /// The code was wrong (the attempt stays counted). When it brings the person's wrong codes of the
 /// hour to the limit, they are told, and it is audited.
-pub async fn failed(db: &Db, origin: &Origin, user_id: Uuid) -> Result<(), StoreError> {
+pub async fn failed(db: &Db, origin: &Origin, user_id: UserId) -> Result<(), StoreError> {
     let now = Utc::now();
     let txn = db::begin_write(db).await?;
     let failed = failures(&failing_in_window(&txn, user_id, now).await?);
@@ -161,7 +162,7 @@ pub async fn failed(db: &Db, origin: &Origin, user_id: Uuid) -> Result<(), Store
                  for an hour. If this was not you, change your password."
             ),
             resource_type: "user",
-            resource_id: user_id,
+            resource_id: user_id.into(),
         };
         notifications::notify(&txn, &Origin::default(), [user_id], &notice).await?;
         audit::record(
@@ -170,7 +171,7 @@ pub async fn failed(db: &Db, origin: &Origin, user_id: Uuid) -> Result<(), Store
             audit::Change {
                 action: "user.second_factor_paused",
                 resource_type: "user",
-                resource_id: Some(user_id),
+                resource_id: Some(user_id.into()),
                 changes: serde_json::Value::Null,
             },
         )

@@ -3,10 +3,10 @@
 //! and found by the identity from then on.
 
 use chrono::Utc;
+use domain::UserId;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::entity::sso_identity;
@@ -41,7 +41,7 @@ pub async fn find_user(
 pub async fn link(
     db: &Db,
     origin: &Origin,
-    user_id: Uuid,
+    user_id: UserId,
     issuer: &str,
     subject: &str,
 ) -> Result<bool, StoreError> {

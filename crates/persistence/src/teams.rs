@@ -24,7 +24,7 @@ pub struct TeamRow {
     #[serde(flatten)]
     pub team: team::Model,
     /// Its agents, by id.
-    pub agent_ids: Vec<Uuid>,
+    pub agent_ids: Vec<UserId>,
 }
 
 /// Changes to a team; `None` leaves a field as it is.
@@ -33,23 +33,23 @@ pub struct TeamChanges {
     /// New name.
     pub name: Option<String>,
     /// New leader.
-    pub team_leader_id: Option<Uuid>,
+    pub team_leader_id: Option<UserId>,
     /// New manager (`Some(None)` removes it).
-    pub manager_id: Option<Option<Uuid>>,
+    pub manager_id: Option<Option<UserId>>,
     /// The complete new set of agents.
-    pub agent_ids: Option<Vec<Uuid>>,
+    pub agent_ids: Option<Vec<UserId>>,
 }
 
 async fn agents_of(
     db: &impl ConnectionTrait,
-    team_ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Uuid>>, StoreError> {
+    team_ids: &[TeamId],
+) -> Result<HashMap<TeamId, Vec<UserId>>, StoreError> {
     let members = team_member::Entity::find()
         .filter(team_member::Column::TeamId.is_in(team_ids.iter().copied()))
         .order_by_asc(team_member::Column::UserId)
         .all(db)
         .await?;
-    let mut by_team: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut by_team: HashMap<TeamId, Vec<UserId>> = HashMap::new();
     for member in members {
         by_team
             .entry(member.team_id)
@@ -60,7 +60,7 @@ async fn agents_of(
 }
 
 /// One team by id, whatever the scope (callers check scope with the policy).
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<TeamRow, StoreError> {
+pub async fn find(db: &impl ConnectionTrait, id: TeamId) -> Result<TeamRow, StoreError> {
     let team = team::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -73,9 +73,9 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<TeamRow, StoreE
 pub async fn find_in_scope(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: TeamId,
 ) -> Result<TeamRow, StoreError> {
-    let target = Target::Team { id: TeamId(id) };
+    let target = Target::Team { id };
     scope::sees(actor, Action::ViewTeam, &target)?;
     find(db, id).await
 }
@@ -90,7 +90,7 @@ async fn authorize_changes(
     changes: &TeamChanges,
 ) -> Result<(), StoreError> {
     let target = Target::Team {
-        id: TeamId(current.team.id),
+        id: current.team.id,
     };
     if changes.name.is_some() || changes.team_leader_id.is_some() || changes.manager_id.is_some() {
         authorize(actor, Action::UpdateTeam, &target)?;
@@ -99,7 +99,7 @@ async fn authorize_changes(
         return Ok(());
     };
     authorize(actor, Action::SetTeamMembers, &target)?;
-    let joining: Vec<Uuid> = agent_ids
+    let joining: Vec<UserId> = agent_ids
         .iter()
         .copied()
         .filter(|agent| !current.agent_ids.contains(agent))
@@ -107,13 +107,8 @@ async fn authorize_changes(
     let memberships = crate::users::memberships(db, &joining).await?;
     for agent in joining {
         let from = Target::User {
-            id: UserId(agent),
-            teams: memberships
-                .get(&agent)
-                .copied()
-                .map(TeamId)
-                .into_iter()
-                .collect(),
+            id: agent,
+            teams: memberships.get(&agent).copied().into_iter().collect(),
         };
         if authorize(actor, Action::ViewUser, &from).is_err() {
             return Err(StoreError::invalid(
@@ -127,7 +122,7 @@ async fn authorize_changes(
 }
 
 /// Teams by id, for summaries.
-pub async fn names(db: &Db, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, StoreError> {
+pub async fn names(db: &Db, ids: &[TeamId]) -> Result<HashMap<TeamId, String>, StoreError> {
     Ok(team::Entity::find()
         .filter(team::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -145,10 +140,11 @@ pub async fn list(
 ) -> Result<(Vec<TeamRow>, Option<String>), StoreError> {
     let query = team::Entity::find().filter(scope::teams(actor));
     let sort = (team::Column::Name, team::Column::Id, Order::Asc);
-    let (teams, next) =
-        pagination::page::<_, String>(db, query, sort, page, |team| (team.name.clone(), team.id))
-            .await?;
-    let ids: Vec<Uuid> = teams.iter().map(|team| team.id).collect();
+    let (teams, next) = pagination::page::<_, String>(db, query, sort, page, |team| {
+        (team.name.clone(), team.id.into())
+    })
+    .await?;
+    let ids: Vec<TeamId> = teams.iter().map(|team| team.id).collect();
     let mut agents = agents_of(db, &ids).await?;
     let rows = teams
         .into_iter()
@@ -163,7 +159,7 @@ pub async fn list(
 async fn ensure_role(
     db: &impl ConnectionTrait,
     field: &'static str,
-    id: Uuid,
+    id: UserId,
     role: Role,
 ) -> Result<(), StoreError> {
     let found = user::Entity::find_by_id(id).one(db).await?;
@@ -180,7 +176,7 @@ async fn ensure_role(
 async fn ensure_name_free(
     db: &impl ConnectionTrait,
     name: &str,
-    except: Option<Uuid>,
+    except: Option<TeamId>,
 ) -> Result<(), StoreError> {
     let mut query = team::Entity::find().filter(team::Column::Name.eq(name));
     if let Some(id) = except {
@@ -197,8 +193,8 @@ pub async fn create(
     db: &Db,
     origin: &Origin,
     name: &str,
-    team_leader_id: Uuid,
-    manager_id: Option<Uuid>,
+    team_leader_id: UserId,
+    manager_id: Option<UserId>,
 ) -> Result<TeamRow, StoreError> {
     let txn = db::begin_write(db).await?;
     let name = name.trim();
@@ -209,7 +205,7 @@ pub async fn create(
     }
     let now = Utc::now();
     let team = team::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(TeamId(Uuid::now_v7())),
         name: Set(name.to_owned()),
         team_leader_id: Set(team_leader_id),
         manager_id: Set(manager_id),
@@ -230,7 +226,7 @@ pub async fn create(
 pub async fn update(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: TeamId,
     version: i32,
     changes: TeamChanges,
 ) -> Result<TeamRow, StoreError> {
@@ -266,8 +262,8 @@ pub async fn update(
 
 async fn set_agents(
     db: &impl ConnectionTrait,
-    team_id: Uuid,
-    agent_ids: &[Uuid],
+    team_id: TeamId,
+    agent_ids: &[UserId],
 ) -> Result<(), StoreError> {
     let agents = user::Entity::find()
         .filter(user::Column::Id.is_in(agent_ids.iter().copied()))

@@ -25,7 +25,7 @@ pub struct UserRow {
     #[serde(flatten)]
     pub user: user::Model,
     /// Their team, as an agent.
-    pub team_id: Option<Uuid>,
+    pub team_id: Option<TeamId>,
 }
 
 impl UserRow {
@@ -49,7 +49,7 @@ pub struct NewUser {
     /// first sign-in, and works for [`TEMPORARY_PASSWORD_LIFETIME`].
     pub temporary: bool,
     /// Team to join (agents only).
-    pub team_id: Option<Uuid>,
+    pub team_id: Option<TeamId>,
     /// HR employee id.
     pub employee_id: Option<String>,
     pub department: Option<String>,
@@ -63,7 +63,7 @@ pub struct UserChanges {
     /// New role.
     pub role: Option<Role>,
     /// New team (`Some(None)` leaves the team).
-    pub team_id: Option<Option<Uuid>>,
+    pub team_id: Option<Option<TeamId>>,
     /// New employee id.
     pub employee_id: Option<Option<String>>,
     /// New department.
@@ -76,7 +76,7 @@ pub struct UserFilter {
     /// Only this role.
     pub role: Option<Role>,
     /// Only agents of this team.
-    pub team_id: Option<Uuid>,
+    pub team_id: Option<TeamId>,
     /// Only active (or inactive) users.
     pub active: Option<bool>,
     /// Name or email contains this, any case.
@@ -89,7 +89,7 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 /// One user by id, whatever the scope (callers check scope with the policy).
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreError> {
+pub async fn find(db: &impl ConnectionTrait, id: UserId) -> Result<UserRow, StoreError> {
     with_team(user::Entity::find_by_id(id))
         .one(db)
         .await?
@@ -100,14 +100,14 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<UserRow, StoreE
 /// The names of the people `ids` names (an erased person's is their tombstone), by id.
 pub async fn names(
     db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, String>, StoreError> {
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<HashMap<UserId, String>, StoreError> {
     Ok(user::Entity::find()
         .select_only()
         .column(user::Column::Id)
         .column(user::Column::Name)
         .filter(user::Column::Id.is_in(ids))
-        .into_tuple::<(Uuid, String)>()
+        .into_tuple::<(UserId, String)>()
         .all(db)
         .await?
         .into_iter()
@@ -124,7 +124,7 @@ fn with_team(select: Select<user::Entity>) -> Selector<SelectModel<UserWithTeam>
 struct UserWithTeam {
     #[sea_orm(nested)]
     user: user::Model,
-    agent_team: Option<Uuid>,
+    agent_team: Option<TeamId>,
 }
 
 impl From<UserWithTeam> for UserRow {
@@ -143,7 +143,10 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, Stor
 }
 
 /// The team an agent belongs to.
-pub async fn team_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<Uuid>, StoreError> {
+pub async fn team_of(
+    db: &impl ConnectionTrait,
+    user_id: UserId,
+) -> Result<Option<TeamId>, StoreError> {
     Ok(team_member::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -152,7 +155,10 @@ pub async fn team_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<
 
 /// Every team a person is part of: the one they are an agent of and those they lead.
 /// This is what the policy compares against an actor's scope.
-pub async fn teams_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<TeamId>, StoreError> {
+pub async fn teams_of(
+    db: &impl ConnectionTrait,
+    user_id: UserId,
+) -> Result<Vec<TeamId>, StoreError> {
     let mut teams: Vec<TeamId> = team::Entity::find()
         .filter(team::Column::TeamLeaderId.eq(user_id))
         .select_only()
@@ -163,15 +169,15 @@ pub async fn teams_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Te
         .into_iter()
         .map(TeamId)
         .collect();
-    teams.extend(team_of(db, user_id).await?.map(TeamId));
+    teams.extend(team_of(db, user_id).await?);
     Ok(teams)
 }
 
 /// Which team each of these users is an agent of.
 pub async fn memberships(
     db: &impl ConnectionTrait,
-    user_ids: &[Uuid],
-) -> Result<HashMap<Uuid, Uuid>, StoreError> {
+    user_ids: &[UserId],
+) -> Result<HashMap<UserId, TeamId>, StoreError> {
     Ok(team_member::Entity::find()
         .filter(team_member::Column::UserId.is_in(user_ids.iter().copied()))
         .all(db)
@@ -209,7 +215,7 @@ pub async fn agents_by_identity(
             );
         }
     }
-    let ids: Vec<Uuid> = agents.iter().map(|a| a.id).collect();
+    let ids: Vec<UserId> = agents.iter().map(|a| a.id).collect();
     let mut teams = HashMap::new();
     for chunk in ids.chunks(500) {
         teams.extend(memberships(db, chunk).await?);
@@ -259,7 +265,7 @@ struct AuthRow {
 /// team they lead or manage); `None` when there is no such user.
 pub async fn authenticate(
     db: &Db,
-    user_id: Uuid,
+    user_id: UserId,
     session_id: Uuid,
 ) -> Result<Option<Authenticated>, StoreError> {
     let joined = [
@@ -313,17 +319,17 @@ pub async fn authenticate(
         return Ok(None);
     };
     let user = first.user.clone();
-    let session_expires_at = first
-        .session_expires_at
-        .filter(|_| first.session_user == Some(user.id) && first.session_revoked_at.is_none());
+    let session_expires_at = first.session_expires_at.filter(|_| {
+        first.session_user == Some(user.id.into()) && first.session_revoked_at.is_none()
+    });
     let pick = |want: fn(&AuthRow, Uuid) -> bool| {
         rows.iter()
-            .filter(|row| want(row, user.id))
+            .filter(|row| want(row, user.id.into()))
             .filter_map(|row| row.scope_team.map(TeamId))
             .collect()
     };
     let actor = Actor {
-        id: UserId(user.id),
+        id: user.id,
         role: user.role,
         led_teams: pick(|row, id| row.scope_leader == Some(id)),
         managed_teams: pick(|row, id| row.scope_manager == Some(id)),
@@ -382,7 +388,7 @@ pub async fn list(
     .await?;
     let (rows, next) = pagination::finish(rows, page.limit, |row| Cursor {
         key: row.user.name.clone(),
-        id: row.user.id,
+        id: row.user.id.into(),
     });
     Ok((rows.into_iter().map(UserRow::from).collect(), next))
 }
@@ -397,7 +403,7 @@ pub fn escape_like(text: &str) -> String {
 /// Creates a user the actor may create (and their team membership) in one transaction.
 pub async fn create(db: &Db, caller: &Caller, new: NewUser) -> Result<UserRow, StoreError> {
     let Caller { actor, origin } = caller;
-    domain::policy::authorize_new_user(actor, new.role, new.team_id.map(TeamId))?;
+    domain::policy::authorize_new_user(actor, new.role, new.team_id)?;
     if new.team_id.is_some() && new.role != Role::Agent {
         return Err(StoreError::invalid(
             "team_id",
@@ -421,7 +427,7 @@ pub async fn create(db: &Db, caller: &Caller, new: NewUser) -> Result<UserRow, S
         ensure_employee_id_free(&txn, employee_id, None).await?;
     }
     let now = Utc::now();
-    let id = Uuid::now_v7();
+    let id = UserId(Uuid::now_v7());
     let user = user::ActiveModel {
         id: Set(id),
         email: Set(email),
@@ -477,8 +483,8 @@ async fn ensure_employee_id_free(
 /// Puts an agent into a team, leaving any previous one.
 pub(crate) async fn join_team(
     db: &impl ConnectionTrait,
-    user_id: Uuid,
-    team_id: Uuid,
+    user_id: UserId,
+    team_id: TeamId,
 ) -> Result<(), StoreError> {
     if team::Entity::find_by_id(team_id).one(db).await?.is_none() {
         return Err(StoreError::invalid("team_id", "no such team"));
@@ -514,7 +520,7 @@ fn authorize_changes(
     if let Some(team) = changes.team_id {
         authorize(actor, Action::AssignTeam, target)?;
         if let Some(team) = team {
-            let id = TeamId(team);
+            let id = team;
             authorize(actor, Action::AssignTeam, &Target::Team { id })?;
         }
     }
@@ -544,17 +550,14 @@ pub(crate) async fn claim(
 pub async fn find_in_scope(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UserId,
 ) -> Result<(UserRow, Target), StoreError> {
     let row = find(db, id).await?;
     let teams = match row.role() {
-        Role::Agent => row.team_id.map(TeamId).into_iter().collect(),
+        Role::Agent => row.team_id.into_iter().collect(),
         _ => teams_of(db, id).await?,
     };
-    let target = Target::User {
-        id: UserId(id),
-        teams,
-    };
+    let target = Target::User { id, teams };
     scope::sees(actor, Action::ViewUser, &target)?;
     Ok((row, target))
 }
@@ -563,7 +566,7 @@ pub async fn find_in_scope(
 pub async fn update(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: UserId,
     version: i32,
     changes: UserChanges,
 ) -> Result<UserRow, StoreError> {
@@ -588,7 +591,7 @@ pub async fn update(
     }
     if let Some(employee_id) = changes.employee_id {
         if let Some(employee_id) = &employee_id {
-            ensure_employee_id_free(&txn, employee_id, Some(id)).await?;
+            ensure_employee_id_free(&txn, employee_id, Some(id.into())).await?;
         }
         row.employee_id = Set(employee_id);
     }
@@ -613,7 +616,7 @@ pub async fn update(
     audit::commit(txn, origin, "user.update", id, Some(&current), updated).await
 }
 
-async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: UserId) -> Result<(), StoreError> {
     let duties = team::Entity::find()
         .filter(
             Condition::any()
@@ -636,7 +639,7 @@ async fn ensure_no_team_duties(db: &impl ConnectionTrait, id: Uuid) -> Result<()
 pub async fn set_active(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: UserId,
     version: Option<i32>,
     active: bool,
 ) -> Result<UserRow, StoreError> {
@@ -684,7 +687,7 @@ pub(crate) async fn set_password(
     let change = Change {
         action,
         resource_type: "user",
-        resource_id: Some(id),
+        resource_id: Some(id.into()),
         changes: serde_json::Value::Object(Default::default()),
     };
     audit::record(txn, origin, change).await
@@ -696,7 +699,7 @@ pub(crate) async fn set_password(
 pub async fn reset_password(
     db: &Db,
     caller: &Caller,
-    id: Uuid,
+    id: UserId,
     hash: String,
 ) -> Result<(), StoreError> {
     let Caller { actor, origin } = caller;
@@ -720,7 +723,11 @@ pub async fn reset_password(
 }
 
 /// The person `id`, when `actor` may give them a new password (see [`reset_password`]).
-pub async fn password_resettable(db: &Db, actor: &Actor, id: Uuid) -> Result<UserRow, StoreError> {
+pub async fn password_resettable(
+    db: &Db,
+    actor: &Actor,
+    id: UserId,
+) -> Result<UserRow, StoreError> {
     let (current, target) = find_in_scope(db, actor, id).await?;
     authorize(actor, Action::ResetPassword, &target)?;
     Ok(current)
@@ -731,7 +738,7 @@ pub async fn password_resettable(db: &Db, actor: &Actor, id: Uuid) -> Result<Use
 pub async fn change_password(
     db: &Db,
     origin: &Origin,
-    id: Uuid,
+    id: UserId,
     hash: String,
     keep_session: Uuid,
 ) -> Result<(), StoreError> {
@@ -762,7 +769,7 @@ pub async fn any_exist(db: &Db) -> Result<bool, StoreError> {
 pub async fn named_person(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UserId,
     field: impl Into<Cow<'static, str>>,
 ) -> Result<UserRow, StoreError> {
     find_in_scope(db, actor, id)
@@ -776,13 +783,13 @@ pub async fn named_person(
 pub async fn named_agent(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    id: Uuid,
+    id: UserId,
     field: &'static str,
 ) -> Result<(UserRow, Target), StoreError> {
     let row = named_person(db, actor, id, field).await?;
     if row.role() != Role::Agent {
         return Err(StoreError::invalid(field, "must be an agent"));
     }
-    let record = Target::about_agent(UserId(id), row.team_id.map(TeamId));
+    let record = Target::about_agent(id, row.team_id);
     Ok((row, record))
 }

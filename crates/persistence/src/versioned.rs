@@ -19,12 +19,16 @@ pub trait Versioned: EntityTrait {
 
 /// Claims the row at `version`: bumps `version` and `updated_at`, or fails with `Stale` when
 /// someone else got there first (`NotFound` when the row is gone).
-pub async fn bump<E>(db: &impl ConnectionTrait, id: Uuid, version: i32) -> Result<(), StoreError>
+pub async fn bump<E>(
+    db: &impl ConnectionTrait,
+    id: impl Into<Uuid>,
+    version: i32,
+) -> Result<(), StoreError>
 where
     E: Versioned,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
-    bump_at::<E>(db, id, version, Utc::now()).await
+    bump_at::<E>(db, id.into(), version, Utc::now()).await
 }
 
 /// [`bump`], setting `updated_at` to `now`.
@@ -59,7 +63,7 @@ where
 /// committed since the read; the row read then carries its new version and `updated_at`.
 pub async fn claim<E>(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: impl Into<Uuid>,
     version: i32,
     read_version: &mut i32,
     read_updated_at: &mut DateTime<Utc>,
@@ -72,7 +76,7 @@ where
         return Err(StoreError::Stale);
     }
     let now = Utc::now();
-    bump_at::<E>(db, id, version, now).await?;
+    bump_at::<E>(db, id.into(), version, now).await?;
     *read_version = version + 1;
     *read_updated_at = now;
     Ok(())

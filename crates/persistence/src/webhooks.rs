@@ -250,7 +250,7 @@ fn payload(event_type: &str, entry: &audit_entry::Model) -> Result<String, Store
             action: entry.action.clone(),
             resource_type: entry.resource_type.clone(),
             resource_id: entry.resource_id,
-            actor_id: entry.actor_id.map(domain::UserId),
+            actor_id: entry.actor_id,
             changes: entry.changes.clone(),
             seq: entry.seq,
         },

@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use domain::{TeamId, UserId};
 use dto::{AgentScorecard, Dashboard, Event, TeamScorecard};
 use moka::sync::Cache;
 use persistence::users::Authenticated;
@@ -40,11 +41,11 @@ pub const VIEW_TTL: Duration = Duration::from_secs(60);
 const CAPACITY: u64 = 50_000;
 
 /// A sign-in: the person and their sign-in session.
-type ActorKey = (Uuid, Uuid);
+type ActorKey = (UserId, Uuid);
 /// An agent's year as a reader sees it: reader, agent, year.
-type AgentCardKey = (Uuid, Uuid, i32);
+type AgentCardKey = (UserId, UserId, i32);
 /// A team's month as a reader sees it: reader, team, `YYYY-MM`.
-type TeamCardKey = (Uuid, Uuid, String);
+type TeamCardKey = (UserId, TeamId, String);
 
 /// Hits and misses of one cache; a bypassed lookup is a miss.
 #[derive(Debug, Default)]
@@ -161,7 +162,7 @@ pub struct Caches {
     /// The bus could deliver every instance's changes when last asked.
     was_usable: AtomicBool,
     actors: Layer<ActorKey, Option<Arc<Authenticated>>>,
-    dashboards: Layer<Uuid, Arc<Dashboard>>,
+    dashboards: Layer<UserId, Arc<Dashboard>>,
     agent_cards: Layer<AgentCardKey, Arc<AgentScorecard>>,
     team_cards: Layer<TeamCardKey, Arc<TeamScorecard>>,
     stats: Stats,
@@ -209,7 +210,7 @@ impl Caches {
     /// The sign-in `(user, session)`, through `load` on a miss. `None` (no such user) is kept too.
     pub async fn actor<E>(
         &self,
-        key: (Uuid, Uuid),
+        key: ActorKey,
         load: impl Future<Output = Result<Option<Authenticated>, E>>,
     ) -> Result<Option<Arc<Authenticated>>, E> {
         let load = async { load.await.map(|found| found.map(Arc::new)) };
@@ -220,7 +221,7 @@ impl Caches {
     /// The dashboard of `reader`, through `load` on a miss.
     pub async fn dashboard<E>(
         &self,
-        reader: Uuid,
+        reader: UserId,
         load: impl Future<Output = Result<Dashboard, E>>,
     ) -> Result<Arc<Dashboard>, E> {
         self.view(&self.dashboards, reader, load).await
@@ -283,7 +284,7 @@ impl Caches {
     pub fn forget(&self, event: &Event) {
         match event {
             Event::UserChanged(user) => {
-                let id = user.id.uuid();
+                let id = user.id;
                 self.actors.forget_if(move |(user, _), _| *user == id);
                 self.forget_views();
             }

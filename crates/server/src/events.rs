@@ -337,9 +337,9 @@ mod tests {
 
     fn deleted_note(n: u128) -> dto::Event {
         dto::Event::QuickNoteDeleted {
-            id: uuid::Uuid::from_u128(n),
-            agent_id: uuid::Uuid::nil(),
-            author_id: uuid::Uuid::nil(),
+            id: domain::QuickNoteId(uuid::Uuid::from_u128(n)),
+            agent_id: domain::UserId(uuid::Uuid::nil()),
+            author_id: domain::UserId(uuid::Uuid::nil()),
             visibility: domain::NoteVisibility::Shared,
         }
     }

@@ -71,7 +71,7 @@ impl Audience {
             Event::SignedOutElsewhere {
                 user_id,
                 kept_session_id,
-            } => *user_id == self.actor.id.uuid() && *kept_session_id != self.session_id,
+            } => *user_id == self.actor.id && *kept_session_id != self.session_id,
             _ => false,
         }
     }
@@ -163,8 +163,8 @@ impl Audience {
                 visibility,
                 ..
             } => self.sees_note(
-                UserId(*agent_id),
-                UserId(*author_id),
+                *agent_id,
+                *author_id,
                 *visibility == NoteVisibility::Private,
             ),
             Event::MetricsChanged(month) => {

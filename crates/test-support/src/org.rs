@@ -1,7 +1,7 @@
 //! The persona organisation: two teams, each with a manager, a team leader and agents, plus an
 //! admin and an agent in no team. Tests speak as these people, never with raw tokens.
 
-use domain::Role;
+use domain::{Role, TeamId, UserId};
 use persistence::audit::Origin;
 use persistence::users::{self, NewUser};
 use tokio::sync::OnceCell;
@@ -94,7 +94,7 @@ impl TestApp {
                 role,
                 password_hash: Some(password_hash().await),
                 temporary: false,
-                team_id: team,
+                team_id: team.map(TeamId),
                 employee_id: None,
                 department: None,
             },
@@ -103,11 +103,12 @@ impl TestApp {
         .expect("the persona is created")
         .user
         .id
+        .uuid()
     }
 
     /// Signs a user in over HTTP.
     pub async fn persona(&self, id: Uuid) -> Persona {
-        let user = users::find(self.db(), id)
+        let user = users::find(self.db(), UserId(id))
             .await
             .expect("the user exists")
             .user;
@@ -133,24 +134,26 @@ impl TestApp {
             self.db(),
             &Origin::default(),
             "Team A",
-            leader_a,
-            Some(manager_a),
+            UserId(leader_a),
+            Some(UserId(manager_a)),
         )
         .await
         .expect("team A")
         .team
-        .id;
+        .id
+        .uuid();
         let team_b = persistence::teams::create(
             self.db(),
             &Origin::default(),
             "Team B",
-            leader_b,
-            Some(manager_b),
+            UserId(leader_b),
+            Some(UserId(manager_b)),
         )
         .await
         .expect("team B")
         .team
-        .id;
+        .id
+        .uuid();
         let agent_a1 = self
             .create_user("Agent A1", Role::Agent, Some(team_a))
             .await;

@@ -1,5 +1,6 @@
 //! The `access_tokens` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `access_tokens`: a personal access token, by the hash of its secret.
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     pub token_hash: String,
     pub scopes: String,

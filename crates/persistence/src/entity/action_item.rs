@@ -1,5 +1,6 @@
 //! The `action_items` table.
 
+use domain::{ActionItemId, ActionPlanId, SessionId, UserId};
 use sea_orm::entity::prelude::*;
 
 /// One row of `action_items`.
@@ -7,12 +8,12 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "action_items")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub agent_id: Uuid,
-    pub assignee_id: Uuid,
-    pub created_by: Option<Uuid>,
-    pub session_id: Option<Uuid>,
-    pub plan_id: Option<Uuid>,
+    pub id: ActionItemId,
+    pub agent_id: UserId,
+    pub assignee_id: UserId,
+    pub created_by: Option<UserId>,
+    pub session_id: Option<SessionId>,
+    pub plan_id: Option<ActionPlanId>,
     pub title: String,
     pub description: Option<String>,
     pub due_date: Date,

@@ -1,5 +1,6 @@
 //! The `action_plans` table.
 
+use domain::{ActionPlanId, UserId};
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::{Sealed, columns};
@@ -9,9 +10,9 @@ use crate::sealed::{Sealed, columns};
 #[sea_orm(table_name = "action_plans")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub agent_id: Uuid,
-    pub created_by: Option<Uuid>,
+    pub id: ActionPlanId,
+    pub agent_id: UserId,
+    pub created_by: Option<UserId>,
     pub title: String,
     pub goal: Sealed<columns::PlanGoal>,
     pub start_date: Date,
@@ -19,7 +20,7 @@ pub struct Model {
     pub status: domain::PlanStatus,
     pub outcome: Option<domain::PlanOutcome>,
     pub submitted_at: Option<DateTimeUtc>,
-    pub approved_by: Option<Uuid>,
+    pub approved_by: Option<UserId>,
     pub approved_at: Option<DateTimeUtc>,
     pub rejection_reason: Option<String>,
     pub cancel_reason: Option<String>,

@@ -1,5 +1,6 @@
 //! The `action_plan_checkpoints` table.
 
+use domain::{ActionPlanId, UserId};
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::{Sealed, columns};
@@ -10,10 +11,10 @@ use crate::sealed::{Sealed, columns};
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub plan_id: Uuid,
+    pub plan_id: ActionPlanId,
     pub date: Date,
     pub notes: Sealed<columns::CheckpointNotes>,
-    pub author_id: Option<Uuid>,
+    pub author_id: Option<UserId>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,5 +1,6 @@
 //! The `action_plan_targets` table.
 
+use domain::ActionPlanId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `action_plan_targets`.
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub plan_id: Uuid,
+    pub plan_id: ActionPlanId,
     pub kpi_id: Uuid,
     pub operator: domain::TargetOperator,
     pub value: f64,

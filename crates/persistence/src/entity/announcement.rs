@@ -1,5 +1,6 @@
 //! The `announcements` table.
 
+use domain::{TeamId, UserId};
 use sea_orm::entity::prelude::*;
 
 /// One row of `announcements`.
@@ -8,11 +9,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub author_id: Option<Uuid>,
+    pub author_id: Option<UserId>,
     pub title: String,
     pub body: String,
     pub audience: String,
-    pub team_id: Option<Uuid>,
+    pub team_id: Option<TeamId>,
     pub published_at: DateTimeUtc,
     pub version: i32,
     pub created_at: DateTimeUtc,

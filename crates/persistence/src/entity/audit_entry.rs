@@ -1,5 +1,6 @@
 //! The `audit_log` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `audit_log`.
@@ -10,7 +11,7 @@ pub struct Model {
     pub id: Uuid,
     pub seq: i64,
     pub occurred_at: DateTimeUtc,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     pub action: String,
     pub resource_type: String,
     pub resource_id: Option<Uuid>,

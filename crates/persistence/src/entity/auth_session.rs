@@ -1,5 +1,6 @@
 //! The `auth_sessions` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `auth_sessions`.
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,

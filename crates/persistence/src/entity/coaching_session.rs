@@ -1,5 +1,6 @@
 //! The `coaching_sessions` table.
 
+use domain::{SessionId, UserId};
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::{Sealed, columns};
@@ -9,9 +10,9 @@ use crate::sealed::{Sealed, columns};
 #[sea_orm(table_name = "coaching_sessions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub agent_id: Uuid,
-    pub team_leader_id: Uuid,
+    pub id: SessionId,
+    pub agent_id: UserId,
+    pub team_leader_id: UserId,
     pub scheduled_at: DateTimeUtc,
     pub duration_minutes: i32,
     pub status: domain::SessionStatus,
@@ -25,7 +26,7 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     pub acknowledged_at: Option<DateTimeUtc>,
     pub acknowledgement_comment: Option<Sealed<columns::SessionAcknowledgement>>,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

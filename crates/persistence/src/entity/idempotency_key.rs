@@ -1,5 +1,6 @@
 //! The `idempotency_keys` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `idempotency_keys`: the record a person's write with this key made.
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub key: String,
     pub fingerprint: String,
     pub resource_id: Uuid,

@@ -1,5 +1,6 @@
 //! The `metric_months` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `metric_months`.
@@ -8,11 +9,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub agent_id: Uuid,
+    pub agent_id: UserId,
     pub month: String,
     pub raw_counts: Option<Json>,
     pub notes: Option<String>,
-    pub updated_by: Option<Uuid>,
+    pub updated_by: Option<UserId>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

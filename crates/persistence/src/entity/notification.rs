@@ -1,5 +1,6 @@
 //! The `notifications` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `notifications`: something that happened to a person, until they read it.
@@ -9,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// Who is told.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// A `domain::NotificationKind`.
     pub kind: String,
     pub title: String,

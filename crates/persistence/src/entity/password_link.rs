@@ -1,5 +1,6 @@
 //! The `password_links` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `password_links`: a one-time link that sets a person's password, by the hash of
@@ -9,7 +10,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub token_hash: String,
     pub expires_at: DateTimeUtc,
     /// When it set a password.

@@ -1,5 +1,6 @@
 //! The `quick_notes` table.
 
+use domain::{QuickNoteId, UserId};
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::{Sealed, columns};
@@ -9,9 +10,9 @@ use crate::sealed::{Sealed, columns};
 #[sea_orm(table_name = "quick_notes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub agent_id: Uuid,
-    pub author_id: Uuid,
+    pub id: QuickNoteId,
+    pub agent_id: UserId,
+    pub author_id: UserId,
     pub content: Sealed<columns::NoteContent>,
     pub category: domain::NoteCategory,
     pub visibility: domain::NoteVisibility,

@@ -1,5 +1,6 @@
 //! The `recovery_codes` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `recovery_codes`: a single-use code, by its hash.
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub code_hash: String,
     pub used_at: Option<DateTimeUtc>,
 }

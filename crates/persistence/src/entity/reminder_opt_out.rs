@@ -1,5 +1,6 @@
 //! The `reminder_opt_outs` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `reminder_opt_outs`: a kind of reminder a person turned off.
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "reminder_opt_outs")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: Uuid,
+    pub user_id: UserId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub kind: String,
     pub created_at: DateTimeUtc,

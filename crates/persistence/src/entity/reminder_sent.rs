@@ -1,5 +1,6 @@
 //! The `reminders_sent` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `reminders_sent`: a reminder that went out (its kind, whom to, its occasion).
@@ -9,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub kind: String,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: Uuid,
+    pub user_id: UserId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub occasion: String,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,6 @@
 //! The `scorecard_configs` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `scorecard_configs`.
@@ -10,7 +11,7 @@ pub struct Model {
     pub id: Uuid,
     pub effective_from: String,
     pub note: Option<String>,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
 }
 

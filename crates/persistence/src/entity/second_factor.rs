@@ -1,5 +1,6 @@
 //! The `second_factors` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 use crate::sealed::{Sealed, columns};
@@ -9,7 +10,7 @@ use crate::sealed::{Sealed, columns};
 #[sea_orm(table_name = "second_factors")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// The TOTP secret, sealed like personal text.
     pub secret: Sealed<columns::TotpSecret>,
     pub confirmed_at: Option<DateTimeUtc>,

@@ -1,5 +1,6 @@
 //! The `sign_in_challenges` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `sign_in_challenges`: a sign-in waiting for its second factor, by the hash of the
@@ -9,7 +10,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub token_hash: String,
     /// Codes tried against it (one being checked counts until it is found right).
     pub failures: i32,

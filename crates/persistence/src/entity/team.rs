@@ -1,5 +1,6 @@
 //! The `teams` table.
 
+use domain::{TeamId, UserId};
 use sea_orm::entity::prelude::*;
 
 /// One row of `teams`.
@@ -7,10 +8,10 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "teams")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: TeamId,
     pub name: String,
-    pub team_leader_id: Uuid,
-    pub manager_id: Option<Uuid>,
+    pub team_leader_id: UserId,
+    pub manager_id: Option<UserId>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

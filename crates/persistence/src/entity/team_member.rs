@@ -1,5 +1,6 @@
 //! The `team_members` table.
 
+use domain::{TeamId, UserId};
 use sea_orm::entity::prelude::*;
 
 /// One row of `team_members`.
@@ -7,8 +8,8 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "team_members")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: Uuid,
-    pub team_id: Uuid,
+    pub user_id: UserId,
+    pub team_id: TeamId,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,5 +1,6 @@
 //! The `users` table.
 
+use domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// One row of `users`.
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: domain::Role,

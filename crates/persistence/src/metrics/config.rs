@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use domain::UserId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -149,7 +150,7 @@ pub async fn preview(
     db: &Db,
     update: &dto::UpdateScorecardConfig,
     month: &str,
-) -> Result<Vec<(Uuid, String, Option<f64>, Option<f64>)>, StoreError> {
+) -> Result<Vec<(UserId, String, Option<f64>, Option<f64>)>, StoreError> {
     let now = catalogue(db).await?;
     let weights = weights_of(&now, update)?;
     let mut proposed = now.clone();
@@ -167,8 +168,8 @@ pub async fn preview(
         },
     );
     let months = super::months_where(db, Condition::all(), month, month).await?;
-    let ids: Vec<Uuid> = months.iter().map(|(key, _)| key.agent_id).collect();
-    let names: HashMap<Uuid, String> = user::Entity::find()
+    let ids: Vec<UserId> = months.iter().map(|(key, _)| key.agent_id).collect();
+    let names: HashMap<UserId, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(db)
         .await?

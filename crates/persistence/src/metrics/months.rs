@@ -24,25 +24,25 @@ use super::catalogue::{Catalogue, Values};
 pub async fn agent_in_scope(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    agent: Uuid,
-) -> Result<(Target, Option<Uuid>), StoreError> {
+    agent: UserId,
+) -> Result<(Target, Option<TeamId>), StoreError> {
     let row = users::find(db, agent).await?;
-    let team = row.team_id.map(TeamId);
+    let team = row.team_id;
     let person = Target::User {
-        id: UserId(agent),
+        id: agent,
         teams: team.into_iter().collect(),
     };
     if row.role() != Role::Agent || authorize(actor, Action::ViewUser, &person).is_err() {
         return Err(StoreError::NotFound);
     }
-    Ok((Target::about_agent(UserId(agent), team), row.team_id))
+    Ok((Target::about_agent(agent, team), row.team_id))
 }
 
 /// An agent's stored months from `from` to `to`, when the actor may see their metrics.
 pub async fn agent_months(
     db: &Db,
     actor: &Actor,
-    agent: Uuid,
+    agent: UserId,
     from: &str,
     to: &str,
 ) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
@@ -54,7 +54,7 @@ pub async fn agent_months(
 /// Whose month it is: what scoring and exports need of a month.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MonthKey {
-    pub agent_id: Uuid,
+    pub agent_id: UserId,
     /// `YYYY-MM`.
     pub month: String,
 }
@@ -62,7 +62,7 @@ pub struct MonthKey {
 /// The months of these agents from `from` to `to` (inclusive), oldest first, with their values.
 pub async fn months(
     db: &impl ConnectionTrait,
-    agents: &[Uuid],
+    agents: &[UserId],
     from: &str,
     to: &str,
 ) -> Result<Vec<(MonthKey, Values)>, StoreError> {
@@ -74,7 +74,7 @@ pub async fn months(
 #[derive(Debug, FromQueryResult)]
 struct MonthValue {
     id: Uuid,
-    agent_id: Uuid,
+    agent_id: UserId,
     month: String,
     kpi_id: Option<Uuid>,
     value: Option<f64>,
@@ -140,7 +140,7 @@ pub async fn months_where(
 /// One agent's months as stored, with their values: two statements.
 async fn stored_months(
     db: &impl ConnectionTrait,
-    agent: Uuid,
+    agent: UserId,
     from: &str,
     to: &str,
 ) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
@@ -174,7 +174,7 @@ async fn stored_months(
 /// What a month upsert writes.
 #[derive(Clone, Debug)]
 pub struct MonthInput {
-    pub agent_id: Uuid,
+    pub agent_id: UserId,
     /// `YYYY-MM`.
     pub month: String,
     /// Values by KPI id.
@@ -280,7 +280,7 @@ pub async fn save_month(
     db: &Db,
     caller: &Caller,
     catalogue: &Catalogue,
-    agent: Uuid,
+    agent: UserId,
     month: (String, &BTreeMap<String, f64>),
     version: Option<i32>,
 ) -> Result<(metric_month::Model, Values), StoreError> {
@@ -312,10 +312,10 @@ pub async fn import_all(
     mut progress: impl FnMut(usize),
 ) -> Result<(usize, usize), StoreError> {
     let txn = db::begin_write(db).await?;
-    let mut agents: Vec<Uuid> = inputs.iter().map(|i| i.agent_id).collect();
+    let mut agents: Vec<UserId> = inputs.iter().map(|i| i.agent_id).collect();
     agents.sort();
     agents.dedup();
-    let mut existing: HashMap<(Uuid, String), i32> = HashMap::new();
+    let mut existing: HashMap<(UserId, String), i32> = HashMap::new();
     // Bounded IN lists: SQLite and PostgreSQL both cap the parameters of one statement.
     for chunk in agents.chunks(500) {
         let rows = metric_month::Entity::find()

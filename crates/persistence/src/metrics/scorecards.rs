@@ -1,9 +1,8 @@
 //! What scorecards are computed from: an agent's year, a team's month, read in scope.
 
-use domain::{Action, Actor, authorize};
+use domain::{Action, Actor, TeamId, UserId, authorize};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use uuid::Uuid;
 
 use crate::entity::{metric_month, team_member, user};
 use crate::{Db, StoreError};
@@ -14,8 +13,8 @@ use super::months::{MonthKey, agent_in_scope, months, months_where};
 /// The agents of a team with their names: one statement.
 async fn team_agents(
     db: &impl ConnectionTrait,
-    team: Uuid,
-) -> Result<Vec<(Uuid, String)>, StoreError> {
+    team: TeamId,
+) -> Result<Vec<(UserId, String)>, StoreError> {
     Ok(user::Entity::find()
         .filter(user::Column::Id.in_subquery(members_of(team)))
         .order_by_asc(user::Column::Name)
@@ -27,7 +26,7 @@ async fn team_agents(
 }
 
 /// The ids of a team's agents, as a subquery.
-fn members_of(team: Uuid) -> sea_orm::sea_query::SelectStatement {
+fn members_of(team: TeamId) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(team_member::Column::UserId)
         .from(team_member::Entity)
@@ -41,7 +40,7 @@ fn members_of(team: Uuid) -> sea_orm::sea_query::SelectStatement {
 pub async fn agent_year(
     db: &Db,
     actor: &Actor,
-    agent: Uuid,
+    agent: UserId,
     year: i32,
 ) -> Result<(Vec<(MonthKey, Values)>, bool), StoreError> {
     let (about, team) = agent_in_scope(db, actor, agent).await?;
@@ -60,12 +59,12 @@ pub async fn agent_year(
 pub async fn team_month(
     db: &Db,
     actor: &Actor,
-    team: Uuid,
+    team: TeamId,
     month: &str,
-) -> Result<(Vec<(Uuid, String)>, Vec<(MonthKey, Values)>), StoreError> {
+) -> Result<(Vec<(UserId, String)>, Vec<(MonthKey, Values)>), StoreError> {
     crate::teams::find_in_scope(db, actor, team).await?;
     let agents = team_agents(db, team).await?;
-    let ids: Vec<Uuid> = agents.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<UserId> = agents.iter().map(|(id, _)| *id).collect();
     let rows = months(db, &ids, month, month).await?;
     Ok((agents, rows))
 }

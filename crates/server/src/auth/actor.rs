@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use domain::Grant;
+use domain::{Grant, UserId};
 use futures_util::future::LocalBoxFuture;
 use persistence::audit::Origin;
 use persistence::entity::user;
@@ -130,7 +130,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Actor> {
 /// session or token id), refused unless they may still sign in.
 async fn active_user(
     app: &AppState,
-    user_id: Uuid,
+    user_id: UserId,
     credential: Uuid,
 ) -> ApiResult<(Arc<Authenticated>, user::Model)> {
     let found = app
@@ -149,7 +149,7 @@ async fn active_user(
 }
 
 /// Who, from where, which request.
-fn origin(req: &HttpRequest, app: &AppState, user_id: Uuid) -> Origin {
+fn origin(req: &HttpRequest, app: &AppState, user_id: UserId) -> Origin {
     Origin {
         actor_id: Some(user_id),
         ip: Some(client_ip(req, app.config.http.trust_proxy)),

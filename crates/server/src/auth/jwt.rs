@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use domain::Role;
+use domain::{Role, UserId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ pub const AUDIENCE: &str = "coaching-hub-api";
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Claims {
     /// The user.
-    pub sub: Uuid,
+    pub sub: UserId,
     /// The sign-in session it belongs to (revoking the session revokes the token).
     pub sid: Uuid,
     /// The role at issue time (informational; every request reloads the user).
@@ -77,7 +77,7 @@ impl Jwt {
     }
 
     /// Issues an access token.
-    pub fn issue(&self, user: Uuid, session: Uuid, role: Role) -> String {
+    pub fn issue(&self, user: UserId, session: Uuid, role: Role) -> String {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user,

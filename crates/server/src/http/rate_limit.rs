@@ -370,7 +370,7 @@ impl RequestLimits {
     pub async fn admit_user(
         &self,
         req: &impl HttpMessage,
-        user: uuid::Uuid,
+        user: domain::UserId,
     ) -> Result<(), ApiError> {
         let quota = self.per_user.take(&user.to_string()).await;
         quota.remember(req);
@@ -494,7 +494,7 @@ impl AuthLimits {
     }
 
     /// Counts an attempt to change the password of `user`.
-    pub async fn admit_password_change(&self, user: uuid::Uuid) -> Result<(), ApiError> {
+    pub async fn admit_password_change(&self, user: domain::UserId) -> Result<(), ApiError> {
         self.password_changes.hit(&user.to_string()).await
     }
 }

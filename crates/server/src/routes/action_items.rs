@@ -82,10 +82,10 @@ pub async fn list_action_items(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = ItemFilter {
-        assignee_id: query.assignee_id.map(UserId::uuid),
-        agent_id: query.agent_id.map(UserId::uuid),
-        session_id: query.session_id.map(SessionId::uuid),
-        plan_id: query.plan_id.map(ActionPlanId::uuid),
+        assignee_id: query.assignee_id,
+        agent_id: query.agent_id,
+        session_id: query.session_id,
+        plan_id: query.plan_id,
         status: query.status,
         due_before: query.due_before,
         due_from: query.due_from,
@@ -112,7 +112,7 @@ pub async fn create_action_item(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let new = NewItem {
-        assignee_id: body.assignee_id.uuid(),
+        assignee_id: body.assignee_id,
         title: body.title,
         description: body.description,
         due_date: body.due_date,
@@ -121,8 +121,8 @@ pub async fn create_action_item(
     // The body names a session or a plan, not both (`dto::CreateActionItem` checks it).
     let db = &app.db;
     let item = match (body.session_id, body.plan_id) {
-        (Some(session), _) => sessions::add_item(db, &actor, session.uuid(), new).await?,
-        (None, Some(plan)) => action_plans::add_item(db, &actor, plan.uuid(), new).await?,
+        (Some(session), _) => sessions::add_item(db, &actor, session, new).await?,
+        (None, Some(plan)) => action_plans::add_item(db, &actor, plan, new).await?,
         (None, None) => action_items::create(db, &actor, new).await?,
     };
     Ok(respond(&item, &app, StatusCode::CREATED))
@@ -138,7 +138,7 @@ pub async fn get_action_item(
     id: web::Path<ActionItemId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (item, _) = action_items::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let (item, _) = action_items::find_in_scope(&app.db, &actor, *id).await?;
     Ok(versioned(StatusCode::OK, item.version, &item.to_dto()))
 }
 
@@ -166,8 +166,8 @@ pub async fn update_action_item(
         description: body.description,
         due_date: body.due_date,
         priority: body.priority,
-        assignee_id: body.assignee_id.map(|id| id.uuid()),
+        assignee_id: body.assignee_id,
     };
-    let item = action_items::update(&app.db, &actor, id.uuid(), version, changes).await?;
+    let item = action_items::update(&app.db, &actor, *id, version, changes).await?;
     Ok(respond(&item, &app, StatusCode::OK))
 }

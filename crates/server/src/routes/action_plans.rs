@@ -64,7 +64,7 @@ pub async fn list_action_plans(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = PlanFilter {
-        agent_id: query.agent_id.map(UserId::uuid),
+        agent_id: query.agent_id,
         status: query.status,
     };
     let (items, next_cursor) = action_plans::list(&app.db, &actor, &filter, &page).await?;
@@ -77,7 +77,7 @@ pub async fn list_action_plans(
 /// The plan a request drafts, as persistence takes it.
 fn new_plan(body: CreateActionPlan) -> NewPlan {
     NewPlan {
-        agent_id: body.agent_id.uuid(),
+        agent_id: body.agent_id,
         title: body.title,
         goal: body.goal,
         start_date: body.start_date,
@@ -130,7 +130,7 @@ pub async fn get_action_plan(
     id: web::Path<ActionPlanId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, *id).await?;
     Ok(respond(
         action_plans::details(&app.db, &plan).await?.seen_by(&actor),
         StatusCode::OK,
@@ -148,14 +148,14 @@ pub async fn plan_history(
     id: web::Path<ActionPlanId>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<dto::PlanEvent>>> {
-    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let (plan, _) = action_plans::find_in_scope(&app.db, &actor, *id).await?;
     let entries = persistence::governance::history(&app.db, "action_plan", plan.id).await?;
     Ok(web::Json(
         entries
             .into_iter()
             .map(|entry| dto::PlanEvent {
                 occurred_at: entry.occurred_at,
-                actor_id: entry.actor_id.map(UserId::from),
+                actor_id: entry.actor_id,
                 what: entry
                     .action
                     .strip_prefix("action_plan.")
@@ -196,7 +196,7 @@ pub async fn update_action_plan(
     };
     Ok(changed(
         &app,
-        action_plans::change(&app.db, &actor, id.uuid(), version, change).await?,
+        action_plans::change(&app.db, &actor, *id, version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -235,7 +235,7 @@ pub async fn decide_action_plan(
     };
     Ok(changed(
         &app,
-        action_plans::change(&app.db, &actor, id.uuid(), version, change).await?,
+        action_plans::change(&app.db, &actor, id, version, change).await?,
         StatusCode::OK,
     ))
 }
@@ -253,6 +253,6 @@ pub async fn add_checkpoint(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let plan = action_plans::add_checkpoint(&app.db, &actor, id.uuid(), body.date, body.notes);
+    let plan = action_plans::add_checkpoint(&app.db, &actor, *id, body.date, body.notes);
     Ok(changed(&app, plan.await?, StatusCode::CREATED))
 }

@@ -315,7 +315,7 @@ pub async fn refresh(
 pub async fn logout(actor: Actor, app: web::Data<AppState>) -> ApiResult<HttpResponse> {
     auth_sessions::revoke(&app.db, &actor.origin, actor.session_id, "logout").await?;
     app.publish(dto::Event::SignedOut {
-        user_id: actor.id.uuid(),
+        user_id: actor.id,
         session_id: actor.session_id,
     });
     let mut response = HttpResponse::NoContent();

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::{Action, Target, TeamId, UserId, authorize};
+use domain::{Action, Target, UserId, authorize};
 use dto::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement, Page};
 use persistence::PageRequest;
 use persistence::governance::{self, AuditFilter};
@@ -62,7 +62,7 @@ pub async fn list_audit(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = AuditFilter {
-        actor_id: query.actor_id.map(UserId::uuid),
+        actor_id: query.actor_id,
         action: query.action,
         resource_type: query.resource_type,
         resource_id: query.resource_id,
@@ -130,7 +130,7 @@ pub async fn create_announcement(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let team = body.team_id.map(TeamId::uuid);
+    let team = body.team_id;
     let row = governance::announce(&app.db, &actor, &body.title, &body.body, team);
     let announcement = row.await?.to_dto();
     app.publish(dto::Event::AnnouncementPublished(Box::new(

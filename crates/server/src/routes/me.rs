@@ -26,10 +26,7 @@ pub async fn get_me(actor: Actor, app: web::Data<AppState>) -> ApiResult<web::Js
         Some(id) => teams::names(&app.db, &[id])
             .await?
             .remove(&id)
-            .map(|name| TeamSummary {
-                id: domain::TeamId(id),
-                name,
-            }),
+            .map(|name| TeamSummary { id, name }),
         None => None,
     };
     Ok(web::Json(Me {

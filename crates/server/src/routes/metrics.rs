@@ -85,7 +85,7 @@ pub async fn list_agent_metrics(
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
     let (from, to) = range.resolve()?;
-    let months = metrics::agent_months(&app.db, &actor, id.uuid(), &from, &to).await?;
+    let months = metrics::agent_months(&app.db, &actor, *id, &from, &to).await?;
     let catalogue = app.catalogue.current(&app.db).await?;
     let months = months
         .iter()
@@ -114,7 +114,7 @@ pub async fn upsert_agent_metrics(
     let version = input.remove("version").map(|v| v as i32).or(if_match.0);
     let catalogue = app.catalogue.current(&app.db).await?;
     let month = (month, &input);
-    let saved = metrics::save_month(&app.db, &actor, &catalogue, agent.uuid(), month, version);
+    let saved = metrics::save_month(&app.db, &actor, &catalogue, agent, month, version);
     let (saved, values) = saved.await?;
     let saved = wire::metric_month(&catalogue, &saved, &values);
     app.publish(dto::Event::MetricsChanged(Box::new(saved.clone())));
@@ -144,7 +144,7 @@ pub async fn get_agent_scorecard(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let year = query.year.unwrap_or_else(|| chrono::Utc::now().year());
-    let agent = id.uuid();
+    let agent = *id;
     let compute = async {
         let (months, with_team) = metrics::agent_year(&app.db, &actor, agent, year).await?;
         let catalogue = app.catalogue.current(&app.db).await?;
@@ -182,7 +182,7 @@ pub async fn get_team_scorecard(
         Some(month) => month_param("month", month)?,
         None => domain::scorecard::previous_month(&this_month()),
     };
-    let team = id.uuid();
+    let team = *id;
     let compute = async {
         let (agents, months) = metrics::team_month(&app.db, &actor, team, &month).await?;
         let catalogue = app.catalogue.current(&app.db).await?;

@@ -117,7 +117,7 @@ pub async fn get_import_job(
 ) -> ApiResult<web::Json<ImportJob>> {
     let job = app.jobs.get(*id).await?.ok_or(ApiError::NotFound)?;
     let starter = Target::User {
-        id: domain::UserId(job.owner),
+        id: job.owner,
         teams: Vec::new(),
     };
     if actor.can(Action::ViewImportJob, &starter) {

@@ -70,7 +70,7 @@ pub async fn list_quick_notes(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = NoteFilter {
-        agent_id: query.agent_id.map(UserId::uuid),
+        agent_id: query.agent_id,
         category: query.category,
         q: query.q,
         since: query.from,
@@ -103,7 +103,7 @@ pub async fn create_quick_note(
     let body = body.into_inner();
     let idempotency = key.of(&req, &body);
     let new = NewNote {
-        agent_id: body.agent_id.uuid(),
+        agent_id: body.agent_id,
         author_id: actor.user.id,
         content: body.content,
         category: body.category,
@@ -129,7 +129,7 @@ pub async fn get_quick_note(
     id: web::Path<QuickNoteId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (note, _) = quick_notes::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let (note, _) = quick_notes::find_in_scope(&app.db, &actor, *id).await?;
     Ok(versioned(StatusCode::OK, note.version, &note.to_dto()))
 }
 
@@ -154,7 +154,7 @@ pub async fn update_quick_note(
         category: body.category,
         visibility: body.visibility,
     };
-    let note = quick_notes::update(&app.db, &actor, id.uuid(), version, changes).await?;
+    let note = quick_notes::update(&app.db, &actor, *id, version, changes).await?;
     Ok(respond(&note, &app, StatusCode::OK))
 }
 
@@ -169,7 +169,7 @@ pub async fn delete_quick_note(
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let note = quick_notes::delete(&app.db, &actor, id.uuid(), if_match.0).await?;
+    let note = quick_notes::delete(&app.db, &actor, *id, if_match.0).await?;
     app.publish(dto::Event::QuickNoteDeleted {
         id: note.id,
         agent_id: note.agent_id,

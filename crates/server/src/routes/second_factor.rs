@@ -138,7 +138,7 @@ pub async fn remove_second_factor(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let removal = Removal::ByAdmin { actor: &actor };
-    if !second_factors::remove(&app.db, &actor.origin, id.uuid(), removal).await? {
+    if !second_factors::remove(&app.db, &actor.origin, *id, removal).await? {
         return Err(ApiError::NotFound);
     }
     Ok(HttpResponse::NoContent().finish())

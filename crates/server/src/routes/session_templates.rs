@@ -58,7 +58,7 @@ pub async fn create_template(
             "a new template has no version",
         ));
     }
-    let team = body.team_id.map(|team| team.uuid());
+    let team = body.team_id;
     let row = session_templates::create(&app.db, &actor, team, content(body)).await?;
     Ok(versioned(StatusCode::CREATED, row.version, &row.to_dto()))
 }
@@ -94,7 +94,7 @@ pub async fn update_template(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let current = session_templates::find(&app.db, &actor, *id).await?;
-    if current.team_id != body.team_id.map(|team| team.uuid()) {
+    if current.team_id != body.team_id {
         return Err(ApiError::invalid(
             "team_id",
             "a template stays with its team: make a new one for another",

@@ -13,7 +13,6 @@ use persistence::sessions::{
     self, AgreedItem, Completion, NewSession, SessionChanges, SessionFilter, SessionRow, Step,
 };
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -81,8 +80,8 @@ pub async fn list_sessions(
     let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = SessionFilter {
-        agent_id: query.agent_id.map(UserId::uuid),
-        team_leader_id: query.team_leader_id.map(UserId::uuid),
+        agent_id: query.agent_id,
+        team_leader_id: query.team_leader_id,
         status: query.status,
         from: query.from,
         to: query.to,
@@ -108,7 +107,7 @@ pub async fn schedule_session(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let new = NewSession {
-        agent_id: body.agent_id.uuid(),
+        agent_id: body.agent_id,
         scheduled_at: body.scheduled_at,
         duration_minutes: body.duration_minutes,
         focus_areas: body.focus_areas,
@@ -128,7 +127,7 @@ pub async fn get_session(
     id: web::Path<SessionId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (row, _) = sessions::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let (row, _) = sessions::find_in_scope(&app.db, &actor, *id).await?;
     Ok(versioned(
         StatusCode::OK,
         row.session.version,
@@ -147,7 +146,7 @@ pub async fn prepare_session(
     id: web::Path<SessionId>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<dto::SessionPreparation>> {
-    let prepared = sessions::preparation(&app.db, &actor, id.uuid()).await?;
+    let prepared = sessions::preparation(&app.db, &actor, *id).await?;
     Ok(web::Json(dto::SessionPreparation {
         session: prepared.session.to_dto(),
         previous_session: prepared.previous.as_ref().map(ToDto::to_dto),
@@ -178,13 +177,13 @@ pub async fn update_session(
         focus_areas: body.focus_areas,
         preparation_notes: body.preparation_notes,
     };
-    let row = sessions::update(&app.db, &actor, id.uuid(), version, changes).await?;
+    let row = sessions::update(&app.db, &actor, *id, version, changes).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }
 
 async fn step(
     actor: Actor,
-    id: Uuid,
+    id: SessionId,
     version: i32,
     step: Step,
     app: &AppState,
@@ -206,7 +205,7 @@ pub async fn start_session(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match.or_body(body.version)?;
-    step(actor, id.uuid(), version, Step::Start, &app).await
+    step(actor, *id, version, Step::Start, &app).await
 }
 
 /// Mark that the agent did not attend.
@@ -222,7 +221,7 @@ pub async fn mark_no_show(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match.or_body(body.version)?;
-    step(actor, id.uuid(), version, Step::NoShow, &app).await
+    step(actor, *id, version, Step::NoShow, &app).await
 }
 
 /// Cancel a session, with the reason.
@@ -241,7 +240,7 @@ pub async fn cancel_session(
     let version = if_match.or_body(body.version)?;
     step(
         actor,
-        id.uuid(),
+        *id,
         version,
         Step::Cancel {
             reason: body.reason.trim().to_owned(),
@@ -261,7 +260,7 @@ fn completion(body: CompleteSession) -> Completion {
             description: item.description,
             due_date: item.due_date,
             priority: item.priority,
-            assignee_id: item.assignee_id.map(|id| id.uuid()),
+            assignee_id: item.assignee_id,
         })
         .collect();
     Completion {
@@ -288,7 +287,7 @@ pub async fn complete_session(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let completion = completion(body);
-    let (row, items) = sessions::complete(&app.db, &actor, id.uuid(), version, completion).await?;
+    let (row, items) = sessions::complete(&app.db, &actor, *id, version, completion).await?;
     crate::routes::action_items::publish_all(&app, &items);
     Ok(respond(&row, &app, StatusCode::OK))
 }
@@ -308,6 +307,6 @@ pub async fn acknowledge_session(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let comment = body.comment.trim().to_owned();
-    let row = sessions::acknowledge(&app.db, &actor, id.uuid(), version, comment).await?;
+    let row = sessions::acknowledge(&app.db, &actor, *id, version, comment).await?;
     Ok(respond(&row, &app, StatusCode::OK))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Action, Target, TeamId, UserId, authorize};
+use domain::{Action, Target, TeamId, authorize};
 use dto::{CreateTeam, Page, Team, UpdateTeam};
 use persistence::PageRequest;
 use persistence::teams::{self, TeamChanges, TeamRow};
@@ -77,8 +77,8 @@ pub async fn create_team(
         &app.db,
         &actor.origin,
         &body.name,
-        body.team_leader_id.uuid(),
-        body.manager_id.map(UserId::uuid),
+        body.team_leader_id,
+        body.manager_id,
     )
     .await?;
     Ok(located(
@@ -97,7 +97,7 @@ pub async fn get_team(
     id: web::Path<TeamId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let row = teams::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let row = teams::find_in_scope(&app.db, &actor, *id).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -120,12 +120,10 @@ pub async fn update_team(
     crate::http::extract::require_changes(&body)?;
     let changes = TeamChanges {
         name: body.name,
-        team_leader_id: body.team_leader_id.map(UserId::uuid),
-        manager_id: body.manager_id.map(|manager| manager.map(UserId::uuid)),
-        agent_ids: body
-            .agent_ids
-            .map(|ids| ids.into_iter().map(UserId::uuid).collect()),
+        team_leader_id: body.team_leader_id,
+        manager_id: body.manager_id,
+        agent_ids: body.agent_ids.map(|ids| ids.into_iter().collect()),
     };
-    let row = teams::update(&app.db, &actor, id.uuid(), version, changes).await?;
+    let row = teams::update(&app.db, &actor, *id, version, changes).await?;
     Ok(changed(&app, StatusCode::OK, &row))
 }

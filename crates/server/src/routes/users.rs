@@ -47,7 +47,7 @@ pub async fn export_user(
     id: web::Path<UserId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.uuid();
+    let id = *id;
     let export = persistence::privacy::export(&app.db, &actor, id).await?;
     Ok(HttpResponse::Ok()
         .insert_header((
@@ -72,7 +72,7 @@ pub async fn erase_user(
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let row = persistence::privacy::erase(&app.db, &actor, id.uuid(), if_match.0).await?;
+    let row = persistence::privacy::erase(&app.db, &actor, *id, if_match.0).await?;
     tracing::info!(user.id = %row.user.id, "person erased");
     Ok(changed(&app, StatusCode::OK, &row))
 }
@@ -89,7 +89,7 @@ pub async fn reset_password(
     id: web::Path<UserId>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<dto::TemporaryPassword>> {
-    let id = id.uuid();
+    let id = *id;
     let password = temporary_password();
     let hash = app.passwords.hash(password.clone()).await?;
     users::reset_password(&app.db, &actor, id, hash).await?;
@@ -121,7 +121,7 @@ pub async fn send_password_link(
     if app.config.email.is_none() {
         return Err(ApiError::NotFound);
     }
-    let row = users::password_resettable(&app.db, &actor, id.uuid()).await?;
+    let row = users::password_resettable(&app.db, &actor, *id).await?;
     if !row.user.active {
         return Err(ApiError::Conflict {
             field: Some("id"),
@@ -178,7 +178,7 @@ pub async fn list_users(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let filter = UserFilter {
         role: query.role,
-        team_id: query.team_id.map(TeamId::uuid),
+        team_id: query.team_id,
         active: query.active,
         q: query.q,
     };
@@ -212,7 +212,7 @@ pub async fn create_user(
         role: body.role,
         password_hash,
         temporary: true,
-        team_id: body.team_id.map(TeamId::uuid),
+        team_id: body.team_id,
         employee_id: body.employee_id,
         department: body.department,
     };
@@ -232,7 +232,7 @@ pub async fn get_user(
     id: web::Path<UserId>,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (row, _) = users::find_in_scope(&app.db, &actor, id.uuid()).await?;
+    let (row, _) = users::find_in_scope(&app.db, &actor, *id).await?;
     Ok(respond(StatusCode::OK, &row))
 }
 
@@ -256,17 +256,17 @@ pub async fn update_user(
     let changes = UserChanges {
         name: body.name,
         role: body.role,
-        team_id: body.team_id.map(|team| team.map(TeamId::uuid)),
+        team_id: body.team_id,
         employee_id: body.employee_id,
         department: body.department,
     };
-    let row = users::update(&app.db, &actor, id.uuid(), version, changes).await?;
+    let row = users::update(&app.db, &actor, *id, version, changes).await?;
     Ok(changed(&app, StatusCode::OK, &row))
 }
 
 async fn set_active(
     actor: Actor,
-    id: Uuid,
+    id: UserId,
     if_match: IfMatch,
     app: &AppState,
     active: bool,
@@ -287,7 +287,7 @@ pub async fn deactivate_user(
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    set_active(actor, id.uuid(), if_match, &app, false).await
+    set_active(actor, *id, if_match, &app, false).await
 }
 
 /// Reactivate a deactivated person.
@@ -301,5 +301,5 @@ pub async fn reactivate_user(
     if_match: IfMatch,
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    set_active(actor, id.uuid(), if_match, &app, true).await
+    set_active(actor, *id, if_match, &app, true).await
 }

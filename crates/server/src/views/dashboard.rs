@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, Utc};
 use domain::attention::{Need, Signals};
 use domain::scorecard::{self, Band};
-use domain::{Actor, Role, SessionStatus, UserId};
+use domain::{Actor, Role, SessionStatus, TeamId, UserId};
 use persistence::action_items::{self, ItemFilter};
 use persistence::dashboard::{last_coached, overdue, unacknowledged};
 use persistence::metrics;
@@ -14,7 +14,6 @@ use persistence::pagination::PageRequest;
 use persistence::sessions::{self, SessionFilter};
 use persistence::users::{self, UserFilter};
 use persistence::{Db, StoreError};
-use uuid::Uuid;
 
 use crate::views::wire;
 
@@ -64,7 +63,7 @@ pub async fn build(
             trend_of(
                 db,
                 catalogue,
-                &[actor.id.uuid()],
+                &[actor.id],
                 &HashMap::new(),
                 acknowledge_within,
             )
@@ -90,11 +89,11 @@ pub async fn build(
             },
         )
         .await?;
-        let names: HashMap<Uuid, (String, Option<Uuid>)> = agents
+        let names: HashMap<UserId, (String, Option<TeamId>)> = agents
             .into_iter()
             .map(|row| (row.user.id, (row.user.name, row.team_id)))
             .collect();
-        let ids: Vec<Uuid> = names.keys().copied().collect();
+        let ids: Vec<UserId> = names.keys().copied().collect();
         trend_of(db, catalogue, &ids, &names, acknowledge_within).await?
     };
     Ok(dto::Dashboard {
@@ -112,8 +111,8 @@ pub async fn build(
 async fn trend_of(
     db: &Db,
     catalogue: &metrics::Catalogue,
-    agents: &[Uuid],
-    names: &HashMap<Uuid, (String, Option<Uuid>)>,
+    agents: &[UserId],
+    names: &HashMap<UserId, (String, Option<TeamId>)>,
     acknowledge_within: Duration,
 ) -> Result<(Vec<dto::AgentAttention>, Vec<dto::TrendPoint>), StoreError> {
     let this_month = Utc::now().format("%Y-%m").to_string();
@@ -122,7 +121,7 @@ async fn trend_of(
         from = scorecard::previous_month(&from);
     }
     let rows = metrics::months(db, agents, &from, &this_month).await?;
-    let mut by_agent: HashMap<Uuid, BTreeMap<String, f64>> = HashMap::new();
+    let mut by_agent: HashMap<UserId, BTreeMap<String, f64>> = HashMap::new();
     let mut by_month: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for (month, values) in &rows {
         if let Some(score) = catalogue.score(&month.month, values) {
@@ -162,7 +161,7 @@ async fn trend_of(
             let reasons: Vec<dto::AttentionReason> =
                 signals.needs().into_iter().map(reason).collect();
             (!reasons.is_empty()).then(|| dto::AgentAttention {
-                agent_id: UserId(*agent),
+                agent_id: *agent,
                 name: name.clone(),
                 month: latest.as_ref().map(|(month, _, _)| month.clone()),
                 score: latest.as_ref().map(|(_, score, _)| *score),
@@ -171,7 +170,7 @@ async fn trend_of(
                 overdue_items,
                 days_since_session: signals.days_since_session,
                 unacknowledged: signals.unacknowledged,
-                team_id: team.map(domain::TeamId),
+                team_id: *team,
                 weight: signals.weight(),
                 reasons,
             })

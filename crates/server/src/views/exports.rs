@@ -9,7 +9,6 @@ use persistence::action_items::{self, ItemFilter};
 use persistence::action_plans::{self, PlanFilter};
 use persistence::quick_notes::{self, NoteFilter};
 use persistence::{Db, PageRequest, StoreError, users};
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -35,7 +34,7 @@ where
     }
 }
 
-fn name(names: &HashMap<Uuid, String>, id: Uuid) -> Cell {
+fn name(names: &HashMap<UserId, String>, id: UserId) -> Cell {
     Cell::from(names.get(&id).cloned())
 }
 
@@ -46,7 +45,7 @@ fn yes_no(yes: bool) -> Cell {
 /// The quick notes the actor may read, newest first.
 pub async fn quick_notes(db: &Db, actor: &Actor, agent_id: Option<UserId>) -> ApiResult<Sheet> {
     let filter = NoteFilter {
-        agent_id: agent_id.map(UserId::uuid),
+        agent_id,
         ..NoteFilter::default()
     };
     let notes = all_pages(|page| {
@@ -86,7 +85,7 @@ pub async fn quick_notes(db: &Db, actor: &Actor, agent_id: Option<UserId>) -> Ap
 /// The action items the actor may read, by due date.
 pub async fn action_items(db: &Db, actor: &Actor, agent_id: Option<UserId>) -> ApiResult<Sheet> {
     let filter = ItemFilter {
-        agent_id: agent_id.map(UserId::uuid),
+        agent_id,
         ..ItemFilter::default()
     };
     let items = all_pages(|page| {
@@ -136,7 +135,7 @@ pub async fn action_items(db: &Db, actor: &Actor, agent_id: Option<UserId>) -> A
 /// The action plans the actor may read: one row per plan with its items' progress.
 pub async fn action_plans(db: &Db, actor: &Actor, agent_id: Option<UserId>) -> ApiResult<Sheet> {
     let filter = PlanFilter {
-        agent_id: agent_id.map(UserId::uuid),
+        agent_id,
         ..PlanFilter::default()
     };
     let plans = all_pages(|page| {

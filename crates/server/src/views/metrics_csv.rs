@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use domain::{Action, Actor, Role, Target, TeamId, UserId};
+use domain::{Action, Actor, Role, Target};
 use persistence::PageRequest;
 use persistence::metrics::{self, MonthInput};
 use persistence::users::{self, UserFilter, UserRow};
@@ -268,7 +268,7 @@ fn in_scope(actor: &Actor, agent: &UserRow) -> bool {
     agent.role() == Role::Agent
         && actor.can(
             Action::WriteMetrics,
-            &Target::about_agent(UserId(agent.user.id), agent.team_id.map(TeamId)),
+            &Target::about_agent(agent.user.id, agent.team_id),
         )
 }
 
@@ -290,12 +290,12 @@ pub async fn sheet(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiRe
     let mut page = PageRequest::new(Some(200), None)?;
     loop {
         let (agents, next) = users::list(db, actor, &filter, &page).await?;
-        let identity: HashMap<uuid::Uuid, (Option<String>, String)> = agents
+        let identity: HashMap<domain::UserId, (Option<String>, String)> = agents
             .iter()
             .filter(|row| {
                 actor.can(
                     Action::ViewMetrics,
-                    &Target::about_agent(UserId(row.user.id), row.team_id.map(TeamId)),
+                    &Target::about_agent(row.user.id, row.team_id),
                 )
             })
             .map(|row| {
@@ -305,7 +305,7 @@ pub async fn sheet(app: &AppState, actor: &Actor, from: &str, to: &str) -> ApiRe
                 )
             })
             .collect();
-        let ids: Vec<uuid::Uuid> = agents
+        let ids: Vec<domain::UserId> = agents
             .iter()
             .map(|row| row.user.id)
             .filter(|id| identity.contains_key(id))

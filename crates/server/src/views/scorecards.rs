@@ -6,13 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use domain::scorecard::{self, Band};
 use domain::{TeamId, UserId};
 use persistence::metrics::{Catalogue, MonthKey, Values};
-use uuid::Uuid;
 
 /// An agent's year from their months and their team's (`with_team`: whether there is a team to
 /// average over): monthly scores, month-on-month change, team average alongside.
 pub fn agent(
     catalogue: &Catalogue,
-    agent: Uuid,
+    agent: UserId,
     year: i32,
     rows: &[(MonthKey, Values)],
     with_team: bool,
@@ -54,7 +53,7 @@ pub fn agent(
         .collect();
     let year_to_date = scorecard::mean(months.iter().filter_map(|m| m.score));
     dto::AgentScorecard {
-        agent_id: UserId(agent),
+        agent_id: agent,
         year,
         trend: months.last().and_then(|m| m.change),
         band: year_to_date.map(Band::of),
@@ -66,12 +65,12 @@ pub fn agent(
 /// Every agent of a team in one month, best first, with ranks (ties share one) and the average.
 pub fn team(
     catalogue: &Catalogue,
-    team: Uuid,
+    team: TeamId,
     month: &str,
-    agents: Vec<(Uuid, String)>,
+    agents: Vec<(UserId, String)>,
     rows: &[(MonthKey, Values)],
 ) -> dto::TeamScorecard {
-    let scores: HashMap<Uuid, Option<f64>> = rows
+    let scores: HashMap<UserId, Option<f64>> = rows
         .iter()
         .map(|(m, values)| (m.agent_id, catalogue.score(month, values)))
         .collect();
@@ -80,7 +79,7 @@ pub fn team(
         .map(|(id, name)| {
             let score = scores.get(&id).copied().flatten();
             dto::TeamScorecardRow {
-                agent_id: UserId(id),
+                agent_id: id,
                 name,
                 score,
                 band: score.map(Band::of),
@@ -105,7 +104,7 @@ pub fn team(
         }
     }
     dto::TeamScorecard {
-        team_id: TeamId(team),
+        team_id: team,
         month: month.to_owned(),
         average: scorecard::mean(rows.iter().filter_map(|r| r.score)),
         agents: rows,
@@ -116,12 +115,12 @@ pub fn team(
 /// name, score now, score proposed), the agents it moves most first.
 pub fn preview(
     month: String,
-    rows: Vec<(Uuid, String, Option<f64>, Option<f64>)>,
+    rows: Vec<(UserId, String, Option<f64>, Option<f64>)>,
 ) -> dto::ScorecardPreview {
     let mut agents: Vec<dto::PreviewRow> = rows
         .into_iter()
         .map(|(id, name, now, proposed)| dto::PreviewRow {
-            agent_id: UserId(id),
+            agent_id: id,
             name,
             now,
             proposed,

@@ -2,8 +2,8 @@
 //! mapping to `dto` is here, so a renamed API field never reaches the store or the audit log.
 
 use chrono::Utc;
+use domain::TargetOperator;
 use domain::scorecard::Band;
-use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TargetOperator, TeamId, UserId};
 use persistence::action_plans::{PlanRow, TargetRow};
 use persistence::entity::{
     action_item, action_plan_checkpoint, announcement, audit_entry, metric_month, notification,
@@ -34,11 +34,11 @@ impl ToDto for UserRow {
     fn to_dto(&self) -> dto::User {
         let user = &self.user;
         dto::User {
-            id: UserId(user.id),
+            id: user.id,
             email: user.email.clone(),
             name: user.name.clone(),
             role: user.role,
-            team_id: self.team_id.map(TeamId),
+            team_id: self.team_id,
             employee_id: user.employee_id.clone(),
             department: user.department.clone(),
             active: user.active,
@@ -53,11 +53,11 @@ impl ToDto for TeamRow {
     type Dto = dto::Team;
     fn to_dto(&self) -> dto::Team {
         dto::Team {
-            id: TeamId(self.team.id),
+            id: self.team.id,
             name: self.team.name.clone(),
-            team_leader_id: UserId(self.team.team_leader_id),
-            manager_id: self.team.manager_id.map(UserId),
-            agent_ids: self.agent_ids.iter().copied().map(UserId).collect(),
+            team_leader_id: self.team.team_leader_id,
+            manager_id: self.team.manager_id,
+            agent_ids: self.agent_ids.to_vec(),
             version: self.team.version,
             created_at: self.team.created_at,
             updated_at: self.team.updated_at,
@@ -70,9 +70,9 @@ impl ToDto for SessionRow {
     fn to_dto(&self) -> dto::Session {
         let s = &self.session;
         dto::Session {
-            id: SessionId(s.id),
-            agent_id: UserId(s.agent_id),
-            team_leader_id: UserId(s.team_leader_id),
+            id: s.id,
+            agent_id: s.agent_id,
+            team_leader_id: s.team_leader_id,
             scheduled_at: s.scheduled_at,
             duration_minutes: s.duration_minutes,
             status: s.status,
@@ -86,12 +86,7 @@ impl ToDto for SessionRow {
             cancel_reason: s.cancel_reason.clone(),
             acknowledged_at: s.acknowledged_at,
             acknowledgement_comment: s.acknowledgement_comment.clone().map(Into::into),
-            action_item_ids: self
-                .action_item_ids
-                .iter()
-                .copied()
-                .map(ActionItemId)
-                .collect(),
+            action_item_ids: self.action_item_ids.to_vec(),
             version: s.version,
             created_at: s.created_at,
             updated_at: s.updated_at,
@@ -103,9 +98,9 @@ impl ToDto for quick_note::Model {
     type Dto = dto::QuickNote;
     fn to_dto(&self) -> dto::QuickNote {
         dto::QuickNote {
-            id: QuickNoteId(self.id),
-            agent_id: UserId(self.agent_id),
-            author_id: UserId(self.author_id),
+            id: self.id,
+            agent_id: self.agent_id,
+            author_id: self.author_id,
             content: self.content.to_string(),
             category: self.category,
             visibility: self.visibility,
@@ -123,7 +118,7 @@ impl ToDto for session_template::Model {
         dto::SessionTemplate {
             id: self.id,
             name: self.name.clone(),
-            team_id: self.team_id.map(TeamId),
+            team_id: self.team_id,
             focus_areas: serde_json::from_value(self.focus_areas.clone()).unwrap_or_default(),
             agenda: self.agenda.clone(),
             duration_minutes: self.duration_minutes,
@@ -201,7 +196,7 @@ impl ToDto for audit_entry::Model {
         dto::AuditEntry {
             seq: self.seq,
             occurred_at: self.occurred_at,
-            actor_id: self.actor_id.map(UserId),
+            actor_id: self.actor_id,
             action: self.action.clone(),
             resource_type: self.resource_type.clone(),
             resource_id: self.resource_id,
@@ -217,10 +212,10 @@ impl ToDto for announcement::Model {
     fn to_dto(&self) -> dto::Announcement {
         dto::Announcement {
             id: self.id,
-            author_id: self.author_id.map(UserId),
+            author_id: self.author_id,
             title: self.title.clone(),
             body: self.body.clone(),
-            team_id: self.team_id.map(TeamId),
+            team_id: self.team_id,
             published_at: self.published_at,
         }
     }
@@ -244,7 +239,7 @@ impl ToDto for action_plan_checkpoint::Model {
             id: self.id,
             date: self.date,
             notes: self.notes.to_string(),
-            author_id: self.author_id.map(UserId),
+            author_id: self.author_id,
             created_at: self.created_at,
         }
     }
@@ -282,12 +277,12 @@ impl ToDto for action_item::Model {
     fn to_dto(&self) -> dto::ActionItem {
         let item = self;
         dto::ActionItem {
-            id: ActionItemId(item.id),
-            agent_id: UserId(item.agent_id),
-            assignee_id: UserId(item.assignee_id),
-            created_by: item.created_by.map(UserId),
-            session_id: item.session_id.map(SessionId),
-            plan_id: item.plan_id.map(ActionPlanId),
+            id: item.id,
+            agent_id: item.agent_id,
+            assignee_id: item.assignee_id,
+            created_by: item.created_by,
+            session_id: item.session_id,
+            plan_id: item.plan_id,
             title: item.title.clone(),
             description: item.description.clone(),
             due_date: item.due_date,
@@ -309,9 +304,9 @@ impl ToDto for PlanRow {
     fn to_dto(&self) -> dto::ActionPlan {
         let (row, plan) = (self, &self.plan);
         dto::ActionPlan {
-            id: ActionPlanId(plan.id),
-            agent_id: UserId(plan.agent_id),
-            created_by: plan.created_by.map(UserId),
+            id: plan.id,
+            agent_id: plan.agent_id,
+            created_by: plan.created_by,
             title: plan.title.clone(),
             goal: plan.goal.to_string(),
             start_date: plan.start_date,
@@ -319,7 +314,7 @@ impl ToDto for PlanRow {
             status: plan.status,
             outcome: plan.outcome,
             submitted_at: plan.submitted_at,
-            approved_by: plan.approved_by.map(UserId),
+            approved_by: plan.approved_by,
             approved_at: plan.approved_at,
             rejection_reason: plan.rejection_reason.clone(),
             cancel_reason: plan.cancel_reason.clone(),
@@ -343,7 +338,7 @@ pub fn metric_month(
 ) -> dto::MetricMonth {
     let score = catalogue.score(&month.month, values);
     dto::MetricMonth {
-        agent_id: UserId(month.agent_id),
+        agent_id: month.agent_id,
         month: month.month.clone(),
         values: catalogue
             .kpis

@@ -56,7 +56,7 @@ pub async fn published_kinds(
 ) -> Vec<String> {
     let marker = uuid::Uuid::now_v7();
     app.state.events.publish(dto::Event::SignedOut {
-        user_id: marker,
+        user_id: domain::UserId(marker),
         session_id: marker,
     });
     let mut kinds = Vec::new();

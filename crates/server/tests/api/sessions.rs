@@ -511,7 +511,7 @@ async fn concurrent_edits_of_a_session_have_one_winner_and_every_change_is_audit
         ["session.schedule", "session.update", "session.start"]
     );
     let start = &entries[2];
-    assert_eq!(start.actor_id, Some(org.leader_a.id));
+    assert_eq!(start.actor_id, Some(domain::UserId(org.leader_a.id)));
     assert!(start.request_id.is_some() && start.ip.is_some());
     let changes = start.changes.as_ref().expect("changes");
     assert_eq!(
