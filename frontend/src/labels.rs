@@ -3,7 +3,7 @@
 
 mod locale;
 
-use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveTime, TimeZone, Utc};
 use domain::scorecard::Band;
 use domain::{ActionItemStatus, NoteCategory, NoteVisibility, PlanStatus, Priority, SessionStatus};
 use locale::Style;
@@ -183,19 +183,6 @@ pub fn local_midnight(day: NaiveDate) -> DateTime<Utc> {
         .earliest()
         .map(|at| at.with_timezone(&Utc))
         .unwrap_or_default()
-}
-
-/// A moment as the API reads it: `2026-03-03T14:30:00Z`.
-pub fn api_time(at: DateTime<Utc>) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
 }
 
 /// Today in the browser's time zone.

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod page;
 pub mod problem;
+pub mod query;
 pub mod quick_notes;
 pub mod search;
 pub mod second_factor;

@@ -5,7 +5,12 @@ use dto::{ActionItem, ActionPlan, Page, QuickNote, Session};
 use gloo_net::http::Method;
 use serde::Deserialize;
 
-use super::{Error, call, get, post_once, query};
+use dto::query::{
+    ActionItemQuery, AuditQuery, MonthQuery, MonthRange, NotificationQuery, PageQuery, Paging,
+    PlanQuery, QuickNoteQuery, SearchQuery, SessionQuery, UserQuery, YearQuery,
+};
+
+use super::{Error, call, get, href, post_once};
 
 /// What the browser reads of a sign-in's answer (`dto::LoginAnswer`, `dto::LoginResponse`): the
 /// step left, if any. The session itself is in the cookies and the page reads who signed in from
@@ -59,7 +64,12 @@ pub async fn dashboard() -> Result<dto::Dashboard, Error> {
 
 /// Active agents in scope (the first 200).
 pub async fn agents() -> Result<Page<dto::User>, Error> {
-    get("/api/v1/users?role=AGENT&active=true&limit=200").await
+    let agents = UserQuery {
+        role: Some(domain::Role::Agent),
+        active: Some(true),
+        ..UserQuery::default()
+    };
+    get(&href("/api/v1/users", &agents.page(200, None))).await
 }
 
 /// One person.
@@ -69,15 +79,13 @@ pub async fn user(id: UserId) -> Result<dto::User, Error> {
 
 /// An agent's scorecard for a year.
 pub async fn scorecard(agent: UserId, year: i32) -> Result<dto::AgentScorecard, Error> {
-    get(&format!("/api/v1/agents/{agent}/scorecard?year={year}")).await
+    let year = YearQuery { year: Some(year) };
+    get(&href(&format!("/api/v1/agents/{agent}/scorecard"), &year)).await
 }
 
 /// An agent's monthly KPI values from `from` to `to` (`YYYY-MM`).
-pub async fn metrics(agent: UserId, from: &str, to: &str) -> Result<Vec<dto::MetricMonth>, Error> {
-    get(&format!(
-        "/api/v1/agents/{agent}/metrics?from={from}&to={to}"
-    ))
-    .await
+pub async fn metrics(agent: UserId, months: &MonthRange) -> Result<Vec<dto::MetricMonth>, Error> {
+    get(&href(&format!("/api/v1/agents/{agent}/metrics"), months)).await
 }
 
 /// The KPI catalogue and the weights and targets in force.
@@ -90,12 +98,15 @@ pub async fn team_scorecard(
     team: domain::TeamId,
     month: &str,
 ) -> Result<dto::TeamScorecard, Error> {
-    get(&format!("/api/v1/teams/{team}/scorecard?month={month}")).await
+    let month = MonthQuery {
+        month: Some(month.to_owned()),
+    };
+    get(&href(&format!("/api/v1/teams/{team}/scorecard"), &month)).await
 }
 
-/// Sessions matching the filters (`agent_id`, `status`, `from`, `to`, `limit`).
-pub async fn sessions(filters: &[(&str, String)]) -> Result<Page<Session>, Error> {
-    get(&format!("/api/v1/sessions{}", query(filters))).await
+/// Sessions matching the query.
+pub async fn sessions(query: &SessionQuery) -> Result<Page<Session>, Error> {
+    get(&href("/api/v1/sessions", query)).await
 }
 
 /// One session.
@@ -144,9 +155,9 @@ pub async fn session_step(
     .await
 }
 
-/// Action items matching the filters.
-pub async fn action_items(filters: &[(&str, String)]) -> Result<Page<ActionItem>, Error> {
-    get(&format!("/api/v1/action-items{}", query(filters))).await
+/// Action items matching the query.
+pub async fn action_items(query: &ActionItemQuery) -> Result<Page<ActionItem>, Error> {
+    get(&href("/api/v1/action-items", query)).await
 }
 
 /// Creates an action item.
@@ -174,9 +185,9 @@ pub async fn action_item(id: ActionItemId) -> Result<ActionItem, Error> {
     get(&format!("/api/v1/action-items/{id}")).await
 }
 
-/// Action plans matching the filters.
-pub async fn action_plans(filters: &[(&str, String)]) -> Result<Page<ActionPlan>, Error> {
-    get(&format!("/api/v1/action-plans{}", query(filters))).await
+/// Action plans matching the query.
+pub async fn action_plans(query: &PlanQuery) -> Result<Page<ActionPlan>, Error> {
+    get(&href("/api/v1/action-plans", query)).await
 }
 
 /// A decision on a plan (`acknowledge`, `submit`, `approve`, ...).
@@ -194,9 +205,9 @@ pub async fn decide_plan(
     .await
 }
 
-/// Quick notes matching the filters (`agent_id`, `category`, `q`).
-pub async fn notes(filters: &[(&str, String)]) -> Result<Page<QuickNote>, Error> {
-    get(&format!("/api/v1/quick-notes{}", query(filters))).await
+/// Quick notes matching the query.
+pub async fn notes(query: &QuickNoteQuery) -> Result<Page<QuickNote>, Error> {
+    get(&href("/api/v1/quick-notes", query)).await
 }
 
 /// One quick note.
@@ -237,16 +248,20 @@ pub async fn delete_note(id: QuickNoteId, version: i32) -> Result<(), Error> {
 
 /// Full-text search within the actor's scope.
 pub async fn search(q: &str) -> Result<dto::SearchResults, Error> {
-    get(&format!(
-        "/api/v1/search{}",
-        query(&[("q", q.to_owned()), ("limit", "12".into())])
-    ))
-    .await
+    let query = SearchQuery {
+        q: q.to_owned(),
+        limit: Some(12),
+    };
+    get(&href("/api/v1/search", &query)).await
 }
 
 /// My newest notifications, and how many are unread.
 pub async fn notifications() -> Result<dto::Notifications, Error> {
-    get("/api/v1/notifications?limit=20").await
+    get(&href(
+        "/api/v1/notifications",
+        &NotificationQuery::default().page(20, None),
+    ))
+    .await
 }
 
 /// Marks some of my notifications read (`ids`), or all of them.
@@ -302,7 +317,11 @@ pub async fn add_checkpoint(
 
 /// The teams in my scope.
 pub async fn teams() -> Result<Page<dto::Team>, Error> {
-    get("/api/v1/teams?limit=200").await
+    get(&href(
+        "/api/v1/teams",
+        &PageQuery::default().page(200, None),
+    ))
+    .await
 }
 
 /// One team as it is now.
@@ -310,14 +329,14 @@ pub async fn team(id: TeamId) -> Result<dto::Team, Error> {
     get(&format!("/api/v1/teams/{id}")).await
 }
 
-/// People in my scope matching the filters (`role`, `team_id`, `active`, `q`).
-pub async fn people(filters: &[(&str, String)]) -> Result<Page<dto::User>, Error> {
-    get(&format!("/api/v1/users{}", query(filters))).await
+/// People in my scope matching the query.
+pub async fn people(query: &UserQuery) -> Result<Page<dto::User>, Error> {
+    get(&href("/api/v1/users", query)).await
 }
 
 /// The audit log, newest first (admins).
-pub async fn audit(filters: &[(&str, String)]) -> Result<Page<dto::AuditEntry>, Error> {
-    get(&format!("/api/v1/audit{}", query(filters))).await
+pub async fn audit(query: &AuditQuery) -> Result<Page<dto::AuditEntry>, Error> {
+    get(&href("/api/v1/audit", query)).await
 }
 
 /// Recomputes the audit chain (admins).
@@ -375,7 +394,11 @@ pub async fn set_active(id: UserId, active: bool) -> Result<dto::User, Error> {
 
 /// The announcements I may read, newest first.
 pub async fn announcements() -> Result<Page<dto::Announcement>, Error> {
-    get("/api/v1/announcements?limit=50").await
+    get(&href(
+        "/api/v1/announcements",
+        &PageQuery::default().page(50, None),
+    ))
+    .await
 }
 
 /// Publishes an announcement.
@@ -538,7 +561,8 @@ pub async fn delete_webhook(id: uuid::Uuid) -> Result<(), Error> {
 
 /// A webhook's newest deliveries.
 pub async fn webhook_deliveries(id: uuid::Uuid) -> Result<Page<dto::WebhookDelivery>, Error> {
-    get(&format!("/api/v1/webhooks/{id}/deliveries?limit=20")).await
+    let newest = PageQuery::default().page(20, None);
+    get(&href(&format!("/api/v1/webhooks/{id}/deliveries"), &newest)).await
 }
 
 /// Whether I get email notifications.

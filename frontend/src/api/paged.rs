@@ -3,12 +3,10 @@
 use std::future::Future;
 
 use dto::Page;
+use dto::query::Paging;
 use leptos::prelude::*;
 
 use super::{Error, Reply, Submit, load, submit};
-
-/// The query of a list: its filters, each a name and a value (empty values are left out).
-pub type Filters = Vec<(&'static str, String)>;
 
 /// A list read a page at a time: what the reads found (`shown`, in the list's order), and
 /// whether more is left to read.
@@ -48,27 +46,24 @@ impl<Id: Send + Sync + 'static> Paged<Id> {
     }
 }
 
-/// Reads `fetch(filters())` now and whenever a signal `filters` reads changes (limit 200), and
+/// Reads `fetch(query())` now and whenever a signal `query` reads changes (200 a page), and
 /// the next page on [`Paged::more`]; `keep` stores a page's records and answers their ids.
-pub fn paged<T, Id, Fut>(
-    filters: impl Fn() -> Filters + Copy + 'static,
-    fetch: impl Fn(Filters) -> Fut + Copy + 'static,
+pub fn paged<Q, T, Id, Fut>(
+    query: impl Fn() -> Q + Copy + 'static,
+    fetch: impl Fn(Q) -> Fut + Copy + 'static,
     keep: impl Fn(Vec<T>) -> Vec<Id> + Copy + 'static,
 ) -> Paged<Id>
 where
+    Q: Paging + 'static,
     T: 'static,
     Id: Send + Sync + 'static,
     Fut: Future<Output = Result<Page<T>, Error>> + 'static,
 {
     let shown = RwSignal::new(Vec::new());
     let cursor = RwSignal::new(None::<String>);
-    let read = move |mut query: Filters, after: Option<String>| {
-        query.push(("limit", "200".to_owned()));
-        query.extend(after.map(|c| ("cursor", c)));
-        fetch(query)
-    };
+    let read = move |query: Q, after: Option<String>| fetch(query.page(200, after));
     let loaded = load(move || {
-        let request = read(filters(), None);
+        let request = read(query(), None);
         async move {
             let page = request.await?;
             cursor.set(page.next_cursor);
@@ -77,7 +72,7 @@ where
         }
     });
     let next = submit(
-        move |after: String| read(untrack(filters), Some(after)),
+        move |after: String| read(untrack(query), Some(after)),
         move |reply: Result<Page<T>, Error>| {
             if let Ok(page) = reply {
                 cursor.set(page.next_cursor);

@@ -1,6 +1,7 @@
 //! What a list is narrowed to: one agent, and a span of days (sessions, action items, notes).
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dto::query::{ActionItemQuery, QuickNoteQuery, SessionQuery};
 use leptos::prelude::*;
 
 use crate::labels;
@@ -36,38 +37,50 @@ impl Narrowing {
         self.from.set((first - Duration::days(28)).to_string());
     }
 
-    /// The query for the API: `agent_id`, and the days as times (`from`, `to`: the first day's
-    /// local midnight, the midnight after the last day).
-    pub fn times(self) -> Vec<(&'static str, String)> {
-        let midnight = |day: NaiveDate| labels::api_time(labels::local_midnight(day));
-        vec![
-            ("agent_id", self.agent.get()),
-            ("from", self.first_day().map(midnight).unwrap_or_default()),
-            (
-                "to",
-                self.last_day()
-                    .map(|d| midnight(d + Duration::days(1)))
-                    .unwrap_or_default(),
-            ),
-        ]
+    /// The agent chosen, when one is.
+    fn agent_id(self) -> Option<domain::UserId> {
+        self.agent.get().parse().ok()
     }
 
-    /// The query for the API with the days as due dates: `due_from` the first day, `due_before`
-    /// the day after the last.
-    pub fn due_dates(self) -> Vec<(&'static str, String)> {
-        vec![
-            ("agent_id", self.agent.get()),
-            (
-                "due_from",
-                self.first_day().map(|d| d.to_string()).unwrap_or_default(),
-            ),
-            (
-                "due_before",
-                self.last_day()
-                    .map(|d| (d + Duration::days(1)).to_string())
-                    .unwrap_or_default(),
-            ),
-        ]
+    /// The days as times: the first day's local midnight, and the midnight after the last day.
+    fn times(self) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        (
+            self.first_day().map(labels::local_midnight),
+            self.last_day()
+                .map(|day| labels::local_midnight(day + Duration::days(1))),
+        )
+    }
+
+    /// The sessions scheduled within the narrowing.
+    pub fn sessions(self) -> SessionQuery {
+        let (from, to) = self.times();
+        SessionQuery {
+            agent_id: self.agent_id(),
+            from,
+            to,
+            ..SessionQuery::default()
+        }
+    }
+
+    /// The notes written within the narrowing.
+    pub fn notes(self) -> QuickNoteQuery {
+        let (from, to) = self.times();
+        QuickNoteQuery {
+            agent_id: self.agent_id(),
+            from,
+            to,
+            ..QuickNoteQuery::default()
+        }
+    }
+
+    /// The action items due within the narrowing (due before the day after the last).
+    pub fn items(self) -> ActionItemQuery {
+        ActionItemQuery {
+            agent_id: self.agent_id(),
+            due_from: self.first_day(),
+            due_before: self.last_day().map(|day| day + Duration::days(1)),
+            ..ActionItemQuery::default()
+        }
     }
 
     fn last_day(self) -> Option<NaiveDate> {

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use domain::{ActionPlanId, PlanOutcome, PlanStatus, TargetOperator};
+use dto::query::{Paging, UserQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -155,7 +156,7 @@ fn PlanView(
             .any(|person| untrack(|| store.people.get(person.uuid()).is_none()));
         if coach_reading
             && unknown
-            && let Ok(page) = api::people(&[("limit", "200".to_owned())]).await
+            && let Ok(page) = api::people(&UserQuery::default().page(200, None)).await
         {
             store.people.upsert_all(page.items);
         }

@@ -4,6 +4,7 @@
 
 use chrono::Datelike;
 use domain::UserId;
+use dto::query::{ActionItemQuery, MonthRange, Paging, PlanQuery, QuickNoteQuery, SessionQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -29,12 +30,36 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
     });
     // The four lists at once, not one after another.
     let lists = api::load(move || async move {
-        let agent = [("agent_id", id.to_string()), ("limit", "100".into())];
+        let agent_id = Some(id);
         let (sessions, items, notes, plans) = futures::future::try_join4(
-            api::sessions(&agent),
-            api::action_items(&agent),
-            api::notes(&agent),
-            api::action_plans(&agent),
+            api::sessions(
+                &SessionQuery {
+                    agent_id,
+                    ..SessionQuery::default()
+                }
+                .page(100, None),
+            ),
+            api::action_items(
+                &ActionItemQuery {
+                    agent_id,
+                    ..ActionItemQuery::default()
+                }
+                .page(100, None),
+            ),
+            api::notes(
+                &QuickNoteQuery {
+                    agent_id,
+                    ..QuickNoteQuery::default()
+                }
+                .page(100, None),
+            ),
+            api::action_plans(
+                &PlanQuery {
+                    agent_id,
+                    ..PlanQuery::default()
+                }
+                .page(100, None),
+            ),
         )
         .await?;
         store.sessions.upsert_all(sessions.items);
@@ -203,14 +228,15 @@ pub fn ScoreHistory(agent: UserId, #[prop(default = false)] compact: bool) -> im
 #[component]
 fn KpiCharts(agent: UserId) -> impl IntoView {
     let months = labels::last_months(labels::today(), 12);
-    let from = months.first().cloned().unwrap_or_default();
-    let to = months.last().cloned().unwrap_or_default();
+    let range = MonthRange {
+        from: months.first().cloned(),
+        to: months.last().cloned(),
+    };
     let data = api::load(move || {
-        let (from, to) = (from.clone(), to.clone());
+        let range = range.clone();
         async move {
             let (settings, values) =
-                futures::future::join(api::scorecard_settings(), api::metrics(agent, &from, &to))
-                    .await;
+                futures::future::join(api::scorecard_settings(), api::metrics(agent, &range)).await;
             Ok::<_, api::Error>((settings?, values?))
         }
     });

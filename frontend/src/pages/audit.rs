@@ -3,8 +3,10 @@
 //! check that the hash chain is intact (nobody rewrote the log).
 
 use chrono::NaiveDate;
+use dto::query::{AuditQuery, Paging, UserQuery};
 use leptos::prelude::*;
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::api;
 use crate::components::error_banner::{ErrorBanner, LoadStatus};
@@ -23,6 +25,16 @@ const KINDS: [(&str, &str); 9] = [
     ("scorecard", "Scorecard"),
     ("announcement", "Announcements"),
 ];
+
+/// The record id typed: none when the field is empty, an error when it is not a whole id.
+fn record_id(text: &str) -> Result<Option<Uuid>, uuid::Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        text.parse().map(Some)
+    }
+}
 
 /// `session.complete` as "session complete".
 pub fn action_label(action: &str) -> String {
@@ -86,27 +98,35 @@ pub fn AuditLog() -> impl IntoView {
     // Pages read so far, and the cursor of the next.
     let entries = RwSignal::new(Vec::<dto::AuditEntry>::new());
     let next = RwSignal::new(None::<String>);
-    let filters = move || {
+    // What the filters ask for; nothing while the record id is not a whole one.
+    let query = move || {
         let day = |text: String, plus: i64| {
-            text.parse::<NaiveDate>()
-                .ok()
-                .map(|d| labels::api_time(labels::local_midnight(d + chrono::Duration::days(plus))))
-                .unwrap_or_default()
+            let day = text.parse::<NaiveDate>().ok()?;
+            Some(labels::local_midnight(day + chrono::Duration::days(plus)))
         };
-        vec![
-            ("actor_id", actor.get()),
-            ("resource_type", kind.get()),
-            ("action", action.get().trim().to_owned()),
-            ("resource_id", record.get().trim().to_owned()),
-            ("from", day(from.get(), 0)),
-            ("to", day(to.get(), 1)),
-            ("limit", "50".to_owned()),
-        ]
+        let text = |signal: RwSignal<String>| {
+            Some(signal.get().trim().to_owned()).filter(|t| !t.is_empty())
+        };
+        Some(AuditQuery {
+            actor_id: actor.get().parse().ok(),
+            resource_type: text(kind),
+            action: text(action),
+            resource_id: record_id(&record.get()).ok()?,
+            from: day(from.get(), 0),
+            to: day(to.get(), 1),
+            ..AuditQuery::default()
+        })
     };
     let first = api::load(move || {
-        let filters = filters();
+        let query = query();
         async move {
-            let page = api::audit(&filters).await?;
+            let page = match query {
+                Some(query) => api::audit(&query.page(50, None)).await?,
+                None => dto::Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                },
+            };
             entries.set(page.items);
             next.set(page.next_cursor);
             Ok(())
@@ -114,9 +134,8 @@ pub fn AuditLog() -> impl IntoView {
     });
     let more = api::submit(
         move |cursor: String| {
-            let mut filters = untrack(filters);
-            filters.push(("cursor", cursor));
-            async move { api::audit(&filters).await }
+            let query = untrack(query).unwrap_or_default().page(50, Some(cursor));
+            async move { api::audit(&query).await }
         },
         move |reply| {
             if let Ok(page) = reply {
@@ -127,9 +146,11 @@ pub fn AuditLog() -> impl IntoView {
     );
     // Everyone, for the "who" filter and the names in the list.
     api::load(move || async move {
-        store
-            .people
-            .upsert_all(api::people(&[("limit", "200".to_owned())]).await?.items);
+        store.people.upsert_all(
+            api::people(&UserQuery::default().page(200, None))
+                .await?
+                .items,
+        );
         Ok(())
     });
     let people = move || sorted_by(store.people.filter(|_| true), |p| p.name.clone());
@@ -166,7 +187,12 @@ pub fn AuditLog() -> impl IntoView {
             </div>
             <div>
                 <label for="audit-record">"Record id"</label>
-                <input id="audit-record" type="search" bind:value=record />
+                <input id="audit-record" type="search" bind:value=record
+                    aria-describedby="audit-record-hint" />
+                <Show when=move || record_id(&record.get()).is_err()>
+                    <p class="field-error" id="audit-record-hint" data-test-id="audit-record-hint">
+                        "Copy a record id whole from an entry (like 0f8e3c1a-…)."</p>
+                </Show>
             </div>
             <div>
                 <label for="audit-from">"From"</label>

@@ -3,6 +3,7 @@
 //! coming, what to do, and what waits for their acknowledgement.
 
 use domain::{ActionItemStatus, PlanStatus};
+use dto::query::{ActionItemQuery, Paging, PlanQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -178,13 +179,19 @@ fn AgentHome() -> impl IntoView {
     };
     let my_id = me.user.id;
     let loaded = api::load(move || async move {
+        let mine = ActionItemQuery {
+            assignee_id: Some(my_id),
+            ..ActionItemQuery::default()
+        };
+        let active = PlanQuery {
+            agent_id: Some(my_id),
+            status: Some(PlanStatus::Active),
+            ..PlanQuery::default()
+        };
         let (board, items, plans) = futures::future::join3(
             api::dashboard(),
-            api::action_items(&[("assignee_id", my_id.to_string()), ("limit", "100".into())]),
-            api::action_plans(&[
-                ("agent_id", my_id.to_string()),
-                ("status", PlanStatus::Active.as_str().into()),
-            ]),
+            api::action_items(&mine.page(100, None)),
+            api::action_plans(&active),
         )
         .await;
         let board = board?;

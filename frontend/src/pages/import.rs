@@ -3,6 +3,7 @@
 //! is clean; a clean file is written in the background, with a progress bar fed by the job.
 //! The export downloads the months of every agent in scope, in the same columns.
 
+use dto::query::MonthRange;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -113,6 +114,13 @@ pub fn MetricsFiles() -> impl IntoView {
     let months = labels::last_months(labels::today(), 12);
     let export_from = RwSignal::new(months[0].clone());
     let export_to = RwSignal::new(months[11].clone());
+    let range = move || {
+        let month = |signal: RwSignal<String>| Some(signal.get()).filter(|m| !m.is_empty());
+        MonthRange {
+            from: month(export_from),
+            to: month(export_to),
+        }
+    };
     view! {
         <h1>"Metrics files"</h1>
         <section class="card" aria-labelledby="h-import">
@@ -173,11 +181,11 @@ pub fn MetricsFiles() -> impl IntoView {
             </div>
             <div class="actions">
                 <a class="button" download="metrics.csv" data-test-id="export-csv"
-                    href=move || format!("/api/v1/metrics/export.csv?from={}&to={}", export_from.get(), export_to.get())>
+                    href=move || api::href("/api/v1/metrics/export.csv", &range())>
                     "Download CSV"
                 </a>
                 <a class="button secondary" download="metrics.xlsx" data-test-id="export-xlsx"
-                    href=move || format!("/api/v1/metrics/export.xlsx?from={}&to={}", export_from.get(), export_to.get())>
+                    href=move || api::href("/api/v1/metrics/export.xlsx", &range())>
                     "Download Excel"
                 </a>
             </div>

@@ -259,8 +259,8 @@ pub fn Board() -> impl IntoView {
     // The board shows the items of the narrowing's agent and due days, read a page at a time.
     let narrowing = Narrowing::new(None);
     let items = api::paged(
-        move || narrowing.due_dates(),
-        |filters| async move { api::action_items(&filters).await },
+        move || narrowing.items(),
+        |query| async move { api::action_items(&query).await },
         move |page: Vec<dto::ActionItem>| {
             let ids = page.iter().map(|i| i.id).collect::<Vec<ActionItemId>>();
             store.items.upsert_all(page);

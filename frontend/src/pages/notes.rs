@@ -2,6 +2,7 @@
 //! author, with the conflict dialog when someone else changed the note first.
 
 use domain::{NoteCategory, NoteVisibility, QuickNoteId};
+use dto::query::{ExportQuery, QuickNoteQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -149,12 +150,12 @@ pub fn Notes() -> impl IntoView {
     let category = RwSignal::new(String::new());
     let words = RwSignal::new(String::new());
     let notes = api::paged(
-        move || {
-            let mut filters = narrowing.times();
-            filters.extend([("category", category.get()), ("q", words.get())]);
-            filters
+        move || QuickNoteQuery {
+            category: category.get().parse().ok(),
+            q: Some(words.get()).filter(|q| !q.trim().is_empty()),
+            ..narrowing.notes()
         },
-        |filters| async move { api::notes(&filters).await },
+        |query| async move { api::notes(&query).await },
         move |page: Vec<dto::QuickNote>| {
             let ids = page.iter().map(|n| n.id).collect::<Vec<QuickNoteId>>();
             store.notes.upsert_all(page);
@@ -210,9 +211,6 @@ pub fn Notes() -> impl IntoView {
 
 /// The spreadsheet of `base`, of one agent when `agent` names one.
 fn export_path(base: &str, agent: &str) -> String {
-    if agent.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?agent_id={agent}")
-    }
+    let agent_id = agent.parse().ok();
+    api::href(base, &ExportQuery { agent_id })
 }

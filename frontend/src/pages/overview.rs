@@ -3,6 +3,7 @@
 //! overdue items), the plans waiting for their approval, and for an admin the newest audit
 //! events and a check of the audit chain.
 
+use dto::query::{AuditQuery, Paging, PlanQuery, SessionQuery, UserQuery};
 use std::collections::HashMap;
 
 use domain::scorecard::Band;
@@ -37,17 +38,19 @@ async fn figures() -> Result<Vec<TeamFigures>, api::Error> {
     let (last, before) = (months[1].clone(), months[0].clone());
     let month_start =
         labels::local_midnight(chrono::Datelike::with_day(&today, 1).unwrap_or(today));
+    let leaders = UserQuery {
+        role: Some(domain::Role::TeamLeader),
+        ..UserQuery::default()
+    };
+    let held = SessionQuery {
+        status: Some(SessionStatus::Completed),
+        from: Some(month_start),
+        ..SessionQuery::default()
+    };
     let (teams, leaders, held, board) = futures::future::join4(
         api::teams(),
-        api::people(&[
-            ("role", "TEAM_LEADER".to_owned()),
-            ("limit", "200".to_owned()),
-        ]),
-        api::sessions(&[
-            ("status", SessionStatus::Completed.as_str().to_owned()),
-            ("from", labels::api_time(month_start)),
-            ("limit", "200".to_owned()),
-        ]),
+        api::people(&leaders.page(200, None)),
+        api::sessions(&held.page(200, None)),
         api::dashboard(),
     )
     .await;
@@ -143,11 +146,11 @@ pub fn PlansWaiting() -> impl IntoView {
     let store = store();
     let me = session();
     let loaded = api::load(move || async move {
-        let page = api::action_plans(&[(
-            "status",
-            domain::PlanStatus::PendingApproval.as_str().to_owned(),
-        )])
-        .await?;
+        let waiting = PlanQuery {
+            status: Some(domain::PlanStatus::PendingApproval),
+            ..PlanQuery::default()
+        };
+        let page = api::action_plans(&waiting).await?;
         store.plans.upsert_all(page.items);
         Ok(())
     });
@@ -182,7 +185,7 @@ pub fn PlansWaiting() -> impl IntoView {
 /// An admin's view of the audit log: the newest events, and a check of the whole chain.
 #[component]
 pub fn AuditSummary() -> impl IntoView {
-    let recent = api::load(|| async { api::audit(&[("limit", "8".to_owned())]).await });
+    let recent = api::load(|| async { api::audit(&AuditQuery::default().page(8, None)).await });
     view! {
         <section class="card" aria-labelledby="h-audit" data-test-id="audit-summary">
             <div class="section-head">

@@ -3,6 +3,7 @@
 //! (they are signed out everywhere at once) and reactivate; an admin erases someone for good.
 
 use domain::{Role, TeamId, UserId};
+use dto::query::{Paging, UserQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -42,18 +43,18 @@ pub fn People() -> impl IntoView {
     let loaded = api::load(move || {
         added.track();
         let active = match state.get().as_str() {
-            "active" => "true",
-            "inactive" => "false",
-            _ => "",
+            "active" => Some(true),
+            "inactive" => Some(false),
+            _ => None,
         };
-        let filters = [
-            ("role", role.get()),
-            ("active", active.to_owned()),
-            ("q", text.get().trim().to_owned()),
-            ("limit", "200".to_owned()),
-        ];
+        let query = UserQuery {
+            role: role.get().parse().ok(),
+            active,
+            q: Some(text.get().trim().to_owned()).filter(|q| !q.is_empty()),
+            ..UserQuery::default()
+        };
         async move {
-            let page = api::people(&filters).await?;
+            let page = api::people(&query.page(200, None)).await?;
             store.people.upsert_all(page.items.clone());
             Ok(page.items.into_iter().map(|p| p.id).collect::<Vec<_>>())
         }

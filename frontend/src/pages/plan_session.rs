@@ -5,6 +5,7 @@
 
 use chrono::{Duration, Local, NaiveDate, TimeZone};
 use domain::UserId;
+use dto::query::{ActionItemQuery, Paging, QuickNoteQuery, SessionQuery};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -232,20 +233,32 @@ async fn book(draft: Draft) -> Result<dto::Session, api::Error> {
 #[component]
 fn Review(agent: UserId) -> impl IntoView {
     let items = api::load(move || async move {
-        api::action_items(&[("agent_id", agent.to_string()), ("limit", "50".into())]).await
+        api::action_items(
+            &ActionItemQuery {
+                agent_id: Some(agent),
+                ..ActionItemQuery::default()
+            }
+            .page(50, None),
+        )
+        .await
     });
     let notes = api::load(move || async move {
-        let last = api::sessions(&[
-            ("agent_id", agent.to_string()),
-            ("status", "COMPLETED".into()),
-            ("limit", "200".into()),
-        ])
-        .await?
-        .items
-        .into_iter()
-        .map(|s| s.scheduled_at)
-        .max();
-        let notes = api::notes(&[("agent_id", agent.to_string()), ("limit", "50".into())]).await?;
+        let completed = SessionQuery {
+            agent_id: Some(agent),
+            status: Some(domain::SessionStatus::Completed),
+            ..SessionQuery::default()
+        };
+        let last = api::sessions(&completed.page(200, None))
+            .await?
+            .items
+            .into_iter()
+            .map(|s| s.scheduled_at)
+            .max();
+        let about = QuickNoteQuery {
+            agent_id: Some(agent),
+            ..QuickNoteQuery::default()
+        };
+        let notes = api::notes(&about.page(50, None)).await?;
         Ok::<_, api::Error>((
             last,
             notes
@@ -416,12 +429,12 @@ fn SlotStep(
             };
             let from = labels::local_midnight(day);
             let to = from + Duration::days(1);
-            let page = api::sessions(&[
-                ("from", labels::api_time(from)),
-                ("to", labels::api_time(to)),
-                ("limit", "200".into()),
-            ])
-            .await?;
+            let that_day = SessionQuery {
+                from: Some(from),
+                to: Some(to),
+                ..SessionQuery::default()
+            };
+            let page = api::sessions(&that_day.page(200, None)).await?;
             Ok::<_, api::Error>(page.items)
         }
     });

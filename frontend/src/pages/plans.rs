@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::{PlanStatus, TargetOperator, UserId};
+use dto::query::{Paging, PlanQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -58,7 +59,7 @@ pub fn Plans() -> impl IntoView {
     let me = session();
     let status = RwSignal::new(String::new());
     let loaded = api::load(move || async move {
-        let page = api::action_plans(&[("limit", "200".to_owned())]).await?;
+        let page = api::action_plans(&PlanQuery::default().page(200, None)).await?;
         store.plans.upsert_all(page.items);
         Ok(())
     });

@@ -5,6 +5,7 @@
 
 use chrono::Duration;
 use domain::{SessionId, SessionStatus};
+use dto::query::ActionItemQuery;
 use leptos::prelude::*;
 
 use crate::api;
@@ -243,9 +244,12 @@ fn SessionItems(session: dto::Session) -> impl IntoView {
     // Into the store, which the list reads; the session page already shows its own load's error.
     api::load(move || async move {
         store.items.upsert_all(
-            api::action_items(&[("session_id", id.to_string())])
-                .await?
-                .items,
+            api::action_items(&ActionItemQuery {
+                session_id: Some(id),
+                ..ActionItemQuery::default()
+            })
+            .await?
+            .items,
         );
         Ok(())
     });

@@ -3,6 +3,7 @@
 //! it from the keyboard).
 
 use chrono::{Datelike, Duration, NaiveDate};
+use dto::query::{Paging, SessionQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -33,11 +34,6 @@ fn week_start(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
-/// Local midnight of `day`, as the API reads it.
-fn midnight(day: NaiveDate) -> String {
-    labels::api_time(labels::local_midnight(day))
-}
-
 /// The session list and week calendar.
 #[component]
 pub fn Sessions() -> impl IntoView {
@@ -49,12 +45,12 @@ pub fn Sessions() -> impl IntoView {
     let loaded = api::load(move || {
         let start = week.get();
         async move {
-            let page = api::sessions(&[
-                ("from", midnight(start - Duration::days(28))),
-                ("to", midnight(start + Duration::days(35))),
-                ("limit", "200".into()),
-            ])
-            .await?;
+            let around = SessionQuery {
+                from: Some(labels::local_midnight(start - Duration::days(28))),
+                to: Some(labels::local_midnight(start + Duration::days(35))),
+                ..SessionQuery::default()
+            };
+            let page = api::sessions(&around.page(200, None)).await?;
             store.sessions.upsert_all(page.items);
             Ok(())
         }
@@ -193,8 +189,8 @@ fn SessionList() -> impl IntoView {
     let store = store();
     let narrowing = Narrowing::new(Some(labels::today() - Duration::days(28)));
     let sessions = api::paged(
-        move || narrowing.times(),
-        |filters| async move { api::sessions(&filters).await },
+        move || narrowing.sessions(),
+        |query| async move { api::sessions(&query).await },
         move |page: Vec<dto::Session>| {
             let ids = page
                 .iter()

@@ -1,6 +1,7 @@
 //! Teams (admins): create one with its leader and manager; rename it, change its leader or
 //! manager, and choose its agents (an agent chosen here leaves their previous team).
 
+use dto::query::{Paging, UserQuery};
 use std::collections::HashMap;
 
 use domain::{Role, UserId};
@@ -22,9 +23,11 @@ struct People {
 }
 
 async fn people() -> Result<People, api::Error> {
-    let everyone = api::people(&[("active", "true".to_owned()), ("limit", "200".to_owned())])
-        .await?
-        .items;
+    let active = UserQuery {
+        active: Some(true),
+        ..UserQuery::default()
+    };
+    let everyone = api::people(&active.page(200, None)).await?.items;
     let of = |role: Role| {
         sorted_by(
             everyone

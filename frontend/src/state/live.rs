@@ -14,6 +14,9 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, WebSocket};
 
+use dto::query::Resume;
+
+use crate::api;
 use crate::state::store::Store;
 
 /// Whether the feed is connected, for the shell's banner.
@@ -122,10 +125,10 @@ fn url(last_seq: u64) -> Option<String> {
         "ws"
     };
     let host = location.host().ok()?;
-    Some(match last_seq {
-        0 => format!("{scheme}://{host}/api/v1/ws"),
-        seq => format!("{scheme}://{host}/api/v1/ws?after={seq}"),
-    })
+    Some(api::href(
+        &format!("{scheme}://{host}/api/v1/ws"),
+        &resume(last_seq),
+    ))
 }
 
 fn connect(feed: &Rc<RefCell<Feed>>) {
@@ -196,10 +199,7 @@ fn connect(feed: &Rc<RefCell<Feed>>) {
 /// like a socket.
 fn listen(feed: &Rc<RefCell<Feed>>) {
     let last_seq = feed.borrow().last_seq;
-    let url = match last_seq {
-        0 => "/api/v1/events".to_owned(),
-        seq => format!("/api/v1/events?after={seq}"),
-    };
+    let url = api::href("/api/v1/events", &resume(last_seq));
     let Ok(source) = web_sys::EventSource::new(&url) else {
         retry(feed);
         return;
@@ -334,5 +334,12 @@ fn receive(feed: &mut Feed, text: &str) {
 fn decode<T: serde::de::DeserializeOwned>(data: JsValue, apply: impl FnOnce(T)) {
     if let Ok(record) = serde_wasm_bindgen::from_value(data) {
         apply(record);
+    }
+}
+
+/// Where a reconnecting client left off: after `last_seq`, when it has seen one.
+fn resume(last_seq: u64) -> Resume {
+    Resume {
+        after: (last_seq > 0).then_some(last_seq),
     }
 }

@@ -2,14 +2,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDate;
-use domain::{ActionItemId, ActionItemStatus, ActionPlanId, SessionId, UserId};
+use domain::ActionItemId;
+use dto::query::ActionItemQuery;
 use dto::{ActionItem, CreateActionItem, Page, UpdateActionItem};
 use persistence::PageRequest;
 use persistence::action_items::{self, ItemChanges, ItemFilter, NewItem};
 use persistence::entity::action_item;
 use persistence::{action_plans, sessions};
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -20,35 +19,6 @@ use crate::views::wire::{self, ToDto};
 crate::routes::api_routes! {
     "/action-items" => get list_action_items, post create_action_item;
     "/action-items/{id}" => get get_action_item, patch update_action_item;
-}
-
-/// Filters and paging for the item list.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct ActionItemQuery {
-    /// Only items this person does.
-    pub assignee_id: Option<UserId>,
-    /// Only items about this agent.
-    pub agent_id: Option<UserId>,
-    /// Only from this session.
-    pub session_id: Option<SessionId>,
-    /// Only in this plan.
-    pub plan_id: Option<ActionPlanId>,
-    /// Only in this state.
-    pub status: Option<ActionItemStatus>,
-    /// Only due before this date.
-    #[garde(inner(custom(dto::validate::filter_date)))]
-    pub due_before: Option<NaiveDate>,
-    /// Only due on or after this date.
-    #[garde(inner(custom(dto::validate::filter_date)))]
-    pub due_from: Option<NaiveDate>,
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 fn respond(item: &action_item::Model, app: &AppState, status: StatusCode) -> HttpResponse {

@@ -3,11 +3,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{ActionPlanId, PlanStatus, Priority, UserId};
+use domain::{ActionPlanId, Priority};
+use dto::query::PlanQuery;
 use dto::{ActionPlan, CreateActionPlan, CreateCheckpoint, Page, PlanDecision, UpdateActionPlan};
 use persistence::PageRequest;
 use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter, PlanRow};
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
@@ -21,23 +21,6 @@ crate::routes::api_routes! {
     "/action-plans/{id}/checkpoints" => post add_checkpoint;
     "/action-plans/{id}/history" => get plan_history;
     "/action-plans/{id}/{decision}" => post decide_action_plan;
-}
-
-/// Filters and paging for the plan list.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct PlanQuery {
-    /// Only this agent's plans.
-    pub agent_id: Option<UserId>,
-    /// Only in this state.
-    pub status: Option<PlanStatus>,
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 fn respond(row: PlanRow, status: StatusCode) -> HttpResponse {

@@ -2,9 +2,7 @@
 //! built in `crate::views::exports`. The metrics workbook sits beside its CSV twin in `metrics_csv`.
 
 use actix_web::{HttpResponse, web};
-use domain::UserId;
-use garde::Validate;
-use serde::Deserialize;
+use dto::query::ExportQuery;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -17,16 +15,6 @@ crate::routes::api_routes! {
     "/quick-notes/export.xlsx" => get export_quick_notes;
     "/action-items/export.xlsx" => get export_action_items;
     "/action-plans/export.xlsx" => get export_action_plans;
-}
-
-/// Which rows to export: all the actor may read, or one agent's.
-#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct ExportQuery {
-    /// Only about this agent.
-    pub agent_id: Option<UserId>,
 }
 
 /// The quick notes I may read, newest first, as a workbook.

@@ -1,13 +1,11 @@
 //! The audit log (admins) and announcements.
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
-use domain::{Action, Target, UserId, authorize};
+use domain::{Action, Target, authorize};
+use dto::query::{AuditQuery, PageQuery};
 use dto::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement, Page};
 use persistence::PageRequest;
 use persistence::governance::{self, AuditFilter};
-use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -19,33 +17,6 @@ crate::routes::api_routes! {
     "/audit" => get list_audit;
     "/audit/verify" => get verify_audit;
     "/announcements" => get list_announcements, post create_announcement;
-}
-
-/// Filters and paging for the audit log.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct AuditQuery {
-    /// Only this person's changes.
-    pub actor_id: Option<UserId>,
-    /// Only this action, such as `session.complete`.
-    pub action: Option<String>,
-    /// Only this kind of record, such as `session`.
-    pub resource_type: Option<String>,
-    /// Only this record.
-    pub resource_id: Option<Uuid>,
-    /// At or after.
-    #[garde(inner(custom(dto::validate::filter_time)))]
-    pub from: Option<DateTime<Utc>>,
-    /// Before.
-    #[garde(inner(custom(dto::validate::filter_time)))]
-    pub to: Option<DateTime<Utc>>,
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 /// The audit log, newest first (admin).
@@ -88,27 +59,14 @@ pub async fn verify_audit(
     Ok(web::Json(governance::verify_audit(&app.db).await?.to_dto()))
 }
 
-/// Paging for announcements.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct AnnouncementQuery {
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// Announcements for me: everyone's and my teams', newest first.
 #[utoipa::path(get, path = "/api/v1/announcements", tag = "governance",
-    params(AnnouncementQuery),
+    params(PageQuery),
     responses((status = 200, body = inline(Page<Announcement>))))]
 #[tracing::instrument(skip_all)]
 pub async fn list_announcements(
     actor: Actor,
-    query: ValidQuery<AnnouncementQuery>,
+    query: ValidQuery<PageQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<Announcement>>> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;

@@ -2,8 +2,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use dto::query::Resume;
 use persistence::scope;
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
@@ -14,17 +14,6 @@ use crate::state::AppState;
 crate::routes::api_routes! {
     "/ws" => get open_live;
     "/events" => get event_stream;
-}
-
-/// Where a reconnecting client left off.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct Resume {
-    /// The last seq the client received: what came after it is sent first, in order, before
-    /// anything new (or `{"type":"refetch"}` when it is gone).
-    pub after: Option<u64>,
 }
 
 /// Open the live connection (WebSocket): the server sends `{seq, type, resource_id, data}` for

@@ -1,5 +1,6 @@
 //! Performance: monthly KPI values, scorecards, the KPI catalogue and its configurations.
 
+use dto::query::{MonthQuery, MonthRange, PreviewQuery, YearQuery};
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -8,7 +9,6 @@ use chrono::Datelike;
 use domain::{Action, Target, TeamId, UserId, authorize};
 use dto::{CreateKpi, MetricMonth, ScorecardSettings, UpdateScorecardConfig};
 use persistence::metrics::{self};
-use serde::Deserialize;
 
 use crate::auth::{Actor, TokenGrants};
 use crate::http::error::{ApiError, ApiResult};
@@ -39,38 +39,22 @@ fn month_param(field: &str, value: &str) -> ApiResult<String> {
     }
 }
 
-/// The range of months to list.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct MonthRange {
-    /// First month (`YYYY-MM`; default: twelve months ago).
-    #[garde(inner(custom(dto::metrics::month)))]
-    pub from: Option<String>,
-    /// Last month (`YYYY-MM`; default: this month).
-    #[garde(inner(custom(dto::metrics::month)))]
-    pub to: Option<String>,
-}
-
-impl MonthRange {
-    /// The first and last month, defaults filled in: the twelve months to this one. A `from`
-    /// after `to` selects nothing.
-    pub fn resolve(&self) -> ApiResult<(String, String)> {
-        let to = match &self.to {
-            Some(to) => month_param("to", to)?,
-            None => this_month(),
-        };
-        let from = match &self.from {
-            Some(from) => month_param("from", from)?,
-            None => {
-                let year: i32 = to[..4].parse().unwrap_or(2000);
-                format!("{:04}{}", year - 1, &to[4..])
-            }
-        };
-        // `from` after `to` is an empty range, not an error: no month is in it.
-        Ok((from, to))
-    }
+/// The first and last month of `range`, defaults filled in: the twelve months to this one. A
+/// `from` after `to` selects nothing.
+pub fn months(range: &MonthRange) -> ApiResult<(String, String)> {
+    let to = match &range.to {
+        Some(to) => month_param("to", to)?,
+        None => this_month(),
+    };
+    let from = match &range.from {
+        Some(from) => month_param("from", from)?,
+        None => {
+            let year: i32 = to[..4].parse().unwrap_or(2000);
+            format!("{:04}{}", year - 1, &to[4..])
+        }
+    };
+    // `from` after `to` is an empty range, not an error: no month is in it.
+    Ok((from, to))
 }
 
 /// An agent's monthly KPI rows, oldest first, each scored under the configuration in force.
@@ -84,7 +68,7 @@ pub async fn list_agent_metrics(
     range: ValidQuery<MonthRange>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Vec<MetricMonth>>> {
-    let (from, to) = range.resolve()?;
+    let (from, to) = months(&range)?;
     let months = metrics::agent_months(&app.db, &actor, *id, &from, &to).await?;
     let catalogue = app.catalogue.current(&app.db).await?;
     let months = months
@@ -121,17 +105,6 @@ pub async fn upsert_agent_metrics(
     Ok(versioned(StatusCode::OK, saved.version, &saved))
 }
 
-/// The year to show.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct YearQuery {
-    /// The year, 2000-2100 (default: this year).
-    #[garde(inner(range(min = 2000, max = 2100)))]
-    pub year: Option<i32>,
-}
-
 /// An agent's scorecard for a year: monthly scores, year to date, trend, team average, band.
 #[utoipa::path(get, path = "/api/v1/agents/{id}/scorecard", tag = "performance",
     params(("id" = Uuid, Path, description = "Agent id"), YearQuery),
@@ -155,16 +128,6 @@ pub async fn get_agent_scorecard(
     let key = (actor.user.id, agent, year);
     let card = app.caches.agent_scorecard(key, compute).await?;
     Ok(HttpResponse::Ok().json(&*card))
-}
-
-/// The month to show.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct MonthQuery {
-    /// `YYYY-MM` (default: last month).
-    pub month: Option<String>,
 }
 
 /// Every agent of a team in one month: score, band, rank, and the team average.
@@ -223,16 +186,6 @@ pub async fn update_scorecard_config(
     metrics::save_config(&app.db, &actor.origin, &body, version).await?;
     let settings = changed_settings(&app).await?;
     Ok(versioned(StatusCode::OK, settings.version, &settings))
-}
-
-/// The month a preview scores: `month`, or last month.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PreviewQuery {
-    /// `YYYY-MM` (default: last month).
-    #[garde(inner(custom(dto::metrics::month)))]
-    pub month: Option<String>,
 }
 
 /// How a month's scores would change under proposed weights and targets (admin); nothing is

@@ -12,11 +12,12 @@ use serde::Serialize;
 use crate::auth::{Actor, TokenGrants};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ValidQuery;
-use crate::routes::metrics::MonthRange;
+use crate::routes::metrics::months;
 use crate::state::AppState;
 use crate::views::metrics_csv;
 use crate::views::spreadsheet::{self, FileType};
 use crate::workers::jobs::ImportJob;
+use dto::query::MonthRange;
 
 /// Largest accepted CSV file.
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
@@ -159,7 +160,7 @@ async fn export(
     app: &AppState,
     file_type: FileType,
 ) -> ApiResult<HttpResponse> {
-    let (from, to) = range.resolve()?;
+    let (from, to) = months(range)?;
     let sheet = metrics_csv::sheet(app, actor, &from, &to).await?;
     spreadsheet::download(&sheet, file_type, &format!("metrics-{from}-to-{to}"))
 }

@@ -2,11 +2,12 @@
 //! Nobody reads another's.
 
 use actix_web::web;
+use dto::query::NotificationQuery;
 use dto::{EmailNotifications, MarkRead, Notifications};
 use persistence::PageRequest;
 use persistence::reminders::{self, Kind};
 use persistence::{emails, notifications};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
@@ -85,22 +86,6 @@ pub async fn set_reminders(
     .collect();
     reminders::set_choices(&app.db, actor.user.id, &on).await?;
     Ok(web::Json(body))
-}
-
-/// Filters and paging for notifications.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct NotificationQuery {
-    /// Only unread ones.
-    #[serde(default)]
-    pub unread: bool,
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 /// My notifications, newest first, with how many are unread.

@@ -2,13 +2,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
-use domain::{NoteCategory, QuickNoteId, UserId};
+use domain::QuickNoteId;
+use dto::query::QuickNoteQuery;
 use dto::{CreateQuickNote, Page, QuickNote, UpdateQuickNote};
 use persistence::PageRequest;
 use persistence::entity::quick_note;
 use persistence::quick_notes::{self, NewNote, NoteChanges, NoteFilter};
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -19,31 +18,6 @@ use crate::views::wire::{self, ToDto};
 crate::routes::api_routes! {
     "/quick-notes" => get list_quick_notes, post create_quick_note;
     "/quick-notes/{id}" => get get_quick_note, patch update_quick_note, delete delete_quick_note;
-}
-
-/// Filters and paging for the note list.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct QuickNoteQuery {
-    /// Only about this agent.
-    pub agent_id: Option<UserId>,
-    /// Only this category.
-    pub category: Option<NoteCategory>,
-    /// Every word of this begins a word of the content (a word of one or two letters: is one).
-    pub q: Option<String>,
-    /// Written at or after.
-    #[garde(inner(custom(dto::validate::filter_time)))]
-    pub from: Option<DateTime<Utc>>,
-    /// Written before.
-    #[garde(inner(custom(dto::validate::filter_time)))]
-    pub to: Option<DateTime<Utc>>,
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 fn respond(note: &quick_note::Model, app: &AppState, status: StatusCode) -> HttpResponse {

@@ -1,8 +1,8 @@
 //! Full-text search within the actor's scope.
 
 use actix_web::web;
+use dto::query::SearchQuery;
 use dto::{SearchHit, SearchResults};
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -11,20 +11,6 @@ use crate::state::AppState;
 
 crate::routes::api_routes! {
     "/search" => get search;
-}
-
-/// The query.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct SearchQuery {
-    /// Words to find (each matched as a prefix; all must appear), 1-200 characters.
-    #[garde(length(chars, min = 1, max = 200), custom(dto::users::not_blank))]
-    pub q: String,
-    /// Most hits, 1-50 (default 20).
-    #[garde(inner(range(min = 1, max = 50)))]
-    pub limit: Option<u64>,
 }
 
 /// Search sessions, quick notes, action items and people I may see; best matches first, with

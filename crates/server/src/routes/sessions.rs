@@ -2,8 +2,8 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
-use domain::{SessionId, SessionStatus, UserId};
+use domain::SessionId;
+use dto::query::SessionQuery;
 use dto::{
     AcknowledgeSession, CancelSession, CompleteSession, Page, ScheduleSession, Session, Transition,
     UpdateSession,
@@ -12,7 +12,6 @@ use persistence::PageRequest;
 use persistence::sessions::{
     self, AgreedItem, Completion, NewSession, SessionChanges, SessionFilter, SessionRow, Step,
 };
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -29,31 +28,6 @@ crate::routes::api_routes! {
     "/sessions/{id}/cancel" => post cancel_session;
     "/sessions/{id}/no-show" => post mark_no_show;
     "/sessions/{id}/acknowledge" => post acknowledge_session;
-}
-
-/// Filters and paging for the session list.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct SessionQuery {
-    /// Only this agent's sessions.
-    pub agent_id: Option<UserId>,
-    /// Only this team leader's sessions.
-    pub team_leader_id: Option<UserId>,
-    /// Only in this state.
-    pub status: Option<SessionStatus>,
-    /// Scheduled at or after.
-    #[garde(inner(custom(dto::validate::filter_time)))]
-    pub from: Option<DateTime<Utc>>,
-    /// Scheduled before.
-    #[garde(inner(custom(dto::validate::filter_time)))]
-    pub to: Option<DateTime<Utc>>,
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 fn respond(row: &SessionRow, app: &AppState, status: StatusCode) -> HttpResponse {

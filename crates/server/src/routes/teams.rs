@@ -3,10 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use domain::{Action, Target, TeamId, authorize};
+use dto::query::PageQuery;
 use dto::{CreateTeam, Page, Team, UpdateTeam};
 use persistence::PageRequest;
 use persistence::teams::{self, TeamChanges, TeamRow};
-use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -17,19 +17,6 @@ use crate::views::wire::{self, ToDto};
 crate::routes::api_routes! {
     "/teams" => get list_teams, post create_team;
     "/teams/{id}" => get get_team, patch update_team;
-}
-
-/// Paging for the team list.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct TeamQuery {
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 fn respond(status: StatusCode, row: &TeamRow) -> HttpResponse {
@@ -45,12 +32,12 @@ fn changed(app: &AppState, status: StatusCode, row: &TeamRow) -> HttpResponse {
 
 /// List the teams I lead, manage (or all, as admin), by name.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "people",
-    params(TeamQuery),
+    params(PageQuery),
     responses((status = 200, body = inline(Page<Team>))))]
 #[tracing::instrument(skip_all)]
 pub async fn list_teams(
     actor: Actor,
-    query: ValidQuery<TeamQuery>,
+    query: ValidQuery<PageQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<Team>>> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;

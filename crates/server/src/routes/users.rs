@@ -2,11 +2,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use domain::{Role, TeamId, UserId};
+use domain::UserId;
+use dto::query::UserQuery;
 use dto::{CreateUser, Page, UpdateUser, User};
 use persistence::PageRequest;
 use persistence::users::{self, NewUser, UserChanges, UserFilter, UserRow};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -130,27 +130,6 @@ pub async fn send_password_link(
     }
     crate::auth::password_links::send_for_admin(app.clone(), actor.origin.clone(), row);
     Ok(HttpResponse::Accepted().finish())
-}
-
-/// Filters and paging for the user list.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct UserQuery {
-    /// Only this role.
-    pub role: Option<Role>,
-    /// Only agents of this team.
-    pub team_id: Option<TeamId>,
-    /// Only active (`true`) or deactivated (`false`) users.
-    pub active: Option<bool>,
-    /// Name or email contains this.
-    pub q: Option<String>,
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 fn respond(status: StatusCode, row: &UserRow) -> HttpResponse {

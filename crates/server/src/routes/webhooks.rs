@@ -3,10 +3,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use dto::query::PageQuery;
 use dto::{CreateWebhook, CreatedWebhook, Page, UpdateWebhook, Webhook, WebhookDelivery};
 use persistence::PageRequest;
 use persistence::webhooks::{self, WebhookChanges};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -19,19 +19,6 @@ crate::routes::api_routes! {
     "/webhooks" => get list_webhooks, post create_webhook;
     "/webhooks/{id}" => get get_webhook, patch update_webhook, delete delete_webhook;
     "/webhooks/{id}/deliveries" => get list_deliveries;
-}
-
-/// Paging through deliveries.
-#[derive(Debug, Deserialize, garde::Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-#[garde(allow_unvalidated)]
-pub struct DeliveryQuery {
-    /// Page size, 1-200 (default 50).
-    #[garde(inner(range(min = 1, max = 200)))]
-    pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 /// The address checked past what the DTO can (`crate::workers::webhooks::address`).
@@ -136,13 +123,13 @@ pub async fn delete_webhook(
 
 /// A webhook's deliveries, newest first, with their attempts.
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "webhooks",
-    params(("id" = Uuid, Path, description = "Webhook id"), DeliveryQuery),
+    params(("id" = Uuid, Path, description = "Webhook id"), PageQuery),
     responses((status = 200, body = inline(Page<WebhookDelivery>)), (status = 404, body = dto::Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn list_deliveries(
     actor: Actor,
     id: web::Path<Uuid>,
-    query: ValidQuery<DeliveryQuery>,
+    query: ValidQuery<PageQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<WebhookDelivery>>> {
     let query = query.into_inner();
