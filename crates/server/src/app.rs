@@ -108,9 +108,20 @@ impl Application {
             .retention_months
             .map(|months| crate::workers::retention::spawn(state.db.clone(), months));
         let state = web::Data::new(state);
-        let mut background = Vec::from(crate::workers::webhooks::spawn(state.clone()));
-        background.extend(crate::workers::mailer::spawn(state.clone())?);
-        background.push(crate::workers::reminders::spawn(state.clone()));
+        let mut background = Vec::from(crate::workers::webhooks::spawn(
+            state.db.clone(),
+            state.config.webhooks,
+            state.instruments.clone(),
+        ));
+        background.extend(crate::workers::mailer::spawn(
+            state.db.clone(),
+            state.config.email.clone(),
+            state.config.http.public_url.clone(),
+        )?);
+        background.push(crate::workers::reminders::spawn(
+            state.db.clone(),
+            state.config.reminders,
+        ));
         background.extend(retention);
         let data = state.clone();
         let mut server = HttpServer::new(move || {

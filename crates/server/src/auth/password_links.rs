@@ -105,11 +105,15 @@ async fn email_link(app: &AppState, origin: &Origin, row: &UserRow, purpose: Pur
     )
     .await;
     let sent = match stored {
-        Ok(()) => {
-            crate::workers::mailer::send_password_link(app, row, &token, purpose, EMAILED_FOR)
-                .await
-                .map_err(|e| e.to_string())
-        }
+        Ok(()) => crate::workers::mailer::send_password_link(
+            &app.config,
+            row,
+            &token,
+            purpose,
+            EMAILED_FOR,
+        )
+        .await
+        .map_err(|e| e.to_string()),
         Err(error) => Err(error.to_string()),
     };
     match sent {

@@ -8,19 +8,18 @@
 
 use std::time::Duration;
 
-use actix_web::web;
 use anyhow::Context;
 use chrono::Utc;
 use icalendar::Calendar;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use persistence::calendar_feeds;
 use persistence::emails::{self, Outgoing};
+use persistence::{Db, calendar_feeds};
 use secrecy::ExposeSecret;
 use tokio::task::JoinHandle;
 
-use crate::state::AppState;
+use crate::config::EmailConfig;
 
 /// How often an instance looks for email to send.
 const TICK: Duration = Duration::from_secs(1);
@@ -34,25 +33,42 @@ const BATCH: u64 = 20;
 const ATTEMPTS: i32 = 8;
 
 /// Starts this instance's mailer when email is configured; it runs until the handle is aborted.
-pub fn spawn(app: web::Data<AppState>) -> anyhow::Result<Option<JoinHandle<()>>> {
-    let Some(email) = &app.config.email else {
+pub fn spawn(
+    db: Db,
+    email: Option<EmailConfig>,
+    public_url: String,
+) -> anyhow::Result<Option<JoinHandle<()>>> {
+    let Some(email) = email else {
         return Ok(None);
     };
-    let smtp = transport(email)?;
+    let mailer = Mailer {
+        smtp: transport(&email)?,
+        db,
+        email,
+        public_url,
+    };
     Ok(Some(crate::workers::every::every(TICK, move || {
-        let (app, smtp) = (app.clone(), smtp.clone());
+        let mailer = mailer.clone();
         async move {
-            if let Err(error) = round(&app, &smtp).await {
+            if let Err(error) = round(&mailer).await {
                 tracing::warn!(%error, "email notifications wait for the database");
             }
         }
     })))
 }
 
+/// What the mailer works with: the outbox's database, the SMTP settings and connections, and
+/// the site's address for links.
+#[derive(Clone)]
+struct Mailer {
+    db: Db,
+    email: EmailConfig,
+    smtp: AsyncSmtpTransport<Tokio1Executor>,
+    public_url: String,
+}
+
 /// The SMTP connection pool of `SMTP_URL`.
-fn transport(
-    email: &crate::config::EmailConfig,
-) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+fn transport(email: &EmailConfig) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
     Ok(
         AsyncSmtpTransport::<Tokio1Executor>::from_url(email.smtp_url.expose_secret())
             .context("SMTP_URL")?
@@ -63,14 +79,14 @@ fn transport(
 
 /// Emails `to` a link that sets their password and works for `valid_for`, now.
 pub async fn send_password_link(
-    app: &AppState,
+    config: &crate::config::Config,
     to: &persistence::users::UserRow,
     token: &str,
     purpose: persistence::password_links::Purpose,
     valid_for: chrono::Duration,
 ) -> anyhow::Result<()> {
-    let email = app.config.email.as_ref().context("email is off")?;
-    let link = format!("{}/reset-password#{token}", app.config.http.public_url);
+    let email = config.email.as_ref().context("email is off")?;
+    let link = format!("{}/reset-password#{token}", config.http.public_url);
     let minutes = valid_for.num_minutes();
     let why = match purpose {
         persistence::password_links::Purpose::SentByAdmin => {
@@ -96,27 +112,24 @@ pub async fn send_password_link(
     Ok(())
 }
 
-async fn round(
-    app: &AppState,
-    smtp: &AsyncSmtpTransport<Tokio1Executor>,
-) -> Result<(), persistence::StoreError> {
-    for outgoing in emails::claim(&app.db, Utc::now(), LEASE, BATCH).await? {
+async fn round(mailer: &Mailer) -> Result<(), persistence::StoreError> {
+    let db = &mailer.db;
+    for outgoing in emails::claim(db, Utc::now(), LEASE, BATCH).await? {
         let id = outgoing.notification.id;
         let attempts = outgoing.notification.email_attempts + 1;
-        let sent = match message(app, &outgoing).await {
-            Ok(message) => smtp.send(message).await.map_err(|e| e.to_string()),
+        let sent = match message(mailer, &outgoing).await {
+            Ok(message) => mailer.smtp.send(message).await.map_err(|e| e.to_string()),
             Err(error) => Err(error),
         };
         match sent {
-            Ok(_) => emails::sent(&app.db, id).await?,
+            Ok(_) => emails::sent(db, id).await?,
             Err(error) => {
                 tracing::info!(notification.id = %id, attempts, %error, "email not sent");
                 let retry_at = (attempts < ATTEMPTS).then(|| {
-                    let first = app.config.email.as_ref().map_or(TIMEOUT, |e| e.retry);
-                    let wait = crate::workers::webhooks::backoff(first, attempts);
+                    let wait = crate::workers::webhooks::backoff(mailer.email.retry, attempts);
                     Utc::now() + chrono::Duration::from_std(wait).unwrap_or(LEASE)
                 });
-                emails::failed(&app.db, id, retry_at).await?;
+                emails::failed(db, id, retry_at).await?;
             }
         }
     }
@@ -125,13 +138,8 @@ async fn round(
 
 /// The email of one notification: its title as the subject, a link to what it is about, and a
 /// session's invitation attached.
-async fn message(app: &AppState, outgoing: &Outgoing) -> Result<Message, String> {
-    let config = &app.config;
-    let from = config
-        .email
-        .as_ref()
-        .map(|email| email.from.clone())
-        .ok_or("email is off")?;
+async fn message(mailer: &Mailer, outgoing: &Outgoing) -> Result<Message, String> {
+    let site = &mailer.public_url;
     let notice = &outgoing.notification;
     let to = Mailbox::new(
         Some(outgoing.name.clone()),
@@ -143,34 +151,31 @@ async fn message(app: &AppState, outgoing: &Outgoing) -> Result<Message, String>
         .and_then(|d| d["id"].as_str())
         .and_then(|id| id.parse::<uuid::Uuid>().ok());
     let link = match (kind, id) {
-        ("session", Some(id)) => format!("{}/sessions/{id}", config.http.public_url),
-        ("action_plan", Some(id)) => format!("{}/plans/{id}", config.http.public_url),
-        ("action_item", _) => format!("{}/items", config.http.public_url),
-        _ => config.http.public_url.clone(),
+        ("session", Some(id)) => format!("{site}/sessions/{id}"),
+        ("action_plan", Some(id)) => format!("{site}/plans/{id}"),
+        ("action_item", _) => format!("{site}/items"),
+        _ => site.clone(),
     };
     let text = format!(
         "Hello {},\n\n{}\n\nOpen it in Coaching Hub: {link}\n\n-- \nYou get this because Coaching Hub \
-         emails you what needs you. Turn it off on your account page: {}/account\n",
-        outgoing.name, notice.title, config.http.public_url
+         emails you what needs you. Turn it off on your account page: {site}/account\n",
+        outgoing.name, notice.title
     );
     let body = SinglePart::plain(text);
     let invitation = match (kind, id) {
-        ("session", Some(id)) => calendar_feeds::session(&app.db, id)
+        ("session", Some(id)) => calendar_feeds::session(&mailer.db, id)
             .await
             .map_err(|e| e.to_string())?
             .map(|session| {
                 let mut calendar = Calendar::new();
-                calendar.push(crate::routes::calendar::event(
-                    &session,
-                    &config.http.public_url,
-                ));
+                calendar.push(crate::routes::calendar::event(&session, site));
                 calendar.append_property(("METHOD", "PUBLISH"));
                 calendar.done().to_string()
             }),
         _ => None,
     };
     let builder = Message::builder()
-        .from(from)
+        .from(mailer.email.from.clone())
         .to(to)
         .subject(notice.title.clone());
     let built = match invitation {

@@ -13,11 +13,13 @@ use actix_web::web;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
+use persistence::Db;
 use persistence::webhooks::{self, Due, Failure};
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::state::AppState;
+use crate::config::WebhookConfig;
+use crate::http::instruments::Instruments;
 
 pub mod address;
 
@@ -60,10 +62,14 @@ pub fn backoff(first: Duration, attempts: i32) -> Duration {
 
 /// Starts this instance's sender, and the deletion of old delivered payloads; they run until
 /// the handles are aborted.
-pub fn spawn(app: web::Data<AppState>) -> [JoinHandle<()>; 2] {
-    let db = app.db.clone();
+pub fn spawn(
+    db: Db,
+    config: WebhookConfig,
+    instruments: web::Data<Instruments>,
+) -> [JoinHandle<()>; 2] {
+    let pruned = db.clone();
     let pruning = crate::workers::every::every(PRUNE_EVERY, move || {
-        let db = db.clone();
+        let db = pruned.clone();
         async move {
             match webhooks::prune_delivered(&db, Utc::now() - KEEP_DELIVERED).await {
                 Ok(0) => {}
@@ -72,25 +78,47 @@ pub fn spawn(app: web::Data<AppState>) -> [JoinHandle<()>; 2] {
             }
         }
     });
-    [sender(app), pruning]
+    let sender = Sender {
+        agent: agent(config),
+        slots: Arc::new(Semaphore::new(IN_FLIGHT)),
+        db,
+        config,
+        instruments,
+    };
+    [send(sender), pruning]
 }
 
-fn sender(app: web::Data<AppState>) -> JoinHandle<()> {
-    let config = ureq::Agent::config_builder()
+/// What the sender works with: the database, its settings, the HTTP client, the attempts it
+/// may have in flight, and the counter of attempts.
+#[derive(Clone)]
+struct Sender {
+    db: Db,
+    config: WebhookConfig,
+    agent: ureq::Agent,
+    slots: Arc<Semaphore>,
+    instruments: web::Data<Instruments>,
+}
+
+/// The HTTP client: no redirects, every status an answer, private addresses refused unless
+/// allowed.
+fn agent(config: WebhookConfig) -> ureq::Agent {
+    let settings = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_global(Some(TIMEOUT))
         .build();
-    let agent = ureq::Agent::with_parts(
-        config,
+    ureq::Agent::with_parts(
+        settings,
         ureq::unversioned::transport::DefaultConnector::new(),
-        address::PublicOnly::new(app.config.webhooks.allow_private),
-    );
-    let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+        address::PublicOnly::new(config.allow_private),
+    )
+}
+
+fn send(sender: Sender) -> JoinHandle<()> {
     crate::workers::every::every(TICK, move || {
-        let (app, agent, slots) = (app.clone(), agent.clone(), slots.clone());
+        let sender = sender.clone();
         async move {
-            if let Err(error) = round(&app, &agent, &slots).await {
+            if let Err(error) = round(&sender).await {
                 tracing::warn!(%error, "webhook deliveries wait for the database");
             }
         }
@@ -98,23 +126,19 @@ fn sender(app: web::Data<AppState>) -> JoinHandle<()> {
 }
 
 /// One look for work: new deliveries made, due ones leased and sent.
-async fn round(
-    app: &web::Data<AppState>,
-    agent: &ureq::Agent,
-    slots: &Arc<Semaphore>,
-) -> Result<(), persistence::StoreError> {
-    webhooks::enqueue(&app.db, BATCH).await?;
-    let free = slots.available_permits();
+async fn round(sender: &Sender) -> Result<(), persistence::StoreError> {
+    webhooks::enqueue(&sender.db, BATCH).await?;
+    let free = sender.slots.available_permits();
     if free == 0 {
         return Ok(());
     }
-    for due in webhooks::claim(&app.db, Utc::now(), LEASE, free as u64).await? {
-        let Ok(slot) = Arc::clone(slots).acquire_owned().await else {
+    for due in webhooks::claim(&sender.db, Utc::now(), LEASE, free as u64).await? {
+        let Ok(slot) = Arc::clone(&sender.slots).acquire_owned().await else {
             return Ok(());
         };
-        let (app, agent) = (app.clone(), agent.clone());
+        let sender = sender.clone();
         tokio::spawn(async move {
-            attempt(&app, agent, due).await;
+            attempt(&sender, due).await;
             drop(slot);
         });
     }
@@ -122,29 +146,36 @@ async fn round(
 }
 
 /// Posts one delivery and records how it went.
-async fn attempt(app: &AppState, agent: ureq::Agent, due: Due) {
-    let delivery = due.delivery.clone();
+async fn attempt(sender: &Sender, due: Due) {
+    let Sender {
+        db,
+        config,
+        agent,
+        instruments,
+        ..
+    } = sender;
+    let (agent, delivery) = (agent.clone(), due.delivery.clone());
     let answer = tokio::task::spawn_blocking(move || post(&agent, &due))
         .await
         .unwrap_or_else(|error| Err((None, error.to_string())));
     let recorded = match answer {
         Ok(status) => {
-            app.instruments.webhook_attempt("delivered");
-            webhooks::delivered(&app.db, &delivery, status).await
+            instruments.webhook_attempt("delivered");
+            webhooks::delivered(db, &delivery, status).await
         }
         Err((status, error)) => {
-            app.instruments.webhook_attempt("failed");
+            instruments.webhook_attempt("failed");
             tracing::info!(delivery.id = %delivery.id, status, %error, "webhook delivery failed");
-            let wait = backoff(app.config.webhooks.retry, delivery.attempts + 1);
+            let wait = backoff(config.retry, delivery.attempts + 1);
             let failure = Failure {
                 status,
                 error,
                 retry_at: Utc::now() + chrono::Duration::from_std(wait).unwrap_or(LEASE),
             };
             let give_up_before = Utc::now()
-                - chrono::Duration::from_std(app.config.webhooks.disable_after)
+                - chrono::Duration::from_std(config.disable_after)
                     .unwrap_or(chrono::Duration::days(1));
-            webhooks::failed(&app.db, &delivery, failure, give_up_before)
+            webhooks::failed(db, &delivery, failure, give_up_before)
                 .await
                 .map(|disabled| {
                     if disabled {
