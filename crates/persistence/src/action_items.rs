@@ -316,8 +316,7 @@ pub async fn update(
     if let Some(assignee) = changes.assignee_id {
         users::named_person(&txn, actor, assignee, "assignee_id").await?;
     }
-    let (read, updated) = (&mut before.version, &mut before.updated_at);
-    versioned::claim::<action_item::Entity>(&txn, id, version, read, updated).await?;
+    versioned::claim(&txn, &mut before, version).await?;
     let cancelling = changes.status == Some(ActionItemStatus::Cancelled);
     match (&changes.cancel_reason, cancelling) {
         (None, true) if before.status != ActionItemStatus::Cancelled => {

@@ -83,14 +83,7 @@ async fn claim(
     authorize(actor, action, &target)?;
     // Without a version (a checkpoint) the write still serialises with transitions.
     let version = version.unwrap_or(plan.version);
-    versioned::claim::<action_plan::Entity>(
-        txn,
-        id,
-        version,
-        &mut plan.version,
-        &mut plan.updated_at,
-    )
-    .await?;
+    versioned::claim(txn, &mut plan, version).await?;
     Ok(plan)
 }
 

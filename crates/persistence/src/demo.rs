@@ -24,6 +24,7 @@ use crate::entity::{
     team_member, user,
 };
 use crate::reference::DEFAULT_KPIS;
+use crate::search_index::Searchable;
 use crate::{Db, StoreError, db, search_index};
 
 /// The email domain of every demo account.
@@ -695,42 +696,36 @@ impl Rows {
     async fn write(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
         insert_all(db, std::mem::take(&mut self.months)).await?;
         insert_all(db, std::mem::take(&mut self.values)).await?;
-        let sessions: Vec<_> = std::mem::take(&mut self.sessions)
+        let sessions = std::mem::take(&mut self.sessions)
             .into_iter()
-            .map(coaching_session::ActiveModel::bind_sealed)
-            .collect();
-        let indexed: Vec<coaching_session::Model> = sessions
-            .iter()
-            .filter_map(|session| session.clone().try_into_model().ok())
-            .collect();
-        insert_all(db, sessions).await?;
-        let terms: Vec<_> = indexed
-            .iter()
-            .map(|s| (s.id.uuid(), s.search_texts()))
-            .collect();
-        search_index::add(db, "session", &terms).await?;
+            .map(coaching_session::ActiveModel::bind_sealed);
+        insert_indexed(db, sessions.collect()).await?;
         let plans = std::mem::take(&mut self.plans)
             .into_iter()
             .map(action_plan::ActiveModel::bind_sealed)
             .collect();
         insert_all(db, plans).await?;
         insert_all(db, std::mem::take(&mut self.items)).await?;
-        let notes: Vec<_> = std::mem::take(&mut self.notes)
+        let notes = std::mem::take(&mut self.notes)
             .into_iter()
-            .map(quick_note::ActiveModel::bind_sealed)
-            .collect();
-        let indexed: Vec<quick_note::Model> = notes
-            .iter()
-            .filter_map(|note| note.clone().try_into_model().ok())
-            .collect();
-        insert_all(db, notes).await?;
-        let terms: Vec<_> = indexed
-            .iter()
-            .map(|n| (n.id.uuid(), vec![n.content.as_str()]))
-            .collect();
-        search_index::add(db, "quick_note", &terms).await?;
-        Ok(())
+            .map(quick_note::ActiveModel::bind_sealed);
+        insert_indexed(db, notes.collect()).await
     }
+}
+
+/// Inserts rows that search finds, with their search terms.
+async fn insert_indexed<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), StoreError>
+where
+    A: ActiveModelTrait + TryIntoModel<<A::Entity as EntityTrait>::Model> + Clone + Send,
+    <A::Entity as EntityTrait>::Model: Searchable,
+{
+    let indexed: Vec<_> = rows
+        .iter()
+        .filter_map(|row| row.clone().try_into_model().ok())
+        .collect();
+    insert_all(db, rows).await?;
+    search_index::index_new(db, &indexed).await?;
+    Ok(())
 }
 
 // One agent's rows need all of these; a struct would only rename them.

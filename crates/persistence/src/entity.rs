@@ -1,5 +1,18 @@
 //! sea-orm entities: one module per table, rows only. Rules live in the repositories.
 
+/// An entity's `Relation`, with none declared (repositories join explicitly), and its
+/// `ActiveModelBehavior`, with nothing done on save. An entity with sealed text binds its
+/// behaviour with `bind_sealed!` instead and declares its empty `Relation` itself.
+macro_rules! joined_explicitly {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+pub(crate) use joined_explicitly;
+
 pub mod access_token;
 pub mod action_item;
 pub mod action_plan;

@@ -48,8 +48,7 @@ async fn claim(
     let (mut note, target) = find_in_scope(txn, actor, id).await?;
     authorize(actor, Action::EditNote, &target)?;
     let version = version.ok_or(StoreError::VersionRequired)?;
-    let (read, updated) = (&mut note.version, &mut note.updated_at);
-    versioned::claim::<quick_note::Entity>(txn, id, version, read, updated).await?;
+    versioned::claim(txn, &mut note, version).await?;
     Ok(note)
 }
 
@@ -149,17 +148,6 @@ async fn record(
     audit::record_change(db, origin, action, id, before, after).await
 }
 
-/// Writes a note's words into the search index (`replacing` those it had): its text is sealed,
-/// so the database cannot index it itself (see `search_index`).
-async fn index(
-    txn: &impl ConnectionTrait,
-    note: &quick_note::Model,
-    replacing: bool,
-) -> Result<(), StoreError> {
-    let texts = [note.content.as_str()];
-    Ok(search_index::store(txn, "quick_note", note.id, &texts, replacing).await?)
-}
-
 /// Writes a note.
 pub async fn create(
     db: &Db,
@@ -199,7 +187,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    index(&txn, &note, false).await?;
+    search_index::index(&txn, &note, false).await?;
     record(&txn, origin, "quick_note.create", None, Some(&note)).await?;
     txn.commit().await?;
     Ok(Written {
@@ -255,7 +243,7 @@ pub async fn update(
     }
     let after = row.update(&txn).await?;
     if reworded {
-        index(&txn, &after, true).await?;
+        search_index::index(&txn, &after, true).await?;
     }
     record(
         &txn,

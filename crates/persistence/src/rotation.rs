@@ -138,12 +138,12 @@ async fn reseal(
     match table {
         "quick_notes" => {
             if let Some(note) = quick_note::Entity::find_by_id(id).one(&txn).await? {
-                search_index::store(&txn, "quick_note", id, &[&note.content], true).await?;
+                search_index::index(&txn, &note, true).await?;
             }
         }
         "coaching_sessions" => {
             if let Some(session) = coaching_session::Entity::find_by_id(id).one(&txn).await? {
-                search_index::store(&txn, "session", id, &session.search_texts(), true).await?;
+                search_index::index(&txn, &session, true).await?;
             }
         }
         _ => {}

@@ -16,6 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entity::{coaching_session, quick_note};
+use crate::search_index::Searchable;
 use crate::{Db, StoreError, action_items, quick_notes, scope, search_index};
 
 /// One hit.

@@ -66,6 +66,39 @@ fn keys_error(error: sealed::SealError) -> DbErr {
     DbErr::Custom(error.to_string())
 }
 
+/// A record search finds by its sealed text.
+pub trait Searchable {
+    /// The kind of record, as search answers it (`session`, `quick_note`).
+    const KIND: &'static str;
+    /// Its id.
+    fn search_id(&self) -> Uuid;
+    /// The texts it is found by.
+    fn search_texts(&self) -> Vec<&str>;
+}
+
+/// Stores `record`'s terms (`replacing` those it had), inside the caller's transaction, beside
+/// its audit entry: its text is sealed, so the database cannot index it itself.
+pub async fn index<R: Searchable>(
+    db: &impl ConnectionTrait,
+    record: &R,
+    replacing: bool,
+) -> Result<(), DbErr> {
+    let texts = record.search_texts();
+    store(db, R::KIND, record.search_id(), &texts, replacing).await
+}
+
+/// Adds the terms of new records of one kind at once (the demonstration data).
+pub async fn index_new<R: Searchable>(
+    db: &impl ConnectionTrait,
+    records: &[R],
+) -> Result<(), DbErr> {
+    let terms: Vec<_> = records
+        .iter()
+        .map(|record| (record.search_id(), record.search_texts()))
+        .collect();
+    add(db, R::KIND, &terms).await
+}
+
 /// Stores the terms of record `id` of `kind` from `texts` (`replacing` those it had), hashed under
 /// the primary key; inside the caller's transaction.
 pub async fn store(

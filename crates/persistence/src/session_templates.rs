@@ -132,14 +132,7 @@ pub async fn update(
         &target(current.team_id),
     )?;
     let before = current.clone();
-    versioned::claim::<session_template::Entity>(
-        &txn,
-        id,
-        version,
-        &mut current.version,
-        &mut current.updated_at,
-    )
-    .await?;
+    versioned::claim(&txn, &mut current, version).await?;
     let mut row: session_template::ActiveModel = current.into();
     row.name = Set(content.name.trim().to_owned());
     row.focus_areas = Set(json(&trimmed(&content.focus_areas))?);

@@ -334,7 +334,7 @@ pub async fn schedule(db: &Db, caller: &Caller, new: NewSession) -> Result<Sessi
     }
     .insert(&txn)
     .await?;
-    index(&txn, &session, false).await?;
+    search_index::index(&txn, &session, false).await?;
     let when = session.scheduled_at.format("%-d %b %Y, %H:%M UTC");
     tell_agent(
         &txn,
@@ -363,15 +363,7 @@ async fn claim(
 ) -> Result<SessionRow, StoreError> {
     let (mut row, target) = find_in_scope(txn, actor, id).await?;
     authorize(actor, action, &target)?;
-    let session = &mut row.session;
-    versioned::claim::<coaching_session::Entity>(
-        txn,
-        id,
-        version,
-        &mut session.version,
-        &mut session.updated_at,
-    )
-    .await?;
+    versioned::claim(txn, &mut row.session, version).await?;
     Ok(row)
 }
 
@@ -427,7 +419,7 @@ pub async fn update(
     }
     let updated = row.update(&txn).await?;
     if reworded {
-        index(&txn, &updated, true).await?;
+        search_index::index(&txn, &updated, true).await?;
     }
     let after = find(&txn, id).await?;
     if start != current.scheduled_at || minutes != current.duration_minutes {
@@ -442,17 +434,6 @@ pub async fn update(
         .await?;
     }
     audit::commit(txn, origin, "session.update", id, Some(&before), after).await
-}
-
-/// Writes a session's words (its notes and focus areas) into the search index (`replacing` those
-/// it had): its notes are sealed, so the database cannot index them itself (see `search_index`).
-async fn index(
-    txn: &impl ConnectionTrait,
-    session: &coaching_session::Model,
-    replacing: bool,
-) -> Result<(), StoreError> {
-    let texts = session.search_texts();
-    Ok(search_index::store(txn, "session", session.id, &texts, replacing).await?)
 }
 
 /// Tells a session's agent what happened to it (unless they did it).
@@ -665,7 +646,7 @@ pub async fn complete(
         row.started_at = Set(Some(session.scheduled_at.min(now)));
     }
     let completed = row.update(&txn).await?;
-    index(&txn, &completed, true).await?;
+    search_index::index(&txn, &completed, true).await?;
     let mut items = Vec::with_capacity(completion.action_items.len());
     for (index, item) in completion.action_items.into_iter().enumerate() {
         let assignee_id = match item.assignee_id {

@@ -234,9 +234,7 @@ pub async fn update(
     let txn = db::begin_write(db).await?;
     let mut current = find_in_scope(&txn, actor, id).await?;
     authorize_changes(&txn, actor, &current, &changes).await?;
-    let team = &mut current.team;
-    versioned::claim::<team::Entity>(&txn, id, version, &mut team.version, &mut team.updated_at)
-        .await?;
+    versioned::claim(&txn, &mut current.team, version).await?;
     let mut row: team::ActiveModel = current.team.clone().into();
     if let Some(name) = changes.name {
         ensure_name_free(&txn, name.trim(), Some(id)).await?;

@@ -533,16 +533,8 @@ pub(crate) async fn claim(
     row: &mut UserRow,
     version: Option<i32>,
 ) -> Result<(), StoreError> {
-    let user = &mut row.user;
-    let version = version.unwrap_or(user.version);
-    versioned::claim::<user::Entity>(
-        txn,
-        user.id,
-        version,
-        &mut user.version,
-        &mut user.updated_at,
-    )
-    .await
+    let version = version.unwrap_or(row.user.version);
+    versioned::claim(txn, &mut row.user, version).await
 }
 
 /// The user `id` if `actor` may see them, with the policy's view of them (`NotFound`

@@ -58,25 +58,32 @@ where
     }
 }
 
+/// A row read for a write: its table, id, version and `updated_at`.
+pub trait VersionedRow {
+    /// Its table.
+    type Entity: Versioned;
+    /// Its id, version and `updated_at` as read, the last two to be moved on by [`claim`].
+    fn stamps(&mut self) -> (Uuid, &mut i32, &mut DateTime<Utc>);
+}
+
 /// Claims a row already read (in scope, authorised) for a write based on `version`: `Stale` at
 /// once when the row read is at another version, else [`bump`], which also catches a write
 /// committed since the read; the row read then carries its new version and `updated_at`.
-pub async fn claim<E>(
+pub async fn claim<R>(
     db: &impl ConnectionTrait,
-    id: impl Into<Uuid>,
+    row: &mut R,
     version: i32,
-    read_version: &mut i32,
-    read_updated_at: &mut DateTime<Utc>,
 ) -> Result<(), StoreError>
 where
-    E: Versioned,
-    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+    R: VersionedRow,
+    <<R::Entity as EntityTrait>::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
 {
+    let (id, read_version, read_updated_at) = row.stamps();
     if *read_version != version {
         return Err(StoreError::Stale);
     }
     let now = Utc::now();
-    bump_at::<E>(db, id.into(), version, now).await?;
+    bump_at::<R::Entity>(db, id, version, now).await?;
     *read_version = version + 1;
     *read_updated_at = now;
     Ok(())
@@ -88,6 +95,13 @@ macro_rules! versioned {
             const ID: Self::Column = crate::entity::$module::Column::Id;
             const VERSION: Self::Column = crate::entity::$module::Column::Version;
             const UPDATED_AT: Self::Column = crate::entity::$module::Column::UpdatedAt;
+        }
+
+        impl VersionedRow for crate::entity::$module::Model {
+            type Entity = crate::entity::$module::Entity;
+            fn stamps(&mut self) -> (Uuid, &mut i32, &mut DateTime<Utc>) {
+                (self.id.into(), &mut self.version, &mut self.updated_at)
+            }
         })*
     };
 }

@@ -150,14 +150,7 @@ pub async fn update(
     let txn = db::begin_write(db).await?;
     let mut current = find(&txn, actor, id).await?;
     let before = current.clone();
-    versioned::claim::<webhook::Entity>(
-        &txn,
-        id,
-        version,
-        &mut current.version,
-        &mut current.updated_at,
-    )
-    .await?;
+    versioned::claim(&txn, &mut current, version).await?;
     let mut row: webhook::ActiveModel = current.into();
     if let Some(url) = changes.url {
         row.url = Set(url);

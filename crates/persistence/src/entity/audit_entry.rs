@@ -32,8 +32,4 @@ pub struct Model {
     pub ip_salt: Option<String>,
 }
 
-/// No relations are declared; repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+crate::entity::joined_explicitly!();

@@ -44,9 +44,15 @@ crate::sealed::bind_sealed!(
     on save
 );
 
-impl Model {
-    /// The texts a search finds the session by: its notes and focus areas.
-    pub fn search_texts(&self) -> Vec<&str> {
+/// A session is found by its notes and focus areas.
+impl crate::search_index::Searchable for Model {
+    const KIND: &'static str = "session";
+
+    fn search_id(&self) -> Uuid {
+        self.id.into()
+    }
+
+    fn search_texts(&self) -> Vec<&str> {
         let mut texts: Vec<&str> = [
             self.preparation_notes.as_deref(),
             self.session_notes.as_deref(),

@@ -13,8 +13,4 @@ pub struct Model {
     pub value: f64,
 }
 
-/// No relations are declared; repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+crate::entity::joined_explicitly!();

@@ -27,3 +27,16 @@ pub enum Relation {}
 
 // Its search terms are written by `quick_notes`, beside its audit entry.
 crate::sealed::bind_sealed!(key: id, sealed: [content], optional: [], on save);
+
+/// A note is found by its content.
+impl crate::search_index::Searchable for Model {
+    const KIND: &'static str = "quick_note";
+
+    fn search_id(&self) -> Uuid {
+        self.id.into()
+    }
+
+    fn search_texts(&self) -> Vec<&str> {
+        vec![&self.content]
+    }
+}

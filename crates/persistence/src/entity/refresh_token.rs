@@ -15,8 +15,4 @@ pub struct Model {
     pub used_at: Option<DateTimeUtc>,
 }
 
-/// No relations are declared; repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+crate::entity::joined_explicitly!();

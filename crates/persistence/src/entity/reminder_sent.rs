@@ -16,8 +16,4 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
-/// No relations are declared; repositories join explicitly.
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+crate::entity::joined_explicitly!();
