@@ -2,8 +2,9 @@
 //! builders for the records tests create most: a test reads as the requests it makes, never as
 //! URLs and headers.
 //!
-//! A change to a record that has a `version` takes the record as last read (`&Value`) and sends
-//! its version with the body, so a stale copy is a 412 exactly as for a real client.
+//! A change to a record that has a `version` takes the record as last read (a [`Record`]: the
+//! `dto` type it was read as, or its JSON) and sends its version with the body, so a stale copy is
+//! a 412 exactly as for a real client.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -12,14 +13,55 @@ use uuid::Uuid;
 use crate::client::{Call, Response};
 use crate::{As, Persona};
 
+/// A record read from the API: its id, and the version a change to it is based on.
+pub trait Record {
+    /// Its id.
+    fn id(&self) -> String;
+    /// Its version.
+    fn version(&self) -> Value;
+}
+
+impl Record for Value {
+    fn id(&self) -> String {
+        self["id"]
+            .as_str()
+            .expect("the record has an id")
+            .to_owned()
+    }
+
+    fn version(&self) -> Value {
+        self["version"].clone()
+    }
+}
+
+impl Record for dto::ActionItem {
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> Value {
+        json!(self.version)
+    }
+}
+
+impl Record for dto::Session {
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> Value {
+        json!(self.version)
+    }
+}
+
 /// The `id` of a record read from the API.
-fn id_of(record: &Value) -> &str {
-    record["id"].as_str().expect("the record has an id")
+fn id_of(record: &impl Record) -> String {
+    record.id()
 }
 
 /// `body` with the record's `version`.
-fn at_version(record: &Value, mut body: Value) -> Value {
-    body["version"] = record["version"].clone();
+fn at_version(record: &impl Record, mut body: Value) -> Value {
+    body["version"] = record.version();
     body
 }
 
@@ -51,15 +93,28 @@ impl As<'_> {
     }
 
     /// `POST /api/v1/sessions`.
-    pub async fn schedule_session(self, body: Value) -> Response {
-        self.post("/api/v1/sessions", &body).call().await
+    pub async fn schedule_session(self, body: Value) -> Response<dto::Session> {
+        self.post("/api/v1/sessions", &body).call_as().await
+    }
+
+    /// `GET /api/v1/sessions?…`: the sessions `query` asks for, as the browser asks.
+    pub async fn sessions(
+        self,
+        query: &dto::query::SessionQuery,
+    ) -> Response<dto::Page<dto::Session>> {
+        self.get("/api/v1/sessions").query(query).call_as().await
     }
 
     /// `POST /api/v1/sessions/{id}/{step}` (`start`, `complete`, `cancel`, `no-show`,
     /// `acknowledge`) at the session's version.
-    pub async fn session_step(self, session: &Value, step: &str, body: Value) -> Response {
+    pub async fn session_step(
+        self,
+        session: &impl Record,
+        step: &str,
+        body: Value,
+    ) -> Response<dto::Session> {
         let path = format!("/api/v1/sessions/{}/{step}", id_of(session));
-        self.post(&path, &at_version(session, body)).call().await
+        self.post(&path, &at_version(session, body)).call_as().await
     }
 
     /// `PATCH /api/v1/teams/{team}` adding `agent` to its members, at the team's version as
@@ -74,14 +129,29 @@ impl As<'_> {
     }
 
     /// `POST /api/v1/action-items`.
-    pub async fn create_action_item(self, body: Value) -> Response {
-        self.post("/api/v1/action-items", &body).call().await
+    pub async fn create_action_item(self, body: Value) -> Response<dto::ActionItem> {
+        self.post("/api/v1/action-items", &body).call_as().await
+    }
+
+    /// `GET /api/v1/action-items?…`: the items `query` asks for, as the browser asks.
+    pub async fn action_items(
+        self,
+        query: &dto::query::ActionItemQuery,
+    ) -> Response<dto::Page<dto::ActionItem>> {
+        self.get("/api/v1/action-items")
+            .query(query)
+            .call_as()
+            .await
     }
 
     /// `PATCH /api/v1/action-items/{id}` at the item's version.
-    pub async fn update_action_item(self, item: &Value, body: Value) -> Response {
+    pub async fn update_action_item(
+        self,
+        item: &impl Record,
+        body: Value,
+    ) -> Response<dto::ActionItem> {
         let path = format!("/api/v1/action-items/{}", id_of(item));
-        self.patch(&path, &at_version(item, body)).call().await
+        self.patch(&path, &at_version(item, body)).call_as().await
     }
 
     /// `POST /api/v1/action-plans`.

@@ -1,11 +1,12 @@
 //! Action items: who may create, move forward, edit and cancel; overdue; scope; concurrency.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
+use domain::{ActionItemStatus, UserId};
+use dto::query::ActionItemQuery;
 use serde_json::json;
-use test_support::Call;
 use test_support::TestApp;
 
-use crate::helpers::{ids, problem};
+use crate::helpers::problem;
 use test_support::records;
 
 #[tokio::test]
@@ -17,9 +18,9 @@ async fn the_coach_side_creates_items_for_agents_in_scope() {
         .create_action_item(records::action_item(org.agent_a1.id, 7))
         .await
         .ok(201);
-    assert_eq!(item["status"], "PENDING");
-    assert_eq!(item["agent_id"], json!(org.agent_a1.id));
-    assert_eq!(item["created_by"], json!(org.leader_a.id));
+    assert_eq!(item.status, ActionItemStatus::Pending);
+    assert_eq!(item.agent_id, UserId(org.agent_a1.id));
+    assert_eq!(item.created_by, Some(UserId(org.leader_a.id)));
     app.as_(&org.manager_a)
         .create_action_item(records::action_item(org.agent_a2.id, 7))
         .await
@@ -91,7 +92,7 @@ async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
         .update_action_item(&started, json!({ "status": "COMPLETED" }))
         .await
         .ok(200);
-    assert!(done["completed_at"].is_string());
+    assert!(done.completed_at.is_some());
     app.as_(&org.leader_a)
         .update_action_item(
             &done,
@@ -108,7 +109,7 @@ async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
     let edited = app.as_(&org.leader_a).update_action_item(&other, json!({ "title": "Review five calls", "priority": "HIGH", "assignee_id": org.agent_a2.id }))
     .await
     .ok(200);
-    assert_eq!(edited["assignee_id"], json!(org.agent_a2.id));
+    assert_eq!(edited.assignee_id, UserId(org.agent_a2.id));
     let cancelled = app
         .as_(&org.manager_a)
         .update_action_item(
@@ -117,7 +118,10 @@ async fn the_assignee_moves_forward_and_only_the_coach_side_cancels_or_edits() {
         )
         .await
         .ok(200);
-    assert_eq!(cancelled["cancel_reason"], "Covered by the new plan");
+    assert_eq!(
+        cancelled.cancel_reason.as_deref(),
+        Some("Covered by the new plan")
+    );
     app.as_(&org.leader_a)
         .update_action_item(&cancelled, json!({ "status": "IN_PROGRESS" }))
         .await
@@ -137,7 +141,7 @@ async fn overdue_is_derived_and_lists_stay_in_scope() {
         .create_action_item(records::action_item(org.agent_a1.id, -2))
         .await
         .ok(201);
-    assert_eq!(late["overdue"], true);
+    assert!(late.overdue);
     app.as_(&org.leader_a)
         .create_action_item(records::action_item(org.agent_a1.id, 5))
         .await
@@ -151,45 +155,57 @@ async fn overdue_is_derived_and_lists_stay_in_scope() {
         .update_action_item(&late, json!({ "status": "COMPLETED" }))
         .await
         .ok(200);
-    assert_eq!(done["overdue"], false, "a completed item is never overdue");
-    let list = |who, query: &'static str| {
+    assert!(!done.overdue, "a completed item is never overdue");
+    let list = |who, query: ActionItemQuery| {
         let app = &app;
-        async move {
-            ids(&app
-                .as_(who)
-                .get(&format!("/api/v1/action-items{query}"))
-                .call()
-                .await
-                .ok(200))
-            .len()
-        }
+        async move { app.as_(who).action_items(&query).await.ok(200).items.len() }
     };
-    assert_eq!(list(&org.admin, "").await, 3);
-    assert_eq!(list(&org.leader_a, "").await, 2);
-    assert_eq!(list(&org.agent_a1, "").await, 2);
-    assert_eq!(list(&org.agent_a2, "").await, 0);
-    assert_eq!(list(&org.leader_b, "").await, 1);
-    assert_eq!(list(&org.leader_a, "?status=COMPLETED").await, 1);
-    let tomorrow = (Utc::now().date_naive() + Duration::days(1)).to_string();
-    let due_soon = format!("/api/v1/action-items?due_before={tomorrow}");
-    let page = app.as_(&org.admin).get(&due_soon).call().await.ok(200);
-    assert_eq!(ids(&page).len(), 1);
-    assert_eq!(list(&org.admin, "?due_from=2000-01-01").await, 3);
-    let later = format!("/api/v1/action-items?due_from={tomorrow}");
-    let page = app.as_(&org.admin).get(&later).call().await.ok(200);
-    assert_eq!(ids(&page).len(), 2, "the two due in five days");
-    let window = format!("/api/v1/action-items?due_from={tomorrow}&due_before={tomorrow}");
-    let page = app.as_(&org.admin).get(&window).call().await.ok(200);
-    assert!(ids(&page).is_empty());
-    let page = app.as_(&org.leader_a).get(&later).call().await.ok(200);
+    let every = ActionItemQuery::default;
+    assert_eq!(list(&org.admin, every()).await, 3);
+    assert_eq!(list(&org.leader_a, every()).await, 2);
+    assert_eq!(list(&org.agent_a1, every()).await, 2);
+    assert_eq!(list(&org.agent_a2, every()).await, 0);
+    assert_eq!(list(&org.leader_b, every()).await, 1);
+    let completed = ActionItemQuery {
+        status: Some(ActionItemStatus::Completed),
+        ..every()
+    };
+    assert_eq!(list(&org.leader_a, completed).await, 1);
+    let tomorrow = Some(Utc::now().date_naive() + Duration::days(1));
+    let due_soon = ActionItemQuery {
+        due_before: tomorrow,
+        ..every()
+    };
+    assert_eq!(list(&org.admin, due_soon).await, 1);
+    let since_2000 = ActionItemQuery {
+        due_from: NaiveDate::from_ymd_opt(2000, 1, 1),
+        ..every()
+    };
+    assert_eq!(list(&org.admin, since_2000).await, 3);
+    let later = ActionItemQuery {
+        due_from: tomorrow,
+        ..every()
+    };
     assert_eq!(
-        ids(&page).len(),
+        list(&org.admin, later.clone()).await,
+        2,
+        "the two due in five days"
+    );
+    let window = ActionItemQuery {
+        due_before: tomorrow,
+        ..later.clone()
+    };
+    assert_eq!(list(&org.admin, window).await, 0);
+    assert_eq!(
+        list(&org.leader_a, later).await,
         1,
         "another team's item is never in a window"
     );
-    let other_team = format!("/api/v1/action-items?agent_id={}", org.agent_b1.id);
-    let smuggled = app.as_(&org.leader_a).get(&other_team).call().await.ok(200);
-    assert!(ids(&smuggled).is_empty());
+    let other_team = ActionItemQuery {
+        agent_id: Some(UserId(org.agent_b1.id)),
+        ..every()
+    };
+    assert_eq!(list(&org.leader_a, other_team).await, 0);
 }
 
 #[tokio::test]
@@ -233,9 +249,9 @@ async fn a_done_item_reopens_and_a_cancelled_one_says_why() {
         .update_action_item(&done, json!({ "status": "IN_PROGRESS" }))
         .await
         .ok(200);
-    assert_eq!(reopened["status"], "IN_PROGRESS");
+    assert_eq!(reopened.status, ActionItemStatus::InProgress);
     assert!(
-        reopened["completed_at"].is_null(),
+        reopened.completed_at.is_none(),
         "a reopened item is not done"
     );
 
@@ -274,7 +290,10 @@ async fn a_done_item_reopens_and_a_cancelled_one_says_why() {
         )
         .await
         .ok(200);
-    assert_eq!(cancelled["cancel_reason"], "Replaced by the plan");
+    assert_eq!(
+        cancelled.cancel_reason.as_deref(),
+        Some("Replaced by the plan")
+    );
     let refused = app
         .as_(&org.leader_a)
         .update_action_item(&cancelled, json!({ "status": "PENDING" }))

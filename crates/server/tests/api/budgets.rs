@@ -35,7 +35,7 @@ async fn run(
     statements(request.send().await.expect("answers")).await
 }
 
-async fn seeded() -> (TestApp, Org, Value) {
+async fn seeded() -> (TestApp, Org, dto::Session) {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let session = app
@@ -62,7 +62,7 @@ async fn the_hot_endpoints_stay_within_their_statement_budgets() {
     let agent = org.agent_a1.id;
     let note = json!({ "agent_id": agent, "content": "Great save on a billing call",
                        "category": "PERFORMANCE", "visibility": "SHARED" });
-    let session_id = session["id"].as_str().expect("an id");
+    let session_id = session.id;
     // (method, path, body, budget): the most statements the request may run. The caller is
     // already in the actor cache (their earlier requests put them there), so authentication runs
     // none. Each budget is what the endpoint runs today: lower it with the change that earns it,

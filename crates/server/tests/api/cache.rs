@@ -59,10 +59,7 @@ async fn reads_come_from_memory_until_a_change_forgets_them() {
         .ok(201);
     let (statements, dashboard) = read(&app, leader, "/api/v1/dashboard").await;
     assert!(statements > 0);
-    assert_eq!(
-        upcoming_ids(&dashboard),
-        [session["id"].as_str().expect("id")]
-    );
+    assert_eq!(upcoming_ids(&dashboard), [session.id.to_string()]);
 
     // A month of metrics written: the scorecard shows it at once.
     let month = last_month();
@@ -143,7 +140,7 @@ async fn another_instance_forgets_what_one_changed() {
         .schedule_session(records::session(agent_a1.id, 6))
         .await
         .ok(201);
-    let id = session["id"].as_str().expect("id").to_owned();
+    let id = session.id.to_string();
     eventually("B's dashboard shows A's session", || async {
         upcoming_ids(&read(&b, &leader_a, "/api/v1/dashboard").await.1).contains(&id.as_str())
     })

@@ -54,15 +54,8 @@ fn starts(event: &Event) -> DateTime<Utc> {
     }
 }
 
-fn at(record: &Value, field: &str) -> DateTime<Utc> {
-    record[field]
-        .as_str()
-        .and_then(|text| text.parse().ok())
-        .expect("a time")
-}
-
-fn uid_of(session: &Value) -> String {
-    format!("{}@coaching-hub", session["id"].as_str().expect("an id"))
+fn uid_of(session: &dto::Session) -> String {
+    format!("{}@coaching-hub", session.id)
 }
 
 #[tokio::test]
@@ -80,7 +73,7 @@ async fn a_reschedule_raises_the_sequence_and_a_cancellation_shows_as_cancelled(
     assert_eq!(event.get_uid(), Some(uid_of(&session).as_str()));
     assert_eq!(event.get_sequence(), Some(0));
     assert_eq!(event.get_status(), Some(EventStatus::Confirmed));
-    assert_eq!(starts(event), at(&session, "scheduled_at"));
+    assert_eq!(starts(event), session.scheduled_at);
     let summary = event.get_summary().expect("a summary");
     for person in [&org.agent_a1, &org.leader_a] {
         let name = app.as_(&org.admin).name_of(person.id).await;
@@ -91,19 +84,19 @@ async fn a_reschedule_raises_the_sequence_and_a_cancellation_shows_as_cancelled(
         assert!(!text.contains(private), "the feed holds {private}");
     }
 
-    let moved = coach
+    let moved: dto::Session = coach
         .patch(
-            &format!("/api/v1/sessions/{}", session["id"].as_str().expect("id")),
-            &json!({ "scheduled_at": records::slot(26), "version": session["version"] }),
+            &format!("/api/v1/sessions/{}", session.id),
+            &json!({ "scheduled_at": records::slot(26), "version": session.version }),
         )
-        .call()
+        .call_as()
         .await
         .ok(200);
     let event = &only_event(&app, &path).await;
     assert_eq!(event.get_uid(), Some(uid_of(&session).as_str()));
     assert_eq!(event.get_sequence(), Some(1));
-    assert_eq!(starts(event), at(&moved, "scheduled_at"));
-    assert_ne!(starts(event), at(&session, "scheduled_at"));
+    assert_eq!(starts(event), moved.scheduled_at);
+    assert_ne!(starts(event), session.scheduled_at);
 
     coach
         .session_step(&moved, "cancel", json!({ "reason": "Agent on leave" }))

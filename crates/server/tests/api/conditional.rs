@@ -13,7 +13,7 @@ async fn an_unchanged_answer_is_304_and_a_changed_one_is_sent_again() {
         .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
+    let path = format!("/api/v1/sessions/{}", session.id);
     let get = |tag: &str| {
         app.as_(&org.leader_a)
             .get(&path)

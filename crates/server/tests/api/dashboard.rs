@@ -57,13 +57,7 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
         .ok(201);
     let complete = json!({ "session_notes": "n", "current_score": 70, "version": 1 });
     app.as_(&org.leader_a)
-        .post(
-            &format!(
-                "/api/v1/sessions/{}/complete",
-                done["id"].as_str().expect("id")
-            ),
-            &complete,
-        )
+        .post(&format!("/api/v1/sessions/{}/complete", done.id), &complete)
         .call()
         .await
         .ok(200);
@@ -113,7 +107,7 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     {
         use persistence::entity::coaching_session;
         use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
-        let id: uuid::Uuid = done["id"].as_str().expect("id").parse().expect("uuid");
+        let id = done.id;
         let mut aged = coaching_session::Entity::find_by_id(id)
             .one(app.db())
             .await

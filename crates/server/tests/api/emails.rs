@@ -56,7 +56,7 @@ async fn a_scheduled_session_emails_its_agent_a_valid_invitation() {
         .schedule_session(records::session(org.agent_a1.id, 30))
         .await
         .ok(201);
-    let id = session["id"].as_str().expect("an id");
+    let id = &session.id.to_string();
 
     eventually("the agent's email arrives", || {
         let arrived = !to(&sink, &agent).is_empty();

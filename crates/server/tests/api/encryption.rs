@@ -26,7 +26,7 @@ pub(crate) fn marker(text: &str) -> &str {
 }
 
 /// Writes every kind of sealed text about agent a1; returns the note, session and plan.
-pub(crate) async fn write_sealed_text(app: &TestApp, org: &Org) -> (Value, Value, Value) {
+pub(crate) async fn write_sealed_text(app: &TestApp, org: &Org) -> (Value, dto::Session, Value) {
     let (leader, agent) = (app.as_(&org.leader_a), &org.agent_a1);
     let note = leader
         .write_note(records::note(agent.id, NOTE, "SHARED"))
@@ -140,9 +140,12 @@ async fn personal_text_is_sealed_at_rest_yet_reads_and_searches_as_before() {
 
     // Every reader sees the text as written.
     assert_eq!(note["content"], NOTE);
-    assert_eq!(session["preparation_notes"], PREPARATION);
-    assert_eq!(session["session_notes"], SESSION_NOTES);
-    assert_eq!(session["acknowledgement_comment"], SESSION_COMMENT);
+    assert_eq!(session.preparation_notes.as_deref(), Some(PREPARATION));
+    assert_eq!(session.session_notes.as_deref(), Some(SESSION_NOTES));
+    assert_eq!(
+        session.acknowledgement_comment.as_deref(),
+        Some(SESSION_COMMENT)
+    );
     assert_eq!(plan["goal"], GOAL);
     assert_eq!(plan["acknowledgement_comment"], PLAN_COMMENT);
     assert_eq!(plan["checkpoints"][0]["notes"], CHECKPOINT);

@@ -1,7 +1,8 @@
 //! Notifications: written with the change that causes them, to the person it happened to, read
 //! and marked read by that person alone.
 
-use serde_json::{Value, json};
+use serde_json::json;
+use test_support::ops::Record;
 use test_support::records;
 use test_support::{Call, Persona, TestApp};
 
@@ -27,8 +28,8 @@ async fn inbox(app: &TestApp, who: &Persona) -> (Vec<(String, String)>, u64) {
     (items, page["unread"].as_u64().expect("unread"))
 }
 
-fn id(record: &Value) -> String {
-    record["id"].as_str().expect("id").to_owned()
+fn id(record: &impl Record) -> String {
+    record.id()
 }
 
 #[tokio::test]
@@ -49,7 +50,7 @@ async fn each_change_tells_the_person_it_happened_to_and_nobody_else() {
         .as_(&org.leader_a)
         .patch(
             &format!("/api/v1/sessions/{}", id(&session)),
-            &json!({ "scheduled_at": records::slot(54), "version": session["version"] }),
+            &json!({ "scheduled_at": records::slot(54), "version": session.version }),
         )
         .call()
         .await

@@ -387,7 +387,7 @@ async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain
         .ok(200);
     assert_eq!(read_note["content"], "[erased]");
     let read_session = leader
-        .get(&format!("/api/v1/sessions/{}", id_of(&session)))
+        .get(&format!("/api/v1/sessions/{}", session.id))
         .call()
         .await
         .ok(200);
@@ -537,7 +537,7 @@ async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
             coaching_session::Column::ScheduledAt,
             Expr::value(two_years_ago),
         )
-        .filter(coaching_session::Column::Id.eq(id_of(&old_session)))
+        .filter(coaching_session::Column::Id.eq(old_session.id))
         .exec(app.db())
         .await
         .expect("ages the session");
@@ -566,7 +566,7 @@ async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
         .await
         .ok(200);
     let session = leader
-        .get(&format!("/api/v1/sessions/{}", id_of(&old_session)))
+        .get(&format!("/api/v1/sessions/{}", old_session.id))
         .call()
         .await
         .ok(200);

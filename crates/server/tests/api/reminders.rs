@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
-use serde_json::{Value, json};
+use serde_json::json;
 use test_support::{Call, Persona, TestApp, records};
 
 use crate::helpers::{eventually, notified};
@@ -31,36 +31,29 @@ async fn a_while() {
     tokio::time::sleep(Duration::from_millis(1200)).await;
 }
 
-async fn completed_session(app: &TestApp, leader: &Persona, agent: uuid::Uuid) -> Value {
+async fn completed_session(app: &TestApp, leader: &Persona, agent: uuid::Uuid) -> dto::Session {
     let session = app
         .as_(leader)
         .schedule_session(records::session(agent, 48))
         .await
         .ok(201);
-    let id = session["id"].as_str().expect("id").to_owned();
     let started = app
         .as_(leader)
-        .post(
-            &format!("/api/v1/sessions/{id}/start"),
-            &json!({ "version": session["version"] }),
-        )
-        .call()
+        .session_step(&session, "start", json!({}))
         .await
         .ok(200);
+    let completion =
+        json!({ "session_notes": "Good call", "current_score": 80, "action_items": [] });
     app.as_(leader)
-        .post(
-            &format!("/api/v1/sessions/{id}/complete"),
-            &json!({ "session_notes": "Good call", "current_score": 80, "action_items": [], "version": started["version"] }),
-        )
-        .call()
+        .session_step(&started, "complete", completion)
         .await
         .ok(200)
 }
 
 /// Moves a session to start `minutes` from now (scheduling through the API books days ahead).
-async fn starts_in(app: &TestApp, session: &Value, minutes: i64) {
+async fn starts_in(app: &TestApp, session: &dto::Session, minutes: i64) {
     use persistence::entity::coaching_session;
-    let id: uuid::Uuid = session["id"].as_str().expect("id").parse().expect("uuid");
+    let id = session.id;
     coaching_session::Entity::update_many()
         .col_expr(
             coaching_session::Column::ScheduledAt,
@@ -73,9 +66,9 @@ async fn starts_in(app: &TestApp, session: &Value, minutes: i64) {
 }
 
 /// Moves a session's completion `hours` into the past.
-async fn completed_ago(app: &TestApp, session: &Value, hours: i64) {
+async fn completed_ago(app: &TestApp, session: &dto::Session, hours: i64) {
     use persistence::entity::coaching_session;
-    let id: uuid::Uuid = session["id"].as_str().expect("id").parse().expect("uuid");
+    let id = session.id;
     let mut row = coaching_session::Entity::find_by_id(id)
         .one(app.db())
         .await
@@ -126,14 +119,7 @@ async fn an_unacknowledged_session_is_reminded_once_across_instances_and_restart
     // Acknowledged work is not reminded of.
     again
         .as_(&org.agent_a1)
-        .post(
-            &format!(
-                "/api/v1/sessions/{}/acknowledge",
-                fresh["id"].as_str().expect("id")
-            ),
-            &json!({ "comment": "Thanks", "version": fresh["version"] }),
-        )
-        .call()
+        .session_step(&fresh, "acknowledge", json!({ "comment": "Thanks" }))
         .await
         .ok(200);
     completed_ago(&again, &fresh, 72).await;
@@ -187,11 +173,8 @@ async fn sessions_are_reminded_a_day_ahead_and_at_the_start_never_when_cancelled
         .ok(201);
     app.as_(&org.leader_a)
         .post(
-            &format!(
-                "/api/v1/sessions/{}/cancel",
-                cancelled["id"].as_str().expect("id")
-            ),
-            &json!({ "reason": "Agent on leave", "version": cancelled["version"] }),
+            &format!("/api/v1/sessions/{}/cancel", cancelled.id),
+            &json!({ "reason": "Agent on leave", "version": cancelled.version }),
         )
         .call()
         .await

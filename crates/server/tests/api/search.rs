@@ -61,7 +61,7 @@ async fn search_ranks_and_highlights_within_scope_only() {
         .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
+    let path = format!("/api/v1/sessions/{}", session.id);
     app.as_(&org.leader_a)
         .patch(
             &path,

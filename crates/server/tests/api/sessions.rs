@@ -1,12 +1,14 @@
 //! Coaching sessions: scheduling rules, the lifecycle, acknowledgement, scope, concurrency,
 //! audit and events.
 
+use domain::{SessionStatus, UserId};
+use dto::query::{ActionItemQuery, Paging, SessionQuery};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use test_support::Call;
 use test_support::TestApp;
 
-use crate::helpers::{ids, ok_json, problem};
+use crate::helpers::{ok_json, problem};
 use test_support::records::{self, slot};
 
 #[tokio::test]
@@ -18,15 +20,15 @@ async fn leaders_schedule_their_agents_and_managers_book_the_agents_leader() {
         .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    assert_eq!(session["status"], "SCHEDULED");
-    assert_eq!(session["team_leader_id"], json!(org.leader_a.id));
-    assert_eq!(session["focus_areas"], json!(["Empathy", "Call control"]));
+    assert_eq!(session.status, SessionStatus::Scheduled);
+    assert_eq!(session.team_leader_id, UserId(org.leader_a.id));
+    assert_eq!(session.focus_areas, ["Empathy", "Call control"]);
     let booked = app
         .as_(&org.manager_a)
         .schedule_session(records::session(org.agent_a2.id, 2))
         .await
         .ok(201);
-    assert_eq!(booked["team_leader_id"], json!(org.leader_a.id));
+    assert_eq!(booked.team_leader_id, UserId(org.leader_a.id));
 
     app.as_(&org.leader_a)
         .schedule_session(records::session(org.agent_b1.id, 4))
@@ -107,7 +109,7 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
         )
         .await
         .ok(200);
-    assert_eq!(first["previous_score"], Value::Null);
+    assert_eq!(first.previous_score, None);
 
     let session = app
         .as_(&org.leader_a)
@@ -119,7 +121,7 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
         .session_step(&session, "start", json!({}))
         .await
         .ok(200);
-    assert_eq!(started["status"], "IN_PROGRESS");
+    assert_eq!(started.status, SessionStatus::InProgress);
     app.as_(&org.leader_a)
         .session_step(&started, "no-show", json!({}))
         .await
@@ -137,24 +139,25 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
         .session_step(&started, "complete", completion.clone())
         .await
         .ok(200);
-    assert_eq!(done["status"], "COMPLETED");
+    assert_eq!(done.status, SessionStatus::Completed);
     assert_eq!(
-        done["previous_score"], 71.5,
+        done.previous_score,
+        Some(71.5),
         "the agent's last completed score"
     );
-    assert_eq!(done["current_score"], 78.25);
-    assert_eq!(done["action_item_ids"].as_array().map(Vec::len), Some(2));
+    assert_eq!(done.current_score, Some(78.25));
+    assert_eq!(done.action_item_ids.len(), 2);
+    let of_the_session = ActionItemQuery {
+        session_id: Some(done.id),
+        ..ActionItemQuery::default()
+    };
     let items = app
         .as_(&org.agent_a1)
-        .get(&format!(
-            "/api/v1/action-items?session_id={}",
-            done["id"].as_str().expect("id")
-        ))
-        .call()
+        .action_items(&of_the_session)
         .await
         .ok(200);
     assert_eq!(
-        ids(&items).len(),
+        items.items.len(),
         2,
         "the agent sees both items of their session"
     );
@@ -182,8 +185,8 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     let edit = app
         .as_(&org.leader_a)
         .patch(
-            &format!("/api/v1/sessions/{}", done["id"].as_str().expect("id")),
-            &json!({ "duration_minutes": 30, "version": done["version"] }),
+            &format!("/api/v1/sessions/{}", done.id),
+            &json!({ "duration_minutes": 30, "version": done.version }),
         )
         .send()
         .await
@@ -191,7 +194,7 @@ async fn a_session_runs_from_scheduled_to_completed_and_then_never_changes() {
     problem(edit, 409).await;
 
     // A closed session takes no more items.
-    let late_item = json!({ "title": "Late", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW", "session_id": done["id"] });
+    let late_item = json!({ "title": "Late", "assignee_id": org.agent_a1.id, "due_date": "2030-01-01", "priority": "LOW", "session_id": done.id });
     app.as_(&org.leader_a)
         .post("/api/v1/action-items", &late_item)
         .call()
@@ -235,7 +238,10 @@ async fn cancellation_needs_a_reason_and_no_show_only_from_scheduled() {
         )
         .await
         .ok(200);
-    assert_eq!(cancelled["cancel_reason"], "Agent on sick leave");
+    assert_eq!(
+        cancelled.cancel_reason.as_deref(),
+        Some("Agent on sick leave")
+    );
     app.as_(&org.leader_b)
         .session_step(&cancelled, "no-show", json!({}))
         .await
@@ -255,7 +261,7 @@ async fn cancellation_needs_a_reason_and_no_show_only_from_scheduled() {
         .session_step(&other, "no-show", json!({}))
         .await
         .ok(200);
-    assert_eq!(missed["status"], "NO_SHOW");
+    assert_eq!(missed.status, SessionStatus::NoShow);
 }
 
 #[tokio::test]
@@ -304,8 +310,11 @@ async fn only_the_agent_acknowledges_and_only_a_completed_session_once() {
         )
         .await
         .ok(200);
-    assert_eq!(signed["acknowledgement_comment"], "Clear next steps");
-    assert!(signed["acknowledged_at"].is_string());
+    assert_eq!(
+        signed.acknowledgement_comment.as_deref(),
+        Some("Clear next steps")
+    );
+    assert!(signed.acknowledged_at.is_some());
     app.as_(&org.agent_a1)
         .session_step(&signed, "acknowledge", json!({ "comment": "again" }))
         .await
@@ -335,24 +344,21 @@ async fn sessions_stay_inside_the_scope() {
         .await
         .ok(201);
     let app = &app;
-    let count = |who| async move {
-        let page = app.as_(who).get("/api/v1/sessions").call().await.ok(200);
-        ids(&page).len()
-    };
+    let every = SessionQuery::default;
+    let count = |who| async move { app.as_(who).sessions(&every()).await.ok(200).items.len() };
     assert_eq!(count(&org.admin).await, 3);
     assert_eq!(count(&org.manager_a).await, 2);
     assert_eq!(count(&org.leader_a).await, 2);
     assert_eq!(count(&org.leader_b).await, 1);
     assert_eq!(count(&org.agent_a1).await, 1);
     assert_eq!(count(&org.loner).await, 0);
-    let smuggled = app
-        .as_(&org.leader_b)
-        .get(&format!("/api/v1/sessions?agent_id={}", org.agent_a1.id))
-        .call()
-        .await
-        .ok(200);
-    assert!(ids(&smuggled).is_empty(), "a filter never widens the scope");
-    let path = format!("/api/v1/sessions/{}", a1["id"].as_str().expect("id"));
+    let of_a1 = SessionQuery {
+        agent_id: Some(UserId(org.agent_a1.id)),
+        ..every()
+    };
+    let smuggled = app.as_(&org.leader_b).sessions(&of_a1).await.ok(200);
+    assert!(smuggled.items.is_empty(), "a filter never widens the scope");
+    let path = format!("/api/v1/sessions/{}", a1.id);
     for who in [&org.leader_b, &org.manager_b, &org.agent_a2, &org.agent_b1] {
         app.as_(who).get(&path).call().await.problem(404);
     }
@@ -366,19 +372,18 @@ async fn sessions_stay_inside_the_scope() {
     problem(edit, 403).await;
     let paged = app
         .as_(&org.admin)
-        .get("/api/v1/sessions?limit=2")
-        .call()
+        .sessions(&every().page(2, None))
         .await
         .ok(200);
-    let next = paged["next_cursor"].as_str().expect("a second page");
+    let next = paged.next_cursor.clone();
+    assert!(next.is_some(), "a second page");
     let rest = app
         .as_(&org.admin)
-        .get(&format!("/api/v1/sessions?limit=2&cursor={next}"))
-        .call()
+        .sessions(&every().page(2, next))
         .await
         .ok(200);
-    assert_eq!(ids(&paged).len() + ids(&rest).len(), 3);
-    assert_eq!(rest["next_cursor"], Value::Null);
+    assert_eq!(paged.items.len() + rest.items.len(), 3);
+    assert_eq!(rest.next_cursor, None);
 }
 
 #[tokio::test]
@@ -450,22 +455,17 @@ async fn bad_session_input_is_refused_field_by_field() {
         .problem(422);
     assert!(no_notes["errors"]["session_notes"].is_array());
     let bad_item = app.as_(&org.leader_a).session_step(&session, "complete", json!({ "session_notes": "n", "current_score": 50, "action_items": [{ "title": "", "due_date": "2030-01-01", "priority": "HIGH" }] })).await;
-    let body = problem(bad_item, 422).await;
+    let body = bad_item.problem(422);
     assert!(body["errors"]["action_items[0].title"].is_array(), "{body}");
     // Nothing was half-written: the session is still scheduled, with no items.
-    let still = app
+    let still: dto::Session = app
         .as_(&org.leader_a)
-        .get(&format!(
-            "/api/v1/sessions/{}",
-            session["id"].as_str().expect("id")
-        ))
-        .call()
+        .get(&format!("/api/v1/sessions/{}", session.id))
+        .call_as()
         .await
         .ok(200);
-    assert_eq!(
-        (still["status"].clone(), still["action_item_ids"].clone()),
-        (json!("SCHEDULED"), json!([]))
-    );
+    assert_eq!(still.status, SessionStatus::Scheduled);
+    assert!(still.action_item_ids.is_empty());
 }
 
 #[tokio::test]
@@ -477,7 +477,7 @@ async fn concurrent_edits_of_a_session_have_one_winner_and_every_change_is_audit
         .schedule_session(records::session(org.agent_a1.id, 0))
         .await
         .ok(201);
-    let path = format!("/api/v1/sessions/{}", session["id"].as_str().expect("id"));
+    let path = format!("/api/v1/sessions/{}", session.id);
     let edit = |minutes: i32| {
         app.as_(&org.leader_a)
             .patch(&path, &json!({ "duration_minutes": minutes, "version": 1 }))
@@ -572,19 +572,15 @@ async fn preparation_lists_the_notes_since_the_last_session_and_open_items() {
         .await
         .ok(201);
 
-    let path = format!(
-        "/api/v1/sessions/{}/preparation",
-        next["id"].as_str().expect("id")
-    );
-    let prep = app.as_(&org.leader_a).get(&path).call().await.ok(200);
-    assert_eq!(prep["previous_session"]["id"], first["id"]);
-    let notes: Vec<&str> = prep["notes_since_last_session"]
-        .as_array()
-        .expect("notes")
+    let path = format!("/api/v1/sessions/{}/preparation", next.id);
+    let prep: dto::SessionPreparation = app.as_(&org.leader_a).get(&path).call_as().await.ok(200);
+    assert_eq!(prep.previous_session.map(|s| s.id), Some(first.id));
+    let notes: Vec<&str> = prep
+        .notes_since_last_session
         .iter()
-        .filter_map(|n| n["content"].as_str())
+        .map(|n| n.content.as_str())
         .collect();
     assert_eq!(notes, ["after the first session"]);
-    assert_eq!(prep["open_action_items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(prep.open_action_items.len(), 1);
     app.as_(&org.leader_b).get(&path).call().await.problem(404);
 }

@@ -127,7 +127,7 @@ async fn deliveries_are_signed_and_carry_only_the_events_asked_for_that_an_admin
         .schedule_session(records::session(org.agent_a1.id, 24))
         .await
         .ok(201);
-    let session = session["id"].as_str().expect("an id").to_owned();
+    let session = session.id.to_string();
 
     eventually("both subscribed changes arrive", || {
         let got = resources(&receiver);
