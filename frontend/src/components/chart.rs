@@ -137,7 +137,9 @@ pub fn LineChart(
             .enumerate()
             .filter(|(i, _)| (last - i).is_multiple_of(every))
             .map(|(i, label)| {
-                view! { <text class="tick" x=x(i) y=height - 6.0 text-anchor="middle">{label.clone()}</text> }
+                // The last label ends at its point, so it never runs past the chart's edge.
+                let anchor = if i == last && last > 0 { "end" } else { "middle" };
+                view! { <text class="tick" x=x(i) y=height - 6.0 text-anchor=anchor>{label.clone()}</text> }
             })
             .collect_view();
         let target_line = target.map(|target| {
