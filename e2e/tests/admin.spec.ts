@@ -147,6 +147,15 @@ test("an admin manages people, announces, and checks the audit log", async ({ ne
   await expect(entry.locator("table.diff")).toContainText("active");
   await page.getByTestId("verify-chain").first().click();
   await expect(page.getByTestId("chain-status").first()).toContainText("Intact");
+  // A record is found by its whole id: part of one is pointed out, not sent.
+  const recordId = page.getByLabel("Record id");
+  await recordId.fill("0f8e3c1a");
+  await expect(page.getByTestId("audit-record-hint")).toBeVisible();
+  await expect(page.getByText("No change matches.")).toBeVisible();
+  await shot(page, info, "audit-record-hint");
+  await recordId.fill("");
+  await expect(page.getByTestId("audit-record-hint")).toHaveCount(0);
+  await expect(entry).toBeVisible();
   await checkA11y(page, "audit");
   await shot(page, info, "audit");
   await page.setViewportSize({ width: 375, height: 812 });
