@@ -188,7 +188,7 @@ pub fn AuditLog() -> impl IntoView {
             <div>
                 <label for="audit-record">"Record id"</label>
                 <input id="audit-record" type="search" bind:value=record
-                    aria-describedby="audit-record-hint" />
+                    aria-describedby=move || record_id(&record.get()).is_err().then_some("audit-record-hint") />
                 <Show when=move || record_id(&record.get()).is_err()>
                     <p class="field-error" id="audit-record-hint" data-test-id="audit-record-hint">
                         "Copy a record id whole from an entry (like 0f8e3c1a-…)."</p>
