@@ -189,10 +189,6 @@ pub fn AuditLog() -> impl IntoView {
                 <label for="audit-record">"Record id"</label>
                 <input id="audit-record" type="search" bind:value=record
                     aria-describedby=move || record_id(&record.get()).is_err().then_some("audit-record-hint") />
-                <Show when=move || record_id(&record.get()).is_err()>
-                    <p class="field-error" id="audit-record-hint" data-test-id="audit-record-hint">
-                        "Copy a record id whole from an entry (like 0f8e3c1a-…)."</p>
-                </Show>
             </div>
             <div>
                 <label for="audit-from">"From"</label>
@@ -202,6 +198,11 @@ pub fn AuditLog() -> impl IntoView {
                 <label for="audit-to">"To"</label>
                 <input id="audit-to" type="date" bind:value=to />
             </div>
+            // Under the filters, not under its field: the fields stay in line.
+            <Show when=move || record_id(&record.get()).is_err()>
+                <p class="field-error" id="audit-record-hint" data-test-id="audit-record-hint">
+                    "Copy the whole record id from an entry."</p>
+            </Show>
         </div>
         <LoadStatus status=api::status(first) />
         <section class="card">
