@@ -54,6 +54,16 @@ impl Record for dto::Session {
     }
 }
 
+impl Record for dto::ActionPlan {
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> Value {
+        json!(self.version)
+    }
+}
+
 /// The `id` of a record read from the API.
 fn id_of(record: &impl Record) -> String {
     record.id()
@@ -155,15 +165,57 @@ impl As<'_> {
     }
 
     /// `POST /api/v1/action-plans`.
-    pub async fn create_action_plan(self, body: Value) -> Response {
-        self.post("/api/v1/action-plans", &body).call().await
+    pub async fn create_action_plan(self, body: Value) -> Response<dto::ActionPlan> {
+        self.post("/api/v1/action-plans", &body).call_as().await
+    }
+
+    /// `GET /api/v1/action-plans/{id}`.
+    pub async fn action_plan(self, plan: impl std::fmt::Display) -> Response<dto::ActionPlan> {
+        let path = format!("/api/v1/action-plans/{plan}");
+        self.get(&path).call_as().await
+    }
+
+    /// `GET /api/v1/action-plans?…`: the plans `query` asks for, as the browser asks.
+    pub async fn action_plans(
+        self,
+        query: &dto::query::PlanQuery,
+    ) -> Response<dto::Page<dto::ActionPlan>> {
+        self.get("/api/v1/action-plans")
+            .query(query)
+            .call_as()
+            .await
+    }
+
+    /// `PATCH /api/v1/action-plans/{id}` at the plan's version.
+    pub async fn update_action_plan(
+        self,
+        plan: &impl Record,
+        body: Value,
+    ) -> Response<dto::ActionPlan> {
+        let path = format!("/api/v1/action-plans/{}", id_of(plan));
+        self.patch(&path, &at_version(plan, body)).call_as().await
+    }
+
+    /// `POST /api/v1/action-plans/{id}/checkpoints`.
+    pub async fn add_checkpoint(
+        self,
+        plan: impl std::fmt::Display,
+        body: Value,
+    ) -> Response<dto::ActionPlan> {
+        let path = format!("/api/v1/action-plans/{plan}/checkpoints");
+        self.post(&path, &body).call_as().await
     }
 
     /// `POST /api/v1/action-plans/{id}/{decision}` (`submit`, `approve`, `reject`,
     /// `acknowledge`, `complete`, `cancel`) at the plan's version.
-    pub async fn decide_action_plan(self, plan: &Value, decision: &str, body: Value) -> Response {
+    pub async fn decide_action_plan(
+        self,
+        plan: &impl Record,
+        decision: &str,
+        body: Value,
+    ) -> Response<dto::ActionPlan> {
         let path = format!("/api/v1/action-plans/{}/{decision}", id_of(plan));
-        self.post(&path, &at_version(plan, body)).call().await
+        self.post(&path, &at_version(plan, body)).call_as().await
     }
 
     /// `POST /api/v1/quick-notes`.

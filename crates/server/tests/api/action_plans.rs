@@ -1,17 +1,19 @@
 //! Action plans: the coach drafts and submits, the agent's manager approves or rejects, the agent
 //! acknowledges; targets are checked against real metrics; every illegal move is refused.
 
+use domain::{PlanOutcome, PlanStatus};
+use dto::query::{ActionItemQuery, PlanQuery};
+use dto::{ActionPlan, MonthValue, PlanEvent};
 use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Org, TestApp};
 
-use crate::helpers::{ids, notified, ok_json, problem};
+use crate::helpers::notified;
 use test_support::records::action_plan;
 
-async fn create(app: &TestApp, org: &Org) -> Value {
+async fn create(app: &TestApp, org: &Org) -> ActionPlan {
     app.as_(&org.leader_a)
-        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
-        .call()
+        .create_action_plan(action_plan(org.agent_a1.id))
         .await
         .ok(201)
 }
@@ -21,9 +23,9 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
-    assert_eq!(plan["status"], "DRAFT");
-    assert_eq!(plan["items"].as_array().map(Vec::len), Some(2));
-    assert_eq!(plan["items"][0]["plan_id"], plan["id"]);
+    assert_eq!(plan.status, PlanStatus::Draft);
+    assert_eq!(plan.items.len(), 2);
+    assert_eq!(plan.items[0].plan_id, Some(plan.id));
 
     // Only the agent's manager approves; the leader submits; nobody approves a draft.
     app.as_(&org.manager_a)
@@ -57,22 +59,14 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         .await
         .ok(200);
     assert_eq!(
-        (
-            rejected["status"].clone(),
-            rejected["rejection_reason"].clone()
-        ),
-        (json!("DRAFT"), json!("Targets too soft"))
+        (rejected.status, rejected.rejection_reason.as_deref()),
+        (PlanStatus::Draft, Some("Targets too soft"))
     );
     let edited = app
         .as_(&org.leader_a)
-        .patch(
-            &format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id")),
-            &json!({ "goal": "95% adherence", "version": rejected["version"] }),
-        )
-        .send()
+        .update_action_plan(&rejected, json!({ "goal": "95% adherence" }))
         .await
-        .expect("answers");
-    let edited = ok_json(edited, 200).await;
+        .ok(200);
     let resubmitted = app
         .as_(&org.leader_a)
         .decide_action_plan(&edited, "submit", json!({}))
@@ -83,8 +77,8 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         .decide_action_plan(&resubmitted, "approve", json!({}))
         .await
         .ok(200);
-    assert_eq!(active["status"], "ACTIVE");
-    assert_eq!(active["approved_by"], json!(org.manager_a.id));
+    assert_eq!(active.status, PlanStatus::Active);
+    assert_eq!(active.approved_by, Some(org.manager_a.id.into()));
 
     // Only the agent acknowledges, once; an active plan no longer edits.
     app.as_(&org.leader_a)
@@ -100,37 +94,23 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         .decide_action_plan(&acknowledged, "acknowledge", json!({ "comment": "again" }))
         .await
         .problem(409);
-    let patch = app
-        .as_(&org.leader_a)
-        .patch(
-            &format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id")),
-            &json!({ "title": "late", "version": acknowledged["version"] }),
-        )
-        .send()
+    app.as_(&org.leader_a)
+        .update_action_plan(&acknowledged, json!({ "title": "late" }))
         .await
-        .expect("answers");
-    problem(patch, 409).await;
+        .problem(409);
 
-    let checkpoint = app
+    let with_checkpoint = app
         .as_(&org.leader_a)
-        .post(
-            &format!(
-                "/api/v1/action-plans/{}/checkpoints",
-                plan["id"].as_str().expect("id")
-            ),
-            &json!({ "date": "2026-02-01", "notes": "Adherence at 88%" }),
+        .add_checkpoint(
+            plan.id,
+            json!({ "date": "2026-02-01", "notes": "Adherence at 88%" }),
         )
-        .send()
         .await
-        .expect("answers");
-    let with_checkpoint = ok_json(checkpoint, 201).await;
+        .ok(201);
+    assert_eq!(with_checkpoint.checkpoints[0].notes, "Adherence at 88%");
     assert_eq!(
-        with_checkpoint["checkpoints"][0]["notes"],
-        "Adherence at 88%"
-    );
-    assert_eq!(
-        with_checkpoint["version"].as_i64(),
-        acknowledged["version"].as_i64().map(|v| v + 1),
+        with_checkpoint.version,
+        acknowledged.version + 1,
         "a checkpoint changes the plan"
     );
 
@@ -148,8 +128,8 @@ async fn a_plan_goes_from_draft_through_approval_to_its_outcome() {
         .await
         .ok(200);
     assert_eq!(
-        (done["status"].clone(), done["outcome"].clone()),
-        (json!("COMPLETED"), json!("SUCCESSFUL"))
+        (done.status, done.outcome),
+        (PlanStatus::Completed, Some(PlanOutcome::Successful))
     );
     app.as_(&org.leader_a)
         .decide_action_plan(&done, "cancel", json!({ "reason": "no" }))
@@ -166,7 +146,7 @@ async fn targets_are_checked_against_the_agents_real_metrics() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
-    assert_eq!(plan["targets"][0]["actual"], Value::Null);
+    assert_eq!(plan.targets[0].actual, None);
     // Before the plan, during it, and after the target's month: the progress is the middle.
     for (month, adherence) in [
         ("2025-12", 70.0),
@@ -175,45 +155,32 @@ async fn targets_are_checked_against_the_agents_real_metrics() {
         ("2026-03", 95.0),
     ] {
         let metrics = json!({ "schedule_adherence": adherence, "quality_score": 93 });
-        let path = format!("/api/v1/agents/{}/metrics/{month}", org.agent_a1.id);
         app.as_(&org.leader_a)
-            .request(reqwest::Method::PUT, &path)
-            .json(&metrics)
-            .call()
+            .put_metrics(org.agent_a1.id, month, metrics)
             .await
             .ok(200);
     }
-    let read = app
-        .as_(&org.agent_a1)
-        .get(&format!(
-            "/api/v1/action-plans/{}",
-            plan["id"].as_str().expect("id")
-        ))
-        .call()
-        .await
-        .ok(200);
-    let targets = read["targets"].as_array().expect("targets");
-    let adherence = targets
-        .iter()
-        .find(|t| t["kpi"] == "schedule_adherence")
-        .expect("target");
+    let read = app.as_(&org.agent_a1).action_plan(plan.id).await.ok(200);
+    let target = |kpi: &str| {
+        read.targets
+            .iter()
+            .find(|t| t.kpi == kpi)
+            .expect("target")
+            .clone()
+    };
+    let adherence = target("schedule_adherence");
+    assert_eq!((adherence.actual, adherence.met), (Some(91.5), Some(true)));
+    let month = |month: &str, value| MonthValue {
+        month: month.to_owned(),
+        value,
+    };
     assert_eq!(
-        (adherence["actual"].clone(), adherence["met"].clone()),
-        (json!(91.5), json!(true))
-    );
-    assert_eq!(
-        adherence["progress"],
-        json!([{ "month": "2026-01", "value": 84.0 }, { "month": "2026-02", "value": 91.5 }]),
+        adherence.progress,
+        [month("2026-01", 84.0), month("2026-02", 91.5)],
         "from the plan's first month to the target's"
     );
-    let quality = targets
-        .iter()
-        .find(|t| t["kpi"] == "quality_score")
-        .expect("target");
-    assert_eq!(
-        (quality["actual"].clone(), quality["met"].clone()),
-        (json!(93.0), json!(false))
-    );
+    let quality = target("quality_score");
+    assert_eq!((quality.actual, quality.met), (Some(93.0), Some(false)));
 }
 
 #[tokio::test]
@@ -222,13 +189,11 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
     let org = app.seed_org().await;
     let plan = create(&app, &org).await;
     app.as_(&org.leader_b)
-        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
-        .call()
+        .create_action_plan(action_plan(org.agent_a1.id))
         .await
         .problem(422);
     app.as_(&org.agent_a1)
-        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
-        .call()
+        .create_action_plan(action_plan(org.agent_a1.id))
         .await
         .problem(403);
     let mut backwards = action_plan(org.agent_a1.id);
@@ -236,8 +201,7 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
     backwards["targets"][0]["by_month"] = json!("Feb");
     let body = app
         .as_(&org.leader_a)
-        .post("/api/v1/action-plans", &backwards)
-        .call()
+        .create_action_plan(backwards)
         .await
         .problem(422);
     assert!(
@@ -247,21 +211,19 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
     let mut unknown = action_plan(org.agent_a1.id);
     unknown["targets"][0]["kpi"] = json!("happiness");
     app.as_(&org.leader_a)
-        .post("/api/v1/action-plans", &unknown)
-        .call()
+        .create_action_plan(unknown)
         .await
         .problem(422);
 
     let count = |who| {
         let app = &app;
         async move {
-            ids(&app
-                .as_(who)
-                .get("/api/v1/action-plans")
-                .call()
+            app.as_(who)
+                .action_plans(&PlanQuery::default())
                 .await
-                .ok(200))
-            .len()
+                .ok(200)
+                .items
+                .len()
         }
     };
     assert_eq!(count(&org.leader_a).await, 1);
@@ -269,21 +231,18 @@ async fn plans_stay_in_scope_and_bad_drafts_are_refused() {
     assert_eq!(count(&org.manager_a).await, 1);
     for who in [&org.leader_b, &org.manager_b, &org.agent_a2] {
         assert_eq!(count(who).await, 0);
-        let path = format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id"));
-        app.as_(who).get(&path).call().await.problem(404);
+        app.as_(who).action_plan(plan.id).await.problem(404);
     }
     // Items may be added to the plan, about its agent.
-    let item = json!({ "title": "Extra", "assignee_id": org.agent_a1.id, "due_date": "2026-03-01", "priority": "LOW", "plan_id": plan["id"] });
+    let item = json!({ "title": "Extra", "assignee_id": org.agent_a1.id, "due_date": "2026-03-01", "priority": "LOW", "plan_id": plan.id });
     let added = app
         .as_(&org.leader_a)
-        .post("/api/v1/action-items", &item)
-        .call()
+        .create_action_item(item.clone())
         .await
         .ok(201);
-    assert_eq!(added["plan_id"], plan["id"]);
+    assert_eq!(added.plan_id, Some(plan.id));
     app.as_(&org.leader_b)
-        .post("/api/v1/action-items", &item)
-        .call()
+        .create_action_item(item)
         .await
         .problem(422);
 }
@@ -315,8 +274,7 @@ async fn nobody_approves_a_plan_they_drafted() {
     let org = app.seed_org().await;
     let plan = app
         .as_(&org.manager_a)
-        .post("/api/v1/action-plans", &action_plan(org.agent_a1.id))
-        .call()
+        .create_action_plan(action_plan(org.agent_a1.id))
         .await
         .ok(201);
     let submitted = app
@@ -333,21 +291,18 @@ async fn nobody_approves_a_plan_they_drafted() {
         .decide_action_plan(&submitted, "approve", json!({}))
         .await
         .ok(200);
-    assert_eq!(approved["approved_by"], org.admin.id.to_string());
-    assert_ne!(approved["approved_by"], approved["created_by"]);
+    assert_eq!(approved.approved_by, Some(org.admin.id.into()));
+    assert_ne!(approved.approved_by, approved.created_by);
 
     // What the manager approved does not grow behind their back.
-    let item = app
+    let refused = app
         .as_(&org.leader_a)
-        .post(
-            "/api/v1/action-items",
-            &json!({ "title": "Sneaked in", "assignee_id": org.agent_a1.id,
-                     "due_date": "2026-02-10", "priority": "MEDIUM", "plan_id": approved["id"] }),
+        .create_action_item(
+            json!({ "title": "Sneaked in", "assignee_id": org.agent_a1.id,
+                     "due_date": "2026-02-10", "priority": "MEDIUM", "plan_id": approved.id }),
         )
-        .send()
         .await
-        .expect("answers");
-    let refused = problem(item, 409).await;
+        .problem(409);
     assert!(
         refused["detail"]
             .as_str()
@@ -370,36 +325,27 @@ async fn a_plans_history_says_who_did_what_to_those_who_see_the_plan() {
         .decide_action_plan(&submitted, "approve", json!({}))
         .await
         .ok(200);
-    let path = format!(
-        "/api/v1/action-plans/{}/history",
-        plan["id"].as_str().expect("id")
-    );
+    let path = format!("/api/v1/action-plans/{}/history", plan.id);
     // The agent, their coach, their manager and an admin read it, newest first.
     for who in [&org.agent_a1, &org.leader_a, &org.manager_a, &org.admin] {
-        let history = app.as_(who).get(&path).call().await.ok(200);
-        let steps: Vec<(&str, &str)> = history
-            .as_array()
-            .expect("a list")
+        let answer = app.as_(who).get(&path).call().await;
+        // The audit log's addresses and values are not part of it.
+        let raw = answer.text();
+        assert!(
+            !raw.contains("\"ip\"") && !raw.contains("\"changes\""),
+            "{raw}"
+        );
+        let history: Vec<PlanEvent> = serde_json::from_str(&raw).expect("a list of steps");
+        let steps: Vec<(&str, Option<domain::UserId>)> = history
             .iter()
-            .map(|step| {
-                (
-                    step["what"].as_str().unwrap_or_default(),
-                    step["actor_id"].as_str().unwrap_or_default(),
-                )
-            })
+            .map(|step| (step.what.as_str(), step.actor_id))
             .collect();
-        let (leader, manager) = (org.leader_a.id.to_string(), org.manager_a.id.to_string());
+        let (leader, manager) = (Some(org.leader_a.id.into()), Some(org.manager_a.id.into()));
         assert_eq!(
             steps,
-            [
-                ("approve", manager.as_str()),
-                ("submit", leader.as_str()),
-                ("create", leader.as_str()),
-            ],
-            "{history}"
+            [("approve", manager), ("submit", leader), ("create", leader)],
+            "{raw}"
         );
-        // The audit log's addresses and values are not part of it.
-        assert!(history[0].get("ip").is_none() && history[0].get("changes").is_none());
     }
     // Another team's people, and another agent of the same team, are told it does not exist.
     for who in [&org.leader_b, &org.manager_b, &org.agent_a2, &org.agent_b1] {
@@ -448,33 +394,26 @@ async fn a_decision_tells_whoever_drafted_the_plan_by_name() {
     );
 
     // Back in draft, the targets are changed as a whole; an unknown KPI is refused on its field.
-    let path = format!("/api/v1/action-plans/{}", plan["id"].as_str().expect("id"));
     let unknown = app
         .as_(&org.leader_a)
-        .patch(&path, &json!({ "targets": [{ "kpi": "nope", "operator": "GTE", "value": 1, "by_month": "2026-02" }], "version": rejected["version"] }))
-        .call()
+        .update_action_plan(&rejected, json!({ "targets": [{ "kpi": "nope", "operator": "GTE", "value": 1, "by_month": "2026-02" }] }))
         .await
         .problem(422);
     assert!(unknown["errors"]["targets[0].kpi"].is_array(), "{unknown}");
     let firmer = app
         .as_(&org.leader_a)
-        .patch(&path, &json!({ "targets": [{ "kpi": "schedule_adherence", "operator": "GTE", "value": 93, "by_month": "2026-03" }], "version": rejected["version"] }))
-        .call()
+        .update_action_plan(&rejected, json!({ "targets": [{ "kpi": "schedule_adherence", "operator": "GTE", "value": 93, "by_month": "2026-03" }] }))
         .await
         .ok(200);
-    assert_eq!(firmer["targets"].as_array().map(Vec::len), Some(1));
-    assert_eq!(firmer["targets"][0]["value"], 93.0);
+    assert_eq!(firmer.targets.len(), 1);
+    assert_eq!(firmer.targets[0].value, 93.0);
     let resubmitted = app
         .as_(&org.leader_a)
         .decide_action_plan(&firmer, "submit", json!({}))
         .await
         .ok(200);
     app.as_(&org.leader_a)
-        .patch(
-            &path,
-            &json!({ "targets": [], "version": resubmitted["version"] }),
-        )
-        .call()
+        .update_action_plan(&resubmitted, json!({ "targets": [] }))
         .await
         .problem(409);
     app.as_(&org.manager_a)
@@ -498,60 +437,47 @@ async fn an_agent_sees_a_plans_items_once_the_plan_is_active() {
     let org = app.seed_org().await;
     let mut live = app.live(&org.agent_a1).await;
     let plan = create(&app, &org).await;
-    let plan_id = plan["id"].as_str().expect("id").to_owned();
     let extra = app
         .as_(&org.leader_a)
-        .post(
-            "/api/v1/action-items",
-            &json!({ "title": "Shadow a senior colleague", "assignee_id": org.agent_a1.id,
-                     "due_date": "2026-02-10", "priority": "LOW", "plan_id": plan_id }),
+        .create_action_item(
+            json!({ "title": "Shadow a senior colleague", "assignee_id": org.agent_a1.id,
+                     "due_date": "2026-02-10", "priority": "LOW", "plan_id": plan.id }),
         )
-        .call()
         .await
         .ok(201);
-    assert_eq!(extra["awaiting_plan"], true);
-    let extra_id = extra["id"].as_str().expect("id").to_owned();
+    assert!(extra.awaiting_plan);
+    let extra_id = extra.id.to_string();
 
-    let agent_items = |query: String| {
+    let agent_items = |query: ActionItemQuery| {
         let app = &app;
         let agent = &org.agent_a1;
         async move {
-            ids(&app
-                .as_(agent)
-                .get(&format!("/api/v1/action-items{query}"))
-                .call()
+            app.as_(agent)
+                .action_items(&query)
                 .await
-                .ok(200))
-            .len()
+                .ok(200)
+                .items
+                .len()
         }
     };
     let hidden = || async {
         assert_eq!(
-            agent_items(String::new()).await,
+            agent_items(ActionItemQuery::default()).await,
             0,
             "not in the agent's list"
         );
-        assert_eq!(
-            agent_items(format!("?plan_id={plan_id}")).await,
-            0,
-            "not by the plan either"
-        );
+        let by_plan = ActionItemQuery {
+            plan_id: Some(plan.id),
+            ..ActionItemQuery::default()
+        };
+        assert_eq!(agent_items(by_plan).await, 0, "not by the plan either");
         app.as_(&org.agent_a1)
             .get(&format!("/api/v1/action-items/{extra_id}"))
             .call()
             .await
             .problem(404);
-        let seen = app
-            .as_(&org.agent_a1)
-            .get(&format!("/api/v1/action-plans/{plan_id}"))
-            .call()
-            .await
-            .ok(200);
-        assert_eq!(
-            seen["items"],
-            json!([]),
-            "the plan shows the agent no items yet"
-        );
+        let seen = app.as_(&org.agent_a1).action_plan(plan.id).await.ok(200);
+        assert_eq!(seen.items, [], "the plan shows the agent no items yet");
         let found = app
             .as_(&org.agent_a1)
             .get("/api/v1/search?q=shadow")
@@ -561,13 +487,8 @@ async fn an_agent_sees_a_plans_items_once_the_plan_is_active() {
         assert!(!found.to_string().contains(&extra_id), "{found}");
     };
     hidden().await;
-    let coach = app
-        .as_(&org.leader_a)
-        .get(&format!("/api/v1/action-plans/{plan_id}"))
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(coach["items"].as_array().map(Vec::len), Some(3));
+    let coach = app.as_(&org.leader_a).action_plan(plan.id).await.ok(200);
+    assert_eq!(coach.items.len(), 3);
 
     let submitted = app
         .as_(&org.leader_a)
@@ -580,8 +501,12 @@ async fn an_agent_sees_a_plans_items_once_the_plan_is_active() {
         .decide_action_plan(&submitted, "approve", json!({}))
         .await
         .ok(200);
-    assert_eq!(active["items"][0]["awaiting_plan"], false);
-    assert_eq!(agent_items(String::new()).await, 3, "shown once active");
+    assert!(!active.items[0].awaiting_plan);
+    assert_eq!(
+        agent_items(ActionItemQuery::default()).await,
+        3,
+        "shown once active"
+    );
     app.as_(&org.agent_a1)
         .get(&format!("/api/v1/action-items/{extra_id}"))
         .call()

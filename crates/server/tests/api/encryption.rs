@@ -26,7 +26,10 @@ pub(crate) fn marker(text: &str) -> &str {
 }
 
 /// Writes every kind of sealed text about agent a1; returns the note, session and plan.
-pub(crate) async fn write_sealed_text(app: &TestApp, org: &Org) -> (Value, dto::Session, Value) {
+pub(crate) async fn write_sealed_text(
+    app: &TestApp,
+    org: &Org,
+) -> (Value, dto::Session, dto::ActionPlan) {
     let (leader, agent) = (app.as_(&org.leader_a), &org.agent_a1);
     let note = leader
         .write_note(records::note(agent.id, NOTE, "SHARED"))
@@ -72,14 +75,10 @@ pub(crate) async fn write_sealed_text(app: &TestApp, org: &Org) -> (Value, dto::
         .ok(200);
     let plan = app
         .as_(&org.leader_a)
-        .post(
-            &format!(
-                "/api/v1/action-plans/{}/checkpoints",
-                plan["id"].as_str().expect("id")
-            ),
-            &json!({ "date": "2026-02-01", "notes": CHECKPOINT }),
+        .add_checkpoint(
+            plan.id,
+            json!({ "date": "2026-02-01", "notes": CHECKPOINT }),
         )
-        .call()
         .await
         .ok(201);
     (note, session, plan)
@@ -146,9 +145,9 @@ async fn personal_text_is_sealed_at_rest_yet_reads_and_searches_as_before() {
         session.acknowledgement_comment.as_deref(),
         Some(SESSION_COMMENT)
     );
-    assert_eq!(plan["goal"], GOAL);
-    assert_eq!(plan["acknowledgement_comment"], PLAN_COMMENT);
-    assert_eq!(plan["checkpoints"][0]["notes"], CHECKPOINT);
+    assert_eq!(plan.goal, GOAL);
+    assert_eq!(plan.acknowledgement_comment.as_deref(), Some(PLAN_COMMENT));
+    assert_eq!(plan.checkpoints[0].notes, CHECKPOINT);
     assert_eq!(note_text(&app, &org.agent_a1, &note).await, NOTE);
 
     // Search finds sealed text by a word or a word's start, highlighted, in scope only.

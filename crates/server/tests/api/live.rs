@@ -292,7 +292,7 @@ async fn plans_people_and_teams_reach_only_their_scope() {
             .collect()
     };
     let heard = manager_a.until("announcement_published").await;
-    assert_eq!(heard[0]["resource_id"], plan["id"]);
+    assert_eq!(heard[0]["resource_id"], json!(plan.id));
     assert_eq!(
         kinds(heard),
         [

@@ -393,13 +393,9 @@ async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain
         .ok(200);
     assert_eq!(read_session["session_notes"], Value::Null);
     assert_eq!(read_session["focus_areas"], json!([]));
-    let read_plan = leader
-        .get(&format!("/api/v1/action-plans/{}", id_of(&plan)))
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(read_plan["goal"], "[erased]");
-    assert_eq!(read_plan["checkpoints"][0]["notes"], "[erased]");
+    let read_plan = leader.action_plan(plan.id).await.ok(200);
+    assert_eq!(read_plan.goal, "[erased]");
+    assert_eq!(read_plan.checkpoints[0].notes, "[erased]");
     for word in [marker(encryption::NOTE), "Xylographer", "Agent A1"] {
         let hits = app.as_(&org.admin).search(word).await.ok(200);
         assert_eq!(hits["items"], json!([]), "a search for {word} finds {hits}");
