@@ -83,3 +83,15 @@ id!(
     /// A quick note.
     QuickNoteId
 );
+id!(
+    /// An evaluation form (a version of it: editing a form in use makes a new one).
+    EvaluationFormId
+);
+id!(
+    /// A question of an evaluation form.
+    QuestionId
+);
+id!(
+    /// An evaluation of one interaction of one agent.
+    EvaluationId
+);

@@ -8,11 +8,15 @@ pub mod grant;
 pub mod ids;
 pub mod lifecycle;
 pub mod policy;
+pub mod quality;
 pub mod role;
 pub mod scorecard;
 
 pub use grant::Grant;
-pub use ids::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
+pub use ids::{
+    ActionItemId, ActionPlanId, EvaluationFormId, EvaluationId, QuestionId, QuickNoteId, SessionId,
+    TeamId, UserId,
+};
 pub use lifecycle::{
     ActionItemStatus, InvalidTransition, NoteCategory, NoteVisibility, NotificationKind,
     PlanOutcome, PlanStatus, Priority, SessionStatus, TargetOperator,
