@@ -29,6 +29,7 @@ mod m20261206_000019_salt_audit_addresses;
 mod m20261206_000020_seal_totp_secrets;
 mod m20261207_000021_password_links;
 mod m20261207_000022_reminders;
+mod m20261207_000023_evaluation_forms;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_seal_totp_secrets::Migration),
             Box::new(m20261207_000021_password_links::Migration),
             Box::new(m20261207_000022_reminders::Migration),
+            Box::new(m20261207_000023_evaluation_forms::Migration),
         ]
     }
 }

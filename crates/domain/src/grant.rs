@@ -116,7 +116,8 @@ impl Action {
         use Action::*;
         match self {
             ViewUser | ViewTeam | ViewSession | ViewActionItem | ViewActionPlan | ViewNote
-            | ViewMetrics | ViewImportJob | ExportUserData | ViewSessionTemplate => Grant::Read,
+            | ViewMetrics | ViewImportJob | ExportUserData | ViewSessionTemplate
+            | ViewEvaluationForm => Grant::Read,
             UpdateProfile
             | ManageSession
             | AcknowledgeSession
@@ -131,10 +132,23 @@ impl Action {
             | WriteMetrics
             | ManageSessionTemplate => Grant::Write,
             ImportMetrics => Grant::MetricsImport,
-            CreateUser | CreateAgent | UpdateEmployment | AssignTeam | ChangeRole
-            | DeactivateUser | ResetPassword | CreateTeam | UpdateTeam | SetTeamMembers
-            | ConfigureScorecard | ViewAudit | ConfigureSignIn | Announce | EraseUser
-            | ManageWebhooks => Grant::Admin,
+            CreateUser
+            | CreateAgent
+            | UpdateEmployment
+            | AssignTeam
+            | ChangeRole
+            | DeactivateUser
+            | ResetPassword
+            | CreateTeam
+            | UpdateTeam
+            | SetTeamMembers
+            | ConfigureScorecard
+            | ViewAudit
+            | ConfigureSignIn
+            | Announce
+            | EraseUser
+            | ManageWebhooks
+            | ManageEvaluationForms => Grant::Admin,
         }
     }
 }

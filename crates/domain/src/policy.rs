@@ -218,6 +218,10 @@ actions! {
     ManageSessionTemplate = "manage_session_template",
     /// Register, change or remove outbound webhooks, and read their deliveries.
     ManageWebhooks = "manage_webhooks",
+    /// Read an evaluation form: one for a team (the target), or one for every team (`Global`).
+    ViewEvaluationForm = "view_evaluation_form",
+    /// Make, edit or archive evaluation forms.
+    ManageEvaluationForms = "manage_evaluation_forms",
 }
 
 /// The policy refused.
@@ -332,8 +336,14 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
 
     match action {
         ViewUser => coach || own,
-        CreateUser | CreateTeam | UpdateTeam | ConfigureScorecard | ViewAudit | ConfigureSignIn
-        | ManageWebhooks => admin,
+        CreateUser
+        | CreateTeam
+        | UpdateTeam
+        | ConfigureScorecard
+        | ViewAudit
+        | ConfigureSignIn
+        | ManageWebhooks
+        | ManageEvaluationForms => admin,
         CreateAgent | UpdateEmployment | AssignTeam | SetTeamMembers | ApproveActionPlan => {
             admin || manager_of
         }
@@ -350,8 +360,10 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
         | CreateNote
         | WriteMetrics
         | ManageSessionTemplate => coach,
-        // Everyone who coaches uses the organisation's templates, and their teams'.
-        ViewSessionTemplate => coach || (relation == Relation::Global && role != Agent),
+        // Everyone who coaches uses the organisation's templates and forms, and their teams'.
+        ViewSessionTemplate | ViewEvaluationForm => {
+            coach || (relation == Relation::Global && role != Agent)
+        }
         AcknowledgeSession | AcknowledgeActionPlan => agent_self,
         ViewNote => coach || own || relation == Author,
         EditNote => admin || relation == Author,

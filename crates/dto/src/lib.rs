@@ -10,6 +10,7 @@ pub mod action_plans;
 pub mod auth;
 pub mod calendar;
 pub mod dashboard;
+pub mod evaluation_forms;
 pub mod events;
 pub mod governance;
 pub mod metrics;
@@ -39,6 +40,10 @@ pub use auth::{
 };
 pub use calendar::{CalendarFeed, CreatedCalendarFeed};
 pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
+pub use evaluation_forms::{
+    CreateEvaluationForm, EvaluationForm, FormQuestion, FormSection, UpdateEvaluationForm,
+    WriteQuestion, WriteSection,
+};
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};
 pub use metrics::{

@@ -297,6 +297,20 @@ pub struct Resume {
     pub after: Option<u64>,
 }
 
+/// Filters for the evaluation-form list (forms are few: one answer, no pages).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
+pub struct EvaluationFormQuery {
+    /// Only the forms this team uses (theirs and those for every team).
+    pub team_id: Option<TeamId>,
+    /// Only the forms for this channel.
+    pub channel: Option<domain::quality::Channel>,
+    /// `true`: only archived forms; absent or `false`: only forms in use.
+    pub archived: Option<bool>,
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Debug;

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod emails;
 pub mod entity;
 pub mod error;
+pub mod evaluation_forms;
 pub mod governance;
 pub mod idempotency;
 pub mod metrics;

@@ -116,5 +116,6 @@ versioned!(
     metric_month,
     kpi,
     session_template,
-    webhook
+    webhook,
+    evaluation_form
 );

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 /// The HTTP contract of Coaching Hub, v1.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Coaching Hub API", description = "Coaching sessions, action plans, quick notes and scorecards for contact centres."),
+    info(title = "Coaching Hub API", description = "Coaching sessions, action plans, quick notes, scorecards and quality evaluations for contact centres."),
     components(schemas(dto::Problem, dto::ErrorCode, dto::Event, dto::LiveEvent, dto::LiveControl)),
     // Every operation needs credentials unless it says `security(())`.
     security(("bearer" = []), ("cookie" = [])),
@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         (name = "people", description = "Users and teams"),
         (name = "coaching", description = "Sessions, action items, quick notes"),
         (name = "performance", description = "Monthly KPIs and scorecards"),
+        (name = "quality", description = "Evaluation forms and evaluations of interactions"),
         (name = "governance", description = "Audit log and announcements"),
         (name = "calendar", description = "The signed-in person's calendar feed"),
         (name = "webhooks", description = "Outbound webhooks: endpoints told of changes, signed per Standard Webhooks"),

@@ -6,6 +6,7 @@ pub mod action_plans;
 pub mod auth;
 pub mod calendar;
 pub mod dashboard;
+pub mod evaluation_forms;
 pub mod exports;
 pub mod governance;
 pub mod health;
@@ -74,6 +75,7 @@ api_modules!(
     teams,
     sessions,
     session_templates,
+    evaluation_forms,
     // Before the lists, whose `/{id}` would take `export.xlsx` for an id.
     exports,
     action_items,

@@ -64,6 +64,16 @@ impl Record for dto::ActionPlan {
     }
 }
 
+impl Record for dto::EvaluationForm {
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> Value {
+        json!(self.version)
+    }
+}
+
 /// The `id` of a record read from the API.
 fn id_of(record: &impl Record) -> String {
     record.id()
@@ -218,6 +228,41 @@ impl As<'_> {
         self.post(&path, &at_version(plan, body)).call_as().await
     }
 
+    /// `POST /api/v1/evaluation-forms`.
+    pub async fn create_form(self, body: Value) -> Response<dto::EvaluationForm> {
+        self.post("/api/v1/evaluation-forms", &body).call_as().await
+    }
+
+    /// `GET /api/v1/evaluation-forms/{id}`.
+    pub async fn evaluation_form(
+        self,
+        form: impl std::fmt::Display,
+    ) -> Response<dto::EvaluationForm> {
+        let path = format!("/api/v1/evaluation-forms/{form}");
+        self.get(&path).call_as().await
+    }
+
+    /// `GET /api/v1/evaluation-forms?…`.
+    pub async fn evaluation_forms(
+        self,
+        query: &dto::query::EvaluationFormQuery,
+    ) -> Response<Vec<dto::EvaluationForm>> {
+        self.get("/api/v1/evaluation-forms")
+            .query(query)
+            .call_as()
+            .await
+    }
+
+    /// `PATCH /api/v1/evaluation-forms/{id}` at the form's version.
+    pub async fn update_form(
+        self,
+        form: &impl Record,
+        body: Value,
+    ) -> Response<dto::EvaluationForm> {
+        let path = format!("/api/v1/evaluation-forms/{}", id_of(form));
+        self.patch(&path, &at_version(form, body)).call_as().await
+    }
+
     /// `POST /api/v1/quick-notes`.
     pub async fn write_note(self, body: Value) -> Response {
         self.post("/api/v1/quick-notes", &body).call().await
@@ -279,6 +324,27 @@ pub mod records {
             "items": [{ "title": "Daily schedule check", "due_date": "2026-01-15" }, { "title": "Break timer", "due_date": "2026-02-01", "priority": "HIGH" }],
             "targets": [{ "kpi": "schedule_adherence", "operator": "GTE", "value": 90, "by_month": "2026-02" },
                         { "kpi": "quality_score", "operator": "GTE", "value": 95, "by_month": "2026-02" }]
+        })
+    }
+
+    /// A call form of two sections: a yes/no greeting and a 1-5 tone scale (weight 1), and a
+    /// 0-10 resolution and a critical (auto-fail) compliance check (weight 3); for `teams`
+    /// (none: every team).
+    pub fn call_form(name: &str, teams: &[Uuid]) -> Value {
+        json!({
+            "name": name, "description": "Inbound calls", "channels": ["CALL"], "team_ids": teams,
+            "sections": [
+                { "title": "Opening", "weight": 1, "questions": [
+                    { "text": "Greeted the customer by name", "kind": "YES_NO", "points": 10 },
+                    { "text": "Tone", "kind": "SCALE", "points": 20, "scale_max": 5, "allow_na": true,
+                      "scale_labels": ["Poor", "Weak", "Fair", "Good", "Great"] }
+                ]},
+                { "title": "Resolution", "weight": 3, "questions": [
+                    { "text": "Solved the problem", "kind": "POINTS", "points": 10 },
+                    { "text": "Verified identity", "kind": "YES_NO", "points": 5, "critical": "FORM",
+                      "guidance": "Two of: date of birth, postcode, last payment." }
+                ]}
+            ]
         })
     }
 

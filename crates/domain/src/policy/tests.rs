@@ -62,6 +62,11 @@ const MATRIX: &[(Action, &str)] = &[
         "A:* M:managed,global TL:led,global",
     ),
     (Action::ManageSessionTemplate, "A:* M:managed TL:led"),
+    (
+        Action::ViewEvaluationForm,
+        "A:* M:managed,global TL:led,global",
+    ),
+    (Action::ManageEvaluationForms, "A:*"),
 ];
 
 fn role_code(role: Role) -> &'static str {

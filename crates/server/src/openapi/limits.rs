@@ -11,7 +11,11 @@ use serde_json::{Map, Value, json};
 
 /// The sources of every type with garde rules (the DTOs and the query parameters), by their
 /// path under `crates/`.
-const SOURCES: [(&str, &str); 30] = [
+const SOURCES: [(&str, &str); 31] = [
+    (
+        "dto/src/evaluation_forms.rs",
+        include_str!("../../../dto/src/evaluation_forms.rs"),
+    ),
     (
         "dto/src/query.rs",
         include_str!("../../../dto/src/query.rs"),

@@ -9,6 +9,7 @@ use persistence::entity::{
     action_item, action_plan_checkpoint, announcement, audit_entry, metric_month, notification,
     quick_note, session_template, webhook, webhook_delivery,
 };
+use persistence::evaluation_forms::StoredForm;
 use persistence::governance::ChainCheck;
 use persistence::metrics::{Catalogue, Values};
 use persistence::sessions::SessionRow;
@@ -126,6 +127,24 @@ impl ToDto for session_template::Model {
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
+        }
+    }
+}
+
+impl ToDto for StoredForm {
+    type Dto = dto::EvaluationForm;
+    fn to_dto(&self) -> dto::EvaluationForm {
+        dto::EvaluationForm {
+            id: self.row.id,
+            name: self.row.name.clone(),
+            description: self.row.description.clone(),
+            channels: self.channels(),
+            team_ids: self.team_ids.clone(),
+            sections: self.sections.clone(),
+            version: self.row.version,
+            archived_at: self.row.archived_at,
+            created_at: self.row.created_at,
+            updated_at: self.row.updated_at,
         }
     }
 }

@@ -17,6 +17,7 @@ mod dashboard;
 mod emails;
 mod encryption;
 mod errors;
+mod evaluation_forms;
 mod exports;
 mod faults;
 mod governance;
