@@ -13,6 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use crate::ids::QuestionId;
 use crate::lifecycle::wire_enum;
 
@@ -105,25 +107,37 @@ impl std::fmt::Display for AnswerValue {
     }
 }
 
-/// A question as scoring sees it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Question {
+/// A question of an evaluation form: what scoring needs, and what an evaluator is shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormQuestion {
     pub id: QuestionId,
+    /// What the evaluator answers (`Greeted the customer by name`).
+    pub text: String,
     pub kind: QuestionKind,
     /// What a full answer earns (at least 1).
     pub points: u32,
-    /// The top of a scale question's range (2-10); unused by other kinds.
-    pub scale_max: u32,
+    /// The top of a scale question's 1..scale_max range (2-10); absent for other kinds.
+    pub scale_max: Option<u32>,
+    /// A scale question's labels, one for each value from 1 up (or none).
+    pub scale_labels: Vec<String>,
+    /// Whether "does not apply" is an answer.
     pub allow_na: bool,
+    /// What failing it costs beyond its points.
     pub critical: Critical,
+    /// How to answer it, for evaluators.
+    pub guidance: Option<String>,
 }
 
-/// A section as scoring sees it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Section {
+/// A section of an evaluation form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormSection {
+    pub id: Uuid,
+    pub title: String,
     /// Its share of the total, relative to the other sections' weights (above 0).
     pub weight: f64,
-    pub questions: Vec<Question>,
+    pub questions: Vec<FormQuestion>,
 }
 
 /// Why a value cannot answer a question.
@@ -148,7 +162,7 @@ pub struct Earned {
     pub failed: bool,
 }
 
-impl Question {
+impl FormQuestion {
     /// Checks `value` against the question: its kind, its range, and N/A where not allowed.
     pub fn check(&self, value: AnswerValue) -> Result<(), AnswerError> {
         self.earned(value).map(|_| ())
@@ -164,19 +178,18 @@ impl Question {
             };
         }
         let possible = f64::from(self.points);
+        // A scale question always has its top value (the form's rules); 2 keeps the arithmetic
+        // whole if one were missing.
+        let scale_max = self.scale_max.unwrap_or(*SCALE_MAX_RANGE.start()).max(2);
         let (earned, lowest) = match (self.kind, value) {
             (QuestionKind::YesNo, AnswerValue::Word(AnswerWord::Yes)) => (possible, false),
             (QuestionKind::YesNo, AnswerValue::Word(AnswerWord::No)) => (0.0, true),
             (QuestionKind::YesNo, _) => return Err(AnswerError::NotYesNo),
-            (QuestionKind::Scale, AnswerValue::Number(v)) if (1..=self.scale_max).contains(&v) => {
-                let steps = f64::from(self.scale_max.max(2) - 1);
+            (QuestionKind::Scale, AnswerValue::Number(v)) if (1..=scale_max).contains(&v) => {
+                let steps = f64::from(scale_max - 1);
                 (possible * f64::from(v - 1) / steps, v == 1)
             }
-            (QuestionKind::Scale, _) => {
-                return Err(AnswerError::OffScale {
-                    max: self.scale_max,
-                });
-            }
+            (QuestionKind::Scale, _) => return Err(AnswerError::OffScale { max: scale_max }),
             (QuestionKind::Points, AnswerValue::Number(v)) if v <= self.points => {
                 (f64::from(v), v == 0)
             }
@@ -213,7 +226,7 @@ pub fn round1(value: f64) -> f64 {
 /// every question answered (checked by the caller). A value the question does not accept is an
 /// error naming the question.
 pub fn score(
-    sections: &[Section],
+    sections: &[FormSection],
     answer: impl Fn(QuestionId) -> Option<AnswerValue>,
 ) -> Result<Score, (QuestionId, AnswerError)> {
     let mut failed_by = None;
@@ -273,14 +286,26 @@ mod tests {
         QuestionId(Uuid::from_u128(n))
     }
 
-    fn question(n: u128, kind: QuestionKind, points: u32) -> Question {
-        Question {
+    fn question(n: u128, kind: QuestionKind, points: u32) -> FormQuestion {
+        FormQuestion {
             id: id(n),
+            text: format!("Question {n}"),
             kind,
             points,
-            scale_max: 5,
+            scale_max: (kind == QuestionKind::Scale).then_some(5),
+            scale_labels: Vec::new(),
             allow_na: true,
             critical: Critical::None,
+            guidance: None,
+        }
+    }
+
+    fn section(weight: f64, questions: Vec<FormQuestion>) -> FormSection {
+        FormSection {
+            id: Uuid::from_u128(weight.to_bits().into()),
+            title: format!("Weight {weight}"),
+            weight,
+            questions,
         }
     }
 
@@ -292,25 +317,25 @@ mod tests {
 
     /// Two sections: greeting (weight 1: a yes/no of 10 points and a 1-5 scale of 20) and
     /// resolution (weight 3: 0-10 points, and a critical yes/no of 5).
-    fn form(critical: Critical) -> Vec<Section> {
+    fn form(critical: Critical) -> Vec<FormSection> {
         vec![
-            Section {
-                weight: 1.0,
-                questions: vec![
+            section(
+                1.0,
+                vec![
                     question(1, QuestionKind::YesNo, 10),
                     question(2, QuestionKind::Scale, 20),
                 ],
-            },
-            Section {
-                weight: 3.0,
-                questions: vec![
+            ),
+            section(
+                3.0,
+                vec![
                     question(3, QuestionKind::Points, 10),
-                    Question {
+                    FormQuestion {
                         critical,
                         ..question(4, QuestionKind::YesNo, 5)
                     },
                 ],
-            },
+            ),
         ]
     }
 
@@ -406,11 +431,11 @@ mod tests {
 
     #[test]
     fn a_critical_question_fails_on_the_lowest_value_of_each_kind_and_not_on_na() {
-        let critical = |kind, points| Question {
+        let critical = |kind, points| FormQuestion {
             critical: Critical::Form,
             ..question(9, kind, points)
         };
-        let failed = |q: Question, v| q.earned(v).expect("valid").map(|e| e.failed);
+        let failed = |q: FormQuestion, v| q.earned(v).expect("valid").map(|e| e.failed);
         assert_eq!(
             failed(critical(QuestionKind::YesNo, 5), AnswerValue::NO),
             Some(true)
@@ -456,8 +481,8 @@ mod tests {
             .collect();
         assert_eq!(earned, [0.0, 5.0, 10.0, 15.0, 20.0]);
         // 1-3 of 3 points: 2 -> 1.5.
-        let short = Question {
-            scale_max: 3,
+        let short = FormQuestion {
+            scale_max: Some(3),
             ..question(1, QuestionKind::Scale, 3)
         };
         assert_eq!(
@@ -495,9 +520,9 @@ mod tests {
             points.check(AnswerValue::Number(11)),
             Err(AnswerError::OffPoints { max: 10 })
         );
-        let strict = Question {
+        let strict = FormQuestion {
             allow_na: false,
-            ..points
+            ..points.clone()
         };
         assert_eq!(
             strict.check(AnswerValue::NA),
@@ -505,10 +530,7 @@ mod tests {
         );
         // The error names the question it is about.
         let refused = score(
-            &[Section {
-                weight: 1.0,
-                questions: vec![strict],
-            }],
+            &[section(1.0, vec![strict])],
             answers(&[(3, AnswerValue::NA)]),
         );
         assert_eq!(refused, Err((id(3), AnswerError::NaNotAllowed)));
@@ -521,11 +543,8 @@ mod tests {
         assert_eq!(round1(87.449), 87.4);
         assert_eq!(round1(100.0 * 2.0 / 3.0), 66.7);
         // As the arithmetic produces it: 69 of 80 points is 86.25 -> 86.3.
-        let section = Section {
-            weight: 1.0,
-            questions: vec![question(1, QuestionKind::Points, 80)],
-        };
-        let score = score(&[section], answers(&[(1, AnswerValue::Number(69))])).expect("valid");
+        let points = section(1.0, vec![question(1, QuestionKind::Points, 80)]);
+        let score = score(&[points], answers(&[(1, AnswerValue::Number(69))])).expect("valid");
         assert_eq!(score.total, Some(86.3));
     }
 

@@ -1,50 +1,19 @@
 //! Evaluation forms (`/api/v1/evaluation-forms`): what an interaction is scored against.
 //!
-//! A form has sections of questions; `domain::quality` scores answers to it. Every change to a
-//! form's sections makes a new version of them, kept whole, so an evaluation is always read
-//! against the questions it was scored with. Forms are archived, never deleted.
+//! A form has sections of questions: `domain::quality`'s `FormSection` and `FormQuestion`, which
+//! it scores answers against. Every change to a form's sections makes a new version of them, kept
+//! whole, so an evaluation is always read against the questions it was scored with. Forms are
+//! archived, never deleted.
 
 use chrono::{DateTime, Utc};
-use domain::quality::{self, Channel, Critical, QuestionKind, SCALE_MAX_RANGE};
+use domain::quality::{Channel, Critical, QuestionKind, SCALE_MAX_RANGE};
+pub use domain::quality::{FormQuestion, FormSection};
 use domain::{EvaluationFormId, QuestionId, TeamId};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::users::not_blank;
-
-/// A question of a form, as scored and shown.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FormQuestion {
-    pub id: QuestionId,
-    /// What the evaluator answers (`Greeted the customer by name`).
-    pub text: String,
-    pub kind: QuestionKind,
-    /// What a full answer earns.
-    pub points: u32,
-    /// The top of a scale question's 1..scale_max range; absent for other kinds.
-    pub scale_max: Option<u32>,
-    /// A scale question's labels, one for each value from 1 up.
-    pub scale_labels: Vec<String>,
-    /// Whether "does not apply" is an answer.
-    pub allow_na: bool,
-    /// What failing it costs beyond its points.
-    pub critical: Critical,
-    /// How to answer it, for evaluators.
-    pub guidance: Option<String>,
-}
-
-/// A section of a form.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FormSection {
-    pub id: Uuid,
-    pub title: String,
-    /// Its share of the total, relative to the other sections' weights.
-    pub weight: f64,
-    pub questions: Vec<FormQuestion>,
-}
 
 /// An evaluation form at its current version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,37 +33,6 @@ pub struct EvaluationForm {
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-impl FormQuestion {
-    /// The question as scoring sees it.
-    pub fn scoring(&self) -> quality::Question {
-        quality::Question {
-            id: self.id,
-            kind: self.kind,
-            points: self.points,
-            scale_max: self.scale_max.unwrap_or(*SCALE_MAX_RANGE.start()),
-            allow_na: self.allow_na,
-            critical: self.critical,
-        }
-    }
-}
-
-impl EvaluationForm {
-    /// The sections as scoring sees them.
-    pub fn scoring(&self) -> Vec<quality::Section> {
-        self.sections
-            .iter()
-            .map(|section| quality::Section {
-                weight: section.weight,
-                questions: section
-                    .questions
-                    .iter()
-                    .map(FormQuestion::scoring)
-                    .collect(),
-            })
-            .collect()
-    }
 }
 
 /// A question as written by an admin.

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use domain::quality::Channel;
+use domain::quality::{Channel, FormQuestion, FormSection};
 use domain::{Action, Actor, EvaluationFormId, QuestionId, Target, TeamId, authorize};
-use dto::{FormQuestion, FormSection, WriteSection};
+use dto::WriteSection;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, Set,

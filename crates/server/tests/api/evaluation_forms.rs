@@ -74,10 +74,10 @@ async fn an_admin_makes_a_form_that_scores_as_the_contract_says() {
         move |q| ids.iter().position(|id| *id == q).map(|i| values[i])
     };
     let scored =
-        domain::quality::score(&read.scoring(), answers(AnswerValue::YES)).expect("valid answers");
+        domain::quality::score(&read.sections, answers(AnswerValue::YES)).expect("valid answers");
     assert_eq!(scored.total, Some(80.8));
     let failed =
-        domain::quality::score(&read.scoring(), answers(AnswerValue::NO)).expect("valid answers");
+        domain::quality::score(&read.sections, answers(AnswerValue::NO)).expect("valid answers");
     assert_eq!(
         (failed.total, failed.failed_by),
         (Some(0.0), Some(questions[3].id))
