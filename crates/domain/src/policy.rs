@@ -71,6 +71,16 @@ pub enum Target {
 }
 
 impl Target {
+    /// What a record kept for teams is to the policy: each of its teams, or the organisation
+    /// when it names none (an evaluation form for every team).
+    pub fn for_teams(teams: &[TeamId]) -> Vec<Target> {
+        if teams.is_empty() {
+            vec![Target::Global]
+        } else {
+            teams.iter().map(|&id| Target::Team { id }).collect()
+        }
+    }
+
     /// A shared record about `agent` of `team` with no author that matters: a session, an action
     /// item, a plan or a metrics month.
     pub fn about_agent(agent: UserId, team: Option<TeamId>) -> Target {
@@ -282,6 +292,11 @@ impl Actor {
     /// `authorize` as a yes/no, for drawing controls.
     pub fn can(&self, action: Action, target: &Target) -> bool {
         authorize(self, action, target).is_ok()
+    }
+
+    /// Whether any of `targets` allows `action` (a record kept for several teams).
+    pub fn can_any(&self, action: Action, targets: &[Target]) -> bool {
+        targets.iter().any(|target| self.can(action, target))
     }
 
     fn leads(&self, team: TeamId) -> bool {

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    ActionItem, ActionPlan, Announcement, MetricMonth, QuickNote, ScorecardSettings, Session, Team,
-    User,
+    ActionItem, ActionPlan, Announcement, EvaluationForm, MetricMonth, QuickNote,
+    ScorecardSettings, Session, Team, User,
 };
 
 /// A change, with the record as it is now.
@@ -58,6 +58,8 @@ pub enum Event {
         /// The sign-in session that goes on.
         kept_session_id: Uuid,
     },
+    /// An evaluation form was made, changed, archived or brought back.
+    EvaluationFormChanged(Box<EvaluationForm>),
     /// A quick note was deleted.
     QuickNoteDeleted {
         id: QuickNoteId,
@@ -88,6 +90,7 @@ impl Event {
             Event::SignedOut { session_id, .. } => *session_id,
             Event::SignedOutElsewhere { user_id, .. } => user_id.uuid(),
             Event::QuickNoteDeleted { id, .. } => id.uuid(),
+            Event::EvaluationFormChanged(form) => form.id.uuid(),
         }
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The event types a webhook may ask for: the live events' types, without the sign-in ones.
-pub const EVENT_TYPES: [&str; 10] = [
+pub const EVENT_TYPES: [&str; 11] = [
     "session_changed",
     "action_item_changed",
     "action_plan_changed",
@@ -23,6 +23,7 @@ pub const EVENT_TYPES: [&str; 10] = [
     "announcement_published",
     "user_changed",
     "team_changed",
+    "evaluation_form_changed",
 ];
 
 /// A registered endpoint.

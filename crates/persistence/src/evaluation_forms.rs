@@ -37,13 +37,10 @@ impl StoredForm {
 
     /// Whether `actor` may read it: a form for every team, or one of a team in reach.
     fn readable_by(&self, actor: &Actor) -> bool {
-        if self.team_ids.is_empty() {
-            actor.can(Action::ViewEvaluationForm, &Target::Global)
-        } else {
-            self.team_ids
-                .iter()
-                .any(|&id| actor.can(Action::ViewEvaluationForm, &Target::Team { id }))
-        }
+        actor.can_any(
+            Action::ViewEvaluationForm,
+            &Target::for_teams(&self.team_ids),
+        )
     }
 }
 

@@ -47,6 +47,7 @@ pub fn event_type(action: &str) -> Option<&'static str> {
         ("announcement", _) => "announcement_published",
         ("user", "create" | "update" | "deactivate" | "reactivate" | "erase") => "user_changed",
         ("team", _) => "team_changed",
+        ("evaluation_form", _) => "evaluation_form_changed",
         _ => return None,
     })
 }

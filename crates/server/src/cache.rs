@@ -306,7 +306,8 @@ impl Caches {
             Event::QuickNoteChanged(_)
             | Event::QuickNoteDeleted { .. }
             | Event::ActionPlanChanged(_)
-            | Event::AnnouncementPublished(_) => {}
+            | Event::AnnouncementPublished(_)
+            | Event::EvaluationFormChanged(_) => {}
         }
     }
 

@@ -178,6 +178,10 @@ impl Audience {
                 self.may(Action::ViewUser, &Target::User { id: user.id, teams })
             }
             Event::TeamChanged(team) => self.may(Action::ViewTeam, &Target::Team { id: team.id }),
+            Event::EvaluationFormChanged(form) => self.actor.can_any(
+                Action::ViewEvaluationForm,
+                &Target::for_teams(&form.team_ids),
+            ),
             Event::SignedOut { .. } | Event::SignedOutElsewhere { .. } => false,
             // Organisation-wide facts with nobody's data in them: everyone reads scorecards.
             Event::MetricsImported { .. } | Event::ScorecardConfigChanged(_) => true,

@@ -23,6 +23,7 @@ fn event_label(kind: &str) -> &'static str {
         "announcement_published" => "Announcements",
         "user_changed" => "People",
         "team_changed" => "Teams",
+        "evaluation_form_changed" => "Evaluation forms",
         _ => "Other",
     }
 }

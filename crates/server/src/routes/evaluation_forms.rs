@@ -19,6 +19,18 @@ crate::routes::api_routes! {
     "/evaluation-forms/{id}" => get get_form, patch update_form;
 }
 
+/// Answers with the form and tells whoever may read it.
+fn changed(app: &AppState, status: StatusCode, form: EvaluationForm) -> HttpResponse {
+    let version = form.version;
+    extract::changed(
+        app,
+        status,
+        version,
+        form,
+        dto::Event::EvaluationFormChanged,
+    )
+}
+
 /// The forms I may use, by name: those in use, or (`archived=true`) the archived ones.
 #[utoipa::path(get, path = "/api/v1/evaluation-forms", tag = "quality",
     params(EvaluationFormQuery),
@@ -50,11 +62,7 @@ pub async fn create_form(
     app: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let form = evaluation_forms::create(&app.db, &actor, body.into_inner()).await?;
-    Ok(versioned(
-        StatusCode::CREATED,
-        form.row.version,
-        &form.to_dto(),
-    ))
+    Ok(changed(&app, StatusCode::CREATED, form.to_dto()))
 }
 
 /// A form I may use, with its sections in force.
@@ -91,5 +99,5 @@ pub async fn update_form(
     let version = if_match.or_body(body.version)?;
     extract::require_changes(&body)?;
     let form = evaluation_forms::update(&app.db, &actor, *id, version, body).await?;
-    Ok(versioned(StatusCode::OK, form.row.version, &form.to_dto()))
+    Ok(changed(&app, StatusCode::OK, form.to_dto()))
 }

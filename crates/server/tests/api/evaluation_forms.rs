@@ -7,8 +7,12 @@ use dto::query::EvaluationFormQuery;
 use persistence::entity::evaluation_form_version;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
+use test_support::receiver::{Answer, Receiver};
 use test_support::records::call_form;
 use test_support::{Call, Org, TestApp};
+
+use crate::helpers::eventually;
+use crate::live::announce_to_everyone;
 
 async fn create(app: &TestApp, org: &Org, teams: &[uuid::Uuid]) -> EvaluationForm {
     app.as_(&org.admin)
@@ -352,4 +356,58 @@ async fn concurrent_edits_of_one_version_have_one_winner() {
         .call()
         .await
         .problem(412);
+}
+
+#[tokio::test]
+async fn a_change_reaches_those_who_read_the_form_live_and_webhooks_that_asked() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let receiver = Receiver::start(Answer::Accept).await;
+    app.as_(&org.admin)
+        .post(
+            "/api/v1/webhooks",
+            &json!({ "url": receiver.url(), "description": "QA feed", "events": ["evaluation_form_changed"] }),
+        )
+        .call()
+        .await
+        .ok(201);
+    let mut leader_a = app.live(&org.leader_a).await;
+    let mut leader_b = app.live(&org.leader_b).await;
+    let mut agent = app.live(&org.agent_a1).await;
+
+    let form = app
+        .as_(&org.admin)
+        .create_form(call_form("Team A calls", &[org.team_a]))
+        .await
+        .ok(201);
+    announce_to_everyone(&app, &org.admin).await;
+
+    let kinds = |messages: Vec<serde_json::Value>| -> Vec<String> {
+        messages
+            .iter()
+            .map(|m| m["type"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let heard = leader_a.until("evaluation_form_changed").await;
+    assert_eq!(
+        heard.last().map(|m| m["resource_id"].clone()),
+        Some(json!(form.id))
+    );
+    for (who, stream) in [("leader_b", &mut leader_b), ("agent_a1", &mut agent)] {
+        let heard = kinds(stream.until("announcement_published").await);
+        assert!(
+            !heard.contains(&"evaluation_form_changed".to_owned()),
+            "{who} heard {heard:?}"
+        );
+    }
+
+    let id = form.id.to_string();
+    eventually("the webhook hears of the form", || {
+        let told = receiver.received().iter().any(|r| {
+            let body = r.json();
+            body["type"] == "evaluation_form_changed" && body["data"]["resource_id"] == id.as_str()
+        });
+        async move { told }
+    })
+    .await;
 }
