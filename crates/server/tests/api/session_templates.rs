@@ -2,6 +2,8 @@
 //! coaches reads the organisation's and their teams', nobody another team's; bad content is a
 //! 422 naming each field; two edits of one version leave one winner and a 412.
 
+use dto::query::AuditQuery;
+use dto::{AuditEntry, Page, SessionTemplate, TemplateItem};
 use reqwest::Method;
 use serde_json::{Value, json};
 use test_support::{Call, Org, Persona, TestApp};
@@ -17,33 +19,26 @@ fn template(name: &str, team: Option<uuid::Uuid>) -> Value {
     })
 }
 
-async fn create(app: &TestApp, who: &Persona, body: &Value) -> Value {
+async fn create(app: &TestApp, who: &Persona, body: &Value) -> SessionTemplate {
     app.as_(who)
         .post("/api/v1/session-templates", body)
-        .call()
+        .call_as()
         .await
         .ok(201)
 }
 
 async fn names(app: &TestApp, who: &Persona) -> Vec<String> {
-    let list = app
+    let list: Vec<SessionTemplate> = app
         .as_(who)
         .get("/api/v1/session-templates")
-        .call()
+        .call_as()
         .await
         .ok(200);
-    list.as_array()
-        .expect("a list")
-        .iter()
-        .map(|t| t["name"].as_str().expect("a name").to_owned())
-        .collect()
+    list.into_iter().map(|t| t.name).collect()
 }
 
-fn path(template: &Value) -> String {
-    format!(
-        "/api/v1/session-templates/{}",
-        template["id"].as_str().expect("an id")
-    )
+fn path(template: &SessionTemplate) -> String {
+    format!("/api/v1/session-templates/{}", template.id)
 }
 
 async fn seeded() -> (TestApp, Org) {
@@ -56,15 +51,22 @@ async fn seeded() -> (TestApp, Org) {
 async fn coaches_read_the_organisations_and_their_teams_templates_only() {
     let (app, org) = seeded().await;
     let everyone = create(&app, &org.admin, &template("Monthly review", None)).await;
-    assert_eq!(everyone["team_id"], Value::Null);
+    assert_eq!(everyone.team_id, None);
     let team_a = create(
         &app,
         &org.leader_a,
         &template("A: call control", Some(org.team_a)),
     )
     .await;
-    assert_eq!(team_a["focus_areas"], json!(["Call control", "Empathy"]));
-    assert_eq!(team_a["action_items"][0]["due_in_days"], 7);
+    assert_eq!(team_a.focus_areas, ["Call control", "Empathy"]);
+    assert_eq!(
+        team_a.action_items,
+        [TemplateItem {
+            title: "Shadow a senior agent".to_owned(),
+            priority: domain::Priority::Medium,
+            due_in_days: 7
+        }]
+    );
     create(
         &app,
         &org.manager_b,
@@ -138,15 +140,14 @@ async fn only_a_teams_coaches_keep_its_templates_and_only_admins_the_organisatio
         .call()
         .await
         .problem(403);
-    let renamed = app
+    let renamed: SessionTemplate = app
         .as_(&org.leader_a)
         .request(Method::PUT, &path(&team_a))
         .json(&edit)
-        .call()
+        .call_as()
         .await
         .ok(200);
-    assert_eq!(renamed["name"], "A, renamed");
-    assert_eq!(renamed["version"], 2);
+    assert_eq!((renamed.name.as_str(), renamed.version), ("A, renamed", 2));
 
     // A template stays with its team.
     let mut moved = template("A", Some(org.team_b));
@@ -175,13 +176,19 @@ async fn only_a_teams_coaches_keep_its_templates_and_only_admins_the_organisatio
         .call()
         .await
         .problem(404);
-    let audit = app
+    let deletions = AuditQuery {
+        action: Some("session_template.delete".to_owned()),
+        ..AuditQuery::default()
+    };
+    let audit: Page<AuditEntry> = app
         .as_(&org.admin)
-        .get("/api/v1/audit?action=session_template.delete")
-        .call()
+        .get("/api/v1/audit")
+        .query(&deletions)
+        .call_as()
         .await
         .ok(200);
-    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
+    assert_eq!(audit.items.len(), 1, "{audit:?}");
+    assert_eq!(audit.items[0].resource_id, Some(team_a.id));
 }
 
 #[tokio::test]
@@ -264,7 +271,11 @@ async fn two_edits_of_one_version_leave_one_winner() {
     } else {
         "By the manager"
     };
-    let now = app.as_(&org.admin).get(&path(&made)).call().await.ok(200);
-    assert_eq!(now["name"], winner);
-    assert_eq!(now["version"], 2);
+    let now: SessionTemplate = app
+        .as_(&org.admin)
+        .get(&path(&made))
+        .call_as()
+        .await
+        .ok(200);
+    assert_eq!((now.name.as_str(), now.version), (winner, 2));
 }
