@@ -64,6 +64,16 @@ impl Record for dto::ActionPlan {
     }
 }
 
+impl Record for dto::QuickNote {
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> Value {
+        json!(self.version)
+    }
+}
+
 impl Record for dto::EvaluationForm {
     fn id(&self) -> String {
         self.id.to_string()
@@ -264,8 +274,8 @@ impl As<'_> {
     }
 
     /// `POST /api/v1/quick-notes`.
-    pub async fn write_note(self, body: Value) -> Response {
-        self.post("/api/v1/quick-notes", &body).call().await
+    pub async fn write_note(self, body: Value) -> Response<dto::QuickNote> {
+        self.post("/api/v1/quick-notes", &body).call_as().await
     }
 
     /// `PUT /api/v1/agents/{agent}/metrics/{month}`.

@@ -107,7 +107,7 @@ async fn a_write_token_coaches_within_the_owners_teams() {
         ))
         .await
         .ok(201);
-    assert_eq!(note["author_id"], json!(org.leader_a.id));
+    assert_eq!(note.author_id, org.leader_a.id.into());
     app.as_(&writer).me().await.ok(200);
     // Another team's agent is out of reach as for the owner.
     let problem = app

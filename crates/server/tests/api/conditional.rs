@@ -72,7 +72,7 @@ async fn an_if_match_naming_no_version_is_checked_last_and_weak_tags_never_match
         .write_note(records::note(org.agent_a1.id, "Good recap", "SHARED"))
         .await
         .ok(201);
-    let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
+    let path = format!("/api/v1/quick-notes/{}", note.id);
     let edit = |who, tag: &'static str, content: &'static str| {
         app.as_(who)
             .patch(&path, &serde_json::json!({ "content": content }))

@@ -29,7 +29,7 @@ pub(crate) fn marker(text: &str) -> &str {
 pub(crate) async fn write_sealed_text(
     app: &TestApp,
     org: &Org,
-) -> (Value, dto::Session, dto::ActionPlan) {
+) -> (dto::QuickNote, dto::Session, dto::ActionPlan) {
     let (leader, agent) = (app.as_(&org.leader_a), &org.agent_a1);
     let note = leader
         .write_note(records::note(agent.id, NOTE, "SHARED"))
@@ -85,9 +85,10 @@ pub(crate) async fn write_sealed_text(
 }
 
 /// A note's content as `who` reads it.
-async fn note_text(app: &TestApp, who: &test_support::Persona, note: &Value) -> Value {
-    let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
-    app.as_(who).get(&path).call().await.ok(200)["content"].clone()
+async fn note_text(app: &TestApp, who: &test_support::Persona, note: &dto::QuickNote) -> String {
+    let path = format!("/api/v1/quick-notes/{}", note.id);
+    let read: dto::QuickNote = app.as_(who).get(&path).call_as().await.ok(200);
+    read.content
 }
 
 async fn search_kinds(app: &TestApp, who: &test_support::Persona, q: &str) -> Vec<Value> {
@@ -138,7 +139,7 @@ async fn personal_text_is_sealed_at_rest_yet_reads_and_searches_as_before() {
     );
 
     // Every reader sees the text as written.
-    assert_eq!(note["content"], NOTE);
+    assert_eq!(note.content, NOTE);
     assert_eq!(session.preparation_notes.as_deref(), Some(PREPARATION));
     assert_eq!(session.session_notes.as_deref(), Some(SESSION_NOTES));
     assert_eq!(
@@ -154,7 +155,7 @@ async fn personal_text_is_sealed_at_rest_yet_reads_and_searches_as_before() {
     let hits = search_kinds(&app, &org.leader_a, "zorbling").await;
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert_eq!(hits[0]["kind"], "quick_note");
-    assert_eq!(hits[0]["id"], note["id"]);
+    assert_eq!(hits[0]["id"], json!(note.id));
     assert!(
         hits[0]["snippet"]
             .as_str()
@@ -285,13 +286,7 @@ async fn sealed_text_copied_into_another_row_does_not_open_there() {
         .write_note(records::note(org.agent_a1.id, "Good close", "SHARED"))
         .await
         .ok(201);
-    let id = |note: &Value| {
-        note["id"]
-            .as_str()
-            .expect("an id")
-            .parse::<uuid::Uuid>()
-            .expect("a uuid")
-    };
+    let id = |note: &dto::QuickNote| note.id.uuid();
     // Someone with the database, not the key, moves the private note's ciphertext into the
     // shared note the agent reads.
     let copy = sea_orm::Statement::from_sql_and_values(

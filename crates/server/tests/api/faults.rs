@@ -246,7 +246,7 @@ async fn redis_going_away_fails_no_request_and_events_resume_when_it_returns() {
         .ok(201);
     loop {
         let event = socket.next().await;
-        if event["type"] == "quick_note_changed" && event["data"]["id"] == note["id"] {
+        if event["type"] == "quick_note_changed" && event["data"]["id"] == note.id.to_string() {
             break;
         }
     }

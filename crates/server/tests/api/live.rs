@@ -363,10 +363,7 @@ async fn server_sent_events_carry_the_same_feed_and_resume_from_the_last_id() {
         frames[0].contains("event: quick_note_changed"),
         "{frames:?}"
     );
-    assert!(
-        frames[0].contains(note["id"].as_str().expect("id")),
-        "{frames:?}"
-    );
+    assert!(frames[0].contains(&note.id.to_string()), "{frames:?}");
     let seen = frames[1]
         .lines()
         .next()
@@ -420,7 +417,7 @@ async fn an_agent_moved_between_teams_reaches_the_new_leader_and_no_longer_the_o
     announce_to_everyone(&app, &org.admin).await;
 
     let heard_b = notes_in(&leader_b.until("announcement_published").await);
-    assert!(heard_b.contains(note["id"].as_str().expect("id")));
+    assert!(heard_b.contains(&note.id.to_string()));
     assert_eq!(heard_b, readable_notes(&app, &org.leader_b).await);
     let heard_a = notes_in(&leader_a.until("announcement_published").await);
     assert!(heard_a.is_empty(), "team A's leader hears nothing of it");
@@ -433,13 +430,11 @@ async fn a_client_that_stops_reading_delays_nobody_and_is_told_to_refetch() {
     let org = app.seed_org().await;
     let mut stalled = app.live(&org.leader_a).await;
     let mut reading = app.live(&org.leader_a).await;
-    let note: dto::QuickNote = serde_json::from_value(
-        app.as_(&org.leader_a)
-            .write_note(records::note(org.agent_a1.id, "First", "SHARED"))
-            .await
-            .ok(201),
-    )
-    .expect("a note");
+    let note = app
+        .as_(&org.leader_a)
+        .write_note(records::note(org.agent_a1.id, "First", "SHARED"))
+        .await
+        .ok(201);
     // Far more than a connection may fall behind, each large enough to fill the stalled
     // socket's buffers, so that its server side can no longer write. They go out in batches the
     // reading client keeps up with, as events do in a day's work; it gets every one, in order,
@@ -622,10 +617,10 @@ async fn a_private_notes_deletion_reaches_its_author_alone() {
         .write_note(records::note(org.agent_a1.id, "Rota worries", "PRIVATE"))
         .await
         .ok(201);
-    let id = note["id"].as_str().expect("an id");
+    let id = note.id.to_string();
     app.as_(&org.leader_a)
         .request(Method::DELETE, &format!("/api/v1/quick-notes/{id}"))
-        .header("if-match", format!("\"{}\"", note["version"]))
+        .header("if-match", format!("\"{}\"", note.version))
         .call()
         .await
         .ok(204);

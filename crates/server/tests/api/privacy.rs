@@ -379,13 +379,12 @@ async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain
     }
     // Nor does anything read back or search to it, key or not.
     let leader = app.as_(&org.leader_a);
-    let id_of = |record: &Value| record["id"].as_str().expect("an id").to_owned();
-    let read_note = leader
-        .get(&format!("/api/v1/quick-notes/{}", id_of(&note)))
-        .call()
+    let read_note: dto::QuickNote = leader
+        .get(&format!("/api/v1/quick-notes/{}", note.id))
+        .call_as()
         .await
         .ok(200);
-    assert_eq!(read_note["content"], "[erased]");
+    assert_eq!(read_note.content, "[erased]");
     let read_session = leader
         .get(&format!("/api/v1/sessions/{}", session.id))
         .call()
@@ -514,12 +513,7 @@ async fn the_retention_period_deletes_old_notes_and_clears_old_sessions_text() {
         ))
         .await
         .ok(201);
-    let id_of = |record: &Value| {
-        record["id"]
-            .as_str()
-            .and_then(|id| id.parse::<uuid::Uuid>().ok())
-            .expect("an id")
-    };
+    let id_of = |note: &dto::QuickNote| note.id;
     // The first note and the completed session are two years old.
     let two_years_ago = chrono::Utc::now() - chrono::Duration::days(730);
     quick_note::Entity::update_many()

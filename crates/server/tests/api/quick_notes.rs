@@ -84,10 +84,7 @@ async fn private_notes_are_the_authors_alone_and_shared_ones_follow_the_agent() 
         ["private worry about A1"]
     );
 
-    let path = format!(
-        "/api/v1/quick-notes/{}",
-        private["id"].as_str().expect("id")
-    );
+    let path = format!("/api/v1/quick-notes/{}", private.id);
     for who in [&org.admin, &org.manager_a, &org.agent_a1] {
         app.as_(who).get(&path).call().await.problem(404);
     }
@@ -105,7 +102,7 @@ async fn notes_filter_by_when_they_were_written_and_page_back() {
             .await
             .ok(201);
         // As stored (a database may keep fewer digits of a second than the clock gave).
-        let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
+        let path = format!("/api/v1/quick-notes/{}", note.id);
         let stored = app.as_(&org.leader_a).get(&path).call().await.ok(200);
         written.push(
             stored["created_at"]
@@ -206,7 +203,7 @@ async fn authors_edit_and_delete_and_admins_only_shared_notes() {
         .write_note(records::note(org.agent_a1.id, "first draft", "SHARED"))
         .await
         .ok(201);
-    let path = format!("/api/v1/quick-notes/{}", note["id"].as_str().expect("id"));
+    let path = format!("/api/v1/quick-notes/{}", note.id);
     let edit = |who, body: Value| {
         let app = &app;
         let path = path.clone();

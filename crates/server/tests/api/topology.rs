@@ -50,7 +50,7 @@ async fn two_instances_behind_nginx_serve_as_one() {
             ))
             .await
             .ok(201);
-        written.insert(note["id"].as_str().expect("id").to_owned());
+        written.insert(note.id.to_string());
     }
     assert!(
         lookups(&a) > before_a && lookups(&b) > before_b,

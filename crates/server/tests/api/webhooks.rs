@@ -75,7 +75,7 @@ async fn write_note(app: &TestApp, org: &Org, content: &str, visibility: &str) -
         .write_note(records::note(org.agent_a1.id, content, visibility))
         .await
         .ok(201);
-    note["id"].as_str().expect("an id").to_owned()
+    note.id.to_string()
 }
 
 /// The record ids of what `receiver` got.
