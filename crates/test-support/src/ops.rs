@@ -279,9 +279,45 @@ impl As<'_> {
     }
 
     /// `PUT /api/v1/agents/{agent}/metrics/{month}`.
-    pub async fn put_metrics(self, agent: Uuid, month: &str, body: Value) -> Response {
+    pub async fn put_metrics(
+        self,
+        agent: Uuid,
+        month: &str,
+        body: Value,
+    ) -> Response<dto::MetricMonth> {
         let path = format!("/api/v1/agents/{agent}/metrics/{month}");
-        self.request(Method::PUT, &path).json(&body).call().await
+        self.request(Method::PUT, &path).json(&body).call_as().await
+    }
+
+    /// `GET /api/v1/agents/{agent}/metrics?from=&to=` (`YYYY-MM`).
+    pub async fn metric_months(
+        self,
+        agent: Uuid,
+        from: &str,
+        to: &str,
+    ) -> Response<Vec<dto::MetricMonth>> {
+        let range = dto::query::MonthRange {
+            from: Some(from.to_owned()),
+            to: Some(to.to_owned()),
+        };
+        let path = format!("/api/v1/agents/{agent}/metrics");
+        self.get(&path).query(&range).call_as().await
+    }
+
+    /// `GET /api/v1/agents/{agent}/scorecard?year=`.
+    pub async fn scorecard(self, agent: Uuid, year: i32) -> Response<dto::AgentScorecard> {
+        let path = format!("/api/v1/agents/{agent}/scorecard");
+        let query = dto::query::YearQuery { year: Some(year) };
+        self.get(&path).query(&query).call_as().await
+    }
+
+    /// `GET /api/v1/teams/{team}/scorecard?month=`.
+    pub async fn team_scorecard(self, team: Uuid, month: &str) -> Response<dto::TeamScorecard> {
+        let path = format!("/api/v1/teams/{team}/scorecard");
+        let query = dto::query::MonthQuery {
+            month: Some(month.to_owned()),
+        };
+        self.get(&path).query(&query).call_as().await
     }
 
     /// `POST /api/v1/metrics/import` with a CSV file.

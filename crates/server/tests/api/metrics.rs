@@ -1,6 +1,7 @@
 //! Monthly metrics and scorecards: who may write, validation, raw counts, versions, the
 //! configuration in force for each month, agent and team scorecards.
 
+use domain::scorecard::Band;
 use serde_json::{Value, json};
 use test_support::Call;
 use test_support::{Persona, TestApp};
@@ -21,10 +22,10 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
         .put_metrics(org.agent_a1.id, "2026-01", body)
         .await
         .ok(200);
-    assert_eq!(month["score"], 86.25);
-    assert_eq!(month["band"], "HIGH_PERFORMER");
-    assert_eq!(month["values"]["quality_score"], 70.0);
-    assert_eq!(month["version"], 1);
+    assert_eq!(month.score, Some(86.25));
+    assert_eq!(month.band, Some(Band::HighPerformer));
+    assert_eq!(month.values["quality_score"], 70.0);
+    assert_eq!(month.version, 1);
 
     app.as_(&org.agent_a1)
         .put_metrics(org.agent_a1.id, "2026-02", all_kpis(99.0))
@@ -39,26 +40,20 @@ async fn the_coach_side_writes_a_month_and_the_agent_reads_it() {
         .await
         .ok(200);
 
-    let path = format!(
-        "/api/v1/agents/{}/metrics?from=2025-06&to=2026-06",
-        org.agent_a1.id
-    );
-    let own = app.as_(&org.agent_a1).get(&path).call().await.ok(200);
-    assert_eq!(own.as_array().map(Vec::len), Some(1));
-    app.as_(&org.agent_a2).get(&path).call().await.problem(404);
-    app.as_(&org.manager_b).get(&path).call().await.problem(404);
+    let months = |who| {
+        app.as_(who)
+            .metric_months(org.agent_a1.id, "2025-06", "2026-06")
+    };
+    assert_eq!(months(&org.agent_a1).await.ok(200).len(), 1);
+    months(&org.agent_a2).await.problem(404);
+    months(&org.manager_b).await.problem(404);
     // A range that starts after it ends holds no month.
-    let empty_range = format!(
-        "/api/v1/agents/{}/metrics?from=2026-06&to=2025-06",
-        org.agent_a1.id
-    );
-    let months = app
+    let backwards = app
         .as_(&org.leader_a)
-        .get(&empty_range)
-        .call()
+        .metric_months(org.agent_a1.id, "2026-06", "2025-06")
         .await
         .ok(200);
-    assert_eq!(months, serde_json::json!([]));
+    assert_eq!(backwards, []);
 }
 
 #[tokio::test]
@@ -92,14 +87,10 @@ async fn bad_months_and_values_name_each_field() {
         .problem(422);
     let nothing = app
         .as_(&org.admin)
-        .get(&format!(
-            "/api/v1/agents/{}/metrics?from=2025-01&to=2027-01",
-            org.agent_a1.id
-        ))
-        .call()
+        .metric_months(org.agent_a1.id, "2025-01", "2027-01")
         .await
         .ok(200);
-    assert_eq!(nothing, json!([]), "nothing was written");
+    assert_eq!(nothing, [], "nothing was written");
 }
 
 #[tokio::test]
@@ -112,18 +103,19 @@ async fn raw_counts_become_kpi_values() {
         .put_metrics(org.agent_a1.id, "2026-02", body)
         .await
         .ok(200);
-    assert_eq!(month["values"]["schedule_adherence"], 95.0);
+    assert_eq!(month.values["schedule_adherence"], 95.0);
     assert_eq!(
-        month["values"]["break_compliance"], 100.0,
+        month.values["break_compliance"], 100.0,
         "no breaks taken is full compliance"
     );
     assert!(
-        month["values"].get("task_completion_rate").is_none(),
+        !month.values.contains_key("task_completion_rate"),
         "half a pair computes nothing"
     );
-    assert_eq!(month["raw_counts"]["actual_hours"], 152.0);
+    let raw = month.raw_counts.expect("the counts as sent");
+    assert_eq!(raw["actual_hours"], 152.0);
     // (1.0 x 95 + 0.5 x 100) / 1.5 = 96.67
-    assert_eq!(month["score"], 96.67);
+    assert_eq!(month.score, Some(96.67));
     let both = json!({ "schedule_adherence": 90, "scheduled_hours": 160, "actual_hours": 152, "version": 1 });
     let errors = app
         .as_(&org.leader_a)
@@ -160,18 +152,14 @@ async fn an_existing_month_needs_its_version_and_one_of_two_writers_wins() {
     assert_eq!(statuses, [200, 412]);
     let months = app
         .as_(&org.leader_b)
-        .get(&format!(
-            "/api/v1/agents/{}/metrics?from=2026-03&to=2026-03",
-            org.agent_b1.id
-        ))
-        .call()
+        .metric_months(org.agent_b1.id, "2026-03", "2026-03")
         .await
         .ok(200);
-    assert_eq!(months[0]["version"], 2);
-    let score = months[0]["score"].as_f64().expect("a score");
+    assert_eq!(months[0].version, 2);
+    let score = months[0].score;
     assert!(
-        score == 75.0 || score == 80.0,
-        "the winner's values, whole: {score}"
+        score == Some(75.0) || score == Some(80.0),
+        "the winner's values, whole: {score:?}"
     );
 }
 
@@ -277,19 +265,16 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
 
     let months = app
         .as_(&org.leader_a)
-        .get(&format!(
-            "/api/v1/agents/{}/metrics?from=2026-01&to=2026-12",
-            org.agent_a1.id
-        ))
-        .call()
+        .metric_months(org.agent_a1.id, "2026-01", "2026-12")
         .await
         .ok(200);
+    let scored: Vec<(Option<f64>, &str)> = months
+        .iter()
+        .map(|m| (m.score, m.config_effective_from.as_str()))
+        .collect();
     // January, old weights: (6.5 x 90 + 1.5 x 60) / 8 = 675 / 8 = 84.375 -> 84.38.
-    assert_eq!(months[0]["score"], 84.38);
-    assert_eq!(months[0]["config_effective_from"], "2000-01");
     // April, new weights, repeat contacts not recorded: (1 x 90 + 3 x 60) / 4 = 67.5.
-    assert_eq!(months[1]["score"], 67.5);
-    assert_eq!(months[1]["config_effective_from"], "2026-04");
+    assert_eq!(scored, [(Some(84.38), "2000-01"), (Some(67.5), "2026-04")]);
     let mut may =
         json!({ "schedule_adherence": 90, "quality_score": 60, "repeat_contact_rate": 20 });
     let scored = app
@@ -298,7 +283,7 @@ async fn each_month_is_scored_with_the_configuration_in_force_for_it() {
         .await
         .ok(200);
     // (1 x 90 + 3 x 60 + 1 x (100 - 20)) / 5 = 350 / 5 = 70.
-    assert_eq!(scored["score"], 70.0);
+    assert_eq!(scored.score, Some(70.0));
 }
 
 #[tokio::test]
@@ -319,31 +304,56 @@ async fn scorecards_show_trend_team_average_and_ranking_in_scope() {
             .await
             .ok(200);
     }
-    let path = format!("/api/v1/agents/{}/scorecard?year=2026", org.agent_a1.id);
-    let card = app.as_(&org.agent_a1).get(&path).call().await.ok(200);
-    assert_eq!(card["months"].as_array().map(Vec::len), Some(2));
+    let card = app
+        .as_(&org.agent_a1)
+        .scorecard(org.agent_a1.id, 2026)
+        .await
+        .ok(200);
+    // January compares with December.
+    let months: Vec<(Option<f64>, Option<f64>)> = card
+        .months
+        .iter()
+        .map(|m| (m.change, m.team_average))
+        .collect();
+    assert_eq!(months, [(Some(10.0), Some(85.0)), (Some(5.0), Some(72.5))]);
     assert_eq!(
-        card["months"][0]["change"], 10.0,
-        "January compares with December"
+        (card.year_to_date, card.band, card.trend),
+        (Some(82.5), Some(Band::Good), Some(5.0))
     );
-    assert_eq!(card["months"][0]["team_average"], 85.0);
-    assert_eq!(card["months"][1]["change"], 5.0);
-    assert_eq!(card["months"][1]["team_average"], 72.5);
-    assert_eq!(card["year_to_date"], 82.5);
-    assert_eq!(card["band"], "GOOD");
-    assert_eq!(card["trend"], 5.0);
-    app.as_(&org.leader_b).get(&path).call().await.problem(404);
-    app.as_(&org.agent_a2).get(&path).call().await.problem(404);
+    for who in [&org.leader_b, &org.agent_a2] {
+        app.as_(who)
+            .scorecard(org.agent_a1.id, 2026)
+            .await
+            .problem(404);
+    }
 
-    let team = format!("/api/v1/teams/{}/scorecard?month=2026-02", org.team_a);
-    let board = app.as_(&org.manager_a).get(&team).call().await.ok(200);
-    assert_eq!(board["average"], 72.5);
-    assert_eq!(board["agents"][0]["agent_id"], json!(org.agent_a1.id));
-    assert_eq!(board["agents"][0]["rank"], 1);
-    assert_eq!(board["agents"][1]["rank"], 2);
-    assert_eq!(board["agents"][1]["band"], "NEEDS_IMPROVEMENT");
+    let board = app
+        .as_(&org.manager_a)
+        .team_scorecard(org.team_a, "2026-02")
+        .await
+        .ok(200);
+    assert_eq!(board.average, Some(72.5));
+    let ranks: Vec<_> = board
+        .agents
+        .iter()
+        .map(|row| (row.agent_id, row.rank, row.band))
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            (org.agent_a1.id.into(), Some(1), Some(Band::HighPerformer)),
+            (
+                org.agent_a2.id.into(),
+                Some(2),
+                Some(Band::NeedsImprovement)
+            ),
+        ]
+    );
     for who in [&org.leader_b, &org.manager_b, &org.agent_a1] {
-        app.as_(who).get(&team).call().await.problem(404);
+        app.as_(who)
+            .team_scorecard(org.team_a, "2026-02")
+            .await
+            .problem(404);
     }
     app.as_(&org.leader_a)
         .get(&format!("/api/v1/teams/{}/scorecard?month=Feb", org.team_a))
