@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use dto::{CreatedWebhook, Page, WebhookDelivery};
 use reqwest::Method;
 use serde_json::{Value, json};
 use test_support::proxy::ChaosProxy;
@@ -23,29 +24,26 @@ async fn seeded() -> (TestApp, Org) {
 }
 
 /// Registers a webhook at `url` for `events`; returns it with its secret.
-async fn register(app: &TestApp, org: &Org, url: &str, events: &[&str]) -> Value {
+async fn register(app: &TestApp, org: &Org, url: &str, events: &[&str]) -> CreatedWebhook {
     app.as_(&org.admin)
         .post(
             "/api/v1/webhooks",
             &json!({ "url": url, "description": "BI feed", "events": events }),
         )
-        .call()
+        .call_as()
         .await
         .ok(201)
 }
 
 /// A receiver on loopback that accepts everything, and a webhook at it for `events`.
-async fn listening(app: &TestApp, org: &Org, events: &[&str]) -> (Receiver, Value) {
+async fn listening(app: &TestApp, org: &Org, events: &[&str]) -> (Receiver, CreatedWebhook) {
     let receiver = Receiver::start(Answer::Accept).await;
     let created = register(app, org, &format!("http://{}/hook", receiver.addr), events).await;
     (receiver, created)
 }
 
-fn path(created: &Value) -> String {
-    format!(
-        "/api/v1/webhooks/{}",
-        created["webhook"]["id"].as_str().expect("an id")
-    )
+fn path(created: &CreatedWebhook) -> String {
+    format!("/api/v1/webhooks/{}", created.webhook.id)
 }
 
 /// Whether `received` carries a valid signature under `secret`, recomputed from the published
@@ -92,14 +90,14 @@ fn resources(receiver: &Receiver) -> Vec<String> {
         .collect()
 }
 
-async fn deliveries(app: &TestApp, org: &Org, created: &Value) -> Vec<Value> {
-    let page = app
+async fn deliveries(app: &TestApp, org: &Org, created: &CreatedWebhook) -> Vec<WebhookDelivery> {
+    let page: Page<WebhookDelivery> = app
         .as_(&org.admin)
         .get(&format!("{}/deliveries", path(created)))
-        .call()
+        .call_as()
         .await
         .ok(200);
-    page["items"].as_array().expect("items").clone()
+    page.items
 }
 
 #[tokio::test]
@@ -113,7 +111,7 @@ async fn deliveries_are_signed_and_carry_only_the_events_asked_for_that_an_admin
         &["quick_note_changed", "session_changed"],
     )
     .await;
-    let secret = created["secret"].as_str().expect("a secret").to_owned();
+    let secret = created.secret.clone();
     assert!(secret.starts_with("whsec_"));
 
     let shared = write_note(&app, &org, "Great empathy on the billing call", "SHARED").await;
@@ -149,10 +147,7 @@ async fn deliveries_are_signed_and_carry_only_the_events_asked_for_that_an_admin
 
     // Everything up to the session is queued: the private note and the action item never were.
     let listed = deliveries(&app, &org, &created).await;
-    let types: HashSet<&str> = listed
-        .iter()
-        .map(|d| d["event_type"].as_str().expect("a type"))
-        .collect();
+    let types: HashSet<&str> = listed.iter().map(|d| d.event_type.as_str()).collect();
     assert_eq!(
         types,
         HashSet::from(["quick_note_changed", "session_changed"])
@@ -173,9 +168,10 @@ async fn deliveries_are_signed_and_carry_only_the_events_asked_for_that_an_admin
         "never the note's text"
     );
     eventually("the deliveries are recorded as delivered", || async {
-        deliveries(&app, &org, &created).await.iter().all(|d| {
-            d["status"] == "delivered" && d["attempts"] == 1 && d["response_status"] == 204
-        })
+        deliveries(&app, &org, &created)
+            .await
+            .iter()
+            .all(|d| d.status == "delivered" && d.attempts == 1 && d.response_status == Some(204))
     })
     .await;
 }
@@ -209,17 +205,17 @@ async fn a_receiver_that_goes_away_gets_everything_once_back_even_from_another_i
         listed.len() == 3
             && listed
                 .iter()
-                .filter(|d| d["status"] == "pending" && d["attempts"].as_i64() >= Some(1))
+                .filter(|d| d.status == "pending" && d.attempts >= 1)
                 .count()
                 == 2
     })
     .await;
-    let pending: Vec<Value> = deliveries(&first, &org, &created)
+    let pending: Vec<WebhookDelivery> = deliveries(&first, &org, &created)
         .await
         .into_iter()
-        .filter(|d| d["status"] == "pending")
+        .filter(|d| d.status == "pending")
         .collect();
-    assert!(pending.iter().all(|d| d["last_error"].is_string()));
+    assert!(pending.iter().all(|d| d.last_error.is_some()));
 
     // The instance that failed stops; another carries on once the receiver is back.
     let second = first.another_instance().await;
@@ -238,7 +234,7 @@ async fn a_receiver_that_goes_away_gets_everything_once_back_even_from_another_i
         .collect();
     for delivery in &pending {
         assert!(
-            ids.contains(delivery["id"].as_str().expect("an id")),
+            ids.contains(&delivery.id.to_string()),
             "a retry keeps its webhook-id"
         );
     }
@@ -246,7 +242,7 @@ async fn a_receiver_that_goes_away_gets_everything_once_back_even_from_another_i
         deliveries(&second, &org, &created)
             .await
             .iter()
-            .all(|d| d["status"] == "delivered")
+            .all(|d| d.status == "delivered")
     })
     .await;
 }
@@ -273,9 +269,9 @@ async fn a_webhook_failing_too_long_is_turned_off_admins_are_told_and_nothing_is
     })
     .await;
     let listed = deliveries(&app, &org, &created).await;
-    assert_eq!(listed[0]["status"], "pending");
-    assert_eq!(listed[0]["response_status"], 500);
-    assert!(listed[0]["attempts"].as_i64() >= Some(2));
+    assert_eq!(listed[0].status, "pending");
+    assert_eq!(listed[0].response_status, Some(500));
+    assert!(listed[0].attempts >= 2);
     let inbox = app
         .as_(&org.admin)
         .get("/api/v1/notifications")
@@ -317,7 +313,7 @@ async fn a_webhook_failing_too_long_is_turned_off_admins_are_told_and_nothing_is
         .ok(200);
     assert_eq!(on["failing_since"], Value::Null);
     eventually("the waiting note arrives", || async {
-        deliveries(&app, &org, &created).await[0]["status"] == "delivered"
+        deliveries(&app, &org, &created).await[0].status == "delivered"
     })
     .await;
     assert!(resources(&receiver).contains(&note));
@@ -496,12 +492,13 @@ async fn internal_addresses_are_refused_when_registered_and_when_a_delivery_conn
         deliveries(&public_only, &org, &created)
             .await
             .iter()
-            .any(|d| d["attempts"].as_i64() >= Some(1))
+            .any(|d| d.attempts >= 1)
     })
     .await;
     let listed = deliveries(&public_only, &org, &created).await;
     assert_eq!(
-        listed[0]["last_error"], "could not connect: the address is not public",
+        listed[0].last_error.as_deref(),
+        Some("could not connect: the address is not public"),
         "{listed:?}"
     );
     assert!(receiver.received().is_empty());
@@ -527,7 +524,7 @@ async fn an_erased_persons_details_leave_every_delivery_sent_or_waiting() {
         deliveries(&app, &org, &created)
             .await
             .iter()
-            .any(|d| d["status"] == "delivered")
+            .any(|d| d.status == "delivered")
     })
     .await;
     // The receiver goes down: the next change waits.
@@ -546,7 +543,7 @@ async fn an_erased_persons_details_leave_every_delivery_sent_or_waiting() {
         deliveries(&app, &org, &created)
             .await
             .iter()
-            .any(|d| d["status"] == "pending" && d["attempts"].as_i64() >= Some(1))
+            .any(|d| d.status == "pending" && d.attempts >= 1)
     })
     .await;
     let before = receiver.received().len();
@@ -575,7 +572,7 @@ async fn an_erased_persons_details_leave_every_delivery_sent_or_waiting() {
         deliveries(&app, &org, &created)
             .await
             .iter()
-            .all(|d| d["status"] == "delivered")
+            .all(|d| d.status == "delivered")
     })
     .await;
     let sent: Vec<String> = receiver.received()[before..]
@@ -602,14 +599,10 @@ async fn delivered_payloads_are_deleted_after_thirty_days() {
     write_note(&app, &org, "Fresh news", "SHARED").await;
     eventually("both are delivered", || async {
         let listed = deliveries(&app, &org, &created).await;
-        listed.len() == 2 && listed.iter().all(|d| d["status"] == "delivered")
+        listed.len() == 2 && listed.iter().all(|d| d.status == "delivered")
     })
     .await;
-    let oldest = deliveries(&app, &org, &created).await[1]["id"]
-        .as_str()
-        .expect("an id")
-        .parse::<uuid::Uuid>()
-        .expect("a uuid");
+    let oldest = deliveries(&app, &org, &created).await[1].id;
     webhook_delivery::Entity::update_many()
         .col_expr(
             webhook_delivery::Column::DeliveredAt,
@@ -626,5 +619,5 @@ async fn delivered_payloads_are_deleted_after_thirty_days() {
     })
     .await;
     let kept = deliveries(&app, &org, &created).await;
-    assert_ne!(kept[0]["id"], oldest.to_string());
+    assert_ne!(kept[0].id, oldest);
 }
