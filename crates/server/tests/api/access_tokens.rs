@@ -2,36 +2,47 @@
 //! narrowed to their scopes, never beyond the owner's role.
 
 use chrono::{Duration, Utc};
+use domain::Grant;
+use dto::{AccessToken, CreatedAccessToken};
 use persistence::entity::access_token;
 use reqwest::Method;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+use serde_json::json;
 use test_support::org::PASSWORD;
 use test_support::{Call, Org, Persona, TestApp, records};
 
 /// `owner` makes a token with `scopes`; returns the token and a persona that uses it.
-async fn token_of(app: &TestApp, owner: &Persona, scopes: &[&str]) -> (Value, Persona) {
-    let created = app
+async fn token_of(app: &TestApp, owner: &Persona, scopes: &[&str]) -> (AccessToken, Persona) {
+    let created: CreatedAccessToken = app
         .as_(owner)
         .post(
             "/api/v1/me/tokens",
             &json!({ "name": "Reporting script", "scopes": scopes, "expires_in_days": 30 }),
         )
-        .call()
+        .call_as()
         .await
         .ok(201);
-    let secret = created["secret"].as_str().expect("a secret").to_owned();
+    let secret = created.secret;
     assert!(secret.starts_with("chp_"), "{secret}");
     let user = Persona {
         token: secret,
         ..owner.clone()
     };
-    (created, user)
+    (created.token, user)
 }
 
-fn revoke_path(token: &Value) -> String {
-    format!("/api/v1/me/tokens/{}", token["id"].as_str().expect("an id"))
+fn revoke_path(token: &AccessToken) -> String {
+    format!("/api/v1/me/tokens/{}", token.id)
+}
+
+/// The owner's tokens, as the owner lists them.
+async fn tokens(app: &TestApp, owner: &Persona) -> Vec<AccessToken> {
+    app.as_(owner)
+        .get("/api/v1/me/tokens")
+        .call_as()
+        .await
+        .ok(200)
 }
 
 async fn seeded() -> (TestApp, Org) {
@@ -44,8 +55,8 @@ async fn seeded() -> (TestApp, Org) {
 async fn a_read_token_reads_what_its_owner_sees_and_writes_nothing() {
     let (app, org) = seeded().await;
     let (created, reader) = token_of(&app, &org.leader_a, &["read"]).await;
-    assert_eq!(created["scopes"], json!(["read"]));
-    assert_eq!(created["last_used_at"], Value::Null);
+    assert_eq!(created.scopes, [Grant::Read]);
+    assert_eq!(created.last_used_at, None);
 
     let me = app.as_(&reader).me().await.ok(200);
     assert_eq!(me["user"]["id"], json!(org.leader_a.id));
@@ -82,16 +93,15 @@ async fn a_read_token_reads_what_its_owner_sees_and_writes_nothing() {
     assert_eq!(problem["detail"], "this token lacks the `write` scope");
 
     // The owner sees the token, its use, and never its secret again.
-    let listed = app
-        .as_(&org.leader_a)
-        .get("/api/v1/me/tokens")
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(listed.as_array().map(Vec::len), Some(1));
-    assert!(listed[0]["last_used_at"].is_string(), "{listed}");
-    assert!(listed[0].get("secret").is_none());
-    assert!(!listed.to_string().contains(&reader.token));
+    let answer = app.as_(&org.leader_a).get("/api/v1/me/tokens").call().await;
+    let raw = answer.text();
+    assert!(
+        !raw.contains("secret") && !raw.contains(&reader.token),
+        "{raw}"
+    );
+    let listed = tokens(&app, &org.leader_a).await;
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used_at.is_some(), "{listed:?}");
 }
 
 #[tokio::test]
@@ -194,20 +204,11 @@ async fn revoked_expired_and_deactivated_tokens_are_refused() {
         problem["detail"],
         "unknown, expired or revoked access token"
     );
-    let listed = app
-        .as_(&org.leader_a)
-        .get("/api/v1/me/tokens")
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(listed, json!([]));
+    assert_eq!(tokens(&app, &org.leader_a).await, []);
 
     let (expiring, expired_user) = token_of(&app, &org.leader_a, &["read"]).await;
     app.as_(&expired_user).me().await.ok(200);
-    let id: uuid::Uuid = expiring["id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-        .expect("uuid");
+    let id = expiring.id;
     access_token::Entity::update_many()
         .col_expr(
             access_token::Column::ExpiresAt,
@@ -320,13 +321,7 @@ async fn invalid_tokens_are_refused_field_by_field() {
             "{body}: {problem}"
         );
     }
-    let listed = app
-        .as_(&org.leader_a)
-        .get("/api/v1/me/tokens")
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(listed, json!([]));
+    assert_eq!(tokens(&app, &org.leader_a).await, []);
 }
 
 #[tokio::test]
