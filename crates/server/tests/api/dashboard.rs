@@ -1,7 +1,8 @@
 //! Each role's home page shows what needs doing, and only within the actor's scope.
 
 use chrono::{Duration, Utc};
-use serde_json::{Value, json};
+use dto::{AttentionReason, Dashboard};
+use serde_json::json;
 use test_support::Call;
 use test_support::{Persona, TestApp};
 
@@ -15,12 +16,12 @@ fn month_back(months: i64) -> String {
     month
 }
 
-async fn dashboard(app: &TestApp, who: &Persona) -> Value {
-    app.as_(who).get("/api/v1/dashboard").call().await.ok(200)
-}
-
-fn count(board: &Value, list: &str) -> usize {
-    board[list].as_array().map_or(0, Vec::len)
+async fn dashboard(app: &TestApp, who: &Persona) -> Dashboard {
+    app.as_(who)
+        .get("/api/v1/dashboard")
+        .call_as()
+        .await
+        .ok(200)
 }
 
 /// Records every KPI of `agent` at `earlier` two months ago and `later` last month.
@@ -73,35 +74,39 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     record_scores(&app, &org.leader_a, org.agent_a2.id, 70.0, 70.0).await;
 
     let leader = dashboard(&app, &org.leader_a).await;
-    assert_eq!(count(&leader, "upcoming_sessions"), 1);
-    assert_eq!(count(&leader, "pending_acknowledgements"), 1);
-    assert_eq!(count(&leader, "overdue_action_items"), 1);
-    assert_eq!(leader["overdue_action_items"][0]["overdue"], true);
-    let attention = leader["agents_needing_attention"].as_array().expect("list");
+    assert_eq!(leader.upcoming_sessions.len(), 1);
+    assert_eq!(leader.pending_acknowledgements.len(), 1);
+    assert_eq!(leader.overdue_action_items.len(), 1);
+    assert!(leader.overdue_action_items[0].overdue);
+    let attention = &leader.agents_needing_attention;
     assert_eq!(attention.len(), 2);
     // A1 fell 10 points, has an item 3 days late and was never coached; A2 is 5 under target
     // last month and was coached today: A1 needs it most (`domain::attention`'s weights).
     assert_eq!(
-        attention[0]["agent_id"],
-        json!(org.agent_a1.id),
+        attention[0].agent_id,
+        org.agent_a1.id.into(),
         "most in need first"
     );
     assert_eq!(
-        attention[0]["reasons"],
-        json!(["SCORE_DROPPED", "OVERDUE_ITEMS", "NO_RECENT_SESSION"])
+        attention[0].reasons,
+        [
+            AttentionReason::ScoreDropped,
+            AttentionReason::OverdueItems,
+            AttentionReason::NoRecentSession
+        ]
     );
-    assert_eq!(attention[0]["change"], -10.0);
-    assert_eq!(attention[0]["overdue_items"], 1);
-    assert_eq!(attention[0]["days_since_session"], Value::Null);
-    assert_eq!(attention[0]["weight"], 34.5);
-    assert_eq!(attention[0]["team_id"], json!(org.team_a));
+    assert_eq!(attention[0].change, Some(-10.0));
+    assert_eq!(attention[0].overdue_items, 1);
+    assert_eq!(attention[0].days_since_session, None);
+    assert_eq!(attention[0].weight, 34.5);
+    assert_eq!(attention[0].team_id, Some(org.team_a.into()));
     assert_eq!(
-        attention[1]["reasons"],
-        json!(["BELOW_TARGET"]),
+        attention[1].reasons,
+        [AttentionReason::BelowTarget],
         "A2 was coached: their session is completed, and not yet due for acknowledgement"
     );
-    assert_eq!(attention[1]["days_since_session"], 0);
-    assert_eq!(attention[1]["weight"], 2.5);
+    assert_eq!(attention[1].days_since_session, Some(0));
+    assert_eq!(attention[1].weight, 2.5);
 
     // Two days on, A2's session still waits for their acknowledgement: that counts too.
     {
@@ -119,64 +124,60 @@ async fn the_dashboard_shows_what_needs_doing_in_scope() {
     }
     // (Another instance: this one keeps the dashboard it built a moment ago in memory.)
     let later = dashboard(&app.another_instance().await, &org.leader_a).await;
-    let a2 = later["agents_needing_attention"]
-        .as_array()
-        .and_then(|list| {
-            list.iter()
-                .find(|a| a["agent_id"] == json!(org.agent_a2.id))
-                .cloned()
-        })
+    let a2 = later
+        .agents_needing_attention
+        .iter()
+        .find(|a| a.agent_id == org.agent_a2.id.into())
         .expect("A2 still listed");
-    assert_eq!(a2["reasons"], json!(["BELOW_TARGET", "UNACKNOWLEDGED"]));
-    assert_eq!(a2["unacknowledged"], 1);
-    assert_eq!(a2["weight"], 6.5);
-    let trend = leader["team_trend"].as_array().expect("list");
-    assert_eq!(trend.len(), 2);
-    assert_eq!(trend[0]["average"], 80.0);
-    assert_eq!(trend[1]["average"], 75.0);
+    assert_eq!(
+        a2.reasons,
+        [
+            AttentionReason::BelowTarget,
+            AttentionReason::Unacknowledged
+        ]
+    );
+    assert_eq!((a2.unacknowledged, a2.weight), (1, 6.5));
+    let trend: Vec<f64> = leader.team_trend.iter().map(|t| t.average).collect();
+    assert_eq!(trend, [80.0, 75.0]);
 
     let manager = dashboard(&app, &org.manager_a).await;
-    assert_eq!(count(&manager, "agents_needing_attention"), 2);
+    assert_eq!(manager.agents_needing_attention.len(), 2);
 
     let agent = dashboard(&app, &org.agent_a2).await;
     assert_eq!(
-        count(&agent, "pending_acknowledgements"),
+        agent.pending_acknowledgements.len(),
         1,
         "the agent's sign-off reminder"
     );
-    assert_eq!(count(&agent, "upcoming_sessions"), 0);
-    assert_eq!(count(&agent, "overdue_action_items"), 0);
-    assert_eq!(count(&agent, "agents_needing_attention"), 0);
-    assert_eq!(
-        agent["team_trend"].as_array().map(Vec::len),
-        Some(2),
-        "their own trend"
-    );
+    assert_eq!(agent.upcoming_sessions.len(), 0);
+    assert_eq!(agent.overdue_action_items.len(), 0);
+    assert_eq!(agent.agents_needing_attention.len(), 0);
+    assert_eq!(agent.team_trend.len(), 2, "their own trend");
 
     for stranger in [&org.leader_b, &org.manager_b, &org.loner] {
         let board = dashboard(&app, stranger).await;
-        for list in [
-            "upcoming_sessions",
-            "pending_acknowledgements",
-            "overdue_action_items",
-            "team_trend",
-        ] {
-            assert_eq!(count(&board, list), 0, "{list} of {:?}", stranger.role);
-        }
+        let lists = [
+            board.upcoming_sessions.len(),
+            board.pending_acknowledgements.len(),
+            board.overdue_action_items.len(),
+            board.team_trend.len(),
+        ];
+        assert_eq!(lists, [0; 4], "{:?}", stranger.role);
         // Team B's own agent, never coached, needs attention; team A's are not shown.
-        let named: Vec<&Value> = board["agents_needing_attention"]
-            .as_array()
-            .map(|list| list.iter().map(|a| &a["agent_id"]).collect())
-            .unwrap_or_default();
+        let named: Vec<domain::UserId> = board
+            .agents_needing_attention
+            .iter()
+            .map(|a| a.agent_id)
+            .collect();
         assert!(
-            !named.contains(&&json!(org.agent_a1.id)) && !named.contains(&&json!(org.agent_a2.id)),
+            !named.contains(&org.agent_a1.id.into()) && !named.contains(&org.agent_a2.id.into()),
             "{named:?}"
         );
     }
     let leader_b = dashboard(&app, &org.leader_b).await;
     assert_eq!(
-        leader_b["agents_needing_attention"][0]["reasons"],
-        json!(["NO_RECENT_SESSION"])
+        leader_b.agents_needing_attention[0].reasons,
+        [AttentionReason::NoRecentSession]
     );
 }
 
@@ -193,30 +194,24 @@ async fn with_analytics_turned_off_the_dashboard_leaves_out_the_trend_and_the_br
     record_scores(&app, &org.leader_a, org.agent_a1.id, 90.0, 80.0).await;
 
     let leader = dashboard(&app, &org.leader_a).await;
-    assert_eq!(count(&leader, "team_trend"), 0);
+    assert_eq!(leader.team_trend.len(), 0);
     assert_eq!(
-        leader["agents_needing_attention"][0]["reasons"],
-        json!(["SCORE_DROPPED", "NO_RECENT_SESSION"]),
+        leader.agents_needing_attention[0].reasons,
+        [
+            AttentionReason::ScoreDropped,
+            AttentionReason::NoRecentSession
+        ],
         "who needs coaching is not analytics"
     );
-    assert_eq!(
-        count(&dashboard(&app, &org.agent_a1).await, "team_trend"),
-        0
-    );
+    assert_eq!(dashboard(&app, &org.agent_a1).await.team_trend.len(), 0);
     // The agent's own scorecard stays.
     let last_month = month_back(1);
-    let year = &last_month[..4];
+    let year = last_month[..4].parse().expect("a year");
     let card = app
         .as_(&org.agent_a1)
-        .get(&format!(
-            "/api/v1/agents/{}/scorecard?year={year}",
-            org.agent_a1.id
-        ))
-        .call()
+        .scorecard(org.agent_a1.id, year)
         .await
         .ok(200);
-    let scored = card["months"]
-        .as_array()
-        .and_then(|months| months.iter().find(|m| m["month"] == json!(last_month)));
-    assert_eq!(scored.map(|m| &m["score"]), Some(&json!(80.0)), "{card}");
+    let scored = card.months.iter().find(|m| m.month == last_month);
+    assert_eq!(scored.and_then(|m| m.score), Some(80.0), "{card:?}");
 }
