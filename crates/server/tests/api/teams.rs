@@ -1,39 +1,39 @@
 //! Teams: scope, creation rules, membership changes, concurrency.
 
+use domain::{TeamId, UserId};
+use dto::{Page, Team};
 use reqwest::Method;
 use serde_json::json;
-use test_support::Call;
-use test_support::TestApp;
+use test_support::{Call, Persona, TestApp};
 
-use crate::helpers::{ids, problem};
+use crate::helpers::problem;
+
+/// The teams `who` reads, as they list them.
+async fn teams(app: &TestApp, who: &Persona) -> Vec<TeamId> {
+    let page: Page<Team> = app.as_(who).get("/api/v1/teams").call_as().await.ok(200);
+    page.items.into_iter().map(|team| team.id).collect()
+}
+
+/// One team as `who` reads it.
+async fn team(app: &TestApp, who: &Persona, id: uuid::Uuid) -> Team {
+    app.as_(who)
+        .get(&format!("/api/v1/teams/{id}"))
+        .call_as()
+        .await
+        .ok(200)
+}
 
 #[tokio::test]
 async fn team_lists_follow_leadership_and_management() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    let app = &app;
-    let list = |who| async move {
-        let page = app.as_(who).get("/api/v1/teams").call().await.ok(200);
-        ids(&page)
-    };
-    assert_eq!(list(&org.admin).await.len(), 2);
-    assert_eq!(list(&org.manager_a).await, vec![org.team_a.to_string()]);
-    assert_eq!(list(&org.leader_b).await, vec![org.team_b.to_string()]);
-    assert!(list(&org.agent_a1).await.is_empty());
-    let team = app
-        .as_(&org.leader_a)
-        .get(&format!("/api/v1/teams/{}", org.team_a))
-        .call()
-        .await
-        .ok(200);
-    let mut members: Vec<String> = team["agent_ids"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|v| v.as_str().expect("id").to_owned())
-        .collect();
+    assert_eq!(teams(&app, &org.admin).await.len(), 2);
+    assert_eq!(teams(&app, &org.manager_a).await, [org.team_a.into()]);
+    assert_eq!(teams(&app, &org.leader_b).await, [org.team_b.into()]);
+    assert!(teams(&app, &org.agent_a1).await.is_empty());
+    let mut members = team(&app, &org.leader_a, org.team_a).await.agent_ids;
     members.sort();
-    let mut expected = vec![org.agent_a1.id.to_string(), org.agent_a2.id.to_string()];
+    let mut expected: Vec<UserId> = vec![org.agent_a1.id.into(), org.agent_a2.id.into()];
     expected.sort();
     assert_eq!(members, expected);
     for who in [&org.leader_b, &org.manager_b, &org.agent_a1] {
@@ -66,14 +66,14 @@ async fn admins_create_teams_with_a_real_leader_and_manager() {
         .call()
         .await
         .problem(403);
-    let created = app
+    let created: Team = app
         .as_(&org.admin)
         .post("/api/v1/teams", &body)
-        .call()
+        .call_as()
         .await
         .ok(201);
-    assert_eq!(created["name"], "Team C");
-    assert_eq!(created["agent_ids"], json!([]));
+    assert_eq!(created.name, "Team C");
+    assert_eq!(created.agent_ids, []);
     let duplicate = app
         .as_(&org.admin)
         .post("/api/v1/teams", &body)
@@ -100,13 +100,7 @@ async fn admins_create_teams_with_a_real_leader_and_manager() {
         .problem(422);
     assert!(blank["errors"]["name"].is_array());
     // The manager now sees the new team.
-    let page = app
-        .as_(&org.manager_b)
-        .get("/api/v1/teams")
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(ids(&page).len(), 2);
+    assert_eq!(teams(&app, &org.manager_b).await.len(), 2);
 }
 
 #[tokio::test]
@@ -118,7 +112,7 @@ async fn managers_move_agents_only_between_their_own_teams() {
         app.as_(who)
             .request(Method::PATCH, &format!("/api/v1/teams/{team}"))
             .json(&json!({ "agent_ids": agents, "version": version }))
-            .call()
+            .call_as::<Team>()
             .await
     };
     // Taking another manager's agent: that agent is not in scope.
@@ -148,8 +142,8 @@ async fn managers_move_agents_only_between_their_own_teams() {
     let updated = patch(&org.manager_a, org.team_a, 1, vec![org.agent_a1.id])
         .await
         .ok(200);
-    assert_eq!(updated["agent_ids"], json!([org.agent_a1.id]));
-    assert_eq!(updated["version"], 2);
+    assert_eq!(updated.agent_ids, [org.agent_a1.id.into()]);
+    assert_eq!(updated.version, 2);
     // The admin moves B1 into team A: B1 leaves team B.
     let moved = patch(
         &org.admin,
@@ -159,14 +153,8 @@ async fn managers_move_agents_only_between_their_own_teams() {
     )
     .await
     .ok(200);
-    assert_eq!(moved["agent_ids"].as_array().map(Vec::len), Some(2));
-    let team_b = app
-        .as_(&org.admin)
-        .get(&format!("/api/v1/teams/{}", org.team_b))
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(team_b["agent_ids"], json!([]));
+    assert_eq!(moved.agent_ids.len(), 2);
+    assert_eq!(team(app, &org.admin, org.team_b).await.agent_ids, []);
     // Leaders are not members.
     patch(&org.admin, org.team_a, 3, vec![org.leader_b.id])
         .await
