@@ -52,7 +52,7 @@ pub use metrics::{
     TeamScorecardRow, UpdateKpi, UpdateScorecardConfig,
 };
 pub use notifications::{
-    EmailNotifications, MarkRead, Notification, Notifications, ReminderChoices,
+    EmailNotifications, MarkRead, Marked, Notification, Notifications, ReminderChoices,
 };
 pub use page::Page;
 pub use problem::{ErrorCode, Problem};

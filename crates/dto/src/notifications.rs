@@ -37,6 +37,16 @@ pub struct Notifications {
     pub unread: u64,
 }
 
+/// What marking read changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Marked {
+    /// Notifications marked read now.
+    pub marked: u64,
+    /// Unread notifications left.
+    pub unread: u64,
+}
+
 /// `POST /api/v1/notifications/read`: some (`ids`) or `all`.
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,11 +3,10 @@
 
 use actix_web::web;
 use dto::query::NotificationQuery;
-use dto::{EmailNotifications, MarkRead, Notifications};
+use dto::{EmailNotifications, MarkRead, Marked, Notifications};
 use persistence::PageRequest;
 use persistence::reminders::{self, Kind};
 use persistence::{emails, notifications};
-use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
@@ -107,15 +106,6 @@ pub async fn list_notifications(
         next_cursor,
         unread: notifications::unread(&app.db, me).await?,
     }))
-}
-
-/// What marking read changed.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Marked {
-    /// Notifications marked read now.
-    pub marked: u64,
-    /// Unread notifications left.
-    pub unread: u64,
 }
 
 /// Marks some of my notifications (`ids`) or all of them (`all: true`) read. Ids that are not

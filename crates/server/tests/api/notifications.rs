@@ -1,6 +1,8 @@
 //! Notifications: written with the change that causes them, to the person it happened to, read
 //! and marked read by that person alone.
 
+use dto::query::NotificationQuery;
+use dto::{Marked, Notifications};
 use serde_json::json;
 use test_support::ops::Record;
 use test_support::records;
@@ -8,24 +10,35 @@ use test_support::{Call, Persona, TestApp};
 
 /// `who`'s notifications as (kind, resource id), newest first, and the unread count.
 async fn inbox(app: &TestApp, who: &Persona) -> (Vec<(String, String)>, u64) {
-    let page = app
-        .as_(who)
-        .get("/api/v1/notifications")
-        .call()
-        .await
-        .ok(200);
-    let items = page["items"]
-        .as_array()
-        .expect("items")
+    let page = notifications(app, who, &NotificationQuery::default()).await;
+    let items = page
+        .items
         .iter()
         .map(|n| {
-            (
-                n["kind"].as_str().expect("kind").to_owned(),
-                n["resource_id"].as_str().unwrap_or_default().to_owned(),
-            )
+            let about = n.resource_id.map(|id| id.to_string()).unwrap_or_default();
+            (n.kind.as_str().to_owned(), about)
         })
         .collect();
-    (items, page["unread"].as_u64().expect("unread"))
+    (items, page.unread)
+}
+
+/// `who`'s notifications as `query` asks for them.
+async fn notifications(app: &TestApp, who: &Persona, query: &NotificationQuery) -> Notifications {
+    app.as_(who)
+        .get("/api/v1/notifications")
+        .query(query)
+        .call_as()
+        .await
+        .ok(200)
+}
+
+/// `who` marks `body` (`ids` or `all`) read.
+async fn mark(app: &TestApp, who: &Persona, body: serde_json::Value) -> Marked {
+    app.as_(who)
+        .post("/api/v1/notifications/read", &body)
+        .call_as()
+        .await
+        .ok(200)
 }
 
 fn id(record: &impl Record) -> String {
@@ -149,49 +162,43 @@ async fn notifications_are_marked_read_by_their_reader_alone() {
             .await
             .ok(201);
     }
-    let page = app
-        .as_(&org.agent_a1)
-        .get("/api/v1/notifications?limit=2")
-        .call()
-        .await
-        .ok(200);
-    assert!(page["next_cursor"].is_string());
-    let first = page["items"][0]["id"].clone();
+    let two = NotificationQuery {
+        limit: Some(2),
+        ..NotificationQuery::default()
+    };
+    let page = notifications(&app, &org.agent_a1, &two).await;
+    assert!(page.next_cursor.is_some());
+    let first = page.items[0].id;
 
     // Someone else's id changes nothing.
-    let theirs = app
-        .as_(&org.agent_a2)
-        .post("/api/v1/notifications/read", &json!({ "ids": [first] }))
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(theirs["marked"], 0);
-    let mine = app
-        .as_(&org.agent_a1)
-        .post("/api/v1/notifications/read", &json!({ "ids": [first] }))
-        .call()
-        .await
-        .ok(200);
+    let theirs = mark(&app, &org.agent_a2, json!({ "ids": [first] })).await;
+    assert_eq!(theirs.marked, 0);
+    let mine = mark(&app, &org.agent_a1, json!({ "ids": [first] })).await;
     assert_eq!(
-        (mine["marked"].as_u64(), mine["unread"].as_u64()),
-        (Some(1), Some(2))
+        mine,
+        Marked {
+            marked: 1,
+            unread: 2
+        }
     );
-    let unread = app
-        .as_(&org.agent_a1)
-        .get("/api/v1/notifications?unread=true")
-        .call()
-        .await
-        .ok(200);
-    assert_eq!(unread["items"].as_array().map(Vec::len), Some(2));
-    let all = app
-        .as_(&org.agent_a1)
-        .post("/api/v1/notifications/read", &json!({ "all": true }))
-        .call()
-        .await
-        .ok(200);
+    let unread = NotificationQuery {
+        unread: true,
+        ..NotificationQuery::default()
+    };
     assert_eq!(
-        (all["marked"].as_u64(), all["unread"].as_u64()),
-        (Some(2), Some(0))
+        notifications(&app, &org.agent_a1, &unread)
+            .await
+            .items
+            .len(),
+        2
+    );
+    let all = mark(&app, &org.agent_a1, json!({ "all": true })).await;
+    assert_eq!(
+        all,
+        Marked {
+            marked: 2,
+            unread: 0
+        }
     );
 
     // Neither, both, an empty list, junk: 422 naming the field.
@@ -225,14 +232,9 @@ async fn two_tabs_marking_all_read_at_once_mark_each_notification_once() {
             .await
             .ok(201);
     }
-    let mark = || {
-        app.as_(&org.agent_a1)
-            .post("/api/v1/notifications/read", &json!({ "all": true }))
-            .call()
-    };
-    let (a, b) = tokio::join!(mark(), mark());
-    let marked =
-        a.ok(200)["marked"].as_u64().unwrap_or(0) + b.ok(200)["marked"].as_u64().unwrap_or(0);
+    let all = || mark(&app, &org.agent_a1, json!({ "all": true }));
+    let (a, b) = tokio::join!(all(), all());
+    let marked = a.marked + b.marked;
     assert_eq!(marked, 4, "each notification is marked once");
     assert_eq!(inbox(&app, &org.agent_a1).await.1, 0);
 }
