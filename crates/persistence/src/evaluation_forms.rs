@@ -55,7 +55,7 @@ pub struct FormFilter {
 }
 
 /// The forms `actor` may read, by name; an agent reads none (they see a form through their
-/// evaluations).
+/// evaluations). The sections are read only for the forms the list keeps.
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -73,17 +73,15 @@ pub async fn list(
         .order_by_asc(evaluation_form::Column::Id)
         .all(db)
         .await?;
-    let forms = complete(db, rows).await?;
-    Ok(forms
-        .into_iter()
-        .filter(|form| form.readable_by(actor))
-        .filter(|form| {
-            filter
+    let mut forms = with_teams(db, rows).await?;
+    forms.retain(|form| {
+        form.readable_by(actor)
+            && filter
                 .team
                 .is_none_or(|team| form.team_ids.is_empty() || form.team_ids.contains(&team))
-        })
-        .filter(|form| filter.channel.is_none_or(|c| form.channels().contains(&c)))
-        .collect())
+            && filter.channel.is_none_or(|c| form.channels().contains(&c))
+    });
+    with_sections(db, forms).await
 }
 
 /// One form `actor` may read.
@@ -96,35 +94,57 @@ pub async fn find(
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    complete(db, vec![row])
+    let mut forms = with_teams(db, vec![row]).await?;
+    forms.retain(|form| form.readable_by(actor));
+    with_sections(db, forms)
         .await?
         .pop()
-        .filter(|form| form.readable_by(actor))
         .ok_or(StoreError::NotFound)
 }
 
-/// The rows with their teams and sections in force: two statements for any number of forms.
-async fn complete(
+/// The rows with their teams (sections still empty): one statement for any number of forms.
+async fn with_teams(
     db: &impl ConnectionTrait,
     rows: Vec<evaluation_form::Model>,
 ) -> Result<Vec<StoredForm>, StoreError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<EvaluationFormId> = rows.iter().map(|row| row.id).collect();
     let mut teams: HashMap<EvaluationFormId, Vec<TeamId>> = HashMap::new();
-    for link in evaluation_form_team::Entity::find()
-        .filter(evaluation_form_team::Column::FormId.is_in(ids))
-        .all(db)
-        .await?
-    {
-        teams.entry(link.form_id).or_default().push(link.team_id);
+    if !rows.is_empty() {
+        let ids: Vec<EvaluationFormId> = rows.iter().map(|row| row.id).collect();
+        for link in evaluation_form_team::Entity::find()
+            .filter(evaluation_form_team::Column::FormId.is_in(ids))
+            .all(db)
+            .await?
+        {
+            teams.entry(link.form_id).or_default().push(link.team_id);
+        }
     }
-    let in_force = rows.iter().fold(Condition::any(), |any, row| {
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut team_ids = teams.remove(&row.id).unwrap_or_default();
+            team_ids.sort();
+            StoredForm {
+                row,
+                team_ids,
+                sections: Vec::new(),
+            }
+        })
+        .collect())
+}
+
+/// The forms with their sections in force: one statement for any number of forms.
+async fn with_sections(
+    db: &impl ConnectionTrait,
+    mut forms: Vec<StoredForm>,
+) -> Result<Vec<StoredForm>, StoreError> {
+    if forms.is_empty() {
+        return Ok(forms);
+    }
+    let in_force = forms.iter().fold(Condition::any(), |any, form| {
         any.add(
             Condition::all()
-                .add(evaluation_form_version::Column::FormId.eq(row.id))
-                .add(evaluation_form_version::Column::Version.eq(row.sections_version)),
+                .add(evaluation_form_version::Column::FormId.eq(form.row.id))
+                .add(evaluation_form_version::Column::Version.eq(form.row.sections_version)),
         )
     });
     let mut sections: HashMap<EvaluationFormId, Vec<FormSection>> = HashMap::new();
@@ -137,18 +157,10 @@ async fn complete(
             .map_err(|err| StoreError::Other(DbErr::Json(format!("form sections: {err}"))))?;
         sections.insert(version.form_id, read);
     }
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let mut team_ids = teams.remove(&row.id).unwrap_or_default();
-            team_ids.sort();
-            StoredForm {
-                sections: sections.remove(&row.id).unwrap_or_default(),
-                team_ids,
-                row,
-            }
-        })
-        .collect())
+    for form in &mut forms {
+        form.sections = sections.remove(&form.row.id).unwrap_or_default();
+    }
+    Ok(forms)
 }
 
 /// Checks that every team named exists.
@@ -360,13 +372,11 @@ pub async fn update(
         (Some(false), Some(_)) => after.row.archived_at = None,
         _ => {}
     }
-    let mut row: evaluation_form::ActiveModel = after.row.clone().into();
-    row.name = Set(after.row.name.clone());
-    row.description = Set(after.row.description.clone());
-    row.channels = Set(after.row.channels.clone());
-    row.sections_version = Set(after.row.sections_version);
-    row.archived_at = Set(after.row.archived_at);
-    row.update(&txn).await?;
+    // The row as changed above, written whole (its version and time as the claim set them).
+    evaluation_form::ActiveModel::from(after.row.clone())
+        .reset_all()
+        .update(&txn)
+        .await?;
     audit::commit(
         txn,
         origin,
