@@ -98,15 +98,6 @@ impl AnswerValue {
     }
 }
 
-impl std::fmt::Display for AnswerValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AnswerValue::Number(n) => n.fmt(f),
-            AnswerValue::Word(word) => word.fmt(f),
-        }
-    }
-}
-
 /// A question of an evaluation form: what scoring needs, and what an evaluator is shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
