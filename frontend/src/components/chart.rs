@@ -55,6 +55,11 @@ const PAD_LEFT: f64 = 34.0;
 const PAD_RIGHT: f64 = 10.0;
 const PAD_TOP: f64 = 10.0;
 const PAD_BOTTOM: f64 = 24.0;
+/// How wide a character of the axis text is, about: 11px text (`.chart .tick`) averages a little
+/// over half its size.
+const TICK_CHAR_WIDTH: f64 = 6.2;
+/// The least space between two axis labels.
+const LABEL_GAP: f64 = 8.0;
 
 /// A line chart over `labels`, scaled from `min` to `max`.
 #[component]
@@ -110,8 +115,13 @@ pub fn LineChart(
         let desc_id = format!("{id}-desc");
         let labelled_by = format!("{title_id} {desc_id}");
         let ticks: Vec<f64> = (0..=4).map(|i| min + span * f64::from(i) / 4.0).collect();
-        // About six labels, counted back from the latest so the last month is always named.
-        let every = (labels.len() / 6).max(1);
+        // Labels counted back from the latest so the last month is always named, at most about
+        // six, and never closer than they fit: the last ends at its point, so it and the one
+        // before it need one and a half labels' width (and a gap) between their points.
+        let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+        let apart = 1.5 * widest * TICK_CHAR_WIDTH + LABEL_GAP;
+        let fit = (apart / (plot_w / steps)).ceil() as usize;
+        let every = fit.max(labels.len() / 6).max(1);
         let last = labels.len().saturating_sub(1);
         let band_rects = bands
             .iter()
