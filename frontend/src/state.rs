@@ -22,7 +22,7 @@ impl Session {
 
     /// The policy's actor for the signed-in person.
     pub fn actor(&self) -> Option<domain::Actor> {
-        self.0.with(|me| me.as_ref().map(actor))
+        self.0.with(|me| me.as_ref().map(dto::Me::actor))
     }
 
     /// Whether the policy lets the signed-in person do `action` to `target` (the server checks
@@ -34,21 +34,8 @@ impl Session {
 
     /// Whether the signed-in person coaches (team leader, manager, admin).
     pub fn is_coach(&self) -> bool {
-        self.0.with(|me| {
-            me.as_ref()
-                .is_some_and(|me| me.user.role != domain::Role::Agent)
-        })
-    }
-}
-
-/// The policy's view of a person.
-pub fn actor(me: &dto::Me) -> domain::Actor {
-    domain::Actor {
-        id: me.user.id,
-        role: me.user.role,
-        led_teams: me.led_team_ids.clone(),
-        managed_teams: me.managed_team_ids.clone(),
-        grants: None,
+        self.0
+            .with(|me| me.as_ref().is_some_and(|me| me.user.role.coaches()))
     }
 }
 

@@ -30,6 +30,7 @@ mod m20261206_000020_seal_totp_secrets;
 mod m20261207_000021_password_links;
 mod m20261207_000022_reminders;
 mod m20261207_000023_evaluation_forms;
+mod m20261207_000024_quality_analysts;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_password_links::Migration),
             Box::new(m20261207_000022_reminders::Migration),
             Box::new(m20261207_000023_evaluation_forms::Migration),
+            Box::new(m20261207_000024_quality_analysts::Migration),
         ]
     }
 }

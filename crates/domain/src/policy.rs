@@ -21,6 +21,9 @@ pub struct Actor {
     pub led_teams: Vec<TeamId>,
     /// Teams whose manager they are.
     pub managed_teams: Vec<TeamId>,
+    /// Teams whose agents they evaluate as a quality analyst.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluated_teams: Vec<TeamId>,
     /// What the personal access token in use may do; `None` for a signed-in person, who may do
     /// everything their role allows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +39,7 @@ impl Actor {
             role: Role::Admin,
             led_teams: Vec::new(),
             managed_teams: Vec::new(),
+            evaluated_teams: Vec::new(),
             grants: None,
         }
     }
@@ -104,6 +108,8 @@ pub enum Relation {
     LedTeam,
     /// The target belongs to a team the actor manages.
     ManagedTeam,
+    /// The target belongs to a team whose agents the actor evaluates.
+    EvaluatedTeam,
     /// None of the above.
     Unrelated,
     /// The action has no target record.
@@ -112,11 +118,12 @@ pub enum Relation {
 
 impl Relation {
     /// Every relation, for exhaustive tests.
-    pub const ALL: [Relation; 6] = [
+    pub const ALL: [Relation; 7] = [
         Relation::Own,
         Relation::Author,
         Relation::LedTeam,
         Relation::ManagedTeam,
+        Relation::EvaluatedTeam,
         Relation::Unrelated,
         Relation::Global,
     ];
@@ -315,6 +322,8 @@ impl Actor {
             }
             if self.manages(team) {
                 relation = Relation::ManagedTeam;
+            } else if relation == Relation::Unrelated && self.evaluated_teams.contains(&team) {
+                relation = Relation::EvaluatedTeam;
             }
         }
         relation
@@ -337,8 +346,8 @@ pub fn relation(actor: &Actor, target: &Target) -> Relation {
 /// The rule table: may a `role` do `action` to a target it stands in `relation` to?
 pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
     use Action::*;
-    use Relation::{Author, LedTeam, ManagedTeam, Own};
-    use Role::{Admin, Agent, Manager, TeamLeader};
+    use Relation::{Author, EvaluatedTeam, LedTeam, ManagedTeam, Own};
+    use Role::{Admin, Agent, Manager, QualityAnalyst, TeamLeader};
 
     let admin = role == Admin;
     let admin_not_self = admin && relation != Own;
@@ -346,11 +355,14 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
     let leader_of = role == TeamLeader && relation == LedTeam;
     // The coach side of an agent: the admin, the agent's manager, the agent's team leader.
     let coach = admin || manager_of || leader_of;
+    // A quality analyst of the agent's team: sees the people and scores they evaluate, no
+    // coaching record.
+    let analyst_of = role == QualityAnalyst && relation == EvaluatedTeam;
     let own = relation == Own;
     let agent_self = role == Agent && own;
 
     match action {
-        ViewUser => coach || own,
+        ViewUser => coach || analyst_of || own,
         CreateUser
         | CreateTeam
         | UpdateTeam
@@ -364,10 +376,9 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
         }
         UpdateProfile => admin || manager_of || own,
         ChangeRole | DeactivateUser | ResetPassword | EraseUser => admin_not_self,
-        ViewTeam => coach,
-        ViewSession | ViewActionItem | ViewActionPlan | ViewMetrics | ProgressActionItem => {
-            coach || own
-        }
+        ViewTeam => coach || analyst_of,
+        ViewMetrics => coach || analyst_of || own,
+        ViewSession | ViewActionItem | ViewActionPlan | ProgressActionItem => coach || own,
         ManageSession
         | CreateActionItem
         | ManageActionItem
@@ -375,9 +386,13 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
         | CreateNote
         | WriteMetrics
         | ManageSessionTemplate => coach,
-        // Everyone who coaches uses the organisation's templates and forms, and their teams'.
-        ViewSessionTemplate | ViewEvaluationForm => {
-            coach || (relation == Relation::Global && role != Agent)
+        // Everyone who coaches uses the organisation's templates, and their teams'; analysts
+        // score with the organisation's forms, and their teams'.
+        ViewSessionTemplate => {
+            coach || (relation == Relation::Global && matches!(role, Manager | TeamLeader))
+        }
+        ViewEvaluationForm => {
+            coach || analyst_of || (relation == Relation::Global && role != Agent)
         }
         AcknowledgeSession | AcknowledgeActionPlan => agent_self,
         ViewNote => coach || own || relation == Author,

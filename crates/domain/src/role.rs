@@ -1,4 +1,4 @@
-//! The four roles of a contact centre's coaching hierarchy.
+//! The five roles of a contact centre's coaching and quality hierarchy.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,19 +21,29 @@ pub enum Role {
     /// Coaches the agents of the teams they lead.
     #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "TEAM_LEADER"))]
     TeamLeader,
+    /// Evaluates the interactions of the agents of the teams an admin assigns them; manages no
+    /// one and reads no coaching records.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "QUALITY_ANALYST"))]
+    QualityAnalyst,
     /// Is coached; sees only their own records.
     #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "AGENT"))]
     Agent,
 }
 
-/// A string that is not one of the four roles.
+/// A string that is not one of the five roles.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role `{0}`")]
 pub struct UnknownRole(pub String);
 
 impl Role {
     /// Every role, in rank order.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::TeamLeader, Role::Agent];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Manager,
+        Role::TeamLeader,
+        Role::QualityAnalyst,
+        Role::Agent,
+    ];
 
     /// The stored and wire spelling (`TEAM_LEADER`).
     pub fn as_str(self) -> &'static str {
@@ -41,8 +51,14 @@ impl Role {
             Role::Admin => "ADMIN",
             Role::Manager => "MANAGER",
             Role::TeamLeader => "TEAM_LEADER",
+            Role::QualityAnalyst => "QUALITY_ANALYST",
             Role::Agent => "AGENT",
         }
+    }
+
+    /// Whether the role coaches agents (admin, manager, team leader).
+    pub fn coaches(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager | Role::TeamLeader)
     }
 
     /// A label for people (`Team leader`).
@@ -51,6 +67,7 @@ impl Role {
             Role::Admin => "Admin",
             Role::Manager => "Manager",
             Role::TeamLeader => "Team leader",
+            Role::QualityAnalyst => "Quality analyst",
             Role::Agent => "Agent",
         }
     }

@@ -180,6 +180,8 @@ pub struct Me {
     pub led_team_ids: Vec<TeamId>,
     /// Teams they manage.
     pub managed_team_ids: Vec<TeamId>,
+    /// Teams whose agents they evaluate, as a quality analyst.
+    pub evaluated_team_ids: Vec<TeamId>,
     /// Their own team, as an agent.
     pub team: Option<TeamSummary>,
     /// Actions their role may take on at least some record.
@@ -194,6 +196,7 @@ impl Me {
             role: self.user.role,
             led_teams: self.led_team_ids.clone(),
             managed_teams: self.managed_team_ids.clone(),
+            evaluated_teams: self.evaluated_team_ids.clone(),
             grants: None,
         }
     }

@@ -19,6 +19,8 @@ pub struct Team {
     pub manager_id: Option<UserId>,
     /// The agents.
     pub agent_ids: Vec<UserId>,
+    /// The quality analysts who evaluate its agents.
+    pub analyst_ids: Vec<UserId>,
     /// Optimistic-concurrency version.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -48,6 +50,10 @@ pub struct CreateTeam {
     /// A user whose role is `MANAGER`.
     #[serde(default)]
     pub manager_id: Option<UserId>,
+    /// Users whose role is `QUALITY_ANALYST`, who evaluate the team's agents.
+    #[garde(length(max = 50))]
+    #[serde(default)]
+    pub analyst_ids: Vec<UserId>,
 }
 
 /// `PATCH /api/v1/teams/{id}`.
@@ -75,6 +81,10 @@ pub struct UpdateTeam {
     #[garde(length(max = 500))]
     #[serde(default)]
     pub agent_ids: Option<Vec<UserId>>,
+    /// The complete set of quality analysts (admin).
+    #[garde(length(max = 50))]
+    #[serde(default)]
+    pub analyst_ids: Option<Vec<UserId>>,
     /// The version this edit is based on (or send `If-Match`).
     #[serde(default)]
     pub version: Option<i32>,
@@ -86,5 +96,6 @@ impl crate::Patch for UpdateTeam {
             && self.team_leader_id.is_none()
             && self.manager_id.is_none()
             && self.agent_ids.is_none()
+            && self.analyst_ids.is_none()
     }
 }

@@ -17,6 +17,9 @@ pub struct User {
     pub role: Role,
     /// The team they are an agent of.
     pub team_id: Option<TeamId>,
+    /// The teams whose agents they evaluate, as a quality analyst (empty for anyone else).
+    #[serde(default)]
+    pub team_ids: Vec<TeamId>,
     /// HR employee id.
     pub employee_id: Option<String>,
     pub department: Option<String>,
@@ -51,6 +54,10 @@ pub struct CreateUser {
     /// Team to join as an agent.
     #[serde(default)]
     pub team_id: Option<TeamId>,
+    /// The teams a `QUALITY_ANALYST` evaluates.
+    #[garde(length(max = 50))]
+    #[serde(default)]
+    pub team_ids: Vec<TeamId>,
     /// HR employee id; unique.
     #[garde(inner(length(chars, min = 1, max = 64)))]
     #[serde(default)]
@@ -81,6 +88,10 @@ pub struct UpdateUser {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub team_id: Option<Option<TeamId>>,
+    /// The complete set of teams a `QUALITY_ANALYST` evaluates (admin).
+    #[garde(length(max = 50))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_ids: Option<Vec<TeamId>>,
     /// HR employee id (`null` clears it).
     #[garde(inner(inner(length(chars, min = 1, max = 64))))]
     #[serde(
@@ -139,6 +150,7 @@ impl crate::Patch for UpdateUser {
         self.name.is_none()
             && self.role.is_none()
             && self.team_id.is_none()
+            && self.team_ids.is_none()
             && self.employee_id.is_none()
             && self.department.is_none()
     }
@@ -194,6 +206,7 @@ mod tests {
             role: Role::Agent,
             password: Some("short".into()),
             team_id: None,
+            team_ids: Vec::new(),
             employee_id: None,
             department: None,
         };

@@ -1,7 +1,8 @@
 //! Sample organisations, derived from a fixed seed so two runs give the same one.
 //!
 //! - The demo ([`seed`]): a believable contact centre with a year of coaching history. An admin,
-//!   two managers, four team leaders and forty agents in four teams, twelve months of KPI values
+//!   two managers, four team leaders, a quality analyst who evaluates every team and forty agents
+//!   in four teams, twelve months of KPI values
 //!   per agent, completed and upcoming coaching sessions with action items, and quick notes.
 //! - An organisation at scale ([`seed_scale`]), for benchmarks: N agents in teams of twelve, a
 //!   manager per four teams, two years of monthly KPIs, fifty sessions and two hundred quick notes
@@ -21,7 +22,7 @@ use uuid::Uuid;
 
 use crate::entity::{
     action_item, action_plan, coaching_session, kpi, metric_month, metric_value, quick_note, team,
-    team_member, user,
+    team_analyst, team_member, user,
 };
 use crate::reference::DEFAULT_KPIS;
 use crate::search_index::Searchable;
@@ -29,6 +30,9 @@ use crate::{Db, StoreError, db, search_index};
 
 /// The email domain of every demo account.
 pub const DOMAIN: &str = "demo.coaching-hub.example";
+
+/// The demo's quality analyst, who evaluates every team.
+const ANALYST: &str = "Noor Haddad";
 
 /// The email domain of every account of an organisation at scale.
 pub const SCALE_DOMAIN: &str = "scale.coaching-hub.example";
@@ -278,6 +282,7 @@ pub async fn seed(
     };
 
     person(Role::Admin, "Ada Admin", admin_email.clone(), None);
+    let analyst = person(Role::QualityAnalyst, ANALYST, email_of(ANALYST), None);
     let mut managers = std::collections::HashMap::new();
     let mut teams = Vec::new();
     for (index, (team_name, leader, manager)) in TEAMS.iter().enumerate() {
@@ -328,6 +333,15 @@ pub async fn seed(
         .exec(&txn)
         .await?;
     }
+    team_analyst::Entity::insert_many(teams.iter().map(|(team_id, ..)| {
+        team_analyst::ActiveModel {
+            team_id: Set(*team_id),
+            user_id: Set(analyst),
+            created_at: Set(now),
+        }
+    }))
+    .exec(&txn)
+    .await?;
 
     let kpis = kpi::Entity::find().all(&txn).await?;
     let coaching: Vec<Coached> = teams

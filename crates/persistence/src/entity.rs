@@ -46,6 +46,7 @@ pub mod session_template;
 pub mod sign_in_challenge;
 pub mod sso_identity;
 pub mod team;
+pub mod team_analyst;
 pub mod team_member;
 pub mod user;
 pub mod webhook;

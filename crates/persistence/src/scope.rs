@@ -27,13 +27,21 @@ pub fn teams_in_reach(actor: &Actor) -> Vec<TeamId> {
         .collect()
 }
 
-/// Users the actor may see: everyone for an admin; otherwise themselves, the agents of the teams
-/// they lead or manage, and (for a manager) the leaders of the teams they manage.
+/// The teams whose people an actor sees: those they coach or manage, and those whose agents they
+/// evaluate.
+pub fn teams_in_view(actor: &Actor) -> Vec<TeamId> {
+    let mut teams = teams_in_reach(actor);
+    teams.extend(&actor.evaluated_teams);
+    teams
+}
+
+/// Users the actor may see: everyone for an admin; otherwise themselves, and the agents and
+/// leaders of the teams in view (led, managed or evaluated).
 pub fn users(actor: &Actor) -> Condition {
     if actor.role == Role::Admin {
         return Condition::all();
     }
-    let teams = teams_in_reach(actor);
+    let teams = teams_in_view(actor);
     let mut visible = Condition::any().add(user::Column::Id.eq(actor.id));
     if !teams.is_empty() {
         visible = visible
@@ -59,12 +67,12 @@ pub fn users(actor: &Actor) -> Condition {
     visible
 }
 
-/// Teams the actor may see: every team for an admin, else those they lead or manage.
+/// Teams the actor may see: every team for an admin, else those they lead, manage or evaluate.
 pub fn teams(actor: &Actor) -> Condition {
     if actor.role == Role::Admin {
         Condition::all()
     } else {
-        Condition::all().add(team::Column::Id.is_in(teams_in_reach(actor)))
+        Condition::all().add(team::Column::Id.is_in(teams_in_view(actor)))
     }
 }
 
@@ -148,7 +156,7 @@ pub(crate) fn sees(actor: &Actor, action: Action, target: &Target) -> Result<(),
 }
 
 /// The team of every agent whose records the actor may see because of a team (the agents of the
-/// teams they lead or manage; an agent's own team), by agent: one statement, none for an admin,
+/// teams they lead, manage or evaluate; an agent's own team), by agent: one statement, none for an admin,
 /// whom the policy lets see everything. What live delivery needs to ask the policy about an
 /// event without reading the database again.
 pub async fn agent_teams(
@@ -159,8 +167,8 @@ pub async fn agent_teams(
     let query = match actor.role {
         Role::Admin => return Ok(HashMap::new()),
         Role::Agent => query.filter(team_member::Column::UserId.eq(actor.id)),
-        Role::Manager | Role::TeamLeader => {
-            query.filter(team_member::Column::TeamId.is_in(teams_in_reach(actor)))
+        Role::Manager | Role::TeamLeader | Role::QualityAnalyst => {
+            query.filter(team_member::Column::TeamId.is_in(teams_in_view(actor)))
         }
     };
     Ok(query

@@ -1,4 +1,4 @@
-//! Teams: name, team leader, manager, agents.
+//! Teams: name, team leader, manager, agents, and the quality analysts who evaluate them.
 
 use std::collections::HashMap;
 
@@ -13,11 +13,11 @@ use uuid::Uuid;
 
 use crate::audit::{self, Origin};
 use crate::caller::Caller;
-use crate::entity::{team, team_member, user};
+use crate::entity::{team, team_analyst, team_member, user};
 use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, scope, versioned};
 
-/// A team with its agents.
+/// A team with its agents and analysts.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TeamRow {
     /// The row.
@@ -25,6 +25,8 @@ pub struct TeamRow {
     pub team: team::Model,
     /// Its agents, by id.
     pub agent_ids: Vec<UserId>,
+    /// The quality analysts who evaluate its agents, by id.
+    pub analyst_ids: Vec<UserId>,
 }
 
 /// Changes to a team; `None` leaves a field as it is.
@@ -38,25 +40,48 @@ pub struct TeamChanges {
     pub manager_id: Option<Option<UserId>>,
     /// The complete new set of agents.
     pub agent_ids: Option<Vec<UserId>>,
+    /// The complete new set of quality analysts.
+    pub analyst_ids: Option<Vec<UserId>>,
 }
 
-async fn agents_of(
+/// The agents and the analysts of each of `teams`, as rows.
+async fn with_people(
     db: &impl ConnectionTrait,
-    team_ids: &[TeamId],
-) -> Result<HashMap<TeamId, Vec<UserId>>, StoreError> {
-    let members = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.is_in(team_ids.iter().copied()))
+    teams: Vec<team::Model>,
+) -> Result<Vec<TeamRow>, StoreError> {
+    let ids: Vec<TeamId> = teams.iter().map(|team| team.id).collect();
+    let mut agents: HashMap<TeamId, Vec<UserId>> = HashMap::new();
+    for member in team_member::Entity::find()
+        .filter(team_member::Column::TeamId.is_in(ids.iter().copied()))
         .order_by_asc(team_member::Column::UserId)
         .all(db)
-        .await?;
-    let mut by_team: HashMap<TeamId, Vec<UserId>> = HashMap::new();
-    for member in members {
-        by_team
+        .await?
+    {
+        agents
             .entry(member.team_id)
             .or_default()
             .push(member.user_id);
     }
-    Ok(by_team)
+    let mut analysts: HashMap<TeamId, Vec<UserId>> = HashMap::new();
+    for analyst in team_analyst::Entity::find()
+        .filter(team_analyst::Column::TeamId.is_in(ids))
+        .order_by_asc(team_analyst::Column::UserId)
+        .all(db)
+        .await?
+    {
+        analysts
+            .entry(analyst.team_id)
+            .or_default()
+            .push(analyst.user_id);
+    }
+    Ok(teams
+        .into_iter()
+        .map(|team| TeamRow {
+            agent_ids: agents.remove(&team.id).unwrap_or_default(),
+            analyst_ids: analysts.remove(&team.id).unwrap_or_default(),
+            team,
+        })
+        .collect())
 }
 
 /// One team by id, whatever the scope (callers check scope with the policy).
@@ -65,8 +90,8 @@ pub async fn find(db: &impl ConnectionTrait, id: TeamId) -> Result<TeamRow, Stor
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let agent_ids = agents_of(db, &[id]).await?.remove(&id).unwrap_or_default();
-    Ok(TeamRow { team, agent_ids })
+    let mut rows = with_people(db, vec![team]).await?;
+    rows.pop().ok_or(StoreError::NotFound)
 }
 
 /// The team `id` if `actor` may see it (`NotFound` otherwise, before anything else is read).
@@ -92,7 +117,11 @@ async fn authorize_changes(
     let target = Target::Team {
         id: current.team.id,
     };
-    if changes.name.is_some() || changes.team_leader_id.is_some() || changes.manager_id.is_some() {
+    if changes.name.is_some()
+        || changes.team_leader_id.is_some()
+        || changes.manager_id.is_some()
+        || changes.analyst_ids.is_some()
+    {
         authorize(actor, Action::UpdateTeam, &target)?;
     }
     let Some(agent_ids) = &changes.agent_ids else {
@@ -144,16 +173,7 @@ pub async fn list(
         (team.name.clone(), team.id.into())
     })
     .await?;
-    let ids: Vec<TeamId> = teams.iter().map(|team| team.id).collect();
-    let mut agents = agents_of(db, &ids).await?;
-    let rows = teams
-        .into_iter()
-        .map(|team| TeamRow {
-            agent_ids: agents.remove(&team.id).unwrap_or_default(),
-            team,
-        })
-        .collect();
-    Ok((rows, next))
+    Ok((with_people(db, teams).await?, next))
 }
 
 async fn ensure_role(
@@ -195,6 +215,7 @@ pub async fn create(
     name: &str,
     team_leader_id: UserId,
     manager_id: Option<UserId>,
+    analyst_ids: &[UserId],
 ) -> Result<TeamRow, StoreError> {
     let txn = db::begin_write(db).await?;
     let name = name.trim();
@@ -215,10 +236,8 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    let row = TeamRow {
-        team,
-        agent_ids: Vec::new(),
-    };
+    set_analysts(&txn, team.id, analyst_ids).await?;
+    let row = find(&txn, team.id).await?;
     audit::commit(txn, origin, "team.create", row.team.id, None, row).await
 }
 
@@ -253,6 +272,9 @@ pub async fn update(
     row.update(&txn).await?;
     if let Some(agent_ids) = changes.agent_ids {
         set_agents(&txn, id, &agent_ids).await?;
+    }
+    if let Some(analyst_ids) = changes.analyst_ids {
+        set_analysts(&txn, id, &analyst_ids).await?;
     }
     let updated = find(&txn, id).await?;
     audit::commit(txn, origin, "team.update", id, Some(&current), updated).await
@@ -291,6 +313,45 @@ async fn set_agents(
         team_member::ActiveModel {
             user_id: Set(user_id),
             team_id: Set(team_id),
+            created_at: Set(now),
+        }
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Makes `analyst_ids` the team's quality analysts: each an active analyst.
+async fn set_analysts(
+    db: &impl ConnectionTrait,
+    team_id: TeamId,
+    analyst_ids: &[UserId],
+) -> Result<(), StoreError> {
+    let distinct: std::collections::HashSet<_> = analyst_ids.iter().copied().collect();
+    let analysts = user::Entity::find()
+        .filter(user::Column::Id.is_in(distinct.iter().copied()))
+        .filter(user::Column::Role.eq(Role::QualityAnalyst.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .count(db)
+        .await?;
+    if analysts != distinct.len() as u64 {
+        return Err(StoreError::invalid(
+            "analyst_ids",
+            "every analyst must be an active quality analyst",
+        ));
+    }
+    team_analyst::Entity::delete_many()
+        .filter(team_analyst::Column::TeamId.eq(team_id))
+        .exec(db)
+        .await?;
+    if distinct.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    team_analyst::Entity::insert_many(distinct.into_iter().map(|user_id| {
+        team_analyst::ActiveModel {
+            team_id: Set(team_id),
+            user_id: Set(user_id),
             created_at: Set(now),
         }
     }))

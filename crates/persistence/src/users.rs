@@ -8,17 +8,18 @@ use domain::{Action, Actor, Role, Target, TeamId, UserId, authorize};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Select, SelectModel, Selector, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, SelectModel,
+    Selector, Set,
 };
 use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
 use crate::caller::Caller;
-use crate::entity::{auth_session, team, team_member, user};
+use crate::entity::{auth_session, team, team_analyst, team_member, user};
 use crate::pagination::{self, Cursor, PageRequest};
 use crate::{Db, StoreError, access_tokens, auth_sessions, db, scope, versioned};
 
-/// A user with the team they are an agent of.
+/// A user with the team they are an agent of, or the teams they evaluate.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct UserRow {
     /// The row.
@@ -26,10 +27,13 @@ pub struct UserRow {
     pub user: user::Model,
     /// Their team, as an agent.
     pub team_id: Option<TeamId>,
+    /// The teams whose agents they evaluate, as a quality analyst.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evaluated_team_ids: Vec<TeamId>,
 }
 
 impl UserRow {
-    /// The stored role; the column's CHECK constraint admits only the four roles.
+    /// The stored role; the column's CHECK constraint admits only the five roles.
     pub fn role(&self) -> Role {
         self.user.role
     }
@@ -50,6 +54,8 @@ pub struct NewUser {
     pub temporary: bool,
     /// Team to join (agents only).
     pub team_id: Option<TeamId>,
+    /// Teams to evaluate (quality analysts only).
+    pub evaluated_team_ids: Vec<TeamId>,
     /// HR employee id.
     pub employee_id: Option<String>,
     pub department: Option<String>,
@@ -64,6 +70,8 @@ pub struct UserChanges {
     pub role: Option<Role>,
     /// New team (`Some(None)` leaves the team).
     pub team_id: Option<Option<TeamId>>,
+    /// The complete new set of teams to evaluate (quality analysts).
+    pub evaluated_team_ids: Option<Vec<TeamId>>,
     /// New employee id.
     pub employee_id: Option<Option<String>>,
     /// New department.
@@ -90,11 +98,94 @@ pub fn normalise_email(email: &str) -> String {
 
 /// One user by id, whatever the scope (callers check scope with the policy).
 pub async fn find(db: &impl ConnectionTrait, id: UserId) -> Result<UserRow, StoreError> {
-    with_team(user::Entity::find_by_id(id))
+    let row = with_team(user::Entity::find_by_id(id))
         .one(db)
         .await?
         .map(UserRow::from)
-        .ok_or(StoreError::NotFound)
+        .ok_or(StoreError::NotFound)?;
+    let mut rows = with_evaluated_teams(db, vec![row]).await?;
+    rows.pop().ok_or(StoreError::NotFound)
+}
+
+/// `rows` with the teams each quality analyst among them evaluates: one statement when there is
+/// an analyst, none otherwise.
+async fn with_evaluated_teams(
+    db: &impl ConnectionTrait,
+    mut rows: Vec<UserRow>,
+) -> Result<Vec<UserRow>, StoreError> {
+    let analysts: Vec<UserId> = rows
+        .iter()
+        .filter(|row| row.role() == Role::QualityAnalyst)
+        .map(|row| row.user.id)
+        .collect();
+    if analysts.is_empty() {
+        return Ok(rows);
+    }
+    let mut teams: HashMap<UserId, Vec<TeamId>> = HashMap::new();
+    for assignment in team_analyst::Entity::find()
+        .filter(team_analyst::Column::UserId.is_in(analysts))
+        .order_by_asc(team_analyst::Column::TeamId)
+        .all(db)
+        .await?
+    {
+        teams
+            .entry(assignment.user_id)
+            .or_default()
+            .push(assignment.team_id);
+    }
+    for row in &mut rows {
+        row.evaluated_team_ids = teams.remove(&row.user.id).unwrap_or_default();
+    }
+    Ok(rows)
+}
+
+/// Makes `teams` the teams analyst `user_id` evaluates; `team_ids` names them on the wire.
+async fn set_evaluated_teams(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    user_id: UserId,
+    teams: &[TeamId],
+) -> Result<(), StoreError> {
+    let distinct: std::collections::BTreeSet<TeamId> = teams.iter().copied().collect();
+    for &id in &distinct {
+        authorize(actor, Action::UpdateTeam, &Target::Team { id })?;
+    }
+    let known = team::Entity::find()
+        .filter(team::Column::Id.is_in(distinct.iter().copied()))
+        .count(db)
+        .await?;
+    if known != distinct.len() as u64 {
+        return Err(StoreError::invalid("team_ids", "no such team"));
+    }
+    team_analyst::Entity::delete_many()
+        .filter(team_analyst::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if distinct.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    team_analyst::Entity::insert_many(distinct.into_iter().map(|team_id| {
+        team_analyst::ActiveModel {
+            team_id: Set(team_id),
+            user_id: Set(user_id),
+            created_at: Set(now),
+        }
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+fn only_analysts_evaluate(role: Role) -> Result<(), StoreError> {
+    if role == Role::QualityAnalyst {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(
+            "team_ids",
+            "only quality analysts evaluate teams",
+        ))
+    }
 }
 
 /// The names of the people `ids` names (an erased person's is their tombstone), by id.
@@ -132,6 +223,7 @@ impl From<UserWithTeam> for UserRow {
         UserRow {
             user: row.user,
             team_id: row.agent_team,
+            evaluated_team_ids: Vec::new(),
         }
     }
 }
@@ -171,6 +263,23 @@ pub async fn teams_of(
         .collect();
     teams.extend(team_of(db, user_id).await?);
     Ok(teams)
+}
+
+/// The teams whose agents `user_id` evaluates as a quality analyst.
+pub async fn evaluated_teams(
+    db: &impl ConnectionTrait,
+    user_id: UserId,
+) -> Result<Vec<TeamId>, StoreError> {
+    Ok(team_analyst::Entity::find()
+        .filter(team_analyst::Column::UserId.eq(user_id))
+        .select_only()
+        .column(team_analyst::Column::TeamId)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(TeamId)
+        .collect())
 }
 
 /// Which team each of these users is an agent of.
@@ -224,6 +333,7 @@ pub async fn agents_by_identity(
         .into_iter()
         .map(|user| UserRow {
             team_id: teams.get(&user.id).copied(),
+            evaluated_team_ids: Vec::new(),
             user,
         })
         .collect())
@@ -328,11 +438,17 @@ pub async fn authenticate(
             .filter_map(|row| row.scope_team.map(TeamId))
             .collect()
     };
+    // Analysts lead and manage no team: the teams they evaluate take a statement of their own.
+    let evaluated_teams = match user.role {
+        Role::QualityAnalyst => evaluated_teams(db, user.id).await?,
+        _ => Vec::new(),
+    };
     let actor = Actor {
         id: user.id,
         role: user.role,
         led_teams: pick(|row, id| row.scope_leader == Some(id)),
         managed_teams: pick(|row, id| row.scope_manager == Some(id)),
+        evaluated_teams,
         grants: None,
     };
     Ok(Some(Authenticated {
@@ -390,7 +506,8 @@ pub async fn list(
         key: row.user.name.clone(),
         id: row.user.id.into(),
     });
-    Ok((rows.into_iter().map(UserRow::from).collect(), next))
+    let rows = rows.into_iter().map(UserRow::from).collect();
+    Ok((with_evaluated_teams(db, rows).await?, next))
 }
 
 /// Escapes `%`, `_` and `\\` for a `LIKE ... ESCAPE '\\'` pattern.
@@ -428,7 +545,7 @@ pub async fn create(db: &Db, caller: &Caller, new: NewUser) -> Result<UserRow, S
     }
     let now = Utc::now();
     let id = UserId(Uuid::now_v7());
-    let user = user::ActiveModel {
+    user::ActiveModel {
         id: Set(id),
         email: Set(email),
         name: Set(new.name.trim().to_owned()),
@@ -455,10 +572,11 @@ pub async fn create(db: &Db, caller: &Caller, new: NewUser) -> Result<UserRow, S
         }
         join_team(&txn, id, team_id).await?;
     }
-    let row = UserRow {
-        user,
-        team_id: new.team_id,
-    };
+    if !new.evaluated_team_ids.is_empty() {
+        only_analysts_evaluate(new.role)?;
+        set_evaluated_teams(&txn, actor, id, &new.evaluated_team_ids).await?;
+    }
+    let row = find(&txn, id).await?;
     audit::commit(txn, origin, "user.create", row.user.id, None, row).await
 }
 
@@ -579,6 +697,12 @@ pub async fn update(
         if new_role != Role::Agent {
             team_member::Entity::delete_by_id(id).exec(&txn).await?;
         }
+        if new_role != Role::QualityAnalyst {
+            team_analyst::Entity::delete_many()
+                .filter(team_analyst::Column::UserId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
         row.role = Set(new_role);
     }
     if let Some(employee_id) = changes.employee_id {
@@ -602,6 +726,12 @@ pub async fn update(
             team_member::Entity::delete_by_id(id).exec(&txn).await?;
         }
         None => {}
+    }
+    if let Some(teams) = changes.evaluated_team_ids {
+        if !teams.is_empty() {
+            only_analysts_evaluate(role)?;
+        }
+        set_evaluated_teams(&txn, actor, id, &teams).await?;
     }
     row.update(&txn).await?;
     let updated = find(&txn, id).await?;

@@ -254,6 +254,7 @@ async fn create_admin(
         role: Role::Admin,
         password: Some(password),
         team_id: None,
+        team_ids: Vec::new(),
         employee_id: None,
         department: None,
     };
@@ -275,6 +276,7 @@ async fn create_admin(
             password_hash: Some(hash),
             temporary: false,
             team_id: None,
+            evaluated_team_ids: Vec::new(),
             employee_id: None,
             department: None,
         },
@@ -297,7 +299,7 @@ async fn seed_demo(db: &persistence::Db, passwords: &Passwords) -> anyhow::Resul
                 *count += 1;
                 if login.role != Role::Agent || *count <= 2 {
                     println!(
-                        "  {:<12} {:<22} {}",
+                        "  {:<16} {:<22} {}",
                         login.role.label(),
                         login.name,
                         login.email
@@ -327,7 +329,7 @@ async fn seed_scale(
                 started.elapsed().as_secs_f64()
             );
             for login in logins {
-                println!("  {:<12} {}", login.role.label(), login.email);
+                println!("  {:<16} {}", login.role.label(), login.email);
             }
         }
     }

@@ -77,7 +77,7 @@ impl Audience {
     }
 
     /// Keeps what the connection knows current from the events themselves, never the database:
-    /// a team's members, leader and manager (`TeamChanged`), a person's team and role
+    /// a team's members, leader, manager and analysts (`TeamChanged`), a person's team and role
     /// (`UserChanged`). An agent who leaves a team stops reaching its leader at once; one who
     /// joins starts reaching the new leader. Called with each live event before it is judged.
     pub fn learn(&mut self, event: &Event) {
@@ -96,6 +96,11 @@ impl Audience {
                     id,
                     team.manager_id == Some(me),
                 );
+                member_of(
+                    &mut self.actor.evaluated_teams,
+                    id,
+                    team.analyst_ids.contains(&me),
+                );
             }
             Event::UserChanged(user) => {
                 match user.team_id {
@@ -104,6 +109,7 @@ impl Audience {
                 };
                 if user.id == self.actor.id {
                     self.actor.role = user.role;
+                    self.actor.evaluated_teams = user.team_ids.clone();
                 }
             }
             _ => {}
@@ -190,6 +196,7 @@ impl Audience {
                 Some(team) => {
                     self.actor.led_teams.contains(&team)
                         || self.actor.managed_teams.contains(&team)
+                        || self.actor.evaluated_teams.contains(&team)
                         || self.agent_teams.get(&self.actor.id) == Some(&team)
                         || self.actor.role == domain::Role::Admin
                 }

@@ -245,3 +245,21 @@ impl TestDb {
         }
     }
 }
+
+/// Rolls the schema back to where it stood once migration `name` (`m20261207_000023_...`) had
+/// run: an older server's database, to test an upgrade from.
+pub async fn migrate_back_to(db: &persistence::Db, name: &str) {
+    use migration::{Migrator, MigratorTrait};
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect();
+    let position = names
+        .iter()
+        .position(|known| known == name)
+        .unwrap_or_else(|| panic!("no migration {name}"));
+    let later = u32::try_from(names.len() - position - 1).expect("a few migrations");
+    Migrator::down(db, Some(later))
+        .await
+        .expect("the later migrations roll back");
+}

@@ -1,5 +1,5 @@
 //! The persona organisation: two teams, each with a manager, a team leader and agents, plus an
-//! admin and an agent in no team. Tests speak as these people, never with raw tokens.
+//! admin, an agent in no team and a quality analyst of team A. Tests speak as these people, never with raw tokens.
 
 use domain::{Role, TeamId, UserId};
 use persistence::audit::Origin;
@@ -60,6 +60,8 @@ pub struct Org {
     pub agent_b1: Persona,
     /// An agent in no team.
     pub loner: Persona,
+    /// Evaluates team A's agents.
+    pub analyst_a: Persona,
     pub team_a: Uuid,
     pub team_b: Uuid,
 }
@@ -77,6 +79,7 @@ impl Org {
             ("agent_a2", &self.agent_a2),
             ("agent_b1", &self.agent_b1),
             ("loner", &self.loner),
+            ("analyst_a", &self.analyst_a),
         ]
     }
 }
@@ -95,6 +98,7 @@ impl TestApp {
                 password_hash: Some(password_hash().await),
                 temporary: false,
                 team_id: team.map(TeamId),
+                evaluated_team_ids: Vec::new(),
                 employee_id: None,
                 department: None,
             },
@@ -130,12 +134,16 @@ impl TestApp {
         let manager_b = self.create_user("Manager B", Role::Manager, None).await;
         let leader_a = self.create_user("Leader A", Role::TeamLeader, None).await;
         let leader_b = self.create_user("Leader B", Role::TeamLeader, None).await;
+        let analyst_a = self
+            .create_user("Analyst A", Role::QualityAnalyst, None)
+            .await;
         let team_a = persistence::teams::create(
             self.db(),
             &Origin::default(),
             "Team A",
             UserId(leader_a),
             Some(UserId(manager_a)),
+            &[UserId(analyst_a)],
         )
         .await
         .expect("team A")
@@ -148,6 +156,7 @@ impl TestApp {
             "Team B",
             UserId(leader_b),
             Some(UserId(manager_b)),
+            &[],
         )
         .await
         .expect("team B")
@@ -174,6 +183,7 @@ impl TestApp {
             agent_a2: self.persona(agent_a2).await,
             agent_b1: self.persona(agent_b1).await,
             loner: self.persona(loner).await,
+            analyst_a: self.persona(analyst_a).await,
             team_a,
             team_b,
         }

@@ -21,14 +21,16 @@ struct NavItem {
     test_id: &'static str,
 }
 
-fn nav_for(coach: bool, oversees: bool) -> Vec<NavItem> {
+fn nav_for(role: domain::Role) -> Vec<NavItem> {
+    use domain::Role::{Admin, Manager, QualityAnalyst};
+    let coach = role.coaches();
     let mut items = vec![NavItem {
         href: "/",
         label: "Home",
         icon: "⌂",
         test_id: "nav-home",
     }];
-    if coach {
+    if coach || role == QualityAnalyst {
         items.push(NavItem {
             href: "/agents",
             label: "Agents",
@@ -36,24 +38,27 @@ fn nav_for(coach: bool, oversees: bool) -> Vec<NavItem> {
             test_id: "nav-agents",
         });
     }
-    items.push(NavItem {
-        href: "/sessions",
-        label: "Sessions",
-        icon: "◷",
-        test_id: "nav-sessions",
-    });
-    items.push(NavItem {
-        href: "/items",
-        label: "Action items",
-        icon: "✓",
-        test_id: "nav-items",
-    });
-    items.push(NavItem {
-        href: "/plans",
-        label: "Plans",
-        icon: "▤",
-        test_id: "nav-plans",
-    });
+    // An analyst scores interactions and takes part in no coaching.
+    if role != QualityAnalyst {
+        items.push(NavItem {
+            href: "/sessions",
+            label: "Sessions",
+            icon: "◷",
+            test_id: "nav-sessions",
+        });
+        items.push(NavItem {
+            href: "/items",
+            label: "Action items",
+            icon: "✓",
+            test_id: "nav-items",
+        });
+        items.push(NavItem {
+            href: "/plans",
+            label: "Plans",
+            icon: "▤",
+            test_id: "nav-plans",
+        });
+    }
     if coach {
         items.push(NavItem {
             href: "/notes",
@@ -62,7 +67,7 @@ fn nav_for(coach: bool, oversees: bool) -> Vec<NavItem> {
             test_id: "nav-notes",
         });
     }
-    if oversees {
+    if matches!(role, Admin | Manager) {
         items.push(NavItem {
             href: "/admin",
             label: "Admin",
@@ -86,18 +91,8 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     crate::state::outbox::start(store());
     let me = api::load(api::me);
     let location = router::location();
-    // (coaches, oversees teams) of the signed-in person, once known.
-    let roles = Memo::new(move |_| {
-        session.0.with(|me| {
-            me.as_ref().map(|me| {
-                let role = me.user.role;
-                (
-                    role != domain::Role::Agent,
-                    matches!(role, domain::Role::Admin | domain::Role::Manager),
-                )
-            })
-        })
-    });
+    // The signed-in person's role, once known.
+    let role = Memo::new(move |_| session.0.with(|me| me.as_ref().map(|me| me.user.role)));
     Effect::new(move |_| match me.get() {
         Some(Ok(me)) => {
             let store = store();
@@ -183,8 +178,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                 // Drawn once the person is known (their role decides the entries), and not again
                 // as they move around: only `aria-current` follows the path.
                 {move || {
-                    let (coach, oversees) = roles.get()?;
-                    Some(nav_for(coach, oversees)
+                    Some(nav_for(role.get()?)
                         .into_iter()
                         .map(|item| {
                             let href = item.href;

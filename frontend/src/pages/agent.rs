@@ -89,6 +89,8 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
         let may_plan = me.can(domain::Action::ManageSession, &target);
         let may_note = me.can(domain::Action::CreateNote, &target);
         let may_add_item = me.can(domain::Action::ManageActionItem, &target);
+        // A quality analyst reads an agent's scores, never their coaching.
+        let coached = me.can(domain::Action::ViewSession, &target);
         view! {
             <div class="page-head">
                 <div>
@@ -113,6 +115,7 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
                 <h2 id="h-kpis">"KPIs"</h2>
                 <KpiCharts agent=id />
             </section>
+            {coached.then(|| view! {
             <LoadStatus status=api::status(lists) />
             <div class="grid">
                 <section class="card" aria-labelledby="h-agent-sessions">
@@ -159,6 +162,7 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
                     }}
                 </section>
             </div>
+            })}
         }
     })
 }

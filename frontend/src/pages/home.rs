@@ -1,6 +1,7 @@
 //! Home: for a coach, today's and upcoming sessions, overdue action items, the agents needing
 //! attention (with why) and the team's score trend; for an agent, their own scorecard, what is
-//! coming, what to do, and what waits for their acknowledgement.
+//! coming, what to do, and what waits for their acknowledgement; for a quality analyst, the
+//! teams and agents they evaluate.
 
 use domain::{ActionItemStatus, PlanStatus};
 use dto::query::{ActionItemQuery, Paging, PlanQuery};
@@ -32,11 +33,57 @@ fn mark_ready() {
 pub fn Home() -> impl IntoView {
     let session = session();
     move || {
-        if session.is_coach() {
-            view! { <CoachHome /> }.into_any()
-        } else {
-            view! { <AgentHome /> }.into_any()
+        let role = session.0.with(|me| me.as_ref().map(|me| me.user.role));
+        match role {
+            Some(domain::Role::QualityAnalyst) => view! { <AnalystHome /> }.into_any(),
+            Some(role) if role.coaches() => view! { <CoachHome /> }.into_any(),
+            _ => view! { <AgentHome /> }.into_any(),
         }
+    }
+}
+
+/// A quality analyst's teams, each with the agents they evaluate.
+#[component]
+fn AnalystHome() -> impl IntoView {
+    let store = store();
+    let teams = api::load(|| async {
+        let teams = api::teams().await?.items;
+        request_animation_frame(mark_ready);
+        Ok(sorted_by(teams, |team| team.name.clone()))
+    });
+    view! {
+        <div class="page-head"><h1>"Your teams"</h1></div>
+        <LoadStatus status=api::status(teams) />
+        {move || teams.get().and_then(Result::ok).map(|teams| {
+            if teams.is_empty() {
+                return view! {
+                    <section class="card"><p class="empty" data-test-id="no-teams">
+                        "No team is yours to evaluate yet. An admin chooses the teams you evaluate."
+                    </p></section>
+                }.into_any();
+            }
+            teams.into_iter().map(|team| {
+                let agents = team.agent_ids.clone();
+                view! {
+                    <section class="card" data-test-id="evaluated-team">
+                        <h2>{team.name.clone()}</h2>
+                        {move || {
+                            let people = sorted_by(
+                                store.people.filter(|p| agents.contains(&p.id)),
+                                |p| p.name.clone(),
+                            );
+                            if people.is_empty() {
+                                view! { <p class="empty">"No agents in this team."</p> }.into_any()
+                            } else {
+                                view! { <ul class="rows">{people.into_iter().map(|agent| view! {
+                                    <li><a href=format!("/agents/{}", agent.id)>{agent.name}</a></li>
+                                }).collect_view()}</ul> }.into_any()
+                            }
+                        }}
+                    </section>
+                }
+            }).collect_view().into_any()
+        })}
     }
 }
 

@@ -237,6 +237,8 @@ fn PersonForm(
                             role,
                             password: Some(password),
                             team_id: team_id.filter(|_| role == Role::Agent),
+                            // An analyst's teams are chosen on the Teams page.
+                            team_ids: Vec::new(),
                             employee_id: None,
                             department: None,
                         })

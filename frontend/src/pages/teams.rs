@@ -1,5 +1,6 @@
-//! Teams (admins): create one with its leader and manager; rename it, change its leader or
-//! manager, and choose its agents (an agent chosen here leaves their previous team).
+//! Teams (admins): create one with its leader, manager and quality analysts; rename it, change
+//! its leader, manager or analysts, and choose its agents (an agent chosen here leaves their
+//! previous team).
 
 use dto::query::{Paging, UserQuery};
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ struct People {
     leaders: Vec<dto::User>,
     managers: Vec<dto::User>,
     agents: Vec<dto::User>,
+    analysts: Vec<dto::User>,
     names: HashMap<UserId, String>,
 }
 
@@ -42,6 +44,7 @@ async fn people() -> Result<People, api::Error> {
         leaders: of(Role::TeamLeader),
         managers: of(Role::Manager),
         agents: of(Role::Agent),
+        analysts: of(Role::QualityAnalyst),
         names: everyone.iter().map(|p| (p.id, p.name.clone())).collect(),
     })
 }
@@ -134,6 +137,11 @@ fn TeamForm(
             .map(|t| t.agent_ids.clone())
             .unwrap_or_default(),
     );
+    let analysts = RwSignal::new(
+        team.as_ref()
+            .map(|t| t.analyst_ids.clone())
+            .unwrap_or_default(),
+    );
     let error = RwSignal::new(None::<api::Error>);
     let edited = team.as_ref().map(|t| t.id);
     let stale = Stale::new(team.as_ref().map_or(0, |t| t.version));
@@ -146,6 +154,7 @@ fn TeamForm(
             let leader = leader.get_untracked().parse::<UserId>().ok();
             let manager = manager.get_untracked().parse::<UserId>().ok();
             let members = members.get_untracked();
+            let analysts = analysts.get_untracked();
             async move {
                 let Some(team_leader_id) = leader else {
                     return Err(api::Error::Problem {
@@ -162,6 +171,7 @@ fn TeamForm(
                             name,
                             team_leader_id,
                             manager_id: manager,
+                            analyst_ids: analysts,
                         })
                         .await
                     }
@@ -172,6 +182,7 @@ fn TeamForm(
                                 .then_some(team_leader_id),
                             manager_id: (manager != team.manager_id).then_some(manager),
                             agent_ids: (members != team.agent_ids).then_some(members),
+                            analyst_ids: (analysts != team.analyst_ids).then_some(analysts),
                             version: None,
                         };
                         api::update_team(team.id, &body, stale.base()).await
@@ -228,19 +239,22 @@ fn TeamForm(
             {(!creating).then(|| view! {
                 <fieldset class="members">
                     <legend>"Agents"</legend>
-                    {move || choose(|p| &p.agents).into_iter().map(|agent| {
-                        let id = agent.id;
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" prop:checked=move || members.with(|m| m.contains(&id))
-                                    on:change=move |_| members.update(|m| if let Some(at) = m.iter().position(|x| *x == id) { m.remove(at); } else { m.push(id); }) />
-                                " " {agent.name}
-                            </label>
-                        }
-                    }).collect_view()}
+                    {move || checklist(choose(|p| &p.agents), members)}
                     <FieldError error=error name="agent_ids" />
                 </fieldset>
             })}
+            <fieldset class="members" data-test-id="team-analysts">
+                <legend>"Quality analysts"</legend>
+                {move || {
+                    let analysts_known = choose(|p| &p.analysts);
+                    if analysts_known.is_empty() {
+                        view! { <p class="muted">"Nobody is a quality analyst yet."</p> }.into_any()
+                    } else {
+                        checklist(analysts_known, analysts).into_any()
+                    }
+                }}
+                <FieldError error=error name="analyst_ids" />
+            </fieldset>
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty())) />
             <StaleDialog stale on_reload=on_done on_reapply=Callback::new(move |()| save.dispatch(())) />
             <div class="actions">
@@ -249,4 +263,21 @@ fn TeamForm(
             </div>
         </form>
     }
+}
+
+/// A check box per person, ticked for those in `chosen`.
+fn checklist(people: Vec<dto::User>, chosen: RwSignal<Vec<UserId>>) -> impl IntoView {
+    people
+        .into_iter()
+        .map(|person| {
+            let id = person.id;
+            view! {
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&id))
+                        on:change=move |_| chosen.update(|c| if let Some(at) = c.iter().position(|x| *x == id) { c.remove(at); } else { c.push(id); }) />
+                    " " {person.name}
+                </label>
+            }
+        })
+        .collect_view()
 }

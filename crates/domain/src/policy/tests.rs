@@ -3,59 +3,74 @@
 use super::*;
 use uuid::Uuid;
 
-/// Who may do what: `A` admin, `M` manager, `TL` team leader, `Ag` agent; after the colon the
-/// relations under which it is allowed (`*` any, `own`, `author`, `led`, `managed`, `global`,
-/// `!own` any but own).
+/// Who may do what: `A` admin, `M` manager, `TL` team leader, `QA` quality analyst, `Ag` agent;
+/// after the colon the relations under which it is allowed (`*` any, `own`, `author`, `led`,
+/// `managed`, `evaluated`, `global`, `!own` any but own).
 const MATRIX: &[(Action, &str)] = &[
-    (Action::ViewUser, "A:* M:own,managed TL:own,led Ag:own"),
+    (
+        Action::ViewUser,
+        "A:* M:own,managed TL:own,led QA:own,evaluated Ag:own",
+    ),
     (Action::CreateUser, "A:*"),
     (Action::CreateAgent, "A:* M:managed"),
-    (Action::UpdateProfile, "A:* M:own,managed TL:own Ag:own"),
+    (
+        Action::UpdateProfile,
+        "A:* M:own,managed TL:own QA:own Ag:own",
+    ),
     (Action::UpdateEmployment, "A:* M:managed"),
     (Action::AssignTeam, "A:* M:managed"),
     (Action::ChangeRole, "A:!own"),
     (Action::DeactivateUser, "A:!own"),
     (Action::ResetPassword, "A:!own"),
-    (Action::ViewTeam, "A:* M:managed TL:led"),
+    (Action::ViewTeam, "A:* M:managed TL:led QA:evaluated"),
     (Action::CreateTeam, "A:*"),
     (Action::UpdateTeam, "A:*"),
     (Action::SetTeamMembers, "A:* M:managed"),
-    (Action::ViewSession, "A:* M:own,managed TL:own,led Ag:own"),
+    (
+        Action::ViewSession,
+        "A:* M:own,managed TL:own,led QA:own Ag:own",
+    ),
     (Action::ManageSession, "A:* M:managed TL:led"),
     (Action::AcknowledgeSession, "Ag:own"),
     (
         Action::ViewActionItem,
-        "A:* M:own,managed TL:own,led Ag:own",
+        "A:* M:own,managed TL:own,led QA:own Ag:own",
     ),
     (Action::CreateActionItem, "A:* M:managed TL:led"),
     (
         Action::ProgressActionItem,
-        "A:* M:own,managed TL:own,led Ag:own",
+        "A:* M:own,managed TL:own,led QA:own Ag:own",
     ),
     (Action::ManageActionItem, "A:* M:managed TL:led"),
     (
         Action::ViewActionPlan,
-        "A:* M:own,managed TL:own,led Ag:own",
+        "A:* M:own,managed TL:own,led QA:own Ag:own",
     ),
     (Action::DraftActionPlan, "A:* M:managed TL:led"),
     (Action::ApproveActionPlan, "A:* M:managed"),
     (Action::AcknowledgeActionPlan, "Ag:own"),
     (
         Action::ViewNote,
-        "A:* M:own,author,managed TL:own,author,led Ag:own,author",
+        "A:* M:own,author,managed TL:own,author,led QA:own,author Ag:own,author",
     ),
     (Action::CreateNote, "A:* M:managed TL:led"),
-    (Action::EditNote, "A:* M:author TL:author Ag:author"),
-    (Action::ViewMetrics, "A:* M:own,managed TL:own,led Ag:own"),
+    (
+        Action::EditNote,
+        "A:* M:author TL:author QA:author Ag:author",
+    ),
+    (
+        Action::ViewMetrics,
+        "A:* M:own,managed TL:own,led QA:own,evaluated Ag:own",
+    ),
     (Action::WriteMetrics, "A:* M:managed TL:led"),
     (Action::ImportMetrics, "A:* M:*"),
-    (Action::ViewImportJob, "A:* M:own TL:own Ag:own"),
+    (Action::ViewImportJob, "A:* M:own TL:own QA:own Ag:own"),
     (Action::ConfigureScorecard, "A:*"),
     (Action::ViewAudit, "A:*"),
     (Action::ConfigureSignIn, "A:*"),
     (Action::ManageWebhooks, "A:*"),
     (Action::Announce, "A:* M:*"),
-    (Action::ExportUserData, "A:* M:own TL:own Ag:own"),
+    (Action::ExportUserData, "A:* M:own TL:own QA:own Ag:own"),
     (Action::EraseUser, "A:!own"),
     (
         Action::ViewSessionTemplate,
@@ -64,7 +79,7 @@ const MATRIX: &[(Action, &str)] = &[
     (Action::ManageSessionTemplate, "A:* M:managed TL:led"),
     (
         Action::ViewEvaluationForm,
-        "A:* M:managed,global TL:led,global",
+        "A:* M:managed,global TL:led,global QA:evaluated,global",
     ),
     (Action::ManageEvaluationForms, "A:*"),
 ];
@@ -74,6 +89,7 @@ fn role_code(role: Role) -> &'static str {
         Role::Admin => "A",
         Role::Manager => "M",
         Role::TeamLeader => "TL",
+        Role::QualityAnalyst => "QA",
         Role::Agent => "Ag",
     }
 }
@@ -84,6 +100,7 @@ fn relation_code(relation: Relation) -> &'static str {
         Relation::Author => "author",
         Relation::LedTeam => "led",
         Relation::ManagedTeam => "managed",
+        Relation::EvaluatedTeam => "evaluated",
         Relation::Unrelated => "unrelated",
         Relation::Global => "global",
     }
@@ -141,7 +158,15 @@ fn actor(role: Role, led: &[u128], managed: &[u128]) -> Actor {
         role,
         led_teams: led.iter().map(|&t| TeamId(id(t))).collect(),
         managed_teams: managed.iter().map(|&t| TeamId(id(t))).collect(),
+        evaluated_teams: Vec::new(),
         grants: None,
+    }
+}
+
+fn analyst(evaluated: &[u128]) -> Actor {
+    Actor {
+        evaluated_teams: evaluated.iter().map(|&t| TeamId(id(t))).collect(),
+        ..actor(Role::QualityAnalyst, &[], &[])
     }
 }
 
@@ -184,6 +209,40 @@ fn relation_is_derived_from_ids_and_team_scope() {
     };
     assert_eq!(relation(&manager, &leader_of_two), Relation::ManagedTeam);
     assert_eq!(relation(&leader, &leader_of_two), Relation::Unrelated);
+}
+
+#[test]
+fn an_analyst_sees_the_people_and_scores_of_their_teams_and_no_coaching_record() {
+    let analyst = analyst(&[10]);
+    let agent_of_theirs = Target::about_agent(UserId(id(5)), Some(TeamId(id(10))));
+    let agent_of_another = Target::about_agent(UserId(id(6)), Some(TeamId(id(11))));
+    assert_eq!(
+        relation(&analyst, &agent_of_theirs),
+        Relation::EvaluatedTeam
+    );
+    assert_eq!(relation(&analyst, &agent_of_another), Relation::Unrelated);
+    assert!(analyst.can(Action::ViewMetrics, &agent_of_theirs));
+    assert!(!analyst.can(Action::ViewMetrics, &agent_of_another));
+    assert!(analyst.can(Action::ViewTeam, &Target::Team { id: TeamId(id(10)) }));
+    for action in [
+        Action::ViewSession,
+        Action::ViewActionItem,
+        Action::ViewActionPlan,
+        Action::ViewNote,
+        Action::WriteMetrics,
+        Action::CreateNote,
+    ] {
+        assert!(!analyst.can(action, &agent_of_theirs), "{action:?}");
+    }
+    // Leading or managing a team outranks evaluating it.
+    let leader_and_analyst = Actor {
+        evaluated_teams: vec![TeamId(id(10))],
+        ..actor(Role::TeamLeader, &[10], &[])
+    };
+    assert_eq!(
+        relation(&leader_and_analyst, &agent_of_theirs),
+        Relation::LedTeam
+    );
 }
 
 #[test]

@@ -218,7 +218,8 @@ fn keywords(garde: &str, ty: &str) -> Map<String, Value> {
             .and_then(|t| t.strip_suffix('>'))
             .unwrap_or(ty);
     }
-    let list = ty.starts_with("Vec<");
+    // garde checks what an `Option` holds without `inner` too: its limits are the list's.
+    let list = ty.trim_start_matches("Option<").starts_with("Vec<");
     let mut schema = Map::new();
     if let Some(length) = call(args, "length") {
         let (min, max) = if list {

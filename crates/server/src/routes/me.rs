@@ -33,6 +33,7 @@ pub async fn get_me(actor: Actor, app: web::Data<AppState>) -> ApiResult<web::Js
         user: row.to_dto(),
         led_team_ids: actor.led_teams.clone(),
         managed_team_ids: actor.managed_teams.clone(),
+        evaluated_team_ids: actor.evaluated_teams.clone(),
         team,
         permissions: Action::ALL
             .iter()

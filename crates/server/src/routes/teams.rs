@@ -66,6 +66,7 @@ pub async fn create_team(
         &body.name,
         body.team_leader_id,
         body.manager_id,
+        &body.analyst_ids,
     )
     .await?;
     Ok(located(
@@ -74,7 +75,7 @@ pub async fn create_team(
     ))
 }
 
-/// Read a team I lead or manage.
+/// Read a team I lead, manage or evaluate.
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "people",
     params(("id" = Uuid, Path, description = "Team id")),
     responses((status = 200, body = dto::Team)))]
@@ -110,6 +111,7 @@ pub async fn update_team(
         team_leader_id: body.team_leader_id,
         manager_id: body.manager_id,
         agent_ids: body.agent_ids.map(|ids| ids.into_iter().collect()),
+        analyst_ids: body.analyst_ids,
     };
     let row = teams::update(&app.db, &actor, *id, version, changes).await?;
     Ok(changed(&app, StatusCode::OK, &row))

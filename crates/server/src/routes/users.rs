@@ -192,6 +192,7 @@ pub async fn create_user(
         password_hash,
         temporary: true,
         team_id: body.team_id,
+        evaluated_team_ids: body.team_ids,
         employee_id: body.employee_id,
         department: body.department,
     };
@@ -236,6 +237,7 @@ pub async fn update_user(
         name: body.name,
         role: body.role,
         team_id: body.team_id,
+        evaluated_team_ids: body.team_ids,
         employee_id: body.employee_id,
         department: body.department,
     };

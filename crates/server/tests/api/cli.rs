@@ -103,6 +103,7 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
     let printed = String::from_utf8_lossy(&seeded.stdout);
     assert!(
         printed.contains("admin@demo.coaching-hub.example")
+            && printed.contains("noor.haddad@demo.coaching-hub.example")
             && printed.contains("coaching-hub-demo")
     );
     let again = run(&["seed", "--demo"]);
@@ -122,6 +123,7 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
     assert_eq!(count_role(&db, "ADMIN").await.expect("counts"), 2);
     assert_eq!(count_role(&db, "MANAGER").await.expect("counts"), 2);
     assert_eq!(count_role(&db, "TEAM_LEADER").await.expect("counts"), 4);
+    assert_eq!(count_role(&db, "QUALITY_ANALYST").await.expect("counts"), 1);
     assert_eq!(count_role(&db, "AGENT").await.expect("counts"), 40);
     assert_eq!(team::Entity::find().count(&db).await.expect("counts"), 4);
     assert_eq!(

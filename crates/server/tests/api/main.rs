@@ -6,6 +6,7 @@
 mod access_tokens;
 mod action_items;
 mod action_plans;
+mod analysts;
 mod auth;
 mod budgets;
 mod cache;

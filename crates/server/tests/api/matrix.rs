@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use test_support::{Call, Org, TestApp};
 
 /// Columns: admin, manager A, manager B, leader A, leader B, agent A1, agent A2, agent B1, the
-/// team-less agent.
-type Statuses = [u16; 9];
+/// team-less agent, team A's quality analyst.
+type Statuses = [u16; 10];
 
 /// One endpoint: its request and what each persona gets.
 struct Row {
@@ -50,48 +50,48 @@ fn people() -> Vec<Row> {
             "read agent",
             M::GET,
             "/api/v1/users/{agent_a1}",
-            [200, 200, 404, 200, 404, 200, 404, 404, 404],
+            [200, 200, 404, 200, 404, 200, 404, 404, 404, 200],
         ),
         write(
             "rename agent",
             M::PATCH,
             "/api/v1/users/{agent_a1}",
             name,
-            [200, 200, 404, 403, 404, 200, 404, 404, 404],
+            [200, 200, 404, 403, 404, 200, 404, 404, 404, 403],
         ),
         write(
             "employment",
             M::PATCH,
             "/api/v1/users/{agent_a1}",
             department,
-            [200, 200, 404, 403, 404, 403, 404, 404, 404],
+            [200, 200, 404, 403, 404, 403, 404, 404, 404, 403],
         ),
         write(
             "deactivate",
             M::POST,
             "/api/v1/users/{agent_a1}/deactivate",
             json!({}),
-            [200, 403, 404, 403, 404, 403, 404, 404, 404],
+            [200, 403, 404, 403, 404, 403, 404, 404, 404, 403],
         ),
         write(
             "create agent in A",
             M::POST,
             "/api/v1/users",
             agent,
-            [201, 201, 403, 403, 403, 403, 403, 403, 403],
+            [201, 201, 403, 403, 403, 403, 403, 403, 403, 403],
         ),
         row(
             "read team",
             M::GET,
             "/api/v1/teams/{team_a}",
-            [200, 200, 404, 200, 404, 404, 404, 404, 404],
+            [200, 200, 404, 200, 404, 404, 404, 404, 404, 200],
         ),
         write(
             "set members",
             M::PATCH,
             "/api/v1/teams/{team_a}",
             members,
-            [200, 200, 404, 403, 404, 404, 404, 404, 404],
+            [200, 200, 404, 403, 404, 404, 404, 404, 404, 403],
         ),
     ]
 }
@@ -99,8 +99,10 @@ fn people() -> Vec<Row> {
 /// The coaching records of agent A1, made by A1's team leader, and team A's session template.
 fn coaching() -> Vec<Row> {
     use Method as M;
-    let seen = [200, 200, 404, 200, 404, 200, 404, 404, 404];
-    let coach = [200, 200, 404, 200, 404, 403, 404, 404, 404];
+    // An analyst of team A sees A1's scores, and none of A1's coaching records.
+    let seen = [200, 200, 404, 200, 404, 200, 404, 404, 404, 404];
+    let scored = [200, 200, 404, 200, 404, 200, 404, 404, 404, 200];
+    let coach = [200, 200, 404, 200, 404, 403, 404, 404, 404, 404];
     let version = json!({ "version": 1 });
     vec![
         row("read session", M::GET, "/api/v1/sessions/{session}", seen),
@@ -117,13 +119,13 @@ fn coaching() -> Vec<Row> {
             "read metrics",
             M::GET,
             "/api/v1/agents/{agent_a1}/metrics",
-            seen,
+            scored,
         ),
         row(
             "read scorecard",
             M::GET,
             "/api/v1/agents/{agent_a1}/scorecard",
-            seen,
+            scored,
         ),
         write(
             "start session",
@@ -151,7 +153,7 @@ fn coaching() -> Vec<Row> {
             M::PATCH,
             "/api/v1/quick-notes/{note}",
             json!({ "content": "Edited", "version": 1 }),
-            [200, 403, 404, 200, 404, 403, 404, 404, 404],
+            [200, 403, 404, 200, 404, 403, 404, 404, 404, 404],
         ),
         write(
             "submit plan",
@@ -165,47 +167,47 @@ fn coaching() -> Vec<Row> {
             M::PUT,
             "/api/v1/agents/{agent_a1}/metrics/2026-01",
             json!({ "quality_score": 90 }),
-            coach,
+            [200, 200, 404, 200, 404, 403, 404, 404, 404, 403],
         ),
         row(
             "read team A's template",
             M::GET,
             "/api/v1/session-templates/{template}",
-            [200, 200, 404, 200, 404, 404, 404, 404, 404],
+            [200, 200, 404, 200, 404, 404, 404, 404, 404, 404],
         ),
         write(
             "edit team A's template",
             M::PUT,
             "/api/v1/session-templates/{template}",
             json!({ "name": "Edited", "team_id": "{team_a}", "duration_minutes": 30, "version": 1 }),
-            [200, 200, 404, 200, 404, 404, 404, 404, 404],
+            [200, 200, 404, 200, 404, 404, 404, 404, 404, 404],
         ),
         write(
             "template for team A",
             M::POST,
             "/api/v1/session-templates",
             json!({ "name": "New", "team_id": "{team_a}", "duration_minutes": 30 }),
-            [201, 201, 403, 201, 403, 403, 403, 403, 403],
+            [201, 201, 403, 201, 403, 403, 403, 403, 403, 403],
         ),
         write(
             "template for everyone",
             M::POST,
             "/api/v1/session-templates",
             json!({ "name": "New", "duration_minutes": 30 }),
-            [201, 403, 403, 403, 403, 403, 403, 403, 403],
+            [201, 403, 403, 403, 403, 403, 403, 403, 403, 403],
         ),
         row(
             "list webhooks",
             M::GET,
             "/api/v1/webhooks",
-            [200, 403, 403, 403, 403, 403, 403, 403, 403],
+            [200, 403, 403, 403, 403, 403, 403, 403, 403, 403],
         ),
         write(
             "register a webhook",
             M::POST,
             "/api/v1/webhooks",
             json!({ "url": "https://bi.example.com/hooks", "events": ["session_changed"] }),
-            [201, 403, 403, 403, 403, 403, 403, 403, 403],
+            [201, 403, 403, 403, 403, 403, 403, 403, 403, 403],
         ),
     ]
 }

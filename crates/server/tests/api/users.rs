@@ -104,7 +104,7 @@ async fn invalid_people_get_field_errors_and_nothing_is_written() {
         .call()
         .await
         .ok(200);
-    assert_eq!(ids(&all).len(), 9, "no user was written");
+    assert_eq!(ids(&all).len(), 10, "no user was written");
 }
 
 #[tokio::test]
@@ -180,7 +180,7 @@ fn sorted(people: &[&test_support::Persona]) -> Vec<String> {
 async fn lists_show_exactly_the_actors_scope() {
     let app = TestApp::spawn().await;
     let org = app.seed_org().await;
-    assert_eq!(visible(&app, &org.admin).await.len(), 9);
+    assert_eq!(visible(&app, &org.admin).await.len(), 10);
     assert_eq!(
         visible(&app, &org.manager_a).await,
         sorted(&[&org.manager_a, &org.leader_a, &org.agent_a1, &org.agent_a2])
@@ -194,6 +194,10 @@ async fn lists_show_exactly_the_actors_scope() {
         sorted(&[&org.leader_b, &org.agent_b1])
     );
     assert_eq!(visible(&app, &org.agent_a1).await, sorted(&[&org.agent_a1]));
+    assert_eq!(
+        visible(&app, &org.analyst_a).await,
+        sorted(&[&org.analyst_a, &org.leader_a, &org.agent_a1, &org.agent_a2])
+    );
     // A filter never widens the scope.
     let other_team = format!("/api/v1/users?team_id={}", org.team_b);
     let page = app.as_(&org.leader_a).get(&other_team).call().await.ok(200);
@@ -257,7 +261,7 @@ async fn filters_search_and_pages_walk_the_list_once() {
     let mut unique = seen.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!((seen.len(), unique.len()), (9, 9));
+    assert_eq!((seen.len(), unique.len()), (10, 10));
 
     for bad in [
         "limit=0",
