@@ -31,6 +31,7 @@ mod m20261207_000021_password_links;
 mod m20261207_000022_reminders;
 mod m20261207_000023_evaluation_forms;
 mod m20261207_000024_quality_analysts;
+mod m20261207_000025_evaluations;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_reminders::Migration),
             Box::new(m20261207_000023_evaluation_forms::Migration),
             Box::new(m20261207_000024_quality_analysts::Migration),
+            Box::new(m20261207_000025_evaluations::Migration),
         ]
     }
 }

@@ -117,7 +117,7 @@ impl Action {
         match self {
             ViewUser | ViewTeam | ViewSession | ViewActionItem | ViewActionPlan | ViewNote
             | ViewMetrics | ViewImportJob | ExportUserData | ViewSessionTemplate
-            | ViewEvaluationForm => Grant::Read,
+            | ViewEvaluationForm | ViewEvaluation => Grant::Read,
             UpdateProfile
             | ManageSession
             | AcknowledgeSession
@@ -130,7 +130,10 @@ impl Action {
             | CreateNote
             | EditNote
             | WriteMetrics
-            | ManageSessionTemplate => Grant::Write,
+            | ManageSessionTemplate
+            | Evaluate
+            | EditEvaluation
+            | AcknowledgeEvaluation => Grant::Write,
             ImportMetrics => Grant::MetricsImport,
             CreateUser
             | CreateAgent
@@ -148,7 +151,8 @@ impl Action {
             | Announce
             | EraseUser
             | ManageWebhooks
-            | ManageEvaluationForms => Grant::Admin,
+            | ManageEvaluationForms
+            | VoidEvaluation => Grant::Admin,
         }
     }
 }

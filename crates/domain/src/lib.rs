@@ -18,8 +18,8 @@ pub use ids::{
     TeamId, UserId,
 };
 pub use lifecycle::{
-    ActionItemStatus, InvalidTransition, NoteCategory, NoteVisibility, NotificationKind,
-    PlanOutcome, PlanStatus, Priority, SessionStatus, TargetOperator,
+    ActionItemStatus, EvaluationStatus, InvalidTransition, NoteCategory, NoteVisibility,
+    NotificationKind, PlanOutcome, PlanStatus, Priority, SessionStatus, TargetOperator,
 };
 pub use policy::{Action, Actor, Denied, Relation, Target, authorize};
 pub use role::Role;

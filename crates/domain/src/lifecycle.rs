@@ -66,6 +66,83 @@ macro_rules! wire_enum {
 pub(crate) use wire_enum;
 
 wire_enum!(
+    /// Where an evaluation is in its life.
+    EvaluationStatus {
+        /// Being written; its evaluator's alone.
+        Draft = "DRAFT",
+        /// Scored and shown to the agent and their coaches.
+        Submitted = "SUBMITTED",
+        /// Seen and signed off by the agent.
+        Acknowledged = "ACKNOWLEDGED",
+        /// Withdrawn by an admin, with a reason; counts for nothing.
+        Voided = "VOIDED",
+    }
+);
+
+impl EvaluationStatus {
+    fn refuse(self, action: &'static str) -> InvalidTransition {
+        InvalidTransition {
+            from: self.as_str(),
+            action,
+        }
+    }
+
+    /// Submit a draft: it is scored and the agent sees it.
+    pub fn submit(self) -> Result<EvaluationStatus, InvalidTransition> {
+        match self {
+            EvaluationStatus::Draft => Ok(EvaluationStatus::Submitted),
+            other => Err(other.refuse("submit")),
+        }
+    }
+
+    /// Change it: a draft stays a draft; a submitted or acknowledged one is submitted again (the
+    /// agent acknowledges what it says now).
+    pub fn edit(self) -> Result<EvaluationStatus, InvalidTransition> {
+        match self {
+            EvaluationStatus::Draft => Ok(EvaluationStatus::Draft),
+            EvaluationStatus::Submitted | EvaluationStatus::Acknowledged => {
+                Ok(EvaluationStatus::Submitted)
+            }
+            other => Err(other.refuse("change")),
+        }
+    }
+
+    /// The agent acknowledges it.
+    pub fn acknowledge(self) -> Result<EvaluationStatus, InvalidTransition> {
+        match self {
+            EvaluationStatus::Submitted => Ok(EvaluationStatus::Acknowledged),
+            other => Err(other.refuse("acknowledge")),
+        }
+    }
+
+    /// An admin withdraws it.
+    pub fn void(self) -> Result<EvaluationStatus, InvalidTransition> {
+        match self {
+            EvaluationStatus::Submitted | EvaluationStatus::Acknowledged => {
+                Ok(EvaluationStatus::Voided)
+            }
+            other => Err(other.refuse("void")),
+        }
+    }
+
+    /// Delete it: only a draft goes (a submitted one is voided instead).
+    pub fn delete(self) -> Result<(), InvalidTransition> {
+        match self {
+            EvaluationStatus::Draft => Ok(()),
+            other => Err(other.refuse("delete")),
+        }
+    }
+
+    /// Whether it counts: shown to the agent, scored and in the averages.
+    pub fn counts(self) -> bool {
+        matches!(
+            self,
+            EvaluationStatus::Submitted | EvaluationStatus::Acknowledged
+        )
+    }
+}
+
+wire_enum!(
     /// Where a coaching session is in its life.
     SessionStatus {
         /// Booked, not started.
@@ -454,5 +531,11 @@ wire_enum!(
         WebhookDisabled = "WEBHOOK_DISABLED",
         /// Too many wrong sign-in codes in an hour: signing in with a code is paused.
         SecondFactorPaused = "SECOND_FACTOR_PAUSED",
+        /// An evaluation of one of their interactions was submitted.
+        EvaluationSubmitted = "EVALUATION_SUBMITTED",
+        /// An evaluation of theirs was changed after submission, or voided.
+        EvaluationChanged = "EVALUATION_CHANGED",
+        /// The agent acknowledged the evaluation they wrote.
+        EvaluationAcknowledged = "EVALUATION_ACKNOWLEDGED",
     }
 );

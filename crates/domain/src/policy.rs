@@ -239,6 +239,16 @@ actions! {
     ViewEvaluationForm = "view_evaluation_form",
     /// Make, edit or archive evaluation forms.
     ManageEvaluationForms = "manage_evaluation_forms",
+    /// Read an evaluation (a draft only as its evaluator: drafts are private records).
+    ViewEvaluation = "view_evaluation",
+    /// Evaluate an interaction of an agent (the target is the agent's record).
+    Evaluate = "evaluate",
+    /// Change, submit or delete an evaluation: its evaluator, or an admin.
+    EditEvaluation = "edit_evaluation",
+    /// Acknowledge an evaluation as its agent.
+    AcknowledgeEvaluation = "acknowledge_evaluation",
+    /// Withdraw a submitted evaluation, with a reason.
+    VoidEvaluation = "void_evaluation",
 }
 
 /// The policy refused.
@@ -370,7 +380,8 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
         | ViewAudit
         | ConfigureSignIn
         | ManageWebhooks
-        | ManageEvaluationForms => admin,
+        | ManageEvaluationForms
+        | VoidEvaluation => admin,
         CreateAgent | UpdateEmployment | AssignTeam | SetTeamMembers | ApproveActionPlan => {
             admin || manager_of
         }
@@ -394,7 +405,11 @@ pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
         ViewEvaluationForm => {
             coach || analyst_of || (relation == Relation::Global && role != Agent)
         }
-        AcknowledgeSession | AcknowledgeActionPlan => agent_self,
+        AcknowledgeSession | AcknowledgeActionPlan | AcknowledgeEvaluation => agent_self,
+        // Coaches and analysts evaluate the agents they reach; agents never evaluate.
+        Evaluate => coach || analyst_of,
+        ViewEvaluation => coach || analyst_of || own || relation == Author,
+        EditEvaluation => admin || relation == Author,
         ViewNote => coach || own || relation == Author,
         EditNote => admin || relation == Author,
         ImportMetrics | Announce => admin || role == Manager,

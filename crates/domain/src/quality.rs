@@ -268,6 +268,58 @@ pub fn score(
     })
 }
 
+/// What is wrong with a set of answers to a form, as `(field, message)` pairs naming the answer
+/// (`answers[2].value`): a question not on the form, one answered twice, a value the question
+/// does not take and, when the answers must be `complete` (submitting), the questions left
+/// unanswered. Empty when the answers fit.
+pub fn check_answers(
+    sections: &[FormSection],
+    answers: &[(QuestionId, AnswerValue)],
+    complete: bool,
+) -> Vec<(String, String)> {
+    let questions: std::collections::HashMap<QuestionId, &FormQuestion> = sections
+        .iter()
+        .flat_map(|section| &section.questions)
+        .map(|question| (question.id, question))
+        .collect();
+    let mut problems = Vec::new();
+    let mut answered = std::collections::HashSet::new();
+    for (index, (question_id, value)) in answers.iter().enumerate() {
+        let Some(question) = questions.get(question_id) else {
+            problems.push((
+                format!("answers[{index}].question_id"),
+                "This question is not on the form.".to_owned(),
+            ));
+            continue;
+        };
+        if !answered.insert(*question_id) {
+            problems.push((
+                format!("answers[{index}].question_id"),
+                "This question is answered twice.".to_owned(),
+            ));
+            continue;
+        }
+        if let Err(error) = question.check(*value) {
+            problems.push((format!("answers[{index}].value"), error.to_string()));
+        }
+    }
+    let unanswered = questions.len() - answered.len();
+    if complete && unanswered > 0 {
+        let questions = if unanswered == 1 {
+            "question is"
+        } else {
+            "questions are"
+        };
+        problems.push((
+            "answers".to_owned(),
+            format!(
+                "Answer every question before submitting: {unanswered} {questions} unanswered."
+            ),
+        ));
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,5 +611,47 @@ mod tests {
         );
         assert!(serde_json::from_str::<AnswerValue>(r#""MAYBE""#).is_err());
         assert!(serde_json::from_str::<AnswerValue>("-1").is_err());
+    }
+
+    #[test]
+    fn answers_that_do_not_fit_the_form_are_named_by_place() {
+        let mut strict = question(2, QuestionKind::Scale, 10);
+        strict.allow_na = false;
+        let form = vec![section(
+            1.0,
+            vec![question(1, QuestionKind::YesNo, 5), strict],
+        )];
+        let stranger = id(99);
+        let problems = check_answers(
+            &form,
+            &[
+                (id(1), AnswerValue::Number(3)),
+                (stranger, AnswerValue::YES),
+                (id(2), AnswerValue::NA),
+                (id(2), AnswerValue::Number(2)),
+            ],
+            false,
+        );
+        let fields: Vec<&str> = problems.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "answers[0].value",
+                "answers[1].question_id",
+                "answers[2].value",
+                "answers[3].question_id"
+            ]
+        );
+        assert_eq!(problems[2].1, "This question does not allow N/A.");
+        // A draft may leave questions out; a submission may not.
+        assert!(check_answers(&form, &[(id(1), AnswerValue::YES)], false).is_empty());
+        let missing = check_answers(&form, &[(id(1), AnswerValue::YES)], true);
+        assert_eq!(
+            missing,
+            [(
+                "answers".to_owned(),
+                "Answer every question before submitting: 1 question is unanswered.".to_owned()
+            )]
+        );
     }
 }

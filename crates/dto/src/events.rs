@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    ActionItem, ActionPlan, Announcement, EvaluationForm, MetricMonth, QuickNote,
+    ActionItem, ActionPlan, Announcement, Evaluation, EvaluationForm, MetricMonth, QuickNote,
     ScorecardSettings, Session, Team, User,
 };
 
@@ -60,6 +60,9 @@ pub enum Event {
     },
     /// An evaluation form was made, changed, archived or brought back.
     EvaluationFormChanged(Box<EvaluationForm>),
+    /// An evaluation was drafted, changed, submitted, acknowledged or voided.
+    EvaluationChanged(Box<Evaluation>),
+
     /// A quick note was deleted.
     QuickNoteDeleted {
         id: QuickNoteId,
@@ -91,6 +94,7 @@ impl Event {
             Event::SignedOutElsewhere { user_id, .. } => user_id.uuid(),
             Event::QuickNoteDeleted { id, .. } => id.uuid(),
             Event::EvaluationFormChanged(form) => form.id.uuid(),
+            Event::EvaluationChanged(evaluation) => evaluation.id.uuid(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod dashboard;
 pub mod evaluation_forms;
+pub mod evaluations;
 pub mod events;
 pub mod governance;
 pub mod metrics;
@@ -43,6 +44,9 @@ pub use dashboard::{AgentAttention, AttentionReason, Dashboard, TrendPoint};
 pub use evaluation_forms::{
     CreateEvaluationForm, EvaluationForm, FormQuestion, FormSection, UpdateEvaluationForm,
     WriteQuestion, WriteSection,
+};
+pub use evaluations::{
+    Answer, CreateEvaluation, Evaluation, EvaluationStep, SectionScore, UpdateEvaluation,
 };
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};

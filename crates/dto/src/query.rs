@@ -41,7 +41,8 @@ paging!(
     QuickNoteQuery,
     NotificationQuery,
     UserQuery,
-    AuditQuery
+    AuditQuery,
+    EvaluationQuery
 );
 
 /// Paging alone (teams, announcements, webhook deliveries).
@@ -309,6 +310,43 @@ pub struct EvaluationFormQuery {
     pub channel: Option<domain::quality::Channel>,
     /// `true`: only archived forms; absent or `false`: only forms in use.
     pub archived: Option<bool>,
+}
+
+/// Filters and paging for the evaluation list (newest interaction first).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+#[garde(allow_unvalidated)]
+pub struct EvaluationQuery {
+    /// Only this agent's evaluations.
+    pub agent_id: Option<UserId>,
+    /// Only evaluations of this team's agents.
+    pub team_id: Option<TeamId>,
+    /// Only this evaluator's.
+    pub evaluator_id: Option<UserId>,
+    /// Only those scored with this form.
+    pub form_id: Option<domain::EvaluationFormId>,
+    /// Only interactions on this channel.
+    pub channel: Option<domain::quality::Channel>,
+    /// Only in this state.
+    pub status: Option<domain::EvaluationStatus>,
+    /// Interactions on or after this day.
+    #[garde(inner(custom(filter_date)))]
+    pub from: Option<NaiveDate>,
+    /// Interactions on or before this day.
+    #[garde(inner(custom(filter_date)))]
+    pub to: Option<NaiveDate>,
+    /// Scores at least this (0-100).
+    #[garde(inner(range(min = 0.0, max = 100.0)))]
+    pub min_score: Option<f64>,
+    /// Scores at most this (0-100).
+    #[garde(inner(range(min = 0.0, max = 100.0)))]
+    pub max_score: Option<f64>,
+    /// Page size, 1-200 (default 50).
+    #[garde(inner(range(min = 1, max = 200)))]
+    pub limit: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,18 @@ use std::fmt::Display;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use garde::i18n;
 
+/// Garde rule: an `http(s)://` address of something on the web.
+pub fn web_address(url: &str, _: &()) -> garde::Result {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| garde::Error::new("must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') || url.chars().any(char::is_whitespace) {
+        return Err(garde::Error::new("is not a web address"));
+    }
+    Ok(())
+}
+
 /// Years a coaching record can fall in; anything else is a typo (and would overflow date maths).
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 

@@ -8,11 +8,13 @@
 use chrono::{DateTime, Utc};
 use domain::UserId;
 use garde::Validate;
+
+use crate::validate::web_address;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The event types a webhook may ask for: the live events' types, without the sign-in ones.
-pub const EVENT_TYPES: [&str; 11] = [
+pub const EVENT_TYPES: [&str; 12] = [
     "session_changed",
     "action_item_changed",
     "action_plan_changed",
@@ -24,6 +26,7 @@ pub const EVENT_TYPES: [&str; 11] = [
     "user_changed",
     "team_changed",
     "evaluation_form_changed",
+    "evaluation_changed",
 ];
 
 /// A registered endpoint.
@@ -66,7 +69,7 @@ pub struct CreatedWebhook {
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhook {
     /// `https://…` (plain `http://` only to this machine), up to 2000 characters.
-    #[garde(length(chars, max = 2000), custom(endpoint))]
+    #[garde(length(chars, max = 2000), custom(web_address))]
     pub url: String,
     /// Up to 200 characters.
     #[garde(length(chars, max = 200))]
@@ -83,7 +86,7 @@ pub struct CreateWebhook {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhook {
     /// As for a new webhook.
-    #[garde(inner(length(chars, max = 2000), custom(endpoint)))]
+    #[garde(inner(length(chars, max = 2000), custom(web_address)))]
     #[serde(default)]
     pub url: Option<String>,
     /// Up to 200 characters.
@@ -164,17 +167,6 @@ pub struct WebhookChange {
     pub changes: Option<serde_json::Value>,
     /// The audit entry's position.
     pub seq: i64,
-}
-
-fn endpoint(url: &str, _: &()) -> garde::Result {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| garde::Error::new("must start with https://"))?;
-    if rest.is_empty() || rest.starts_with('/') || url.chars().any(char::is_whitespace) {
-        return Err(garde::Error::new("is not a web address"));
-    }
-    Ok(())
 }
 
 #[expect(clippy::ptr_arg, reason = "garde passes the field as it is declared")]

@@ -34,13 +34,16 @@ const SECRET_FIELDS: [&str; 4] = ["password", "password_hash", "token_hash", "se
 
 /// Fields holding sealed personal text: the log says they changed, never what they say (the log
 /// is not encrypted, and erasure must not have to rewrite it).
-const SEALED_FIELDS: [&str; 6] = [
+const SEALED_FIELDS: [&str; 9] = [
     "content",
     "preparation_notes",
     "session_notes",
     "goal",
     "acknowledgement_comment",
     "notes",
+    "comments",
+    "strengths",
+    "opportunities",
 ];
 
 /// `value`, or a marker in its place for a sealed field.

@@ -16,7 +16,7 @@ use crate::entity::{email_opt_out, notification, user};
 use crate::{Db, StoreError};
 
 /// The kinds of notification also sent by email.
-pub const EMAILED: [NotificationKind; 10] = [
+pub const EMAILED: [NotificationKind; 12] = [
     NotificationKind::SessionScheduled,
     NotificationKind::SessionChanged,
     NotificationKind::ActionItemAssigned,
@@ -27,6 +27,8 @@ pub const EMAILED: [NotificationKind; 10] = [
     NotificationKind::AcknowledgementReminder,
     NotificationKind::SessionReminder,
     NotificationKind::OverdueDigest,
+    NotificationKind::EvaluationSubmitted,
+    NotificationKind::EvaluationChanged,
 ];
 
 /// An email sent.

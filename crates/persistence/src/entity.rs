@@ -24,6 +24,7 @@ pub mod auth_session;
 pub mod calendar_feed;
 pub mod coaching_session;
 pub mod email_opt_out;
+pub mod evaluation;
 pub mod evaluation_form;
 pub mod evaluation_form_team;
 pub mod evaluation_form_version;

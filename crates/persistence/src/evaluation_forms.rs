@@ -163,6 +163,20 @@ async fn with_sections(
     Ok(forms)
 }
 
+/// The sections of form `id` at `version` (those an evaluation was scored against).
+pub async fn sections_at(
+    db: &impl ConnectionTrait,
+    id: EvaluationFormId,
+    version: i32,
+) -> Result<Vec<FormSection>, StoreError> {
+    let stored = evaluation_form_version::Entity::find_by_id((id, version))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    serde_json::from_value(stored.sections)
+        .map_err(|err| StoreError::Other(DbErr::Json(format!("form sections: {err}"))))
+}
+
 /// Checks that every team named exists.
 async fn known_teams(db: &impl ConnectionTrait, ids: &[TeamId]) -> Result<Vec<TeamId>, StoreError> {
     let mut ids = ids.to_vec();

@@ -19,6 +19,7 @@ pub mod emails;
 pub mod entity;
 pub mod error;
 pub mod evaluation_forms;
+pub mod evaluations;
 pub mod governance;
 pub mod idempotency;
 pub mod metrics;

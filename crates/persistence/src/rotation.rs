@@ -13,7 +13,7 @@ use crate::sealed::{BOUND_PREFIX, Keyring, place};
 use crate::{Db, StoreError, db, search_index};
 
 /// The sealed columns of each table, with the table's key column.
-pub const SEALED_COLUMNS: [(&str, &str, &[&str]); 6] = [
+pub const SEALED_COLUMNS: [(&str, &str, &[&str]); 7] = [
     ("quick_notes", "id", &["content"]),
     (
         "coaching_sessions",
@@ -28,6 +28,16 @@ pub const SEALED_COLUMNS: [(&str, &str, &[&str]); 6] = [
     ("action_plan_checkpoints", "id", &["notes"]),
     ("webhooks", "id", &["secret"]),
     ("second_factors", "user_id", &["secret"]),
+    (
+        "evaluations",
+        "id",
+        &[
+            "comments",
+            "strengths",
+            "opportunities",
+            "acknowledgement_comment",
+        ],
+    ),
 ];
 
 /// What a run did.

@@ -363,6 +363,10 @@ pub mod columns {
         CheckpointNotes = "action_plan_checkpoints"."notes" by "id";
         WebhookSecret = "webhooks"."secret" by "id";
         TotpSecret = "second_factors"."secret" by "user_id";
+        EvaluationComments = "evaluations"."comments" by "id";
+        EvaluationStrengths = "evaluations"."strengths" by "id";
+        EvaluationOpportunities = "evaluations"."opportunities" by "id";
+        EvaluationAcknowledgement = "evaluations"."acknowledgement_comment" by "id";
     }
 }
 

@@ -117,5 +117,6 @@ versioned!(
     kpi,
     session_template,
     webhook,
-    evaluation_form
+    evaluation_form,
+    evaluation
 );

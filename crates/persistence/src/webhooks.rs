@@ -48,6 +48,8 @@ pub fn event_type(action: &str) -> Option<&'static str> {
         ("user", "create" | "update" | "deactivate" | "reactivate" | "erase") => "user_changed",
         ("team", _) => "team_changed",
         ("evaluation_form", _) => "evaluation_form_changed",
+        // A draft is its evaluator's alone: its making, changes and deletion are not told.
+        ("evaluation", "submit" | "amend" | "acknowledge" | "void") => "evaluation_changed",
         _ => return None,
     })
 }

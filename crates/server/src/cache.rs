@@ -307,7 +307,8 @@ impl Caches {
             | Event::QuickNoteDeleted { .. }
             | Event::ActionPlanChanged(_)
             | Event::AnnouncementPublished(_)
-            | Event::EvaluationFormChanged(_) => {}
+            | Event::EvaluationFormChanged(_)
+            | Event::EvaluationChanged(_) => {}
         }
     }
 

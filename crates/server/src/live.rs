@@ -184,6 +184,15 @@ impl Audience {
                 self.may(Action::ViewUser, &Target::User { id: user.id, teams })
             }
             Event::TeamChanged(team) => self.may(Action::ViewTeam, &Target::Team { id: team.id }),
+            Event::EvaluationChanged(evaluation) => {
+                let target = Target::AgentRecord {
+                    agent: evaluation.agent_id,
+                    team: self.agent_teams.get(&evaluation.agent_id).copied(),
+                    author: evaluation.evaluator_id,
+                    private: evaluation.status == domain::EvaluationStatus::Draft,
+                };
+                self.may(Action::ViewEvaluation, &target)
+            }
             Event::EvaluationFormChanged(form) => self.actor.can_any(
                 Action::ViewEvaluationForm,
                 &Target::for_teams(&form.team_ids),

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod dashboard;
 pub mod evaluation_forms;
+pub mod evaluations;
 pub mod exports;
 pub mod governance;
 pub mod health;
@@ -76,6 +77,7 @@ api_modules!(
     sessions,
     session_templates,
     evaluation_forms,
+    evaluations,
     // Before the lists, whose `/{id}` would take `export.xlsx` for an id.
     exports,
     action_items,

@@ -84,6 +84,16 @@ impl Record for dto::EvaluationForm {
     }
 }
 
+impl Record for dto::Evaluation {
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> Value {
+        json!(self.version)
+    }
+}
+
 /// The `id` of a record read from the API.
 fn id_of(record: &impl Record) -> String {
     record.id()
@@ -273,6 +283,61 @@ impl As<'_> {
         self.patch(&path, &at_version(form, body)).call_as().await
     }
 
+    /// `POST /api/v1/evaluations`: a draft.
+    pub async fn create_evaluation(self, body: Value) -> Response<dto::Evaluation> {
+        self.post("/api/v1/evaluations", &body).call_as().await
+    }
+
+    /// `GET /api/v1/evaluations/{id}`.
+    pub async fn evaluation(self, evaluation: &impl Record) -> Response<dto::Evaluation> {
+        let path = format!("/api/v1/evaluations/{}", id_of(evaluation));
+        self.get(&path).call_as().await
+    }
+
+    /// `GET /api/v1/evaluations?…`.
+    pub async fn evaluations(
+        self,
+        query: &dto::query::EvaluationQuery,
+    ) -> Response<dto::Page<dto::Evaluation>> {
+        self.get("/api/v1/evaluations").query(query).call_as().await
+    }
+
+    /// `PATCH /api/v1/evaluations/{id}` at the evaluation's version.
+    pub async fn update_evaluation(
+        self,
+        evaluation: &impl Record,
+        body: Value,
+    ) -> Response<dto::Evaluation> {
+        let path = format!("/api/v1/evaluations/{}", id_of(evaluation));
+        self.patch(&path, &at_version(evaluation, body))
+            .call_as()
+            .await
+    }
+
+    /// `POST /api/v1/evaluations/{id}/{step}` (`submit`, `acknowledge`, `void`) at the
+    /// evaluation's version.
+    pub async fn evaluation_step(
+        self,
+        evaluation: &impl Record,
+        step: &str,
+        body: Value,
+    ) -> Response<dto::Evaluation> {
+        let path = format!("/api/v1/evaluations/{}/{step}", id_of(evaluation));
+        self.post(&path, &at_version(evaluation, body))
+            .call_as()
+            .await
+    }
+
+    /// `DELETE /api/v1/evaluations/{id}` at the evaluation's version.
+    pub async fn delete_evaluation(self, evaluation: &impl Record) -> Response {
+        let path = format!("/api/v1/evaluations/{}", id_of(evaluation));
+        let version = evaluation.version();
+        self.request(Method::DELETE, &path)
+            .header("if-match", format!("\"{version}\""))
+            .call()
+            .await
+    }
+
     /// `POST /api/v1/quick-notes`.
     pub async fn write_note(self, body: Value) -> Response<dto::QuickNote> {
         self.post("/api/v1/quick-notes", &body).call_as().await
@@ -391,6 +456,30 @@ pub mod records {
                       "guidance": "Two of: date of birth, postcode, last payment." }
                 ]}
             ]
+        })
+    }
+
+    /// A draft evaluation of a call of `agent` against `form` with `answers` (`[question index
+    /// in form order, value]`).
+    pub fn evaluation(
+        form: &dto::EvaluationForm,
+        agent: Uuid,
+        answers: &[(usize, Value)],
+    ) -> Value {
+        let questions: Vec<_> = form
+            .sections
+            .iter()
+            .flat_map(|section| &section.questions)
+            .collect();
+        let answers: Vec<Value> = answers
+            .iter()
+            .map(|(index, value)| json!({ "question_id": questions[*index].id, "value": value }))
+            .collect();
+        json!({
+            "form_id": form.id, "agent_id": agent, "channel": "CALL",
+            "interaction_id": "CALL-1001", "interaction_url": "https://cc.example.com/calls/1001",
+            "occurred_at": slot(-72), "duration_seconds": 420, "answers": answers,
+            "strengths": "Warm opening", "opportunities": "Verify identity first"
         })
     }
 

@@ -35,6 +35,9 @@ fn icon(kind: NotificationKind) -> &'static str {
         NotificationKind::AcknowledgementReminder
         | NotificationKind::SessionReminder
         | NotificationKind::OverdueDigest => "⏰",
+        NotificationKind::EvaluationSubmitted
+        | NotificationKind::EvaluationChanged
+        | NotificationKind::EvaluationAcknowledged => "★",
     }
 }
 

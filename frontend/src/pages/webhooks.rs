@@ -24,6 +24,7 @@ fn event_label(kind: &str) -> &'static str {
         "user_changed" => "People",
         "team_changed" => "Teams",
         "evaluation_form_changed" => "Evaluation forms",
+        "evaluation_changed" => "Evaluations",
         _ => "Other",
     }
 }

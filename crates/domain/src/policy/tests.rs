@@ -82,6 +82,17 @@ const MATRIX: &[(Action, &str)] = &[
         "A:* M:managed,global TL:led,global QA:evaluated,global",
     ),
     (Action::ManageEvaluationForms, "A:*"),
+    (
+        Action::ViewEvaluation,
+        "A:* M:own,author,managed TL:own,author,led QA:own,author,evaluated Ag:own,author",
+    ),
+    (Action::Evaluate, "A:* M:managed TL:led QA:evaluated"),
+    (
+        Action::EditEvaluation,
+        "A:* M:author TL:author QA:author Ag:author",
+    ),
+    (Action::AcknowledgeEvaluation, "Ag:own"),
+    (Action::VoidEvaluation, "A:*"),
 ];
 
 fn role_code(role: Role) -> &'static str {
@@ -243,6 +254,42 @@ fn an_analyst_sees_the_people_and_scores_of_their_teams_and_no_coaching_record()
         relation(&leader_and_analyst, &agent_of_theirs),
         Relation::LedTeam
     );
+}
+
+#[test]
+fn a_draft_evaluation_is_its_evaluators_alone_and_only_they_or_an_admin_change_it() {
+    let evaluation = |evaluator: u128, draft: bool| Target::AgentRecord {
+        agent: UserId(id(5)),
+        team: Some(TeamId(id(10))),
+        author: Some(UserId(id(evaluator))),
+        private: draft,
+    };
+    let analyst = analyst(&[10]);
+    let leader = actor(Role::TeamLeader, &[10], &[]);
+    let admin = actor(Role::Admin, &[], &[]);
+    let agent = Actor {
+        id: UserId(id(5)),
+        ..actor(Role::Agent, &[], &[])
+    };
+    // Actor 1 (every helper's id) wrote `mine`; someone else wrote `theirs`.
+    let (mine, theirs) = (evaluation(1, true), evaluation(2, true));
+    assert!(analyst.can(Action::ViewEvaluation, &mine));
+    assert!(analyst.can(Action::EditEvaluation, &mine));
+    for who in [&leader, &admin, &agent] {
+        assert!(!who.can(Action::ViewEvaluation, &theirs), "{:?}", who.role);
+    }
+    let submitted = evaluation(2, false);
+    for who in [&analyst, &leader, &admin, &agent] {
+        assert!(
+            who.can(Action::ViewEvaluation, &submitted),
+            "{:?}",
+            who.role
+        );
+    }
+    assert!(admin.can(Action::EditEvaluation, &submitted));
+    assert!(!leader.can(Action::EditEvaluation, &submitted));
+    assert!(agent.can(Action::AcknowledgeEvaluation, &submitted));
+    assert!(!agent.can(Action::Evaluate, &Target::about_agent(agent.id, None)));
 }
 
 #[test]

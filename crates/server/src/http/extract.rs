@@ -428,6 +428,11 @@ pub fn located(mut response: HttpResponse, path: &str) -> HttpResponse {
     response
 }
 
+/// A field a step of a record's life needs (a reason to cancel): a 422 naming it when absent.
+pub fn required<T>(value: Option<T>, field: &str) -> ApiResult<T> {
+    value.ok_or_else(|| ApiError::invalid(field, "is required here"))
+}
+
 /// A record answered with its version as a strong `ETag`, so clients can send it back in
 /// `If-Match`.
 pub fn versioned(status: StatusCode, version: i32, record: &impl serde::Serialize) -> HttpResponse {

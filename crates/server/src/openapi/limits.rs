@@ -11,10 +11,14 @@ use serde_json::{Map, Value, json};
 
 /// The sources of every type with garde rules (the DTOs and the query parameters), by their
 /// path under `crates/`.
-const SOURCES: [(&str, &str); 31] = [
+const SOURCES: [(&str, &str); 32] = [
     (
         "dto/src/evaluation_forms.rs",
         include_str!("../../../dto/src/evaluation_forms.rs"),
+    ),
+    (
+        "dto/src/evaluations.rs",
+        include_str!("../../../dto/src/evaluations.rs"),
     ),
     (
         "dto/src/query.rs",
@@ -249,6 +253,7 @@ fn keywords(garde: &str, ty: &str) -> Map<String, Value> {
             Some("month") => Some(r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
             Some("not_blank") => Some(r"\S"),
             Some("kpi_key") => Some(r"^[a-z][a-z0-9_]*$"),
+            Some("web_address") => Some(r"^https?://[^/\s]\S*$"),
             _ => None,
         };
         if let Some(pattern) = pattern {

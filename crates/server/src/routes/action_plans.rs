@@ -11,7 +11,7 @@ use persistence::action_plans::{self, NewPlan, PlanChange, PlanFilter, PlanRow};
 
 use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{self, IfMatch, Valid, ValidQuery, versioned};
+use crate::http::extract::{self, IfMatch, Valid, ValidQuery, required, versioned};
 use crate::state::AppState;
 use crate::views::wire::{self, ToDto};
 
@@ -182,10 +182,6 @@ pub async fn update_action_plan(
         action_plans::change(&app.db, &actor, *id, version, change).await?,
         StatusCode::OK,
     ))
-}
-
-fn required<T>(value: Option<T>, field: &str) -> ApiResult<T> {
-    value.ok_or_else(|| ApiError::invalid(field, "is required here"))
 }
 
 /// Move a plan on: `submit`, `approve`, `reject` (reason), `acknowledge` (comment), `complete`

@@ -10,6 +10,7 @@ use persistence::entity::{
     quick_note, session_template, webhook, webhook_delivery,
 };
 use persistence::evaluation_forms::StoredForm;
+use persistence::evaluations::StoredEvaluation;
 use persistence::governance::ChainCheck;
 use persistence::metrics::{Catalogue, Values};
 use persistence::sessions::SessionRow;
@@ -147,6 +148,41 @@ impl ToDto for StoredForm {
             archived_at: self.row.archived_at,
             created_at: self.row.created_at,
             updated_at: self.row.updated_at,
+        }
+    }
+}
+
+impl ToDto for StoredEvaluation {
+    type Dto = dto::Evaluation;
+    fn to_dto(&self) -> dto::Evaluation {
+        let row = &self.row;
+        dto::Evaluation {
+            id: row.id,
+            form_id: row.form_id,
+            form_version: row.form_version,
+            agent_id: row.agent_id,
+            evaluator_id: row.evaluator_id,
+            channel: row.channel,
+            interaction_id: row.interaction_id.clone(),
+            interaction_url: row.interaction_url.clone(),
+            occurred_at: row.occurred_at,
+            duration_seconds: row.duration_seconds,
+            answers: self.answers(),
+            strengths: row.strengths.as_deref().map(str::to_owned),
+            opportunities: row.opportunities.as_deref().map(str::to_owned),
+            status: row.status,
+            score: row.score,
+            section_scores: self.section_scores(),
+            failed_by: row.failed_by.map(domain::QuestionId),
+            submitted_at: row.submitted_at,
+            acknowledged_at: row.acknowledged_at,
+            acknowledgement_comment: row.acknowledgement_comment.as_deref().map(str::to_owned),
+            edit_reason: row.edit_reason.clone(),
+            voided_at: row.voided_at,
+            void_reason: row.void_reason.clone(),
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         }
     }
 }

@@ -19,6 +19,7 @@ mod emails;
 mod encryption;
 mod errors;
 mod evaluation_forms;
+mod evaluations;
 mod exports;
 mod faults;
 mod governance;

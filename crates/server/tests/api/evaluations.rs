@@ -1,0 +1,413 @@
+//! Evaluations: drafting, scoring on submission, the agent's acknowledgement, changes after
+//! submission, voiding; who may evaluate whom and read what; every bad input by field.
+
+use domain::EvaluationStatus;
+use dto::query::EvaluationQuery;
+use dto::{Evaluation, EvaluationForm, Notifications};
+use serde_json::{Value, json};
+use test_support::{Call, Org, Persona, TestApp, records};
+
+/// Team A's call form (see `records::call_form`): questions 0-3 are the greeting (yes/no, 10),
+/// the tone (1-5 scale, 20, N/A allowed), the resolution (0-10 points) and the identity check
+/// (yes/no, 5, critical for the whole form).
+async fn team_a_form(app: &TestApp, org: &Org) -> EvaluationForm {
+    app.as_(&org.admin)
+        .create_form(records::call_form("Team A calls", &[org.team_a]))
+        .await
+        .ok(201)
+}
+
+/// Every question answered: a greeting, a tone of 4, 8 points of resolution, identity checked.
+/// Opening 25/30 = 83.3, resolution 13/15 = 86.7, weighted 1:3 = 85.8.
+fn full() -> Vec<(usize, Value)> {
+    vec![
+        (0, json!("YES")),
+        (1, json!(4)),
+        (2, json!(8)),
+        (3, json!("YES")),
+    ]
+}
+
+/// The evaluations `who` lists.
+async fn listed(app: &TestApp, who: &Persona) -> Vec<Evaluation> {
+    app.as_(who)
+        .evaluations(&EvaluationQuery::default())
+        .await
+        .ok(200)
+        .items
+}
+
+/// The kinds of `who`'s notifications, newest first.
+async fn notified(app: &TestApp, who: &Persona) -> Vec<String> {
+    let page: Notifications = app
+        .as_(who)
+        .get("/api/v1/notifications")
+        .call_as()
+        .await
+        .ok(200);
+    page.items
+        .into_iter()
+        .map(|n| n.kind.as_str().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_analyst_drafts_and_submits_a_score_the_agent_acknowledges() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = team_a_form(&app, &org).await;
+    let analyst = || app.as_(&org.analyst_a);
+    let draft = analyst()
+        .create_evaluation(records::evaluation(&form, org.agent_a1.id, &full()[..2]))
+        .await
+        .ok(201);
+    assert_eq!(draft.status, EvaluationStatus::Draft);
+    assert_eq!((draft.score, draft.form_version), (None, 1));
+    assert_eq!(draft.evaluator_id, Some(org.analyst_a.id.into()));
+
+    // A draft is its evaluator's alone.
+    for who in [&org.agent_a1, &org.leader_a, &org.manager_a, &org.admin] {
+        app.as_(who).evaluation(&draft).await.problem(404);
+        assert!(listed(&app, who).await.is_empty(), "{}", who.email);
+    }
+    assert_eq!(listed(&app, &org.analyst_a).await, [draft.clone()]);
+
+    // Submitting needs every answer.
+    let problem = analyst()
+        .evaluation_step(&draft, "submit", json!({}))
+        .await
+        .problem(422);
+    assert!(problem["errors"]["answers"].is_array(), "{problem}");
+    let answers = records::evaluation(&form, org.agent_a1.id, &full())["answers"].clone();
+    let complete = analyst()
+        .update_evaluation(&draft, json!({ "answers": answers }))
+        .await
+        .ok(200);
+    let submitted = analyst()
+        .evaluation_step(&complete, "submit", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(submitted.status, EvaluationStatus::Submitted);
+    assert_eq!(submitted.score, Some(85.8));
+    let sections: Vec<Option<f64>> = submitted.section_scores.iter().map(|s| s.score).collect();
+    assert_eq!(sections, [Some(83.3), Some(86.7)]);
+    assert_eq!(submitted.failed_by, None);
+    assert_eq!(
+        notified(&app, &org.agent_a1).await,
+        ["EVALUATION_SUBMITTED"]
+    );
+
+    // The agent and their coaches read it; nobody else.
+    for who in [
+        &org.agent_a1,
+        &org.leader_a,
+        &org.manager_a,
+        &org.admin,
+        &org.analyst_a,
+    ] {
+        let read = app.as_(who).evaluation(&submitted).await.ok(200);
+        assert_eq!(read.answers.len(), 4);
+        assert_eq!(listed(&app, who).await.len(), 1, "{}", who.email);
+    }
+    for who in [
+        &org.agent_a2,
+        &org.leader_b,
+        &org.manager_b,
+        &org.agent_b1,
+        &org.loner,
+    ] {
+        app.as_(who).evaluation(&submitted).await.problem(404);
+        assert!(listed(&app, who).await.is_empty(), "{}", who.email);
+    }
+
+    // Only the agent acknowledges, once.
+    app.as_(&org.leader_a)
+        .evaluation_step(&submitted, "acknowledge", json!({}))
+        .await
+        .problem(403);
+    let acknowledged = app
+        .as_(&org.agent_a1)
+        .evaluation_step(
+            &submitted,
+            "acknowledge",
+            json!({ "comment": "Fair, thanks" }),
+        )
+        .await
+        .ok(200);
+    assert_eq!(acknowledged.status, EvaluationStatus::Acknowledged);
+    assert_eq!(
+        acknowledged.acknowledgement_comment.as_deref(),
+        Some("Fair, thanks")
+    );
+    assert_eq!(
+        notified(&app, &org.analyst_a).await,
+        ["EVALUATION_ACKNOWLEDGED"]
+    );
+    app.as_(&org.agent_a1)
+        .evaluation_step(&acknowledged, "acknowledge", json!({}))
+        .await
+        .problem(409);
+}
+
+#[tokio::test]
+async fn coaches_and_analysts_evaluate_the_agents_they_reach_and_agents_never_do() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = app
+        .as_(&org.admin)
+        .create_form(records::call_form("Every team's calls", &[]))
+        .await
+        .ok(201);
+    let about = |agent: &Persona| records::evaluation(&form, agent.id, &full());
+    for who in [&org.admin, &org.manager_a, &org.leader_a, &org.analyst_a] {
+        app.as_(who)
+            .create_evaluation(about(&org.agent_a1))
+            .await
+            .ok(201);
+    }
+    // Another team's agent is nobody to them; an agent evaluates no one, themselves included.
+    for (who, agent) in [
+        (&org.leader_b, &org.agent_a1),
+        (&org.manager_b, &org.agent_a1),
+        (&org.analyst_a, &org.agent_b1),
+        (&org.agent_a2, &org.agent_a1),
+    ] {
+        let problem = app
+            .as_(who)
+            .create_evaluation(about(agent))
+            .await
+            .problem(422);
+        assert!(problem["errors"]["agent_id"].is_array(), "{problem}");
+    }
+    app.as_(&org.agent_a1)
+        .create_evaluation(about(&org.agent_a1))
+        .await
+        .problem(403);
+}
+
+#[tokio::test]
+async fn after_submission_only_its_evaluator_or_an_admin_changes_it_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = team_a_form(&app, &org).await;
+    let analyst = || app.as_(&org.analyst_a);
+    let draft = analyst()
+        .create_evaluation(records::evaluation(&form, org.agent_a1.id, &full()))
+        .await
+        .ok(201);
+    let submitted = analyst()
+        .evaluation_step(&draft, "submit", json!({}))
+        .await
+        .ok(200);
+    let acknowledged = app
+        .as_(&org.agent_a1)
+        .evaluation_step(&submitted, "acknowledge", json!({}))
+        .await
+        .ok(200);
+    let greeting_missed = json!({ "answers": records::evaluation(&form, org.agent_a1.id, &[
+        (0, json!("NO")), (1, json!(4)), (2, json!(8)), (3, json!("YES")),
+    ])["answers"] });
+
+    app.as_(&org.leader_a)
+        .update_evaluation(&acknowledged, greeting_missed.clone())
+        .await
+        .problem(403);
+    let problem = analyst()
+        .update_evaluation(&acknowledged, greeting_missed.clone())
+        .await
+        .problem(422);
+    assert!(problem["errors"]["reason"].is_array(), "{problem}");
+    let mut with_reason = greeting_missed.clone();
+    with_reason["reason"] = json!("The greeting came after the hold");
+    let amended = analyst()
+        .update_evaluation(&acknowledged, with_reason.clone())
+        .await
+        .ok(200);
+    // Opening 15/30 = 50; total (50 + 3 x 86.67) / 4 = 77.5. The agent acknowledges again.
+    assert_eq!(amended.score, Some(77.5));
+    assert_eq!(amended.status, EvaluationStatus::Submitted);
+    assert_eq!(
+        amended.edit_reason.as_deref(),
+        Some("The greeting came after the hold")
+    );
+    assert_eq!(amended.acknowledged_at, None);
+    assert_eq!(
+        notified(&app, &org.agent_a1).await,
+        ["EVALUATION_CHANGED", "EVALUATION_SUBMITTED"]
+    );
+    // The same change from the version before is a conflict, whoever sends it.
+    analyst()
+        .update_evaluation(&acknowledged, with_reason.clone())
+        .await
+        .problem(412);
+    app.as_(&org.admin)
+        .update_evaluation(&acknowledged, with_reason)
+        .await
+        .problem(412);
+
+    // Submitted: voided by an admin with a reason, never deleted.
+    analyst().delete_evaluation(&amended).await.problem(409);
+    analyst()
+        .evaluation_step(&amended, "void", json!({ "reason": "Wrong agent" }))
+        .await
+        .problem(403);
+    let problem = app
+        .as_(&org.admin)
+        .evaluation_step(&amended, "void", json!({}))
+        .await
+        .problem(422);
+    assert!(problem["errors"]["reason"].is_array(), "{problem}");
+    let voided = app
+        .as_(&org.admin)
+        .evaluation_step(&amended, "void", json!({ "reason": "Wrong agent" }))
+        .await
+        .ok(200);
+    assert_eq!(voided.status, EvaluationStatus::Voided);
+    assert_eq!(voided.void_reason.as_deref(), Some("Wrong agent"));
+    analyst()
+        .update_evaluation(&voided, json!({ "strengths": "x", "reason": "y" }))
+        .await
+        .problem(409);
+
+    // A draft goes.
+    let draft = analyst()
+        .create_evaluation(records::evaluation(&form, org.agent_a2.id, &[]))
+        .await
+        .ok(201);
+    app.as_(&org.admin)
+        .delete_evaluation(&draft)
+        .await
+        .problem(404);
+    analyst().delete_evaluation(&draft).await.ok(204);
+    analyst().evaluation(&draft).await.problem(404);
+}
+
+#[tokio::test]
+async fn a_failed_critical_question_fails_the_whole_evaluation_and_is_named() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = team_a_form(&app, &org).await;
+    let unverified = [
+        (0, json!("YES")),
+        (1, json!("NA")),
+        (2, json!(10)),
+        (3, json!("NO")),
+    ];
+    let draft = app
+        .as_(&org.leader_a)
+        .create_evaluation(records::evaluation(&form, org.agent_a1.id, &unverified))
+        .await
+        .ok(201);
+    let failed = app
+        .as_(&org.leader_a)
+        .evaluation_step(&draft, "submit", json!({}))
+        .await
+        .ok(200);
+    let identity = form.sections[1].questions[1].id;
+    assert_eq!(
+        (failed.score, failed.failed_by),
+        (Some(0.0), Some(identity))
+    );
+    // N/A is out of the opening's sums: 10/10. The resolution keeps its own 10/15.
+    let sections: Vec<Option<f64>> = failed.section_scores.iter().map(|s| s.score).collect();
+    assert_eq!(sections, [Some(100.0), Some(66.7)]);
+}
+
+#[tokio::test]
+async fn every_bad_input_is_refused_by_field_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = team_a_form(&app, &org).await;
+    let team_b_form: EvaluationForm = app
+        .as_(&org.admin)
+        .create_form(records::call_form("Team B calls", &[org.team_b]))
+        .await
+        .ok(201);
+    let good = records::evaluation(&form, org.agent_a1.id, &full());
+    let with = |field: &str, value: Value| {
+        let mut body = good.clone();
+        body[field] = value;
+        body
+    };
+    let mut unknown_question = good.clone();
+    unknown_question["answers"][0]["question_id"] = json!(uuid::Uuid::now_v7());
+    let mut na_not_allowed = good.clone();
+    na_not_allowed["answers"][0]["value"] = json!("NA");
+    let mut off_scale = good.clone();
+    off_scale["answers"][1]["value"] = json!(6);
+    let mut twice = good.clone();
+    twice["answers"][1]["question_id"] = twice["answers"][0]["question_id"].clone();
+    let cases = [
+        (unknown_question, "answers[0].question_id"),
+        (na_not_allowed, "answers[0].value"),
+        (off_scale, "answers[1].value"),
+        (twice, "answers[1].question_id"),
+        (
+            with("interaction_url", json!("javascript:alert(1)")),
+            "interaction_url",
+        ),
+        (
+            with("interaction_url", json!("ftp://cc.example.com/1")),
+            "interaction_url",
+        ),
+        (with("interaction_id", json!("   ")), "interaction_id"),
+        (with("channel", json!("CHAT")), "channel"),
+        (with("duration_seconds", json!(-1)), "duration_seconds"),
+        (with("form_id", json!(team_b_form.id)), "form_id"),
+        (with("form_id", json!(uuid::Uuid::now_v7())), "form_id"),
+    ];
+    for (body, field) in cases {
+        let problem = app
+            .as_(&org.analyst_a)
+            .create_evaluation(body)
+            .await
+            .problem(422);
+        assert!(problem["errors"][field].is_array(), "{field}: {problem}");
+    }
+    let archived = app
+        .as_(&org.admin)
+        .update_form(&form, json!({ "archived": true }))
+        .await
+        .ok(200);
+    let problem = app
+        .as_(&org.analyst_a)
+        .create_evaluation(good)
+        .await
+        .problem(422);
+    assert!(problem["errors"]["form_id"].is_array(), "{problem}");
+    assert!(archived.archived_at.is_some());
+    assert!(listed(&app, &org.analyst_a).await.is_empty());
+}
+
+#[tokio::test]
+async fn live_readers_get_a_submitted_evaluation_and_never_a_draft() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = team_a_form(&app, &org).await;
+    let mut leader = app.live(&org.leader_a).await;
+    let mut other_leader = app.live(&org.leader_b).await;
+    let draft = app
+        .as_(&org.analyst_a)
+        .create_evaluation(records::evaluation(&form, org.agent_a1.id, &full()))
+        .await
+        .ok(201);
+    app.as_(&org.analyst_a)
+        .evaluation_step(&draft, "submit", json!({}))
+        .await
+        .ok(200);
+    let heard = leader.until("evaluation_changed").await;
+    let last = heard.last().expect("the submitted evaluation");
+    assert_eq!(last["data"]["status"], "SUBMITTED", "{heard:?}");
+    assert!(
+        heard
+            .iter()
+            .all(|m| m["type"] != "evaluation_changed" || m["data"]["status"] != "DRAFT"),
+        "{heard:?}"
+    );
+    crate::live::announce_to_everyone(&app, &org.admin).await;
+    let other = other_leader.until("announcement_published").await;
+    assert!(
+        other.iter().all(|m| m["type"] != "evaluation_changed"),
+        "{other:?}"
+    );
+}
