@@ -32,6 +32,7 @@ mod m20261207_000022_reminders;
 mod m20261207_000023_evaluation_forms;
 mod m20261207_000024_quality_analysts;
 mod m20261207_000025_evaluations;
+mod m20261207_000026_quality_kpi;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_evaluation_forms::Migration),
             Box::new(m20261207_000024_quality_analysts::Migration),
             Box::new(m20261207_000025_evaluations::Migration),
+            Box::new(m20261207_000026_quality_kpi::Migration),
         ]
     }
 }

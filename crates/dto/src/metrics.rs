@@ -32,6 +32,9 @@ pub struct Kpi {
     pub denominator: Option<String>,
     /// Whether new months may record it.
     pub active: bool,
+    /// Whether its value is the agent's monthly average evaluation score (then it is not entered
+    /// or imported for a month that has evaluations).
+    pub from_evaluations: bool,
     /// Version, for `If-Match` on `PATCH /kpis/{key}`.
     pub version: i32,
 }
@@ -52,6 +55,8 @@ pub struct UpdateKpi {
     pub max_value: Option<f64>,
     /// Whether new months may record it.
     pub active: Option<bool>,
+    /// `true`: its value comes from evaluations (the KPI that did before stops).
+    pub from_evaluations: Option<bool>,
     /// The version this edit is based on (or send `If-Match`).
     pub version: Option<i32>,
 }
@@ -62,6 +67,7 @@ impl crate::Patch for UpdateKpi {
             && self.min_value.is_none()
             && self.max_value.is_none()
             && self.active.is_none()
+            && self.from_evaluations.is_none()
     }
 }
 

@@ -23,7 +23,8 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::caller::Caller;
-use crate::entity::{evaluation, team_member};
+use crate::entity::{evaluation, metric_month, team_member};
+use crate::metrics::{self, Values};
 use crate::notifications::{self, Notice};
 use crate::pagination::{self, PageRequest};
 use crate::{Db, StoreError, db, evaluation_forms, scope, users, versioned};
@@ -35,6 +36,27 @@ pub struct StoredEvaluation {
     pub row: evaluation::Model,
     #[serde(skip)]
     pub agent_team: Option<TeamId>,
+}
+
+/// An evaluation as written, and the months of its agent's quality KPI that changed with it.
+pub type Written = (StoredEvaluation, Vec<(metric_month::Model, Values)>);
+
+/// Takes the agent's quality KPI for the months of `evaluations` from their evaluations again.
+async fn refresh_quality(
+    txn: &impl ConnectionTrait,
+    origin: &crate::audit::Origin,
+    evaluations: &[&evaluation::Model],
+) -> Result<Vec<(metric_month::Model, Values)>, StoreError> {
+    let mut months: Vec<(UserId, String)> = evaluations
+        .iter()
+        .map(|row| (row.agent_id, row.occurred_at.format("%Y-%m").to_string()))
+        .collect();
+    months.dedup();
+    let mut changed = Vec::new();
+    for (agent, month) in months {
+        changed.extend(metrics::refresh_quality(txn, origin, agent, &month).await?);
+    }
+    Ok(changed)
 }
 
 /// An answer's value as stored; its comment is sealed apart.
@@ -264,7 +286,7 @@ pub async fn update(
     id: EvaluationId,
     version: i32,
     changes: dto::UpdateEvaluation,
-) -> Result<StoredEvaluation, StoreError> {
+) -> Result<Written, StoreError> {
     let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, Action::EditEvaluation, id, version).await?;
@@ -328,8 +350,10 @@ pub async fn update(
         agent_team: before.agent_team,
     };
     if draft {
-        return audit::commit(txn, origin, "evaluation.update", id, Some(&before), after).await;
+        let after = audit::commit(txn, origin, "evaluation.update", id, Some(&before), after);
+        return Ok((after.await?, Vec::new()));
     }
+    let months = refresh_quality(&txn, origin, &[&before.row, &after.row]).await?;
     let notice = Notice {
         kind: NotificationKind::EvaluationChanged,
         title: format!(
@@ -341,7 +365,8 @@ pub async fn update(
         resource_id: id.into(),
     };
     notifications::notify(&txn, origin, [after.row.agent_id], &notice).await?;
-    audit::commit(txn, origin, "evaluation.amend", id, Some(&before), after).await
+    let after = audit::commit(txn, origin, "evaluation.amend", id, Some(&before), after);
+    Ok((after.await?, months))
 }
 
 /// Submits draft `id` at `version`: every question answered, scored, and the agent told.
@@ -350,7 +375,7 @@ pub async fn submit(
     caller: &Caller,
     id: EvaluationId,
     version: i32,
-) -> Result<StoredEvaluation, StoreError> {
+) -> Result<Written, StoreError> {
     let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, Action::EditEvaluation, id, version).await?;
@@ -381,7 +406,9 @@ pub async fn submit(
         resource_id: id.into(),
     };
     notifications::notify(&txn, origin, [after.row.agent_id], &notice).await?;
-    audit::commit(txn, origin, "evaluation.submit", id, Some(&before), after).await
+    let months = refresh_quality(&txn, origin, &[&after.row]).await?;
+    let after = audit::commit(txn, origin, "evaluation.submit", id, Some(&before), after);
+    Ok((after.await?, months))
 }
 
 /// The agent acknowledges submitted evaluation `id` at `version`, with an optional comment; its
@@ -433,7 +460,7 @@ pub async fn void(
     id: EvaluationId,
     version: i32,
     reason: String,
-) -> Result<StoredEvaluation, StoreError> {
+) -> Result<Written, StoreError> {
     let Caller { actor, origin } = caller;
     let txn = db::begin_write(db).await?;
     let before = claim(&txn, actor, Action::VoidEvaluation, id, version).await?;
@@ -457,7 +484,9 @@ pub async fn void(
     };
     let told = [Some(after.row.agent_id), after.row.evaluator_id];
     notifications::notify(&txn, origin, told.into_iter().flatten(), &notice).await?;
-    audit::commit(txn, origin, "evaluation.void", id, Some(&before), after).await
+    let months = refresh_quality(&txn, origin, &[&after.row]).await?;
+    let after = audit::commit(txn, origin, "evaluation.void", id, Some(&before), after);
+    Ok((after.await?, months))
 }
 
 /// Deletes draft `id` at `version` (the one read when `None`; a submitted evaluation is voided

@@ -166,6 +166,7 @@ pub async fn ensure(db: &Db) -> Result<(), StoreError> {
             numerator: Set(Some(default.numerator.to_owned())),
             denominator: Set(Some(default.denominator.to_owned())),
             active: Set(true),
+            from_evaluations: Set(false),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

@@ -62,7 +62,7 @@ fn AnalystHome() -> impl IntoView {
                     </p></section>
                 }.into_any();
             }
-            teams.into_iter().map(|team| {
+            view! { <div class="grid">{teams.into_iter().map(|team| {
                 let agents = team.agent_ids.clone();
                 view! {
                     <section class="card" data-test-id="evaluated-team">
@@ -82,7 +82,7 @@ fn AnalystHome() -> impl IntoView {
                         }}
                     </section>
                 }
-            }).collect_view().into_any()
+            }).collect_view()}</div> }.into_any()
         })}
     }
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub numerator: Option<String>,
     pub denominator: Option<String>,
     pub active: bool,
+    /// Its value is an agent's monthly average evaluation score (one KPI at most).
+    pub from_evaluations: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

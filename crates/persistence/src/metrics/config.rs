@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use domain::UserId;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -47,6 +48,7 @@ pub async fn create_kpi(
         numerator: Set(None),
         denominator: Set(None),
         active: Set(true),
+        from_evaluations: Set(false),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -96,6 +98,18 @@ pub async fn update_kpi(
     row.max_value = Set(max_value);
     if let Some(active) = patch.active {
         row.active = Set(active);
+    }
+    if let Some(from_evaluations) = patch.from_evaluations {
+        if from_evaluations {
+            // One KPI at most takes its value from evaluations.
+            kpi::Entity::update_many()
+                .col_expr(kpi::Column::FromEvaluations, Expr::value(false))
+                .filter(kpi::Column::Id.ne(current.id))
+                .filter(kpi::Column::FromEvaluations.eq(true))
+                .exec(&txn)
+                .await?;
+        }
+        row.from_evaluations = Set(from_evaluations);
     }
     row.version = Set(version + 1);
     let updated = row.update(&txn).await?;

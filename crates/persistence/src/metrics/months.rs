@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Change, Origin};
 use crate::caller::Caller;
-use crate::entity::{metric_month, metric_value};
+use crate::entity::{evaluation, kpi, metric_month, metric_value};
 use crate::{Db, StoreError, db, users, versioned};
 
 use super::catalogue::{Catalogue, Values};
@@ -183,13 +183,153 @@ pub struct MonthInput {
     pub raw_counts: Option<BTreeMap<String, f64>>,
 }
 
-/// Writes one agent's month, replacing its values. A month that exists needs its `version`.
+/// The KPI whose value comes from evaluations, if one does.
+async fn quality_kpi(db: &impl ConnectionTrait) -> Result<Option<kpi::Model>, StoreError> {
+    Ok(kpi::Entity::find()
+        .filter(kpi::Column::FromEvaluations.eq(true))
+        .one(db)
+        .await?)
+}
+
+/// The first instant of `month` (`YYYY-MM`) and of the month after.
+fn month_bounds(month: &str) -> Option<(chrono::DateTime<Utc>, chrono::DateTime<Utc>)> {
+    let start = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let end = start.checked_add_months(chrono::Months::new(1))?;
+    let at = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    Some((at(start), at(end)))
+}
+
+/// The scores of the evaluations that count (submitted or acknowledged) of `agent`'s
+/// interactions in `month`.
+async fn evaluation_scores(
+    db: &impl ConnectionTrait,
+    agent: UserId,
+    month: &str,
+) -> Result<Vec<f64>, StoreError> {
+    let Some((start, end)) = month_bounds(month) else {
+        return Ok(Vec::new());
+    };
+    Ok(evaluation::Entity::find()
+        .select_only()
+        .column(evaluation::Column::Score)
+        .filter(evaluation::Column::AgentId.eq(agent))
+        .filter(evaluation::Column::Status.is_in(["SUBMITTED", "ACKNOWLEDGED"]))
+        .filter(evaluation::Column::OccurredAt.gte(start))
+        .filter(evaluation::Column::OccurredAt.lt(end))
+        .into_tuple::<Option<f64>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// The mean of `scores` to one decimal, as evaluations are scored.
+fn average(scores: &[f64]) -> Option<f64> {
+    (!scores.is_empty())
+        .then(|| domain::quality::round1(scores.iter().sum::<f64>() / scores.len() as f64))
+}
+
+/// The months, of `agents`, that have evaluations that count: their quality KPI comes from them.
+pub async fn evaluated_months(
+    db: &impl ConnectionTrait,
+    agents: &[UserId],
+) -> Result<std::collections::HashSet<(UserId, String)>, StoreError> {
+    let mut months = std::collections::HashSet::new();
+    for chunk in agents.chunks(500) {
+        let rows = evaluation::Entity::find()
+            .select_only()
+            .column(evaluation::Column::AgentId)
+            .column(evaluation::Column::OccurredAt)
+            .filter(evaluation::Column::AgentId.is_in(chunk.iter().copied()))
+            .filter(evaluation::Column::Status.is_in(["SUBMITTED", "ACKNOWLEDGED"]))
+            .into_tuple::<(UserId, chrono::DateTime<Utc>)>()
+            .all(db)
+            .await?;
+        months.extend(
+            rows.into_iter()
+                .map(|(agent, at)| (agent, at.format("%Y-%m").to_string())),
+        );
+    }
+    Ok(months)
+}
+
+/// Takes the agent's quality KPI for `month` from their evaluations again (after one was
+/// submitted, changed or voided): the month's other values stay. The month and its values when
+/// the KPI's value changed.
+pub async fn refresh_quality(
+    db: &impl ConnectionTrait,
+    origin: &Origin,
+    agent: UserId,
+    month: &str,
+) -> Result<Option<(metric_month::Model, Values)>, StoreError> {
+    let Some(kpi) = quality_kpi(db).await? else {
+        return Ok(None);
+    };
+    let derived = average(&evaluation_scores(db, agent, month).await?);
+    let existing = metric_month::Entity::find()
+        .filter(metric_month::Column::AgentId.eq(agent))
+        .filter(metric_month::Column::Month.eq(month))
+        .one(db)
+        .await?;
+    let (mut values, raw_counts, version) = match existing {
+        Some(row) => {
+            let values: Values = metric_value::Entity::find()
+                .filter(metric_value::Column::MetricMonthId.eq(row.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|v| (v.kpi_id, v.value))
+                .collect();
+            let counts = row
+                .raw_counts
+                .and_then(|counts| serde_json::from_value(counts).ok());
+            (values, counts, Some(row.version))
+        }
+        None if derived.is_none() => return Ok(None),
+        None => (Values::new(), None, None),
+    };
+    if values.get(&kpi.id).copied() == derived {
+        return Ok(None);
+    }
+    match derived {
+        Some(value) => values.insert(kpi.id, value),
+        None => values.remove(&kpi.id),
+    };
+    let input = MonthInput {
+        agent_id: agent,
+        month: month.to_owned(),
+        values,
+        raw_counts,
+    };
+    upsert(db, origin, input, version).await.map(Some)
+}
+
+/// Writes one agent's month, replacing its values. A month that exists needs its `version`. The
+/// quality KPI of a month with evaluations is theirs: a value for it is refused unless it is
+/// their average.
 pub async fn upsert(
     db: &impl ConnectionTrait,
     origin: &Origin,
     input: MonthInput,
     version: Option<i32>,
 ) -> Result<(metric_month::Model, Values), StoreError> {
+    let mut input = input;
+    if let Some(kpi) = quality_kpi(db).await?
+        && let Some(derived) = average(&evaluation_scores(db, input.agent_id, &input.month).await?)
+    {
+        if input
+            .values
+            .get(&kpi.id)
+            .is_some_and(|value| *value != derived)
+        {
+            return Err(StoreError::invalid(
+                kpi.key,
+                "this month's value is the average of the agent's evaluations",
+            ));
+        }
+        input.values.insert(kpi.id, derived);
+    }
     let existing = metric_month::Entity::find()
         .filter(metric_month::Column::AgentId.eq(input.agent_id))
         .filter(metric_month::Column::Month.eq(&input.month))

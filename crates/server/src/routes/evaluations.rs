@@ -7,7 +7,7 @@ use domain::EvaluationId;
 use dto::query::EvaluationQuery;
 use dto::{CreateEvaluation, Evaluation, EvaluationStep, Page, UpdateEvaluation};
 use persistence::PageRequest;
-use persistence::evaluations::{self, EvaluationFilter, StoredEvaluation};
+use persistence::evaluations::{self, EvaluationFilter, StoredEvaluation, Written};
 
 use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
@@ -19,6 +19,19 @@ crate::routes::api_routes! {
     "/evaluations" => get list_evaluations, post create_evaluation;
     "/evaluations/{id}" => get get_evaluation, patch update_evaluation, delete delete_evaluation;
     "/evaluations/{id}/{step}" => post step_evaluation;
+}
+
+/// Tells whoever may read them of the agent's quality KPI months that changed with an
+/// evaluation, then answers with the evaluation as [`changed`] does.
+async fn written(app: &AppState, (stored, months): Written) -> ApiResult<HttpResponse> {
+    if !months.is_empty() {
+        let catalogue = app.catalogue.current(&app.db).await?;
+        for (month, values) in &months {
+            let month = wire::metric_month(&catalogue, month, values);
+            app.publish(dto::Event::MetricsChanged(Box::new(month)));
+        }
+    }
+    Ok(changed(app, StatusCode::OK, &stored))
 }
 
 /// Answers with the evaluation and tells whoever may read it.
@@ -117,8 +130,11 @@ pub async fn update_evaluation(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     extract::require_changes(&body)?;
-    let stored = evaluations::update(&app.db, &actor, *id, version, body).await?;
-    Ok(changed(&app, StatusCode::OK, &stored))
+    written(
+        &app,
+        evaluations::update(&app.db, &actor, *id, version, body).await?,
+    )
+    .await
 }
 
 /// Delete my draft (a submitted evaluation is voided instead).
@@ -156,14 +172,17 @@ pub async fn step_evaluation(
     let body = body.into_inner();
     let version = if_match.or_body(body.version)?;
     let db = &app.db;
-    let stored = match step.as_str() {
+    let written_now = match step.as_str() {
         "submit" => evaluations::submit(db, &actor, id, version).await?,
-        "acknowledge" => evaluations::acknowledge(db, &actor, id, version, body.comment).await?,
+        "acknowledge" => {
+            let stored = evaluations::acknowledge(db, &actor, id, version, body.comment);
+            (stored.await?, Vec::new())
+        }
         "void" => {
             let reason = required(body.reason, "reason")?;
             evaluations::void(db, &actor, id, version, reason).await?
         }
         _ => return Err(ApiError::NotFound),
     };
-    Ok(changed(&app, StatusCode::OK, &stored))
+    written(&app, written_now).await
 }

@@ -215,6 +215,15 @@ pub async fn read_import(
         by_email.insert(row.user.email.clone(), row);
     }
     let catalogue = app.catalogue.current(db).await?;
+    // The quality KPI of a month with evaluations is their average, never imported.
+    let quality = catalogue.kpis.iter().find(|kpi| kpi.from_evaluations);
+    let evaluated = match quality {
+        Some(_) => {
+            let agents: Vec<_> = by_email.values().map(|row| row.user.id).collect();
+            metrics::evaluated_months(db, &agents).await?
+        }
+        None => Default::default(),
+    };
     let mut problems = Problems::default();
     let mut inputs = Vec::new();
     let mut seen = HashSet::new();
@@ -244,6 +253,20 @@ pub async fn read_import(
             continue;
         }
         match catalogue.resolve(&row.input) {
+            Ok((values, _))
+                if quality.is_some_and(|kpi| values.contains_key(&kpi.id))
+                    && evaluated.contains(&(agent.user.id, row.month.clone())) =>
+            {
+                let key = quality.map(|kpi| kpi.key.as_str()).unwrap_or_default();
+                problems.push(
+                    line,
+                    format!(
+                        "{key}: {named} has evaluations in {}, and their average is this \
+                         month's {key}; leave it out of the file",
+                        row.month
+                    ),
+                );
+            }
             Ok((values, raw_counts)) => inputs.push(MonthInput {
                 agent_id: agent.user.id,
                 month: row.month,

@@ -441,6 +441,7 @@ pub fn scorecard_settings(catalogue: &Catalogue) -> dto::ScorecardSettings {
                 numerator: kpi.numerator.clone(),
                 denominator: kpi.denominator.clone(),
                 active: kpi.active,
+                from_evaluations: kpi.from_evaluations,
                 version: kpi.version,
             })
             .collect(),

@@ -411,3 +411,124 @@ async fn live_readers_get_a_submitted_evaluation_and_never_a_draft() {
         "{other:?}"
     );
 }
+
+/// A's first call of November 2026, scored with `answers`, submitted by the analyst.
+async fn submitted_in_november(
+    app: &TestApp,
+    org: &Org,
+    form: &EvaluationForm,
+    day: u32,
+    answers: &[(usize, Value)],
+) -> Evaluation {
+    let mut body = records::evaluation(form, org.agent_a1.id, answers);
+    body["occurred_at"] = json!(format!("2026-11-{day:02}T10:00:00Z"));
+    let draft = app
+        .as_(&org.analyst_a)
+        .create_evaluation(body)
+        .await
+        .ok(201);
+    app.as_(&org.analyst_a)
+        .evaluation_step(&draft, "submit", json!({}))
+        .await
+        .ok(200)
+}
+
+/// A1's quality KPI for November 2026, as their leader reads it.
+async fn november_quality(app: &TestApp, org: &Org) -> Option<f64> {
+    let months = app
+        .as_(&org.leader_a)
+        .metric_months(org.agent_a1.id, "2026-11", "2026-11")
+        .await
+        .ok(200);
+    months
+        .first()
+        .and_then(|month| month.values.get("quality_score").copied())
+}
+
+#[tokio::test]
+async fn the_quality_kpi_is_the_months_average_score_and_leaves_with_a_void() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = team_a_form(&app, &org).await;
+    let settings = app
+        .as_(&org.admin)
+        .get("/api/v1/scorecard/config")
+        .call()
+        .await
+        .ok(200);
+    let version = settings["catalogue"]
+        .as_array()
+        .and_then(|kpis| kpis.iter().find(|k| k["key"] == "quality_score"))
+        .map(|kpi| kpi["version"].clone())
+        .expect("the quality KPI");
+    let marked = app
+        .as_(&org.admin)
+        .patch(
+            "/api/v1/kpis/quality_score",
+            &json!({ "from_evaluations": true, "version": version }),
+        )
+        .call()
+        .await
+        .ok(200);
+    let from_evaluations: Vec<&Value> = marked["catalogue"]
+        .as_array()
+        .expect("the catalogue")
+        .iter()
+        .filter(|kpi| kpi["from_evaluations"] == true)
+        .map(|kpi| &kpi["key"])
+        .collect();
+    assert_eq!(from_evaluations, [&json!("quality_score")], "{marked}");
+
+    // 85.8 and 77.5 (the greeting missed): the month's quality is their mean, 81.65 -> 81.7.
+    let first = submitted_in_november(&app, &org, &form, 10, &full()).await;
+    let mut missed = full();
+    missed[0].1 = json!("NO");
+    let second = submitted_in_november(&app, &org, &form, 20, &missed).await;
+    assert_eq!((first.score, second.score), (Some(85.8), Some(77.5)));
+    assert_eq!(november_quality(&app, &org).await, Some(81.7));
+
+    // Nobody enters or imports it for that month; the other KPIs are theirs to write.
+    let problem = app
+        .as_(&org.leader_a)
+        .put_metrics(
+            org.agent_a1.id,
+            "2026-11",
+            json!({ "quality_score": 95, "version": 1 }),
+        )
+        .await
+        .problem(422);
+    assert!(problem["errors"]["quality_score"].is_array(), "{problem}");
+    let csv = "email,month,quality_score\nagent.a1@org.test,2026-11,95\n".to_owned();
+    let problem = app.as_(&org.admin).import_metrics(csv).await.problem(422);
+    assert!(
+        problem["errors"]["line 2"]
+            .to_string()
+            .contains("evaluations"),
+        "{problem}"
+    );
+    let months = app
+        .as_(&org.leader_a)
+        .metric_months(org.agent_a1.id, "2026-11", "2026-11")
+        .await
+        .ok(200);
+    let kept = app
+        .as_(&org.leader_a)
+        .put_metrics(
+            org.agent_a1.id,
+            "2026-11",
+            json!({ "attendance_rate": 70, "version": months[0].version }),
+        )
+        .await
+        .ok(200);
+    assert_eq!(kept.values.get("quality_score"), Some(&81.7));
+    assert_eq!(kept.values.get("attendance_rate"), Some(&70.0));
+
+    // A void takes its score out again; the last one takes the value away.
+    for (voided, left) in [(&second, Some(85.8)), (&first, None)] {
+        app.as_(&org.admin)
+            .evaluation_step(voided, "void", json!({ "reason": "Test call" }))
+            .await
+            .ok(200);
+        assert_eq!(november_quality(&app, &org).await, left);
+    }
+}
