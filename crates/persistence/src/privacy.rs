@@ -21,9 +21,10 @@ use crate::audit::{self, Origin};
 use crate::caller::Caller;
 use crate::entity::{
     access_token, action_item, action_plan, action_plan_checkpoint, announcement, audit_entry,
-    auth_session, calendar_feed, coaching_session, email_opt_out, idempotency_key, metric_month,
-    metric_value, notification, password_link, quick_note, recovery_code, refresh_token,
-    reminder_opt_out, reminder_sent, second_factor, sso_identity, team, team_member, user,
+    auth_session, calendar_feed, coaching_session, email_opt_out, evaluation, idempotency_key,
+    metric_month, metric_value, notification, password_link, quick_note, recovery_code,
+    refresh_token, reminder_opt_out, reminder_sent, second_factor, sso_identity, team, team_member,
+    user,
 };
 use crate::{Db, StoreError, db, search_index, users, webhooks};
 use domain::{Action, Actor, NoteVisibility, UserId, authorize};
@@ -175,6 +176,33 @@ pub async fn export(db: &Db, caller: &Caller, id: UserId) -> Result<Value, Store
                     )
                     .filter(readable_notes(actor, id))
                     .order_by_asc(quick_note::Column::CreatedAt),
+            )
+            .await?,
+        ),
+        (
+            // About them once submitted; theirs as an evaluator (drafts only to themselves).
+            "evaluations",
+            section(
+                &txn,
+                evaluation::Entity::find()
+                    .filter(
+                        Condition::any()
+                            .add(
+                                Condition::all()
+                                    .add(evaluation::Column::AgentId.eq(id))
+                                    .add(evaluation::Column::Status.ne("DRAFT")),
+                            )
+                            .add(
+                                Condition::all()
+                                    .add(evaluation::Column::EvaluatorId.eq(id))
+                                    .add(
+                                        Condition::any()
+                                            .add(evaluation::Column::Status.ne("DRAFT"))
+                                            .add(Expr::value(actor.id == id)),
+                                    ),
+                            ),
+                    )
+                    .order_by_asc(evaluation::Column::OccurredAt),
             )
             .await?,
         ),
@@ -341,8 +369,8 @@ pub const ERASED_NAME: &str = "Erased person";
 /// Erases person `id` (admin, not oneself), in one transaction: their name, email, employee
 /// number and department become a tombstone; their credentials, sign-in sessions and
 /// notifications go; the free text of every record about them (notes, session notes and focus
-/// areas, action items, plans and their checkpoints) is replaced by [`ERASED`], with its search
-/// terms; the audit log loses the changes recorded about those records and the addresses the
+/// areas, action items, plans and their checkpoints, what evaluations of their interactions say
+/// and link to) is replaced by [`ERASED`] or removed, with its search terms; the audit log loses the changes recorded about those records and the addresses the
 /// person signed in from ([`audit::redact`]). Metrics and scores stay, under the tombstone, so
 /// team figures stay true; records the person wrote about others stay, theirs to keep. The
 /// erasure itself is audited with counts, never with what was erased.
@@ -427,9 +455,30 @@ pub async fn erase(
         .exec(&txn)
         .await?;
 
+    // Evaluations of their interactions: what was written about them goes, with the link to the
+    // interaction; the scores stay, like their metrics.
+    let evaluations =
+        ids_about::<evaluation::Entity>(&txn, evaluation::Column::AgentId, id.into()).await?;
+    evaluation::Entity::update_many()
+        .col_expr(evaluation::Column::Comments, Expr::value("{}"))
+        .col_expr(evaluation::Column::Strengths, none())
+        .col_expr(evaluation::Column::Opportunities, none())
+        .col_expr(evaluation::Column::AcknowledgementComment, none())
+        .col_expr(evaluation::Column::InteractionUrl, none())
+        .col_expr(evaluation::Column::EditReason, none())
+        .col_expr(evaluation::Column::VoidReason, none())
+        .col_expr(
+            evaluation::Column::Version,
+            Expr::col(evaluation::Column::Version).add(1),
+        )
+        .col_expr(evaluation::Column::UpdatedAt, Expr::value(now))
+        .filter(evaluation::Column::AgentId.eq(id))
+        .exec(&txn)
+        .await?;
+
     // Notifications name the records they are about (an item's title): theirs, and everyone's
     // about the records erased.
-    let mut about: Vec<Uuid> = [&sessions, &items, &plans]
+    let mut about: Vec<Uuid> = [&sessions, &items, &plans, &evaluations]
         .into_iter()
         .flatten()
         .copied()

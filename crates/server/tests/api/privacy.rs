@@ -318,6 +318,33 @@ async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain
             .await
             .ok(200);
     }
+    // An evaluation of one of their calls, linked to its recording and commented on.
+    let form = app
+        .as_(&org.admin)
+        .create_form(records::call_form("Calls", &[]))
+        .await
+        .ok(201);
+    let answers = [
+        (0, json!("YES")),
+        (1, json!(5)),
+        (2, json!(10)),
+        (3, json!("YES")),
+    ];
+    let mut body = records::evaluation(&form, agent.id, &answers);
+    body["interaction_url"] = json!("https://cc.example.com/calls/zymurgy-4417");
+    body["answers"][0]["comment"] = json!("Greeted Mrs Vantablack by name");
+    let draft = app
+        .as_(&org.analyst_a)
+        .create_evaluation(body)
+        .await
+        .ok(201);
+    let evaluation = app
+        .as_(&org.analyst_a)
+        .evaluation_step(&draft, "submit", json!({}))
+        .await
+        .ok(200);
+    let exported = app.as_(agent).get(&export_path(agent)).call().await.ok(200);
+    assert_eq!(section(&exported, "evaluations").len(), 1);
     let scorecard = format!("/api/v1/teams/{}/scorecard?month=2026-01", org.team_a);
     let scores = |card: &Value| {
         let rows = card["agents"].as_array().expect("agents").clone();
@@ -359,6 +386,7 @@ async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain
         "agent.a1",
         item_title,
         "quillwort",
+        "zymurgy-4417",
     ];
     for text in [
         encryption::NOTE,
@@ -392,6 +420,11 @@ async fn erasing_a_person_leaves_nothing_of_them_keeps_team_scores_and_the_chain
         .ok(200);
     assert_eq!(read_session["session_notes"], Value::Null);
     assert_eq!(read_session["focus_areas"], json!([]));
+    let read_evaluation = leader.evaluation(&evaluation).await.ok(200);
+    assert_eq!(read_evaluation.score, Some(100.0), "the score stays");
+    assert_eq!(read_evaluation.interaction_url, None);
+    assert!(read_evaluation.answers.iter().all(|a| a.comment.is_none()));
+    assert_eq!(read_evaluation.strengths, None);
     let read_plan = leader.action_plan(plan.id).await.ok(200);
     assert_eq!(read_plan.goal, "[erased]");
     assert_eq!(read_plan.checkpoints[0].notes, "[erased]");
