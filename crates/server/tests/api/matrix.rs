@@ -212,8 +212,8 @@ fn coaching() -> Vec<Row> {
     ]
 }
 
-/// The placeholders rows use: the organisation's people and teams, A1's records and team A's
-/// template.
+/// The placeholders rows use: the organisation's people and teams, A1's records, team A's
+/// template, a form for every team and the analyst's evaluations of A1.
 async fn places(app: &TestApp, org: &Org) -> Vec<(&'static str, String)> {
     let leader = app.as_(&org.leader_a);
     let a1 = org.agent_a1.id;
@@ -249,6 +249,35 @@ async fn places(app: &TestApp, org: &Org) -> Vec<(&'static str, String)> {
         let record = leader.post(path, &body).call().await.ok(201);
         made.push((place, record["id"].as_str().expect("an id").to_owned()));
     }
+    let form = app
+        .as_(&org.admin)
+        .create_form(test_support::records::call_form("Calls", &[]))
+        .await
+        .ok(201);
+    let answers = [
+        (0, json!("YES")),
+        (1, json!(4)),
+        (2, json!(8)),
+        (3, json!("YES")),
+    ];
+    let analyst = app.as_(&org.analyst_a);
+    let body = test_support::records::evaluation(&form, a1, &answers);
+    let evaluation = analyst.create_evaluation(body.clone()).await.ok(201);
+    let evaluation = app
+        .as_(&org.analyst_a)
+        .evaluation_step(&evaluation, "submit", json!({}))
+        .await
+        .ok(200);
+    let draft = app
+        .as_(&org.analyst_a)
+        .create_evaluation(body)
+        .await
+        .ok(201);
+    made.extend([
+        ("form", form.id.to_string()),
+        ("evaluation", evaluation.id.to_string()),
+        ("draft", draft.id.to_string()),
+    ]);
     made.extend([
         ("agent_a1", a1.to_string()),
         ("agent_a2", org.agent_a2.id.to_string()),
@@ -311,6 +340,67 @@ async fn check(rows: Vec<Row>) {
         "matrix cells that disagree:\n{}",
         failures.join("\n")
     );
+}
+
+/// Quality: a form for every team, an evaluation of A1 by team A's analyst (submitted, at version
+/// 2) and a draft of theirs.
+fn quality() -> Vec<Row> {
+    use Method as M;
+    let draft = json!({ "form_id": "{form}", "agent_id": "{agent_a1}", "channel": "CALL",
+        "interaction_id": "M-2", "occurred_at": "2026-11-02T10:00:00Z" });
+    vec![
+        row(
+            "read evaluation",
+            M::GET,
+            "/api/v1/evaluations/{evaluation}",
+            [200, 200, 404, 200, 404, 200, 404, 404, 404, 200],
+        ),
+        row(
+            "read a draft",
+            M::GET,
+            "/api/v1/evaluations/{draft}",
+            [404, 404, 404, 404, 404, 404, 404, 404, 404, 200],
+        ),
+        row(
+            "read the form",
+            M::GET,
+            "/api/v1/evaluation-forms/{form}",
+            [200, 200, 200, 200, 200, 404, 404, 404, 404, 200],
+        ),
+        write(
+            "evaluate A1",
+            M::POST,
+            "/api/v1/evaluations",
+            draft,
+            [201, 201, 422, 201, 422, 403, 422, 422, 422, 201],
+        ),
+        write(
+            "acknowledge",
+            M::POST,
+            "/api/v1/evaluations/{evaluation}/acknowledge",
+            json!({ "version": 2 }),
+            [403, 403, 404, 403, 404, 200, 404, 404, 404, 403],
+        ),
+        write(
+            "amend",
+            M::PATCH,
+            "/api/v1/evaluations/{evaluation}",
+            json!({ "strengths": "Calm", "reason": "Listened again", "version": 2 }),
+            [200, 403, 404, 403, 404, 403, 404, 404, 404, 200],
+        ),
+        write(
+            "void",
+            M::POST,
+            "/api/v1/evaluations/{evaluation}/void",
+            json!({ "reason": "Wrong call", "version": 2 }),
+            [200, 403, 404, 403, 404, 403, 404, 404, 404, 403],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn quality_follows_the_matrix() {
+    check(quality()).await;
 }
 
 #[tokio::test]

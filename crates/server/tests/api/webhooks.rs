@@ -621,3 +621,53 @@ async fn delivered_payloads_are_deleted_after_thirty_days() {
     let kept = deliveries(&app, &org, &created).await;
     assert_ne!(kept[0].id, oldest);
 }
+
+#[tokio::test]
+async fn an_evaluation_is_told_once_submitted_and_its_drafts_never_are() {
+    let (app, org) = seeded().await;
+    let receiver = Receiver::start(Answer::Accept).await;
+    let created = register(&app, &org, &receiver.url(), &["evaluation_changed"]).await;
+    let form = app
+        .as_(&org.admin)
+        .create_form(records::call_form("Calls", &[]))
+        .await
+        .ok(201);
+    let analyst = || app.as_(&org.analyst_a);
+    let answers = [
+        (0, json!("YES")),
+        (1, json!(4)),
+        (2, json!(8)),
+        (3, json!("YES")),
+    ];
+    let mut body = records::evaluation(&form, org.agent_a1.id, &answers[..1]);
+    body["answers"][0]["comment"] = json!("Greeted by name, warmly");
+    let draft = analyst().create_evaluation(body).await.ok(201);
+    let full = records::evaluation(&form, org.agent_a1.id, &answers);
+    let draft = analyst()
+        .update_evaluation(&draft, json!({ "answers": full["answers"] }))
+        .await
+        .ok(200);
+    let discarded = analyst().create_evaluation(full).await.ok(201);
+    analyst().delete_evaluation(&discarded).await.ok(204);
+    let submitted = analyst()
+        .evaluation_step(&draft, "submit", json!({}))
+        .await
+        .ok(200);
+
+    let id = submitted.id.to_string();
+    eventually("the submission arrives", || {
+        let done = resources(&receiver).contains(&id);
+        async move { done }
+    })
+    .await;
+    let listed = deliveries(&app, &org, &created).await;
+    assert_eq!(listed.len(), 1, "only the submission: {listed:?}");
+    let body = receiver.received()[0].json();
+    assert_eq!(body["type"], "evaluation_changed");
+    assert_eq!(body["data"]["action"], "evaluation.submit");
+    assert_eq!(body["data"]["changes"]["status"]["to"], "SUBMITTED");
+    assert!(
+        !body.to_string().contains("warmly"),
+        "never what the evaluator wrote: {body}"
+    );
+}
