@@ -2,7 +2,7 @@
 //!
 //! - The demo ([`seed`]): a believable contact centre with a year of coaching history. An admin,
 //!   two managers, four team leaders, a quality analyst who evaluates every team and forty agents
-//!   in four teams, twelve months of KPI values
+//!   in four teams (with six months of evaluations, `quality`), twelve months of KPI values
 //!   per agent, completed and upcoming coaching sessions with action items, and quick notes.
 //! - An organisation at scale ([`seed_scale`]), for benchmarks: N agents in teams of twelve, a
 //!   manager per four teams, two years of monthly KPIs, fifty sessions and two hundred quick notes
@@ -27,6 +27,8 @@ use crate::entity::{
 use crate::reference::DEFAULT_KPIS;
 use crate::search_index::Searchable;
 use crate::{Db, StoreError, db, search_index};
+
+mod quality;
 
 /// The email domain of every demo account.
 pub const DOMAIN: &str = "demo.coaching-hub.example";
@@ -355,6 +357,13 @@ pub async fn seed(
     seed_history(&txn, &mut dice, &kpis, &coaching, DEMO_HISTORY, today).await?;
     seed_news(&txn, now).await?;
     txn.commit().await?;
+    let team_ids: Vec<TeamId> = teams.iter().map(|(id, ..)| *id).collect();
+    let evaluated: Vec<(UserId, usize)> = teams
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (.., agents))| agents.iter().map(move |(agent, _)| (*agent, index)))
+        .collect();
+    quality::seed(db, analyst, &team_ids, &evaluated, &mut dice, today).await?;
     // Fresh statistics for the planner: a bulk load leaves them far off until autovacuum runs,
     // and PostgreSQL would scan whole tables meanwhile. PostgreSQL also vacuums, as autovacuum
     // soon would: the visibility map it sets lets the search terms be read from their index alone.

@@ -124,6 +124,17 @@ async fn migrate_create_admin_and_seed_build_a_usable_database() {
     assert_eq!(count_role(&db, "MANAGER").await.expect("counts"), 2);
     assert_eq!(count_role(&db, "TEAM_LEADER").await.expect("counts"), 4);
     assert_eq!(count_role(&db, "QUALITY_ANALYST").await.expect("counts"), 1);
+    // Six months of evaluations, one an agent a month (this month's only after its first day),
+    // one failed on its identity check.
+    use persistence::entity::evaluation;
+    let evaluations = evaluation::Entity::find().count(&db).await.expect("counts");
+    assert!(evaluations >= 200, "{evaluations}");
+    let failed = evaluation::Entity::find()
+        .filter(evaluation::Column::FailedBy.is_not_null())
+        .count(&db)
+        .await
+        .expect("counts");
+    assert_eq!(failed, 1);
     assert_eq!(count_role(&db, "AGENT").await.expect("counts"), 40);
     assert_eq!(team::Entity::find().count(&db).await.expect("counts"), 4);
     assert_eq!(
