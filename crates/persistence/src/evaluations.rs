@@ -170,6 +170,16 @@ fn score(row: &mut evaluation::ActiveModel, sections: &[FormSection], answers: &
     row.failed_by = Set(scored.failed_by.map(Into::into));
 }
 
+/// What the bell says of evaluation `id`.
+fn told(kind: NotificationKind, title: String, id: EvaluationId) -> Notice {
+    Notice {
+        kind,
+        title,
+        resource_type: "evaluation",
+        resource_id: id.into(),
+    }
+}
+
 /// Evaluation `id` with its agent's team, whatever the scope.
 async fn read(db: &impl ConnectionTrait, id: EvaluationId) -> Result<StoredEvaluation, StoreError> {
     let (row, agent_team) =
@@ -354,16 +364,15 @@ pub async fn update(
         return Ok((after.await?, Vec::new()));
     }
     let months = refresh_quality(&txn, origin, &[&before.row, &after.row]).await?;
-    let notice = Notice {
-        kind: NotificationKind::EvaluationChanged,
-        title: format!(
+    let notice = told(
+        NotificationKind::EvaluationChanged,
+        format!(
             "An evaluation of your interaction {} was changed: {}",
             after.row.interaction_id,
             reason.unwrap_or_default()
         ),
-        resource_type: "evaluation",
-        resource_id: id.into(),
-    };
+        id,
+    );
     notifications::notify(&txn, origin, [after.row.agent_id], &notice).await?;
     let after = audit::commit(txn, origin, "evaluation.amend", id, Some(&before), after);
     Ok((after.await?, months))
@@ -392,9 +401,9 @@ pub async fn submit(
         row: row.update(&txn).await?,
         agent_team: before.agent_team,
     };
-    let notice = Notice {
-        kind: NotificationKind::EvaluationSubmitted,
-        title: format!(
+    let notice = told(
+        NotificationKind::EvaluationSubmitted,
+        format!(
             "Your interaction {} was evaluated: {}",
             after.row.interaction_id,
             after
@@ -402,9 +411,8 @@ pub async fn submit(
                 .score
                 .map_or_else(|| "not scored".to_owned(), |s| format!("{s:.1}")),
         ),
-        resource_type: "evaluation",
-        resource_id: id.into(),
-    };
+        id,
+    );
     notifications::notify(&txn, origin, [after.row.agent_id], &notice).await?;
     let months = refresh_quality(&txn, origin, &[&after.row]).await?;
     let after = audit::commit(txn, origin, "evaluation.submit", id, Some(&before), after);
@@ -431,15 +439,14 @@ pub async fn acknowledge(
         row: row.update(&txn).await?,
         agent_team: before.agent_team,
     };
-    let notice = Notice {
-        kind: NotificationKind::EvaluationAcknowledged,
-        title: format!(
+    let notice = told(
+        NotificationKind::EvaluationAcknowledged,
+        format!(
             "The agent acknowledged your evaluation of {}",
             after.row.interaction_id
         ),
-        resource_type: "evaluation",
-        resource_id: id.into(),
-    };
+        id,
+    );
     notifications::notify(&txn, origin, after.row.evaluator_id, &notice).await?;
     audit::commit(
         txn,
@@ -472,16 +479,15 @@ pub async fn void(
         row: row.update(&txn).await?,
         agent_team: before.agent_team,
     };
-    let notice = Notice {
-        kind: NotificationKind::EvaluationChanged,
-        title: format!(
+    let notice = told(
+        NotificationKind::EvaluationChanged,
+        format!(
             "An evaluation of interaction {} was withdrawn: {}",
             after.row.interaction_id,
             reason.trim()
         ),
-        resource_type: "evaluation",
-        resource_id: id.into(),
-    };
+        id,
+    );
     let told = [Some(after.row.agent_id), after.row.evaluator_id];
     notifications::notify(&txn, origin, told.into_iter().flatten(), &notice).await?;
     let months = refresh_quality(&txn, origin, &[&after.row]).await?;

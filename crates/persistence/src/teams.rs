@@ -340,15 +340,26 @@ async fn set_analysts(
             "every analyst must be an active quality analyst",
         ));
     }
+    let pairs = distinct.into_iter().map(|user| (team_id, user)).collect();
+    replace_analysts(db, team_analyst::Column::TeamId.eq(team_id), pairs).await
+}
+
+/// Replaces the assignments `old` selects (a team's analysts, or an analyst's teams) with
+/// `pairs` of team and analyst.
+pub(crate) async fn replace_analysts(
+    db: &impl ConnectionTrait,
+    old: sea_orm::sea_query::SimpleExpr,
+    pairs: Vec<(TeamId, UserId)>,
+) -> Result<(), StoreError> {
     team_analyst::Entity::delete_many()
-        .filter(team_analyst::Column::TeamId.eq(team_id))
+        .filter(old)
         .exec(db)
         .await?;
-    if distinct.is_empty() {
+    if pairs.is_empty() {
         return Ok(());
     }
     let now = Utc::now();
-    team_analyst::Entity::insert_many(distinct.into_iter().map(|user_id| {
+    team_analyst::Entity::insert_many(pairs.into_iter().map(|(team_id, user_id)| {
         team_analyst::ActiveModel {
             team_id: Set(team_id),
             user_id: Set(user_id),

@@ -157,24 +157,9 @@ async fn set_evaluated_teams(
     if known != distinct.len() as u64 {
         return Err(StoreError::invalid("team_ids", "no such team"));
     }
-    team_analyst::Entity::delete_many()
-        .filter(team_analyst::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    if distinct.is_empty() {
-        return Ok(());
-    }
-    let now = Utc::now();
-    team_analyst::Entity::insert_many(distinct.into_iter().map(|team_id| {
-        team_analyst::ActiveModel {
-            team_id: Set(team_id),
-            user_id: Set(user_id),
-            created_at: Set(now),
-        }
-    }))
-    .exec(db)
-    .await?;
-    Ok(())
+    let pairs = distinct.into_iter().map(|team| (team, user_id)).collect();
+    let old = team_analyst::Column::UserId.eq(user_id);
+    crate::teams::replace_analysts(db, old, pairs).await
 }
 
 fn only_analysts_evaluate(role: Role) -> Result<(), StoreError> {
