@@ -163,6 +163,21 @@ async fn with_sections(
     Ok(forms)
 }
 
+/// The names of forms `ids`, by id (whoever may read them: they name what evaluations were
+/// scored with).
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = EvaluationFormId>,
+) -> Result<HashMap<EvaluationFormId, String>, StoreError> {
+    Ok(evaluation_form::Entity::find()
+        .filter(evaluation_form::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|form| (form.id, form.name))
+        .collect())
+}
+
 /// The sections of form `id` at `version` (those an evaluation was scored against).
 pub async fn sections_at(
     db: &impl ConnectionTrait,

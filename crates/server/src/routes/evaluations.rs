@@ -13,10 +13,15 @@ use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{self, IfMatch, Valid, ValidQuery, located, required, versioned};
 use crate::state::AppState;
+use crate::views::exports;
+use crate::views::spreadsheet::{self, FileType};
 use crate::views::wire::{self, ToDto};
 
 crate::routes::api_routes! {
     "/evaluations" => get list_evaluations, post create_evaluation;
+    // Before `/{id}`, which would take `export.csv` for an id.
+    "/evaluations/export.csv" => get export_evaluations_csv;
+    "/evaluations/export.xlsx" => get export_evaluations_xlsx;
     "/evaluations/{id}" => get get_evaluation, patch update_evaluation, delete delete_evaluation;
     "/evaluations/{id}/{step}" => post step_evaluation;
 }
@@ -56,9 +61,18 @@ pub async fn list_evaluations(
     query: ValidQuery<EvaluationQuery>,
     app: web::Data<AppState>,
 ) -> ApiResult<web::Json<Page<Evaluation>>> {
-    let query = query.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let filter = EvaluationFilter {
+    let filter = filter(&query);
+    let (rows, next_cursor) = evaluations::list(&app.db, &actor, &filter, &page).await?;
+    Ok(web::Json(Page {
+        items: wire::all(&rows),
+        next_cursor,
+    }))
+}
+
+/// What the list and its files are narrowed to.
+fn filter(query: &EvaluationQuery) -> EvaluationFilter {
+    EvaluationFilter {
         agent_id: query.agent_id,
         team_id: query.team_id,
         evaluator_id: query.evaluator_id,
@@ -69,12 +83,35 @@ pub async fn list_evaluations(
         to: query.to,
         min_score: query.min_score,
         max_score: query.max_score,
-    };
-    let (rows, next_cursor) = evaluations::list(&app.db, &actor, &filter, &page).await?;
-    Ok(web::Json(Page {
-        items: wire::all(&rows),
-        next_cursor,
-    }))
+    }
+}
+
+/// The list's every row under the same filters (its `limit` and `cursor` aside) as CSV.
+#[utoipa::path(get, path = "/api/v1/evaluations/export.csv", tag = "quality",
+    params(EvaluationQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = dto::Problem)))]
+#[tracing::instrument(skip_all)]
+pub async fn export_evaluations_csv(
+    actor: Actor,
+    query: ValidQuery<EvaluationQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let sheet = exports::evaluations(&app.db, &actor, &filter(&query)).await?;
+    spreadsheet::download(&sheet, FileType::Csv, "evaluations")
+}
+
+/// The list's every row under the same filters (its `limit` and `cursor` aside) as a workbook.
+#[utoipa::path(get, path = "/api/v1/evaluations/export.xlsx", tag = "quality",
+    params(EvaluationQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 422, body = dto::Problem)))]
+#[tracing::instrument(skip_all)]
+pub async fn export_evaluations_xlsx(
+    actor: Actor,
+    query: ValidQuery<EvaluationQuery>,
+    app: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let sheet = exports::evaluations(&app.db, &actor, &filter(&query)).await?;
+    spreadsheet::download(&sheet, FileType::Xlsx, "evaluations")
 }
 
 /// Draft an evaluation of one interaction of an agent I coach or evaluate.

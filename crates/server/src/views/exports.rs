@@ -7,8 +7,9 @@ use std::future::Future;
 use domain::UserId;
 use persistence::action_items::{self, ItemFilter};
 use persistence::action_plans::{self, PlanFilter};
+use persistence::evaluations::{self, EvaluationFilter};
 use persistence::quick_notes::{self, NoteFilter};
-use persistence::{Db, PageRequest, StoreError, users};
+use persistence::{Db, PageRequest, StoreError, evaluation_forms, users};
 
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
@@ -183,6 +184,57 @@ pub async fn action_plans(db: &Db, actor: &Actor, agent_id: Option<UserId>) -> A
                 Cell::from(done as f64),
                 Cell::from(plan.outcome.map(|o| o.as_str())),
                 Cell::from(plan.approved_at),
+            ]
+        })
+        .collect();
+    Ok(sheet)
+}
+
+/// The evaluations the actor may read under `filter`, newest interaction first: what was scored,
+/// by whom, how, and where it stands (never the evaluator's words).
+pub async fn evaluations(db: &Db, actor: &Actor, filter: &EvaluationFilter) -> ApiResult<Sheet> {
+    let rows =
+        all_pages(|page| async move { evaluations::list(db, actor, filter, &page).await }).await?;
+    let people = rows
+        .iter()
+        .flat_map(|e| [Some(e.row.agent_id), e.row.evaluator_id])
+        .flatten();
+    let names = users::names(db, people.collect::<Vec<_>>()).await?;
+    let forms = evaluation_forms::names(db, rows.iter().map(|e| e.row.form_id)).await?;
+    let mut sheet = Sheet::new(
+        "Evaluations",
+        &[
+            "Interaction",
+            "Agent",
+            "Evaluator",
+            "Form",
+            "Channel",
+            "Interaction id",
+            "Link",
+            "Status",
+            "Score",
+            "Auto-fail",
+            "Submitted",
+            "Acknowledged",
+        ],
+    );
+    sheet.rows = rows
+        .iter()
+        .map(|evaluation| {
+            let row = &evaluation.row;
+            vec![
+                Cell::from(row.occurred_at),
+                name(&names, row.agent_id),
+                Cell::from(row.evaluator_id.and_then(|id| names.get(&id).cloned())),
+                Cell::from(forms.get(&row.form_id).cloned()),
+                Cell::from(row.channel.as_str()),
+                Cell::from(row.interaction_id.as_str()),
+                Cell::from(row.interaction_url.clone()),
+                Cell::from(row.status.as_str()),
+                Cell::from(row.score),
+                yes_no(row.failed_by.is_some()),
+                Cell::from(row.submitted_at),
+                Cell::from(row.acknowledged_at),
             ]
         })
         .collect();

@@ -535,3 +535,81 @@ async fn the_quality_kpi_is_the_months_average_score_and_leaves_with_a_void() {
         assert_eq!(november_quality(&app, &org).await, left);
     }
 }
+
+#[tokio::test]
+async fn the_list_exports_as_csv_and_a_workbook_scoped_and_filtered_like_the_list() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org().await;
+    let form = app
+        .as_(&org.admin)
+        .create_form(records::call_form("Calls", &[]))
+        .await
+        .ok(201);
+    for (evaluator, agent) in [
+        (&org.leader_a, &org.agent_a1),
+        (&org.leader_b, &org.agent_b1),
+    ] {
+        let draft = app
+            .as_(evaluator)
+            .create_evaluation(records::evaluation(&form, agent.id, &full()))
+            .await
+            .ok(201);
+        app.as_(evaluator)
+            .evaluation_step(&draft, "submit", json!({}))
+            .await
+            .ok(200);
+    }
+    // A draft stays its evaluator's, in files too.
+    app.as_(&org.analyst_a)
+        .create_evaluation(records::evaluation(&form, org.agent_a2.id, &full()))
+        .await
+        .ok(201);
+    let csv = |who: &Persona, query: &str| {
+        let path = format!("/api/v1/evaluations/export.csv{query}");
+        let app = &app;
+        let who = who.clone();
+        async move {
+            let answer = app.as_(&who).get(&path).call().await;
+            assert_eq!(answer.status(), 200, "{}", answer.text());
+            assert!(
+                answer
+                    .header("content-type")
+                    .is_some_and(|t| t.starts_with("text/csv"))
+            );
+            answer.text()
+        }
+    };
+    let leader = csv(&org.leader_a, "").await;
+    let lines: Vec<&str> = leader.lines().collect();
+    assert!(
+        lines[0].starts_with("Interaction,Agent,Evaluator,Form,Channel"),
+        "{leader}"
+    );
+    assert_eq!(lines.len(), 2, "{leader}");
+    assert!(
+        lines[1].contains("Agent A1") && lines[1].contains("85.8"),
+        "{leader}"
+    );
+    assert_eq!(csv(&org.admin, "").await.lines().count(), 3);
+    assert_eq!(csv(&org.admin, "?min_score=90").await.lines().count(), 1);
+    assert_eq!(csv(&org.agent_b1, "").await.lines().count(), 2);
+    assert_eq!(
+        csv(&org.analyst_a, "?status=DRAFT").await.lines().count(),
+        2
+    );
+    let workbook = app
+        .as_(&org.manager_a)
+        .get("/api/v1/evaluations/export.xlsx")
+        .call()
+        .await;
+    assert_eq!(workbook.status(), 200);
+    assert_eq!(
+        workbook.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    app.as_(&org.admin)
+        .get("/api/v1/evaluations/export.csv?min_score=101")
+        .call()
+        .await
+        .problem(422);
+}
