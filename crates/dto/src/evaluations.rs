@@ -81,6 +81,18 @@ pub struct Evaluation {
     pub updated_at: DateTime<Utc>,
 }
 
+/// `GET /api/v1/evaluations/{id}/form`: the questions an evaluation was scored against, for
+/// whoever reads the evaluation (its agent included, who reads no form otherwise).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoredForm {
+    pub form_id: EvaluationFormId,
+    pub name: String,
+    /// The version of the sections (the evaluation's `form_version`).
+    pub version: i32,
+    pub sections: Vec<domain::quality::FormSection>,
+}
+
 /// `POST /api/v1/evaluations`: a draft.
 #[derive(Clone, Debug, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

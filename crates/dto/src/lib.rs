@@ -46,7 +46,8 @@ pub use evaluation_forms::{
     WriteQuestion, WriteSection,
 };
 pub use evaluations::{
-    Answer, CreateEvaluation, Evaluation, EvaluationStep, SectionScore, UpdateEvaluation,
+    Answer, CreateEvaluation, Evaluation, EvaluationStep, ScoredForm, SectionScore,
+    UpdateEvaluation,
 };
 pub use events::{Event, LiveControl, LiveEvent};
 pub use governance::{Announcement, AuditEntry, AuditVerification, CreateAnnouncement};

@@ -199,6 +199,23 @@ pub async fn find(
     Ok(stored)
 }
 
+/// The name and sections of the form version evaluation `id` was scored with, if `actor` may
+/// read the evaluation.
+pub async fn scored_form(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: EvaluationId,
+) -> Result<(StoredEvaluation, String, Vec<FormSection>), StoreError> {
+    let stored = find(db, actor, id).await?;
+    let sections =
+        evaluation_forms::sections_at(db, stored.row.form_id, stored.row.form_version).await?;
+    let name = evaluation_forms::names(db, [stored.row.form_id])
+        .await?
+        .remove(&stored.row.form_id)
+        .unwrap_or_default();
+    Ok((stored, name, sections))
+}
+
 /// Evaluation `id`, read in `txn` for `action` at `version`: `NotFound` out of sight, `Denied`
 /// when the policy refuses the action, `Stale` at another version.
 async fn claim(

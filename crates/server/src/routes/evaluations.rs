@@ -23,6 +23,7 @@ crate::routes::api_routes! {
     "/evaluations/export.csv" => get export_evaluations_csv;
     "/evaluations/export.xlsx" => get export_evaluations_xlsx;
     "/evaluations/{id}" => get get_evaluation, patch update_evaluation, delete delete_evaluation;
+    "/evaluations/{id}/form" => get evaluation_form;
     "/evaluations/{id}/{step}" => post step_evaluation;
 }
 
@@ -146,6 +147,26 @@ pub async fn get_evaluation(
         stored.row.version,
         &stored.to_dto(),
     ))
+}
+
+/// The questions an evaluation was scored against (the form at its `form_version`), for whoever
+/// may read the evaluation, its agent included.
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/form", tag = "quality",
+    params(("id" = Uuid, Path, description = "Evaluation id")),
+    responses((status = 200, body = dto::ScoredForm), (status = 404, body = dto::Problem)))]
+#[tracing::instrument(skip_all, fields(evaluation.id = %id))]
+pub async fn evaluation_form(
+    actor: Actor,
+    id: web::Path<EvaluationId>,
+    app: web::Data<AppState>,
+) -> ApiResult<web::Json<dto::ScoredForm>> {
+    let (stored, name, sections) = evaluations::scored_form(&app.db, &actor, *id).await?;
+    Ok(web::Json(dto::ScoredForm {
+        form_id: stored.row.form_id,
+        name,
+        version: stored.row.form_version,
+        sections,
+    }))
 }
 
 /// Change an evaluation at the version read (`version`, or `If-Match`): my draft freely; a

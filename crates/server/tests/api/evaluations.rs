@@ -100,7 +100,8 @@ async fn an_analyst_drafts_and_submits_a_score_the_agent_acknowledges() {
         ["EVALUATION_SUBMITTED"]
     );
 
-    // The agent and their coaches read it; nobody else.
+    // The agent and their coaches read it, and the questions it was scored against; nobody else.
+    let questions = format!("/api/v1/evaluations/{}/form", submitted.id);
     for who in [
         &org.agent_a1,
         &org.leader_a,
@@ -111,6 +112,9 @@ async fn an_analyst_drafts_and_submits_a_score_the_agent_acknowledges() {
         let read = app.as_(who).evaluation(&submitted).await.ok(200);
         assert_eq!(read.answers.len(), 4);
         assert_eq!(listed(&app, who).await.len(), 1, "{}", who.email);
+        let scored: dto::ScoredForm = app.as_(who).get(&questions).call_as().await.ok(200);
+        assert_eq!((scored.name.as_str(), scored.version), ("Team A calls", 1));
+        assert_eq!(scored.sections, form.sections);
     }
     for who in [
         &org.agent_a2,
@@ -121,6 +125,7 @@ async fn an_analyst_drafts_and_submits_a_score_the_agent_acknowledges() {
     ] {
         app.as_(who).evaluation(&submitted).await.problem(404);
         assert!(listed(&app, who).await.is_empty(), "{}", who.email);
+        app.as_(who).get(&questions).call().await.problem(404);
     }
 
     // Only the agent acknowledges, once.
