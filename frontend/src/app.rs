@@ -73,6 +73,7 @@ fn page(route: Route) -> AnyView {
         Route::Plans => view! { <pages::plans::Plans /> }.into_any(),
         Route::NewPlan => view! { <pages::plans::NewPlan /> }.into_any(),
         Route::Plan(id) => view! { <pages::action_plan::PlanPage id=id /> }.into_any(),
+        Route::Evaluation(id) => view! { <pages::evaluation::EvaluationPage id=id /> }.into_any(),
         Route::Admin => view! { <pages::admin::Admin /> }.into_any(),
         Route::People => view! { <pages::people::People /> }.into_any(),
         Route::Audit => view! { <pages::audit::AuditLog /> }.into_any(),

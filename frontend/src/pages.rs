@@ -7,6 +7,7 @@ pub mod agent;
 pub mod agents;
 pub mod announcements;
 pub mod audit;
+pub mod evaluation;
 pub mod home;
 pub mod import;
 pub mod items;

@@ -5,7 +5,7 @@
 //! routes, a few with an id, and that crate's nested routing, matching and link machinery was
 //! a tenth of the wasm (twiggy: 119 KB of code before wasm-opt).
 
-use domain::{ActionPlanId, SessionId, UserId};
+use domain::{ActionPlanId, EvaluationId, SessionId, UserId};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -26,6 +26,8 @@ pub enum Route {
     Plans,
     NewPlan,
     Plan(ActionPlanId),
+    /// `/evaluations/{id}`: one evaluation.
+    Evaluation(EvaluationId),
     Admin,
     People,
     Audit,
@@ -57,6 +59,7 @@ impl Route {
             ["plans"] => Route::Plans,
             ["plans", "new"] => Route::NewPlan,
             ["plans", id] => id.parse().map_or(Route::NotFound, Route::Plan),
+            ["evaluations", id] => id.parse().map_or(Route::NotFound, Route::Evaluation),
             ["admin"] => Route::Admin,
             ["admin", "people"] => Route::People,
             ["admin", "audit"] => Route::Audit,

@@ -62,7 +62,7 @@ wire_enum!(
 pub const SCALE_MAX_RANGE: std::ops::RangeInclusive<u32> = 2..=10;
 
 /// An answer's value: `"YES"`, `"NO"`, `"NA"`, or a whole number (a scale value or points).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum AnswerValue {
@@ -83,6 +83,41 @@ wire_enum!(
         Na = "NA",
     }
 );
+
+// Read by hand rather than as an untagged enum: serde decodes an untagged enum by buffering the
+// value first, machinery the browser's bundle need not carry (2 KB of it, gzipped).
+impl<'de> Deserialize<'de> for AnswerValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Value;
+        impl serde::de::Visitor<'_> for Value {
+            type Value = AnswerValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("YES, NO, NA or a whole number")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<AnswerValue, E> {
+                u32::try_from(value)
+                    .map(AnswerValue::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<AnswerValue, E> {
+                u32::try_from(value)
+                    .map(AnswerValue::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(value), &self))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<AnswerValue, E> {
+                value
+                    .parse()
+                    .map(AnswerValue::Word)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(value), &self))
+            }
+        }
+        deserializer.deserialize_any(Value)
+    }
+}
 
 impl AnswerValue {
     /// `NA`.
@@ -652,6 +687,21 @@ mod tests {
                 "answers".to_owned(),
                 "Answer every question before submitting: 1 question is unanswered.".to_owned()
             )]
+        );
+    }
+
+    #[test]
+    fn answer_values_read_as_words_or_whole_numbers() {
+        let read = |json: &str| serde_json::from_str::<AnswerValue>(json);
+        assert_eq!(read("\"YES\"").ok(), Some(AnswerValue::YES));
+        assert_eq!(read("\"NA\"").ok(), Some(AnswerValue::NA));
+        assert_eq!(read("4").ok(), Some(AnswerValue::Number(4)));
+        for wrong in ["\"MAYBE\"", "-1", "4.5", "null", "5000000000"] {
+            assert!(read(wrong).is_err(), "{wrong}");
+        }
+        assert_eq!(
+            serde_json::to_string(&[AnswerValue::NO, AnswerValue::Number(3)]).ok(),
+            Some("[\"NO\",3]".to_owned())
         );
     }
 }

@@ -33,10 +33,10 @@ const WASM_OPT_VERSION: &str = "0.116.1";
 const DEMO_PASSWORD: &str = "coaching-hub-demo";
 /// The browser bundle's ceiling: wasm, JavaScript and CSS, each gzipped, summed. Every build of
 /// the bundle checks it (the browser journeys' in CI, the full bench), so it can only shrink
-/// unnoticed, never grow: the whole app measures 633,014 once the policy, the home page and the
-/// Teams form know quality analysts (the twiggy figures, and why 450,000 is out of reach with one
-/// module, are in the README). Raised only with a reason, said in the README.
-const BUNDLE_BUDGET_BYTES: u64 = 636_000;
+/// unnoticed, never grow: the whole app measures 665,333 with the first quality screen (an
+/// evaluation's page; the twiggy figures, and why 450,000 is out of reach with one module, are in
+/// the README). Raised only with a reason, said in the README.
+const BUNDLE_BUDGET_BYTES: u64 = 668_000;
 
 /// The browser app's release build: the standard library rebuilt so that a panic aborts at once,
 /// with no panic messages, source locations or `Debug` text in the bundle (the page shows none of

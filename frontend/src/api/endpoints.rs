@@ -1,13 +1,13 @@
 //! One function per endpoint the client uses, typed by the `dto` crate the server shares.
 
-use domain::{ActionItemId, ActionPlanId, QuickNoteId, SessionId, TeamId, UserId};
+use domain::{ActionItemId, ActionPlanId, EvaluationId, QuickNoteId, SessionId, TeamId, UserId};
 use dto::{ActionItem, ActionPlan, Page, QuickNote, Session};
 use gloo_net::http::Method;
 use serde::Deserialize;
 
 use dto::query::{
-    ActionItemQuery, AuditQuery, MonthQuery, MonthRange, NotificationQuery, PageQuery, Paging,
-    PlanQuery, QuickNoteQuery, SearchQuery, SessionQuery, UserQuery, YearQuery,
+    ActionItemQuery, AuditQuery, EvaluationQuery, MonthQuery, MonthRange, NotificationQuery,
+    PageQuery, Paging, PlanQuery, QuickNoteQuery, SearchQuery, SessionQuery, UserQuery, YearQuery,
 };
 
 use super::{Error, call, get, href, post_once};
@@ -188,6 +188,36 @@ pub async fn action_item(id: ActionItemId) -> Result<ActionItem, Error> {
 /// Action plans matching the query.
 pub async fn action_plans(query: &PlanQuery) -> Result<Page<ActionPlan>, Error> {
     get(&href("/api/v1/action-plans", query)).await
+}
+
+/// A page of the evaluations I may read.
+pub async fn evaluations(query: &EvaluationQuery) -> Result<Page<dto::Evaluation>, Error> {
+    get(&href("/api/v1/evaluations", query)).await
+}
+
+/// One evaluation.
+pub async fn evaluation(id: EvaluationId) -> Result<dto::Evaluation, Error> {
+    get(&format!("/api/v1/evaluations/{id}")).await
+}
+
+/// The questions an evaluation was scored against.
+pub async fn scored_form(id: EvaluationId) -> Result<dto::ScoredForm, Error> {
+    get(&format!("/api/v1/evaluations/{id}/form")).await
+}
+
+/// A step of an evaluation (`acknowledge`, `submit`, `void`).
+pub async fn evaluation_step(
+    evaluation: &dto::Evaluation,
+    step: &str,
+    body: &dto::EvaluationStep,
+) -> Result<dto::Evaluation, Error> {
+    call(
+        Method::POST,
+        &format!("/api/v1/evaluations/{}/{step}", evaluation.id),
+        Some(body),
+        Some(evaluation.version),
+    )
+    .await
 }
 
 /// A decision on a plan (`acknowledge`, `submit`, `approve`, ...).

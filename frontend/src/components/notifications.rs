@@ -15,6 +15,7 @@ fn link(notice: &dto::Notification) -> Option<String> {
         "session" => Some(format!("/sessions/{id}")),
         "action_item" => Some("/items".to_owned()),
         "action_plan" => Some(format!("/plans/{id}")),
+        "evaluation" => Some(format!("/evaluations/{id}")),
         "webhook" => Some("/admin/webhooks".to_owned()),
         _ => None,
     }

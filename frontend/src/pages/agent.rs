@@ -89,8 +89,9 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
         let may_plan = me.can(domain::Action::ManageSession, &target);
         let may_note = me.can(domain::Action::CreateNote, &target);
         let may_add_item = me.can(domain::Action::ManageActionItem, &target);
-        // A quality analyst reads an agent's scores, never their coaching.
+        // A quality analyst reads an agent's scores and evaluations, never their coaching.
         let coached = me.can(domain::Action::ViewSession, &target);
+        let evaluated = me.can(domain::Action::ViewEvaluation, &target);
         view! {
             <div class="page-head">
                 <div>
@@ -115,6 +116,7 @@ pub fn AgentPage(id: UserId) -> impl IntoView {
                 <h2 id="h-kpis">"KPIs"</h2>
                 <KpiCharts agent=id />
             </section>
+            {evaluated.then(|| view! { <crate::pages::evaluation::EvaluationList agent=id /> })}
             {coached.then(|| view! {
             <LoadStatus status=api::status(lists) />
             <div class="grid">

@@ -340,6 +340,7 @@ fn AgentHome() -> impl IntoView {
                 </div>
                 <crate::pages::agent::ScoreHistory agent=my_id />
             </section>
+            <crate::pages::evaluation::EvaluationList agent=my_id />
         </div>
     }
     .into_any()

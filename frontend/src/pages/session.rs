@@ -15,7 +15,7 @@ use crate::labels;
 use crate::state::store::store;
 use crate::state::{agent_record, drafts};
 
-mod forms;
+pub mod forms;
 mod preparation;
 
 use forms::{AcknowledgeForm, CancelForm, CompleteForm, EditForm, change_key, notes_key};

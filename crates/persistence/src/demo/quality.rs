@@ -286,11 +286,16 @@ pub(super) async fn seed(
                 .await?;
         }
     }
-    // The demo's past is no news to email about; the bell keeps it.
+    // The demo's past is no news: nothing to email, and read (what waits for the agent is on
+    // their home).
     notification::Entity::update_many()
         .col_expr(
             notification::Column::EmailState,
             Expr::value(emails::SKIPPED),
+        )
+        .col_expr(
+            notification::Column::ReadAt,
+            Expr::value(chrono::Utc::now()),
         )
         .filter(notification::Column::EmailState.is_null())
         .filter(notification::Column::Kind.is_in([

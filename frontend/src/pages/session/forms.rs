@@ -389,12 +389,17 @@ pub fn CancelForm(
 pub fn AcknowledgeForm(
     on_acknowledge: Callback<String>,
     error: RwSignal<Option<api::Error>>,
+    #[prop(default = "Acknowledge this session")] title: &'static str,
+    #[prop(
+        default = "Confirm you have read the notes and agreed action items. Add a comment if you like."
+    )]
+    hint: &'static str,
 ) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     view! {
         <form class="card" on:submit=move |ev| { ev.prevent_default(); on_acknowledge.run(comment.get_untracked()); }>
-            <h2>"Acknowledge this session"</h2>
-            <p class="muted">"Confirm you have read the notes and agreed action items. Add a comment if you like."</p>
+            <h2>{title}</h2>
+            <p class="muted">{hint}</p>
             <label for="ack-comment">"Your comment"</label>
             <textarea id="ack-comment" rows="3" maxlength="2000" data-test-id="ack-comment" bind:value=comment
                 aria-describedby="comment-error"></textarea>
