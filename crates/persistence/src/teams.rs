@@ -341,32 +341,6 @@ async fn set_analysts(
         ));
     }
     let pairs = distinct.into_iter().map(|user| (team_id, user)).collect();
-    replace_analysts(db, team_analyst::Column::TeamId.eq(team_id), pairs).await
-}
-
-/// Replaces the assignments `old` selects (a team's analysts, or an analyst's teams) with
-/// `pairs` of team and analyst.
-pub(crate) async fn replace_analysts(
-    db: &impl ConnectionTrait,
-    old: sea_orm::sea_query::SimpleExpr,
-    pairs: Vec<(TeamId, UserId)>,
-) -> Result<(), StoreError> {
-    team_analyst::Entity::delete_many()
-        .filter(old)
-        .exec(db)
-        .await?;
-    if pairs.is_empty() {
-        return Ok(());
-    }
-    let now = Utc::now();
-    team_analyst::Entity::insert_many(pairs.into_iter().map(|(team_id, user_id)| {
-        team_analyst::ActiveModel {
-            team_id: Set(team_id),
-            user_id: Set(user_id),
-            created_at: Set(now),
-        }
-    }))
-    .exec(db)
-    .await?;
-    Ok(())
+    let old = team_analyst::Column::TeamId.eq(team_id);
+    crate::users::replace_analysts(db, old, pairs).await
 }

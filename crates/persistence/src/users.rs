@@ -159,7 +159,34 @@ async fn set_evaluated_teams(
     }
     let pairs = distinct.into_iter().map(|team| (team, user_id)).collect();
     let old = team_analyst::Column::UserId.eq(user_id);
-    crate::teams::replace_analysts(db, old, pairs).await
+    replace_analysts(db, old, pairs).await
+}
+
+/// Replaces the assignments `old` selects (a team's analysts, or an analyst's teams) with
+/// `pairs` of team and analyst.
+pub(crate) async fn replace_analysts(
+    db: &impl ConnectionTrait,
+    old: sea_orm::sea_query::SimpleExpr,
+    pairs: Vec<(TeamId, UserId)>,
+) -> Result<(), StoreError> {
+    team_analyst::Entity::delete_many()
+        .filter(old)
+        .exec(db)
+        .await?;
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    team_analyst::Entity::insert_many(pairs.into_iter().map(|(team_id, user_id)| {
+        team_analyst::ActiveModel {
+            team_id: Set(team_id),
+            user_id: Set(user_id),
+            created_at: Set(now),
+        }
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
 }
 
 fn only_analysts_evaluate(role: Role) -> Result<(), StoreError> {
